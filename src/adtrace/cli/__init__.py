@@ -1,0 +1,1 @@
+"""The command-line shell: thin typer commands over functions that return data."""

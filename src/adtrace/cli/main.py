@@ -1,0 +1,66 @@
+"""`adtrace` entry point: registers the commands and maps errors to exit codes (DESIGN §3)."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from adtrace import __version__, errors
+from adtrace.cli.io import err_console
+
+app = typer.Typer(
+    name="adtrace",
+    help="Find likely human trafficking in online ads: extract entities, fire indicators, score, link.\n\n"
+    "Flags mean 'indicators present', never a verdict on a person. "
+    "US National Human Trafficking Hotline: 1-888-373-7888 (text 233733).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"adtrace {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                       help="Print the version and exit.")) -> None:
+    pass
+
+
+def _register() -> None:
+    # Each command module adds itself to `app`; listed here once, in README order.
+    from adtrace.cli import extract  # noqa: F401
+
+
+def main() -> None:
+    _register()
+    try:
+        app(standalone_mode=False)
+    except errors.AdtraceError as exc:
+        err_console.print(f"[red]error[/] {exc}", highlight=False)
+        sys.exit(exc.exit_code)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        err_console.print("aborted")
+        sys.exit(130)
+    except KeyboardInterrupt:
+        err_console.print("interrupted")
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.exit(0)
+    except Exception as exc:  # click's usage errors arrive here in standalone_mode=False
+        import click
+
+        if isinstance(exc, click.exceptions.UsageError):
+            exc.show()
+            sys.exit(errors.EXIT_USAGE)
+        if isinstance(exc, click.exceptions.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        raise

@@ -1,0 +1,112 @@
+"""One place for every error adtrace raises on purpose, each with a stable code.
+
+Codes are grouped: AT1xx bad input, AT2xx storage, AT3xx auth, AT4xx configuration and environment,
+AT5xx internal contract violations. A message always says what to do next. The CLI maps the group to
+an exit code (DESIGN §3); the API maps it to an HTTP status.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+EXIT_OK = 0
+EXIT_BAD_INPUT = 1
+EXIT_USAGE = 2
+EXIT_ENVIRONMENT = 3
+
+
+@dataclass
+class AdtraceError(Exception):
+    """Base class: `code` is stable, `message` says what went wrong and what to do."""
+
+    message: str
+    detail: dict[str, Any] = field(default_factory=dict)
+    code: str = "AT500"
+    exit_code: int = EXIT_BAD_INPUT
+    http_status: int = 500
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.message}"
+
+    def to_json(self) -> dict[str, Any]:
+        return {"error": {"code": self.code, "message": self.message, "detail": self.detail}}
+
+
+@dataclass
+class InputError(AdtraceError):
+    """A document or file that cannot be read. Names the file, line and field when known."""
+
+    code: str = "AT100"
+    exit_code: int = EXIT_BAD_INPUT
+    http_status: int = 422
+
+    @classmethod
+    def at(
+        cls,
+        code: str,
+        what: str,
+        *,
+        path: str | None = None,
+        line: int | None = None,
+        field_name: str | None = None,
+        hint: str = "",
+    ) -> InputError:
+        where = ", ".join(
+            p
+            for p in (
+                path,
+                f"line {line}" if line is not None else None,
+                f"field '{field_name}'" if field_name else None,
+            )
+            if p
+        )
+        msg = f"{where}: {what}" if where else what
+        if hint:
+            msg = f"{msg}. {hint}"
+        detail: dict[str, Any] = {k: v for k, v in (("path", path), ("line", line), ("field", field_name)) if v}
+        return cls(message=msg, detail=detail, code=code)
+
+
+# Stable input codes. Never reuse a number for another meaning.
+BAD_JSON = "AT101"
+BAD_UTF8 = "AT102"
+MISSING_FIELD = "AT103"
+BAD_FIELD = "AT104"
+LINE_TOO_LONG = "AT105"
+UNKNOWN_FORMAT = "AT106"
+FILE_NOT_FOUND = "AT107"
+BAD_CSV = "AT108"
+TOO_MANY_ERRORS = "AT109"
+
+
+@dataclass
+class StorageError(AdtraceError):
+    code: str = "AT200"
+    exit_code: int = EXIT_ENVIRONMENT
+    http_status: int = 503
+
+
+@dataclass
+class AuthError(AdtraceError):
+    code: str = "AT300"
+    exit_code: int = EXIT_USAGE
+    http_status: int = 401
+
+
+@dataclass
+class ConfigError(AdtraceError):
+    """Bad configuration or a missing piece of the environment (a database, a port, a package)."""
+
+    code: str = "AT400"
+    exit_code: int = EXIT_ENVIRONMENT
+    http_status: int = 500
+
+
+@dataclass
+class RegistryError(AdtraceError):
+    """A plugin or built-in broke a registry rule (duplicate name, unmet requirement)."""
+
+    code: str = "AT501"
+    exit_code: int = EXIT_ENVIRONMENT
+    http_status: int = 500

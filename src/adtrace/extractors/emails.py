@@ -1,0 +1,65 @@
+"""E-mail addresses, including the spelled-out forms ads use ("name at gmail dot com", "name[at]yahoo")."""
+
+from __future__ import annotations
+
+import re
+
+from adtrace.extractors.base import Context, Extractor, entity
+from adtrace.extractors.registry import register
+
+_AT = r"(?:\s*@\s*|\s*[\[\(\{<]\s*at\s*[\]\)\}>]\s*|\s+at\s+|\s*\(@\)\s*)"
+_DOT = r"(?:\s*\.\s*|\s*[\[\(\{<]\s*dot\s*[\]\)\}>]\s*|\s+dot\s+)"
+_EMAIL = re.compile(
+    rf"(?<![\w.+-])(?P<local>[a-z0-9][a-z0-9._%+-]{{0,63}}){_AT}"
+    rf"(?P<domain>[a-z0-9](?:[a-z0-9-]{{0,61}}[a-z0-9])?(?:{_DOT}[a-z0-9](?:[a-z0-9-]{{0,61}}[a-z0-9])?)*)"
+    rf"(?:{_DOT}(?P<tld>[a-z]{{2,12}}))?(?![\w@])",
+    re.I,
+)
+# Bare provider names written without a TLD ("@gmail", "at yahoo"), and their common misspellings.
+PROVIDERS = {
+    "gmail": "gmail.com", "gmial": "gmail.com", "gml": "gmail.com", "gmai": "gmail.com", "gmal": "gmail.com",
+    "yahoo": "yahoo.com", "yaho": "yahoo.com", "yahooo": "yahoo.com", "ymail": "ymail.com",
+    "hotmail": "hotmail.com", "hotmale": "hotmail.com", "hotmial": "hotmail.com", "outlook": "outlook.com",
+    "aol": "aol.com", "icloud": "icloud.com", "live": "live.com", "protonmail": "protonmail.com",
+    "proton": "proton.me", "msn": "msn.com",
+}
+_TLDS = frozenset(
+    ["com", "net", "org", "edu", "gov", "mil", "info", "biz", "co", "us", "ca", "uk", "au", "mx", "es", "de", "fr", "it", "nl", "io", "me", "tv", "ru", "cn", "in", "br", "ar", "cl", "pe", "ve", "ec", "nz", "ie", "za", "ph", "sg", "hk", "tw", "jp", "kr", "eu", "ch", "at", "be", "se", "no", "dk", "fi", "pl", "pt", "gr", "tr", "il", "ae", "sa", "pk", "ng", "ke", "gh", "live", "email"])
+
+
+def find_emails(text: str) -> list[tuple[str, tuple[int, int]]]:
+    out: list[tuple[str, tuple[int, int]]] = []
+    for m in _EMAIL.finditer(text):
+        local = m.group("local").strip(".").lower()
+        domain_raw = re.sub(_DOT, ".", m.group("domain"), flags=re.I).lower()
+        tld = (m.group("tld") or "").lower()
+        spelled = "@" not in m.group(0)
+        if tld:
+            domain = f"{domain_raw}.{tld}"
+            last = tld
+        elif "." in domain_raw:
+            domain, last = domain_raw, domain_raw.rsplit(".", 1)[1]
+        elif domain_raw in PROVIDERS:
+            domain, last = PROVIDERS[domain_raw], "com"
+        else:
+            continue
+        first = domain.split(".", 1)[0]
+        if first in PROVIDERS and domain != PROVIDERS[first] and domain.count(".") == 1 and first not in (
+                "live", "proton", "aol", "msn"):
+            domain = PROVIDERS[first] if last == "com" else domain
+        if last not in _TLDS:
+            continue
+        if spelled and (len(local) < 3 or local in {"me", "us", "text", "call", "her", "him"}):
+            continue  # "text me at home dot" is prose, not an address
+        out.append((f"{local}@{domain}", (m.start(), m.end())))
+    return out
+
+
+def _run(ctx: Context) -> None:
+    view = ctx.view
+    for value, (start, end) in find_emails(view.text):
+        ctx.add("emails", entity(value, view.span(start, end)))
+    ctx.record.setdefault("emails", [])
+
+
+register(Extractor("emails", _run, assigns=("emails",)))

@@ -1,0 +1,115 @@
+"""Social-media handles with their platform: from profile URLs and from "snap: name"-style labels."""
+
+from __future__ import annotations
+
+import re
+
+from adtrace.extractors.base import Context, Extractor, entity
+from adtrace.extractors.registry import register
+
+# Profile URLs: the platform is certain.
+_URL_FORMS: list[tuple[str, str]] = [
+    ("instagram", r"(?:instagram\.com|instagr\.am)/(?P<h>[a-z0-9._]{1,30})"),
+    ("twitter", r"(?:twitter\.com|(?<![\w.])x\.com)/(?P<h>[a-z0-9_]{1,15})"),
+    ("snapchat", r"snapchat\.com/add/(?P<h>[a-z0-9._-]{2,15})"),
+    ("telegram", r"(?:t\.me|telegram\.me)/(?P<h>[a-z0-9_]{4,32})"),
+    ("whatsapp", r"wa\.me/(?P<h>\+?\d{7,15})"),
+    ("kik", r"kik\.me/(?P<h>[a-z0-9._]{2,20})"),
+    ("onlyfans", r"onlyfans\.com/(?P<h>[a-z0-9._-]{2,30})"),
+    ("tiktok", r"tiktok\.com/@(?P<h>[a-z0-9._]{2,24})"),
+    ("facebook", r"(?:facebook\.com|fb\.com|fb\.me)/(?P<h>[a-z0-9.]{2,50})"),
+]
+_URL_RE = [(p, re.compile(rx, re.I)) for p, rx in _URL_FORMS]
+_RESERVED = frozenset({"home", "login", "share", "p", "explore", "intent", "search", "profile.php", "pages",
+                       "groups", "events", "watch", "hashtag", "i", "add", "s"})
+
+# Labels before a handle. Order matters only for readability; each label names one platform.
+_LABELS: dict[str, str] = {
+    "snapchat": "snapchat", "snap chat": "snapchat", "snap": "snapchat", "sc": "snapchat", "scn": "snapchat",
+    "👻": "snapchat",
+    "instagram": "instagram", "insta": "instagram", "ig": "instagram", "instgram": "instagram",
+    "twitter": "twitter", "tweet": "twitter", "tw": "twitter", "x": "twitter",
+    "telegram": "telegram", "tg": "telegram", "telegrm": "telegram",
+    "kik": "kik", "kik me": "kik",
+    "onlyfans": "onlyfans", "only fans": "onlyfans", "of": "onlyfans",
+    "tiktok": "tiktok", "tik tok": "tiktok",
+    "facebook": "facebook", "fb": "facebook",
+    "wechat": "wechat", "we chat": "wechat", "weixin": "wechat", "微信": "wechat", "wx": "wechat",
+    "whatsapp": "whatsapp", "whats app": "whatsapp", "wa": "whatsapp", "watsapp": "whatsapp",
+    "line": "line", "line id": "line",
+}
+# Short labels are too common as words; they need a ':' or '@' after them ("sc: name", "ig @name").
+_STRICT = frozenset({"sc", "scn", "ig", "tw", "x", "tg", "of", "fb", "wa", "wx", "line", "snap", "tweet", "kik"})
+_LABEL_ALT = "|".join(sorted((re.escape(k) for k in _LABELS), key=len, reverse=True))
+_LABELLED = re.compile(
+    rf"(?<![\w])(?P<label>{_LABEL_ALT})(?:\s*(?:id|name|user(?:name)?))?(?P<sep>\s*(?:[:=\-]|is|me|@|➡️|👉|=>|->)\s*@?"
+    r"|\s+@|\s+)(?P<h>[a-z0-9][a-z0-9._-]{1,29})(?![\w])",
+    re.I,
+)
+_AT = re.compile(r"(?<![\w@.])@(?P<h>[a-z0-9_][a-z0-9_.]{1,29})(?![\w@])", re.I)
+_STOP = frozenset({"me", "at", "is", "or", "and", "the", "for", "my", "on", "in", "to", "only", "add", "follow",
+                   "dm", "text", "call", "now", "com", "gmail", "hotmail", "yahoo", "id", "name", "you", "it",
+                   "us", "with", "me.", "app", "number", "account", "handle", "please", "pls", "plz"})
+
+
+def find_handles(text: str) -> list[tuple[str, str, tuple[int, int]]]:
+    """(platform, handle, span); the span covers label and handle, the evidence an analyst reads."""
+    out: list[tuple[str, str, tuple[int, int]]] = []
+    taken: list[tuple[int, int]] = []
+    for platform, rx in _URL_RE:
+        for m in rx.finditer(text):
+            h = m.group("h").rstrip(".")
+            if h.lower() in _RESERVED:
+                continue
+            out.append((platform, h, (m.start(), m.end())))
+            taken.append((m.start(), m.end()))
+    for m in _LABELLED.finditer(text):
+        label = m.group("label").lower()
+        sep = m.group("sep")
+        if label in _STRICT and not re.search(r"[:=@\-]|➡️|👉|->|=>", sep):
+            continue
+        h = m.group("h").rstrip("._-")
+        if h.lower() in _STOP or (h.isdigit() and _LABELS[label] not in ("whatsapp", "line", "wechat", "kik")):
+            continue
+        if _overlaps(m.span(), taken) or "@" in text[m.end():m.end() + 1]:
+            continue
+        out.append((_LABELS[label], h, (m.start(), m.end())))
+        taken.append(m.span())
+    for m in _AT.finditer(text):
+        if _overlaps(m.span(), taken):
+            continue
+        h = m.group("h").rstrip(".")
+        # A bare @name: the platform is whatever the ad names nearby, else unknown.
+        out.append((_nearby_platform(text, m.start()), h, (m.start(), m.end())))
+    return out
+
+
+def _nearby_platform(text: str, pos: int) -> str:
+    window = text[max(0, pos - 40):pos].lower()
+    best, where = "unknown", -1
+    for label, platform in _LABELS.items():
+        if label in _STRICT and len(label) <= 2:
+            continue
+        i = window.rfind(label)
+        if i > where:
+            best, where = platform, i
+    return best
+
+
+def _overlaps(span: tuple[int, int], taken: list[tuple[int, int]]) -> bool:
+    return any(span[0] < b and a < span[1] for a, b in taken)
+
+
+def _run(ctx: Context) -> None:
+    view = ctx.view
+    seen: set[tuple[str, str]] = set()
+    for platform, handle, (start, end) in find_handles(view.text):
+        key = (platform, handle.lower())
+        if key in seen:
+            continue
+        seen.add(key)
+        ctx.add("handles", entity(handle, view.span(start, end), platform=platform))
+    ctx.record.setdefault("handles", [])
+
+
+register(Extractor("handles", _run, assigns=("handles",)))

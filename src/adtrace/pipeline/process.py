@@ -1,0 +1,92 @@
+"""The pipeline: extractors in dependency order, then (when asked) indicators and the score.
+
+Pure per document: no I/O, no global state beyond read-only tables, so the same function runs in
+the CLI, the server and on an engine's workers.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from adtrace.documents import Document
+from adtrace.extractors import Context, Extractor, ordered
+
+# Record fields in contract order (DESIGN §3); each is present (empty list when nothing was found).
+RECORD_FIELDS = ("phones", "emails", "handles", "urls", "ages", "prices", "places", "payments", "names", "images")
+
+# Stages after extraction (indicators, scoring) register here: f(doc, record) -> None, mutating record.
+PostStage = Callable[[Document, dict[str, Any]], None]
+POST_STAGES: dict[str, PostStage] = {}
+
+
+@dataclass
+class Pipeline:
+    default_region: str = "US"
+    extractor_names: list[str] | None = None
+    extractors: list[Extractor] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.extractors = ordered(self.extractor_names)
+
+    def extract(self, doc: Document) -> dict[str, Any]:
+        ctx = Context(doc, default_region=self.default_region)
+        ctx.record["id"] = doc.id
+        for ex in self.extractors:
+            ex.run(ctx)
+        record: dict[str, Any] = {"id": doc.id}
+        for name in RECORD_FIELDS:
+            record[name] = ctx.record.get(name, [])
+        for name, value in ctx.record.items():
+            if name not in record and not name.startswith("_"):
+                record[name] = value
+        if name_images := _images(doc):
+            record["images"] = name_images
+        return record
+
+    def process(self, doc: Document, stages: tuple[str, ...] | None = None) -> dict[str, Any]:
+        """Extract, then run the post-extraction stages (all registered ones when `stages` is None)."""
+        record = self.extract(doc)
+        _load_post_stages()
+        for name, stage in POST_STAGES.items():
+            if stages is None or name in stages:
+                stage(doc, record)
+        return record
+
+
+def _images(doc: Document) -> list[dict[str, Any]]:
+    return [{k: v for k, v in img.items() if k in ("url", "path", "sha256", "pdq")} for img in doc.images]
+
+
+_loaded = False
+
+
+def _load_post_stages() -> None:
+    global _loaded
+    if _loaded:
+        return
+    _loaded = True
+    with contextlib.suppress(ImportError):
+        import adtrace.scoring  # noqa: F401  (registers the indicate+score stage when present)
+
+
+_default: Pipeline | None = None
+
+
+def _pipeline() -> Pipeline:
+    global _default
+    if _default is None:
+        _default = Pipeline()
+    return _default
+
+
+def extract(doc: Document) -> dict[str, Any]:
+    """Entities only: the Record of `adtrace extract`."""
+    return _pipeline().extract(doc)
+
+
+def process(doc: Document) -> dict[str, Any]:
+    """Entities, indicators and risk: the Record of `adtrace score`."""
+    return _pipeline().process(doc)

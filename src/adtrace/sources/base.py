@@ -1,0 +1,119 @@
+"""What every reader shares: options, located errors, and opening plain/gzip files or stdin."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+from adtrace import errors
+from adtrace.documents import Document
+
+# A line past this many bytes is refused, and skipped without ever being held in memory whole.
+DEFAULT_MAX_LINE_BYTES = 8 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Options:
+    """How to read. Column names map CSV headers onto Document fields."""
+
+    text_col: str = "text"
+    title_col: str = "title"
+    id_col: str = "id"
+    url_col: str = "url"
+    date_col: str = "posted_at"
+    location_col: str = "location"
+    source: str | None = None  # default source name; the file name when None
+    kind: str | None = None
+    max_line_bytes: int = DEFAULT_MAX_LINE_BYTES
+    format: str | None = None  # force a reader instead of choosing by extension
+
+
+@dataclass(frozen=True)
+class ReadError:
+    """One rejected line: where, and the error that says why."""
+
+    path: str
+    line: int
+    error: errors.InputError
+    raw: str = ""  # the first bytes of the line, for the errors file
+
+    def to_json(self) -> dict[str, object]:
+        return {"path": self.path, "line": self.line, "code": self.error.code,
+                "message": self.error.message, "raw": self.raw}
+
+
+Item = Document | ReadError
+Reader = Callable[[IO[bytes], str, Options], Iterator[Item]]
+
+
+@dataclass
+class Counts:
+    read: int = 0
+    rejected: int = 0
+    by_path: dict[str, list[int]] = field(default_factory=dict)
+
+
+def open_binary(path: str) -> IO[bytes]:
+    """Open a path (or '-' for stdin) for binary reading; gzip is detected by its magic bytes."""
+    if path == "-":
+        raw: IO[bytes] = sys.stdin.buffer
+        peek = raw.peek(2)[:2] if isinstance(raw, io.BufferedReader) else b""
+        return gzip.GzipFile(fileobj=raw) if peek == b"\x1f\x8b" else raw  # type: ignore[return-value]
+    p = Path(path)
+    if not p.exists():
+        raise errors.InputError.at(errors.FILE_NOT_FOUND, "no such file", path=path,
+                                   hint="Check the path; use '-' to read standard input")
+    if p.is_dir():
+        raise errors.InputError.at(errors.UNKNOWN_FORMAT, "is a folder", path=path,
+                                   hint="Name the files inside it, e.g. folder/*.jsonl")
+    fh = p.open("rb")
+    if fh.peek(2)[:2] == b"\x1f\x8b":
+        return gzip.GzipFile(fileobj=fh)  # type: ignore[return-value]
+    return fh
+
+
+def bounded_lines(fh: IO[bytes], limit: int) -> Iterator[tuple[int, bytes | None]]:
+    """Yield (line number, bytes) with the newline stripped; None for a line longer than `limit`.
+
+    An over-long line is consumed in chunks so a 50 MB line never sits in memory.
+    """
+    number = 0
+    while True:
+        chunk = fh.readline(limit + 1)
+        if not chunk:
+            return
+        number += 1
+        if len(chunk) > limit and not chunk.endswith(b"\n"):
+            while chunk and not chunk.endswith(b"\n"):
+                chunk = fh.readline(1 << 20)
+            yield number, None
+            continue
+        yield number, chunk.rstrip(b"\r\n")
+
+
+def read_paths(paths: Iterable[str], options: Options | None = None) -> Iterator[Item]:
+    """Stream Documents and ReadErrors from many files, each read by the reader its name calls for."""
+    from adtrace.sources.registry import reader_for
+
+    opts = options or Options()
+    for path in paths:
+        reader = reader_for(path, opts.format)
+        with _closing(open_binary(path), path) as fh:
+            yield from reader(fh, path, opts)
+
+
+class _closing:
+    def __init__(self, fh: IO[bytes], path: str) -> None:
+        self.fh, self.path = fh, path
+
+    def __enter__(self) -> IO[bytes]:
+        return self.fh
+
+    def __exit__(self, *exc: object) -> None:
+        if self.path != "-":
+            self.fh.close()

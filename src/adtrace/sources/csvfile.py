@@ -1,0 +1,74 @@
+"""CSV reader with column mapping (--text-col body --title-col title ...)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import sys
+from collections.abc import Iterator
+from typing import IO, Any
+
+from adtrace import errors
+from adtrace.documents import Document
+from adtrace.sources.base import Item, Options, ReadError
+
+csv.field_size_limit(sys.maxsize)
+
+
+def read_csv(fh: IO[bytes], path: str, opts: Options) -> Iterator[Item]:
+    text = io.TextIOWrapper(fh, encoding="utf-8", errors="strict", newline="")
+    rows = csv.reader(text)
+    try:
+        header = next(rows)
+    except StopIteration:
+        return
+    except UnicodeDecodeError as exc:
+        raise errors.InputError.at(errors.BAD_UTF8, f"invalid UTF-8 in the header ({exc.reason})", path=path,
+                                   line=1, hint="Re-encode the file as UTF-8") from None
+    header = [h.strip().lstrip("\ufeff") for h in header]
+    if opts.text_col not in header:
+        raise errors.InputError.at(
+            errors.MISSING_FIELD, f"no column named '{opts.text_col}' (columns: {', '.join(header)})",
+            path=path, line=1, field_name=opts.text_col, hint="Name the text column with --text-col")
+    mapping = {
+        opts.text_col: "text", opts.title_col: "title", opts.id_col: "id", opts.url_col: "url",
+        opts.date_col: "posted_at", opts.location_col: "location",
+    }
+    while True:
+        try:
+            row = next(rows)
+        except StopIteration:
+            return
+        except UnicodeDecodeError as exc:
+            line = rows.line_num + 1
+            err = errors.InputError.at(errors.BAD_UTF8, f"invalid UTF-8 ({exc.reason}); the rest of the file "
+                                       "cannot be read reliably", path=path, line=line,
+                                       hint="Re-encode the file as UTF-8")
+            yield ReadError(path, line, err)
+            return
+        except csv.Error as exc:
+            line = rows.line_num
+            yield ReadError(path, line, errors.InputError.at(errors.BAD_CSV, f"malformed CSV ({exc})", path=path,
+                                                             line=line, hint="Check quoting on this row"))
+            continue
+        line = rows.line_num
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) != len(header):
+            err = errors.InputError.at(errors.BAD_CSV, f"{len(row)} cells where the header has {len(header)}",
+                                       path=path, line=line, hint="Check quoting and delimiters on this row")
+            yield ReadError(path, line, err, ",".join(row)[:200])
+            continue
+        obj: dict[str, Any] = {}
+        for name, value in zip(header, row, strict=True):
+            if value == "":
+                continue
+            obj[mapping.get(name, name)] = value
+        if opts.source and "source" not in obj:
+            obj["source"] = opts.source
+        if opts.kind and "kind" not in obj:
+            obj["kind"] = opts.kind
+        try:
+            yield Document.from_dict(obj, path=path, line=line)
+        except errors.InputError as err:
+            yield ReadError(path, line, err, ",".join(row)[:200])

@@ -1,0 +1,40 @@
+"""Source registry: format name -> reader, and the file endings that choose it."""
+
+from __future__ import annotations
+
+from adtrace import errors
+from adtrace.sources.base import Reader
+from adtrace.sources.csvfile import read_csv
+from adtrace.sources.jsonl import read_jsonl
+
+READERS: dict[str, Reader] = {}
+_ENDINGS: dict[str, str] = {}
+
+
+def register(name: str, reader: Reader, endings: tuple[str, ...] = ()) -> None:
+    if name in READERS:
+        raise errors.RegistryError(message=f"a source reader named '{name}' is already registered",
+                                   detail={"name": name})
+    READERS[name] = reader
+    for ending in endings:
+        _ENDINGS[ending] = name
+
+
+def reader_for(path: str, forced: str | None = None) -> Reader:
+    if forced:
+        if forced not in READERS:
+            raise errors.InputError.at(errors.UNKNOWN_FORMAT, f"unknown format '{forced}'", path=path,
+                                       hint=f"Use one of: {', '.join(sorted(READERS))}")
+        return READERS[forced]
+    if path == "-":
+        return READERS["jsonl"]
+    name = path.lower().removesuffix(".gz").removesuffix(".gzip")
+    for ending, fmt in sorted(_ENDINGS.items(), key=lambda kv: -len(kv[0])):
+        if name.endswith(ending):
+            return READERS[fmt]
+    raise errors.InputError.at(errors.UNKNOWN_FORMAT, "cannot tell the format from the file name", path=path,
+                               hint=f"Use a known ending ({', '.join(sorted(_ENDINGS))}) or --format")
+
+
+register("jsonl", read_jsonl, (".jsonl", ".ndjson", ".json"))
+register("csv", read_csv, (".csv",))

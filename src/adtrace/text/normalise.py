@@ -1,0 +1,98 @@
+"""The light view: NFKC per character, look-alikes folded, invisibles dropped, offsets kept.
+
+`normalise(text)` returns a View whose `text` is what extractors search and whose `span()` maps a
+span of the view back to the original. ASCII text is its own view and costs nothing.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from adtrace.text.confusables import DIGIT_FORMS, HOMOGLYPHS, INVISIBLE
+
+
+@dataclass(slots=True)
+class View:
+    """Normalised text plus, per character, the original [start, end) it came from."""
+
+    original: str
+    text: str
+    starts: list[int] | None = None  # None: identity (the view is the original)
+    ends: list[int] | None = None
+
+    @property
+    def identity(self) -> bool:
+        return self.starts is None
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Original [start, end) for view [start, end)."""
+        if self.starts is None or self.ends is None:
+            return start, end
+        if end <= start:
+            pos = self.starts[start] if start < len(self.starts) else len(self.original)
+            return pos, pos
+        return self.starts[start], self.ends[end - 1]
+
+    def changed(self, start: int, end: int) -> bool:
+        """Whether the view differs from the original over view [start, end)."""
+        if self.starts is None:
+            return False
+        o_start, o_end = self.span(start, end)
+        return self.original[o_start:o_end] != self.text[start:end]
+
+
+@lru_cache(maxsize=65536)
+def _fold_char(ch: str) -> str:
+    if ch in INVISIBLE:
+        return ""
+    if ch in DIGIT_FORMS:
+        return DIGIT_FORMS[ch]
+    folded = unicodedata.normalize("NFKC", ch)
+    if folded != ch:
+        # NFKC can add spaces or combining marks (e.g. '¼' -> '1⁄4'); keep them, they are visible.
+        return "".join(DIGIT_FORMS.get(c, c) for c in folded if c not in INVISIBLE)
+    if unicodedata.category(ch) == "Nd":
+        return str(unicodedata.digit(ch))  # Arabic-Indic, Devanagari ... digits
+    return ch
+
+
+_WORD = re.compile(r"\w+")
+_LATINISH = re.compile(r"[A-Za-z0-9]")
+
+
+def normalise(text: str) -> View:
+    """Fold look-alikes into ASCII where it reveals hidden letters and digits; keep an offset map."""
+    if text.isascii():
+        return View(text, text)
+    pieces: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    for i, ch in enumerate(text):
+        out = ch if ch.isascii() else _fold_char(ch)
+        for c in out:
+            pieces.append(c)
+            starts.append(i)
+            ends.append(i + 1)
+    view = "".join(pieces)
+    if any(c in HOMOGLYPHS for c in view):
+        view = _fold_homoglyphs(view)
+    return View(text, view, starts, ends)
+
+
+def _fold_homoglyphs(view: str) -> str:
+    """Replace Cyrillic/Greek look-alikes inside words that also hold Latin letters or digits."""
+
+    def repl(m: re.Match[str]) -> str:
+        word = m.group(0)
+        if not _LATINISH.search(word) or not any(c in HOMOGLYPHS for c in word):
+            return word
+        # Only when every non-Latin letter has a look-alike: a real Cyrillic word stays as it is.
+        if any(not c.isascii() and c not in HOMOGLYPHS for c in word):
+            return word
+        return "".join(HOMOGLYPHS.get(c, c) for c in word)
+
+    # Every replacement is one character for one, so the offset map stays valid.
+    return _WORD.sub(repl, view)
