@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from wordfreq import zipf_frequency
+
 from adtrace.extractors.base import Context, Extractor, entity
 from adtrace.extractors.registry import register
 
@@ -41,11 +43,17 @@ _LABELS: dict[str, str] = {
 # Short labels are too common as words; they need a ':' or '@' after them ("sc: name", "ig @name").
 _STRICT = frozenset({"sc", "scn", "ig", "tw", "x", "tg", "of", "fb", "wa", "wx", "line", "snap", "tweet", "kik"})
 _LABEL_ALT = "|".join(sorted((re.escape(k) for k in _LABELS), key=len, reverse=True))
+# The match consumes only the label (the rest is a lookahead), so "Twitter Snapchat: name" still
+# finds the second label after the first is refused.
 _LABELLED = re.compile(
-    rf"(?<![\w])(?P<label>{_LABEL_ALT})(?:\s*(?:id|name|user(?:name)?))?(?P<sep>\s*(?:[:=\-]|is|me|@|➡️|👉|=>|->)\s*@?"
-    r"|\s+@|\s+)(?P<h>[a-z0-9][a-z0-9._-]{1,29})(?![\w])",
+    rf"(?<![\w])(?P<label>{_LABEL_ALT})(?=(?P<rest>(?:\s*(?:id|name|user(?:name)?))?"
+    r"(?P<sep>(?:\s*(?:[:=\-]|is|me|@|➡️|👉|=>|->))+\s*@?|\s+@|\s+)(?P<h>[a-z0-9][a-z0-9._-]{1,29})(?![\w])))",
     re.I,
 )
+# Handle-shaped: a digit, underscore or dot inside, or an inner capital (camelCase, "MaxSail").
+_HANDLE_SHAPE = re.compile(r"[0-9_.]|[a-z][A-Z]")
+# Zipf frequency (wordfreq) at or above which a word is ordinary English: "fun" 5.3, "jade" 3.8.
+_COMMON_WORD = 3.0
 _AT = re.compile(r"(?<![\w@.])@(?P<h>[a-z0-9_][a-z0-9_.]{1,29})(?![\w@])", re.I)
 _STOP = frozenset({"me", "at", "is", "or", "and", "the", "for", "my", "on", "in", "to", "only", "add", "follow",
                    "dm", "text", "call", "now", "com", "gmail", "hotmail", "yahoo", "id", "name", "you", "it",
@@ -69,12 +77,17 @@ def find_handles(text: str) -> list[tuple[str, str, tuple[int, int]]]:
         if label in _STRICT and not re.search(r"[:=@\-]|➡️|👉|->|=>", sep):
             continue
         h = m.group("h").rstrip("._-")
+        if sep.strip() == "" and not _HANDLE_SHAPE.search(h) and zipf_frequency(h, "en") >= _COMMON_WORD:
+            continue  # "snapchat fun", "Twitter also": after a bare space, a common word is prose
+        if h.lower() in _LABELS:
+            continue  # "Twitter Snapchat: name" — the next label, not a handle
         if h.lower() in _STOP or (h.isdigit() and _LABELS[label] not in ("whatsapp", "line", "wechat", "kik")):
             continue
-        if _overlaps(m.span(), taken) or "@" in text[m.end():m.end() + 1]:
+        span = (m.start(), m.end("h"))
+        if _overlaps(span, taken) or "@" in text[span[1]:span[1] + 1]:
             continue
-        out.append((_LABELS[label], h, (m.start(), m.end())))
-        taken.append(m.span())
+        out.append((_LABELS[label], h, span))
+        taken.append(span)
     for m in _AT.finditer(text):
         if _overlaps(m.span(), taken):
             continue

@@ -1,7 +1,7 @@
 """Phone numbers, plain and obfuscated, validated with `phonenumbers` and written as E.164.
 
-How: find digit units in the light view (digits, spelled digits such as "fyve" or "2ONE6", lone o/l/i
-next to digits), chain units whose gaps are short runs of punctuation or space, then cut each chain
+How: find digit units in the light view (digits, spelled digits such as "fyve" or "2ONE6", "oh"/"o",
+lone l/i glued to digits, tens and "thousand"), chain units whose gaps are short runs of punctuation or space, then cut each chain
 into valid numbers. A chain that is one unbroken block of more than 12 digits is an id or a card
 number, never a phone. Numbers in the document's URL count, with `field: "url"`.
 """
@@ -11,22 +11,22 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 import phonenumbers
 
 from adtrace.extractors.base import Context, Extractor, entity
 from adtrace.extractors.registry import register
 from adtrace.text import View, normalise
-from adtrace.text.numbers import DIGIT_WORD, DIGIT_WORD_RUN
+from adtrace.text.numbers import DIGIT_WORD, DIGIT_WORD_RUN, SPELLED_UNITS, TENS_WORDS
 
 # A digit, a spelled-digit word standing alone (or glued to digits), e.g. "7o2", "2ONE6", "sixtwo".
 _UNIT = re.compile(rf"\d|(?<![^\W\d_])(?:{DIGIT_WORD_RUN.pattern})(?![^\W\d_])", re.I)
 # What may sit between two units of one number: a few non-letters, or a line break or two.
-_GAP = re.compile(r"[^\w]{1,4}|_{1,4}|[^\w]{0,3}\s*\n\s*\n?\s*[^\w]{0,3}")
+_GAP = re.compile(r"(?:[^\w\n]|_){1,6}|(?:[^\w\n]|_){0,3}\n\s*\n?(?:[^\w\n]|_){0,3}")
 _PLAIN_GAP = re.compile(r"[ \-.()+/]{0,3}")
 _BAD_AFTER = re.compile(r"\s*(?:%|mg\b|lbs?\b|kg\b|miles?\b|sq\b|cc\b)", re.I)
 
+_NANP = frozenset({"US", "CA", "PR", "GU", "VI", "AS", "MP", "BS", "BB", "JM", "TT", "DO", "BM"})
 MIN_DIGITS = 7
 MAX_BLOCK = 12  # an unbroken digit block longer than this is an id, not a phone
 
@@ -46,23 +46,24 @@ def _units(text: str) -> list[_Unit]:
         if token.isdigit():
             out.append(_Unit(m.start(), m.end(), token, False))
             continue
-        # Lone "i", "l", "o" and "oh" count only when glued to a digit or another unit.
-        if len(token) <= 2 and token.lower() in ("o", "l", "i", "oh"):
+        # Lone "i" and "l" are words; they count only when glued to a digit or between -.*_~ marks.
+        if token.lower() in ("l", "i"):
             before = text[m.start() - 1] if m.start() else ""
             after = text[m.end()] if m.end() < len(text) else ""
             if not (before.isdigit() or after.isdigit() or (before in "-.*_~" and after in "-.*_~" and before)):
                 continue
         pos = m.start()
         for w in DIGIT_WORD.finditer(token):
-            out.append(_Unit(pos + w.start(), pos + w.end(), _digit(w.group(0)), True))
+            out.append(_Unit(pos + w.start(), pos + w.end(), SPELLED_UNITS[w.group(0).lower()], True))
+    # "twenty" alone is 20; before a spelled unit digit ("twenty six", "twentysix") it is the 2 of 26.
+    for k, unit in enumerate(out):
+        if text[unit.start:unit.end].lower() in TENS_WORDS:
+            nxt = out[k + 1] if k + 1 < len(out) else None
+            joined = nxt is not None and nxt.spelled and nxt.digits in "123456789" and len(nxt.digits) == 1 \
+                and text[unit.end:nxt.start] in ("", " ", "-")
+            if not joined:
+                unit.digits += "0"
     return out
-
-
-@lru_cache(maxsize=512)
-def _digit(word: str) -> str:
-    from adtrace.text.numbers import DIGIT_WORDS
-
-    return DIGIT_WORDS[word.lower()]
 
 
 def _chains(text: str, units: list[_Unit]) -> list[list[_Unit]]:
@@ -93,9 +94,16 @@ def _blocks(text: str, chain: list[_Unit]) -> list[tuple[int, int]]:
 
 
 def _valid(digits: str, regions: tuple[str, ...], plus: bool) -> str | None:
-    candidates: list[tuple[str, str | None]] = [("+" + digits, None)] if plus else [(digits, r) for r in regions]
-    if not plus and digits.startswith("00"):
-        candidates.insert(0, ("+" + digits[2:], None))
+    if plus:
+        candidates: list[tuple[str, str | None]] = [("+" + digits, None)]
+    elif digits.startswith("00"):
+        candidates = [("+" + digits[2:], None)]
+    else:
+        # A North American number never starts with 0: a leading 0 is another country's trunk prefix.
+        candidates = [(digits, r) for r in regions if not (digits[0] == "0" and r in _NANP)]
+        if len(digits) >= 11:
+            # Country code written without "+" ("91-98..." , "44 7700..."): last resort.
+            candidates.append(("+" + digits, None))
     for raw, region in candidates:
         try:
             num = phonenumbers.parse(raw, region)
@@ -119,37 +127,49 @@ def find_phones(view: View, regions: tuple[str, ...]) -> list[tuple[str, tuple[i
 
 
 def _cut(view: View, chain: list[_Unit], regions: tuple[str, ...]) -> list[tuple[str, tuple[int, int], bool]]:
-    """Cut a chain into numbers: greedy from the left, longest valid number first, on unit boundaries."""
+    """Cut a chain into numbers: greedy from the left, longest valid number first.
+
+    Cuts fall only between units, and never inside a glued block of plain digits ("15436").
+    """
     text = view.text
     out: list[tuple[str, tuple[int, int], bool]] = []
-    i = 0
     n = len(chain)
-    while n - i >= MIN_DIGITS:
+
+    def glued(k: int) -> bool:
+        return 0 < k < n and chain[k].start == chain[k - 1].end and not chain[k].spelled \
+            and not chain[k - 1].spelled
+
+    i = 0
+    while i < n:
+        if glued(i):
+            i += 1
+            continue
+        ends: list[tuple[int, str]] = []
+        digits = ""
+        for j in range(i, n):
+            digits += chain[j].digits
+            if len(digits) > 15:
+                break
+            if len(digits) >= MIN_DIGITS and not glued(j + 1):
+                ends.append((j + 1, digits))
         hit = None
-        for length in (13, 12, 11, 10, 9, 8, 7):
-            j = i + length
-            if j > n:
-                continue
-            if j < n and chain[j].start == chain[j - 1].end and not chain[j].spelled and not chain[j - 1].spelled:
-                continue  # never cut through a glued block of digits
-            digits = "".join(u.digits for u in chain[i:j])
-            start = chain[i].start
-            plus = start > 0 and text[start - 1] == "+"
-            if length < 10 and not plus and regions[0] in ("US", "CA"):
+        start = chain[i].start
+        plus = start > 0 and text[start - 1] == "+"
+        for j, number in reversed(ends):
+            if len(number) < 10 and not plus and regions[0] in _NANP:
                 continue  # seven-digit local numbers are too often something else
             end = chain[j - 1].end
             if _BAD_AFTER.match(text, end):
                 continue
-            e164 = _valid(digits, regions, plus)
+            e164 = _valid(number, regions, plus)
             if e164:
                 hit = (j, e164, start - (1 if plus else 0), end)
                 break
         if hit is None:
             i += 1
             continue
-        j, e164, start, end = hit
-        span = view.span(start, end)
-        out.append((e164, span, _obfuscated(view, chain[i:j], start, end)))
+        j, e164, s_start, end = hit
+        out.append((e164, view.span(s_start, end), _obfuscated(view, chain[i:j], s_start, end)))
         i = j
     return out
 

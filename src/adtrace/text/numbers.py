@@ -25,8 +25,17 @@ DIGIT_WORDS: dict[str, str] = {
     "八": "8", "九": "9",
 }
 
+# Tens, hundreds and thousands as ads write them inside numbers: "6twentysix" (626), "2thousand" (2000).
+# A tens word stands for its digit when a spelled unit follows ("twentysix"), else for digit + "0".
+TENS_WORDS: dict[str, str] = {
+    "twenty": "2", "thirty": "3", "forty": "4", "fourty": "4", "fifty": "5", "sixty": "6", "seventy": "7",
+    "eighty": "8", "ninety": "9",
+}
+ZEROS_WORDS: dict[str, str] = {"hundred": "00", "thousand": "000", "th0usand": "000", "grand": "000"}
+SPELLED_UNITS: dict[str, str] = {**DIGIT_WORDS, **TENS_WORDS, **ZEROS_WORDS}
+
 # Longest first, so "seven" wins over "sevn" and "oh" over "o".
-_ALTERNATION = "|".join(sorted((re.escape(w) for w in DIGIT_WORDS), key=len, reverse=True))
+_ALTERNATION = "|".join(sorted((re.escape(w) for w in SPELLED_UNITS), key=len, reverse=True))
 # A run of spelled digits that is a whole word (or a run of them glued together: "sixtwo").
 DIGIT_WORD_RUN = re.compile(rf"(?:{_ALTERNATION})+", re.I)
 DIGIT_WORD = re.compile(rf"{_ALTERNATION}", re.I)
