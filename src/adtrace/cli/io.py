@@ -18,7 +18,7 @@ from adtrace import errors
 from adtrace.documents import Document
 from adtrace.sources import Options, ReadError, read_paths
 
-err_console = Console(stderr=True)
+err_console = Console(stderr=True, soft_wrap=True)  # never wrap a message (paths stay greppable)
 
 
 @dataclass

@@ -72,6 +72,8 @@ def normalise(text: str) -> View:
     ends: list[int] = []
     for i, ch in enumerate(text):
         out = ch if ch.isascii() else _fold_char(ch)
+        if not out and ends and ends[-1] == i:
+            ends[-1] = i + 1  # a dropped mark (keycap, variation selector) belongs to the char before it
         for c in out:
             pieces.append(c)
             starts.append(i)

@@ -1,0 +1,95 @@
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from adtrace.extractors.emails import find_emails
+from adtrace.extractors.handles import find_handles
+from adtrace.extractors.payments import find_payments
+from adtrace.extractors.urls import find_urls
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("mail me: Candy.Rose@Example.com!", "candy.rose@example.com"),
+        ("candyrose at gmail dot com", "candyrose@gmail.com"),
+        ("candyrose [at] yahoo [dot] com", "candyrose@yahoo.com"),
+        ("candyrose(at)hotmail(dot)com", "candyrose@hotmail.com"),
+        ("candyrose @ gmail", "candyrose@gmail.com"),
+    ],
+)
+def test_emails(text: str, want: str) -> None:
+    assert [e for e, _ in find_emails(text)] == [want]
+
+
+@pytest.mark.parametrize("text", ["meet me at home dot", "I'm at work", "5 at 10.30", "@handle only"])
+def test_not_emails(text: str) -> None:
+    assert find_emails(text) == []
+
+
+def test_urls_trim_punctuation() -> None:
+    got = find_urls("see www.example-site.test/page, or https://a.test/x?y=1.")
+    assert [u for u, _ in got] == ["www.example-site.test/page", "https://a.test/x?y=1"]
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("snap: sweetcandy22", ("snapchat", "sweetcandy22")),
+        ("SC - sweet_candy", ("snapchat", "sweet_candy")),
+        ("add my snapchat me: candyx", ("snapchat", "candyx")),
+        ("IG @candy.rose", ("instagram", "candy.rose")),
+        ("instagram.com/candy.rose", ("instagram", "candy.rose")),
+        ("twitter.com/CandyRose_", ("twitter", "CandyRose_")),
+        ("telegram: @candy_rose", ("telegram", "candy_rose")),
+        ("t.me/candyrose1", ("telegram", "candyrose1")),
+        ("kik: candy.r", ("kik", "candy.r")),
+        ("onlyfans.com/candyrose", ("onlyfans", "candyrose")),
+        ("tiktok.com/@candyrose", ("tiktok", "candyrose")),
+        ("wechat id: candy8899", ("wechat", "candy8899")),
+        ("微信: candy8899", ("wechat", "candy8899")),
+        ("Snapchat qzvbrtx", ("snapchat", "qzvbrtx")),
+    ],
+)
+def test_handles(text: str, want: tuple[str, str]) -> None:
+    assert [(p, h) for p, h, _ in find_handles(text)] == [want]
+
+
+@pytest.mark.parametrize("text", ["looking for snapchat fun", "find me on Twitter also", "sc only", "ig is fine"])
+def test_not_handles(text: str) -> None:
+    assert find_handles(text) == []
+
+
+def test_handle_after_refused_label() -> None:
+    got = find_handles("Visit TWITTER   Snapchat : qzvbrtx")
+    assert [(p, h) for p, h, _ in got] == [("snapchat", "qzvbrtx")]
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("cashapp $CandyRose22 deposit", ("cashapp", "$CandyRose22")),
+        ("venmo: @candy-rose", ("venmo", "@candy-rose")),
+        ("zelle candy.rose@example.com", ("zelle", "candy.rose@example.com")),
+        ("paypal.me/candyrose", ("paypal", "candyrose")),
+        ("btc bc1qxy2kgdygjrsqtzq2n0yrf2493p83kkfjhx0wlh", ("bitcoin", "bc1qxy2kgdygjrsqtzq2n0yrf2493p83kkfjhx0wlh")),
+        ("eth 0x52908400098527886E0F7030069857D2E4169EE7", ("ethereum", "0x52908400098527886E0F7030069857D2E4169EE7")),
+    ],
+)
+def test_payments(text: str, want: tuple[str, str]) -> None:
+    assert [(p, h) for p, h, _ in find_payments(text)] == [want]
+
+
+def test_prices_are_not_cashtags() -> None:
+    assert find_payments("$200 hh, $300/hr, venmo accepted") == []
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=200))
+def test_contacts_never_crash_and_spans_valid(text: str) -> None:
+    found: list[Any] = [s for _, s in find_emails(text)] + [s for _, s in find_urls(text)]
+    found += [s for _, _, s in find_handles(text)] + [s for _, _, s in find_payments(text)]
+    for a, b in found:
+        assert 0 <= a < b <= len(text)
