@@ -27,8 +27,13 @@ _TLDS = frozenset(
     ["com", "net", "org", "edu", "gov", "mil", "info", "biz", "co", "us", "ca", "uk", "au", "mx", "es", "de", "fr", "it", "nl", "io", "me", "tv", "ru", "cn", "in", "br", "ar", "cl", "pe", "ve", "ec", "nz", "ie", "za", "ph", "sg", "hk", "tw", "jp", "kr", "eu", "ch", "at", "be", "se", "no", "dk", "fi", "pl", "pt", "gr", "tr", "il", "ae", "sa", "pk", "ng", "ke", "gh", "live", "email"])
 
 
+_HINT = re.compile(r"@|[\s\[\(\{<]at[\s\]\)\}>]", re.I)
+
+
 def find_emails(text: str) -> list[tuple[str, tuple[int, int]]]:
     out: list[tuple[str, tuple[int, int]]] = []
+    if not _HINT.search(text):
+        return out  # no "@" and no spelled "at": most texts stop here
     for m in _EMAIL.finditer(text):
         local = m.group("local").strip(".").lower()
         domain_raw = re.sub(_DOT, ".", m.group("domain"), flags=re.I).lower()

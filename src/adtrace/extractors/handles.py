@@ -8,6 +8,7 @@ from wordfreq import zipf_frequency
 
 from adtrace.extractors.base import Context, Extractor, entity
 from adtrace.extractors.registry import register
+from adtrace.text.numbers import trie_pattern
 
 # Profile URLs: the platform is certain.
 _URL_FORMS: list[tuple[str, str]] = [
@@ -22,6 +23,9 @@ _URL_FORMS: list[tuple[str, str]] = [
     ("facebook", r"(?:facebook\.com|fb\.com|fb\.me)/(?P<h>[a-z0-9.]{2,50})"),
 ]
 _URL_RE = [(p, re.compile(rx, re.I)) for p, rx in _URL_FORMS]
+# Cheap substring checks that let most texts skip the URL patterns entirely.
+_URL_NEEDLES = ("instagr", "twitter.", "x.com/", "snapchat.", "t.me/", "telegram.", "wa.me/", "kik.me/", "onlyfans.",
+                "tiktok.", "fb.", "facebook.")
 _RESERVED = frozenset({"home", "login", "share", "p", "explore", "intent", "search", "profile.php", "pages",
                        "groups", "events", "watch", "hashtag", "i", "add", "s"})
 
@@ -42,7 +46,7 @@ _LABELS: dict[str, str] = {
 }
 # Short labels are too common as words; they need a ':' or '@' after them ("sc: name", "ig @name").
 _STRICT = frozenset({"sc", "scn", "ig", "tw", "x", "tg", "of", "fb", "wa", "wx", "line", "snap", "tweet", "kik"})
-_LABEL_ALT = "|".join(sorted((re.escape(k) for k in _LABELS), key=len, reverse=True))
+_LABEL_ALT = trie_pattern(list(_LABELS))
 # The match consumes only the label (the rest is a lookahead), so "Twitter Snapchat: name" still
 # finds the second label after the first is refused.
 _LABELLED = re.compile(
@@ -64,7 +68,9 @@ def find_handles(text: str) -> list[tuple[str, str, tuple[int, int]]]:
     """(platform, handle, span); the span covers label and handle, the evidence an analyst reads."""
     out: list[tuple[str, str, tuple[int, int]]] = []
     taken: list[tuple[int, int]] = []
-    for platform, rx in _URL_RE:
+    low = text.lower()
+    has_url = any(n in low for n in _URL_NEEDLES)
+    for platform, rx in _URL_RE if has_url else ():
         for m in rx.finditer(text):
             h = m.group("h").rstrip(".")
             if h.lower() in _RESERVED:

@@ -22,8 +22,14 @@ _STOP = frozenset({"only", "accepted", "ok", "okay", "and", "or", "me", "is", "a
                    "available", "please", "first", "deposit", "required", "for", "to", "the", "app", "pay"})
 
 
+_HINT = re.compile(r"\$|venmo|zelle|pay\s?pal|cash\s?app|chime|apple\s?pay|bc1|0x|(?<![\w])[13][a-km-zA-HJ-NP-Z1-9]{25}",
+                   re.I)
+
+
 def find_payments(text: str) -> list[tuple[str, str, tuple[int, int]]]:
     out: list[tuple[str, str, tuple[int, int]]] = []
+    if not _HINT.search(text):
+        return out
     for m in _CASHTAG.finditer(text):
         out.append(("cashapp", "$" + m.group("h"), m.span()))
     for m in _LABELLED.finditer(text):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from functools import lru_cache
 from dataclasses import dataclass
 
 import phonenumbers
@@ -20,7 +21,9 @@ from adtrace.text import View, normalise
 from adtrace.text.numbers import DIGIT_WORD, DIGIT_WORD_RUN, SPELLED_UNITS, TENS_WORDS
 
 # A digit, a spelled-digit word standing alone (or glued to digits), e.g. "7o2", "2ONE6", "sixtwo".
-_UNIT = re.compile(rf"\d|(?<![^\W\d_])(?:{DIGIT_WORD_RUN.pattern})(?![^\W\d_])", re.I)
+# A run of plain digits is one unit (it is never cut inside); the lookahead on first letters is speed.
+_FIRST = "".join(sorted({w[0].lower() for w in SPELLED_UNITS} | {w[0].upper() for w in SPELLED_UNITS}))
+_UNIT = re.compile(rf"\d+|(?<![^\W\d_])(?=[{_FIRST}])(?:{DIGIT_WORD_RUN.pattern})(?![^\W\d_])", re.I)
 # What may sit between two units of one number: a few non-letters, or a line break or two.
 _GAP = re.compile(r"(?:[^\w\n]|_){1,6}|(?:[^\w\n]|_){0,3}\n\s*\n?(?:[^\w\n]|_){0,3}")
 _PLAIN_GAP = re.compile(r"[ \-.()+/]{0,3}")
@@ -79,7 +82,7 @@ def _chains(text: str, units: list[_Unit]) -> list[list[_Unit]]:
         current = [unit]
     if current:
         chains.append(current)
-    return [c for c in chains if len(c) >= MIN_DIGITS]
+    return [c for c in chains if sum(len(u.digits) for u in c) >= MIN_DIGITS]
 
 
 def _blocks(text: str, chain: list[_Unit]) -> list[tuple[int, int]]:
@@ -93,6 +96,7 @@ def _blocks(text: str, chain: list[_Unit]) -> list[tuple[int, int]]:
     return out
 
 
+@lru_cache(maxsize=1 << 16)  # networks repeat their numbers; validation is the costly part
 def _valid(digits: str, regions: tuple[str, ...], plus: bool) -> str | None:
     if plus:
         candidates: list[tuple[str, str | None]] = [("+" + digits, None)]
@@ -120,7 +124,8 @@ def find_phones(view: View, regions: tuple[str, ...]) -> list[tuple[str, tuple[i
     found: list[tuple[str, tuple[int, int], bool]] = []
     for chain in _chains(text, _units(text)):
         blocks = _blocks(text, chain)
-        if any(k - i > MAX_BLOCK and not any(u.spelled for u in chain[i:k]) for i, k in blocks):
+        if any(sum(len(u.digits) for u in chain[i:k]) > MAX_BLOCK and not any(u.spelled for u in chain[i:k])
+               for i, k in blocks):
             continue
         found.extend(_cut(view, chain, regions))
     return found

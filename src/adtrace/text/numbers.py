@@ -34,8 +34,31 @@ TENS_WORDS: dict[str, str] = {
 ZEROS_WORDS: dict[str, str] = {"hundred": "00", "thousand": "000", "th0usand": "000", "grand": "000"}
 SPELLED_UNITS: dict[str, str] = {**DIGIT_WORDS, **TENS_WORDS, **ZEROS_WORDS}
 
-# Longest first, so "seven" wins over "sevn" and "oh" over "o".
-_ALTERNATION = "|".join(sorted((re.escape(w) for w in SPELLED_UNITS), key=len, reverse=True))
+
+def trie_pattern(words: list[str]) -> str:
+    """A regex alternation factored as a trie: Python's engine tries far fewer branches per position.
+
+    Longer words win over their prefixes ("seven" over "sevn" is by letters; "oh" over "o" by order).
+    """
+    trie: dict[str, dict] = {}  # type: ignore[type-arg]
+    for w in words:
+        node = trie
+        for ch in w.lower():
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict) -> str:  # type: ignore[type-arg]
+        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        optional = "" in node
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if optional else body
+
+    return build(trie)
+
+
+_ALTERNATION = trie_pattern(list(SPELLED_UNITS))
 # A run of spelled digits that is a whole word (or a run of them glued together: "sixtwo").
 DIGIT_WORD_RUN = re.compile(rf"(?:{_ALTERNATION})+", re.I)
 DIGIT_WORD = re.compile(rf"{_ALTERNATION}", re.I)
