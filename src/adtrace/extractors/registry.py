@@ -15,6 +15,9 @@ BUILTINS: tuple[str, ...] = (
     "adtrace.extractors.urls",
     "adtrace.extractors.handles",
     "adtrace.extractors.payments",
+    "adtrace.extractors.ages",
+    "adtrace.extractors.prices",
+    "adtrace.extractors.names",
 )
 _loaded = False
 

@@ -1,0 +1,146 @@
+"""The poster's age: "19yo", "age: 19", "I'm 17", "tengo 19 años", "22岁", "nineteen years old".
+
+Ages under 18 are kept: a minor in an ad is a victim and the strongest signal we have.
+
+How: a number (digits or a spelled cardinal) only counts with an age cue next to it — a suffix
+("yo", "years old", "años", "岁"), a prefix ("age", "edad", "I'm", "tengo"), or the classified-ad
+title convention "... - 21" at the end of a line. What is never the poster's age: heights (5'4"),
+times (10pm), cup sizes and measurements (34C, 36-24-36), weights, prices, phone digits, "24/7",
+"18+" disclaimers ("must be 18 years or older") and the ages of wanted clients ("men 40+",
+"gentlemen over 35", "ages 35-60 welcome"). Range 12-70.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+from adtrace.extractors.base import Context, Extractor, entity
+from adtrace.extractors.registry import register
+from adtrace.text.numbers import CARDINAL_PATTERN, cardinal_value
+
+MIN_AGE = 12
+MAX_AGE = 70
+
+# Two digits not glued to other digits, money, a clock or a height; CJK text may touch them ("今年22岁").
+_NUM = r"(?<![\d$£€#.,/'’A-Za-z_])(?<!\d[:\-])(?P<n>\d{2})(?![\d'’\"″]|[.,:/]\d)"
+_WORD = rf"(?<![^\W\d_])(?P<w>{CARDINAL_PATTERN})(?![^\W\d_])"
+_VALUE = rf"(?:{_NUM}|{_WORD})"
+
+# After the number: "yo", "y/o", "y.o.", "yrs old", "years young", "year-old", "años", "añitos", "岁".
+_SUFFIX = (r"(?:\s*-?\s*(?:y\s*/\s*o|y\.\s*o\.?|yo|yrs?\.?\s*old|years?[\s-]*(?:old|young)|yr[\s-]*old"
+           r"|a[ñn](?:os|itos)|岁|歲)(?![^\W\d_])|\s*(?:岁|歲))")
+# Before the number: "age: 19", "aged 19", "edad 22", "I'm 19", "im a 19", "tengo 19", "i am just 19".
+_PREFIX = (r"(?:(?<![^\W\d_])(?:age|aged|edad|my\s+age\s+is|tengo)(?![^\W\d_])\s*(?:is\s+)?[:=\-]?\s*"
+           r"|(?<![^\W\d_])(?:i\s*['’`]?\s*m|i\s+am|iam|i\s+was|i\s+turned|i\s+just\s+turned)\s+"
+           r"(?:(?:a|only|just|now|barely|about|around|almost|nearly|still)\s+)?)")
+
+_AGE_SUFFIXED = re.compile(rf"{_VALUE}(?P<suffix>{_SUFFIX})", re.I)
+_AGE_PREFIXED = re.compile(rf"(?P<prefix>{_PREFIX}){_VALUE}", re.I)
+# Classified-ad titles end in the poster's age: "Sweet and new in town - 21" at the end of a line;
+# also when a scraper ran the title into the next field ("... town - 21 Location: ..."), but then
+# not after a rate word ("hh - 80 Incall" is a price).
+_TITLE_AGE = re.compile(r"(?<!\d)[^\d\s][^\S\n]*[-–—][^\S\n]*(?P<n>\d{2})[^\S\n]*$", re.M)
+_TITLE_AGE_RUN_ON = re.compile(
+    r"(?<![^\W\d_])(?!(?i:hh|hr|hrs|hour|qv|min|mins|rate|rates|special|only|just|incall|outcall)[^\w])"
+    r"[^\W\d_]+[^\W\d]*[^\S\n]+[-–—][^\S\n]*(?P<n>\d{2})(?=[^\S\n]+[A-Z])")
+
+# After any age-like number: a range, a lower bound or "and up" make it a requirement, not an age.
+_RANGE_AFTER = re.compile(
+    r"\s*(?:\+|[-–—~]\s*\d|to\s+\d|(?:and|&|or)\s+(?:up|over|older|above|mayor)|y\s+m[aá]s)", re.I)
+# Right after a prefixed number, these make it a time, a size, a weight or money.
+_NOT_AGE_AFTER = re.compile(
+    r"(?:[a-h]{1,3}\b|th\b|st\b|nd\b|rd\b|s\b|'s\b|\s*%|\s*[$£€]|\s*x\s*\d|\s*[a-h]?\s*cup\b|"
+    r"\s*(?:am|pm|a\.m|p\.m|hrs?|hours?|h|min|mins|minutes|lbs?|kg|pounds|inch(?:es)?|cm|ft|feet|miles?|"
+    r"dollars?|bucks|roses?|usd|dd|ddd)\b)",
+    re.I,
+)
+# Words shortly before a number that make it a requirement or a client's age, not the poster's.
+_CLIENT_BEFORE = re.compile(
+    r"(?:must\s+be|at\s+least|over|under|older\s+than|younger\s+than|above|below|men|gentlemen|gents|guys|"
+    r"clients?|you\s*['’]?re|you\s+are|customers?|between|ages|mayores?\s+de|minimum|min\.?)\W*(?:\w+\W+)?$",
+    re.I,
+)
+# Spelled numbers are often durations or counts: after a prefix, refuse units; alone, keep 13-29
+# when nothing word-like follows ("Sweet Nineteen!").
+_SPELLED_BAD_AFTER = re.compile(r"\s*(?:min|minutes|hours?|hrs?|dollars|roses|bucks|%)", re.I)
+_SPELLED_ALONE = re.compile(rf"(?<![$\w])(?P<w>{CARDINAL_PATTERN})(?![^\W\d_])(?=[^\S\n]*(?:[!.,;)*~\n]|$))",
+                            re.I)
+
+# Cheap gate: no digit and no piece of a spelled cardinal of 12 or more means nothing to find.
+_HAS_CUE = re.compile(r"\d|teen|ty|doce|trece|catorce|quince|dieci|veint|treinta|cuarenta|cincuenta", re.I)
+
+
+def _value(m: re.Match[str]) -> int | None:
+    if m.group("n"):
+        return int(m.group("n"))
+    return cardinal_value(m.group("w"))
+
+
+def _client_context(text: str, start: int) -> bool:
+    return bool(_CLIENT_BEFORE.search(text, max(0, start - 30), start))
+
+
+def find_ages(text: str) -> list[tuple[int, tuple[int, int]]]:
+    """(age, view span) for each age mention, in source order; overlapping mentions counted once."""
+    if not _HAS_CUE.search(text):
+        return []
+    found: list[tuple[int, tuple[int, int]]] = []
+    for m in _AGE_SUFFIXED.finditer(text):
+        value = _value(m)
+        if value is None or _client_context(text, m.start()):
+            continue
+        suffix = m.group("suffix").lower()
+        # "19 years old" right after "must be" is a requirement, handled above; "5 años de experiencia"
+        # is work history, not age.
+        if ("a" in suffix[:4] and re.match(r"\s*(?:de\s+experiencia|experiencia)", text[m.end():], re.I)):
+            continue
+        if _RANGE_AFTER.match(text, m.end()):
+            continue
+        found.append((value, (m.start(), m.end())))
+    for m in _AGE_PREFIXED.finditer(text):
+        value = _value(m)
+        if value is None:
+            continue
+        if _NOT_AGE_AFTER.match(text, m.end()) or _RANGE_AFTER.match(text, m.end()):
+            continue
+        if m.group("w") and _SPELLED_BAD_AFTER.match(text, m.end()):
+            continue
+        if _client_context(text, m.start()):
+            continue
+        found.append((value, (m.start(), m.end())))
+    for m in itertools.chain(_TITLE_AGE.finditer(text), _TITLE_AGE_RUN_ON.finditer(text)):
+        value = int(m.group("n"))
+        if value >= 18 and not _client_context(text, m.start()):  # list numbering ends lines too
+            found.append((value, (m.start("n"), m.end("n"))))
+    for m in _SPELLED_ALONE.finditer(text):
+        value = cardinal_value(m.group("w"))
+        if value is not None and 13 <= value <= 29 and not _client_context(text, m.start()):
+            found.append((value, (m.start(), m.end())))
+    return _dedupe(found)
+
+
+def _dedupe(found: list[tuple[int, tuple[int, int]]]) -> list[tuple[int, tuple[int, int]]]:
+    found.sort(key=lambda f: (f[1][0], -f[1][1]))
+    out: list[tuple[int, tuple[int, int]]] = []
+    for value, span in found:
+        if not MIN_AGE <= value <= MAX_AGE:
+            continue
+        if out and span[0] < out[-1][1][1]:
+            # Same evidence matched by two patterns ("tengo 19 años"): one mention over their union.
+            last_value, last_span = out[-1]
+            if value == last_value and span[1] > last_span[1]:
+                out[-1] = (value, (last_span[0], span[1]))
+            continue
+        out.append((value, span))
+    return out
+
+
+def _run(ctx: Context) -> None:
+    view = ctx.view
+    for value, (start, end) in find_ages(view.text):
+        ctx.add("ages", entity(value, view.span(start, end)))
+    ctx.record.setdefault("ages", [])
+
+
+register(Extractor("ages", _run, assigns=("ages",)))

@@ -1,0 +1,98 @@
+"""Names the poster gives: "my name is Candy", "I'm Mia", "ask for Jade", "soy Ana", "me llamo Sofía".
+
+How: a self-introduction or "ask for" cue (any case), then one capitalised word ("Candy") or an
+ALL-CAPS word ("CANDY", written back as "Candy"); after plural cues ("names are", "ask for",
+"we are") also "X and Y". After "I'm", "it's", "call me" most capitalised words in ads are not
+names ("I'm New", "I'm Available", "Call me Now", "soy Latina"): a stop list of such words, and
+words ending in "-ing", are refused. Lower-case words are never taken: without capitals there is
+no telling "I'm candy" (a name?) from "I'm sweet".
+"""
+
+from __future__ import annotations
+
+import re
+
+from adtrace.extractors.base import Context, Extractor, entity
+from adtrace.extractors.registry import register
+
+_UPPER = "A-ZÀ-ÖØ-Þ"
+_LOWER = "a-zß-öø-ÿ"
+_NAME = rf"[{_UPPER}](?:[{_LOWER}]+(?:[-'’][{_UPPER}][{_LOWER}]+)?|[{_UPPER}]+)"
+_CUE = (
+    r"(?i:(?<![^\W\d_])(?:my\s+name\s*(?:is|'s|’s|:|-)|(?:first\s+)?name\s*(?:is|:|-)|"
+    r"(?P<plural>names?\s*(?:are|:)|ask\s+for|we\s+are|we['’]re)|i\s*['’`]?\s*m|i\s+am|it\s*['’]?\s*s|"
+    r"this\s+is|call\s+me|they\s+call\s+me|i\s+go\s+by|known\s+as|soy|me\s+llamo|mi\s+nombre\s+es|"
+    r"ll[aá]mame|pregunta\s+por|preguntar\s+por)(?![^\W\d_]))"
+)
+_INTRO = re.compile(
+    rf"{_CUE}[^\S\n]*[:,\-–]?[^\S\n]*(?P<name>{_NAME})(?![^\W\d_])"
+    rf"(?:[^\S\n]*(?i:and|&|or|y)[^\S\n]+(?P<second>{_NAME})(?![^\W\d_]))?"
+)
+_CHEAP = re.compile(r"(?i:name|i\s*['’`]?\s*m|i\s+am|it|this|ask|call|we|soy|llam|nombre|por|go\s+by|known)")
+
+# Capitalised words that follow these cues in ads without being names (compared lower-cased).
+_STOP_TEXT = """
+a an the and or but so not no yes ok okay just only also always still very really truly totally
+here there back new available ready waiting open free real alone home out in on at for from with by
+to of up down over off now today tonight tomorrow soon anytime again ever never sure
+your you yours my me mine his her him our us ur u myself yourself this that what who it its
+sweet sexy hot cute pretty beautiful gorgeous stunning petite tall short thin slim curvy thick busty
+young fresh clean discreet discrete classy classic elegant exotic ebony latina latin asian white black
+blonde blond brunette redhead mixed italian russian korean japanese chinese thai filipina indian
+brazilian colombian cuban mexican american european irish french german spanish persian arab african
+hawaiian puerto dominican venezuelan native independent professional genuine friendly funny fun
+nice kind shy wild naughty nasty freaky kinky horny wet hungry lonely bored playful passionate
+outgoing easy easygoing laid seductive sensual sultry sensational amazing awesome incredible
+perfect best better good great hottest sexiest sweetest number girl woman lady mami mamacita baby
+babe bae honey hunny sugar daddy papi sir mister miss mrs mr gentleman gentlemen guys men man boys
+daughter student college model dancer stripper masseuse therapist nurse teacher
+visiting traveling travelling leaving located based staying moving coming going looking
+offering providing seeking wanting willing able unable gonna wanna gotta about all any some
+everything nothing something anything everyone someone anyone nobody somebody
+one two three four five six seven eight nine ten first last next other another same
+usa city town downtown uptown north south east west northern southern eastern western
+monday tuesday wednesday thursday friday saturday sunday weekend weekday
+january february march april may june july august september october november december
+time today's text call email message inbox outcall incall outcalls incalls specials special
+rates rate details info more pics pictures photos videos price prices donation donations
+safe legit legitimate verified willing down done from 100 percent guaranteed
+nueva nuevo una uno muy tu su la el de del los las mi bien super linda lindo bonita hermosa
+caliente discreta independiente chica chico mujer latina colombiana mexicana venezolana cubana
+dominicana puertorriquena puertorriqueña peruana argentina chilena española espanola
+"""
+STOP_WORDS = frozenset(_STOP_TEXT.split())
+
+
+def _accept(word: str) -> bool:
+    low = word.lower()
+    return low not in STOP_WORDS and not low.endswith("ing") and not (len(low) >= 6 and low.endswith("ed"))
+
+
+def _written(word: str) -> str:
+    return word.title() if word.isupper() and len(word) > 1 else word
+
+
+def find_names(text: str) -> list[tuple[str, tuple[int, int]]]:
+    """(name as written, view span of the name) for each introduced name, in source order."""
+    if not _CHEAP.search(text):
+        return []
+    out: list[tuple[str, tuple[int, int]]] = []
+    for m in _INTRO.finditer(text):
+        name = m.group("name")
+        if len(name) < 2 or not _accept(name):
+            continue
+        out.append((_written(name), (m.start("name"), m.end("name"))))
+        second = m.group("second")
+        if second and m.group("plural") and _accept(second):
+            out.append((_written(second), (m.start("second"), m.end("second"))))
+    return out
+
+
+def _run(ctx: Context) -> None:
+    view = ctx.view
+    for value, (start, end) in find_names(view.text):
+        ctx.add("names", entity(value, view.span(start, end)))
+    ctx.record.setdefault("names", [])
+
+
+register(Extractor("names", _run, assigns=("names",)))

@@ -1,0 +1,231 @@
+"""Rates: amount, currency and the time the rate buys ("150hh", "$200/hr", "qv 80", "60 min 200").
+
+How: find durations ("hh", "qv", "1 hr", "60 min", "overnight") and amounts (numbers not glued to
+other digits). An amount is a price when it has a currency ("$200", "150 roses") or a duration
+beside it, or follows a rate word ("incall: 150"). Each amount takes the duration glued to it
+("150hh", "200/hr", "200 an hour"); the rest of a rate list pairs one way throughout, durations
+before amounts ("qv 80 hh 120") or after them ("80 qv, 120 hh"), whichever explains more amounts.
+
+Minutes: quick visit 15, half hour 30, hour 60, "N min" N, "N hrs" 60N, overnight 480 (8 hours;
+ads rarely say, and analysts compare overnight rates with each other, not with hourly ones).
+Currency: "$"/"dollars"/"bucks" -> USD, "roses" -> "rose", "pesos" -> MXN, "£" -> GBP, "€" -> EUR,
+ISO codes as written; null when the ad names none.
+
+Never prices: phone digits (numbers glued to other digit groups), ages ("19yo"), heights, cup
+sizes and measurements ("36-24-36"), clock times, dates, percentages, weights, zip codes (five-digit
+numbers without a currency).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from adtrace.extractors.base import Context, Extractor
+from adtrace.extractors.registry import register
+
+OVERNIGHT_MINUTES = 480
+MIN_AMOUNT = 30  # a bare number next to a duration ("24 hrs" is availability); a currency lowers it to 10
+MAX_AMOUNT = 20000
+
+_CURRENCY_BEFORE = re.compile(
+    r"(?P<cur>(?:us|au|a|ca|c|mx)?\$|£|€|usd|aud|cad|mxn|eur|gbp)\s?$", re.I)
+_CURRENCY_AFTER = re.compile(
+    r"\s?(?P<cur>\$|£|€|usd|aud|cad|mxn|eur|gbp|dollars?|dlls?|dls|bucks|roses?|rosas|pesos?|euros?|"
+    r"pounds|quid)(?![^\W\d_])", re.I)
+_CURRENCY_CODES = {
+    "$": "USD", "us$": "USD", "usd": "USD", "dollar": "USD", "dollars": "USD", "dll": "USD", "dlls": "USD",
+    "dls": "USD", "bucks": "USD", "au$": "AUD", "a$": "AUD", "aud": "AUD", "ca$": "CAD", "c$": "CAD",
+    "cad": "CAD", "mx$": "MXN", "mxn": "MXN", "peso": "MXN", "pesos": "MXN", "£": "GBP", "gbp": "GBP",
+    "pounds": "GBP", "quid": "GBP", "€": "EUR", "eur": "EUR", "euro": "EUR", "euros": "EUR",
+    "rose": "rose", "roses": "rose", "rosas": "rose",
+}
+
+# A duration with its optional count. Counts of hours stay small so "150hh" is an amount and a unit.
+_DURATION = re.compile(
+    r"(?<![^\W\d_])(?:"
+    r"(?P<qv>q\.?\s?v\.?|qk|quick\s*(?:visit|v|session|one)s?|quickie|quicky)"
+    r"|(?P<hh>h\.?\s?h\.?r?|hhr|half\s*(?:an\s+)?(?:hour|hr|h)|1/2\s*(?:hour|hr|h)|media\s+hora)"
+    r"|(?P<on>over\s*night|overnite|all\s*night|(?:(?:one|1|a|full|whole)\s*)?night|toda\s+la\s+noche|"
+    r"(?:una\s+)?noche)"
+    r"|(?P<min>(?<![\d.])\d{2,3})\s*(?:-\s*)?(?:minutes?|mins?|min|m(?![^\W\d_]))"
+    r"|(?:(?:(?P<hours>(?<![\d.])(?:1[0-2]|[1-9])(?:\.5|\s1/2)?)|(?P<one>one|an?|full|1st|una?|per))\s*(?:-\s*)?)?"
+    r"(?P<hr>hours?|hrs?|h|horas?|fh)"
+    r")(?![^\W\d_])",
+    re.I,
+)
+# A number that could be money: not part of a phone, a date, a time, a decimal or a measurement.
+_AMOUNT = re.compile(
+    r"(?<![\d'’#_])(?<!\d[-.:,/\s])(?P<n>\d{1,3}(?:,\d{3})+|\d{2,5})(?:\.(?P<c>\d{2}))?"
+    r"(?!\d|[,.]\d|\s?[-.:]\s?\d|\s?/\s?\d(?!\d?\s*(?:min|m\b|hr|h\b))|\s\d{3}|[a-g]{1,3}\b|th\b|st\b|nd\b|rd\b|k\b|"
+    r"\s?(?:%|['’\"″]|am\b|pm\b|a\.m|p\.m|lbs?\b|kg\b|cm\b|ft\b|feet\b|miles?\b|mi\b|yo\b|y/o|"
+    r"yrs?\s*old\b|years?\b|a[ñn]os\b|岁|dd+\b|[a-g]\s?cup))",
+    re.I,
+)
+# Between an amount and a glued duration: nothing, "/", "per", "an", "a", "for", "for one", "each".
+_GLUE_RIGHT = re.compile(r"\s?(?:/|per|x|for|each|the|la|por|a|an)?\s?(?:/\s?)?", re.I)
+# What may sit between an amount and the duration it is for, on either side: punctuation, a few
+# linking words ("hh: 120", "30 min special 100", "150 roses for 1 hr").
+_FILLER = re.compile(
+    r"(?=.{0,24}$)[\W_]*(?:(?:for|per|an?|each|special|only|just|rate|price|donation|is|"
+    r"por|la|el|the|x)(?![^\W\d_])[\W_]*)*", re.I | re.S)
+# A bare "h" is a letter unless it follows a number, a "/" or a currency ("150h", "/h", "150 roses h").
+_BARE_H_AFTER = re.compile(r"(?:\d|/|(?:roses?|\$|dollars|usd|€|£)\s?)$", re.I)
+_HAS_DIGIT = re.compile(r"\d")
+# Rate words that make an amount a price without currency or duration ("incall: 150").
+_RATE_WORD = re.compile(
+    r"(?:incall|outcall|in-call|out-call|rates?|donations?|special|price|cost|fee|tarifa|precio)s?"
+    r"\s*[:=\-]?\s*$", re.I)
+
+
+@dataclass(slots=True)
+class _Dur:
+    start: int
+    end: int
+    minutes: int
+
+
+@dataclass(slots=True)
+class _Amt:
+    start: int  # the number, or its currency when there is one
+    end: int
+    amount: float
+    currency: str | None
+
+
+def _minutes(m: re.Match[str]) -> int:
+    if m.group("qv"):
+        return 15
+    if m.group("hh"):
+        return 30
+    if m.group("on"):
+        return OVERNIGHT_MINUTES
+    if m.group("min"):
+        return int(m.group("min"))
+    hours = m.group("hours")
+    if not hours:
+        return 60
+    return round((float(hours.split()[0]) + (0.5 if " " in hours else 0)) * 60)
+
+
+def _durations(text: str) -> list[_Dur]:
+    out = []
+    for m in _DURATION.finditer(text):
+        bare_h = m.group("hr") and not m.group("hours") and m.group("hr").lower() in ("h", "fh")
+        if bare_h and not _BARE_H_AFTER.search(text, max(0, m.start() - 8), m.start()):
+            continue
+        minutes = _minutes(m)
+        if 5 <= minutes <= 24 * 60:
+            out.append(_Dur(m.start(), m.end(), minutes))
+    return out
+
+
+def _amounts(text: str, durations: list[_Dur]) -> list[_Amt]:
+    inside = [(d.start, d.end) for d in durations]
+    out: list[_Amt] = []
+    for m in _AMOUNT.finditer(text):
+        if any(s <= m.start() < e for s, e in inside):
+            continue  # the count of a duration ("60 min", "2 hrs")
+        raw = m.group("n").replace(",", "")
+        amount = float(raw)
+        if m.group("c"):
+            amount += int(m.group("c")) / 100
+        start, end = m.start(), m.end()
+        currency = None
+        before = _CURRENCY_BEFORE.search(text, max(0, start - 4), start)
+        after = _CURRENCY_AFTER.match(text, end)
+        if before:
+            currency = _CURRENCY_CODES.get(before.group("cur").lower())
+            start = before.start()
+        elif after and after.group("cur").lower() != "donation":
+            currency = _CURRENCY_CODES.get(after.group("cur").lower())
+            end = after.end()
+        if len(raw) == 5 and currency is None:
+            continue  # a zip code or an id
+        out.append(_Amt(start, end, amount, currency))
+    return out
+
+
+def find_prices(text: str) -> list[tuple[float, str | None, int | None, tuple[int, int]]]:
+    """(amount, currency, per_minutes, view span) for each price, in source order."""
+    if not _HAS_DIGIT.search(text):
+        return []
+    durations = _durations(text)
+    amounts = _amounts(text, durations)
+    out: list[tuple[float, str | None, int | None, tuple[int, int]]] = []
+    for amt, dur in zip(amounts, _pair(text, amounts, durations), strict=True):
+        minimum = 10 if amt.currency else MIN_AMOUNT
+        if not minimum <= amt.amount <= MAX_AMOUNT:
+            continue
+        if dur is None and amt.currency is None and not _RATE_WORD.search(text, max(0, amt.start - 14),
+                                                                           amt.start):
+            continue
+        start, end = amt.start, amt.end
+        if dur is not None:
+            start, end = min(start, dur.start), max(end, dur.end)
+        value = int(amt.amount) if amt.amount.is_integer() else amt.amount
+        out.append((value, amt.currency, dur.minutes if dur else None, (start, end)))
+    return out
+
+
+def _pair(text: str, amounts: list[_Amt], durations: list[_Dur]) -> list[_Dur | None]:
+    """The duration of each amount: glued ones first, then one direction for the whole list.
+
+    A rate list is written one way throughout: "qv 80 hh 120 hr 200" or "80 qv 120 hh 200 hr". Each
+    amount may take the nearest free duration between it and its neighbour on one side; the side
+    that explains more amounts wins (the shorter total gap breaks a tie).
+    """
+    n = len(amounts)
+    if not durations or not n:
+        return [None] * n
+    glued: list[_Dur | None] = [None] * n
+    for i, amt in enumerate(amounts):
+        hi = amounts[i + 1].start if i + 1 < n else len(text)
+        d = next((d for d in durations if d.start >= amt.end), None)
+        if d is not None and d.end <= hi:
+            gap = text[amt.end:d.start]
+            # "150hh", "200/hr", "200 an hour" are glued; "200 hr" (a space only) is decided below.
+            if len(gap) <= 9 and (gap == "" or gap.strip()) and _GLUE_RIGHT.fullmatch(gap):
+                glued[i] = d
+    taken = {id(d) for d in glued if d is not None}
+    left: list[_Dur | None] = [None] * n
+    right: list[_Dur | None] = [None] * n
+    gaps = [0, 0]
+    for i, amt in enumerate(amounts):
+        if glued[i] is not None:
+            continue
+        lo = amounts[i - 1].end if i else 0
+        hi = amounts[i + 1].start if i + 1 < n else len(text)
+        free = [d for d in durations if id(d) not in taken]
+        before = [d for d in free if d.start >= lo and d.end <= amt.start]
+        if before and _FILLER.fullmatch(text[before[-1].end:amt.start]):
+            left[i] = before[-1]
+            gaps[0] += amt.start - before[-1].end
+        after = [d for d in free if d.start >= amt.end and d.end <= hi]
+        if after and _FILLER.fullmatch(text[amt.end:after[0].start]):
+            right[i] = after[0]
+            gaps[1] += after[0].start - amt.end
+    n_left = sum(d is not None for d in left)
+    n_right = sum(d is not None for d in right)
+    chosen = left if (n_left, -gaps[0]) >= (n_right, -gaps[1]) else right
+    # Two amounts for one duration ("1h - 300 roses 350 roses": incall, outcall) share it.
+    step = 1 if chosen is left else -1
+    for i in range(n) if step == 1 else range(n - 1, -1, -1):
+        j = i - step
+        if chosen[i] is None and glued[i] is None and 0 <= j < n and chosen[j] is not None:
+            a, b = (amounts[j], amounts[i]) if step == 1 else (amounts[i], amounts[j])
+            between = text[a.end:b.start]
+            if len(between) <= 6 and not between.strip(" ,/&|-"):
+                chosen[i] = chosen[j]
+    return [g if g is not None else c for g, c in zip(glued, chosen, strict=True)]
+
+
+def _run(ctx: Context) -> None:
+    view = ctx.view
+    for amount, currency, minutes, (start, end) in find_prices(view.text):
+        ctx.add("prices", {"amount": amount, "currency": currency, "per_minutes": minutes,
+                           "span": list(view.span(start, end))})
+    ctx.record.setdefault("prices", [])
+
+
+register(Extractor("prices", _run, assigns=("prices",)))
