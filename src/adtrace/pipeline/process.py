@@ -6,7 +6,6 @@ the CLI, the server and on an engine's workers.
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -68,8 +67,10 @@ def _load_post_stages() -> None:
     if _loaded:
         return
     _loaded = True
-    with contextlib.suppress(ImportError):
-        import adtrace.scoring  # noqa: F401  (registers the indicate+score stage when present)
+    # Imported here, not at module top: scoring sits above pipeline's extractors and loads lexicons.
+    from adtrace.scoring import indicate_and_score
+
+    POST_STAGES.setdefault("score", indicate_and_score)
 
 
 _default: Pipeline | None = None

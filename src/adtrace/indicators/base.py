@@ -1,0 +1,105 @@
+"""What an indicator is: a named, versioned test over one document that returns evidence spans.
+
+An indicator never says who did what; it says "this wording or this entity is present here", with
+the spans an analyst can check against the original text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from adtrace.text import View, normalise
+
+Span = tuple[int, int]
+MAX_EVIDENCE = 5  # enough to show a pattern; more only makes the reason harder to read
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One lexicon match: which term group it satisfied, the matched term, its original span."""
+
+    group: int
+    term: str
+    span: Span
+
+
+@dataclass
+class Subject:
+    """One document as indicators see it: original text, normalised view, Record, lexicon hits."""
+
+    text: str
+    view: View
+    record: Mapping[str, Any]
+    kind: str = "ad"
+    hits: dict[str, list[Hit]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, text: str, record: Mapping[str, Any] | None = None, kind: str = "ad") -> Subject:
+        return cls(text=text, view=normalise(text), record=record or {}, kind=kind)
+
+
+@dataclass(frozen=True)
+class Example:
+    """A case the indicator must (positive) or must not (negative) fire on; run at registration."""
+
+    text: str
+    record: Mapping[str, Any] = field(default_factory=dict)
+    kind: str = "ad"
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Phrases and patterns (prefixed 're:') in groups; the indicator fires when every group matches.
+
+    `min_distinct` asks for that many different matched terms (e.g. two different youth emoji).
+    `negatable` suppresses a match preceded by a negation cue ("no recruitment fee").
+    """
+
+    groups: tuple[tuple[str, ...], ...]
+    min_distinct: int = 1
+    negatable: bool = False
+
+
+Rule = Callable[[Subject], list[Span]]
+
+
+@dataclass(frozen=True)
+class Indicator:
+    id: str
+    category: str
+    weight: float
+    description: str
+    sources: tuple[str, ...]
+    positive: tuple[Example, ...]
+    negative: tuple[Example, ...]
+    lexicon: Lexicon | None = None
+    rule: Rule | None = None
+    uses: tuple[str, ...] = ()  # other indicators whose lexicon hits the rule reads
+    reads: tuple[str, ...] = ()  # Record fields the rule reads
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    def detect(self, subject: Subject) -> list[Span]:
+        """Original spans of the evidence; empty when the indicator does not fire."""
+        if self.rule is not None:
+            return _dedupe(self.rule(subject))
+        if self.lexicon is None:
+            return []
+        hits = subject.hits.get(self.id, [])
+        if not hits:
+            return []
+        groups = {h.group for h in hits}
+        if len(groups) < len(self.lexicon.groups):
+            return []
+        if len({h.term for h in hits}) < self.lexicon.min_distinct:
+            return []
+        return _dedupe([h.span for h in hits])
+
+
+def _dedupe(spans: list[Span]) -> list[Span]:
+    return sorted(set(spans))
+
+
+def evidence(text: str, spans: list[Span]) -> list[dict[str, Any]]:
+    return [{"span": [a, b], "text": text[a:b]} for a, b in spans[:MAX_EVIDENCE]]

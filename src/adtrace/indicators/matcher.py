@@ -1,0 +1,126 @@
+"""One pass over a document for every lexicon: Aho-Corasick for phrases, compiled regexes for patterns.
+
+Matching runs on the light-normalised view (look-alikes folded), lower-cased, with runs of
+whitespace squeezed to one space; every hit maps back to a span of the original text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+import ahocorasick
+
+from adtrace.indicators.base import Hit, Lexicon
+from adtrace.text import View, normalise
+
+_WS_RUN = re.compile(r"\s{2,}|[\t\n\r\f\v]")
+_WS = re.compile(r"\s+")
+NEGATION_WINDOW = 24  # characters before a hit searched for "no", "never", "sin", "无" ...
+
+
+def _latin_word(ch: str) -> bool:
+    # CJK has no spaces between words, so only Latin-ish letters and digits need a word boundary.
+    return ch.isalnum() and ord(ch) < 0x2E80
+
+
+def _lower(text: str) -> str:
+    low = text.lower()
+    if len(low) == len(text):
+        return low
+    # A few characters lower to two ('İ'); keep one-for-one so offsets stay valid.
+    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+
+
+@dataclass(frozen=True)
+class Searchable:
+    """The matching text plus the map from its offsets back to the original."""
+
+    text: str
+    view: View
+    index: list[int] | None  # matching offset -> view offset; None when identical
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        if self.index is not None:
+            start, end = self.index[start], self.index[end - 1] + 1
+        return self.view.span(start, end)
+
+
+def searchable(view: View) -> Searchable:
+    low = _lower(view.text)
+    if not _WS_RUN.search(low):
+        return Searchable(low, view, None)
+    out: list[str] = []
+    index: list[int] = []
+    prev_space = False
+    for i, ch in enumerate(low):
+        space = ch.isspace()
+        if space and prev_space:
+            continue
+        out.append(" " if space else ch)
+        index.append(i)
+        prev_space = space
+    return Searchable("".join(out), view, index)
+
+
+def prepare(term: str) -> str:
+    """A lexicon phrase in the form it is searched for."""
+    return _WS.sub(" ", _lower(normalise(term).text)).strip()
+
+
+class Matcher:
+    """Every phrase of every lexicon in one automaton; patterns compiled per (indicator, group)."""
+
+    def __init__(self, lexicons: Mapping[str, Lexicon], negations: Iterable[str] = ()) -> None:
+        self._auto: ahocorasick.Automaton | None = None
+        self._patterns: list[tuple[str, int, re.Pattern[str]]] = []
+        self._negatable = {k for k, lex in lexicons.items() if lex.negatable}
+        phrases: dict[str, list[tuple[str, int]]] = {}
+        for ind_id, lex in lexicons.items():
+            for g, group in enumerate(lex.groups):
+                regexes = [t[3:] for t in group if t.startswith("re:")]
+                if regexes:
+                    self._patterns.append((ind_id, g, re.compile("|".join(f"(?:{r})" for r in regexes))))
+                for term in group:
+                    if not term.startswith("re:") and (key := prepare(term)):
+                        phrases.setdefault(key, []).append((ind_id, g))
+        if phrases:
+            auto = ahocorasick.Automaton()
+            for key, owners in phrases.items():
+                auto.add_word(key, (key, tuple(owners)))
+            auto.make_automaton()
+            self._auto = auto
+        cues = sorted({prepare(c) for c in negations if c.strip()}, key=len, reverse=True)
+        latin = [re.escape(c) for c in cues if _latin_word(c[0])]
+        other = [re.escape(c) for c in cues if not _latin_word(c[0])]
+        parts = ([rf"\b(?:{'|'.join(latin)})\b"] if latin else []) + ([f"(?:{'|'.join(other)})"] if other else [])
+        self._negation = re.compile("|".join(parts)) if parts else None
+
+    def find(self, view: View) -> dict[str, list[Hit]]:
+        s = searchable(view)
+        text = s.text
+        found: dict[str, list[Hit]] = {}
+        if self._auto is not None:
+            for end, (key, owners) in self._auto.iter(text):
+                start = end - len(key) + 1
+                if _latin_word(key[0]) and start > 0 and _latin_word(text[start - 1]):
+                    continue
+                if _latin_word(key[-1]) and end + 1 < len(text) and _latin_word(text[end + 1]):
+                    continue
+                for ind_id, g in owners:
+                    if ind_id in self._negatable and self._negated(text, start):
+                        continue
+                    found.setdefault(ind_id, []).append(Hit(g, key, s.span(start, end + 1)))
+        for ind_id, g, pattern in self._patterns:
+            for m in pattern.finditer(text):
+                if m.end() == m.start() or (ind_id in self._negatable and self._negated(text, m.start())):
+                    continue
+                found.setdefault(ind_id, []).append(Hit(g, m.group(0), s.span(m.start(), m.end())))
+        return found
+
+    def _negated(self, text: str, start: int) -> bool:
+        if self._negation is None:
+            return False
+        window = text[max(0, start - NEGATION_WINDOW):start]
+        return self._negation.search(window) is not None

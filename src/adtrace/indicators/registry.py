@@ -1,0 +1,119 @@
+"""The indicator registry: built-ins from catalogue.yaml + lexicons, plugins from entry points.
+
+`register()` refuses a duplicate id, a malformed id, and an indicator whose own examples fail: a
+rule that cannot pass its stated cases never reaches an analyst.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from importlib import metadata
+from typing import Any
+
+from adtrace import errors
+from adtrace.indicators.base import Indicator, Span, Subject, evidence
+from adtrace.indicators.catalogue import NEGATIONS, load_builtins
+from adtrace.indicators.matcher import Matcher
+
+ID_FORMAT = re.compile(r"^[a-z][a-z0-9_]*\.[a-z0-9_]+\.v[0-9]+$")
+INDICATORS: dict[str, Indicator] = {}
+_matcher: Matcher | None = None
+_loaded = False
+
+
+def _fail(message: str, **detail: Any) -> errors.RegistryError:
+    return errors.RegistryError(message=message, detail=detail)
+
+
+def register(indicator: Indicator) -> Indicator:
+    """Add an indicator after checking its id and running its examples."""
+    global _matcher
+    if not ID_FORMAT.match(indicator.id):
+        raise _fail(f"indicator id '{indicator.id}' must look like 'category.name.v1'", id=indicator.id)
+    if indicator.id in INDICATORS:
+        raise _fail(f"an indicator with id '{indicator.id}' is already registered; publish a new version "
+                    "(.v2) instead of replacing it", id=indicator.id)
+    if (indicator.lexicon is None) == (indicator.rule is None):
+        raise _fail(f"indicator '{indicator.id}' needs exactly one of a lexicon or a rule", id=indicator.id)
+    missing = [u for u in indicator.uses if u not in INDICATORS]
+    if missing:
+        raise _fail(f"indicator '{indicator.id}' uses unregistered indicators: {', '.join(missing)}",
+                    id=indicator.id, missing=missing)
+    check_examples(indicator)
+    INDICATORS[indicator.id] = indicator
+    _matcher = None
+    return indicator
+
+
+def check_examples(indicator: Indicator) -> None:
+    """Every positive example fires with valid spans; no negative example fires."""
+    if not indicator.positive or not indicator.negative:
+        raise _fail(f"indicator '{indicator.id}' needs at least one positive and one negative example",
+                    id=indicator.id)
+    lexicons = {u: lex for u in indicator.uses if (lex := INDICATORS[u].lexicon) is not None}
+    if indicator.lexicon is not None:
+        lexicons[indicator.id] = indicator.lexicon
+    matcher = Matcher(lexicons, NEGATIONS)
+    for expect, examples in ((True, indicator.positive), (False, indicator.negative)):
+        for ex in examples:
+            subject = Subject.of(ex.text, ex.record, ex.kind)
+            subject.hits = matcher.find(subject.view)
+            spans = indicator.detect(subject)
+            bad = [s for s in spans if not 0 <= s[0] < s[1] <= len(ex.text)]
+            if bool(spans) != expect or bad:
+                what = "does not fire on its positive" if expect else "fires on its negative"
+                if bad:
+                    what = f"returns spans outside the text {bad} on"
+                raise _fail(f"indicator '{indicator.id}' {what} example {ex.text!r}; fix the rule or "
+                            "the example before registering it", id=indicator.id, example=ex.text)
+
+
+def _load() -> None:
+    global _loaded
+    if _loaded:
+        return
+    _loaded = True
+    for indicator in load_builtins():
+        register(indicator)
+    for ep in metadata.entry_points(group="adtrace.indicators"):
+        plugin = ep.load()
+        for item in plugin if isinstance(plugin, list | tuple) else [plugin]:
+            if isinstance(item, Indicator):
+                register(item)
+
+
+def all_indicators() -> list[Indicator]:
+    _load()
+    return list(INDICATORS.values())
+
+
+def get(indicator_id: str) -> Indicator:
+    _load()
+    try:
+        return INDICATORS[indicator_id]
+    except KeyError:
+        raise _fail(f"no indicator '{indicator_id}'; run `adtrace score --help` or see docs/scoring.md",
+                    id=indicator_id) from None
+
+
+def matcher() -> Matcher:
+    global _matcher
+    _load()
+    if _matcher is None:
+        _matcher = Matcher({k: i.lexicon for k, i in INDICATORS.items() if i.lexicon is not None}, NEGATIONS)
+    return _matcher
+
+
+def indicate(text: str, record: Mapping[str, Any], kind: str = "ad") -> list[dict[str, Any]]:
+    """Fired indicators for one document: `[{id, category, weight, evidence: [{span, text}]}]`."""
+    m = matcher()
+    subject = Subject.of(text, record, kind)
+    subject.hits = m.find(subject.view)
+    out: list[dict[str, Any]] = []
+    for ind in INDICATORS.values():
+        spans: list[Span] = ind.detect(subject)
+        if spans:
+            out.append({"id": ind.id, "category": ind.category, "weight": ind.weight,
+                        "evidence": evidence(text, spans)})
+    return out

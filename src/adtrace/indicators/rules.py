@@ -1,0 +1,111 @@
+"""Indicators that read Record entities (ages, prices, names, phones) rather than wording alone.
+
+Each rule is `f(subject, params) -> spans`; params come from catalogue.yaml, so a rule's thresholds
+are data an analyst can read. Changing a threshold means a new indicator version.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from adtrace.indicators.base import Span, Subject
+
+RuleFn = Callable[[Subject, Mapping[str, Any]], list[Span]]
+RULES: dict[str, RuleFn] = {}
+
+
+def rule(name: str) -> Callable[[RuleFn], RuleFn]:
+    def wrap(fn: RuleFn) -> RuleFn:
+        RULES[name] = fn
+        return fn
+
+    return wrap
+
+
+def _span(item: Mapping[str, Any]) -> Span | None:
+    span = item.get("span")
+    if isinstance(span, list | tuple) and len(span) == 2 and all(isinstance(x, int) for x in span):
+        return int(span[0]), int(span[1])
+    return None
+
+
+def _ages(subject: Subject) -> list[tuple[int, Span | None]]:
+    out = []
+    for a in subject.record.get("ages") or []:
+        value = a.get("value") if isinstance(a, Mapping) else None
+        if isinstance(value, int | float):
+            out.append((int(value), _span(a)))
+    return out
+
+
+@rule("stated_age_under")
+def stated_age_under(subject: Subject, params: Mapping[str, Any]) -> list[Span]:
+    """An age stated in the ad below the limit (the Record's `ages`, found by the ages extractor)."""
+    low, high = int(params.get("min", 10)), int(params.get("max", 17))
+    return [s for v, s in _ages(subject) if low <= v <= high and s is not None]
+
+
+_BARE_AGE = re.compile(r"(?<![\d$.,:/])(1[89])(?!\d|[:.,]\d|\s*(?:%|k\b|\$|usd|min|hr|h\b|hours?|/))")
+
+
+@rule("young_adult_age_near_youth_terms")
+def young_adult_age_near_youth_terms(subject: Subject, params: Mapping[str, Any]) -> list[Span]:
+    """'18' or '19' within a window of a youth term: the age claim sits next to a youth framing."""
+    window = int(params.get("window", 60))
+    ages = set(params.get("ages", [18, 19]))
+    near = [h.span for ind in params.get("terms_of", []) for h in subject.hits.get(str(ind), [])]
+    if not near:
+        return []
+    spots = [s for v, s in _ages(subject) if v in ages and s is not None]
+    if not spots:
+        # Without an ages extractor, a bare 18/19 token still counts; prices and times are excluded.
+        spots = [subject.view.span(m.start(1), m.end(1)) for m in _BARE_AGE.finditer(subject.view.text)
+                 if int(m.group(1)) in ages]
+    out: list[Span] = []
+    for a in spots:
+        close = [t for t in near if t[0] - window <= a[1] and a[0] <= t[1] + window]
+        if close:
+            out.append(a)
+            out.extend(close)
+    return out
+
+
+@rule("many_distinct")
+def many_distinct(subject: Subject, params: Mapping[str, Any]) -> list[Span]:
+    """At least `min` different values of one Record field: several people offered in one ad."""
+    field_name, least = str(params.get("field", "names")), int(params.get("min", 3))
+    values: dict[str, Span] = {}
+    for item in subject.record.get(field_name) or []:
+        if isinstance(item, Mapping) and (span := _span(item)) is not None:
+            values.setdefault(str(item.get("value")).casefold(), span)
+    return list(values.values()) if len(values) >= least else []
+
+
+@rule("low_hourly_price")
+def low_hourly_price(subject: Subject, params: Mapping[str, Any]) -> list[Span]:
+    """A price per hour far below the typical market for its currency (thresholds in catalogue.yaml)."""
+    limits: Mapping[str, Any] = params.get("per_hour_below", {})
+    default_currency = str(params.get("default_currency", "USD"))
+    floor = float(params.get("ignore_below", 10))
+    out: list[Span] = []
+    for p in subject.record.get("prices") or []:
+        if not isinstance(p, Mapping):
+            continue
+        amount, minutes, span = p.get("amount"), p.get("per_minutes"), _span(p)
+        if not isinstance(amount, int | float) or not isinstance(minutes, int | float) or minutes <= 0:
+            continue
+        limit = limits.get(str(p.get("currency") or default_currency).upper())
+        hourly = float(amount) * 60.0 / float(minutes)
+        if limit is not None and span is not None and floor <= hourly < float(limit):
+            out.append(span)
+    return out
+
+
+@rule("obfuscated_phone")
+def obfuscated_phone(subject: Subject, params: Mapping[str, Any]) -> list[Span]:
+    """A phone number written to dodge filters (spelled-out digits, look-alikes, spacing)."""
+    return [s for p in subject.record.get("phones") or []
+            if isinstance(p, Mapping) and p.get("obfuscated") and p.get("field") is None
+            and (s := _span(p)) is not None]

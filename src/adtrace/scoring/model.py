@@ -1,0 +1,103 @@
+"""The learned model: TF-IDF words + the rule score, logistic regression, trained on analyst labels.
+
+scikit-learn is imported inside functions only, so `adtrace score` without a model starts fast.
+Models are saved with skops (never pickle) and loaded only when every type in the file is a
+scikit-learn, NumPy or SciPy type.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from adtrace import errors
+
+FORMAT_VERSION = 1
+_TRUSTED_PREFIXES = ("sklearn.", "numpy.", "scipy.", "builtins.")
+RULE_SCALE = 0.25  # rule logits span about -3..+10; scaled to the size of a TF-IDF feature
+
+
+def _need_sklearn() -> None:
+    try:
+        import sklearn  # noqa: F401
+        import skops  # noqa: F401
+    except ImportError:
+        raise errors.ConfigError(message="the learned model needs scikit-learn and skops; install them "
+                                 "with: pip install 'adtrace[ml]'") from None
+
+
+@dataclass
+class Model:
+    vectorizer: Any
+    classifier: Any
+
+    def _features(self, texts: Sequence[str], rule_logits: Sequence[float]) -> Any:
+        from scipy.sparse import csr_matrix, hstack
+
+        words = self.vectorizer.transform(list(texts))
+        rules = csr_matrix([[r * RULE_SCALE] for r in rule_logits])
+        return hstack([words, rules], format="csr")
+
+    def probability(self, texts: Sequence[str], rule_logits: Sequence[float]) -> list[float]:
+        proba = self.classifier.predict_proba(self._features(texts, rule_logits))[:, 1]
+        return [float(p) for p in proba]
+
+    def explain(self, text: str, rule_logit: float, k: int = 5) -> list[dict[str, Any]]:
+        """The terms (and the rule score) that pushed this document's probability up most."""
+        x = self._features([text], [rule_logit]).tocoo()
+        coef = self.classifier.coef_[0]
+        names = [*self.vectorizer.get_feature_names_out(), "(rule score)"]
+        parts = sorted(((float(v * coef[j]), names[j]) for j, v in zip(x.col, x.data, strict=True)),
+                       reverse=True)
+        return [{"term": name, "contribution": round(c, 3)} for c, name in parts[:k] if c > 0]
+
+
+def fit(texts: Sequence[str], rule_logits: Sequence[float], labels: Sequence[int]) -> Model:
+    _need_sklearn()
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    if len(set(labels)) < 2:
+        raise errors.InputError(message="the labels hold only one class; label some documents 1 "
+                                "(look first) and some 0 (benign) before training", code=errors.BAD_FIELD)
+    # Word 1-2 grams; char n-grams would catch obfuscation but double the model and hurt explanations.
+    vectorizer = TfidfVectorizer(ngram_range=(1, 2), min_df=2, max_features=50_000, sublinear_tf=True,
+                                 token_pattern=r"(?u)\b\w\w+\b")
+    vectorizer.fit(list(texts))
+    model = Model(vectorizer, LogisticRegression(C=4.0, class_weight="balanced", max_iter=2000))
+    model.classifier.fit(model._features(texts, rule_logits), list(labels))
+    return model
+
+
+def save(model: Model, path: str | Path) -> None:
+    _need_sklearn()
+    import skops.io as sio
+
+    sio.dump({"format": FORMAT_VERSION, "vectorizer": model.vectorizer, "classifier": model.classifier},
+             str(path))
+
+
+def load(path: str | Path) -> Model:
+    _need_sklearn()
+    import skops.io as sio
+
+    p = Path(path)
+    if not p.is_file():
+        raise errors.InputError.at(errors.FILE_NOT_FOUND, "no such model file", path=str(p),
+                                   hint="Train one with `adtrace train --labels labels.csv --corpus ...`")
+    try:
+        untrusted = sio.get_untrusted_types(file=str(p))
+    except Exception as exc:
+        raise errors.InputError.at(errors.BAD_FIELD, f"not a skops model file ({exc})", path=str(p),
+                                   hint="Use a file written by `adtrace train`") from None
+    foreign = [t for t in untrusted if not t.startswith(_TRUSTED_PREFIXES)]
+    if foreign:
+        raise errors.InputError.at(errors.BAD_FIELD, f"the model file holds unexpected types {foreign}",
+                                   path=str(p), hint="Only load models written by `adtrace train`")
+    data = sio.load(str(p), trusted=untrusted)
+    if not isinstance(data, dict) or data.get("format") != FORMAT_VERSION:
+        raise errors.InputError.at(errors.BAD_FIELD, "unknown model format", path=str(p),
+                                   hint="Retrain with this version of adtrace")
+    return Model(data["vectorizer"], data["classifier"])

@@ -1,0 +1,14 @@
+"""The pipeline stage `indicate_and_score(doc, record)`: adds `indicators` and `risk` to a Record."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from adtrace.documents import Document
+from adtrace.indicators import indicate
+from adtrace.scoring.rules import score
+
+
+def indicate_and_score(doc: Document, record: dict[str, Any]) -> None:
+    record["indicators"] = indicate(doc.full_text, record, doc.kind)
+    record["risk"] = score(record)
