@@ -5,7 +5,9 @@ from __future__ import annotations
 from adtrace import errors
 from adtrace.sources.base import Reader
 from adtrace.sources.csvfile import read_csv
+from adtrace.sources.html import read_html
 from adtrace.sources.jsonl import read_jsonl
+from adtrace.sources.warc import read_warc
 
 READERS: dict[str, Reader] = {}
 _ENDINGS: dict[str, str] = {}
@@ -38,3 +40,5 @@ def reader_for(path: str, forced: str | None = None) -> Reader:
 
 register("jsonl", read_jsonl, (".jsonl", ".ndjson", ".json"))
 register("csv", read_csv, (".csv",))
+register("html", read_html, (".html", ".htm"))
+register("warc", read_warc, (".warc", ".arc"))

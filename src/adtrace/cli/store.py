@@ -1,0 +1,138 @@
+"""`adtrace init`, `adtrace ingest` and `adtrace search`: the store from the command line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import IO, Any
+
+import orjson
+import typer
+
+from adtrace import errors
+from adtrace.cli.io import err_console, progress
+from adtrace.cli.main import app
+from adtrace.sources import Options
+
+DB = typer.Option(None, "--db", help="Database: a file path, sqlite:///PATH or postgresql://USER@HOST/DB "
+                  "(default: $ADTRACE_DB, else adtrace.db in your data folder).")
+
+
+@app.command("init")
+def init_cmd(db: str = DB) -> None:
+    """Create a database, or upgrade it to this version's schema. Safe to run again."""
+    from adtrace.storage.connect import _safe, init_db, resolve_url
+
+    before, after = init_db(db)
+    where = _safe(resolve_url(db))
+    if before == after:
+        err_console.print(f"{where} is up to date (schema {after})", highlight=False)
+    else:
+        err_console.print(f"{where}: schema {before or 'none'} → {after}", highlight=False)
+
+
+@app.command("ingest")
+def ingest_cmd(
+    paths: list[str] = typer.Argument(..., help="Files or folders: .jsonl, .csv (optionally .gz), .html, "
+                                      ".warc(.gz); '-' for JSONL on stdin."),
+    db: str = DB,
+    workers: int = typer.Option(0, help="Pipeline processes (0: all cores for big inputs)."),
+    batch_size: int = typer.Option(500, help="Documents per transaction."),
+    region: str = typer.Option("US", help="Phone region when the text names no country (ISO code)."),
+    source: str = typer.Option(None, help="Source name for documents that have none."),
+    kind: str = typer.Option(None, help="Kind for documents that have none: ad, post, job, review."),
+    in_format: str = typer.Option(None, "--format", help="Force the reader (jsonl, csv, html, warc)."),
+    text_col: str = typer.Option("text", help="CSV column holding the ad body."),
+    profiles: list[Path] = typer.Option([], "--profiles", help="Folder or file of extra HTML site profiles."),
+    on_error: str = typer.Option("skip", help="A bad document: 'skip' (report and go on) or 'fail'."),
+    errors_file: str = typer.Option(None, help="Write rejected documents here as JSONL (file, line, reason)."),
+    force: bool = typer.Option(False, help="Re-read files already ingested completely."),
+    as_json: bool = typer.Option(False, "--json", help="Print the per-file summary as JSON on stdout."),
+) -> None:
+    """Load documents into the store: idempotent, resumable after a crash, one transaction per batch."""
+    from adtrace.storage import open_store
+    from adtrace.storage.ingest import IngestOptions, ingest
+
+    if on_error not in ("skip", "fail"):
+        raise typer.BadParameter("use skip or fail", param_hint="--on-error")
+    if profiles:
+        from adtrace.sources.profiles import load_extra
+
+        for p in profiles:
+            load_extra(p)
+    opts = IngestOptions(source=Options(text_col=text_col, source=source, kind=kind, format=in_format),
+                         region=region.upper(), workers=workers, batch_size=max(1, batch_size), on_error=on_error,
+                         force=force)
+    log: IO[bytes] | None = Path(errors_file).open("wb") if errors_file else None  # noqa: SIM115
+    shown = 0
+
+    def reject(item: dict[str, Any]) -> None:
+        nonlocal shown
+        if log is not None:
+            log.write(orjson.dumps(item) + b"\n")
+        elif shown < 20:
+            shown += 1
+            err_console.print(f"[yellow]rejected[/] {item['message']}", highlight=False)
+
+    try:
+        with open_store(db) as store, progress("ingesting") as bar:
+            summaries = ingest(store, paths, opts, reject=reject, advance=bar.advance)
+    finally:
+        if log is not None:
+            log.close()
+    for s in summaries:
+        if s.unchanged:
+            line = f"{s.path}: unchanged since the last ingest, skipped (use --force to re-read)"
+        else:
+            line = (f"{s.path}: {s.read:,} read, {s.new:,} new, {s.updated:,} updated, "
+                    f"{s.duplicate:,} duplicate, {s.rejected:,} rejected")
+            if s.reasons:
+                line += " (" + ", ".join(f"{c}×{n}" for c, n in sorted(s.reasons.items())) + ")"
+            if s.resumed:
+                line += f"; resumed after {s.resumed:,} items stored by an interrupted run"
+        err_console.print(line, highlight=False)
+    if as_json:
+        typer.echo(orjson.dumps([s.to_dict() for s in summaries]).decode())
+    if errors_file and any(s.rejected for s in summaries):
+        err_console.print(f"rejected documents are listed in {errors_file}", highlight=False)
+
+
+@app.command("search")
+def search_cmd(
+    query: str = typer.Argument("", help='Words (all must match), "a phrase", prefix*.'),
+    db: str = DB,
+    phone: str = typer.Option(None, help="Documents with this phone number (any format)."),
+    email: str = typer.Option(None, help="Documents with this email address."),
+    handle: str = typer.Option(None, help="Documents with this handle (with or without @)."),
+    payment: str = typer.Option(None, help="Documents with this payment handle."),
+    city: str = typer.Option(None, help="Documents placed in this city."),
+    source: str = typer.Option(None, help="Only this source."),
+    kind: str = typer.Option(None, help="Only this kind: ad, post, job, review."),
+    level: str = typer.Option(None, "--level", help="Only this risk level: low, elevated, high."),
+    indicator: str = typer.Option(None, help="Only documents where this indicator fired."),
+    since: str = typer.Option(None, help="Posted on or after this date (ISO 8601)."),
+    until: str = typer.Option(None, help="Posted on or before this date (ISO 8601)."),
+    facet: list[str] = typer.Option([], "--facet", help="Count by: source, kind, risk_level, indicator, city."),
+    limit: int = typer.Option(20, help="How many hits to show."),
+    offset: int = typer.Option(0, help="Skip this many hits (paging)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+) -> None:
+    """Full-text search with filters and facet counts; entity lookups are served by an index."""
+    from adtrace.storage import Query, open_store
+
+    q = Query(text=query, phone=phone, email=email, handle=handle, payment=payment, city=city, source=source,
+              kind=kind, risk_level=level, indicator=indicator, date_from=since, date_to=until,
+              facets=tuple(facet), limit=limit, offset=offset)
+    if not any((query.strip(), phone, email, handle, payment, city, source, kind, level, indicator, since, until)):
+        raise errors.InputError.at(errors.MISSING_FIELD, "nothing to search for",
+                                   hint="Give words to find or a filter such as --phone")
+    with open_store(db) as store:
+        result = store.search(q)
+    if as_json:
+        typer.echo(orjson.dumps(result.to_dict()).decode())
+        return
+    err_console.print(f"{result.total:,} documents", highlight=False)
+    for h in result.hits:
+        risk = f" [{h.risk_level} {h.risk_score:.0f}]" if h.risk_level and h.risk_score is not None else ""
+        typer.echo(f"{h.id}  {h.source}  {h.posted_at or '-'}{risk}  {h.title or ''}\n    {h.snippet}")
+    for name, counts in result.facets.items():
+        typer.echo(f"{name}: " + ", ".join(f"{v} {n:,}" for v, n in counts.items()))

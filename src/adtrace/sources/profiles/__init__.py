@@ -1,0 +1,106 @@
+"""Site profiles: which CSS selectors hold an ad's title, body, date, place and images on one site.
+
+A profile is a YAML file (see docs/storage.md). Built-in profiles ship beside this module; more are
+loaded with `adtrace ingest --profiles DIR`. A page is matched by the host of its URL, else by a
+marker element in the page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import yaml
+
+from adtrace import errors
+
+FIELDS = ("url", "id", "title", "body", "date", "location", "images", "author")
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    source: str
+    kind: str
+    hosts: tuple[str, ...]
+    markers: tuple[str, ...]  # CSS selectors; a page holding any of them matches
+    selectors: dict[str, str]  # field -> "css" (text) or "css@attr"
+
+    def matches_host(self, host: str) -> bool:
+        host = host.lower()
+        return any(host == h or host.endswith("." + h) for h in self.hosts)
+
+
+_PROFILES: dict[str, Profile] = {}
+_loaded = False
+
+
+def parse_profile(obj: Any, origin: str) -> Profile:
+    def bad(what: str) -> errors.InputError:
+        return errors.InputError.at(errors.BAD_FIELD, what, path=origin,
+                                    hint="See docs/storage.md for the site profile format")
+
+    if not isinstance(obj, dict) or not obj.get("name"):
+        raise bad("a site profile must be a mapping with a 'name'")
+    sel = obj.get("selectors") or {}
+    if not isinstance(sel, dict) or "body" not in sel:
+        raise bad("'selectors' must map fields to CSS selectors and include 'body'")
+    unknown = set(sel) - set(FIELDS)
+    if unknown:
+        raise bad(f"unknown selector fields {sorted(unknown)}; use {', '.join(FIELDS)}")
+    hosts = tuple(str(h).lower() for h in obj.get("hosts") or ())
+    markers = tuple(str(m) for m in obj.get("markers") or ())
+    if not hosts and not markers:
+        raise bad("a site profile needs 'hosts' or 'markers' to match pages")
+    return Profile(name=str(obj["name"]), source=str(obj.get("source") or obj["name"]),
+                   kind=str(obj.get("kind") or "ad"), hosts=hosts, markers=markers,
+                   selectors={str(k): str(v) for k, v in sel.items()})
+
+
+def register(profile: Profile) -> None:
+    if profile.name in _PROFILES:
+        raise errors.RegistryError(message=f"a site profile named '{profile.name}' is already loaded",
+                                   detail={"name": profile.name})
+    _PROFILES[profile.name] = profile
+
+
+def _load_builtins() -> None:
+    global _loaded
+    if _loaded:
+        return
+    _loaded = True
+    for entry in sorted(resources.files(__name__).iterdir(), key=lambda e: e.name):
+        if entry.name.endswith((".yaml", ".yml")):
+            register(parse_profile(yaml.safe_load(entry.read_text(encoding="utf-8")), entry.name))
+
+
+def load_extra(path: Path) -> list[Profile]:
+    """Load a profile file, or every .yaml/.yml file in a folder."""
+    _load_builtins()
+    files = sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml")) if path.is_dir() else [path]
+    out = []
+    for f in files:
+        try:
+            obj = yaml.safe_load(f.read_text(encoding="utf-8"))
+        except (OSError, yaml.YAMLError) as exc:
+            raise errors.InputError.at(errors.BAD_FIELD, f"cannot read site profile ({exc})", path=str(f),
+                                       hint="Fix the YAML; see docs/storage.md") from None
+        profile = parse_profile(obj, str(f))
+        register(profile)
+        out.append(profile)
+    return out
+
+
+def profiles() -> list[Profile]:
+    _load_builtins()
+    return list(_PROFILES.values())
+
+
+def for_host(url: str | None) -> Profile | None:
+    host = urlsplit(url).hostname if url else None
+    if not host:
+        return None
+    return next((p for p in profiles() if p.matches_host(host)), None)

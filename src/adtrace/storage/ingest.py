@@ -1,0 +1,219 @@
+"""Ingest: read files, run the pipeline on a process pool, write batches through one writer.
+
+Why it is safe to kill: each batch and the file's checkpoint (how many items are done) commit in one
+transaction. A re-run skips what the checkpoint covers and the writer's idempotent put ignores any
+document already stored, so the end state equals that of a clean run. Memory stays bounded: the
+reader streams and at most `2 × workers` batches are in flight.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from adtrace import errors
+from adtrace.documents import Document
+from adtrace.sources import Options, ReadError, read_paths
+from adtrace.sources.registry import reader_for
+from adtrace.storage.base import Checkpoint, Prepared, Store
+from adtrace.storage.prepare import prepare
+
+AUTO_POOL_BYTES = 5_000_000  # below this much input a process pool costs more than it saves
+
+
+@dataclass
+class FileSummary:
+    path: str
+    read: int = 0
+    new: int = 0
+    updated: int = 0
+    duplicate: int = 0
+    rejected: int = 0
+    resumed: int = 0  # items skipped because an earlier, interrupted run had stored them
+    unchanged: bool = False  # the whole file was ingested before and has not changed
+    reasons: dict[str, int] = field(default_factory=dict)
+
+    def reject(self, code: str) -> None:
+        self.rejected += 1
+        self.reasons[code] = self.reasons.get(code, 0) + 1
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+@dataclass
+class IngestOptions:
+    source: Options = field(default_factory=Options)
+    region: str = "US"
+    workers: int = 0  # 0: all cores for big inputs, in-process for small ones
+    batch_size: int = 500
+    on_error: str = "skip"  # skip | fail
+    force: bool = False  # re-read files whose checkpoint says they are complete
+
+
+Reject = Callable[[dict[str, Any]], None]
+Advance = Callable[[int], None]
+
+_pipeline: Any = None
+
+
+def _process_chunk(docs: list[Document], region: str) -> list[Prepared | tuple[str, str, str]]:
+    """Worker side: the pure pipeline. A document the pipeline chokes on is rejected, not fatal."""
+    global _pipeline
+    if _pipeline is None or _pipeline.default_region != region:
+        from adtrace.pipeline import Pipeline
+
+        _pipeline = Pipeline(default_region=region)
+    out: list[Prepared | tuple[str, str, str]] = []
+    for doc in docs:
+        try:
+            out.append(prepare(doc, _pipeline.process(doc)))
+        except Exception as exc:  # a bug in one stage must not stop a million-document ingest
+            out.append((doc.id, "AT500", f"pipeline failed on document {doc.id}: {type(exc).__name__}: {exc}"))
+    return out
+
+
+class _Inline(Executor):
+    """The in-process executor for small inputs and tests."""
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        fut: Future[Any] = Future()
+        fut.set_result(fn(*args, **kwargs))
+        return fut
+
+
+def expand(paths: list[str]) -> list[str]:
+    """Files to read: folders are walked (sorted) for files whose ending names a known format."""
+    out: list[str] = []
+    for p in paths:
+        path = Path(p)
+        if p != "-" and not path.exists():
+            raise errors.InputError.at(errors.FILE_NOT_FOUND, "no such file or folder", path=p,
+                                       hint="Check the path; nothing was ingested")
+        if p != "-" and path.is_dir():
+            for child in sorted(path.rglob("*")):
+                if child.is_file() and _known(str(child)):
+                    out.append(str(child))
+        else:
+            out.append(p)
+    return out
+
+
+def _known(path: str) -> bool:
+    try:
+        reader_for(path)
+        return True
+    except errors.InputError:
+        return False
+
+
+def _workers(opts: IngestOptions, files: list[str]) -> int:
+    if opts.workers > 0:
+        return opts.workers
+    size = sum(Path(f).stat().st_size for f in files if f != "-" and Path(f).is_file())
+    return (os.cpu_count() or 1) if size >= AUTO_POOL_BYTES else 1
+
+
+def ingest(store: Store, paths: list[str], opts: IngestOptions, *, reject: Reject | None = None,
+           advance: Advance | None = None) -> list[FileSummary]:
+    files = expand(paths)
+    workers = _workers(opts, files)
+    if workers > 1:
+        ctx = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
+        pool: Executor = ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
+    else:
+        pool = _Inline()
+    summaries = []
+    try:
+        for path in files:
+            summaries.append(_ingest_file(store, path, opts, pool, max(2, 2 * workers), reject, advance))
+    finally:
+        pool.shutdown(cancel_futures=True)
+    return summaries
+
+
+def _fingerprint(path: str) -> str | None:
+    if path == "-":
+        return None
+    try:
+        st = Path(path).stat()
+    except OSError:
+        return None
+    return f"{st.st_size}:{st.st_mtime_ns}"
+
+
+def _ingest_file(store: Store, path: str, opts: IngestOptions, pool: Executor, depth: int,
+                 reject: Reject | None, advance: Advance | None) -> FileSummary:
+    summary = FileSummary(path)
+    key = str(Path(path).absolute()) if path != "-" else None
+    fp = _fingerprint(path)
+    skip = 0
+    if key and fp and not opts.force and (cp := store.checkpoint(key)) and cp.fingerprint == fp:
+        if cp.complete:
+            summary.unchanged = True
+            return summary
+        skip = cp.items_done
+
+    def rejected(code: str, message: str, line: int | None, raw: str = "") -> None:
+        summary.reject(code)
+        if reject:
+            reject({"path": path, "line": line, "code": code, "message": message, "raw": raw})
+
+    inflight: deque[tuple[Future[list[Any]], int]] = deque()
+
+    def drain(keep: int) -> None:
+        while len(inflight) > keep:
+            fut, done = inflight.popleft()
+            results = fut.result()
+            good = [r for r in results if isinstance(r, Prepared)]
+            for r in results:
+                if not isinstance(r, Prepared):
+                    rejected(r[1], r[2], None)
+            cp = Checkpoint(key, fp, done, False) if key and fp else None
+            for outcome in store.put_batch(good, cp):
+                if outcome.status == "rejected":
+                    rejected("AT205", f"document {outcome.id} not stored: {outcome.reason}", None)
+                else:
+                    setattr(summary, outcome.status, getattr(summary, outcome.status) + 1)
+            if advance:
+                advance(len(results))
+
+    chunk: list[Document] = []
+    index = 0
+    for index, item in enumerate(_items(path, opts), start=1):
+        if index <= skip:
+            summary.resumed += 1
+            continue
+        if isinstance(item, ReadError):
+            if opts.on_error == "fail":
+                drain(0)
+                raise item.error
+            rejected(item.error.code, item.error.message, item.line, item.raw)
+            continue
+        summary.read += 1
+        chunk.append(item)
+        if len(chunk) >= opts.batch_size:
+            inflight.append((pool.submit(_process_chunk, chunk, opts.region), index))
+            chunk = []
+            drain(depth)
+    if chunk:
+        inflight.append((pool.submit(_process_chunk, chunk, opts.region), index))
+    drain(0)
+    if key and fp:
+        store.put_batch([], Checkpoint(key, fp, index, True))
+    return summary
+
+
+def _items(path: str, opts: IngestOptions) -> Iterator[Document | ReadError]:
+    try:
+        yield from read_paths([path], opts.source)
+    except errors.InputError as exc:  # the whole file is unreadable: one rejection, the run goes on
+        if opts.on_error == "fail":
+            raise
+        yield ReadError(path, 0, exc)

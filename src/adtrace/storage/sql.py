@@ -1,0 +1,237 @@
+"""What SQLite and PostgreSQL share: idempotent batch writes, reads, lookups and search.
+
+Backends differ only in how a write transaction starts, how free text is matched and how big the
+database is; those are the abstract hooks below.
+"""
+
+from __future__ import annotations
+
+from abc import abstractmethod
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+import orjson
+import sqlalchemy as sa
+from sqlalchemy import bindparam, text
+
+from adtrace.documents import Document
+from adtrace.storage import search as s
+from adtrace.storage.base import (
+    DB_WRITE_FAILED,
+    Checkpoint,
+    Hit,
+    Outcome,
+    Prepared,
+    Query,
+    SearchResult,
+    Store,
+    storage_error,
+)
+from adtrace.storage.prepare import normalise_lookup
+
+_DOC_COLS = "id, source, url, kind, title, text, location, posted_at, content_hash, doc_hash, doc"
+_INSERT_DOC = text(f"INSERT INTO documents ({_DOC_COLS}, ingested_at, updated_at) VALUES (:id, :source, :url, "
+                   ":kind, :title, :text, :location, :posted_at, :content_hash, :doc_hash, :doc, :now, :now)")
+_UPDATE_DOC = text("UPDATE documents SET source = :source, url = :url, kind = :kind, title = :title, text = :text, "
+                   "location = :location, posted_at = :posted_at, content_hash = :content_hash, "
+                   "doc_hash = :doc_hash, doc = :doc, updated_at = :now WHERE id = :id")
+_INSERT_REC = text("INSERT INTO records (doc_id, record, risk_score, risk_level) VALUES (:id, :record, :score, :level)")
+_UPDATE_REC = text("UPDATE records SET record = :record, risk_score = :score, risk_level = :level WHERE doc_id = :id")
+_INSERT_ENT = text("INSERT INTO entities (kind, value, doc_id, platform) VALUES (:kind, :value, :id, :platform)")
+_INSERT_HIT = text("INSERT INTO indicator_hits (indicator_id, doc_id) VALUES (:indicator, :id)")
+_DEL_ENT = text("DELETE FROM entities WHERE doc_id IN :ids").bindparams(bindparam("ids", expanding=True))
+_DEL_HIT = text("DELETE FROM indicator_hits WHERE doc_id IN :ids").bindparams(bindparam("ids", expanding=True))
+_CHECKPOINT = text("INSERT INTO ingest_files (key, fingerprint, items_done, complete, updated_at) "
+                   "VALUES (:key, :fp, :done, :complete, :now) ON CONFLICT (key) DO UPDATE SET "
+                   "fingerprint = excluded.fingerprint, items_done = excluded.items_done, "
+                   "complete = excluded.complete, updated_at = excluded.updated_at")
+
+
+def _in(sql: str) -> sa.TextClause:
+    return text(sql).bindparams(bindparam("keys", expanding=True))
+
+
+class SQLStore(Store):
+    def __init__(self, engine: sa.Engine, url: str) -> None:
+        self.engine, self.url = engine, url
+
+    # --- backend hooks -------------------------------------------------------------------------
+    @abstractmethod
+    def _begin_write(self, conn: sa.Connection) -> None:
+        """Make this transaction the only writer (a lock) before it reads what it will change."""
+
+    @abstractmethod
+    def _plan(self, q: Query, terms: list[s.Term]) -> s.Plan: ...
+
+    # --- writes --------------------------------------------------------------------------------
+    def _write_options(self) -> dict[str, Any]:
+        return {}
+
+    @contextmanager
+    def _write(self) -> Iterator[sa.Connection]:
+        with self.engine.connect() as conn:
+            conn.execution_options(**self._write_options())
+            with conn.begin():
+                self._begin_write(conn)
+                yield conn
+
+    def put_batch(self, batch: Sequence[Prepared], checkpoint: Checkpoint | None = None) -> list[Outcome]:
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        try:
+            with self._write() as conn:
+                try:
+                    with conn.begin_nested():
+                        outcomes = self._put(conn, batch, now)
+                except sa.exc.IntegrityError:
+                    # One document breaks a constraint: keep the rest, reject that one.
+                    outcomes = []
+                    for p in batch:
+                        try:
+                            with conn.begin_nested():
+                                outcomes.extend(self._put(conn, [p], now))
+                        except sa.exc.IntegrityError as exc:
+                            reason = str(exc.orig).splitlines()[0][:200]
+                            outcomes.append(Outcome(p.id, "rejected", reason))
+                if checkpoint is not None:
+                    conn.execute(_CHECKPOINT, {"key": checkpoint.key, "fp": checkpoint.fingerprint,
+                                               "done": checkpoint.items_done, "complete": checkpoint.complete,
+                                               "now": now})
+        except sa.exc.OperationalError as exc:
+            raise storage_error(DB_WRITE_FAILED, f"could not write to the database ({str(exc.orig)[:200]}). "
+                                "Nothing from this batch was stored; re-run the same command to resume",
+                                url=self.url) from None
+        return outcomes
+
+    def _put(self, conn: sa.Connection, batch: Sequence[Prepared], now: str) -> list[Outcome]:
+        if not batch:
+            return []
+        hashes: dict[str, str] = {}  # stored id -> doc_hash
+        by_url: dict[tuple[str, str], str] = {}
+        by_content: dict[str, str] = {}
+        rows = list(conn.execute(_in("SELECT id, source, url, content_hash, doc_hash FROM documents WHERE id IN :keys "
+                                "OR content_hash IN :keys2").bindparams(bindparam("keys2", expanding=True)),
+                            {"keys": [p.id for p in batch], "keys2": [p.content_hash for p in batch]}))
+        urls = [p.url for p in batch if p.url]
+        if urls:
+            rows += conn.execute(_in("SELECT id, source, url, content_hash, doc_hash FROM documents "
+                                     "WHERE url IN :keys"), {"keys": urls})
+        for row in rows:
+            hashes[row.id] = row.doc_hash
+            by_content.setdefault(row.content_hash, row.id)
+            if row.url:
+                by_url[(row.source, row.url)] = row.id
+        outcomes: list[Outcome] = []
+        inserts: list[Prepared] = []
+        updates: list[Prepared] = []
+        for p in batch:
+            target, why = (p.id, "id") if p.id in hashes else (by_url.get((p.source, p.url or "")), "url")
+            if target is not None:
+                if hashes[target] == p.doc_hash:
+                    outcomes.append(Outcome(target, "duplicate", why))
+                    continue
+                p = _renamed(p, target) if target != p.id else p
+                updates.append(p)
+                outcomes.append(Outcome(target, "updated", why))
+            elif p.content_hash in by_content:
+                outcomes.append(Outcome(by_content[p.content_hash], "duplicate", "content"))
+                continue
+            else:
+                inserts.append(p)
+                outcomes.append(Outcome(p.id, "new"))
+            hashes[p.id] = p.doc_hash
+            by_content.setdefault(p.content_hash, p.id)
+            if p.url:
+                by_url[(p.source, p.url)] = p.id
+        if inserts:
+            conn.execute(_INSERT_DOC, [_doc_row(p, now) for p in inserts])
+            conn.execute(_INSERT_REC, [_rec_row(p) for p in inserts])
+        if updates:
+            ids = list({p.id for p in updates})
+            conn.execute(_DEL_ENT, {"ids": ids})
+            conn.execute(_DEL_HIT, {"ids": ids})
+            last = {p.id: p for p in updates}  # the same document twice in a batch: the last one wins
+            conn.execute(_UPDATE_DOC, [_doc_row(p, now) for p in last.values()])
+            conn.execute(_UPDATE_REC, [_rec_row(p) for p in last.values()])
+            inserts = inserts + list(last.values())
+        ents = [{"kind": k, "value": v, "platform": pl, "id": p.id} for p in inserts for k, v, pl in p.entities]
+        if ents:
+            conn.execute(_INSERT_ENT, ents)
+        hits = [{"indicator": i, "id": p.id} for p in inserts for i in p.indicators]
+        if hits:
+            conn.execute(_INSERT_HIT, hits)
+        return outcomes
+
+    # --- reads ---------------------------------------------------------------------------------
+    def get_document(self, doc_id: str) -> Document | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(text("SELECT doc, title, text FROM documents WHERE id = :id"), {"id": doc_id}).first()
+        if row is None:
+            return None
+        obj = orjson.loads(row.doc)
+        obj["title"], obj["text"] = row.title, row.text
+        return Document.from_dict(obj)
+
+    def get_record(self, doc_id: str) -> dict[str, Any] | None:
+        with self.engine.connect() as conn:
+            raw = conn.execute(text("SELECT record FROM records WHERE doc_id = :id"), {"id": doc_id}).scalar()
+        return None if raw is None else dict(orjson.loads(raw))
+
+    def lookup(self, kind: str, value: str) -> list[str]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(text("SELECT doc_id FROM entities WHERE kind = :k AND value = :v ORDER BY doc_id"),
+                                {"k": kind, "v": normalise_lookup(kind, value)}).scalars()
+            return list(rows)
+
+    def counts(self) -> dict[str, int]:
+        with self.engine.connect() as conn:
+            return {t: int(conn.execute(text(f"SELECT count(*) FROM {t}")).scalar() or 0)
+                    for t in ("documents", "records", "entities", "indicator_hits")}
+
+    def iter_ids(self) -> Iterator[str]:
+        with self.engine.connect() as conn:
+            yield from conn.execute(text("SELECT id FROM documents ORDER BY id")).scalars()
+
+    def checkpoint(self, key: str) -> Checkpoint | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(text("SELECT key, fingerprint, items_done, complete FROM ingest_files "
+                                    "WHERE key = :key"), {"key": key}).first()
+        return None if row is None else Checkpoint(row.key, row.fingerprint, int(row.items_done), bool(row.complete))
+
+    def search(self, query: Query) -> SearchResult:
+        terms = s.parse(query.text)
+        plan = self._plan(query, terms)
+        with self.engine.connect() as conn:
+            total = int(conn.execute(text(f"SELECT count(*) FROM {plan.base}"), plan.params).scalar() or 0)
+            rows = conn.execute(text(
+                f"SELECT d.id, d.source, d.kind, d.url, d.title, d.posted_at, d.location, r.risk_score, "
+                f"r.risk_level, d.text FROM {plan.base} ORDER BY {plan.order} LIMIT :limit OFFSET :offset"),
+                {**plan.params, "limit": query.limit, "offset": query.offset}).all()
+            facets = {f: {str(r.v): int(r.n) for r in conn.execute(text(s.facet_sql(plan, f)), plan.params)}
+                      for f in query.facets} if total else {f: {} for f in query.facets}
+        hits = [Hit(r.id, r.source, r.kind, r.url, r.title, r.posted_at, r.location, r.risk_score, r.risk_level,
+                    s.snippet(r.text, terms)) for r in rows]
+        return SearchResult(total, hits, facets)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def _doc_row(p: Prepared, now: str) -> dict[str, Any]:
+    return {"id": p.id, "source": p.source, "url": p.url, "kind": p.kind, "title": p.title, "text": p.text,
+            "location": p.location, "posted_at": p.posted_at, "content_hash": p.content_hash,
+            "doc_hash": p.doc_hash, "doc": p.doc_json.decode(), "now": now}
+
+
+def _rec_row(p: Prepared) -> dict[str, Any]:
+    return {"id": p.id, "record": p.record_json.decode(), "score": p.risk_score, "level": p.risk_level}
+
+
+def _renamed(p: Prepared, doc_id: str) -> Prepared:
+    """A new version of a stored document that arrived under another id (same source and url)."""
+    from dataclasses import replace
+
+    doc, rec = orjson.loads(p.doc_json), orjson.loads(p.record_json)
+    doc["id"] = rec["id"] = doc_id
+    return replace(p, id=doc_id, doc_json=orjson.dumps(doc), record_json=orjson.dumps(rec))

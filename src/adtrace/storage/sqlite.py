@@ -1,0 +1,59 @@
+"""SQLite backend: the embedded default. WAL so searches never wait for ingest; FTS5 for text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+
+from adtrace.storage import search as s
+from adtrace.storage.base import Query
+from adtrace.storage.sql import SQLStore
+
+
+def sqlite_engine(url: str) -> sa.Engine:
+    engine = sa.create_engine(url, future=True, connect_args={"timeout": 60})
+
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_conn: Any, _record: Any) -> None:
+        # Let SQLAlchemy, not the driver, decide when a transaction begins (see _begin below).
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        # NORMAL in WAL mode: a killed process never loses a committed batch; only power loss can.
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA busy_timeout=60000")
+        cur.execute("PRAGMA cache_size=-65536")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: sa.Connection) -> None:
+        # Writers take the write lock up front, so a batch never reads a state another writer changes.
+        immediate = conn.get_execution_options().get("adtrace_write", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
+
+
+class SQLiteStore(SQLStore):
+    def _write_options(self) -> dict[str, Any]:
+        return {"adtrace_write": True}
+
+    def _begin_write(self, conn: sa.Connection) -> None:
+        pass  # BEGIN IMMEDIATE already took the lock (see sqlite_engine)
+
+    def _plan(self, q: Query, terms: list[s.Term]) -> s.Plan:
+        where, params = s.filters(q)
+        if terms:
+            # Drive from the FTS index: it yields few rowids; the documents are then fetched by key.
+            where.insert(0, "documents_fts MATCH :fts")
+            params["fts"] = s.fts5_query(terms)
+            return s.Plan("documents_fts f JOIN documents d ON d.seq = f.rowid", where, params, "f.rank, d.id")
+        return s.Plan("documents d", where, params, "d.posted_at DESC NULLS LAST, d.id")
+
+    def size_bytes(self) -> int:
+        path = Path(self.engine.url.database or "")
+        return sum(p.stat().st_size for p in (path, Path(f"{path}-wal")) if p.exists())
