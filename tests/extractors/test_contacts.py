@@ -18,6 +18,8 @@ from adtrace.extractors.urls import find_urls
         ("candyrose [at] yahoo [dot] com", "candyrose@yahoo.com"),
         ("candyrose(at)hotmail(dot)com", "candyrose@hotmail.com"),
         ("candyrose @ gmail", "candyrose@gmail.com"),
+        ("write candyrose at gmail dot com. 200 roses", "candyrose@gmail.com"),
+        ("candy.rose @ example . com", "candy.rose@example.com"),
     ],
 )
 def test_emails(text: str, want: str) -> None:

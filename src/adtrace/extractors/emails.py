@@ -8,7 +8,8 @@ from adtrace.extractors.base import Context, Extractor, entity
 from adtrace.extractors.registry import register
 
 _AT = r"(?:\s*@\s*|\s*[\[\(\{<]\s*at\s*[\]\)\}>]\s*|\s+at\s+|\s*\(@\)\s*)"
-_DOT = r"(?:\s*\.\s*|\s*[\[\(\{<]\s*dot\s*[\]\)\}>]\s*|\s+dot\s+)"
+# A plain "." may be spaced on both sides ("gmail . com") but not on one: "com. Call" ends a sentence.
+_DOT = r"(?:\.|\s+\.\s+|\s*[\[\(\{<]\s*dot\s*[\]\)\}>]\s*|\s+dot\s+)"
 _EMAIL = re.compile(
     rf"(?<![\w.+-])(?P<local>[a-z0-9][a-z0-9._%+-]{{0,63}}){_AT}"
     rf"(?P<domain>[a-z0-9](?:[a-z0-9-]{{0,61}}[a-z0-9])?(?:{_DOT}[a-z0-9](?:[a-z0-9-]{{0,61}}[a-z0-9])?)*)"
