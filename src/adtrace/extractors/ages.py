@@ -106,7 +106,8 @@ def find_ages(text: str) -> list[tuple[int, tuple[int, int]]]:
             continue
         if m.group("w") and _SPELLED_BAD_AFTER.match(text, m.end()):
             continue
-        if _client_context(text, m.start()):
+        # "I'm 19" speaks for the poster whatever came before ("hi guys, I'm 19").
+        if not m.group("prefix").lower().startswith("i") and _client_context(text, m.start()):
             continue
         found.append((value, (m.start(), m.end())))
     for m in itertools.chain(_TITLE_AGE.finditer(text), _TITLE_AGE_RUN_ON.finditer(text)):

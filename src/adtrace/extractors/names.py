@@ -4,7 +4,8 @@ How: a self-introduction or "ask for" cue (any case), then one capitalised word 
 ALL-CAPS word ("CANDY", written back as "Candy"); after plural cues ("names are", "ask for",
 "we are") also "X and Y". After "I'm", "it's", "call me" most capitalised words in ads are not
 names ("I'm New", "I'm Available", "Call me Now", "soy Latina"): a stop list of such words, and
-words ending in "-ing", are refused. Lower-case words are never taken: without capitals there is
+words ending in "-ing", are refused. A line holding only a capitalised word and a phone number
+("Jade (555) 010-2233") is a signature; place names found by the places step are not names. Lower-case words are never taken: without capitals there is
 no telling "I'm candy" (a name?) from "I'm sweet".
 """
 
@@ -19,15 +20,19 @@ _UPPER = "A-ZÀ-ÖØ-Þ"
 _LOWER = "a-zß-öø-ÿ"
 _NAME = rf"[{_UPPER}](?:[{_LOWER}]+(?:[-'’][{_UPPER}][{_LOWER}]+)?|[{_UPPER}]+)"
 _CUE = (
-    r"(?i:(?<![^\W\d_])(?:my\s+name\s*(?:is|'s|’s|:|-)|(?:first\s+)?name\s*(?:is|:|-)|"
-    r"(?P<plural>names?\s*(?:are|:)|ask\s+for|we\s+are|we['’]re)|i\s*['’`]?\s*m|i\s+am|it\s*['’]?\s*s|"
+    r"(?i:(?<![^\W\d_])(?:my\s+name(?:s|'s|’s)?(?:\s*(?:is|:|-))?|(?:first\s+)?name\s*(?:is|:|-)|"
+    r"(?P<plural>names?\s*(?:are|:)|ask\s+for|we\s+are|we['’]re)|i\s*['’`]?\s*m|i\s+am|it\s*['’]?\s*s|it\s+is|"
     r"this\s+is|call\s+me|they\s+call\s+me|i\s+go\s+by|known\s+as|soy|me\s+llamo|mi\s+nombre\s+es|"
-    r"ll[aá]mame|pregunta\s+por|preguntar\s+por)(?![^\W\d_]))"
+    r"ll[aá]mame|pregunta\s+por|preguntar\s+por)(?:(?<![^\W\d_])|(?![^\W\d_])))"
 )
 _INTRO = re.compile(
     rf"{_CUE}[^\S\n]*[:,\-–]?[^\S\n]*(?P<name>{_NAME})(?![^\W\d_])"
     rf"(?:[^\S\n]*(?i:and|&|or|y)[^\S\n]+(?P<second>{_NAME})(?![^\W\d_]))?"
 )
+# A signature line: a name and a phone number and nothing else ("Jade (555) 010-2233").
+_SIGNATURE = re.compile(
+    rf"^[^\w\n]*(?P<name>{_NAME})[^\S\n]*[:\-–]?[^\S\n]*(?=[\[(]?\d{{3}}[\])]?[\s.-]?\d{{3}}[\s.-]?\d{{1,4}}[^\w\n]*$)",
+    re.M)
 _CHEAP = re.compile(r"(?i:name|i\s*['’`]?\s*m|i\s+am|it|this|ask|call|we|soy|llam|nombre|por|go\s+by|known)")
 
 # Capitalised words that follow these cues in ads without being names (compared lower-cased).
@@ -61,6 +66,10 @@ caliente discreta independiente chica chico mujer latina colombiana mexicana ven
 dominicana puertorriquena puertorriqueña peruana argentina chilena española espanola
 """
 STOP_WORDS = frozenset(_STOP_TEXT.split())
+# Words that label a number rather than sign it.
+_NOT_SIGNATURE = frozenset(
+    ["call", "text", "txt", "phone", "cell", "tel", "mobile", "contact", "number", "hotline", "whatsapp", "wa", "fax", "office", "line", "appt"])
+_HAS_DIGIT = re.compile(r"\d")
 
 
 def _accept(word: str) -> bool:
@@ -74,7 +83,7 @@ def _written(word: str) -> str:
 
 def find_names(text: str) -> list[tuple[str, tuple[int, int]]]:
     """(name as written, view span of the name) for each introduced name, in source order."""
-    if not _CHEAP.search(text):
+    if not _CHEAP.search(text) and not _HAS_DIGIT.search(text):
         return []
     out: list[tuple[str, tuple[int, int]]] = []
     for m in _INTRO.finditer(text):
@@ -85,14 +94,22 @@ def find_names(text: str) -> list[tuple[str, tuple[int, int]]]:
         second = m.group("second")
         if second and m.group("plural") and _accept(second):
             out.append((_written(second), (m.start("second"), m.end("second"))))
+    for m in _SIGNATURE.finditer(text):
+        name = m.group("name")
+        if len(name) >= 2 and _accept(name) and name.lower() not in _NOT_SIGNATURE:
+            out.append((_written(name), (m.start("name"), m.end("name"))))
+    out.sort(key=lambda n: n[1])
     return out
 
 
 def _run(ctx: Context) -> None:
     view = ctx.view
+    # A signature-shaped "Houston 713-..." names a place: drop names that the places step resolved.
+    places = {str(p.get("name", "")).lower() for p in ctx.record.get("places", [])}
     for value, (start, end) in find_names(view.text):
-        ctx.add("names", entity(value, view.span(start, end)))
+        if value.lower() not in places:
+            ctx.add("names", entity(value, view.span(start, end)))
     ctx.record.setdefault("names", [])
 
 
-register(Extractor("names", _run, assigns=("names",)))
+register(Extractor("names", _run, assigns=("names",), requires=("places",)))
