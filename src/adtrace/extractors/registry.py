@@ -10,7 +10,9 @@ from adtrace.extractors.base import Extractor
 
 EXTRACTORS: dict[str, Extractor] = {}
 BUILTINS: tuple[str, ...] = (
+    "adtrace.places.extract",
     "adtrace.extractors.phones",
+    "adtrace.places.areacodes",
     "adtrace.extractors.emails",
     "adtrace.extractors.urls",
     "adtrace.extractors.handles",

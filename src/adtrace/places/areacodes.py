@@ -1,0 +1,75 @@
+"""The "places.area_code" extractor: where a phone number's area code is, as weaker evidence.
+
+`phonenumbers`' offline geocoder names the area ("Las Vegas, NV", "Nevada", "London"); we keep it
+only when that resolves to a city or state/province in the gazetteer (a bare country says little),
+and only when it adds something: a 702 number in a Las Vegas ad adds nothing, in a Dallas ad it does.
+An area code also re-decides names in the text that only population had decided ("Portland" with
+a 207 number is Portland, Maine).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+import phonenumbers
+from phonenumbers import geocoder
+
+from adtrace.extractors.base import Context, Extractor
+from adtrace.extractors.registry import register
+from adtrace.places.extract import AMBIGUOUS
+from adtrace.places.gazetteer import Place, lookup
+
+
+@lru_cache(maxsize=4096)
+def area_place(e164: str) -> Place | None:
+    """The city or state a phone number's area code belongs to, if the geocoder knows it."""
+    try:
+        num = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return None
+    desc = geocoder.description_for_number(num, "en")
+    region = phonenumbers.region_code_for_number(num)
+    if not desc or not region:
+        return None
+    place: Place | None
+    if ", " in desc:
+        city, admin = desc.rsplit(", ", 1)
+        place = lookup(city, admin, region)
+    else:
+        place = lookup(desc, country=region)
+    if place is None or place.kind == "country":
+        return None
+    return place
+
+
+def _redecide(places: list[dict[str, Any]], ambiguous: dict[int, tuple[Place, ...]], area: Place) -> None:
+    for index, alternatives in ambiguous.items():
+        current = places[index]
+        if (current["country"], current["admin"]) == (area.country, area.admin):
+            continue
+        for alt in alternatives:
+            if alt.kind != "admin" and (alt.country, alt.admin) == (area.country, area.admin):
+                old = current
+                places[index] = alt.to_record(old["via"], tuple(old["span"]) if old["span"] else None,
+                                              **({"field": old["field"]} if "field" in old else {}))
+                break
+
+
+def _run(ctx: Context) -> None:
+    places: list[dict[str, Any]] = ctx.record.setdefault("places", [])
+    ambiguous: dict[int, tuple[Place, ...]] = ctx.record.get(AMBIGUOUS, {})
+    for phone in ctx.record.get("phones", []):
+        area = area_place(phone["value"])
+        if area is None:
+            continue
+        if ambiguous and area.admin:
+            _redecide(places, ambiguous, area)
+        # Nothing new when the place, or another place in the same state, is already known.
+        if any(p.get("geonameid") == area.id or (area.admin and (p["country"], p["admin"]) == (area.country, area.admin))
+               for p in places):
+            continue
+        places.append(area.to_record("area_code", None, phone=phone["value"]))
+
+
+register(Extractor("places.area_code", _run, assigns=("places.area_code",), requires=("phones",)))

