@@ -57,7 +57,9 @@ def _units(text: str) -> list[_Unit]:
                 continue
         pos = m.start()
         for w in DIGIT_WORD.finditer(token):
-            out.append(_Unit(pos + w.start(), pos + w.end(), SPELLED_UNITS[w.group(0).lower()], True))
+            digits = SPELLED_UNITS.get(w.group(0).lower())
+            if digits is not None:  # re.I also matches odd letters ("İ", Kelvin "K") that lower() changes
+                out.append(_Unit(pos + w.start(), pos + w.end(), digits, True))
     # "twenty" alone is 20; before a spelled unit digit ("twenty six", "twentysix") it is the 2 of 26.
     for k, unit in enumerate(out):
         if text[unit.start:unit.end].lower() in TENS_WORDS:
@@ -97,17 +99,17 @@ def _blocks(text: str, chain: list[_Unit]) -> list[tuple[int, int]]:
 
 
 @lru_cache(maxsize=1 << 16)  # networks repeat their numbers; validation is the costly part
-def _valid(digits: str, regions: tuple[str, ...], plus: bool) -> str | None:
+def _valid(digits: str, regions: tuple[str, ...], plus: bool, bare_cc: bool = False) -> str | None:
+    """E.164 when `digits` is a valid number; `bare_cc` reads it as a country code written without "+"."""
     if plus:
         candidates: list[tuple[str, str | None]] = [("+" + digits, None)]
     elif digits.startswith("00"):
         candidates = [("+" + digits[2:], None)]
+    elif bare_cc:
+        candidates = [("+" + digits, None)] if len(digits) >= 11 else []
     else:
         # A North American number never starts with 0: a leading 0 is another country's trunk prefix.
         candidates = [(digits, r) for r in regions if not (digits[0] == "0" and r in _NANP)]
-        if len(digits) >= 11:
-            # Country code written without "+" ("91-98..." , "44 7700..."): last resort.
-            candidates.append(("+" + digits, None))
     for raw, region in candidates:
         try:
             num = phonenumbers.parse(raw, region)
@@ -160,15 +162,19 @@ def _cut(view: View, chain: list[_Unit], regions: tuple[str, ...]) -> list[tuple
         hit = None
         start = chain[i].start
         plus = start > 0 and text[start - 1] == "+"
-        for j, number in reversed(ends):
-            if len(number) < 10 and not plus and regions[0] in _NANP:
-                continue  # seven-digit local numbers are too often something else
-            end = chain[j - 1].end
-            if _BAD_AFTER.match(text, end):
-                continue
-            e164 = _valid(number, regions, plus)
-            if e164:
-                hit = (j, e164, start - (1 if plus else 0), end)
+        # First as written in the expected regions; only then as a country code missing its "+".
+        for bare_cc in (False, True):
+            for j, number in reversed(ends):
+                if len(number) < 10 and not plus and regions[0] in _NANP:
+                    continue  # seven-digit local numbers are too often something else
+                end = chain[j - 1].end
+                if _BAD_AFTER.match(text, end):
+                    continue
+                e164 = _valid(number, regions, plus, bare_cc)
+                if e164:
+                    hit = (j, e164, start - (1 if plus else 0), end)
+                    break
+            if hit or plus:
                 break
         if hit is None:
             i += 1

@@ -12,7 +12,7 @@ import re
 # words ("to", "too", "for", "won", "ate"), which would turn prose into digits.
 DIGIT_WORDS: dict[str, str] = {
     "zero": "0", "zer0": "0", "oh": "0", "cero": "0", "o": "0",
-    "one": "1", "uno": "1", "un0": "1", "l": "1", "i": "1",
+    "one": "1", "wun": "1", "uno": "1", "un0": "1", "l": "1", "i": "1",
     "two": "2", "tw0": "2", "dos": "2",
     "three": "3", "thre": "3", "thr33": "3", "tres": "3", "tree": "3",
     "four": "4", "fuor": "4", "fore": "4", "cuatro": "4",
