@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import IO, Any
 from urllib.parse import urljoin
@@ -12,7 +13,7 @@ from selectolax.lexbor import LexborNode as Node
 from adtrace import errors
 from adtrace.documents import Document
 from adtrace.sources.base import Item, Options, ReadError
-from adtrace.sources.profiles import Profile, for_host, profiles
+from adtrace.sources.profiles import Profile, for_host, profiles, url_from_path
 
 
 def read_html(fh: IO[bytes], path: str, opts: Options) -> Iterator[Item]:
@@ -35,20 +36,21 @@ def read_html(fh: IO[bytes], path: str, opts: Options) -> Iterator[Item]:
 def page_document(raw: bytes, url: str | None, opts: Options, *, path: str, strict: bool = True) -> Document | None:
     """The Document in one page, or None when `strict` is off and no profile (or no body) fits."""
     tree = HTMLParser(raw)
-    url = url or _attr(tree, 'link[rel="canonical"]', "href") or _attr(tree, 'meta[property="og:url"]', "content")
-    profile = for_host(url) or _by_marker(tree)
+    url = (url or _attr(tree, 'link[rel="canonical"]', "href") or _attr(tree, 'meta[property="og:url"]', "content")
+           or url_from_path(path))
+    by_host = for_host(url)
+    profile = by_host or _by_marker(tree)
     if profile is None:
         if not strict:
             return None
         raise errors.InputError.at(errors.UNKNOWN_FORMAT, "no site profile matches this page", path=path,
                                    hint="Add a profile for the site with --profiles DIR (see docs/storage.md)")
     fields = extract(tree, profile, url)
-    if not fields.get("text") and not fields.get("title"):
-        if not strict:
+    if not fields.get("text"):
+        if not strict or by_host is not None:
             return None  # a listing or index page of a known site: not an ad
         raise errors.InputError.at(errors.MISSING_FIELD, f"profile '{profile.name}' found no ad body",
                                    path=path, field_name="text", hint="Check the profile's 'body' selector")
-    fields.setdefault("text", "")
     fields["source"] = opts.source or profile.source
     fields["kind"] = opts.kind or profile.kind
     return Document.from_dict(fields, path=path)
@@ -64,7 +66,11 @@ def extract(tree: HTMLParser, profile: Profile, url: str | None) -> dict[str, An
     for field, name in (("id", "id"), ("title", "title"), ("body", "text"), ("location", "location"),
                         ("author", "author")):
         if field in sel and (value := _select(tree, sel[field], multiline=field == "body")):
-            out[name] = value
+            if field in profile.patterns:
+                m = re.search(profile.patterns[field], value)
+                value = (m.group(1) if m.groups() else m.group(0)) if m else None
+            if value:
+                out[name] = value
     if "date" in sel and (date := _select(tree, sel["date"])):
         out["posted_at" if _is_iso(date) else "date_raw"] = date  # unknown formats are kept under meta
     if "images" in sel:

@@ -7,7 +7,8 @@ marker element in the page.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,7 @@ class Profile:
     hosts: tuple[str, ...]
     markers: tuple[str, ...]  # CSS selectors; a page holding any of them matches
     selectors: dict[str, str]  # field -> "css" (text) or "css@attr"
+    patterns: dict[str, str] = field(default_factory=dict)  # field -> regex; group 1 is the value
 
     def matches_host(self, host: str) -> bool:
         host = host.lower()
@@ -55,9 +57,15 @@ def parse_profile(obj: Any, origin: str) -> Profile:
     markers = tuple(str(m) for m in obj.get("markers") or ())
     if not hosts and not markers:
         raise bad("a site profile needs 'hosts' or 'markers' to match pages")
+    patterns = {str(k): str(v) for k, v in (obj.get("patterns") or {}).items()}
+    for name, pattern in patterns.items():
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise bad(f"pattern for '{name}' is not a regular expression ({exc})") from None
     return Profile(name=str(obj["name"]), source=str(obj.get("source") or obj["name"]),
                    kind=str(obj.get("kind") or "ad"), hosts=hosts, markers=markers,
-                   selectors={str(k): str(v) for k, v in sel.items()})
+                   selectors={str(k): str(v) for k, v in sel.items()}, patterns=patterns)
 
 
 def register(profile: Profile) -> None:
@@ -97,6 +105,15 @@ def load_extra(path: Path) -> list[Profile]:
 def profiles() -> list[Profile]:
     _load_builtins()
     return list(_PROFILES.values())
+
+
+def url_from_path(path: str) -> str | None:
+    """A page saved under a folder named after its host (as `adtrace synth --html` and wget -r do)."""
+    parts = Path(path).absolute().parts
+    for i, part in enumerate(parts):
+        if any(p.matches_host(part) for p in profiles()):
+            return "https://" + "/".join((part, *parts[i + 1:]))
+    return None
 
 
 def for_host(url: str | None) -> Profile | None:
