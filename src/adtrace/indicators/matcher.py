@@ -15,7 +15,7 @@ import ahocorasick
 from adtrace.indicators.base import Hit, Lexicon
 from adtrace.text import View, normalise
 
-_WS_RUN = re.compile(r"\s{2,}|[\t\n\r\f\v]")
+_RUN = re.compile(r" +|[^ ]+")
 _WS = re.compile(r"\s+")
 NEGATION_WINDOW = 24  # characters before a hit searched for "no", "never", "sin", "无" ...
 
@@ -47,20 +47,24 @@ class Searchable:
         return self.view.span(start, end)
 
 
+_SPACES = str.maketrans("\t\n\r\f\v", "     ")
+
+
 def searchable(view: View) -> Searchable:
-    low = _lower(view.text)
-    if not _WS_RUN.search(low):
+    # Newlines and tabs become spaces one for one; only a run of spaces needs an index map.
+    low = _lower(view.text).translate(_SPACES)
+    if "  " not in low:
         return Searchable(low, view, None)
     out: list[str] = []
     index: list[int] = []
-    prev_space = False
-    for i, ch in enumerate(low):
-        space = ch.isspace()
-        if space and prev_space:
-            continue
-        out.append(" " if space else ch)
-        index.append(i)
-        prev_space = space
+    for m in _RUN.finditer(low):
+        a, b = m.span()
+        if low[a] == " ":
+            out.append(" ")
+            index.append(a)
+        else:
+            out.append(m.group(0))
+            index.extend(range(a, b))
     return Searchable("".join(out), view, index)
 
 
