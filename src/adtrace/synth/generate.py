@@ -37,9 +37,10 @@ class _Slots(dict[str, str]):
     """Template slots computed only when a template asks for them (keeps the per-document cost low)."""
 
     __slots__ = ("gen",)
+    gen: Generator
 
     def __missing__(self, key: str) -> str:
-        value = self.gen._slot(key, self)
+        value: str = self.gen._slot(key, self)
         self[key] = value
         return value
 
@@ -161,6 +162,8 @@ class Generator:
             if cat == "social" and body_fmt in T.BODIES["social_lure"]["en"]:
                 slots["benign"] = ""
         obfs: list[str] = []
+        if phones and "{phone}" not in body_fmt:  # some templates give no number (reply via the site)
+            phones.clear()
         if phones:
             text, used = write(phones[0], obf, rng, lang)
             if used == "url":
@@ -192,15 +195,15 @@ class Generator:
 
     def _where(self, cat: str, i: int, city: City, url_phone: Phone | None) -> tuple[str, str, str, str]:
         r = self.rng.random()
+        slug = f"call-{'-'.join(url_phone.groups)}-" if url_phone else ""
         if cat == "review":
             return "reviewboard", "client-reviews.test", "review", \
-                f"https://client-reviews.test/{city.slug}/thread/{i}"
+                f"https://client-reviews.test/{city.slug}/thread/{slug}{i}"
         if cat == "social" or (cat == "job_deceptive" and r < 0.2):
-            return "chirper", "chirper-social.test", "post", f"https://chirper-social.test/status/{i}"
+            return "chirper", "chirper-social.test", "post", f"https://chirper-social.test/status/{slug}{i}"
         if cat.startswith("job") and r < 0.6:
-            return "jobfinder", "jobfinder-board.test", "job", f"https://jobfinder-board.test/jobs/{i}"
+            return "jobfinder", "jobfinder-board.test", "job", f"https://jobfinder-board.test/jobs/{slug}{i}"
         kind = "job" if cat.startswith("job") else "ad"
-        slug = f"call-{'-'.join(url_phone.groups)}-" if url_phone else ""
         src, domain = SITE_A if self.rng.random() < 0.6 else SITE_B
         if src == SITE_A[0]:
             return src, domain, kind, f"https://{domain}/{city.slug}/{_SECTION[cat]}/{slug}{i}.html"

@@ -61,8 +61,8 @@ def draw_base(photo_id: str, seed: int) -> Image.Image:
 
 def variant(img: Image.Image, rng: random.Random) -> Image.Image:
     """A re-posted copy: cropped by a few pixels, brightness shifted, JPEG round-tripped."""
-    l, t, r, b = (rng.randint(0, 4) for _ in range(4))
-    out = img.crop((l, t, SIZE - r, SIZE - b)).resize((SIZE, SIZE))
+    left, top, right, bottom = (rng.randint(0, 4) for _ in range(4))
+    out = img.crop((left, top, SIZE - right, SIZE - bottom)).resize((SIZE, SIZE))
     out = ImageEnhance.Brightness(out).enhance(rng.uniform(0.9, 1.1))
     buf = io.BytesIO()
     out.save(buf, format="JPEG", quality=rng.randint(70, 92))

@@ -72,8 +72,8 @@ def _foreign(city: City, code: str, h: int) -> Phone:
         groups = (nsn[:-8], nsn[-8:-4], nsn[-4:]) if len(code) == 2 else (nsn[:3], nsn[3:6], nsn[6:])
         return Phone(f"+{cc}{nsn}", nsn, groups, "MX")
     nat = "0" + nsn
-    groups = (nat[:5], nat[5:]) if city.country == "GB" else (nat[:4], nat[4:7], nat[7:])
-    return Phone(f"+{cc}{nsn}", nat, groups, city.country)
+    parts: tuple[str, ...] = (nat[:5], nat[5:]) if city.country == "GB" else (nat[:4], nat[4:7], nat[7:])
+    return Phone(f"+{cc}{nsn}", nat, parts, city.country)
 
 
 # --- how digits get written -------------------------------------------------------------------

@@ -1,0 +1,143 @@
+"""Truth agrees with the documents, and every planted phone can be read back from text or URL."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from typing import Any
+
+from adtrace.documents import Document
+from adtrace.synth import templates as T
+from adtrace.synth.phones import REFERENCE
+
+_MULTI = sorted((k for k in REFERENCE if len(k) > 1 and not k.isalpha()), key=len, reverse=True)
+_CHARS = {k: v for k, v in REFERENCE.items() if len(k) == 1 and not k.isascii()}
+_TOKEN = re.compile(r"[^\W_]+")
+_O_FOR_ZERO = re.compile(r"\b[oO\d]*\d[oO\d]*\b")  # a run of digits with o's standing in for zeros
+
+
+def decode(text: str) -> str:
+    """Undo what the generator planted (its own reference mapping), then keep only letters and digits."""
+    for form in _MULTI:  # keycaps and other multi-character forms
+        text = text.replace(form, REFERENCE[form])
+    text = "".join(_CHARS.get(c, c) for c in text)
+    text = _TOKEN.sub(lambda m: REFERENCE.get(m.group().lower(), m.group()), text)
+    text = _O_FOR_ZERO.sub(lambda m: m.group().replace("o", "0").replace("O", "0"), text)
+    return re.sub(r"[^0-9A-Za-z]+", "", text)
+
+
+def nsn(e164: str) -> str:
+    cc = 1 if e164.startswith("+1") else 2
+    return e164[1 + cc:]
+
+
+def test_decoder_handles_every_form() -> None:
+    assert "7025551234" in decode("seven oh 2 . fyve 5 five\n1 2 thre four")
+    assert "7020" in decode("7o2 ０ ") and "0001" in decode("834-OOO1") and "70" in decode("7\u041e") and "12" in decode("①②") and "90" in decode("九零")
+    assert "7" in decode("7\ufe0f\u20e3")
+
+
+def test_every_planted_phone_is_recoverable(sample: Any) -> None:
+    docs, facts, _ = sample
+    missing = []
+    for doc, fact in zip(docs, facts, strict=True):
+        hay = decode(f"{doc['title']}\n{doc['text']}") + "|" + decode(doc["url"])
+        for phone in fact["phones"]:
+            if nsn(phone) not in hay:
+                missing.append((doc["id"], phone, fact["obfuscations"], doc["text"]))
+    assert missing == []
+
+
+def test_url_obfuscation_puts_digits_in_url(sample: Any) -> None:
+    docs, facts, _ = sample
+    seen = 0
+    for doc, fact in zip(docs, facts, strict=True):
+        if "url" in fact["obfuscations"]:
+            seen += 1
+            assert nsn(fact["phones"][0]) in re.sub(r"\D", "", doc["url"])
+    assert seen > 0
+
+
+def test_one_truth_line_per_document(sample: Any) -> None:
+    docs, facts, _ = sample
+    assert [d["id"] for d in docs] == [f["id"] for f in facts]
+    assert len({d["id"] for d in docs}) == len(docs)
+    keys = {"type", "id", "category", "network", "worker", "phones", "template", "city", "country", "minor",
+            "labor_deception", "benign", "lang", "obfuscations", "images"}
+    assert all(set(f) == keys for f in facts)
+
+
+def test_documents_validate_against_the_model(sample: Any) -> None:
+    docs, facts, _ = sample
+    for doc, fact in zip(docs, facts, strict=True):
+        d = Document.from_dict(doc)
+        assert d.lang == fact["lang"]
+        assert d.location is not None and d.location.startswith(fact["city"])
+        assert len(d.images) == len(fact["images"])
+
+
+def test_network_routes_cover_their_documents(sample: Any) -> None:
+    docs, facts, nets = sample
+    by_id = {n["network"]: n for n in nets}
+    checked = 0
+    for doc, fact in zip(docs, facts, strict=True):
+        if fact["category"] != "network":
+            continue
+        net = by_id[fact["network"]]
+        day = doc["posted_at"][:10]
+        assert any(leg["city"] == fact["city"] and leg["from"] <= day <= leg["to"] for leg in net["route"]), doc["id"]
+        assert set(fact["phones"]) <= set(net["phones"])
+        assert fact["worker"] in net["workers"] and fact["template"] in net["templates"]
+        assert not fact["minor"] or net["minor"]
+        checked += 1
+    assert checked > 100
+
+
+def test_network_shape(sample: Any) -> None:
+    _, facts, nets = sample
+    for net in nets:
+        legs = net["route"]
+        assert all(a["to"] < b["from"] for a, b in itertools.pairwise(legs))
+        assert len({leg["city"] for leg in legs}) >= 2 or len(legs) == 1
+    used = {f["network"] for f in facts if f["category"] == "network"}
+    assert len(used) >= 5
+
+
+def test_flags_follow_categories(sample: Any) -> None:
+    _, facts, _ = sample
+    for f in facts:
+        assert f["labor_deception"] == (f["category"] == "job_deceptive")
+        if f["category"] in ("network", "imb", "job_deceptive"):
+            assert not f["benign"]
+        if f["category"] in ("escort", "massage", "classified", "dating", "job_legit"):
+            assert f["benign"]
+        if f["minor"]:
+            assert f["category"] == "network"
+
+
+def test_minor_ads_carry_youth_cues(sample: Any) -> None:
+    docs, facts, _ = sample
+    cues = [frag.split("{")[0].strip() for frags in T.YOUTH.values() for frag in frags]
+    minors = [(d, f) for d, f in zip(docs, facts, strict=True) if f["minor"]]
+    assert minors
+    for doc, _ in minors:
+        assert any(c in doc["text"] for c in cues), doc["text"]
+
+
+def test_network_phones_are_shared(sample: Any) -> None:
+    _, facts, _ = sample
+    by_phone: dict[str, set[str]] = {}
+    for f in facts:
+        if f["category"] == "network":
+            for p in f["phones"]:
+                by_phone.setdefault(p, set()).add(f["worker"])
+    assert max(len(ws) for ws in by_phone.values()) >= 2  # many workers under one phone
+
+
+def test_reused_photos_stay_within_a_worker(sample: Any) -> None:
+    _, facts, _ = sample
+    owner: dict[str, str] = {}
+    for f in facts:
+        for ph in f["images"]:
+            assert owner.setdefault(ph, f["worker"]) == f["worker"]
+    assert any(n > 1 for n in __import__("collections").Counter(p for f in facts for p in f["images"]).values())
