@@ -1,0 +1,136 @@
+"""Ingest: summaries, idempotent re-runs, resume, bad input, the CLI, and a SIGKILL mid-ingest."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import orjson
+import pytest
+from typer.testing import CliRunner
+
+from adtrace.storage import init_db, open_store
+from adtrace.storage.ingest import IngestOptions, ingest
+from adtrace.synth import generate
+
+SHIM = "import sys, adtrace.cli.store; from adtrace.cli.main import app; sys.argv[0] = 'adtrace'; app()"
+
+
+def corpus(path: Path, n: int, seed: int = 5) -> Path:
+    with path.open("wb") as fh:
+        for d, _ in generate(n, seed=seed):
+            fh.write(orjson.dumps(d) + b"\n")
+    return path
+
+
+def test_summary_rerun_and_changes(db_url: str, tmp_path: Path) -> None:
+    init_db(db_url)
+    src = corpus(tmp_path / "a.jsonl", 60)
+    with src.open("ab") as fh:
+        fh.write(b'{"text": "broken\n{"title": "no text field"}\n')
+    rejected: list[dict[str, object]] = []
+    with open_store(db_url) as store:
+        [s] = ingest(store, [str(src)], IngestOptions(batch_size=7), reject=rejected.append)
+        assert (s.read, s.new, s.rejected, s.reasons) == (60, 60, 2, {"AT101": 1, "AT103": 1})
+        assert {r["line"] for r in rejected} == {61, 62}
+        [again] = ingest(store, [str(src)], IngestOptions())
+        assert again.unchanged and store.counts()["documents"] == 60
+        [forced] = ingest(store, [str(src)], IngestOptions(force=True))
+        assert (forced.new, forced.duplicate) == (0, 60)
+        lines = src.read_bytes().splitlines()[:60]
+        first = orjson.loads(lines[0])
+        first["text"] += " edited"
+        (tmp_path / "b.jsonl").write_bytes(orjson.dumps(first) + b"\n" + b"\n".join(lines[1:10]) + b"\n")
+        [changed] = ingest(store, [str(tmp_path)], IngestOptions())[1:]
+        assert (changed.updated, changed.duplicate, changed.new) == (1, 9, 0)
+        assert store.counts()["documents"] == 60
+
+
+def test_resume_skips_committed_items(tmp_path: Path) -> None:
+    db = str(tmp_path / "r.db")
+    init_db(db)
+    src = corpus(tmp_path / "c.jsonl", 40)
+    with open_store(db) as store:
+        from adtrace.storage.base import Checkpoint
+
+        st = src.stat()
+        store.put_batch([], Checkpoint(str(src.absolute()), f"{st.st_size}:{st.st_mtime_ns}", 25, False))
+        [s] = ingest(store, [str(src)], IngestOptions())
+        assert (s.resumed, s.read, s.new) == (25, 15, 15)
+
+
+def test_cli_init_ingest_search(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import adtrace.cli.store  # noqa: F401
+    from adtrace.cli.main import app
+
+    monkeypatch.setenv("ADTRACE_DB", str(tmp_path / "env.db"))
+    runner = CliRunner()
+    assert runner.invoke(app, ["init"]).exit_code == 0
+    src = corpus(tmp_path / "d.jsonl", 30)
+    res = runner.invoke(app, ["ingest", str(src), "--json", "--errors-file", str(tmp_path / "err.jsonl")])
+    assert res.exit_code == 0, res.output
+    assert orjson.loads(res.stdout.splitlines()[-1])[0]["new"] == 30
+    doc = orjson.loads(src.read_bytes().splitlines()[0])
+    with open_store(None) as store:
+        phones = (store.get_record(doc["id"]) or {})["phones"]
+    if phones:
+        res = runner.invoke(app, ["search", "--phone", phones[0]["value"], "--json", "--facet", "source"])
+        out = orjson.loads(res.stdout)
+        assert doc["id"] in [h["id"] for h in out["hits"]] and out["facets"]["source"]
+    res = runner.invoke(app, ["search", "--db", str(tmp_path / "none.db"), "x"])
+    assert res.exit_code != 0
+
+
+def _state(db: str) -> tuple[list[tuple[str, ...]], ...]:
+    con = sqlite3.connect(db)
+    try:
+        return (con.execute("SELECT id, doc, title, text FROM documents ORDER BY id").fetchall(),
+                con.execute("SELECT doc_id, record, risk_score, risk_level FROM records ORDER BY doc_id").fetchall(),
+                con.execute("SELECT kind, value, doc_id FROM entities ORDER BY 1, 2, 3").fetchall(),
+                con.execute("SELECT * FROM indicator_hits ORDER BY 1, 2").fetchall(),
+                con.execute("SELECT rowid FROM documents_fts WHERE documents_fts MATCH 'the' ORDER BY 1").fetchall())
+    finally:
+        con.close()
+
+
+def _run(db: str, src: Path) -> subprocess.Popen[bytes]:
+    return subprocess.Popen([sys.executable, "-c", SHIM, "ingest", str(src), "--db", db, "--batch-size", "50",
+                             "--workers", "2"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+def test_sigkill_mid_ingest_then_rerun_equals_clean_run(tmp_path: Path) -> None:
+    src = corpus(tmp_path / "big.jsonl", 2000, seed=11)
+    clean, killed = str(tmp_path / "clean.db"), str(tmp_path / "killed.db")
+    for db in (clean, killed):
+        init_db(db)
+    assert _run(clean, src).wait(timeout=300) == 0
+    proc = _run(killed, src)
+    target = random.Random().randint(1, 1700)  # a random point: after this many committed documents
+    deadline = time.monotonic() + 300
+    while proc.poll() is None and time.monotonic() < deadline:
+        con = sqlite3.connect(killed)
+        try:
+            done = con.execute("SELECT count(*) FROM documents").fetchone()[0]
+        finally:
+            con.close()
+        if done >= target:
+            break
+        time.sleep(0.02)
+    was_running = proc.poll() is None
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert was_running, "ingest finished before it could be killed"
+    with open_store(killed) as store:
+        partial = store.counts()["documents"]
+    assert 0 < partial < 2000
+    rerun = _run(killed, src)
+    _, err = rerun.communicate(timeout=300)
+    assert rerun.returncode == 0, err.decode()
+    assert b"resumed after" in err
+    assert _state(killed) == _state(clean)
