@@ -6,6 +6,7 @@ Responses that are not HTML, not 200, or that no profile (or no ad body) fits ar
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Iterator
 from typing import IO
 
@@ -42,7 +43,8 @@ def read_warc(fh: IO[bytes], path: str, opts: Options) -> Iterator[Item]:
                 continue
             if doc is not None:
                 yield doc
-    except ArchiveLoadFailed as exc:
+    # warcio raises several kinds on a damaged or truncated file; all mean the rest is unreadable.
+    except (ArchiveLoadFailed, ValueError, AttributeError, EOFError, OSError, zlib.error) as exc:
         err = errors.InputError.at(errors.UNKNOWN_FORMAT, f"not a readable WARC ({exc})", path=path,
                                    line=number + 1, hint="Check the file is a complete WARC or WARC.gz")
         yield ReadError(path, number + 1, err)
