@@ -1,0 +1,105 @@
+"""Store benchmark: ingest N synthetic documents, then time phone lookups and full-text + facet queries.
+
+    .venv/bin/python bench/store.py --docs 100000                       # SQLite in a temp folder
+    .venv/bin/python bench/store.py --docs 100000 --db postgresql://adtrace@127.0.0.1:5432/bench
+
+Prints one JSON object. Targets (1M docs): ingest <= 10 min with peak RSS <= 1 GB, phone lookup
+p95 <= 50 ms, full text + two facets p95 <= 200 ms. Not a test: figures depend on the machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import orjson
+
+from adtrace.storage import Query, init_db, open_store
+from adtrace.storage.ingest import IngestOptions, ingest
+from adtrace.synth import generate
+
+WORDS = ("new", "town", "massage", "available", "girl", "visiting", "sweet", "call", "text", "friendly")
+
+
+def pct(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return round(ordered[min(len(ordered) - 1, int(p * len(ordered)))] * 1000, 2)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--docs", type=int, default=1_000_000)
+    ap.add_argument("--db", default=None, help="database URL (default: a SQLite file in a temp folder)")
+    ap.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("--batch-size", type=int, default=1000)
+    ap.add_argument("--queries", type=int, default=200)
+    ap.add_argument("--seed", type=int, default=1)
+    args = ap.parse_args()
+
+    tmp = Path(tempfile.mkdtemp(prefix="adtrace-bench-"))
+    corpus = tmp / "corpus.jsonl"
+    t0 = time.perf_counter()
+    with corpus.open("wb") as fh:
+        for doc, _ in generate(args.docs, seed=args.seed):
+            fh.write(orjson.dumps(doc) + b"\n")
+    generate_s = time.perf_counter() - t0
+
+    db = args.db or str(tmp / "bench.db")
+    init_db(db)
+    with open_store(db) as store:
+        t0 = time.perf_counter()
+        [summary] = ingest(store, [str(corpus)], IngestOptions(workers=args.workers, batch_size=args.batch_size))
+        ingest_s = time.perf_counter() - t0
+        size = store.size_bytes()
+
+        rng = random.Random(args.seed)
+        ids = list(store.iter_ids())
+        phones: list[str] = []
+        for doc_id in rng.sample(ids, min(len(ids), 2000)):
+            rec = store.get_record(doc_id) or {}
+            phones += [p["value"] for p in rec.get("phones", [])]
+            if len(phones) >= args.queries:
+                break
+        lookup_t, lookup_hits = [], 0
+        for phone in phones[: args.queries]:
+            t = time.perf_counter()
+            result = store.search(Query(phone=phone, limit=20))
+            lookup_t.append(time.perf_counter() - t)
+            lookup_hits += result.total
+        text_t, text_hits = [], 0
+        for _ in range(args.queries):
+            q = Query(text=" ".join(rng.sample(WORDS, 2)), facets=("source", "risk_level"), limit=20)
+            t = time.perf_counter()
+            result = store.search(q)
+            text_t.append(time.perf_counter() - t)
+            text_hits += result.total
+        counts = store.counts()
+    rss_self = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    rss_child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    print(orjson.dumps({
+        "backend": "postgresql" if db.startswith("postgres") else "sqlite",
+        "docs": args.docs, "workers": args.workers, "batch_size": args.batch_size,
+        "generate_s": round(generate_s, 1),
+        "ingest_s": round(ingest_s, 1), "ingest_docs_per_s": round(summary.new / ingest_s, 1),
+        "summary": summary.to_dict(), "counts": counts,
+        "peak_rss_mb": {"writer": round(rss_self / 1024, 1), "largest_worker": round(rss_child / 1024, 1)},
+        "db_bytes": size, "db_mb": round(size / 2**20, 1),
+        "phone_lookup_ms": {"n": len(lookup_t), "p50": pct(lookup_t, 0.5), "p95": pct(lookup_t, 0.95),
+                            "mean": round(statistics.fmean(lookup_t) * 1000, 2) if lookup_t else None,
+                            "avg_hits": round(lookup_hits / max(1, len(lookup_t)), 1)},
+        "fulltext_2facets_ms": {"n": len(text_t), "p50": pct(text_t, 0.5), "p95": pct(text_t, 0.95),
+                                "avg_hits": round(text_hits / max(1, len(text_t)), 1)},
+        "cpus": os.cpu_count(), "note": "measured while other processes shared the CPU",
+    }, option=orjson.OPT_INDENT_2).decode())
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()
