@@ -37,7 +37,8 @@ def area_place(e164: str) -> Place | None:
         city, admin = desc.rsplit(", ", 1)
         place = lookup(city, admin, region)
     else:
-        place = lookup(desc, country=region)
+        # "Oregon" is the state, not Oregon, Ohio; "London" is a city.
+        place = lookup(desc, country=region, kind="admin") or lookup(desc, country=region)
     if place is None or place.kind == "country":
         return None
     return place

@@ -72,12 +72,43 @@ class _Fold(dict[int, str]):
                 c = ch
             base = unicodedata.normalize("NFKD", c)[:1]
             out = base if base.isascii() and base.isalnum() else c
+            if self.lower and len(out.lower()) == 1:
+                out = out.lower()  # "İ" lowers to two characters; its base "I" lowers to one
         self[code] = out
         return out
 
 
 FOLD_CI = _Fold(lower=True)
 FOLD_CS = _Fold(lower=False)
+
+
+def fold_text(text: str) -> tuple[str, str]:
+    """(case-folded, case-kept) forms of a text, one character per character of the input.
+
+    Fast path: ads are mostly ASCII plus emoji. Encoding with "replace" turns every non-ASCII
+    character into "?" in C; only the non-ASCII letters and digits among them ("é", "Ж") are then
+    folded one by one. Translating the whole text through the table would cost ~10x more.
+    """
+    if text.isascii():
+        cased = text.translate(FOLD_CS)
+        return cased.lower(), cased
+    ascii_ = text.encode("ascii", "replace").decode("ascii")
+    pieces: list[str] = []
+    last = 0
+    i = ascii_.find("?")
+    while i >= 0:
+        ch = text[i]
+        if ch != "?" and ch.isalnum():
+            pieces += (ascii_[last:i], FOLD_CS[ord(ch)])
+            last = i + 1
+        i = ascii_.find("?", i + 1)
+    if pieces:
+        pieces.append(ascii_[last:])
+        ascii_ = "".join(pieces)
+    cased = ascii_.translate(FOLD_CS)
+    if cased.isascii():
+        return cased.lower(), cased
+    return ascii_.translate(FOLD_CI), cased  # CJK, Cyrillic ...: folded per character
 
 
 def fold(name: str) -> str:
@@ -91,7 +122,7 @@ _CJK = re.compile("[\u3040-\u9fff\uac00-\ud7af]")
 _ALT_SCRIPT = re.compile("[ -~\u0400-\u04ff\u3040-\u9fff\uac00-\ud7af]+")
 
 
-def _is_cjk(key: str) -> bool:
+def has_cjk(key: str) -> bool:
     return _CJK.search(key) is not None
 
 
@@ -120,7 +151,10 @@ class Gazetteer:
         self.suffixes: dict[str, set[tuple[str, str | None]]] = defaultdict(set)
         self.admin_codes: dict[tuple[str, str], str] = {}  # (country, folded name or code) -> code
         self._build()
-        self.ci, self.cs = self._automata()
+        self.ci, self.cs, self.cjk = self._automata()
+        self.suffix_starts = frozenset(k.split()[0] for k in self.suffixes)
+        # Resolved once: matching asks for a key's candidates several times per document.
+        self._resolved = {k: [(self.places[i], pr) for i, pr in e.candidates] for k, e in self.keys.items()}
 
     # -- building -------------------------------------------------------------------------------
     def _build(self) -> None:
@@ -154,7 +188,7 @@ class Gazetteer:
                 # An alternate name that is another entry's own name would steal its matches.
                 if not key or key in primary_keys or not _ALT_SCRIPT.fullmatch(key):
                     continue
-                if len(key) < 4 and not _is_cjk(key):
+                if len(key) < 4 and not has_cjk(key):
                     continue
                 self._add_key(alt, idx, False, self._tier(alt, common))
         self._add_admins(gc, admin_pop, common)
@@ -193,7 +227,7 @@ class Gazetteer:
     @staticmethod
     def _tier(name: str, common: frozenset[str]) -> int:
         key = fold(name)
-        if " " in key or _is_cjk(key):
+        if " " in key or has_cjk(key):
             return PLAIN
         if key in PERSON_NAMES:
             return PERSON
@@ -243,27 +277,32 @@ class Gazetteer:
                 self._add_key(alias, self._index_of[hit.id], True, ABBR if case_sensitive else PLAIN)
                 self.suffixes[fold(alias)].add((iso, None))
 
-    def _automata(self) -> tuple[Any, Any]:
-        ci, cs = ahocorasick.Automaton(), ahocorasick.Automaton()
+    def _automata(self) -> tuple[Any, Any, Any]:
+        # CJK names have no word boundaries, so they are not padded; they get their own automaton
+        # because thousands of distinct first characters at the root would slow every other search.
+        ci, cs, cjk = ahocorasick.Automaton(), ahocorasick.Automaton(), ahocorasick.Automaton()
         for key, entry in self.keys.items():
-            cjk = _is_cjk(key)
+            if has_cjk(key):
+                cjk.add_word(key, (key, key, True))
+                continue
             if entry.tier == PLAIN:
-                for k in {key, key.replace(" ", "  ")} if not cjk else {key}:
-                    padded = k if cjk else f" {k} "
-                    ci.add_word(padded, (padded, key, cjk))
+                for k in {key, key.replace(" ", "  ")}:
+                    ci.add_word(f" {k} ", (f" {k} ", key, False))
                 continue
             # Case-kept automaton: the capitalised and upper-case spellings only.
             forms = {key.upper()} if entry.tier in (ABBR, CODE) else {key.title(), key.upper()}
             for form in forms:
                 for k in {form, form.replace(" ", "  ")}:
                     cs.add_word(f" {k} ", (f" {k} ", key, False))
-        ci.make_automaton()
-        cs.make_automaton()
-        return ci, cs
+        for automaton in (ci, cs, cjk):
+            automaton.make_automaton()
+        return ci, cs, cjk
 
     # -- lookups ---------------------------------------------------------------------------------
     def candidates(self, key: str) -> list[tuple[Place, bool]]:
-        entry = self.keys.get(key)
+        if hasattr(self, "_resolved"):
+            return self._resolved.get(key, [])
+        entry = self.keys.get(key)  # during the build
         return [(self.places[i], primary) for i, primary in entry.candidates] if entry else []
 
     def tier(self, key: str) -> int:
@@ -273,12 +312,16 @@ class Gazetteer:
     def admin_code(self, country: str, admin: str) -> str | None:
         return self.admin_codes.get((country, fold(admin)))
 
-    def lookup(self, name: str, admin: str | None = None, country: str | None = None) -> Place | None:
-        """The best entry named `name` (any spelling we index), optionally in a state and/or country.
+    def lookup(self, name: str, admin: str | None = None, country: str | None = None,
+               kind: str | None = None) -> Place | None:
+        """The best entry named `name` (any spelling we index), optionally in a state and/or country,
+        optionally of one kind ("city", "admin", "country").
 
         `admin` may be a code ("NV") or a name ("Nevada"). Ties go to the primary name, then population.
         """
         found = self.candidates(fold(name))
+        if kind:
+            found = [(p, pr) for p, pr in found if p.kind == kind]
         if country:
             found = [(p, pr) for p, pr in found if p.country == country.upper()]
         if admin and found:
@@ -309,8 +352,9 @@ def get_gazetteer() -> Gazetteer:
     return _gazetteer
 
 
-def lookup(name: str, admin: str | None = None, country: str | None = None) -> Place | None:
-    return get_gazetteer().lookup(name, admin, country)
+def lookup(name: str, admin: str | None = None, country: str | None = None, kind: str | None = None) -> Place | None:
+    """See `Gazetteer.lookup`."""
+    return get_gazetteer().lookup(name, admin, country, kind)
 
 
 def log_population(place: Place) -> float:

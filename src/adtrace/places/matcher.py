@@ -20,20 +20,19 @@ later step (the phone area code) can still re-decide them.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from adtrace.places.gazetteer import (
     ABBR,
     CODE,
-    FOLD_CI,
-    FOLD_CS,
     PERSON,
     PLAIN,
     Gazetteer,
     Place,
+    fold_text,
     get_gazetteer,
+    has_cjk,
     log_population,
 )
 from adtrace.places.lexicon import LOCATION_CUES, NAME_CUES_AFTER, NAME_CUES_BEFORE
@@ -41,7 +40,6 @@ from adtrace.text import View, normalise
 
 BIG_CITY = 500_000
 _GAP_CHARS = frozenset(" ,-/(\t")
-_WORD = re.compile(r"\S+")
 
 
 @dataclass(slots=True)
@@ -77,10 +75,13 @@ class _Cand:
 
 def _raw(gz: Gazetteer, text: str, lowered: str, cased: str | None) -> list[_Cand]:
     out: list[_Cand] = []
-    for end, (padded, key, cjk) in gz.ci.iter(lowered):
-        start = end - len(padded) + 1
-        # Padded keys start at the space before the word; text is padded with one space at each end.
-        out.append(_Cand(start - 1, end, key) if cjk else _Cand(start, end - 1, key))
+    for end, (padded, key, _) in gz.ci.iter(lowered):
+        # Padded keys start at the space before the word; text is padded with one space at each end,
+        # so the name's view offsets are [start, end - 1).
+        out.append(_Cand(end - len(padded) + 1, end - 1, key))
+    if has_cjk(text):
+        for end, (key, _, _) in gz.cjk.iter(lowered):
+            out.append(_Cand(end - len(key), end, key))
     if cased is not None:
         for end, (padded, key, _) in gz.cs.iter(cased):
             out.append(_Cand(end - len(padded) + 1, end - 1, key))
@@ -97,11 +98,19 @@ def _suffix(gz: Gazetteer, text: str, lowered: str, end: int) -> tuple[int, froz
     i = end
     while i < len(text) and i - end < 4 and text[i] in _GAP_CHARS:
         i += 1
-    if i == end:
+    if i == end or lowered[i + 1:lowered.find(" ", i + 1)] not in gz.suffix_starts:
         return end, frozenset()
     # Up to four whole words from view offset i (lowered is shifted by its leading pad space).
-    words = [(m.start() - 1, m.end() - 1) for m in _WORD.finditer(lowered, i + 1, i + 41)
-             if lowered[m.end():m.end() + 1] == " "][:4]
+    words: list[tuple[int, int]] = []
+    pos = i
+    for token in lowered[i + 1:i + 41].split(" "):
+        if token:
+            if lowered[pos + 1 + len(token)] != " ":
+                break  # cut by the window: not a whole word
+            words.append((pos, pos + len(token)))
+            if len(words) == 4:
+                break
+        pos += len(token) + 1
     if not words or words[0][0] != i:
         return end, frozenset()
     for n in range(len(words), 0, -1):
@@ -164,9 +173,10 @@ def find(view: View, field_mode: bool = False, hints: Hints | None = None) -> li
     """Places named in the view, in order of appearance; spans index `view.original`."""
     gz = get_gazetteer()
     text = view.text
-    lowered = f" {text.translate(FOLD_CI)} "
     cased_src = text.title() if field_mode and len(text.title()) == len(text) else text
-    cased = f" {cased_src.translate(FOLD_CS)} " if any(ch.isupper() for ch in cased_src) else None
+    low, cas = fold_text(cased_src)
+    lowered = f" {low} "
+    cased = f" {cas} " if low != cas else None  # nothing capitalised: the case-kept search finds nothing
     raw = _raw(gz, text, lowered, cased)
     if not raw:
         return []
