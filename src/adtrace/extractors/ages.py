@@ -37,13 +37,19 @@ _PREFIX = (r"(?:(?<![^\W\d_])(?:age|aged|edad|my\s+age\s+is|tengo)(?![^\W\d_])\s
 
 _AGE_SUFFIXED = re.compile(rf"{_VALUE}(?P<suffix>{_SUFFIX})", re.I)
 _AGE_PREFIXED = re.compile(rf"(?P<prefix>{_PREFIX}){_VALUE}", re.I)
+# The same, anchored at one two-digit number (the common case, much cheaper than scanning).
+_AT_NUMBER_SUFFIXED = re.compile(rf"{_NUM}(?P<suffix>{_SUFFIX})", re.I)
+_PREFIX_BEFORE = re.compile(rf"(?P<prefix>{_PREFIX})$", re.I)
+_NUM_AT = re.compile(_NUM)
+_TITLE_DASH_BEFORE = re.compile(r"[-–—][^\S\n]*$")
+_EXPERIENCE = re.compile(r"\s*(?:de\s+)?experiencia", re.I)
 # Classified-ad titles end in the poster's age: "Sweet and new in town - 21" at the end of a line;
 # also when a scraper ran the title into the next field ("... town - 21 Location: ..."), but then
 # not after a rate word ("hh - 80 Incall" is a price).
 _TITLE_AGE = re.compile(r"(?<!\d)[^\d\s][^\S\n]*[-–—][^\S\n]*(?P<n>\d{2})[^\S\n]*$", re.M)
 _TITLE_AGE_RUN_ON = re.compile(
     r"(?<![^\W\d_])(?!(?i:hh|hr|hrs|hour|qv|min|mins|rate|rates|special|only|just|incall|outcall)[^\w])"
-    r"[^\W\d_]+[^\W\d]*[^\S\n]+[-–—][^\S\n]*(?P<n>\d{2})(?=[^\S\n]+[A-Z])")
+    r"[^\W\d_]+[^\W\d]*[^\S\n]+[-–—][^\S\n]*(?P<n>\d{2})(?=[^\S\n]+[A-Z])", re.M)
 
 # After any age-like number: a range, a lower bound or "and up" make it a requirement, not an age.
 _RANGE_AFTER = re.compile(
@@ -67,14 +73,19 @@ _SPELLED_BAD_AFTER = re.compile(r"\s*(?:min|minutes|hours?|hrs?|dollars|roses|bu
 _SPELLED_ALONE = re.compile(rf"(?<![$\w])(?P<w>{CARDINAL_PATTERN})(?![^\W\d_])(?=[^\S\n]*(?:[!.,;)*~\n]|$))",
                             re.I)
 
-# Cheap gate: no digit and no piece of a spelled cardinal of 12 or more means nothing to find.
-_HAS_CUE = re.compile(r"\d|teen|ty|doce|trece|catorce|quince|dieci|veint|treinta|cuarenta|cincuenta", re.I)
+# Speed: the patterns run only in windows around two-digit numbers, unless a spelled cardinal of 12
+# or more may be present (rare), when they scan the whole text.
+_TWO_DIGITS = re.compile(r"(?<!\d)\d\d(?!\d)")
+_SPELLED_STEMS = ("teen", "twenty", "thirty", "forty", "fourty", "fifty", "sixty", "doce", "trece", "catorce",
+                  "quince", "dieci", "veint", "treinta", "cuarenta", "cincuenta")
+_LINE_END = re.compile(r"[^\S\n]*(?:\n|$)")
 
 
 def _value(m: re.Match[str]) -> int | None:
-    if m.group("n"):
-        return int(m.group("n"))
-    return cardinal_value(m.group("w"))
+    groups = m.groupdict()
+    if groups.get("n"):
+        return int(groups["n"])
+    return cardinal_value(groups["w"]) if groups.get("w") else None
 
 
 def _client_context(text: str, start: int) -> bool:
@@ -83,42 +94,67 @@ def _client_context(text: str, start: int) -> bool:
 
 def find_ages(text: str) -> list[tuple[int, tuple[int, int]]]:
     """(age, view span) for each age mention, in source order; overlapping mentions counted once."""
-    if not _HAS_CUE.search(text):
-        return []
     found: list[tuple[int, tuple[int, int]]] = []
+    low = text.lower()
+    if any(stem in low for stem in _SPELLED_STEMS):
+        _scan(text, found)  # spelled numbers (rare): scan the whole text
+        return _dedupe(found)
+    numbers = list(_TWO_DIGITS.finditer(text))
+    for n in numbers:
+        m = _AT_NUMBER_SUFFIXED.match(text, n.start())
+        if m:
+            _suffixed(text, m, found)
+        p = _PREFIX_BEFORE.search(text, max(0, n.start() - 24), n.start())
+        if p and _NUM_AT.match(text, n.start()):
+            _prefixed(text, int(n.group(0)), p.start(), n.end(), p.group("prefix"), False, found)
+        if _TITLE_DASH_BEFORE.search(text, max(0, n.start() - 6), n.start()):
+            _titles(text, max(0, n.start() - 40), min(len(text), n.end() + 3), found)
+    return _dedupe(found)
+
+
+def _scan(text: str, found: list[tuple[int, tuple[int, int]]]) -> None:
     for m in _AGE_SUFFIXED.finditer(text):
-        value = _value(m)
-        if value is None or _client_context(text, m.start()):
-            continue
-        suffix = m.group("suffix").lower()
-        # "19 years old" right after "must be" is a requirement, handled above; "5 años de experiencia"
-        # is work history, not age.
-        if ("a" in suffix[:4] and re.match(r"\s*(?:de\s+experiencia|experiencia)", text[m.end():], re.I)):
-            continue
-        if _RANGE_AFTER.match(text, m.end()):
-            continue
-        found.append((value, (m.start(), m.end())))
+        _suffixed(text, m, found)
     for m in _AGE_PREFIXED.finditer(text):
         value = _value(m)
-        if value is None:
-            continue
-        if _NOT_AGE_AFTER.match(text, m.end()) or _RANGE_AFTER.match(text, m.end()):
-            continue
-        if m.group("w") and _SPELLED_BAD_AFTER.match(text, m.end()):
-            continue
-        # "I'm 19" speaks for the poster whatever came before ("hi guys, I'm 19").
-        if not m.group("prefix").lower().startswith("i") and _client_context(text, m.start()):
-            continue
-        found.append((value, (m.start(), m.end())))
-    for m in itertools.chain(_TITLE_AGE.finditer(text), _TITLE_AGE_RUN_ON.finditer(text)):
-        value = int(m.group("n"))
-        if value >= 18 and not _client_context(text, m.start()):  # list numbering ends lines too
-            found.append((value, (m.start("n"), m.end("n"))))
+        if value is not None:
+            _prefixed(text, value, m.start(), m.end(), m.group("prefix"), bool(m.group("w")), found)
+    _titles(text, 0, len(text), found)
     for m in _SPELLED_ALONE.finditer(text):
         value = cardinal_value(m.group("w"))
         if value is not None and 13 <= value <= 29 and not _client_context(text, m.start()):
             found.append((value, (m.start(), m.end())))
-    return _dedupe(found)
+
+
+def _suffixed(text: str, m: re.Match[str], found: list[tuple[int, tuple[int, int]]]) -> None:
+    value = _value(m)
+    if value is None or _client_context(text, m.start()) or _RANGE_AFTER.match(text, m.end()):
+        return
+    # "5 años de experiencia" is work history, not age.
+    if "a" in m.group("suffix").lower()[:4] and _EXPERIENCE.match(text, m.end()):
+        return
+    found.append((value, (m.start(), m.end())))
+
+
+def _prefixed(text: str, value: int, start: int, end: int, prefix: str, spelled: bool,
+              found: list[tuple[int, tuple[int, int]]]) -> None:
+    if _NOT_AGE_AFTER.match(text, end) or _RANGE_AFTER.match(text, end):
+        return
+    if spelled and _SPELLED_BAD_AFTER.match(text, end):
+        return
+    # "I'm 19" speaks for the poster whatever came before ("hi guys, I'm 19").
+    if not prefix.lower().startswith("i") and _client_context(text, start):
+        return
+    found.append((value, (start, end)))
+
+
+def _titles(text: str, a: int, b: int, found: list[tuple[int, tuple[int, int]]]) -> None:
+    for m in itertools.chain(_TITLE_AGE.finditer(text, a, b), _TITLE_AGE_RUN_ON.finditer(text, a, b)):
+        value = int(m.group("n"))
+        if m.re is _TITLE_AGE and not _LINE_END.match(text, m.end("n")):
+            continue  # "$" matched the window's end, not the line's
+        if value >= 18 and not _client_context(text, m.start()):  # list numbering ends lines too
+            found.append((value, (m.start("n"), m.end("n"))))
 
 
 def _dedupe(found: list[tuple[int, tuple[int, int]]]) -> list[tuple[int, tuple[int, int]]]:

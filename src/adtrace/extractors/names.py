@@ -33,7 +33,10 @@ _INTRO = re.compile(
 _SIGNATURE = re.compile(
     rf"^[^\w\n]*(?P<name>{_NAME})[^\S\n]*[:\-–]?[^\S\n]*(?=[\[(]?\d{{3}}[\])]?[\s.-]?\d{{3}}[\s.-]?\d{{1,4}}[^\w\n]*$)",
     re.M)
-_CHEAP = re.compile(r"(?i:name|i\s*['’`]?\s*m|i\s+am|it|this|ask|call|we|soy|llam|nombre|por|go\s+by|known)")
+# Speed: the cue pattern runs only just before and after the places where a cue's literal occurs.
+_CUE_LITERALS = ("name", "i'm", "i’m", "i`m", "im ", "i am", "i m ", "it's", "it’s", "its ", "it s ", "it is",
+                 "this is", "ask for", "call me", "go by", "known as", "soy", "llam", "nombre", "pregunta",
+                 "we are", "we're", "we’re")
 
 # Capitalised words that follow these cues in ads without being names (compared lower-cased).
 _STOP_TEXT = """
@@ -83,23 +86,38 @@ def _written(word: str) -> str:
 
 def find_names(text: str) -> list[tuple[str, tuple[int, int]]]:
     """(name as written, view span of the name) for each introduced name, in source order."""
-    if not _CHEAP.search(text) and not _HAS_DIGIT.search(text):
-        return []
     out: list[tuple[str, tuple[int, int]]] = []
-    for m in _INTRO.finditer(text):
-        name = m.group("name")
-        if len(name) < 2 or not _accept(name):
-            continue
-        out.append((_written(name), (m.start("name"), m.end("name"))))
-        second = m.group("second")
-        if second and m.group("plural") and _accept(second):
-            out.append((_written(second), (m.start("second"), m.end("second"))))
-    for m in _SIGNATURE.finditer(text):
-        name = m.group("name")
-        if len(name) >= 2 and _accept(name) and name.lower() not in _NOT_SIGNATURE:
-            out.append((_written(name), (m.start("name"), m.end("name"))))
+    low = text.lower()
+    seen: set[int] = set()
+    if len(low) != len(text):  # lower-casing changed offsets ("İ"): scan everything
+        for m in _INTRO.finditer(text):
+            _take(m, out)
+        low = ""
+    for literal in _CUE_LITERALS:
+        i = low.find(literal)
+        while i >= 0:
+            for m in _INTRO.finditer(text, max(0, i - 8), min(len(text), i + 80)):
+                if m.start() not in seen:
+                    seen.add(m.start())
+                    _take(m, out)
+            i = low.find(literal, i + 1)
+    if _HAS_DIGIT.search(text):
+        for m in _SIGNATURE.finditer(text):
+            name = m.group("name")
+            if len(name) >= 2 and _accept(name) and name.lower() not in _NOT_SIGNATURE:
+                out.append((_written(name), (m.start("name"), m.end("name"))))
     out.sort(key=lambda n: n[1])
     return out
+
+
+def _take(m: re.Match[str], out: list[tuple[str, tuple[int, int]]]) -> None:
+    name = m.group("name")
+    if len(name) < 2 or not _accept(name):
+        return
+    out.append((_written(name), (m.start("name"), m.end("name"))))
+    second = m.group("second")
+    if second and m.group("plural") and _accept(second):
+        out.append((_written(second), (m.start("second"), m.end("second"))))
 
 
 def _run(ctx: Context) -> None:

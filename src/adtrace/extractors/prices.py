@@ -71,7 +71,7 @@ _FILLER = re.compile(
     r"por|la|el|the|x)(?![^\W\d_])[\W_]*)*", re.I | re.S)
 # A bare "h" is a letter unless it follows a number, a "/" or a currency ("150h", "/h", "150 roses h").
 _BARE_H_AFTER = re.compile(r"(?:\d|/|(?:roses?|\$|dollars|usd|€|£)\s?)$", re.I)
-_HAS_DIGIT = re.compile(r"\d")
+_DIGIT_RUN = re.compile(r"\d+")
 # Rate words that make an amount a price without currency or duration ("incall: 150").
 _RATE_WORD = re.compile(
     r"(?:incall|outcall|in-call|out-call|rates?|donations?|special|price|cost|fee|tarifa|precio)s?"
@@ -108,9 +108,9 @@ def _minutes(m: re.Match[str]) -> int:
     return round((float(hours.split()[0]) + (0.5 if " " in hours else 0)) * 60)
 
 
-def _durations(text: str) -> list[_Dur]:
+def _durations(text: str, windows: list[tuple[int, int]]) -> list[_Dur]:
     out = []
-    for m in _DURATION.finditer(text):
+    for m in (m for a, b in windows for m in _DURATION.finditer(text, a, b)):
         bare_h = m.group("hr") and not m.group("hours") and m.group("hr").lower() in ("h", "fh")
         if bare_h and not _BARE_H_AFTER.search(text, max(0, m.start() - 8), m.start()):
             continue
@@ -120,10 +120,10 @@ def _durations(text: str) -> list[_Dur]:
     return out
 
 
-def _amounts(text: str, durations: list[_Dur]) -> list[_Amt]:
+def _amounts(text: str, durations: list[_Dur], windows: list[tuple[int, int]]) -> list[_Amt]:
     inside = [(d.start, d.end) for d in durations]
     out: list[_Amt] = []
-    for m in _AMOUNT.finditer(text):
+    for m in (m for a, b in windows for m in _AMOUNT.finditer(text, a, b)):
         if any(s <= m.start() < e for s, e in inside):
             continue  # the count of a duration ("60 min", "2 hrs")
         raw = m.group("n").replace(",", "")
@@ -148,10 +148,11 @@ def _amounts(text: str, durations: list[_Dur]) -> list[_Amt]:
 
 def find_prices(text: str) -> list[tuple[float, str | None, int | None, tuple[int, int]]]:
     """(amount, currency, per_minutes, view span) for each price, in source order."""
-    if not _HAS_DIGIT.search(text):
+    windows = _windows(text)
+    if not windows:
         return []
-    durations = _durations(text)
-    amounts = _amounts(text, durations)
+    durations = _durations(text, windows)
+    amounts = _amounts(text, durations, windows)
     out: list[tuple[float, str | None, int | None, tuple[int, int]]] = []
     for amt, dur in zip(amounts, _pair(text, amounts, durations), strict=True):
         minimum = 10 if amt.currency else MIN_AMOUNT
@@ -166,6 +167,20 @@ def find_prices(text: str) -> list[tuple[float, str | None, int | None, tuple[in
         value = int(amt.amount) if amt.amount.is_integer() else amt.amount
         out.append((value, amt.currency, dur.minutes if dur else None, (start, end)))
     return out
+
+
+def _windows(text: str) -> list[tuple[int, int]]:
+    """Speed: only text near a run of two to five digits can hold a price or the duration it is for."""
+    spans: list[tuple[int, int]] = []
+    for m in _DIGIT_RUN.finditer(text):
+        if m.end() - m.start() < 2:
+            continue
+        a, b = max(0, m.start() - 40), min(len(text), m.end() + 40)
+        if spans and a <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], b)
+        else:
+            spans.append((a, b))
+    return spans
 
 
 def _pair(text: str, amounts: list[_Amt], durations: list[_Dur]) -> list[_Dur | None]:
