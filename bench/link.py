@@ -1,0 +1,140 @@
+"""Linking quality and speed on the synthetic corpus with planted networks; prints JSON.
+
+    .venv/bin/python bench/link.py --docs 20000 --seed 3 [--images] [--workers 2]
+
+Truth: the contract (`network` ids; documents with no network are singletons) and, as a second
+view, "actor" truth (network, else the independent worker who reposts, else singleton): linking an
+independent's own reposts by her phone is right, yet counts as a false pair under the contract.
+Measures pairwise and B-cubed precision/recall for keys only, images only, templates only and all
+combined; link time (records prepared + linked; extraction is timed separately), incremental add
+of the last 10% and whether it equals the full rebuild, and peak RSS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import resource
+import sys
+import time
+import zlib
+from collections import Counter
+from multiprocessing import Pool
+from typing import Any
+
+import orjson
+
+from adtrace.documents import Document
+from adtrace.linking.linker import Linker, prepare
+from adtrace.pipeline.process import extract
+from adtrace.synth import generate
+
+
+def _extract(doc: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    d = Document.from_dict(doc)
+    rec = extract(d)
+    if doc.get("images") and "pdq" in doc["images"][0]:
+        rec["images"] = doc["images"]
+    return rec, d.full_text
+
+
+def _paint(docs: list[dict[str, Any]], truths: list[dict[str, Any]], seed: int) -> None:
+    from adtrace.linking.images import pdq_of_image
+    from adtrace.synth.images import draw_base, variant
+
+    bases: dict[str, Any] = {}
+    for doc, truth in zip(docs, truths, strict=True):
+        out = []
+        for k, photo in enumerate(truth["images"]):
+            base = bases.get(photo)
+            if base is None:
+                base = bases[photo] = draw_base(photo, seed)
+            rng = random.Random(zlib.crc32(f"{seed}/{doc['id']}-{k}".encode()))
+            out.append({"pdq": pdq_of_image(variant(base, rng))})
+        doc["images"] = out
+
+
+def _pairs(sizes: Any) -> int:
+    return sum(s * (s - 1) // 2 for s in sizes)
+
+
+def score(pred: dict[str, str], truth: dict[str, str]) -> dict[str, float]:
+    joint = Counter((pred[d], truth[d]) for d in truth)
+    psize = Counter(pred[d] for d in truth)
+    tsize = Counter(truth.values())
+    tp = _pairs(joint.values())
+    pp, tt = _pairs(psize.values()), _pairs(tsize.values())
+    bp = sum(n * n / psize[p] for (p, _t), n in joint.items()) / len(truth)
+    br = sum(n * n / tsize[t] for (_p, t), n in joint.items()) / len(truth)
+    return {"pair_precision": round(tp / pp, 4) if pp else 1.0, "pair_recall": round(tp / tt, 4) if tt else 1.0,
+            "bcubed_precision": round(bp, 4), "bcubed_recall": round(br, 4),
+            "clusters": len(psize), "true_pairs": tt, "predicted_pairs": pp}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--docs", type=int, default=20000)
+    ap.add_argument("--seed", type=int, default=3)
+    ap.add_argument("--images", action="store_true", help="paint the synthetic photos in memory and PDQ-hash them")
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--batch", type=int, default=10000)
+    args = ap.parse_args()
+
+    pairs = list(generate(args.docs, seed=args.seed))
+    docs = [p[0] for p in pairs]
+    truths = [p[1] for p in pairs]
+    out: dict[str, Any] = {"docs": args.docs, "seed": args.seed, "images_hashed": args.images}
+    t0 = time.perf_counter()
+    if args.images:
+        _paint(docs, truths, args.seed)
+        out["paint_and_pdq_s"] = round(time.perf_counter() - t0, 1)
+    t0 = time.perf_counter()
+    with Pool(args.workers) as pool:
+        extracted = pool.map(_extract, docs, chunksize=256)
+    out["extract_s"] = round(time.perf_counter() - t0, 1)
+    contract = {t["id"]: t["network"] or f"solo:{t['id']}" for t in truths}
+    actor = {t["id"]: t["network"] or t["worker"] or f"solo:{t['id']}" for t in truths}
+    out["networks"] = len({t["network"] for t in truths if t["network"]})
+    modes = {"keys": ("keys",), "images": ("images",), "templates": ("templates",),
+             "combined": ("keys", "images", "templates")}
+    results: dict[str, Any] = {}
+    for name, signals in modes.items():
+        if name == "images" and not args.images:
+            continue
+        t0 = time.perf_counter()
+        items = [prepare(d["id"], rec, text, signals, author=d.get("author"), source=d["source"])
+                 for d, (rec, text) in zip(docs, extracted, strict=True)]
+        t_prep = time.perf_counter() - t0
+        lk = Linker()
+        t0 = time.perf_counter()
+        for s in range(0, len(items), args.batch):
+            lk.add(items[s:s + args.batch])
+        t_link = time.perf_counter() - t0
+        labels = lk.labels()
+        res: dict[str, Any] = {"contract": score(labels, contract), "actor": score(labels, actor),
+                               "prepare_s": round(t_prep, 2), "link_s": round(t_link, 2),
+                               "hub_keys": len(lk.hubs)}
+        if name == "combined":
+            cut = len(items) - max(1, len(items) // 10)
+            inc = Linker()
+            inc.add(items[:cut])
+            t0 = time.perf_counter()
+            inc.add(items[cut:])
+            res["incremental_last_10pct_s"] = round(time.perf_counter() - t0, 2)
+            res["incremental_equals_rebuild"] = _partition(inc.labels()) == _partition(labels)
+            res["top_hubs"] = lk.hub_keys()[:5]
+        results[name] = res
+    out["results"] = results
+    out["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    sys.stdout.write(orjson.dumps(out, option=orjson.OPT_INDENT_2).decode() + "\n")
+
+
+def _partition(labels: dict[str, str]) -> set[frozenset[str]]:
+    groups: dict[str, set[str]] = {}
+    for d, c in labels.items():
+        groups.setdefault(c, set()).add(d)
+    return {frozenset(g) for g in groups.values()}
+
+
+if __name__ == "__main__":
+    main()

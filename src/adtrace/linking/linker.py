@@ -1,0 +1,354 @@
+"""The linker: documents joined by shared keys (union-find), hub keys held back, incremental by design.
+
+A cluster is a connected component of the graph document -- key, using every key that is not a hub.
+Keys are hard identifiers (phone, email, handle, payment), founder photos (`img:N`, PDQ within 31
+bits) and founder templates (`tpl:N`, MinHash Jaccard >= 0.7 after masking). Each edge is therefore
+one document holding one key, and two documents are linked when a chain of such edges joins them —
+`explain(a, b)` returns that chain.
+
+Incremental equals rebuild: the partition depends only on the final postings and the final hub
+status of each key. When a key turns into a hub, the clusters it touched are rebuilt locally; when it
+stops being one (the corpus grew, or an analyst overrode it), its documents are joined.
+"""
+
+from __future__ import annotations
+
+import base64
+import math
+from collections import deque
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from adtrace.linking import images as im
+from adtrace.linking import templates as tp
+from adtrace.linking.keys import contact_keys, kind_of
+
+ALL_SIGNALS = ("keys", "images", "templates")
+
+
+@dataclass(frozen=True)
+class HubPolicy:
+    """When a key is a hub: shared by documents that, by their own identifiers, are unrelated.
+
+    Witnesses are a document's contact keys and its site account (author). A contact key (phone,
+    email, handle, payment) is a hub when it is common — held by at least max(min_docs, share x
+    corpus size) documents — and diverse: its documents carry at least `diversity` x that many
+    distinct other witnesses. A directory number sits next to a different account and phone in
+    almost every ad; a busy operator's phone sits next to the same few accounts again and again.
+    A photo or template (content anyone can copy) is a hub as soon as `image_witnesses` /
+    `template_witnesses` distinct witnesses share it: a stock photo or a site's boilerplate, not one
+    operator's. Templates get the lower bar because stock wording is far more common than a stock
+    photo, and a template edge with little else in common is the weakest evidence the linker has.
+    """
+
+    min_docs: int = 30
+    share: float = 0.0005
+    diversity: float = 0.3
+    image_witnesses: int = 12
+    template_witnesses: int = 4
+    cap: int = 1000
+
+    def threshold(self, n_docs: int) -> int:
+        return max(self.min_docs, int(self.share * n_docs))
+
+
+@dataclass
+class LinkItem:
+    """What the linker needs from one document; built by `prepare` (pure, can run in a worker)."""
+
+    doc_id: str
+    keys: list[str]
+    pdqs: list[str] = field(default_factory=list)
+    signature: Any = None  # numpy MinHash signature, or None
+    witnesses: list[str] = field(default_factory=list)  # contact keys and account: for hub diversity
+
+
+def prepare(doc_id: str, record: Mapping[str, Any], text: str, signals: Sequence[str] = ALL_SIGNALS,
+            *, author: str | None = None, source: str = "") -> LinkItem:
+    contacts = contact_keys(record)
+    # The poster's account only witnesses (hub diversity); site accounts are too easily reused
+    # or generated alike to join documents on their own.
+    witnesses = [*contacts, f"account:{source.lower()}:{author.strip().lower()}"] if author else contacts
+    keys = contacts if "keys" in signals else []
+    pdqs = im.hashes_of(record) if "images" in signals else []
+    sig = tp.skeleton_signature(text, record) if "templates" in signals else None
+    return LinkItem(doc_id, keys, pdqs, sig, witnesses)
+
+
+@dataclass
+class BatchReport:
+    added: int = 0
+    skipped: int = 0
+    new_hubs: list[str] = field(default_factory=list)
+    released_hubs: list[str] = field(default_factory=list)
+    split_docs: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+class Linker:
+    def __init__(self, policy: HubPolicy | None = None, *, template_threshold: float = 0.7,
+                 max_distance: int = im.MAX_DISTANCE) -> None:
+        self.policy = policy or HubPolicy()
+        self.templates = tp.TemplateIndex(threshold=template_threshold)
+        self.images = im.ImageIndex(max_distance=max_distance)
+        self.doc_ids: list[str] = []
+        self.index: dict[str, int] = {}
+        self.doc_keys: list[list[int]] = []
+        self.detail: dict[tuple[int, int], int] = {}  # (doc, key) -> Jaccard % or Hamming distance
+        self.key_names: list[str] = []
+        self.key_id: dict[str, int] = {}
+        self.postings: list[list[int]] = []
+        self.co: list[set[str]] = []
+        self.hubs: set[int] = set()
+        self.overrides: dict[str, bool] = {}  # key -> True (always a hub) / False (never)
+        self.parent: list[int] = []
+
+    # --- union-find (the root of a cluster is its earliest document) ---------------------------
+    def find(self, x: int) -> int:
+        parent = self.parent
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def _union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            if ra < rb:
+                self.parent[rb] = ra
+            else:
+                self.parent[ra] = rb
+
+    # --- keys ----------------------------------------------------------------------------------
+    def _key(self, name: str) -> int:
+        k = self.key_id.get(name)
+        if k is None:
+            k = self.key_id[name] = len(self.key_names)
+            self.key_names.append(name)
+            self.postings.append([])
+            self.co.append(set())
+        return k
+
+    def is_hub(self, k: int, n_docs: int | None = None) -> bool:
+        forced = self.overrides.get(self.key_names[k])
+        if forced is not None:
+            return forced
+        docs = len(self.postings[k])
+        seen = len(self.co[k])
+        prefix = self.key_names[k][:4]
+        if prefix == "img:":
+            return seen >= self.policy.image_witnesses
+        if prefix == "tpl:":
+            return seen >= self.policy.template_witnesses
+        n = len(self.doc_ids) if n_docs is None else n_docs
+        if docs < self.policy.threshold(n):
+            return False
+        return seen >= min(math.ceil(self.policy.diversity * docs), self.policy.cap)
+
+    # --- adding documents ----------------------------------------------------------------------
+    def add(self, items: Iterable[LinkItem]) -> BatchReport:
+        report = BatchReport()
+        touched: set[int] = set()
+        new_docs: list[int] = []
+        for item in items:
+            if item.doc_id in self.index:
+                report.skipped += 1  # a document is linked once; its keys do not change
+                continue
+            d = len(self.doc_ids)
+            self.doc_ids.append(item.doc_id)
+            self.index[item.doc_id] = d
+            self.parent.append(d)
+            names = list(item.keys)
+            extra: dict[str, int] = {}
+            for pdq in item.pdqs:
+                f, dist = self.images.assign(item.doc_id, pdq)
+                extra.setdefault(f"img:{f}", dist)
+            if item.signature is not None:
+                t, j = self.templates.assign(item.doc_id, item.signature)
+                extra[f"tpl:{t}"] = round(100 * j)
+            ks = list(dict.fromkeys(self._key(n) for n in [*names, *extra]))
+            for name, value in extra.items():
+                self.detail[(d, self.key_id[name])] = value
+            self.doc_keys.append(ks)
+            for k in ks:
+                self.postings[k].append(d)
+            self._witness(ks, item.witnesses)
+            touched.update(ks)
+            new_docs.append(d)
+            report.added += 1
+        self._settle(touched, new_docs, report)
+        return report
+
+    def _witness(self, ks: list[int], witnesses: list[str]) -> None:
+        """Count distinct witnesses per key (capped: only 'how many, up to cap' matters)."""
+        cap = self.policy.cap
+        names = self.key_names
+        for k in ks:
+            co = self.co[k]
+            if len(co) < cap:
+                for w in witnesses:
+                    if w != names[k] and len(co) < cap:
+                        co.add(w)
+
+    def _settle(self, touched: set[int], new_docs: list[int], report: BatchReport) -> None:
+        n = len(self.doc_ids)
+        became_hub, released = [], []
+        for k in touched | self.hubs:
+            now = self.is_hub(k, n)
+            if now and k not in self.hubs:
+                became_hub.append(k)
+            elif not now and k in self.hubs:
+                released.append(k)
+        self.hubs.difference_update(released)
+        self.hubs.update(became_hub)
+        report.new_hubs = sorted(self.key_names[k] for k in became_hub)
+        report.released_hubs = sorted(self.key_names[k] for k in released)
+        if became_hub:
+            report.split_docs = self._rebuild_components(became_hub)
+        for d in new_docs:
+            for k in self.doc_keys[d]:
+                if k not in self.hubs:
+                    self._union(d, self.postings[k][0])
+        for k in released:
+            first = self.postings[k][0]
+            for d in self.postings[k]:
+                self._union(d, first)
+
+    def _rebuild_components(self, keys: list[int]) -> int:
+        """Re-link, from scratch, every cluster that one of `keys` had joined (now a hub)."""
+        roots = {self.find(d) for k in keys for d in self.postings[k]}
+        members = [d for d in range(len(self.parent)) if self.find(d) in roots]
+        for d in members:
+            self.parent[d] = d
+        for d in members:
+            for k in self.doc_keys[d]:
+                if k not in self.hubs:
+                    self._union(d, self.postings[k][0])
+        return len(members)
+
+    def set_override(self, key: str, hub: bool | None) -> None:
+        """Analyst override: force a key to be a hub (True), never a hub (False), or clear (None)."""
+        if hub is None:
+            self.overrides.pop(key, None)
+        else:
+            self.overrides[key] = hub
+        k = self.key_id.get(key)
+        if k is not None:
+            self._settle({k}, [], BatchReport())
+
+    # --- reading -------------------------------------------------------------------------------
+    def cluster_of(self, doc_id: str) -> str:
+        return self.doc_ids[self.find(self.index[doc_id])]
+
+    def clusters(self) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for d, doc_id in enumerate(self.doc_ids):
+            out.setdefault(self.doc_ids[self.find(d)], []).append(doc_id)
+        return out
+
+    def labels(self) -> dict[str, str]:
+        return {doc_id: self.doc_ids[self.find(d)] for d, doc_id in enumerate(self.doc_ids)}
+
+    def edges(self, doc_ids: Iterable[str]) -> list[dict[str, Any]]:
+        """The shared keys inside a set of documents: one entry per key held by two or more of them."""
+        idx = [self.index[i] for i in doc_ids if i in self.index]
+        by_key: dict[int, list[int]] = {}
+        for d in idx:
+            for k in self.doc_keys[d]:
+                by_key.setdefault(k, []).append(d)
+        out = []
+        for k, ds in by_key.items():
+            if len(ds) < 2:
+                continue
+            out.append(self._edge(k, ds))
+        out.sort(key=lambda e: (e["hub"], -len(e["docs"]), e["key"]))
+        return out
+
+    def _edge(self, k: int, ds: list[int]) -> dict[str, Any]:
+        name = self.key_names[k]
+        kind = kind_of(name)
+        edge: dict[str, Any] = {"key": name, "kind": kind, "hub": k in self.hubs,
+                                "docs": [self.doc_ids[d] for d in ds]}
+        if kind == "template":
+            edge["founder"] = self.templates.founder_doc[int(name[4:])]
+            edge["jaccard_pct"] = {self.doc_ids[d]: self.detail.get((d, k), 100) for d in ds}
+        elif kind == "image":
+            edge["founder"] = self.images.founder_doc[int(name[4:])]
+            edge["hamming"] = {self.doc_ids[d]: self.detail.get((d, k), 0) for d in ds}
+        return edge
+
+    def explain(self, a: str, b: str) -> list[dict[str, str]]:
+        """The shortest chain document -key- document ... joining `a` to `b` (empty when unlinked)."""
+        if a not in self.index or b not in self.index or self.cluster_of(a) != self.cluster_of(b):
+            return []
+        start, goal = self.index[a], self.index[b]
+        prev: dict[int, tuple[int, int]] = {start: (-1, -1)}
+        queue = deque([start])
+        while queue:
+            d = queue.popleft()
+            if d == goal:
+                break
+            for k in self.doc_keys[d]:
+                if k in self.hubs:
+                    continue
+                for nxt in self.postings[k]:
+                    if nxt not in prev:
+                        prev[nxt] = (d, k)
+                        queue.append(nxt)
+        chain: list[dict[str, str]] = []
+        d = goal
+        while prev[d][0] >= 0:
+            p, k = prev[d]
+            chain.append({"from": self.doc_ids[p], "key": self.key_names[k], "to": self.doc_ids[d]})
+            d = p
+        return chain[::-1]
+
+    def hub_keys(self) -> list[dict[str, Any]]:
+        out = [{"key": self.key_names[k], "kind": kind_of(self.key_names[k]), "docs": len(self.postings[k]),
+                "diversity": len(self.co[k]), "override": self.overrides.get(self.key_names[k])}
+               for k in self.hubs]
+        return sorted(out, key=lambda h: -int(h["docs"]))
+
+    # --- state (persisted by adtrace.linking.store) ----------------------------------------------
+    def to_state(self) -> dict[str, Any]:
+        tstate = self.templates.to_state()
+        istate = self.images.to_state()
+        return {
+            "version": 1,
+            "policy": self.policy.__dict__,
+            "doc_ids": self.doc_ids,
+            "doc_keys": self.doc_keys,
+            "detail": [[d, k, v] for (d, k), v in self.detail.items()],
+            "key_names": self.key_names,
+            "witnesses": [sorted(c) for c in self.co],
+            "overrides": self.overrides,
+            "templates": {**tstate, "founders": base64.b64encode(tstate["founders"]).decode()},
+            "images": {**istate, "hashes": base64.b64encode(istate["hashes"]).decode()},
+        }
+
+    @classmethod
+    def from_state(cls, state: Mapping[str, Any]) -> Linker:
+        t = state["templates"]
+        i = state["images"]
+        lk = cls(HubPolicy(**state["policy"]), template_threshold=float(t["threshold"]),
+                 max_distance=int(i["max_distance"]))
+        lk.templates = tp.TemplateIndex.from_state({**t, "founders": base64.b64decode(t["founders"])})
+        lk.images = im.ImageIndex.from_state({**i, "hashes": base64.b64decode(i["hashes"])})
+        lk.overrides = {str(k): bool(v) for k, v in state["overrides"].items()}
+        for name in state["key_names"]:
+            lk._key(name)
+        lk.detail = {(int(d), int(k)): int(v) for d, k, v in state["detail"]}
+        for k, names in enumerate(state["witnesses"]):
+            lk.co[k] = set(names)
+        for d, (doc_id, ks) in enumerate(zip(state["doc_ids"], state["doc_keys"], strict=True)):
+            lk.doc_ids.append(doc_id)
+            lk.index[doc_id] = d
+            lk.parent.append(d)
+            lk.doc_keys.append(list(ks))
+            for k in ks:
+                lk.postings[k].append(d)
+        lk._settle(set(range(len(lk.key_names))), list(range(len(lk.doc_ids))), BatchReport())
+        return lk
