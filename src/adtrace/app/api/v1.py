@@ -1,0 +1,97 @@
+"""REST API v1: documents, search, queue, decisions, audit. Errors: {"error": {code, message, detail}}."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, Field
+
+from adtrace.app import audit
+from adtrace.app.auth import Ctx, require
+from adtrace.app.db import read, write
+from adtrace.app.pages.documents import load
+from adtrace.app.pages.search import run_search
+from adtrace.cases import decide, export_labels, history, queue
+
+router = APIRouter(prefix="/api/v1", tags=["v1"])
+
+
+class DecisionIn(BaseModel):
+    doc_id: str = Field(..., description="The document decided on.")
+    decision: str = Field(..., description="confirm | dismiss | escalate")
+    reason: str = Field("", description="Why; required for escalate.")
+
+
+@router.get("/me")
+def me(ctx: Ctx = Depends(require("dashboard"))) -> dict[str, Any]:
+    return {"username": ctx.user.username, "role": ctx.user.role, "via": ctx.via}
+
+
+@router.get("/documents/{doc_id}")
+def document(request: Request, doc_id: str, ctx: Ctx = Depends(require("documents"))) -> dict[str, Any]:
+    state = request.app.state.adtrace
+    doc, record = load(request, doc_id)
+    audit.append(state.engine, ctx.user.username, "view_document", doc_id, {"via": "api"})
+    with read(state.engine) as conn:
+        decisions = [d.to_dict() for d in history(conn, doc_id, limit=20)]
+    return {"document": doc.to_dict(), "record": record, "decisions": decisions}
+
+
+@router.get("/search")
+def search(request: Request, limit: int = 20, ctx: Ctx = Depends(require("documents"))) -> dict[str, Any]:
+    params = {k: v for k, v in request.query_params.items() if v}
+    facets = tuple(request.query_params.getlist("facet"))
+    _, result = run_search(request, ctx, params, facets, max(0, min(limit, 500)))
+    return result.to_dict()  # type: ignore[no-any-return]
+
+
+@router.get("/queue")
+def get_queue(request: Request, limit: int = 50, offset: int = 0,
+              ctx: Ctx = Depends(require("triage"))) -> dict[str, Any]:
+    with read(request.app.state.adtrace.engine) as conn:
+        items = queue(conn, limit=max(0, min(limit, 500)), offset=max(0, offset))
+    return {"items": [{"id": i.id, "title": i.title, "source": i.source, "posted_at": i.posted_at,
+                       "risk_score": i.risk_score, "risk_level": i.risk_level} for i in items]}
+
+
+@router.post("/decisions", status_code=201)
+def post_decision(request: Request, body: DecisionIn, ctx: Ctx = Depends(require("triage"))) -> dict[str, Any]:
+    engine = request.app.state.adtrace.engine
+    with write(engine) as conn:
+        d = decide(conn, body.doc_id, body.decision, body.reason, ctx.user.username)
+        audit.append(engine, ctx.user.username, "decision", body.doc_id,
+                     {"decision": d.decision, "reason": d.reason, "via": "api"}, conn=conn)
+    return d.to_dict()
+
+
+@router.get("/decisions")
+def get_decisions(request: Request, doc_id: str | None = None, limit: int = 1000,
+                  ctx: Ctx = Depends(require("triage"))) -> dict[str, Any]:
+    with read(request.app.state.adtrace.engine) as conn:
+        return {"decisions": [d.to_dict() for d in history(conn, doc_id, max(1, min(limit, 10000)))]}
+
+
+@router.get("/decisions/labels.csv", response_class=Response)
+def labels_csv(request: Request, ctx: Ctx = Depends(require("export"))) -> Response:
+    engine = request.app.state.adtrace.engine
+    with read(engine) as conn:
+        body = export_labels(conn)
+    audit.append(engine, ctx.user.username, "export", "labels.csv", {"rows": body.count("\n") - 1, "via": "api"})
+    return Response(body, media_type="text/csv")
+
+
+@router.get("/audit")
+def get_audit(request: Request, actor: str | None = None, action: str | None = None, target: str | None = None,
+              date_from: str | None = None, date_to: str | None = None, limit: int = 100, before: int | None = None,
+              ctx: Ctx = Depends(require("audit"))) -> dict[str, Any]:
+    rows = audit.entries(request.app.state.adtrace.engine, actor=actor, action=action, target=target,
+                         date_from=date_from, date_to=date_to, limit=limit, before=before)
+    return {"entries": [r.to_dict() for r in rows]}
+
+
+@router.get("/audit/verify")
+def verify(request: Request, ctx: Ctx = Depends(require("audit"))) -> JSONResponse:
+    v = audit.verify(request.app.state.adtrace.engine)
+    return JSONResponse(v.to_dict())

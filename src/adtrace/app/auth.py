@@ -1,0 +1,138 @@
+"""Who may do what: roles, per-route permissions, session cookies, API tokens, CSRF, login throttling.
+
+Every route but the login page, static files and the OpenAPI spec declares one permission with
+`Depends(require("..."))`; the RBAC test walks the routes and fails on any that does not.
+"""
+
+from __future__ import annotations
+
+import hmac
+import time
+from collections import defaultdict, deque
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import Request
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+from adtrace.app import accounts
+from adtrace.app.accounts import FORBIDDEN, NOT_LOGGED_IN, User, auth_error
+
+COOKIE = "adtrace_session"
+
+# Permission -> roles. Partners see only what is shared with them; sharing arrives with cases (part 2),
+# so today they reach the dashboard's counts and nothing that names a person.
+PERMS: dict[str, frozenset[str]] = {
+    "dashboard": frozenset({"admin", "analyst", "reviewer", "auditor", "partner"}),
+    "documents": frozenset({"admin", "analyst", "reviewer"}),  # document pages, search, images
+    "triage": frozenset({"admin", "analyst", "reviewer"}),  # review queue and decisions
+    "export": frozenset({"admin", "analyst"}),  # decisions as training labels
+    "audit": frozenset({"admin", "auditor"}),
+}
+UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+@dataclass(frozen=True)
+class Ctx:
+    """The signed-in user for one request, how they came in, and their CSRF token (sessions only)."""
+
+    user: User
+    via: str  # session | token
+    csrf: str = ""
+
+
+class LoginThrottle:
+    """At most `limit` login attempts per client address in `window` seconds (on top of account lockout)."""
+
+    def __init__(self, limit: int = 20, window: float = 300.0, clock: Callable[[], float] = time.monotonic) -> None:
+        self.limit, self.window, self.clock = limit, window, clock
+        self._seen: dict[str, deque[float]] = defaultdict(deque)
+
+    def check(self, client: str) -> None:
+        t = self.clock()
+        q = self._seen[client]
+        while q and q[0] < t - self.window:
+            q.popleft()
+        if len(q) >= self.limit:
+            raise auth_error(accounts.RATE_LIMITED, "too many login attempts from this address; wait a few "
+                             "minutes and try again", 429)
+        q.append(t)
+
+
+def signer(secret: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(secret, salt="adtrace-session")
+
+
+def _from_cookie(request: Request) -> Ctx | None:
+    raw = request.cookies.get(COOKIE)
+    if not raw:
+        return None
+    state = request.app.state.adtrace
+    try:
+        token = state.signer.loads(raw, max_age=int(accounts.SESSION_TTL.total_seconds()))
+    except BadSignature:
+        return None
+    found = accounts.session_user(state.engine, str(token))
+    return None if found is None else Ctx(found[0], "session", found[1])
+
+
+def _from_bearer(request: Request) -> Ctx | None:
+    header = request.headers.get("authorization", "")
+    if not header.lower().startswith("bearer "):
+        return None
+    user = accounts.token_user(request.app.state.adtrace.engine, header[7:].strip())
+    if user is None:
+        raise auth_error(NOT_LOGGED_IN, "this API token is unknown or revoked; ask an admin for a new one: "
+                         "adtrace user token NAME")
+    return Ctx(user, "token")
+
+
+async def _csrf_ok(request: Request, ctx: Ctx) -> bool:
+    sent = request.headers.get("x-csrf-token")
+    if sent is None and request.headers.get("content-type", "").startswith(
+            ("application/x-www-form-urlencoded", "multipart/form-data")):
+        form = await request.form()  # Starlette caches it: the route can read the form again
+        value = form.get("csrf")
+        sent = value if isinstance(value, str) else None
+    return sent is not None and hmac.compare_digest(sent, ctx.csrf)
+
+
+def require(perm: str) -> Callable[[Request], Awaitable[Ctx]]:
+    roles = PERMS[perm]
+
+    async def dependency(request: Request) -> Ctx:
+        ctx = _from_bearer(request) or _from_cookie(request)
+        if ctx is None:
+            raise auth_error(NOT_LOGGED_IN, "sign in first (or send an API token: Authorization: Bearer ...)")
+        if ctx.via == "session" and request.method in UNSAFE and not await _csrf_ok(request, ctx):
+            raise auth_error(accounts.BAD_CSRF, "the form's security token is missing or stale; reload the page "
+                             "and try again", 403)
+        if ctx.user.role not in roles:
+            raise auth_error(FORBIDDEN, f"your role ({ctx.user.role}) may not do this", 403, needs=sorted(roles))
+        request.state.ctx = ctx
+        return ctx
+
+    dependency.perm = perm  # type: ignore[attr-defined]  # read by the RBAC test
+    return dependency
+
+
+def optional_ctx(request: Request) -> Ctx | None:
+    """The signed-in user, if any (for the login page and error pages)."""
+    try:
+        return _from_bearer(request) or _from_cookie(request)
+    except Exception:  # an invalid token on a public page is just 'not signed in'
+        return None
+
+
+def can(ctx: Ctx | None, perm: str) -> bool:
+    return ctx is not None and ctx.user.role in PERMS[perm]
+
+
+def client_of(request: Request) -> str:
+    return request.client.host if request.client else "-"
+
+
+def template_globals(request: Request) -> dict[str, Any]:
+    ctx = getattr(request.state, "ctx", None)
+    return {"ctx": ctx, "can": lambda perm: can(ctx, perm)}

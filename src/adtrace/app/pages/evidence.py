@@ -1,0 +1,109 @@
+"""Turn a Record into what a document page shows: highlighted spans, plain-word indicators, entity links."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode
+
+from adtrace import errors
+
+# Entity kinds in a Record -> (search filter, label). Entity pages arrive in part 2; until then an
+# entity links to a search filtered by it.
+ENTITY_FIELDS = {"phones": ("phone", "Phone"), "emails": ("email", "Email"), "handles": ("handle", "Handle"),
+                 "payments": ("payment", "Payment handle")}
+CATEGORY_WORDS = {
+    "minor": "The person advertised may be under 18. Minors in ads are victims.",
+    "control": "Someone else may be controlling the person advertised.",
+    "movement": "The person may be moved between cities.",
+    "multiple": "Several people are offered by one advertiser.",
+    "conditions": "Working conditions associated with exploitation.",
+    "labor": "Signs of labour exploitation in a job offer.",
+    "obfuscation": "Contact details written to dodge filters (a weak signal on its own).",
+}
+
+
+@dataclass
+class Segment:
+    text: str
+    marks: list[str] = field(default_factory=list)  # css classes
+    notes: list[str] = field(default_factory=list)  # hover titles
+
+
+@dataclass
+class Explained:
+    id: str
+    category: str
+    weight: float
+    meaning: str
+    category_words: str
+    evidence: list[str]
+
+
+def _describe(indicator_id: str) -> str:
+    from adtrace.indicators import get
+
+    try:
+        return get(indicator_id).description
+    except errors.AdtraceError:
+        return "An indicator from another version of adtrace; its id names what it looked for."
+
+
+def explain(record: dict[str, Any]) -> list[Explained]:
+    out = []
+    for ind in record.get("indicators", []):
+        out.append(Explained(ind["id"], ind.get("category", ""), float(ind.get("weight", 0)), _describe(ind["id"]),
+                             CATEGORY_WORDS.get(ind.get("category", ""), ""),
+                             [str(e.get("text", "")) for e in ind.get("evidence", [])]))
+    return out
+
+
+def spans(record: dict[str, Any]) -> list[tuple[int, int, str, str]]:
+    """(start, end, css class, note) for indicator evidence and extracted entities."""
+    out: list[tuple[int, int, str, str]] = []
+    for ind in record.get("indicators", []):
+        for ev in ind.get("evidence", []):
+            s = ev.get("span")
+            if s:
+                out.append((int(s[0]), int(s[1]), f"ev ev-{ind.get('category', '')}", ind["id"]))
+    for name in ("phones", "emails", "handles", "payments", "ages", "prices", "names", "urls"):
+        for ent in record.get(name, []):
+            s = ent.get("span") if isinstance(ent, dict) else None
+            if s:
+                out.append((int(s[0]), int(s[1]), f"ent ent-{name}", name[:-1]))
+    return out
+
+
+def segments(text: str, marks: list[tuple[int, int, str, str]]) -> list[Segment]:
+    """Cut the text at every span edge; each piece carries the classes of the spans covering it."""
+    n = len(text)
+    cuts = {0, n}
+    for s, e, _, _ in marks:
+        if 0 <= s < e <= n:
+            cuts.update((s, e))
+    edges = sorted(cuts)
+    out = []
+    for a, b in itertools.pairwise(edges):
+        cover = [(c, note) for s, e, c, note in marks if s <= a and b <= e and s < e]
+        out.append(Segment(text[a:b], sorted({c for c, _ in cover}), sorted({note for _, note in cover})))
+    return out
+
+
+def entity_links(record: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """(label, value, search URL) for each distinct identifier."""
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for name, (param, label) in ENTITY_FIELDS.items():
+        for ent in record.get(name, []):
+            value = str(ent.get("value", "")) if isinstance(ent, dict) else str(ent)
+            if value and (param, value) not in seen:
+                seen.add((param, value))
+                out.append((label, value, "/search?" + urlencode({param: value})))
+    for place in record.get("places", []):
+        city = place.get("name")
+        if city and ("city", city) not in seen:
+            seen.add(("city", city))
+            out.append(("Place", f"{city}, {place.get('admin') or place.get('country') or ''}".strip(", "),
+                        "/search?" + urlencode({"city": city})))
+    return out

@@ -1,0 +1,23 @@
+"""Template rendering with what every page needs: the user, their permissions, CSRF token, hotline."""
+
+from __future__ import annotations
+
+from importlib import resources
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from adtrace import __version__
+from adtrace.app.auth import can
+
+HOTLINE = {"phone": "1-888-373-7888", "text": "233733", "name": "National Human Trafficking Hotline (US)"}
+templates = Jinja2Templates(directory=str(resources.files("adtrace.app.pages") / "templates"))
+
+
+def render(request: Request, name: str, context: dict[str, Any] | None = None, status: int = 200) -> HTMLResponse:
+    ctx = getattr(request.state, "ctx", None)
+    full = {"ctx": ctx, "can": lambda perm: can(ctx, perm), "csrf": ctx.csrf if ctx else "", "hotline": HOTLINE,
+            "version": __version__, "path": request.url.path, **(context or {})}
+    return templates.TemplateResponse(request, name, full, status_code=status)

@@ -1,0 +1,110 @@
+"""The app factory: one store, routers per page group, one error shape, vendored static files.
+
+Page groups live in `pages/<group>.py` and JSON routers in `api/<group>.py`; a new group (entities,
+clusters, maps, cases) adds a module, lists it in ROUTERS and gets a link in templates/nav.html.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import import_module, resources
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from itsdangerous import URLSafeTimedSerializer
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from adtrace import __version__, errors
+from adtrace.app import accounts
+from adtrace.app.auth import LoginThrottle, signer
+from adtrace.app.db import engine_of
+from adtrace.storage import Store, open_store
+
+ROUTERS = ("pages.login", "pages.dashboard", "pages.queue", "pages.search", "pages.documents", "pages.audit",
+           "api.v1")
+
+
+@dataclass
+class AppState:
+    store: Store
+    engine: sa.Engine
+    signer: URLSafeTimedSerializer
+    throttle: LoginThrottle
+    image_roots: tuple[Path, ...]
+    secure_cookies: bool
+
+
+def create_app(db: str | Store | None = None, *, image_roots: tuple[str | Path, ...] = (),
+               secure_cookies: bool = False) -> FastAPI:
+    """Build the app on a store (or a database URL). Images are served only from `image_roots`."""
+    store = db if isinstance(db, Store) else open_store(db)
+    engine = engine_of(store)
+    state = AppState(store, engine, signer(accounts.secret_key(engine)), LoginThrottle(),
+                     tuple(Path(p).resolve() for p in image_roots), secure_cookies)
+    app = FastAPI(title="adtrace", version=__version__, docs_url=None, redoc_url=None,
+                  openapi_url="/api/v1/openapi.json",
+                  description="Analyst API. Flags mean 'indicators present', never a verdict on a person.")
+    app.state.adtrace = state
+    app.mount("/static", StaticFiles(directory=str(resources.files("adtrace.app") / "static")), name="static")
+    for name in ROUTERS:
+        app.include_router(import_module(f"adtrace.app.{name}").router)
+    _errors(app)
+
+    @app.middleware("http")
+    async def _headers(request: Request, call_next: Any) -> Response:
+        response: Response = await call_next(request)
+        # Offline app: nothing may load from elsewhere, pages are not framed, personal data is not cached.
+        response.headers.setdefault("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; "
+                                    "style-src 'self'; script-src 'self'; frame-ancestors 'none'")
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "no-referrer")
+        if not request.url.path.startswith("/static/"):
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    return app
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def _errors(app: FastAPI) -> None:
+    from adtrace.app.pages.render import render
+
+    def respond(request: Request, exc: errors.AdtraceError) -> Response:
+        if _is_api(request):
+            return JSONResponse(exc.to_json(), status_code=exc.http_status)
+        if exc.code == accounts.NOT_LOGGED_IN:
+            return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+        if request.headers.get("hx-request"):
+            return Response(f'<p class="error">{_esc(exc.message)}</p>', status_code=exc.http_status,
+                            media_type="text/html")
+        return render(request, "error.html", {"error": exc}, status=exc.http_status)
+
+    @app.exception_handler(errors.AdtraceError)
+    async def _adtrace(request: Request, exc: errors.AdtraceError) -> Response:
+        return respond(request, exc)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        code = {404: "AT404", 405: "AT405"}.get(exc.status_code, f"AT{exc.status_code}")
+        message = "no such page or resource" if exc.status_code == 404 else str(exc.detail)
+        return respond(request, errors.AdtraceError(message=message, code=code, http_status=exc.status_code))
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> Response:
+        detail = {"fields": [{"loc": list(e.get("loc", ())), "msg": e.get("msg", "")} for e in exc.errors()]}
+        return respond(request, errors.InputError(message="the request has missing or invalid fields",
+                                                  code=errors.BAD_FIELD, detail=detail))
+
+
+def _esc(s: str) -> str:
+    from markupsafe import escape
+
+    return str(escape(s))

@@ -1,0 +1,101 @@
+"""Review decisions on flagged documents, the queue they come from, and their export as training labels.
+
+A decision is about whether the *indicators* deserve follow-up, never a verdict on a person:
+`confirm` (indicators present, worth acting on), `dismiss` (benign on reading), `escalate` (needs a
+senior look; the reason says why). The newest decision on a document is the one that counts.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import text
+
+from adtrace import errors
+
+DECISIONS = ("confirm", "dismiss", "escalate")
+# The labels `adtrace train --labels` reads: 1 = look first, 0 = benign. Escalations are undecided.
+LABELS = {"confirm": "1", "dismiss": "0"}
+
+
+@dataclass
+class Decision:
+    doc_id: str
+    decision: str
+    reason: str
+    actor: str
+    at: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+@dataclass
+class QueueItem:
+    id: str
+    title: str | None
+    text: str
+    source: str
+    posted_at: str | None
+    location: str | None
+    risk_score: float | None
+    risk_level: str | None
+    record: str  # JSON, parsed by the page that shows it
+
+
+def decide(conn: sa.Connection, doc_id: str, decision: str, reason: str, actor: str) -> Decision:
+    """Store one decision inside the caller's write transaction (the caller audits it alongside)."""
+    if decision not in DECISIONS:
+        raise errors.InputError.at(errors.BAD_FIELD, f"unknown decision {decision!r}", field_name="decision",
+                                   hint=f"Use one of: {', '.join(DECISIONS)}")
+    reason = reason.strip()[:2000]
+    if decision == "escalate" and not reason:
+        raise errors.InputError.at(errors.MISSING_FIELD, "an escalation needs a reason", field_name="reason",
+                                   hint="Say what a senior reviewer should look at")
+    if conn.execute(text("SELECT 1 FROM documents WHERE id = :id"), {"id": doc_id}).first() is None:
+        raise errors.InputError(message=f"no document {doc_id!r}", code=errors.BAD_FIELD, http_status=404,
+                                detail={"field": "doc_id"})
+    at = datetime.now(UTC).isoformat(timespec="seconds")
+    conn.execute(text("INSERT INTO review_decisions (doc_id, decision, reason, actor, at) "
+                      "VALUES (:d, :dec, :r, :a, :at)"),
+                 {"d": doc_id, "dec": decision, "r": reason, "a": actor, "at": at})
+    return Decision(doc_id, decision, reason, actor, at)
+
+
+def queue(conn: sa.Connection, limit: int = 50, offset: int = 0,
+          levels: tuple[str, ...] = ("high", "elevated")) -> list[QueueItem]:
+    """Flagged documents nobody has decided on yet, highest risk first."""
+    marks = ", ".join(f":l{i}" for i in range(len(levels)))
+    rows = conn.execute(text(
+        "SELECT d.id, d.title, d.text, d.source, d.posted_at, d.location, r.risk_score, r.risk_level, r.record "
+        f"FROM records r JOIN documents d ON d.id = r.doc_id WHERE r.risk_level IN ({marks}) "
+        "AND NOT EXISTS (SELECT 1 FROM review_decisions x WHERE x.doc_id = r.doc_id) "
+        "ORDER BY r.risk_score DESC, d.id LIMIT :limit OFFSET :offset"),
+        {**{f"l{i}": lv for i, lv in enumerate(levels)}, "limit": limit, "offset": offset}).all()
+    return [QueueItem(*r) for r in rows]
+
+
+def history(conn: sa.Connection, doc_id: str | None = None, limit: int = 1000) -> list[Decision]:
+    where = "WHERE doc_id = :d " if doc_id else ""
+    rows = conn.execute(text(f"SELECT doc_id, decision, reason, actor, at FROM review_decisions {where}"
+                             "ORDER BY id DESC LIMIT :limit"), {"d": doc_id, "limit": limit}).all()
+    return [Decision(*r) for r in rows]
+
+
+def export_labels(conn: sa.Connection, with_text: bool = True) -> str:
+    """CSV for `adtrace train --labels`: id,label[,text]; the newest confirm/dismiss per document."""
+    rows = conn.execute(text(
+        "SELECT x.doc_id, x.decision, d.text FROM review_decisions x JOIN documents d ON d.id = x.doc_id "
+        "WHERE x.id = (SELECT max(y.id) FROM review_decisions y WHERE y.doc_id = x.doc_id) ORDER BY x.doc_id"))
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["id", "label", "text"] if with_text else ["id", "label"])
+    for doc_id, decision, body in rows:
+        if decision in LABELS:
+            writer.writerow([doc_id, LABELS[decision], body] if with_text else [doc_id, LABELS[decision]])
+    return out.getvalue()

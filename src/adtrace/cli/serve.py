@@ -1,0 +1,49 @@
+"""`adtrace serve`: the analyst web app on this machine (FastAPI + uvicorn, everything offline)."""
+
+from __future__ import annotations
+
+import errno
+import socket
+from pathlib import Path
+
+import typer
+
+from adtrace import errors
+from adtrace.cli.io import err_console
+from adtrace.cli.main import app
+from adtrace.cli.store import DB
+
+PORT_IN_USE = "AT401"
+
+
+def check_port(host: str, port: int) -> None:
+    """Fail early and clearly (exit 3) when the address is taken, instead of a uvicorn traceback."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind((host, port))
+        except OSError as exc:
+            why = "is already in use" if exc.errno == errno.EADDRINUSE else f"cannot be opened ({exc.strerror})"
+            raise errors.ConfigError(f"port {port} on {host} {why}. Stop the other program or choose another "
+                                     "port with --port", code=PORT_IN_USE, detail={"host": host, "port": port}) from None
+
+
+@app.command("serve")
+def serve_cmd(
+    host: str = typer.Option("127.0.0.1", help="Address to listen on (keep 127.0.0.1 unless behind HTTPS)."),
+    port: int = typer.Option(8000, help="Port to listen on."),
+    db: str = DB,
+    images: list[Path] = typer.Option([], "--images", help="Folder holding the documents' images (repeatable)."),
+    secure_cookies: bool = typer.Option(False, help="Mark cookies Secure (when served over HTTPS)."),
+) -> None:
+    """Run the analyst web app: dashboard, review queue, search, documents, audit log and REST API."""
+    import uvicorn
+
+    from adtrace.app import create_app
+
+    check_port(host, port)
+    web = create_app(db, image_roots=tuple(images), secure_cookies=secure_cookies)
+    shown = f"[{host}]" if ":" in host else host
+    err_console.print(f"adtrace is running at [bold]http://{shown}:{port}/[/] — press Ctrl+C to stop",
+                      highlight=False)
+    uvicorn.run(web, host=host, port=port, log_level="warning", access_log=False)

@@ -1,0 +1,120 @@
+"""`adtrace user add|disable|enable|reset|token|list` and `adtrace audit verify`."""
+
+from __future__ import annotations
+
+import getpass
+
+import orjson
+import typer
+
+from adtrace import errors
+from adtrace.cli.io import err_console
+from adtrace.cli.main import app
+from adtrace.cli.store import DB
+
+user_app = typer.Typer(help="Accounts for the web app: admin, analyst, reviewer, auditor, partner.",
+                       no_args_is_help=True)
+audit_app = typer.Typer(help="The hash-chained audit log.", no_args_is_help=True)
+app.add_typer(user_app, name="user")
+app.add_typer(audit_app, name="audit")
+
+
+def _engine(db: str | None):  # type: ignore[no-untyped-def]
+    from adtrace.app.db import engine_of
+    from adtrace.storage import open_store
+
+    return engine_of(open_store(db))
+
+
+def _password(random: bool) -> tuple[str, bool]:
+    from adtrace.app.accounts import random_password
+
+    if random:
+        return random_password(), True
+    first = getpass.getpass("New password: ")
+    if first != getpass.getpass("Repeat it: "):
+        raise errors.InputError.at(errors.BAD_FIELD, "the two passwords differ", field_name="password",
+                                   hint="Run the command again")
+    return first, False
+
+
+@user_app.command("add")
+def add(username: str, role: str = typer.Option("analyst", help="admin, analyst, reviewer, auditor or partner."),
+        db: str = DB,
+        random_password: bool = typer.Option(False, "--random-password", help="Make one up and print it once."),
+        ) -> None:
+    """Create an account."""
+    from adtrace.app.accounts import add_user
+
+    password, shown = _password(random_password)
+    add_user(_engine(db), username, role, password, actor="cli")
+    err_console.print(f"user {username} ({role}) created", highlight=False)
+    if shown:
+        typer.echo(f"password for {username} (shown once): {password}")
+
+
+@user_app.command("disable")
+def disable(username: str, db: str = DB) -> None:
+    """Disable an account: its sessions and API tokens stop working at once."""
+    from adtrace.app.accounts import set_active
+
+    set_active(_engine(db), username, False)
+    err_console.print(f"user {username} disabled", highlight=False)
+
+
+@user_app.command("enable")
+def enable(username: str, db: str = DB) -> None:
+    """Enable a disabled account again."""
+    from adtrace.app.accounts import set_active
+
+    set_active(_engine(db), username, True)
+    err_console.print(f"user {username} enabled", highlight=False)
+
+
+@user_app.command("reset")
+def reset(username: str, db: str = DB,
+          random_password: bool = typer.Option(False, "--random-password", help="Make one up and print it once."),
+          ) -> None:
+    """Set a new password; unlocks the account and ends its sessions."""
+    from adtrace.app.accounts import reset_password
+
+    password, shown = _password(random_password)
+    reset_password(_engine(db), username, password)
+    err_console.print(f"password for {username} reset", highlight=False)
+    if shown:
+        typer.echo(f"password for {username} (shown once): {password}")
+
+
+@user_app.command("token")
+def token(username: str, name: str = typer.Option("api", help="A label for the token."), db: str = DB) -> None:
+    """Make an API token (printed once; only its hash is stored)."""
+    from adtrace.app.accounts import add_token
+
+    typer.echo(add_token(_engine(db), username, name))
+
+
+@user_app.command("list")
+def list_cmd(db: str = DB) -> None:
+    """List accounts, roles and lock state."""
+    from adtrace.app.accounts import list_users
+
+    for user, fails, locked in list_users(_engine(db)):
+        state = "active" if user.active else "disabled"
+        typer.echo(f"{user.username}\t{user.role}\t{state}\tfailed={fails}" + (f"\tlocked until {locked}" if locked else ""))
+
+
+@audit_app.command("verify")
+def verify(db: str = DB, as_json: bool = typer.Option(False, "--json", help="Print the result as JSON.")) -> None:
+    """Check that no audit entry was edited or deleted. Exit code 1 when the chain is broken."""
+    from adtrace.app.audit import verify as run
+
+    v = run(_engine(db))
+    if as_json:
+        typer.echo(orjson.dumps(v.to_dict()).decode())
+    elif v.ok:
+        typer.echo(f"audit log intact: {v.rows:,} entries; head {v.head_seq} {v.head_hash}")
+    else:
+        for p in v.problems:
+            typer.echo(f"BROKEN: {p}")
+    if not v.ok:
+        raise typer.Exit(errors.EXIT_BAD_INPUT)
