@@ -229,15 +229,17 @@ class Linker:
                     self._union(d, self.postings[k][0])
         return len(members)
 
-    def set_override(self, key: str, hub: bool | None) -> None:
+    def set_override(self, key: str, hub: bool | None) -> BatchReport:
         """Analyst override: force a key to be a hub (True), never a hub (False), or clear (None)."""
         if hub is None:
             self.overrides.pop(key, None)
         else:
             self.overrides[key] = hub
+        report = BatchReport()
         k = self.key_id.get(key)
         if k is not None:
-            self._settle({k}, [], BatchReport())
+            self._settle({k}, [], report)
+        return report
 
     # --- reading -------------------------------------------------------------------------------
     def cluster_of(self, doc_id: str) -> str:
@@ -305,6 +307,13 @@ class Linker:
             chain.append({"from": self.doc_ids[p], "key": self.key_names[k], "to": self.doc_ids[d]})
             d = p
         return chain[::-1]
+
+    def key_names_of(self, doc_id: str) -> list[str]:
+        return [self.key_names[k] for k in self.doc_keys[self.index[doc_id]]]
+
+    def is_hub_name(self, key: str) -> bool:
+        k = self.key_id.get(key)
+        return k is not None and k in self.hubs
 
     def hub_keys(self) -> list[dict[str, Any]]:
         out = [{"key": self.key_names[k], "kind": kind_of(self.key_names[k]), "docs": len(self.postings[k]),

@@ -1,0 +1,123 @@
+"""`adtrace link`: link stored documents into clusters; show, export and review hub keys."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import orjson
+import typer
+
+from adtrace import errors
+from adtrace.cli.io import err_console, progress
+from adtrace.cli.main import app
+
+link_app = typer.Typer(help="Link stored documents into clusters (shared phones, emails, handles, photos, "
+                       "templates) and show them. Run with no subcommand to link new documents.",
+                       no_args_is_help=False)
+app.add_typer(link_app, name="link")
+
+DB = typer.Option(None, "--db", help="Database URL or path (default: $ADTRACE_DB, else adtrace.db).")
+
+
+def _engine(db: str | None) -> Any:
+    from adtrace.linking.store import engine_of
+    from adtrace.storage import open_store
+
+    return engine_of(open_store(db))
+
+
+def _print(obj: Any) -> None:
+    sys.stdout.buffer.write(orjson.dumps(obj, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE))
+
+
+@link_app.callback(invoke_without_command=True)
+def link_cmd(ctx: typer.Context, db: str = DB,
+             rebuild: bool = typer.Option(False, "--rebuild", help="Forget the saved clusters and link everything "
+                                          "again (same result as the incremental runs).")) -> None:
+    """Link documents added since the last run into the existing clusters (or all, with --rebuild)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from sqlalchemy import text
+
+    from adtrace.linking.run import link_store
+
+    engine = _engine(db)
+    with engine.connect() as conn:
+        total = int(conn.execute(text("SELECT count(*) FROM documents")).scalar_one())
+    with progress("linking", total) as bar:
+        report = link_store(engine, rebuild=rebuild, on_progress=bar.advance)
+    _print(report.to_dict())
+
+
+@link_app.command("show")
+def show_cmd(cluster: str = typer.Argument(..., help="A cluster id, or the id of any document in it."),
+             db: str = DB,
+             geojson: bool = typer.Option(False, "--geojson", help="Print the route as GeoJSON instead.")) -> None:
+    """One cluster: members' identifiers, names, ages, cities, route and circuit, the edges that join it."""
+    from adtrace.linking.store import summary
+
+    summ = summary(_engine(db), cluster)
+    if summ is None:
+        raise errors.InputError.at(errors.BAD_FIELD, f"no cluster with id or member {cluster!r}",
+                                   field_name="CLUSTER", hint="Run `adtrace link` first, or list clusters with "
+                                   "`adtrace link export`")
+    _print(_geo(summ) if geojson else summ)
+
+
+def _geo(summ: dict[str, Any]) -> dict[str, Any]:
+    from adtrace.places.movement import Stop, geojson, parse_time
+
+    stops = []
+    for s in summ["movement"]["stops"]:
+        first, last = parse_time(s["first_seen"]), parse_time(s["last_seen"])
+        assert first is not None and last is not None
+        stops.append(Stop(s["city"], s["admin"], s["country"], s["lat"], s["lon"], first, last))
+    return geojson(stops, {"cluster": summ["cluster"], "documents": summ["documents"]})
+
+
+@link_app.command("export")
+def export_cmd(db: str = DB,
+               fmt: str = typer.Option("json", "--format", help="json (one summary per line) or geojson (one "
+                                       "FeatureCollection of every route)."),
+               min_docs: int = typer.Option(2, help="Only clusters with at least this many documents."),
+               limit: int = typer.Option(0, help="At most this many clusters, biggest first (0: all).")) -> None:
+    """Every cluster's summary, biggest first."""
+    from adtrace.linking.store import summaries
+
+    if fmt not in ("json", "geojson"):
+        raise typer.BadParameter("use json or geojson", param_hint="--format")
+    items = summaries(_engine(db), min_docs, limit or None)
+    if fmt == "json":
+        for s in items:
+            sys.stdout.buffer.write(orjson.dumps(s, option=orjson.OPT_APPEND_NEWLINE))
+        return
+    features = [f for s in items for f in _geo(s)["features"]]
+    _print({"type": "FeatureCollection", "features": features})
+
+
+@link_app.command("hubs")
+def hubs_cmd(db: str = DB) -> None:
+    """Hub keys: identifiers, photos and templates shared too widely to join documents, with overrides."""
+    from adtrace.linking.store import load
+
+    linker, _ = load(_engine(db))
+    if linker is None:
+        raise errors.InputError.at(errors.BAD_FIELD, "nothing linked yet", hint="Run `adtrace link` first")
+    _print(linker.hub_keys())
+
+
+@link_app.command("override")
+def override_cmd(key: str = typer.Argument(..., help="A key as shown by `adtrace link hubs`, e.g. phone:+17025550100."),
+                 hub: str = typer.Option(..., "--hub", help="yes (never join on it), no (always join on it) or "
+                                         "clear (back to automatic)."),
+                 note: str = typer.Option("", help="Why (kept with the override)."),
+                 db: str = DB) -> None:
+    """Override hub detection for one key; takes effect on the next `adtrace link`."""
+    from adtrace.linking.store import set_override
+
+    choice = {"yes": True, "no": False, "clear": None}
+    if hub not in choice:
+        raise typer.BadParameter("use yes, no or clear", param_hint="--hub")
+    set_override(_engine(db), key, choice[hub], note)
+    err_console.print(f"{key}: hub override {hub}. Run `adtrace link` to apply it.", highlight=False)

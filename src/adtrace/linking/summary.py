@@ -1,0 +1,140 @@
+"""Cluster summaries and the indicators only a cluster can show, fed back into each member's score.
+
+Cluster indicators use the scoring package's context hook (`score(record, context_indicators)`); their
+reasons read "In a cluster that ..." so an analyst sees the score came from the network, not the ad.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from adtrace.linking.keys import contact_keys
+from adtrace.places import movement as mv
+
+# id -> (weight, description); ids are versioned: behaviour never changes under an old id.
+CLUSTER_INDICATORS: dict[str, tuple[float, str]] = {
+    "cluster.many_names_one_phone.v1": (1.5, "In a cluster that advertises several names under one phone"),
+    "cluster.many_ages_one_phone.v1": (1.0, "In a cluster that gives inconsistent ages under one phone"),
+    "cluster.template_many_cities.v1": (1.0, "In a cluster that posts one text template in several cities"),
+    "cluster.fast_movement.v1": (1.5, "In a cluster that moves quickly from city to city"),
+    "cluster.circuit.v1": (1.0, "In a cluster that repeats a circuit of cities"),
+    "cluster.minor_indicator.v1": (2.0, "In a cluster where some ad shows a possible-minor indicator"),
+}
+MANY_NAMES = 3
+AGE_SPREAD = 3
+MANY_CITIES = 3
+FAST_MOVES = 3  # at least this many moves ...
+FAST_DAYS = 14.0  # ... with a median stay of at most this many days
+
+
+@dataclass
+class Member:
+    doc_id: str
+    posted_at: str | None
+    record: Mapping[str, Any]
+
+
+def _city(rec: Mapping[str, Any]) -> str | None:
+    p = mv.place_of(rec)
+    return f"{p['name']}, {p.get('admin') or p.get('country') or ''}".rstrip(", ") if p else None
+
+
+def summarize(cluster_id: str, members: Sequence[Member],
+              template_keys: Mapping[str, Sequence[str]] | None = None) -> dict[str, Any]:
+    """Counts, time span, risk and movement of one cluster. `template_keys`: doc id -> its tpl keys."""
+    phones, emails, handles, names, ages, cities = Counter[str](), Counter[str](), Counter[str](), \
+        Counter[str](), Counter[int](), Counter[str]()
+    risks, indicators, times = [], Counter[str](), []
+    sightings = []
+    for m in members:
+        rec = m.record
+        for k in contact_keys(rec):
+            kind, _, value = k.partition(":")
+            {"phone": phones, "email": emails}.get(kind, handles)[value] += 1
+        names.update({str(n["value"]) for n in rec.get("names") or ()})
+        ages.update({int(a["value"]) for a in rec.get("ages") or ()})
+        if city := _city(rec):
+            cities[city] += 1
+        risk = rec.get("risk") or {}
+        if isinstance(risk.get("score"), int | float):
+            risks.append(float(risk["score"]))
+        indicators.update({str(i["id"]) for i in rec.get("indicators") or ()})
+        if t := mv.parse_time(m.posted_at):
+            times.append(t)
+        if s := mv.sighting(m.doc_id, m.posted_at, rec):
+            sightings.append(s)
+    first, last = (min(times), max(times)) if times else (None, None)
+    days = (last - first).total_seconds() / 86400 if first and last else 0.0
+    move = mv.movement(sightings)
+    out: dict[str, Any] = {
+        "cluster": cluster_id, "documents": len(members),
+        "phones": dict(phones.most_common()), "emails": dict(emails.most_common()),
+        "handles": dict(handles.most_common()), "names": dict(names.most_common()),
+        "ages": {str(a): n for a, n in sorted(ages.items())}, "cities": dict(cities.most_common()),
+        "first_seen": first.isoformat() if first else None, "last_seen": last.isoformat() if last else None,
+        "posts_per_week": round(len(times) / max(days / 7, 1 / 7), 2) if times else None,
+        "risk_max": max(risks) if risks else None,
+        "risk_median": statistics.median(risks) if risks else None,
+        "indicators_seen": dict(indicators.most_common()),
+        "movement": move,
+    }
+    out["cluster_indicators"] = cluster_indicators(members, move, template_keys or {})
+    return out
+
+
+def _ind(ind_id: str, evidence: list[str]) -> dict[str, Any]:
+    weight, description = CLUSTER_INDICATORS[ind_id]
+    return {"id": ind_id, "category": "cluster", "weight": weight, "description": description,
+            "evidence": [{"text": e} for e in evidence[:5]]}
+
+
+def cluster_indicators(members: Sequence[Member], move: Mapping[str, Any],
+                       template_keys: Mapping[str, Sequence[str]]) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    names_by_phone: dict[str, set[str]] = defaultdict(set)
+    ages_by_phone: dict[str, set[int]] = defaultdict(set)
+    cities_by_template: dict[str, set[str]] = defaultdict(set)
+    minor: list[str] = []
+    for m in members:
+        rec = m.record
+        phones = [k for k in contact_keys(rec) if k.startswith("phone:")]
+        for p in phones:
+            names_by_phone[p].update(str(n["value"]) for n in rec.get("names") or ())
+            ages_by_phone[p].update(int(a["value"]) for a in rec.get("ages") or ())
+        city = _city(rec)
+        for t in template_keys.get(m.doc_id, ()):
+            if city:
+                cities_by_template[t].add(city)
+        hits = [str(i["id"]) for i in rec.get("indicators") or () if str(i["id"]).startswith("minor.")]
+        if hits or any(int(a["value"]) < 18 for a in rec.get("ages") or ()):
+            minor.append(f"{m.doc_id}: {', '.join(hits) or 'stated age under 18'}")
+    many = [f"{p[6:]}: {', '.join(sorted(n))}" for p, n in names_by_phone.items() if len(n) >= MANY_NAMES]
+    if many:
+        out.append(_ind("cluster.many_names_one_phone.v1", many))
+    spread = [f"{p[6:]}: ages {min(a)}-{max(a)}" for p, a in ages_by_phone.items() if a and max(a) - min(a) >= AGE_SPREAD]
+    if spread:
+        out.append(_ind("cluster.many_ages_one_phone.v1", spread))
+    wide = [f"{t}: {', '.join(sorted(c))}" for t, c in cities_by_template.items() if len(c) >= MANY_CITIES]
+    if wide:
+        out.append(_ind("cluster.template_many_cities.v1", wide))
+    legs = move.get("legs") or []
+    stay = move.get("median_stay_days")
+    if len(legs) >= FAST_MOVES and stay is not None and stay <= FAST_DAYS:
+        route = " → ".join(s["city"] for s in (move.get("stops") or [])[:6])
+        out.append(_ind("cluster.fast_movement.v1", [f"{len(legs)} moves, median stay {stay} days: {route}"]))
+    if circ := move.get("circuit"):
+        out.append(_ind("cluster.circuit.v1", [" → ".join(circ["cities"]) + f" every ~{circ['days_per_loop']} days"]))
+    if minor:
+        out.append(_ind("cluster.minor_indicator.v1", minor))
+    return out
+
+
+def rescore(record: Mapping[str, Any], context: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """The member's risk with the cluster's indicators added (the scoring package's context hook)."""
+    from adtrace.scoring import score
+
+    return score(record, context)
