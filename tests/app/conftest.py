@@ -1,0 +1,67 @@
+"""A small synthetic store with images, built once per session and copied for each test."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from adtrace.app import accounts, create_app
+from adtrace.app.accounts import ROLES
+from adtrace.storage import init_db, open_store
+from adtrace.storage.ingest import IngestOptions, ingest
+from adtrace.synth import write_corpus
+
+PASSWORD = "correct-horse-battery"
+
+
+@pytest.fixture(scope="session")
+def template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    root = tmp_path_factory.mktemp("appstore")
+    images = root / "images"
+    corpus = root / "corpus.jsonl"
+    with corpus.open("wb") as fh:
+        write_corpus(120, 7, fh, images_dir=str(images))
+    db = root / "template.db"
+    init_db(str(db))
+    with open_store(str(db)) as store:
+        ingest(store, [str(corpus)], IngestOptions(workers=1))
+        engine = store.engine  # type: ignore[attr-defined]
+        for role in ROLES:
+            accounts.add_user(engine, role, role, PASSWORD)
+    return db, images
+
+
+@pytest.fixture
+def db_path(template: tuple[Path, Path], tmp_path: Path) -> Path:
+    dst = tmp_path / "app.db"
+    shutil.copy(template[0], dst)
+    return dst
+
+
+@pytest.fixture
+def app(db_path: Path, template: tuple[Path, Path]) -> Iterator[object]:
+    web = create_app(str(db_path), image_roots=(template[1],))
+    yield web
+    web.state.adtrace.store.close()
+
+
+@pytest.fixture
+def login(app: object) -> Callable[[str], TestClient]:
+    """A client signed in as the user of that role (the username equals the role)."""
+
+    def make(role: str) -> TestClient:
+        client = TestClient(app)  # type: ignore[arg-type]
+        r = client.post("/login", data={"username": role, "password": PASSWORD}, follow_redirects=False)
+        assert r.status_code == 303, r.text
+        return client
+
+    return make
+
+
+def csrf_of(client: TestClient) -> str:
+    page = client.get("/").text
+    return page.split('data-csrf="', 1)[1].split('"', 1)[0]
