@@ -137,3 +137,23 @@ def test_age_like_noise_never_crashes(text: str) -> None:
     for value, (start, end) in find_ages(text):
         assert 0 <= start < end <= len(text)
         assert str(value) in text[start:end] or not text[start:end][:1].isdigit()
+
+
+# Self-introductions with the name before the age, and the "Name NN" title convention.
+@pytest.mark.parametrize(
+    ("text", "age"),
+    [
+        ("Hey loves, I'm Sasha, 19 petite", 19),
+        ("Vanessa here, 17. sweet", 17),
+        ("soy Ana, 22 y nueva", 22),
+        ("Lexi 16 💋 Atlanta\nnew in town", 16),
+    ],
+)
+def test_named_self_introductions(text: str, age: int) -> None:
+    assert [a for a, _ in find_ages(text)] == [age]
+
+
+@pytest.mark.parametrize("text", ["Candy 20/hr", "Hot Asian 24 7", "Top 10 spots\nRoom 12",
+                                  "I'm Candy, 30 min 200", "Exit 15 motel\nx", "Text Mia\nMia 25 roses"])
+def test_named_numbers_that_are_not_ages(text: str) -> None:
+    assert find_ages(text) == []

@@ -40,6 +40,19 @@ _AGE_PREFIXED = re.compile(rf"(?P<prefix>{_PREFIX}){_VALUE}", re.I)
 # The same, anchored at one two-digit number (the common case, much cheaper than scanning).
 _AT_NUMBER_SUFFIXED = re.compile(rf"{_NUM}(?P<suffix>{_SUFFIX})", re.I)
 _PREFIX_BEFORE = re.compile(rf"(?P<prefix>{_PREFIX})$", re.I)
+# A self-introduction with the name before the age: "I'm Sasha, 19", "soy Ana, 22", "Vanessa here, 17".
+_NAMED_BEFORE = re.compile(
+    r"(?:(?<![^\W\d_])(?:i\s*['’`]?\s*m|i\s+am|soy|me\s+llamo|my\s+name\s+is|call\s+me|this\s+is|it\s*['’]?s)"
+    r"\s+(?-i:[A-Z][^\W\d_]+)|(?-i:[A-Z][^\W\d_]+)\s+here)[^\S\n]*[,\-–—][^\S\n]*$", re.I)
+_LINE_START = re.compile(r"(?:^|\n)[^\w\n]*$")
+_NAMED_BAD_AFTER = re.compile(r"[^\S\n]*(?:/|\d)")
+# Ad titles name the worker then her age: "Sasha 19 🔥 Orlando" — first line only, a capitalised word
+# that is not a label for something else (rooms, routes, rankings).
+_TITLE_NAME_AGE = re.compile(r"(?<![^\W\d_])(?P<name>[A-Z][a-z]+)[^\S\n]*,?[^\S\n]+$")
+_TITLE_NOT_NAMES = frozenset({"Top", "Room", "Suite", "Exit", "Highway", "Route", "Hwy", "Best", "Only", "Apt", "No",
+                              "Unit", "Age", "Ages", "Over", "Under", "Men", "Day", "Days", "Week", "Weeks", "Hour",
+                              "Hours", "Min", "Mins", "Floor", "Street", "St", "Ave", "Mile", "Miles", "Size",
+                              "Just", "Now", "Only", "Since", "Year", "Years", "Level", "Vol", "Part", "Page"})
 _NUM_AT = re.compile(_NUM)
 _TITLE_DASH_BEFORE = re.compile(r"[-–—][^\S\n]*$")
 _EXPERIENCE = re.compile(r"\s*(?:de\s+)?experiencia", re.I)
@@ -100,6 +113,7 @@ def find_ages(text: str) -> list[tuple[int, tuple[int, int]]]:
         _scan(text, found)  # spelled numbers (rare): scan the whole text
         return _dedupe(found)
     numbers = list(_TWO_DIGITS.finditer(text))
+    first_line_end = text.find("\n") if "\n" in text else len(text)
     for n in numbers:
         m = _AT_NUMBER_SUFFIXED.match(text, n.start())
         if m:
@@ -107,6 +121,17 @@ def find_ages(text: str) -> list[tuple[int, tuple[int, int]]]:
         p = _PREFIX_BEFORE.search(text, max(0, n.start() - 24), n.start())
         if p and _NUM_AT.match(text, n.start()):
             _prefixed(text, int(n.group(0)), p.start(), n.end(), p.group("prefix"), False, found)
+        named = _NAMED_BEFORE.search(text, max(0, n.start() - 40), n.start())
+        if _NAMED_BAD_AFTER.match(text, n.end()):
+            continue  # "Candy 20/hr", "24 7"
+        if named and _NUM_AT.match(text, n.start()):
+            _prefixed(text, int(n.group(0)), named.start(), n.end(), "i", False, found)
+        if _NUM_AT.match(text, n.start()):
+            t = _TITLE_NAME_AGE.search(text, max(0, n.start() - 30), n.start())
+            # In the title, or as a header line of its own ("🌹 Unique 17 🌹").
+            header = t is not None and (n.start() < first_line_end or _LINE_START.search(text, 0, t.start()))
+            if t and header and t.group("name") not in _TITLE_NOT_NAMES and int(n.group(0)) < 40:
+                _prefixed(text, int(n.group(0)), t.start(), n.end(), "title", False, found)
         if _TITLE_DASH_BEFORE.search(text, max(0, n.start() - 6), n.start()):
             _titles(text, max(0, n.start() - 40), min(len(text), n.end() + 3), found)
     return _dedupe(found)

@@ -36,8 +36,11 @@ class Subject:
     hits: dict[str, list[Hit]] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, text: str, record: Mapping[str, Any] | None = None, kind: str = "ad") -> Subject:
-        return cls(text=text, view=normalise(text), record=record or {}, kind=kind)
+    def of(cls, text: str, record: Mapping[str, Any] | None = None, kind: str = "ad",
+           view: View | None = None) -> Subject:
+        """`view` lets the pipeline pass the normalised text extraction already made."""
+        return cls(text=text, view=view if view is not None and view.original == text else normalise(text),
+                   record=record or {}, kind=kind)
 
 
 @dataclass(frozen=True)

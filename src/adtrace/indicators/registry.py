@@ -15,6 +15,7 @@ from adtrace import errors
 from adtrace.indicators.base import Indicator, Span, Subject, evidence
 from adtrace.indicators.catalogue import NEGATIONS, load_builtins
 from adtrace.indicators.matcher import Matcher
+from adtrace.text import View
 
 ID_FORMAT = re.compile(r"^[a-z][a-z0-9_]*\.[a-z0-9_]+\.v[0-9]+$")
 INDICATORS: dict[str, Indicator] = {}
@@ -105,10 +106,10 @@ def matcher() -> Matcher:
     return _matcher
 
 
-def indicate(text: str, record: Mapping[str, Any], kind: str = "ad") -> list[dict[str, Any]]:
+def indicate(text: str, record: Mapping[str, Any], kind: str = "ad", view: View | None = None) -> list[dict[str, Any]]:
     """Fired indicators for one document: `[{id, category, weight, evidence: [{span, text}]}]`."""
     m = matcher()
-    subject = Subject.of(text, record, kind)
+    subject = Subject.of(text, record, kind, view)
     subject.hits = m.find(subject.view)
     out: list[dict[str, Any]] = []
     for ind in INDICATORS.values():

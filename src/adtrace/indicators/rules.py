@@ -72,6 +72,21 @@ def young_adult_age_near_youth_terms(subject: Subject, params: Mapping[str, Any]
     return out
 
 
+@rule("youth_wording_with_emoji")
+def youth_wording_with_emoji(subject: Subject, params: Mapping[str, Any]) -> list[Span]:
+    """Youth wording anywhere in the ad paired with at least one youth emoji."""
+    wording = [h.span for ind in params.get("terms_of", []) for h in subject.hits.get(str(ind), [])]
+    if not wording:
+        return []
+    text = subject.view.text
+    emoji: list[Span] = []
+    for e in params.get("emoji", []):
+        i = text.find(str(e))
+        if i >= 0:
+            emoji.append(subject.view.span(i, i + len(str(e))))
+    return wording + emoji if emoji else []
+
+
 @rule("many_distinct")
 def many_distinct(subject: Subject, params: Mapping[str, Any]) -> list[Span]:
     """At least `min` different values of one Record field: several people offered in one ad."""

@@ -12,12 +12,14 @@ from typing import Any
 
 from adtrace.documents import Document
 from adtrace.extractors import Context, Extractor, ordered
+from adtrace.text import View
 
 # Record fields in contract order (DESIGN §3); each is present (empty list when nothing was found).
 RECORD_FIELDS = ("phones", "emails", "handles", "urls", "ages", "prices", "places", "payments", "names", "images")
 
-# Stages after extraction (indicators, scoring) register here: f(doc, record) -> None, mutating record.
-PostStage = Callable[[Document, dict[str, Any]], None]
+# Stages after extraction (indicators, scoring) register here: f(doc, record, view) -> None, mutating
+# record; `view` is the normalised text extraction already made (None when not at hand).
+PostStage = Callable[[Document, dict[str, Any], View | None], None]
 POST_STAGES: dict[str, PostStage] = {}
 
 
@@ -31,6 +33,9 @@ class Pipeline:
         self.extractors = ordered(self.extractor_names)
 
     def extract(self, doc: Document) -> dict[str, Any]:
+        return self._extract(doc)[0]
+
+    def _extract(self, doc: Document) -> tuple[dict[str, Any], View]:
         ctx = Context(doc, default_region=self.default_region)
         ctx.record["id"] = doc.id
         for ex in self.extractors:
@@ -43,15 +48,15 @@ class Pipeline:
                 record[name] = value
         if name_images := _images(doc):
             record["images"] = name_images
-        return record
+        return record, ctx.view
 
     def process(self, doc: Document, stages: tuple[str, ...] | None = None) -> dict[str, Any]:
         """Extract, then run the post-extraction stages (all registered ones when `stages` is None)."""
-        record = self.extract(doc)
+        record, view = self._extract(doc)
         _load_post_stages()
         for name, stage in POST_STAGES.items():
             if stages is None or name in stages:
-                stage(doc, record)
+                stage(doc, record, view)
         return record
 
 

@@ -63,23 +63,48 @@ _WORD = re.compile(r"\w+")
 _LATINISH = re.compile(r"[A-Za-z0-9]")
 
 
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+_HOMOGLYPH_CHARS = re.compile("[" + re.escape("".join(HOMOGLYPHS)) + "]")
+
+
 def normalise(text: str) -> View:
     """Fold look-alikes into ASCII where it reveals hidden letters and digits; keep an offset map."""
     if text.isascii():
         return View(text, text)
+    runs = [(m.start(), m.end(), m.group(0)) for m in _NON_ASCII.finditer(text)]
+    folded = ["".join(_fold_char(c) for c in run) for _, _, run in runs]
+    if all(f == run for (_, _, run), f in zip(runs, folded, strict=True)) and not _HOMOGLYPH_CHARS.search(text):
+        return View(text, text)  # emoji and accents fold to themselves: no map needed
+    # Copy ASCII stretches whole; only non-ASCII runs are walked character by character.
     pieces: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
-    for i, ch in enumerate(text):
-        out = ch if ch.isascii() else _fold_char(ch)
-        if not out and ends and ends[-1] == i:
-            ends[-1] = i + 1  # a dropped mark (keycap, variation selector) belongs to the char before it
-        for c in out:
-            pieces.append(c)
-            starts.append(i)
-            ends.append(i + 1)
+    pos = 0
+    for (a, b, run), f in zip(runs, folded, strict=True):
+        if a > pos:
+            pieces.append(text[pos:a])
+            starts.extend(range(pos, a))
+            ends.extend(range(pos + 1, a + 1))
+        if f == run:
+            pieces.append(run)
+            starts.extend(range(a, b))
+            ends.extend(range(a + 1, b + 1))
+        else:
+            for i in range(a, b):
+                out = _fold_char(text[i])
+                if not out and ends and ends[-1] == i:
+                    ends[-1] = i + 1  # a dropped mark (keycap, variation selector) belongs to the char before it
+                for c in out:
+                    pieces.append(c)
+                    starts.append(i)
+                    ends.append(i + 1)
+        pos = b
+    if pos < len(text):
+        pieces.append(text[pos:])
+        starts.extend(range(pos, len(text)))
+        ends.extend(range(pos + 1, len(text) + 1))
     view = "".join(pieces)
-    if any(c in HOMOGLYPHS for c in view):
+    if _HOMOGLYPH_CHARS.search(view):
         view = _fold_homoglyphs(view)
     return View(text, view, starts, ends)
 
