@@ -8,6 +8,7 @@ from adtrace import errors
 from adtrace.documents import Document
 from adtrace.pipeline import process
 from adtrace.storage import Query, Store, init_db, open_store
+from adtrace.storage.connect import head_revision
 from adtrace.storage.prepare import prepare
 
 
@@ -140,7 +141,8 @@ def test_uninitialised_and_reinit(db_url: str) -> None:
     else:
         with pytest.raises(errors.StorageError, match="adtrace init"):
             open_store(db_url)
-    assert init_db(db_url) == (None, "0001")
-    assert init_db(db_url) == ("0001", "0001")
+    head = head_revision()  # later issues add migrations after 0001
+    assert init_db(db_url) == (None, head)
+    assert init_db(db_url) == (head, head)
     with open_store(db_url) as s:
         assert s.counts()["documents"] == 0
