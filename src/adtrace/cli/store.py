@@ -79,7 +79,15 @@ def ingest_cmd(
     finally:
         if log is not None:
             log.close()
+    many = len(summaries) > 20  # a folder of pages: show the total and only the files worth a look
+    if many:
+        total = {k: sum(getattr(s, k) for s in summaries) for k in ("read", "new", "updated", "duplicate",
+                                                                     "rejected")}
+        err_console.print(f"{len(summaries):,} files: " + ", ".join(f"{v:,} {k}" for k, v in total.items()),
+                          highlight=False)
     for s in summaries:
+        if many and not s.rejected:
+            continue
         if s.unchanged:
             line = f"{s.path}: unchanged since the last ingest, skipped (use --force to re-read)"
         else:
