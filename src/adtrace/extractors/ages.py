@@ -52,7 +52,7 @@ _TITLE_NAME_AGE = re.compile(r"(?<![^\W\d_])(?P<name>[A-Z][a-z]+)[^\S\n]*,?[^\S\
 _TITLE_NOT_NAMES = frozenset({"Top", "Room", "Suite", "Exit", "Highway", "Route", "Hwy", "Best", "Only", "Apt", "No",
                               "Unit", "Age", "Ages", "Over", "Under", "Men", "Day", "Days", "Week", "Weeks", "Hour",
                               "Hours", "Min", "Mins", "Floor", "Street", "St", "Ave", "Mile", "Miles", "Size",
-                              "Just", "Now", "Only", "Since", "Year", "Years", "Level", "Vol", "Part", "Page"})
+                              "Just", "Now", "Since", "Year", "Years", "Level", "Vol", "Part", "Page"})
 _NUM_AT = re.compile(_NUM)
 _TITLE_DASH_BEFORE = re.compile(r"[-–—][^\S\n]*$")
 _EXPERIENCE = re.compile(r"\s*(?:de\s+)?experiencia", re.I)
