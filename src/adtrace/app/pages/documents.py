@@ -39,7 +39,7 @@ def load(request: Request, doc_id: str) -> tuple[Document, dict[str, Any]]:
 
 def view_model(doc: Document, record: dict[str, Any]) -> dict[str, Any]:
     return {"doc": doc, "record": record, "risk": record.get("risk") or {},
-            "segments": evidence.segments(doc.text, evidence.spans(record)),
+            "segments": evidence.segments(doc.full_text, evidence.spans(record)),  # spans index title + body
             "indicators": evidence.explain(record), "entities": evidence.entity_links(record),
             "images": list(range(len(doc.images or [])))}
 
