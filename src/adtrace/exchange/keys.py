@@ -1,0 +1,150 @@
+"""Key custody: the organisation's Ed25519 signing keys (rotated, old ones kept) and the consortium key.
+
+Both live in one directory readable by the owner only ($ADTRACE_EXCHANGE_KEYS, else the user's data
+directory). Private keys never enter the database or a bundle; partners receive only public keys.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import secrets
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+from adtrace import errors
+
+ENV_VAR = "ADTRACE_EXCHANGE_KEYS"
+NO_KEYS = "AT410"
+
+
+def keys_dir(path: str | Path | None = None) -> Path:
+    if path:
+        return Path(path)
+    if env := os.environ.get(ENV_VAR):
+        return Path(env)
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("adtrace", appauthor=False)) / "exchange"
+
+
+def key_id(public_raw: bytes) -> str:
+    """A short public name for a key: the first 16 hex digits of SHA-256 of its raw public bytes."""
+    return hashlib.sha256(public_raw).hexdigest()[:16]
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+@dataclass
+class OrgKeys:
+    """The organisation's name and its signing keys; `current` signs, the others only verify."""
+
+    org: str
+    current: str
+    keys: list[dict[str, Any]] = field(default_factory=list)
+
+    def private(self, kid: str | None = None) -> Ed25519PrivateKey:
+        entry = self._entry(kid or self.current)
+        return Ed25519PrivateKey.from_private_bytes(bytes.fromhex(entry["private"]))
+
+    def public(self, kid: str) -> Ed25519PublicKey:
+        return Ed25519PublicKey.from_public_bytes(bytes.fromhex(self._entry(kid)["public"]))
+
+    def _entry(self, kid: str) -> dict[str, Any]:
+        for k in self.keys:
+            if k["id"] == kid:
+                return k
+        raise errors.ConfigError(f"no key {kid!r} for {self.org}", code=NO_KEYS)
+
+    def public_info(self) -> dict[str, Any]:
+        """What partners need to verify our bundles (old keys too: old bundles stay verifiable)."""
+        return {"org": self.org, "current": self.current,
+                "keys": [{"id": k["id"], "public": k["public"], "created_at": k["created_at"],
+                          "retired_at": k.get("retired_at")} for k in self.keys]}
+
+
+def _new_entry() -> dict[str, Any]:
+    priv = Ed25519PrivateKey.generate()
+    raw = priv.public_key().public_bytes_raw()
+    return {"id": key_id(raw), "public": raw.hex(), "private": priv.private_bytes_raw().hex(),
+            "created_at": now(), "retired_at": None}
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    tmp = path.with_suffix(".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
+    tmp.replace(path)
+
+
+def load(directory: str | Path | None = None) -> OrgKeys:
+    path = keys_dir(directory) / "org.json"
+    if not path.exists():
+        raise errors.ConfigError(f"no organisation keys in {path.parent}. Make them with: adtrace exchange keys "
+                                 "--org NAME", code=NO_KEYS)
+    raw = json.loads(path.read_text())
+    return OrgKeys(raw["org"], raw["current"], raw["keys"])
+
+
+def save(keys: OrgKeys, directory: str | Path | None = None) -> Path:
+    path = keys_dir(directory) / "org.json"
+    _write_private(path, json.dumps({"org": keys.org, "current": keys.current, "keys": keys.keys}, indent=2).encode())
+    return path
+
+
+def generate(org: str, directory: str | Path | None = None) -> OrgKeys:
+    """A first keypair for `org`; refuses to overwrite existing keys (rotate instead)."""
+    if not org.strip():
+        raise errors.InputError.at(errors.BAD_FIELD, "empty organisation name", field_name="org",
+                                   hint="Pass --org with your organisation's short name")
+    if (keys_dir(directory) / "org.json").exists():
+        raise errors.ConfigError("organisation keys already exist; rotate them with: adtrace exchange keys "
+                                 "--rotate", code="AT411")
+    entry = _new_entry()
+    keys = OrgKeys(org.strip(), entry["id"], [entry])
+    save(keys, directory)
+    return keys
+
+
+def rotate(directory: str | Path | None = None) -> OrgKeys:
+    """A new signing key becomes current; the old ones are marked retired and kept for verification."""
+    keys = load(directory)
+    entry = _new_entry()
+    for k in keys.keys:
+        if k["id"] == keys.current:
+            k["retired_at"] = entry["created_at"]
+    keys.keys.append(entry)
+    keys.current = entry["id"]
+    save(keys, directory)
+    return keys
+
+
+def consortium_key(directory: str | Path | None = None) -> bytes:
+    path = keys_dir(directory) / "consortium.key"
+    if not path.exists():
+        raise errors.ConfigError(f"no consortium key in {path.parent}. Make one (the first member) with: adtrace "
+                                 "exchange keys --new-consortium-key, or install the one your consortium shares "
+                                 "with: adtrace exchange keys --consortium-key FILE", code=NO_KEYS)
+    key = bytes.fromhex(path.read_text().strip())
+    if len(key) < 32:
+        raise errors.ConfigError(f"{path}: the consortium key is shorter than 32 bytes", code=NO_KEYS)
+    return key
+
+
+def set_consortium_key(key: bytes | None = None, directory: str | Path | None = None) -> bytes:
+    """Install the consortium's shared HMAC key (a new random one when `key` is None)."""
+    key = key if key is not None else secrets.token_bytes(32)
+    if len(key) < 32:
+        raise errors.InputError.at(errors.BAD_FIELD, "the consortium key is shorter than 32 bytes",
+                                   field_name="consortium-key", hint="Use the 64-hex-digit key your consortium shares")
+    _write_private(keys_dir(directory) / "consortium.key", key.hex().encode() + b"\n")
+    return key
