@@ -8,6 +8,9 @@ place: a place found in the text is not repeated from the location field.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from functools import lru_cache
+
 from adtrace.extractors.base import Context, Extractor
 from adtrace.extractors.registry import register
 from adtrace.places.matcher import Hints, Match, find
@@ -18,19 +21,27 @@ from adtrace.text import normalise
 AMBIGUOUS = "_places_ambiguous"
 
 
+@lru_cache(maxsize=4096)
+def _field_matches(location: str) -> tuple[Match, ...]:
+    # Speed: a site's location field takes a few hundred distinct values ("Chicago, IL"), and the
+    # result depends on the string alone. Callers only read the Matches.
+    return tuple(find(normalise(location), field_mode=True))
+
+
 def _run(ctx: Context) -> None:
     places = ctx.record.setdefault("places", [])
     seen = {p.get("geonameid") for p in places}
-    field_matches: list[Match] = []
+    field_matches: Sequence[Match] = ()
     hints: Hints | None = None
     if ctx.doc.location and ctx.doc.location.strip():
-        field_matches = find(normalise(ctx.doc.location), field_mode=True)
+        field_matches = _field_matches(ctx.doc.location)
         hints = Hints()
         for m in field_matches:
             if not m.alternatives:  # an ambiguous field ("Portland") is no evidence for the text
                 hints.add(m.place)
     ambiguous = ctx.record.setdefault(AMBIGUOUS, {})
-    for via, matches in (("text", find(ctx.view, hints=hints)), ("field", field_matches)):
+    text_matches: Sequence[Match] = find(ctx.view, hints=hints)
+    for via, matches in (("text", text_matches), ("field", field_matches)):
         for m in matches:
             if m.place.id in seen:
                 continue
