@@ -7,15 +7,16 @@ whitespace squeezed to one space; every hit maps back to a span of the original 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import ahocorasick
 
 from adtrace.indicators.base import Hit, Lexicon
+from adtrace.indicators.prefilter import Literals, may_match, required_literals
 from adtrace.text import View, normalise
 
-_RUN = re.compile(r" +|[^ ]+")
 _WS = re.compile(r"\s+")
 NEGATION_WINDOW = 24  # characters before a hit searched for "no", "never", "sin", "无" ...
 
@@ -35,37 +36,46 @@ def _lower(text: str) -> str:
 
 @dataclass(frozen=True)
 class Searchable:
-    """The matching text plus the map from its offsets back to the original."""
+    """The matching text plus the map from its offsets back to the original.
+
+    Only runs of spaces are squeezed, so the map is a step function: from matching offset
+    `points[k]` on, `shifts[k]` more view characters lie behind. Kept as steps, not one entry per
+    character, because building a per-character list cost more than the whole search.
+    """
 
     text: str
     view: View
-    index: list[int] | None  # matching offset -> view offset; None when identical
+    points: tuple[int, ...] = ()
+    shifts: tuple[int, ...] = ()
+
+    def _view_offset(self, i: int) -> int:
+        k = bisect_right(self.points, i)
+        return i + (self.shifts[k - 1] if k else 0)
 
     def span(self, start: int, end: int) -> tuple[int, int]:
-        if self.index is not None:
-            start, end = self.index[start], self.index[end - 1] + 1
+        if self.points:
+            start, end = self._view_offset(start), self._view_offset(end - 1) + 1
         return self.view.span(start, end)
 
 
 _SPACES = str.maketrans("\t\n\r\f\v", "     ")
+_SPACE_RUN = re.compile("  +")
 
 
 def searchable(view: View) -> Searchable:
-    # Newlines and tabs become spaces one for one; only a run of spaces needs an index map.
+    # Newlines and tabs become spaces one for one; only a run of spaces needs an offset map.
     low = _lower(view.text).translate(_SPACES)
     if "  " not in low:
-        return Searchable(low, view, None)
-    out: list[str] = []
-    index: list[int] = []
-    for m in _RUN.finditer(low):
-        a, b = m.span()
-        if low[a] == " ":
-            out.append(" ")
-            index.append(a)
-        else:
-            out.append(m.group(0))
-            index.extend(range(a, b))
-    return Searchable("".join(out), view, index)
+        return Searchable(low, view)
+    points: list[int] = []
+    shifts: list[int] = []
+    removed = 0
+    for m in _SPACE_RUN.finditer(low):
+        # The run's first space stays (at matching offset m.start() - removed); what follows moves left.
+        removed += m.end() - m.start() - 1
+        points.append(m.end() - removed)
+        shifts.append(removed)
+    return Searchable(_SPACE_RUN.sub(" ", low), view, tuple(points), tuple(shifts))
 
 
 def prepare(term: str) -> str:
@@ -78,14 +88,15 @@ class Matcher:
 
     def __init__(self, lexicons: Mapping[str, Lexicon], negations: Iterable[str] = ()) -> None:
         self._auto: ahocorasick.Automaton | None = None
-        self._patterns: list[tuple[str, int, re.Pattern[str]]] = []
+        self._patterns: list[tuple[str, int, re.Pattern[str], Literals | None]] = []
         self._negatable = {k for k, lex in lexicons.items() if lex.negatable}
         phrases: dict[str, list[tuple[str, int]]] = {}
         for ind_id, lex in lexicons.items():
             for g, group in enumerate(lex.groups):
                 regexes = [t[3:] for t in group if t.startswith("re:")]
                 if regexes:
-                    self._patterns.append((ind_id, g, re.compile("|".join(f"(?:{r})" for r in regexes))))
+                    joined = "|".join(f"(?:{r})" for r in regexes)
+                    self._patterns.append((ind_id, g, re.compile(joined), required_literals(joined)))
                 for term in group:
                     if not term.startswith("re:") and (key := prepare(term)):
                         phrases.setdefault(key, []).append((ind_id, g))
@@ -116,7 +127,9 @@ class Matcher:
                     if ind_id in self._negatable and self._negated(text, start):
                         continue
                     found.setdefault(ind_id, []).append(Hit(g, key, s.span(start, end + 1)))
-        for ind_id, g, pattern in self._patterns:
+        for ind_id, g, pattern, literals in self._patterns:
+            if not may_match(literals, text):
+                continue
             for m in pattern.finditer(text):
                 if m.end() == m.start() or (ind_id in self._negatable and self._negated(text, m.start())):
                     continue
