@@ -53,6 +53,7 @@ def create_app(db: str | Store | None = None, *, image_roots: tuple[str | Path, 
     app.mount("/static", StaticFiles(directory=str(resources.files("adtrace.app") / "static")), name="static")
     for name in ROUTERS:
         app.include_router(import_module(f"adtrace.app.{name}").router)
+    app.include_router(import_module("adtrace.exchange.api").router)  # screening + exchange (docs/exchange.md)
     _errors(app)
 
     @app.middleware("http")
