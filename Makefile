@@ -15,8 +15,22 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q -e '.[dev,ml,images]'
 	touch $(STAMP)
 
+DEMO_DB := $(DEMO_DIR)/adtrace.db
+PORT ?= 8000
+
+# The terminal summary, then the web app on a synthetic store with images; prints the URL and a
+# one-time admin password. `adtrace link` runs only when this build has it.
 demo: $(STAMP)
 	$(BIN)/adtrace demo --dir $(DEMO_DIR)
+	$(BIN)/adtrace synth --docs 3000 --seed 1 --images $(DEMO_DIR)/images -o $(DEMO_DIR)/app-corpus.jsonl
+	$(BIN)/adtrace init --db $(DEMO_DB)
+	$(BIN)/adtrace ingest --db $(DEMO_DB) $(DEMO_DIR)/app-corpus.jsonl
+	@if $(BIN)/adtrace link --help >/dev/null 2>&1; then $(BIN)/adtrace link --db $(DEMO_DB); \
+	  else echo "adtrace link is not in this build; skipping clusters"; fi
+	@$(BIN)/adtrace user add admin --role admin --random-password --db $(DEMO_DB) 2>/dev/null \
+	  || $(BIN)/adtrace user reset admin --random-password --db $(DEMO_DB)
+	@echo "Sign in at http://127.0.0.1:$(PORT)/ as admin with the password above."
+	$(BIN)/adtrace serve --db $(DEMO_DB) --images $(DEMO_DIR)/images --port $(PORT)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

@@ -10,7 +10,8 @@ from typer.testing import CliRunner
 
 from adtrace.app import audit
 from adtrace.app.db import write
-from adtrace.cli.main import _register, app as cli_app
+from adtrace.cli.main import _register
+from adtrace.cli.main import app as cli_app
 from tests.app.conftest import csrf_of
 
 
