@@ -15,11 +15,13 @@ from synthcorpus import corpus, lines
 Image = pytest.importorskip("PIL.Image")
 
 
-def ahash(path: str) -> int:
-    img = Image.open(path).convert("L").resize((8, 8))
-    px = list(img.tobytes())
-    mean = sum(px) / 64
-    return sum(1 << i for i, p in enumerate(px) if p > mean)
+def pdq(path: str) -> int:
+    """PDQ, the hash linking matches photos with (distance <= 31 counts as the same photo)."""
+    import numpy as np
+    import pdqhash
+
+    bits, _quality = pdqhash.compute(np.asarray(Image.open(path).convert("RGB")))
+    return int("".join(str(int(b)) for b in bits), 2)
 
 
 def test_reused_photos_are_near_duplicates(tmp_path: Path) -> None:
@@ -35,12 +37,13 @@ def test_reused_photos_are_near_duplicates(tmp_path: Path) -> None:
     groups = [paths for paths in by_photo.values() if len(paths) > 1]
     assert groups
     for paths in groups:
-        same.append(bin(ahash(paths[0]) ^ ahash(paths[1])).count("1"))
+        same.append(bin(pdq(paths[0]) ^ pdq(paths[1])).count("1"))
     firsts = [paths[0] for paths in by_photo.values()][:60]
     for a, b in itertools.pairwise(firsts):
-        diff.append(bin(ahash(a) ^ ahash(b)).count("1"))
-    assert max(same) <= 12 and sum(same) / len(same) <= 6
-    assert sum(diff) / len(diff) >= 18
+        diff.append(bin(pdq(a) ^ pdq(b)).count("1"))
+    # Floors from a measurement (200 reposted pairs, seed 1): 89% within 31 bits, unrelated ~128 apart.
+    assert sum(d <= 31 for d in same) / len(same) >= 0.75
+    assert sum(diff) / len(diff) >= 100
     # Variants are not byte copies: exact hashing must not be enough.
     paths = groups[0]
     assert Path(paths[0]).read_bytes() != Path(paths[1]).read_bytes()
