@@ -106,3 +106,15 @@ def test_never_crashes_and_spans_valid(text: str) -> None:
 def test_digit_soup_spans_valid(text: str) -> None:
     for e164, (a, b), _obf in find_phones(normalise(text), ("US",)):
         assert e164.startswith("+") and 0 <= a < b <= len(text)
+
+
+_PIECES = [*"ab0129 -_.\n+()İKoOlLiI", "one", "oh", "fyve", "twenty", "six", "二", "seven", "thousand"]
+
+
+@given(st.lists(st.sampled_from(_PIECES), max_size=30).map("".join))
+@settings(max_examples=400, deadline=None)
+def test_token_first_unit_scan_finds_what_a_whole_text_scan_finds(text: str) -> None:
+    from adtrace.extractors import phones
+
+    whole = [m.span() for m in phones._UNIT.finditer(text)]
+    assert [m.span() for m in phones._unit_matches(text)] == whole

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -42,9 +43,30 @@ class _Unit:
     spelled: bool
 
 
+# Every unit lies inside one run of letters and digits, so the text is cut into such runs first: a
+# run with a digit is scanned with _UNIT, a run of letters only when it is spelled digits through
+# and through (cached: the same few hundred words make up most ads). Scanning all text with _UNIT
+# tried its big alternation at every letter.
+_TOKEN = re.compile(r"[^\W_]+")
+_DIGIT = re.compile(r"\d")
+
+
+@lru_cache(maxsize=1 << 14)
+def _spelled_word(word: str) -> bool:
+    # With no digit inside, a unit can only start at the word's start and end at its end.
+    return _UNIT.fullmatch(word) is not None
+
+
+def _unit_matches(text: str) -> Iterator[re.Match[str]]:
+    for token in _TOKEN.finditer(text):
+        word = token.group(0)
+        if _DIGIT.search(word) or _spelled_word(word):
+            yield from _UNIT.finditer(text, token.start(), token.end())
+
+
 def _units(text: str) -> list[_Unit]:
     out: list[_Unit] = []
-    for m in _UNIT.finditer(text):
+    for m in _unit_matches(text):
         token = m.group(0)
         if token.isdigit():
             out.append(_Unit(m.start(), m.end(), token, False))
