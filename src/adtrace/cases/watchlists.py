@@ -1,0 +1,292 @@
+"""Watchlists: identifiers and text patterns an analyst wants to hear about the moment they appear.
+
+An entry is one phone, e-mail, handle, PDQ image hash (matched within a Hamming distance) or text
+pattern (a phrase or a regular expression), filed under a watchlist `name` with an owner and a note.
+Matching a Record costs one dict lookup per identifier, one pass of a combined regex over the text
+and one XOR + popcount per watched image hash, so every new document can be checked as it arrives.
+Entries are never deleted, only deactivated: an alert raised by an entry stays explainable.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import text
+
+from adtrace import errors
+from adtrace.storage import Store
+from adtrace.storage.prepare import handle_value, normalise_lookup
+
+IDENTIFIER_KINDS = ("phone", "email", "handle")
+KINDS = (*IDENTIFIER_KINDS, "pdq", "regex", "phrase")
+DEFAULT_PDQ_DISTANCE = 31  # the PDQ authors' suggested match threshold for 256-bit hashes
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: int
+    kind: str
+    value: str
+    name: str
+    owner: str
+    note: str
+    distance: int | None
+    active: bool
+    created_at: str
+    removed_at: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+@dataclass(frozen=True)
+class Match:
+    """One entry that matched a document: what matched, where (text patterns) and how close (PDQ)."""
+
+    entry: Entry
+    found: str
+    span: tuple[int, int] | None = None
+    distance: int | None = None
+
+    def reason(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"kind": "watchlist", "entry_id": self.entry.id, "watchlist": self.entry.name,
+                               "match": self.entry.kind, "value": self.found, "owner": self.entry.owner,
+                               "text": f"{self.entry.kind} on watchlist '{self.entry.name}'"}
+        if self.span is not None:
+            out["span"] = list(self.span)
+        if self.distance is not None:
+            out["distance"] = self.distance
+            out["text"] += f" (PDQ distance {self.distance})"
+        return out
+
+
+def engine_of(store: Store | sa.Engine) -> sa.Engine:
+    """The SQLAlchemy engine behind a store (both shipped backends keep one)."""
+    if isinstance(store, sa.Engine):
+        return store
+    engine = getattr(store, "engine", None)
+    if not isinstance(engine, sa.Engine):
+        raise errors.ConfigError(message="this store keeps no SQL database; watchlists and alerts need one",
+                                 detail={"store": type(store).__name__})
+    return engine
+
+
+@contextmanager
+def write(store: Store | sa.Engine) -> Iterator[sa.Connection]:
+    engine = engine_of(store)
+    with engine.connect() as conn:
+        if engine.dialect.name == "sqlite":
+            conn.execution_options(adtrace_write=True)  # BEGIN IMMEDIATE (adtrace.storage.sqlite)
+        with conn.begin():
+            yield conn
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def normalise(kind: str, value: str, region: str = "US") -> str:
+    """The value as matching compares it; raises InputError with a hint when it cannot be used."""
+    value = value.strip()
+    if kind not in KINDS:
+        raise errors.InputError.at(errors.BAD_FIELD, f"unknown watchlist kind {kind!r}", field_name="kind",
+                                   hint=f"Use one of: {', '.join(KINDS)}")
+    if not value:
+        raise errors.InputError.at(errors.MISSING_FIELD, "an empty value cannot be watched", field_name="value")
+    if kind in IDENTIFIER_KINDS:
+        out = normalise_lookup(kind, value, region)
+        if kind == "phone" and len(out.lstrip("+")) < 7:
+            raise errors.InputError.at(errors.BAD_FIELD, f"{value!r} is not a phone number", field_name="value",
+                                       hint="Type it with its area code, e.g. 702-555-0199 or +44 20 7946 0000")
+        if not out:
+            raise errors.InputError.at(errors.BAD_FIELD, f"{value!r} is empty once normalised", field_name="value")
+        return out
+    if kind == "pdq":
+        hexed = value.lower()
+        if not re.fullmatch(r"[0-9a-f]{64}", hexed):
+            raise errors.InputError.at(errors.BAD_FIELD, "a PDQ hash is 64 hex characters", field_name="value",
+                                       hint="Compute one with: adtrace link (images) or the pdqhash package")
+        return hexed
+    if kind == "regex":
+        try:
+            re.compile(value)
+        except re.error as exc:
+            raise errors.InputError.at(errors.BAD_FIELD, f"not a regular expression ({exc})", field_name="value",
+                                       hint="Use --kind phrase to match the words literally") from None
+    return value
+
+
+def add(store: Store | sa.Engine, kind: str, value: str, *, name: str, owner: str, note: str = "",
+        distance: int | None = None, region: str = "US") -> Entry:
+    """Watch a value. Adding an active duplicate (same kind, value and watchlist) returns the existing entry."""
+    norm = normalise(kind, value, region)
+    name = name.strip()
+    if not name:
+        raise errors.InputError.at(errors.MISSING_FIELD, "a watchlist entry needs a watchlist name",
+                                   field_name="name", hint="e.g. --name 'Op Lantern'")
+    if kind == "pdq":
+        distance = DEFAULT_PDQ_DISTANCE if distance is None else distance
+        if not 0 <= distance <= 128:
+            raise errors.InputError.at(errors.BAD_FIELD, "a PDQ distance is between 0 and 128",
+                                       field_name="distance")
+    else:
+        distance = None
+    with write(store) as conn:
+        row = conn.execute(text(f"SELECT {_COLS} FROM watchlist_entries WHERE kind = :k AND value = :v "
+                                "AND name = :n AND active"), {"k": kind, "v": norm, "n": name}).first()
+        if row is not None:
+            return _entry(row)
+        conn.execute(text("INSERT INTO watchlist_entries (kind, value, name, owner, note, distance, active, "
+                          "created_at) VALUES (:k, :v, :n, :o, :note, :d, :a, :t)"),
+                     {"k": kind, "v": norm, "n": name, "o": owner, "note": note.strip()[:2000], "d": distance,
+                      "a": True, "t": now()})
+        row = conn.execute(text(f"SELECT {_COLS} FROM watchlist_entries WHERE kind = :k AND value = :v "
+                                "AND name = :n AND active"), {"k": kind, "v": norm, "n": name}).one()
+    return _entry(row)
+
+
+def remove(store: Store | sa.Engine, entry_id: int) -> Entry:
+    """Deactivate an entry (kept for the alerts that cite it)."""
+    with write(store) as conn:
+        conn.execute(text("UPDATE watchlist_entries SET active = :f, removed_at = :t WHERE id = :id AND active"),
+                     {"f": False, "t": now(), "id": entry_id})
+        row = conn.execute(text(f"SELECT {_COLS} FROM watchlist_entries WHERE id = :id"), {"id": entry_id}).first()
+    if row is None:
+        raise errors.InputError(message=f"no watchlist entry {entry_id}. List them with: adtrace watchlist list",
+                                code=errors.BAD_FIELD, http_status=404, detail={"field": "id"})
+    return _entry(row)
+
+
+def entries(store: Store | sa.Engine, *, active_only: bool = True, name: str | None = None) -> list[Entry]:
+    sql = f"SELECT {_COLS} FROM watchlist_entries WHERE 1 = 1"
+    params: dict[str, Any] = {}
+    if active_only:
+        sql += " AND active"
+    if name:
+        sql += " AND name = :n"
+        params["n"] = name
+    with engine_of(store).connect() as conn:
+        return [_entry(r) for r in conn.execute(text(sql + " ORDER BY name, id"), params)]
+
+
+_COLS = "id, kind, value, name, owner, note, distance, active, created_at, removed_at"
+
+
+def _entry(row: Any) -> Entry:
+    return Entry(int(row[0]), row[1], row[2], row[3], row[4], row[5] or "", row[6], bool(row[7]), row[8], row[9])
+
+
+def phrase_regex(phrase: str) -> str:
+    """Words in order, any run of spaces between them, not inside a longer word."""
+    words = phrase.split()
+    body = r"\s+".join(re.escape(w) for w in words)
+    left = r"\b" if re.match(r"\w", words[0]) else ""
+    right = r"\b" if re.search(r"\w$", words[-1]) else ""
+    return left + body + right
+
+
+class Matcher:
+    """All active entries compiled once; `match` checks one document against every one of them."""
+
+    def __init__(self, active: Iterable[Entry]) -> None:
+        self.ids: dict[tuple[str, str], list[Entry]] = {}
+        self.pdq: list[tuple[int, Entry]] = []
+        self.patterns: dict[str, Entry] = {}
+        sources: list[str] = []
+        for e in active:
+            if e.kind in IDENTIFIER_KINDS:
+                self.ids.setdefault((e.kind, e.value), []).append(e)
+            elif e.kind == "pdq":
+                self.pdq.append((int(e.value, 16), e))
+            else:
+                group = f"w{e.id}"
+                self.patterns[group] = e
+                sources.append(f"(?P<{group}>{phrase_regex(e.value) if e.kind == 'phrase' else e.value})")
+        self.size = sum(len(v) for v in self.ids.values()) + len(self.pdq) + len(self.patterns)
+        # One alternation scans the text once. A user regex with its own named groups or back-references
+        # cannot be combined; then each pattern runs alone (correct, slower).
+        self.combined: re.Pattern[str] | None = None
+        self.single: list[tuple[re.Pattern[str], Entry]] = []
+        if sources:
+            try:
+                self.combined = re.compile("|".join(sources), re.IGNORECASE)
+            except re.error:
+                self.single = [(re.compile(phrase_regex(e.value) if e.kind == "phrase" else e.value, re.IGNORECASE), e)
+                               for e in self.patterns.values()]
+
+    def match(self, record: dict[str, Any], doc_text: str = "") -> list[Match]:
+        out: list[Match] = []
+        if self.ids:
+            for kind, value in _identifiers(record):
+                for e in self.ids.get((kind, value), ()):
+                    out.append(Match(e, value))
+        if self.pdq:
+            for h in _pdqs(record):
+                for watched, e in self.pdq:
+                    d = (watched ^ int(h, 16)).bit_count()
+                    if d <= (e.distance if e.distance is not None else DEFAULT_PDQ_DISTANCE):
+                        out.append(Match(e, h, distance=d))
+        if doc_text and (self.combined is not None or self.single):
+            out.extend(self._text(doc_text))
+        return _first_per_entry(out)
+
+    def _text(self, doc_text: str) -> Iterator[Match]:
+        if self.combined is not None:
+            # At one position only the first alternative that matches is reported; an entry whose every
+            # match overlaps an earlier entry's is missed (the document still alerts on the earlier one).
+            for m in self.combined.finditer(doc_text):
+                if m.lastgroup:
+                    yield Match(self.patterns[m.lastgroup], m.group(0), span=m.span())
+        for rx, e in self.single:
+            if m2 := rx.search(doc_text):
+                yield Match(e, m2.group(0), span=m2.span())
+
+
+def _identifiers(record: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    for p in record.get("phones") or []:
+        yield "phone", str(p.get("value", ""))
+    for e in record.get("emails") or []:
+        yield "email", str(e.get("value", "")).lower()
+    for h in record.get("handles") or []:
+        yield "handle", handle_value(str(h.get("value", "")))
+
+
+def _pdqs(record: dict[str, Any]) -> Iterator[str]:
+    for img in record.get("images") or []:
+        pdq = img.get("pdq") if isinstance(img, dict) else None
+        if isinstance(pdq, str) and re.fullmatch(r"[0-9a-fA-F]{64}", pdq):
+            yield pdq.lower()
+
+
+def _first_per_entry(matches: list[Match]) -> list[Match]:
+    seen: set[int] = set()
+    out = []
+    for m in matches:
+        if m.entry.id not in seen:
+            seen.add(m.entry.id)
+            out.append(m)
+    return out
+
+
+_cache: dict[str, tuple[tuple[Any, ...], Matcher]] = {}
+
+
+def matcher(store: Store | sa.Engine) -> Matcher:
+    """The Matcher for the active entries, rebuilt only when an entry was added or removed since."""
+    engine = engine_of(store)
+    with engine.connect() as conn:
+        stamp = tuple(conn.execute(text("SELECT COUNT(*), MAX(id), SUM(CASE WHEN active THEN 1 ELSE 0 END) "
+                                        "FROM watchlist_entries")).one())
+    key = str(engine.url)
+    cached = _cache.get(key)
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    built = Matcher(entries(engine))
+    _cache[key] = (stamp, built)
+    return built
