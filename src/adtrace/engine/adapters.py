@@ -110,7 +110,8 @@ class SparkEngine:
         conf = SparkConf().setAppName("adtrace")
         if master or not SparkContext._active_spark_context:
             conf = conf.setIfMissing("spark.master", master or f"local[{workers or os.cpu_count() or 1}]")
-        conf = conf.set("spark.ui.enabled", "false").set("spark.python.worker.reuse", "true")
+        conf = (conf.set("spark.ui.enabled", "false").set("spark.ui.showConsoleProgress", "false")
+                .set("spark.python.worker.reuse", "true"))
         try:
             self.sc = SparkContext.getOrCreate(conf)
         except Exception as exc:  # no Java, or a master that cannot be reached

@@ -1,0 +1,81 @@
+"""`adtrace engine run` (the pipeline and linking on local/Dask/Spark, to Parquet) and `adtrace load`."""
+
+from __future__ import annotations
+
+import orjson
+import typer
+
+from adtrace.cli.io import err_console
+from adtrace.cli.main import app
+
+engine_app = typer.Typer(help="Run the pipeline and linking over big inputs on Dask (default) or Spark.",
+                         no_args_is_help=True)
+app.add_typer(engine_app, name="engine")
+
+
+def _say(message: str) -> None:
+    err_console.print(message, highlight=False)
+
+
+@engine_app.command("run")
+def run_cmd(
+    inputs: list[str] = typer.Option(..., "--input", "-i", help="Files, folders or quoted globs, e.g. "
+                                     "'corpus/*.jsonl.gz' (repeatable)."),
+    output: str = typer.Option(..., "--output", "-o", help="New folder for the Parquet output (shared by all "
+                               "workers on a cluster)."),
+    engine: str = typer.Option("dask", "--engine", help="local, dask or spark."),
+    scheduler: str = typer.Option(None, "--scheduler", help="Dask scheduler address (tcp://host:8786) or Spark "
+                                  "master (spark://host:7077); default: a local cluster."),
+    workers: int = typer.Option(0, "--workers", help="Local cluster size (default: all cores)."),
+    partition_mb: int = typer.Option(64, "--partition-mb", min=1, help="Split plain JSONL files into ranges "
+                                     "of this size."),
+    buckets: int = typer.Option(0, "--buckets", help="Key buckets for grouping (default: 4 per worker)."),
+    cluster: str = typer.Option("auto", "--cluster", help="auto, driver (union-find) or distributed (label "
+                                "propagation)."),
+    max_driver_edges: int = typer.Option(20_000_000, "--max-driver-edges", help="auto: union-find on the "
+                                         "driver up to this many edges."),
+    signals: str = typer.Option("keys,images,templates", "--signals", help="What links documents."),
+    region: str = typer.Option("US", help="Phone region when the text names no country (ISO code)."),
+    source: str = typer.Option(None, help="Source name for documents that have none."),
+    kind: str = typer.Option(None, help="Kind for documents that have none: ad, post, job, review."),
+    in_format: str = typer.Option(None, "--format", help="Force the reader (jsonl, csv, html, warc)."),
+) -> None:
+    """Partition the input, run the pipeline on each document, group link keys, cluster, write Parquet."""
+    from adtrace.engine import RunOptions, make_engine, run
+    from adtrace.engine.partition import Options
+
+    chosen = tuple(s.strip() for s in signals.split(",") if s.strip())
+    bad = [s for s in chosen if s not in ("keys", "images", "templates")]
+    if bad:
+        raise typer.BadParameter(f"unknown signal(s) {', '.join(bad)}; use keys, images, templates",
+                                 param_hint="--signals")
+    opts = RunOptions(source=Options(source=source, kind=kind, format=in_format), region=region.upper(),
+                      signals=chosen, partition_bytes=partition_mb * 1024 * 1024, buckets=buckets,
+                      cluster=cluster, max_driver_edges=max_driver_edges)
+    eng = make_engine(engine, scheduler=scheduler, workers=workers)
+    try:
+        manifest = run(eng, inputs, output, opts, log=_say)
+    finally:
+        eng.close()
+    _say(f"{manifest['documents']:,} documents ({manifest['rejected']:,} rejected, {manifest['duplicates']:,} "
+         f"duplicates), {manifest['multi_doc_clusters']:,} multi-document clusters, "
+         f"{manifest['hub_keys']:,} hub keys; clustering: {manifest['cluster_method']}")
+    for err in manifest["errors"][:20]:
+        _say(f"[yellow]rejected[/] {err['path']}:{err['line']}: {err['message']}")
+    typer.echo(orjson.dumps({k: v for k, v in manifest.items() if k != "errors"}).decode())
+
+
+@app.command("load")
+def load_cmd(
+    folder: str = typer.Argument(..., help="The --output folder of `adtrace engine run`."),
+    db: str = typer.Option(None, "--db", help="An empty database: a file path, sqlite:///PATH or "
+                           "postgresql://USER@HOST/DB (created/initialised when needed)."),
+) -> None:
+    """Bulk-load an engine run into an empty database (COPY on PostgreSQL), clusters included."""
+    from adtrace.engine.load import load
+
+    report = load(folder, db, log=_say)
+    if not report.clusters_agree:
+        _say("[yellow]warning[/] the linker rebuilt from the saved state disagrees with the engine's clusters; "
+             "the database holds the linker's")
+    typer.echo(orjson.dumps(report.to_dict()).decode())
