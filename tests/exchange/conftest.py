@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
+from adtrace import errors
 from adtrace.app import accounts, create_app
 from adtrace.documents import Document
 from adtrace.exchange import keys as xk
@@ -78,10 +80,8 @@ def client_for(app: object) -> Callable[[str], TestClient]:
     engine = app.state.adtrace.engine  # type: ignore[attr-defined]
 
     def make(role: str) -> TestClient:
-        try:
+        with contextlib.suppress(errors.AdtraceError):  # already there
             accounts.add_user(engine, role, role, "correct-horse-battery")
-        except Exception:
-            pass  # already there
         token = accounts.add_token(engine, role, f"t-{role}")
         return TestClient(app, headers={"Authorization": f"Bearer {token}"})  # type: ignore[arg-type]
 
