@@ -12,7 +12,7 @@ $(BIN)/python:
 	$(BIN)/pip install -q --upgrade pip
 
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q -e '.[dev,ml,images]'
+	$(BIN)/pip install -q -e '.[dev,ml,images,engine]'
 	touch $(STAMP)
 
 DEMO_DB := $(DEMO_DIR)/adtrace.db

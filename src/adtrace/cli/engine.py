@@ -42,7 +42,7 @@ def run_cmd(
 ) -> None:
     """Partition the input, run the pipeline on each document, group link keys, cluster, write Parquet."""
     from adtrace.engine import RunOptions, make_engine, run
-    from adtrace.engine.partition import Options
+    from adtrace.sources import Options
 
     chosen = tuple(s.strip() for s in signals.split(",") if s.strip())
     bad = [s for s in chosen if s not in ("keys", "images", "templates")]
