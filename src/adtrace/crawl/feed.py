@@ -1,0 +1,188 @@
+"""From fetched pages and dropped files to stored documents and alerts, as they arrive.
+
+Documents run through the pure pipeline and are written with the store's idempotent `put_batch`
+(the same path `adtrace ingest` takes), so a page stored twice is a duplicate, never a copy. The ids
+stored new or changed go straight to `alerts.evaluate`. Crawl state (which ad pages a profile has
+stored) commits right after its batch, so an interrupted crawl refetches at most one batch.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import orjson
+from sqlalchemy import text
+
+from adtrace.cases import alerts
+from adtrace.cases.notify import Notifier
+from adtrace.cases.watchlists import engine_of, write
+from adtrace.documents import Document
+from adtrace.sources import Options, ReadError, read_paths
+from adtrace.storage import Checkpoint, Store
+from adtrace.storage.prepare import prepare
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+@dataclass
+class FeedCounts:
+    new: int = 0
+    updated: int = 0
+    duplicate: int = 0
+    rejected: int = 0
+    alerts: int = 0
+    reasons: dict[str, int] = field(default_factory=dict)
+
+    def reject(self, code: str) -> None:
+        self.rejected += 1
+        self.reasons[code] = self.reasons.get(code, 0) + 1
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+class Feeder:
+    """Buffers documents and stores them in small batches (by count or age, whichever comes first)."""
+
+    def __init__(self, store: Store, *, region: str = "US", notifier: Notifier | None = None,
+                 batch_size: int = 20, max_wait: float = 1.0, profile: str | None = None) -> None:
+        from adtrace.pipeline import Pipeline
+
+        self.store, self.notifier, self.profile = store, notifier, profile
+        self.pipeline = Pipeline(default_region=region)
+        self.batch_size, self.max_wait = batch_size, max_wait
+        self.counts = FeedCounts()
+        self.new_alerts: list[alerts.Alert] = []
+        self.errors: list[str] = []
+        self._docs: list[tuple[Document, str | None]] = []
+        self._pages: list[tuple[str, int, str | None]] = []  # crawled url, HTTP status, doc id
+        self._since = time.monotonic()
+
+    def add(self, doc: Document, page_url: str | None = None) -> None:
+        if not self._docs:
+            self._since = time.monotonic()
+        self._docs.append((doc, page_url))
+        if len(self._docs) >= self.batch_size or time.monotonic() - self._since >= self.max_wait:
+            self.flush()
+
+    def hold(self, doc: Document) -> None:
+        """Buffer without flushing: the caller flushes with its own checkpoint."""
+        self._docs.append((doc, None))
+
+    def page(self, url: str, status: int) -> None:
+        """Remember a crawled page that gave no document (e.g. a malformed ad), so it is not refetched."""
+        self._pages.append((url, status, None))
+
+    def flush(self, checkpoint: Checkpoint | None = None) -> list[str]:
+        """Store what is buffered; return the ids stored new or updated (after raising their alerts)."""
+        docs, self._docs = self._docs, []
+        prepared = []
+        for doc, url in docs:
+            try:
+                prepared.append(prepare(doc, self.pipeline.process(doc)))
+            except Exception as exc:  # one document the pipeline fails on must not stop monitoring
+                self.counts.reject("AT500")
+                if url:
+                    self._pages.append((url, 200, None))
+                self.errors.append(f"{doc.id}: {type(exc).__name__}: {exc}")
+                continue
+            if url:
+                self._pages.append((url, 200, doc.id))
+        changed: list[str] = []
+        if prepared or checkpoint is not None:
+            for outcome in self.store.put_batch(prepared, checkpoint):
+                if outcome.status == "rejected":
+                    self.counts.reject("AT205")
+                    continue
+                setattr(self.counts, outcome.status, getattr(self.counts, outcome.status) + 1)
+                if outcome.status in ("new", "updated"):
+                    changed.append(outcome.id)
+        if self._pages and self.profile:
+            mark_pages(self.store, self.profile, self._pages)
+        self._pages = []
+        if changed:
+            raised = alerts.evaluate(self.store, changed, notifier=self.notifier)
+            self.counts.alerts += len(raised)
+            self.new_alerts.extend(raised)
+        return changed
+
+
+# --- crawl state -------------------------------------------------------------------------------
+
+def seen_pages(store: Store, profile: str) -> set[str]:
+    with engine_of(store).connect() as conn:
+        return {r[0] for r in conn.execute(text("SELECT url FROM crawl_pages WHERE profile = :p"), {"p": profile})}
+
+
+def mark_pages(store: Store, profile: str, pages: Iterable[tuple[str, int, str | None]]) -> None:
+    at = now()
+    with write(store) as conn:
+        for url, status, doc_id in pages:
+            conn.execute(text("INSERT INTO crawl_pages (profile, url, status, doc_id, fetched_at) "
+                              "VALUES (:p, :u, :s, :d, :t) ON CONFLICT (profile, url) DO UPDATE SET "
+                              "status = excluded.status, doc_id = excluded.doc_id, fetched_at = excluded.fetched_at"),
+                         {"p": profile, "u": url, "s": status, "d": doc_id, "t": at})
+
+
+def start_run(store: Store, profile: str) -> int:
+    with write(store) as conn:
+        conn.execute(text("INSERT INTO crawl_runs (profile, started_at, summary) VALUES (:p, :t, '{}')"),
+                     {"p": profile, "t": now()})
+        return int(conn.execute(text("SELECT MAX(id) FROM crawl_runs WHERE profile = :p"), {"p": profile}).one()[0])
+
+
+def finish_run(store: Store, run_id: int, summary: dict[str, Any]) -> None:
+    with write(store) as conn:
+        conn.execute(text("UPDATE crawl_runs SET finished_at = :t, summary = :s WHERE id = :id"),
+                     {"t": now(), "s": orjson.dumps(summary).decode(), "id": run_id})
+
+
+def last_run(store: Store, profile: str) -> tuple[str, str | None] | None:
+    """(started_at, finished_at) of the newest run of a profile."""
+    with engine_of(store).connect() as conn:
+        row = conn.execute(text("SELECT started_at, finished_at FROM crawl_runs WHERE profile = :p "
+                                "ORDER BY id DESC LIMIT 1"), {"p": profile}).first()
+    return (row[0], row[1]) if row else None
+
+
+# --- files (watch mode) ------------------------------------------------------------------------
+
+def _fingerprint(path: Path) -> str:
+    st = path.stat()
+    return f"{st.st_size}:{st.st_mtime_ns}"
+
+
+def ingest_file(feeder: Feeder, path: Path, options: Options | None = None) -> tuple[int, list[str]]:
+    """Ingest one complete file with the same checkpoints as `adtrace ingest` (a restart resumes).
+
+    Returns (items read, ids stored new or updated). A file already ingested unchanged reads nothing.
+    """
+    key, fp = str(path.absolute()), _fingerprint(path)
+    cp = feeder.store.checkpoint(key)
+    skip = cp.items_done if cp and cp.fingerprint == fp else 0
+    if cp and cp.fingerprint == fp and cp.complete:
+        return 0, []
+    changed: list[str] = []
+    index = 0
+    for index, item in _numbered(read_paths([str(path)], options or Options())):
+        if index <= skip:
+            continue
+        if isinstance(item, ReadError):
+            feeder.counts.reject(item.error.code)
+            continue
+        feeder.hold(item)
+        if index % 200 == 0:
+            changed += feeder.flush(Checkpoint(key, fp, index, False))
+    changed += feeder.flush(Checkpoint(key, fp, index, True))
+    return index - skip, changed
+
+
+def _numbered(items: Iterator[Document | ReadError]) -> Iterator[tuple[int, Document | ReadError]]:
+    return enumerate(items, start=1)
