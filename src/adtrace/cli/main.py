@@ -34,7 +34,7 @@ def _root(version: bool = typer.Option(False, "--version", callback=_version, is
 
 def _register() -> None:
     # Each command module adds itself to `app`; listed here once, in README order.
-    from adtrace.cli import demo, engine, exchange, extract, link, score, serve, store, synth, users  # noqa: F401
+    from adtrace.cli import crawl, demo, engine, exchange, extract, link, score, serve, store, synth, users  # noqa: F401
 
 
 def main() -> None:
