@@ -1,4 +1,4 @@
-"""Cases (documents, clusters and entities collected with notes, status and assignee) and app settings.
+"""Cases (documents, clusters and entities collected with notes, status and assignee) (settings use 0002's app_settings).
 
 Revision ID: 0006
 Revises: 0005
@@ -48,15 +48,8 @@ def upgrade() -> None:
         sa.Column("text", sa.Text, nullable=False),
     )
     op.create_index("case_notes_case", "case_notes", ["case_id", "id"])
-    op.create_table(
-        "app_settings",  # risk thresholds, retention period, ... (JSON values; changes are audited)
-        sa.Column("key", sa.Text, primary_key=True),
-        sa.Column("value", sa.Text, nullable=False),
-        sa.Column("updated_by", sa.Text, nullable=False),
-        sa.Column("updated_at", sa.Text, nullable=False),
-    )
 
 
 def downgrade() -> None:
-    for name in ("app_settings", "case_notes", "case_items", "cases"):
+    for name in ("case_notes", "case_items", "cases"):
         op.drop_table(name)
