@@ -22,13 +22,19 @@ _STOP = frozenset({"only", "accepted", "ok", "okay", "and", "or", "me", "is", "a
                    "available", "please", "first", "deposit", "required", "for", "to", "the", "app", "pay"})
 
 
-_HINT = re.compile(r"\$|venmo|zelle|pay\s?pal|cash\s?app|chime|apple\s?pay|bc1|0x|(?<![\w])[13][a-km-zA-HJ-NP-Z1-9]{25}",
-                   re.I)
+# Cheap necessary conditions checked before any pattern runs: substring tests on the lower-cased
+# text are several times faster than one big case-insensitive alternation.
+_WORDS = ("venmo", "zelle", "paypal", "pay pal", "cash app", "cashapp", "chime", "apple pay", "applepay", "bc1",
+          "0x")
+_CASHTAG_HINT = re.compile(r"\$[A-Za-z]")
+_BTC_HINT = re.compile(r"[13][a-km-zA-HJ-NP-Z1-9]{25}")
 
 
 def find_payments(text: str) -> list[tuple[str, str, tuple[int, int]]]:
     out: list[tuple[str, str, tuple[int, int]]] = []
-    if not _HINT.search(text):
+    low = text.lower()
+    if not (("$" in text and _CASHTAG_HINT.search(text)) or any(w in low for w in _WORDS)
+            or _BTC_HINT.search(text)):
         return out
     for m in _CASHTAG.finditer(text):
         out.append(("cashapp", "$" + m.group("h"), m.span()))

