@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import sys
 
 import typer
@@ -32,9 +33,14 @@ def _root(version: bool = typer.Option(False, "--version", callback=_version, is
     pass
 
 
+# Each command module adds itself to `app` on import; `--help` lists commands in this order (README's).
+COMMAND_MODULES = ("demo", "synth", "extract", "score", "store", "link", "serve", "users", "crawl", "exchange",
+                   "engine")
+
+
 def _register() -> None:
-    # Each command module adds itself to `app`; listed here once, in README order.
-    from adtrace.cli import crawl, demo, engine, exchange, extract, link, score, serve, store, synth, users  # noqa: F401
+    for name in COMMAND_MODULES:
+        importlib.import_module(f"adtrace.cli.{name}")
 
 
 def main() -> None:
