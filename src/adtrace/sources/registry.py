@@ -7,6 +7,7 @@ from adtrace.sources.base import Reader
 from adtrace.sources.csvfile import read_csv
 from adtrace.sources.html import read_html
 from adtrace.sources.jsonl import read_jsonl
+from adtrace.sources.social import read_json, read_reddit, read_telegram, read_twitter
 from adtrace.sources.warc import read_warc
 
 READERS: dict[str, Reader] = {}
@@ -38,7 +39,11 @@ def reader_for(path: str, forced: str | None = None) -> Reader:
                                hint=f"Use a known ending ({', '.join(sorted(_ENDINGS))}) or --format")
 
 
-register("jsonl", read_jsonl, (".jsonl", ".ndjson", ".json"))
+register("jsonl", read_jsonl, (".jsonl", ".ndjson"))
+register("json", read_json, (".json",))
+register("twitter", read_twitter)
+register("telegram", read_telegram)
+register("reddit", read_reddit)
 register("csv", read_csv, (".csv",))
 register("html", read_html, (".html", ".htm"))
 register("warc", read_warc, (".warc", ".arc"))

@@ -1,0 +1,155 @@
+"""Social-media exports: X/Twitter API v2 responses, Reddit dumps (JSONL), Telegram channel exports.
+
+Each becomes Documents of kind `post`. X and Telegram exports are whole JSON files (one object holding
+a list); Reddit dumps are one submission or comment per line. A `.json` file is read as JSON Lines
+when its first line is a complete JSON value, otherwise as one of the whole-file exports, told
+apart by their keys (`data` for X, `messages` for Telegram).
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import IO, Any
+
+import orjson
+
+from adtrace import errors
+from adtrace.documents import Document
+from adtrace.sources.base import Item, Options, ReadError, bounded_lines
+from adtrace.sources.jsonl import read_jsonl
+
+# Whole-file exports are read into memory; past this size, split the export first.
+MAX_EXPORT_BYTES = 512 * 1024 * 1024
+
+
+def _fail(path: str, item: int, what: str, field: str | None, hint: str, raw: Any = None) -> ReadError:
+    err = errors.InputError.at(errors.BAD_FIELD if field else errors.BAD_JSON, f"item {item}: {what}", path=path,
+                               field_name=field, hint=hint)
+    return ReadError(path, item, err, orjson.dumps(raw).decode()[:200] if raw is not None else "")
+
+
+def _doc(obj: dict[str, Any], path: str, item: int) -> Item:
+    try:
+        return Document.from_dict(obj, path=path, line=item)
+    except errors.InputError as err:
+        return ReadError(path, item, err, orjson.dumps(obj).decode()[:200])
+
+
+def _whole(fh: IO[bytes], path: str) -> Any:
+    raw = fh.read(MAX_EXPORT_BYTES + 1)
+    if len(raw) > MAX_EXPORT_BYTES:
+        raise errors.InputError.at(errors.LINE_TOO_LONG, f"export larger than {MAX_EXPORT_BYTES:,} bytes",
+                                   path=path, hint="Split the export into smaller files")
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        raise errors.InputError.at(errors.BAD_JSON, f"broken JSON ({exc})", path=path,
+                                   hint="Check the file is a complete export") from None
+
+
+def read_twitter(fh: IO[bytes], path: str, opts: Options) -> Iterator[Item]:
+    yield from _twitter(_whole(fh, path), path, opts)
+
+
+def _twitter(payload: Any, path: str, opts: Options) -> Iterator[Item]:
+    if not isinstance(payload, dict) or not isinstance(payload.get("data"), list):
+        raise errors.InputError.at(errors.BAD_FIELD, "not an X/Twitter API v2 response", path=path,
+                                   field_name="data", hint="Expected {\"data\": [tweets], \"includes\": {...}}")
+    users = {u.get("id"): u for u in (payload.get("includes") or {}).get("users", []) if isinstance(u, dict)}
+    for i, tweet in enumerate(payload["data"], start=1):
+        if not isinstance(tweet, dict) or not tweet.get("id") or not isinstance(tweet.get("text"), str):
+            yield _fail(path, i, "a tweet needs 'id' and 'text'", "text", "Export with the text field", tweet)
+            continue
+        user = users.get(tweet.get("author_id"), {})
+        handle = user.get("username")
+        url = f"https://x.com/{handle}/status/{tweet['id']}" if handle else f"https://x.com/i/status/{tweet['id']}"
+        yield _doc({"id": f"x:{tweet['id']}", "source": opts.source or "x", "kind": "post", "url": url,
+                    "text": tweet["text"], "posted_at": tweet.get("created_at"), "author": handle,
+                    "location": user.get("location"), "lang": tweet.get("lang"),
+                    "meta": {"author_id": tweet.get("author_id")}}, path, i)
+
+
+def read_telegram(fh: IO[bytes], path: str, opts: Options) -> Iterator[Item]:
+    yield from _telegram(_whole(fh, path), path, opts)
+
+
+def _telegram_text(text: Any) -> str:
+    # Telegram writes formatted text as a list of plain strings and {"type", "text"} pieces.
+    if isinstance(text, str):
+        return text
+    if isinstance(text, list):
+        return "".join(p if isinstance(p, str) else str(p.get("text", "")) for p in text if isinstance(p, str | dict))
+    return ""
+
+
+def _telegram(payload: Any, path: str, opts: Options) -> Iterator[Item]:
+    if not isinstance(payload, dict) or not isinstance(payload.get("messages"), list):
+        raise errors.InputError.at(errors.BAD_FIELD, "not a Telegram channel export", path=path,
+                                   field_name="messages", hint="Export the chat as JSON (result.json)")
+    channel = str(payload.get("name") or payload.get("id") or "telegram")
+    chan_id = payload.get("id", channel)
+    for i, msg in enumerate(payload["messages"], start=1):
+        if not isinstance(msg, dict) or msg.get("type", "message") != "message":
+            continue  # service messages (joins, pins) carry no post
+        text = _telegram_text(msg.get("text"))
+        if not text.strip():
+            continue  # a photo without a caption: nothing to read
+        images = [{"path": msg["photo"]}] if isinstance(msg.get("photo"), str) else []
+        yield _doc({"id": f"tg:{chan_id}:{msg.get('id', i)}", "source": opts.source or f"telegram:{channel}",
+                    "kind": "post", "text": text, "posted_at": msg.get("date"), "author": msg.get("from"),
+                    "images": images}, path, i)
+
+
+def read_reddit(fh: IO[bytes], path: str, opts: Options) -> Iterator[Item]:
+    for line, raw in bounded_lines(fh, opts.max_line_bytes):
+        if raw is None or not raw.strip():
+            if raw is None:
+                yield _fail(path, line, "line too long", None, "Split the dump", None)
+            continue
+        try:
+            obj = orjson.loads(raw)
+        except orjson.JSONDecodeError as exc:
+            yield _fail(path, line, f"broken JSON ({exc})", None, "Each line must be one JSON object")
+            continue
+        if not isinstance(obj, dict) or not obj.get("id"):
+            yield _fail(path, line, "a Reddit item needs 'id'", "id", "Use a submissions or comments dump", obj)
+            continue
+        body = obj.get("selftext") if "selftext" in obj else obj.get("body")
+        text = body if isinstance(body, str) and body not in ("[removed]", "[deleted]") else ""
+        if not (text.strip() or obj.get("title")):
+            continue  # removed or link-only posts hold nothing to read
+        created = obj.get("created_utc")
+        posted = datetime.fromtimestamp(float(created), UTC).isoformat() if isinstance(created, int | float | str) \
+            and str(created).replace(".", "", 1).isdigit() else None
+        link = obj.get("permalink")
+        yield _doc({"id": f"reddit:{obj['id']}", "source": opts.source or f"reddit:{obj.get('subreddit', '')}",
+                    "kind": "post", "title": obj.get("title"), "text": text or " ",
+                    "url": f"https://www.reddit.com{link}" if isinstance(link, str) else None,
+                    "posted_at": posted, "author": obj.get("author")}, path, line)
+
+
+def read_json(fh: IO[bytes], path: str, opts: Options) -> Iterator[Item]:
+    """A `.json` file: JSON Lines, or a whole X/Twitter or Telegram export, told apart by content."""
+    first = fh.readline(opts.max_line_bytes + 1)
+    try:
+        orjson.loads(first)
+        single_line = True
+    except orjson.JSONDecodeError:
+        single_line = False
+    rest = fh.read(MAX_EXPORT_BYTES + 1)
+    if single_line and rest.strip():
+        yield from read_jsonl(io.BytesIO(first + rest), path, opts)
+        return
+    payload = _whole(io.BytesIO(first + rest), path)
+    if isinstance(payload, dict) and isinstance(payload.get("messages"), list):
+        yield from _telegram(payload, path, opts)
+    elif isinstance(payload, dict) and isinstance(payload.get("data"), list):
+        yield from _twitter(payload, path, opts)
+    elif isinstance(payload, dict) and ("text" in payload or "title" in payload):
+        yield _doc(payload, path, 1)
+    else:
+        raise errors.InputError.at(errors.UNKNOWN_FORMAT, "not JSON Lines, an X/Twitter export or a Telegram export",
+                                   path=path, hint="Use --format to name the reader")
+
