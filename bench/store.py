@@ -25,8 +25,10 @@ import orjson
 from adtrace.documents import Document
 from adtrace.pipeline import process
 from adtrace.storage import Outcome, Prepared, Query, Store, init_db, open_store
+from adtrace.storage.base import FACETS
 from adtrace.storage.ingest import FileSummary, IngestOptions, ingest
 from adtrace.storage.prepare import prepare
+from adtrace.storage.search import COUNT_CAP, FACET_CAP
 from adtrace.synth import generate
 
 WORDS = ("new", "town", "massage", "available", "girl", "visiting", "sweet", "call", "text", "friendly")
@@ -56,6 +58,31 @@ def _store_only(store: Store, corpus: Path, batch_size: int) -> FileSummary:
     return summary
 
 
+def _copy(sqlite_path: str, store: Store) -> int:
+    """Copy documents, records, entities and indicator hits of a SQLite store into an empty store."""
+    import sqlite3
+
+    import sqlalchemy as sa
+
+    src = sqlite3.connect(sqlite_path)
+    engine: sa.Engine = store.engine  # type: ignore[attr-defined]
+    tables = {"documents": "id, source, url, kind, title, text, location, posted_at, content_hash, doc_hash, doc, "
+                           "ingested_at, updated_at",
+              "records": "doc_id, record, risk_score, risk_level", "entities": "kind, value, doc_id, platform",
+              "indicator_hits": "indicator_id, doc_id"}
+    for table, cols in tables.items():
+        names = [c.strip() for c in cols.split(",")]
+        insert = sa.text(f"INSERT INTO {table} ({cols}) VALUES ({', '.join(':' + n for n in names)})")
+        cur = src.execute(f"SELECT {cols} FROM {table} ORDER BY rowid")
+        while chunk := cur.fetchmany(5000):
+            with engine.begin() as conn:
+                conn.execute(insert, [dict(zip(names, row, strict=True)) for row in chunk])
+    with engine.connect() as conn:  # fresh statistics for the planner, as after a real load
+        conn.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql(
+            "VACUUM ANALYZE" if engine.dialect.name == "postgresql" else "ANALYZE")
+    return store.counts()["documents"]
+
+
 def _count(summary: FileSummary, outcomes: list[Outcome]) -> None:
     summary.read += len(outcomes)
     for o in outcomes:
@@ -70,6 +97,10 @@ def main() -> None:
     ap.add_argument("--batch-size", type=int, default=1000)
     ap.add_argument("--queries", type=int, default=200)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--reuse", action="store_true",
+                    help="--db already holds the documents (e.g. bench/out/store-200000.db): skip the ingest")
+    ap.add_argument("--copy-from", default=None,
+                    help="fill --db by copying the tables of this SQLite store instead of ingesting")
     ap.add_argument("--store-only", action="store_true",
                     help="measure the writer and queries at scale: run the pipeline on 2,000 documents and "
                          "reuse their Records (with each document's own id) for the rest")
@@ -78,16 +109,23 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="adtrace-bench-"))
     corpus = tmp / "corpus.jsonl"
     t0 = time.perf_counter()
-    with corpus.open("wb") as fh:
-        for doc, _ in generate(args.docs, seed=args.seed):
-            fh.write(orjson.dumps(doc) + b"\n")
+    if not (args.reuse or args.copy_from):
+        with corpus.open("wb") as fh:
+            for doc, _ in generate(args.docs, seed=args.seed):
+                fh.write(orjson.dumps(doc) + b"\n")
     generate_s = time.perf_counter() - t0
 
     db = args.db or str(tmp / "bench.db")
     init_db(db)
     with open_store(db) as store:
         t0 = time.perf_counter()
-        if args.store_only:
+        summary = FileSummary(str(corpus))
+        if args.reuse or args.copy_from:
+            if args.copy_from:
+                summary.new = _copy(args.copy_from, store)
+            else:
+                summary.new = store.counts()["documents"]
+        elif args.store_only:
             summary = _store_only(store, corpus, args.batch_size)
         else:
             [summary] = ingest(store, [str(corpus)], IngestOptions(workers=args.workers, batch_size=args.batch_size))
@@ -115,6 +153,24 @@ def main() -> None:
             result = store.search(q)
             text_t.append(time.perf_counter() - t)
             text_hits += result.total
+        # Broad one-word queries (thousands of matches), as the app's search page runs them: exact, and
+        # with the suggested caps ("10,000+" total, facets over the 5,000 newest matches).
+        broad = {}
+        for name, facets, caps in (("fulltext_2facets_capped_ms", ("source", "risk_level"), True),
+                                   ("broad_5facets_exact_ms", FACETS, False),
+                                   ("broad_5facets_capped_ms", FACETS, True)):
+            times, totals, capped = [], [], 0
+            for i in range(args.queries):
+                words = " ".join(rng.sample(WORDS, 2)) if name.startswith("fulltext") else WORDS[i % len(WORDS)]
+                q = Query(text=words, facets=facets, limit=20, count_cap=COUNT_CAP if caps else None,
+                          facet_cap=FACET_CAP if caps else None)
+                t = time.perf_counter()
+                result = store.search(q)
+                times.append(time.perf_counter() - t)
+                totals.append(result.total)
+                capped += result.facets_capped
+            broad[name] = {"n": len(times), "p50": pct(times, 0.5), "p95": pct(times, 0.95),
+                           "avg_total": round(statistics.fmean(totals), 1), "facets_capped": capped}
         counts = store.counts()
     rss_self = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     rss_child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
@@ -131,6 +187,7 @@ def main() -> None:
                             "avg_hits": round(lookup_hits / max(1, len(lookup_t)), 1)},
         "fulltext_2facets_ms": {"n": len(text_t), "p50": pct(text_t, 0.5), "p95": pct(text_t, 0.95),
                                 "avg_hits": round(text_hits / max(1, len(text_t)), 1)},
+        **broad,
         "cpus": os.cpu_count(), "note": "measured while other processes shared the CPU",
     }, option=orjson.OPT_INDENT_2).decode())
     sys.stdout.flush()

@@ -83,6 +83,10 @@ class Query:
     facets: Sequence[str] = ()
     limit: int = 20
     offset: int = 0
+    # Bounds for broad queries (None: exact). Over count_cap matches, `total` is count_cap and flagged a
+    # lower bound ("10,000+"); over facet_cap matches, facets count only the facet_cap newest matches.
+    count_cap: int | None = None
+    facet_cap: int | None = None
 
 
 @dataclass
@@ -107,9 +111,14 @@ class SearchResult:
     total: int
     hits: list[Hit]
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
+    total_is_lower_bound: bool = False  # more than `total` documents match (Query.count_cap reached)
+    facets_capped: bool = False  # facets count only `facets_over` of the matches (Query.facet_cap reached)
+    facets_over: int | None = None  # how many matching documents the facet counts are over
 
     def to_dict(self) -> dict[str, Any]:
-        return {"total": self.total, "hits": [h.to_dict() for h in self.hits], "facets": self.facets}
+        return {"total": self.total, "hits": [h.to_dict() for h in self.hits], "facets": self.facets,
+                "total_is_lower_bound": self.total_is_lower_bound, "facets_capped": self.facets_capped,
+                "facets_over": self.facets_over}
 
 
 @dataclass

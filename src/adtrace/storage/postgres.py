@@ -18,13 +18,15 @@ class PostgresStore(SQLStore):
         conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _WRITE_LOCK})
 
     def _plan(self, q: Query, terms: list[s.Term]) -> s.Plan:
-        where, params = s.filters(q)
-        if terms:
-            where.insert(0, "d.tsv @@ to_tsquery('simple', :fts)")
-            params["fts"] = s.tsquery(terms)
-            return s.Plan("documents d", where, params,
-                          "ts_rank(d.tsv, to_tsquery('simple', :fts)) DESC, d.id")
-        return s.Plan("documents d", where, params, "d.posted_at DESC NULLS LAST, d.id")
+        if not terms:
+            return s.browse_plan(q)
+        where, params = s.filters(q, "d.seq")
+        params["fts"] = s.tsquery(terms)
+        cond = " AND ".join(["d.tsv @@ to_tsquery('simple', :fts)", *where])
+        matches = f"SELECT d.seq FROM documents d WHERE {cond}"
+        hits = (f"SELECT d.seq, ts_rank(d.tsv, to_tsquery('simple', :fts)) AS score FROM documents d "
+                f"WHERE {cond} ORDER BY score DESC, d.id LIMIT :limit OFFSET :offset")
+        return s.Plan(matches, f"{matches} ORDER BY d.seq DESC", hits, "h.score DESC, d.id", params)
 
     def size_bytes(self) -> int:
         with self.engine.connect() as conn:

@@ -8,6 +8,7 @@ query finds the same documents on SQLite and PostgreSQL.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -56,56 +57,71 @@ def tsquery(terms: list[Term]) -> str:
     return " & ".join(parts)
 
 
+COUNT_CAP = 10_000  # suggested Query.count_cap for interactive pages: "10,000+" beyond it
+FACET_CAP = 5_000  # suggested Query.facet_cap: facets over the 5,000 newest matches beyond it
+
+
 @dataclass
 class Plan:
-    """The FROM/WHERE shared by the count, the hits and every facet."""
+    """How a backend finds the matching documents, as integer `seq`s, and orders the hits.
 
-    from_sql: str
-    where: list[str]
+    Counting and faceting read only `matches` and the narrow `facet_values` table, never the wide
+    `documents` rows; only the page of hits joins `documents`.
+    """
+
+    matches: str  # SELECT seq (one column) of every matching document
+    newest: str  # `matches` ordered newest first (for a capped facet sample)
+    hits: str  # SELECT seq, sort key columns ... ORDER BY ... LIMIT :limit OFFSET :offset
+    order: str  # ORDER BY over the hits' columns (h.*, d.*) after the join
     params: dict[str, Any]
-    order: str
-
-    @property
-    def base(self) -> str:
-        where = " AND ".join(self.where) if self.where else "1=1"
-        return f"{self.from_sql} LEFT JOIN records r ON r.doc_id = d.id WHERE {where}"
 
 
-def filters(q: Query, region: str = "US") -> tuple[list[str], dict[str, Any]]:
-    """WHERE conditions for everything but the free text."""
+def filters(q: Query, col: str, region: str = "US") -> tuple[list[str], dict[str, Any]]:
+    """WHERE conditions on the integer document key `col` for everything but the free text."""
     where: list[str] = []
     params: dict[str, Any] = {}
     for kind in ENTITY_KINDS:
         value = getattr(q, kind)
         if value:
-            where.append(f"d.id IN (SELECT doc_id FROM entities WHERE kind = :k_{kind} AND value = :v_{kind})")
+            where.append(f"{col} IN (SELECT d.seq FROM entities e JOIN documents d ON d.id = e.doc_id "
+                         f"WHERE e.kind = :k_{kind} AND e.value = :v_{kind})")
             params[f"k_{kind}"], params[f"v_{kind}"] = kind, normalise_lookup(kind, value, region)
-    for name in ("source", "kind"):
+    for name in ("source", "kind", "risk_level", "indicator"):
         if getattr(q, name):
-            where.append(f"d.{name} = :{name}")
+            where.append(f"{col} IN (SELECT seq FROM facet_values WHERE facet = '{name}' AND value = :{name})")
             params[name] = getattr(q, name)
-    if q.risk_level:
-        where.append("r.risk_level = :risk_level")
-        params["risk_level"] = q.risk_level
-    if q.indicator:
-        where.append("d.id IN (SELECT doc_id FROM indicator_hits WHERE indicator_id = :indicator)")
-        params["indicator"] = q.indicator
+    dates: list[str] = []
     if q.date_from:
-        where.append("d.posted_at >= :date_from")
+        dates.append("posted_at >= :date_from")
         params["date_from"] = _date(q.date_from, "date_from")
     if q.date_to:
         if len(q.date_to) == 10:  # a bare date includes the whole day
-            where.append("d.posted_at < :date_to")
+            dates.append("posted_at < :date_to")
             params["date_to"] = (date.fromisoformat(_date(q.date_to, "date_to")[:10]) + timedelta(days=1)).isoformat()
         else:
-            where.append("d.posted_at <= :date_to")
+            dates.append("posted_at <= :date_to")
             params["date_to"] = _date(q.date_to, "date_to")
+    if dates:
+        where.append(f"{col} IN (SELECT seq FROM documents WHERE {' AND '.join(dates)})")
     for facet in q.facets:
         if facet not in FACETS:
             raise storage_error(BAD_QUERY, f"unknown facet {facet!r}; use one of: {', '.join(FACETS)}")
     if q.limit < 0 or q.offset < 0:
         raise storage_error(BAD_QUERY, "limit and offset must be zero or more")
+    for cap in (q.count_cap, q.facet_cap):
+        if cap is not None and cap < 1:
+            raise storage_error(BAD_QUERY, "count_cap and facet_cap must be 1 or more (or None: exact)")
     return where, params
+
+
+def browse_plan(q: Query) -> Plan:
+    """No free text: filters only (or everything), newest first, undated last; the same on both backends."""
+    where, params = filters(q, "d.seq")
+    cond = " AND ".join(where) or "1=1"
+    matches = f"SELECT d.seq FROM documents d WHERE {cond}"
+    hits = (f"SELECT d.seq FROM documents d WHERE {cond} "
+            "ORDER BY d.posted_at DESC NULLS LAST, d.id LIMIT :limit OFFSET :offset")
+    return Plan(matches, f"{matches} ORDER BY d.seq DESC", hits, "d.posted_at DESC NULLS LAST, d.id", params)
 
 
 def _date(value: str, name: str) -> str:
@@ -115,18 +131,24 @@ def _date(value: str, name: str) -> str:
     return out
 
 
-def facet_sql(plan: Plan, facet: str) -> str:
-    """One GROUP BY per facet over the matching documents, biggest first."""
-    tail = f"GROUP BY v ORDER BY n DESC, v LIMIT {FACET_LIMIT}"
-    if facet in ("source", "kind"):
-        return f"SELECT d.{facet} AS v, count(*) AS n FROM {plan.base} {tail}"
-    if facet == "risk_level":
-        return f"SELECT r.risk_level AS v, count(*) AS n FROM {plan.base} AND r.risk_level IS NOT NULL {tail}"
-    if facet == "indicator":
-        return (f"SELECT h.indicator_id AS v, count(*) AS n FROM indicator_hits h "
-                f"WHERE h.doc_id IN (SELECT d.id FROM {plan.base}) {tail}")
-    return (f"SELECT e.value AS v, count(*) AS n FROM entities e WHERE e.kind = 'city' "
-            f"AND e.doc_id IN (SELECT d.id FROM {plan.base}) {tail}")
+def facets_sql(plan: Plan, facets: Sequence[str], cap: int | None) -> str:
+    """Every requested facet in one GROUP BY over the matches (or the `cap` newest of them).
+
+    One pass builds the candidate set once; the caller keeps the FACET_LIMIT biggest values per facet.
+    """
+    names = ", ".join(f"'{f}'" for f in facets if f in FACETS)  # validated names, never user text
+    sample = plan.matches if cap is None else f"{plan.newest} LIMIT {int(cap)}"
+    # CROSS JOIN: SQLite must read each candidate's few rows by primary key, not scan a whole facet.
+    return (f"SELECT v.facet, v.value, count(*) AS n FROM ({sample}) m CROSS JOIN facet_values v "
+            f"WHERE v.seq = m.seq AND v.facet IN ({names}) GROUP BY v.facet, v.value")
+
+
+def top_values(rows: Iterable[tuple[str, str, int]], facets: Sequence[str]) -> dict[str, dict[str, int]]:
+    """The FACET_LIMIT biggest values of each facet, biggest first, ties by value."""
+    out: dict[str, list[tuple[int, str]]] = {f: [] for f in facets}
+    for facet, value, n in rows:
+        out[facet].append((-int(n), str(value)))
+    return {f: {v: -n for n, v in sorted(pairs)[:FACET_LIMIT]} for f, pairs in out.items()}
 
 
 def snippet(text: str, terms: list[Term], width: int = 160) -> str:

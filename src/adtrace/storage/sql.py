@@ -202,17 +202,29 @@ class SQLStore(Store):
     def search(self, query: Query) -> SearchResult:
         terms = s.parse(query.text)
         plan = self._plan(query, terms)
+        params = plan.params
         with self.engine.connect() as conn:
-            total = int(conn.execute(text(f"SELECT count(*) FROM {plan.base}"), plan.params).scalar() or 0)
+            # Count at most one past the larger cap: enough to say "more than" without counting them all.
+            bound = None if query.count_cap is None else max(query.count_cap, query.facet_cap or 0) + 1
+            counted = plan.matches if bound is None else f"{plan.matches} LIMIT {bound}"
+            seen = int(conn.execute(text(f"SELECT count(*) FROM ({counted}) m"), params).scalar() or 0)
             rows = conn.execute(text(
                 f"SELECT d.id, d.source, d.kind, d.url, d.title, d.posted_at, d.location, r.risk_score, "
-                f"r.risk_level, d.text FROM {plan.base} ORDER BY {plan.order} LIMIT :limit OFFSET :offset"),
-                {**plan.params, "limit": query.limit, "offset": query.offset}).all()
-            facets = {f: {str(r.v): int(r.n) for r in conn.execute(text(s.facet_sql(plan, f)), plan.params)}
-                      for f in query.facets} if total else {f: {} for f in query.facets}
+                f"r.risk_level, d.text FROM ({plan.hits}) h JOIN documents d ON d.seq = h.seq "
+                f"LEFT JOIN records r ON r.doc_id = d.id ORDER BY {plan.order}"),
+                {**params, "limit": query.limit, "offset": query.offset}).all()
+            capped = query.facet_cap is not None and seen > query.facet_cap
+            facets: dict[str, dict[str, int]] = {f: {} for f in query.facets}
+            if seen and query.facets:
+                cap = query.facet_cap if capped else None
+                found = conn.execute(text(s.facets_sql(plan, query.facets, cap)), params)
+                facets = s.top_values(((r.facet, r.value, r.n) for r in found), query.facets)
+        lower = query.count_cap is not None and seen > query.count_cap
+        total = query.count_cap if lower and query.count_cap is not None else seen
+        over = query.facet_cap if capped else (None if lower else seen)
         hits = [Hit(r.id, r.source, r.kind, r.url, r.title, r.posted_at, r.location, r.risk_score, r.risk_level,
                     s.snippet(r.text, terms)) for r in rows]
-        return SearchResult(total, hits, facets)
+        return SearchResult(total, hits, facets, total_is_lower_bound=lower, facets_capped=capped, facets_over=over)
 
     def close(self) -> None:
         self.engine.dispose()

@@ -27,6 +27,9 @@ def sqlite_engine(url: str) -> sa.Engine:
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA busy_timeout=60000")
         cur.execute("PRAGMA cache_size=-65536")
+        # Searches read the same index pages again and again: map the file, keep sorts in memory.
+        cur.execute("PRAGMA mmap_size=268435456")
+        cur.execute("PRAGMA temp_store=MEMORY")
         cur.close()
 
     @event.listens_for(engine, "begin")
@@ -46,13 +49,17 @@ class SQLiteStore(SQLStore):
         pass  # BEGIN IMMEDIATE already took the lock (see sqlite_engine)
 
     def _plan(self, q: Query, terms: list[s.Term]) -> s.Plan:
-        where, params = s.filters(q)
-        if terms:
-            # Drive from the FTS index: it yields few rowids; the documents are then fetched by key.
-            where.insert(0, "documents_fts MATCH :fts")
-            params["fts"] = s.fts5_query(terms)
-            return s.Plan("documents_fts f JOIN documents d ON d.seq = f.rowid", where, params, "f.rank, d.id")
-        return s.Plan("documents d", where, params, "d.posted_at DESC NULLS LAST, d.id")
+        if not terms:
+            return s.browse_plan(q)
+        # Drive from the FTS index alone: rowid is documents.seq, so neither counting nor ranking reads
+        # a wide documents row; only the page of hits is joined to documents.
+        where, params = s.filters(q, "rowid")
+        params["fts"] = s.fts5_query(terms)
+        cond = " AND ".join(["documents_fts MATCH :fts", *where])
+        matches = f"SELECT rowid AS seq FROM documents_fts WHERE {cond}"
+        hits = (f"SELECT rowid AS seq, rank AS score FROM documents_fts WHERE {cond} "
+                "ORDER BY rank, rowid LIMIT :limit OFFSET :offset")
+        return s.Plan(matches, f"{matches} ORDER BY rowid DESC", hits, "h.score, h.seq", params)
 
     def size_bytes(self) -> int:
         path = Path(self.engine.url.database or "")
