@@ -1,0 +1,187 @@
+"""REST API v1, part 2: entities, clusters, map, watchlists, alerts, cases (and exports), settings.
+
+Same error shape and permissions as the pages; every view of personal data is audited.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+from pydantic import BaseModel, Field
+
+from adtrace import errors
+from adtrace.app import audit
+from adtrace.app.auth import Ctx, require
+from adtrace.app.pages import cases as case_pages
+from adtrace.app.pages import network, settings, watch
+from adtrace.cases import alerts, retention, watchlists
+from adtrace.cases import cases as cs
+
+router = APIRouter(prefix="/api/v1", tags=["investigate"])
+
+
+class WatchIn(BaseModel):
+    kind: str = Field(..., description="phone | email | handle | pdq | regex | phrase")
+    value: str
+    name: str = Field(..., description="The watchlist, e.g. 'Op Lantern'.")
+    note: str = ""
+
+
+class AckIn(BaseModel):
+    note: str = ""
+
+
+class CaseIn(BaseModel):
+    title: str
+    assignee: str | None = None
+
+
+class CasePatch(BaseModel):
+    status: str | None = Field(None, description="open | referred | closed")
+    assignee: str | None = None
+    title: str | None = None
+
+
+class ItemIn(BaseModel):
+    kind: str = Field(..., description="document | cluster | entity")
+    ref: str = Field(..., description="A document id, a cluster (or member) id, or kind:value for an entity.")
+    note: str = ""
+
+
+class NoteIn(BaseModel):
+    text: str
+
+
+class SettingsIn(BaseModel):
+    elevated: float
+    high: float
+    retention_days: int
+
+
+class PurgeIn(BaseModel):
+    dry_run: bool = True
+
+
+@router.get("/entities/{kind}/{value}")
+def get_entity(request: Request, kind: str, value: str, ctx: Ctx = Depends(require("documents"))) -> dict[str, Any]:
+    data = network.entity_data(request, kind, value)
+    audit.append(request.app.state.adtrace.engine, ctx.user.username, "view_entity", data["ref"], {"via": "api"})
+    return data
+
+
+@router.get("/clusters/{cluster_id}")
+def get_cluster(request: Request, cluster_id: str, ctx: Ctx = Depends(require("documents"))) -> dict[str, Any]:
+    data = network.cluster_data(request, cluster_id)
+    data.pop("template", None)  # HTML for the page; the API has the members and the summary
+    audit.append(request.app.state.adtrace.engine, ctx.user.username, "view_cluster", data["summary"]["cluster"],
+                 {"via": "api"})
+    return data
+
+
+@router.get("/map")
+def get_map(request: Request, date_from: str | None = None, date_to: str | None = None, min_risk: float = 75.0,
+            ctx: Ctx = Depends(require("documents"))) -> dict[str, Any]:
+    return network.map_data(request, date_from, date_to, min_risk)
+
+
+@router.get("/watchlists")
+def list_watch(request: Request, ctx: Ctx = Depends(require("documents"))) -> dict[str, Any]:
+    return {"entries": [e.to_dict() for e in watchlists.entries(request.app.state.adtrace.store)]}
+
+
+@router.post("/watchlists", status_code=201)
+def add_watch(request: Request, body: WatchIn, ctx: Ctx = Depends(require("cases"))) -> dict[str, Any]:
+    return watch.add_entry(request, ctx, body.kind, body.value, body.name, body.note).to_dict()
+
+
+@router.delete("/watchlists/{entry_id}")
+def remove_watch(request: Request, entry_id: int, ctx: Ctx = Depends(require("cases"))) -> dict[str, Any]:
+    return watch.remove_entry(request, ctx, entry_id).to_dict()
+
+
+@router.get("/alerts")
+def list_alerts(request: Request, open_only: bool = True, since_id: int = 0, limit: int = 50,
+                ctx: Ctx = Depends(require("triage"))) -> dict[str, Any]:
+    rows = alerts.list_alerts(request.app.state.adtrace.store, open_only=open_only, since_id=since_id,
+                              limit=max(1, min(limit, 500)))
+    return {"alerts": [a.to_dict() for a in rows]}
+
+
+@router.post("/alerts/{alert_id}/ack")
+def ack(request: Request, alert_id: int, body: AckIn, ctx: Ctx = Depends(require("triage"))) -> dict[str, Any]:
+    return watch.ack_alert(request, ctx, alert_id, body.note).to_dict()
+
+
+@router.get("/cases")
+def list_cases(request: Request, status: str | None = None, ctx: Ctx = Depends(require("cases"))) -> dict[str, Any]:
+    return {"cases": cs.list_cases(request.app.state.adtrace.store, status)}
+
+
+@router.post("/cases", status_code=201)
+def create_case(request: Request, body: CaseIn, ctx: Ctx = Depends(require("cases"))) -> dict[str, Any]:
+    case = cs.create(request.app.state.adtrace.store, body.title, ctx.user.username, body.assignee)
+    case_pages.log(request, ctx, "case", case.id, op="create")
+    return case.to_dict()
+
+
+@router.get("/cases/{case_id}")
+def get_case(request: Request, case_id: int, ctx: Ctx = Depends(require("cases"))) -> dict[str, Any]:
+    case = cs.get(request.app.state.adtrace.store, case_id)
+    case_pages.log(request, ctx, "view_case", case_id, via="api")
+    return case.to_dict()
+
+
+@router.patch("/cases/{case_id}")
+def patch_case(request: Request, case_id: int, body: CasePatch, ctx: Ctx = Depends(require("cases"))) -> dict[str, Any]:
+    case = cs.update(request.app.state.adtrace.store, case_id, status=body.status, assignee=body.assignee,
+                     title=body.title)
+    case_pages.log(request, ctx, "case", case_id, op="update", **body.model_dump(exclude_none=True))
+    return case.to_dict()
+
+
+@router.post("/cases/{case_id}/items", status_code=201)
+def add_item(request: Request, case_id: int, body: ItemIn, ctx: Ctx = Depends(require("cases"))) -> dict[str, Any]:
+    case = cs.add_item(request.app.state.adtrace.store, case_id, body.kind, body.ref, ctx.user.username, body.note)
+    case_pages.log(request, ctx, "case", case_id, op="add", kind=body.kind, ref=body.ref)
+    return case.to_dict()
+
+
+@router.post("/cases/{case_id}/notes", status_code=201)
+def add_note(request: Request, case_id: int, body: NoteIn, ctx: Ctx = Depends(require("cases"))) -> dict[str, Any]:
+    case = cs.add_note(request.app.state.adtrace.store, case_id, ctx.user.username, body.text)
+    case_pages.log(request, ctx, "case", case_id, op="note")
+    return case.to_dict()
+
+
+@router.get("/cases/{case_id}/export.{fmt}")
+def export_case(request: Request, case_id: int, fmt: str, full: bool = False,
+                ctx: Ctx = Depends(require("cases"))) -> Response:
+    """PDF report, CSV of documents, or the versioned JSON bundle; identifiers masked unless full (admins)."""
+    return case_pages.export(request, ctx, case_id, fmt, full)
+
+
+@router.get("/settings")
+def get_settings(request: Request, ctx: Ctx = Depends(require("admin"))) -> dict[str, Any]:
+    engine = request.app.state.adtrace.engine
+    s = settings.get_settings(engine)
+    return {**s, "false_positives": settings.false_positive_rates(engine, s["thresholds"])}
+
+
+@router.put("/settings")
+def put_settings(request: Request, body: SettingsIn, ctx: Ctx = Depends(require("admin"))) -> dict[str, Any]:
+    engine = request.app.state.adtrace.engine
+    settings.save_thresholds(engine, ctx.user.username, body.elevated, body.high)
+    retention.cutoff_of(body.retention_days)
+    settings.put_setting(engine, ctx.user.username, "retention_days", body.retention_days)
+    return settings.get_settings(engine)
+
+
+@router.post("/retention/purge")
+def purge(request: Request, body: PurgeIn, ctx: Ctx = Depends(require("admin"))) -> dict[str, Any]:
+    engine = request.app.state.adtrace.engine
+    days = int(settings.get_settings(engine)["retention_days"])
+    if days < retention.MIN_DAYS:
+        raise errors.InputError.at(errors.BAD_FIELD, "set a retention period first", field_name="retention_days")
+    return retention.purge(engine, days, ctx.user.username, dry_run=body.dry_run).to_dict()

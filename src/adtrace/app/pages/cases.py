@@ -1,0 +1,104 @@
+"""Case pages: collect documents, clusters and entities with notes; export PDF, CSV or a JSON bundle.
+
+Exports mask identifiers of the people in the ads by default; `full=1` is for admins only and the
+audit entry says whether an export was redacted. Every view and change of a case is audited.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from adtrace import errors
+from adtrace.app import audit
+from adtrace.app.auth import Ctx, can, require
+from adtrace.app.pages.render import render
+from adtrace.cases import cases as cs
+from adtrace.cases import exports
+
+router = APIRouter()
+FORMATS = {"pdf": "application/pdf", "csv": "text/csv; charset=utf-8", "json": "application/json"}
+
+
+def log(request: Request, ctx: Ctx, action: str, case_id: int, **detail: Any) -> None:
+    audit.append(request.app.state.adtrace.engine, ctx.user.username, action, f"case:{case_id}", detail)
+
+
+def export(request: Request, ctx: Ctx, case_id: int, fmt: str, full: bool) -> Response:
+    if fmt not in FORMATS:
+        raise errors.InputError.at(errors.BAD_FIELD, f"unknown export format {fmt!r}", field_name="fmt",
+                                   hint="Use pdf, csv or json")
+    if full and not can(ctx, "admin"):
+        raise errors.AuthError(message="only an admin may export identifiers unmasked", code="AT302",
+                               http_status=403)
+    store = request.app.state.adtrace.store
+    case = cs.get(store, case_id)
+    data = exports.bundle(store, case, actor=ctx.user.username, redact=not full)
+    if fmt == "pdf":
+        body = exports.to_pdf(data)
+    elif fmt == "csv":
+        body = exports.to_csv(data).encode()
+    else:
+        body = orjson.dumps(data, option=orjson.OPT_INDENT_2)
+    log(request, ctx, "export", case_id, format=fmt, redacted=not full, documents=len(data["documents"]))
+    name = f"case-{case_id}{'-FULL' if full else ''}.{fmt}"
+    return Response(body, media_type=FORMATS[fmt], headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@router.get("/cases")
+def cases_page(request: Request, status: str | None = None, ctx: Ctx = Depends(require("cases"))) -> Response:
+    rows = cs.list_cases(request.app.state.adtrace.store, status or None)
+    return render(request, "cases.html", {"cases": rows, "status": status or "", "statuses": cs.STATUSES})
+
+
+@router.post("/cases")
+def cases_create(request: Request, title: str = Form(...), assignee: str = Form(""), kind: str = Form(""),
+                 ref: str = Form(""), ctx: Ctx = Depends(require("cases"))) -> Response:
+    store = request.app.state.adtrace.store
+    case = cs.create(store, title, ctx.user.username, assignee or None)
+    log(request, ctx, "case", case.id, op="create")
+    if kind and ref:  # "new case with this cluster" from a cluster or entity page
+        cs.add_item(store, case.id, kind, ref, ctx.user.username)
+        log(request, ctx, "case", case.id, op="add", kind=kind, ref=ref)
+    return RedirectResponse(f"/cases/{case.id}", status_code=303)
+
+
+@router.get("/cases/{case_id}")
+def case_page(request: Request, case_id: int, ctx: Ctx = Depends(require("cases"))) -> Response:
+    store = request.app.state.adtrace.store
+    case = cs.get(store, case_id)
+    log(request, ctx, "view_case", case_id)
+    docs = cs.document_ids(store, case)
+    return render(request, "case.html", {"case": case, "doc_count": len(docs), "statuses": cs.STATUSES})
+
+
+@router.post("/cases/{case_id}")
+def case_update(request: Request, case_id: int, status: str = Form(""), assignee: str | None = Form(None),
+                title: str = Form(""), ctx: Ctx = Depends(require("cases"))) -> Response:
+    cs.update(request.app.state.adtrace.store, case_id, status=status or None, assignee=assignee, title=title)
+    log(request, ctx, "case", case_id, op="update", status=status, assignee=assignee)
+    return RedirectResponse(f"/cases/{case_id}", status_code=303)
+
+
+@router.post("/cases/{case_id}/items")
+def case_add_item(request: Request, case_id: int, kind: str = Form(...), ref: str = Form(...), note: str = Form(""),
+                  ctx: Ctx = Depends(require("cases"))) -> Response:
+    cs.add_item(request.app.state.adtrace.store, case_id, kind, ref, ctx.user.username, note)
+    log(request, ctx, "case", case_id, op="add", kind=kind, ref=ref)
+    return RedirectResponse(f"/cases/{case_id}", status_code=303)
+
+
+@router.post("/cases/{case_id}/notes")
+def case_add_note(request: Request, case_id: int, text: str = Form(...), ctx: Ctx = Depends(require("cases"))) -> Response:
+    cs.add_note(request.app.state.adtrace.store, case_id, ctx.user.username, text)
+    log(request, ctx, "case", case_id, op="note")
+    return RedirectResponse(f"/cases/{case_id}", status_code=303)
+
+
+@router.get("/cases/{case_id}/export.{fmt}")
+def case_export(request: Request, case_id: int, fmt: str, full: bool = False,
+                ctx: Ctx = Depends(require("cases"))) -> Response:
+    return export(request, ctx, case_id, fmt, full)

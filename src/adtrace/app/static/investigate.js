@@ -1,0 +1,107 @@
+// Cluster graphs (cytoscape.js) and maps (Leaflet over vendored TopoJSON outlines; no tiles, offline).
+(function () {
+  "use strict";
+  const el = document.getElementById("page-data");
+  if (!el) return;
+  const data = JSON.parse(el.textContent);
+  const LEVEL = { high: "#b3261e", elevated: "#d98a00", low: "#4a7", none: "#889" };
+
+  function drawGraph(box, g) {
+    const t0 = performance.now();
+    const n = g.nodes.length;
+    const cy = cytoscape({
+      container: box, elements: g.nodes.concat(g.edges), wheelSensitivity: 0.3,
+      style: [
+        { selector: "node[type='doc']", style: { "background-color": (e) => LEVEL[e.data("level")] || "#889",
+          width: 14, height: 14, label: n <= 120 ? "data(label)" : "", "font-size": 8 } },
+        { selector: "node[type='key']", style: { shape: "round-rectangle", "background-color": "#1f5fa8",
+          width: 18, height: 18, label: "data(label)", "font-size": 8, color: "#1f3b5a" } },
+        { selector: "node[?hub]", style: { "background-color": "#bbb", color: "#999" } },
+        { selector: "edge", style: { width: 1, "line-color": "#8aa4c8", "curve-style": "haystack",
+          label: n <= 80 ? "data(label)" : "", "font-size": 6, color: "#667" } },
+        { selector: "edge[?hub]", style: { "line-color": "#ddd", "line-style": "dashed" } },
+      ],
+      // cose reads well for small clusters; concentric stays fast for hundreds of ads.
+      layout: n <= 150 ? { name: "cose", animate: false, randomize: false, numIter: 600 }
+        : { name: "concentric", animate: false, concentric: (e) => e.degree(), levelWidth: () => 4, minNodeSpacing: 4 },
+    });
+    cy.on("tap", "node[type='doc']", (e) => { window.location = "/documents/" + encodeURIComponent(e.target.id().slice(2)); });
+    cy.on("tap", "node[type='key']", (e) => {
+      const k = e.target.id().slice(2); const kind = k.split(":")[0];
+      if (kind === "phone" || kind === "email") window.location = "/entities/" + kind + "/" + encodeURIComponent(k.slice(kind.length + 1));
+    });
+    cy.ready(() => { box.dataset.rendered = String(Math.round(performance.now() - t0)); box.classList.add("ready"); });
+    return cy;
+  }
+
+  async function baseMap(box) {
+    const map = L.map(box, { zoomControl: true, attributionControl: false, preferCanvas: true, worldCopyJump: true });
+    const [world, us] = await Promise.all([fetch("/static/geo/world-countries-110m.json").then((r) => r.json()),
+      fetch("/static/geo/us-states-10m.json").then((r) => r.json())]);
+    const outline = { color: "#9aa5b1", weight: 0.7, fillColor: "#fafafa", fillOpacity: 1, interactive: false };
+    L.geoJSON(topojson.feature(world, world.objects.countries), { style: outline }).addTo(map);
+    L.geoJSON(topojson.feature(us, us.objects.states), { style: outline }).addTo(map);
+    return map;
+  }
+
+  function fit(map, latlngs) {
+    if (latlngs.length) map.fitBounds(L.latLngBounds(latlngs).pad(0.3), { maxZoom: 8 });
+    else map.setView([39, -97], 4);
+  }
+
+  async function routeMap(box, stops) {
+    const map = await baseMap(box);
+    const ll = stops.map((s) => [s.lat, s.lon]);
+    const layer = L.layerGroup().addTo(map);
+    const slider = document.getElementById("time");
+    const label = document.getElementById("time-label");
+    const out = document.getElementById("time-out");
+    function draw(k) {
+      layer.clearLayers();
+      L.polyline(ll.slice(0, k), { color: "#b3261e", weight: 3, opacity: 0.8 }).addTo(layer);
+      stops.slice(0, k).forEach((s, i) => {
+        L.circleMarker([s.lat, s.lon], { radius: 5 + Math.min(10, s.documents), color: "#b3261e", fillOpacity: i === k - 1 ? 0.9 : 0.4 })
+          .bindTooltip((i + 1) + ". " + s.city + " · " + s.first_seen.slice(0, 10) + " – " + s.last_seen.slice(0, 10) + " · " + s.documents + " ads")
+          .addTo(layer);
+      });
+      if (out) out.textContent = String(k);
+      if (label && stops[k - 1]) label.textContent = stops[k - 1].city + ", " + stops[k - 1].first_seen.slice(0, 10);
+    }
+    draw(stops.length);
+    if (slider) slider.addEventListener("input", () => draw(Number(slider.value)));
+    fit(map, ll);
+    box.classList.add("ready");
+  }
+
+  async function pointsMap(box, points, route) {
+    const map = await baseMap(box);
+    const ll = points.map((p) => [p.lat, p.lon]);
+    if (route && route.length > 1) L.polyline(route.map((s) => [s.lat, s.lon]), { color: "#b3261e", weight: 2, opacity: 0.6 }).addTo(map);
+    points.forEach((p) => L.circleMarker([p.lat, p.lon], { radius: 6, color: "#1f5fa8" })
+      .bindTooltip(p.city + " · " + (p.posted_at || "").slice(0, 10)).addTo(map));
+    fit(map, ll);
+    box.classList.add("ready");
+  }
+
+  async function activityMap(box, m) {
+    const map = await baseMap(box);
+    const peak = Math.max(1, ...m.cities.map((c) => c.documents));
+    m.flows.forEach((f) => L.polyline([f.from_ll, f.to_ll], { color: "#b3261e", weight: 1 + Math.min(8, f.clusters * 2), opacity: 0.5 })
+      .bindTooltip(f.from + " → " + f.to + ": " + f.clusters + " clusters").addTo(map));
+    m.cities.forEach((c) => L.circleMarker([c.lat, c.lon], { radius: 4 + 18 * Math.sqrt(c.documents / peak),
+      color: c.high ? "#b3261e" : "#1f5fa8", fillOpacity: 0.35 + 0.5 * (c.high / c.documents) })
+      .bindTooltip(c.city + ": " + c.documents + " ads, " + c.high + " high risk").addTo(map));
+    fit(map, m.cities.map((c) => [c.lat, c.lon]));
+    box.classList.add("ready");
+  }
+
+  const graphBox = document.getElementById("graph");
+  if (graphBox && data.graph) drawGraph(graphBox, data.graph);
+  const mapBox = document.getElementById("map");
+  if (mapBox) {
+    const mode = mapBox.dataset.mode;
+    if (mode === "route") routeMap(mapBox, data.stops);
+    else if (mode === "points") pointsMap(mapBox, data.points, data.route);
+    else if (mode === "activity") activityMap(mapBox, data);
+  }
+})();

@@ -1,0 +1,100 @@
+"""A route drawn as an inline SVG over the vendored state and country outlines (for PDF reports).
+
+The browser draws maps with Leaflet; a PDF cannot run scripts, so the same TopoJSON outlines the app
+ships (us-atlas states, world-atlas countries) are decoded here and projected equirectangularly
+around the route (longitude scaled by the cosine of the middle latitude). Nothing is fetched.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Sequence
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import orjson
+from markupsafe import escape
+
+Ring = list[tuple[float, float]]
+OUTLINES = ("us-states-10m.json", "world-countries-110m.json")
+
+
+@cache
+def _topology(name: str) -> dict[str, Any]:
+    raw = resources.files("adtrace.app").joinpath("static", "geo", name).read_bytes()
+    data: dict[str, Any] = orjson.loads(raw)
+    return data
+
+
+@cache
+def _arcs(name: str) -> list[Ring]:
+    topo = _topology(name)
+    (sx, sy), (tx, ty) = topo["transform"]["scale"], topo["transform"]["translate"]
+    out = []
+    for arc in topo["arcs"]:
+        x = y = 0
+        ring = []
+        for dx, dy in arc:  # quantized, delta-encoded positions
+            x, y = x + dx, y + dy
+            ring.append((x * sx + tx, y * sy + ty))
+        out.append(ring)
+    return out
+
+
+def _ring(arcs: list[Ring], idx: Sequence[int]) -> Ring:
+    pts: Ring = []
+    for i in idx:
+        arc = arcs[i] if i >= 0 else arcs[~i][::-1]
+        pts.extend(arc[1:] if pts else arc)
+    return pts
+
+
+def rings(name: str) -> Iterator[Ring]:
+    """Every polygon ring of every shape in a vendored outline file."""
+    topo, arcs = _topology(name), _arcs(name)
+    for obj in topo["objects"].values():
+        for geom in obj.get("geometries", []):
+            polys = [geom["arcs"]] if geom["type"] == "Polygon" else geom["arcs"] if geom["type"] == "MultiPolygon" else []
+            for poly in polys:
+                for r in poly:
+                    yield _ring(arcs, r)
+
+
+def route_svg(stops: Sequence[dict[str, Any]], width: int = 640, height: int = 400) -> str:
+    """An SVG of the stops (dicts with lat, lon, city) joined in order, numbered, over the outlines."""
+    pts = [(float(s["lon"]), float(s["lat"])) for s in stops if s.get("lat") is not None]
+    if not pts:
+        return '<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"></svg>'
+    lo_x, hi_x = min(p[0] for p in pts), max(p[0] for p in pts)
+    lo_y, hi_y = min(p[1] for p in pts), max(p[1] for p in pts)
+    pad = max(hi_x - lo_x, hi_y - lo_y, 4.0) * 0.25
+    lo_x, hi_x, lo_y, hi_y = lo_x - pad, hi_x + pad, lo_y - pad, hi_y + pad
+    kx = math.cos(math.radians((lo_y + hi_y) / 2))
+    span_x, span_y = (hi_x - lo_x) * kx, hi_y - lo_y
+    scale = min(width / span_x, height / span_y)
+    off_x, off_y = (width - span_x * scale) / 2, (height - span_y * scale) / 2
+
+    def xy(lon: float, lat: float) -> tuple[float, float]:
+        return off_x + (lon - lo_x) * kx * scale, height - off_y - (lat - lo_y) * scale
+
+    paths = []
+    for name in OUTLINES:
+        for ring in rings(name):
+            if not any(lo_x <= x <= hi_x and lo_y <= y <= hi_y for x, y in ring[:: max(1, len(ring) // 50)]):
+                continue  # far from the route: left out to keep the PDF small
+            d = "M" + "L".join(f"{a:.1f},{b:.1f}" for a, b in (xy(x, y) for x, y in ring)) + "Z"
+            paths.append(f'<path d="{d}"/>')
+    line = " ".join(f"{a:.1f},{b:.1f}" for a, b in (xy(x, y) for x, y in pts))
+    dots = []
+    for n, s in enumerate(stops, 1):
+        if s.get("lat") is None:
+            continue
+        a, b = xy(float(s["lon"]), float(s["lat"]))
+        dots.append(f'<circle cx="{a:.1f}" cy="{b:.1f}" r="4"/><text x="{a + 6:.1f}" y="{b - 4:.1f}">'
+                    f'{n}. {escape(str(s.get("city", "")))}</text>')
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
+            f'height="{height}" class="route-map"><rect width="{width}" height="{height}" fill="#eef3f7"/>'
+            f'<g fill="#fafafa" stroke="#9aa5b1" stroke-width="0.6">{"".join(paths)}</g>'
+            f'<polyline points="{line}" fill="none" stroke="#b3261e" stroke-width="2" stroke-opacity="0.8"/>'
+            f'<g fill="#b3261e" font-size="10" font-family="sans-serif">{"".join(dots)}</g></svg>')

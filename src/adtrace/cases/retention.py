@@ -1,0 +1,75 @@
+"""Retention: delete documents older than the retention period unless a case holds them.
+
+A document's age is its posting date (its ingest date when it has none). Documents in any case —
+directly, as a member of a case's cluster or as a holder of a case's phone/email/handle — are kept.
+Deleting a document also deletes its record, entities, indicator hits, cluster membership, alerts
+and review decisions (the schema's ON DELETE CASCADE). Every purge, and every dry run, writes one
+audit entry with the counts and the cutoff; the ids themselves are not copied into the audit log.
+After a purge, run `adtrace link --rebuild` so cluster summaries forget the deleted documents, and
+delete the purged ads' image files from the image folder (the app never stored copies).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import bindparam, text
+
+from adtrace import errors
+from adtrace.cases.cases import protected_ids
+from adtrace.cases.watchlists import engine_of, write
+from adtrace.storage import Store
+
+MIN_DAYS = 1
+_DELETE = text("DELETE FROM documents WHERE id IN :ids").bindparams(bindparam("ids", expanding=True))
+
+
+@dataclass
+class PurgeReport:
+    days: int
+    cutoff: str
+    dry_run: bool
+    older: int = 0  # documents older than the cutoff
+    kept_in_cases: int = 0  # ... of which a case holds (never deleted)
+    deleted: int = 0
+    sample: list[str] = field(default_factory=list)  # up to 20 ids that would go (dry run) or went
+    audit_seq: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def cutoff_of(days: int, at: datetime | None = None) -> str:
+    if days < MIN_DAYS:
+        raise errors.InputError.at(errors.BAD_FIELD, f"a retention period is at least {MIN_DAYS} day",
+                                   field_name="days", hint="e.g. 365 keeps one year of documents")
+    return ((at or datetime.now(UTC)) - timedelta(days=days)).replace(tzinfo=None).isoformat(timespec="seconds")
+
+
+def purge(store: Store | sa.Engine, days: int, actor: str, *, dry_run: bool = True,
+          at: datetime | None = None) -> PurgeReport:
+    """Delete (or with dry_run, count) documents older than `days` that no case holds; audited either way."""
+    # The app owns the audit log; imported here so adtrace.cases does not import the app at load time.
+    from adtrace.app import audit
+
+    engine = engine_of(store)
+    report = PurgeReport(days, cutoff_of(days, at), dry_run)
+    with write(engine) as conn:
+        old = [str(r[0]) for r in conn.execute(text(
+            "SELECT id FROM documents WHERE COALESCE(posted_at, ingested_at) < :cut ORDER BY id"),
+            {"cut": report.cutoff})]
+        keep = protected_ids(conn)
+        doomed = [d for d in old if d not in keep]
+        report.older, report.kept_in_cases = len(old), len(old) - len(doomed)
+        report.sample = doomed[:20]
+        if not dry_run:
+            for s in range(0, len(doomed), 900):  # below SQLite's bound-parameter limit
+                conn.execute(_DELETE, {"ids": doomed[s:s + 900]})
+            report.deleted = len(doomed)
+        detail = {k: v for k, v in report.to_dict().items() if k not in ("sample", "audit_seq")}
+        report.audit_seq = audit.append(engine, actor, "purge_dry_run" if dry_run else "purge", "documents", detail,
+                                        conn=conn)
+    return report
