@@ -29,6 +29,8 @@ PERMS: dict[str, frozenset[str]] = {
     "triage": frozenset({"admin", "analyst", "reviewer"}),  # review queue and decisions
     "export": frozenset({"admin", "analyst"}),  # decisions as training labels
     "audit": frozenset({"admin", "auditor"}),
+    "cases": frozenset({"admin", "analyst"}),  # cases, their exports, watchlist edits (part 2)
+    "admin": frozenset({"admin"}),  # settings, retention purge, unredacted exports
 }
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 

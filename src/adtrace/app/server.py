@@ -26,7 +26,7 @@ from adtrace.app.db import engine_of
 from adtrace.storage import Store, open_store
 
 ROUTERS = ("pages.login", "pages.dashboard", "pages.queue", "pages.search", "pages.documents", "pages.audit",
-           "api.v1")
+           "pages.network", "pages.watch", "pages.cases", "pages.settings", "api.v1", "api.investigate")
 
 
 @dataclass

@@ -73,4 +73,8 @@ def dashboard(request: Request, ctx: Ctx = Depends(require("dashboard"))) -> Res
     context: dict[str, Any] = {"agg": aggregates(engine), "newest": []}
     if can(ctx, "documents"):  # partners and auditors see counts, never a document
         context["newest"] = newest_high(engine)
+    if can(ctx, "triage"):  # open alerts (adtrace.cases.alerts), newest first
+        from adtrace.cases.alerts import list_alerts
+
+        context["alerts"] = list_alerts(engine, open_only=True, limit=5)
     return render(request, "dashboard.html", context)
