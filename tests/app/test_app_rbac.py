@@ -40,6 +40,64 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("GET", "/api/v1/decisions/labels.csv"): {"admin", "analyst"},
     ("GET", "/api/v1/audit"): {"admin", "auditor"},
     ("GET", "/api/v1/audit/verify"): {"admin", "auditor"},
+    # Part 2: entities, clusters, map, watchlists, alerts, cases, settings.
+    ("GET", "/entities/{kind}/{value}"): READERS,
+    ("GET", "/clusters"): READERS,
+    ("GET", "/clusters/{cluster_id}"): READERS,
+    ("GET", "/map"): READERS,
+    ("GET", "/watchlists"): READERS,
+    ("POST", "/watchlists"): {"admin", "analyst"},
+    ("POST", "/watchlists/{entry_id}/remove"): {"admin", "analyst"},
+    ("GET", "/alerts"): READERS,
+    ("POST", "/alerts/{alert_id}/ack"): READERS,
+    ("GET", "/cases"): {"admin", "analyst"},
+    ("POST", "/cases"): {"admin", "analyst"},
+    ("GET", "/cases/{case_id}"): {"admin", "analyst"},
+    ("POST", "/cases/{case_id}"): {"admin", "analyst"},
+    ("POST", "/cases/{case_id}/items"): {"admin", "analyst"},
+    ("POST", "/cases/{case_id}/notes"): {"admin", "analyst"},
+    ("GET", "/cases/{case_id}/export.{fmt}"): {"admin", "analyst"},
+    ("GET", "/settings"): {"admin"},
+    ("POST", "/settings"): {"admin"},
+    ("POST", "/settings/purge"): {"admin"},
+    ("GET", "/api/v1/entities/{kind}/{value}"): READERS,
+    ("GET", "/api/v1/clusters/{cluster_id}"): READERS,
+    ("GET", "/api/v1/map"): READERS,
+    ("GET", "/api/v1/watchlists"): READERS,
+    ("POST", "/api/v1/watchlists"): {"admin", "analyst"},
+    ("DELETE", "/api/v1/watchlists/{entry_id}"): {"admin", "analyst"},
+    ("GET", "/api/v1/alerts"): READERS,
+    ("POST", "/api/v1/alerts/{alert_id}/ack"): READERS,
+    ("GET", "/api/v1/cases"): {"admin", "analyst"},
+    ("POST", "/api/v1/cases"): {"admin", "analyst"},
+    ("GET", "/api/v1/cases/{case_id}"): {"admin", "analyst"},
+    ("PATCH", "/api/v1/cases/{case_id}"): {"admin", "analyst"},
+    ("POST", "/api/v1/cases/{case_id}/items"): {"admin", "analyst"},
+    ("POST", "/api/v1/cases/{case_id}/notes"): {"admin", "analyst"},
+    ("GET", "/api/v1/cases/{case_id}/export.{fmt}"): {"admin", "analyst"},
+    ("GET", "/api/v1/settings"): {"admin"},
+    ("PUT", "/api/v1/settings"): {"admin"},
+    ("POST", "/api/v1/retention/purge"): {"admin"},
+}
+# Form or JSON bodies for the part 2 writes (placeholders filled by _part2_fixtures).
+FORMS: dict[str, dict[str, str]] = {
+    "/watchlists": {"kind": "phone", "value": "702-555-0142", "name": "rbac"},
+    "/alerts/{alert_id}/ack": {"note": "rbac"},
+    "/cases": {"title": "rbac case"},
+    "/cases/{case_id}": {"status": "open"},
+    "/cases/{case_id}/items": {"kind": "document", "ref": "{doc_id}"},
+    "/cases/{case_id}/notes": {"text": "rbac note"},
+    "/settings": {"elevated": "40", "high": "80", "retention_days": "3650"},
+}
+JSON: dict[str, dict[str, object]] = {
+    "/api/v1/watchlists": {"kind": "phone", "value": "702-555-0143", "name": "rbac"},
+    "/api/v1/alerts/{alert_id}/ack": {"note": "rbac"},
+    "/api/v1/cases": {"title": "rbac case"},
+    "/api/v1/cases/{case_id}": {"status": "open"},
+    "/api/v1/cases/{case_id}/items": {"kind": "document", "ref": "{doc_id}"},
+    "/api/v1/cases/{case_id}/notes": {"text": "rbac note"},
+    "/api/v1/settings": {"elevated": 40, "high": 80, "retention_days": 3650},
+    "/api/v1/retention/purge": {"dry_run": True},
 }
 PUBLIC = {("GET", "/login"), ("POST", "/login")}
 
@@ -59,9 +117,43 @@ def test_every_route_is_in_the_table_and_declares_a_permission() -> None:
             assert any(perms), f"{r.path} has no require(...)"
 
 
-def _request(client: TestClient, method: str, path: str, doc_id: str, csrf: str) -> int:
-    url = path.replace("{doc_id}", doc_id).replace("{n}", "0")
+def _part2_fixtures(app: object, doc_id: str) -> dict[str, str]:
+    """A linked store with one case, one watchlist entry and one alert, so every part 2 route has a target."""
+    from adtrace.cases import alerts, watchlists
+    from adtrace.cases import cases as cs
+    from adtrace.linking.run import link_store
+
+    state = app.state.adtrace  # type: ignore[attr-defined]
+    link_store(state.engine)
+    phone = next(v for d in state.store.iter_ids() for p in (state.store.get_record(d) or {}).get("phones") or []
+                 if (v := p.get("value")))
+    case = cs.create(state.store, "rbac", "admin")
+    entry = watchlists.add(state.store, "phone", "702-555-0141", name="rbac", owner="admin")
+    alert = alerts.raise_alert(state.store, "test", ["rbac"], doc_id=doc_id, dedup_key="rbac")
+    assert alert is not None
+    return {"{doc_id}": doc_id, "{n}": "0", "{kind}": "phone", "{value}": phone, "{cluster_id}": doc_id,
+            "{case_id}": str(case.id), "{entry_id}": str(entry.id), "{alert_id}": str(alert.id), "{fmt}": "csv"}
+
+
+def _fill(text: str, subs: dict[str, str]) -> str:
+    for k, v in subs.items():
+        text = text.replace(k, v)
+    return text
+
+
+def _request(client: TestClient, method: str, path: str, doc_id: str, csrf: str,
+             subs: dict[str, str] | None = None) -> int:
+    subs = subs or {"{doc_id}": doc_id, "{n}": "0"}
+    url = _fill(path, subs)
     headers = {"X-CSRF-Token": csrf}
+    if path in FORMS and method == "POST":
+        data = {k: _fill(v, subs) for k, v in FORMS[path].items()}
+        return client.post(url, data=data, headers=headers, follow_redirects=False).status_code
+    if path in JSON:
+        body = {k: _fill(v, subs) if isinstance(v, str) else v for k, v in JSON[path].items()}
+        return client.request(method, url, json=body, headers=headers, follow_redirects=False).status_code
+    if method == "DELETE":
+        return client.delete(url, headers=headers, follow_redirects=False).status_code
     if method == "GET":
         return client.get(url, headers=headers, follow_redirects=False).status_code
     if path == "/queue/decide":
@@ -85,6 +177,7 @@ def _doc_with_image(app: object) -> str:
 @pytest.mark.parametrize("role", ROLES)
 def test_route_role_table(app: object, login: Callable[[str], TestClient], role: str) -> None:
     doc_id = _doc_with_image(app)
+    subs = _part2_fixtures(app, doc_id)
     client = login(role)
     csrf = csrf_of(client)
     # The clear image needs a reveal key; readers get 403 without one, like everyone else, so the
@@ -92,7 +185,7 @@ def test_route_role_table(app: object, login: Callable[[str], TestClient], role:
     for (method, path), allowed in sorted(EXPECTED.items()):
         if path == "/logout":
             continue  # would end the session mid-test; checked below
-        status = _request(client, method, path, doc_id, csrf)
+        status = _request(client, method, path, doc_id, csrf, subs)
         if path == "/documents/{doc_id}/images/{n}":
             assert status == 403, (role, path, status)
         elif role in allowed:
@@ -107,6 +200,10 @@ def test_anonymous_is_refused_everywhere(app: object) -> None:
     client = TestClient(app)  # type: ignore[arg-type]
     for (method, path) in EXPECTED:
         url = path.replace("{doc_id}", "x").replace("{n}", "0")
+        for name in ("kind", "value", "cluster_id", "fmt"):
+            url = url.replace("{" + name + "}", "x")
+        for name in ("case_id", "entry_id", "alert_id"):
+            url = url.replace("{" + name + "}", "1")
         r = client.request(method, url, follow_redirects=False)
         if path.startswith("/api/"):
             assert r.status_code == 401 and r.json()["error"]["code"] == "AT303", path

@@ -14,6 +14,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse, Response
 from itsdangerous import BadSignature
+from sqlalchemy import text
 
 from adtrace import errors
 from adtrace.app import audit
@@ -51,7 +52,9 @@ def document_page(request: Request, doc_id: str, ctx: Ctx = Depends(require("doc
     audit.append(state.engine, ctx.user.username, "view_document", doc_id)
     with read(state.engine) as conn:
         decisions = history(conn, doc_id, limit=20)
-    return render(request, "document.html", {**view_model(doc, record), "decisions": decisions})
+        cluster = conn.execute(text("SELECT c.cluster_id, s.documents FROM link_clusters c JOIN link_summaries s "
+                                    "ON s.cluster_id = c.cluster_id WHERE c.doc_id = :d"), {"d": doc_id}).first()
+    return render(request, "document.html", {**view_model(doc, record), "decisions": decisions, "cluster": cluster})
 
 
 def image_path(request: Request, doc: Document, n: int) -> Path:

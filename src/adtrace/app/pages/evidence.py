@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from adtrace import errors
 
@@ -99,7 +99,10 @@ def entity_links(record: dict[str, Any]) -> list[tuple[str, str, str]]:
             value = str(ent.get("value", "")) if isinstance(ent, dict) else str(ent)
             if value and (param, value) not in seen:
                 seen.add((param, value))
-                out.append((label, value, "/search?" + urlencode({param: value})))
+                # Phones, e-mails and handles have entity pages (part 2); payment handles a search.
+                url = f"/entities/{param}/{quote(value, safe='')}" if param in ("phone", "email", "handle") \
+                    else "/search?" + urlencode({param: value})
+                out.append((label, value, url))
     for place in record.get("places", []):
         city = place.get("name")
         if city and ("city", city) not in seen:

@@ -167,9 +167,11 @@ def map_data(request: Request, date_from: str | None, date_to: str | None, min_r
                 flows[k]["clusters"] += 1
     for r in rows:
         place = _geocode(str(r.city))
-        if place:
-            cities[str(r.city)] = {"city": place[0], "lat": place[1], "lon": place[2], "documents": int(r.n),
-                                   "high": int(r.high or 0)}
+        if place:  # two spellings of one city (Montreal, Montréal) become one circle
+            c = cities.setdefault(place[0], {"city": place[0], "lat": place[1], "lon": place[2], "documents": 0,
+                                             "high": 0})
+            c["documents"] += int(r.n)
+            c["high"] += int(r.high or 0)
     return {"date_from": date_from, "date_to": date_to, "min_risk": min_risk,
             "cities": sorted(cities.values(), key=lambda c: -c["documents"]),
             "flows": [{"from": a, "to": b, "from_ll": coords[a], "to_ll": coords[b], **v}

@@ -10,7 +10,7 @@
     const t0 = performance.now();
     const n = g.nodes.length;
     const cy = cytoscape({
-      container: box, elements: g.nodes.concat(g.edges), wheelSensitivity: 0.3,
+      container: box, elements: g.nodes.concat(g.edges),
       style: [
         { selector: "node[type='doc']", style: { "background-color": (e) => LEVEL[e.data("level")] || "#889",
           width: 14, height: 14, label: n <= 120 ? "data(label)" : "", "font-size": 8 } },
@@ -35,7 +35,8 @@
   }
 
   async function baseMap(box) {
-    const map = L.map(box, { zoomControl: true, attributionControl: false, preferCanvas: true, worldCopyJump: true });
+    const map = L.map(box, { zoomControl: true, attributionControl: false, worldCopyJump: true });
+    map.setView([39, -97], 4);  // a view before any layer: Leaflet projects vectors as they are added
     const [world, us] = await Promise.all([fetch("/static/geo/world-countries-110m.json").then((r) => r.json()),
       fetch("/static/geo/us-states-10m.json").then((r) => r.json())]);
     const outline = { color: "#9aa5b1", weight: 0.7, fillColor: "#fafafa", fillOpacity: 1, interactive: false };
@@ -91,7 +92,8 @@
     m.cities.forEach((c) => L.circleMarker([c.lat, c.lon], { radius: 4 + 18 * Math.sqrt(c.documents / peak),
       color: c.high ? "#b3261e" : "#1f5fa8", fillOpacity: 0.35 + 0.5 * (c.high / c.documents) })
       .bindTooltip(c.city + ": " + c.documents + " ads, " + c.high + " high risk").addTo(map));
-    fit(map, m.cities.map((c) => [c.lat, c.lon]));
+    // Frame the high-risk flows when there are any (the question this page answers), else every city.
+    fit(map, m.flows.length ? m.flows.flatMap((f) => [f.from_ll, f.to_ll]) : m.cities.map((c) => [c.lat, c.lon]));
     box.classList.add("ready");
   }
 
