@@ -13,6 +13,7 @@ from adtrace.app.auth import Ctx, require
 from adtrace.app.pages.render import render
 from adtrace.storage import Query
 from adtrace.storage.base import FACETS
+from adtrace.storage.search import COUNT_CAP, FACET_CAP
 
 router = APIRouter()
 FILTERS = ("phone", "email", "handle", "payment", "city", "source", "kind", "risk_level", "indicator",
@@ -22,8 +23,9 @@ PAGE = 20
 
 def query_from(params: dict[str, str], facets: tuple[str, ...] = FACETS, limit: int = PAGE) -> Query:
     page = max(1, int(params["page"])) if params.get("page", "").isdigit() else 1
+    # Interactive pages cap counting: "10,000+" documents, facets over the newest 5,000 (labelled).
     return Query(text=params.get("q", ""), facets=facets, limit=limit, offset=(page - 1) * limit,
-                 **{k: params[k] for k in FILTERS if params.get(k)})
+                 count_cap=COUNT_CAP, facet_cap=FACET_CAP, **{k: params[k] for k in FILTERS if params.get(k)})
 
 
 def run_search(request: Request, ctx: Ctx, params: dict[str, str], facets: tuple[str, ...] = FACETS,
