@@ -1,0 +1,85 @@
+"""Case exports: the versioned JSON bundle, CSV and PDF; identifiers masked unless a full export is asked."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import orjson
+from pypdf import PdfReader
+
+from adtrace.cases import cases as cs
+from adtrace.cases import exports
+from adtrace.cases.mapsvg import route_svg
+from adtrace.storage import Store
+from tests.cases.conftest_part2 import biggest_cluster, linked, linked_template  # noqa: F401  (fixtures)
+
+
+def _case(store: Store) -> tuple[cs.Case, list[str], list[str]]:
+    cid, members = biggest_cluster(store)
+    case = cs.create(store, "Export test", "alice")
+    case = cs.add_item(store, case.id, "cluster", cid, "alice")
+    phones = sorted({p["value"] for m in members for p in (store.get_record(m) or {}).get("phones") or []})
+    assert phones, "the biggest synthetic cluster shares a phone"
+    case = cs.add_note(store, case.id, "alice", f"same number {phones[0]} in every ad")
+    return case, members, phones
+
+
+def test_bundle_is_versioned_and_masks_identifiers(linked: Store) -> None:  # noqa: F811
+    case, members, phones = _case(linked)
+    data = exports.bundle(linked, case, actor="alice")
+    assert (data["format"], data["version"], data["redacted"]) == ("adtrace.case-bundle", 1, True)
+    assert sorted(d["id"] for d in data["documents"]) == members
+    assert [t["posted_at"] for t in data["timeline"]] == sorted(t["posted_at"] for t in data["timeline"])
+    assert data["route"]["stops"] and data["clusters"][0]["cluster_indicators"] is not None
+    raw = orjson.dumps(data).decode()
+    for p in phones:
+        assert p not in raw and p[2:] not in raw  # neither E.164 nor national digits
+    # One phone, one mask, everywhere in this export (ads, cluster summary, the analyst's note).
+    mask = data["clusters"][0]["phones"]
+    first = next(iter(mask))
+    assert first in data["case"]["notes"][0]["text"]
+    assert any(first in d["identifiers"]["phones"] for d in data["documents"])
+    assert all("images_note" in d for d in data["documents"])
+    # A second export uses a new salt: masks cannot be joined across exports.
+    again = exports.bundle(linked, case, actor="alice")
+    assert next(iter(again["clusters"][0]["phones"])) != first
+
+
+def test_full_export_keeps_identifiers(linked: Store) -> None:  # noqa: F811
+    case, _members, phones = _case(linked)
+    data = exports.bundle(linked, case, actor="admin", redact=False)
+    raw = orjson.dumps(data).decode()
+    assert data["redacted"] is False and phones[0] in raw
+
+
+def test_csv_has_one_row_per_document(linked: Store) -> None:  # noqa: F811
+    case, members, phones = _case(linked)
+    text = exports.to_csv(exports.bundle(linked, case, actor="alice"))
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert sorted(r["doc_id"] for r in rows) == members
+    assert all(r["phones"].startswith("[phone ") for r in rows if r["phones"])
+    assert phones[0] not in text
+    assert exports._csv_safe("=HYPERLINK(1)") == "'=HYPERLINK(1)"
+
+
+def test_pdf_opens_and_holds_the_evidence(linked: Store) -> None:  # noqa: F811
+    case, members, phones = _case(linked)
+    data = exports.bundle(linked, case, actor="alice")
+    pdf = exports.to_pdf(data)
+    assert pdf[:5] == b"%PDF-"
+    reader = PdfReader(io.BytesIO(pdf))
+    body = "\n".join(p.extract_text() for p in reader.pages)
+    assert "Case" in body and "Export test" in body and "Evidence" in body and "Movement" in body
+    assert members[0] in body and "1-888-373-7888" in body
+    meaning = next(i["meaning"] for d in data["documents"] for i in d["indicators"])
+    assert meaning.split()[0] in body
+    assert phones[0][2:] not in body.replace(" ", "")
+
+
+def test_route_svg_draws_outlines_and_the_route() -> None:
+    stops = [{"city": "Miami", "lat": 25.77, "lon": -80.19}, {"city": "Tampa", "lat": 27.95, "lon": -82.46},
+             {"city": "Orlando", "lat": 28.54, "lon": -81.38}]
+    svg = route_svg(stops)
+    assert svg.count("<path") > 3 and "<polyline" in svg and "3. Orlando" in svg
+    assert route_svg([]).startswith("<svg")
