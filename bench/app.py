@@ -47,8 +47,11 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--docs", type=int, default=100_000)
     ap.add_argument("--reps", type=int, default=30)
+    ap.add_argument("--part2", action="store_true", help="also time part 2 pages (links the store once)")
+    ap.add_argument("--browser", action="store_true", help="with --part2: time the cluster graph in Chromium")
+    ap.add_argument("--db", help="use this store as is (e.g. a copy), instead of building bench/out/app-N.db")
     args = ap.parse_args()
-    db = build(args.docs)
+    db = Path(args.db) if args.db else build(args.docs)
 
     from fastapi.testclient import TestClient
 
@@ -91,7 +94,110 @@ def main() -> None:
         times.sort()
         out[name] = {"p50_ms": round(statistics.median(times), 1),
                      "p95_ms": round(times[min(len(times) - 1, int(0.95 * len(times)))], 1)}
+    if args.part2:
+        out["part2"] = part2(app, client, args.reps, args.browser)
     print(orjson.dumps(out, option=orjson.OPT_INDENT_2).decode())
+
+
+def part2(app: object, client: object, reps: int, browser: bool) -> dict[str, object]:
+    """Part 2 pages (entities, clusters, map, watchlists, alerts, cases, settings) on the same store.
+
+    Links the store first when it has no clusters (slow once at 100k: minutes). With --browser, the
+    cluster page of the cluster closest to 500 ads is opened in headless Chromium (Debian's) and the time
+    from navigation until cytoscape.js has laid out and drawn the graph is measured.
+    """
+    import sqlalchemy as sa
+
+    from adtrace.cases import cases as cs
+    from adtrace.cases import watchlists
+
+    engine: sa.Engine = app.state.adtrace.engine  # type: ignore[attr-defined]
+    with engine.connect() as conn:
+        linked = conn.execute(sa.text("SELECT count(*) FROM link_summaries")).scalar()
+    if not linked:
+        from adtrace.linking.run import link_store
+
+        t = time.perf_counter()
+        link_store(engine)
+        print(f"linked in {time.perf_counter() - t:.0f} s", file=sys.stderr)
+    with engine.connect() as conn:  # a new connection: it sees the clusters just saved
+        big = conn.execute(sa.text("SELECT cluster_id, documents FROM link_summaries "
+                                   "ORDER BY abs(documents - 500), cluster_id LIMIT 1")).one()
+        top = [str(r[0]) for r in conn.execute(sa.text("SELECT cluster_id FROM link_summaries "
+                                                       "ORDER BY documents DESC LIMIT 30"))]
+        phones = [str(r[0]) for r in conn.execute(sa.text(
+            "SELECT value FROM entities WHERE kind = 'phone' GROUP BY value ORDER BY count(*) DESC LIMIT 30"))]
+    store = app.state.adtrace.store  # type: ignore[attr-defined]
+    case = cs.create(store, "bench", "bench")
+    cs.add_item(store, case.id, "cluster", top[0], "bench")
+    watchlists.add(store, "phone", phones[0], name="bench", owner="bench")
+    pages = {
+        "clusters list": lambda i: "/clusters",
+        "cluster page (30 biggest)": lambda i: f"/clusters/{top[i % len(top)]}",
+        f"cluster page ({big[1]} ads)": lambda i: f"/clusters/{big[0]}",
+        "entity page (30 busiest phones)": lambda i: f"/entities/phone/{phones[i % len(phones)]}",
+        "map (90 days)": lambda i: "/map",
+        "watchlists": lambda i: "/watchlists",
+        "alerts": lambda i: "/alerts",
+        "cases": lambda i: "/cases",
+        "case page": lambda i: f"/cases/{case.id}",
+        "settings": lambda i: "/settings",
+        "api cluster": lambda i: f"/api/v1/clusters/{top[i % len(top)]}",
+        "api entity": lambda i: f"/api/v1/entities/phone/{phones[i % len(phones)]}",
+    }
+    out: dict[str, object] = {}
+    for name, url in pages.items():
+        client.get(url(0))  # type: ignore[attr-defined]
+        times = []
+        for i in range(reps):
+            t = time.perf_counter()
+            r = client.get(url(i))  # type: ignore[attr-defined]
+            times.append((time.perf_counter() - t) * 1000)
+            assert r.status_code == 200, (name, r.status_code)
+        times.sort()
+        out[name] = {"p50_ms": round(statistics.median(times), 1),
+                     "p95_ms": round(times[min(len(times) - 1, int(0.95 * len(times)))], 1)}
+    t = time.perf_counter()
+    assert client.get(f"/cases/{case.id}/export.pdf").status_code == 200  # type: ignore[attr-defined]
+    out[f"case PDF export (cluster of {len(cs.document_ids(store, cs.get(store, case.id)))} ads, once)"] = {
+        "ms": round((time.perf_counter() - t) * 1000)}
+    if browser:
+        out["browser"] = graph_in_browser(app, str(big[0]), int(big[1]), reps=min(reps, 5))
+    return out
+
+
+def graph_in_browser(app: object, cluster_id: str, size: int, reps: int) -> dict[str, object]:
+    import threading
+
+    import uvicorn
+    from playwright.sync_api import sync_playwright
+
+    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=8791, log_level="warning"))  # type: ignore[arg-type]
+    threading.Thread(target=srv.run, daemon=True).start()
+    while not srv.started:
+        time.sleep(0.05)
+    base = "http://127.0.0.1:8791"
+    nav, drawn = [], []
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
+                               args=["--headless", "--no-sandbox", "--disable-gpu"])
+        page = b.new_page(viewport={"width": 1360, "height": 900})
+        page.goto(f"{base}/login")
+        page.fill("input[name=username]", "bench")
+        page.fill("input[name=password]", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_selector("text=Dashboard")
+        for _ in range(reps):
+            t = time.perf_counter()
+            page.goto(f"{base}/clusters/{cluster_id}")
+            page.wait_for_selector("#graph.ready", timeout=60000)
+            nav.append((time.perf_counter() - t) * 1000)
+            drawn.append(float(page.get_attribute("#graph", "data-rendered") or 0))
+        nodes = page.evaluate("() => JSON.parse(document.getElementById('page-data').textContent).graph.nodes.length")
+        b.close()
+    srv.should_exit = True
+    return {"cluster_ads": size, "graph_nodes": nodes, "navigation_to_graph_drawn_ms": [round(x) for x in nav],
+            "cytoscape_layout_and_draw_ms": [round(x) for x in drawn]}
 
 
 if __name__ == "__main__":
