@@ -86,13 +86,15 @@ def route_svg(stops: Sequence[dict[str, Any]], width: int = 640, height: int = 4
             d = "M" + "L".join(f"{a:.1f},{b:.1f}" for a, b in (xy(x, y) for x, y in ring)) + "Z"
             paths.append(f'<path d="{d}"/>')
     line = " ".join(f"{a:.1f},{b:.1f}" for a, b in (xy(x, y) for x, y in pts))
-    dots = []
+    visits: dict[tuple[float, float], tuple[str, list[int]]] = {}  # a city revisited gets one label: "1, 5. X"
     for n, s in enumerate(stops, 1):
-        if s.get("lat") is None:
-            continue
-        a, b = xy(float(s["lon"]), float(s["lat"]))
+        if s.get("lat") is not None:
+            visits.setdefault((float(s["lon"]), float(s["lat"])), (str(s.get("city", "")), []))[1].append(n)
+    dots = []
+    for (lon, lat), (city, order) in visits.items():
+        a, b = xy(lon, lat)
         dots.append(f'<circle cx="{a:.1f}" cy="{b:.1f}" r="4"/><text x="{a + 6:.1f}" y="{b - 4:.1f}">'
-                    f'{n}. {escape(str(s.get("city", "")))}</text>')
+                    f'{", ".join(map(str, order))}. {escape(city)}</text>')
     return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
             f'height="{height}" class="route-map"><rect width="{width}" height="{height}" fill="#eef3f7"/>'
             f'<g fill="#fafafa" stroke="#9aa5b1" stroke-width="0.6">{"".join(paths)}</g>'
