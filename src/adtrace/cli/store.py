@@ -47,6 +47,9 @@ def ingest_cmd(
     errors_file: str = typer.Option(None, help="Write rejected documents here as JSONL (file, line, reason)."),
     force: bool = typer.Option(False, help="Re-read files already ingested completely."),
     as_json: bool = typer.Option(False, "--json", help="Print the per-file summary as JSON on stdout."),
+    raise_alerts: bool = typer.Option(True, "--alerts/--no-alerts",
+                                      help="Check new and changed documents against watchlists and risk "
+                                           "levels, raising alerts (app, e-mail, webhook as configured)."),
 ) -> None:
     """Load documents into the store: idempotent, resumable after a crash, one transaction per batch."""
     from adtrace.storage import open_store
@@ -73,9 +76,21 @@ def ingest_cmd(
             shown += 1
             err_console.print(f"[yellow]rejected[/] {item['message']}", highlight=False)
 
+    raised = 0
     try:
         with open_store(db) as store, progress("ingesting") as bar:
-            summaries = ingest(store, paths, opts, reject=reject, advance=bar.advance)
+            on_stored = None
+            if raise_alerts:
+                from adtrace.cases import alerts
+                from adtrace.cases.notify import Notifier
+
+                notifier = Notifier()
+
+                def on_stored(ids: list[str]) -> None:
+                    nonlocal raised
+                    raised += len(alerts.evaluate(store, ids, notifier=notifier))
+
+            summaries = ingest(store, paths, opts, reject=reject, advance=bar.advance, stored=on_stored)
     finally:
         if log is not None:
             log.close()
@@ -100,6 +115,8 @@ def ingest_cmd(
         err_console.print(line, highlight=False)
     if as_json:
         typer.echo(orjson.dumps([s.to_dict() for s in summaries]).decode())
+    if raised:
+        err_console.print(f"{raised:,} new alerts raised (adtrace alerts list)", highlight=False)
     if errors_file and any(s.rejected for s in summaries):
         err_console.print(f"rejected documents are listed in {errors_file}", highlight=False)
 

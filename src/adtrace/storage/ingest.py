@@ -59,6 +59,9 @@ class IngestOptions:
 
 Reject = Callable[[dict[str, Any]], None]
 Advance = Callable[[int], None]
+# Called after each committed batch with the ids stored new or changed (alerts hook in here: storage
+# does not know about cases, the shell wires them).
+Stored = Callable[[list[str]], None]
 
 _pipeline: Any = None
 
@@ -121,7 +124,7 @@ def _workers(opts: IngestOptions, files: list[str]) -> int:
 
 
 def ingest(store: Store, paths: list[str], opts: IngestOptions, *, reject: Reject | None = None,
-           advance: Advance | None = None) -> list[FileSummary]:
+           advance: Advance | None = None, stored: Stored | None = None) -> list[FileSummary]:
     files = expand(paths)
     workers = _workers(opts, files)
     if workers > 1:
@@ -132,7 +135,7 @@ def ingest(store: Store, paths: list[str], opts: IngestOptions, *, reject: Rejec
     summaries = []
     try:
         for path in files:
-            summaries.append(_ingest_file(store, path, opts, pool, max(2, 2 * workers), reject, advance))
+            summaries.append(_ingest_file(store, path, opts, pool, max(2, 2 * workers), reject, advance, stored))
     finally:
         pool.shutdown(cancel_futures=True)
     return summaries
@@ -149,7 +152,7 @@ def _fingerprint(path: str) -> str | None:
 
 
 def _ingest_file(store: Store, path: str, opts: IngestOptions, pool: Executor, depth: int,
-                 reject: Reject | None, advance: Advance | None) -> FileSummary:
+                 reject: Reject | None, advance: Advance | None, stored: Stored | None = None) -> FileSummary:
     summary = FileSummary(path)
     key = str(Path(path).absolute()) if path != "-" else None
     fp = _fingerprint(path)
@@ -176,11 +179,16 @@ def _ingest_file(store: Store, path: str, opts: IngestOptions, pool: Executor, d
                 if not isinstance(r, Prepared):
                     rejected(r[1], r[2], None)
             cp = Checkpoint(key, fp, done, False) if key and fp else None
+            changed: list[str] = []
             for outcome in store.put_batch(good, cp):
                 if outcome.status == "rejected":
                     rejected("AT205", f"document {outcome.id} not stored: {outcome.reason}", None)
                 else:
                     setattr(summary, outcome.status, getattr(summary, outcome.status) + 1)
+                    if outcome.status in ("new", "updated"):
+                        changed.append(outcome.id)
+            if stored and changed:
+                stored(changed)
             if advance:
                 advance(len(results))
 
