@@ -96,6 +96,19 @@ def match_record(index: SignalIndex, key: bytes, record: Mapping[str, Any]) -> l
     return index.match(signal_hashes(key, identifiers(record)))
 
 
+def alert_partner_match(engine: sa.Engine, doc_id: str, matches: Iterable[Match]) -> None:
+    """A lead is also an alert (issue 11): shown in the app and sent by e-mail/webhook when configured.
+
+    The alert carries the signal's provenance, never an automatic action; dedup keeps re-runs quiet.
+    """
+    from adtrace.cases import alerts
+    from adtrace.cases.notify import Notifier
+
+    reasons = [{"kind": "partner_signal", "text": f"{m.type} matched a signal from {m.issuer} ({m.category})",
+                **m.to_dict()} for m in matches]
+    alerts.raise_alert(engine, "partner_signal", reasons, doc_id=doc_id, notifier=Notifier())
+
+
 def save_leads(conn: sa.Connection, doc_id: str, matches: Iterable[Match]) -> int:
     """Insert one lead per (document, signal); an existing lead is kept as it is (idempotent)."""
     n = 0
@@ -142,10 +155,14 @@ def match_store(engine: sa.Engine, key: bytes, *, full: bool = False, batch: int
         found = [(str(doc_id), match_record(index, key, orjson.loads(rec))) for _, doc_id, rec in rows]
         after = int(rows[-1][0])
         high = max(high, after)
+        leads: list[tuple[str, list[Match]]] = []
         with xs.write(engine) as conn:
             for doc_id, matches in found:
-                if matches:
-                    report.new_leads += save_leads(conn, doc_id, matches)
+                if matches and save_leads(conn, doc_id, matches):
+                    leads.append((doc_id, matches))
+        report.new_leads += sum(len(m) for _, m in leads)
+        for doc_id, matches in leads:
+            alert_partner_match(engine, doc_id, matches)
         report.documents += len(rows)
         if on_progress:
             on_progress(len(rows))

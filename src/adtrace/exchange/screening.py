@@ -64,6 +64,8 @@ class Screener:
             record = self.pipeline.process(doc)
             matches = xm.match_record(index, self.key, record) if self.key is not None else []
             watch = [m for hook in WATCHLIST_HOOKS.values() for m in hook(doc, record)]
+            if self.engine is not None:
+                watch += [m.reason() for m in _watchlists(self.engine).match(record, doc.full_text)]
             records.append((doc, record, matches))
             results.append(result(record, matches, watch, partner_matching=self.key is not None))
         if store is not None:
@@ -86,8 +88,16 @@ def result(record: dict[str, Any], matches: list[xm.Match], watchlists: list[dic
     }
 
 
+def _watchlists(engine: sa.Engine) -> Any:
+    from adtrace.cases.watchlists import matcher
+
+    return matcher(engine)  # cached; rebuilt only when entries change
+
+
 def _keep(store: Any, records: list[tuple[Document, dict[str, Any], list[xm.Match]]],
           results: list[dict[str, Any]]) -> None:
+    from adtrace.cases import alerts
+    from adtrace.cases.notify import Notifier
     from adtrace.storage.prepare import prepare
 
     outcomes = store.put_batch([prepare(doc, record) for doc, record, _ in records])
@@ -98,6 +108,12 @@ def _keep(store: Any, records: list[tuple[Document, dict[str, Any], list[xm.Matc
             res["stored"], res["stored_id"] = True, outcome.id
             if matches:
                 res["new_leads"] = xm.save_leads(conn, outcome.id, matches)
+    # Stored screenings raise alerts like any new document: watchlists, high risk, partner signals.
+    stored = [o.id for o in outcomes if o.status in ("new", "updated")]
+    alerts.evaluate(store, stored, notifier=Notifier())
+    for (_, _, matches), res in zip(records, results, strict=True):
+        if matches and res.get("new_leads"):
+            xm.alert_partner_match(store.engine, res["stored_id"], matches)
 
 
 @dataclass
