@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import time
 from collections import Counter, defaultdict
 from datetime import UTC, datetime, timedelta
 from functools import cache
@@ -137,9 +138,30 @@ def cluster_data(request: Request, cluster_id: str) -> dict[str, Any]:
             "template": template_view(members, summary, state.store)}
 
 
+# The map aggregates every city mention in the period and every high-risk cluster's route, so results
+# are kept per process for a minute, and dropped at once when documents or clusters change.
+_MAP_TTL = 60.0
+_map_cache: dict[tuple[Any, ...], tuple[float, tuple[Any, ...], dict[str, Any]]] = {}
+
+
 def map_data(request: Request, date_from: str | None, date_to: str | None, min_risk: float = 75.0) -> dict[str, Any]:
     """Documents per city in the period, and routes of clusters whose risk reaches `min_risk`."""
     engine = request.app.state.adtrace.engine
+    with read(engine) as conn:
+        stamp = tuple(conn.execute(text("SELECT (SELECT max(seq) FROM documents), (SELECT count(*) FROM documents), "
+                                        "(SELECT count(*) FROM link_summaries)")).one())
+    key = (id(engine), date_from, date_to, min_risk)
+    hit = _map_cache.get(key)
+    if hit and hit[1] == stamp and time.monotonic() - hit[0] < _MAP_TTL:
+        return hit[2]
+    out = _map_data(engine, date_from, date_to, min_risk)
+    if len(_map_cache) > 64:
+        _map_cache.clear()
+    _map_cache[key] = (time.monotonic(), stamp, out)
+    return out
+
+
+def _map_data(engine: Any, date_from: str | None, date_to: str | None, min_risk: float) -> dict[str, Any]:
     if not date_to:
         with read(engine) as conn:
             date_to = str(conn.execute(text("SELECT max(posted_at) FROM documents")).scalar() or "")[:10] or \
