@@ -101,7 +101,8 @@ def _state(db: str) -> tuple[list[tuple[str, ...]], ...]:
 
 def _run(db: str, src: Path) -> subprocess.Popen[bytes]:
     return subprocess.Popen([sys.executable, "-c", SHIM, "ingest", str(src), "--db", db, "--batch-size", "50",
-                             "--workers", "2"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                             "--workers", "2"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            start_new_session=True)  # its own process group: the kill takes the workers too
 
 
 def test_sigkill_mid_ingest_then_rerun_equals_clean_run(tmp_path: Path) -> None:
@@ -123,7 +124,8 @@ def test_sigkill_mid_ingest_then_rerun_equals_clean_run(tmp_path: Path) -> None:
             break
         time.sleep(0.02)
     was_running = proc.poll() is None
-    os.kill(proc.pid, signal.SIGKILL)
+    # Like a machine crash: the ingest and its pipeline workers die at once.
+    os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
     assert was_running, "ingest finished before it could be killed"
     with open_store(killed) as store:
