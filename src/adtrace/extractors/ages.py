@@ -92,6 +92,9 @@ _TWO_DIGITS = re.compile(r"(?<!\d)\d\d(?!\d)")
 _SPELLED_STEMS = ("teen", "twenty", "thirty", "forty", "fourty", "fifty", "sixty", "doce", "trece", "catorce",
                   "quince", "dieci", "veint", "treinta", "cuarenta", "cincuenta")
 _LINE_END = re.compile(r"[^\S\n]*(?:\n|$)")
+# What _NAMED_BEFORE and _TITLE_NAME_AGE both need right before the number (a line break too: their
+# "$" also matches before a final newline).
+_SPACE_OR_SEP = re.compile(r"[\s,\-–—]")
 
 
 def _value(m: re.Match[str]) -> int | None:
@@ -115,25 +118,29 @@ def find_ages(text: str) -> list[tuple[int, tuple[int, int]]]:
     numbers = list(_TWO_DIGITS.finditer(text))
     first_line_end = text.find("\n") if "\n" in text else len(text)
     for n in numbers:
-        m = _AT_NUMBER_SUFFIXED.match(text, n.start())
+        start = n.start()
+        m = _AT_NUMBER_SUFFIXED.match(text, start)
         if m:
             _suffixed(text, m, found)
-        p = _PREFIX_BEFORE.search(text, max(0, n.start() - 24), n.start())
-        if p and _NUM_AT.match(text, n.start()):
+        plain = _NUM_AT.match(text, start) is not None
+        p = _PREFIX_BEFORE.search(text, max(0, start - 24), start)
+        if p and plain:
             _prefixed(text, int(n.group(0)), p.start(), n.end(), p.group("prefix"), False, found)
-        named = _NAMED_BEFORE.search(text, max(0, n.start() - 40), n.start())
         if _NAMED_BAD_AFTER.match(text, n.end()):
             continue  # "Candy 20/hr", "24 7"
-        if named and _NUM_AT.match(text, n.start()):
-            _prefixed(text, int(n.group(0)), named.start(), n.end(), "i", False, found)
-        if _NUM_AT.match(text, n.start()):
-            t = _TITLE_NAME_AGE.search(text, max(0, n.start() - 30), n.start())
+        # Speed: both patterns below end in horizontal space (or a separator) right before the number.
+        spaced = start > 0 and _SPACE_OR_SEP.match(text, start - 1) is not None
+        if spaced and plain:
+            named = _NAMED_BEFORE.search(text, max(0, start - 40), start)
+            if named:
+                _prefixed(text, int(n.group(0)), named.start(), n.end(), "i", False, found)
+            t = _TITLE_NAME_AGE.search(text, max(0, start - 30), start) if text[start - 1] not in ",-–—" else None
             # In the title, or as a header line of its own ("🌹 Unique 17 🌹").
-            header = t is not None and (n.start() < first_line_end or _LINE_START.search(text, 0, t.start()))
+            header = t is not None and (start < first_line_end or _LINE_START.search(text, 0, t.start()))
             if t and header and t.group("name") not in _TITLE_NOT_NAMES and int(n.group(0)) < 40:
                 _prefixed(text, int(n.group(0)), t.start(), n.end(), "title", False, found)
-        if _TITLE_DASH_BEFORE.search(text, max(0, n.start() - 6), n.start()):
-            _titles(text, max(0, n.start() - 40), min(len(text), n.end() + 3), found)
+        if _TITLE_DASH_BEFORE.search(text, max(0, start - 6), start):
+            _titles(text, max(0, start - 40), min(len(text), n.end() + 3), found)
     return _dedupe(found)
 
 

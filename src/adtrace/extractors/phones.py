@@ -26,6 +26,9 @@ from adtrace.text.numbers import DIGIT_WORD, DIGIT_WORD_RUN, SPELLED_UNITS, TENS
 _FIRST = "".join(sorted({w[0].lower() for w in SPELLED_UNITS} | {w[0].upper() for w in SPELLED_UNITS}))
 _UNIT = re.compile(rf"\d+|(?<![^\W\d_])(?=[{_FIRST}])(?:{DIGIT_WORD_RUN.pattern})(?![^\W\d_])", re.I)
 # What may sit between two units of one number: a few non-letters, or a line break or two.
+# The spelled branch alone: a URL with fewer than MIN_DIGITS digits and none of these holds no phone.
+_SPELLED_UNIT = re.compile(rf"(?<![^\W\d_])(?=[{_FIRST}])(?:{DIGIT_WORD_RUN.pattern})(?![^\W\d_])", re.I)
+_DIGIT = re.compile(r"\d")
 _GAP = re.compile(r"(?:[^\w\n]|_){1,6}|(?:[^\w\n]|_){0,3}\n\s*\n?(?:[^\w\n]|_){0,3}")
 _PLAIN_GAP = re.compile(r"[ \-.()+/]{0,3}")
 _BAD_AFTER = re.compile(r"\s*(?:%|mg\b|lbs?\b|kg\b|miles?\b|sq\b|cc\b)", re.I)
@@ -128,6 +131,13 @@ def _valid(digits: str, regions: tuple[str, ...], plus: bool, bare_cc: bool = Fa
             if phonenumbers.is_valid_number_for_region(nanp, region) or phonenumbers.is_valid_number(nanp):
                 return "+1" + nsn
             continue
+        if region is None and len(raw) == 12 and raw[1] == "1" and raw[2] not in "01":
+            # "+1" and ten digits: parse would give exactly this number (no national prefix to strip
+            # from a first digit 2-9), at ~5x the cost.
+            nanp = phonenumbers.PhoneNumber(country_code=1, national_number=int(raw[2:]))
+            if phonenumbers.is_valid_number(nanp):
+                return raw
+            continue
         try:
             num = phonenumbers.parse(raw, region)
         except phonenumbers.NumberParseException:
@@ -209,13 +219,20 @@ def _obfuscated(view: View, units: list[_Unit], start: int, end: int) -> bool:
     return any(not _PLAIN_GAP.fullmatch(text[a.end:b.start]) for a, b in itertools.pairwise(units))
 
 
+def _may_hold_phone(url: str) -> bool:
+    """Speed (exact): a chain needs MIN_DIGITS digits, from digit runs or spelled units."""
+    if not url.isascii():
+        return True  # look-alike digits appear only in the normalised view
+    return len(_DIGIT.findall(url)) >= MIN_DIGITS or _SPELLED_UNIT.search(url) is not None
+
+
 def _run(ctx: Context) -> None:
     regions = tuple(ctx.regions())
     seen: set[str] = set()
     for e164, span, obfuscated in find_phones(ctx.view, regions):
         seen.add(e164)
         ctx.add("phones", entity(e164, span, obfuscated=obfuscated))
-    if ctx.doc.url:
+    if ctx.doc.url and _may_hold_phone(ctx.doc.url):
         for e164, span, obfuscated in find_phones(normalise(ctx.doc.url), regions):
             ctx.add("phones", entity(e164, span, obfuscated=obfuscated, field="url"))
     ctx.record.setdefault("phones", [])

@@ -13,7 +13,8 @@ from functools import lru_cache
 from typing import Any
 
 import phonenumbers
-from phonenumbers import geocoder
+from phonenumbers import PhoneMetadata, geocoder
+from phonenumbers.phonenumberutil import _number_type_helper
 
 from adtrace.extractors.base import Context, Extractor
 from adtrace.extractors.registry import register
@@ -24,12 +25,7 @@ from adtrace.places.gazetteer import Place, lookup
 @lru_cache(maxsize=4096)
 def area_place(e164: str) -> Place | None:
     """The city or state a phone number's area code belongs to, if the geocoder knows it."""
-    try:
-        num = phonenumbers.parse(e164, None)
-    except phonenumbers.NumberParseException:
-        return None
-    desc = geocoder.description_for_number(num, "en")
-    region = phonenumbers.region_code_for_number(num)
+    desc, region = _describe(e164)
     if not desc or not region:
         return None
     place: Place | None
@@ -42,6 +38,36 @@ def area_place(e164: str) -> Place | None:
     if place is None or place.kind == "country":
         return None
     return place
+
+
+def _describe(e164: str) -> tuple[str, str | None]:
+    """The geocoder's description of a number and its region: what `geocoder.description_for_number`
+    and `phonenumbers.region_code_for_number` return, with the number read and typed once.
+
+    Speed: parsing "+1..." costs ~10 µs where building the PhoneNumber costs ~1 µs, and
+    `description_for_number` works out the region (costly for the ~25 NANP regions) twice more.
+    """
+    if len(e164) == 12 and e164.startswith("+1") and e164[2:].isdigit():
+        num = phonenumbers.PhoneNumber(country_code=1, national_number=int(e164[2:]))
+    else:
+        try:
+            num = phonenumbers.parse(e164, None)
+        except phonenumbers.NumberParseException:
+            return "", None
+    # As `number_type`, without working out the region again (`_number_type_helper` is what it calls).
+    region = phonenumbers.region_code_for_number(num)
+    cc = num.country_code
+    if region is None or cc is None:
+        return "", None  # no region: no place, whatever the description
+    metadata = PhoneMetadata.metadata_for_region_or_calling_code(cc, region)
+    if metadata is None:
+        return "", region
+    ntype = _number_type_helper(phonenumbers.national_significant_number(num), metadata)
+    if ntype == phonenumbers.PhoneNumberType.UNKNOWN:
+        return "", region
+    if not phonenumbers.is_number_type_geographical(ntype, cc):
+        return geocoder.country_name_for_number(num, "en"), region
+    return geocoder.description_for_valid_number(num, "en"), region
 
 
 def _redecide(places: list[dict[str, Any]], ambiguous: dict[int, tuple[Place, ...]], area: Place) -> None:
