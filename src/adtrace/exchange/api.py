@@ -14,8 +14,9 @@ import os
 from dataclasses import dataclass
 from typing import Any, Literal
 
+import orjson
 from fastapi import APIRouter, Depends, FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
 from adtrace import errors
@@ -130,7 +131,9 @@ def screen(request: Request, body: ScreenIn, ctx: Ctx = Depends(screen_auth)) ->
     if body.mode == "store":
         audit.append(request.app.state.adtrace.engine, ctx.user.username, "screen_store",
                      f"{len(docs)} documents", {"ids": [r.get("stored_id") for r in results][:50]})
-    return {"results": results} if body.documents is not None else results[0]
+    # orjson straight to bytes: FastAPI's generic encoder walks every nested Record field (slow per request).
+    payload = {"results": results} if body.documents is not None else results[0]
+    return Response(orjson.dumps(payload), media_type="application/json")
 
 
 @router.post("/exchange/bundles")

@@ -88,10 +88,20 @@ def result(record: dict[str, Any], matches: list[xm.Match], watchlists: list[dic
     }
 
 
+_WATCH_TTL = 2.0  # seconds a screening process may use a watchlist matcher before asking the database
+_watch_cache: dict[int, tuple[float, Any]] = {}
+
+
 def _watchlists(engine: sa.Engine) -> Any:
+    """The watchlist matcher, re-checked at most every two seconds (a check is a query per request)."""
     from adtrace.cases.watchlists import matcher
 
-    return matcher(engine)  # cached; rebuilt only when entries change
+    hit = _watch_cache.get(id(engine))
+    if hit and time.monotonic() - hit[0] < _WATCH_TTL:
+        return hit[1]
+    m = matcher(engine)  # itself rebuilt only when entries changed
+    _watch_cache[id(engine)] = (time.monotonic(), m)
+    return m
 
 
 def _keep(store: Any, records: list[tuple[Document, dict[str, Any], list[xm.Match]]],
