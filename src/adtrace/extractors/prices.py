@@ -56,6 +56,8 @@ _DURATION = re.compile(
     r")(?![^\W\d_])",
     re.I,
 )
+# The same over lower-cased ASCII text: case-insensitive matching costs Python's engine ~30% more.
+_DURATION_LOWER = re.compile(_DURATION.pattern)
 # A number that could be money: not part of a phone, a date, a time, a decimal or a measurement.
 _AMOUNT = re.compile(
     r"(?<![\d'’#_])(?<!\d[-.:,/\s])(?P<n>\d{1,3}(?:,\d{3})+|\d{2,5})(?:\.(?P<c>\d{2}))?"
@@ -112,7 +114,9 @@ def _minutes(m: re.Match[str]) -> int:
 
 def _durations(text: str, windows: list[tuple[int, int]]) -> list[_Dur]:
     out = []
-    for m in (m for a, b in windows for m in _DURATION.finditer(text, a, b)):
+    # For ASCII text, lower() changes no offsets and no match: the case-sensitive pattern is exact.
+    pattern, src = (_DURATION_LOWER, text.lower()) if text.isascii() else (_DURATION, text)
+    for m in (m for a, b in windows for m in pattern.finditer(src, a, b)):
         bare_h = m.group("hr") and not m.group("hours") and m.group("hr").lower() in ("h", "fh")
         if bare_h and not _BARE_H_AFTER.search(text, max(0, m.start() - 8), m.start()):
             continue
