@@ -72,7 +72,7 @@ def _units(text: str) -> list[_Unit]:
                 out.append(_Unit(pos + w.start(), pos + w.end(), digits, True))
     # "twenty" alone is 20; before a spelled unit digit ("twenty six", "twentysix") it is the 2 of 26.
     for k, unit in enumerate(out):
-        if text[unit.start:unit.end].lower() in TENS_WORDS:
+        if unit.spelled and text[unit.start:unit.end].lower() in TENS_WORDS:
             nxt = out[k + 1] if k + 1 < len(out) else None
             joined = nxt is not None and nxt.spelled and nxt.digits in "123456789" and len(nxt.digits) == 1 \
                 and text[unit.end:nxt.start] in ("", " ", "-")
