@@ -169,3 +169,15 @@ def test_lookup_api() -> None:
 def test_resolve_dedupes() -> None:
     found = resolve("Vegas! Las Vegas, NV. vegas")
     assert [p.name for p in found] == ["Las Vegas"]
+
+
+# Spanish prose that is also a town's name needs the same care as English words (wordfreq's Spanish list).
+@pytest.mark.parametrize("text", ["Hola amor, soy Linda", "Linda y cariñosa", "como estas papi"])
+def test_spanish_words_are_not_towns(text: str) -> None:
+    assert resolve(text) == []
+
+
+@pytest.mark.parametrize(("text", "name"), [("visiting Linda, CA", "Linda"), ("en Sevilla", "Sevilla"),
+                                            ("Miami", "Miami"), ("new in Florida", "Florida")])
+def test_places_that_are_spanish_words_still_found_in_context(text: str, name: str) -> None:
+    assert [p.name for p in resolve(text)] == [name]

