@@ -25,7 +25,7 @@ from adtrace.engine.run import OUTPUT_VERSION
 from adtrace.linking import HubPolicy, Linker
 from adtrace.linking import store as ls
 from adtrace.linking.summary import Member, rescore, summarize
-from adtrace.storage import init_db
+from adtrace.storage import facets, init_db
 from adtrace.storage.connect import _safe, make_engine, resolve_url
 
 BATCH = 20_000  # rows per SQLite transaction
@@ -112,6 +112,8 @@ def load(out: str, db: str | None, log: Callable[[str], None] | None = None) -> 
             with engine.begin() as conn:  # one transaction per partition: all of it or none of it
                 for table in _TABLES:
                     writer(conn, table, rows[table])
+                if writer is _write_sqlite:  # SQLite's facet rows come from the writer, not triggers
+                    facets.refresh(conn, [r[0] for r in rows["documents"]])
             report.documents += len(rows["documents"])
             report.entities += len(rows["entities"])
             report.indicator_hits += len(rows["indicator_hits"])

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy import bindparam, text
 
 from adtrace.documents import Document
+from adtrace.storage import facets
 from adtrace.storage import search as s
 from adtrace.storage.base import (
     DB_WRITE_FAILED,
@@ -54,6 +55,9 @@ def _in(sql: str) -> sa.TextClause:
 
 
 class SQLStore(Store):
+    # SQLite writes facet rows per batch (storage/facets.py); PostgreSQL's triggers do it.
+    facets_by_writer: bool = False
+
     def __init__(self, engine: sa.Engine, url: str) -> None:
         self.engine, self.url = engine, url
 
@@ -161,6 +165,8 @@ class SQLStore(Store):
         hits = [{"indicator": i, "id": p.id} for p in inserts for i in p.indicators]
         if hits:
             conn.execute(_INSERT_HIT, hits)
+        if self.facets_by_writer and inserts:
+            facets.refresh(conn, [p.id for p in inserts])
         return outcomes
 
     # --- reads ---------------------------------------------------------------------------------

@@ -42,6 +42,7 @@ def sqlite_engine(url: str) -> sa.Engine:
 
 
 class SQLiteStore(SQLStore):
+    facets_by_writer = True
     def _write_options(self) -> dict[str, Any]:
         return {"adtrace_write": True}
 
