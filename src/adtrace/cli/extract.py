@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import typer
 
 from adtrace.cli.io import CsvWriter, ReadSummary, documents, err_console, output, progress, write_jsonl
 from adtrace.cli.main import app
+from adtrace.documents import Document
 from adtrace.pipeline import Pipeline
 from adtrace.sources import Options
 
@@ -20,32 +23,30 @@ def source_options(text_col: str, title_col: str, id_col: str, url_col: str, fmt
                    max_line_bytes=max_line_bytes)
 
 
-@app.command("extract")
-def extract_cmd(
-    inputs: list[str] = INPUTS,
-    out: str = typer.Option("-", "-o", "--output", help="Where to write Records (default stdout)."),
-    fmt: str = typer.Option("jsonl", "--format", help="Output format: jsonl or csv."),
-    in_format: str = typer.Option(None, "--input-format", help="Force the input reader: jsonl or csv."),
-    text_col: str = typer.Option("text", help="CSV column holding the ad body."),
-    title_col: str = typer.Option("title", help="CSV column holding the title."),
-    id_col: str = typer.Option("id", help="CSV column holding the document id."),
-    url_col: str = typer.Option("url", help="CSV column holding the URL."),
-    region: str = typer.Option("US", help="Phone region when the text names no country (ISO code)."),
-    on_error: str = typer.Option("skip", help="A bad input line: 'skip' (log and count it) or 'fail'."),
-    errors_file: str = typer.Option(None, help="Write skipped lines here as JSONL (file, line, reason)."),
-    max_line_bytes: int = typer.Option(8 * 1024 * 1024, help="Refuse input lines longer than this."),
-) -> None:
-    """Extract phones, emails, handles, URLs, ages, prices, places, payments and names."""
+# Options shared by the commands that turn documents into Records (extract, score).
+OUT = typer.Option("-", "-o", "--output", help="Where to write Records (default stdout).")
+FMT = typer.Option("jsonl", "--format", help="Output format: jsonl or csv.")
+IN_FORMAT = typer.Option(None, "--input-format", help="Force the input reader (jsonl, csv, json, twitter, ...).")
+TEXT_COL = typer.Option("text", help="CSV column holding the ad body.")
+TITLE_COL = typer.Option("title", help="CSV column holding the title.")
+ID_COL = typer.Option("id", help="CSV column holding the document id.")
+URL_COL = typer.Option("url", help="CSV column holding the URL.")
+REGION = typer.Option("US", help="Phone region when the text names no country (ISO code).")
+ON_ERROR = typer.Option("skip", help="A bad input line: 'skip' (log and count it) or 'fail'.")
+ERRORS_FILE = typer.Option(None, help="Write skipped lines here as JSONL (file, line, reason).")
+MAX_LINE_BYTES = typer.Option(8 * 1024 * 1024, help="Refuse input lines longer than this.")
+
+
+def write_records(inputs: list[str], out: str, fmt: str, opts: Options, on_error: str, errors_file: str | None,
+                  label: str, make: Callable[[Document], dict[str, Any]]) -> None:
+    """Read documents, turn each into a Record with `make`, write JSONL or CSV, then print the summary."""
     if fmt not in ("jsonl", "csv"):
         raise typer.BadParameter("use jsonl or csv", param_hint="--format")
-    opts = source_options(text_col, title_col, id_col, url_col, in_format, max_line_bytes)
-    pipe = Pipeline(default_region=region.upper())
     summary = ReadSummary()
-    total = _count_lines(inputs)
-    with output(out) as fh, progress("extracting", total) as bar:
+    with output(out) as fh, progress(label, _count_lines(inputs)) as bar:
         writer = CsvWriter(fh) if fmt == "csv" else None
         for doc in documents(inputs, opts, on_error, errors_file, summary):
-            record = pipe.extract(doc)
+            record = make(doc)
             if writer:
                 writer.write(record)
             else:
@@ -54,6 +55,19 @@ def extract_cmd(
         if writer:
             writer.close()
     err_console.print(summary.line(), highlight=False)
+
+
+@app.command("extract")
+def extract_cmd(
+    inputs: list[str] = INPUTS, out: str = OUT, fmt: str = FMT, in_format: str = IN_FORMAT,
+    text_col: str = TEXT_COL, title_col: str = TITLE_COL, id_col: str = ID_COL, url_col: str = URL_COL,
+    region: str = REGION, on_error: str = ON_ERROR, errors_file: str = ERRORS_FILE,
+    max_line_bytes: int = MAX_LINE_BYTES,
+) -> None:
+    """Extract phones, emails, handles, URLs, ages, prices, places, payments and names."""
+    opts = source_options(text_col, title_col, id_col, url_col, in_format, max_line_bytes)
+    pipe = Pipeline(default_region=region.upper())
+    write_records(inputs, out, fmt, opts, on_error, errors_file, "extracting", pipe.extract)
 
 
 def _count_lines(inputs: list[str] | None) -> int | None:

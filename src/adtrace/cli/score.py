@@ -7,8 +7,23 @@ from typing import Any
 import orjson
 import typer
 
-from adtrace.cli.extract import INPUTS, _count_lines, source_options
-from adtrace.cli.io import CsvWriter, ReadSummary, documents, err_console, output, progress, write_jsonl
+from adtrace.cli.extract import (
+    ERRORS_FILE,
+    FMT,
+    ID_COL,
+    IN_FORMAT,
+    INPUTS,
+    MAX_LINE_BYTES,
+    ON_ERROR,
+    OUT,
+    REGION,
+    TEXT_COL,
+    TITLE_COL,
+    URL_COL,
+    source_options,
+    write_records,
+)
+from adtrace.cli.io import ReadSummary, documents, err_console, progress
 from adtrace.cli.main import app
 from adtrace.documents import Document
 from adtrace.pipeline import Pipeline
@@ -16,46 +31,28 @@ from adtrace.sources import Options
 
 LABELS = typer.Option(..., "--labels", help="CSV with columns id (or text) and label (1 = look first, 0 = benign).")
 CORPUS = typer.Option(None, "--corpus", help="Documents the label ids refer to (.jsonl/.csv); repeatable.")
-REGION = typer.Option("US", help="Phone region when the text names no country (ISO code).")
 
 
 @app.command("score")
 def score_cmd(
-    inputs: list[str] = INPUTS,
-    out: str = typer.Option("-", "-o", "--output", help="Where to write Records (default stdout)."),
-    fmt: str = typer.Option("jsonl", "--format", help="Output format: jsonl or csv."),
-    in_format: str = typer.Option(None, "--input-format", help="Force the input reader: jsonl or csv."),
-    text_col: str = typer.Option("text", help="CSV column holding the ad body."),
-    title_col: str = typer.Option("title", help="CSV column holding the title."),
-    id_col: str = typer.Option("id", help="CSV column holding the document id."),
-    url_col: str = typer.Option("url", help="CSV column holding the URL."),
-    region: str = REGION,
-    on_error: str = typer.Option("skip", help="A bad input line: 'skip' (log and count it) or 'fail'."),
-    errors_file: str = typer.Option(None, help="Write skipped lines here as JSONL (file, line, reason)."),
-    max_line_bytes: int = typer.Option(8 * 1024 * 1024, help="Refuse input lines longer than this."),
+    inputs: list[str] = INPUTS, out: str = OUT, fmt: str = FMT, in_format: str = IN_FORMAT,
+    text_col: str = TEXT_COL, title_col: str = TITLE_COL, id_col: str = ID_COL, url_col: str = URL_COL,
+    region: str = REGION, on_error: str = ON_ERROR, errors_file: str = ERRORS_FILE,
+    max_line_bytes: int = MAX_LINE_BYTES,
     model_path: str = typer.Option(None, "--model", help="A model from `adtrace train`: adds risk.model."),
 ) -> None:
     """Extract entities, fire indicators and score risk. A level means 'indicators present', never a verdict."""
-    if fmt not in ("jsonl", "csv"):
-        raise typer.BadParameter("use jsonl or csv", param_hint="--format")
     opts = source_options(text_col, title_col, id_col, url_col, in_format, max_line_bytes)
     pipe = Pipeline(default_region=region.upper())
     model = _load_model(model_path)
-    summary = ReadSummary()
-    with output(out) as fh, progress("scoring", _count_lines(inputs)) as bar:
-        writer = CsvWriter(fh) if fmt == "csv" else None
-        for doc in documents(inputs, opts, on_error, errors_file, summary):
-            record = pipe.process(doc)
-            if model is not None:
-                _add_model(model, doc, record)
-            if writer:
-                writer.write(record)
-            else:
-                write_jsonl(fh, record)
-            bar.advance()
-        if writer:
-            writer.close()
-    err_console.print(summary.line(), highlight=False)
+
+    def make(doc: Document) -> dict[str, Any]:
+        record = pipe.process(doc)
+        if model is not None:
+            _add_model(model, doc, record)
+        return record
+
+    write_records(inputs, out, fmt, opts, on_error, errors_file, "scoring", make)
 
 
 def _load_model(path: str | None) -> Any:
