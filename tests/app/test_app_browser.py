@@ -116,7 +116,10 @@ def test_analyst_flow(app: object, server: str, screens: Path) -> None:
         page.screenshot(path=str(screens / "06-document.png"), full_page=True)
         page.click("button.reveal >> nth=0")
         page.wait_for_selector("figure.revealed img")
-        assert page.eval_on_selector("figure.revealed img", "img => img.complete && img.naturalWidth > 0")
+        # The image loads after the element appears; on a busy machine that takes a moment (the check
+        # raced it once in CI). Waiting still fails the test if the image never decodes.
+        page.wait_for_function("() => { const i = document.querySelector('figure.revealed img');"
+                               " return i !== null && i.complete && i.naturalWidth > 0; }", timeout=15000)
         page.screenshot(path=str(screens / "07-revealed.png"), full_page=True)
 
         # The auditor sees the reveal.
