@@ -9,7 +9,7 @@ stored) commits right after its batch, so an interrupted crawl refetches at most
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,7 +22,7 @@ from adtrace.cases import alerts
 from adtrace.cases.notify import Notifier
 from adtrace.cases.watchlists import engine_of, write
 from adtrace.documents import Document
-from adtrace.sources import Options, ReadError, read_paths
+from adtrace.sources import Options
 from adtrace.storage import Checkpoint, Store
 from adtrace.storage.prepare import prepare
 
@@ -154,35 +154,27 @@ def last_run(store: Store, profile: str) -> tuple[str, str | None] | None:
 
 # --- files (watch mode) ------------------------------------------------------------------------
 
-def _fingerprint(path: Path) -> str:
-    st = path.stat()
-    return f"{st.st_size}:{st.st_mtime_ns}"
-
-
 def ingest_file(feeder: Feeder, path: Path, options: Options | None = None) -> tuple[int, list[str]]:
-    """Ingest one complete file with the same checkpoints as `adtrace ingest` (a restart resumes).
+    """Ingest one complete file through `adtrace ingest`'s own loop (checkpoints, resume, batches).
 
-    Returns (items read, ids stored new or updated). A file already ingested unchanged reads nothing.
+    Returns (items read, ids stored new or updated); their alerts are raised per committed batch, as
+    the feeder does for crawled pages. A file already ingested unchanged reads nothing.
     """
-    key, fp = str(path.absolute()), _fingerprint(path)
-    cp = feeder.store.checkpoint(key)
-    skip = cp.items_done if cp and cp.fingerprint == fp else 0
-    if cp and cp.fingerprint == fp and cp.complete:
-        return 0, []
+    from adtrace.storage.ingest import IngestOptions, ingest
+
     changed: list[str] = []
-    index = 0
-    for index, item in _numbered(read_paths([str(path)], options or Options())):
-        if index <= skip:
-            continue
-        if isinstance(item, ReadError):
-            feeder.counts.reject(item.error.code)
-            continue
-        feeder.hold(item)
-        if index % 200 == 0:
-            changed += feeder.flush(Checkpoint(key, fp, index, False))
-    changed += feeder.flush(Checkpoint(key, fp, index, True))
-    return index - skip, changed
 
+    def stored(ids: list[str]) -> None:
+        changed.extend(ids)
+        raised = alerts.evaluate(feeder.store, ids, notifier=feeder.notifier)
+        feeder.counts.alerts += len(raised)
+        feeder.new_alerts.extend(raised)
 
-def _numbered(items: Iterator[Document | ReadError]) -> Iterator[tuple[int, Document | ReadError]]:
-    return enumerate(items, start=1)
+    opts = IngestOptions(source=options or Options(), region=feeder.pipeline.default_region, workers=1,
+                         batch_size=200)
+    (summary,) = ingest(feeder.store, [str(path)], opts, reject=lambda item: feeder.counts.reject(item["code"]),
+                        stored=stored)
+    for name in ("new", "updated", "duplicate"):
+        setattr(feeder.counts, name, getattr(feeder.counts, name) + getattr(summary, name))
+    return summary.read, changed
+
