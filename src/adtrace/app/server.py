@@ -6,10 +6,9 @@ clusters, maps, cases) adds a module, lists it in ROUTERS and gets a link in tem
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import import_module, resources
 from pathlib import Path
-from typing import Any
 
 import sqlalchemy as sa
 from fastapi import FastAPI, Request
@@ -18,10 +17,11 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from itsdangerous import URLSafeTimedSerializer
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from adtrace import __version__, errors
 from adtrace.app import accounts
-from adtrace.app.auth import LoginThrottle, signer
+from adtrace.app.auth import LoginThrottle, TokenCache, signer
 from adtrace.app.db import engine_of
 from adtrace.storage import Store, open_store
 
@@ -37,6 +37,7 @@ class AppState:
     throttle: LoginThrottle
     image_roots: tuple[Path, ...]
     secure_cookies: bool
+    tokens: TokenCache = field(default_factory=TokenCache)
 
 
 def create_app(db: str | Store | None = None, *, image_roots: tuple[str | Path, ...] = (),
@@ -56,19 +57,42 @@ def create_app(db: str | Store | None = None, *, image_roots: tuple[str | Path, 
     app.include_router(import_module("adtrace.exchange.api").router)  # screening + exchange (docs/exchange.md)
     _errors(app)
 
-    @app.middleware("http")
-    async def _headers(request: Request, call_next: Any) -> Response:
-        response: Response = await call_next(request)
-        # Offline app: nothing may load from elsewhere, pages are not framed, personal data is not cached.
-        response.headers.setdefault("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; "
-                                    "style-src 'self'; script-src 'self'; frame-ancestors 'none'")
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "no-referrer")
-        if not request.url.path.startswith("/static/"):
-            response.headers.setdefault("Cache-Control", "no-store")
-        return response
-
+    app.add_middleware(SecurityHeaders)  # type: ignore[arg-type]  # Starlette's stubs want a class factory
     return app
+
+
+# Offline app: nothing may load from elsewhere, pages are not framed, personal data is not cached.
+_HEADERS = ((b"content-security-policy", b"default-src 'self'; img-src 'self' data:; style-src 'self'; "
+             b"script-src 'self'; frame-ancestors 'none'"),
+            (b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"no-referrer"))
+_NO_STORE = (b"cache-control", b"no-store")
+
+
+class SecurityHeaders:
+    """Adds the security headers to every HTTP response unless the route set its own.
+
+    Pure ASGI on purpose: Starlette's BaseHTTPMiddleware (`@app.middleware`) runs each request through an
+    extra task and memory stream, which cost more CPU than the rest of a screening request's plumbing.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        extra = _HEADERS if scope["path"].startswith("/static/") else (*_HEADERS, _NO_STORE)
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", ()))
+                present = {k.lower() for k, _ in headers}
+                headers += [(k, v) for k, v in extra if k not in present]
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
 
 
 def _is_api(request: Request) -> bool:
