@@ -99,12 +99,15 @@ def export_cmd(db: str = DB,
 @link_app.command("hubs")
 def hubs_cmd(db: str = DB) -> None:
     """Hub keys: identifiers, photos and templates shared too widely to join documents, with overrides."""
-    from adtrace.linking.store import load
+    from sqlalchemy import text
 
-    linker, _ = load(_engine(db))
-    if linker is None:
-        raise errors.InputError.at(errors.BAD_FIELD, "nothing linked yet", hint="Run `adtrace link` first")
-    _print(linker.hub_keys())
+    from adtrace.linking.store import hub_keys
+
+    engine = _engine(db)
+    with engine.connect() as conn:
+        if conn.execute(text("SELECT count(*) FROM link_state")).scalar_one() == 0:
+            raise errors.InputError.at(errors.BAD_FIELD, "nothing linked yet", hint="Run `adtrace link` first")
+    _print(hub_keys(engine))
 
 
 @link_app.command("override")

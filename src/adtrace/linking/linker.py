@@ -53,6 +53,44 @@ class HubPolicy:
         return max(self.min_docs, int(self.share * n_docs))
 
 
+def hub_rule(policy: HubPolicy, name: str, docs: int, seen: int, n_docs: int, forced: bool | None = None) -> bool:
+    """Whether key `name` is a hub, from its document count, distinct witnesses and the corpus size."""
+    if forced is not None:
+        return forced
+    prefix = name[:4]
+    if prefix == "img:":
+        return seen >= policy.image_witnesses
+    if prefix == "tpl:":
+        return seen >= policy.template_witnesses
+    if docs < policy.threshold(n_docs):
+        return False
+    return seen >= min(math.ceil(policy.diversity * docs), policy.cap)
+
+
+def edge_list(by_key: Mapping[str, Sequence[tuple[str, int | None]]], hubs: Iterable[str],
+              founders: Mapping[str, str]) -> list[dict[str, Any]]:
+    """Edges of a cluster: key name -> [(member doc id, detail)], for keys two or more members hold.
+
+    `founders`: template/photo key -> its founder document. Shared by the in-memory linker and the
+    incremental run over the tables, so both explain a cluster the same way."""
+    hub_set = set(hubs)
+    out = []
+    for name, held in by_key.items():
+        if len(held) < 2:
+            continue
+        kind = kind_of(name)
+        edge: dict[str, Any] = {"key": name, "kind": kind, "hub": name in hub_set, "docs": [d for d, _v in held]}
+        if kind == "template":
+            edge["founder"] = founders[name]
+            edge["jaccard_pct"] = {d: 100 if v is None else v for d, v in held}
+        elif kind == "image":
+            edge["founder"] = founders[name]
+            edge["hamming"] = {d: 0 if v is None else v for d, v in held}
+        out.append(edge)
+    out.sort(key=lambda e: (e["hub"], -len(e["docs"]), e["key"]))
+    return out
+
+
 @dataclass
 class LinkItem:
     """What the linker needs from one document; built by `prepare` (pure, can run in a worker)."""
@@ -74,6 +112,24 @@ def prepare(doc_id: str, record: Mapping[str, Any], text: str, signals: Sequence
     pdqs = im.hashes_of(record) if "images" in signals else []
     sig = tp.skeleton_signature(text, record) if "templates" in signals else None
     return LinkItem(doc_id, keys, pdqs, sig, witnesses)
+
+
+def prepare_many(rows: Iterable[tuple[str, Mapping[str, Any], str, str | None, str]],
+                 signals: Sequence[str] = ALL_SIGNALS) -> list[LinkItem]:
+    """`prepare` for many (doc id, record, text, author, source) at once: one numpy MinHash for all."""
+    items: list[LinkItem] = []
+    hashes: list[Any] = []
+    with_sig: list[int] = []
+    for doc_id, record, text, author, source in rows:
+        item = prepare(doc_id, record, text, [s for s in signals if s != "templates"], author=author, source=source)
+        if "templates" in signals and (h := tp.skeleton_hashes(text, record)) is not None:
+            hashes.append(h)
+            with_sig.append(len(items))
+        items.append(item)
+    if hashes:
+        for i, sig in zip(with_sig, tp.signatures(hashes), strict=True):
+            items[i].signature = sig
+    return items
 
 
 @dataclass
@@ -133,20 +189,9 @@ class Linker:
         return k
 
     def is_hub(self, k: int, n_docs: int | None = None) -> bool:
-        forced = self.overrides.get(self.key_names[k])
-        if forced is not None:
-            return forced
-        docs = len(self.postings[k])
-        seen = len(self.co[k])
-        prefix = self.key_names[k][:4]
-        if prefix == "img:":
-            return seen >= self.policy.image_witnesses
-        if prefix == "tpl:":
-            return seen >= self.policy.template_witnesses
         n = len(self.doc_ids) if n_docs is None else n_docs
-        if docs < self.policy.threshold(n):
-            return False
-        return seen >= min(math.ceil(self.policy.diversity * docs), self.policy.cap)
+        name = self.key_names[k]
+        return hub_rule(self.policy, name, len(self.postings[k]), len(self.co[k]), n, self.overrides.get(name))
 
     # --- adding documents ----------------------------------------------------------------------
     def add(self, items: Iterable[LinkItem]) -> BatchReport:
@@ -257,30 +302,16 @@ class Linker:
     def edges(self, doc_ids: Iterable[str]) -> list[dict[str, Any]]:
         """The shared keys inside a set of documents: one entry per key held by two or more of them."""
         idx = [self.index[i] for i in doc_ids if i in self.index]
-        by_key: dict[int, list[int]] = {}
+        by_key: dict[str, list[tuple[str, int | None]]] = {}
+        founders: dict[str, str] = {}
         for d in idx:
             for k in self.doc_keys[d]:
-                by_key.setdefault(k, []).append(d)
-        out = []
-        for k, ds in by_key.items():
-            if len(ds) < 2:
-                continue
-            out.append(self._edge(k, ds))
-        out.sort(key=lambda e: (e["hub"], -len(e["docs"]), e["key"]))
-        return out
-
-    def _edge(self, k: int, ds: list[int]) -> dict[str, Any]:
-        name = self.key_names[k]
-        kind = kind_of(name)
-        edge: dict[str, Any] = {"key": name, "kind": kind, "hub": k in self.hubs,
-                                "docs": [self.doc_ids[d] for d in ds]}
-        if kind == "template":
-            edge["founder"] = self.templates.founder_doc[int(name[4:])]
-            edge["jaccard_pct"] = {self.doc_ids[d]: self.detail.get((d, k), 100) for d in ds}
-        elif kind == "image":
-            edge["founder"] = self.images.founder_doc[int(name[4:])]
-            edge["hamming"] = {self.doc_ids[d]: self.detail.get((d, k), 0) for d in ds}
-        return edge
+                name = self.key_names[k]
+                by_key.setdefault(name, []).append((self.doc_ids[d], self.detail.get((d, k))))
+                if name[:4] in ("tpl:", "img:") and name not in founders:
+                    index = self.templates if name[:4] == "tpl:" else self.images
+                    founders[name] = index.founder_doc[int(name[4:])]
+        return edge_list(by_key, (n for n in by_key if self.key_id[n] in self.hubs), founders)
 
     def explain(self, a: str, b: str) -> list[dict[str, str]]:
         """The shortest chain document -key- document ... joining `a` to `b` (empty when unlinked)."""
@@ -339,13 +370,15 @@ class Linker:
         }
 
     @classmethod
-    def from_state(cls, state: Mapping[str, Any]) -> Linker:
+    def from_state(cls, state: Mapping[str, Any], *, encoded: bool = True) -> Linker:
+        """`encoded`: founders and photo hashes as base64 text (`to_state`) rather than bytes."""
         t = state["templates"]
         i = state["images"]
         lk = cls(HubPolicy(**state["policy"]), template_threshold=float(t["threshold"]),
                  max_distance=int(i["max_distance"]))
-        lk.templates = tp.TemplateIndex.from_state({**t, "founders": base64.b64decode(t["founders"])})
-        lk.images = im.ImageIndex.from_state({**i, "hashes": base64.b64decode(i["hashes"])})
+        dec = base64.b64decode if encoded else bytes
+        lk.templates = tp.TemplateIndex.from_state({**t, "founders": dec(t["founders"])})
+        lk.images = im.ImageIndex.from_state({**i, "hashes": dec(i["hashes"])})
         lk.overrides = {str(k): bool(v) for k, v in state["overrides"].items()}
         for name in state["key_names"]:
             lk._key(name)

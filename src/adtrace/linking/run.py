@@ -1,17 +1,30 @@
 """One `adtrace link` run over a store: link new documents (or all, on rebuild), then refresh the
-summaries, cluster indicators and cluster-aware risk of every cluster that changed."""
+summaries, cluster indicators and cluster-aware risk of every cluster that changed.
+
+A rebuild links everything in memory (`Linker`) and writes the linker's tables whole; an incremental
+run links only the new documents against those tables (`adtrace.linking.increment`), so its cost
+follows the new documents and the clusters they touch, not the size of the store.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
 import sqlalchemy as sa
 
 from adtrace.linking import store as ls
-from adtrace.linking.linker import BatchReport, Linker, prepare
-from adtrace.linking.summary import Member, rescore, summarize
+from adtrace.linking import tables
+from adtrace.linking.increment import link_new
+from adtrace.linking.linker import Linker, LinkItem, prepare_many
+from adtrace.linking.refresh import refresh
+
+PARALLEL_MIN = 50_000  # documents to link before worker processes pay for their start-up
+CHUNK = 2000  # documents per worker task
 
 
 @dataclass
@@ -30,61 +43,117 @@ class RunReport:
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
 
+    def finish(self) -> None:
+        self.new_hubs_count, self.released_hubs_count = len(self.new_hubs), len(self.released_hubs)
+        self.new_hubs, self.released_hubs = sorted(self.new_hubs)[:20], sorted(self.released_hubs)[:20]
+
+
+def _prepare(rows: Sequence[tuple[Any, ...]]) -> list[LinkItem]:
+    """Worker (or in-process): LinkItems of (seq, id, record JSON, text, author, source) rows."""
+    return prepare_many((r[1], orjson.loads(r[2]), r[3], r[4], r[5]) for r in rows)
+
+
+def _items(engine: sa.Engine, after: int, batch: int, workers: int,
+           on_progress: Callable[[int], None] | None) -> Iterator[tuple[int, list[LinkItem]]]:
+    """(last seq, LinkItems) per batch, in order; prepared by `workers` processes when more than one."""
+    batches = ls.link_rows(engine, after, batch)
+    if workers <= 1:
+        for rows in batches:
+            yield int(rows[-1][0]), _prepare(rows)
+            if on_progress:
+                on_progress(len(rows))
+        return
+    # spawn, not fork: the caller may be a threaded server; workers need no database
+    with multiprocessing.get_context("spawn").Pool(workers) as pool:
+        for rows in batches:
+            chunks = [rows[s:s + CHUNK] for s in range(0, len(rows), CHUNK)]
+            yield int(rows[-1][0]), [i for part in pool.map(_prepare, chunks) for i in part]
+            if on_progress:
+                on_progress(len(rows))
+
+
+def _workers(engine: sa.Engine, after: int, workers: int | None) -> int:
+    if workers is not None:
+        return workers
+    with engine.connect() as conn:
+        pending = int(conn.execute(sa.text("SELECT count(*) FROM documents WHERE seq > :a"), {"a": after}).scalar_one())
+    return min(os.cpu_count() or 1, 4) if pending >= PARALLEL_MIN else 1
+
 
 def link_store(engine: sa.Engine, *, rebuild: bool = False, batch: int = 10000,
-               on_progress: Callable[[int], None] | None = None) -> RunReport:
-    linker, last_seq = (None, 0) if rebuild else ls.load(engine)
-    if linker is None:
-        linker, last_seq, rebuild = Linker(), 0, True
-        linker.overrides.update(ls.overrides(engine))
-    report = RunReport(rebuild=rebuild)
-    wanted = ls.overrides(engine)
-    for key in set(wanted) | set(linker.overrides):  # apply overrides set since the last run
-        if wanted.get(key) != linker.overrides.get(key):
-            br0 = linker.set_override(key, wanted.get(key))
-            report.new_hubs += br0.new_hubs
-            report.released_hubs += br0.released_hubs
-    touched_docs: list[str] = []
-    for rows in ls.new_documents(engine, last_seq, batch):
-        items = [prepare(r["id"], r["record"], r["text"], author=r["author"], source=r["source"]) for r in rows]
-        br: BatchReport = linker.add(items)
+               on_progress: Callable[[int], None] | None = None, workers: int | None = None) -> RunReport:
+    """`workers`: processes preparing documents (default: the cores, when there are many documents)."""
+    with engine.connect() as conn:
+        meta, last_seq = tables.read_meta(conn)
+    if rebuild or meta is None:
+        return _rebuild(engine, batch, on_progress, _workers(engine, 0, workers))
+    return _increment(engine, meta, last_seq, batch, on_progress, _workers(engine, last_seq, workers))
+
+
+def _rebuild(engine: sa.Engine, batch: int, on_progress: Callable[[int], None] | None, workers: int) -> RunReport:
+    report = RunReport(rebuild=True)
+    linker = Linker()
+    linker.overrides.update(ls.overrides(engine))
+    last_seq = 0
+    for seq, items in _items(engine, 0, batch, workers, on_progress):
+        last_seq = seq
+        br = linker.add(items)
         report.new_hubs += br.new_hubs
         report.released_hubs += br.released_hubs
-        touched_docs += [r["id"] for r in rows]
-        last_seq = rows[-1]["seq"]
         report.linked += br.added
-        if on_progress:
-            on_progress(len(rows))
-    report.total_documents = len(linker.doc_ids)
+    n = len(linker.doc_ids)
+    groups: dict[int, list[str]] = {}
+    for d in range(n):
+        groups.setdefault(linker.find(d), []).append(linker.doc_ids[d])
+    clusters = {linker.doc_ids[r]: ms for r, ms in groups.items()}
+    names, detail = linker.key_names, linker.detail
+
+    def keys_of(doc_id: str) -> list[tuple[str, int | None]]:
+        d = linker.index[doc_id]
+        return [(names[k], detail.get((d, k))) for k in linker.doc_keys[d]]
+
+    founders = {f"tpl:{t}": doc for t, doc in enumerate(linker.templates.founder_doc)}
+    founders.update((f"img:{f}", doc) for f, doc in enumerate(linker.images.founder_doc))
+    with engine.begin() as conn:
+        tables.write_all(conn, linker, last_seq)
+        report.clusters_refreshed = refresh(conn, clusters, keys_of, linker.is_hub_name, founders, everything=True)
+    report.total_documents = n
     report.hub_keys = len(linker.hubs)
-    labels = linker.labels()
-    groups: dict[str, list[str]] = {}
-    for doc_id, cid in labels.items():
-        groups.setdefault(cid, []).append(doc_id)
-    report.multi_doc_clusters = sum(1 for g in groups.values() if len(g) > 1)
-    if rebuild or report.new_hubs or report.released_hubs:
-        changed = set(groups)  # hub changes can split or join clusters anywhere they reach
-    else:
-        changed = {labels[d] for d in touched_docs}
-    rows_out: list[tuple[str, str, float | None, str | None]] = []
-    summaries = []
-    for cid in changed:
-        ids = groups.get(cid, [])
-        found = ls.members(engine, ids)
-        tkeys = {d: [k for k in linker.key_names_of(d) if k.startswith("tpl:") and not linker.is_hub_name(k)]
-                 for d in ids}
-        summ = summarize(cid, [Member(d, p, r) for d, p, r in found], tkeys) if len(ids) > 1 else None
-        context = summ["cluster_indicators"] if summ else []
-        for d, _p, rec in found:
-            risk = rescore(rec, context) if context else rec.get("risk") or {}
-            rows_out.append((d, cid, risk.get("score"), risk.get("level")))
-        if summ is not None:
-            summ["edges"] = linker.edges(ids)[:200]
-            summaries.append(summ)
-    report.clusters_refreshed = len(summaries)
-    report.new_hubs_count, report.released_hubs_count = len(report.new_hubs), len(report.released_hubs)
-    report.new_hubs, report.released_hubs = sorted(report.new_hubs)[:20], sorted(report.released_hubs)[:20]
-    # A full rewrite drops clusters that vanished when a hub split them.
-    full = rebuild or bool(report.new_hubs_count or report.released_hubs_count)
-    ls.save(engine, linker, last_seq, rebuild=full, rows=rows_out, summaries=summaries)
+    report.multi_doc_clusters = sum(1 for ms in clusters.values() if len(ms) > 1)
+    report.finish()
+    return report
+
+
+def _increment(engine: sa.Engine, meta: tables.Meta, last_seq: int, batch: int,
+               on_progress: Callable[[int], None] | None, workers: int) -> RunReport:
+    report = RunReport()
+    wanted = ls.overrides(engine)
+    items: list[LinkItem] = []
+    for seq, part in _items(engine, last_seq, batch, workers, on_progress):
+        items += part
+        last_seq = seq
+    with engine.begin() as conn:
+        delta = link_new(conn, meta, items, wanted)
+        groups: dict[int, list[int]] = {}
+        for d in sorted(delta.doc_id):
+            groups.setdefault(delta.root[d], []).append(d)
+        clusters = {delta.doc_id[r]: [delta.doc_id[d] for d in ms] for r, ms in groups.items()}
+        index = {doc: d for d, doc in delta.doc_id.items()}
+        keys = delta.keys
+
+        def keys_of(doc_id: str) -> list[tuple[str, int | None]]:
+            return [(keys[k].name, v) for k, v in delta.doc_keys.get(index[doc_id], ())]
+
+        hubs = {r.name for r in keys.values() if r.hub}
+        drop = [delta.doc_id[r] for r in delta.old_roots if r in delta.doc_id]
+        report.clusters_refreshed = refresh(conn, clusters, keys_of, hubs.__contains__, delta.founders, drop=drop)
+        tables.write_meta(conn, meta, last_seq)
+        report.multi_doc_clusters = int(conn.execute(sa.text(
+            "SELECT count(*) FROM (SELECT root FROM link_docs GROUP BY root HAVING count(*) > 1) c")).scalar_one())
+        report.hub_keys = int(conn.execute(sa.text("SELECT count(*) FROM link_keys WHERE hub = :t"),
+                                           {"t": True}).scalar_one())
+    report.linked = delta.added
+    report.total_documents = meta.n_docs
+    report.new_hubs, report.released_hubs = delta.new_hubs, delta.released_hubs
+    report.finish()
     return report

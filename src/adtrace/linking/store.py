@@ -1,4 +1,5 @@
-"""Linking's tables in the adtrace database (migration 0003): state, clusters, summaries, overrides.
+"""Linking's tables in the adtrace database (migrations 0003, 0009): clusters, summaries, overrides;
+the linker's own state is in `adtrace.linking.tables`.
 
 Uses the storage package's engine (`Store.engine` of the SQL backends) and only the tables this
 package owns, plus reads of `documents` and `records`.
@@ -6,7 +7,6 @@ package owns, plus reads of `documents` and `records`.
 
 from __future__ import annotations
 
-import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -16,11 +16,11 @@ import sqlalchemy as sa
 from sqlalchemy import bindparam, text
 
 from adtrace import errors
+from adtrace.linking import tables
+from adtrace.linking.keys import kind_of
 from adtrace.linking.linker import Linker
 from adtrace.storage import Store
 
-_NEW_DOCS = text("SELECT d.seq, d.id, d.source, d.title, d.text, d.posted_at, d.doc, r.record FROM documents d "
-                 "JOIN records r ON r.doc_id = d.id WHERE d.seq > :after ORDER BY d.seq LIMIT :limit")
 _MEMBERS = text("SELECT d.id, d.posted_at, r.record FROM documents d JOIN records r ON r.doc_id = d.id "
                 "WHERE d.id IN :ids").bindparams(bindparam("ids", expanding=True))
 
@@ -37,10 +37,19 @@ def _now() -> str:
 
 
 def load(engine: sa.Engine) -> tuple[Linker | None, int]:
+    """The whole linker, rebuilt in memory from its tables (tools and tests; `link_store` reads rows)."""
     with engine.connect() as conn:
-        row = conn.execute(text("SELECT state, last_seq FROM link_state WHERE id = 1")).first()
-    linker = Linker.from_state(orjson.loads(zlib.decompress(row[0]))) if row else None
-    return linker, int(row[1]) if row else 0
+        return tables.read_linker(conn)
+
+
+def hub_keys(engine: sa.Engine) -> list[dict[str, Any]]:
+    """Hub keys, most documents first, as `Linker.hub_keys` lists them."""
+    wanted = overrides(engine)
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT name, docs, seen FROM link_keys WHERE hub = :t ORDER BY docs DESC, name"),
+                            {"t": True}).all()
+    return [{"key": str(n), "kind": kind_of(str(n)), "docs": int(d), "diversity": int(s),
+             "override": wanted.get(str(n))} for n, d, s in rows]
 
 
 def overrides(engine: sa.Engine) -> dict[str, bool]:
@@ -56,21 +65,22 @@ def set_override(engine: sa.Engine, key: str, hub: bool | None, note: str = "") 
                               "VALUES (:key, :hub, :note, :now)"), {"key": key, "hub": hub, "note": note, "now": _now()})
 
 
-def new_documents(engine: sa.Engine, after: int, batch: int = 5000) -> Iterator[list[dict[str, Any]]]:
-    """Documents with their Records, in ingest order, after sequence number `after`."""
+def link_rows(engine: sa.Engine, after: int, batch: int = 5000) -> Iterator[list[tuple[Any, ...]]]:
+    """(seq, id, record JSON, text, author, source) of documents after sequence number `after`, in order.
+
+    Only the columns linking needs; the Record stays raw JSON so workers can parse it."""
+    author = ("json_extract(d.doc, '$.author')" if engine.dialect.name == "sqlite"
+              else "(d.doc::jsonb ->> 'author')")
+    sql = text(f"SELECT d.seq, d.id, r.record, d.title, d.text, {author}, d.source FROM documents d "
+               "JOIN records r ON r.doc_id = d.id WHERE d.seq > :after ORDER BY d.seq LIMIT :limit")
     while True:
         with engine.connect() as conn:
-            rows = conn.execute(_NEW_DOCS, {"after": after, "limit": batch}).all()
+            rows = conn.execute(sql, {"after": after, "limit": batch}).all()
         if not rows:
             return
-        out = []
-        for seq, doc_id, source, title, body, posted_at, doc, record in rows:
-            meta = orjson.loads(doc)
-            out.append({"seq": int(seq), "id": doc_id, "source": source or "", "posted_at": posted_at,
-                        "text": f"{title}\n{body}" if title else body, "author": meta.get("author"),
-                        "record": orjson.loads(record)})
-        yield out
-        after = out[-1]["seq"]
+        yield [(int(seq), doc_id, record, f"{title}\n{body}" if title else body,
+                a if isinstance(a, str) else None, source or "") for seq, doc_id, record, title, body, a, source in rows]
+        after = int(rows[-1][0])
 
 
 def members(engine: sa.Engine, ids: Sequence[str]) -> list[tuple[str, str | None, dict[str, Any]]]:
@@ -85,40 +95,21 @@ def members(engine: sa.Engine, ids: Sequence[str]) -> list[tuple[str, str | None
 def save(engine: sa.Engine, linker: Linker, last_seq: int, *, rebuild: bool,
          rows: Iterable[tuple[str, str, float | None, str | None]],
          summaries: Iterable[dict[str, Any]]) -> None:
-    """State, member rows (doc, cluster, risk, level) and summaries, in one transaction."""
-    blob = zlib.compress(orjson.dumps(linker.to_state()), 1)
+    """A whole linker's tables, member rows (doc, cluster, risk, level) and summaries, in one transaction
+    (`adtrace load` after an engine run; `adtrace link` writes through `adtrace.linking.refresh`)."""
     with engine.begin() as conn:
+        tables.write_all(conn, linker, last_seq)
         if rebuild:
             conn.execute(text("DELETE FROM link_clusters"))
             conn.execute(text("DELETE FROM link_summaries"))
-        conn.execute(text("DELETE FROM link_state WHERE id = 1"))
-        conn.execute(text("INSERT INTO link_state (id, state, last_seq, updated_at) VALUES (1, :s, :q, :now)"),
-                     {"s": blob, "q": last_seq, "now": _now()})
         rows_list = list(rows)
-        member_rows = [{"d": d, "c": c, "s": s, "l": lv} for d, c, s, lv in rows_list]
-        if member_rows:
-            _delete_many(conn, [d for d, _c, _s, _l in rows_list])
-            conn.execute(text("INSERT INTO link_clusters (doc_id, cluster_id, risk_score, risk_level) "
-                              "VALUES (:d, :c, :s, :l)"), member_rows)
-        summ = [{"c": s["cluster"], "n": s["documents"], "r": s.get("risk_max"),
-                 "j": orjson.dumps(s).decode()} for s in summaries]
-        if summ:
-            for s in summ:
-                conn.execute(text("DELETE FROM link_summaries WHERE cluster_id = :c"), {"c": s["c"]})
-            conn.execute(text("INSERT INTO link_summaries (cluster_id, documents, risk_max, summary) "
-                              "VALUES (:c, :n, :r, :j)"), summ)
-
-
-def drop_summaries(engine: sa.Engine, cluster_ids: Iterable[str]) -> None:
-    with engine.begin() as conn:
-        for c in cluster_ids:
-            conn.execute(text("DELETE FROM link_summaries WHERE cluster_id = :c"), {"c": c})
-
-
-def _delete_many(conn: sa.Connection, ids: list[str]) -> None:
-    stmt = text("DELETE FROM link_clusters WHERE doc_id IN :ids").bindparams(bindparam("ids", expanding=True))
-    for s in range(0, len(ids), 900):
-        conn.execute(stmt, {"ids": ids[s:s + 900]})
+        if not rebuild:
+            tables.execute_in(conn, "DELETE FROM link_clusters WHERE doc_id IN :ids", [r[0] for r in rows_list])
+        tables.bulk(conn, "link_clusters", ("doc_id", "cluster_id", "risk_score", "risk_level"), rows_list)
+        summ = [(s["cluster"], s["documents"], s.get("risk_max"), orjson.dumps(s).decode()) for s in summaries]
+        if not rebuild:
+            tables.execute_in(conn, "DELETE FROM link_summaries WHERE cluster_id IN :ids", [s[0] for s in summ])
+        tables.bulk(conn, "link_summaries", ("cluster_id", "documents", "risk_max", "summary"), summ)
 
 
 def summary(engine: sa.Engine, cluster_id: str) -> dict[str, Any] | None:

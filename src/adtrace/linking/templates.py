@@ -73,6 +73,44 @@ def _hash32(data: bytes) -> int:
 
 
 _SEED_MH = MinHash(num_perm=NUM_PERM, seed=1, hashfunc=_hash32)
+# datasketch's affine32 scheme, applied with numpy to many documents at once (one MinHash object
+# per document cost more than the hashing): fmix32, then h * a + b modulo 2^32, minimum per permutation.
+_A, _B = (np.asarray(p, dtype=np.uint32) for p in _SEED_MH.permutations)
+_ROWS_PER_BLOCK = 50_000  # shingle rows per block: bounds the (rows x NUM_PERM) temporary to ~13 MB
+
+
+def _fmix32(h: np.ndarray) -> np.ndarray:
+    h = h ^ (h >> np.uint32(16))
+    h = h * np.uint32(0x85EBCA6B)
+    h = h ^ (h >> np.uint32(13))
+    h = h * np.uint32(0xC2B2AE35)
+    out: np.ndarray = h ^ (h >> np.uint32(16))
+    return out
+
+
+def shingle_hashes(shingle_set: Iterable[bytes]) -> np.ndarray:
+    return np.fromiter((zlib.crc32(s) for s in shingle_set), dtype=np.uint32)
+
+
+def signatures(hashes: list[np.ndarray]) -> np.ndarray:
+    """MinHash signatures (one row each, uint64) of many shingle-hash arrays, none of them empty.
+
+    Equal to datasketch's `MinHash.update_batch` with the fixed seed: signatures from different
+    runs, and from before this was vectorised, compare."""
+    out = np.empty((len(hashes), NUM_PERM), dtype=np.uint64)
+    i = 0
+    while i < len(hashes):
+        j, rows = i, 0
+        while j < len(hashes) and (j == i or rows + len(hashes[j]) <= _ROWS_PER_BLOCK):
+            rows += len(hashes[j])
+            j += 1
+        block = hashes[i:j]
+        hv = _fmix32(np.concatenate(block))
+        phv = hv[:, None] * _A + _B  # uint32 arithmetic wraps: modulo 2^32, as datasketch does
+        starts = np.cumsum([0] + [len(h) for h in block[:-1]])
+        out[i:j] = np.minimum.reduceat(phv, starts, axis=0)
+        i = j
+    return out
 
 
 def signature(shingle_set: Iterable[bytes]) -> np.ndarray:
@@ -145,9 +183,15 @@ class TemplateIndex:
         return idx
 
 
-def skeleton_signature(text: str, record: Mapping[str, Any]) -> np.ndarray | None:
-    """The template signature of one document, or None when the text is too short to tell."""
+def skeleton_hashes(text: str, record: Mapping[str, Any]) -> np.ndarray | None:
+    """The skeleton's shingle hashes, or None when the text is too short to tell a template."""
     sh = shingles(tokens(mask(text, record)))
     if len(sh) < MIN_SHINGLES:
         return None
-    return signature(sh)
+    return shingle_hashes(sh)
+
+
+def skeleton_signature(text: str, record: Mapping[str, Any]) -> np.ndarray | None:
+    """The template signature of one document, or None when the text is too short to tell."""
+    h = skeleton_hashes(text, record)
+    return None if h is None else signatures([h])[0]

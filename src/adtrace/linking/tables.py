@@ -1,0 +1,179 @@
+"""The linker's state as tables (migration 0009), so an incremental run touches only what it needs.
+
+`link_docs` (d, doc id, root: the cluster's earliest d), `link_keys` (counts, witnesses, hub flag,
+first document), `link_postings` (key, document, detail), template founders with their LSH band
+rows and photo founders with their chunk rows. `link_state` keeps only a small JSON header: policy,
+thresholds, counters, the overrides applied and the last linked sequence number. A rebuild writes
+every row from the in-memory `Linker`; `adtrace.linking.increment` reads and updates rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import numpy as np
+import orjson
+import sqlalchemy as sa
+from sqlalchemy import bindparam, text
+
+from adtrace.linking import images as im
+from adtrace.linking import templates as tp
+from adtrace.linking.linker import HubPolicy, Linker
+
+VERSION = 2
+CHUNK = 900  # ids per IN (...): below SQLite's bound-parameter limit
+TABLES = ("link_docs", "link_keys", "link_postings", "link_templates", "link_template_bands", "link_images",
+          "link_image_chunks")
+
+
+@dataclass
+class Meta:
+    policy: HubPolicy = field(default_factory=HubPolicy)
+    template_threshold: float = 0.7
+    max_distance: int = im.MAX_DISTANCE
+    n_docs: int = 0
+    n_keys: int = 0
+    n_templates: int = 0
+    n_images: int = 0
+    overrides: dict[str, bool] = field(default_factory=dict)  # as applied by the last run
+
+    def dumps(self) -> bytes:
+        return orjson.dumps({"version": VERSION, **asdict(self)})
+
+    @classmethod
+    def loads(cls, raw: bytes) -> Meta | None:
+        try:
+            obj = orjson.loads(raw)
+        except orjson.JSONDecodeError:  # the whole-state blob of before 0009 (zlib): rebuild once
+            return None
+        if not isinstance(obj, dict) or obj.get("version") != VERSION:
+            return None
+        obj.pop("version")
+        obj["policy"] = HubPolicy(**obj["policy"])
+        return cls(**obj)
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def read_meta(conn: sa.Connection) -> tuple[Meta | None, int]:
+    row = conn.execute(text("SELECT state, last_seq FROM link_state WHERE id = 1")).first()
+    if row is None:
+        return None, 0
+    meta = Meta.loads(bytes(row[0]))
+    return meta, int(row[1]) if meta else 0
+
+
+def write_meta(conn: sa.Connection, meta: Meta, last_seq: int) -> None:
+    conn.execute(text("DELETE FROM link_state WHERE id = 1"))
+    conn.execute(text("INSERT INTO link_state (id, state, last_seq, updated_at) VALUES (1, :s, :q, :now)"),
+                 {"s": meta.dumps(), "q": last_seq, "now": now()})
+
+
+def bulk(conn: sa.Connection, table: str, cols: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    """Insert many rows: COPY on PostgreSQL, executemany on the raw SQLite cursor (no per-row binds)."""
+    cur = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    if conn.dialect.name == "postgresql":
+        with cur.copy(f"COPY {table} ({', '.join(cols)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    sql = f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
+    batch: list[Sequence[Any]] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= 50_000:
+            cur.executemany(sql, batch)
+            batch = []
+    if batch:
+        cur.executemany(sql, batch)
+
+
+def select_in(conn: sa.Connection, sql: str, values: Iterable[Any], **params: Any) -> Iterator[Any]:
+    """Rows of `sql` (with `IN :ids`) for many values, CHUNK at a time."""
+    stmt = text(sql).bindparams(bindparam("ids", expanding=True))
+    vals = list(values)
+    for s in range(0, len(vals), CHUNK):
+        yield from conn.execute(stmt, {"ids": vals[s:s + CHUNK], **params})
+
+
+def execute_in(conn: sa.Connection, sql: str, values: Iterable[Any]) -> None:
+    """Run `sql` (with `IN :ids`, no result) for many values, CHUNK at a time."""
+    stmt = text(sql).bindparams(bindparam("ids", expanding=True))
+    vals = list(values)
+    for s in range(0, len(vals), CHUNK):
+        conn.execute(stmt, {"ids": vals[s:s + CHUNK]})
+
+
+def band_rows(t: int, sig: np.ndarray) -> list[tuple[int, int]]:
+    return [(b, t) for b in tp.bands(sig)]
+
+
+def chunk_rows(f: int, raw: bytes) -> list[tuple[int, int]]:
+    return [(c * 65536 + int.from_bytes(raw[2 * c:2 * c + 2], "big"), f) for c in range(im.CHUNKS)]
+
+
+def write_all(conn: sa.Connection, linker: Linker, last_seq: int) -> Meta:
+    """Replace the tables with the state of `linker` (a rebuild)."""
+    for table in TABLES:
+        conn.execute(text(f"DELETE FROM {table}"))
+    names = linker.key_names
+    roots = [linker.find(d) for d in range(len(linker.doc_ids))]
+    bulk(conn, "link_docs", ("d", "doc_id", "root"), zip(range(len(roots)), linker.doc_ids, roots, strict=True))
+    hubs = linker.hubs
+    bulk(conn, "link_keys", ("k", "name", "first_d", "docs", "seen", "hub", "witnesses"),
+         ((k, names[k], linker.postings[k][0], len(linker.postings[k]), len(linker.co[k]), k in hubs,
+           orjson.dumps(sorted(linker.co[k])).decode()) for k in range(len(names)) if linker.postings[k]))
+    detail = linker.detail
+    bulk(conn, "link_postings", ("k", "d", "detail"),
+         ((k, d, detail.get((d, k))) for d, ks in enumerate(linker.doc_keys) for k in ks))
+    tpl = linker.templates
+    bulk(conn, "link_templates", ("t", "doc_id", "sig"),
+         ((t, doc, sig.astype(np.uint32).tobytes()) for t, (sig, doc) in enumerate(zip(tpl.founders, tpl.founder_doc,
+                                                                                       strict=True))))
+    bulk(conn, "link_template_bands", ("band", "t"),
+         (row for t, sig in enumerate(tpl.founders) for row in band_rows(t, sig)))
+    img = linker.images
+    bulk(conn, "link_images", ("f", "doc_id", "hash"), zip(range(len(img.hashes)), img.founder_doc, img.hashes,
+                                                           strict=True))
+    bulk(conn, "link_image_chunks", ("code", "f"), (row for f, h in enumerate(img.hashes) for row in chunk_rows(f, h)))
+    meta = Meta(linker.policy, tpl.threshold, img.max_distance, len(linker.doc_ids), len(names), len(tpl.founders),
+                len(img.hashes), dict(linker.overrides))
+    write_meta(conn, meta, last_seq)
+    return meta
+
+
+def read_linker(conn: sa.Connection) -> tuple[Linker | None, int]:
+    """The whole in-memory `Linker` back from the tables (tools and tests; a run never needs it)."""
+    meta, last_seq = read_meta(conn)
+    if meta is None:
+        return None, 0
+    key_rows = conn.execute(text("SELECT k, name, witnesses FROM link_keys ORDER BY k")).all()
+    names = [""] * meta.n_keys
+    witnesses: list[list[str]] = [[] for _ in range(meta.n_keys)]
+    for k, name, wit in key_rows:
+        names[int(k)] = str(name)
+        witnesses[int(k)] = orjson.loads(wit)
+    doc_ids = [str(d) for (d,) in conn.execute(text("SELECT doc_id FROM link_docs ORDER BY d"))]
+    doc_keys: list[list[int]] = [[] for _ in doc_ids]
+    detail = []
+    for k, d, v in conn.execute(text("SELECT k, d, detail FROM link_postings ORDER BY d, k")):
+        doc_keys[int(d)].append(int(k))
+        if v is not None:
+            detail.append([int(d), int(k), int(v)])
+    tpl = conn.execute(text("SELECT doc_id, sig FROM link_templates ORDER BY t")).all()
+    img = conn.execute(text("SELECT doc_id, hash FROM link_images ORDER BY f")).all()
+    state = {"policy": asdict(meta.policy), "doc_ids": doc_ids, "doc_keys": doc_keys, "detail": detail,
+             "key_names": names, "witnesses": witnesses, "overrides": meta.overrides}
+    linker = Linker.from_state({
+        **state,
+        "templates": {"threshold": meta.template_threshold, "founder_doc": [str(r[0]) for r in tpl],
+                      "founders": b"".join(bytes(r[1]) for r in tpl)},
+        "images": {"max_distance": meta.max_distance, "founder_doc": [str(r[0]) for r in img],
+                   "hashes": b"".join(bytes(r[1]) for r in img)},
+    }, encoded=False)
+    return linker, last_seq
