@@ -6,6 +6,7 @@ clusters, maps, cases) adds a module, lists it in ROUTERS and gets a link in tem
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from importlib import import_module, resources
 from pathlib import Path
@@ -52,9 +53,11 @@ def create_app(db: str | Store | None = None, *, image_roots: tuple[str | Path, 
                   description="Analyst API. Flags mean 'indicators present', never a verdict on a person.")
     app.state.adtrace = state
     app.mount("/static", StaticFiles(directory=str(resources.files("adtrace.app") / "static")), name="static")
+    # Screening + exchange first (docs/exchange.md): routes are matched in order, and platforms call
+    # /api/v1/screen hundreds of times a second; its paths overlap no other router's.
+    app.include_router(import_module("adtrace.exchange.api").router)
     for name in ROUTERS:
         app.include_router(import_module(f"adtrace.app.{name}").router)
-    app.include_router(import_module("adtrace.exchange.api").router)  # screening + exchange (docs/exchange.md)
     _errors(app)
 
     app.add_middleware(SecurityHeaders)  # type: ignore[arg-type]  # Starlette's stubs want a class factory
@@ -93,6 +96,17 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+def app_from_env() -> FastAPI:
+    """The app as each `adtrace serve --workers N` process builds it (uvicorn's factory): the options
+    travel in ADTRACE_DB, ADTRACE_IMAGES (os.pathsep-separated) and ADTRACE_SECURE_COOKIES=1."""
+    from adtrace.exchange.api import warm
+
+    images = tuple(p for p in os.environ.get("ADTRACE_IMAGES", "").split(os.pathsep) if p)
+    app = create_app(None, image_roots=images, secure_cookies=os.environ.get("ADTRACE_SECURE_COOKIES") == "1")
+    warm(app)
+    return app
 
 
 def _is_api(request: Request) -> bool:

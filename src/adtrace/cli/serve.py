@@ -1,8 +1,9 @@
-"""`adtrace serve`: the analyst web app on this machine (FastAPI + uvicorn, everything offline)."""
+"""`adtrace serve`: the analyst web app and REST API on this machine (FastAPI + uvicorn, everything offline)."""
 
 from __future__ import annotations
 
 import errno
+import os
 import socket
 from pathlib import Path
 
@@ -35,15 +36,35 @@ def serve_cmd(
     db: str = DB,
     images: list[Path] = typer.Option([], "--images", help="Folder holding the documents' images (repeatable)."),
     secure_cookies: bool = typer.Option(False, help="Mark cookies Secure (when served over HTTPS)."),
+    workers: int = typer.Option(1, min=1, help="Server processes. Screening (POST /api/v1/screen) is CPU-bound: "
+                                "use one per core for platforms; the per-token rate limit "
+                                "(ADTRACE_SCREEN_RATE) is split between them."),
 ) -> None:
-    """Run the analyst web app: dashboard, review queue, search, documents, audit log and REST API."""
+    """Run the analyst web app: dashboard, review queue, search, documents, audit log and REST API.
+
+    Production screening: `adtrace serve --workers N` (N = cores) behind an HTTPS proxy; see docs/app.md.
+    """
     import uvicorn
 
     from adtrace.app import create_app
+    from adtrace.exchange.api import warm
 
     check_port(host, port)
-    web = create_app(db, image_roots=tuple(images), secure_cookies=secure_cookies)
+    # Each worker process reads these (and its rate-limit share) when it builds its own app.
+    os.environ["ADTRACE_WORKERS"] = str(workers)
+    web = create_app(db, image_roots=tuple(images), secure_cookies=secure_cookies)  # fails here, clearly, if db is bad
     shown = f"[{host}]" if ":" in host else host
-    err_console.print(f"adtrace is running at [bold]http://{shown}:{port}/[/] — press Ctrl+C to stop",
-                      highlight=False)
-    uvicorn.run(web, host=host, port=port, log_level="warning", access_log=False)
+    err_console.print(f"adtrace is running at [bold]http://{shown}:{port}/[/] with {workers} worker"
+                      f"{'s' if workers > 1 else ''} — press Ctrl+C to stop", highlight=False)
+    # httptools + uvloop (uvicorn[standard]) are picked automatically: the cheaper parser and event loop.
+    options = {"host": host, "port": port, "log_level": "warning", "access_log": False}
+    if workers == 1:
+        warm(web)
+        uvicorn.run(web, **options)  # type: ignore[arg-type]
+        return
+    web.state.adtrace.store.close()
+    if db:
+        os.environ["ADTRACE_DB"] = db
+    os.environ["ADTRACE_IMAGES"] = os.pathsep.join(str(p) for p in images)
+    os.environ["ADTRACE_SECURE_COOKIES"] = "1" if secure_cookies else ""
+    uvicorn.run("adtrace.app.server:app_from_env", factory=True, workers=workers, **options)  # type: ignore[arg-type]

@@ -64,19 +64,30 @@ class ExchangeConfig:
 
 def configure(app: FastAPI, *, keys_dir: str | None = None, rate: float | None = None, burst: float | None = None,
               refresh_seconds: float = 5.0) -> ExchangeConfig:
-    """Set the keys directory and the per-token rate limit (documents/s; env ADTRACE_SCREEN_RATE/_BURST)."""
+    """Set the keys directory and the per-token rate limit of this process (documents/s; default from env
+    ADTRACE_SCREEN_RATE / ADTRACE_WORKERS and ADTRACE_SCREEN_BURST)."""
     state = getattr(app.state, "adtrace", None)
     engine = getattr(state, "engine", None)
     try:
         key: bytes | None = xk.consortium_key(keys_dir)
     except errors.ConfigError:
         key = None  # screening still works; partner matching reports itself off
-    rate = rate if rate is not None else float(os.environ.get("ADTRACE_SCREEN_RATE", "100"))
+    if rate is None:  # the server's limit; each of `adtrace serve --workers N` processes keeps 1/N of it
+        workers = max(1, int(os.environ.get("ADTRACE_WORKERS", "1")))
+        rate = float(os.environ.get("ADTRACE_SCREEN_RATE", "100")) / workers
     burst = burst if burst is not None else float(os.environ.get("ADTRACE_SCREEN_BURST", str(MAX_BATCH)))
     cfg = ExchangeConfig(Screener(engine, key, refresh_seconds=refresh_seconds), TokenBucket(rate, max(burst, 1.0)),
                          consortium_key_id(key) if key else None)
     app.state.exchange = cfg
     return cfg
+
+
+def warm(app: FastAPI) -> None:
+    """Load lexicons, gazetteer and the signal index now, so a worker's first platform request is not slow.
+    Stateless: the warm-up document is screened and forgotten like any other."""
+    cfg = getattr(app.state, "exchange", None)
+    cfg = cfg if isinstance(cfg, ExchangeConfig) else configure(app)
+    cfg.screener.screen([Document.from_dict({"id": "warm-up", "text": "warm-up, call 213-555-0147"})])
 
 
 def _config(request: Request) -> ExchangeConfig:
