@@ -1,20 +1,57 @@
-"""Facet rows written by the SQLite writer, set-based per batch.
+"""Search rows the SQLite writer derives per batch: facet values and full-text entries.
 
-On SQLite, per-row triggers that looked up each child row's document made every batch slower as the
-store grew (0.1 s → 0.6 s per 1,000 documents over the first 6,000; 20k documents took 24 s to ingest
-instead of 10 s). One INSERT ... SELECT per facet over the batch's ids stays flat, so the SQLite writer
-refreshes a batch's facets itself (migration 0008 drops the insert/update triggers there). PostgreSQL
-keeps its triggers, which COPY in the bulk load relies on. Delete triggers stay on both.
+Per-row triggers made every batch slower as the store grew. Facets: triggers that looked up each
+child row's document took 0.1 s → 0.6 s per 1,000 documents over the first 6,000 (migration 0008
+drops them). Full text: the FTS5 insert trigger cost ~250 µs of writer CPU per document at 100k
+documents; one INSERT ... SELECT per batch ~8 µs (migration 0010 drops it). So the writer builds the
+facet tuples from what it already holds and indexes a batch's text in one statement. PostgreSQL keeps
+its triggers (COPY in the engine's bulk load relies on them). Delete triggers stay on both.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import sqlalchemy as sa
 from sqlalchemy import bindparam, text
 
-# The same facets as migration 0007's backfill, for a set of documents.
+from adtrace.storage.base import Prepared
+
+FacetRow = tuple[int, str, str]
+
+_INSERT = text("INSERT OR IGNORE INTO facet_values (seq, facet, value) VALUES (:seq, :facet, :value)")
+_DELETE_SEQS = text("DELETE FROM facet_values WHERE seq IN :seqs").bindparams(bindparam("seqs", expanding=True))
+# Documents at or past `first` are new in this transaction, so none has a full-text entry yet.
+_INDEX_TEXT = text("INSERT INTO documents_fts (rowid, title, text, location) "
+                   "SELECT seq, title, text, location FROM documents WHERE seq >= :first")
+CHUNK = 5000  # SQLite's bound-parameter limit is far above this
+
+
+def rows(seq: int, p: Prepared) -> list[FacetRow]:
+    """A document's facet values: the same as migration 0007's backfill computes from the tables."""
+    out = [(seq, "source", p.source), (seq, "kind", p.kind)]
+    if p.risk_level is not None:
+        out.append((seq, "risk_level", p.risk_level))
+    out += [(seq, "city", value) for kind, value, _ in p.entities if kind == "city"]
+    out += [(seq, "indicator", i) for i in p.indicators]
+    return out
+
+
+def write(conn: sa.Connection, docs: Iterable[tuple[int, Prepared]], replaced: Sequence[int] = ()) -> None:
+    """Facet rows of documents just written; `replaced` seqs had rows from an older version."""
+    for start in range(0, len(replaced), CHUNK):
+        conn.execute(_DELETE_SEQS, {"seqs": list(replaced[start:start + CHUNK])})
+    values = [{"seq": seq, "facet": f, "value": v} for seq, p in docs for seq, f, v in rows(seq, p)]
+    if values:
+        conn.execute(_INSERT, values)
+
+
+def index_text(conn: sa.Connection, first_seq: int) -> None:
+    """Full-text entries of the documents inserted from `first_seq` on, in this transaction."""
+    conn.execute(_INDEX_TEXT, {"first": first_seq})
+
+
+# For writers that hold only ids (the engine's bulk load): the same rows, read back from the tables.
 _IDS = "d.id IN :ids"
 _INSERTS = tuple(text(sql).bindparams(bindparam("ids", expanding=True)) for sql in (
     f"INSERT OR IGNORE INTO facet_values (seq, facet, value) SELECT d.seq, 'source', d.source FROM documents d "
@@ -30,13 +67,18 @@ _INSERTS = tuple(text(sql).bindparams(bindparam("ids", expanding=True)) for sql 
 ))
 _DELETE = text("DELETE FROM facet_values WHERE seq IN (SELECT seq FROM documents WHERE id IN :ids)").bindparams(
     bindparam("ids", expanding=True))
-CHUNK = 5000  # SQLite's bound-parameter limit is far above this
+_INDEX_IDS = text("INSERT INTO documents_fts (rowid, title, text, location) SELECT seq, title, text, location "
+                  "FROM documents WHERE id IN :ids").bindparams(bindparam("ids", expanding=True))
 
 
 def refresh(conn: sa.Connection, ids: Sequence[str]) -> None:
-    """Rewrite the facet rows of these documents from what is stored (inside the caller's transaction)."""
+    """Facet rows and full-text entries of documents just inserted (inside the caller's transaction).
+
+    Only for new documents: an external-content FTS5 entry must not be added twice.
+    """
     for start in range(0, len(ids), CHUNK):
         chunk = list(ids[start:start + CHUNK])
         conn.execute(_DELETE, {"ids": chunk})
         for stmt in _INSERTS:
             conn.execute(stmt, {"ids": chunk})
+        conn.execute(_INDEX_IDS, {"ids": chunk})

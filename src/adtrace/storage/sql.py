@@ -17,7 +17,6 @@ import sqlalchemy as sa
 from sqlalchemy import bindparam, text
 
 from adtrace.documents import Document
-from adtrace.storage import facets
 from adtrace.storage import search as s
 from adtrace.storage.base import (
     DB_WRITE_FAILED,
@@ -50,14 +49,14 @@ _CHECKPOINT = text("INSERT INTO ingest_files (key, fingerprint, items_done, comp
                    "complete = excluded.complete, updated_at = excluded.updated_at")
 
 
-def _in(sql: str) -> sa.TextClause:
-    return text(sql).bindparams(bindparam("keys", expanding=True))
+_BY_ID_OR_CONTENT = text("SELECT seq, id, source, url, content_hash, doc_hash FROM documents WHERE id IN :keys "
+                         "OR content_hash IN :keys2").bindparams(bindparam("keys", expanding=True),
+                                                                 bindparam("keys2", expanding=True))
+_BY_URL = text("SELECT seq, id, source, url, content_hash, doc_hash FROM documents WHERE source = :source "
+               "AND url IN :keys").bindparams(bindparam("keys", expanding=True))
 
 
 class SQLStore(Store):
-    # SQLite writes facet rows per batch (storage/facets.py); PostgreSQL's triggers do it.
-    facets_by_writer: bool = False
-
     def __init__(self, engine: sa.Engine, url: str) -> None:
         self.engine, self.url = engine, url
 
@@ -112,17 +111,21 @@ class SQLStore(Store):
         if not batch:
             return []
         hashes: dict[str, str] = {}  # stored id -> doc_hash
+        seqs: dict[str, int] = {}  # stored id -> seq
         by_url: dict[tuple[str, str], str] = {}
         by_content: dict[str, str] = {}
-        rows = list(conn.execute(_in("SELECT id, source, url, content_hash, doc_hash FROM documents WHERE id IN :keys "
-                                "OR content_hash IN :keys2").bindparams(bindparam("keys2", expanding=True)),
-                            {"keys": [p.id for p in batch], "keys2": [p.content_hash for p in batch]}))
-        urls = [p.url for p in batch if p.url]
-        if urls:
-            rows += conn.execute(_in("SELECT id, source, url, content_hash, doc_hash FROM documents "
-                                     "WHERE url IN :keys"), {"keys": urls})
+        rows = list(conn.execute(_BY_ID_OR_CONTENT, {"keys": [p.id for p in batch],
+                                                     "keys2": [p.content_hash for p in batch]}))
+        urls: dict[str, list[str]] = {}
+        for p in batch:
+            if p.url:
+                urls.setdefault(p.source, []).append(p.url)
+        # Per source: `url IN` alone cannot use the (source, url) index and scanned every document.
+        for source, keys in urls.items():
+            rows += conn.execute(_BY_URL, {"source": source, "keys": keys})
         for row in rows:
             hashes[row.id] = row.doc_hash
+            seqs[row.id] = row.seq
             by_content.setdefault(row.content_hash, row.id)
             if row.url:
                 by_url[(row.source, row.url)] = row.id
@@ -149,8 +152,9 @@ class SQLStore(Store):
             if p.url:
                 by_url[(p.source, p.url)] = p.id
         if inserts:
-            conn.execute(_INSERT_DOC, [_doc_row(p, now) for p in inserts])
+            seqs.update(self._insert_documents(conn, inserts, now))
             conn.execute(_INSERT_REC, [_rec_row(p) for p in inserts])
+        written = {p.id: p for p in inserts}
         if updates:
             ids = list({p.id for p in updates})
             conn.execute(_DEL_ENT, {"ids": ids})
@@ -159,15 +163,25 @@ class SQLStore(Store):
             conn.execute(_UPDATE_DOC, [_doc_row(p, now) for p in last.values()])
             conn.execute(_UPDATE_REC, [_rec_row(p) for p in last.values()])
             inserts = inserts + list(last.values())
+            written.update(last)
         ents = [{"kind": k, "value": v, "platform": pl, "id": p.id} for p in inserts for k, v, pl in p.entities]
         if ents:
             conn.execute(_INSERT_ENT, ents)
         hits = [{"indicator": i, "id": p.id} for p in inserts for i in p.indicators]
         if hits:
             conn.execute(_INSERT_HIT, hits)
-        if self.facets_by_writer and inserts:
-            facets.refresh(conn, [p.id for p in inserts])
+        if written:
+            self._index(conn, written, seqs, {p.id for p in updates})
         return outcomes
+
+    def _insert_documents(self, conn: sa.Connection, inserts: Sequence[Prepared], now: str) -> dict[str, int]:
+        """Insert new documents; return their seqs when the backend's `_index` needs them."""
+        conn.execute(_INSERT_DOC, [_doc_row(p, now) for p in inserts])
+        return {}
+
+    def _index(self, conn: sa.Connection, written: dict[str, Prepared], seqs: dict[str, int],
+               updated: set[str]) -> None:
+        """Search rows derived from the documents just written (PostgreSQL: triggers and tsv do it)."""
 
     # --- reads ---------------------------------------------------------------------------------
     def get_document(self, doc_id: str) -> Document | None:

@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy import event
+from sqlalchemy import event, text
 
+from adtrace.storage import facets
 from adtrace.storage import search as s
-from adtrace.storage.base import Query
-from adtrace.storage.sql import SQLStore
+from adtrace.storage.base import Prepared, Query
+from adtrace.storage.sql import _DOC_COLS, SQLStore, _doc_row
+
+# The writer numbers new documents itself (as SQLite would: max + 1, under the write lock), so it can
+# derive their facet and full-text rows without reading the documents back.
+_NEXT_SEQ = text("SELECT coalesce(max(seq), 0) + 1 FROM documents")
+_INSERT_DOC = text(f"INSERT INTO documents (seq, {_DOC_COLS}, ingested_at, updated_at) VALUES (:seq, :id, "
+                   ":source, :url, :kind, :title, :text, :location, :posted_at, :content_hash, :doc_hash, :doc, "
+                   ":now, :now)")
 
 
 def sqlite_engine(url: str) -> sa.Engine:
@@ -42,12 +51,22 @@ def sqlite_engine(url: str) -> sa.Engine:
 
 
 class SQLiteStore(SQLStore):
-    facets_by_writer = True
     def _write_options(self) -> dict[str, Any]:
         return {"adtrace_write": True}
 
     def _begin_write(self, conn: sa.Connection) -> None:
         pass  # BEGIN IMMEDIATE already took the lock (see sqlite_engine)
+
+    def _insert_documents(self, conn: sa.Connection, inserts: Sequence[Prepared], now: str) -> dict[str, int]:
+        first = int(conn.execute(_NEXT_SEQ).scalar() or 1)
+        conn.execute(_INSERT_DOC, [{**_doc_row(p, now), "seq": first + i} for i, p in enumerate(inserts)])
+        # Before any update in this batch: the update trigger deletes the entry this adds.
+        facets.index_text(conn, first)
+        return {p.id: first + i for i, p in enumerate(inserts)}
+
+    def _index(self, conn: sa.Connection, written: dict[str, Prepared], seqs: dict[str, int],
+               updated: set[str]) -> None:
+        facets.write(conn, ((seqs[i], p) for i, p in written.items()), [seqs[i] for i in updated])
 
     def _plan(self, q: Query, terms: list[s.Term]) -> s.Plan:
         if not terms:
