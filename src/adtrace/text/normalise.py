@@ -59,6 +59,16 @@ def _fold_char(ch: str) -> str:
     return ch
 
 
+class _FoldTable(dict[int, str]):
+    """`_fold_char` as a str.translate table, filled on first use: a run is folded in one C call."""
+
+    def __missing__(self, code: int) -> str:
+        out = self[code] = _fold_char(chr(code))
+        return out
+
+
+_FOLD_TABLE = _FoldTable()
+
 _WORD = re.compile(r"\w+")
 _LATINISH = re.compile(r"[A-Za-z0-9]")
 
@@ -71,10 +81,12 @@ def normalise(text: str) -> View:
     """Fold look-alikes into ASCII where it reveals hidden letters and digits; keep an offset map."""
     if text.isascii():
         return View(text, text)
-    runs = [(m.start(), m.end(), m.group(0)) for m in _NON_ASCII.finditer(text)]
-    folded = ["".join(_fold_char(c) for c in run) for _, _, run in runs]
-    if all(f == run for (_, _, run), f in zip(runs, folded, strict=True)) and not _HOMOGLYPH_CHARS.search(text):
+    chunks = _NON_ASCII.findall(text)
+    # Homoglyphs are non-ASCII, so searching the runs is searching the text.
+    if all(c.translate(_FOLD_TABLE) == c for c in chunks) and not _HOMOGLYPH_CHARS.search("".join(chunks)):
         return View(text, text)  # emoji and accents fold to themselves: no map needed
+    runs = [(m.start(), m.end(), m.group(0)) for m in _NON_ASCII.finditer(text)]
+    folded = [run.translate(_FOLD_TABLE) for _, _, run in runs]
     # Copy ASCII stretches whole; only non-ASCII runs are walked character by character.
     pieces: list[str] = []
     starts: list[int] = []
@@ -91,7 +103,7 @@ def normalise(text: str) -> View:
             ends.extend(range(a + 1, b + 1))
         else:
             for i in range(a, b):
-                out = _fold_char(text[i])
+                out = _FOLD_TABLE[ord(text[i])]
                 if not out and ends and ends[-1] == i:
                     ends[-1] = i + 1  # a dropped mark (keycap, variation selector) belongs to the char before it
                 for c in out:
