@@ -112,7 +112,10 @@ def indicate(text: str, record: Mapping[str, Any], kind: str = "ad", view: View 
     subject = Subject.of(text, record, kind, view)
     subject.hits = m.find(subject.view)
     out: list[dict[str, Any]] = []
+    hits = subject.hits
     for ind in INDICATORS.values():
+        if ind.rule is None and ind.id not in hits and type(ind) is Indicator:
+            continue  # a lexicon indicator without hits does not fire (speed: most of them, on most ads)
         spans: list[Span] = ind.detect(subject)
         if spans:
             out.append({"id": ind.id, "category": ind.category, "weight": ind.weight,
