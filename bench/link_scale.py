@@ -17,6 +17,7 @@ import argparse
 import os
 import resource
 import shutil
+import sqlite3
 import subprocess
 import sys
 import time
@@ -57,8 +58,27 @@ def _base(n: int, add: int, seed: int, workers: int) -> tuple[Path, Path]:
         shutil.rmtree(parquet, ignore_errors=True)
         corpus.unlink()
     if not extra.is_file():  # a different seed: new documents, some joining the stored networks' keys
-        _sh("synth", "--docs", str(add), "--seed", str(seed + 1000), "-o", str(extra))
+        raw = folder / "add-raw.jsonl"
+        _sh("synth", "--docs", str(add), "--seed", str(seed + 1000), "-o", str(raw))
+        _only_new(db, raw, extra)
+        raw.unlink()
     return db, extra
+
+
+def _only_new(db: Path, raw: Path, out: Path) -> None:
+    """Drop documents whose content or (source, url) is stored: ingest would update those in place, and a
+    document is linked once, so the incremental run could not equal a rebuild on them."""
+    from adtrace.documents import Document
+    from adtrace.storage.base import content_hash
+
+    with sqlite3.connect(db) as conn:
+        stored = {h for (h,) in conn.execute("SELECT content_hash FROM documents")}
+        urls = set(conn.execute("SELECT source, url FROM documents WHERE url IS NOT NULL"))
+    with raw.open("rb") as src, out.open("wb") as dst:
+        for line in src:
+            doc = Document.from_dict(orjson.loads(line))
+            if content_hash(doc) not in stored and (doc.source, doc.url) not in urls:
+                dst.write(line)
 
 
 def _cpu() -> float:
@@ -103,6 +123,7 @@ def main() -> None:
     for suffix in ("", "-wal", "-shm"):
         Path(f"{work}{suffix}").unlink(missing_ok=True)
     shutil.copyfile(base, work)
+    _sh("init", "--db", str(work))  # a cached store from an older schema gets the linker's tables
     store = open_store(str(work))
     engine = engine_of(store)
     try:
@@ -112,7 +133,7 @@ def main() -> None:
         ingest_s = time.perf_counter() - t1
         inc, inc_t = _timed(engine, rebuild=False)
         result: dict[str, Any] = {
-            "docs": args.docs, "added": args.add, "cpus": os.cpu_count(),
+            "docs": args.docs, "added": sum(1 for _ in extra.open("rb")), "cpus": os.cpu_count(),
             "full_link": {**full_t, "linked": full["linked"], "multi_doc_clusters": full["multi_doc_clusters"],
                           "clusters_refreshed": full["clusters_refreshed"], "hub_keys": full["hub_keys"]},
             "incremental_link": {**inc_t, "linked": inc["linked"], "total_documents": inc["total_documents"],
