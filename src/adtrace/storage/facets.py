@@ -19,7 +19,7 @@ from adtrace.storage.base import Prepared
 
 FacetRow = tuple[int, str, str]
 
-_INSERT = text("INSERT OR IGNORE INTO facet_values (seq, facet, value) VALUES (:seq, :facet, :value)")
+_INSERT = "INSERT OR IGNORE INTO facet_values (seq, facet, value) VALUES (?, ?, ?)"
 _DELETE_SEQS = text("DELETE FROM facet_values WHERE seq IN :seqs").bindparams(bindparam("seqs", expanding=True))
 # Documents at or past `first` are new in this transaction, so none has a full-text entry yet.
 _INDEX_TEXT = text("INSERT INTO documents_fts (rowid, title, text, location) "
@@ -41,9 +41,9 @@ def write(conn: sa.Connection, docs: Iterable[tuple[int, Prepared]], replaced: S
     """Facet rows of documents just written; `replaced` seqs had rows from an older version."""
     for start in range(0, len(replaced), CHUNK):
         conn.execute(_DELETE_SEQS, {"seqs": list(replaced[start:start + CHUNK])})
-    values = [{"seq": seq, "facet": f, "value": v} for seq, p in docs for seq, f, v in rows(seq, p)]
+    values = [row for seq, p in docs for row in rows(seq, p)]
     if values:
-        conn.execute(_INSERT, values)
+        conn.exec_driver_sql(_INSERT, values)  # tuples straight to the driver (see sql.insert_many)
 
 
 def index_text(conn: sa.Connection, first_seq: int) -> None:

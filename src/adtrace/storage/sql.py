@@ -31,16 +31,12 @@ from adtrace.storage.base import (
 )
 from adtrace.storage.prepare import normalise_lookup
 
-_DOC_COLS = "id, source, url, kind, title, text, location, posted_at, content_hash, doc_hash, doc"
-_INSERT_DOC = text(f"INSERT INTO documents ({_DOC_COLS}, ingested_at, updated_at) VALUES (:id, :source, :url, "
-                   ":kind, :title, :text, :location, :posted_at, :content_hash, :doc_hash, :doc, :now, :now)")
+_DOC_COLS = ("id", "source", "url", "kind", "title", "text", "location", "posted_at", "content_hash", "doc_hash",
+             "doc", "ingested_at", "updated_at")
 _UPDATE_DOC = text("UPDATE documents SET source = :source, url = :url, kind = :kind, title = :title, text = :text, "
                    "location = :location, posted_at = :posted_at, content_hash = :content_hash, "
                    "doc_hash = :doc_hash, doc = :doc, updated_at = :now WHERE id = :id")
-_INSERT_REC = text("INSERT INTO records (doc_id, record, risk_score, risk_level) VALUES (:id, :record, :score, :level)")
 _UPDATE_REC = text("UPDATE records SET record = :record, risk_score = :score, risk_level = :level WHERE doc_id = :id")
-_INSERT_ENT = text("INSERT INTO entities (kind, value, doc_id, platform) VALUES (:kind, :value, :id, :platform)")
-_INSERT_HIT = text("INSERT INTO indicator_hits (indicator_id, doc_id) VALUES (:indicator, :id)")
 _DEL_ENT = text("DELETE FROM entities WHERE doc_id IN :ids").bindparams(bindparam("ids", expanding=True))
 _DEL_HIT = text("DELETE FROM indicator_hits WHERE doc_id IN :ids").bindparams(bindparam("ids", expanding=True))
 _CHECKPOINT = text("INSERT INTO ingest_files (key, fingerprint, items_done, complete, updated_at) "
@@ -153,7 +149,8 @@ class SQLStore(Store):
                 by_url[(p.source, p.url)] = p.id
         if inserts:
             seqs.update(self._insert_documents(conn, inserts, now))
-            conn.execute(_INSERT_REC, [_rec_row(p) for p in inserts])
+            insert_many(conn, "records", ("doc_id", "record", "risk_score", "risk_level"),
+                        [(p.id, p.record_json.decode(), p.risk_score, p.risk_level) for p in inserts])
         written = {p.id: p for p in inserts}
         if updates:
             ids = list({p.id for p in updates})
@@ -164,19 +161,16 @@ class SQLStore(Store):
             conn.execute(_UPDATE_REC, [_rec_row(p) for p in last.values()])
             inserts = inserts + list(last.values())
             written.update(last)
-        ents = [{"kind": k, "value": v, "platform": pl, "id": p.id} for p in inserts for k, v, pl in p.entities]
-        if ents:
-            conn.execute(_INSERT_ENT, ents)
-        hits = [{"indicator": i, "id": p.id} for p in inserts for i in p.indicators]
-        if hits:
-            conn.execute(_INSERT_HIT, hits)
+        insert_many(conn, "entities", ("kind", "value", "doc_id", "platform"),
+                    [(k, v, p.id, pl) for p in inserts for k, v, pl in p.entities])
+        insert_many(conn, "indicator_hits", ("indicator_id", "doc_id"), [(i, p.id) for p in inserts for i in p.indicators])
         if written:
             self._index(conn, written, seqs, {p.id for p in updates})
         return outcomes
 
     def _insert_documents(self, conn: sa.Connection, inserts: Sequence[Prepared], now: str) -> dict[str, int]:
         """Insert new documents; return their seqs when the backend's `_index` needs them."""
-        conn.execute(_INSERT_DOC, [_doc_row(p, now) for p in inserts])
+        insert_many(conn, "documents", _DOC_COLS, [doc_tuple(p, now) for p in inserts])
         return {}
 
     def _index(self, conn: sa.Connection, written: dict[str, Prepared], seqs: dict[str, int],
@@ -248,6 +242,24 @@ class SQLStore(Store):
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+def insert_many(conn: sa.Connection, table: str, cols: Sequence[str], rows: Sequence[tuple[Any, ...]]) -> None:
+    """INSERT rows given as tuples straight to the driver.
+
+    SQLAlchemy's per-row parameter processing of text() statements was ~70 µs of the writer's
+    ~150 µs per document; the rows here are already in column order.
+    """
+    if rows:
+        mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+        conn.exec_driver_sql(f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join([mark] * len(cols))})",
+                             list(rows))
+
+
+def doc_tuple(p: Prepared, now: str) -> tuple[Any, ...]:
+    """A documents row in _DOC_COLS order."""
+    return (p.id, p.source, p.url, p.kind, p.title, p.text, p.location, p.posted_at, p.content_hash, p.doc_hash,
+            p.doc_json.decode(), now, now)
 
 
 def _doc_row(p: Prepared, now: str) -> dict[str, Any]:
