@@ -26,7 +26,8 @@ def test_emails(text: str, want: str) -> None:
     assert [e for e, _ in find_emails(text)] == [want]
 
 
-@pytest.mark.parametrize("text", ["meet me at home dot", "I'm at work", "5 at 10.30", "@handle only"])
+@pytest.mark.parametrize("text", ["meet me at home dot", "I'm at work", "5 at 10.30", "@handle only",
+                                  "Instagram: instagram@example.com", "snapchat@gmail"])
 def test_not_emails(text: str) -> None:
     assert find_emails(text) == []
 

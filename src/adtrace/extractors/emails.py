@@ -28,6 +28,12 @@ _TLDS = frozenset(
     ["com", "net", "org", "edu", "gov", "mil", "info", "biz", "co", "us", "ca", "uk", "au", "mx", "es", "de", "fr", "it", "nl", "io", "me", "tv", "ru", "cn", "in", "br", "ar", "cl", "pe", "ve", "ec", "nz", "ie", "za", "ph", "sg", "hk", "tw", "jp", "kr", "eu", "ch", "at", "be", "se", "no", "dk", "fi", "pl", "pt", "gr", "tr", "il", "ae", "sa", "pk", "ng", "ke", "gh", "live", "email"])
 
 
+# A platform's own name as the local part ("facebook@hotmail.com" after "Facebook:") is a form's
+# placeholder or a label run into the next field, not a person's mailbox; DIG's e-mail extractor drops
+# these for the same reason.
+_PLATFORM_LOCALS = frozenset({"facebook", "twitter", "instagram", "snapchat", "whatsapp", "telegram", "kik",
+                              "tiktok", "onlyfans", "skype", "myspace", "tumblr", "youtube", "linkedin"})
+
 _HINT = re.compile(r"@|[\s\[\(\{<]at[\s\]\)\}>]", re.I)
 
 
@@ -57,6 +63,8 @@ def find_emails(text: str) -> list[tuple[str, tuple[int, int]]]:
             continue
         if spelled and (len(local) < 3 or local in {"me", "us", "text", "call", "her", "him"}):
             continue  # "text me at home dot" is prose, not an address
+        if local in _PLATFORM_LOCALS:
+            continue
         out.append((f"{local}@{domain}", (m.start(), m.end())))
     return out
 
