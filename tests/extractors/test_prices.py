@@ -151,3 +151,21 @@ def test_the_first_character_guard_changes_no_duration_match(text: str) -> None:
     unguarded = re.compile(prices._DURATION.pattern.replace(r"(?=[\dqhmoafwntup])", ""), re.I)
     assert unguarded.pattern != prices._DURATION.pattern
     assert [m.span() for m in prices._DURATION.finditer(text)] == [m.span() for m in unguarded.finditer(text)]
+
+
+def test_durations_in_non_ascii_text_match_as_in_ascii_text() -> None:
+    # Emoji text is scanned lower-cased; a long "ſ" keeps the case-insensitive path.
+    assert [(a, c, m) for a, c, m, _ in find_prices("🌹 QV 80 HH 120 🌹")] == [(80, None, 15), (120, None, 30)]
+    assert [(a, c, m) for a, c, m, _ in find_prices("ſ QV 80 HH 120")] == [(80, None, 15), (120, None, 30)]
+    assert [(a, m) for a, _, m, _ in find_prices("🌹 200 roſes 1 HOUR")] == [(200, 60)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="0123456789 hHqQvVmMinotuafrls./-1/2é🌹", max_size=40))
+def test_duration_gate_never_hides_a_duration(text: str) -> None:
+    from adtrace.extractors import prices as p
+
+    if p._DURATION.search(text):
+        assert p._DURATION_GATE.search(text)
+        low = text.lower()
+        assert p._DURATION_LOWER.search(low) and p._DURATION_GATE_LOWER.search(low)
