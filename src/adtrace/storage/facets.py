@@ -10,7 +10,7 @@ its triggers (COPY in the engine's bulk load relies on them). Delete triggers st
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 import sqlalchemy as sa
 from sqlalchemy import bindparam, text
@@ -20,6 +20,9 @@ from adtrace.storage.base import Prepared
 FacetRow = tuple[int, str, str]
 
 _INSERT = "INSERT OR IGNORE INTO facet_values (seq, facet, value) VALUES (?, ?, ?)"
+# Single-valued facets, one narrow row per document (migration 0011): what facet counting reads.
+_DOC_FACETS = "INSERT OR REPLACE INTO doc_facets (seq, source, kind, risk_level) VALUES (?, ?, ?, ?)"
+SINGLE = ("source", "kind", "risk_level")
 _DELETE_SEQS = text("DELETE FROM facet_values WHERE seq IN :seqs").bindparams(bindparam("seqs", expanding=True))
 # Documents at or past `first` are new in this transaction, so none has a full-text entry yet.
 _INDEX_TEXT = text("INSERT INTO documents_fts (rowid, title, text, location) "
@@ -37,13 +40,15 @@ def rows(seq: int, p: Prepared) -> list[FacetRow]:
     return out
 
 
-def write(conn: sa.Connection, docs: Iterable[tuple[int, Prepared]], replaced: Sequence[int] = ()) -> None:
+def write(conn: sa.Connection, docs: Sequence[tuple[int, Prepared]], replaced: Sequence[int] = ()) -> None:
     """Facet rows of documents just written; `replaced` seqs had rows from an older version."""
     for start in range(0, len(replaced), CHUNK):
         conn.execute(_DELETE_SEQS, {"seqs": list(replaced[start:start + CHUNK])})
     values = [row for seq, p in docs for row in rows(seq, p)]
     if values:
         conn.exec_driver_sql(_INSERT, values)  # tuples straight to the driver (see sql.insert_many)
+    if docs:
+        conn.exec_driver_sql(_DOC_FACETS, [(seq, p.source, p.kind, p.risk_level) for seq, p in docs])
 
 
 def index_text(conn: sa.Connection, first_seq: int) -> None:
@@ -67,6 +72,9 @@ _INSERTS = tuple(text(sql).bindparams(bindparam("ids", expanding=True)) for sql 
 ))
 _DELETE = text("DELETE FROM facet_values WHERE seq IN (SELECT seq FROM documents WHERE id IN :ids)").bindparams(
     bindparam("ids", expanding=True))
+_DOC_FACETS_IDS = text("INSERT OR REPLACE INTO doc_facets (seq, source, kind, risk_level) SELECT d.seq, d.source, "
+                       "d.kind, r.risk_level FROM documents d LEFT JOIN records r ON r.doc_id = d.id "
+                       "WHERE d.id IN :ids").bindparams(bindparam("ids", expanding=True))
 _INDEX_IDS = text("INSERT INTO documents_fts (rowid, title, text, location) SELECT seq, title, text, location "
                   "FROM documents WHERE id IN :ids").bindparams(bindparam("ids", expanding=True))
 
@@ -79,6 +87,6 @@ def refresh(conn: sa.Connection, ids: Sequence[str]) -> None:
     for start in range(0, len(ids), CHUNK):
         chunk = list(ids[start:start + CHUNK])
         conn.execute(_DELETE, {"ids": chunk})
-        for stmt in _INSERTS:
+        for stmt in (*_INSERTS, _DOC_FACETS_IDS):
             conn.execute(stmt, {"ids": chunk})
         conn.execute(_INDEX_IDS, {"ids": chunk})

@@ -168,6 +168,10 @@ class SQLStore(Store):
             self._index(conn, written, seqs, {p.id for p in updates})
         return outcomes
 
+    def _facets_sql(self, plan: s.Plan, names: Sequence[str], cap: int | None) -> str:
+        """SELECT facet, value, n over the matches (or the `cap` newest of them)."""
+        return s.facets_sql(plan, names, cap)
+
     def _insert_documents(self, conn: sa.Connection, inserts: Sequence[Prepared], now: str) -> dict[str, int]:
         """Insert new documents; return their seqs when the backend's `_index` needs them."""
         insert_many(conn, "documents", _DOC_COLS, [doc_tuple(p, now) for p in inserts])
@@ -231,7 +235,7 @@ class SQLStore(Store):
             facets: dict[str, dict[str, int]] = {f: {} for f in query.facets}
             if seen and query.facets:
                 cap = query.facet_cap if capped else None
-                found = conn.execute(text(s.facets_sql(plan, query.facets, cap)), params)
+                found = conn.execute(text(self._facets_sql(plan, query.facets, cap)), params)
                 facets = s.top_values(((r.facet, r.value, r.n) for r in found), query.facets)
         lower = query.count_cap is not None and seen > query.count_cap
         total = query.count_cap if lower and query.count_cap is not None else seen

@@ -11,7 +11,7 @@ from sqlalchemy import event, text
 
 from adtrace.storage import facets
 from adtrace.storage import search as s
-from adtrace.storage.base import Prepared, Query
+from adtrace.storage.base import FACETS, Prepared, Query
 from adtrace.storage.sql import _DOC_COLS, SQLStore, doc_tuple, insert_many
 
 # The writer numbers new documents itself (as SQLite would: max + 1, under the write lock), so it can
@@ -67,7 +67,25 @@ class SQLiteStore(SQLStore):
 
     def _index(self, conn: sa.Connection, written: dict[str, Prepared], seqs: dict[str, int],
                updated: set[str]) -> None:
-        facets.write(conn, ((seqs[i], p) for i, p in written.items()), [seqs[i] for i in updated])
+        facets.write(conn, [(seqs[i], p) for i, p in written.items()], [seqs[i] for i in updated])
+
+    def _facets_sql(self, plan: s.Plan, names: Sequence[str], cap: int | None) -> str:
+        # The match set is computed once (MATERIALIZED) and each match's single-valued facets come from
+        # one rowid lookup in doc_facets (migration 0011); multi-valued ones from facet_values.
+        sample = plan.matches if cap is None else f"{plan.newest} LIMIT {int(cap)}"
+        single = [f for f in facets.SINGLE if f in names]  # column names from a fixed list, never user text
+        multi = ", ".join(f"'{f}'" for f in names if f in FACETS and f not in facets.SINGLE)
+        ctes = [f"m AS MATERIALIZED ({sample})"]
+        parts = []
+        if single:
+            ctes.append(f"mf AS MATERIALIZED (SELECT {', '.join('f.' + c for c in single)} FROM m "
+                        "CROSS JOIN doc_facets f WHERE f.seq = m.seq)")
+            parts += [f"SELECT '{c}' AS facet, {c} AS value, count(*) AS n FROM mf WHERE {c} IS NOT NULL GROUP BY {c}"
+                      for c in single]
+        if multi:
+            parts.append(f"SELECT v.facet AS facet, v.value AS value, count(*) AS n FROM m CROSS JOIN facet_values v "
+                         f"WHERE v.seq = m.seq AND v.facet IN ({multi}) GROUP BY v.facet, v.value")
+        return f"WITH {', '.join(ctes)} {' UNION ALL '.join(parts)}"
 
     def _plan(self, q: Query, terms: list[s.Term]) -> s.Plan:
         if not terms:
