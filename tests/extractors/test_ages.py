@@ -157,3 +157,17 @@ def test_named_self_introductions(text: str, age: int) -> None:
                                   "I'm Candy, 30 min 200", "Exit 15 motel\nx", "Text Mia\nMia 25 roses"])
 def test_named_numbers_that_are_not_ages(text: str) -> None:
     assert find_ages(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("🌹 I'M 19 🌹", [19]),  # non-ASCII text is matched lower-cased
+        ("ſweet 🌹 I'M 19 YO", [19]),  # a long "ſ" keeps the case-insensitive patterns
+        ("🌹 AGE: 22", [22]),
+        ("💋💋\n  ✨ Candy 21 ✨", [21]),  # a header line of its own
+        ("text here\nmore Candy 21 tonight", []),  # a name and a number mid-line, not in the title
+    ],
+)
+def test_lowered_and_gated_paths(text: str, want: list[int]) -> None:
+    assert [a for a, _ in find_ages(text)] == want
