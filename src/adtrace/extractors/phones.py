@@ -17,6 +17,7 @@ from functools import lru_cache
 import phonenumbers
 
 from adtrace.extractors.base import Context, Extractor, entity
+from adtrace.extractors.phonetypes import is_valid, valid_for_region
 from adtrace.extractors.registry import register
 from adtrace.text import View, normalise
 from adtrace.text.numbers import DIGIT_WORD, DIGIT_WORD_RUN, SPELLED_UNITS, TENS_WORDS
@@ -127,15 +128,13 @@ def _valid(digits: str, regions: tuple[str, ...], plus: bool, bare_cc: bool = Fa
             nsn = raw[1:] if len(raw) == 11 and raw[0] == "1" else raw
             if len(nsn) != 10 or nsn[0] in "01" or nsn[3] in "01":
                 continue
-            nanp = phonenumbers.PhoneNumber(country_code=1, national_number=int(nsn))
-            if phonenumbers.is_valid_number_for_region(nanp, region) or phonenumbers.is_valid_number(nanp):
+            if valid_for_region(1, nsn, region) or is_valid(1, nsn):
                 return "+1" + nsn
             continue
         if region is None and len(raw) == 12 and raw[1] == "1" and raw[2] not in "01":
             # "+1" and ten digits: parse would give exactly this number (no national prefix to strip
             # from a first digit 2-9), at ~5x the cost.
-            nanp = phonenumbers.PhoneNumber(country_code=1, national_number=int(raw[2:]))
-            if phonenumbers.is_valid_number(nanp):
+            if is_valid(1, raw[2:]):
                 return raw
             continue
         try:

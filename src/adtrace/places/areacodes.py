@@ -14,9 +14,9 @@ from typing import Any
 
 import phonenumbers
 from phonenumbers import PhoneMetadata, geocoder
-from phonenumbers.phonenumberutil import _number_type_helper
 
 from adtrace.extractors.base import Context, Extractor
+from adtrace.extractors.phonetypes import number_type, region_for
 from adtrace.extractors.registry import register
 from adtrace.places.extract import AMBIGUOUS
 from adtrace.places.gazetteer import Place, lookup
@@ -54,15 +54,18 @@ def _describe(e164: str) -> tuple[str, str | None]:
             num = phonenumbers.parse(e164, None)
         except phonenumbers.NumberParseException:
             return "", None
-    # As `number_type`, without working out the region again (`_number_type_helper` is what it calls).
-    region = phonenumbers.region_code_for_number(num)
+    # As `number_type`, without working out the region again; phonetypes gives phonenumbers' answers faster.
     cc = num.country_code
-    if region is None or cc is None:
+    if cc is None:
+        return "", None
+    nsn = phonenumbers.national_significant_number(num)
+    region = region_for(cc, nsn)
+    if region is None:
         return "", None  # no region: no place, whatever the description
     metadata = PhoneMetadata.metadata_for_region_or_calling_code(cc, region)
     if metadata is None:
         return "", region
-    ntype = _number_type_helper(phonenumbers.national_significant_number(num), metadata)
+    ntype = number_type(nsn, metadata)
     if ntype == phonenumbers.PhoneNumberType.UNKNOWN:
         return "", region
     if not phonenumbers.is_number_type_geographical(ntype, cc):
