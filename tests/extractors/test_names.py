@@ -6,6 +6,7 @@ from hypothesis import strategies as st
 
 from adtrace.documents import Document
 from adtrace.extractors import Context
+from adtrace.extractors.names import find_names
 from adtrace.extractors.registry import EXTRACTORS, ordered
 
 
@@ -99,3 +100,9 @@ def test_arbitrary_text_never_crashes_and_spans_are_inside(text: str) -> None:
         start, end = name["span"]
         assert 0 <= start < end <= len(text)
         assert name["value"]
+
+
+def test_signature_lines_anywhere_and_cues_after_the_first() -> None:
+    # Signatures are tried at the starts of lines that hold digits; cue literals from the first one on.
+    text = "🌹 hello\nJade (555) 010-2233\nno digits here\n  Kim: 555.010.2233\nwe are Amy and Bea"
+    assert [n for n, _ in find_names(text)] == ["Jade", "Kim", "Amy", "Bea"]
