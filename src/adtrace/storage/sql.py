@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from abc import abstractmethod
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
@@ -45,6 +46,8 @@ _CHECKPOINT = text("INSERT INTO ingest_files (key, fingerprint, items_done, comp
                    "complete = excluded.complete, updated_at = excluded.updated_at")
 
 
+# Shared by all stores in a process: searches count and facet here while their caller fetches the hits.
+_SEARCH_POOL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="adtrace-search")
 _BY_ID_OR_CONTENT = text("SELECT seq, id, source, url, content_hash, doc_hash FROM documents WHERE id IN :keys "
                          "OR content_hash IN :keys2").bindparams(bindparam("keys", expanding=True),
                                                                  bindparam("keys2", expanding=True))
@@ -221,28 +224,42 @@ class SQLStore(Store):
         terms = s.parse(query.text)
         plan = self._plan(query, terms)
         params = plan.params
+        # Counting + facets and the ranked page of hits each read the whole match set, so they run at once
+        # on two connections (SQLite and the server work outside the GIL): the latency of a broad query is
+        # the longer of the two instead of their sum. Each is a consistent snapshot of its own.
+        counting = _SEARCH_POOL.submit(self._count_and_facets, query, plan) if self._parallel_search() else None
         with self.engine.connect() as conn:
-            # Count at most one past the larger cap: enough to say "more than" without counting them all.
-            bound = None if query.count_cap is None else max(query.count_cap, query.facet_cap or 0) + 1
-            counted = plan.matches if bound is None else f"{plan.matches} LIMIT {bound}"
-            seen = int(conn.execute(text(f"SELECT count(*) FROM ({counted}) m"), params).scalar() or 0)
             rows = conn.execute(text(
                 f"SELECT d.id, d.source, d.kind, d.url, d.title, d.posted_at, d.location, r.risk_score, "
                 f"r.risk_level, d.text FROM ({plan.hits}) h JOIN documents d ON d.seq = h.seq "
                 f"LEFT JOIN records r ON r.doc_id = d.id ORDER BY {plan.order}"),
                 {**params, "limit": query.limit, "offset": query.offset}).all()
-            capped = query.facet_cap is not None and seen > query.facet_cap
-            facets: dict[str, dict[str, int]] = {f: {} for f in query.facets}
-            if seen and query.facets:
-                cap = query.facet_cap if capped else None
-                found = conn.execute(text(self._facets_sql(plan, query.facets, cap)), params)
-                facets = s.top_values(((r.facet, r.value, r.n) for r in found), query.facets)
+        seen, capped, facets = counting.result() if counting else self._count_and_facets(query, plan)
         lower = query.count_cap is not None and seen > query.count_cap
         total = query.count_cap if lower and query.count_cap is not None else seen
         over = query.facet_cap if capped else (None if lower else seen)
         hits = [Hit(r.id, r.source, r.kind, r.url, r.title, r.posted_at, r.location, r.risk_score, r.risk_level,
                     s.snippet(r.text, terms)) for r in rows]
         return SearchResult(total, hits, facets, total_is_lower_bound=lower, facets_capped=capped, facets_over=over)
+
+    def _parallel_search(self) -> bool:
+        return True
+
+    def _count_and_facets(self, query: Query, plan: s.Plan) -> tuple[int, bool, dict[str, dict[str, int]]]:
+        """How many documents match (up to the caps) and the facet counts."""
+        params = plan.params
+        with self.engine.connect() as conn:
+            # Count at most one past the larger cap: enough to say "more than" without counting them all.
+            bound = None if query.count_cap is None else max(query.count_cap, query.facet_cap or 0) + 1
+            counted = plan.matches if bound is None else f"{plan.matches} LIMIT {bound}"
+            seen = int(conn.execute(text(f"SELECT count(*) FROM ({counted}) m"), params).scalar() or 0)
+            capped = query.facet_cap is not None and seen > query.facet_cap
+            facets: dict[str, dict[str, int]] = {f: {} for f in query.facets}
+            if seen and query.facets:
+                cap = query.facet_cap if capped else None
+                found = conn.execute(text(self._facets_sql(plan, query.facets, cap)), params)
+                facets = s.top_values(((r.facet, r.value, r.n) for r in found), query.facets)
+        return seen, capped, facets
 
     def close(self) -> None:
         self.engine.dispose()

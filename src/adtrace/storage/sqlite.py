@@ -69,6 +69,10 @@ class SQLiteStore(SQLStore):
                updated: set[str]) -> None:
         facets.write(conn, [(seqs[i], p) for i, p in written.items()], [seqs[i] for i in updated])
 
+    def _parallel_search(self) -> bool:
+        # An in-memory database is one per connection: another thread would see an empty one.
+        return self.engine.url.database not in (None, "", ":memory:")
+
     def _facets_sql(self, plan: s.Plan, names: Sequence[str], cap: int | None) -> str:
         # The match set is computed once (MATERIALIZED) and each match's single-valued facets come from
         # one rowid lookup in doc_facets (migration 0011); multi-valued ones from facet_values.
