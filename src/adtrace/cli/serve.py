@@ -47,7 +47,7 @@ def serve_cmd(
     import uvicorn
 
     from adtrace.app import create_app
-    from adtrace.exchange.api import warm
+    from adtrace.app.server import warm_up
 
     check_port(host, port)
     # Each worker process reads these (and its rate-limit share) when it builds its own app.
@@ -59,7 +59,7 @@ def serve_cmd(
     # httptools + uvloop (uvicorn[standard]) are picked automatically: the cheaper parser and event loop.
     options = {"host": host, "port": port, "log_level": "warning", "access_log": False}
     if workers == 1:
-        warm(web)
+        warm_up(web)
         uvicorn.run(web, **options)  # type: ignore[arg-type]
         return
     web.state.adtrace.store.close()
