@@ -141,7 +141,7 @@ def _valid(digits: str, regions: tuple[str, ...], plus: bool, bare_cc: bool = Fa
             num = phonenumbers.parse(raw, region)
         except phonenumbers.NumberParseException:
             continue
-        if phonenumbers.is_valid_number(num):
+        if num.country_code is not None and is_valid(num.country_code, phonenumbers.national_significant_number(num)):
             return phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.E164)
     return None
 

@@ -14,6 +14,8 @@ from typing import Any
 
 import phonenumbers
 from phonenumbers import PhoneMetadata, geocoder
+from phonenumbers.geodata import GEOCODE_DATA, GEOCODE_LONGEST_PREFIX
+from phonenumbers.prefix import _prefix_description_for_number
 
 from adtrace.extractors.base import Context, Extractor
 from adtrace.extractors.phonetypes import number_type, region_for
@@ -70,7 +72,18 @@ def _describe(e164: str) -> tuple[str, str | None]:
         return "", region
     if not phonenumbers.is_number_type_geographical(ntype, cc):
         return geocoder.country_name_for_number(num, "en"), region
-    return geocoder.description_for_valid_number(num, "en"), region
+    return _area_description(num, cc, nsn), region
+
+
+def _area_description(num: phonenumbers.PhoneNumber, cc: int, nsn: str) -> str:
+    """`geocoder.description_for_valid_number(num, "en")`, without the number's region: it works that
+    out first (~25 regions' patterns for a NANP number) but, asked for no caller region, never uses it.
+    """
+    token = phonenumbers.country_mobile_token(cc)
+    if token and nsn.startswith(token):
+        return str(geocoder.description_for_valid_number(num, "en"))  # a mobile token (AR, MX): as is
+    found = _prefix_description_for_number(GEOCODE_DATA, GEOCODE_LONGEST_PREFIX, num, "en", None, None)
+    return str(found) if found != "" else str(geocoder.country_name_for_number(num, "en"))
 
 
 def _redecide(places: list[dict[str, Any]], ambiguous: dict[int, tuple[Place, ...]], area: Place) -> None:
