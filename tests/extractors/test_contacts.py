@@ -96,3 +96,16 @@ def test_contacts_never_crash_and_spans_valid(text: str) -> None:
     found += [s for _, _, s in find_handles(text)] + [s for _, _, s in find_payments(text)]
     for a, b in found:
         assert 0 <= a < b <= len(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("🌹 SNAP: BobBy_9 🌹", [("snapchat", "BobBy_9")]),  # lowered text matched, the handle as written
+        ("xsnap: bob_9 and ſ", []),  # a label inside a word; "ſ" keeps the case-insensitive pattern
+        ("ſ SNAP: BobBy_9", [("snapchat", "BobBy_9")]),
+        ("kik me: Ann_2 @Mia.x a@b", [("kik", "Ann_2"), ("kik", "Mia.x")]),
+    ],
+)
+def test_handles_on_lowered_and_case_insensitive_paths(text: str, want: list[tuple[str, str]]) -> None:
+    assert [(p, h) for p, h, _ in find_handles(text)] == want

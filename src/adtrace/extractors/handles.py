@@ -8,6 +8,7 @@ from wordfreq import zipf_frequency
 
 from adtrace.extractors.base import Context, Extractor, entity
 from adtrace.extractors.registry import register
+from adtrace.text.lowered import lowered
 from adtrace.text.numbers import trie_pattern
 
 # Profile URLs: the platform is certain.
@@ -26,6 +27,7 @@ _URL_RE = [(p, re.compile(rx, re.I)) for p, rx in _URL_FORMS]
 # Cheap substring checks that let most texts skip the URL patterns entirely.
 _URL_NEEDLES = ("instagr", "twitter.", "x.com/", "snapchat.", "t.me/", "telegram.", "wa.me/", "kik.me/", "onlyfans.",
                 "tiktok.", "fb.", "facebook.")
+_ANY_URL_NEEDLE = re.compile("|".join(map(re.escape, _URL_NEEDLES)))  # one search, not twelve `in`s
 _RESERVED = frozenset({"home", "login", "share", "p", "explore", "intent", "search", "profile.php", "pages",
                        "groups", "events", "watch", "hashtag", "i", "add", "s"})
 
@@ -54,11 +56,18 @@ _LABELLED = re.compile(
     r"(?P<sep>(?:\s*(?:[:=\-]|is|me|@|➡️|👉|=>|->))+\s*@?|\s+@|\s+)(?P<h>[a-z0-9][a-z0-9._-]{1,29})(?![\w])))",
     re.I,
 )
+# Speed: the same over lowered text (adtrace.text.lowered) without re.I, and without the leading
+# lookbehind, so the engine skips to a label's first letter in C; `_labelled` checks the character
+# before instead. Exact: a match refused that way covers no other match's start, since a start needs a
+# non-word character before it, and the word after the space of a two-word label ("snap chat",
+# "kik me") begins no label.
+_LABELLED_LOWER = re.compile(_LABELLED.pattern.replace(r"(?<![\w])", "", 1))
 # Handle-shaped: a digit, underscore or dot inside, or an inner capital (camelCase, "MaxSail").
 _HANDLE_SHAPE = re.compile(r"[0-9_.]|[a-z][A-Z]")
 # Zipf frequency (wordfreq) at or above which a word is ordinary English: "fun" 5.3, "jade" 3.8.
 _COMMON_WORD = 3.0
-_AT = re.compile(r"(?<![\w@.])@(?P<h>[a-z0-9_][a-z0-9_.]{1,29})(?![\w@])", re.I)
+# The "@" first and what precedes it checked after: the engine then jumps from "@" to "@" (speed only).
+_AT = re.compile(r"@(?<![\w@.]@)(?P<h>[a-z0-9_][a-z0-9_.]{1,29})(?![\w@])", re.I)
 _STOP = frozenset({"me", "at", "is", "or", "and", "the", "for", "my", "on", "in", "to", "only", "add", "follow",
                    "dm", "text", "call", "now", "com", "gmail", "hotmail", "yahoo", "id", "name", "you", "it",
                    "us", "with", "me.", "app", "number", "account", "handle", "please", "pls", "plz"})
@@ -68,8 +77,7 @@ def find_handles(text: str) -> list[tuple[str, str, tuple[int, int]]]:
     """(platform, handle, span); the span covers label and handle, the evidence an analyst reads."""
     out: list[tuple[str, str, tuple[int, int]]] = []
     taken: list[tuple[int, int]] = []
-    low = text.lower()
-    has_url = any(n in low for n in _URL_NEEDLES)
+    has_url = _ANY_URL_NEEDLE.search(text.lower()) is not None
     for platform, rx in _URL_RE if has_url else ():
         for m in rx.finditer(text):
             h = m.group("h").rstrip(".")
@@ -77,12 +85,12 @@ def find_handles(text: str) -> list[tuple[str, str, tuple[int, int]]]:
                 continue
             out.append((platform, h, (m.start(), m.end())))
             taken.append((m.start(), m.end()))
-    for m in _LABELLED.finditer(text):
+    for m in _labelled(text):
         label = m.group("label").lower()
         sep = m.group("sep")
         if label in _STRICT and not re.search(r"[:=@\-]|➡️|👉|->|=>", sep):
             continue
-        h = m.group("h").rstrip("._-")
+        h = text[m.start("h"):m.end("h")].rstrip("._-")  # as written: the match may be over lowered text
         if sep.strip() == "" and not _HANDLE_SHAPE.search(h) and zipf_frequency(h, "en") >= _COMMON_WORD:
             continue  # "snapchat fun", "Twitter also": after a bare space, a common word is prose
         if h.lower() in _LABELS:
@@ -101,6 +109,15 @@ def find_handles(text: str) -> list[tuple[str, str, tuple[int, int]]]:
         # A bare @name: the platform is whatever the ad names nearby, else unknown.
         out.append((_nearby_platform(text, m.start()), h, (m.start(), m.end())))
     return out
+
+
+def _labelled(text: str) -> list[re.Match[str]]:
+    """`_LABELLED.finditer(text)`; over lowered text the groups are lower-cased, the spans the same."""
+    low = lowered(text)
+    if low is None:
+        return list(_LABELLED.finditer(text))
+    return [m for m in _LABELLED_LOWER.finditer(low)
+            if not (m.start() and (text[m.start() - 1].isalnum() or text[m.start() - 1] == "_"))]
 
 
 def _nearby_platform(text: str, pos: int) -> str:
