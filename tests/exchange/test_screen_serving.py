@@ -1,0 +1,78 @@
+"""Serving /api/v1/screen at platform rates: worker processes, rate-limit split, inline and threaded paths."""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from adtrace.exchange import api as xapi
+from adtrace.exchange.api import configure
+
+AD = {"text": "New in town! Call 213-473-0199 now, 100 roses, ig @NewHere"}
+
+
+@pytest.fixture
+def unfrozen() -> Iterator[None]:
+    yield
+    gc.unfreeze()  # warm_up freezes the test process's heap; give it back to the collector
+
+
+def test_rate_limit_is_split_between_worker_processes(app: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ADTRACE_SCREEN_RATE", "300")
+    monkeypatch.setenv("ADTRACE_SCREEN_BURST", "50")
+    monkeypatch.setenv("ADTRACE_WORKERS", "3")
+    cfg = configure(app)
+    assert cfg.limiter.rate == pytest.approx(100.0) and cfg.limiter.burst == 50  # a batch still fits one worker
+    monkeypatch.setenv("ADTRACE_WORKERS", "1")
+    assert configure(app).limiter.rate == pytest.approx(300.0)
+
+
+def test_cached_token_still_pays_into_its_own_bucket(app: Any, client_for: Callable[[str], TestClient]) -> None:
+    configure(app, rate=0.001, burst=2)
+    first, second = client_for("partner"), client_for("partner")
+    assert [first.post("/api/v1/screen", json={"document": AD}).status_code for _ in range(3)] == [200, 200, 429]
+    assert second.post("/api/v1/screen", json={"document": AD}).status_code == 200
+
+
+def test_inline_and_threaded_paths_answer_alike(app: Any, client_for: Callable[[str], TestClient]) -> None:
+    client = client_for("partner")
+    one = client.post("/api/v1/screen", json={"document": AD}).json()  # screened on the event loop
+    many = client.post("/api/v1/screen", json={"documents": [AD] * (xapi.INLINE_DOCS + 1)}).json()  # thread
+    assert len(many["results"]) == xapi.INLINE_DOCS + 1
+    assert all(r == one for r in many["results"])
+
+
+def test_app_from_env_builds_a_warm_app(db: str, ours: Path, monkeypatch: pytest.MonkeyPatch,
+                                        unfrozen: None) -> None:
+    from adtrace.app import accounts
+    from adtrace.app.server import app_from_env
+
+    monkeypatch.setenv("ADTRACE_DB", db)
+    monkeypatch.setenv("ADTRACE_EXCHANGE_KEYS", str(ours))
+    monkeypatch.setenv("ADTRACE_IMAGES", "")
+    web = app_from_env()
+    try:
+        assert isinstance(web.state.exchange, xapi.ExchangeConfig)  # configured and warmed before serving
+        assert gc.get_freeze_count() > 0
+        accounts.add_user(web.state.adtrace.engine, "p", "partner", "correct-horse-battery")
+        token = accounts.add_token(web.state.adtrace.engine, "p", "t")
+        r = TestClient(web).post("/api/v1/screen", json={"document": AD}, headers={"Authorization": f"Bearer {token}"})
+        assert r.status_code == 200 and r.json()["entities"]["phones"][0]["value"] == "+12134730199"
+        assert r.headers["content-security-policy"].startswith("default-src 'self'")
+    finally:
+        web.state.adtrace.store.close()
+
+
+def test_serve_help_documents_workers() -> None:
+    from adtrace.cli.main import _register
+    from adtrace.cli.main import app as cli
+
+    _register()  # commands are registered lazily by the entry point
+    out = CliRunner().invoke(cli, ["serve", "--help"], env={"COLUMNS": "200"})
+    assert out.exit_code == 0 and "--workers" in out.output and "ADTRACE_SCREEN_RATE" in out.output
