@@ -97,15 +97,27 @@ def _wrk(port: int, token: str, bodies: Path, seconds: float, connections: int, 
     env = {**os.environ, "SCREEN_TOKEN": token, "SCREEN_BODIES": str(bodies)}
     cmd = ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds:g}s", "--timeout", "10s",
            "-s", str(script), f"http://{HOST}:{port}"]
-    out = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=seconds + 60)
-    line = next((ln for ln in out.stdout.splitlines() if ln.startswith("RESULT ")), None)
-    if out.returncode != 0 or line is None:
-        raise SystemExit(f"wrk failed ({out.returncode}): {out.stderr[-1000:]} {out.stdout[-1000:]}")
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(min(2.0, seconds / 2))
+    spread = _connections_per_process(port)
+    stdout, stderr = proc.communicate(timeout=seconds + 60)
+    line = next((ln for ln in stdout.splitlines() if ln.startswith("RESULT ")), None)
+    if proc.returncode != 0 or line is None:
+        raise SystemExit(f"wrk failed ({proc.returncode}): {stderr[-1000:]} {stdout[-1000:]}")
     r: dict[str, Any] = json.loads(line[len("RESULT "):])
+    r["connections_per_worker"] = spread
     seconds_run = r.pop("duration_us") / 1e6
     r["seconds"] = round(seconds_run, 2)
     r["requests_per_s"] = round(r["requests"] / seconds_run, 1)
     return r
+
+
+def _connections_per_process(port: int) -> list[int]:
+    """How the kernel spread wrk's connections over the workers (a skew leaves one core idle)."""
+    out = subprocess.run(["ss", "-tnpH", "state", "established", f"( sport = :{port} )"], capture_output=True,
+                         text=True, check=False).stdout if shutil.which("ss") else ""
+    pids = [m.split("pid=")[1].split(",")[0] for m in out.split() if "pid=" in m]
+    return sorted((pids.count(p) for p in set(pids)), reverse=True)
 
 
 def _cpu_seconds(pids: list[int]) -> float:
