@@ -169,3 +169,9 @@ def test_duration_gate_never_hides_a_duration(text: str) -> None:
         assert p._DURATION_GATE.search(text)
         low = text.lower()
         assert p._DURATION_LOWER.search(low) and p._DURATION_GATE_LOWER.search(low)
+
+
+def test_currency_before_a_line_break_and_space() -> None:
+    # "$" in _CURRENCY_BEFORE also matches before a final newline: "£ \n150" still has its currency.
+    assert [(a, c) for a, c, _, _ in find_prices("£\u00a0\n150 hh")] == [(150, "GBP")]
+    assert [(a, c) for a, c, _, _ in find_prices("usd 150 hh, x 80 hh")] == [(150, "USD"), (80, None)]

@@ -34,6 +34,7 @@ _CURRENCY_BEFORE = re.compile(
 _CURRENCY_AFTER = re.compile(
     r"\s?(?P<cur>\$|£|€|usd|aud|cad|mxn|eur|gbp|dollars?|dlls?|dls|bucks|roses?|rosas|pesos?|euros?|"
     r"pounds|quid)(?![^\W\d_])", re.I)
+_CURRENCY_LAST = "$£€dDrRpPnN"  # the last characters of _CURRENCY_BEFORE's currencies, in any case
 _CURRENCY_CODES = {
     "$": "USD", "us$": "USD", "usd": "USD", "dollar": "USD", "dollars": "USD", "dll": "USD", "dlls": "USD",
     "dls": "USD", "bucks": "USD", "au$": "AUD", "a$": "AUD", "aud": "AUD", "ca$": "CAD", "c$": "CAD",
@@ -90,7 +91,7 @@ _FILLER = re.compile(
     r"por|la|el|the|x)(?![^\W\d_])[\W_]*)*", re.I | re.S)
 # A bare "h" is a letter unless it follows a number, a "/" or a currency ("150h", "/h", "150 roses h").
 _BARE_H_AFTER = re.compile(r"(?:\d|/|(?:roses?|\$|dollars|usd|€|£)\s?)$", re.I)
-_DIGIT_RUN = re.compile(r"\d+")
+_DIGIT_RUNS = re.compile(r"\d\d+")  # runs of two digits or more
 # Rate words that make an amount a price without currency or duration ("incall: 150").
 _RATE_WORD = re.compile(
     r"(?:incall|outcall|in-call|out-call|rates?|donations?|special|price|cost|fee|tarifa|precio)s?"
@@ -156,7 +157,7 @@ def _amounts(text: str, durations: list[_Dur], windows: list[tuple[int, int]]) -
             amount += int(m.group("c")) / 100
         start, end = m.start(), m.end()
         currency = None
-        before = _CURRENCY_BEFORE.search(text, max(0, start - 4), start)
+        before = _CURRENCY_BEFORE.search(text, max(0, start - 4), start) if _may_follow_currency(text, start) else None
         after = _CURRENCY_AFTER.match(text, end)
         if before:
             currency = _CURRENCY_CODES.get(before.group("cur").lower())
@@ -168,6 +169,18 @@ def _amounts(text: str, durations: list[_Dur], windows: list[tuple[int, int]]) -
             continue  # a zip code or an id
         out.append(_Amt(start, end, amount, currency))
     return out
+
+
+def _may_follow_currency(text: str, start: int) -> bool:
+    """Speed (exact): whether _CURRENCY_BEFORE can end at `start`. A currency ends in one of
+    _CURRENCY_LAST, followed by at most one space, or two when the second is a line break (there "$"
+    also matches before a final newline)."""
+    j = start - 1
+    if j >= 0 and text[j].isspace():
+        j -= 1
+        if j >= 0 and text[start - 1] == "\n" and text[j].isspace():
+            j -= 1
+    return j >= 0 and text[j] in _CURRENCY_LAST
 
 
 def find_prices(text: str) -> list[tuple[float, str | None, int | None, tuple[int, int]]]:
@@ -196,9 +209,7 @@ def find_prices(text: str) -> list[tuple[float, str | None, int | None, tuple[in
 def _windows(text: str) -> list[tuple[int, int]]:
     """Speed: only text near a run of two to five digits can hold a price or the duration it is for."""
     spans: list[tuple[int, int]] = []
-    for m in _DIGIT_RUN.finditer(text):
-        if m.end() - m.start() < 2:
-            continue
+    for m in _DIGIT_RUNS.finditer(text):
         a, b = max(0, m.start() - 40), min(len(text), m.end() + 40)
         if spans and a <= spans[-1][1]:
             spans[-1] = (spans[-1][0], b)
