@@ -109,3 +109,18 @@ def test_contacts_never_crash_and_spans_valid(text: str) -> None:
 )
 def test_handles_on_lowered_and_case_insensitive_paths(text: str, want: list[tuple[str, str]]) -> None:
     assert [(p, h) for p, h, _ in find_handles(text)] == want
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("🌹 see WWW.Example.COM/x now", ["WWW.Example.COM/x"]),
+        ("mi sitio: Ejemplo.CLUB 🌹", ["Ejemplo.CLUB"]),
+        ("ſee Example.COM", ["Example.COM"]),  # "ſ": the case-insensitive scan without the hint
+        ("the community.", []),
+    ],
+)
+def test_urls_with_and_without_the_hint(text: str, want: list[str]) -> None:
+    from adtrace.extractors.urls import find_urls
+
+    assert [u for u, _ in find_urls(text)] == want
