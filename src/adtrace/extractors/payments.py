@@ -26,6 +26,7 @@ _STOP = frozenset({"only", "accepted", "ok", "okay", "and", "or", "me", "is", "a
 # text are several times faster than one big case-insensitive alternation.
 _WORDS = ("venmo", "zelle", "paypal", "pay pal", "cash app", "cashapp", "chime", "apple pay", "applepay", "bc1",
           "0x")
+_ANY_WORD = re.compile("|".join(map(re.escape, _WORDS)))  # one search in C, not eleven `in`s
 _CASHTAG_HINT = re.compile(r"\$[A-Za-z]")
 _BTC_HINT = re.compile(r"[13][a-km-zA-HJ-NP-Z1-9]{25}")
 
@@ -33,7 +34,7 @@ _BTC_HINT = re.compile(r"[13][a-km-zA-HJ-NP-Z1-9]{25}")
 def find_payments(text: str) -> list[tuple[str, str, tuple[int, int]]]:
     out: list[tuple[str, str, tuple[int, int]]] = []
     low = text.lower()
-    if not (("$" in text and _CASHTAG_HINT.search(text)) or any(w in low for w in _WORDS)
+    if not (("$" in text and _CASHTAG_HINT.search(text)) or _ANY_WORD.search(low) is not None
             or _BTC_HINT.search(text)):
         return out
     for m in _CASHTAG.finditer(text):
