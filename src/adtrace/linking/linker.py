@@ -100,6 +100,7 @@ class LinkItem:
     pdqs: list[str] = field(default_factory=list)
     signature: Any = None  # numpy MinHash signature, or None
     witnesses: list[str] = field(default_factory=list)  # contact keys and account: for hub diversity
+    bands: list[int] | None = None  # the signature's LSH buckets, computed where the signature is
 
 
 def prepare(doc_id: str, record: Mapping[str, Any], text: str, signals: Sequence[str] = ALL_SIGNALS,
@@ -129,6 +130,7 @@ def prepare_many(rows: Iterable[tuple[str, Mapping[str, Any], str, str | None, s
     if hashes:
         for i, sig in zip(with_sig, tp.signatures(hashes), strict=True):
             items[i].signature = sig
+            items[i].bands = tp.bands(sig)
     return items
 
 
@@ -212,7 +214,7 @@ class Linker:
                 f, dist = self.images.assign(item.doc_id, pdq)
                 extra.setdefault(f"img:{f}", dist)
             if item.signature is not None:
-                t, j = self.templates.assign(item.doc_id, item.signature)
+                t, j = self.templates.assign(item.doc_id, item.signature, item.bands)
                 extra[f"tpl:{t}"] = round(100 * j)
             ks = list(dict.fromkeys(self._key(n) for n in [*names, *extra]))
             for name, value in extra.items():

@@ -133,15 +133,14 @@ def write_all(conn: sa.Connection, linker: Linker, last_seq: int) -> Meta:
          ((k, d, detail.get((d, k))) for d, ks in enumerate(linker.doc_keys) for k in ks))
     tpl = linker.templates
     bulk(conn, "link_templates", ("t", "doc_id", "sig"),
-         ((t, doc, sig.astype(np.uint32).tobytes()) for t, (sig, doc) in enumerate(zip(tpl.founders, tpl.founder_doc,
-                                                                                       strict=True))))
-    bulk(conn, "link_template_bands", ("band", "t"),
-         (row for t, sig in enumerate(tpl.founders) for row in band_rows(t, sig)))
+         ((t, doc, sig.tobytes()) for t, (sig, doc) in enumerate(zip(tpl.matrix, tpl.founder_doc, strict=True))))
+    # the index's buckets are the band rows already (bands(sig) per founder, not computed again)
+    bulk(conn, "link_template_bands", ("band", "t"), ((band, t) for band, ts in tpl.buckets.items() for t in ts))
     img = linker.images
     bulk(conn, "link_images", ("f", "doc_id", "hash"), zip(range(len(img.hashes)), img.founder_doc, img.hashes,
                                                            strict=True))
     bulk(conn, "link_image_chunks", ("code", "f"), (row for f, h in enumerate(img.hashes) for row in chunk_rows(f, h)))
-    meta = Meta(linker.policy, tpl.threshold, img.max_distance, len(linker.doc_ids), len(names), len(tpl.founders),
+    meta = Meta(linker.policy, tpl.threshold, img.max_distance, len(linker.doc_ids), len(names), len(tpl.founder_doc),
                 len(img.hashes), dict(linker.overrides))
     write_meta(conn, meta, last_seq)
     return meta

@@ -138,48 +138,66 @@ class TemplateIndex:
 
     Only founders are indexed, so a template reposted 10,000 times costs one signature; the index
     answers in ingest order, so an incremental run and a rebuild in the same order agree exactly.
+    Founders' signatures are rows of one uint32 matrix (MinHash values are 32-bit), so a document's
+    LSH candidates are compared in one numpy step: stock wording puts dozens of founders in a bucket.
     """
 
     threshold: float = 0.7
-    founders: list[np.ndarray] = field(default_factory=list)
     founder_doc: list[str] = field(default_factory=list)
     buckets: dict[int, list[int]] = field(default_factory=dict)
+    _matrix: np.ndarray = field(default_factory=lambda: np.zeros((0, NUM_PERM), dtype=np.uint32))
 
-    def assign(self, doc_id: str, sig: np.ndarray) -> tuple[int, float]:
-        """(template number, estimated Jaccard with its founder); founds a template when none match."""
-        keys = bands(sig)
-        seen: set[int] = set()
-        best, best_j = -1, 0.0
-        for key in keys:
-            for t in self.buckets.get(key, ()):
-                if t in seen:
-                    continue
-                seen.add(t)
-                j = jaccard(sig, self.founders[t])
-                if j >= self.threshold and (best < 0 or t < best):
-                    best, best_j = t, j
-        if best >= 0:
-            return best, best_j
-        t = len(self.founders)
-        self.founders.append(sig)
+    @property
+    def matrix(self) -> np.ndarray:
+        """Founders' signatures, one uint32 row each (a view)."""
+        return self._matrix[: len(self.founder_doc)]
+
+    @property
+    def founders(self) -> list[np.ndarray]:
+        """Founders' signatures as uint64 rows, as `signatures` returns them."""
+        return list(self.matrix.astype(np.uint64))
+
+    def _found(self, doc_id: str, sig: np.ndarray, keys: list[int]) -> int:
+        t = len(self.founder_doc)
+        if t == len(self._matrix):  # grow geometrically: amortised O(1) appends
+            grown = np.zeros((max(64, 2 * t), NUM_PERM), dtype=np.uint32)
+            grown[:t] = self._matrix[:t]
+            self._matrix = grown
+        self._matrix[t] = sig
         self.founder_doc.append(doc_id)
         for key in keys:
             self.buckets.setdefault(key, []).append(t)
-        return t, 1.0
+        return t
+
+    def assign(self, doc_id: str, sig: np.ndarray, keys: list[int] | None = None) -> tuple[int, float]:
+        """(template number, estimated Jaccard with its founder); founds a template when none match.
+
+        `keys`: the signature's `bands`, when already computed (a worker does it for many at once)."""
+        keys = bands(sig) if keys is None else keys
+        cand: set[int] = set()
+        buckets = self.buckets
+        for key in keys:
+            hit = buckets.get(key)
+            if hit:
+                cand.update(hit)
+        if cand:
+            ids = np.fromiter(sorted(cand), dtype=np.int64, count=len(cand))
+            j = np.count_nonzero(self._matrix[ids] == sig, axis=1) / len(sig)  # as `jaccard`, row by row
+            ok = np.flatnonzero(j >= self.threshold)
+            if len(ok):
+                first = int(ok[0])  # ids are sorted: the earliest founder wins
+                return int(ids[first]), float(j[first])
+        return self._found(doc_id, sig, keys), 1.0
 
     def to_state(self) -> dict[str, Any]:
-        arr = np.stack(self.founders).astype(np.uint32) if self.founders else np.zeros((0, NUM_PERM), np.uint32)
-        return {"threshold": self.threshold, "founders": arr.tobytes(), "founder_doc": self.founder_doc}
+        return {"threshold": self.threshold, "founders": self.matrix.tobytes(), "founder_doc": self.founder_doc}
 
     @classmethod
     def from_state(cls, state: Mapping[str, Any]) -> TemplateIndex:
         idx = cls(threshold=float(state["threshold"]))
-        arr = np.frombuffer(state["founders"], dtype=np.uint32).reshape(-1, NUM_PERM).astype(np.uint64)
+        arr = np.frombuffer(state["founders"], dtype=np.uint32).reshape(-1, NUM_PERM)
         for i, doc_id in enumerate(state["founder_doc"]):
-            idx.founders.append(arr[i])
-            idx.founder_doc.append(doc_id)
-            for key in bands(arr[i]):
-                idx.buckets.setdefault(key, []).append(i)
+            idx._found(doc_id, arr[i], bands(arr[i]))
         return idx
 
 

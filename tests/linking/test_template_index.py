@@ -1,0 +1,44 @@
+"""TemplateIndex compares a document with all its LSH candidates in one numpy step; the answer must be
+the one of comparing them one by one (earliest founder at or above the threshold, else a new one)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from adtrace.linking import templates as tp
+
+
+def _one_by_one(sigs: list[np.ndarray], threshold: float) -> list[tuple[int, float]]:
+    founders: list[np.ndarray] = []
+    buckets: dict[int, list[int]] = {}
+    out = []
+    for sig in sigs:
+        keys = tp.bands(sig)
+        cand = sorted({t for k in keys for t in buckets.get(k, ())})
+        hit = next(((t, tp.jaccard(sig, founders[t])) for t in cand
+                    if tp.jaccard(sig, founders[t]) >= threshold), None)
+        if hit is None:
+            hit = (len(founders), 1.0)
+            founders.append(sig)
+            for k in keys:
+                buckets.setdefault(k, []).append(hit[0])
+        out.append(hit)
+    return out
+
+
+def test_assign_equals_one_by_one_comparison() -> None:
+    rng = np.random.default_rng(7)
+    bases = rng.integers(0, 2**32, size=(40, tp.NUM_PERM), dtype=np.uint64)
+    sigs = []
+    for _ in range(2000):  # variants of a few bases: many candidates per bucket, near the threshold
+        sig = bases[rng.integers(0, len(bases))].copy()
+        changed = rng.choice(tp.NUM_PERM, size=int(rng.integers(0, 30)), replace=False)
+        sig[changed] = rng.integers(0, 2**32, size=len(changed), dtype=np.uint64)
+        sigs.append(sig)
+    idx = tp.TemplateIndex(threshold=0.7)
+    got = [idx.assign(f"d{i}", s, tp.bands(s) if i % 2 else None) for i, s in enumerate(sigs)]
+    assert got == _one_by_one(sigs, 0.7)
+    assert len(idx.founder_doc) > 40  # founders were grown past the first allocation
+    again = tp.TemplateIndex.from_state(idx.to_state())
+    assert again.founder_doc == idx.founder_doc and again.buckets == idx.buckets
+    assert np.array_equal(again.matrix, idx.matrix)
