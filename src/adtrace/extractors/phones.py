@@ -29,6 +29,7 @@ _UNIT = re.compile(rf"\d+|(?<![^\W\d_])(?=[{_FIRST}])(?:{DIGIT_WORD_RUN.pattern}
 # What may sit between two units of one number: a few non-letters, or a line break or two.
 # The spelled branch alone: a URL with fewer than MIN_DIGITS digits and none of these holds no phone.
 _SPELLED_UNIT = re.compile(rf"(?<![^\W\d_])(?=[{_FIRST}])(?:{DIGIT_WORD_RUN.pattern})(?![^\W\d_])", re.I)
+_SPELLED_UNIT_LOWER = re.compile(_SPELLED_UNIT.pattern)
 _DIGIT = re.compile(r"\d")
 _GAP = re.compile(r"(?:[^\w\n]|_){1,6}|(?:[^\w\n]|_){0,3}\n\s*\n?(?:[^\w\n]|_){0,3}")
 _PLAIN_GAP = re.compile(r"[ \-.()+/]{0,3}")
@@ -222,7 +223,8 @@ def _may_hold_phone(url: str) -> bool:
     """Speed (exact): a chain needs MIN_DIGITS digits, from digit runs or spelled units."""
     if not url.isascii():
         return True  # look-alike digits appear only in the normalised view
-    return len(_DIGIT.findall(url)) >= MIN_DIGITS or _SPELLED_UNIT.search(url) is not None
+    # ASCII lower-cased changes no match: the pattern without re.I over it is exact, ~2x faster.
+    return len(_DIGIT.findall(url)) >= MIN_DIGITS or _SPELLED_UNIT_LOWER.search(url.lower()) is not None
 
 
 def _run(ctx: Context) -> None:
