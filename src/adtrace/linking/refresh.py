@@ -7,30 +7,37 @@ cluster's indicators, and all rows written in bulk.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from multiprocessing.pool import Pool
 
 import orjson
 import sqlalchemy as sa
 from sqlalchemy import text
 
 from adtrace.linking.linker import edge_list
+from adtrace.linking.parallel import ordered
 from adtrace.linking.summary import Member, rescore, summarize
 from adtrace.linking.tables import bulk, execute_in, select_in
 
 FETCH = 5000  # member Records held at once
+AHEAD = 2  # fetched batches in flight in worker processes
 MAX_EDGES = 200
 
 # doc id -> [(key name, detail)] of that document (every key, hubs included)
 KeysOf = Callable[[str], Sequence[tuple[str, int | None]]]
+# one cluster to summarise: (id, [(member, posted_at, Record JSON, its keys)], hub keys, tpl:/img: founders)
+Payload = tuple[str, list[tuple[str, str | None, str, list[tuple[str, int | None]]]], list[str], dict[str, str]]
 
 
 def refresh(conn: sa.Connection, clusters: Mapping[str, Sequence[str]], keys_of: KeysOf, is_hub: Callable[[str], bool],
-            founders: Mapping[str, str], *, drop: Iterable[str] = (), everything: bool = False) -> int:
+            founders: Mapping[str, str], *, drop: Iterable[str] = (), everything: bool = False,
+            pool: Pool | None = None) -> int:
     """Rewrite link_clusters rows and summaries of `clusters` (cluster id -> members in link order).
 
     `drop`: cluster ids whose summaries go (clusters that merged away or split); `everything`: the
-    clusters are all there is (a rebuild), so the old rows go wholesale. Returns summaries written."""
+    clusters are all there is (a rebuild), so the old rows go wholesale; `pool`: worker processes
+    that summarise while this one reads Records and writes rows.
+    Returns summaries written."""
     if everything:
         conn.execute(text("DELETE FROM link_clusters"))
         conn.execute(text("DELETE FROM link_summaries"))
@@ -44,7 +51,19 @@ def refresh(conn: sa.Connection, clusters: Mapping[str, Sequence[str]], keys_of:
     for doc_id, score, level in select_in(conn, "SELECT doc_id, risk_score, risk_level FROM records "
                                           "WHERE doc_id IN :ids", list(singles)):
         rows.append((str(doc_id), singles[str(doc_id)], score, level))
+    payloads = _payloads(conn, clusters, keys_of, is_hub, founders)
     written = 0
+    for members, summaries in ordered(pool, summarize_batch, payloads, ahead=AHEAD):
+        rows += members
+        bulk(conn, "link_summaries", ("cluster_id", "documents", "risk_max", "summary"), summaries)
+        written += len(summaries)
+    bulk(conn, "link_clusters", ("doc_id", "cluster_id", "risk_score", "risk_level"), rows)
+    return written
+
+
+def _payloads(conn: sa.Connection, clusters: Mapping[str, Sequence[str]], keys_of: KeysOf,
+              is_hub: Callable[[str], bool], founders: Mapping[str, str]) -> Iterator[list[Payload]]:
+    """Multi-document clusters with their members' raw Records and keys, about FETCH members a batch."""
     batch: list[tuple[str, Sequence[str]]] = []
     size = 0
     for cid, members in clusters.items():
@@ -53,38 +72,48 @@ def refresh(conn: sa.Connection, clusters: Mapping[str, Sequence[str]], keys_of:
         batch.append((cid, members))
         size += len(members)
         if size >= FETCH:
-            written += _summaries(conn, batch, keys_of, is_hub, founders, rows)
+            yield _fetch(conn, batch, keys_of, is_hub, founders)
             batch, size = [], 0
     if batch:
-        written += _summaries(conn, batch, keys_of, is_hub, founders, rows)
-    bulk(conn, "link_clusters", ("doc_id", "cluster_id", "risk_score", "risk_level"), rows)
-    return written
+        yield _fetch(conn, batch, keys_of, is_hub, founders)
 
 
-def _summaries(conn: sa.Connection, batch: list[tuple[str, Sequence[str]]], keys_of: KeysOf,
-               is_hub: Callable[[str], bool], founders: Mapping[str, str],
-               rows: list[tuple[str, str, float | None, str | None]]) -> int:
-    found: dict[str, tuple[str | None, dict[str, Any]]] = {}
+def _fetch(conn: sa.Connection, batch: list[tuple[str, Sequence[str]]], keys_of: KeysOf,
+           is_hub: Callable[[str], bool], founders: Mapping[str, str]) -> list[Payload]:
+    found: dict[str, tuple[str | None, str]] = {}
     for doc_id, posted_at, record in select_in(conn, "SELECT d.id, d.posted_at, r.record FROM documents d JOIN "
                                                "records r ON r.doc_id = d.id WHERE d.id IN :ids",
                                                [d for _c, ms in batch for d in ms]):
-        found[str(doc_id)] = (posted_at, orjson.loads(record))
-    out = []
+        found[str(doc_id)] = (posted_at, record if isinstance(record, str) else bytes(record).decode())
+    out: list[Payload] = []
     for cid, members in batch:
-        present = [d for d in members if d in found]
+        present = [(d, *found[d], list(keys_of(d))) for d in members if d in found]
+        names = {n for m in present for n, _v in m[3]}
+        out.append((cid, present, sorted(n for n in names if is_hub(n)),
+                    {n: founders[n] for n in names if n[:4] in ("tpl:", "img:")}))
+    return out
+
+
+def summarize_batch(batch: list[Payload]) -> tuple[list[tuple[str, str, float | None, str | None]],
+                                                   list[tuple[str, int, float | None, str]]]:
+    """(link_clusters rows, link_summaries rows) of fetched clusters: pure, so it can run in a worker."""
+    rows: list[tuple[str, str, float | None, str | None]] = []
+    out: list[tuple[str, int, float | None, str]] = []
+    for cid, present, hubs, founders in batch:
+        hub = set(hubs)
+        records = {d: orjson.loads(raw) for d, _at, raw, _k in present}
         by_key: dict[str, list[tuple[str, int | None]]] = {}
         tkeys: dict[str, list[str]] = {}
-        for d in present:
-            for name, detail in keys_of(d):
+        for d, _at, _raw, keys in present:
+            for name, detail in keys:
                 by_key.setdefault(name, []).append((d, detail))
-            tkeys[d] = sorted(n for n, _v in keys_of(d) if n.startswith("tpl:") and not is_hub(n))
-        summ = summarize(cid, [Member(d, found[d][0], found[d][1]) for d in present], tkeys)
+            tkeys[d] = sorted(n for n, _v in keys if n.startswith("tpl:") and n not in hub)
+        summ = summarize(cid, [Member(d, at, records[d]) for d, at, _raw, _k in present], tkeys)
         context = summ["cluster_indicators"]
-        for d in present:
-            rec = found[d][1]
+        for d, _at, _raw, _k in present:
+            rec = records[d]
             risk = rescore(rec, context) if context else rec.get("risk") or {}
             rows.append((d, cid, risk.get("score"), risk.get("level")))
-        summ["edges"] = edge_list(by_key, [n for n in by_key if is_hub(n)], founders)[:MAX_EDGES]
+        summ["edges"] = edge_list(by_key, [n for n in by_key if n in hub], founders)[:MAX_EDGES]
         out.append((cid, len(present), summ.get("risk_max"), orjson.dumps(summ).decode()))
-    bulk(conn, "link_summaries", ("cluster_id", "documents", "risk_max", "summary"), out)
-    return len(out)
+    return rows, out

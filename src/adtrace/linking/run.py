@@ -8,10 +8,10 @@ follows the new documents and the clusters they touch, not the size of the store
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from multiprocessing.pool import Pool
 from typing import Any
 
 import orjson
@@ -21,10 +21,11 @@ from adtrace.linking import store as ls
 from adtrace.linking import tables
 from adtrace.linking.increment import link_new
 from adtrace.linking.linker import Linker, LinkItem, prepare_many
+from adtrace.linking.parallel import ordered, pool
 from adtrace.linking.refresh import refresh
 
 PARALLEL_MIN = 50_000  # documents to link before worker processes pay for their start-up
-CHUNK = 2000  # documents per worker task
+AHEAD = 2  # batches (or summary batches) in flight in the workers: one each on 2 cores
 
 
 @dataclass
@@ -48,28 +49,19 @@ class RunReport:
         self.new_hubs, self.released_hubs = sorted(self.new_hubs)[:20], sorted(self.released_hubs)[:20]
 
 
-def _prepare(rows: Sequence[tuple[Any, ...]]) -> list[LinkItem]:
-    """Worker (or in-process): LinkItems of (seq, id, record JSON, text, author, source) rows."""
-    return prepare_many((r[1], orjson.loads(r[2]), r[3], r[4], r[5]) for r in rows)
+def _prepare(rows: Sequence[tuple[Any, ...]]) -> tuple[int, int, list[LinkItem]]:
+    """Worker (or in-process): (last seq, rows, LinkItems) of (seq, id, record JSON, text, author, source) rows."""
+    return int(rows[-1][0]), len(rows), prepare_many((r[1], orjson.loads(r[2]), r[3], r[4], r[5]) for r in rows)
 
 
-def _items(engine: sa.Engine, after: int, batch: int, workers: int,
+def _items(engine: sa.Engine, after: int, batch: int, procs: Pool | None,
            on_progress: Callable[[int], None] | None) -> Iterator[tuple[int, list[LinkItem]]]:
-    """(last seq, LinkItems) per batch, in order; prepared by `workers` processes when more than one."""
-    batches = ls.link_rows(engine, after, batch)
-    if workers <= 1:
-        for rows in batches:
-            yield int(rows[-1][0]), _prepare(rows)
-            if on_progress:
-                on_progress(len(rows))
-        return
-    # spawn, not fork: the caller may be a threaded server; workers need no database
-    with multiprocessing.get_context("spawn").Pool(workers) as pool:
-        for rows in batches:
-            chunks = [rows[s:s + CHUNK] for s in range(0, len(rows), CHUNK)]
-            yield int(rows[-1][0]), [i for part in pool.map(_prepare, chunks) for i in part]
-            if on_progress:
-                on_progress(len(rows))
+    """(last seq, LinkItems) per batch, in order; with a pool, the next batches are read and prepared
+    while the caller links this one."""
+    for seq, n, items in ordered(procs, _prepare, ls.link_rows(engine, after, batch), ahead=AHEAD):
+        yield seq, items
+        if on_progress:
+            on_progress(n)
 
 
 def _workers(engine: sa.Engine, after: int, workers: int | None) -> int:
@@ -94,13 +86,21 @@ def _rebuild(engine: sa.Engine, batch: int, on_progress: Callable[[int], None] |
     report = RunReport(rebuild=True)
     linker = Linker()
     linker.overrides.update(ls.overrides(engine))
-    last_seq = 0
-    for seq, items in _items(engine, 0, batch, workers, on_progress):
-        last_seq = seq
-        br = linker.add(items)
-        report.new_hubs += br.new_hubs
-        report.released_hubs += br.released_hubs
-        report.linked += br.added
+    with pool(workers) as procs:
+        last_seq = 0
+        for seq, items in _items(engine, 0, batch, procs, on_progress):
+            last_seq = seq
+            br = linker.add(items)
+            report.new_hubs += br.new_hubs
+            report.released_hubs += br.released_hubs
+            report.linked += br.added
+        _rebuilt(engine, linker, last_seq, procs, report)
+    report.finish()
+    return report
+
+
+def _rebuilt(engine: sa.Engine, linker: Linker, last_seq: int, procs: Pool | None, report: RunReport) -> None:
+    """Write the tables and every cluster's rows and summary of a rebuilt `linker`."""
     n = len(linker.doc_ids)
     groups: dict[int, list[str]] = {}
     for d in range(n):
@@ -116,12 +116,11 @@ def _rebuild(engine: sa.Engine, batch: int, on_progress: Callable[[int], None] |
     founders.update((f"img:{f}", doc) for f, doc in enumerate(linker.images.founder_doc))
     with engine.begin() as conn:
         tables.write_all(conn, linker, last_seq)
-        report.clusters_refreshed = refresh(conn, clusters, keys_of, linker.is_hub_name, founders, everything=True)
+        report.clusters_refreshed = refresh(conn, clusters, keys_of, linker.is_hub_name, founders, everything=True,
+                                            pool=procs)
     report.total_documents = n
     report.hub_keys = len(linker.hubs)
     report.multi_doc_clusters = sum(1 for ms in clusters.values() if len(ms) > 1)
-    report.finish()
-    return report
 
 
 def _increment(engine: sa.Engine, meta: tables.Meta, last_seq: int, batch: int,
@@ -129,9 +128,18 @@ def _increment(engine: sa.Engine, meta: tables.Meta, last_seq: int, batch: int,
     report = RunReport()
     wanted = ls.overrides(engine)
     items: list[LinkItem] = []
-    for seq, part in _items(engine, last_seq, batch, workers, on_progress):
-        items += part
-        last_seq = seq
+    with pool(workers) as procs:
+        for seq, part in _items(engine, last_seq, batch, procs, on_progress):
+            items += part
+            last_seq = seq
+        _linked(engine, meta, last_seq, items, wanted, procs, report)
+    report.finish()
+    return report
+
+
+def _linked(engine: sa.Engine, meta: tables.Meta, last_seq: int, items: list[LinkItem], wanted: dict[str, bool],
+            procs: Pool | None, report: RunReport) -> None:
+    """Link prepared `items` into the tables and refresh the clusters that changed."""
     with engine.begin() as conn:
         delta = link_new(conn, meta, items, wanted)
         groups: dict[int, list[int]] = {}
@@ -146,7 +154,8 @@ def _increment(engine: sa.Engine, meta: tables.Meta, last_seq: int, batch: int,
 
         hubs = {r.name for r in keys.values() if r.hub}
         drop = [delta.doc_id[r] for r in delta.old_roots if r in delta.doc_id]
-        report.clusters_refreshed = refresh(conn, clusters, keys_of, hubs.__contains__, delta.founders, drop=drop)
+        report.clusters_refreshed = refresh(conn, clusters, keys_of, hubs.__contains__, delta.founders, drop=drop,
+                                            pool=procs)
         tables.write_meta(conn, meta, last_seq)
         report.multi_doc_clusters = int(conn.execute(sa.text(
             "SELECT count(*) FROM (SELECT root FROM link_docs GROUP BY root HAVING count(*) > 1) c")).scalar_one())
@@ -155,5 +164,3 @@ def _increment(engine: sa.Engine, meta: tables.Meta, last_seq: int, batch: int,
     report.linked = delta.added
     report.total_documents = meta.n_docs
     report.new_hubs, report.released_hubs = delta.new_hubs, delta.released_hubs
-    report.finish()
-    return report

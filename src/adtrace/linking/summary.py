@@ -55,14 +55,15 @@ def summarize(cluster_id: str, members: Sequence[Member],
         for k in contact_keys(rec):
             kind, _, value = k.partition(":")
             {"phone": phones, "email": emails}.get(kind, handles)[value] += 1
-        names.update({str(n["value"]) for n in rec.get("names") or ()})
-        ages.update({int(a["value"]) for a in rec.get("ages") or ()})
+        # dict.fromkeys, not a set: ties in most_common keep first-seen order, not the process's str hash
+        names.update(list(dict.fromkeys(str(n["value"]) for n in rec.get("names") or ())))
+        ages.update(list(dict.fromkeys(int(a["value"]) for a in rec.get("ages") or ())))
         if city := _city(rec):
             cities[city] += 1
         risk = rec.get("risk") or {}
         if isinstance(risk.get("score"), int | float):
             risks.append(float(risk["score"]))
-        indicators.update({str(i["id"]) for i in rec.get("indicators") or ()})
+        indicators.update(list(dict.fromkeys(str(i["id"]) for i in rec.get("indicators") or ())))
         if t := mv.parse_time(m.posted_at):
             times.append(t)
         if s := mv.sighting(m.doc_id, m.posted_at, rec):

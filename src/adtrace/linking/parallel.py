@@ -1,0 +1,43 @@
+"""An ordered map over worker processes whose arguments are produced in the calling thread.
+
+`Pool.imap` would pull the arguments from its own thread; ours come from database reads on the
+caller's connection, which must stay in the caller's thread. A bounded window of calls runs in the
+workers while the caller reads the next argument and uses the previous results.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from multiprocessing.pool import AsyncResult, Pool
+from typing import TypeVar
+
+A = TypeVar("A")
+R = TypeVar("R")
+
+
+@contextmanager
+def pool(workers: int) -> Iterator[Pool | None]:
+    """Worker processes (spawned: the caller may be a threaded server; workers need no database), or
+    None for one worker: work stays in this process."""
+    if workers <= 1:
+        yield None
+        return
+    with multiprocessing.get_context("spawn").Pool(workers) as p:
+        yield p
+
+
+def ordered(workers: Pool | None, fn: Callable[[A], R], args: Iterable[A], ahead: int = 2) -> Iterator[R]:
+    """`map(fn, args)`, with up to `ahead` calls in flight in `workers` when there is a pool."""
+    if workers is None:
+        yield from map(fn, args)
+        return
+    pending: deque[AsyncResult[R]] = deque()
+    for arg in args:
+        pending.append(workers.apply_async(fn, (arg,)))
+        while len(pending) > ahead:
+            yield pending.popleft().get()
+    while pending:
+        yield pending.popleft().get()
