@@ -137,17 +137,26 @@ def _server_pids(parent: int) -> list[int]:
     return [parent, *(int(p) for p in kids.read_text().split())] if kids.exists() else [parent]
 
 
-def _wait_ready(port: int, proc: subprocess.Popen[bytes], timeout: float = 120.0) -> None:
-    end = time.time() + timeout
-    while time.time() < end:
+def _wait_ready(port: int, proc: subprocess.Popen[bytes], timeout: float = 300.0) -> None:
+    """Until 20 requests in a row, each on a new connection, are answered: the kernel spreads new
+    connections over the workers, so every worker has loaded its app (a busy box takes tens of seconds)."""
+    import http.client
+
+    end, streak = time.time() + timeout, 0
+    while time.time() < end and streak < 20:
         if proc.poll() is not None:
             raise SystemExit(f"server exited early with {proc.returncode}")
+        conn = http.client.HTTPConnection(HOST, port, timeout=1.0)
         try:
-            with socket.create_connection((HOST, port), timeout=0.5):
-                return
+            conn.request("GET", "/login")
+            streak = streak + 1 if conn.getresponse().status == 200 else 0
         except OSError:
+            streak = 0
             time.sleep(0.2)
-    raise SystemExit("server did not start in time")
+        finally:
+            conn.close()
+    if streak < 20:
+        raise SystemExit("server did not start in time")
 
 
 def main() -> None:
@@ -178,7 +187,6 @@ def main() -> None:
                                    str(port), "--workers", str(args.workers)], env=env)
         try:
             _wait_ready(port, server)
-            time.sleep(3.0 if args.workers > 1 else 0.5)  # workers warm up (lexicons, gazetteer) on start
             _wrk(port, token, singles, 5, args.connections, args.wrk_threads, script)  # warm-up, not reported
             result: dict[str, Any] = {}
             phases = [("single", singles, args.connections, 1)]

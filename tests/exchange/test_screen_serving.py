@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import socket
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -76,3 +77,19 @@ def test_serve_help_documents_workers() -> None:
     _register()  # commands are registered lazily by the entry point
     out = CliRunner().invoke(cli, ["serve", "--help"], env={"COLUMNS": "200"})
     assert out.exit_code == 0 and "--workers" in out.output and "ADTRACE_SCREEN_RATE" in out.output
+
+
+@pytest.mark.skipif(not hasattr(socket, "SO_REUSEPORT"), reason="SO_REUSEPORT is Linux/BSD")
+def test_each_worker_listens_on_its_own_socket_of_one_port() -> None:
+    from adtrace.cli.serve import _listen
+
+    first = _listen("127.0.0.1", 0)
+    port = first.getsockname()[1]
+    second = _listen("127.0.0.1", port)  # a second worker joins the port instead of failing with EADDRINUSE
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=2):
+            pass
+        assert first.fileno() != second.fileno() and second.getsockname()[1] == port
+    finally:
+        first.close()
+        second.close()
