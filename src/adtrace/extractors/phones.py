@@ -20,6 +20,7 @@ from adtrace.extractors.base import Context, Extractor, entity
 from adtrace.extractors.phonetypes import is_valid, valid_for_region
 from adtrace.extractors.registry import register
 from adtrace.text import View, normalise
+from adtrace.text.lowered import lowered
 from adtrace.text.numbers import DIGIT_WORD, DIGIT_WORD_RUN, SPELLED_UNITS, TENS_WORDS
 
 # A digit, a spelled-digit word standing alone (or glued to digits), e.g. "7o2", "2ONE6", "sixtwo".
@@ -30,6 +31,7 @@ _UNIT = re.compile(rf"\d+|(?<![^\W\d_])(?=[{_FIRST}])(?:{DIGIT_WORD_RUN.pattern}
 # The spelled branch alone: a URL with fewer than MIN_DIGITS digits and none of these holds no phone.
 _SPELLED_UNIT = re.compile(rf"(?<![^\W\d_])(?=[{_FIRST}])(?:{DIGIT_WORD_RUN.pattern})(?![^\W\d_])", re.I)
 _SPELLED_UNIT_LOWER = re.compile(_SPELLED_UNIT.pattern)
+_UNIT_LOWER = re.compile(_UNIT.pattern)
 _DIGIT = re.compile(r"\d")
 _GAP = re.compile(r"(?:[^\w\n]|_){1,6}|(?:[^\w\n]|_){0,3}\n\s*\n?(?:[^\w\n]|_){0,3}")
 _PLAIN_GAP = re.compile(r"[ \-.()+/]{0,3}")
@@ -51,7 +53,10 @@ class _Unit:
 def _unit_matches(text: str) -> Iterator[re.Match[str]]:
     # One scan of the whole text: _UNIT's first-letter lookahead makes most positions fail at once,
     # which measured faster (11 µs vs 16 µs per synthetic ad) than cutting the text into words first.
-    return _UNIT.finditer(text)
+    # Over lowered text (adtrace.text.lowered) without re.I: the same matches, ~10% faster; callers
+    # read tokens only through lower() and isdigit(), which lowering does not change.
+    low = lowered(text)
+    return _UNIT.finditer(text) if low is None else _UNIT_LOWER.finditer(low)
 
 
 def _units(text: str) -> list[_Unit]:
