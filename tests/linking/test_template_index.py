@@ -42,3 +42,23 @@ def test_assign_equals_one_by_one_comparison() -> None:
     again = tp.TemplateIndex.from_state(idx.to_state())
     assert again.founder_doc == idx.founder_doc and again.buckets == idx.buckets
     assert np.array_equal(again.matrix, idx.matrix)
+
+
+def test_assign_many_equals_assign_one_by_one() -> None:
+    rng = np.random.default_rng(11)
+    bases = rng.integers(0, 2**32, size=(60, tp.NUM_PERM), dtype=np.uint64)
+    sigs = []
+    for _ in range(3000):
+        sig = bases[rng.integers(0, len(bases))].copy()
+        changed = rng.choice(tp.NUM_PERM, size=int(rng.integers(0, 30)), replace=False)
+        sig[changed] = rng.integers(0, 2**32, size=len(changed), dtype=np.uint64)
+        sigs.append(sig)
+    one, many = tp.TemplateIndex(threshold=0.7), tp.TemplateIndex(threshold=0.7)
+    expected = [one.assign(f"d{i}", s) for i, s in enumerate(sigs)]
+    got: list[tuple[int, float]] = []
+    for start in range(0, len(sigs), 250):  # batches: later ones match founders of earlier ones
+        got += many.assign_many([(f"d{i}", sigs[i], tp.bands(sigs[i]) if i % 2 else None)
+                                 for i in range(start, min(start + 250, len(sigs)))])
+    assert got == expected
+    assert many.founder_doc == one.founder_doc and np.array_equal(many.matrix, one.matrix)
+    assert many.assign_many([]) == []

@@ -163,6 +163,9 @@ class Linker:
         self.hubs: set[int] = set()
         self.overrides: dict[str, bool] = {}  # key -> True (always a hub) / False (never)
         self.parent: list[int] = []
+        # A rebuild sets this: unions wait for `join_all`, so keys turning into hubs batch after batch
+        # never re-link clusters (a scan of every document per batch: quadratic in the corpus).
+        self.defer_unions = False
 
     # --- union-find (the root of a cluster is its earliest document) ---------------------------
     def find(self, x: int) -> int:
@@ -200,10 +203,15 @@ class Linker:
         report = BatchReport()
         touched: set[int] = set()
         new_docs: list[int] = []
+        fresh: dict[str, LinkItem] = {}
         for item in items:
-            if item.doc_id in self.index:
+            if item.doc_id in self.index or item.doc_id in fresh:
                 report.skipped += 1  # a document is linked once; its keys do not change
-                continue
+            else:
+                fresh[item.doc_id] = item
+        tpl = iter(self.templates.assign_many([(i.doc_id, i.signature, i.bands) for i in fresh.values()
+                                               if i.signature is not None]))
+        for item in fresh.values():
             d = len(self.doc_ids)
             self.doc_ids.append(item.doc_id)
             self.index[item.doc_id] = d
@@ -214,7 +222,7 @@ class Linker:
                 f, dist = self.images.assign(item.doc_id, pdq)
                 extra.setdefault(f"img:{f}", dist)
             if item.signature is not None:
-                t, j = self.templates.assign(item.doc_id, item.signature, item.bands)
+                t, j = next(tpl)
                 extra[f"tpl:{t}"] = round(100 * j)
             ks = list(dict.fromkeys(self._key(n) for n in [*names, *extra]))
             for name, value in extra.items():
@@ -253,6 +261,8 @@ class Linker:
         self.hubs.update(became_hub)
         report.new_hubs = sorted(self.key_names[k] for k in became_hub)
         report.released_hubs = sorted(self.key_names[k] for k in released)
+        if self.defer_unions:
+            return
         if became_hub:
             report.split_docs = self._rebuild_components(became_hub)
         for d in new_docs:
@@ -263,6 +273,18 @@ class Linker:
             first = self.postings[k][0]
             for d in self.postings[k]:
                 self._union(d, first)
+
+    def join_all(self) -> None:
+        """Do the deferred unions: each document with the first document of every non-hub key it holds.
+
+        The same partition as linking batch by batch: it depends only on the final postings and hubs."""
+        self.parent = list(range(len(self.doc_ids)))
+        hubs, postings = self.hubs, self.postings
+        for d, ks in enumerate(self.doc_keys):
+            for k in ks:
+                if k not in hubs:
+                    self._union(d, postings[k][0])
+        self.defer_unions = False
 
     def _rebuild_components(self, keys: list[int]) -> int:
         """Re-link, from scratch, every cluster that one of `keys` had joined (now a hub)."""

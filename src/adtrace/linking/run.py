@@ -86,6 +86,7 @@ def _rebuild(engine: sa.Engine, batch: int, on_progress: Callable[[int], None] |
     report = RunReport(rebuild=True)
     linker = Linker()
     linker.overrides.update(ls.overrides(engine))
+    linker.defer_unions = True
     with pool(workers) as procs:
         last_seq = 0
         for seq, items in _items(engine, 0, batch, procs, on_progress):
@@ -94,6 +95,7 @@ def _rebuild(engine: sa.Engine, batch: int, on_progress: Callable[[int], None] |
             report.new_hubs += br.new_hubs
             report.released_hubs += br.released_hubs
             report.linked += br.added
+        linker.join_all()
         _rebuilt(engine, linker, last_seq, procs, report)
     report.finish()
     return report

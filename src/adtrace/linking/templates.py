@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import zlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -77,6 +77,7 @@ _SEED_MH = MinHash(num_perm=NUM_PERM, seed=1, hashfunc=_hash32)
 # per document cost more than the hashing): fmix32, then h * a + b modulo 2^32, minimum per permutation.
 _A, _B = (np.asarray(p, dtype=np.uint32) for p in _SEED_MH.permutations)
 _ROWS_PER_BLOCK = 50_000  # shingle rows per block: bounds the (rows x NUM_PERM) temporary to ~13 MB
+_PAIRS_PER_BLOCK = 20_000  # (document, candidate founder) pairs compared at once: ~11 MB of temporaries
 
 
 def _fmix32(h: np.ndarray) -> np.ndarray:
@@ -188,6 +189,40 @@ class TemplateIndex:
                 first = int(ok[0])  # ids are sorted: the earliest founder wins
                 return int(ids[first]), float(j[first])
         return self._found(doc_id, sig, keys), 1.0
+
+    def assign_many(self, docs: Sequence[tuple[str, np.ndarray, list[int] | None]]) -> list[tuple[int, float]]:
+        """`assign` for many (doc id, signature, bands) in order, with the same answers.
+
+        A document matching a founder that exists already gets the earliest such founder whatever the
+        documents before it found (new founders are later), so those are compared all at once, in
+        blocks of candidate pairs; only the rest go one by one."""
+        keys = [bands(sig) if b is None else b for _d, sig, b in docs]
+        pair_doc: list[int] = []
+        pair_t: list[int] = []
+        buckets = self.buckets
+        for i, ks in enumerate(keys):
+            cand: set[int] = set()
+            for key in ks:
+                hit = buckets.get(key)
+                if hit:
+                    cand.update(hit)
+            pair_t += cand
+            pair_doc += [i] * len(cand)
+        out: list[tuple[int, float] | None] = [None] * len(docs)
+        if pair_t:
+            sigs = np.stack([sig for _d, sig, _b in docs]).astype(np.uint32)
+            docs_at, ts = np.asarray(pair_doc, dtype=np.int64), np.asarray(pair_t, dtype=np.int64)
+            j = np.empty(len(ts))
+            for s in range(0, len(ts), _PAIRS_PER_BLOCK):
+                e = s + _PAIRS_PER_BLOCK
+                j[s:e] = np.count_nonzero(self._matrix[ts[s:e]] == sigs[docs_at[s:e]], axis=1) / sigs.shape[1]
+            ok = np.flatnonzero(j >= self.threshold)
+            order = ok[np.lexsort((ts[ok], docs_at[ok]))]  # by document, then earliest founder
+            first = order[np.r_[True, docs_at[order][1:] != docs_at[order][:-1]]] if len(order) else order
+            for p in first.tolist():
+                out[int(docs_at[p])] = (int(ts[p]), float(j[p]))
+        return [hit if hit is not None else self.assign(d, sig, ks)
+                for hit, (d, sig, _b), ks in zip(out, docs, keys, strict=True)]
 
     def to_state(self) -> dict[str, Any]:
         return {"threshold": self.threshold, "founders": self.matrix.tobytes(), "founder_doc": self.founder_doc}
