@@ -23,6 +23,7 @@ from typing import Any
 from adtrace.linking import images as im
 from adtrace.linking import templates as tp
 from adtrace.linking.keys import contact_keys, kind_of
+from adtrace.linking.summary import edge_list
 
 ALL_SIGNALS = ("keys", "images", "templates")
 
@@ -65,30 +66,6 @@ def hub_rule(policy: HubPolicy, name: str, docs: int, seen: int, n_docs: int, fo
     if docs < policy.threshold(n_docs):
         return False
     return seen >= min(math.ceil(policy.diversity * docs), policy.cap)
-
-
-def edge_list(by_key: Mapping[str, Sequence[tuple[str, int | None]]], hubs: Iterable[str],
-              founders: Mapping[str, str]) -> list[dict[str, Any]]:
-    """Edges of a cluster: key name -> [(member doc id, detail)], for keys two or more members hold.
-
-    `founders`: template/photo key -> its founder document. Shared by the in-memory linker and the
-    incremental run over the tables, so both explain a cluster the same way."""
-    hub_set = set(hubs)
-    out = []
-    for name, held in by_key.items():
-        if len(held) < 2:
-            continue
-        kind = kind_of(name)
-        edge: dict[str, Any] = {"key": name, "kind": kind, "hub": name in hub_set, "docs": [d for d, _v in held]}
-        if kind == "template":
-            edge["founder"] = founders[name]
-            edge["jaccard_pct"] = {d: 100 if v is None else v for d, v in held}
-        elif kind == "image":
-            edge["founder"] = founders[name]
-            edge["hamming"] = {d: 0 if v is None else v for d, v in held}
-        out.append(edge)
-    out.sort(key=lambda e: (e["hub"], -len(e["docs"]), e["key"]))
-    return out
 
 
 @dataclass

@@ -14,9 +14,8 @@ import orjson
 import sqlalchemy as sa
 from sqlalchemy import text
 
-from adtrace.linking.linker import edge_list
 from adtrace.linking.parallel import ordered
-from adtrace.linking.summary import Member, rescore, summarize
+from adtrace.linking.summary import Member, edge_list, rescore, summarize
 from adtrace.linking.tables import bulk, execute_in, select_in
 
 FETCH = 5000  # member Records held at once

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from adtrace.linking.keys import contact_keys
+from adtrace.linking.keys import contact_keys, kind_of
 from adtrace.places import movement as mv
 
 # id -> (weight, description); ids are versioned: behaviour never changes under an old id.
@@ -139,3 +139,27 @@ def rescore(record: Mapping[str, Any], context: Sequence[Mapping[str, Any]]) -> 
     from adtrace.scoring import score
 
     return score(record, context)
+
+
+def edge_list(by_key: Mapping[str, Sequence[tuple[str, int | None]]], hubs: Iterable[str],
+              founders: Mapping[str, str]) -> list[dict[str, Any]]:
+    """Edges of a cluster: key name -> [(member doc id, detail)], for keys two or more members hold.
+
+    `founders`: template/photo key -> its founder document. Shared by the in-memory linker and the
+    incremental run over the tables, so both explain a cluster the same way."""
+    hub_set = set(hubs)
+    out = []
+    for name, held in by_key.items():
+        if len(held) < 2:
+            continue
+        kind = kind_of(name)
+        edge: dict[str, Any] = {"key": name, "kind": kind, "hub": name in hub_set, "docs": [d for d, _v in held]}
+        if kind == "template":
+            edge["founder"] = founders[name]
+            edge["jaccard_pct"] = {d: 100 if v is None else v for d, v in held}
+        elif kind == "image":
+            edge["founder"] = founders[name]
+            edge["hamming"] = {d: 0 if v is None else v for d, v in held}
+        out.append(edge)
+    out.sort(key=lambda e: (e["hub"], -len(e["docs"]), e["key"]))
+    return out
