@@ -76,3 +76,19 @@ def test_new_updated_renamed_and_duplicate_documents_keep_search_rows_exact(db: 
         assert store.search(Query(text="girl")).total == 0
         assert store.search(Query(city="phoenix")).total == 1 and store.search(Query(city="las vegas")).total == 0
     check(db)
+
+
+def test_overlapped_counting_gives_the_same_result(db: Path) -> None:
+    docs = [doc(i, f"Sweet girl {i}, new in town, cash only" if i % 2 else f"Spa {i} hiring", kind="ad")
+            for i in range(40)]
+    with open_store(str(db)) as store:
+        store.put_batch([prepare(d, process(d)) for d in docs])
+        for q in (Query(text="sweet", facets=("source", "risk_level", "indicator")),
+                  Query(text="spa", facets=("kind",), count_cap=5, facet_cap=5)):
+            plain = store.search(q).to_dict()
+            store.overlap_counting = True  # type: ignore[attr-defined]
+            try:
+                assert store.search(q).to_dict() == plain
+            finally:
+                store.overlap_counting = False  # type: ignore[attr-defined]
+            assert plain["total"] > 0 and any(plain["facets"].values())

@@ -56,6 +56,12 @@ _BY_URL = text("SELECT seq, id, source, url, content_hash, doc_hash FROM documen
 
 
 class SQLStore(Store):
+    # Counting + facets and the ranked hits each read the whole match set; overlapped on two connections
+    # a broad query takes the longer of the two, given a free core. Off by default: on 2 cores shared with
+    # other work it measured slower (1M docs, p95 742 vs 514 ms), and each connection adds its own page
+    # cache and mapping to the process's memory. bench/store.py reports both.
+    overlap_counting: bool = False
+
     def __init__(self, engine: sa.Engine, url: str) -> None:
         self.engine, self.url = engine, url
 
@@ -224,9 +230,7 @@ class SQLStore(Store):
         terms = s.parse(query.text)
         plan = self._plan(query, terms)
         params = plan.params
-        # Counting + facets and the ranked page of hits each read the whole match set, so they run at once
-        # on two connections (SQLite and the server work outside the GIL): the latency of a broad query is
-        # the longer of the two instead of their sum. Each is a consistent snapshot of its own.
+        # Opt-in (`overlap_counting`): count + facets on a second connection while the hits are fetched.
         counting = _SEARCH_POOL.submit(self._count_and_facets, query, plan) if self._parallel_search() else None
         with self.engine.connect() as conn:
             rows = conn.execute(text(
@@ -243,7 +247,7 @@ class SQLStore(Store):
         return SearchResult(total, hits, facets, total_is_lower_bound=lower, facets_capped=capped, facets_over=over)
 
     def _parallel_search(self) -> bool:
-        return True
+        return self.overlap_counting
 
     def _count_and_facets(self, query: Query, plan: s.Plan) -> tuple[int, bool, dict[str, dict[str, int]]]:
         """How many documents match (up to the caps) and the facet counts."""

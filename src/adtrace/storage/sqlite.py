@@ -71,7 +71,7 @@ class SQLiteStore(SQLStore):
 
     def _parallel_search(self) -> bool:
         # An in-memory database is one per connection: another thread would see an empty one.
-        return self.engine.url.database not in (None, "", ":memory:")
+        return self.overlap_counting and self.engine.url.database not in (None, "", ":memory:")
 
     def _facets_sql(self, plan: s.Plan, names: Sequence[str], cap: int | None) -> str:
         # The match set is computed once (MATERIALIZED) and each match's single-valued facets come from
