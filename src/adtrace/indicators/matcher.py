@@ -86,10 +86,21 @@ def prepare(term: str) -> str:
 class Matcher:
     """Every phrase of every lexicon in one automaton; patterns compiled per (indicator, group)."""
 
-    def __init__(self, lexicons: Mapping[str, Lexicon], negations: Iterable[str] = ()) -> None:
+    def __init__(self, lexicons: Mapping[str, Lexicon], negations: Iterable[str] = (),
+                 complete: Iterable[str] = ()) -> None:
+        """`complete`: indicators whose hits other indicators read (rules' `uses`); all their groups are
+        always searched."""
         self._auto: ahocorasick.Automaton | None = None
         self._patterns: list[tuple[str, int, re.Pattern[str], Literals | None]] = []
         self._negatable = {k for k, lex in lexicons.items() if lex.negatable}
+        # A lexicon fires only when every group matches: when a group made of phrases alone found
+        # nothing in the automaton pass, that indicator's patterns cannot make it fire, so they are
+        # not run (the hostess-limits age pattern would otherwise run on most ads).
+        keep = set(complete)
+        self._gates: dict[str, tuple[int, ...]] = {
+            k: gates for k, lex in lexicons.items() if len(lex.groups) > 1 and k not in keep
+            and (gates := tuple(g for g, group in enumerate(lex.groups)
+                                if group and not any(t.startswith("re:") for t in group)))}
         phrases: dict[str, list[tuple[str, int]]] = {}
         for ind_id, lex in lexicons.items():
             for g, group in enumerate(lex.groups):
@@ -128,6 +139,11 @@ class Matcher:
                         continue
                     found.setdefault(ind_id, []).append(Hit(g, key, s.span(start, end + 1)))
         for ind_id, g, pattern, literals in self._patterns:
+            gates = self._gates.get(ind_id)
+            if gates is not None:
+                have = {h.group for h in found.get(ind_id, ())}
+                if any(gate != g and gate not in have for gate in gates):
+                    continue
             if not may_match(literals, text):
                 continue
             for m in pattern.finditer(text):

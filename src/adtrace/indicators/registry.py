@@ -55,7 +55,7 @@ def check_examples(indicator: Indicator) -> None:
     lexicons = {u: lex for u in indicator.uses if (lex := INDICATORS[u].lexicon) is not None}
     if indicator.lexicon is not None:
         lexicons[indicator.id] = indicator.lexicon
-    matcher = Matcher(lexicons, NEGATIONS)
+    matcher = Matcher(lexicons, NEGATIONS, complete=indicator.uses)
     for expect, examples in ((True, indicator.positive), (False, indicator.negative)):
         for ex in examples:
             subject = Subject.of(ex.text, ex.record, ex.kind)
@@ -102,7 +102,8 @@ def matcher() -> Matcher:
     global _matcher
     _load()
     if _matcher is None:
-        _matcher = Matcher({k: i.lexicon for k, i in INDICATORS.items() if i.lexicon is not None}, NEGATIONS)
+        _matcher = Matcher({k: i.lexicon for k, i in INDICATORS.items() if i.lexicon is not None}, NEGATIONS,
+                           complete={u for i in INDICATORS.values() for u in i.uses})
     return _matcher
 
 
