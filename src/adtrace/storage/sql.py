@@ -6,6 +6,7 @@ database is; those are the abstract hooks below.
 
 from __future__ import annotations
 
+import os
 from abc import abstractmethod
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -57,10 +58,11 @@ _BY_URL = text("SELECT seq, id, source, url, content_hash, doc_hash FROM documen
 
 class SQLStore(Store):
     # Counting + facets and the ranked hits each read the whole match set; overlapped on two connections
-    # a broad query takes the longer of the two, given a free core. Off by default: on 2 cores shared with
-    # other work it measured slower (1M docs, p95 742 vs 514 ms), and each connection adds its own page
-    # cache and mapping to the process's memory. bench/store.py reports both.
-    overlap_counting: bool = False
+    # a broad query takes the longer of the two, given a free core: on a quiet 2-core machine, 1M docs,
+    # text + 2 facets p95 170 ms overlapped vs 264 ms in turn. On by default with 2+ cores; a machine
+    # busy with other work gains nothing (measured slower under contention, p95 742 vs 514 ms), and the
+    # second connection adds its page cache to memory: ADTRACE_SEARCH_OVERLAP=0 turns it off.
+    overlap_counting: bool = (os.cpu_count() or 1) >= 2 and os.environ.get("ADTRACE_SEARCH_OVERLAP", "1") != "0"
 
     def __init__(self, engine: sa.Engine, url: str) -> None:
         self.engine, self.url = engine, url
