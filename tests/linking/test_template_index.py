@@ -52,6 +52,8 @@ def test_assign_many_equals_assign_one_by_one() -> None:
         sig = bases[rng.integers(0, len(bases))].copy()
         changed = rng.choice(tp.NUM_PERM, size=int(rng.integers(0, 30)), replace=False)
         sig[changed] = rng.integers(0, 2**32, size=len(changed), dtype=np.uint64)
+        if sigs and rng.random() < 0.3:  # reposts: exact repeats, in this batch or an earlier one (cached)
+            sig = sigs[int(rng.integers(max(0, len(sigs) - 400), len(sigs)))].copy()
         sigs.append(sig)
     one, many = tp.TemplateIndex(threshold=0.7), tp.TemplateIndex(threshold=0.7)
     expected = [one.assign(f"d{i}", s) for i, s in enumerate(sigs)]

@@ -8,6 +8,7 @@ estimates Jaccard; LSH bands over the signature give candidates without all-pair
 
 from __future__ import annotations
 
+import hashlib
 import re
 import zlib
 from collections.abc import Iterable, Mapping, Sequence
@@ -146,6 +147,9 @@ class TemplateIndex:
     threshold: float = 0.7
     founder_doc: list[str] = field(default_factory=list)
     buckets: dict[int, list[int]] = field(default_factory=dict)
+    # signature digest -> answer: reposts of one template mask to the same skeleton (about half the
+    # documents), and an answer never changes once given (new founders are later, the earliest wins).
+    _known: dict[bytes, tuple[int, float]] = field(default_factory=dict)
     _matrix: np.ndarray = field(default_factory=lambda: np.zeros((0, NUM_PERM), dtype=np.uint32))
 
     @property
@@ -196,11 +200,16 @@ class TemplateIndex:
         A document matching a founder that exists already gets the earliest such founder whatever the
         documents before it found (new founders are later), so those are compared all at once, in
         blocks of candidate pairs; only the rest go one by one."""
+        digests = [hashlib.blake2b(np.ascontiguousarray(sig).tobytes(), digest_size=16).digest()
+                   for _d, sig, _b in docs]
+        known = self._known
         keys = [bands(sig) if b is None else b for _d, sig, b in docs]
         pair_doc: list[int] = []
         pair_t: list[int] = []
         buckets = self.buckets
         for i, ks in enumerate(keys):
+            if digests[i] in known:
+                continue
             cand: set[int] = set()
             for key in ks:
                 hit = buckets.get(key)
@@ -208,7 +217,7 @@ class TemplateIndex:
                     cand.update(hit)
             pair_t += cand
             pair_doc += [i] * len(cand)
-        out: list[tuple[int, float] | None] = [None] * len(docs)
+        out: list[tuple[int, float] | None] = [known.get(h) for h in digests]
         if pair_t:
             sigs = np.stack([sig for _d, sig, _b in docs]).astype(np.uint32)
             docs_at, ts = np.asarray(pair_doc, dtype=np.int64), np.asarray(pair_t, dtype=np.int64)
@@ -221,8 +230,13 @@ class TemplateIndex:
             first = order[np.r_[True, docs_at[order][1:] != docs_at[order][:-1]]] if len(order) else order
             for p in first.tolist():
                 out[int(docs_at[p])] = (int(ts[p]), float(j[p]))
-        return [hit if hit is not None else self.assign(d, sig, ks)
-                for hit, (d, sig, _b), ks in zip(out, docs, keys, strict=True)]
+        result: list[tuple[int, float]] = []
+        for ans, (d, sig, _b), ks, h in zip(out, docs, keys, digests, strict=True):
+            if ans is None:  # an earlier document of this batch may have founded it
+                ans = known.get(h) or self.assign(d, sig, ks)
+            known[h] = ans
+            result.append(ans)
+        return result
 
     def to_state(self) -> dict[str, Any]:
         return {"threshold": self.threshold, "founders": self.matrix.tobytes(), "founder_doc": self.founder_doc}
