@@ -16,7 +16,7 @@ from sqlalchemy import text
 
 from adtrace.linking.parallel import ordered
 from adtrace.linking.summary import Member, edge_list, rescore, summarize
-from adtrace.linking.tables import bulk, execute_in, select_in
+from adtrace.linking.tables import CHUNK, bulk, execute_in, select_in
 
 FETCH = 5000  # member Records held at once
 AHEAD = 2  # fetched batches in flight in worker processes
@@ -30,12 +30,14 @@ Payload = tuple[str, list[tuple[str, str | None, str, list[tuple[str, int | None
 
 def refresh(conn: sa.Connection, clusters: Mapping[str, Sequence[str]], keys_of: KeysOf, is_hub: Callable[[str], bool],
             founders: Mapping[str, str], *, drop: Iterable[str] = (), everything: bool = False,
-            pool: Pool | None = None) -> int:
+            pool: Pool | None = None, posted: Mapping[str, str | None] | None = None) -> int:
     """Rewrite link_clusters rows and summaries of `clusters` (cluster id -> members in link order).
 
     `drop`: cluster ids whose summaries go (clusters that merged away or split); `everything`: the
     clusters are all there is (a rebuild), so the old rows go wholesale; `pool`: worker processes
-    that summarise while this one reads Records and writes rows.
+    that summarise while this one reads Records and writes rows; `posted`: every member's posted_at,
+    when the caller has read them (then only `records` is read: posted_at sits behind the document's
+    text in its row, so fetching it costs SQLite an overflow-page walk per member).
     Returns summaries written."""
     if everything:
         conn.execute(text("DELETE FROM link_clusters"))
@@ -50,7 +52,7 @@ def refresh(conn: sa.Connection, clusters: Mapping[str, Sequence[str]], keys_of:
     for doc_id, score, level in select_in(conn, "SELECT doc_id, risk_score, risk_level FROM records "
                                           "WHERE doc_id IN :ids", list(singles)):
         rows.append((str(doc_id), singles[str(doc_id)], score, level))
-    payloads = _payloads(conn, clusters, keys_of, is_hub, founders)
+    payloads = _payloads(conn, clusters, keys_of, is_hub, founders, posted)
     written = 0
     for members, summaries in ordered(pool, summarize_batch, payloads, ahead=AHEAD):
         rows += members
@@ -61,7 +63,8 @@ def refresh(conn: sa.Connection, clusters: Mapping[str, Sequence[str]], keys_of:
 
 
 def _payloads(conn: sa.Connection, clusters: Mapping[str, Sequence[str]], keys_of: KeysOf,
-              is_hub: Callable[[str], bool], founders: Mapping[str, str]) -> Iterator[list[Payload]]:
+              is_hub: Callable[[str], bool], founders: Mapping[str, str],
+              posted: Mapping[str, str | None] | None) -> Iterator[list[Payload]]:
     """Multi-document clusters with their members' raw Records and keys, about FETCH members a batch."""
     batch: list[tuple[str, Sequence[str]]] = []
     size = 0
@@ -71,19 +74,24 @@ def _payloads(conn: sa.Connection, clusters: Mapping[str, Sequence[str]], keys_o
         batch.append((cid, members))
         size += len(members)
         if size >= FETCH:
-            yield _fetch(conn, batch, keys_of, is_hub, founders)
+            yield _fetch(conn, batch, keys_of, is_hub, founders, posted)
             batch, size = [], 0
     if batch:
-        yield _fetch(conn, batch, keys_of, is_hub, founders)
+        yield _fetch(conn, batch, keys_of, is_hub, founders, posted)
 
 
 def _fetch(conn: sa.Connection, batch: list[tuple[str, Sequence[str]]], keys_of: KeysOf,
-           is_hub: Callable[[str], bool], founders: Mapping[str, str]) -> list[Payload]:
+           is_hub: Callable[[str], bool], founders: Mapping[str, str],
+           posted: Mapping[str, str | None] | None) -> list[Payload]:
+    ids = [d for _c, ms in batch for d in ms]
     found: dict[str, tuple[str | None, str]] = {}
-    for doc_id, posted_at, record in select_in(conn, "SELECT d.id, d.posted_at, r.record FROM documents d JOIN "
-                                               "records r ON r.doc_id = d.id WHERE d.id IN :ids",
-                                               [d for _c, ms in batch for d in ms]):
-        found[str(doc_id)] = (posted_at, record if isinstance(record, str) else bytes(record).decode())
+    if posted is None:
+        for doc_id, posted_at, record in select_in(conn, "SELECT d.id, d.posted_at, r.record FROM documents d JOIN "
+                                                   "records r ON r.doc_id = d.id WHERE d.id IN :ids", ids):
+            found[str(doc_id)] = (posted_at, record if isinstance(record, str) else bytes(record).decode())
+    else:
+        for doc_id, record in _records(conn, ids):
+            found[doc_id] = (posted[doc_id], record)
     out: list[Payload] = []
     for cid, members in batch:
         present = [(d, *found[d], list(keys_of(d))) for d in members if d in found]
@@ -91,6 +99,19 @@ def _fetch(conn: sa.Connection, batch: list[tuple[str, Sequence[str]]], keys_of:
         out.append((cid, present, sorted(n for n in names if is_hub(n)),
                     {n: founders[n] for n in names if n[:4] in ("tpl:", "img:")}))
     return out
+
+
+def _records(conn: sa.Connection, ids: list[str]) -> Iterator[tuple[str, str]]:
+    """(doc id, Record JSON) of `ids`; on SQLite straight from the driver's cursor (no per-row Row objects)."""
+    if conn.dialect.name != "sqlite":
+        for doc_id, record in select_in(conn, "SELECT doc_id, record FROM records WHERE doc_id IN :ids", ids):
+            yield str(doc_id), record if isinstance(record, str) else bytes(record).decode()
+        return
+    cur = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    for s in range(0, len(ids), CHUNK):
+        part = ids[s:s + CHUNK]
+        yield from cur.execute(f"SELECT doc_id, record FROM records WHERE doc_id IN ({','.join('?' * len(part))})",
+                               part)
 
 
 def summarize_batch(batch: list[Payload]) -> tuple[list[tuple[str, str, float | None, str | None]],

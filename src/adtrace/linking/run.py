@@ -9,11 +9,14 @@ follows the new documents and the clusters they touch, not the size of the store
 from __future__ import annotations
 
 import os
+import sys
+import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.pool import Pool
 from typing import Any
 
+import numpy as np
 import orjson
 import sqlalchemy as sa
 
@@ -26,6 +29,20 @@ from adtrace.linking.refresh import refresh
 
 PARALLEL_MIN = 50_000  # documents to link before worker processes pay for their start-up
 AHEAD = 2  # batches (or summary batches) in flight in the workers: one each on 2 cores
+TIMES = bool(os.environ.get("ADTRACE_LINK_TIMES"))  # phase timings of this process on stderr (benchmarks)
+
+
+class _Clock:
+    """Wall and this process's CPU seconds per phase, printed when ADTRACE_LINK_TIMES is set."""
+
+    def __init__(self) -> None:
+        self.wall, self.cpu = time.perf_counter(), time.process_time()
+
+    def lap(self, phase: str) -> None:
+        if TIMES:
+            wall, cpu = time.perf_counter(), time.process_time()
+            print(f"link phase {phase}: {wall - self.wall:.1f} s wall, {cpu - self.cpu:.1f} s cpu", file=sys.stderr)
+            self.wall, self.cpu = wall, cpu
 
 
 @dataclass
@@ -49,17 +66,48 @@ class RunReport:
         self.new_hubs, self.released_hubs = sorted(self.new_hubs)[:20], sorted(self.released_hubs)[:20]
 
 
-def _prepare(rows: Sequence[tuple[Any, ...]]) -> tuple[int, int, list[LinkItem]]:
-    """Worker (or in-process): (last seq, rows, LinkItems) of (seq, id, record JSON, text, author, source) rows."""
-    return int(rows[-1][0]), len(rows), prepare_many((r[1], orjson.loads(r[2]), r[3], r[4], r[5]) for r in rows)
+# LinkItems in columns: a list of dataclasses, each with its own numpy signature, cost the main
+# process more to unpickle than the worker spent preparing them (measured at 1M documents).
+Packed = tuple[list[str], list[list[str]], list[list[str]], list[list[str]], list[int], Any, Any]
+
+
+def _pack(items: list[LinkItem]) -> Packed:
+    at = [i for i, it in enumerate(items) if it.signature is not None]
+    sigs = np.stack([items[i].signature for i in at]) if at else None
+    bands = np.asarray([items[i].bands for i in at], dtype=np.uint32) if at else None
+    return ([it.doc_id for it in items], [it.keys for it in items], [it.pdqs for it in items],
+            [it.witnesses for it in items], at, sigs, bands)
+
+
+def _unpack(packed: Packed) -> list[LinkItem]:
+    doc_ids, keys, pdqs, witnesses, at, sigs, bands = packed
+    items = [LinkItem(d, k, p, None, w) for d, k, p, w in zip(doc_ids, keys, pdqs, witnesses, strict=True)]
+    if at:
+        for i, sig, b in zip(at, sigs, bands.tolist(), strict=True):
+            items[i].signature, items[i].bands = sig, b
+    return items
+
+
+def _prepare(rows: Sequence[tuple[Any, ...]]) -> tuple[int, int, Packed]:
+    """Worker (or in-process): (last seq, rows, packed LinkItems) of (seq, id, record JSON, text, author, source)
+    rows."""
+    items = prepare_many((r[1], orjson.loads(r[2]), r[3], r[4], r[5]) for r in rows)
+    return int(rows[-1][0]), len(rows), _pack(items)
 
 
 def _items(engine: sa.Engine, after: int, batch: int, procs: Pool | None,
-           on_progress: Callable[[int], None] | None) -> Iterator[tuple[int, list[LinkItem]]]:
+           on_progress: Callable[[int], None] | None,
+           posted: dict[str, str | None] | None = None) -> Iterator[tuple[int, list[LinkItem]]]:
     """(last seq, LinkItems) per batch, in order; with a pool, the next batches are read and prepared
-    while the caller links this one."""
-    for seq, n, items in ordered(procs, _prepare, ls.link_rows(engine, after, batch), ahead=AHEAD):
-        yield seq, items
+    while the caller links this one. `posted` gets each document's posted_at, read on the way."""
+    def rows() -> Iterator[list[tuple[Any, ...]]]:
+        for part in ls.link_rows(engine, after, batch):
+            if posted is not None:
+                posted.update((r[1], r[6]) for r in part)
+            yield part
+
+    for seq, n, packed in ordered(procs, _prepare, rows(), ahead=AHEAD):
+        yield seq, _unpack(packed)
         if on_progress:
             on_progress(n)
 
@@ -87,21 +135,26 @@ def _rebuild(engine: sa.Engine, batch: int, on_progress: Callable[[int], None] |
     linker = Linker()
     linker.overrides.update(ls.overrides(engine))
     linker.defer_unions = True
+    clock = _Clock()
+    posted: dict[str, str | None] = {}
     with pool(workers) as procs:
         last_seq = 0
-        for seq, items in _items(engine, 0, batch, procs, on_progress):
+        for seq, items in _items(engine, 0, batch, procs, on_progress, posted):
             last_seq = seq
             br = linker.add(items)
             report.new_hubs += br.new_hubs
             report.released_hubs += br.released_hubs
             report.linked += br.added
+        clock.lap("read+link")
         linker.join_all()
-        _rebuilt(engine, linker, last_seq, procs, report)
+        clock.lap("join")
+        _rebuilt(engine, linker, last_seq, procs, report, clock, posted)
     report.finish()
     return report
 
 
-def _rebuilt(engine: sa.Engine, linker: Linker, last_seq: int, procs: Pool | None, report: RunReport) -> None:
+def _rebuilt(engine: sa.Engine, linker: Linker, last_seq: int, procs: Pool | None, report: RunReport,
+             clock: _Clock, posted: dict[str, str | None]) -> None:
     """Write the tables and every cluster's rows and summary of a rebuilt `linker`."""
     n = len(linker.doc_ids)
     groups: dict[int, list[str]] = {}
@@ -116,10 +169,14 @@ def _rebuilt(engine: sa.Engine, linker: Linker, last_seq: int, procs: Pool | Non
 
     founders = {f"tpl:{t}": doc for t, doc in enumerate(linker.templates.founder_doc)}
     founders.update((f"img:{f}", doc) for f, doc in enumerate(linker.images.founder_doc))
+    clock.lap("groups")
     with engine.begin() as conn:
         tables.write_all(conn, linker, last_seq)
+        clock.lap("write tables")
         report.clusters_refreshed = refresh(conn, clusters, keys_of, linker.is_hub_name, founders, everything=True,
-                                            pool=procs)
+                                            pool=procs, posted=posted)
+        clock.lap("refresh")
+    clock.lap("commit")
     report.total_documents = n
     report.hub_keys = len(linker.hubs)
     report.multi_doc_clusters = sum(1 for ms in clusters.values() if len(ms) > 1)

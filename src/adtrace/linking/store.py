@@ -66,20 +66,21 @@ def set_override(engine: sa.Engine, key: str, hub: bool | None, note: str = "") 
 
 
 def link_rows(engine: sa.Engine, after: int, batch: int = 5000) -> Iterator[list[tuple[Any, ...]]]:
-    """(seq, id, record JSON, text, author, source) of documents after sequence number `after`, in order.
+    """(seq, id, record JSON, text, author, source, posted_at) of documents after sequence number `after`, in order.
 
     Only the columns linking needs; the Record stays raw JSON so workers can parse it."""
     author = ("json_extract(d.doc, '$.author')" if engine.dialect.name == "sqlite"
               else "(d.doc::jsonb ->> 'author')")
-    sql = text(f"SELECT d.seq, d.id, r.record, d.title, d.text, {author}, d.source FROM documents d "
+    sql = text(f"SELECT d.seq, d.id, r.record, d.title, d.text, {author}, d.source, "
+               "d.posted_at FROM documents d "
                "JOIN records r ON r.doc_id = d.id WHERE d.seq > :after ORDER BY d.seq LIMIT :limit")
     while True:
         with engine.connect() as conn:
             rows = conn.execute(sql, {"after": after, "limit": batch}).all()
         if not rows:
             return
-        yield [(int(seq), doc_id, record, f"{title}\n{body}" if title else body,
-                a if isinstance(a, str) else None, source or "") for seq, doc_id, record, title, body, a, source in rows]
+        yield [(int(seq), doc_id, record, f"{title}\n{body}" if title else body, a if isinstance(a, str) else None,
+                source or "", posted) for seq, doc_id, record, title, body, a, source, posted in rows]
         after = int(rows[-1][0])
 
 
