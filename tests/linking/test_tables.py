@@ -32,6 +32,12 @@ def _snapshot(engine: Any) -> dict[str, Any]:
         }
 
 
+def _indexes(engine: Any) -> dict[str, str]:
+    with engine.connect() as conn:
+        return {str(n): str(s) for n, s in conn.execute(text(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name LIKE 'link%' AND sql IS NOT NULL"))}
+
+
 @pytest.fixture(scope="module")
 def docs() -> list[dict[str, Any]]:
     return [d for d, _t in generate(900, seed=21)]
@@ -53,8 +59,10 @@ def test_incremental_batches_equal_rebuild(tmp_path: Path, docs: list[dict[str, 
         assert link_store(engine).linked == 60
         incremental = _snapshot(engine)
         assert len({c for _d, c, _s, _lv in incremental["clusters"]}) < len(incremental["clusters"])
-        link_store(engine, rebuild=True)
+        indexes = _indexes(engine)
+        link_store(engine, rebuild=True)  # drops the link tables' secondary indexes for its bulk insert
         assert _snapshot(engine) == incremental
+        assert _indexes(engine) == indexes and "link_postings_d" in indexes
         linker, _seq = ls.load(engine)
         assert linker is not None and len(linker.doc_ids) == len(incremental["roots"])
         assert {(d, doc, linker.find(d)) for d, doc, _r in incremental["roots"]} == set(incremental["roots"])

@@ -10,6 +10,7 @@ every row from the in-memory `Linker`; `adtrace.linking.increment` reads and upd
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -93,6 +94,23 @@ def bulk(conn: sa.Connection, table: str, cols: Sequence[str], rows: Iterable[Se
         cur.executemany(sql, batch)
 
 
+@contextmanager
+def indexes_deferred(conn: sa.Connection, names: Sequence[str]) -> Iterator[None]:
+    """On SQLite, drop the secondary indexes of tables `names` and create them again on leaving: building
+    an index once from the bulk-inserted rows is cheaper than updating it row by row. Indexes the schema
+    implies (primary keys, UNIQUE) stay; PostgreSQL (COPY) is left as it is."""
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    found = conn.execute(text("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND "
+                              "tbl_name IN :t").bindparams(bindparam("t", expanding=True)), {"t": list(names)}).all()
+    for name, _sql in found:
+        conn.execute(text(f'DROP INDEX "{name}"'))
+    yield
+    for _name, sql in found:
+        conn.execute(text(sql))
+
+
 def select_in(conn: sa.Connection, sql: str, values: Iterable[Any], **params: Any) -> Iterator[Any]:
     """Rows of `sql` (with `IN :ids`) for many values, CHUNK at a time."""
     stmt = text(sql).bindparams(bindparam("ids", expanding=True))
@@ -121,6 +139,16 @@ def write_all(conn: sa.Connection, linker: Linker, last_seq: int) -> Meta:
     """Replace the tables with the state of `linker` (a rebuild)."""
     for table in TABLES:
         conn.execute(text(f"DELETE FROM {table}"))
+    with indexes_deferred(conn, TABLES):
+        _write_rows(conn, linker)
+    tpl, img = linker.templates, linker.images
+    meta = Meta(linker.policy, tpl.threshold, img.max_distance, len(linker.doc_ids), len(linker.key_names),
+                len(tpl.founder_doc), len(img.hashes), dict(linker.overrides))
+    write_meta(conn, meta, last_seq)
+    return meta
+
+
+def _write_rows(conn: sa.Connection, linker: Linker) -> None:
     names = linker.key_names
     roots = [linker.find(d) for d in range(len(linker.doc_ids))]
     bulk(conn, "link_docs", ("d", "doc_id", "root"), zip(range(len(roots)), linker.doc_ids, roots, strict=True))
@@ -140,10 +168,6 @@ def write_all(conn: sa.Connection, linker: Linker, last_seq: int) -> Meta:
     bulk(conn, "link_images", ("f", "doc_id", "hash"), zip(range(len(img.hashes)), img.founder_doc, img.hashes,
                                                            strict=True))
     bulk(conn, "link_image_chunks", ("code", "f"), (row for f, h in enumerate(img.hashes) for row in chunk_rows(f, h)))
-    meta = Meta(linker.policy, tpl.threshold, img.max_distance, len(linker.doc_ids), len(names), len(tpl.founder_doc),
-                len(img.hashes), dict(linker.overrides))
-    write_meta(conn, meta, last_seq)
-    return meta
 
 
 def read_linker(conn: sa.Connection) -> tuple[Linker | None, int]:
