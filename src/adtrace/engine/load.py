@@ -27,6 +27,7 @@ from adtrace.linking import store as ls
 from adtrace.linking.summary import Member, rescore, summarize
 from adtrace.storage import facets, init_db
 from adtrace.storage.connect import _safe, make_engine, resolve_url
+from adtrace.storage.sql import bulk_insert
 
 BATCH = 20_000  # rows per SQLite transaction
 _TABLES: dict[str, tuple[str, ...]] = {
@@ -70,21 +71,6 @@ def _rows(root: Path, part: Path, now: str) -> dict[str, list[tuple[Any, ...]]]:
     return out
 
 
-def _write_sqlite(conn: sa.Connection, table: str, rows: list[tuple[Any, ...]]) -> None:
-    cols = _TABLES[table]
-    sql = f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
-    cur = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-    for s in range(0, len(rows), BATCH):
-        cur.executemany(sql, rows[s:s + BATCH])
-
-
-def _write_postgres(conn: sa.Connection, table: str, rows: list[tuple[Any, ...]]) -> None:
-    cur = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-    with cur.copy(f"COPY {table} ({', '.join(_TABLES[table])}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row(row)
-
-
 def load(out: str, db: str | None, log: Callable[[str], None] | None = None) -> LoadReport:
     say = log or (lambda _m: None)
     root = Path(out)
@@ -104,15 +90,14 @@ def load(out: str, db: str | None, log: Callable[[str], None] | None = None) -> 
             if int(conn.execute(text("SELECT count(*) FROM documents")).scalar() or 0):
                 raise errors.StorageError(message=f"{_safe(resolve_url(db))} already holds documents; `load` fills "
                                           "an empty database (use `adtrace ingest` to add to one)", code="AT207")
-        writer = _write_postgres if engine.dialect.name == "postgresql" else _write_sqlite
         now = datetime.now(UTC).isoformat(timespec="seconds")
         t0 = datetime.now(UTC)
         for part in _parts(root, "documents"):
             rows = _rows(root, part, now)
             with engine.begin() as conn:  # one transaction per partition: all of it or none of it
-                for table in _TABLES:
-                    writer(conn, table, rows[table])
-                if writer is _write_sqlite:  # SQLite's facet rows come from the writer, not triggers
+                for table, cols in _TABLES.items():
+                    bulk_insert(conn, table, cols, rows[table], batch=BATCH)
+                if engine.dialect.name != "postgresql":  # SQLite's facet rows come from the writer, not triggers
                     facets.refresh(conn, [r[0] for r in rows["documents"]])
             report.documents += len(rows["documents"])
             report.entities += len(rows["entities"])

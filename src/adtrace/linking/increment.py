@@ -22,7 +22,8 @@ from sqlalchemy import text
 from adtrace.linking import images as im
 from adtrace.linking import templates as tp
 from adtrace.linking.linker import LinkItem, hub_rule
-from adtrace.linking.tables import Meta, band_rows, bulk, chunk_rows, select_in
+from adtrace.linking.tables import Meta, band_rows, chunk_rows, select_in
+from adtrace.storage.sql import bulk_insert
 
 _KEY_COLS = "k, name, first_d, docs, seen, hub"
 
@@ -233,10 +234,10 @@ def _founders(conn: sa.Connection, delta: Delta) -> None:
 
 def _write(conn: sa.Connection, delta: Delta, templates: list[tuple[int, str, np.ndarray]],
            images: list[tuple[int, str, bytes]], fresh: list[tuple[int, LinkItem]]) -> None:
-    bulk(conn, "link_docs", ("d", "doc_id", "root"), [(d, i.doc_id, delta.root[d]) for d, i in fresh])
-    bulk(conn, "link_postings", ("k", "d", "detail"), [(k, d, v) for d, _i in fresh for k, v in delta.doc_keys[d]])
+    bulk_insert(conn, "link_docs", ("d", "doc_id", "root"), [(d, i.doc_id, delta.root[d]) for d, i in fresh])
+    bulk_insert(conn, "link_postings", ("k", "d", "detail"), [(k, d, v) for d, _i in fresh for k, v in delta.doc_keys[d]])
     rows = [r for r in delta.keys.values() if r.dirty]
-    bulk(conn, "link_keys", ("k", "name", "first_d", "docs", "seen", "hub", "witnesses"),
+    bulk_insert(conn, "link_keys", ("k", "name", "first_d", "docs", "seen", "hub", "witnesses"),
          [(r.k, r.name, r.first_d, r.docs, r.seen, r.hub, orjson.dumps(sorted(r.witnesses or ())).decode())
           for r in rows if r.new])
     with_wit = [{"k": r.k, "n": r.docs, "s": r.seen, "h": r.hub, "w": orjson.dumps(sorted(r.witnesses)).decode()}
@@ -246,11 +247,11 @@ def _write(conn: sa.Connection, delta: Delta, templates: list[tuple[int, str, np
     hub_only = [{"k": r.k, "h": r.hub} for r in rows if not r.new and r.witnesses is None]
     if hub_only:
         conn.execute(text("UPDATE link_keys SET hub = :h WHERE k = :k"), hub_only)
-    bulk(conn, "link_templates", ("t", "doc_id", "sig"), [(t, doc, s.astype(np.uint32).tobytes())
+    bulk_insert(conn, "link_templates", ("t", "doc_id", "sig"), [(t, doc, s.astype(np.uint32).tobytes())
                                                           for t, doc, s in templates])
-    bulk(conn, "link_template_bands", ("band", "t"), [row for t, _doc, s in templates for row in band_rows(t, s)])
-    bulk(conn, "link_images", ("f", "doc_id", "hash"), images)
-    bulk(conn, "link_image_chunks", ("code", "f"), [row for f, _doc, h in images for row in chunk_rows(f, h)])
+    bulk_insert(conn, "link_template_bands", ("band", "t"), [row for t, _doc, s in templates for row in band_rows(t, s)])
+    bulk_insert(conn, "link_images", ("f", "doc_id", "hash"), images)
+    bulk_insert(conn, "link_image_chunks", ("code", "f"), [row for f, _doc, h in images for row in chunk_rows(f, h)])
     for t, doc, _s in templates:
         delta.founders[f"tpl:{t}"] = doc
     for f, doc, _h in images:

@@ -16,7 +16,8 @@ from sqlalchemy import text
 
 from adtrace.linking.parallel import ordered
 from adtrace.linking.summary import Member, edge_list, rescore, summarize
-from adtrace.linking.tables import CHUNK, bulk, execute_in, indexes_deferred, select_in
+from adtrace.linking.tables import CHUNK, execute_in, indexes_deferred, select_in
+from adtrace.storage.sql import bulk_insert
 
 FETCH = 5000  # member Records held at once
 AHEAD = 2  # fetched batches in flight in worker processes
@@ -58,9 +59,9 @@ def refresh(conn: sa.Connection, clusters: Mapping[str, Sequence[str]], keys_of:
     with indexes_deferred(conn, ("link_clusters", "link_summaries") if everything else ()):
         for members, summaries in ordered(pool, summarize_batch, payloads, ahead=AHEAD):
             rows += members
-            bulk(conn, "link_summaries", ("cluster_id", "documents", "risk_max", "summary"), summaries)
+            bulk_insert(conn, "link_summaries", ("cluster_id", "documents", "risk_max", "summary"), summaries)
             written += len(summaries)
-        bulk(conn, "link_clusters", ("doc_id", "cluster_id", "risk_score", "risk_level"), rows)
+        bulk_insert(conn, "link_clusters", ("doc_id", "cluster_id", "risk_score", "risk_level"), rows)
     return written
 
 

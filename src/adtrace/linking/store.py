@@ -20,6 +20,7 @@ from adtrace.linking import tables
 from adtrace.linking.keys import kind_of
 from adtrace.linking.linker import Linker
 from adtrace.storage import Store
+from adtrace.storage.sql import bulk_insert
 
 _MEMBERS = text("SELECT d.id, d.posted_at, r.record FROM documents d JOIN records r ON r.doc_id = d.id "
                 "WHERE d.id IN :ids").bindparams(bindparam("ids", expanding=True))
@@ -106,11 +107,11 @@ def save(engine: sa.Engine, linker: Linker, last_seq: int, *, rebuild: bool,
         rows_list = list(rows)
         if not rebuild:
             tables.execute_in(conn, "DELETE FROM link_clusters WHERE doc_id IN :ids", [r[0] for r in rows_list])
-        tables.bulk(conn, "link_clusters", ("doc_id", "cluster_id", "risk_score", "risk_level"), rows_list)
+        bulk_insert(conn, "link_clusters", ("doc_id", "cluster_id", "risk_score", "risk_level"), rows_list)
         summ = [(s["cluster"], s["documents"], s.get("risk_max"), orjson.dumps(s).decode()) for s in summaries]
         if not rebuild:
             tables.execute_in(conn, "DELETE FROM link_summaries WHERE cluster_id IN :ids", [s[0] for s in summ])
-        tables.bulk(conn, "link_summaries", ("cluster_id", "documents", "risk_max", "summary"), summ)
+        bulk_insert(conn, "link_summaries", ("cluster_id", "documents", "risk_max", "summary"), summ)
 
 
 def summary(engine: sa.Engine, cluster_id: str) -> dict[str, Any] | None:

@@ -23,6 +23,7 @@ from sqlalchemy import bindparam, text
 from adtrace.linking import images as im
 from adtrace.linking import templates as tp
 from adtrace.linking.linker import HubPolicy, Linker
+from adtrace.storage.sql import bulk_insert
 
 VERSION = 2
 CHUNK = 900  # ids per IN (...): below SQLite's bound-parameter limit
@@ -73,25 +74,6 @@ def write_meta(conn: sa.Connection, meta: Meta, last_seq: int) -> None:
     conn.execute(text("DELETE FROM link_state WHERE id = 1"))
     conn.execute(text("INSERT INTO link_state (id, state, last_seq, updated_at) VALUES (1, :s, :q, :now)"),
                  {"s": meta.dumps(), "q": last_seq, "now": now()})
-
-
-def bulk(conn: sa.Connection, table: str, cols: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
-    """Insert many rows: COPY on PostgreSQL, executemany on the raw SQLite cursor (no per-row binds)."""
-    cur = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-    if conn.dialect.name == "postgresql":
-        with cur.copy(f"COPY {table} ({', '.join(cols)}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-        return
-    sql = f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
-    batch: list[Sequence[Any]] = []
-    for row in rows:
-        batch.append(row)
-        if len(batch) >= 50_000:
-            cur.executemany(sql, batch)
-            batch = []
-    if batch:
-        cur.executemany(sql, batch)
 
 
 @contextmanager
@@ -151,23 +133,23 @@ def write_all(conn: sa.Connection, linker: Linker, last_seq: int) -> Meta:
 def _write_rows(conn: sa.Connection, linker: Linker) -> None:
     names = linker.key_names
     roots = [linker.find(d) for d in range(len(linker.doc_ids))]
-    bulk(conn, "link_docs", ("d", "doc_id", "root"), zip(range(len(roots)), linker.doc_ids, roots, strict=True))
+    bulk_insert(conn, "link_docs", ("d", "doc_id", "root"), zip(range(len(roots)), linker.doc_ids, roots, strict=True))
     hubs = linker.hubs
-    bulk(conn, "link_keys", ("k", "name", "first_d", "docs", "seen", "hub", "witnesses"),
+    bulk_insert(conn, "link_keys", ("k", "name", "first_d", "docs", "seen", "hub", "witnesses"),
          ((k, names[k], linker.postings[k][0], len(linker.postings[k]), len(linker.co[k]), k in hubs,
            orjson.dumps(sorted(linker.co[k])).decode()) for k in range(len(names)) if linker.postings[k]))
     detail = linker.detail
-    bulk(conn, "link_postings", ("k", "d", "detail"),
+    bulk_insert(conn, "link_postings", ("k", "d", "detail"),
          ((k, d, detail.get((d, k))) for d, ks in enumerate(linker.doc_keys) for k in ks))
     tpl = linker.templates
-    bulk(conn, "link_templates", ("t", "doc_id", "sig"),
+    bulk_insert(conn, "link_templates", ("t", "doc_id", "sig"),
          ((t, doc, sig.tobytes()) for t, (sig, doc) in enumerate(zip(tpl.matrix, tpl.founder_doc, strict=True))))
     # the index's buckets are the band rows already (bands(sig) per founder, not computed again)
-    bulk(conn, "link_template_bands", ("band", "t"), ((band, t) for band, ts in tpl.buckets.items() for t in ts))
+    bulk_insert(conn, "link_template_bands", ("band", "t"), ((band, t) for band, ts in tpl.buckets.items() for t in ts))
     img = linker.images
-    bulk(conn, "link_images", ("f", "doc_id", "hash"), zip(range(len(img.hashes)), img.founder_doc, img.hashes,
+    bulk_insert(conn, "link_images", ("f", "doc_id", "hash"), zip(range(len(img.hashes)), img.founder_doc, img.hashes,
                                                            strict=True))
-    bulk(conn, "link_image_chunks", ("code", "f"), (row for f, h in enumerate(img.hashes) for row in chunk_rows(f, h)))
+    bulk_insert(conn, "link_image_chunks", ("code", "f"), (row for f, h in enumerate(img.hashes) for row in chunk_rows(f, h)))
 
 
 def read_linker(conn: sa.Connection) -> tuple[Linker | None, int]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from abc import abstractmethod
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -281,6 +281,27 @@ def insert_many(conn: sa.Connection, table: str, cols: Sequence[str], rows: Sequ
         mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
         conn.exec_driver_sql(f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join([mark] * len(cols))})",
                              list(rows))
+
+
+def bulk_insert(conn: sa.Connection, table: str, cols: Sequence[str], rows: Iterable[Sequence[Any]],
+                batch: int = 50_000) -> None:
+    """Load many rows into an empty-ish table fast: COPY on PostgreSQL, executemany on the raw SQLite
+    cursor (no per-row binds), `batch` rows per call. For bulk loads (engine load, linker tables)."""
+    cur = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    if conn.dialect.name == "postgresql":
+        with cur.copy(f"COPY {table} ({', '.join(cols)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    sql = f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
+    chunk: list[Sequence[Any]] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) >= batch:
+            cur.executemany(sql, chunk)
+            chunk = []
+    if chunk:
+        cur.executemany(sql, chunk)
 
 
 def doc_tuple(p: Prepared, now: str) -> tuple[Any, ...]:
