@@ -50,3 +50,35 @@ def test_any_text_never_crashes_and_spans_valid(title: str | None, body: str) ->
             continue  # spans into another field (url, location)
         a, b = item["span"]
         assert 0 <= a <= b <= len(text), (name, item)
+
+
+def test_batches_give_the_records_of_one_by_one() -> None:
+    from adtrace.synth import generate
+
+    docs = [Document.from_dict(d) for d, _ in generate(300, seed=11)]
+    pipe = Pipeline()
+    # 300 documents: several batches of BATCH and a short last one.
+    assert pipe.extract_many(docs) == [pipe.extract(d) for d in docs]
+    assert pipe.process_many(docs) == [pipe.process(d) for d in docs]
+    assert pipe.process_many([]) == []
+
+
+def test_a_stage_failing_on_one_document_spares_the_batch(monkeypatch: Any) -> None:
+    from adtrace.extractors import base
+
+    pipe = Pipeline()
+    names = next(ex for ex in pipe.extractors if ex.name == "names")
+
+    def fails_on_bad(ctx: base.Context) -> None:
+        if ctx.doc.id == "bad":
+            raise ValueError("boom")
+        names.run(ctx)
+
+    monkeypatch.setattr(pipe, "extractors", [
+        base.Extractor("names", fails_on_bad, names.assigns) if ex is names else ex for ex in pipe.extractors])
+    docs = [Document.from_dict({"id": i, "text": f"my name is Candy, call 702 555 014{k}"})
+            for k, i in enumerate(["a", "bad", "c"])]
+    out = pipe.process_many(docs)
+    assert isinstance(out[1], ValueError)
+    assert [r["id"] for r in (out[0], out[2]) if isinstance(r, dict)] == ["a", "c"]
+    assert out[0] == PIPE.process(docs[0])

@@ -26,7 +26,7 @@ from adtrace.cli.extract import (
 from adtrace.cli.io import ReadSummary, documents, err_console, progress
 from adtrace.cli.main import app
 from adtrace.documents import Document
-from adtrace.pipeline import Pipeline
+from adtrace.pipeline import Outcome, Pipeline
 from adtrace.sources import Options
 
 LABELS = typer.Option(..., "--labels", help="CSV with columns id (or text) and label (1 = look first, 0 = benign).")
@@ -46,11 +46,13 @@ def score_cmd(
     pipe = Pipeline(default_region=region.upper())
     model = _load_model(model_path)
 
-    def make(doc: Document) -> dict[str, Any]:
-        record = pipe.process(doc)
+    def make(docs: list[Document]) -> list[Outcome]:
+        records = pipe.process_many(docs)
         if model is not None:
-            _add_model(model, doc, record)
-        return record
+            for doc, record in zip(docs, records, strict=True):
+                if not isinstance(record, Exception):
+                    _add_model(model, doc, record)
+        return records
 
     write_records(inputs, out, fmt, opts, on_error, errors_file, "scoring", make)
 

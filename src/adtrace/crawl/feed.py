@@ -84,9 +84,12 @@ class Feeder:
         """Store what is buffered; return the ids stored new or updated (after raising their alerts)."""
         docs, self._docs = self._docs, []
         prepared = []
-        for doc, url in docs:
+        records = self.pipeline.process_many([doc for doc, _ in docs])
+        for (doc, url), record in zip(docs, records, strict=True):
             try:
-                prepared.append(prepare(doc, self.pipeline.process(doc)))
+                if isinstance(record, Exception):
+                    raise record
+                prepared.append(prepare(doc, record))
             except Exception as exc:  # one document the pipeline fails on must not stop monitoring
                 self.counts.reject("AT500")
                 if url:

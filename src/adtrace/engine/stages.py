@@ -2,7 +2,7 @@
 Dask and Spark adapters run exactly the same code. Work moves between stages as Parquet files in
 the output folder (a shared file system on a cluster), never through the driver.
 
-    process_partition  read -> the pure `Pipeline.process` -> storage rows + link keys   (per partition)
+    process_partition  read -> the pure `Pipeline.process_many` -> storage rows + link keys   (per partition)
     shuffle_partition  final documents/records, and (key, doc) rows by hash of the key   (per partition)
     group_bucket       postings per key, witness counts, hub decision, edges             (per key bucket)
 """
@@ -24,6 +24,7 @@ from adtrace.engine.partition import Partition, read_partition
 from adtrace.linking import HubPolicy
 from adtrace.linking import prepare as link_prepare
 from adtrace.linking.keys import kind_of
+from adtrace.pipeline import BATCH
 from adtrace.sources import Options, ReadError
 from adtrace.storage.prepare import prepare
 
@@ -83,6 +84,26 @@ def process_partition(task: ProcessTask) -> ProcessResult:
     rows: dict[str, list[Any]] = {name: [] for name in WORK_SCHEMA.names}
     errors: list[dict[str, Any]] = []
     rejected = 0
+
+    def run(batch: list[Document]) -> None:
+        nonlocal rejected
+        # The one pure per-document function (same as ingest), stage by stage over the batch.
+        for item, record in zip(batch, pipeline.process_many(batch), strict=True):
+            try:
+                if isinstance(record, Exception):
+                    raise record
+                prep = prepare(item, record)
+                link = link_prepare(item.id, record, item.full_text, task.signals, author=item.author,
+                                    source=item.source)
+            except Exception as exc:  # one bad document must not stop a backfill (as in ingest)
+                rejected += 1
+                if len(errors) < MAX_ERRORS:
+                    errors.append({"path": task.part.label, "line": None, "code": "AT500",
+                                   "message": f"pipeline failed on document {item.id}: {type(exc).__name__}: {exc}"})
+                continue
+            _append(rows, len(rows["local"]), item, prep, link)
+
+    batch: list[Document] = []
     for item in read_partition(task.part, task.options):
         if isinstance(item, ReadError):
             rejected += 1
@@ -90,18 +111,12 @@ def process_partition(task: ProcessTask) -> ProcessResult:
                 errors.append(item.to_json())
             continue
         assert isinstance(item, Document)
-        try:
-            record = pipeline.process(item)  # the one pure per-document function (same as ingest)
-            prep = prepare(item, record)
-            link = link_prepare(item.id, record, item.full_text, task.signals, author=item.author,
-                                source=item.source)
-        except Exception as exc:  # one bad document must not stop a backfill (as in ingest)
-            rejected += 1
-            if len(errors) < MAX_ERRORS:
-                errors.append({"path": task.part.label, "line": None, "code": "AT500",
-                               "message": f"pipeline failed on document {item.id}: {type(exc).__name__}: {exc}"})
-            continue
-        _append(rows, len(rows["local"]), item, prep, link)
+        batch.append(item)
+        if len(batch) == BATCH:
+            run(batch)
+            batch = []
+    if batch:
+        run(batch)
     path = work_path(task.out, "docs", task.part.index)
     path.parent.mkdir(parents=True, exist_ok=True)
     pq.write_table(pa.table(rows, schema=WORK_SCHEMA), path)

@@ -60,8 +60,9 @@ class Screener:
         """Screen documents; with a `store`, keep them and their partner matches as leads."""
         index = self.index()
         results, records = [], []
-        for doc in docs:
-            record = self.pipeline.process(doc)
+        for doc, record in zip(docs, self.pipeline.process_many(docs), strict=True):
+            if isinstance(record, Exception):
+                raise record  # as before batching: the request fails with the server's own error
             matches = xm.match_record(index, self.key, record) if self.key is not None else []
             watch = [m for hook in WATCHLIST_HOOKS.values() for m in hook(doc, record)]
             if self.engine is not None:

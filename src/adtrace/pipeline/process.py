@@ -6,7 +6,7 @@ the CLI, the server and on an engine's workers.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,6 +21,13 @@ RECORD_FIELDS = ("phones", "emails", "handles", "urls", "ages", "prices", "place
 # record; `view` is the normalised text extraction already made (None when not at hand).
 PostStage = Callable[[Document, dict[str, Any], View | None], None]
 POST_STAGES: dict[str, PostStage] = {}
+
+# Documents per stage-major batch: measured best between 32 and 128 (bench/extract.py); beyond,
+# the batch's own data starts to crowd the caches.
+BATCH = 64
+
+# What the batch methods give for each document: its Record, or the exception a stage raised on it.
+Outcome = dict[str, Any] | Exception
 
 
 @dataclass
@@ -40,24 +47,76 @@ class Pipeline:
         ctx.record["id"] = doc.id
         for ex in self.extractors:
             ex.run(ctx)
-        record: dict[str, Any] = {"id": doc.id}
-        for name in RECORD_FIELDS:
-            record[name] = ctx.record.get(name, [])
-        for name, value in ctx.record.items():
-            if name not in record and not name.startswith("_"):
-                record[name] = value
-        if name_images := _images(doc):
-            record["images"] = name_images
-        return record, ctx.view
+        return _record(ctx), ctx.view
 
     def process(self, doc: Document, stages: tuple[str, ...] | None = None) -> dict[str, Any]:
         """Extract, then run the post-extraction stages (all registered ones when `stages` is None)."""
         record, view = self._extract(doc)
-        _load_post_stages()
-        for name, stage in POST_STAGES.items():
-            if stages is None or name in stages:
-                stage(doc, record, view)
+        for stage in _post_stages(stages):
+            stage(doc, record, view)
         return record
+
+    def extract_many(self, docs: Sequence[Document]) -> list[Outcome]:
+        """`extract` for each document, stage by stage over the batch (see `process_many`)."""
+        return self._many(docs, None, post=False)
+
+    def process_many(self, docs: Sequence[Document], stages: tuple[str, ...] | None = None) -> list[Outcome]:
+        """`process` for each document, in order: the same Records for ~25 % less CPU.
+
+        Why: each stage runs over the whole batch before the next starts, so its code and tables stay
+        in the CPU caches; document after document, every stage evicted the others'. Stages are pure
+        per document, so the order changes nothing but speed. A document a stage fails on (a bug) gets
+        the exception in place of its Record; the others are unaffected.
+        """
+        return self._many(docs, stages, post=True)
+
+    def _many(self, docs: Sequence[Document], stages: tuple[str, ...] | None, post: bool) -> list[Outcome]:
+        out: list[Outcome] = []
+        for i in range(0, len(docs), BATCH):
+            out += self._batch(docs[i:i + BATCH], stages, post)
+        return out
+
+    def _batch(self, docs: Sequence[Document], stages: tuple[str, ...] | None, post: bool) -> list[Outcome]:
+        ctxs = [Context(doc, default_region=self.default_region) for doc in docs]
+        try:
+            for ctx in ctxs:
+                ctx.record["id"] = ctx.doc.id
+            for ex in self.extractors:
+                run = ex.run
+                for ctx in ctxs:
+                    run(ctx)
+            records = [_record(ctx) for ctx in ctxs]
+            for stage in _post_stages(stages) if post else ():
+                for ctx, record in zip(ctxs, records, strict=True):
+                    stage(ctx.doc, record, ctx.view)
+        except Exception:  # which document? redo them one by one and keep each outcome
+            return [self._one(doc, stages, post) for doc in docs]
+        return list(records)
+
+    def _one(self, doc: Document, stages: tuple[str, ...] | None, post: bool) -> Outcome:
+        try:
+            return self.process(doc, stages) if post else self.extract(doc)
+        except Exception as exc:  # reported to the caller, per document
+            return exc
+
+
+def _record(ctx: Context) -> dict[str, Any]:
+    """The Record in contract order; private keys (leading "_") stay behind."""
+    doc = ctx.doc
+    record: dict[str, Any] = {"id": doc.id}
+    for name in RECORD_FIELDS:
+        record[name] = ctx.record.get(name, [])
+    for name, value in ctx.record.items():
+        if name not in record and not name.startswith("_"):
+            record[name] = value
+    if name_images := _images(doc):
+        record["images"] = name_images
+    return record
+
+
+def _post_stages(stages: tuple[str, ...] | None) -> list[PostStage]:
+    _load_post_stages()
+    return [stage for name, stage in POST_STAGES.items() if stages is None or name in stages]
 
 
 def _images(doc: Document) -> list[dict[str, Any]]:
