@@ -109,7 +109,7 @@ def _record(ctx: Context) -> dict[str, Any]:
     for name, value in ctx.record.items():
         if name not in record and not name.startswith("_"):
             record[name] = value
-    if name_images := _images(doc):
+    if doc.images and (name_images := _images(doc)):
         record["images"] = name_images
     return record
 

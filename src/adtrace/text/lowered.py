@@ -16,7 +16,7 @@ from functools import lru_cache
 _FOLDS_TO_ASCII = re.compile("[\u0130\u0131\u017f\u212a]")
 
 
-@lru_cache(maxsize=8)  # several extractors ask for the same document's text in turn
+@lru_cache(maxsize=256)  # several extractors ask for the same texts in turn, batch by batch (64 documents)
 def lowered(text: str) -> str | None:
     """`text.lower()` when it can stand in for `text` under re.I (see above), else None."""
     if text.isascii() or _FOLDS_TO_ASCII.search(text) is None:
