@@ -79,7 +79,7 @@ def _raw(gz: Gazetteer, text: str, lowered: str, cased: str | None) -> list[_Can
         # Padded keys start at the space before the word; text is padded with one space at each end,
         # so the name's view offsets are [start, end - 1).
         out.append(_Cand(end - len(padded) + 1, end - 1, key))
-    if has_cjk(text):
+    if not text.isascii() and has_cjk(text):  # isascii is one C pass; most ads are ASCII
         for end, (key, _, _) in gz.cjk.iter(lowered):
             out.append(_Cand(end - len(key), end, key))
     if cased is not None:
