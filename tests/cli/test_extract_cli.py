@@ -39,6 +39,8 @@ def test_fail_policy_exits_1_with_location(tmp_path: Path) -> None:
     assert res.returncode == 1
     err = res.stderr.decode()
     assert "line 2" in err and "'text'" in err and "Traceback" not in err
+    # Records of the lines before the bad one are written, though they share its batch.
+    assert len(res.stdout.decode().splitlines()) == 1
 
 
 def test_missing_file_and_usage_errors(tmp_path: Path) -> None:

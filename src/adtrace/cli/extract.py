@@ -61,7 +61,17 @@ def write_records(inputs: list[str], out: str, fmt: str, opts: Options, on_error
 def _batches(docs: Iterable[Document]) -> Iterator[list[Document]]:
     # The pipeline runs a batch stage by stage (faster); Records still come out in input order.
     batch: list[Document] = []
-    for doc in docs:
+    it = iter(docs)
+    while True:
+        try:
+            doc = next(it)
+        except StopIteration:
+            break
+        except Exception:
+            # `--on-error fail` stops at a bad line: what came before it is still written.
+            if batch:
+                yield batch
+            raise
         batch.append(doc)
         if len(batch) == BATCH:
             yield batch
