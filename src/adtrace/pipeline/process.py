@@ -6,6 +6,7 @@ the CLI, the server and on an engine's workers.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -74,6 +75,7 @@ class Pipeline:
         out: list[Outcome] = []
         for i in range(0, len(docs), BATCH):
             out += self._batch(docs[i:i + BATCH], stages, post)
+            _settle()
         return out
 
     def _batch(self, docs: Sequence[Document], stages: tuple[str, ...] | None, post: bool) -> list[Outcome]:
@@ -98,6 +100,23 @@ class Pipeline:
             return self.process(doc, stages) if post else self.extract(doc)
         except Exception as exc:  # reported to the caller, per document
             return exc
+
+
+_settled = False
+
+
+def _settle() -> None:
+    """Once per process, after the first batch: move what is alive out of the collector's sight.
+
+    The first batch builds the process-wide tables (gazetteer, lexicons, phone metadata: ~0.5 M
+    objects that live as long as the process); without gc.freeze() every full collection walks them
+    all again (measured: 2 full collections cost 0.58 s of 19.8 s CPU over 100,000 documents).
+    Frozen objects are still freed when nothing refers to them; only cycles among them stay.
+    """
+    global _settled
+    if not _settled:
+        _settled = True
+        gc.freeze()
 
 
 def _record(ctx: Context) -> dict[str, Any]:
