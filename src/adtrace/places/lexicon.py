@@ -93,4 +93,14 @@ PERSON_NAMES = _words(
     jackson jasmine jordan kennedy kent kimberly lafayette lawrence lincoln logan lynn madison
     marion marina milton monroe montana murray nelson paris phoenix regina
     sandy savannah selma shelby sherman sierra sydney tyler valencia victoria virginia warren
-    chad israel""")
+    chad israel
+    alexandra alicia concepcion doreen esmeralda guadalupe kandi kara kari karin kimberley lara leigh
+    leslie leticia lindsay lola lorena lourdes magdalena mari mariana marva mary nancy nikki patti
+    rosario rosetta shirley sofia sophia stella tara""")
+# The second group: women's given names (US census top 1,000, plus "kandi" and "mariana", frequent
+# in ads) whose places are all outside the US. In synthetic ads "Lola", "Nikki" and "Kandi" alone
+# were read as towns in Guinea and Benin, 830 times in 20,000 ads.
+
+# Brand names that are also towns ("2017 Toyota Camry", "Honda Civic"): they need capitals and
+# context, as common words do.
+BRAND_WORDS = _words("toyota honda mazda nissan lexus subaru suzuki yamaha kia audi volvo mercedes tesla")

@@ -7,7 +7,8 @@ Rules (why: many city names are English words or the names of the people in the 
   "Mobile", "Orange", "Normal", "Nice", "Split", "Reading") must be capitalised *and* have context:
   a location cue right before ("in", "from", "visiting", "near", "outcall to" ...), their state or
   country right after ("Mobile, AL"), or agreement with the location field. A capitalised WORD name of
-  a city of 500,000+ inside lower-case prose ("just landed in ... Buffalo" aside) also counts.
+  a city of 500,000+ inside lower-case prose ("just landed in ... Buffalo" aside) also counts, when it
+  is the city's own name, not an alternate one ("Solo" is Surakarta's).
 - PERSON names (given names that are also places: "Destiny", "Savannah", "Paris", "Aurora") must be
   capitalised and have the same context, and no name cue right before them ("I'm", "ask for", "sexy").
 - CODE (standalone state codes, "NV") needs upper case and a location cue; ABBR ("LA", "SF", "DC")
@@ -152,7 +153,9 @@ def _accepted(gz: Gazetteer, c: _Cand, text: str, lowered: str, field_mode: bool
         named = (bool(before) and before[-1] in NAME_CUES_BEFORE and not cue) or (
             bool(after) and after[0] in NAME_CUES_AFTER and not fits_suffix)
         return not named and (cue or fits_suffix or agrees)
-    big = any(p.population >= BIG_CITY for p, _ in cands) and c.start > 0 and _lowercase_prose(text, c.start, c.end)
+    # Only a city's own name: an alternate name that is a word ("Solo" for Surakarta) is not a sign.
+    big = any(p.population >= BIG_CITY for p, primary in cands if primary) and c.start > 0 \
+        and _lowercase_prose(text, c.start, c.end)
     return cue or fits_suffix or agrees or big
 
 
