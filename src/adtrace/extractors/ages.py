@@ -127,13 +127,13 @@ def _client_context(text: str, start: int) -> bool:
 def find_ages(text: str) -> list[tuple[int, tuple[int, int]]]:
     """(age, view span) for each age mention, in source order; overlapping mentions counted once."""
     found: list[tuple[int, tuple[int, int]]] = []
-    if _SPELLED_STEM.search(text.lower()):
+    low = lowered(text)  # cached: other extractors lower the same text
+    if _SPELLED_STEM.search(text.lower() if low is None else low):
         _scan(text, found)  # spelled numbers (rare): scan the whole text
         return _dedupe(found)
     numbers = list(_TWO_DIGITS.finditer(text))
     if not numbers:
         return found
-    low = lowered(text)
     first_line_end = text.find("\n") if "\n" in text else len(text)
     for n in numbers:
         start = n.start()
