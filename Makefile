@@ -1,6 +1,6 @@
 # adtrace — two commands: `make demo` and `make test`.
 # The interpreter of .venv: Debian's python3.11 when the machine has it with its venv module, else
-# python3. Debian builds it with PGO and LTO; the pipeline runs ~12 % faster on it than on a default
+# python3. Debian builds it with PGO and LTO; the pipeline runs about 10 % faster on it than on a default
 # source build such as pyenv's (measured, docs/extraction.md). Any Python 3.11 works: make PY=python3.11
 PY ?= $(shell /usr/bin/python3.11 -c "import ensurepip, venv" >/dev/null 2>&1 && echo /usr/bin/python3.11 || echo python3)
 VENV := .venv
