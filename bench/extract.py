@@ -125,7 +125,8 @@ def holdout(path: Path) -> dict[str, Any]:
 def synthetic_places(n: int, seed: int) -> dict[str, Any]:
     """Places against the generator's truth (the city each ad was planted in). A text place in
     another country than the planted one is almost always a misreading (a worker's name, a brand,
-    a word): synthetic ads never name a foreign city."""
+    a word): synthetic ads never name a foreign city. Also the planted e-mails and payment handles
+    (synthetic forms only: they show the extractors work end to end, not how they fare on real ads)."""
     from adtrace.places.gazetteer import fold
     from adtrace.synth import generate
 
@@ -134,8 +135,17 @@ def synthetic_places(n: int, seed: int) -> dict[str, Any]:
     records = pipe.extract_many([d for d, _ in pairs])
     found = text_places = foreign = 0
     misread: Counter[str] = Counter()
+    contacts: dict[str, list[int]] = {"emails": [0, 0, 0], "payments": [0, 0, 0]}
     for (_, truth), rec in zip(pairs, records, strict=True):
         assert not isinstance(rec, Exception), rec
+        for kind, got, want in (
+                ("emails", {e["value"] for e in rec["emails"]}, set(truth["emails"])),
+                ("payments", {(p["platform"], p["value"].lower()) for p in rec["payments"]},
+                 {(p["platform"], p["value"].lower()) for p in truth["payments"]})):
+            t = contacts[kind]
+            t[0] += len(got & want)
+            t[1] += len(got - want)
+            t[2] += len(want - got)
         found += fold(truth["city"]) in {fold(p["name"]) for p in rec["places"]}
         for p in rec["places"]:
             if p["via"] == "text":
@@ -145,7 +155,8 @@ def synthetic_places(n: int, seed: int) -> dict[str, Any]:
                     misread[f"{p['name']} ({p['country']})"] += 1
     return {"docs": len(pairs), "planted_city_found": round(found / len(pairs), 4),
             "text_places": text_places, "text_places_in_another_country": foreign,
-            "most_misread": dict(misread.most_common(5))}
+            "most_misread": dict(misread.most_common(5)),
+            "planted_contacts": {k: _prf(*v) for k, v in contacts.items()}}
 
 
 def main() -> None:

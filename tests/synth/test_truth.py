@@ -63,7 +63,7 @@ def test_one_truth_line_per_document(sample: Any) -> None:
     assert [d["id"] for d in docs] == [f["id"] for f in facts]
     assert len({d["id"] for d in docs}) == len(docs)
     keys = {"type", "id", "category", "network", "worker", "phones", "template", "city", "country", "minor",
-            "labor_deception", "benign", "lang", "obfuscations", "images"}
+            "labor_deception", "benign", "lang", "obfuscations", "images", "emails", "payments"}
     assert all(set(f) == keys for f in facts)
 
 

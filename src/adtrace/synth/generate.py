@@ -190,7 +190,10 @@ class Generator:
             "country": city.country, "minor": minor, "labor_deception": cat == "job_deceptive",
             "benign": _BENIGN[cat] and "benign" not in slots, "lang": lang, "obfuscations": obfs,
             "images": list(photos),
+            "emails": [], "payments": [],
         }
+        if cat in ("escort", "massage", "network") and lang != "zh":
+            _contacts(_mix((self.seed << 32) ^ i ^ 0xE3A115), str(slots["name"]), doc, truth)
         return doc, truth
 
     def _where(self, cat: str, i: int, city: City, url_phone: Phone | None) -> tuple[str, str, str, str]:
@@ -311,6 +314,33 @@ class Generator:
         if key == "month":
             return T.MONTHS[int(r() * 12)]
         raise KeyError(key)
+
+
+# E-mail and payment contacts, in some ads. Drawn from a hash of the document's index, not from the
+# generator's stream, so adding them changed no other draw: every other document stayed the same.
+EMAIL_RATE = 0.08
+PAYMENT_RATE = 0.08
+_PROVIDERS = ("gmail", "yahoo", "outlook", "hotmail")
+_EMAIL_FORMS = ("{h}@{p}.com", "email: {h}@{p}.com", "{h} at {p} dot com", "{h} [at] {p} [dot] com")
+_PAYMENT_FORMS = (("cashapp", "Cash App ${h}", "${h}"), ("cashapp", "deposit on cashapp ${h} first", "${h}"),
+                  ("venmo", "Venmo @{h}", "{h}"))
+
+
+def _contacts(h: int, name: str, doc: dict[str, Any], truth: dict[str, Any]) -> None:
+    handle = "".join(c for c in name.lower() if c.isascii() and c.isalnum()) + str(10 + (h >> 40) % 90)
+    if len(handle) < 4:
+        return
+    lines = []
+    if (h & 0xFFFF) / 65536 < EMAIL_RATE:
+        provider = _PROVIDERS[(h >> 32) % len(_PROVIDERS)]
+        lines.append(_EMAIL_FORMS[(h >> 34) % len(_EMAIL_FORMS)].format(h=handle, p=provider))
+        truth["emails"] = [f"{handle}@{provider}.com"]
+    if ((h >> 16) & 0xFFFF) / 65536 < PAYMENT_RATE:
+        platform, form, value = _PAYMENT_FORMS[(h >> 36) % len(_PAYMENT_FORMS)]
+        lines.append(form.format(h=handle))
+        truth["payments"] = [{"platform": platform, "value": value.format(h=handle)}]
+    if lines:
+        doc["text"] += "\n" + "\n".join(lines)
 
 
 def generate(n: int, seed: int = 0, mixture: Mixture | None = None) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
