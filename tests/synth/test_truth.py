@@ -141,3 +141,22 @@ def test_reused_photos_stay_within_a_worker(sample: Any) -> None:
         for ph in f["images"]:
             assert owner.setdefault(ph, f["worker"]) == f["worker"]
     assert any(n > 1 for n in __import__("collections").Counter(p for f in facts for p in f["images"]).values())
+
+
+def test_planted_contacts_are_in_the_text_and_the_same_in_every_ad_of_a_worker(sample: Any) -> None:
+    docs, facts, _ = sample
+    by_worker: dict[str, tuple[list[str], list[dict[str, str]]]] = {}
+    planted = 0
+    for doc, fact in zip(docs, facts, strict=True):
+        for email in fact["emails"]:
+            local, domain = email.split("@")
+            assert local in doc["text"] and domain.split(".")[0] in doc["text"]
+        for pay in fact["payments"]:
+            assert pay["value"].lstrip("$") in doc["text"]
+        if fact["emails"] or fact["payments"]:
+            planted += 1
+            assert fact["category"] in ("escort", "massage", "network") and fact["lang"] != "zh"
+        if fact["worker"]:
+            first = by_worker.setdefault(fact["worker"], (fact["emails"], fact["payments"]))
+            assert first == (fact["emails"], fact["payments"])
+    assert planted > 0

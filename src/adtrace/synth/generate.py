@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import random
+import zlib
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
@@ -192,8 +193,8 @@ class Generator:
             "images": list(photos),
             "emails": [], "payments": [],
         }
-        if cat in ("escort", "massage", "network") and lang != "zh":
-            _contacts(_mix((self.seed << 32) ^ i ^ 0xE3A115), str(slots["name"]), doc, truth)
+        if cat in ("escort", "massage", "network") and lang != "zh" and worker:
+            _contacts(_mix(zlib.crc32(worker.encode()) ^ (self.seed << 32)), str(slots["name"]), doc, truth)
         return doc, truth
 
     def _where(self, cat: str, i: int, city: City, url_phone: Phone | None) -> tuple[str, str, str, str]:
@@ -316,7 +317,7 @@ class Generator:
         raise KeyError(key)
 
 
-# E-mail and payment contacts, in some ads. Drawn from a hash of the document's index, not from the
+# E-mail and payment contacts of some workers. Drawn from a hash of the worker, not from the
 # generator's stream, so adding them changed no other draw: every other document stayed the same.
 EMAIL_RATE = 0.08
 PAYMENT_RATE = 0.08
@@ -326,17 +327,17 @@ _PAYMENT_FORMS = (("cashapp", "Cash App ${h}", "${h}"), ("cashapp", "deposit on 
                   ("venmo", "Venmo @{h}", "{h}"))
 
 
-def _contacts(h: int, name: str, doc: dict[str, Any], truth: dict[str, Any]) -> None:
-    handle = "".join(c for c in name.lower() if c.isascii() and c.isalnum()) + str(10 + (h >> 40) % 90)
-    if len(handle) < 4:
-        return
+def _contacts(w: int, name: str, doc: dict[str, Any], truth: dict[str, Any]) -> None:
+    """From the worker's hash `w`: whether she shows an e-mail and a payment handle, which, and in which
+    form. Like her phone, she writes the same ones in every ad, so they link her ads only."""
+    handle = "".join(c for c in name.lower() if c.isascii() and c.isalnum()) + str(1000 + (w >> 40) % 9000)
     lines = []
-    if (h & 0xFFFF) / 65536 < EMAIL_RATE:
-        provider = _PROVIDERS[(h >> 32) % len(_PROVIDERS)]
-        lines.append(_EMAIL_FORMS[(h >> 34) % len(_EMAIL_FORMS)].format(h=handle, p=provider))
+    if (w & 0xFFFF) / 65536 < EMAIL_RATE:
+        provider = _PROVIDERS[(w >> 32) % len(_PROVIDERS)]
+        lines.append(_EMAIL_FORMS[(w >> 34) % len(_EMAIL_FORMS)].format(h=handle, p=provider))
         truth["emails"] = [f"{handle}@{provider}.com"]
-    if ((h >> 16) & 0xFFFF) / 65536 < PAYMENT_RATE:
-        platform, form, value = _PAYMENT_FORMS[(h >> 36) % len(_PAYMENT_FORMS)]
+    if ((w >> 16) & 0xFFFF) / 65536 < PAYMENT_RATE:
+        platform, form, value = _PAYMENT_FORMS[(w >> 36) % len(_PAYMENT_FORMS)]
         lines.append(form.format(h=handle))
         truth["payments"] = [{"platform": platform, "value": value.format(h=handle)}]
     if lines:
