@@ -194,7 +194,7 @@ class Generator:
             "emails": [], "payments": [],
         }
         if cat in ("escort", "massage", "network") and lang != "zh" and worker:
-            _contacts(_mix(zlib.crc32(worker.encode()) ^ (self.seed << 32)), str(slots["name"]), doc, truth)
+            _contacts(_mix(zlib.crc32(worker.encode()) ^ (self.seed << 32)), doc, truth)
         return doc, truth
 
     def _where(self, cat: str, i: int, city: City, url_phone: Phone | None) -> tuple[str, str, str, str]:
@@ -327,10 +327,12 @@ _PAYMENT_FORMS = (("cashapp", "Cash App ${h}", "${h}"), ("cashapp", "deposit on 
                   ("venmo", "Venmo @{h}", "{h}"))
 
 
-def _contacts(w: int, name: str, doc: dict[str, Any], truth: dict[str, Any]) -> None:
+def _contacts(w: int, doc: dict[str, Any], truth: dict[str, Any]) -> None:
     """From the worker's hash `w`: whether she shows an e-mail and a payment handle, which, and in which
-    form. Like her phone, she writes the same ones in every ad, so they link her ads only."""
-    handle = "".join(c for c in name.lower() if c.isascii() and c.isalnum()) + str(1000 + (w >> 40) % 9000)
+    form. Like her phone, she writes the same ones in every ad (whatever name or language the ad
+    uses), so they link her ads only."""
+    alias = NAMES_EN[(w >> 20) % len(NAMES_EN)]
+    handle = "".join(c for c in alias.lower() if c.isascii() and c.isalnum()) + str(1000 + (w >> 40) % 9000)
     lines = []
     if (w & 0xFFFF) / 65536 < EMAIL_RATE:
         provider = _PROVIDERS[(w >> 32) % len(_PROVIDERS)]
