@@ -169,6 +169,8 @@ def main() -> None:
     out: dict[str, Any] = {"bench": "extract"}
     if not args.no_speed:
         out["speed"] = speed(args.docs, args.seed)
+        # Peak so far: the speed run (its 100k documents held in memory included), before the parts below.
+        out["speed"]["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     out["synthetic_places"] = synthetic_places(20_000, args.seed + 1)
     if args.holdout.exists():
         out["holdout"] = holdout(args.holdout)
