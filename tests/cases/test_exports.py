@@ -83,3 +83,18 @@ def test_route_svg_draws_outlines_and_the_route() -> None:
     svg = route_svg(stops)
     assert svg.count("<path") > 3 and "<polyline" in svg and "3. Orlando" in svg
     assert route_svg([]).startswith("<svg")
+
+
+def test_names_the_extractor_missed_are_masked_but_resolved_places_stay() -> None:
+    from adtrace.documents import Document
+    from adtrace.pipeline import extract
+
+    doc = Document(id="t", title="AMBER 21", text="new in Savannah, GA. Amber and Savannah, sweet duo")
+    rec = extract(doc)
+    assert not rec["names"]  # no self-introduction: the extractor has nothing to mask
+    masker = exports.Masker()
+    out = masker.text(doc.full_text, rec)
+    assert "Amber" not in out and "AMBER" not in out and out.count("[name ") == 2
+    assert len({out.split("[name ")[1][:6], out.split("[name ")[2][:6]}) == 1  # one name, one mask
+    assert "Savannah, GA" in out  # the place this record resolved is not a name here
+    assert exports.Masker(enabled=False).text(doc.full_text, rec) == doc.full_text

@@ -1,8 +1,10 @@
 """A case leaves the app as a versioned JSON bundle, a CSV of its documents, or a PDF report.
 
 Exports redact by default: phones, e-mails, handles, payment handles and names of the people in the
-ads (likely victims) become `[phone 3fa9c1]` — the same value gets the same mask within one export,
-so an investigator still sees which ads share a number, but the masks mean nothing outside it.
+ads (likely victims) become `[phone 3fa9c1]`; capitalised common given names are masked too where the
+extractor found no self-introduction (`cases.givennames`). The same value gets the same mask within
+one export, so an investigator still sees which ads share a number, but the masks mean nothing
+outside it.
 Photos (faces) are never exported; only their count. An admin may export in full; the caller audits.
 """
 
@@ -11,6 +13,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import re
 import secrets
 from datetime import UTC, datetime
 from importlib import resources
@@ -21,6 +24,7 @@ import sqlalchemy as sa
 
 from adtrace import __version__
 from adtrace.cases.cases import Case, document_ids
+from adtrace.cases.givennames import given_names
 from adtrace.cases.watchlists import engine_of
 from adtrace.linking import store as link_store
 from adtrace.places import movement as mv
@@ -32,6 +36,7 @@ MASKED_FIELDS = ("phones", "emails", "handles", "payments", "names")
 HOTLINE = "National Human Trafficking Hotline (US): call 1-888-373-7888 or text 233733"
 NOTICE = ("Flags mean indicators are present in the text, never a verdict on a person. People advertised "
           "in these ads may be victims of trafficking; minors in ads are victims.")
+_CAPITALISED = re.compile(r"\b(?:[A-Z][a-z]+|[A-Z]{3,})\b")  # "Amber", "AMBER"
 MAX_DOCS = 2000  # a report beyond this is unreadable; the bundle says when it was cut
 
 
@@ -75,7 +80,17 @@ class Masker:
         for raw in sorted(self.seen, key=len, reverse=True):
             if len(raw) >= 3 and raw in masked:
                 masked = masked.replace(raw, self.seen[raw])
-        return masked
+        # Names the extractor missed (no "I'm", "ask for" ...): capitalised given names, except the
+        # places this record resolved ("in Savannah, GA").
+        places = {str(p.get("name", "")).lower() for p in (record or {}).get("places") or []}
+        names = given_names()
+
+        def name_or_word(m: re.Match[str]) -> str:
+            word = m.group(0)
+            low = word.lower()
+            return self.mask("name", word) if low in names and low not in places else word
+
+        return _CAPITALISED.sub(name_or_word, masked)
 
 
 def _prime(masker: Masker, records: list[dict[str, Any]]) -> None:
