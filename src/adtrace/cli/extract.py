@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import typer
@@ -10,7 +10,7 @@ import typer
 from adtrace.cli.io import CsvWriter, ReadSummary, documents, err_console, output, progress, write_jsonl
 from adtrace.cli.main import app
 from adtrace.documents import Document
-from adtrace.pipeline import BATCH, Outcome, Pipeline
+from adtrace.pipeline import Outcome, Pipeline, batches
 from adtrace.sources import Options
 
 INPUTS = typer.Argument(None, help="Files to read (.jsonl, .csv, optionally .gz); '-' or nothing for stdin.")
@@ -44,7 +44,8 @@ def write_records(inputs: list[str], out: str, fmt: str, opts: Options, on_error
     summary = ReadSummary()
     with output(out) as fh, progress(label, _count_lines(inputs)) as bar:
         writer = CsvWriter(fh) if fmt == "csv" else None
-        for batch in _batches(documents(inputs, opts, on_error, errors_file, summary)):
+        # Batches run stage by stage (faster); Records still come out in input order.
+        for batch in batches(documents(inputs, opts, on_error, errors_file, summary)):
             for record in make(batch):
                 if isinstance(record, Exception):
                     raise record
@@ -56,28 +57,6 @@ def write_records(inputs: list[str], out: str, fmt: str, opts: Options, on_error
         if writer:
             writer.close()
     err_console.print(summary.line(), highlight=False)
-
-
-def _batches(docs: Iterable[Document]) -> Iterator[list[Document]]:
-    # The pipeline runs a batch stage by stage (faster); Records still come out in input order.
-    batch: list[Document] = []
-    it = iter(docs)
-    while True:
-        try:
-            doc = next(it)
-        except StopIteration:
-            break
-        except Exception:
-            # `--on-error fail` stops at a bad line: what came before it is still written.
-            if batch:
-                yield batch
-            raise
-        batch.append(doc)
-        if len(batch) == BATCH:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 @app.command("extract")

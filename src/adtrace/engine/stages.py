@@ -10,6 +10,7 @@ the output folder (a shared file system on a cluster), never through the driver.
 from __future__ import annotations
 
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,7 @@ from adtrace.engine.partition import Partition, read_partition
 from adtrace.linking import HubPolicy
 from adtrace.linking import prepare as link_prepare
 from adtrace.linking.keys import kind_of
-from adtrace.pipeline import BATCH
+from adtrace.pipeline import batches
 from adtrace.sources import Options, ReadError
 from adtrace.storage.prepare import prepare
 
@@ -103,19 +104,18 @@ def process_partition(task: ProcessTask) -> ProcessResult:
                 continue
             _append(rows, len(rows["local"]), item, prep, link)
 
-    batch: list[Document] = []
-    for item in read_partition(task.part, task.options):
-        if isinstance(item, ReadError):
-            rejected += 1
-            if len(errors) < MAX_ERRORS:
-                errors.append(item.to_json())
-            continue
-        assert isinstance(item, Document)
-        batch.append(item)
-        if len(batch) == BATCH:
-            run(batch)
-            batch = []
-    if batch:
+    def documents() -> Iterator[Document]:
+        nonlocal rejected
+        for item in read_partition(task.part, task.options):
+            if isinstance(item, ReadError):
+                rejected += 1
+                if len(errors) < MAX_ERRORS:
+                    errors.append(item.to_json())
+                continue
+            assert isinstance(item, Document)
+            yield item
+
+    for batch in batches(documents()):
         run(batch)
     path = work_path(task.out, "docs", task.part.index)
     path.parent.mkdir(parents=True, exist_ok=True)

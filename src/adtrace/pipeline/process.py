@@ -7,7 +7,7 @@ the CLI, the server and on an engine's workers.
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -93,13 +93,38 @@ class Pipeline:
                     stage(ctx.doc, record, ctx.view)
         except Exception:  # which document? redo them one by one and keep each outcome
             return [self._one(doc, stages, post) for doc in docs]
-        return list(records)
+        return list(records)  # as list[Outcome] (list is invariant)
 
     def _one(self, doc: Document, stages: tuple[str, ...] | None, post: bool) -> Outcome:
         try:
             return self.process(doc, stages) if post else self.extract(doc)
         except Exception as exc:  # reported to the caller, per document
             return exc
+
+
+def batches(docs: Iterable[Document], size: int = BATCH) -> Iterator[list[Document]]:
+    """`docs` in lists of `size`, for a streaming caller of `process_many`/`extract_many`.
+
+    When reading `docs` raises (a bad line under `--on-error fail`), the documents read before it
+    come out first, then the error: what came before a bad line is still processed.
+    """
+    batch: list[Document] = []
+    it = iter(docs)
+    while True:
+        try:
+            doc = next(it)
+        except StopIteration:
+            break
+        except Exception:
+            if batch:
+                yield batch
+            raise
+        batch.append(doc)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 _settled = False

@@ -76,10 +76,9 @@ def _process_chunk(docs: list[Document], region: str) -> list[Prepared | tuple[s
     out: list[Prepared | tuple[str, str, str]] = []
     # A bug in one stage must not stop a million-document ingest: that document is rejected.
     for doc, record in zip(docs, _pipeline.process_many(docs), strict=True):
-        if isinstance(record, Exception):
-            out.append((doc.id, "AT500", f"pipeline failed on document {doc.id}: {type(record).__name__}: {record}"))
-            continue
         try:
+            if isinstance(record, Exception):
+                raise record
             out.append(prepare(doc, record))
         except Exception as exc:
             out.append((doc.id, "AT500", f"pipeline failed on document {doc.id}: {type(exc).__name__}: {exc}"))
