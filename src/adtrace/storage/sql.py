@@ -232,7 +232,7 @@ class SQLStore(Store):
         terms = s.parse(query.text)
         plan = self._plan(query, terms)
         params = plan.params
-        # Opt-in (`overlap_counting`): count + facets on a second connection while the hits are fetched.
+        # When `_parallel_search()` (see `overlap_counting`): count + facets on a second connection meanwhile.
         counting = _SEARCH_POOL.submit(self._count_and_facets, query, plan) if self._parallel_search() else None
         with self.engine.connect() as conn:
             rows = conn.execute(text(
@@ -278,9 +278,11 @@ def insert_many(conn: sa.Connection, table: str, cols: Sequence[str], rows: Sequ
     ~150 µs per document; the rows here are already in column order.
     """
     if rows:
-        mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-        conn.exec_driver_sql(f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join([mark] * len(cols))})",
-                             list(rows))
+        conn.exec_driver_sql(_insert_sql(table, cols, "?" if conn.dialect.paramstyle == "qmark" else "%s"), list(rows))
+
+
+def _insert_sql(table: str, cols: Sequence[str], mark: str = "?") -> str:
+    return f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join([mark] * len(cols))})"
 
 
 def bulk_insert(conn: sa.Connection, table: str, cols: Sequence[str], rows: Iterable[Sequence[Any]],
@@ -293,7 +295,7 @@ def bulk_insert(conn: sa.Connection, table: str, cols: Sequence[str], rows: Iter
             for row in rows:
                 copy.write_row(row)
         return
-    sql = f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
+    sql = _insert_sql(table, cols)
     chunk: list[Sequence[Any]] = []
     for row in rows:
         chunk.append(row)
