@@ -58,10 +58,15 @@ def main() -> None:
     from adtrace.app import create_app
     from adtrace.app.pages import dashboard
 
-    app = create_app(str(db))
+    from adtrace.app import accounts
+
+    app = create_app(str(db), secure_cookies=False)  # plain HTTP to "testserver"
     client = TestClient(app)
-    assert client.post("/login", data={"username": "bench", "password": PASSWORD},
+    login_csrf = client.get("/login").text.split('name="csrf" value="', 1)[1].split('"', 1)[0]
+    assert client.post("/login", data={"username": "bench", "password": PASSWORD, "csrf": login_csrf},
                        follow_redirects=False).status_code == 303
+    # /api/* takes an API token only (never the session cookie).
+    client.headers["Authorization"] = "Bearer " + accounts.add_token(app.state.adtrace.engine, "bench", "bench")
     ids = [i["id"] for i in client.get("/api/v1/queue", params={"limit": args.reps}).json()["items"]]
     pages = {
         "dashboard (cached aggregates)": lambda i: "/",

@@ -78,6 +78,7 @@ UNKNOWN_FORMAT = "AT106"
 FILE_NOT_FOUND = "AT107"
 BAD_CSV = "AT108"
 TOO_MANY_ERRORS = "AT109"
+BAD_ID = "AT120"  # a document id outside the documented characters (adtrace.documents.ID_CHARS)
 
 
 @dataclass

@@ -6,6 +6,7 @@ import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 
@@ -44,7 +45,9 @@ def db_path(template: tuple[Path, Path], tmp_path: Path) -> Path:
 
 @pytest.fixture
 def app(db_path: Path, template: tuple[Path, Path]) -> Iterator[object]:
-    web = create_app(str(db_path), image_roots=(template[1],))
+    # TestClient talks plain HTTP to "testserver": cookies without Secure (the automatic default is
+    # checked in test_security_auth.py).
+    web = create_app(str(db_path), image_roots=(template[1],), secure_cookies=False)
     yield web
     web.state.adtrace.store.close()
 
@@ -55,9 +58,28 @@ def login(app: object) -> Callable[[str], TestClient]:
 
     def make(role: str) -> TestClient:
         client = TestClient(app)  # type: ignore[arg-type]
-        r = client.post("/login", data={"username": role, "password": PASSWORD}, follow_redirects=False)
+        r = post_login(client, role, PASSWORD)
         assert r.status_code == 303, r.text
         return client
+
+    return make
+
+
+def post_login(client: TestClient, username: str, password: str, **kw: object) -> httpx.Response:
+    """Sign in as the login form does: GET /login for its CSRF token (and cookie), then POST it."""
+    page = client.get("/login").text
+    token = page.split('name="csrf" value="', 1)[1].split('"', 1)[0]
+    return client.post("/login", data={"username": username, "password": password, "csrf": token},
+                       follow_redirects=False, **kw)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def api(app: object) -> Callable[[str], dict[str, str]]:
+    """Authorization headers with a fresh API token for the user of that role (the API takes tokens only)."""
+
+    def make(role: str) -> dict[str, str]:
+        token = accounts.add_token(app.state.adtrace.engine, role, "test")  # type: ignore[attr-defined]
+        return {"Authorization": f"Bearer {token}"}
 
     return make
 

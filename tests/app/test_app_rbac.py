@@ -9,9 +9,10 @@ import pytest
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
+from adtrace.app import accounts
 from adtrace.app.accounts import ROLES
 from adtrace.app.server import ROUTERS
-from tests.app.conftest import csrf_of
+from tests.app.conftest import PASSWORD, csrf_of
 
 ALL = set(ROLES)
 READERS = {"admin", "analyst", "reviewer"}
@@ -87,7 +88,7 @@ FORMS: dict[str, dict[str, str]] = {
     "/cases/{case_id}": {"status": "open"},
     "/cases/{case_id}/items": {"kind": "document", "ref": "{doc_id}"},
     "/cases/{case_id}/notes": {"text": "rbac note"},
-    "/settings": {"elevated": "40", "high": "80", "retention_days": "3650"},
+    "/settings": {"elevated": "40", "high": "80", "retention_days": "3650", "password": PASSWORD},
 }
 JSON: dict[str, dict[str, object]] = {
     "/api/v1/watchlists": {"kind": "phone", "value": "702-555-0143", "name": "rbac"},
@@ -142,10 +143,11 @@ def _fill(text: str, subs: dict[str, str]) -> str:
 
 
 def _request(client: TestClient, method: str, path: str, doc_id: str, csrf: str,
-             subs: dict[str, str] | None = None) -> int:
+             subs: dict[str, str] | None = None, token: str = "") -> int:
     subs = subs or {"{doc_id}": doc_id, "{n}": "0"}
     url = _fill(path, subs)
-    headers = {"X-CSRF-Token": csrf}
+    # Pages take the session (+ CSRF); /api/* takes an API token only (the cookie is refused there).
+    headers = {"Authorization": f"Bearer {token}"} if path.startswith("/api/") else {"X-CSRF-Token": csrf}
     if path in FORMS and method == "POST":
         data = {k: _fill(v, subs) for k, v in FORMS[path].items()}
         return client.post(url, data=data, headers=headers, follow_redirects=False).status_code
@@ -180,12 +182,13 @@ def test_route_role_table(app: object, login: Callable[[str], TestClient], role:
     subs = _part2_fixtures(app, doc_id)
     client = login(role)
     csrf = csrf_of(client)
+    token = accounts.add_token(app.state.adtrace.engine, role, "rbac")  # type: ignore[attr-defined]
     # The clear image needs a reveal key; readers get 403 without one, like everyone else, so the
     # table is checked on the reveal POST and the key path is checked in the document tests.
     for (method, path), allowed in sorted(EXPECTED.items()):
         if path == "/logout":
             continue  # would end the session mid-test; checked below
-        status = _request(client, method, path, doc_id, csrf, subs)
+        status = _request(client, method, path, doc_id, csrf, subs, token)
         if path == "/documents/{doc_id}/images/{n}":
             assert status == 403, (role, path, status)
         elif role in allowed:

@@ -9,8 +9,13 @@ from pathlib import Path
 import orjson
 from fastapi.testclient import TestClient
 
-from adtrace.app import audit
-from tests.app.conftest import csrf_of
+from adtrace.app import accounts, audit
+
+
+def _api(app: object, role: str) -> TestClient:
+    """A client with an API token for that role (the API takes tokens only, never the session cookie)."""
+    token = accounts.add_token(app.state.adtrace.engine, role, "test")  # type: ignore[attr-defined]
+    return TestClient(app, headers={"Authorization": f"Bearer {token}"})  # type: ignore[arg-type]
 
 
 def _link(app: object) -> None:
@@ -31,8 +36,8 @@ def test_watchlist_alert_ack(app: object, login: Callable[[str], TestClient], tm
     from adtrace.cases import alerts
     from adtrace.storage.ingest import IngestOptions, ingest
 
-    client = login("analyst")
-    h = {"X-CSRF-Token": csrf_of(client)}
+    client = _api(app, "analyst")
+    h: dict[str, str] = {}
     r = client.post("/api/v1/watchlists", json={"kind": "phone", "value": "702 555 0177", "name": "api"}, headers=h)
     assert r.status_code == 201 and r.json()["value"] == "+17025550177"
     f = tmp_path / "n.jsonl"
@@ -52,15 +57,15 @@ def test_case_export_masked_full_admin_only(app: object, login: Callable[[str], 
     store = app.state.adtrace.store  # type: ignore[attr-defined]
     doc_id = next(d for d in store.iter_ids() if (store.get_record(d) or {}).get("phones"))
     phone = store.get_record(doc_id)["phones"][0]["value"]
-    analyst = login("analyst")
-    h = {"X-CSRF-Token": csrf_of(analyst)}
+    analyst = _api(app, "analyst")
+    h: dict[str, str] = {}
     case = analyst.post("/api/v1/cases", json={"title": "api case"}, headers=h).json()
     r = analyst.post(f"/api/v1/cases/{case['id']}/items", json={"kind": "document", "ref": doc_id}, headers=h)
     assert r.status_code == 201
     body = analyst.get(f"/api/v1/cases/{case['id']}/export.json")
     assert body.status_code == 200 and body.json()["redacted"] is True and phone not in body.text
     assert analyst.get(f"/api/v1/cases/{case['id']}/export.json?full=1").status_code == 403
-    admin = login("admin")
+    admin = _api(app, "admin")
     full = admin.get(f"/api/v1/cases/{case['id']}/export.json?full=1")
     assert full.status_code == 200 and phone in full.text
     exports = audit.entries(engine, action="export")
@@ -74,7 +79,7 @@ def test_views_are_audited(app: object, login: Callable[[str], TestClient]) -> N
     store = app.state.adtrace.store  # type: ignore[attr-defined]
     doc_id = next(d for d in store.iter_ids() if (store.get_record(d) or {}).get("phones"))
     phone = store.get_record(doc_id)["phones"][0]["value"]
-    client = login("reviewer")
+    client = _api(app, "reviewer")
     ent = client.get(f"/api/v1/entities/phone/{phone}").json()
     assert doc_id in [d["id"] for d in ent["documents"]]
     assert client.get(f"/entities/phone/{phone}").status_code == 200
@@ -87,8 +92,8 @@ def test_views_are_audited(app: object, login: Callable[[str], TestClient]) -> N
 
 
 def test_settings_fp_rate_from_review_decisions(app: object, login: Callable[[str], TestClient]) -> None:
-    admin = login("admin")
-    h = {"X-CSRF-Token": csrf_of(admin)}
+    admin = _api(app, "admin")
+    h: dict[str, str] = {}
     assert admin.get("/api/v1/settings").json()["false_positives"]["benign_documents"] == 0
     queue = admin.get("/api/v1/queue?limit=3").json()["items"]
     for item in queue:

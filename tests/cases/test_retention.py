@@ -48,12 +48,15 @@ def test_purge_keeps_everything_a_case_holds(linked: Store) -> None:  # noqa: F8
     with engine.connect() as conn:
         old = {r[0] for r in conn.execute(sa.text("SELECT id FROM documents WHERE COALESCE(posted_at, ingested_at) "
                                                   "< :c"), {"c": cut})}
+        flagged = {r[0] for r in conn.execute(sa.text("SELECT doc_id FROM records WHERE risk_level IN "
+                                                      "('high', 'elevated')"))}
     dry = retention.purge(linked, DAYS, "admin", dry_run=True, at=AT)
     report = retention.purge(linked, DAYS, "admin", dry_run=False, at=AT)
     assert report.older == len(old) and report.kept_in_cases == len(old & kept) > 0
-    assert report.deleted == len(old - kept) == dry.older - dry.kept_in_cases > 0
+    assert report.kept_reviewed == len((old - kept) & flagged)  # waiting in the review queue: kept too
+    assert report.deleted == len(old - kept - flagged) == dry.older - dry.kept_in_cases - dry.kept_reviewed > 0
     after = _ids(linked)
-    assert kept <= after and not (old - kept) & after
+    assert kept | (old & flagged) <= after and not (old - kept - flagged) & after
     with engine.connect() as conn:  # the cascade took records and entities with the documents
         orphans = conn.execute(sa.text("SELECT count(*) FROM records WHERE doc_id NOT IN (SELECT id FROM documents)"))
         assert orphans.scalar() == 0
@@ -65,3 +68,25 @@ def test_purge_keeps_everything_a_case_holds(linked: Store) -> None:  # noqa: F8
 def test_retention_needs_a_positive_period(linked: Store) -> None:  # noqa: F811
     with pytest.raises(errors.InputError):
         retention.purge(linked, 0, "admin")
+
+
+def test_purge_keeps_reviewed_documents_and_checks_the_confirmed_count(linked: Store) -> None:  # noqa: F811
+    """Issue 19 item 2: decisions are kept (their documents stay), and a confirmed count that no longer
+    matches deletes nothing."""
+    from adtrace.cases import decide
+
+    engine = linked.engine  # type: ignore[attr-defined]
+    dry = retention.purge(linked, DAYS, "admin", dry_run=True, at=AT)
+    decided = dry.sample[0]
+    with engine.begin() as conn:
+        decide(conn, decided, "dismiss", "", "alice")
+    before = _ids(linked)
+    with pytest.raises(errors.InputError, match="nothing was deleted"):
+        retention.purge(linked, DAYS, "admin", dry_run=False, at=AT, confirm_count=dry.older)
+    assert _ids(linked) == before
+    again = retention.purge(linked, DAYS, "admin", dry_run=True, at=AT)
+    n = again.older - again.kept_in_cases - again.kept_reviewed
+    report = retention.purge(linked, DAYS, "admin", dry_run=False, at=AT, confirm_count=n)
+    assert report.deleted == n > 0 and decided in _ids(linked)
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM review_decisions WHERE doc_id = :d"), {"d": decided}).scalar()

@@ -25,6 +25,7 @@ MAX_FAILURES = 5  # wrong passwords in a row before the account locks
 LOCKOUT = timedelta(minutes=15)
 SESSION_TTL = timedelta(hours=12)
 MIN_PASSWORD = 10
+MIN_STRENGTH = 3  # zxcvbn score 0-4; 3 = "safely unguessable"; "password123" 0, "Password2024!" 2 (measured)
 
 # Stable auth codes (AT3xx).
 BAD_LOGIN = "AT301"
@@ -35,6 +36,8 @@ BAD_CSRF = "AT305"
 RATE_LIMITED = "AT306"
 NO_SUCH_USER = "AT307"
 BAD_ACCOUNT = "AT308"
+WEAK_PASSWORD = "AT309"
+NO_SUCH_TOKEN = "AT310"
 
 _hasher = PasswordHasher()
 
@@ -63,13 +66,26 @@ def random_password() -> str:
     return secrets.token_urlsafe(12)
 
 
+def check_password(password: str, username: str = "") -> None:
+    """At least MIN_PASSWORD characters and not guessable: zxcvbn (its lists of common passwords, words,
+    names and keyboard patterns; imported here only: 36-53 ms once, measured; never on the login path)."""
+    if len(password) < MIN_PASSWORD:
+        raise auth_error(BAD_ACCOUNT, f"a password needs at least {MIN_PASSWORD} characters", 422)
+    from zxcvbn import zxcvbn
+
+    result = zxcvbn(password[:100], user_inputs=[username, "adtrace"])
+    if int(result["score"]) < MIN_STRENGTH:
+        why = (result.get("feedback") or {}).get("warning") or "it is too easy to guess"
+        raise auth_error(WEAK_PASSWORD, f"this password is too common or guessable ({why.rstrip('.')}); use "
+                         "a longer passphrase of unrelated words, or --random-password", 422)
+
+
 def _check_new(username: str, role: str, password: str) -> None:
     if role not in ROLES:
         raise auth_error(BAD_ACCOUNT, f"unknown role {role!r}; use one of: {', '.join(ROLES)}", 422)
     if not username or len(username) > 64 or not username.replace("-", "").replace("_", "").replace(".", "").isalnum():
         raise auth_error(BAD_ACCOUNT, "a username is 1-64 letters, digits, '.', '-' or '_'", 422)
-    if len(password) < MIN_PASSWORD:
-        raise auth_error(BAD_ACCOUNT, f"a password needs at least {MIN_PASSWORD} characters", 422)
+    check_password(password, username)
 
 
 def add_user(engine: sa.Engine, username: str, role: str, password: str, actor: str = "cli") -> User:
@@ -101,8 +117,7 @@ def set_active(engine: sa.Engine, username: str, active: bool, actor: str = "cli
 
 
 def reset_password(engine: sa.Engine, username: str, password: str, actor: str = "cli") -> None:
-    if len(password) < MIN_PASSWORD:
-        raise auth_error(BAD_ACCOUNT, f"a password needs at least {MIN_PASSWORD} characters", 422)
+    check_password(password, username)
     with write(engine) as conn:
         n = conn.execute(text("UPDATE users SET password_hash = :h, failed_logins = 0, locked_until = NULL, "
                               "active = :a WHERE username = :u"),
@@ -120,19 +135,42 @@ def list_users(engine: sa.Engine) -> list[tuple[User, int, str | None]]:
     return [(u, int(r.failed_logins), r.locked_until) for r in rows if (u := _user(r)) is not None]
 
 
+def audit_name(username: str, known: bool) -> str:
+    """How a login attempt's name goes into the audit log: as typed when it names an account, else only a
+    short hash (people type their password into the name field; the log must never hold it)."""
+    return username[:64] if known else "unknown:" + _sha(username)[:12]
+
+
+def _count_failure(conn: sa.Connection, user_id: int, at: datetime) -> bool:
+    """One wrong password, counted atomically (UPDATE ... SET n = n + 1 RETURNING n: parallel attempts
+    cannot all read the same count); locks the account at MAX_FAILURES. True when it is now locked."""
+    fails = conn.execute(text("UPDATE users SET failed_logins = failed_logins + 1 WHERE id = :id "
+                              "RETURNING failed_logins"), {"id": user_id}).scalar()
+    if fails is None or int(fails) < MAX_FAILURES:
+        return False
+    conn.execute(text("UPDATE users SET failed_logins = 0, locked_until = :l WHERE id = :id"),
+                 {"l": (at + LOCKOUT).isoformat(timespec="seconds"), "id": user_id})
+    return True
+
+
+def _locked(row: sa.Row[object] | None, at: datetime) -> bool:
+    return bool(row is not None and row.locked_until and row.locked_until > at.isoformat(timespec="seconds"))
+
+
+def _locked_error() -> errors.AuthError:
+    return auth_error(LOCKED, "this account is locked after too many wrong passwords; try again in 15 minutes "
+                      "or ask an admin to reset it", 423)
+
+
 def authenticate(engine: sa.Engine, username: str, password: str, client: str = "") -> User:
     """Check a password; count failures, lock after MAX_FAILURES, audit both outcomes."""
     at = datetime.now(UTC)
-    with write(engine) as conn:
+    with read(engine) as conn:
         row = conn.execute(text("SELECT * FROM users WHERE username = :u"), {"u": username}).first()
-        if row is not None and row.locked_until and row.locked_until > at.isoformat(timespec="seconds"):
-            audit.append(engine, username, "login_failed", username, {"why": "locked", "client": client}, conn=conn)
-            locked = auth_error(LOCKED, "this account is locked after too many wrong passwords; try again in "
-                                "15 minutes or ask an admin to reset it", 423)
-        else:
-            locked = None
-    if locked is not None:
-        raise locked
+    name = audit_name(username, row is not None)
+    if _locked(row, at):
+        audit.append(engine, name, "login_failed", name, {"why": "locked", "client": client})
+        raise _locked_error()
     ok = False
     if row is not None and row.active:
         try:
@@ -141,23 +179,51 @@ def authenticate(engine: sa.Engine, username: str, password: str, client: str = 
             ok = False
     else:
         _hasher.hash(password)  # same work for unknown users: no timing hint that a name exists
+    raced = False  # the right password, but parallel wrong ones locked the account meanwhile
     with write(engine) as conn:
         if ok and row is not None:
+            # Re-read under the write lock: parallel wrong passwords may have locked it meanwhile.
+            now_row = conn.execute(text("SELECT locked_until FROM users WHERE id = :id"), {"id": row.id}).first()
+            raced = _locked(now_row, at)
+        if ok and not raced and row is not None:
             conn.execute(text("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = :id"),
                          {"id": row.id})
-            audit.append(engine, username, "login", username, {"client": client}, conn=conn)
+            audit.append(engine, name, "login", name, {"client": client}, conn=conn)
+        elif raced:
+            audit.append(engine, name, "login_failed", name, {"why": "locked", "client": client}, conn=conn)
         else:
-            if row is not None:
-                fails = int(row.failed_logins) + 1
-                until = (at + LOCKOUT).isoformat(timespec="seconds") if fails >= MAX_FAILURES else None
-                conn.execute(text("UPDATE users SET failed_logins = :f, locked_until = :l WHERE id = :id"),
-                             {"f": 0 if until else fails, "l": until, "id": row.id})
-            audit.append(engine, username[:64], "login_failed", username[:64], {"client": client}, conn=conn)
+            locked = row is not None and _count_failure(conn, int(row.id), at)
+            audit.append(engine, name, "login_failed", name,
+                         {"client": client, **({"locked": True} if locked else {})}, conn=conn)
+    if raced:
+        raise _locked_error()
     if not ok:
         raise auth_error(BAD_LOGIN, "wrong username or password (or the account is disabled)")
     user = _user(row)
     assert user is not None
     return user
+
+
+def confirm_password(engine: sa.Engine, user: User, password: str, client: str = "") -> None:
+    """A signed-in user proves it is them again before a destructive change (settings, purge). A wrong
+    password counts toward the lockout like a failed login, so the form cannot be used to guess."""
+    at = datetime.now(UTC)
+    with read(engine) as conn:
+        row = conn.execute(text("SELECT * FROM users WHERE id = :id"), {"id": user.id}).first()
+    ok = False
+    if row is not None and row.active and not _locked(row, at):
+        try:
+            ok = _hasher.verify(row.password_hash, password)
+        except (VerificationError, InvalidHashError):
+            ok = False
+    if ok:
+        return
+    with write(engine) as conn:
+        if row is not None:
+            _count_failure(conn, int(row.id), at)
+        audit.append(engine, user.username, "login_failed", user.username, {"why": "confirmation", "client": client},
+                     conn=conn)
+    raise auth_error(BAD_LOGIN, "your password did not match; the change was not made", 403)
 
 
 def new_session(engine: sa.Engine, user: User) -> tuple[str, str]:
@@ -198,6 +264,43 @@ def add_token(engine: sa.Engine, username: str, name: str, actor: str = "cli") -
                      {"h": _sha(token), "u": uid, "n": name, "now": now(), "r": False})
         audit.append(engine, actor, "token_add", username, {"name": name}, conn=conn)
     return token
+
+
+TOKEN_ID = 12  # a token's id: the first hex digits of its stored SHA-256 (public; the token cannot be derived)
+
+
+def token_id(token: str) -> str:
+    """The id `user tokens` lists for this token (so its holder can find it)."""
+    return _sha(token)[:TOKEN_ID]
+
+
+def list_tokens(engine: sa.Engine, username: str | None = None) -> list[dict[str, object]]:
+    """API tokens (never their secrets): id, owner, label, created, revoked."""
+    where, params = ("WHERE u.username = :u ", {"u": username}) if username else ("", {})
+    with read(engine) as conn:
+        rows = conn.execute(text("SELECT t.token_hash, u.username, t.name, t.created_at, t.revoked FROM api_tokens t "
+                                 f"JOIN users u ON u.id = t.user_id {where}ORDER BY t.created_at, t.name"),
+                            params).all()
+    return [{"id": r.token_hash[:TOKEN_ID], "user": r.username, "name": r.name, "created_at": r.created_at,
+             "revoked": bool(r.revoked)} for r in rows]
+
+
+def revoke_token(engine: sa.Engine, ident: str, actor: str = "cli") -> dict[str, object]:
+    """Revoke one API token by its id (see list_tokens) or the token itself; audited. Running servers stop
+    accepting it within ADTRACE_TOKEN_CACHE_SECONDS (the revoking server at once)."""
+    key = token_id(ident) if ident.startswith("atk_") else ident.lower()
+    if len(key) != TOKEN_ID or any(c not in "0123456789abcdef" for c in key):
+        raise auth_error(NO_SUCH_TOKEN, f"a token id is {TOKEN_ID} hex digits; list them with: adtrace user tokens",
+                         422)
+    with write(engine) as conn:
+        rows = conn.execute(text("SELECT t.token_hash, u.username, t.name FROM api_tokens t JOIN users u "
+                                 "ON u.id = t.user_id WHERE t.token_hash LIKE :p"), {"p": key + "%"}).all()
+        if len(rows) != 1:
+            raise auth_error(NO_SUCH_TOKEN, f"no API token {key}; list them with: adtrace user tokens", 404)
+        row = rows[0]
+        conn.execute(text("UPDATE api_tokens SET revoked = :t WHERE token_hash = :h"), {"t": True, "h": row.token_hash})
+        audit.append(engine, actor, "token_revoke", row.username, {"token": key, "name": row.name}, conn=conn)
+    return {"id": key, "user": row.username, "name": row.name, "revoked": True}
 
 
 def token_user(engine: sa.Engine, token: str) -> User | None:

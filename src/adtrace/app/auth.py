@@ -39,6 +39,7 @@ PERMS: dict[str, frozenset[str]] = {
     "admin": frozenset({"admin"}),  # settings, retention purge, unredacted exports
 }
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+API_PREFIX = "/api/"  # bearer tokens only under here; the session cookie only on page routes
 
 
 @dataclass(frozen=True)
@@ -154,7 +155,13 @@ def require(perm: str) -> Callable[[Request], Awaitable[Ctx]]:
     roles = PERMS[perm]
 
     async def dependency(request: Request) -> Ctx:
-        ctx = _from_bearer(request) or _from_cookie(request)
+        ctx = _from_bearer(request)
+        if ctx is None and request.url.path.startswith(API_PREFIX):
+            # The JSON API takes tokens only: a page that a hostile fragment steers can never call it
+            # with the user's session cookie (docs/security.md, "Queue-driven takeover").
+            raise auth_error(NOT_LOGGED_IN, "the API takes an API token only (Authorization: Bearer atk_...), "
+                             "never the session cookie; an admin makes one with: adtrace user token NAME")
+        ctx = ctx or _from_cookie(request)
         if ctx is None:
             raise auth_error(NOT_LOGGED_IN, "sign in first (or send an API token: Authorization: Bearer ...)")
         if ctx.via == "session" and request.method in UNSAFE and not await _csrf_ok(request, ctx):
@@ -182,7 +189,19 @@ def can(ctx: Ctx | None, perm: str) -> bool:
 
 
 def client_of(request: Request) -> str:
+    """The client's address. X-Forwarded-For is applied by uvicorn only from the proxies named with
+    `adtrace serve --trusted-proxy` (never by default), so this cannot be forged by a header."""
     return request.client.host if request.client else "-"
+
+
+def secure_cookie(request: Request) -> bool:
+    """Whether cookies get the Secure flag: as forced by `serve --secure-cookies/--insecure-cookies`, else
+    always but for plain HTTP to a loopback name (the default `adtrace serve` on 127.0.0.1)."""
+    forced = request.app.state.adtrace.secure_cookies
+    if forced is not None:
+        return bool(forced)
+    host = request.url.hostname or ""
+    return not (request.url.scheme == "http" and (host in ("localhost", "::1") or host.startswith("127.")))
 
 
 def template_globals(request: Request) -> dict[str, Any]:

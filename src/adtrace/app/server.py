@@ -11,6 +11,7 @@ import os
 from dataclasses import dataclass, field
 from importlib import import_module, resources
 from pathlib import Path
+from urllib.parse import quote
 
 import sqlalchemy as sa
 from fastapi import FastAPI, Request
@@ -26,6 +27,7 @@ from adtrace.app import accounts
 from adtrace.app.auth import LoginThrottle, TokenCache, signer
 from adtrace.app.db import engine_of
 from adtrace.storage import Store, open_store
+from adtrace.storage.base import BAD_QUERY
 
 ROUTERS = ("pages.login", "pages.dashboard", "pages.queue", "pages.search", "pages.documents", "pages.audit",
            "pages.network", "pages.watch", "pages.cases", "pages.settings", "api.v1", "api.investigate")
@@ -38,13 +40,15 @@ class AppState:
     signer: URLSafeTimedSerializer
     throttle: LoginThrottle
     image_roots: tuple[Path, ...]
-    secure_cookies: bool
+    secure_cookies: bool | None  # None: Secure unless the request is plain HTTP to a loopback name (auth.secure_cookie)
     tokens: TokenCache = field(default_factory=TokenCache)
 
 
 def create_app(db: str | Store | None = None, *, image_roots: tuple[str | Path, ...] = (),
-               secure_cookies: bool = False) -> FastAPI:
-    """Build the app on a store (or a database URL). Images are served only from `image_roots`."""
+               secure_cookies: bool | None = None) -> FastAPI:
+    """Build the app on a store (or a database URL). Images are served only from `image_roots`.
+    `secure_cookies`: True/False forces the cookies' Secure flag; None (default) sets it unless the request
+    is plain HTTP to localhost/127.x/::1 (so HTTPS, and any proxy forwarding a public name, get Secure)."""
     store = db if isinstance(db, Store) else open_store(db)
     engine = engine_of(store)
     state = AppState(store, engine, signer(accounts.secret_key(engine)), LoginThrottle(),
@@ -101,9 +105,11 @@ class SecurityHeaders:
 
 def app_from_env() -> FastAPI:
     """The app as each `adtrace serve --workers N` process builds it (uvicorn's factory): the options
-    travel in ADTRACE_DB, ADTRACE_IMAGES (os.pathsep-separated) and ADTRACE_SECURE_COOKIES=1."""
+    travel in ADTRACE_DB, ADTRACE_IMAGES (os.pathsep-separated) and ADTRACE_SECURE_COOKIES (1 on, 0 off,
+    empty: automatic)."""
     images = tuple(p for p in os.environ.get("ADTRACE_IMAGES", "").split(os.pathsep) if p)
-    app = create_app(None, image_roots=images, secure_cookies=os.environ.get("ADTRACE_SECURE_COOKIES") == "1")
+    flag = os.environ.get("ADTRACE_SECURE_COOKIES", "")
+    app = create_app(None, image_roots=images, secure_cookies={"1": True, "0": False}.get(flag))
     warm_up(app)
     return app
 
@@ -127,10 +133,12 @@ def _errors(app: FastAPI) -> None:
     from adtrace.app.pages.render import render
 
     def respond(request: Request, exc: errors.AdtraceError) -> Response:
+        if exc.code == BAD_QUERY:  # the store refused a filter the request gave it: the request is at fault
+            exc.http_status = 422
         if _is_api(request):
             return JSONResponse(exc.to_json(), status_code=exc.http_status)
         if exc.code == accounts.NOT_LOGGED_IN:
-            return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+            return RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
         if request.headers.get("hx-request"):
             return Response(f'<p class="error">{_esc(exc.message)}</p>', status_code=exc.http_status,
                             media_type="text/html")

@@ -1,9 +1,12 @@
 """Retention: delete documents older than the retention period unless a case holds them.
 
 A document's age is its posting date (its ingest date when it has none). Documents in any case —
-directly, as a member of a case's cluster or as a holder of a case's phone/email/handle — are kept.
-Deleting a document also deletes its record, entities, indicator hits, cluster membership, alerts
-and review decisions (the schema's ON DELETE CASCADE). Every purge, and every dry run, writes one
+directly, as a member of a case's cluster or as a holder of a case's phone/email/handle — are kept,
+and so are documents with a review decision (the decisions are the team's work and training labels)
+and flagged documents still waiting in the review queue. Deleting a document also deletes its
+record, entities, indicator hits, cluster membership and alerts (the schema's ON DELETE CASCADE).
+A real purge may carry `confirm_count`, the number the person confirmed: when it differs from what
+would now be deleted nothing is deleted (the settings page and the API require it). Every purge, and every dry run, writes one
 audit entry with the counts and the cutoff; the ids themselves are not copied into the audit log.
 After a purge, run `adtrace link --rebuild` so cluster summaries forget the deleted documents, and
 delete the purged ads' image files from the image folder (the app never stored copies).
@@ -34,6 +37,7 @@ class PurgeReport:
     dry_run: bool
     older: int = 0  # documents older than the cutoff
     kept_in_cases: int = 0  # ... of which a case holds (never deleted)
+    kept_reviewed: int = 0  # ... of which have a review decision or wait in the review queue (never deleted)
     deleted: int = 0
     sample: list[str] = field(default_factory=list)  # up to 20 ids that would go (dry run) or went
     audit_seq: int | None = None
@@ -49,9 +53,14 @@ def cutoff_of(days: int, at: datetime | None = None) -> str:
     return ((at or datetime.now(UTC)) - timedelta(days=days)).replace(tzinfo=None).isoformat(timespec="seconds")
 
 
+_REVIEWED = text(
+    "SELECT doc_id FROM review_decisions UNION SELECT doc_id FROM records WHERE risk_level IN ('high', 'elevated')")
+
+
 def purge(store: Store | sa.Engine, days: int, actor: str, *, dry_run: bool = True,
-          at: datetime | None = None) -> PurgeReport:
-    """Delete (or with dry_run, count) documents older than `days` that no case holds; audited either way."""
+          at: datetime | None = None, confirm_count: int | None = None) -> PurgeReport:
+    """Delete (or with dry_run, count) documents older than `days` that no case holds and nobody reviewed or
+    has yet to review; audited either way. With `confirm_count`, delete only if that many would go."""
     # The app owns the audit log; imported here so adtrace.cases does not import the app at load time.
     from adtrace.app import audit
 
@@ -62,9 +71,16 @@ def purge(store: Store | sa.Engine, days: int, actor: str, *, dry_run: bool = Tr
             "SELECT id FROM documents WHERE COALESCE(posted_at, ingested_at) < :cut ORDER BY id"),
             {"cut": report.cutoff})]
         keep = protected_ids(conn)
-        doomed = [d for d in old if d not in keep]
-        report.older, report.kept_in_cases = len(old), len(old) - len(doomed)
+        reviewed = {str(r[0]) for r in conn.execute(_REVIEWED)}
+        in_case = [d for d in old if d in keep]
+        doomed = [d for d in old if d not in keep and d not in reviewed]
+        report.older, report.kept_in_cases = len(old), len(in_case)
+        report.kept_reviewed = len(old) - len(in_case) - len(doomed)
         report.sample = doomed[:20]
+        if not dry_run and confirm_count is not None and confirm_count != len(doomed):
+            raise errors.InputError.at(errors.BAD_FIELD, f"you confirmed {confirm_count} but {len(doomed)} documents "
+                                       "would be deleted now; nothing was deleted", field_name="confirm_count",
+                                       hint="run a dry run again and confirm the new count")
         if not dry_run:
             for s in range(0, len(doomed), 900):  # below SQLite's bound-parameter limit
                 conn.execute(_DELETE, {"ids": doomed[s:s + 900]})

@@ -35,7 +35,12 @@ def serve_cmd(
     port: int = typer.Option(8000, help="Port to listen on."),
     db: str = DB,
     images: list[Path] = typer.Option([], "--images", help="Folder holding the documents' images (repeatable)."),
-    secure_cookies: bool = typer.Option(False, help="Mark cookies Secure (when served over HTTPS)."),
+    secure_cookies: bool = typer.Option(None, "--secure-cookies/--insecure-cookies",
+                                        help="Force the cookies' Secure flag on or off. Default: Secure unless a "
+                                        "request is plain HTTP to localhost/127.x/::1."),
+    trusted_proxy: list[str] = typer.Option([], "--trusted-proxy", metavar="IP",
+                                            help="A reverse proxy whose X-Forwarded-For/-Proto headers are believed "
+                                            "(repeatable). Without it those headers are ignored."),
     workers: int = typer.Option(1, min=1, help="Server processes. Screening (POST /api/v1/screen) is CPU-bound: "
                                 "use one per core for platforms; the per-token rate limit "
                                 "(ADTRACE_SCREEN_RATE) is split between them."),
@@ -57,7 +62,7 @@ def serve_cmd(
     err_console.print(f"adtrace is running at [bold]http://{shown}:{port}/[/] with {workers} worker"
                       f"{'s' if workers > 1 else ''} — press Ctrl+C to stop", highlight=False)
     # httptools + uvloop (uvicorn[standard]) are picked automatically: the cheaper parser and event loop.
-    options = {"host": host, "port": port, "log_level": "warning", "access_log": False}
+    options = {"host": host, "port": port, **uvicorn_options(trusted_proxy)}
     if workers == 1:
         warm_up(web)
         uvicorn.run(web, **options)  # type: ignore[arg-type]
@@ -66,7 +71,8 @@ def serve_cmd(
     if db:
         os.environ["ADTRACE_DB"] = db
     os.environ["ADTRACE_IMAGES"] = os.pathsep.join(str(p) for p in images)
-    os.environ["ADTRACE_SECURE_COOKIES"] = "1" if secure_cookies else ""
+    os.environ["ADTRACE_SECURE_COOKIES"] = {True: "1", False: "0"}.get(secure_cookies, "")
+    os.environ["ADTRACE_TRUSTED_PROXIES"] = ",".join(trusted_proxy)
     if hasattr(socket, "SO_REUSEPORT"):
         run_workers(host, port, workers)
     else:  # no SO_REUSEPORT (Windows): uvicorn's workers share one socket
@@ -74,6 +80,15 @@ def serve_cmd(
 
 
 FACTORY = "adtrace.app.server:app_from_env"
+
+
+def uvicorn_options(trusted_proxies: list[str] | None = None) -> dict[str, object]:
+    """uvicorn settings every way of serving shares. Proxy headers (X-Forwarded-For: the client address
+    that login throttling and the audit log use) are believed only from the proxies named here; uvicorn's
+    own default would believe them from 127.0.0.1, where anyone on the machine can send them."""
+    proxies = [p for p in (trusted_proxies or []) if p]
+    return {"log_level": "warning", "access_log": False, "proxy_headers": bool(proxies),
+            "forwarded_allow_ips": ",".join(proxies) or None}
 
 
 def _listen(host: str, port: int) -> socket.socket:
@@ -89,7 +104,8 @@ def _listen(host: str, port: int) -> socket.socket:
 def _worker(host: str, port: int) -> None:
     import uvicorn
 
-    config = uvicorn.Config(FACTORY, factory=True, log_level="warning", access_log=False)
+    trusted = os.environ.get("ADTRACE_TRUSTED_PROXIES", "").split(",")
+    config = uvicorn.Config(FACTORY, factory=True, **uvicorn_options(trusted))  # type: ignore[arg-type]
     config.load()  # build and warm the app first: a socket in the group gets its share of connections at once
     uvicorn.Server(config).run(sockets=[_listen(host, port)])
 

@@ -1,4 +1,4 @@
-"""`adtrace user add|disable|enable|reset|token|list` and `adtrace audit verify`."""
+"""`adtrace user add|disable|enable|reset|token|tokens|revoke-token|list` and `adtrace audit verify|checkpoint`."""
 
 from __future__ import annotations
 
@@ -103,12 +103,51 @@ def list_cmd(db: str = DB) -> None:
         typer.echo(f"{user.username}\t{user.role}\t{state}\tfailed={fails}" + (f"\tlocked until {locked}" if locked else ""))
 
 
+@user_app.command("tokens")
+def tokens(username: str = typer.Argument(None, help="Only this user's tokens."), db: str = DB) -> None:
+    """List API tokens (id, owner, label, created, state); never the tokens themselves."""
+    from adtrace.app.accounts import list_tokens
+
+    for t in list_tokens(_engine(db), username):
+        typer.echo(f"{t['id']}\t{t['user']}\t{t['name']}\t{t['created_at']}\t{'revoked' if t['revoked'] else 'active'}")
+
+
+@user_app.command("revoke-token")
+def revoke_token(token_id: str = typer.Argument(..., help="The id from `adtrace user tokens` (or the token)."),
+                 db: str = DB) -> None:
+    """Revoke one API token (audited); running servers refuse it within ADTRACE_TOKEN_CACHE_SECONDS."""
+    from adtrace.app.accounts import revoke_token as run
+
+    t = run(_engine(db), token_id)
+    err_console.print(f"token {t['id']} ({t['user']}, {t['name']}) revoked", highlight=False)
+
+
 @audit_app.command("verify")
-def verify(db: str = DB, as_json: bool = typer.Option(False, "--json", help="Print the result as JSON.")) -> None:
-    """Check that no audit entry was edited or deleted. Exit code 1 when the chain is broken."""
+def verify(db: str = DB, as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+           expect_head: str = typer.Option(None, "--expect-head", metavar="HASH",
+                                           help="A head hash written down earlier: it must still be in the chain."),
+           checkpoints: str = typer.Option(None, "--checkpoints", metavar="FILE",
+                                           help="Signed checkpoints (adtrace audit checkpoint --out FILE) to check."),
+           keys: str = typer.Option(None, "--keys", help="Exchange keys folder (default $ADTRACE_EXCHANGE_KEYS)."),
+           ) -> None:
+    """Check that no audit entry was edited or deleted. Exit code 1 when the chain is broken.
+
+    The chain alone cannot see a cut tail with a moved head, a wiped log or a recomputed chain: pass a
+    head hash you kept (--expect-head) or the signed checkpoints file (--checkpoints) to catch those.
+    """
+    from adtrace.app import checkpoints as cps
     from adtrace.app.audit import verify as run
 
-    v = run(_engine(db))
+    engine = _engine(db)
+    v = run(engine)
+    if expect_head and not cps.has_head(engine, expect_head.strip().lower()):
+        v.ok = False
+        v.problems.append(f"the expected head {expect_head[:16]}... is not in the log (rows were cut, the log was "
+                          "wiped or the chain was recomputed)")
+    if checkpoints:
+        c = cps.check(engine, cps.read_file(checkpoints), keys)
+        v.ok = v.ok and c.ok
+        v.problems += c.problems
     if as_json:
         typer.echo(orjson.dumps(v.to_dict()).decode())
     elif v.ok:
@@ -118,3 +157,17 @@ def verify(db: str = DB, as_json: bool = typer.Option(False, "--json", help="Pri
             typer.echo(f"BROKEN: {p}")
     if not v.ok:
         raise typer.Exit(errors.EXIT_BAD_INPUT)
+
+
+@audit_app.command("checkpoint")
+def checkpoint(out: str = typer.Option(..., "--out", metavar="FILE",
+                                       help="Append the signed head here: a file outside the database."),
+               db: str = DB,
+               keys: str = typer.Option(None, "--keys", help="Exchange keys folder (default $ADTRACE_EXCHANGE_KEYS)."),
+               ) -> None:
+    """Sign the audit log's head with the organisation's key and append it to FILE (run it from cron)."""
+    from adtrace.app import checkpoints as cps
+
+    c = cps.make(_engine(db), keys)
+    cps.write(c, out)
+    typer.echo(f"checkpoint: row {c['seq']} {c['hash']} signed by {c['org']} key {c['key']} -> {out}")

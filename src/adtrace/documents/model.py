@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
@@ -16,6 +17,12 @@ SCHEMA_VERSION = "1"
 KINDS = ("ad", "post", "job", "review")
 _KNOWN = {"id", "source", "kind", "url", "title", "text", "posted_at", "location", "author", "images", "lang", "meta"}
 _STR_FIELDS = ("id", "source", "url", "title", "posted_at", "location", "author", "lang")
+# A document id is a path segment in every URL the app builds (docs/security.md): letters, digits and
+# ". _ : -", starting with a letter or digit (so never "." or ".."), at most 128 characters. Anything
+# else (a '/', '?', '#', '%', a space, quotes) is refused at ingest with a located error.
+ID_CHARS = "A-Z a-z 0-9 . _ : -"
+MAX_ID = 128
+_ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,127}")
 
 
 @dataclass(slots=True)
@@ -51,8 +58,12 @@ class Document:
         return f"{self.title}\n{self.text}" if self.title else self.text
 
     @classmethod
-    def from_dict(cls, obj: Any, *, path: str | None = None, line: int | None = None) -> Document:
-        """Validate one decoded object; errors name the file, line and field."""
+    def from_dict(cls, obj: Any, *, path: str | None = None, line: int | None = None,
+                  check_id: bool = True) -> Document:
+        """Validate one decoded object; errors name the file, line and field.
+
+        `check_id=False` is for reading back what a store already holds (written before ids were checked).
+        """
 
         def fail(code: str, what: str, fname: str | None, hint: str) -> errors.InputError:
             return errors.InputError.at(code, what, path=path, line=line, field_name=fname, hint=hint)
@@ -98,12 +109,22 @@ class Document:
         source = str(obj.get("source") or "")
         url = _opt_str(obj.get("url"))
         title = _opt_str(obj.get("title"))
-        doc_id = _opt_str(obj.get("id")) or document_id(source, url, title, text)
+        given = _opt_str(obj.get("id"))
+        if given is not None and check_id and not valid_id(given):
+            raise fail(errors.BAD_ID, f"not a valid document id: {given[:40]!r}", "id",
+                       f"An id is 1-{MAX_ID} characters from {ID_CHARS}, starting with a letter or digit; "
+                       "fix it, or leave 'id' out and adtrace derives one from source+url or the content")
+        doc_id = given or document_id(source, url, title, text)
         return cls(
             id=doc_id, text=text, source=source, kind=kind, url=url, title=title, posted_at=posted_at,
             location=_opt_str(obj.get("location")), author=_opt_str(obj.get("author")),
             images=images, lang=_opt_str(obj.get("lang")), meta=meta,
         )
+
+
+def valid_id(doc_id: str) -> bool:
+    """True when `doc_id` uses only the documented id characters (see ID_CHARS)."""
+    return _ID_RE.fullmatch(doc_id) is not None
 
 
 def _opt_str(value: Any) -> str | None:

@@ -200,7 +200,7 @@ class SQLStore(Store):
             return None
         obj = orjson.loads(row.doc)
         obj["title"], obj["text"] = row.title, row.text
-        return Document.from_dict(obj)
+        return Document.from_dict(obj, check_id=False)  # stored before ids were checked: still readable
 
     def get_record(self, doc_id: str) -> dict[str, Any] | None:
         with self.engine.connect() as conn:

@@ -62,6 +62,8 @@ class SettingsIn(BaseModel):
 
 class PurgeIn(BaseModel):
     dry_run: bool = True
+    confirm_count: int | None = Field(None, ge=0, le=10**12, description="Required when dry_run is false: the "
+                                      "number of documents a dry run said would go; nothing is deleted if it differs.")
 
 
 @router.get("/entities/{kind}/{value}")
@@ -184,4 +186,8 @@ def purge(request: Request, body: PurgeIn, ctx: Ctx = Depends(require("admin")))
     days = int(settings.get_settings(engine)["retention_days"])
     if days < retention.MIN_DAYS:
         raise errors.InputError.at(errors.BAD_FIELD, "set a retention period first", field_name="retention_days")
-    return retention.purge(engine, days, ctx.user.username, dry_run=body.dry_run).to_dict()
+    if not body.dry_run and body.confirm_count is None:
+        raise errors.InputError.at(errors.BAD_FIELD, "a purge needs confirm_count: the number a dry run reported",
+                                   field_name="confirm_count", hint='POST {"dry_run": true} first')
+    return retention.purge(engine, days, ctx.user.username, dry_run=body.dry_run,
+                           confirm_count=body.confirm_count).to_dict()

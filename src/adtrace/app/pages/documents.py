@@ -21,7 +21,7 @@ from adtrace.app import audit
 from adtrace.app.auth import Ctx, require
 from adtrace.app.db import read
 from adtrace.app.pages import evidence
-from adtrace.app.pages.render import render
+from adtrace.app.pages.render import path_segment, render
 from adtrace.cases import history
 from adtrace.documents import Document
 
@@ -99,7 +99,7 @@ def reveal(request: Request, doc_id: str, n: int, ctx: Ctx = Depends(require("do
     image_path(request, doc, n)  # refuse before auditing a reveal that cannot happen
     seq = audit.append(state.engine, ctx.user.username, "reveal_image", doc_id, {"image": n})
     key = state.signer.dumps({"u": ctx.user.id, "d": doc_id, "n": n}, salt="reveal")
-    return render(request, "_revealed.html", {"src": f"/documents/{doc_id}/images/{n}?key={key}", "seq": seq,
+    return render(request, "_revealed.html", {"src": f"/documents/{path_segment(doc_id)}/images/{n}?key={key}", "seq": seq,
                                               "doc_id": doc_id, "n": n})
 
 

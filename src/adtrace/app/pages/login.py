@@ -1,16 +1,25 @@
-"""Sign in and out. Failed attempts are throttled per address and lock the account after five."""
+"""Sign in and out. Failed attempts are throttled per address and lock the account after five.
+
+The login form is CSRF-protected too (a cross-site form must not sign the victim into the attacker's
+account): GET /login sets a random token in a SameSite=Strict cookie and the same token in the form;
+POST /login refuses a form whose token does not match the cookie (a cross-site POST carries no cookie).
+"""
 
 from __future__ import annotations
+
+import hmac
+import secrets
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from adtrace import errors
 from adtrace.app import accounts, audit
-from adtrace.app.auth import COOKIE, Ctx, client_of, optional_ctx, require
+from adtrace.app.auth import COOKIE, Ctx, client_of, optional_ctx, require, secure_cookie
 from adtrace.app.pages.render import render
 
 router = APIRouter()
+LOGIN_CSRF = "adtrace_login_csrf"
 
 
 def _safe_next(target: str) -> str:
@@ -18,27 +27,40 @@ def _safe_next(target: str) -> str:
     return target if target.startswith("/") and not target.startswith("//") else "/"
 
 
+def _form(request: Request, next: str, status: int = 200, **extra: object) -> Response:
+    token = request.cookies.get(LOGIN_CSRF) or secrets.token_urlsafe(24)
+    response = render(request, "login.html", {"next": _safe_next(next), "login_csrf": token, **extra}, status=status)
+    response.set_cookie(LOGIN_CSRF, token, httponly=True, samesite="strict", secure=secure_cookie(request),
+                        max_age=3600, path="/login")
+    return response
+
+
 @router.get("/login")
 def login_page(request: Request, next: str = "/") -> Response:
     if optional_ctx(request) is not None:
         return RedirectResponse(_safe_next(next), status_code=303)
-    return render(request, "login.html", {"next": _safe_next(next)})
+    return _form(request, next)
 
 
 @router.post("/login")
-def login(request: Request, username: str = Form(""), password: str = Form(""), next: str = Form("/")) -> Response:
+def login(request: Request, username: str = Form(""), password: str = Form(""), next: str = Form("/"),
+          csrf: str = Form("")) -> Response:
     state = request.app.state.adtrace
     client = client_of(request)
+    expected = request.cookies.get(LOGIN_CSRF, "")
+    if not expected or not hmac.compare_digest(csrf, expected):
+        return _form(request, next, 403, error="the sign-in form expired or came from another site; sign in here "
+                     "again", username=username)
     try:
         state.throttle.check(client)
         user = accounts.authenticate(state.engine, username.strip(), password, client)
     except errors.AuthError as exc:
-        return render(request, "login.html", {"next": _safe_next(next), "error": exc.message,
-                                              "username": username}, status=exc.http_status)
+        return _form(request, next, exc.http_status, error=exc.message, username=username)
     token, _csrf = accounts.new_session(state.engine, user)
     response = RedirectResponse(_safe_next(next), status_code=303)
     response.set_cookie(COOKIE, state.signer.dumps(token), httponly=True, samesite="strict",
-                        secure=state.secure_cookies, max_age=int(accounts.SESSION_TTL.total_seconds()))
+                        secure=secure_cookie(request), max_age=int(accounts.SESSION_TTL.total_seconds()))
+    response.delete_cookie(LOGIN_CSRF, path="/login")
     return response
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from importlib import resources
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
@@ -14,6 +15,16 @@ from adtrace.app.auth import can
 
 HOTLINE = {"phone": "1-888-373-7888", "text": "233733", "name": "National Human Trafficking Hotline (US)"}
 templates = Jinja2Templates(directory=str(resources.files("adtrace.app.pages") / "templates"))
+
+
+def path_segment(value: object) -> str:
+    """One URL path segment: everything but unreserved characters is %-encoded, '/' included (Jinja's
+    `urlencode` keeps '/', so an id like `../../api/x` would climb out of its route)."""
+    return quote(str(value), safe="")
+
+
+# Every id, key or value that enters a URL path in a template goes through `|seg` (tests/app/test_security_ids.py).
+templates.env.filters["seg"] = path_segment
 
 
 def render(request: Request, name: str, context: dict[str, Any] | None = None, status: int = 200) -> HTMLResponse:

@@ -19,8 +19,8 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import text
 
 from adtrace import errors
-from adtrace.app import audit
-from adtrace.app.auth import Ctx, require
+from adtrace.app import accounts, audit
+from adtrace.app.auth import Ctx, client_of, require
 from adtrace.app.db import read, write
 from adtrace.app.pages.render import render
 from adtrace.cases import retention
@@ -92,18 +92,33 @@ def save_thresholds(engine: sa.Engine, actor: str, elevated: float, high: float)
     put_setting(engine, actor, "risk_thresholds", {"elevated": elevated, "high": high})
 
 
-@router.get("/settings")
-def settings_page(request: Request, ctx: Ctx = Depends(require("admin"))) -> Response:
+def _page(request: Request, purge: retention.PurgeReport | None = None, error: str = "", status: int = 200) -> Response:
     engine = request.app.state.adtrace.engine
     s = get_settings(engine)
     return render(request, "settings.html", {"s": s, "fp": false_positive_rates(engine, s["thresholds"]),
-                                             "purge": None})
+                                             "purge": purge, "error": error}, status=status)
+
+
+def _confirmed(request: Request, ctx: Ctx, password: str) -> None:
+    """Destructive settings need the admin's password typed again: a form that a hostile fragment swaps
+    into a page carries the session's CSRF header, but never the password (docs/security.md)."""
+    accounts.confirm_password(request.app.state.adtrace.engine, ctx.user, password, client_of(request))
+
+
+@router.get("/settings")
+def settings_page(request: Request, ctx: Ctx = Depends(require("admin"))) -> Response:
+    return _page(request)
 
 
 @router.post("/settings")
 def settings_save(request: Request, elevated: float = Form(...), high: float = Form(...),
-                  retention_days: int = Form(...), ctx: Ctx = Depends(require("admin"))) -> Response:
+                  retention_days: int = Form(...), password: str = Form(""),
+                  ctx: Ctx = Depends(require("admin"))) -> Response:
     engine = request.app.state.adtrace.engine
+    try:
+        _confirmed(request, ctx, password)
+    except errors.AuthError as exc:
+        return _page(request, error=exc.message, status=exc.http_status)
     save_thresholds(engine, ctx.user.username, elevated, high)
     retention.cutoff_of(retention_days)  # validates
     put_setting(engine, ctx.user.username, "retention_days", retention_days)
@@ -111,9 +126,21 @@ def settings_save(request: Request, elevated: float = Form(...), high: float = F
 
 
 @router.post("/settings/purge")
-def settings_purge(request: Request, confirm: str = Form(""), ctx: Ctx = Depends(require("admin"))) -> Response:
+def settings_purge(request: Request, confirm: str = Form(""), password: str = Form(""),
+                   ctx: Ctx = Depends(require("admin"))) -> Response:
+    """Without `confirm`: a dry run (counts, audited). A real purge needs `confirm` = "delete N", N being
+    the count the dry run showed and still true now, and the admin's password."""
     engine = request.app.state.adtrace.engine
-    s = get_settings(engine)
-    report = retention.purge(engine, int(s["retention_days"]), ctx.user.username, dry_run=confirm != "delete")
-    return render(request, "settings.html", {"s": s, "fp": false_positive_rates(engine, s["thresholds"]),
-                                             "purge": report})
+    days = int(get_settings(engine)["retention_days"])
+    if not confirm:
+        return _page(request, retention.purge(engine, days, ctx.user.username, dry_run=True))
+    words = confirm.strip().split()
+    if len(words) != 2 or words[0] != "delete" or not words[1].isdigit():
+        return _page(request, error="type the confirmation exactly as shown: delete and the number of documents",
+                     status=422)
+    try:
+        _confirmed(request, ctx, password)
+        report = retention.purge(engine, days, ctx.user.username, dry_run=False, confirm_count=int(words[1]))
+    except (errors.AuthError, errors.InputError) as exc:
+        return _page(request, error=exc.message, status=exc.http_status)
+    return _page(request, report)

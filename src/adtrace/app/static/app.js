@@ -1,3 +1,28 @@
+// htmx swaps only HTML fragments from this site's page routes (docs/security.md). A hostile id or
+// fragment that points htmx at /api/... or at another site never gets a request sent, and a response
+// that is not text/html (JSON from an API, a download) is never swapped into the page.
+(function () {
+  "use strict";
+  if (typeof htmx === "undefined") return;
+  htmx.config.selfRequestsOnly = true;
+  htmx.config.allowScriptTags = false;
+  htmx.config.allowEval = false;
+  const pageRoute = (url) => url.origin === window.location.origin && !url.pathname.startsWith("/api/");
+  document.addEventListener("htmx:validateUrl", function (e) {
+    if (!e.detail.sameHost || !pageRoute(e.detail.url)) e.preventDefault();
+  });
+  document.addEventListener("htmx:beforeSwap", function (e) {
+    const xhr = e.detail.xhr;
+    const type = (xhr.getResponseHeader("Content-Type") || "").toLowerCase();
+    let url;
+    try { url = new URL(xhr.responseURL || window.location.href); } catch (err) { url = null; }
+    if (!type.startsWith("text/html") || !url || !pageRoute(url)) {
+      e.detail.shouldSwap = false;
+      e.detail.isError = true;
+    }
+  });
+})();
+
 // Keyboard triage for the review queue: j/k move, c confirm, d dismiss, e escalate (asks a reason), o open.
 (function () {
   "use strict";

@@ -1,0 +1,117 @@
+"""Signed audit-head checkpoints: proof, kept outside the database, of how far the audit log reached.
+
+The chain in `audit_log` catches an edited or deleted row, but someone who can write the whole database
+can cut the tail and move the head back, wipe the log, or recompute a fresh chain. A checkpoint is the
+head's (seq, hash) at a moment, signed with the organisation's Ed25519 key (the exchange keys,
+`adtrace exchange keys --org NAME`; the private key never enters the database) and appended as one JSON
+line to a file elsewhere (another disk, a partner, a printout). Checking the database against those
+lines finds each of the three: the row a checkpoint names must still be there with the same hash.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import orjson
+import sqlalchemy as sa
+from cryptography.exceptions import InvalidSignature
+from sqlalchemy import text
+
+from adtrace import errors
+from adtrace.app import audit
+from adtrace.app.db import now, read
+
+KIND = "adtrace.audit-checkpoint.v1"
+BAD_CHECKPOINT = "AT311"
+
+
+def _body(c: dict[str, Any]) -> bytes:
+    return orjson.dumps({k: c[k] for k in ("kind", "org", "key", "seq", "hash", "at")}, option=orjson.OPT_SORT_KEYS)
+
+
+def make(engine: sa.Engine, keys_dir: str | Path | None = None, actor: str = "cli") -> dict[str, Any]:
+    """Sign the current audit head with the organisation's current key; the checkpoint is audited too."""
+    from adtrace.exchange import keys as org_keys
+
+    k = org_keys.load(keys_dir)
+    with read(engine) as conn:
+        head = conn.execute(text("SELECT seq, hash FROM audit_head WHERE id = 1")).first()
+    seq, h = (int(head.seq), str(head.hash)) if head else (0, audit.GENESIS)
+    c: dict[str, Any] = {"kind": KIND, "org": k.org, "key": k.current, "seq": seq, "hash": h, "at": now()}
+    c["sig"] = k.private().sign(_body(c)).hex()
+    audit.append(engine, actor, "audit_checkpoint", str(seq), {"hash": h, "key": k.current})
+    return c
+
+
+def write(checkpoint: dict[str, Any], path: str | Path) -> Path:
+    """Append one checkpoint as a JSON line (the file only grows; keep it off the database's disk)."""
+    p = Path(path)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    with p.open("ab") as fh:
+        fh.write(orjson.dumps(checkpoint) + b"\n")
+    return p
+
+
+def read_file(path: str | Path) -> list[dict[str, Any]]:
+    p = Path(path)
+    if not p.is_file():
+        raise errors.InputError.at(errors.FILE_NOT_FOUND, "no such checkpoint file", path=str(p),
+                                   hint="Write checkpoints with: adtrace audit checkpoint --out FILE")
+    out = []
+    for n, line in enumerate(p.read_bytes().splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            c = orjson.loads(line)
+            if not isinstance(c, dict) or c.get("kind") != KIND:
+                raise ValueError
+            int(c["seq"]), str(c["hash"]), bytes.fromhex(c["sig"])
+        except (ValueError, KeyError, TypeError, orjson.JSONDecodeError):
+            raise errors.InputError.at(BAD_CHECKPOINT, "not an audit checkpoint", path=str(p), line=n,
+                                       hint="Each line is one JSON object written by adtrace audit checkpoint") from None
+        out.append(c)
+    return out
+
+
+@dataclass
+class Check:
+    ok: bool
+    checked: int
+    problems: list[str] = field(default_factory=list)
+
+
+def check(engine: sa.Engine, checkpoints: list[dict[str, Any]], keys_dir: str | Path | None = None) -> Check:
+    """Each checkpoint's signature must verify with the organisation's keys, and the database must still
+    hold its row with its hash: a cut tail, a wiped log or a recomputed chain each break that."""
+    from adtrace.exchange import keys as org_keys
+
+    k = org_keys.load(keys_dir)
+    problems: list[str] = []
+    with read(engine) as conn:
+        for c in checkpoints:
+            seq, h = int(c["seq"]), str(c["hash"])
+            try:
+                k.public(str(c["key"])).verify(bytes.fromhex(c["sig"]), _body(c))
+            except (InvalidSignature, errors.ConfigError, ValueError, KeyError):
+                problems.append(f"checkpoint at row {seq}: its signature does not verify with {k.org}'s keys "
+                                "(forged or altered checkpoint)")
+                continue
+            if seq == 0:
+                continue
+            row = conn.execute(text("SELECT hash FROM audit_log WHERE seq = :s"), {"s": seq}).first()
+            if row is None:
+                problems.append(f"checkpoint at row {seq} ({c['at']}): that row is gone (the log was cut or wiped)")
+            elif row.hash != h:
+                problems.append(f"checkpoint at row {seq} ({c['at']}): the row's hash differs (the chain was "
+                                "rewritten)")
+    return Check(not problems, len(checkpoints), problems)
+
+
+def has_head(engine: sa.Engine, head_hash: str) -> bool:
+    """True when some row of the log has this hash (a head written down earlier is still in the chain)."""
+    if head_hash == audit.GENESIS:
+        return True
+    with read(engine) as conn:
+        return conn.execute(text("SELECT 1 FROM audit_log WHERE hash = :h"), {"h": head_hash}).first() is not None
