@@ -55,10 +55,8 @@ def main() -> None:
 
     from fastapi.testclient import TestClient
 
-    from adtrace.app import create_app
+    from adtrace.app import accounts, create_app
     from adtrace.app.pages import dashboard
-
-    from adtrace.app import accounts
 
     app = create_app(str(db), secure_cookies=False)  # plain HTTP to "testserver"
     client = TestClient(app)
