@@ -79,6 +79,9 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("GET", "/api/v1/settings"): {"admin"},
     ("PUT", "/api/v1/settings"): {"admin"},
     ("POST", "/api/v1/retention/purge"): {"admin"},
+    ("GET", "/api/v1/tokens"): {"admin"},
+    ("DELETE", "/api/v1/tokens/{token_id}"): {"admin"},
+    ("POST", "/settings/tokens/{token_id}/revoke"): {"admin"},
 }
 # Form or JSON bodies for the part 2 writes (placeholders filled by _part2_fixtures).
 FORMS: dict[str, dict[str, str]] = {
@@ -133,7 +136,8 @@ def _part2_fixtures(app: object, doc_id: str) -> dict[str, str]:
     alert = alerts.raise_alert(state.store, "test", ["rbac"], doc_id=doc_id, dedup_key="rbac")
     assert alert is not None
     return {"{doc_id}": doc_id, "{n}": "0", "{kind}": "phone", "{value}": phone, "{cluster_id}": doc_id,
-            "{case_id}": str(case.id), "{entry_id}": str(entry.id), "{alert_id}": str(alert.id), "{fmt}": "csv"}
+            "{case_id}": str(case.id), "{entry_id}": str(entry.id), "{alert_id}": str(alert.id), "{fmt}": "csv",
+            "{token_id}": accounts.token_id(accounts.add_token(state.engine, "partner", "rbac-victim"))}
 
 
 def _fill(text: str, subs: dict[str, str]) -> str:
@@ -203,7 +207,7 @@ def test_anonymous_is_refused_everywhere(app: object) -> None:
     client = TestClient(app)  # type: ignore[arg-type]
     for (method, path) in EXPECTED:
         url = path.replace("{doc_id}", "x").replace("{n}", "0")
-        for name in ("kind", "value", "cluster_id", "fmt"):
+        for name in ("kind", "value", "cluster_id", "fmt", "token_id"):
             url = url.replace("{" + name + "}", "x")
         for name in ("case_id", "entry_id", "alert_id"):
             url = url.replace("{" + name + "}", "1")

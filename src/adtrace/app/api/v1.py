@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
-from adtrace.app import audit
+from adtrace.app import accounts, audit
 from adtrace.app.auth import Ctx, require
 from adtrace.app.db import read, write
 from adtrace.app.pages.documents import load
@@ -95,3 +95,19 @@ def get_audit(request: Request, actor: str | None = None, action: str | None = N
 def verify(request: Request, ctx: Ctx = Depends(require("audit"))) -> JSONResponse:
     v = audit.verify(request.app.state.adtrace.engine)
     return JSONResponse(v.to_dict())
+
+
+@router.get("/tokens")
+def get_tokens(request: Request, user: str | None = None, ctx: Ctx = Depends(require("admin"))) -> dict[str, Any]:
+    """API tokens: id (first hex digits of the stored hash), owner, label, created, revoked. Never a token."""
+    return {"tokens": accounts.list_tokens(request.app.state.adtrace.engine, user)}
+
+
+@router.delete("/tokens/{token_id}")
+def delete_token(request: Request, token_id: str, ctx: Ctx = Depends(require("admin"))) -> dict[str, Any]:
+    """Revoke one API token (audited); this server refuses it at once, other workers within
+    ADTRACE_TOKEN_CACHE_SECONDS."""
+    state = request.app.state.adtrace
+    out = accounts.revoke_token(state.engine, token_id, ctx.user.username)
+    state.tokens.clear()
+    return out

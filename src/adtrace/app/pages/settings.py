@@ -96,7 +96,8 @@ def _page(request: Request, purge: retention.PurgeReport | None = None, error: s
     engine = request.app.state.adtrace.engine
     s = get_settings(engine)
     return render(request, "settings.html", {"s": s, "fp": false_positive_rates(engine, s["thresholds"]),
-                                             "purge": purge, "error": error}, status=status)
+                                             "purge": purge, "error": error, "tokens": accounts.list_tokens(engine)},
+                  status=status)
 
 
 def _confirmed(request: Request, ctx: Ctx, password: str) -> None:
@@ -144,3 +145,15 @@ def settings_purge(request: Request, confirm: str = Form(""), password: str = Fo
     except (errors.AuthError, errors.InputError) as exc:
         return _page(request, error=exc.message, status=exc.http_status)
     return _page(request, report)
+
+
+@router.post("/settings/tokens/{token_id}/revoke")
+def revoke_token(request: Request, token_id: str, ctx: Ctx = Depends(require("admin"))) -> Response:
+    """Revoke one API token (audited); this server refuses it at once."""
+    state = request.app.state.adtrace
+    try:
+        accounts.revoke_token(state.engine, token_id, ctx.user.username)
+    except errors.AuthError as exc:
+        return _page(request, error=exc.message, status=exc.http_status)
+    state.tokens.clear()
+    return RedirectResponse("/settings#tokens", status_code=303)
