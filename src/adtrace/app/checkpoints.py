@@ -115,3 +115,44 @@ def has_head(engine: sa.Engine, head_hash: str) -> bool:
         return True
     with read(engine) as conn:
         return conn.execute(text("SELECT 1 FROM audit_log WHERE hash = :h"), {"h": head_hash}).first() is not None
+
+
+class Periodic:
+    """Writes a checkpoint every `every` seconds while the server runs (`adtrace serve --audit-checkpoints
+    FILE`), skipping periods in which nothing but the previous checkpoint was audited."""
+
+    def __init__(self, engine: sa.Engine, path: str | Path, keys_dir: str | Path | None = None,
+                 every: float = 3600.0) -> None:
+        import threading
+
+        self.engine, self.path, self.keys_dir, self.every = engine, Path(path), keys_dir, every
+        self._last = -1
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="audit-checkpoints", daemon=True)
+
+    def tick(self) -> bool:
+        with read(self.engine) as conn:
+            seq = conn.execute(text("SELECT seq FROM audit_head WHERE id = 1")).scalar()
+        if seq is not None and int(seq) <= self._last + 1:  # only our own checkpoint row since the last one
+            return False
+        c = make(self.engine, self.keys_dir, actor="server")
+        write(c, self.path)
+        self._last = int(c["seq"])
+        return True
+
+    def start(self) -> Periodic:
+        self.tick()  # at start-up: fails here, clearly, when the keys are missing
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def _run(self) -> None:
+        import logging
+
+        while not self._stop.wait(self.every):
+            try:
+                self.tick()
+            except Exception:  # a full disk must not stop the server; the next period tries again
+                logging.getLogger("adtrace").exception("audit checkpoint failed")

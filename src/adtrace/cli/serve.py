@@ -41,6 +41,12 @@ def serve_cmd(
     trusted_proxy: list[str] = typer.Option([], "--trusted-proxy", metavar="IP",
                                             help="A reverse proxy whose X-Forwarded-For/-Proto headers are believed "
                                             "(repeatable). Without it those headers are ignored."),
+    audit_checkpoints: Path = typer.Option(None, "--audit-checkpoints", metavar="FILE",
+                                           help="Append a signed audit-head checkpoint (the exchange keys' "
+                                           "organisation key) to FILE at start and every --checkpoint-minutes; "
+                                           "keep FILE off the database's disk. Check: adtrace audit verify "
+                                           "--checkpoints FILE."),
+    checkpoint_minutes: float = typer.Option(60.0, min=1.0, help="Minutes between audit checkpoints."),
     workers: int = typer.Option(1, min=1, help="Server processes. Screening (POST /api/v1/screen) is CPU-bound: "
                                 "use one per core for platforms; the per-token rate limit "
                                 "(ADTRACE_SCREEN_RATE) is split between them."),
@@ -55,6 +61,12 @@ def serve_cmd(
     from adtrace.app.server import warm_up
 
     check_port(host, port)
+    if audit_checkpoints:
+        from adtrace.app.checkpoints import Periodic
+        from adtrace.app.db import engine_of
+        from adtrace.storage import open_store
+
+        Periodic(engine_of(open_store(db)), audit_checkpoints, every=checkpoint_minutes * 60).start()
     # Each worker process reads these (and its rate-limit share) when it builds its own app.
     os.environ["ADTRACE_WORKERS"] = str(workers)
     web = create_app(db, image_roots=tuple(images), secure_cookies=secure_cookies)  # fails here, clearly, if db is bad
