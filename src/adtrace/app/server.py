@@ -61,8 +61,8 @@ def create_app(db: str | Store | None = None, *, image_roots: tuple[str | Path, 
     # Screening + exchange first (docs/exchange.md): routes are matched in order, and platforms call
     # /api/v1/screen hundreds of times a second; its paths overlap no other router's.
     app.include_router(import_module("adtrace.exchange.api").router)
-    for name in ROUTERS:
-        app.include_router(import_module(f"adtrace.app.{name}").router)
+    for name in ROUTERS:  # the OpenAPI spec documents the JSON API only, not the HTML pages
+        app.include_router(import_module(f"adtrace.app.{name}").router, include_in_schema=name.startswith("api."))
     _errors(app)
 
     app.add_middleware(SecurityHeaders)  # type: ignore[arg-type]  # Starlette's stubs want a class factory
@@ -153,6 +153,18 @@ def _errors(app: FastAPI) -> None:
         code = {404: "AT404", 405: "AT405"}.get(exc.status_code, f"AT{exc.status_code}")
         message = "no such page or resource" if exc.status_code == 404 else str(exc.detail)
         return respond(request, errors.AdtraceError(message=message, code=code, http_status=exc.status_code))
+
+    @app.exception_handler(OverflowError)
+    async def _overflow(request: Request, exc: OverflowError) -> Response:
+        # A number too large for the database (the API's declared bounds stop most before this point).
+        return respond(request, errors.InputError(message="a number in the request is out of range",
+                                                  code=errors.BAD_FIELD, detail={"why": str(exc)[:200]}))
+
+    @app.exception_handler(Exception)
+    async def _crash(request: Request, exc: Exception) -> Response:
+        # Last resort: a bug still answers in the one error shape (never a plain-text 500 or a traceback).
+        return respond(request, errors.AdtraceError(message="internal error; it has been logged", code="AT500",
+                                                    http_status=500))
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> Response:

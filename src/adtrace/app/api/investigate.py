@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field
 
 from adtrace import errors
 from adtrace.app import audit
+from adtrace.app.api.params import Day, Limit, RowId, Score, Since, iso
 from adtrace.app.auth import Ctx, require
 from adtrace.app.pages import cases as case_pages
 from adtrace.app.pages import network, settings, watch
@@ -55,9 +56,9 @@ class NoteIn(BaseModel):
 
 
 class SettingsIn(BaseModel):
-    elevated: float
-    high: float
-    retention_days: int
+    elevated: float = Field(..., ge=0, le=100)
+    high: float = Field(..., ge=0, le=100)
+    retention_days: int = Field(..., ge=1, le=36_500)
 
 
 class PurgeIn(BaseModel):
@@ -83,9 +84,9 @@ def get_cluster(request: Request, cluster_id: str, ctx: Ctx = Depends(require("d
 
 
 @router.get("/map")
-def get_map(request: Request, date_from: str | None = None, date_to: str | None = None, min_risk: float = 75.0,
+def get_map(request: Request, date_from: Day = None, date_to: Day = None, min_risk: Score = 75.0,
             ctx: Ctx = Depends(require("documents"))) -> dict[str, Any]:
-    return network.map_data(request, date_from, date_to, min_risk)
+    return network.map_data(request, iso(date_from), iso(date_to), min_risk)
 
 
 @router.get("/watchlists")
@@ -99,12 +100,12 @@ def add_watch(request: Request, body: WatchIn, ctx: Ctx = Depends(require("cases
 
 
 @router.delete("/watchlists/{entry_id}")
-def remove_watch(request: Request, entry_id: int, ctx: Ctx = Depends(require("cases"))) -> dict[str, Any]:
+def remove_watch(request: Request, entry_id: RowId, ctx: Ctx = Depends(require("cases"))) -> dict[str, Any]:
     return watch.remove_entry(request, ctx, entry_id).to_dict()
 
 
 @router.get("/alerts")
-def list_alerts(request: Request, open_only: bool = True, since_id: int = 0, limit: int = 50,
+def list_alerts(request: Request, open_only: bool = True, since_id: Since = 0, limit: Limit = 50,
                 ctx: Ctx = Depends(require("triage"))) -> dict[str, Any]:
     rows = alerts.list_alerts(request.app.state.adtrace.store, open_only=open_only, since_id=since_id,
                               limit=max(1, min(limit, 500)))
@@ -112,7 +113,7 @@ def list_alerts(request: Request, open_only: bool = True, since_id: int = 0, lim
 
 
 @router.post("/alerts/{alert_id}/ack")
-def ack(request: Request, alert_id: int, body: AckIn, ctx: Ctx = Depends(require("triage"))) -> dict[str, Any]:
+def ack(request: Request, alert_id: RowId, body: AckIn, ctx: Ctx = Depends(require("triage"))) -> dict[str, Any]:
     return watch.ack_alert(request, ctx, alert_id, body.note).to_dict()
 
 
@@ -129,14 +130,14 @@ def create_case(request: Request, body: CaseIn, ctx: Ctx = Depends(require("case
 
 
 @router.get("/cases/{case_id}")
-def get_case(request: Request, case_id: int, ctx: Ctx = Depends(require("cases"))) -> dict[str, Any]:
+def get_case(request: Request, case_id: RowId, ctx: Ctx = Depends(require("cases"))) -> dict[str, Any]:
     case = cs.get(request.app.state.adtrace.store, case_id)
     case_pages.log(request, ctx, "view_case", case_id, via="api")
     return case.to_dict()
 
 
 @router.patch("/cases/{case_id}")
-def patch_case(request: Request, case_id: int, body: CasePatch, ctx: Ctx = Depends(require("cases"))) -> dict[str, Any]:
+def patch_case(request: Request, case_id: RowId, body: CasePatch, ctx: Ctx = Depends(require("cases"))) -> dict[str, Any]:
     case = cs.update(request.app.state.adtrace.store, case_id, status=body.status, assignee=body.assignee,
                      title=body.title)
     case_pages.log(request, ctx, "case", case_id, op="update", **body.model_dump(exclude_none=True))
@@ -144,21 +145,21 @@ def patch_case(request: Request, case_id: int, body: CasePatch, ctx: Ctx = Depen
 
 
 @router.post("/cases/{case_id}/items", status_code=201)
-def add_item(request: Request, case_id: int, body: ItemIn, ctx: Ctx = Depends(require("cases"))) -> dict[str, Any]:
+def add_item(request: Request, case_id: RowId, body: ItemIn, ctx: Ctx = Depends(require("cases"))) -> dict[str, Any]:
     case = cs.add_item(request.app.state.adtrace.store, case_id, body.kind, body.ref, ctx.user.username, body.note)
     case_pages.log(request, ctx, "case", case_id, op="add", kind=body.kind, ref=body.ref)
     return case.to_dict()
 
 
 @router.post("/cases/{case_id}/notes", status_code=201)
-def add_note(request: Request, case_id: int, body: NoteIn, ctx: Ctx = Depends(require("cases"))) -> dict[str, Any]:
+def add_note(request: Request, case_id: RowId, body: NoteIn, ctx: Ctx = Depends(require("cases"))) -> dict[str, Any]:
     case = cs.add_note(request.app.state.adtrace.store, case_id, ctx.user.username, body.text)
     case_pages.log(request, ctx, "case", case_id, op="note")
     return case.to_dict()
 
 
 @router.get("/cases/{case_id}/export.{fmt}")
-def export_case(request: Request, case_id: int, fmt: str, full: bool = False,
+def export_case(request: Request, case_id: RowId, fmt: str, full: bool = False,
                 ctx: Ctx = Depends(require("cases"))) -> Response:
     """PDF report, CSV of documents, or the versioned JSON bundle; identifiers masked unless full (admins)."""
     return case_pages.export(request, ctx, case_id, fmt, full)

@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
 from adtrace.app import accounts, audit
+from adtrace.app.api.params import Before, Day, Limit, Offset, iso
 from adtrace.app.auth import Ctx, require
 from adtrace.app.db import read, write
 from adtrace.app.pages.documents import load
@@ -40,7 +41,7 @@ def document(request: Request, doc_id: str, ctx: Ctx = Depends(require("document
 
 
 @router.get("/search")
-def search(request: Request, limit: int = 20, ctx: Ctx = Depends(require("documents"))) -> dict[str, Any]:
+def search(request: Request, limit: Limit = 20, ctx: Ctx = Depends(require("documents"))) -> dict[str, Any]:
     params = {k: v for k, v in request.query_params.items() if v}
     facets = tuple(request.query_params.getlist("facet"))
     _, result = run_search(request, ctx, params, facets, max(0, min(limit, 500)))
@@ -48,7 +49,7 @@ def search(request: Request, limit: int = 20, ctx: Ctx = Depends(require("docume
 
 
 @router.get("/queue")
-def get_queue(request: Request, limit: int = 50, offset: int = 0,
+def get_queue(request: Request, limit: Limit = 50, offset: Offset = 0,
               ctx: Ctx = Depends(require("triage"))) -> dict[str, Any]:
     with read(request.app.state.adtrace.engine) as conn:
         items = queue(conn, limit=max(0, min(limit, 500)), offset=max(0, offset))
@@ -67,7 +68,7 @@ def post_decision(request: Request, body: DecisionIn, ctx: Ctx = Depends(require
 
 
 @router.get("/decisions")
-def get_decisions(request: Request, doc_id: str | None = None, limit: int = 1000,
+def get_decisions(request: Request, doc_id: str | None = None, limit: Limit = 1000,
                   ctx: Ctx = Depends(require("triage"))) -> dict[str, Any]:
     with read(request.app.state.adtrace.engine) as conn:
         return {"decisions": [d.to_dict() for d in history(conn, doc_id, max(1, min(limit, 10000)))]}
@@ -84,10 +85,10 @@ def labels_csv(request: Request, ctx: Ctx = Depends(require("export"))) -> Respo
 
 @router.get("/audit")
 def get_audit(request: Request, actor: str | None = None, action: str | None = None, target: str | None = None,
-              date_from: str | None = None, date_to: str | None = None, limit: int = 100, before: int | None = None,
+              date_from: Day = None, date_to: Day = None, limit: Limit = 100, before: Before = None,
               ctx: Ctx = Depends(require("audit"))) -> dict[str, Any]:
     rows = audit.entries(request.app.state.adtrace.engine, actor=actor, action=action, target=target,
-                         date_from=date_from, date_to=date_to, limit=limit, before=before)
+                         date_from=iso(date_from), date_to=iso(date_to), limit=limit, before=before)
     return {"entries": [r.to_dict() for r in rows]}
 
 
