@@ -88,13 +88,14 @@ def test_every_template_url_encodes_its_path_values() -> None:
     assert not unencoded, f"path values without |seg: {unencoded}"
 
 
-def _plant(app: object, doc_id: str) -> None:
-    """A document stored with a hostile id, as a database from before the check may hold one."""
+def _plant(app: object, doc_id: str,
+           text: str = "Sweet new girl in town, 18, call 702-555-0199 tonight, incall only, no police") -> None:
+    """A document stored with a hostile id, as a database from before the check may hold one (the store
+    skips a text it already holds: give each planted document its own)."""
     from adtrace.pipeline import Pipeline
     from adtrace.storage.prepare import prepare
 
-    doc = Document(id=doc_id, text="Sweet new girl in town, 18, call 702-555-0199 tonight, incall only, no police",
-                   title="New in town", source="planted")
+    doc = Document(id=doc_id, text=text, title="New in town", source="planted")
     [record] = Pipeline().process_many([doc])
     app.state.adtrace.store.put_batch([prepare(doc, record)])  # type: ignore[attr-defined]
 
