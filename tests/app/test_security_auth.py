@@ -252,3 +252,20 @@ def test_danger_style_lives_in_the_stylesheet_the_settings_page_loads(login: Cal
     sheets = [s.split('"', 1)[0] for s in page.split('rel="stylesheet" href="')[1:]]
     css = "".join(admin.get(s).text for s in sheets)
     assert "button.danger" in css
+
+
+def test_api_purge_needs_the_confirmed_count(app: object, api: Callable[[str], dict[str, str]]) -> None:
+    from adtrace.app.pages.settings import put_setting
+
+    put_setting(_engine(app), "admin", "retention_days", 1)
+    store = app.state.adtrace.store  # type: ignore[attr-defined]
+    before = set(store.iter_ids())
+    client = TestClient(app, headers=api("admin"))  # type: ignore[arg-type]
+    bare = client.post("/api/v1/retention/purge", json={"dry_run": False})
+    assert bare.status_code == 422 and bare.json()["error"]["detail"]["field"] == "confirm_count"
+    dry = client.post("/api/v1/retention/purge", json={"dry_run": True}).json()
+    n = dry["older"] - dry["kept_in_cases"] - dry["kept_reviewed"]
+    wrong = client.post("/api/v1/retention/purge", json={"dry_run": False, "confirm_count": n + 1})
+    assert wrong.status_code == 422 and set(store.iter_ids()) == before
+    done = client.post("/api/v1/retention/purge", json={"dry_run": False, "confirm_count": n}).json()
+    assert done["deleted"] == n == len(before - set(store.iter_ids()))
