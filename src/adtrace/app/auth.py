@@ -156,7 +156,7 @@ def require(perm: str) -> Callable[[Request], Awaitable[Ctx]]:
 
     async def dependency(request: Request) -> Ctx:
         ctx = _from_bearer(request)
-        if ctx is None and request.url.path.startswith(API_PREFIX):
+        if ctx is None and request.scope["path"].startswith(API_PREFIX):
             # The JSON API takes tokens only: a page that a hostile fragment steers can never call it
             # with the user's session cookie (docs/security.md, "Queue-driven takeover").
             raise auth_error(NOT_LOGGED_IN, "the API takes an API token only (Authorization: Bearer atk_...), "
