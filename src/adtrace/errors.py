@@ -79,6 +79,8 @@ FILE_NOT_FOUND = "AT107"
 BAD_CSV = "AT108"
 TOO_MANY_ERRORS = "AT109"
 BAD_ID = "AT120"  # a document id outside the documented characters (adtrace.documents.ID_CHARS)
+BAD_CHECKPOINT = "AT121"  # a line of an audit checkpoint file that is not a checkpoint
+INTERNAL = "AT500"  # a bug: the app still answers in the error shape
 
 
 @dataclass

@@ -24,7 +24,6 @@ from adtrace.app import audit
 from adtrace.app.db import now, read
 
 KIND = "adtrace.audit-checkpoint.v1"
-BAD_CHECKPOINT = "AT311"
 
 
 def _body(c: dict[str, Any]) -> bytes:
@@ -69,7 +68,7 @@ def read_file(path: str | Path) -> list[dict[str, Any]]:
                 raise ValueError
             int(c["seq"]), str(c["hash"]), bytes.fromhex(c["sig"])
         except (ValueError, KeyError, TypeError, orjson.JSONDecodeError):
-            raise errors.InputError.at(BAD_CHECKPOINT, "not an audit checkpoint", path=str(p), line=n,
+            raise errors.InputError.at(errors.BAD_CHECKPOINT, "not an audit checkpoint", path=str(p), line=n,
                                        hint="Each line is one JSON object written by adtrace audit checkpoint") from None
         out.append(c)
     return out

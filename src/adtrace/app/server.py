@@ -163,7 +163,7 @@ def _errors(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def _crash(request: Request, exc: Exception) -> Response:
         # Last resort: a bug still answers in the one error shape (never a plain-text 500 or a traceback).
-        return respond(request, errors.AdtraceError(message="internal error; it has been logged", code="AT500",
+        return respond(request, errors.AdtraceError(message="internal error; it has been logged", code=errors.INTERNAL,
                                                     http_status=500))
 
     @app.exception_handler(RequestValidationError)
