@@ -78,6 +78,10 @@ UNKNOWN_FORMAT = "AT106"
 FILE_NOT_FOUND = "AT107"
 BAD_CSV = "AT108"
 TOO_MANY_ERRORS = "AT109"
+# Hostile or oversized input (issue 20). Numbered from 120 so other new input codes can take 110-119.
+TOO_LARGE = "AT120"  # a request body or document past its configured size (HTTP 413)
+TOO_MANY_IDENTIFIERS = "AT121"  # a screened document naming more identifiers than one ad plausibly does
+PAGE_TOO_DEEP = "AT122"  # an HTML page nested deeper (or with more elements) than any real ad page
 
 
 @dataclass
