@@ -50,6 +50,7 @@ def serve_cmd(
     from adtrace.app.server import warm_up
 
     check_port(host, port)
+    _warn_if_readable(db)
     # Each worker process reads these (and its rate-limit share) when it builds its own app.
     os.environ["ADTRACE_WORKERS"] = str(workers)
     web = create_app(db, image_roots=tuple(images), secure_cookies=secure_cookies)  # fails here, clearly, if db is bad
@@ -74,6 +75,18 @@ def serve_cmd(
 
 
 FACTORY = "adtrace.app.server:app_from_env"
+
+
+def _warn_if_readable(db: str | None) -> None:
+    from adtrace.storage.connect import resolve_url
+    from adtrace.storage.sqlite import exposed_files
+
+    url = resolve_url(db)
+    if not url.startswith("sqlite"):
+        return
+    for path, mode in exposed_files(url):
+        err_console.print(f"[yellow]warning:[/] {path} is readable by other users (mode {mode:04o}); it holds "
+                          f"password hashes, the cookie secret and ad text. Run: chmod 600 {path}", highlight=False)
 
 
 def _listen(host: str, port: int) -> socket.socket:
