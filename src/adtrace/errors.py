@@ -107,6 +107,10 @@ class ConfigError(AdtraceError):
     http_status: int = 500
 
 
+# A setting (environment variable) that cannot be used; the message names it and the default.
+BAD_SETTING = "AT420"
+
+
 @dataclass
 class RegistryError(AdtraceError):
     """A plugin or built-in broke a registry rule (duplicate name, unmet requirement)."""

@@ -136,3 +136,21 @@ def test_identifier_floods_are_refused_and_count_toward_the_rate_limit(app: Any,
     r = client.post("/api/v1/screen", json={"document": {"text": _phones(30)}})
     assert r.status_code == 429 and int(r.headers["Retry-After"]) >= 1 and "results" not in r.text
     assert client.post("/api/v1/screen", json={"document": AD}).status_code == 429
+
+
+def test_limits_come_from_the_environment_with_clear_errors(monkeypatch: Any) -> None:
+    import pytest
+
+    from adtrace import errors
+
+    monkeypatch.setenv("ADTRACE_SCREEN_MAX_BYTES", "1000")
+    monkeypatch.setenv("ADTRACE_SCREEN_WATCHLIST_HINT", "1")
+    assert Limits.from_env() == Limits(max_body_bytes=1000, watchlist_hint=True)
+    monkeypatch.setenv("ADTRACE_SCREEN_MAX_CHARS", "lots")
+    with pytest.raises(errors.ConfigError, match="ADTRACE_SCREEN_MAX_CHARS"):
+        Limits.from_env()
+
+
+def test_the_local_cli_screener_has_no_identifier_cap() -> None:
+    out = screening.Screener().screen([Document.from_dict({"text": _phones(60)})])
+    assert len(out[0]["entities"]["phones"]) > 50

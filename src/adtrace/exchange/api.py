@@ -76,11 +76,20 @@ class Limits:
 
     @classmethod
     def from_env(cls) -> Limits:
-        env = os.environ.get
-        return cls(int(env("ADTRACE_SCREEN_MAX_BYTES", cls.max_body_bytes)),
-                   int(env("ADTRACE_SCREEN_MAX_CHARS", cls.max_chars)),
-                   int(env("ADTRACE_SCREEN_MAX_IDENTIFIERS", cls.max_identifiers)),
-                   env("ADTRACE_SCREEN_WATCHLIST_HINT", "0") == "1")
+        return cls(_env_int("ADTRACE_SCREEN_MAX_BYTES", cls.max_body_bytes),
+                   _env_int("ADTRACE_SCREEN_MAX_CHARS", cls.max_chars),
+                   _env_int("ADTRACE_SCREEN_MAX_IDENTIFIERS", cls.max_identifiers),
+                   os.environ.get("ADTRACE_SCREEN_WATCHLIST_HINT", "0") == "1")
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or int(raw) < 1:
+        raise errors.ConfigError(f"{name}={raw!r} is not a positive whole number; unset it for the default "
+                                 f"({default:,})", code=errors.BAD_SETTING)
+    return int(raw)
 
 
 @dataclass

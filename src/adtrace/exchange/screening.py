@@ -85,7 +85,8 @@ class Screener:
     refresh_seconds: float = 5.0  # how stale the signal cache may get before we ask the database
     # A real ad names a handful of identifiers; thousands in one "ad" is someone testing guesses
     # against partner signals (issue 20), so a document past this is refused before any matching.
-    max_identifiers: int = MAX_IDENTIFIERS
+    # None (the local `adtrace screen` CLI): no limit; the API sets it from its Limits.
+    max_identifiers: int | None = None
     _index: xm.SignalIndex = field(default_factory=xm.SignalIndex)
     _version: tuple[int, int, int] | None = None
     _checked: float = float("-inf")
@@ -124,7 +125,7 @@ class Screener:
                 raise record  # as before batching: the request fails with the server's own error
             records.append(record)
             n = identifier_count(record)
-            if n > self.max_identifiers:
+            if self.max_identifiers is not None and n > self.max_identifiers:
                 raise errors.InputError(
                     message=f"document {i} names {n} identifiers (phones, e-mails, handles, payment handles, "
                     f"photos); screening takes at most {self.max_identifiers} per document. Split it",
