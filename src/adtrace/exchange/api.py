@@ -149,8 +149,9 @@ class ScreenIn(BaseModel):
         "documents and any partner matches as leads for review.")
 
 
-def _too_large(what: str, limit: int, setting: str, **detail: Any) -> errors.InputError:
-    return errors.InputError(message=f"{what} is larger than {limit:,}; send less, or raise {setting} on the server",
+def _too_large(what: str, limit: int, unit: str, setting: str, **detail: Any) -> errors.InputError:
+    return errors.InputError(message=f"{what} is over the limit of {limit:,} {unit}; send less (split the "
+                             f"batch or the document), or raise {setting} on the server",
                              code=errors.TOO_LARGE, http_status=413, detail={"limit": limit, **detail})
 
 
@@ -166,7 +167,7 @@ def _documents(body: ScreenIn, limits: Limits) -> list[Document]:
         size = sum(len(v) for v in (d.get("text"), d.get("title")) if isinstance(v, str))
         if size > limits.max_chars:
             raise _too_large(f"document {i} ({size:,} characters of title and text)", limits.max_chars,
-                             "ADTRACE_SCREEN_MAX_CHARS", document=i, characters=size)
+                             "characters", "ADTRACE_SCREEN_MAX_CHARS", document=i, characters=size)
     return [Document.from_dict(d, path="request", line=i if body.documents is not None else None)
             for i, d in enumerate(raw)]
 
@@ -182,12 +183,13 @@ class BoundedBody(APIRoute):
             limit = _config(request).limits.max_body_bytes
             declared = request.headers.get("content-length", "")
             if declared.isdigit() and int(declared) > limit:
-                raise _too_large(f"the request body ({int(declared):,} bytes)", limit, "ADTRACE_SCREEN_MAX_BYTES")
+                raise _too_large(f"the request body ({int(declared):,} bytes)", limit, "bytes",
+                                 "ADTRACE_SCREEN_MAX_BYTES")
             body = bytearray()
             async for chunk in request.stream():
                 body += chunk
                 if len(body) > limit:
-                    raise _too_large("the request body", limit, "ADTRACE_SCREEN_MAX_BYTES")
+                    raise _too_large("the request body", limit, "bytes", "ADTRACE_SCREEN_MAX_BYTES")
             sent = False
 
             async def replay() -> dict[str, Any]:
