@@ -45,14 +45,16 @@ def _no_formula(text: str) -> None:
 
 
 def test_case_csv_guards_every_column() -> None:
-    doc: dict[str, Any] = {"id": HYPERLINK, "posted_at": "@now", "source": DDE, "city": "-1+1", "location": DDE,
-                           "cluster": "+c", "risk": {"score": 80, "level": "high"}, "indicators": [{"id": "=x"}],
+    doc: dict[str, Any] = {"id": HYPERLINK, "posted_at": "@now", "source": DDE, "city": "\t" + DDE,
+                           "location": "\r" + HYPERLINK, "cluster": "+c", "risk": {"score": 80, "level": "high"},
+                           "indicators": [{"id": "=x"}],
                            "identifiers": {"phones": ["=p"], "emails": ["@e"], "handles": ["+h"], "names": ["-n"]},
-                           "title": "\t=1+1"}
+                           "title": HYPERLINK}
     out = exports.to_csv({"documents": [doc]})
     _no_formula(out)
     row = next(csv.DictReader(io.StringIO(out)))
-    assert row["doc_id"] == "'" + HYPERLINK and row["source"] == "'" + DDE and row["title"] == "'\t=1+1"
+    assert row["doc_id"] == "'" + HYPERLINK and row["source"] == "'" + DDE and row["title"] == "'" + HYPERLINK
+    assert row["city"] == "'\t" + DDE and row["location"] == "'\r" + HYPERLINK
     assert row["risk_score"] == "80"
 
 
