@@ -28,7 +28,7 @@ demo: $(STAMP)
 	$(BIN)/adtrace synth --docs 3000 --seed 1 --images $(DEMO_DIR)/images -o $(DEMO_DIR)/app-corpus.jsonl
 	$(BIN)/adtrace init --db $(DEMO_DB)
 	$(BIN)/adtrace ingest --db $(DEMO_DB) $(DEMO_DIR)/app-corpus.jsonl
-	@if $(BIN)/adtrace link --help >/dev/null 2>&1; then $(BIN)/adtrace link --db $(DEMO_DB) > $(DEMO_DIR)/link.json && echo "clusters linked ($(DEMO_DIR)/link.json)"; \
+	@if $(BIN)/adtrace link --help >/dev/null 2>&1; then $(BIN)/adtrace link --db $(DEMO_DB) --images $(DEMO_DIR)/images > $(DEMO_DIR)/link.json && echo "clusters linked ($(DEMO_DIR)/link.json)"; \
 	  else echo "adtrace link is not in this build; skipping clusters"; fi
 	@$(BIN)/adtrace user add admin --role admin --random-password --db $(DEMO_DB) 2>/dev/null \
 	  || $(BIN)/adtrace user reset admin --random-password --db $(DEMO_DB)

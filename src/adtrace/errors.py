@@ -78,9 +78,13 @@ UNKNOWN_FORMAT = "AT106"
 FILE_NOT_FOUND = "AT107"
 BAD_CSV = "AT108"
 TOO_MANY_ERRORS = "AT109"
-BAD_ID = "AT120"  # a document id outside the documented characters (adtrace.documents.ID_CHARS)
-BAD_CHECKPOINT = "AT121"  # a line of an audit checkpoint file that is not a checkpoint
+BAD_ID = "AT110"  # a document id outside the documented characters (adtrace.documents.ID_CHARS)
+BAD_CHECKPOINT = "AT111"  # a line of an audit checkpoint file that is not a checkpoint
 INTERNAL = "AT500"  # a bug: the app still answers in the error shape
+# Hostile or oversized input (issue 20). Numbered from 120 so other new input codes can take 110-119.
+TOO_LARGE = "AT120"  # a request body or document past its configured size (HTTP 413)
+TOO_MANY_IDENTIFIERS = "AT121"  # a screened document naming more identifiers than one ad plausibly does
+PAGE_TOO_DEEP = "AT122"  # an HTML page nested deeper (or with more elements) than any real ad page
 
 
 @dataclass
@@ -104,6 +108,10 @@ class ConfigError(AdtraceError):
     code: str = "AT400"
     exit_code: int = EXIT_ENVIRONMENT
     http_status: int = 500
+
+
+# A setting (environment variable) that cannot be used; the message names it and the default.
+BAD_SETTING = "AT420"
 
 
 @dataclass

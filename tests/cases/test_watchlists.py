@@ -75,8 +75,25 @@ def test_phrase_does_not_match_inside_words() -> None:
 
 def test_regexes_that_cannot_be_combined_still_match() -> None:
     m = w.Matcher([_entry(1, "regex", r"(?P<x>ab)c"), _entry(2, "regex", r"(?P<x>de)f")])
-    assert m.combined is None
     assert {x.entry.id for x in m.match({}, "abc def")} == {1, 2}
+
+
+def test_a_catastrophic_regex_runs_in_linear_time() -> None:
+    """Issue 20: on Python's backtracking `re`, (a+)+$ against 40 a's and a b takes ~2^40 steps (it never
+    finished); RE2 answers at once. Phrases and regexes still combine and report their spans."""
+    m = w.Matcher([_entry(1, "regex", r"(a+)+$"), _entry(2, "phrase", "new in town"), _entry(3, "regex", "x(y+)z")])
+    assert m.match({}, "a" * 40 + "b") == []
+    found = {x.entry.id: x.span for x in m.match({}, "New in town, xyyz and aaaa")}
+    assert found == {1: (22, 26), 2: (0, 11), 3: (13, 17)}
+
+
+def test_regexes_re2_cannot_run_are_refused_or_skipped(store: Store) -> None:
+    for pattern in (r"(a)\1", r"(?=x)y", r"(?<!a)b"):
+        with pytest.raises(errors.InputError, match="RE2"):
+            w.add(store, "regex", pattern, name="L", owner="a")
+    stored_before = _entry(9, "regex", r"(?=x)y")  # an entry added before RE2: never matched, listed
+    m = w.Matcher([stored_before, _entry(10, "regex", "ok")])
+    assert m.unusable == [stored_before] and [x.entry.id for x in m.match({}, "ok xy")] == [10]
 
 
 def test_matcher_cache_follows_changes(store: Store) -> None:

@@ -7,7 +7,6 @@ senior look; the reason says why). The newest decision on a document is the one 
 
 from __future__ import annotations
 
-import csv
 import io
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -17,6 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy import text
 
 from adtrace import errors
+from adtrace.documents import spreadsheet
 
 DECISIONS = ("confirm", "dismiss", "escalate")
 # The labels `adtrace train --labels` reads: 1 = look first, 0 = benign. Escalations are undecided.
@@ -93,7 +93,7 @@ def export_labels(conn: sa.Connection, with_text: bool = True) -> str:
         "SELECT x.doc_id, x.decision, d.text FROM review_decisions x JOIN documents d ON d.id = x.doc_id "
         "WHERE x.id = (SELECT max(y.id) FROM review_decisions y WHERE y.doc_id = x.doc_id) ORDER BY x.doc_id"))
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = spreadsheet.writer(out, lineterminator="\n")
     writer.writerow(["id", "label", "text"] if with_text else ["id", "label"])
     for doc_id, decision, body in rows:
         if decision in LABELS:

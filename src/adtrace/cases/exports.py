@@ -10,7 +10,6 @@ Photos (faces) are never exported; only their count. An admin may export in full
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
 import re
@@ -26,6 +25,7 @@ from adtrace import __version__
 from adtrace.cases.cases import Case, document_ids
 from adtrace.cases.givennames import given_names
 from adtrace.cases.watchlists import engine_of
+from adtrace.documents import spreadsheet
 from adtrace.linking import store as link_store
 from adtrace.places import movement as mv
 from adtrace.storage import Store
@@ -192,20 +192,15 @@ CSV_FIELDS = ("doc_id", "posted_at", "source", "city", "location", "cluster", "r
 
 def to_csv(data: dict[str, Any]) -> str:
     buf = io.StringIO()
-    w = csv.writer(buf)
+    w = spreadsheet.writer(buf)
     w.writerow(CSV_FIELDS)
     for d in data["documents"]:
         w.writerow([d["id"], d["posted_at"] or "", d["source"], d["city"] or "", d["location"] or "",
                     d["cluster"] or "", d["risk"]["score"] if d["risk"]["score"] is not None else "",
                     d["risk"]["level"] or "", " ".join(i["id"] for i in d["indicators"]),
                     *(" ".join(d["identifiers"][k]) for k in ("phones", "emails", "handles", "names")),
-                    _csv_safe(d["title"])])
+                    d["title"]])
     return buf.getvalue()
-
-
-def _csv_safe(value: str) -> str:
-    # A cell starting with = + - @ runs as a formula in spreadsheets: quote it as text.
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
 
 
 def to_pdf(data: dict[str, Any]) -> bytes:

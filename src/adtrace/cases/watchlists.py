@@ -5,6 +5,12 @@ pattern (a phrase or a regular expression), filed under a watchlist `name` with 
 Matching a Record costs one dict lookup per identifier, one pass of a combined regex over the text
 and one XOR + popcount per watched image hash, so every new document can be checked as it arrives.
 Entries are never deleted, only deactivated: an alert raised by an entry stays explainable.
+
+Regex entries run on RE2 (google-re2), which matches in time linear in the text whatever the pattern: a
+pattern like `(a+)+$` would take exponential time in Python's backtracking `re`, on the screening
+server's event loop (issue 20). RE2 has no back-references or look-arounds; such a pattern is refused
+when added. Phrases are escaped words (no nested repetition) and stay on `re`, whose \\b and \\s know
+Unicode letters and spaces.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+import re2
 import sqlalchemy as sa
 from sqlalchemy import text
 
@@ -115,11 +122,21 @@ def normalise(kind: str, value: str, region: str = "US") -> str:
         return hexed
     if kind == "regex":
         try:
-            re.compile(value)
-        except re.error as exc:
-            raise errors.InputError.at(errors.BAD_FIELD, f"not a regular expression ({exc})", field_name="value",
-                                       hint="Use --kind phrase to match the words literally") from None
+            re2.compile(value, _re2_options())
+        except re2.error as exc:
+            why = exc.args[0].decode() if exc.args and isinstance(exc.args[0], bytes) else str(exc)
+            raise errors.InputError.at(errors.BAD_FIELD, f"not a regular expression RE2 can run ({why})",
+                                       field_name="value", hint="Watchlist regexes use RE2 syntax (no "
+                                       "back-references or look-arounds); or use --kind phrase for the words "
+                                       "literally") from None
     return value
+
+
+def _re2_options() -> Any:
+    opts = re2.Options()
+    opts.case_sensitive = False
+    opts.log_errors = False  # a refused pattern is reported once, as an InputError, not also on stderr
+    return opts
 
 
 def add(store: Store | sa.Engine, kind: str, value: str, *, name: str, owner: str, note: str = "",
@@ -198,27 +215,39 @@ class Matcher:
         self.ids: dict[tuple[str, str], list[Entry]] = {}
         self.pdq: list[tuple[int, Entry]] = []
         self.patterns: dict[str, Entry] = {}
-        sources: list[str] = []
+        self.unusable: list[Entry] = []  # regexes stored before RE2 that it cannot run (never matched)
+        phrases: list[str] = []
+        regexes: list[Entry] = []
         for e in active:
             if e.kind in IDENTIFIER_KINDS:
                 self.ids.setdefault((e.kind, e.value), []).append(e)
             elif e.kind == "pdq":
                 self.pdq.append((int(e.value, 16), e))
+            elif e.kind == "phrase":
+                self.patterns[f"w{e.id}"] = e
+                phrases.append(f"(?P<w{e.id}>{phrase_regex(e.value)})")
             else:
-                group = f"w{e.id}"
-                self.patterns[group] = e
-                sources.append(f"(?P<{group}>{phrase_regex(e.value) if e.kind == 'phrase' else e.value})")
-        self.size = sum(len(v) for v in self.ids.values()) + len(self.pdq) + len(self.patterns)
-        # One alternation scans the text once. A user regex with its own named groups or back-references
-        # cannot be combined; then each pattern runs alone (correct, slower).
-        self.combined: re.Pattern[str] | None = None
-        self.single: list[tuple[re.Pattern[str], Entry]] = []
-        if sources:
+                regexes.append(e)
+        # One alternation per engine scans the text once. Regexes whose own named groups clash run alone.
+        self.combined: Any = re.compile("|".join(phrases), re.IGNORECASE) if phrases else None
+        self.single: list[tuple[Any, Entry]] = []
+        self.combined_regex: Any = None
+        usable: list[Entry] = []
+        for e in regexes:
             try:
-                self.combined = re.compile("|".join(sources), re.IGNORECASE)
-            except re.error:
-                self.single = [(re.compile(phrase_regex(e.value) if e.kind == "phrase" else e.value, re.IGNORECASE), e)
-                               for e in self.patterns.values()]
+                self.single.append((re2.compile(e.value, _re2_options()), e))
+                usable.append(e)
+            except re2.error:
+                self.unusable.append(e)
+        if usable:
+            try:
+                self.combined_regex = re2.compile("|".join(f"(?P<w{e.id}>{e.value})" for e in usable),
+                                                  _re2_options())
+                self.single = []
+            except re2.error:
+                pass  # clashing group names: each pattern alone (correct, slower)
+        self.patterns.update((f"w{e.id}", e) for e in usable)
+        self.size = sum(len(v) for v in self.ids.values()) + len(self.pdq) + len(self.patterns)
 
     def match(self, record: dict[str, Any], doc_text: str = "") -> list[Match]:
         out: list[Match] = []
@@ -232,20 +261,33 @@ class Matcher:
                     d = (watched ^ int(h, 16)).bit_count()
                     if d <= (e.distance if e.distance is not None else DEFAULT_PDQ_DISTANCE):
                         out.append(Match(e, h, distance=d))
-        if doc_text and (self.combined is not None or self.single):
+        if doc_text and (self.combined is not None or self.combined_regex is not None or self.single):
             out.extend(self._text(doc_text))
         return _first_per_entry(out)
 
     def _text(self, doc_text: str) -> Iterator[Match]:
-        if self.combined is not None:
+        for combined in (self.combined, self.combined_regex):
+            if combined is None:
+                continue
             # At one position only the first alternative that matches is reported; an entry whose every
             # match overlaps an earlier entry's is missed (the document still alerts on the earlier one).
-            for m in self.combined.finditer(doc_text):
-                if m.lastgroup:
-                    yield Match(self.patterns[m.lastgroup], m.group(0), span=m.span())
+            for m in combined.finditer(doc_text):
+                group = _entry_group(m)
+                if group is not None:
+                    yield Match(self.patterns[group], m.group(0), span=m.span())
         for rx, e in self.single:
             if m2 := rx.search(doc_text):
                 yield Match(e, m2.group(0), span=m2.span())
+
+
+def _entry_group(m: Any) -> str | None:
+    """The `w<id>` group that matched (a user regex's own inner groups may close after it)."""
+    if m.lastgroup and m.lastgroup.startswith("w") and m.lastgroup[1:].isdigit():
+        return str(m.lastgroup)
+    for name, value in m.groupdict().items():
+        if value is not None and name.startswith("w") and name[1:].isdigit():
+            return str(name)
+    return None
 
 
 def _identifiers(record: dict[str, Any]) -> Iterator[tuple[str, str]]:

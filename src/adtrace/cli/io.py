@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,7 +14,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from adtrace import errors
-from adtrace.documents import Document
+from adtrace.documents import Document, spreadsheet
 from adtrace.sources import Options, ReadError, read_paths
 
 err_console = Console(stderr=True, soft_wrap=True)  # never wrap a message (paths stay greppable)
@@ -90,7 +89,7 @@ class CsvWriter:
         import io as _io
 
         self._text = _io.TextIOWrapper(fh, encoding="utf-8", newline="", write_through=True)
-        self._csv = csv.writer(self._text)
+        self._csv = spreadsheet.writer(self._text)
         self._csv.writerow(CSV_COLUMNS)
 
     def write(self, r: dict[str, Any]) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Any
 
 import orjson
@@ -34,19 +35,30 @@ def _print(obj: Any) -> None:
 @link_app.callback(invoke_without_command=True)
 def link_cmd(ctx: typer.Context, db: str = DB,
              rebuild: bool = typer.Option(False, "--rebuild", help="Forget the saved clusters and link everything "
-                                          "again (same result as the incremental runs).")) -> None:
+                                          "again (same result as the incremental runs)."),
+             images: list[Path] = typer.Option([], "--images", help="Folder holding the documents' images "
+                                               "(repeatable; default $ADTRACE_IMAGES). Image paths are opened only "
+                                               "inside these; others are skipped and counted.")) -> None:
     """Link documents added since the last run into the existing clusters (or all, with --rebuild)."""
     if ctx.invoked_subcommand is not None:
         return
+    import os
+
     from sqlalchemy import text
 
+    from adtrace.linking.images import ROOTS_ENV
     from adtrace.linking.run import link_store
 
+    if images:  # the environment carries it to the worker processes that hash images
+        os.environ[ROOTS_ENV] = os.pathsep.join(str(p) for p in images)
     engine = _engine(db)
     with engine.connect() as conn:
         total = int(conn.execute(text("SELECT count(*) FROM documents")).scalar_one())
     with progress("linking", total) as bar:
         report = link_store(engine, rebuild=rebuild, on_progress=bar.advance)
+    if report.images_skipped:
+        reasons = ", ".join(f"{n} {why}" for why, n in sorted(report.image_problems.items()))
+        err_console.print(f"{report.images_skipped} images skipped ({reasons}); the rest linked", highlight=False)
     _print(report.to_dict())
 
 

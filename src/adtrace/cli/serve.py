@@ -67,6 +67,7 @@ def serve_cmd(
         from adtrace.storage import open_store
 
         Periodic(engine_of(open_store(db)), audit_checkpoints, every=checkpoint_minutes * 60).start()
+    _warn_if_readable(db)
     # Each worker process reads these (and its rate-limit share) when it builds its own app.
     os.environ["ADTRACE_WORKERS"] = str(workers)
     web = create_app(db, image_roots=tuple(images), secure_cookies=secure_cookies)  # fails here, clearly, if db is bad
@@ -101,6 +102,18 @@ def uvicorn_options(trusted_proxies: list[str] | None = None) -> dict[str, objec
     proxies = [p for p in (trusted_proxies or []) if p]
     return {"log_level": "warning", "access_log": False, "proxy_headers": bool(proxies),
             "forwarded_allow_ips": ",".join(proxies) or None}
+
+
+def _warn_if_readable(db: str | None) -> None:
+    from adtrace.storage.connect import resolve_url
+    from adtrace.storage.sqlite import exposed_files
+
+    url = resolve_url(db)
+    if not url.startswith("sqlite"):
+        return
+    for path, mode in exposed_files(url):
+        err_console.print(f"[yellow]warning:[/] {path} is readable by other users (mode {mode:04o}); it holds "
+                          f"password hashes, the cookie secret and ad text. Run: chmod 600 {path}", highlight=False)
 
 
 def _listen(host: str, port: int) -> socket.socket:

@@ -50,7 +50,9 @@ def links(response: TextResponse, selectors: tuple[str, ...]) -> Iterator[str]:
 def page_to_document(raw: bytes, url: str, profile: Profile) -> Document | None:
     """The ad in a page through the crawl's own profile (the host may be a mirror or a test server)."""
     from adtrace.sources.html import extract
+    from adtrace.sources.pageshape import check_page
 
+    check_page(raw, url)  # a hostile page nested too deep for the parser is refused (AT122)
     fields = extract(LexborHTMLParser(raw), profile, url)
     if not fields.get("text"):
         return None

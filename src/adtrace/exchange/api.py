@@ -16,6 +16,7 @@ from typing import Any, Literal
 import orjson
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
+from fastapi.routing import APIRoute
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
@@ -27,7 +28,15 @@ from adtrace.documents import Document
 from adtrace.exchange import keys as xk
 from adtrace.exchange import match as xm
 from adtrace.exchange import store as xs
-from adtrace.exchange.screening import MAX_BATCH, Screener, TokenBucket
+from adtrace.exchange.screening import (
+    MAX_BATCH,
+    MAX_IDENTIFIERS,
+    Partner,
+    RateLimited,
+    Screened,
+    Screener,
+    TokenBucket,
+)
 from adtrace.exchange.signals import consortium_key_id
 
 router = APIRouter(prefix="/api/v1", tags=["screening and exchange"])
@@ -55,17 +64,46 @@ exchange_auth = _role_check("exchange", EXCHANGE_ROLES)
 leads_auth = _role_check("leads", LEAD_ROLES)
 
 
+@dataclass(frozen=True)
+class Limits:
+    """Screening's input limits and partner policy (docs/exchange.md). Defaults leave room for a batch of
+    1,000 ordinary ads (a few KB each) and refuse the 5-100 MB "ads" that stalled the server (issue 20)."""
+
+    max_body_bytes: int = 8 * 1024 * 1024  # ADTRACE_SCREEN_MAX_BYTES: one request's JSON body
+    max_chars: int = 100_000  # ADTRACE_SCREEN_MAX_CHARS: one document's title + text
+    max_identifiers: int = MAX_IDENTIFIERS  # ADTRACE_SCREEN_MAX_IDENTIFIERS: per document
+    watchlist_hint: bool = False  # ADTRACE_SCREEN_WATCHLIST_HINT=1: partners learn "matched a watchlist"
+
+    @classmethod
+    def from_env(cls) -> Limits:
+        return cls(_env_int("ADTRACE_SCREEN_MAX_BYTES", cls.max_body_bytes),
+                   _env_int("ADTRACE_SCREEN_MAX_CHARS", cls.max_chars),
+                   _env_int("ADTRACE_SCREEN_MAX_IDENTIFIERS", cls.max_identifiers),
+                   os.environ.get("ADTRACE_SCREEN_WATCHLIST_HINT", "0") == "1")
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or int(raw) < 1:
+        raise errors.ConfigError(f"{name}={raw!r} is not a positive whole number; unset it for the default "
+                                 f"({default:,})", code=errors.BAD_SETTING)
+    return int(raw)
+
+
 @dataclass
 class ExchangeConfig:
     screener: Screener
     limiter: TokenBucket
     consortium_id: str | None
+    limits: Limits = Limits()
 
 
 def configure(app: FastAPI, *, keys_dir: str | None = None, rate: float | None = None, burst: float | None = None,
-              refresh_seconds: float = 5.0) -> ExchangeConfig:
-    """Set the keys directory and the per-token rate limit of this process (documents/s; default from env
-    ADTRACE_SCREEN_RATE / ADTRACE_WORKERS and ADTRACE_SCREEN_BURST)."""
+              refresh_seconds: float = 5.0, limits: Limits | None = None) -> ExchangeConfig:
+    """Set the keys directory, the per-token rate limit of this process (documents/s; default from env
+    ADTRACE_SCREEN_RATE / ADTRACE_WORKERS and ADTRACE_SCREEN_BURST) and the input limits (Limits.from_env)."""
     state = getattr(app.state, "adtrace", None)
     engine = getattr(state, "engine", None)
     try:
@@ -76,8 +114,9 @@ def configure(app: FastAPI, *, keys_dir: str | None = None, rate: float | None =
         workers = max(1, int(os.environ.get("ADTRACE_WORKERS", "1")))
         rate = float(os.environ.get("ADTRACE_SCREEN_RATE", "100")) / workers
     burst = burst if burst is not None else float(os.environ.get("ADTRACE_SCREEN_BURST", str(MAX_BATCH)))
-    cfg = ExchangeConfig(Screener(engine, key, refresh_seconds=refresh_seconds), TokenBucket(rate, max(burst, 1.0)),
-                         consortium_key_id(key) if key else None)
+    limits = limits or Limits.from_env()
+    cfg = ExchangeConfig(Screener(engine, key, refresh_seconds=refresh_seconds, max_identifiers=limits.max_identifiers),
+                         TokenBucket(rate, max(burst, 1.0)), consortium_key_id(key) if key else None, limits)
     app.state.exchange = cfg
     return cfg
 
@@ -110,7 +149,13 @@ class ScreenIn(BaseModel):
         "documents and any partner matches as leads for review.")
 
 
-def _documents(body: ScreenIn) -> list[Document]:
+def _too_large(what: str, limit: int, unit: str, setting: str, **detail: Any) -> errors.InputError:
+    return errors.InputError(message=f"{what} is over the limit of {limit:,} {unit}; send less (split the "
+                             f"batch or the document), or raise {setting} on the server",
+                             code=errors.TOO_LARGE, http_status=413, detail={"limit": limit, **detail})
+
+
+def _documents(body: ScreenIn, limits: Limits) -> list[Document]:
     if (body.document is None) == (body.documents is None):
         raise errors.InputError.at(errors.BAD_FIELD, "send exactly one of 'document' or 'documents'",
                                    field_name="document", hint="Wrap one ad as {\"document\": {...}}")
@@ -118,43 +163,113 @@ def _documents(body: ScreenIn) -> list[Document]:
     if not raw:
         raise errors.InputError.at(errors.MISSING_FIELD, "empty batch", field_name="documents",
                                    hint="Send at least one document")
+    for i, d in enumerate(raw):
+        size = sum(len(v) for v in (d.get("text"), d.get("title")) if isinstance(v, str))
+        if size > limits.max_chars:
+            raise _too_large(f"document {i} ({size:,} characters of title and text)", limits.max_chars,
+                             "characters", "ADTRACE_SCREEN_MAX_CHARS", document=i, characters=size)
     return [Document.from_dict(d, path="request", line=i if body.documents is not None else None)
             for i, d in enumerate(raw)]
 
 
-@router.post("/screen", response_model=None, responses={429: {"description": "Rate limited; see Retry-After"}})
+class BoundedBody(APIRoute):
+    """Reads the request body up to Limits.max_body_bytes before FastAPI parses it: a bigger body is refused
+    with 413 in the JSON error shape, and never held in memory whole."""
+
+    def get_route_handler(self) -> Any:
+        handler = super().get_route_handler()
+
+        async def bounded(request: Request) -> Response:
+            limit = _config(request).limits.max_body_bytes
+            declared = request.headers.get("content-length", "")
+            if declared.isdigit() and int(declared) > limit:
+                raise _too_large(f"the request body ({int(declared):,} bytes)", limit, "bytes",
+                                 "ADTRACE_SCREEN_MAX_BYTES")
+            body = bytearray()
+            async for chunk in request.stream():
+                body += chunk
+                if len(body) > limit:
+                    raise _too_large("the request body", limit, "bytes", "ADTRACE_SCREEN_MAX_BYTES")
+            sent = False
+
+            async def replay() -> dict[str, Any]:
+                nonlocal sent
+                if sent:
+                    return {"type": "http.disconnect"}
+                sent = True
+                return {"type": "http.request", "body": bytes(body), "more_body": False}
+
+            response: Response = await handler(Request(request.scope, replay))
+            return response
+
+        return bounded
+
+
 async def screen(request: Request, body: ScreenIn, ctx: Ctx = Depends(screen_auth)) -> Any:
     """Screen one ad or a batch at posting time: entities, indicators with evidence, risk level and reasons,
     watchlist and partner-signal matches. Flags mean 'indicators present', never a verdict on a person."""
     cfg = _config(request)
-    docs = _documents(body)
+    docs = _documents(body, cfg.limits)
     wait = cfg.limiter.take(_caller(ctx), len(docs))
     if wait:
         if math.isinf(wait):
             raise errors.InputError.at(errors.BAD_FIELD, f"a batch of {len(docs)} exceeds this token's burst "
                                        "limit", field_name="documents", hint="Send smaller batches")
-        err = errors.AdtraceError(message="too many documents screened; wait and retry", code="AT309",
-                                  http_status=429, detail={"retry_after": math.ceil(wait)})
-        return JSONResponse(err.to_json(), status_code=429, headers={"Retry-After": str(math.ceil(wait))})
-    if body.mode == "stateless" and len(docs) <= INLINE_DOCS:
-        # Under a millisecond of CPU: running it here beats a thread hop (and the GIL hand-offs it costs).
-        payload = _screen(request, cfg, ctx, body, docs)
-    else:  # store mode writes to the database; big batches would hold up the event loop
-        payload = await run_in_threadpool(_screen, request, cfg, ctx, body, docs)
+        return _rate_limited(RateLimited(wait))
+    try:
+        if body.mode == "stateless" and len(docs) <= INLINE_DOCS and _chars(docs) <= INLINE_CHARS:
+            # Under a millisecond of CPU: running it here beats a thread hop (and the GIL hand-offs it costs).
+            payload = _screen(request, cfg, ctx, body, docs)
+        else:  # store mode writes to the database; big batches or long ads would hold up the event loop
+            payload = await run_in_threadpool(_screen, request, cfg, ctx, body, docs)
+    except RateLimited as exc:
+        return _rate_limited(exc)
     # orjson straight to bytes: FastAPI's generic encoder walks every nested Record field (slow per request).
     return Response(payload, media_type="application/json")
 
 
-INLINE_DOCS = 4  # stateless requests up to this many documents are screened on the event loop
+router.add_api_route("/screen", screen, methods=["POST"], response_model=None, route_class_override=BoundedBody,
+                     responses={413: {"description": "Request body or a document too large"},
+                                429: {"description": "Rate limited; see Retry-After"}})
+
+INLINE_DOCS = 4  # stateless requests up to this many documents are screened on the event loop...
+INLINE_CHARS = 8_000  # ...when they are ordinary ads (pipeline time grows with the text)
+
+
+def _chars(docs: list[Document]) -> int:
+    return sum(len(d.text) + len(d.title or "") for d in docs)
+
+
+def _rate_limited(exc: RateLimited) -> Response:
+    wait = str(exc.detail["retry_after"])
+    return JSONResponse(exc.to_json(), status_code=429, headers={"Retry-After": wait})
 
 
 def _screen(request: Request, cfg: ExchangeConfig, ctx: Ctx, body: ScreenIn, docs: list[Document]) -> bytes:
-    store = request.app.state.adtrace.store if body.mode == "store" else None
-    results = cfg.screener.screen(docs, store)
-    if body.mode == "store":
-        audit.append(request.app.state.adtrace.engine, ctx.user.username, "screen_store",
-                     f"{len(docs)} documents", {"ids": [r.get("stored_id") for r in results][:50]})
-    return orjson.dumps({"results": results} if body.documents is not None else results[0])
+    state = request.app.state.adtrace
+    store = state.store if body.mode == "store" else None
+    partner = Partner(ctx.user.username, cfg.limits.watchlist_hint) if ctx.user.role == "partner" else None
+    caller = _caller(ctx)
+    done = cfg.screener.run(docs, store, partner=partner, charge=lambda extra: cfg.limiter.charge(caller, extra))
+    if store is not None or done.hidden_watch:
+        _audit(state.engine, ctx, done, cfg.limits.watchlist_hint)
+    return orjson.dumps({"results": done.results} if body.documents is not None else done.results[0])
+
+
+def _audit(engine: Any, ctx: Ctx, done: Screened, hint: bool) -> None:
+    """One row per stored document, and one per partner response a watchlist matched (with the entries
+    the partner was not shown), in one transaction."""
+    from adtrace.app.db import write
+
+    who = ctx.user.username
+    with write(engine) as conn:
+        for outcome in done.outcomes:
+            audit.append(engine, who, "screen_store", outcome.id,
+                         {"status": outcome.status, "reason": outcome.reason, "via": ctx.via}, conn=conn)
+        for doc_id, matches in done.hidden_watch:
+            audit.append(engine, who, "screen_watchlist", doc_id,
+                         {"entries": [m.get("entry_id") for m in matches], "via": ctx.via,
+                          "shown": "matched a watchlist" if hint else "nothing"}, conn=conn)
 
 
 @router.post("/exchange/bundles")

@@ -6,6 +6,9 @@ Used by `POST /api/v1/screen` and `adtrace screen`; both print the same JSON per
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+import math
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -14,6 +17,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from adtrace import errors
 from adtrace.documents import Document
 from adtrace.exchange import match as xm
 from adtrace.exchange import store as xs
@@ -21,9 +25,54 @@ from adtrace.pipeline import Pipeline
 from adtrace.pipeline.process import RECORD_FIELDS
 
 MAX_BATCH = 1000
+MAX_IDENTIFIERS = 50  # per document (configurable: ADTRACE_SCREEN_MAX_IDENTIFIERS)
+FREE_IDENTIFIERS = 5  # per document; each one past this costs one more token of the caller's rate limit
 # Watchlist matchers (the cases package registers one when watchlists exist): f(doc, record) -> matches.
 WatchlistHook = Callable[[Document, dict[str, Any]], list[dict[str, Any]]]
 WATCHLIST_HOOKS: dict[str, WatchlistHook] = {}
+
+
+@dataclass(frozen=True)
+class Partner:
+    """A partner organisation's caller (role `partner`): what it stores lives in its own namespace, and it
+    learns at most that a watchlist matched (when `watchlist_hint` allows), never which one or whose."""
+
+    name: str
+    watchlist_hint: bool = False
+
+    @property
+    def source(self) -> str:
+        return f"partner-{self.name}"
+
+    def adopt(self, doc: Document) -> Document:
+        """The document as this partner's: id derived from the partner's name and the id (or source+url or
+        content) it sent, source forced to the partner's. An analyst's document can never be addressed."""
+        digest = hashlib.sha256(f"{self.name}\x00{doc.id}".encode("utf-8", "surrogatepass")).hexdigest()[:24]
+        sent = {"id": doc.id[:200], "source": doc.source[:200]}
+        return dataclasses.replace(doc, id=f"{self.source}-{digest}", source=self.source,
+                                   meta={**doc.meta, "partner": {"name": self.name, **sent}})
+
+
+@dataclass
+class Screened:
+    """One screening call: the results, and what the caller's view hid (the audit log keeps it)."""
+
+    results: list[dict[str, Any]]
+    hidden_watch: list[tuple[str, list[dict[str, Any]]]] = field(default_factory=list)  # (doc id, matches)
+    outcomes: list[Any] = field(default_factory=list)  # storage outcomes, store mode only
+
+
+class RateLimited(errors.AdtraceError):
+    """The caller's bucket is empty: the API answers 429 with Retry-After."""
+
+    def __init__(self, wait: float) -> None:
+        super().__init__(message="too many documents or identifiers screened; wait and retry", code="AT309",
+                         http_status=429, detail={"retry_after": math.ceil(wait)})
+
+
+def identifier_count(record: dict[str, Any]) -> int:
+    """Phones, e-mails, handles, payment handles and photos a Record names (before de-duplication)."""
+    return sum(len(record.get(k) or ()) for k in ("phones", "emails", "handles", "payments", "images"))
 
 
 @dataclass
@@ -34,6 +83,10 @@ class Screener:
     key: bytes | None = None  # no key: partner matching is off (said in every result)
     pipeline: Pipeline = field(default_factory=Pipeline)
     refresh_seconds: float = 5.0  # how stale the signal cache may get before we ask the database
+    # A real ad names a handful of identifiers; thousands in one "ad" is someone testing guesses
+    # against partner signals (issue 20), so a document past this is refused before any matching.
+    # None (the local `adtrace screen` CLI): no limit; the API sets it from its Limits.
+    max_identifiers: int | None = None
     _index: xm.SignalIndex = field(default_factory=xm.SignalIndex)
     _version: tuple[int, int, int] | None = None
     _checked: float = float("-inf")
@@ -58,20 +111,52 @@ class Screener:
 
     def screen(self, docs: Sequence[Document], store: Any = None) -> list[dict[str, Any]]:
         """Screen documents; with a `store`, keep them and their partner matches as leads."""
-        index = self.index()
-        results, records = [], []
-        for doc, record in zip(docs, self.pipeline.process_many(docs), strict=True):
+        return self.run(docs, store).results
+
+    def run(self, docs: Sequence[Document], store: Any = None, *, partner: Partner | None = None,
+            charge: Callable[[int], float] | None = None) -> Screened:
+        """Screen as `partner` (None: an analyst, who sees everything). `charge(extra)` takes the identifiers
+        past FREE_IDENTIFIERS per document from the caller's rate limit; a wait raises RateLimited."""
+        if partner is not None:
+            docs = [partner.adopt(d) for d in docs]
+        records: list[dict[str, Any]] = []
+        for i, record in enumerate(self.pipeline.process_many(docs)):
             if isinstance(record, Exception):
                 raise record  # as before batching: the request fails with the server's own error
+            records.append(record)
+            n = identifier_count(record)
+            if self.max_identifiers is not None and n > self.max_identifiers:
+                raise errors.InputError(
+                    message=f"document {i} names {n} identifiers (phones, e-mails, handles, payment handles, "
+                    f"photos); screening takes at most {self.max_identifiers} per document. Split it",
+                    code=errors.TOO_MANY_IDENTIFIERS, detail={"document": i, "identifiers": n,
+                                                              "limit": self.max_identifiers})
+        if charge is not None:  # before any matching: a refused request learns nothing
+            extra = sum(max(0, identifier_count(r) - FREE_IDENTIFIERS) for r in records)
+            if extra and (wait := charge(extra)):
+                raise RateLimited(wait)
+        index = self.index()
+        out = Screened([])
+        kept: list[tuple[Document, dict[str, Any], list[xm.Match]]] = []
+        for doc, record in zip(docs, records, strict=True):
             matches = xm.match_record(index, self.key, record) if self.key is not None else []
             watch = [m for hook in WATCHLIST_HOOKS.values() for m in hook(doc, record)]
             if self.engine is not None:
                 watch += [m.reason() for m in _watchlists(self.engine).match(record, doc.full_text)]
-            records.append((doc, record, matches))
-            results.append(result(record, matches, watch, partner_matching=self.key is not None))
+            if partner is not None and watch:
+                out.hidden_watch.append((doc.id, watch))
+                watch = [dict(WATCH_HINT)] if partner.watchlist_hint else []
+            elif partner is not None:
+                watch = []
+            kept.append((doc, record, matches))
+            out.results.append(result(record, matches, watch, partner_matching=self.key is not None))
         if store is not None:
-            _keep(store, records, results)
-        return results
+            out.outcomes = _keep(store, kept, out.results, partner)
+        return out
+
+
+# All a partner may learn, and only where policy allows it (ADTRACE_SCREEN_WATCHLIST_HINT=1).
+WATCH_HINT = {"kind": "watchlist", "text": "matched a watchlist"}
 
 
 def result(record: dict[str, Any], matches: list[xm.Match], watchlists: list[dict[str, Any]],
@@ -106,12 +191,19 @@ def _watchlists(engine: sa.Engine) -> Any:
 
 
 def _keep(store: Any, records: list[tuple[Document, dict[str, Any], list[xm.Match]]],
-          results: list[dict[str, Any]]) -> None:
+          results: list[dict[str, Any]], partner: Partner | None = None) -> list[Any]:
     from adtrace.cases import alerts
     from adtrace.cases.notify import Notifier
+    from adtrace.storage.base import Outcome
     from adtrace.storage.prepare import prepare
 
-    outcomes = store.put_batch([prepare(doc, record) for doc, record, _ in records])
+    # A partner's documents are in its namespace already (Partner.adopt); this refuses the one left way
+    # to reach an analyst's document: an analyst-stored id that happens to look like a partner's.
+    foreign = _foreign_ids(store.engine, [doc.id for doc, _, _ in records], partner) if partner else set()
+    todo = [(i, prepare(doc, record)) for i, (doc, record, _) in enumerate(records) if doc.id not in foreign]
+    written = dict(zip((i for i, _ in todo), store.put_batch([p for _, p in todo]), strict=True))
+    outcomes = [written.get(i) or Outcome(doc.id, "rejected", "id belongs to another source")
+                for i, (doc, _, _) in enumerate(records)]
     with xs.write(store.engine) as conn:
         for (_, _, matches), outcome, res in zip(records, outcomes, results, strict=True):
             if outcome.status == "rejected":
@@ -125,6 +217,15 @@ def _keep(store: Any, records: list[tuple[Document, dict[str, Any], list[xm.Matc
     for (_, _, matches), res in zip(records, results, strict=True):
         if matches and res.get("new_leads"):
             xm.alert_partner_match(store.engine, res["stored_id"], matches)
+    return outcomes
+
+
+def _foreign_ids(engine: sa.Engine, ids: list[str], partner: Partner) -> set[str]:
+    """Ids among `ids` already stored under a source other than the partner's."""
+    query = sa.text("SELECT id FROM documents WHERE id IN :ids AND source <> :src").bindparams(
+        sa.bindparam("ids", expanding=True))
+    with engine.connect() as conn:
+        return {str(r[0]) for r in conn.execute(query, {"ids": ids, "src": partner.source})}
 
 
 @dataclass
@@ -136,6 +237,16 @@ class TokenBucket:
     clock: Callable[[], float] = time.monotonic
     _state: dict[str, tuple[float, float]] = field(default_factory=dict)  # caller -> (tokens, at)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def charge(self, caller: str, cost: float) -> float:
+        """Take `cost` even when it empties the bucket (the debt delays the caller's next requests);
+        0.0 when the bucket covered it, else the seconds until it would have."""
+        with self._lock:
+            t = self.clock()
+            tokens, at = self._state.get(caller, (self.burst, t))
+            tokens = min(self.burst, tokens + (t - at) * self.rate) - cost
+            self._state[caller] = (tokens, t)
+            return 0.0 if tokens >= 0 else -tokens / self.rate
 
     def take(self, caller: str, cost: float = 1.0) -> float:
         """0.0 when allowed (and the cost is taken); else the seconds to wait before `cost` is available."""

@@ -6,10 +6,16 @@ split the hash into 16 chunks of 16 bits. If two hashes differ in at most 31 bit
 least one chunk differs in at most 1 bit (16 chunks x 2 bits = 32 > 31). So probing each chunk's
 exact value and its 16 one-bit neighbours (272 lookups) finds every candidate; candidates are then
 verified with a full popcount. Only the first posting of each photo (its founder) is indexed.
+
+A document's `path` is attacker-controlled: an image is opened only when its real path (symlinks
+followed) lies under one of the configured image folders (`--images`, ADTRACE_IMAGES); anything else,
+and any image that cannot be read, is skipped and counted, never fatal.
 """
 
 from __future__ import annotations
 
+import functools
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +26,7 @@ import numpy as np
 from adtrace import errors
 
 MAX_DISTANCE = 31
+ROOTS_ENV = "ADTRACE_IMAGES"  # os.pathsep-separated folders; `adtrace link --images` and `serve` set it
 CHUNKS = 16
 _NEIGHBOURS = (0, *(1 << b for b in range(16)))
 _POP8 = np.array([bin(i).count("1") for i in range(256)], dtype=np.uint8)
@@ -36,8 +43,9 @@ def pdq_hex(path: str | Path) -> tuple[str, int]:
     try:
         with Image.open(path) as img:
             arr = np.asarray(img.convert("RGB"))
-    except OSError as exc:
-        raise errors.InputError.at(errors.BAD_FIELD, f"cannot read image {path}: {exc}", field_name="images",
+    except Exception as exc:  # PIL raises OSError, ValueError, SyntaxError, DecompressionBombError...
+        raise errors.InputError.at(errors.BAD_FIELD, f"cannot read image {path}: {type(exc).__name__}",
+                                   field_name="images",
                                    hint="Check the image path or drop the image from the document") from None
     bits, quality = pdqhash.compute(arr)
     return bits_to_hex(bits), int(quality)
@@ -56,8 +64,34 @@ def bits_to_hex(bits: Any) -> str:
     return packed.tobytes().hex()
 
 
-def hashes_of(record: Mapping[str, Any]) -> list[str]:
-    """PDQ hex strings of a Record's images: given (`pdq`) or computed from a local `path`."""
+def image_roots() -> tuple[Path, ...]:
+    """The configured image folders (ADTRACE_IMAGES), resolved."""
+    return _roots(os.environ.get(ROOTS_ENV, ""))
+
+
+@functools.cache
+def _roots(value: str) -> tuple[Path, ...]:
+    return tuple(Path(p).resolve() for p in value.split(os.pathsep) if p)
+
+
+def under_roots(path: str, roots: tuple[Path, ...]) -> Path | None:
+    """The file `path` names, when its real location is a regular file inside one of `roots` (a relative
+    path is taken relative to each root); else None."""
+    p = Path(path)
+    for candidate in ([p] if p.is_absolute() else [r / p for r in roots]):
+        try:
+            real = candidate.resolve()
+        except (OSError, RuntimeError):  # a symlink loop, a name too long
+            continue
+        if any(real.is_relative_to(r) for r in roots) and real.is_file():
+            return real
+    return None
+
+
+def hashes_of(record: Mapping[str, Any], roots: tuple[Path, ...] | None = None,
+              skipped: list[str] | None = None) -> list[str]:
+    """PDQ hex strings of a Record's images: given (`pdq`) or computed from a local `path` under `roots`
+    (default: image_roots()). Each image skipped adds its reason to `skipped`."""
     out: list[str] = []
     for img in record.get("images") or ():
         if not isinstance(img, Mapping):
@@ -65,8 +99,21 @@ def hashes_of(record: Mapping[str, Any]) -> list[str]:
         pdq = img.get("pdq")
         if isinstance(pdq, str) and len(pdq) == 64:
             out.append(pdq.lower())
-        elif img.get("path") and Path(str(img["path"])).is_file():
-            out.append(pdq_hex(str(img["path"]))[0])
+            continue
+        if not img.get("path"):
+            continue
+        folders = image_roots() if roots is None else roots
+        real = under_roots(str(img["path"]), folders) if folders else None
+        if real is None:
+            reason = "outside the image folders or missing" if folders else "no image folder given (--images)"
+        else:
+            try:
+                out.append(pdq_hex(real)[0])
+                continue
+            except errors.InputError:
+                reason = "unreadable image"
+        if skipped is not None:
+            skipped.append(reason)
     return out
 
 

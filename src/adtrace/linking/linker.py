@@ -78,6 +78,7 @@ class LinkItem:
     signature: Any = None  # numpy MinHash signature, or None
     witnesses: list[str] = field(default_factory=list)  # contact keys and account: for hub diversity
     bands: list[int] | None = None  # the signature's LSH buckets, computed where the signature is
+    skipped_images: list[str] = field(default_factory=list)  # why each unusable image was skipped
 
 
 def prepare(doc_id: str, record: Mapping[str, Any], text: str, signals: Sequence[str] = ALL_SIGNALS,
@@ -87,9 +88,10 @@ def prepare(doc_id: str, record: Mapping[str, Any], text: str, signals: Sequence
     # or generated alike to join documents on their own.
     witnesses = [*contacts, f"account:{source.lower()}:{author.strip().lower()}"] if author else contacts
     keys = contacts if "keys" in signals else []
-    pdqs = im.hashes_of(record) if "images" in signals else []
+    skipped: list[str] = []
+    pdqs = im.hashes_of(record, skipped=skipped) if "images" in signals else []
     sig = tp.skeleton_signature(text, record) if "templates" in signals else None
-    return LinkItem(doc_id, keys, pdqs, sig, witnesses)
+    return LinkItem(doc_id, keys, pdqs, sig, witnesses, skipped_images=skipped)
 
 
 def prepare_many(rows: Iterable[tuple[str, Mapping[str, Any], str, str | None, str]],

@@ -57,6 +57,14 @@ class RunReport:
     new_hubs_count: int = 0
     released_hubs_count: int = 0
     rebuild: bool = False
+    images_skipped: int = 0  # images named by a path that could not be used: skipped, not fatal
+    image_problems: dict[str, int] = field(default_factory=dict)  # reason -> count
+
+    def skip_images(self, items: list[LinkItem]) -> None:
+        for it in items:
+            for reason in it.skipped_images:
+                self.images_skipped += 1
+                self.image_problems[reason] = self.image_problems.get(reason, 0) + 1
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -68,7 +76,7 @@ class RunReport:
 
 # LinkItems in columns: a list of dataclasses, each with its own numpy signature, cost the main
 # process more to unpickle than the worker spent preparing them (measured at 1M documents).
-Packed = tuple[list[str], list[list[str]], list[list[str]], list[list[str]], list[int], Any, Any]
+Packed = tuple[list[str], list[list[str]], list[list[str]], list[list[str]], list[int], Any, Any, list[list[str]]]
 
 
 def _pack(items: list[LinkItem]) -> Packed:
@@ -76,12 +84,13 @@ def _pack(items: list[LinkItem]) -> Packed:
     sigs = np.stack([items[i].signature for i in at]) if at else None
     bands = np.asarray([items[i].bands for i in at], dtype=np.uint32) if at else None
     return ([it.doc_id for it in items], [it.keys for it in items], [it.pdqs for it in items],
-            [it.witnesses for it in items], at, sigs, bands)
+            [it.witnesses for it in items], at, sigs, bands, [it.skipped_images for it in items])
 
 
 def _unpack(packed: Packed) -> list[LinkItem]:
-    doc_ids, keys, pdqs, witnesses, at, sigs, bands = packed
-    items = [LinkItem(d, k, p, None, w) for d, k, p, w in zip(doc_ids, keys, pdqs, witnesses, strict=True)]
+    doc_ids, keys, pdqs, witnesses, at, sigs, bands, skipped = packed
+    items = [LinkItem(d, k, p, None, w, skipped_images=s)
+             for d, k, p, w, s in zip(doc_ids, keys, pdqs, witnesses, skipped, strict=True)]
     if at:
         for i, sig, b in zip(at, sigs, bands.tolist(), strict=True):
             items[i].signature, items[i].bands = sig, b
@@ -140,6 +149,7 @@ def _rebuild(engine: sa.Engine, batch: int, on_progress: Callable[[int], None] |
     with pool(workers) as procs:
         last_seq = 0
         for seq, items in _items(engine, 0, batch, procs, on_progress, posted):
+            report.skip_images(items)
             last_seq = seq
             br = linker.add(items)
             report.new_hubs += br.new_hubs
@@ -189,6 +199,7 @@ def _increment(engine: sa.Engine, meta: tables.Meta, last_seq: int, batch: int,
     items: list[LinkItem] = []
     with pool(workers) as procs:
         for seq, part in _items(engine, last_seq, batch, procs, on_progress):
+            report.skip_images(part)
             items += part
             last_seq = seq
         _linked(engine, meta, last_seq, items, wanted, procs, report)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from adtrace import errors
 from adtrace.documents import Document, document_id
+from adtrace.documents.spreadsheet import read_cell
 
 _YES = {"1", "yes", "y", "true", "t", "positive", "pos", "look", "flag"}
 _NO = {"0", "no", "n", "false", "f", "negative", "neg", "benign"}
@@ -39,8 +40,8 @@ def read_labels(path: str, corpus: Iterable[Document] = ()) -> list[tuple[Docume
                                        hint="The header needs 'label' and 'id' or 'text'")
         for n, row in enumerate(reader, start=2):
             label = parse_label(row.get("label") or "", path=path, line=n)
-            text = (row.get("text") or "").strip()
-            doc_id = (row.get("id") or "").strip()
+            text = read_cell(row.get("text") or "").strip()
+            doc_id = read_cell((row.get("id") or "").strip())
             if text:
                 out.append((Document(id=doc_id or document_id("labels", None, None, text), text=text), label))
             elif doc_id in by_id:

@@ -1,4 +1,9 @@
-"""CSV reader with column mapping (--text-col body --title-col title ...)."""
+"""CSV reader with column mapping (--text-col body --title-col title ...).
+
+Memory is bounded like JSONL lines are: no line and no record (a quoted field may span lines) is held
+past `--max-line-bytes` characters. A record past it stops the file with a located error: after a runaway
+quote nothing that follows can be read reliably.
+"""
 
 from __future__ import annotations
 
@@ -12,15 +17,54 @@ from adtrace import errors
 from adtrace.documents import Document
 from adtrace.sources.base import Item, Options, ReadError
 
-csv.field_size_limit(sys.maxsize)
+csv.field_size_limit(sys.maxsize)  # fields are bounded by the record bound below, per file
+
+
+class _RecordTooLong(Exception):
+    pass
+
+
+class _Bounded:
+    """The file's lines for csv.reader, refusing to let one record grow past `limit` characters.
+    The reader calls `record_done()` after each record (csv.reader never reads ahead)."""
+
+    def __init__(self, text: IO[str], limit: int) -> None:
+        self.text, self.limit, self.pending = text, limit, 0
+
+    def __iter__(self) -> Iterator[str]:
+        return self
+
+    def __next__(self) -> str:
+        line = self.text.readline(self.limit + 1 - self.pending)
+        if not line:
+            raise StopIteration
+        self.pending += len(line)
+        if self.pending > self.limit:
+            raise _RecordTooLong
+        return line
+
+    def record_done(self) -> None:
+        self.pending = 0
 
 
 def read_csv(fh: IO[bytes], path: str, opts: Options) -> Iterator[Item]:
     text = io.TextIOWrapper(fh, encoding="utf-8", errors="strict", newline="")
-    rows = csv.reader(text)
+    lines = _Bounded(text, opts.max_line_bytes)
+    rows = csv.reader(lines)
+
+    def too_long(line: int) -> ReadError:
+        err = errors.InputError.at(
+            errors.LINE_TOO_LONG, f"the record starting here is longer than {opts.max_line_bytes:,} characters "
+            "(an unclosed quote?); the rest of the file cannot be read reliably", path=path, line=line,
+            hint="Close the quote, split the record, or raise the limit with --max-line-bytes")
+        return ReadError(path, line, err)
+
     try:
         header = next(rows)
     except StopIteration:
+        return
+    except _RecordTooLong:
+        yield too_long(1)
         return
     except UnicodeDecodeError as exc:
         raise errors.InputError.at(errors.BAD_UTF8, f"invalid UTF-8 in the header ({exc.reason})", path=path,
@@ -35,9 +79,14 @@ def read_csv(fh: IO[bytes], path: str, opts: Options) -> Iterator[Item]:
         opts.date_col: "posted_at", opts.location_col: "location",
     }
     while True:
+        lines.record_done()
+        start = rows.line_num + 1
         try:
             row = next(rows)
         except StopIteration:
+            return
+        except _RecordTooLong:
+            yield too_long(start)
             return
         except UnicodeDecodeError as exc:
             line = rows.line_num + 1

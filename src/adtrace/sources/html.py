@@ -13,6 +13,7 @@ from selectolax.lexbor import LexborNode as Node
 from adtrace import errors
 from adtrace.documents import Document
 from adtrace.sources.base import Item, Options, ReadError
+from adtrace.sources.pageshape import check_page
 from adtrace.sources.profiles import Profile, for_host, profiles, url_from_path
 
 
@@ -34,7 +35,9 @@ def read_html(fh: IO[bytes], path: str, opts: Options) -> Iterator[Item]:
 
 
 def page_document(raw: bytes, url: str | None, opts: Options, *, path: str, strict: bool = True) -> Document | None:
-    """The Document in one page, or None when `strict` is off and no profile (or no body) fits."""
+    """The Document in one page, or None when `strict` is off and no profile (or no body) fits.
+    A page nested too deeply for the parser to finish in bounded time raises AT122 (sources.pageshape)."""
+    check_page(raw, path)
     tree = HTMLParser(raw)
     url = (url or _attr(tree, 'link[rel="canonical"]', "href") or _attr(tree, 'meta[property="og:url"]', "content")
            or url_from_path(path))

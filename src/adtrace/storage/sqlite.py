@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -19,7 +21,47 @@ from adtrace.storage.sql import _DOC_COLS, SQLStore, doc_tuple, insert_many
 _NEXT_SEQ = text("SELECT coalesce(max(seq), 0) + 1 FROM documents")
 
 
+# The file holds the cookie-signing secret, password hashes, ad text and watchlists: owner only.
+FILE_MODE = 0o600
+
+
+def database_path(url: str) -> Path | None:
+    """The file behind a SQLite URL (None for an in-memory database)."""
+    name = sa.engine.make_url(url).database
+    return None if not name or name == ":memory:" or name.startswith("file::memory:") else Path(name)
+
+
+def create_private(path: Path) -> None:
+    """Create the database file 0600 before SQLite does (SQLite would use 0644 under the usual umask);
+    SQLite gives its -wal and -shm files the mode of the database file."""
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE))
+    except FileExistsError:
+        pass  # an existing file keeps its mode; `adtrace serve` warns when others may read it
+    except FileNotFoundError:
+        pass  # no such folder: SQLite's own error on connect says so
+
+
+def exposed_files(url: str) -> list[tuple[Path, int]]:
+    """(file, mode) of the database and its -wal/-shm files that group or others may read or write."""
+    path = database_path(url)
+    if path is None:
+        return []
+    out = []
+    for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        try:
+            mode = stat.S_IMODE(p.stat().st_mode)
+        except OSError:
+            continue
+        if mode & 0o077:
+            out.append((p, mode))
+    return out
+
+
 def sqlite_engine(url: str) -> sa.Engine:
+    path = database_path(url)
+    if path is not None:
+        create_private(path)
     engine = sa.create_engine(url, future=True, connect_args={"timeout": 60})
 
     @event.listens_for(engine, "connect")
