@@ -210,7 +210,8 @@ def _geocode(value: str) -> tuple[str, float, float] | None:
 
 
 @router.get("/entities/{kind}/{value}")
-def entity_page(request: Request, kind: str, value: str, ctx: Ctx = Depends(require("documents"))) -> Response:
+def entity_page(request: Request, kind: str, value: str, searched: str = "",
+                ctx: Ctx = Depends(require("documents"))) -> Response:
     from adtrace.app.pages.render import render
 
     if kind not in ENTITY_KINDS:
@@ -218,7 +219,8 @@ def entity_page(request: Request, kind: str, value: str, ctx: Ctx = Depends(requ
     data = entity_data(request, kind, value)
     audit.append(request.app.state.adtrace.engine, ctx.user.username, "view_entity", data["ref"],
                  {"documents": data["total"]})
-    return render(request, "entity.html", {"e": data, "page_data": {"points": data["points"], "route": data["route"]}})
+    return render(request, "entity.html", {"e": data, "searched": searched[:200],
+                                           "page_data": {"points": data["points"], "route": data["route"]}})
 
 
 @router.get("/clusters")
