@@ -103,3 +103,84 @@ def test_payment_tag_becomes_a_visible_filter(login: Callable[[str], Any], app: 
     page = client.get("/search", params={"q": f"cashapp ${row.value}"})
     assert page.status_code == 200 and 'id="recognised"' in page.text
     assert f"payment: {row.value}" in page.text and f"{int(row.n)} documents" in page.text
+
+
+def _newest(engine: sa.Engine, doc_id: str) -> str | None:
+    with engine.connect() as conn:
+        return conn.execute(sa.text("SELECT decision FROM review_decisions WHERE doc_id = :d ORDER BY id DESC LIMIT 1"),
+                            {"d": doc_id}).scalar()
+
+
+def _waiting(page: Any) -> int:
+    return int(page.inner_text("#waiting-count").replace(",", ""))
+
+
+def test_decisions_by_button_with_undo_change_inbox_and_paging(app: object, server: str, screens: Path) -> None:  # noqa: F811
+    engine: sa.Engine = app.state.adtrace.engine  # type: ignore[attr-defined]
+    with engine.begin() as conn:  # every ad flagged: 120 wait, so the queue needs paging past 50
+        conn.execute(sa.text("UPDATE records SET risk_level = 'elevated' WHERE risk_level = 'low'"))
+    with signed_in(server, "reviewer") as (page, errors):
+        page.goto(f"{server}/queue")
+        assert _waiting(page) == 120 and page.locator("li.item").count() == 50
+        assert page.locator("#escalated-link").count() == 0  # the inbox is for analysts and admins
+        page.click("#next-page")
+        page.wait_for_url("**/queue?page=2")
+        assert "page 2 of 3" in page.inner_text("nav.pager")
+        second = page.eval_on_selector_all("li.item", "els => els.map(e => e.dataset.id)")
+        page.goto(f"{server}/queue")
+        first = page.eval_on_selector_all("li.item", "els => els.map(e => e.dataset.id)")
+        assert not set(first) & set(second)
+
+        # Buttons beside the keys: nothing selected, nothing to press.
+        assert page.locator("#decide button[data-decision=confirm]").is_disabled()
+        page.click(f"li.item[data-id='{first[0]}']")
+        page.wait_for_selector("#preview article.preview")
+        page.click("#decide button[data-decision=confirm]")
+        page.wait_for_selector(f"li.item.done[data-id='{first[0]}']")
+        assert _waiting(page) == 119 and _newest(engine, first[0]) == "confirm"
+        page.click("#decide button[data-decision=dismiss]")  # the next one was selected for us
+        page.wait_for_selector(f"li.item.done[data-id='{first[1]}']")
+        assert _newest(engine, first[1]) == "dismiss"
+        page.screenshot(path=str(screens / "30-queue-buttons.png"))
+        # Undo walks back the last decision: the ad is back in the queue.
+        page.click("#undo")
+        page.wait_for_selector(f"li.item.sel[data-id='{first[1]}']:not(.done)")
+        assert _newest(engine, first[1]) == "withdrawn" and _waiting(page) == 119
+        # Change a decision: click the decided row, press another button.
+        page.click(f"li.item[data-id='{first[0]}']")
+        page.click("#decide button[data-decision=escalate]")
+        page.fill("#reasontext", "age wording unclear")
+        page.keyboard.press("Enter")
+        page.wait_for_function(f"() => document.querySelector(\"li.item[data-id='{first[0]}'] .status\")"
+                               ".textContent === 'escalate'")
+        assert _newest(engine, first[0]) == "escalate" and _waiting(page) == 119
+        page.reload()
+        assert _waiting(page) == 119 and first[0] not in page.eval_on_selector_all(
+            "li.item", "els => els.map(e => e.dataset.id)")
+    assert not errors, errors
+
+    with signed_in(server, "analyst") as (page, errors):
+        page.goto(f"{server}/queue")
+        assert page.inner_text("#escalated-link").startswith("1")
+        page.click("#escalated-link")
+        page.wait_for_url("**/queue/escalated")
+        row = page.locator("li.item").first
+        assert row.get_attribute("data-id") == first[0] and "age wording unclear" in row.inner_text()
+        assert "reviewer" in row.inner_text()
+        page.screenshot(path=str(screens / "31-escalated.png"))
+        row.click()
+        page.click("#decide button[data-decision=dismiss]")
+        page.wait_for_selector("li.item.done")
+        assert _newest(engine, first[0]) == "dismiss"
+        # The document page changes a decision too, and can send the ad back to the queue.
+        page.goto(f"{server}/documents/{first[0]}")
+        assert "dismiss" in page.inner_text("#decision")
+        page.click("#decision button[value=confirm]")
+        page.wait_for_url(f"**/documents/{first[0]}#decision")
+        assert _newest(engine, first[0]) == "confirm"
+        page.click("#decision button[value=withdraw]")
+        page.wait_for_selector("#decision >> text=Not decided")
+        assert _newest(engine, first[0]) == "withdrawn"
+        page.goto(f"{server}/queue")
+        assert _waiting(page) == 120
+    assert not errors, errors

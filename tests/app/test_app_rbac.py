@@ -24,6 +24,9 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("GET", "/queue/preview/{doc_id}"): READERS,
     ("POST", "/queue/decide"): READERS,
     ("GET", "/queue/labels.csv"): {"admin", "analyst"},
+    ("GET", "/queue/escalated"): {"admin", "analyst"},
+    ("POST", "/queue/undo"): READERS,
+    ("POST", "/documents/{doc_id}/decision"): READERS,
     ("GET", "/search"): READERS,
     ("GET", "/documents/{doc_id}"): READERS,
     ("GET", "/documents/{doc_id}/images/{n}/blurred"): READERS,
@@ -81,6 +84,8 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
 }
 # Form or JSON bodies for the part 2 writes (placeholders filled by _part2_fixtures).
 FORMS: dict[str, dict[str, str]] = {
+    "/documents/{doc_id}/decision": {"decision": "escalate", "reason": "rbac"},
+    "/queue/undo": {"doc_id": "{doc_id}"},
     "/watchlists": {"kind": "phone", "value": "702-555-0142", "name": "rbac"},
     "/alerts/{alert_id}/ack": {"note": "rbac"},
     "/cases": {"title": "rbac case"},
