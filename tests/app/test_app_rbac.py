@@ -58,6 +58,8 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("GET", "/cases/{case_id}"): {"admin", "analyst"},
     ("POST", "/cases/{case_id}"): {"admin", "analyst"},
     ("POST", "/cases/{case_id}/items"): {"admin", "analyst"},
+    ("POST", "/cases/{case_id}/items/remove"): {"admin", "analyst"},
+    ("POST", "/cases/add"): {"admin", "analyst"},
     ("POST", "/cases/{case_id}/notes"): {"admin", "analyst"},
     ("GET", "/cases/{case_id}/export.{fmt}"): {"admin", "analyst"},
     ("GET", "/settings"): {"admin"},
@@ -86,6 +88,8 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
 FORMS: dict[str, dict[str, str]] = {
     "/documents/{doc_id}/decision": {"decision": "escalate", "reason": "rbac"},
     "/queue/undo": {"doc_id": "{doc_id}"},
+    "/cases/add": {"kind": "document", "ref": "{doc_id}", "case_id": "{case_id}"},
+    "/cases/{case_id}/items/remove": {"kind": "document", "ref": "{doc_id}"},
     "/watchlists": {"kind": "phone", "value": "702-555-0142", "name": "rbac"},
     "/alerts/{alert_id}/ack": {"note": "rbac"},
     "/cases": {"title": "rbac case"},

@@ -15,6 +15,7 @@ from markupsafe import escape
 from adtrace.app import audit
 from adtrace.app.auth import Ctx, require
 from adtrace.app.db import read, write
+from adtrace.app.pages.cases import open_cases
 from adtrace.app.pages.documents import load, view_model
 from adtrace.app.pages.render import render
 from adtrace.cases import decide, escalated, export_labels, queue, waiting, withdraw
@@ -55,7 +56,7 @@ def escalated_page(request: Request, page: int = 1, ctx: Ctx = Depends(require("
 def preview(request: Request, doc_id: str, ctx: Ctx = Depends(require("triage"))) -> Response:
     doc, record = load(request, doc_id)
     audit.append(request.app.state.adtrace.engine, ctx.user.username, "view_document", doc_id, {"via": "queue"})
-    return render(request, "_preview.html", view_model(doc, record))
+    return render(request, "_preview.html", {**view_model(doc, record), "open_cases": open_cases(request, ctx)})
 
 
 def _decide(request: Request, ctx: Ctx, doc_id: str, decision: str, reason: str) -> str:

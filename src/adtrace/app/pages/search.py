@@ -17,6 +17,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from adtrace.app import audit
 from adtrace.app.auth import Ctx, require
+from adtrace.app.pages.cases import open_cases
 from adtrace.app.pages.render import render
 from adtrace.storage import Query
 from adtrace.storage.base import FACETS
@@ -107,4 +108,5 @@ def search_page(request: Request, ctx: Ctx = Depends(require("documents"))) -> R
     template = "_results.html" if partial else "search.html"
     return render(request, template, {"params": params, "result": result, "active": active, "link": link,
                                       "page": page, "pages": pages, "recognised": recognised,
+                                      "open_cases": open_cases(request, ctx),
                                       "facet_param": {"risk_level": "risk_level", "city": "city"}})
