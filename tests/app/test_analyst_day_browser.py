@@ -249,3 +249,33 @@ def test_add_to_case_from_document_queue_and_search(app: object, server: str, sc
         assert ("document", doc_id) not in _items(engine, first.id)
         assert ("document", hit_id) in _items(engine, first.id) or hit_id == doc_id
     assert not errors, errors
+
+
+def test_weeks_fill_the_gaps_so_the_axis_is_time() -> None:
+    from adtrace.app.pages.network import _weeks
+
+    docs = [{"posted_at": p} for p in ("2024-01-02T10:00:00Z", "2024-01-03T10:00:00Z", "2024-01-24T09:00:00Z", None)]
+    assert _weeks(docs) == [("2024-01-01", 2), ("2024-01-08", 0), ("2024-01-15", 0), ("2024-01-22", 1)]
+    assert _weeks([{"posted_at": None}]) == []
+
+
+def test_entity_page_draws_postings_per_week(app: object, server: str, screens: Path) -> None:  # noqa: F811
+    from datetime import date, timedelta
+
+    engine: sa.Engine = app.state.adtrace.engine  # type: ignore[attr-defined]
+    phone, _n = _busiest(engine, "phone")
+    with engine.connect() as conn:
+        days = [date.fromisoformat(str(r[0])[:10]) for r in conn.execute(sa.text(
+            "SELECT d.posted_at FROM documents d JOIN entities e ON e.doc_id = d.id "
+            "WHERE e.kind = 'phone' AND e.value = :v AND d.posted_at IS NOT NULL"), {"v": phone})]
+    mondays = [d - timedelta(days=d.weekday()) for d in days]
+    expected = (max(mondays) - min(mondays)).days // 7 + 1
+    with signed_in(server) as (page, errors):
+        page.goto(f"{server}/entities/phone/{phone.replace('+', '%2B')}")
+        assert "No dated postings" not in page.inner_text("main")
+        bars = page.locator("svg.chart.weeks rect")
+        assert bars.count() == expected
+        heights = [float(bars.nth(i).get_attribute("height") or 0) for i in range(bars.count())]
+        assert sum(1 for h in heights if h > 0) == len(set(mondays))  # one bar per week with postings
+        page.screenshot(path=str(screens / "50-entity-weeks.png"), full_page=True)
+    assert not errors, errors
