@@ -22,11 +22,11 @@ pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's ch
 
 
 @contextmanager
-def signed_in(base: str, role: str = "analyst") -> Iterator[tuple[Any, list[str]]]:
+def signed_in(base: str, role: str = "analyst", locale: str = "en-US") -> Iterator[tuple[Any, list[str]]]:
     """A page signed in as `role`, and the console errors and off-site requests it saw."""
     with sync_api.sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
-        page = browser.new_page(viewport={"width": 1360, "height": 900})
+        page = browser.new_page(viewport={"width": 1360, "height": 900}, locale=locale)
         errors: list[str] = []
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
         page.on("request", lambda r: errors.append(f"off-site request {r.url}") if not r.url.startswith(base)
@@ -279,3 +279,74 @@ def test_entity_page_draws_postings_per_week(app: object, server: str, screens: 
         assert sum(1 for h in heights if h > 0) == len(set(mondays))  # one bar per week with postings
         page.screenshot(path=str(screens / "50-entity-weeks.png"), full_page=True)
     assert not errors, errors
+
+
+def test_alerts_apart_from_risk_with_titles_filters_and_bulk_acknowledge(
+        app: object, server: str, screens: Path) -> None:  # noqa: F811
+    from adtrace.cases import alerts, watchlists
+
+    engine: sa.Engine = app.state.adtrace.engine  # type: ignore[attr-defined]
+    store = app.state.adtrace.store  # type: ignore[attr-defined]
+    with engine.connect() as conn:
+        phones = [str(r[0]) for r in conn.execute(sa.text(
+            "SELECT value FROM entities WHERE kind = 'phone' GROUP BY value ORDER BY count(*) DESC, value LIMIT 2"))]
+    watchlists.add(store, "phone", phones[0], name="Vegas ring", owner="analyst")
+    watchlists.add(store, "phone", phones[1], name="Reno ring", owner="analyst")
+    raised = alerts.evaluate(store, list(store.iter_ids()))
+    hits = [a for a in raised if a.kind == "watchlist"]
+    risk = [a for a in raised if a.kind == "risk"]
+    vegas = [a for a in hits if any(r.get("watchlist") == "Vegas ring" for r in a.reasons)]
+    assert hits and risk and 0 < len(vegas) < len(hits)
+    with signed_in(server) as (page, errors):
+        page.goto(f"{server}/alerts")
+        shown = page.locator("li.alert")
+        assert shown.count() == len(hits)  # risk alerts wait on their own tab (the queue holds them too)
+        assert f"{len(risk)}" in page.inner_text("#alert-tabs a[data-kind=risk]")
+        first = shown.first
+        doc = store.get_document(first.get_attribute("data-doc"))
+        assert doc is not None and first.locator("a.alert-doc").inner_text() == (doc.title or doc.id)
+        page.select_option("#alert-filters select[name=watchlist]", "Vegas ring")
+        page.click("#alert-filters button")
+        page.wait_for_url("**watchlist=Vegas+ring**")
+        assert page.locator("li.alert").count() == len(vegas)
+        page.screenshot(path=str(screens / "60-alerts-filtered.png"), full_page=True)
+        page.check("#ack-all-toggle")
+        page.fill("#bulk-ack input[name=note]", "seen, in case 1")
+        page.click("#ack-selected")
+        page.wait_for_load_state()
+        assert page.locator("li.alert").count() == 0
+        open_ids = {a.id for a in alerts.list_alerts(store, open_only=True, limit=1000)}
+        assert not open_ids & {a.id for a in vegas} and {a.id for a in risk} <= open_ids
+        assert len(open_ids & {a.id for a in hits}) == len(hits) - len(vegas)
+    assert not errors, errors
+
+
+def test_dashboard_says_what_to_do_first_in_the_readers_locale(
+        app: object, server: str, screens: Path) -> None:  # noqa: F811
+    from adtrace.cases import cases as cs
+    from adtrace.cases import decide, queue, waiting
+
+    engine: sa.Engine = app.state.adtrace.engine  # type: ignore[attr-defined]
+    store = app.state.adtrace.store  # type: ignore[attr-defined]
+    with engine.begin() as conn:
+        first = queue(conn, limit=1)[0].id
+        decide(conn, first, "escalate", "senior look", "reviewer")
+        left = waiting(conn)
+    mine = cs.create(store, "Coastal circuit", "analyst")
+    cs.create(store, "Someone else's", "admin")
+    with signed_in(server, locale="de-DE") as (page, errors):
+        page.goto(f"{server}/")
+        todo = page.inner_text("#start-here")
+        assert f"{left} flagged ads waiting" in todo and "1 escalated" in todo
+        assert f"#{mine.id} Coastal circuit" in todo and "Someone else" not in todo
+        stamp = page.locator("#start-here time").first
+        assert stamp.get_attribute("title") == mine.updated_at and "T" not in stamp.inner_text()
+        assert "." in stamp.inner_text()  # de-DE writes 6. Dez. 2026 / 06.12.2026, not ISO
+        page.screenshot(path=str(screens / "70-dashboard.png"), full_page=True)
+        page.click("#start-reviewing")
+        page.wait_for_url("**/queue")
+    with signed_in(server, "reviewer") as (page, errors2):
+        page.goto(f"{server}/")
+        todo = page.inner_text("#start-here")
+        assert "waiting" in todo and "escalated" not in todo and "cases" not in todo.lower()
+    assert not errors and not errors2, errors + errors2

@@ -53,6 +53,7 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("POST", "/watchlists/{entry_id}/remove"): {"admin", "analyst"},
     ("GET", "/alerts"): READERS,
     ("POST", "/alerts/{alert_id}/ack"): READERS,
+    ("POST", "/alerts/ack"): READERS,
     ("GET", "/cases"): {"admin", "analyst"},
     ("POST", "/cases"): {"admin", "analyst"},
     ("GET", "/cases/{case_id}"): {"admin", "analyst"},

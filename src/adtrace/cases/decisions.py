@@ -23,7 +23,7 @@ from adtrace import errors
 DECISIONS = ("confirm", "dismiss", "escalate")
 WITHDRAWN = "withdrawn"  # the newest row says "undecided again": back in the queue, no label
 # The document's newest decision, or 'withdrawn' when it has none (SQL over `r.doc_id`).
-_NEWEST = ("COALESCE((SELECT x.decision FROM review_decisions x WHERE x.doc_id = r.doc_id "
+NEWEST_SQL = ("COALESCE((SELECT x.decision FROM review_decisions x WHERE x.doc_id = r.doc_id "
            "ORDER BY x.id DESC LIMIT 1), 'withdrawn')")
 # The labels `adtrace train --labels` reads: 1 = look first, 0 = benign. Escalations are undecided.
 LABELS = {"confirm": "1", "dismiss": "0"}
@@ -85,7 +85,7 @@ def queue(conn: sa.Connection, limit: int = 50, offset: int = 0,
     rows = conn.execute(text(
         "SELECT d.id, d.title, d.text, d.source, d.posted_at, d.location, r.risk_score, r.risk_level, r.record "
         f"FROM records r JOIN documents d ON d.id = r.doc_id WHERE r.risk_level IN ({marks}) "
-        f"AND {_NEWEST} = 'withdrawn' ORDER BY r.risk_score DESC, d.id LIMIT :limit OFFSET :offset"),
+        f"AND {NEWEST_SQL} = 'withdrawn' ORDER BY r.risk_score DESC, d.id LIMIT :limit OFFSET :offset"),
         {**params, "limit": limit, "offset": offset}).all()
     return [QueueItem(*r) for r in rows]
 
@@ -94,7 +94,7 @@ def waiting(conn: sa.Connection, levels: tuple[str, ...] = ("high", "elevated"))
     """How many flagged documents wait for a decision."""
     marks, params = _levels(levels)
     return int(conn.execute(text(f"SELECT count(*) FROM records r WHERE r.risk_level IN ({marks}) "
-                                 f"AND {_NEWEST} = 'withdrawn'"), params).scalar() or 0)
+                                 f"AND {NEWEST_SQL} = 'withdrawn'"), params).scalar() or 0)
 
 
 def escalated(conn: sa.Connection, limit: int = 50, offset: int = 0) -> tuple[int, list[QueueItem]]:

@@ -103,9 +103,10 @@ def remove_watch(request: Request, entry_id: int, ctx: Ctx = Depends(require("ca
 
 @router.get("/alerts")
 def list_alerts(request: Request, open_only: bool = True, since_id: int = 0, limit: int = 50,
+                kind: str | None = None, watchlist: str | None = None,
                 ctx: Ctx = Depends(require("triage"))) -> dict[str, Any]:
     rows = alerts.list_alerts(request.app.state.adtrace.store, open_only=open_only, since_id=since_id,
-                              limit=max(1, min(limit, 500)))
+                              limit=max(1, min(limit, 500)), kind=kind or None, watchlist=watchlist or None)
     return {"alerts": [a.to_dict() for a in rows]}
 
 

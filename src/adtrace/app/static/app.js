@@ -1,3 +1,21 @@
+// Dates in the reader's locale: <time datetime="ISO"> shows date and time, <time data-date> the date only.
+(function () {
+  "use strict";
+  document.querySelectorAll("time[datetime]").forEach(function (el) {
+    const d = new Date(el.getAttribute("datetime"));
+    if (isNaN(d.getTime())) return;
+    el.title = el.getAttribute("datetime");
+    el.textContent = el.hasAttribute("data-date")
+      ? d.toLocaleDateString(undefined, { dateStyle: "medium" })
+      : d.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
+  });
+  // Alerts: one box ticks every alert shown, for "Acknowledge selected".
+  const all = document.getElementById("ack-all-toggle");
+  if (all) all.addEventListener("change", function () {
+    document.querySelectorAll("#bulk-ack input[name=ids]").forEach(function (b) { b.checked = all.checked; });
+  });
+})();
+
 // Triage for the review queue and the escalated inbox, by keyboard or by the buttons beside the
 // preview: j/k move, c confirm, d dismiss, e escalate (asks a reason), u undo the last decision, o open.
 // A decided row stays in the list (greyed, with its decision and an Undo); clicking it again lets
