@@ -350,3 +350,18 @@ def test_dashboard_says_what_to_do_first_in_the_readers_locale(
         todo = page.inner_text("#start-here")
         assert "waiting" in todo and "escalated" not in todo and "cases" not in todo.lower()
     assert not errors and not errors2, errors + errors2
+
+
+def test_403_and_404_keep_the_navigation(app: object, server: str, screens: Path) -> None:  # noqa: F811
+    with signed_in(server, "reviewer") as (page, errors):
+        for path, title in (("/cases", "Not allowed"), ("/no-such-page", "Not found"),
+                            ("/documents/no-such-ad", "Not found")):
+            response = page.goto(f"{server}{path}")
+            assert response is not None and response.status in (403, 404)
+            assert title in page.inner_text("h1")
+            nav = page.locator("header.top nav")
+            assert nav.count() == 1 and "Review queue" in nav.inner_text(), path
+            assert "Cases" not in nav.inner_text()  # the nav is the reviewer's own
+        page.screenshot(path=str(screens / "80-404-with-nav.png"), full_page=True)
+    # Chromium logs each 403/404 answer as a failed resource; nothing else may be logged.
+    assert not [e for e in errors if "status of 403" not in e and "status of 404" not in e], errors
