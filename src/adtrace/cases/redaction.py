@@ -6,7 +6,8 @@ is chosen on the original field, then applied right to left, so no mask shifts a
 Spans the extractors found in another field (a phone in the URL: `field: "url"`) never touch the text.
 
 Three kinds of span are masked, in this order of precedence (an overlap keeps the first):
-1. the record's identifier spans (phones, e-mails, handles, payment handles, names);
+1. the record's identifier spans (phones, e-mails, payment handles, handles, names, in that order
+   where two overlap; the pieces of the second that still give it away are masked too);
 2. a known identifier (any ad of this export) written again where the extractor did not find it;
 3. a capitalised common given name ("AMBER 21", `cases.givennames`) — except inside a place the
    record resolved ("San Diego", "Savannah, GA").
@@ -29,6 +30,7 @@ MASKED_FIELDS = ("phones", "emails", "handles", "payments", "names")
 MASK = re.compile(r"\[(?:phone|email|handle|payment|name) [0-9a-f]{6}\]")
 _WORD = re.compile(r"\w+")
 _CAPITALISED = re.compile(r"\b(?:[A-Z][a-z]+|[A-Z]{3,})\b")  # "Amber", "AMBER"
+PRIORITY = {"phone": 0, "email": 1, "payment": 2, "handle": 3, "name": 4}  # who keeps an overlap
 MIN_KNOWN = 3  # shorter known values ("Jo") are masked only where the extractor found them
 
 
@@ -75,6 +77,37 @@ def place_ranges(record: dict[str, Any], text: str, offset: int = 0) -> list[tup
 
 def _overlaps(a: tuple[int, int], taken: Iterable[tuple[int, int]]) -> bool:
     return any(a[0] < e and s < a[1] for s, e in taken)
+
+
+def uncovered(sp: Span, taken: Iterable[Span]) -> list[tuple[int, int]]:
+    """The pieces of `sp` no span in `taken` covers."""
+    pieces = [(sp.start, sp.end)]
+    for t in taken:
+        pieces = [p for a, b in pieces for p in ((a, min(b, t.start)), (max(a, t.end), b)) if p[0] < p[1]]
+    return pieces
+
+
+def still_identifies(sp: Span, piece: str) -> bool:
+    """Whether a piece of an identifier's span, left over by an overlapping one, still gives it away."""
+    needle = sp.value.lower().lstrip("@$")
+    if sp.kind == "phone":
+        return sum(c.isdigit() for c in piece) >= 3
+    return bool(needle) and needle in piece.lower()
+
+
+def _claim(text: str, spans: Iterable[Span]) -> list[Span]:
+    """The record's spans without overlaps, phones first (then e-mails, payment tags, handles, names),
+    longer first. Where two overlap ("WhatsApp 664" read as a handle, "664 229 7589" as the phone),
+    the first keeps the region and the other keeps only the pieces that still give it away."""
+    taken: list[Span] = []
+    valid = [sp for sp in spans if 0 <= sp.start < sp.end <= len(text)]
+    for sp in sorted(valid, key=lambda x: (PRIORITY.get(x.kind, len(PRIORITY)), x.start - x.end, x.start)):
+        pieces = uncovered(sp, taken)
+        if pieces == [(sp.start, sp.end)]:
+            taken.append(sp)
+            continue
+        taken += [Span(a, b, sp.kind, sp.value) for a, b in pieces if still_identifies(sp, text[a:b])]
+    return taken
 
 
 @dataclass
@@ -130,10 +163,7 @@ class Masker:
     def spans(self, text: str, spans: Iterable[Span] = (), places: Iterable[tuple[int, int]] = (),
               guess_names: bool = True, kinds: frozenset[str] | None = None) -> list[Span]:
         """Every span `text` will have masked, by precedence, none overlapping another."""
-        taken: list[Span] = []
-        for sp in sorted(spans, key=lambda x: (x.start, -x.end)):
-            if 0 <= sp.start < sp.end <= len(text) and not _overlaps((sp.start, sp.end), ((t.start, t.end) for t in taken)):
-                taken.append(sp)
+        taken = _claim(text, spans)
         protected = list(places)
         for sp in self.known_spans(text, kinds):
             if not _overlaps((sp.start, sp.end), [*((t.start, t.end) for t in taken), *protected]):
