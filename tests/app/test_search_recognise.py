@@ -29,3 +29,4 @@ def test_an_identifier_in_any_form_is_recognised(typed: str, expected: tuple[str
                                    "702-555-0143 and 702-555-0199", ""])
 def test_words_stay_a_text_search(typed: str) -> None:
     assert recognise(typed) is None
+
