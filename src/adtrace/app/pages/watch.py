@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
+from adtrace import errors
 from adtrace.app import audit
 from adtrace.app.auth import Ctx, require
 from adtrace.app.pages.render import render
@@ -39,16 +40,26 @@ def ack_alert(request: Request, ctx: Ctx, alert_id: int, note: str) -> alerts.Al
     return alert
 
 
+def _watchlists(request: Request, form: dict[str, str] | None = None, error: str = "", field: str = "",
+                status: int = 200) -> Response:
+    rows = watchlists.entries(request.app.state.adtrace.store, active_only=True)
+    return render(request, "watchlists.html", {"entries": rows, "kinds": watchlists.KINDS, "form": form or {},
+                                               "error": error, "error_field": field}, status=status)
+
+
 @router.get("/watchlists")
 def watchlists_page(request: Request, ctx: Ctx = Depends(require("documents"))) -> Response:
-    rows = watchlists.entries(request.app.state.adtrace.store, active_only=True)
-    return render(request, "watchlists.html", {"entries": rows, "kinds": watchlists.KINDS})
+    return _watchlists(request)
 
 
 @router.post("/watchlists")
 def watchlists_add(request: Request, kind: str = Form(...), value: str = Form(...), name: str = Form(...),
                    note: str = Form(""), ctx: Ctx = Depends(require("cases"))) -> Response:
-    add_entry(request, ctx, kind, value, name, note)
+    try:
+        add_entry(request, ctx, kind, value, name, note)
+    except errors.InputError as exc:  # beside the field, with what was typed kept
+        return _watchlists(request, {"kind": kind, "value": value, "name": name, "note": note}, exc.message,
+                           str(exc.detail.get("field", "")), status=422)
     return RedirectResponse("/watchlists", status_code=303)
 
 

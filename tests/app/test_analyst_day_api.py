@@ -1,4 +1,5 @@
-"""The API undoes a decision like the queue does, and says how many documents wait (issue 19, item 7)."""
+"""The analyst's day without a browser: the API undoes decisions and counts what waits; forms answer wrong
+values beside the field (issue 19, items 7 and 14)."""
 
 from __future__ import annotations
 
@@ -22,3 +23,13 @@ def test_api_undo_and_waiting_count(login: Callable[[str], TestClient]) -> None:
     assert client.get("/api/v1/queue?limit=1").json()["waiting"] == before
     again = client.post("/api/v1/decisions", json={"doc_id": doc_id, "decision": "withdraw"}, headers=headers)
     assert again.status_code == 422 and again.json()["error"]["detail"]["field"] == "doc_id"
+
+
+def test_a_wrong_watchlist_value_is_an_error_beside_the_field(login: Callable[[str], TestClient]) -> None:
+    client = login("analyst")
+    r = client.post("/watchlists", data={"kind": "regex", "value": "(unclosed", "name": "Op Lantern",
+                                         "csrf": csrf_of(client)}, follow_redirects=False)
+    assert r.status_code == 422
+    assert 'id="watch-error"' in r.text and "not a regular expression" in r.text
+    assert 'value="(unclosed"' in r.text and 'value="Op Lantern"' in r.text  # what was typed is kept
+    assert '<header class="top">' in r.text  # the whole page, navigation included
