@@ -365,3 +365,31 @@ def test_403_and_404_keep_the_navigation(app: object, server: str, screens: Path
         page.screenshot(path=str(screens / "80-404-with-nav.png"), full_page=True)
     # Chromium logs each 403/404 answer as a failed resource; nothing else may be logged.
     assert not [e for e in errors if "status of 403" not in e and "status of 404" not in e], errors
+
+
+def test_phone_width_stacks_columns_and_decides_by_touch(app: object, server: str, screens: Path) -> None:  # noqa: F811
+    engine: sa.Engine = app.state.adtrace.engine  # type: ignore[attr-defined]
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
+        page = browser.new_page(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
+        page.goto(f"{server}/login")
+        page.fill("input[name=username]", "reviewer")
+        page.fill("input[name=password]", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_selector("header.top")
+        for path in ("/", "/queue", "/search?q=new"):
+            page.goto(f"{server}{path}")
+            wide = page.evaluate("() => document.documentElement.scrollWidth")
+            assert wide <= 390, (path, wide)  # nothing runs off the side of the screen
+        page.goto(f"{server}/queue")
+        row = page.locator("li.item").first
+        doc_id = row.get_attribute("data-id")
+        row.tap()
+        page.wait_for_selector("#preview article.preview")
+        confirm = page.locator("#decide button[data-decision=confirm]")
+        assert (confirm.bounding_box() or {}).get("height", 0) >= 44  # a finger-sized target
+        confirm.tap()
+        page.wait_for_selector(f"li.item.done[data-id='{doc_id}']")
+        assert _newest(engine, str(doc_id)) == "confirm"
+        page.screenshot(path=str(screens / "90-queue-390px.png"), full_page=True)
+        browser.close()
