@@ -33,3 +33,29 @@ def test_a_wrong_watchlist_value_is_an_error_beside_the_field(login: Callable[[s
     assert 'id="watch-error"' in r.text and "not a regular expression" in r.text
     assert 'value="(unclosed"' in r.text and 'value="Op Lantern"' in r.text  # what was typed is kept
     assert '<header class="top">' in r.text  # the whole page, navigation included
+
+
+def test_search_names_facets_marks_the_query_filters_dates_and_exports_csv(
+        login: Callable[[str], TestClient]) -> None:
+    import csv
+    import io
+    import re
+
+    from adtrace.indicators import get
+
+    client = login("analyst")
+    page = client.get("/search", params={"q": "new"}).text
+    ids = re.findall(r'data-facet="indicator" data-value="([^"]+)"', page)
+    assert ids, "the synthetic store has indicator facets"
+    label = get(ids[0]).description.split("(")[0].split(",")[0].strip()[:40]
+    assert label in page  # the facet says what the indicator means; its id is only the tooltip
+    assert re.search(r'<mark class="q">new</mark>', page, re.I)
+    dated = client.get("/search", params={"q": "new", "date_from": "2024-06-01", "date_to": "2024-06-30"}).text
+    total = int(re.search(r"([\d,]+)\+? documents", page).group(1).replace(",", ""))  # type: ignore[union-attr]
+    in_june = int(re.search(r"([\d,]+)\+? documents", dated).group(1).replace(",", ""))  # type: ignore[union-attr]
+    assert 0 < in_june < total and 'value="2024-06-01"' in dated
+    r = client.get("/search.csv", params={"q": "new", "date_from": "2024-06-01", "date_to": "2024-06-30"})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(r.text)))
+    assert len(rows) == in_june and all("2024-06-01" <= row["posted_at"][:10] <= "2024-06-30" for row in rows)
+    assert login("reviewer").get("/search.csv", params={"q": "new"}).status_code == 403  # exports: analysts

@@ -28,6 +28,7 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("POST", "/queue/undo"): READERS,
     ("POST", "/documents/{doc_id}/decision"): READERS,
     ("GET", "/search"): READERS,
+    ("GET", "/search.csv"): {"admin", "analyst"},
     ("GET", "/documents/{doc_id}"): READERS,
     ("GET", "/documents/{doc_id}/images/{n}/blurred"): READERS,
     ("POST", "/documents/{doc_id}/images/{n}/reveal"): READERS,

@@ -60,7 +60,7 @@ def test_csv_has_one_row_per_document(linked: Store) -> None:  # noqa: F811
     assert sorted(r["doc_id"] for r in rows) == members
     assert all(r["phones"].startswith("[phone ") for r in rows if r["phones"])
     assert phones[0] not in text
-    assert exports._csv_safe("=HYPERLINK(1)") == "'=HYPERLINK(1)"
+    assert exports.csv_safe("=HYPERLINK(1)") == "'=HYPERLINK(1)"
 
 
 def test_pdf_opens_and_holds_the_evidence(linked: Store) -> None:  # noqa: F811

@@ -148,11 +148,11 @@ def to_csv(data: dict[str, Any]) -> str:
                     d["cluster"] or "", d["risk"]["score"] if d["risk"]["score"] is not None else "",
                     d["risk"]["level"] or "", " ".join(i["id"] for i in d["indicators"]),
                     *(" ".join(d["identifiers"][k]) for k in ("phones", "emails", "handles", "names")),
-                    _csv_safe(d["title"])])
+                    csv_safe(d["title"])])
     return buf.getvalue()
 
 
-def _csv_safe(value: str) -> str:
+def csv_safe(value: str) -> str:
     # A cell starting with = + - @ runs as a formula in spreadsheets: quote it as text.
     return "'" + value if value[:1] in ("=", "+", "-", "@") else value
 

@@ -8,12 +8,16 @@ tags, which have none, become a visible filter). Words that hold no identifier s
 
 from __future__ import annotations
 
+import csv
+import io
 import re
+from functools import cache
 from typing import Any
 from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
+from markupsafe import Markup, escape
 
 from adtrace.app import audit
 from adtrace.app.auth import Ctx, require
@@ -56,6 +60,35 @@ def recognise(q: str) -> tuple[str, str] | None:
         return None  # words beside the identifier: a text search
     value = normalise_lookup(kind, str(ent["value"]))
     return (kind, value) if value else None
+
+
+CSV_ROWS = 5000  # a result set exported as CSV: the first this many, newest first
+
+
+def highlight(snippet: str, q: str) -> Markup:
+    """The snippet, escaped, with the query's words and phrases marked."""
+    words = [w.strip('"*').lower() for w in re.findall(r'"[^"]+"|\S+', q)]
+    words = [w for w in words if len(w) >= 2 and w.upper() not in ("AND", "OR", "NOT")]
+    if not words:
+        return Markup(escape(snippet))
+    pattern = re.compile("|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True)), re.I)
+    out, pos = [], 0
+    for m in pattern.finditer(snippet):
+        out += [escape(snippet[pos:m.start()]), Markup('<mark class="q">{}</mark>').format(m.group(0))]
+        pos = m.end()
+    out.append(escape(snippet[pos:]))
+    return Markup("").join(out)
+
+
+@cache
+def facet_label(name: str, value: str) -> str:
+    """What a facet value means in words: an indicator's description (shortened), not its id."""
+    if name != "indicator":
+        return value
+    from adtrace.app.pages.evidence import _describe
+
+    words = re.split(r"[(,.;:]", _describe(value), maxsplit=1)[0].strip()
+    return words if len(words) <= 60 else words[:57].rsplit(" ", 1)[0] + "…"
 
 
 def query_from(params: dict[str, str], facets: tuple[str, ...] = FACETS, limit: int = PAGE) -> Query:
@@ -108,5 +141,25 @@ def search_page(request: Request, ctx: Ctx = Depends(require("documents"))) -> R
     template = "_results.html" if partial else "search.html"
     return render(request, template, {"params": params, "result": result, "active": active, "link": link,
                                       "page": page, "pages": pages, "recognised": recognised,
-                                      "open_cases": open_cases(request, ctx),
+                                      "open_cases": open_cases(request, ctx), "highlight": highlight,
+                                      "facet_label": facet_label, "csv_link": link().replace("/search?", "/search.csv?", 1),
                                       "facet_param": {"risk_level": "risk_level", "city": "city"}})
+
+
+@router.get("/search.csv")
+def search_csv(request: Request, ctx: Ctx = Depends(require("export"))) -> Response:
+    """The result set (first CSV_ROWS, as the page orders it) as CSV; audited as an export."""
+    from adtrace.cases.exports import csv_safe
+
+    params = {k: v for k, v in request.query_params.items() if v and k != "page"}
+    q, result = run_search(request, ctx, params, facets=(), limit=CSV_ROWS)
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow(["doc_id", "posted_at", "source", "kind", "location", "risk_score", "risk_level", "title"])
+    for h in result.hits:
+        w.writerow([h.id, h.posted_at or "", h.source, h.kind, csv_safe(h.location or ""),
+                    "" if h.risk_score is None else h.risk_score, h.risk_level or "", csv_safe(h.title or "")])
+    audit.append(request.app.state.adtrace.engine, ctx.user.username, "export", "search.csv",
+                 {"q": q.text, **{k: params[k] for k in FILTERS if params.get(k)}, "rows": len(result.hits)})
+    return Response(buf.getvalue(), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": 'attachment; filename="adtrace-search.csv"'})
