@@ -345,6 +345,12 @@ def test_dashboard_says_what_to_do_first_in_the_readers_locale(
         page.screenshot(path=str(screens / "70-dashboard.png"), full_page=True)
         page.click("#start-reviewing")
         page.wait_for_url("**/queue")
+        # Results htmx swaps in later are in the reader's locale too.
+        page.goto(f"{server}/search")
+        _search(page, "new")
+        page.wait_for_selector("ol.hits time")
+        page.wait_for_function("() => !document.querySelector('ol.hits time').textContent.includes('-')")
+        assert "." in page.inner_text("ol.hits time >> nth=0")
     with signed_in(server, "reviewer") as (page, errors2):
         page.goto(f"{server}/")
         todo = page.inner_text("#start-here")

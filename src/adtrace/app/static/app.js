@@ -1,14 +1,19 @@
-// Dates in the reader's locale: <time datetime="ISO"> shows date and time, <time data-date> the date only.
+// Dates in the reader's locale: <time datetime="ISO"> shows date and time, <time data-date> the date only
+// (on load, and in what htmx swaps in later: search results, the queue preview).
 (function () {
   "use strict";
-  document.querySelectorAll("time[datetime]").forEach(function (el) {
-    const d = new Date(el.getAttribute("datetime"));
-    if (isNaN(d.getTime())) return;
-    el.title = el.getAttribute("datetime");
-    el.textContent = el.hasAttribute("data-date")
-      ? d.toLocaleDateString(undefined, { dateStyle: "medium" })
-      : d.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
-  });
+  function localise(root) {
+    root.querySelectorAll("time[datetime]").forEach(function (el) {
+      const d = new Date(el.getAttribute("datetime"));
+      if (isNaN(d.getTime())) return;
+      el.title = el.getAttribute("datetime");
+      el.textContent = el.hasAttribute("data-date")
+        ? d.toLocaleDateString(undefined, { dateStyle: "medium" })
+        : d.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
+    });
+  }
+  localise(document);
+  document.body.addEventListener("htmx:afterSwap", function (e) { localise(e.target); });
   // Alerts: one box ticks every alert shown, for "Acknowledge selected".
   const all = document.getElementById("ack-all-toggle");
   if (all) all.addEventListener("change", function () {
