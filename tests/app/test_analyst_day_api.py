@@ -59,3 +59,16 @@ def test_search_names_facets_marks_the_query_filters_dates_and_exports_csv(
     rows = list(csv.DictReader(io.StringIO(r.text)))
     assert len(rows) == in_june and all("2024-06-01" <= row["posted_at"][:10] <= "2024-06-30" for row in rows)
     assert login("reviewer").get("/search.csv", params={"q": "new"}).status_code == 403  # exports: analysts
+
+
+def test_entity_page_offers_the_open_cases(app: object, login: Callable[[str], TestClient]) -> None:
+    import sqlalchemy as sa
+
+    from adtrace.cases import cases as cs
+
+    engine: sa.Engine = app.state.adtrace.engine  # type: ignore[attr-defined]
+    with engine.connect() as conn:
+        phone = conn.execute(sa.text("SELECT value FROM entities WHERE kind = 'phone' LIMIT 1")).scalar_one()
+    case = cs.create(app.state.adtrace.store, "Open lead", "analyst")  # type: ignore[attr-defined]
+    page = login("analyst").get(f"/entities/phone/{phone}").text
+    assert f'action="/cases/{case.id}/items"' in page and f"Add to #{case.id} Open lead" in page

@@ -226,7 +226,9 @@ def entity_page(request: Request, kind: str, value: str, searched: str = "",
     data = entity_data(request, kind, value)
     audit.append(request.app.state.adtrace.engine, ctx.user.username, "view_entity", data["ref"],
                  {"documents": data["total"]})
-    return render(request, "entity.html", {"e": data, "searched": searched[:200],
+    from adtrace.app.pages.cases import open_cases
+
+    return render(request, "entity.html", {"e": data, "searched": searched[:200], "cases": open_cases(request, ctx),
                                            "page_data": {"points": data["points"], "route": data["route"]}})
 
 
