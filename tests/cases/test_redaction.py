@@ -149,3 +149,16 @@ def test_overlapping_identifiers_leave_nothing_of_the_phone() -> None:
     assert rec["handles"] and rec["phones"]
     _title, text = Masker().record_fields(rec, doc.title, doc.text)
     assert "229" not in text and "7589" not in text and text.startswith("WhatsApp [phone ")
+
+
+def test_a_known_name_stays_inside_a_resolved_place() -> None:
+    named = Document(id="s6", title="Hi", text="I'm Georgia, 24, new here")
+    place = Document(id="s7", title="Hi", text="Visiting Atlanta, Georgia this week")
+    masker = Masker()
+    recs = [process(named), process(place)]
+    assert [n["value"] for n in recs[0]["names"]] == ["Georgia"]
+    assert any(p["name"] == "Atlanta" and p["via"] == "text" for p in recs[1]["places"])  # "Atlanta, Georgia"
+    for doc, rec in zip((named, place), recs, strict=True):
+        masker.learn(rec, doc.full_text)
+    assert masker.record_fields(recs[0], named.title, named.text)[1].startswith("I'm [name ")
+    assert masker.record_fields(recs[1], place.title, place.text)[1] == place.text
