@@ -66,9 +66,18 @@ def main() -> None:
     # /api/* takes an API token only (never the session cookie).
     client.headers["Authorization"] = "Bearer " + accounts.add_token(app.state.adtrace.engine, "bench", "bench")
     ids = [i["id"] for i in client.get("/api/v1/queue", params={"limit": args.reps}).json()["items"]]
+    import sqlalchemy as sa
+
+    with app.state.adtrace.engine.connect() as conn:  # phones typed as people type them, for the search box
+        typed = [f"({p[2:5]}) {p[5:8]}-{p[8:]}" for (p,) in conn.execute(sa.text(
+            "SELECT value FROM entities WHERE kind = 'phone' AND value LIKE '+1%' GROUP BY value "
+            "ORDER BY count(*) DESC LIMIT 30"))]
     pages = {
         "dashboard (cached aggregates)": lambda i: "/",
         "review queue": lambda i: "/queue",
+        "review queue page 3": lambda i: "/queue?page=3",
+        "escalated inbox": lambda i: "/queue/escalated",
+        "search box, a typed phone -> entity page": lambda i: f"/search?q={typed[i % len(typed)]}",
         "queue preview": lambda i: f"/queue/preview/{ids[i % len(ids)]}",
         "search text + 5 facets": lambda i: f"/search?q={['new', 'call', 'spa', 'girls', 'hiring'][i % 5]}",
         "search entity filter": lambda i: "/search?risk_level=high&city=miami",

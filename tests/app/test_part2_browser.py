@@ -114,14 +114,14 @@ def test_cluster_case_pdf_watchlist_alert(app: object, server: str, screens: Pat
         raised = alerts.evaluate(store, ["new-ad-1"])  # what ingest/crawl/screening call for new documents
         assert any(a.kind == "watchlist" for a in raised)
         page.goto(f"{server}/")
-        page.wait_for_selector("li.dash-alert >> text=new-ad-1")
+        page.wait_for_selector("li.dash-alert[data-doc='new-ad-1'] >> text=New in town")  # titles, not ids
         page.goto(f"{server}/alerts")
-        item = page.locator("li.alert", has_text="new-ad-1").filter(has_text="watchlist").first
+        item = page.locator("li.alert[data-doc='new-ad-1']").filter(has_text="watchlist").first
         assert "browser test" in item.inner_text()
         page.screenshot(path=str(screens / "p2-03-alerts.png"), full_page=True)
         item.locator("button.ack").click()
         page.wait_for_load_state()
-        assert page.locator("li.alert", has_text="new-ad-1").filter(has_text="watchlist").count() == 0
+        assert page.locator("li.alert[data-doc='new-ad-1']").filter(has_text="watchlist").count() == 0
 
         page.goto(f"{server}/map?date_from=2024-01-01&date_to=2025-12-31")
         page.wait_for_selector("#map.ready")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import orjson
 from pypdf import PdfReader
@@ -37,13 +38,13 @@ def test_bundle_is_versioned_and_masks_identifiers(linked: Store) -> None:  # no
         assert p not in raw and p[2:] not in raw  # neither E.164 nor national digits
     # One phone, one mask, everywhere in this export (ads, cluster summary, the analyst's note).
     mask = data["clusters"][0]["phones"]
-    first = next(iter(mask))
-    assert first in data["case"]["notes"][0]["text"]
-    assert any(first in d["identifiers"]["phones"] for d in data["documents"])
+    noted = re.findall(r"\[phone [0-9a-f]+\]", data["case"]["notes"][0]["text"])
+    assert len(noted) == 1 and noted[0] in mask  # the note's number wears the cluster's mask for it
+    assert any(noted[0] in d["identifiers"]["phones"] for d in data["documents"])
     assert all("images_note" in d for d in data["documents"])
     # A second export uses a new salt: masks cannot be joined across exports.
     again = exports.bundle(linked, case, actor="alice")
-    assert next(iter(again["clusters"][0]["phones"])) != first
+    assert next(iter(again["clusters"][0]["phones"])) != next(iter(mask))
 
 
 def test_full_export_keeps_identifiers(linked: Store) -> None:  # noqa: F811
@@ -92,8 +93,27 @@ def test_names_the_extractor_missed_are_masked_but_resolved_places_stay() -> Non
     rec = extract(doc)
     assert not rec["names"]  # no self-introduction: the extractor has nothing to mask
     masker = exports.Masker()
-    out = masker.text(doc.full_text, rec)
+    title, text = masker.record_fields(rec, doc.title, doc.text)
+    out = title + "\n" + text
     assert "Amber" not in out and "AMBER" not in out and out.count("[name ") == 2
     assert len({out.split("[name ")[1][:6], out.split("[name ")[2][:6]}) == 1  # one name, one mask
     assert "Savannah, GA" in out  # the place this record resolved is not a name here
-    assert exports.Masker(enabled=False).text(doc.full_text, rec) == doc.full_text
+    assert exports.Masker(enabled=False).record_fields(rec, doc.title, doc.text) == (doc.title, doc.text)
+
+
+def test_every_exported_ad_quotes_its_title_and_text_faithfully(linked: Store) -> None:  # noqa: F811
+    """Each masked field is its original with only whole spans replaced by masks (issue 19, item 1)."""
+    import re
+
+    mask = re.compile(r"\[(?:phone|email|handle|payment|name) [0-9a-f]{6}\]")
+    case, _members, _phones = _case(linked)
+    case = cs.update(linked, case.id, title="San Diego and Phoenix circuit")
+    data = exports.bundle(linked, case, actor="alice")
+    assert data["case"]["title"] == "San Diego and Phoenix circuit"  # the analyst's words are never masked
+    for d in data["documents"]:
+        doc = linked.get_document(d["id"])
+        assert doc is not None
+        for original, masked in ((doc.title or "", d["title"]), (doc.text, d["text"])):
+            pieces = mask.split(masked)  # the text between masks must be the original's, in order
+            pattern = "(.+?)".join(re.escape(p) for p in pieces)
+            assert re.fullmatch(pattern, original, re.S), (original, masked)

@@ -178,16 +178,54 @@ def raise_alert(store: Store | sa.Engine, kind: str, reasons: Sequence[dict[str,
     return new[0] if new else None
 
 
-def list_alerts(store: Store | sa.Engine, *, open_only: bool = True, limit: int = 50, offset: int = 0,
-                since_id: int = 0) -> list[Alert]:
-    """Newest first; `since_id` returns only alerts raised after that one (for polling clients)."""
-    sql = f"SELECT {_COLS} FROM alerts WHERE id > :since"
+def _filters(open_only: bool, kind: str | None, watchlist: str | None) -> tuple[str, dict[str, Any]]:
+    """SQL conditions: open ones, a kind ("hits": every kind but risk), a watchlist's name."""
+    sql, params = "", {}
     if open_only:
         sql += " AND acked_at IS NULL"
+    if kind == "hits":
+        sql += " AND kind <> 'risk'"
+    elif kind:
+        sql += " AND kind = :kind"
+        params["kind"] = kind
+    if watchlist:  # the reasons hold {"watchlist": name} as orjson writes it (no spaces)
+        needle = '"watchlist":' + orjson.dumps(watchlist).decode()
+        sql += " AND reasons LIKE :needle ESCAPE '!'"
+        params["needle"] = "%" + needle.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%"
+    return sql, params
+
+
+def list_alerts(store: Store | sa.Engine, *, open_only: bool = True, limit: int = 50, offset: int = 0,
+                since_id: int = 0, kind: str | None = None, watchlist: str | None = None) -> list[Alert]:
+    """Newest first; `since_id` returns only alerts raised after that one (for polling clients).
+
+    `kind` keeps one kind (watchlist, risk, partner...) or "hits" (all but risk: what no queue shows);
+    `watchlist` keeps the alerts that matched that watchlist.
+    """
+    where, params = _filters(open_only, kind, watchlist)
     with engine_of(store).connect() as conn:
-        rows = conn.execute(text(sql + " ORDER BY id DESC LIMIT :limit OFFSET :offset"),
-                            {"since": since_id, "limit": limit, "offset": offset}).all()
+        rows = conn.execute(text(f"SELECT {_COLS} FROM alerts WHERE id > :since{where} "
+                                 "ORDER BY id DESC LIMIT :limit OFFSET :offset"),
+                            {**params, "since": since_id, "limit": limit, "offset": offset}).all()
     return [_alert(r) for r in rows]
+
+
+def counts(store: Store | sa.Engine, *, open_only: bool = True) -> dict[str, int]:
+    """Alerts per kind."""
+    where, params = _filters(open_only, None, None)
+    with engine_of(store).connect() as conn:
+        return {str(k): int(n) for k, n in conn.execute(
+            text(f"SELECT kind, count(*) FROM alerts WHERE 1 = 1{where} GROUP BY kind"), params)}
+
+
+def watchlist_names(store: Store | sa.Engine, *, open_only: bool = True) -> list[str]:
+    """The watchlists named by alerts (for the page's filter)."""
+    where, params = _filters(open_only, "watchlist", None)
+    names: set[str] = set()
+    with engine_of(store).connect() as conn:
+        for (raw,) in conn.execute(text(f"SELECT reasons FROM alerts WHERE 1 = 1{where}"), params):
+            names.update(str(r["watchlist"]) for r in orjson.loads(raw) if isinstance(r, dict) and r.get("watchlist"))
+    return sorted(names)
 
 
 def get(store: Store | sa.Engine, alert_id: int) -> Alert | None:
@@ -207,3 +245,19 @@ def ack(store: Store | sa.Engine, alert_id: int, actor: str, note: str = "") -> 
         raise errors.InputError(message=f"no alert {alert_id}. List them with: adtrace alerts list",
                                 code=errors.BAD_FIELD, http_status=404, detail={"field": "id"})
     return alert
+
+
+def ack_many(store: Store | sa.Engine, alert_ids: Iterable[int], actor: str, note: str = "") -> list[int]:
+    """Acknowledge several alerts at once (one transaction); returns the ids that were open until now."""
+    ids = sorted({int(i) for i in alert_ids})
+    if not ids:
+        return []
+    select = text("SELECT id FROM alerts WHERE id IN :ids AND acked_at IS NULL").bindparams(
+        bindparam("ids", expanding=True))
+    update = text("UPDATE alerts SET acked_at = :t, acked_by = :a, ack_note = :n WHERE id IN :ids "
+                  "AND acked_at IS NULL").bindparams(bindparam("ids", expanding=True))
+    with write(store) as conn:
+        fresh = [int(r[0]) for r in conn.execute(select, {"ids": ids})]
+        if fresh:
+            conn.execute(update, {"t": now(), "a": actor, "n": note.strip()[:2000], "ids": fresh})
+    return fresh

@@ -1,19 +1,15 @@
 """A case leaves the app as a versioned JSON bundle, a CSV of its documents, or a PDF report.
 
 Exports redact by default: phones, e-mails, handles, payment handles and names of the people in the
-ads (likely victims) become `[phone 3fa9c1]`; capitalised common given names are masked too where the
-extractor found no self-introduction (`cases.givennames`). The same value gets the same mask within
-one export, so an investigator still sees which ads share a number, but the masks mean nothing
-outside it.
+ads (likely victims) become `[phone 3fa9c1]`, each field masked on its own spans (`cases.redaction`:
+how the ad is quoted faithfully). The same value gets the same mask within one export, so an
+investigator still sees which ads share a number, but the masks mean nothing outside it.
 Photos (faces) are never exported; only their count. An admin may export in full; the caller audits.
 """
 
 from __future__ import annotations
 
-import hashlib
 import io
-import re
-import secrets
 from datetime import UTC, datetime
 from importlib import resources
 from typing import Any
@@ -23,112 +19,64 @@ import sqlalchemy as sa
 
 from adtrace import __version__
 from adtrace.cases.cases import Case, document_ids
-from adtrace.cases.givennames import given_names
+from adtrace.cases.redaction import MASKED_FIELDS, Masker
 from adtrace.cases.watchlists import engine_of
-from adtrace.documents import spreadsheet
+from adtrace.documents import Document, spreadsheet
 from adtrace.linking import store as link_store
 from adtrace.places import movement as mv
 from adtrace.storage import Store
 
 BUNDLE_FORMAT = "adtrace.case-bundle"
 BUNDLE_VERSION = 1
-MASKED_FIELDS = ("phones", "emails", "handles", "payments", "names")
 HOTLINE = "National Human Trafficking Hotline (US): call 1-888-373-7888 or text 233733"
 NOTICE = ("Flags mean indicators are present in the text, never a verdict on a person. People advertised "
           "in these ads may be victims of trafficking; minors in ads are victims.")
-_CAPITALISED = re.compile(r"\b(?:[A-Z][a-z]+|[A-Z]{3,})\b")  # "Amber", "AMBER"
 MAX_DOCS = 2000  # a report beyond this is unreadable; the bundle says when it was cut
 
 
-class Masker:
-    """Consistent masks within one export; a fresh random salt per export, so masks cannot be joined."""
-
-    def __init__(self, enabled: bool = True) -> None:
-        self.enabled = enabled
-        self.salt = secrets.token_bytes(16)
-        self.seen: dict[str, str] = {}  # raw text as it appears -> mask
-
-    def mask(self, kind: str, value: str) -> str:
-        if not self.enabled or not value:
-            return value
-        h = hashlib.sha256(self.salt + value.lower().encode()).hexdigest()[:6]
-        out = f"[{kind} {h}]"
-        self.seen.setdefault(value, out)
-        return out
-
-    def text(self, body: str, record: dict[str, Any] | None = None) -> str:
-        """Mask the record's identifier spans in `body`, then any identifier seen so far anywhere in it."""
-        if not self.enabled or not body:
-            return body
-        spans = []
-        for name in MASKED_FIELDS:
-            for ent in (record or {}).get(name) or []:
-                s = ent.get("span") if isinstance(ent, dict) else None
-                if s and 0 <= int(s[0]) < int(s[1]) <= len(body):
-                    spans.append((int(s[0]), int(s[1]), name[:-1], str(ent.get("value", ""))))
-        out, pos = [], 0
-        for start, end, kind, value in sorted(spans):
-            if start < pos:
-                continue  # overlapping spans: the first one masks the region
-            raw = body[start:end]
-            m = self.mask(kind, value or raw)
-            self.seen.setdefault(raw, m)
-            out += [body[pos:start], m]
-            pos = end
-        out.append(body[pos:])
-        masked = "".join(out)
-        for raw in sorted(self.seen, key=len, reverse=True):
-            if len(raw) >= 3 and raw in masked:
-                masked = masked.replace(raw, self.seen[raw])
-        # Names the extractor missed (no "I'm", "ask for" ...): capitalised given names, except the
-        # places this record resolved ("in Savannah, GA").
-        places = {str(p.get("name", "")).lower() for p in (record or {}).get("places") or []}
-        names = given_names()
-
-        def name_or_word(m: re.Match[str]) -> str:
-            word = m.group(0)
-            low = word.lower()
-            return self.mask("name", word) if low in names and low not in places else word
-
-        return _CAPITALISED.sub(name_or_word, masked)
+def _prime(masker: Masker, store: Store, ids: list[str], records: list[dict[str, Any]]) -> None:
+    """Learn every identifier first, so evidence quoted before its ad, and notes, are masked too."""
+    if not masker.enabled:
+        return
+    for doc_id, rec in zip(ids, records, strict=True):
+        doc = store.get_document(doc_id)
+        masker.learn(rec, doc.full_text if doc else "")
 
 
-def _prime(masker: Masker, records: list[dict[str, Any]]) -> None:
-    """Register every identifier first, so evidence quoted before its ad is masked too."""
-    for rec in records:
-        for name in MASKED_FIELDS:
-            for ent in rec.get(name) or []:
-                value = str(ent.get("value", "")) if isinstance(ent, dict) else str(ent)
-                masker.mask(name[:-1], value)
-
-
-def _explain(record: dict[str, Any]) -> list[dict[str, Any]]:
+def _explain(record: dict[str, Any], full_text: str, masker: Masker) -> list[dict[str, Any]]:
     from adtrace.app.pages.evidence import explain  # the wording analysts see on document pages
 
-    return [{"id": e.id, "category": e.category, "weight": e.weight, "meaning": e.meaning,
-             "category_words": e.category_words, "evidence": e.evidence} for e in explain(record)]
+    out = []
+    for e, ind in zip(explain(record), record.get("indicators") or [], strict=True):
+        quoted = [masker.evidence(record, full_text, ev.get("span"), str(ev.get("text", "")))
+                  for ev in ind.get("evidence") or []]
+        out.append({"id": e.id, "category": e.category, "weight": e.weight, "meaning": e.meaning,
+                    "category_words": e.category_words, "evidence": quoted})
+    return out
 
 
 def _doc_entry(store: Store, doc_id: str, cluster_of: dict[str, str], masker: Masker) -> dict[str, Any] | None:
     doc = store.get_document(doc_id)
     if doc is None:
         return None
-    rec = store.get_record(doc_id) or {}
+    return document_entry(doc, store.get_record(doc_id) or {}, cluster_of.get(doc.id), masker)
+
+
+def document_entry(doc: Document, rec: dict[str, Any], cluster: str | None, masker: Masker) -> dict[str, Any]:
+    """One ad as exported: title and text each masked on its own spans (never the URL's)."""
     risk = rec.get("risk") or {}
     place = mv.place_of(rec)
     url = doc.url
     if masker.enabled and url:
         url = f"{urlsplit(url).scheme}://{urlsplit(url).netloc}/…"  # the path often names the person
-    inds = _explain(rec)
-    for ind in inds:
-        ind["evidence"] = [masker.text(e) for e in ind["evidence"]]
+    inds = _explain(rec, doc.full_text, masker)
+    title, text = masker.record_fields(rec, doc.title, doc.text)
     idents = {name: sorted({masker.mask(name[:-1], str(e.get("value", "")) if isinstance(e, dict) else str(e))
                             for e in rec.get(name) or []}) for name in MASKED_FIELDS}
     return {"id": doc.id, "source": doc.source, "kind": doc.kind, "url": url, "posted_at": doc.posted_at,
             "location": doc.location, "city": place.get("name") if place else None,
             "lat": place.get("lat") if place else None, "lon": place.get("lon") if place else None,
-            "cluster": cluster_of.get(doc.id), "title": masker.text(doc.title or "", None),
-            "text": masker.text(doc.full_text, rec)[len(doc.title) + 1 if doc.title else 0:],
+            "cluster": cluster, "title": title, "text": text,
             "risk": {"score": risk.get("score"), "level": risk.get("level"), "reasons": risk.get("reasons") or []},
             "indicators": inds, "identifiers": idents, "images": len(doc.images or []),
             "images_note": "photos are not exported" if doc.images else ""}
@@ -144,7 +92,7 @@ def _clusters(engine: sa.Engine, ids: list[str], masker: Masker) -> list[dict[st
         for name, kind in (("phones", "phone"), ("emails", "email"), ("handles", "handle"), ("names", "name")):
             s[name] = {masker.mask(kind, k): n for k, n in (s.get(name) or {}).items()}
         for ind in s.get("cluster_indicators") or []:
-            ind["evidence"] = [{"text": masker.text(str(e.get("text", "")))} for e in ind.get("evidence") or []]
+            ind["evidence"] = [{"text": masker.field(str(e.get("text", "")))} for e in ind.get("evidence") or []]
         out.append(s)
     return out
 
@@ -157,7 +105,7 @@ def bundle(store: Store, case: Case, *, actor: str, redact: bool = True) -> dict
     cut = len(ids) > MAX_DOCS
     ids = ids[:MAX_DOCS]
     records = [store.get_record(d) or {} for d in ids]
-    _prime(masker, records)
+    _prime(masker, store, ids, records)
     with engine.connect() as conn:
         cluster_of = {str(d): str(c) for d, c in conn.execute(sa.text("SELECT doc_id, cluster_id FROM link_clusters"
                                                                        " WHERE cluster_id IN (SELECT ref FROM case_items"
@@ -173,11 +121,11 @@ def bundle(store: Store, case: Case, *, actor: str, redact: bool = True) -> dict
         "format": BUNDLE_FORMAT, "version": BUNDLE_VERSION, "adtrace": __version__,
         "generated_at": datetime.now(UTC).isoformat(timespec="seconds"), "generated_by": actor,
         "redacted": redact, "truncated": cut, "notice": NOTICE, "hotline": HOTLINE,
-        "case": {"id": case.id, "title": masker.text(case.title), "status": case.status, "assignee": case.assignee,
+        "case": {"id": case.id, "title": masker.analyst(case.title), "status": case.status, "assignee": case.assignee,
                  "created_by": case.created_by, "created_at": case.created_at, "updated_at": case.updated_at,
-                 "notes": [{"author": n.author, "at": n.at, "text": masker.text(n.text)} for n in case.notes],
+                 "notes": [{"author": n.author, "at": n.at, "text": masker.analyst(n.text)} for n in case.notes],
                  "items": [{"kind": i.kind, "ref": masker.mask(i.ref.partition(":")[0], i.ref.partition(":")[2])
-                            if i.kind == "entity" else i.ref, "note": masker.text(i.note), "added_by": i.added_by,
+                            if i.kind == "entity" else i.ref, "note": masker.analyst(i.note), "added_by": i.added_by,
                             "added_at": i.added_at} for i in case.items]},
         "entities": entities, "clusters": _clusters(engine, case.refs("cluster"), masker),
         "documents": docs, "route": route,

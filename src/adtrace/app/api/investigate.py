@@ -106,9 +106,10 @@ def remove_watch(request: Request, entry_id: RowId, ctx: Ctx = Depends(require("
 
 @router.get("/alerts")
 def list_alerts(request: Request, open_only: bool = True, since_id: Since = 0, limit: Limit = 50,
+                kind: str | None = None, watchlist: str | None = None,
                 ctx: Ctx = Depends(require("triage"))) -> dict[str, Any]:
     rows = alerts.list_alerts(request.app.state.adtrace.store, open_only=open_only, since_id=since_id,
-                              limit=max(1, min(limit, 500)))
+                              limit=max(1, min(limit, 500)), kind=kind or None, watchlist=watchlist or None)
     return {"alerts": [a.to_dict() for a in rows]}
 
 

@@ -14,14 +14,14 @@ from adtrace.app.auth import Ctx, require
 from adtrace.app.db import read, write
 from adtrace.app.pages.documents import load
 from adtrace.app.pages.search import run_search
-from adtrace.cases import decide, export_labels, history, queue
+from adtrace.cases import decide, export_labels, history, queue, waiting, withdraw
 
 router = APIRouter(prefix="/api/v1", tags=["v1"])
 
 
 class DecisionIn(BaseModel):
     doc_id: str = Field(..., description="The document decided on.")
-    decision: str = Field(..., description="confirm | dismiss | escalate")
+    decision: str = Field(..., description="confirm | dismiss | escalate | withdraw (undo: back to the queue)")
     reason: str = Field("", description="Why; required for escalate.")
 
 
@@ -53,7 +53,8 @@ def get_queue(request: Request, limit: Limit = 50, offset: Offset = 0,
               ctx: Ctx = Depends(require("triage"))) -> dict[str, Any]:
     with read(request.app.state.adtrace.engine) as conn:
         items = queue(conn, limit=max(0, min(limit, 500)), offset=max(0, offset))
-    return {"items": [{"id": i.id, "title": i.title, "source": i.source, "posted_at": i.posted_at,
+        total = waiting(conn)
+    return {"waiting": total, "items": [{"id": i.id, "title": i.title, "source": i.source, "posted_at": i.posted_at,
                        "risk_score": i.risk_score, "risk_level": i.risk_level} for i in items]}
 
 
@@ -61,7 +62,8 @@ def get_queue(request: Request, limit: Limit = 50, offset: Offset = 0,
 def post_decision(request: Request, body: DecisionIn, ctx: Ctx = Depends(require("triage"))) -> dict[str, Any]:
     engine = request.app.state.adtrace.engine
     with write(engine) as conn:
-        d = decide(conn, body.doc_id, body.decision, body.reason, ctx.user.username)
+        d = withdraw(conn, body.doc_id, ctx.user.username) if body.decision == "withdraw" else \
+            decide(conn, body.doc_id, body.decision, body.reason, ctx.user.username)
         audit.append(engine, ctx.user.username, "decision", body.doc_id,
                      {"decision": d.decision, "reason": d.reason, "via": "api"}, conn=conn)
     return d.to_dict()

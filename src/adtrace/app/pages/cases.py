@@ -9,12 +9,15 @@ from __future__ import annotations
 from typing import Any
 
 import orjson
+import sqlalchemy as sa
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
+from markupsafe import Markup
 
 from adtrace import errors
 from adtrace.app import audit
 from adtrace.app.auth import Ctx, can, require
+from adtrace.app.db import read
 from adtrace.app.pages.render import render
 from adtrace.cases import cases as cs
 from adtrace.cases import exports
@@ -66,13 +69,78 @@ def cases_create(request: Request, title: str = Form(...), assignee: str = Form(
     return RedirectResponse(f"/cases/{case.id}", status_code=303)
 
 
-@router.get("/cases/{case_id}")
-def case_page(request: Request, case_id: int, ctx: Ctx = Depends(require("cases"))) -> Response:
+@router.post("/cases/add")
+def add_to_case(request: Request, kind: str = Form(...), ref: str = Form(...), case_id: str = Form(""),
+                new_title: str = Form(""), ctx: Ctx = Depends(require("cases"))) -> Response:
+    """"Add to case" from a document, the queue preview or a search hit: a picked case, or a new one.
+
+    htmx gets a line to show beside the button (errors too, with status 200 so htmx shows them);
+    a plain form post goes on to the case.
+    """
+    store = request.app.state.adtrace.store
+    partial = bool(request.headers.get("hx-request"))
+    try:
+        if case_id == "new" or (not case_id and new_title.strip()):
+            if not new_title.strip():
+                raise errors.InputError.at(errors.MISSING_FIELD, "give the new case a title", field_name="new_title")
+            case = cs.create(store, new_title, ctx.user.username)
+            log(request, ctx, "case", case.id, op="create")
+        elif case_id.isdigit():
+            case = cs.get(store, int(case_id))
+        else:
+            raise errors.InputError.at(errors.MISSING_FIELD, "pick a case, or choose New case and give a title",
+                                       field_name="case_id")
+        case = cs.add_item(store, case.id, kind, ref, ctx.user.username)
+    except errors.InputError as exc:
+        if not partial:
+            raise
+        return Response(Markup('<span class="inline-error">{}</span>').format(exc.message), media_type="text/html")
+    log(request, ctx, "case", case.id, op="add", kind=kind, ref=ref)
+    if not partial:
+        return RedirectResponse(f"/cases/{case.id}", status_code=303)
+    return Response(Markup('<span class="ok">Added to <a href="/cases/{}">#{} {}</a></span>').format(
+        case.id, case.id, case.title), media_type="text/html")
+
+
+def open_cases(request: Request, ctx: Ctx) -> list[dict[str, Any]]:
+    """The case picker's choices ("Add to case" on documents, the queue preview and search hits)."""
+    return cs.list_cases(request.app.state.adtrace.store, "open") if can(ctx, "cases") else []
+
+
+def item_labels(engine: sa.Engine, case: cs.Case) -> dict[tuple[str, str], str]:
+    """What each item is, in words: a document's title, a cluster's size, an identifier's kind."""
+    out: dict[tuple[str, str], str] = {}
+    docs, clusters = case.refs("document"), case.refs("cluster")
+    with read(engine) as conn:
+        if docs:
+            stmt = sa.text("SELECT id, title FROM documents WHERE id IN :ids").bindparams(
+                sa.bindparam("ids", expanding=True))
+            out |= {("document", str(i)): str(t or i) for i, t in conn.execute(stmt, {"ids": docs})}
+        if clusters:
+            stmt = sa.text("SELECT cluster_id, documents FROM link_summaries WHERE cluster_id IN :ids").bindparams(
+                sa.bindparam("ids", expanding=True))
+            out |= {("cluster", str(c)): f"cluster of {n} ads" for c, n in conn.execute(stmt, {"ids": clusters})}
+    for ref in case.refs("entity"):
+        kind, _, value = ref.partition(":")
+        out[("entity", ref)] = f"{kind} {value}"
+    return out
+
+
+def _case_page(request: Request, case_id: int, form: dict[str, str] | None = None, error: str = "",
+               status: int = 200) -> Response:
     store = request.app.state.adtrace.store
     case = cs.get(store, case_id)
-    log(request, ctx, "view_case", case_id)
     docs = cs.document_ids(store, case)
-    return render(request, "case.html", {"case": case, "doc_count": len(docs), "statuses": cs.STATUSES})
+    return render(request, "case.html", {"case": case, "doc_count": len(docs), "statuses": cs.STATUSES,
+                                         "labels": item_labels(request.app.state.adtrace.engine, case),
+                                         "form": form or {}, "error": error}, status=status)
+
+
+@router.get("/cases/{case_id}")
+def case_page(request: Request, case_id: int, ctx: Ctx = Depends(require("cases"))) -> Response:
+    cs.get(request.app.state.adtrace.store, case_id)  # a missing case is a 404 before it is audited
+    log(request, ctx, "view_case", case_id)
+    return _case_page(request, case_id)
 
 
 @router.post("/cases/{case_id}")
@@ -86,8 +154,22 @@ def case_update(request: Request, case_id: int, status: str = Form(""), assignee
 @router.post("/cases/{case_id}/items")
 def case_add_item(request: Request, case_id: int, kind: str = Form(...), ref: str = Form(...), note: str = Form(""),
                   ctx: Ctx = Depends(require("cases"))) -> Response:
-    cs.add_item(request.app.state.adtrace.store, case_id, kind, ref, ctx.user.username, note)
+    try:
+        cs.add_item(request.app.state.adtrace.store, case_id, kind, ref, ctx.user.username, note)
+    except errors.InputError as exc:
+        if (exc.detail or {}).get("field") == "case_id":
+            raise
+        # A wrong id: say so beside the field, keep what was typed (422, the page stays whole).
+        return _case_page(request, case_id, {"kind": kind, "ref": ref, "note": note}, exc.message, status=422)
     log(request, ctx, "case", case_id, op="add", kind=kind, ref=ref)
+    return RedirectResponse(f"/cases/{case_id}", status_code=303)
+
+
+@router.post("/cases/{case_id}/items/remove")
+def case_remove_item(request: Request, case_id: int, kind: str = Form(...), ref: str = Form(...),
+                     ctx: Ctx = Depends(require("cases"))) -> Response:
+    cs.remove_item(request.app.state.adtrace.store, case_id, kind, ref)
+    log(request, ctx, "case", case_id, op="remove", kind=kind, ref=ref)
     return RedirectResponse(f"/cases/{case_id}", status_code=303)
 
 

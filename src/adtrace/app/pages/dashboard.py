@@ -1,7 +1,9 @@
-"""The dashboard: volumes over time, risk levels, and the newest high-risk documents.
+"""The dashboard: what to do first, then volumes over time, risk levels and the newest high-risk ads.
 
-The aggregates scan every document, so they are cached for a minute per process: a dashboard is a
-glance, and a minute-old count is fine. Alerts join this page when they exist (cases, part 2).
+"Start here" is live (never cached): escalations waiting for a senior look, watchlist hits to
+acknowledge, the review queue's count, and the analyst's own open cases. The aggregates scan every
+document, so they are cached for a minute per process: a dashboard is a glance, and a minute-old
+count is fine.
 """
 
 from __future__ import annotations
@@ -51,7 +53,10 @@ def aggregates(engine: sa.Engine) -> dict[str, Any]:
         levels = {str(r.risk_level): int(r.n) for r in conn.execute(text(
             "SELECT risk_level, count(*) AS n FROM records WHERE risk_level IS NOT NULL GROUP BY risk_level"))}
         total = int(conn.execute(text("SELECT count(*) FROM documents")).scalar() or 0)
-        decided = int(conn.execute(text("SELECT count(DISTINCT doc_id) FROM review_decisions")).scalar() or 0)
+        # Reviewed: the newest decision counts, and an undone one ("withdrawn") is no review.
+        decided = int(conn.execute(text(
+            "SELECT count(*) FROM review_decisions x WHERE x.decision <> 'withdrawn' AND x.id = "
+            "(SELECT max(y.id) FROM review_decisions y WHERE y.doc_id = x.doc_id)")).scalar() or 0)
     unit, bars = _volumes(days)
     out = {"total": total, "levels": levels, "unit": unit, "bars": bars, "peak": max((n for _, n in bars), default=0),
            "decided": decided}
@@ -67,14 +72,42 @@ def newest_high(engine: sa.Engine, limit: int = 10) -> list[Any]:
             "ORDER BY d.posted_at DESC NULLS LAST, d.id LIMIT :n"), {"n": limit}))
 
 
+def start_here(engine: sa.Engine, ctx: Ctx) -> dict[str, Any]:
+    """What waits for this user, most urgent first (live counts)."""
+    from adtrace.cases import escalated, waiting
+
+    out: dict[str, Any] = {}
+    with read(engine) as conn:
+        if can(ctx, "triage"):
+            out["waiting"] = waiting(conn)
+            out["watch_hits"] = int(conn.execute(text(
+                "SELECT count(*) FROM alerts WHERE acked_at IS NULL AND kind = 'watchlist'")).scalar() or 0)
+            out["open_alerts"] = int(conn.execute(text(
+                "SELECT count(*) FROM alerts WHERE acked_at IS NULL")).scalar() or 0)
+        if can(ctx, "cases"):
+            out["escalated"] = escalated(conn, limit=0)[0]
+            # My open cases: assigned to me, or opened by me and assigned to nobody.
+            out["my_cases"] = list(conn.execute(text(
+                "SELECT c.id, c.title, c.updated_at, count(i.ref) AS n FROM cases c "
+                "LEFT JOIN case_items i ON i.case_id = c.id WHERE c.status = 'open' AND (c.assignee = :me OR "
+                "((c.assignee IS NULL OR c.assignee = '') AND c.created_by = :me)) "
+                "GROUP BY c.id, c.title, c.updated_at ORDER BY c.updated_at DESC LIMIT 10"), {"me": ctx.user.username}))
+    return out
+
+
 @router.get("/")
 def dashboard(request: Request, ctx: Ctx = Depends(require("dashboard"))) -> Response:
     engine = request.app.state.adtrace.engine
-    context: dict[str, Any] = {"agg": aggregates(engine), "newest": []}
+    context: dict[str, Any] = {"agg": aggregates(engine), "newest": [], "todo": start_here(engine, ctx), "titles": {}}
     if can(ctx, "documents"):  # partners and auditors see counts, never a document
         context["newest"] = newest_high(engine)
     if can(ctx, "triage"):  # open alerts (adtrace.cases.alerts), newest first
         from adtrace.cases.alerts import list_alerts
 
-        context["alerts"] = list_alerts(engine, open_only=True, limit=5)
+        context["alerts"] = list_alerts(engine, open_only=True, limit=5, kind="hits")  # risk: the queue has them
+        ids = [a.doc_id for a in context["alerts"] if a.doc_id]
+        if ids:
+            stmt = text("SELECT id, title FROM documents WHERE id IN :ids").bindparams(sa.bindparam("ids", expanding=True))
+            with read(engine) as conn:
+                context["titles"] = {str(i): t for i, t in conn.execute(stmt, {"ids": ids})}
     return render(request, "dashboard.html", context)

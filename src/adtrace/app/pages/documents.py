@@ -54,7 +54,10 @@ def document_page(request: Request, doc_id: str, ctx: Ctx = Depends(require("doc
         decisions = history(conn, doc_id, limit=20)
         cluster = conn.execute(text("SELECT c.cluster_id, s.documents FROM link_clusters c JOIN link_summaries s "
                                     "ON s.cluster_id = c.cluster_id WHERE c.doc_id = :d"), {"d": doc_id}).first()
-    return render(request, "document.html", {**view_model(doc, record), "decisions": decisions, "cluster": cluster})
+    from adtrace.app.pages.cases import open_cases
+
+    return render(request, "document.html", {**view_model(doc, record), "decisions": decisions, "cluster": cluster,
+                                             "open_cases": open_cases(request, ctx)})
 
 
 def image_path(request: Request, doc: Document, n: int) -> Path:

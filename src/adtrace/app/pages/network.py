@@ -32,6 +32,7 @@ from adtrace.places import movement as mv
 
 router = APIRouter()
 MAX_DOCS = 500  # an entity page lists at most this many documents (newest first)
+MAX_WEEKS = 520  # ten years of weekly bars; older postings fall off the chart's left edge
 _DOCS = text("SELECT d.id, d.title, d.source, d.posted_at, d.location, r.risk_score, r.risk_level, r.record, "
              "c.cluster_id FROM documents d JOIN records r ON r.doc_id = d.id "
              "LEFT JOIN link_clusters c ON c.doc_id = d.id WHERE d.id IN :ids").bindparams(
@@ -54,13 +55,19 @@ def _rows(conn: sa.Connection, ids: list[str]) -> list[dict[str, Any]]:
 
 
 def _weeks(docs: list[dict[str, Any]]) -> list[tuple[str, int]]:
-    """Postings per ISO week (Monday's date), for a small bar chart."""
+    """Postings per ISO week (Monday's date) from the first week to the last, empty weeks included,
+    so the chart's axis is time: a gap in posting shows as a gap."""
     c: Counter[str] = Counter()
     for d in docs:
         t = mv.parse_time(d["posted_at"])
         if t:
             c[(t - timedelta(days=t.weekday())).date().isoformat()] += 1
-    return sorted(c.items())
+    if not c:
+        return []
+    first, last = datetime.fromisoformat(min(c)).date(), datetime.fromisoformat(max(c)).date()
+    span = (last - first).days // 7 + 1
+    days = (first + timedelta(weeks=i) for i in range(max(0, span - MAX_WEEKS), span))  # the newest MAX_WEEKS
+    return [(day.isoformat(), c.get(day.isoformat(), 0)) for day in days]
 
 
 def _not_found(what: str) -> errors.InputError:
@@ -210,7 +217,8 @@ def _geocode(value: str) -> tuple[str, float, float] | None:
 
 
 @router.get("/entities/{kind}/{value}")
-def entity_page(request: Request, kind: str, value: str, ctx: Ctx = Depends(require("documents"))) -> Response:
+def entity_page(request: Request, kind: str, value: str, searched: str = "",
+                ctx: Ctx = Depends(require("documents"))) -> Response:
     from adtrace.app.pages.render import render
 
     if kind not in ENTITY_KINDS:
@@ -218,7 +226,10 @@ def entity_page(request: Request, kind: str, value: str, ctx: Ctx = Depends(requ
     data = entity_data(request, kind, value)
     audit.append(request.app.state.adtrace.engine, ctx.user.username, "view_entity", data["ref"],
                  {"documents": data["total"]})
-    return render(request, "entity.html", {"e": data, "page_data": {"points": data["points"], "route": data["route"]}})
+    from adtrace.app.pages.cases import open_cases
+
+    return render(request, "entity.html", {"e": data, "searched": searched[:200], "cases": open_cases(request, ctx),
+                                           "page_data": {"points": data["points"], "route": data["route"]}})
 
 
 @router.get("/clusters")

@@ -29,6 +29,10 @@ templates.env.filters["seg"] = path_segment
 
 def render(request: Request, name: str, context: dict[str, Any] | None = None, status: int = 200) -> HTMLResponse:
     ctx = getattr(request.state, "ctx", None)
+    if ctx is None and status >= 400:  # a 403 or 404 keeps the navigation of whoever is signed in
+        from adtrace.app.auth import _from_cookie
+
+        ctx = _from_cookie(request)
     full = {"ctx": ctx, "can": lambda perm: can(ctx, perm), "csrf": ctx.csrf if ctx else "", "hotline": HOTLINE,
             "version": __version__, "path": request.url.path, **(context or {})}
     return templates.TemplateResponse(request, name, full, status_code=status)

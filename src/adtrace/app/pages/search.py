@@ -1,15 +1,27 @@
-"""Search with facets: storage's search API behind a form; facet values are one-click filters."""
+"""Search with facets: storage's search API behind a form; facet values are one-click filters.
+
+The box knows identifiers: a phone, e-mail, handle or payment tag typed in any form ("+1 702…",
+"(702) 555-…", "702.555…", "name at domain dot com", "IG @name", "$tag") is found by the same
+extractors that read the ads, normalised as the index stores it, and opens its entity page (payment
+tags, which have none, become a visible filter). Words that hold no identifier search the text.
+"""
 
 from __future__ import annotations
 
+import csv
+import io
+import re
+from functools import cache
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
+from markupsafe import Markup, escape
 
 from adtrace.app import audit
 from adtrace.app.auth import Ctx, require
+from adtrace.app.pages.cases import open_cases
 from adtrace.app.pages.render import render
 from adtrace.storage import Query
 from adtrace.storage.base import FACETS
@@ -19,6 +31,64 @@ router = APIRouter()
 FILTERS = ("phone", "email", "handle", "payment", "city", "source", "kind", "risk_level", "indicator",
            "date_from", "date_to")
 PAGE = 20
+# Words that may stand beside an identifier in the box and still mean "this identifier".
+LABELS = frozenset({"call", "text", "txt", "phone", "tel", "cell", "mobile", "email", "e-mail", "mail", "handle",
+                    "snap", "snapchat", "sc", "ig", "insta", "instagram", "kik", "telegram", "tg", "whatsapp", "wa",
+                    "twitter", "x", "tiktok", "onlyfans", "of", "cashapp", "cash", "app", "venmo", "zelle",
+                    "paypal", "chime", "applepay"})
+KINDS = {"phones": "phone", "emails": "email", "handles": "handle", "payments": "payment"}
+
+
+def recognise(q: str) -> tuple[str, str] | None:
+    """(kind, value as the index stores it) when the query is one identifier, else None."""
+    from adtrace.documents import Document
+    from adtrace.pipeline import extract
+    from adtrace.storage.prepare import normalise_lookup
+
+    q = q.strip()
+    if not q or len(q) > 200 or q.startswith('"'):
+        return None
+    record = extract(Document(id="query", text=q))
+    found = [(int(e["span"][1]) - int(e["span"][0]), kind, e) for name, kind in KINDS.items()
+             for e in record.get(name) or [] if isinstance(e, dict) and e.get("span") and not e.get("field")]
+    if not found:
+        return None
+    _length, kind, ent = max(found, key=lambda f: f[0])
+    a, b = int(ent["span"][0]), int(ent["span"][1])
+    rest = re.findall(r"[\w-]+", (q[:a] + " " + q[b:]).lower())
+    if any(w not in LABELS for w in rest):
+        return None  # words beside the identifier: a text search
+    value = normalise_lookup(kind, str(ent["value"]))
+    return (kind, value) if value else None
+
+
+CSV_ROWS = 5000  # a result set exported as CSV: the first this many, newest first
+
+
+def highlight(snippet: str, q: str) -> Markup:
+    """The snippet, escaped, with the query's words and phrases marked."""
+    words = [w.strip('"*').lower() for w in re.findall(r'"[^"]+"|\S+', q)]
+    words = [w for w in words if len(w) >= 2 and w.upper() not in ("AND", "OR", "NOT")]
+    if not words:
+        return Markup(escape(snippet))
+    pattern = re.compile("|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True)), re.I)
+    out, pos = [], 0
+    for m in pattern.finditer(snippet):
+        out += [escape(snippet[pos:m.start()]), Markup('<mark class="q">{}</mark>').format(m.group(0))]
+        pos = m.end()
+    out.append(escape(snippet[pos:]))
+    return Markup("").join(out)
+
+
+@cache
+def facet_label(name: str, value: str) -> str:
+    """What a facet value means in words: an indicator's description (shortened), not its id."""
+    if name != "indicator":
+        return value
+    from adtrace.app.pages.evidence import _describe
+
+    words = re.split(r"[(,.;:]", _describe(value), maxsplit=1)[0].strip()
+    return words if len(words) <= 60 else words[:57].rsplit(" ", 1)[0] + "…"
 
 
 def query_from(params: dict[str, str], facets: tuple[str, ...] = FACETS, limit: int = PAGE) -> Query:
@@ -42,8 +112,22 @@ def run_search(request: Request, ctx: Ctx, params: dict[str, str], facets: tuple
 def search_page(request: Request, ctx: Ctx = Depends(require("documents"))) -> Response:
     params = {k: v for k, v in request.query_params.items() if v}
     active = {k: params[k] for k in FILTERS if k in params}
-    if not params.get("q") and not active:
-        return render(request, "search.html", {"params": params, "result": None, "active": {}})
+    partial = bool(request.headers.get("hx-request"))
+    if not params.get("q") and not active:  # an htmx swap gets the results part only, never a page
+        return render(request, "_results.html" if partial else "search.html",
+                      {"params": params, "result": None, "active": {}})
+    recognised = recognise(params["q"]) if params.get("q") and not active else None
+    if recognised and recognised[0] != "payment":
+        kind, value = recognised
+        audit.append(request.app.state.adtrace.engine, ctx.user.username, "search", "",
+                     {"q": params["q"], "recognised": f"{kind}:{value}"})
+        url = f"/entities/{kind}/{quote(value, safe='')}?" + urlencode({"searched": params["q"]})
+        if partial:
+            return Response(status_code=200, headers={"HX-Redirect": url})
+        return RedirectResponse(url, status_code=303)
+    if recognised:  # a payment tag: the filter, shown as a chip, in place of a text search
+        params = {k: v for k, v in params.items() if k != "q"} | {"payment": recognised[1]}
+        active = {"payment": recognised[1]}
     q, result = run_search(request, ctx, params)
 
     def link(**change: str | None) -> str:
@@ -54,7 +138,28 @@ def search_page(request: Request, ctx: Ctx = Depends(require("documents"))) -> R
     page = q.offset // PAGE + 1
     pages = {"prev": f"{link()}&page={page - 1}" if page > 1 else None,
              "next": f"{link()}&page={page + 1}" if q.offset + PAGE < result.total else None}
-    template = "_results.html" if request.headers.get("hx-request") else "search.html"
+    template = "_results.html" if partial else "search.html"
     return render(request, template, {"params": params, "result": result, "active": active, "link": link,
-                                      "page": page, "pages": pages,
+                                      "page": page, "pages": pages, "recognised": recognised,
+                                      "open_cases": open_cases(request, ctx), "highlight": highlight,
+                                      "facet_label": facet_label, "csv_link": link().replace("/search?", "/search.csv?", 1),
                                       "facet_param": {"risk_level": "risk_level", "city": "city"}})
+
+
+@router.get("/search.csv")
+def search_csv(request: Request, ctx: Ctx = Depends(require("export"))) -> Response:
+    """The result set (first CSV_ROWS, as the page orders it) as CSV; audited as an export."""
+    from adtrace.cases.exports import csv_safe
+
+    params = {k: v for k, v in request.query_params.items() if v and k != "page"}
+    q, result = run_search(request, ctx, params, facets=(), limit=CSV_ROWS)
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow(["doc_id", "posted_at", "source", "kind", "location", "risk_score", "risk_level", "title"])
+    for h in result.hits:
+        w.writerow([h.id, h.posted_at or "", h.source, h.kind, csv_safe(h.location or ""),
+                    "" if h.risk_score is None else h.risk_score, h.risk_level or "", csv_safe(h.title or "")])
+    audit.append(request.app.state.adtrace.engine, ctx.user.username, "export", "search.csv",
+                 {"q": q.text, **{k: params[k] for k in FILTERS if params.get(k)}, "rows": len(result.hits)})
+    return Response(buf.getvalue(), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": 'attachment; filename="adtrace-search.csv"'})

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import sqlalchemy as sa
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
+from adtrace import errors
 from adtrace.app import audit
 from adtrace.app.auth import Ctx, require
 from adtrace.app.pages.render import render
@@ -36,16 +40,26 @@ def ack_alert(request: Request, ctx: Ctx, alert_id: int, note: str) -> alerts.Al
     return alert
 
 
+def _watchlists(request: Request, form: dict[str, str] | None = None, error: str = "", field: str = "",
+                status: int = 200) -> Response:
+    rows = watchlists.entries(request.app.state.adtrace.store, active_only=True)
+    return render(request, "watchlists.html", {"entries": rows, "kinds": watchlists.KINDS, "form": form or {},
+                                               "error": error, "error_field": field}, status=status)
+
+
 @router.get("/watchlists")
 def watchlists_page(request: Request, ctx: Ctx = Depends(require("documents"))) -> Response:
-    rows = watchlists.entries(request.app.state.adtrace.store, active_only=True)
-    return render(request, "watchlists.html", {"entries": rows, "kinds": watchlists.KINDS})
+    return _watchlists(request)
 
 
 @router.post("/watchlists")
 def watchlists_add(request: Request, kind: str = Form(...), value: str = Form(...), name: str = Form(...),
                    note: str = Form(""), ctx: Ctx = Depends(require("cases"))) -> Response:
-    add_entry(request, ctx, kind, value, name, note)
+    try:
+        add_entry(request, ctx, kind, value, name, note)
+    except errors.InputError as exc:  # beside the field, with what was typed kept
+        return _watchlists(request, {"kind": kind, "value": value, "name": name, "note": note}, exc.message,
+                           str(exc.detail.get("field", "")), status=422)
     return RedirectResponse("/watchlists", status_code=303)
 
 
@@ -55,10 +69,46 @@ def watchlists_remove(request: Request, entry_id: int, ctx: Ctx = Depends(requir
     return RedirectResponse("/watchlists", status_code=303)
 
 
+ALERT_TABS = (("hits", "Watchlist and partner hits"), ("risk", "High risk on arrival"), ("all", "All"))
+
+
 @router.get("/alerts")
-def alerts_page(request: Request, show: str = "open", ctx: Ctx = Depends(require("triage"))) -> Response:
-    rows = alerts.list_alerts(request.app.state.adtrace.store, open_only=show != "all", limit=200)
-    return render(request, "alerts.html", {"alerts": rows, "show": show})
+def alerts_page(request: Request, show: str = "open", kind: str = "hits", watchlist: str = "",
+                ctx: Ctx = Depends(require("triage"))) -> Response:
+    """Watchlist hits apart from risk alerts (which the review queue also holds), with titles, filters
+    by kind and watchlist, and acknowledge one, the selected or all shown."""
+    from adtrace.app.db import read
+    from adtrace.cases.decisions import NEWEST_SQL
+
+    store = request.app.state.adtrace.store
+    open_only = show != "all"
+    kind = kind if kind in {t for t, _ in ALERT_TABS} or kind in ("watchlist", "partner") else "hits"
+    rows = alerts.list_alerts(store, open_only=open_only, limit=200, kind=None if kind == "all" else kind,
+                              watchlist=watchlist or None)
+    docs: dict[str, Any] = {}
+    ids = sorted({a.doc_id for a in rows if a.doc_id})
+    if ids:
+        stmt = sa.text(f"SELECT d.id, d.title, d.location, d.posted_at, {NEWEST_SQL} AS decision FROM documents d "
+                       "JOIN records r ON r.doc_id = d.id WHERE d.id IN :ids").bindparams(
+            sa.bindparam("ids", expanding=True))
+        with read(request.app.state.adtrace.engine) as conn:
+            docs = {str(r.id): r for r in conn.execute(stmt, {"ids": ids})}
+    counts = alerts.counts(store, open_only=open_only)
+    tabs = [(t, label, sum(n for k, n in counts.items() if t == "all" or (t == "hits") == (k != "risk")))
+            for t, label in ALERT_TABS]
+    return render(request, "alerts.html", {"alerts": rows, "show": show, "kind": kind, "watchlist": watchlist,
+                                           "tabs": tabs, "docs": docs,
+                                           "watchlists": alerts.watchlist_names(store, open_only=open_only)})
+
+
+@router.post("/alerts/ack")
+def alerts_ack_many(request: Request, ids: list[int] = Form(default=[]), note: str = Form(""),
+                    back: str = Form("/alerts"), ctx: Ctx = Depends(require("triage"))) -> Response:
+    """Bulk acknowledge: the ticked alerts (or every one shown, which the page ticks for you)."""
+    state = request.app.state.adtrace
+    for alert_id in alerts.ack_many(state.store, ids, ctx.user.username, note):
+        audit.append(state.engine, ctx.user.username, "alert_ack", str(alert_id), {"bulk": True})
+    return RedirectResponse(back if back.startswith("/alerts") else "/alerts", status_code=303)
 
 
 @router.post("/alerts/{alert_id}/ack")

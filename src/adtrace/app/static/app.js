@@ -23,14 +23,52 @@
   });
 })();
 
-// Keyboard triage for the review queue: j/k move, c confirm, d dismiss, e escalate (asks a reason), o open.
+// Dates in the reader's locale: <time datetime="ISO"> shows date and time, <time data-date> the date only
+// (on load, and in what htmx swaps in later: search results, the queue preview).
+(function () {
+  "use strict";
+  function localise(root) {
+    root.querySelectorAll("time[datetime]").forEach(function (el) {
+      const d = new Date(el.getAttribute("datetime"));
+      if (isNaN(d.getTime())) return;
+      el.title = el.getAttribute("datetime");
+      el.textContent = el.hasAttribute("data-date")
+        ? d.toLocaleDateString(undefined, { dateStyle: "medium" })
+        : d.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
+    });
+  }
+  localise(document);
+  document.body.addEventListener("htmx:afterSwap", function (e) { localise(e.target); });
+  // Alerts: one box ticks every alert shown, for "Acknowledge selected".
+  const all = document.getElementById("ack-all-toggle");
+  if (all) all.addEventListener("change", function () {
+    document.querySelectorAll("#bulk-ack input[name=ids]").forEach(function (b) { b.checked = all.checked; });
+  });
+})();
+
+// Triage for the review queue and the escalated inbox, by keyboard or by the buttons beside the
+// preview: j/k move, c confirm, d dismiss, e escalate (asks a reason), u undo the last decision, o open.
+// A decided row stays in the list (greyed, with its decision and an Undo); clicking it again lets
+// the analyst change the decision, which the server stores as a newer row.
 (function () {
   "use strict";
   const list = document.getElementById("items");
   if (!list) return;
   const csrf = document.body.dataset.csrf;
+  const mode = document.getElementById("queue").dataset.mode;
   const items = () => Array.from(list.querySelectorAll("li.item:not(.done)"));
+  const bar = document.getElementById("decide");
+  const buttons = Array.from(bar.querySelectorAll("button[data-decision]"));
+  const undoButton = document.getElementById("undo");
+  const last = document.getElementById("lastdecision");
+  const count = document.getElementById("waiting-count");
+  const decided = [];  // rows decided on this page, newest last: what "undo" walks back
   let current = null;
+
+  function enable() {
+    buttons.forEach(function (b) { b.disabled = !current; });
+    undoButton.disabled = !decided.length;
+  }
 
   function select(li) {
     if (!li) return;
@@ -39,6 +77,7 @@
     li.classList.add("sel");
     li.scrollIntoView({ block: "nearest" });
     htmx.ajax("GET", li.dataset.preview, { target: "#preview", swap: "innerHTML" });
+    enable();
   }
 
   function move(step) {
@@ -48,24 +87,63 @@
     select(all[Math.max(0, Math.min(all.length - 1, i + step))] || all[0]);
   }
 
+  function bump(delta) {
+    if (mode !== "queue" || !count) return;
+    const n = parseInt(count.textContent.replace(/,/g, ""), 10);
+    if (!isNaN(n)) count.textContent = Math.max(0, n + delta).toLocaleString("en-US");
+  }
+
+  function post(url, fields) {
+    return fetch(url, { method: "POST", body: new URLSearchParams(fields),
+      headers: { "X-CSRF-Token": csrf, "Content-Type": "application/x-www-form-urlencoded" } });
+  }
+
+  function title(li) { return li.querySelector(".t").textContent.trim().slice(0, 50); }
+
   async function decide(decision, reason) {
     if (!current) return;
     const li = current;
-    const body = new URLSearchParams({ doc_id: li.dataset.id, decision: decision, reason: reason || "" });
-    const res = await fetch("/queue/decide", { method: "POST", body: body,
-      headers: { "X-CSRF-Token": csrf, "Content-Type": "application/x-www-form-urlencoded" } });
+    const res = await post("/queue/decide", { doc_id: li.dataset.id, decision: decision, reason: reason || "" });
     const status = li.querySelector(".status");
     if (!res.ok) { status.textContent = "not saved"; status.className = "status error"; return; }
+    const changed = li.classList.contains("done");
     status.textContent = decision;
+    status.className = "status dec-" + decision;
     const next = items()[items().indexOf(li) + 1];
     li.classList.add("done");
     li.classList.remove("sel");
+    if (!changed) bump(-1);
+    const at = decided.indexOf(li);
+    if (at >= 0) decided.splice(at, 1);
+    decided.push(li);
+    last.textContent = (changed ? "Changed to " : "") + decision + ": " + title(li);
     current = null;
-    if (next) select(next); else document.getElementById("preview").innerHTML = "<p class='muted'>Queue done.</p>";
+    if (next) select(next); else document.getElementById("preview").innerHTML = "<p class='muted'>Page done.</p>";
+    enable();
+  }
+
+  async function undo() {
+    const li = decided.pop();
+    if (!li) return;
+    const res = await post("/queue/undo", { doc_id: li.dataset.id });
+    if (!res.ok) { last.textContent = "undo not saved"; decided.push(li); return; }
+    li.classList.remove("done");
+    const status = li.querySelector(".status");
+    status.textContent = "";
+    status.className = "status";
+    bump(1);
+    last.textContent = "Undone: " + title(li) + " is back in the queue";
+    select(li);
   }
 
   const dialog = document.getElementById("reason");
   const form = document.getElementById("reasonform");
+  function askReason() {
+    if (!current) return;
+    dialog.returnValue = "cancel";
+    dialog.showModal();
+    document.getElementById("reasontext").focus();
+  }
   dialog.addEventListener("close", function () {
     const text = document.getElementById("reasontext");
     if (dialog.returnValue !== "cancel" && text.value.trim()) decide("escalate", text.value.trim());
@@ -76,9 +154,15 @@
     dialog.close(e.submitter && e.submitter.value === "cancel" ? "cancel" : "ok");
   });
 
+  buttons.forEach(function (b) {
+    b.addEventListener("click", function () {
+      if (b.dataset.decision === "escalate") askReason(); else decide(b.dataset.decision);
+    });
+  });
+  undoButton.addEventListener("click", undo);
   list.addEventListener("click", function (e) {
     const li = e.target.closest("li.item");
-    if (li && !li.classList.contains("done")) select(li);
+    if (li) select(li);  // a decided row too: its decision can be changed
   });
   document.addEventListener("keydown", function (e) {
     if (e.ctrlKey || e.metaKey || e.altKey || dialog.open) return;
@@ -88,9 +172,11 @@
     else if (k === "k") move(-1);
     else if (k === "c") decide("confirm");
     else if (k === "d") decide("dismiss");
-    else if (k === "e" && current) { dialog.returnValue = "cancel"; dialog.showModal(); document.getElementById("reasontext").focus(); }
+    else if (k === "e" && mode !== "escalated") askReason();
+    else if (k === "u") undo();
     else if (k === "o" && current) window.location = "/documents/" + encodeURIComponent(current.dataset.id);
     else return;
     e.preventDefault();
   });
+  enable();
 })();
