@@ -267,13 +267,14 @@ class TemplateIndex:
                 e = s + _PAIRS_PER_BLOCK
                 j[s:e] = np.count_nonzero(self._matrix[ts[s:e]] == sigs[docs_at[s:e]], axis=1) / sigs.shape[1]
             ok = np.flatnonzero(j >= self.threshold)
-            fs = self.founder_slots
-            ok = np.asarray([p for p in ok.tolist() if slots_agree(slots[int(docs_at[p])], fs[int(ts[p])])],
-                            dtype=np.int64)
             order = ok[np.lexsort((ts[ok], docs_at[ok]))]  # by document, then earliest founder
             first = order[np.r_[True, docs_at[order][1:] != docs_at[order][:-1]]] if len(order) else order
+            fs = self.founder_slots
             for p in first.tolist():
-                out[int(docs_at[p])] = (int(ts[p]), float(j[p]))
+                i, t = int(docs_at[p]), int(ts[p])
+                # the earliest match almost always agrees (a repost); when not, `assign` below tries the rest
+                if slots_agree(slots[i], fs[t]):
+                    out[i] = (t, float(j[p]))
         result: list[tuple[int, float]] = []
         for ans, (d, sig, _b), ks, h, sl in zip(out, docs, keys, digests, slots, strict=True):
             if ans is None:  # an earlier document of this batch may have founded it
