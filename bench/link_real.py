@@ -135,13 +135,26 @@ def run(path: str, workers: int, batch: int, score: Any) -> dict[str, Any]:
     for s in range(0, len(items), batch):
         lk.add(items[s:s + batch])
     t_link = time.perf_counter() - t0
-    res = score(lk.labels(), truth)
+    labels = lk.labels()
+    res = score(labels, truth)
+    inc = Linker()  # the last 10 % added to a linker that holds the rest: the same partition?
+    cut = len(items) - max(1, len(items) // 10)
+    inc.add(items[:cut])
+    inc.add(items[cut:])
+    res["incremental_equals_rebuild"] = _partition(inc.labels()) == _partition(labels)
     res["bcubed_f1"] = _f1(res["bcubed_precision"], res["bcubed_recall"])
     res["pair_f1"] = _f1(res["pair_precision"], res["pair_recall"])
     res["multi_doc_clusters"] = sum(1 for c in lk.clusters().values() if len(c) > 1)
     out["templates"] = {**res, "prepare_s": round(t_prep, 2), "link_s": round(t_link, 2),
                         "hub_keys": len(lk.hubs)}
     return out
+
+
+def _partition(labels: dict[str, str]) -> set[frozenset[str]]:
+    groups: dict[str, set[str]] = {}
+    for d, c in labels.items():
+        groups.setdefault(c, set()).add(d)
+    return {frozenset(g) for g in groups.values()}
 
 
 def _f1(p: float, r: float) -> float:
