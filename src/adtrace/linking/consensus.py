@@ -24,6 +24,7 @@ from typing import Any
 from adtrace.linking.templates import MASKED_FIELDS
 
 MAX_ADS = 50  # ads aligned per cluster: enough to show the template, bounded cost on a big cluster
+MAX_TOKENS = 600  # per ad (alignment is quadratic at worst); real dev ads: median 113, 1 of 3,051 over
 BITS_PER_WORD = 14.0  # a word spelled out, from a vocabulary of ~16,000 words
 BITS_PER_MARK = 5.0  # a punctuation mark, from ~32
 _TOKEN = re.compile(r"[^\W_]+|[^\w\s]", re.UNICODE)
@@ -117,7 +118,7 @@ def cluster_template(ads: Sequence[tuple[str, Mapping[str, Any] | None]], min_sh
     `slots` (n, kind), and per ad (`ads`, in input order, at most MAX_ADS): its slot values, template
     tokens matched, bits alone and given the template, and `explained` (the template compresses it).
     `min_share`: a consensus token is template when at least this share of the ads hold it."""
-    toks = [ad_tokens(text, record) for text, record in ads[:MAX_ADS]]
+    toks = [ad_tokens(text, record)[:MAX_TOKENS] for text, record in ads[:MAX_ADS]]
     use = list(range(len(toks)))
     for _round in range(2):  # an ad the template does not explain leaves it, and the template is redone
         consensus: list[list[Any]] = []
