@@ -1,6 +1,10 @@
 """Linking quality and speed on the synthetic corpus with planted networks; prints JSON.
 
     .venv/bin/python bench/link.py --docs 20000 --seed 3 [--images] [--workers 2]
+    .venv/bin/python bench/link.py --real ../shared/realdata/backpage-dev.jsonl
+
+`--real`: real ads, identifiers masked out, template signal only, truth = shared phones (see
+bench/link_real.py); prints counts and rates only.
 
 Truth: the contract (`network` ids; documents with no network are singletons) and, as a second
 view, "actor" truth (network, else the independent worker who reposts, else singleton): linking an
@@ -78,7 +82,15 @@ def main() -> None:
     ap.add_argument("--images", action="store_true", help="paint the synthetic photos in memory and PDQ-hash them")
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--batch", type=int, default=10000)
+    ap.add_argument("--real", metavar="JSONL", help="real ads: mask identifiers, link on text, truth = shared phones")
     args = ap.parse_args()
+    if args.real:
+        import link_real  # bench/ is on sys.path when this script runs
+
+        out = link_real.run(args.real, args.workers, args.batch, score)
+        out["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+        sys.stdout.write(orjson.dumps(out, option=orjson.OPT_INDENT_2).decode() + "\n")
+        return
 
     pairs = list(generate(args.docs, seed=args.seed))
     docs = [p[0] for p in pairs]

@@ -69,21 +69,36 @@ def test_image_index_finds_any_distance_up_to_31_without_all_pairs() -> None:
         assert (f, dist) == (i, len(bits))
 
 
-def test_template_links_ads_whose_slots_all_differ() -> None:
+def _slot_ads(ads: list[tuple[str, str, str, str]]) -> tuple[list[str], list[dict[str, object]]]:
     body = "{n} here, {a} years young. Sweet and discreet, new in {c} this week only. Call {p} for an appointment"
-    ads = [("Ann", "23", "Phoenix", "702 555 0101"), ("Bea", "25", "Reno", "702 555 0199"),
-           ("Cat", "21", "Austin", "702 555 0142")]
     texts, records = [], []
     for n, a, c, p in ads:
         t = body.format(n=n, a=a, c=c, p=p)
         texts.append(t)
         records.append(rec(names=[{"value": n, "span": [0, len(n)]}],
                            places=[{"name": c, "span": [t.index(c), t.index(c) + len(c)], "via": "text"}]))
+    return texts, records
+
+
+def test_template_links_ads_whose_ages_cities_and_phones_differ() -> None:
+    texts, records = _slot_ads([("Ann", "23", "Phoenix", "702 555 0101"), ("Ann", "25", "Reno", "702 555 0199"),
+                                ("Ann", "21", "Austin", "702 555 0142")])
     texts.append("Moving sale: sofa, table and lamps, everything must go this weekend, cash only please")
     records.append(rec())
     lk = link(records, texts)
     assert lk.cluster_of("d0") == lk.cluster_of("d1") == lk.cluster_of("d2") != lk.cluster_of("d3")
     assert {e["kind"] for e in lk.edges(["d0", "d1", "d2"])} == {"template"}
+
+
+def test_template_needs_the_same_slots_filled_and_a_shared_name() -> None:
+    texts, records = _slot_ads([("Ann", "23", "Phoenix", "702 555 0101"), ("Bea", "25", "Reno", "702 555 0199"),
+                                ("Ann", "21", "Austin", "702 555 0142")])
+    texts.append(texts[0])
+    records.append(rec(names=records[0]["names"]))  # the same words, but no city in the slot
+    lk = link(records, texts)
+    assert lk.cluster_of("d0") == lk.cluster_of("d2")
+    assert lk.cluster_of("d1") != lk.cluster_of("d0")  # another name: stock wording copied
+    assert lk.cluster_of("d3") != lk.cluster_of("d0")
 
 
 def test_hub_phone_is_not_used_to_merge_and_override_restores_it() -> None:

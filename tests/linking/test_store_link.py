@@ -60,3 +60,25 @@ def test_incremental_link_equals_rebuild(tmp_path: Path) -> None:
     assert orjson.loads(geo.stdout)["type"] == "FeatureCollection"
     missing = runner.invoke(app, ["link", "show", "no-such-cluster", "--db", db])
     assert missing.exit_code != 0
+
+
+def test_incremental_template_slots_equal_rebuild(tmp_path: Path) -> None:
+    """A later ad joins an earlier template through the tables only when its slots agree (as a rebuild)."""
+    _register()
+    runner = CliRunner()
+    body = ("Hi gentlemen, my name is {n}. Sweet and discreet, visiting {c} this week only. Upscale incall, "
+            "no rush, private and clean place, call me for an appointment today")
+    ads = [("a0", "Ann", "Phoenix"), ("a1", "Bea", "Reno"), ("a2", "Ann", "Reno"), ("a3", "Cat", "Phoenix")]
+    docs = [{"id": i, "source": "test", "text": body.format(n=n, c=c)} for i, n, c in ads]
+    _write(tmp_path / "a.jsonl", docs[:1])
+    _write(tmp_path / "b.jsonl", docs[1:])
+    db = str(tmp_path / "t.db")
+    for args in (["init", "--db", db], ["ingest", str(tmp_path / "a.jsonl"), "--db", db], ["link", "--db", db],
+                 ["ingest", str(tmp_path / "b.jsonl"), "--db", db], ["link", "--db", db]):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0, result.output
+    incremental = _partition(db)
+    assert incremental == {frozenset({"a0", "a2"})}  # Bea and Cat copy Ann's wording under their own names
+    result = runner.invoke(app, ["link", "--db", db, "--rebuild"])
+    assert result.exit_code == 0, result.output
+    assert _partition(db) == incremental

@@ -4,6 +4,7 @@ the one of comparing them one by one (earliest founder at or above the threshold
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from adtrace.linking import templates as tp
 
@@ -44,7 +45,8 @@ def test_assign_equals_one_by_one_comparison() -> None:
     assert np.array_equal(again.matrix, idx.matrix)
 
 
-def test_assign_many_equals_assign_one_by_one() -> None:
+@pytest.mark.parametrize("with_slots", [False, True])
+def test_assign_many_equals_assign_one_by_one(with_slots: bool) -> None:
     rng = np.random.default_rng(11)
     bases = rng.integers(0, 2**32, size=(60, tp.NUM_PERM), dtype=np.uint64)
     sigs = []
@@ -55,12 +57,21 @@ def test_assign_many_equals_assign_one_by_one() -> None:
         if sigs and rng.random() < 0.3:  # reposts: exact repeats, in this batch or an earlier one (cached)
             sig = sigs[int(rng.integers(max(0, len(sigs) - 400), len(sigs)))].copy()
         sigs.append(sig)
+    # name slots drawn from a few values, some ads with none: founders must agree on them too
+    names = ["ann", "bea", "cat", None]
+    slots = [tuple(f"names:{n}" for n in [names[int(rng.integers(0, 4))]] if n) if with_slots else None
+             for _ in sigs]
     one, many = tp.TemplateIndex(threshold=0.7), tp.TemplateIndex(threshold=0.7)
-    expected = [one.assign(f"d{i}", s) for i, s in enumerate(sigs)]
+    expected = [one.assign(f"d{i}", s, slots=slots[i]) for i, s in enumerate(sigs)]
     got: list[tuple[int, float]] = []
     for start in range(0, len(sigs), 250):  # batches: later ones match founders of earlier ones
-        got += many.assign_many([(f"d{i}", sigs[i], tp.bands(sigs[i]) if i % 2 else None)
-                                 for i in range(start, min(start + 250, len(sigs)))])
+        part = range(start, min(start + 250, len(sigs)))
+        got += many.assign_many([(f"d{i}", sigs[i], tp.bands(sigs[i]) if i % 2 else None) for i in part],
+                                [slots[i] for i in part])
     assert got == expected
+    if with_slots:  # the slots split templates the signatures alone would have joined
+        plain = tp.TemplateIndex(threshold=0.7)
+        plain.assign_many([(f"d{i}", s, None) for i, s in enumerate(sigs)])
+        assert len(one.founder_doc) > len(plain.founder_doc)
     assert many.founder_doc == one.founder_doc and np.array_equal(many.matrix, one.matrix)
     assert many.assign_many([]) == []

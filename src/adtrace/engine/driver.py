@@ -61,10 +61,10 @@ class Founders:
         return True
 
     def feed(self, out: str, index: int) -> int:
-        cols = ["id", "source", "url", "content_hash", "doc_hash", "pdqs", "signature"]
+        cols = ["id", "source", "url", "content_hash", "doc_hash", "pdqs", "signature", "slots"]
         t = pq.read_table(work_path(out, "docs", index), columns=cols).to_pydict()
         keep, keys, detail = [], [], []
-        for doc_id, source, url, content, dhash, pdqs, sig in zip(*(t[c] for c in cols), strict=True):
+        for doc_id, source, url, content, dhash, pdqs, sig, slots in zip(*(t[c] for c in cols), strict=True):
             ok = self._keep(doc_id, source, url, content, dhash)
             keep.append(ok)
             extra: dict[str, int] = {}
@@ -73,7 +73,8 @@ class Founders:
                     f, dist = self.images.assign(doc_id, pdq)
                     extra.setdefault(f"img:{f}", dist)
             if ok and sig is not None and "templates" in self.signals:
-                t_no, j = self.templates.assign(doc_id, np.frombuffer(sig, dtype=np.uint64))
+                t_no, j = self.templates.assign(doc_id, np.frombuffer(sig, dtype=np.uint64),
+                                                slots=None if slots is None else tuple(slots))
                 extra[f"tpl:{t_no}"] = round(100 * j)
             keys.append(list(extra))
             detail.append(list(extra.values()))

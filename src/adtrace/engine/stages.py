@@ -40,6 +40,7 @@ WORK_SCHEMA = pa.schema([
     ("record", pa.string()), ("risk_score", pa.float64()), ("risk_level", pa.string()), ("entities", _ENTITY),
     ("indicators", pa.list_(pa.string())), ("keys", pa.list_(pa.string())),
     ("witnesses", pa.list_(pa.string())), ("pdqs", pa.list_(pa.string())), ("signature", pa.binary()),
+    ("slots", pa.list_(pa.string())),
 ])
 DOC_COLS = ("id", "source", "url", "kind", "title", "text", "location", "posted_at", "content_hash",
             "doc_hash", "doc")
@@ -131,7 +132,8 @@ def _append(rows: dict[str, list[Any]], local: int, doc: Document, p: Any, link:
               "entities": [{"kind": k, "value": v, "platform": pl} for k, v, pl in p.entities],
               "indicators": list(p.indicators), "keys": link.keys, "witnesses": link.witnesses,
               "pdqs": link.pdqs,
-              "signature": None if link.signature is None else np.asarray(link.signature, np.uint64).tobytes()}
+              "signature": None if link.signature is None else np.asarray(link.signature, np.uint64).tobytes(),
+              "slots": None if link.slots is None else list(link.slots)}
     for name, value in values.items():
         rows[name].append(value)
 

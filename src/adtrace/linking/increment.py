@@ -60,27 +60,35 @@ def _key_row(r: Sequence[object], witnesses: object = None) -> KeyRow:
     return KeyRow(int(str(r[0])), str(r[1]), int(str(r[2])), int(str(r[3])), int(str(r[4])), bool(r[5]), wit)
 
 
-def _assign_templates(conn: sa.Connection, meta: Meta, sigs: list[tuple[int, str, np.ndarray]],
+def _assign_templates(conn: sa.Connection, meta: Meta, sigs: list[tuple[int, str, np.ndarray, tp.Slots | None]],
                       out: dict[int, dict[str, int]]) -> list[tuple[int, str, np.ndarray]]:
     """Template key per document (old founders first: they are earlier); returns the new founders."""
-    bands = {d: tp.bands(sig) for d, _doc, sig in sigs}
+    bands = {d: tp.bands(sig) for d, _doc, sig, _s in sigs}
     by_band: dict[int, list[int]] = {}
     for band, t in select_in(conn, "SELECT band, t FROM link_template_bands WHERE band IN :ids",
                              {b for bs in bands.values() for b in bs}):
         by_band.setdefault(int(band), []).append(int(t))
     cand = {t for ts in by_band.values() for t in ts}
-    founders = {int(t): np.frombuffer(bytes(sig), dtype=np.uint32).astype(np.uint64)
-                for t, sig in select_in(conn, "SELECT t, sig FROM link_templates WHERE t IN :ids", cand)}
+    founders: dict[int, np.ndarray] = {}
+    founder_doc: dict[int, str] = {}
+    for t, doc, sig in select_in(conn, "SELECT t, doc_id, sig FROM link_templates WHERE t IN :ids", cand):
+        founders[int(t)] = np.frombuffer(bytes(sig), dtype=np.uint32).astype(np.uint64)
+        founder_doc[int(t)] = str(doc)
+    passing = {d: [t for t in sorted({t for b in bands[d] for t in by_band.get(b, ())})
+                   if tp.jaccard(sig, founders[t]) >= meta.template_threshold] for d, _doc, sig, _s in sigs}
+    # Slots of the founders a document may join, from their Records (the rebuild read the same Records).
+    need = {founder_doc[t] for ts in passing.values() for t in ts}
+    slots_of = {str(doc): tp.slot_values(orjson.loads(rec)) for doc, rec in
+                select_in(conn, "SELECT doc_id, record FROM records WHERE doc_id IN :ids", need)}
     local = tp.TemplateIndex(threshold=meta.template_threshold)
-    for d, doc_id, sig in sigs:
+    for d, doc_id, sig, slots in sigs:
         best, best_j = -1, 0.0
-        for t in sorted({t for b in bands[d] for t in by_band.get(b, ())}):
-            j = tp.jaccard(sig, founders[t])
-            if j >= meta.template_threshold:
-                best, best_j = t, j
+        for t in passing[d]:
+            if tp.slots_agree(slots, slots_of.get(founder_doc[t])):
+                best, best_j = t, tp.jaccard(sig, founders[t])
                 break
         if best < 0:
-            t_local, best_j = local.assign(doc_id, sig)
+            t_local, best_j = local.assign(doc_id, sig, slots=slots)
             best = meta.n_templates + t_local
         out[d][f"tpl:{best}"] = round(100 * best_j)
     return [(meta.n_templates + i, doc, sig) for i, (sig, doc) in enumerate(zip(local.founders, local.founder_doc,
@@ -128,7 +136,7 @@ def link_new(conn: sa.Connection, meta: Meta, items: Sequence[LinkItem], wanted:
         fresh.append((meta.n_docs + len(fresh), item))
     extra: dict[int, dict[str, int]] = {d: {} for d, _i in fresh}
     new_images = _assign_images(conn, meta, [(d, i.doc_id, p) for d, i in fresh for p in i.pdqs], extra)
-    new_templates = _assign_templates(conn, meta, [(d, i.doc_id, i.signature) for d, i in fresh
+    new_templates = _assign_templates(conn, meta, [(d, i.doc_id, i.signature, i.slots) for d, i in fresh
                                                    if i.signature is not None], extra)
     meta.n_images += len(new_images)
     meta.n_templates += len(new_templates)

@@ -79,6 +79,7 @@ class LinkItem:
     witnesses: list[str] = field(default_factory=list)  # contact keys and account: for hub diversity
     bands: list[int] | None = None  # the signature's LSH buckets, computed where the signature is
     skipped_images: list[str] = field(default_factory=list)  # why each unusable image was skipped
+    slots: tp.Slots | None = None  # name and city slot values, which a template's ads must agree on
 
 
 def prepare(doc_id: str, record: Mapping[str, Any], text: str, signals: Sequence[str] = ALL_SIGNALS,
@@ -91,7 +92,8 @@ def prepare(doc_id: str, record: Mapping[str, Any], text: str, signals: Sequence
     skipped: list[str] = []
     pdqs = im.hashes_of(record, skipped=skipped) if "images" in signals else []
     sig = tp.skeleton_signature(text, record) if "templates" in signals else None
-    return LinkItem(doc_id, keys, pdqs, sig, witnesses, skipped_images=skipped)
+    return LinkItem(doc_id, keys, pdqs, sig, witnesses, skipped_images=skipped,
+                    slots=None if sig is None else tp.slot_values(record))
 
 
 def prepare_many(rows: Iterable[tuple[str, Mapping[str, Any], str, str | None, str]],
@@ -105,6 +107,7 @@ def prepare_many(rows: Iterable[tuple[str, Mapping[str, Any], str, str | None, s
         if "templates" in signals and (h := tp.skeleton_hashes(text, record)) is not None:
             hashes.append(h)
             with_sig.append(len(items))
+            item.slots = tp.slot_values(record)
         items.append(item)
     if hashes:
         for i, sig in zip(with_sig, tp.signatures(hashes), strict=True):
@@ -188,8 +191,9 @@ class Linker:
                 report.skipped += 1  # a document is linked once; its keys do not change
             else:
                 fresh[item.doc_id] = item
-        tpl = iter(self.templates.assign_many([(i.doc_id, i.signature, i.bands) for i in fresh.values()
-                                               if i.signature is not None]))
+        with_sig = [i for i in fresh.values() if i.signature is not None]
+        tpl = iter(self.templates.assign_many([(i.doc_id, i.signature, i.bands) for i in with_sig],
+                                              [i.slots for i in with_sig]))
         for item in fresh.values():
             d = len(self.doc_ids)
             self.doc_ids.append(item.doc_id)

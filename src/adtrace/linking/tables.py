@@ -172,12 +172,15 @@ def read_linker(conn: sa.Connection) -> tuple[Linker | None, int]:
             detail.append([int(d), int(k), int(v)])
     tpl = conn.execute(text("SELECT doc_id, sig FROM link_templates ORDER BY t")).all()
     img = conn.execute(text("SELECT doc_id, hash FROM link_images ORDER BY f")).all()
+    slots = {str(doc): tp.slot_values(orjson.loads(rec)) for doc, rec in
+             select_in(conn, "SELECT doc_id, record FROM records WHERE doc_id IN :ids", {str(r[0]) for r in tpl})}
     state = {"policy": asdict(meta.policy), "doc_ids": doc_ids, "doc_keys": doc_keys, "detail": detail,
              "key_names": names, "witnesses": witnesses, "overrides": meta.overrides}
     linker = Linker.from_state({
         **state,
         "templates": {"threshold": meta.template_threshold, "founder_doc": [str(r[0]) for r in tpl],
-                      "founders": b"".join(bytes(r[1]) for r in tpl)},
+                      "founders": b"".join(bytes(r[1]) for r in tpl),
+                      "founder_slots": [slots.get(str(r[0])) for r in tpl]},
         "images": {"max_distance": meta.max_distance, "founder_doc": [str(r[0]) for r in img],
                    "hashes": b"".join(bytes(r[1]) for r in img)},
     }, encoded=False)

@@ -1,0 +1,42 @@
+"""A cluster's template: shared wording, slots where the ads differ, MDL says which ads it explains."""
+
+from __future__ import annotations
+
+from adtrace.linking.consensus import cluster_template
+
+BODY = "Hi gentlemen, my name is {n}. Sweet and discreet, visiting {c} this week only. No rush, {x}call me today"
+
+
+def _ad(n: str, c: str, x: str = "") -> tuple[str, dict[str, object]]:
+    t = BODY.format(n=n, c=c, x=x)
+    return t, {"names": [{"value": n, "span": [t.index(n), t.index(n) + len(n)]}],
+               "places": [{"name": c, "span": [t.index(c), t.index(c) + len(c)], "via": "text"}]}
+
+
+def test_template_has_name_and_city_slots_with_each_ads_values() -> None:
+    ads = [_ad("Ann", "Phoenix"), _ad("Bea", "Reno", "private and clean place, "), _ad("Cat", "Austin")]
+    out = cluster_template(ads)
+    slots = [p for p in out["parts"] if "slot" in p]
+    assert [s["kind"] for s in slots] == ["name", "place", "text"]
+    text = " ".join(p["text"] for p in out["parts"] if "text" in p)
+    assert "my name is" in text and "this week only" in text
+    assert "Ann" not in text and "Phoenix" not in text  # values live in the slots, not in the template
+    values = [a["values"] for a in out["ads"]]
+    assert values[0] == {"0": "Ann", "1": "Phoenix"}
+    assert values[1] == {"0": "Bea", "1": "Reno", "2": "private and clean place ,"}
+    assert all(a["explained"] for a in out["ads"])
+
+
+def test_an_unrelated_ad_is_not_explained_and_adds_no_slots() -> None:
+    ads = [_ad("Ann", "Phoenix"), _ad("Bea", "Reno"),
+           ("Moving sale: sofa, table and lamps, everything must go this weekend", None)]
+    out = cluster_template(ads)
+    assert [a["explained"] for a in out["ads"]] == [True, True, False]
+    assert out["ads"][2]["bits_given_template"] >= out["ads"][2]["bits_alone"]
+    assert [s["kind"] for s in out["slots"]] == ["name", "place"]
+
+
+def test_one_ad_is_its_own_template() -> None:
+    out = cluster_template([_ad("Ann", "Phoenix")])
+    assert out["aligned"] == 1 and out["ads"][0]["explained"]
+    assert cluster_template([])["parts"] == []
