@@ -8,7 +8,6 @@ tags, which have none, become a visible filter). Words that hold no identifier s
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 from functools import cache
@@ -149,16 +148,16 @@ def search_page(request: Request, ctx: Ctx = Depends(require("documents"))) -> R
 @router.get("/search.csv")
 def search_csv(request: Request, ctx: Ctx = Depends(require("export"))) -> Response:
     """The result set (first CSV_ROWS, as the page orders it) as CSV; audited as an export."""
-    from adtrace.cases.exports import csv_safe
+    from adtrace.documents import spreadsheet
 
     params = {k: v for k, v in request.query_params.items() if v and k != "page"}
     q, result = run_search(request, ctx, params, facets=(), limit=CSV_ROWS)
     buf = io.StringIO()
-    w = csv.writer(buf)
+    w = spreadsheet.writer(buf)  # every cell guarded against formulas (ad text is hostile)
     w.writerow(["doc_id", "posted_at", "source", "kind", "location", "risk_score", "risk_level", "title"])
     for h in result.hits:
-        w.writerow([h.id, h.posted_at or "", h.source, h.kind, csv_safe(h.location or ""),
-                    "" if h.risk_score is None else h.risk_score, h.risk_level or "", csv_safe(h.title or "")])
+        w.writerow([h.id, h.posted_at or "", h.source, h.kind, h.location or "",
+                    "" if h.risk_score is None else h.risk_score, h.risk_level or "", h.title or ""])
     audit.append(request.app.state.adtrace.engine, ctx.user.username, "export", "search.csv",
                  {"q": q.text, **{k: params[k] for k in FILTERS if params.get(k)}, "rows": len(result.hits)})
     return Response(buf.getvalue(), media_type="text/csv; charset=utf-8",
