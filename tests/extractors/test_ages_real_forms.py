@@ -134,7 +134,7 @@ def roads_and_ids(draw: st.DrawFn) -> str:
     n = draw(st.integers(1, 99))
     return draw(st.sampled_from([
         f"the {n} fwy", f"the {n}fwy", f"off the {n} freeway", f"I-{n}", f"Hwy {n}", f"Highway {n}", f"Exit {n}",
-        f"Route {n}", f"{n} highway", f"Post ID: {draw(st.integers(10_000_000, 99_999_999))}",
+        f"Route {n}", f"Route-{n}", f"{n} highway", f"Post ID: {draw(st.integers(10_000_000, 99_999_999))}",
         f"#{n}", f"Ref {n}", f"Suite {n}", f"Room {n}", f"${n}", f"{n} roses", f"{n} dollars", f"{n}%",
     ]))
 

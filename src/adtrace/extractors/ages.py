@@ -272,6 +272,8 @@ def _titles(text: str, a: int, b: int, found: list[tuple[int, tuple[int, int]]])
         dash = m.start("n")  # the start of the run of dashes and spaces before the number
         while dash > 0 and text[dash - 1] in _DASH_RUN:
             dash -= 1
+        if dash > 0 and text[dash - 1].isalnum() and not any(ch.isspace() for ch in text[dash:m.start("n")]):
+            continue  # glued on both sides: a road or a code ("I-18", "Route-66"), not " - 21"
         if _TITLE_NOT_AGE_BEFORE.search(text, max(0, dash - 30), dash) or _CUP_BEFORE.search(text, max(0, dash - 12),
                                                                                                dash):
             continue
