@@ -47,6 +47,7 @@ def test_real_age_forms(text: str, want: list[int]) -> None:
         "Sweet 36DD - 24\nhi",  # a measurement
         "Petite 32 C-24-34\nhi",
         "Curvy 38DDs\nhi",
+        "Slim 28A - 30 - 30\nhi",
         "Close to the 60fwy\nhi",
         "right off the 10 fwy",
         "Exit 12 motel\nhi",

@@ -65,11 +65,11 @@ _TITLE_NOT_NAMES = frozenset({"Top", "Room", "Suite", "Exit", "Highway", "Route"
 # Calendar and clock words: a number after them is a date or a time ("Aug 12", "Sunday 15",
 # "Tonight 11"), never an age, whatever the pattern that saw it.
 _MONTHS = (r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?"
-           r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?")
+           r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|enero|febrero|marzo|abril|mayo|junio|julio|agosto"
+           r"|se?ptiembre|octubre|noviembre|diciembre")
 _CALENDAR_WORD = re.compile(
     rf"(?:{_MONTHS}|(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?|today|tonight|tomorrow|"
-    r"yesterday|noon|midnight|morning|afternoon|evening|night|weekend|enero|febrero|marzo|abril|mayo|junio|"
-    r"julio|agosto|septiembre|octubre|noviembre|diciembre)\.?", re.I)
+    r"yesterday|noon|midnight|morning|afternoon|evening|night|weekend)\.?", re.I)
 _NUM_AT = re.compile(_NUM)
 _TITLE_DASH_BEFORE = re.compile(r"[-–—][^\S\n]*$")
 _EXPERIENCE = re.compile(r"\s*(?:de\s+)?experiencia", re.I)
@@ -283,9 +283,12 @@ def _titles(text: str, a: int, b: int, found: list[tuple[int, tuple[int, int]]])
             if 0 <= first_line_end < m.start():
                 continue
             run = _DIGITS_BEFORE.search(text, max(0, dash - 20), dash)
-            digits = re.sub(r"\D", "", run.group(0)) if run else ""
-            last = re.findall(r"\d+", run.group(0))[-1] if run else ""
-            if last != m.group("n") and len(digits) < 7:
+            if run is None:
+                continue
+            digits = re.sub(r"\D", "", run.group(0))
+            repeated = all(x == m.group("n") for x in re.findall(r"\d+", run.group(0))) \
+                and not _CUP_BEFORE.search(text, max(0, run.start() - 12), run.start())  # not "28A - 30 - 30"
+            if not repeated and len(digits) < 7:
                 continue
         found.append((value, (m.start("n"), m.end("n"))))
 
