@@ -66,3 +66,31 @@ def test_a_country_code_is_written_as_its_own_group() -> None:
 ])
 def test_site_country(url: str | None, want: str | None) -> None:
     assert site_country(url) == want
+
+
+def url_phones(url: str) -> list[tuple[str, str]]:
+    rec = extract(Document.from_dict({"id": "t", "text": "hello", "url": url}))
+    return [(p["value"], url[p["span"][0]:p["span"][1]]) for p in rec["phones"] if p.get("field") == "url"]
+
+
+@pytest.mark.parametrize(
+    ("url", "want"),
+    [
+        # Digits of different segments never join: a slug's "21-21-21", a date, the post id.
+        ("https://city.example.com/women/sexy-21-21-21/33456789", []),  # not +1 213 345 6789
+        ("https://city.example.com/women/sweet-44/79111234", []),  # not +1 447 911 1234
+        ("https://city.example.com/women/sweet-39/3475550192", []),  # not +39 347 555 0192
+        ("https://city.example.com/2017/10/12/sweet-new-girl-19/87654321", []),
+        ("https://city.example.com/women/hot-24/7025550147", []),  # a bare number segment is an id
+        ("https://example.com/ad?id=70255501479", []),
+        # A phone in a slug, the host or a query value is read, its span into the URL.
+        ("https://city.example.com/women/call-702-555-0147-now/98765432", [("+17025550147", "702-555-0147")]),
+        ("https://702-555-0147.example.com/x", [("+17025550147", "702-555-0147")]),
+        ("https://example.com/ad?phone=702.555.0147&id=12345678", [("+17025550147", "702.555.0147")]),
+        # Percent-escaped emoji between the groups are separators, their hex digits not digits.
+        ("https://example.com/w/702%F0%9F%92%8B555%F0%9F%92%8B0147-call/1",
+         [("+17025550147", "702%F0%9F%92%8B555%F0%9F%92%8B0147")]),
+    ],
+)
+def test_phones_in_urls(url: str, want: list[tuple[str, str]]) -> None:
+    assert url_phones(url) == want

@@ -20,9 +20,10 @@ from phonenumbers import COUNTRY_CODE_TO_REGION_CODE
 from adtrace.extractors.base import Context, Extractor, entity
 from adtrace.extractors.phonetypes import is_valid, valid_for_region
 from adtrace.extractors.registry import register
-from adtrace.text import View, normalise
+from adtrace.text import View
 from adtrace.text.lowered import lowered
 from adtrace.text.numbers import DIGIT_WORD, DIGIT_WORD_RUN, SPELLED_UNITS, TENS_WORDS
+from adtrace.text.urlparts import url_parts
 
 # A digit, a spelled-digit word standing alone (or glued to digits), e.g. "7o2", "2ONE6", "sixtwo".
 # A run of plain digits is one unit (it is never cut inside); the lookahead on first letters is speed.
@@ -284,8 +285,10 @@ def _run(ctx: Context) -> None:
         seen.add(e164)
         ctx.add("phones", entity(e164, span, obfuscated=obfuscated))
     if ctx.doc.url and _may_hold_phone(ctx.doc.url):
-        for e164, span, obfuscated in find_phones(normalise(ctx.doc.url), regions):
-            ctx.add("phones", entity(e164, span, obfuscated=obfuscated, field="url"))
+        # Part by part: digits of different path segments never join (adtrace.text.urlparts).
+        for offset, view in url_parts(ctx.doc.url):
+            for e164, (a, b), obfuscated in find_phones(view, regions):
+                ctx.add("phones", entity(e164, (offset + a, offset + b), obfuscated=obfuscated, field="url"))
     ctx.record.setdefault("phones", [])
 
 
