@@ -71,6 +71,7 @@ _CALENDAR_WORD = re.compile(
     rf"(?:{_MONTHS}|(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?|today|tonight|tomorrow|"
     r"yesterday|noon|midnight|morning|afternoon|evening|night|weekend)\.?", re.I)
 _NUM_AT = re.compile(_NUM)
+_CAPITALISED = re.compile(r"(?<![^\W\d_])[A-Z][^\W\d_]+")
 _TITLE_DASH_BEFORE = re.compile(r"[-–—][^\S\n]*$")
 _EXPERIENCE = re.compile(r"\s*(?:de\s+)?experiencia", re.I)
 # Classified-ad titles end in the poster's age: "Sweet and new in town - 21" at the end of a line;
@@ -201,7 +202,8 @@ def find_ages(text: str) -> list[tuple[int, tuple[int, int]]]:
                 j -= 1
             last = text[j] if j >= 0 else ""
             named = _NAMED_BEFORE.search(text, max(0, start - 40), start) if last in _SEPARATORS else None
-            if named:
+            if named and not any(w in _TITLE_NOT_NAMES or _CALENDAR_WORD.fullmatch(w)
+                                 for w in _CAPITALISED.findall(named.group(0))):  # "I'm Route-12"
                 _prefixed(text, int(n.group(0)), named.start(), n.end(), "i", False, found)
             t = _TITLE_NAME_AGE.search(text, max(0, start - 30), start) \
                 if j < start - 1 and last in _TITLE_LAST else None

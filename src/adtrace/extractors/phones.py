@@ -22,12 +22,12 @@ from adtrace.extractors.phonetypes import is_valid, valid_for_region
 from adtrace.extractors.registry import register
 from adtrace.text import View
 from adtrace.text.lowered import lowered
-from adtrace.text.numbers import DIGIT_WORD, DIGIT_WORD_RUN, SPELLED_UNITS, TENS_WORDS
+from adtrace.text.numbers import DIGIT_WORD, DIGIT_WORD_RUN, GLUED_UNITS, TENS_WORDS
 from adtrace.text.urlparts import url_parts
 
 # A digit, a spelled-digit word standing alone (or glued to digits), e.g. "7o2", "2ONE6", "sixtwo".
 # A run of plain digits is one unit (it is never cut inside); the lookahead on first letters is speed.
-_FIRST = "".join(sorted({w[0].lower() for w in SPELLED_UNITS} | {w[0].upper() for w in SPELLED_UNITS}))
+_FIRST = "".join(sorted({w[0].lower() for w in GLUED_UNITS} | {w[0].upper() for w in GLUED_UNITS}))
 _UNIT = re.compile(rf"\d+|(?<![^\W\d_])(?=[{_FIRST}])(?:{DIGIT_WORD_RUN.pattern})(?![^\W\d_])", re.I)
 # What may sit between two units of one number: a few non-letters, or a line break or two.
 # The spelled branch alone: a URL with fewer than MIN_DIGITS digits and none of these holds no phone.
@@ -61,6 +61,30 @@ def _unit_matches(text: str) -> Iterator[re.Match[str]]:
     return _UNIT.finditer(text) if low is None else _UNIT_LOWER.finditer(low)
 
 
+# Digit words spelled out letter by letter: "s e v e n", "T.W.O", "f-i-v-e".
+_SPACED = re.compile(r"(?<![^\W\d_])[A-Za-z](?:[ .*_~-]{1,2}[A-Za-z]){2,}(?![^\W\d_])")
+_SPACED_GATE = re.compile(r"(?<![^\W\d_])[A-Za-z][ .*_~-]{1,2}[A-Za-z][ .*_~-]{1,2}[A-Za-z](?![^\W\d_])")
+
+
+def _with_spaced_words(text: str, units: list[_Unit]) -> list[_Unit]:
+    """`units` with the digit words spelled letter by letter added (replacing lone-letter units there)."""
+    spaced: list[_Unit] = []
+    for m in _SPACED.finditer(text):
+        where = [m.start() + k for k, ch in enumerate(m.group(0)) if ch.isalpha()]
+        letters = "".join(text[k] for k in where)
+        if not DIGIT_WORD_RUN.fullmatch(letters):
+            continue
+        for w in DIGIT_WORD.finditer(letters):
+            digits = GLUED_UNITS.get(w.group(0).lower())
+            if digits is not None:
+                spaced.append(_Unit(where[w.start()], where[w.end() - 1] + 1, digits, True))
+    if not spaced:
+        return units
+    taken = [(u.start, u.end) for u in spaced]
+    kept = [u for u in units if not any(a < u.end and u.start < b for a, b in taken)]
+    return sorted(kept + spaced, key=lambda u: u.start)
+
+
 def _units(text: str) -> list[_Unit]:
     out: list[_Unit] = []
     for m in _unit_matches(text):
@@ -76,9 +100,11 @@ def _units(text: str) -> list[_Unit]:
                 continue
         pos = m.start()
         for w in DIGIT_WORD.finditer(token):
-            digits = SPELLED_UNITS.get(w.group(0).lower())
+            digits = GLUED_UNITS.get(w.group(0).lower())
             if digits is not None:  # re.I also matches odd letters ("İ", Kelvin "K") that lower() changes
                 out.append(_Unit(pos + w.start(), pos + w.end(), digits, True))
+    if _SPACED_GATE.search(text):
+        out = _with_spaced_words(text, out)
     # "twenty" alone is 20; before a spelled unit digit ("twenty six", "twentysix") it is the 2 of 26.
     for k, unit in enumerate(out):
         if unit.spelled and text[unit.start:unit.end].lower() in TENS_WORDS:
@@ -96,7 +122,9 @@ def _chains(text: str, units: list[_Unit]) -> list[list[_Unit]]:
     for unit in units:
         if current:
             gap = text[current[-1].end:unit.start]
-            if gap == "" or _GAP.fullmatch(gap):
+            # A lone letter glued between digit groups is a separator too ("702x555x0147", "805r5550147").
+            if gap == "" or _GAP.fullmatch(gap) or (len(gap) == 1 and gap.isascii() and gap.isalpha()
+                                                     and not unit.spelled and not current[-1].spelled):
                 current.append(unit)
                 continue
             chains.append(current)
