@@ -212,7 +212,8 @@ def find_prices(text: str) -> list[tuple[float, str | None, int | None, tuple[in
 
 
 # Amounts written with number words mixed in ("one20 roses", "two5O"): read as digits, in place.
-_GLUED_LETTER_DIGIT = re.compile(r"[A-Za-z]\d|\d[A-Za-z]")
+# A digit with a letter on either side; digit first, so the engine skips the rest in C (speed only).
+_GLUED_LETTER_DIGIT = re.compile(r"\d(?:(?<=[A-Za-z]\d)|(?=[A-Za-z]))")
 _DIGIT_WORD = re.compile(trie_pattern(list(DIGIT_WORDS)), re.I)
 _MIXED = re.compile(rf"(?:\d|{_DIGIT_WORD.pattern})+", re.I)
 _MIXED_TOKEN = re.compile(rf"\d|{_DIGIT_WORD.pattern}", re.I)
