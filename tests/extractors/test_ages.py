@@ -67,7 +67,7 @@ def test_ages_found(text: str, want: list[int]) -> None:
         "you must be at least 21 years old",
         "men 40+ welcome",
         "gentlemen over 35 preferred",
-        "age 35-60 welcome",
+        "men age 35-60 welcome",
         "ages 30 and up",
         "I'm 20 minutes from downtown",
         "I'm 100% real",

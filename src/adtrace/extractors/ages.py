@@ -6,8 +6,10 @@ How: a number (digits or a spelled cardinal) only counts with an age cue next to
 ("yo", "years old", "años", "岁"), a prefix ("age", "edad", "I'm", "tengo"), or the classified-ad
 title convention "... - 21" at the end of a line. What is never the poster's age: heights (5'4"),
 times (10pm), cup sizes and measurements (34C, 36-24-36), weights, prices, phone digits, "24/7",
-"18+" disclaimers ("must be 18 years or older") and the ages of wanted clients ("men 40+",
-"gentlemen over 35", "ages 35-60 welcome"). Range 12-70.
+"18+" disclaimers ("must be 18 years or older"), dates, road and exit numbers ("off the 10 fwy"),
+ids, and the ages of wanted clients ("men 40+", "gentlemen over 35", "men ages 35-60 welcome").
+A range with an age cue gives both ends ("women aged 19 to 30"); a title that ends in " - NN" after
+a phone number or the age itself ("555-0147 - 21", "21 - 21 - 21") gives NN. Range 12-70.
 """
 
 from __future__ import annotations
@@ -56,31 +58,65 @@ _TITLE_NAME_AGE = re.compile(r"(?<![^\W\d_])(?P<name>[A-Z][a-z]+)[^\S\n]*,?[^\S\
 _TITLE_NOT_NAMES = frozenset({"Top", "Room", "Suite", "Exit", "Highway", "Route", "Hwy", "Best", "Only", "Apt", "No",
                               "Unit", "Age", "Ages", "Over", "Under", "Men", "Day", "Days", "Week", "Weeks", "Hour",
                               "Hours", "Min", "Mins", "Floor", "Street", "St", "Ave", "Mile", "Miles", "Size",
-                              "Just", "Now", "Since", "Year", "Years", "Level", "Vol", "Part", "Page"})
+                              "Just", "Now", "Since", "Year", "Years", "Level", "Vol", "Part", "Page", "The", "Ext",
+                              "Pic", "Pics", "Photo", "Photos", "Number", "Id", "Post", "Ref", "Ad", "Lot", "Gate",
+                              "Station", "Terminal", "Interstate", "Fwy", "Freeway", "Blvd", "Rd", "Road", "Lane",
+                              "Step", "Chapter", "Volume", "Channel", "Ch", "Ward", "District", "Zone", "Area"})
+# Calendar and clock words: a number after them is a date or a time ("Aug 12", "Sunday 15",
+# "Tonight 11"), never an age, whatever the pattern that saw it.
+_MONTHS = (r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?"
+           r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|enero|febrero|marzo|abril|mayo|junio|julio|agosto"
+           r"|se?ptiembre|octubre|noviembre|diciembre")
+_CALENDAR_WORD = re.compile(
+    rf"(?:{_MONTHS}|(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?|today|tonight|tomorrow|"
+    r"yesterday|noon|midnight|morning|afternoon|evening|night|weekend)\.?", re.I)
 _NUM_AT = re.compile(_NUM)
+_CAPITALISED = re.compile(r"(?<![^\W\d_])[A-Z][^\W\d_]+")
 _TITLE_DASH_BEFORE = re.compile(r"[-–—][^\S\n]*$")
 _EXPERIENCE = re.compile(r"\s*(?:de\s+)?experiencia", re.I)
 # Classified-ad titles end in the poster's age: "Sweet and new in town - 21" at the end of a line;
 # also when a scraper ran the title into the next field ("... town - 21 Location: ..."), but then
-# not after a rate word ("hh - 80 Incall" is a price).
-_TITLE_AGE = re.compile(r"(?<!\d)[^\d\s][^\S\n]*[-–—][^\S\n]*(?P<n>\d{2})[^\S\n]*$", re.M)
+# not after a rate word ("hh - 80 Incall" is a price). A site appends " - NN" to whatever the title
+# ends with, a phone number or the age itself ("555-0147 - 21", "21 - 21 - 21"): see _titles.
+_TITLE_AGE = re.compile(
+    r"(?:[^\d\s][^\S\n]*|(?P<digit>\d)[^\S\n]+)[-–—](?:[^\S\n]*[-–—])*[^\S\n]*(?P<n>\d{2})[^\S\n]*$", re.M)
+_DASH_RUN = frozenset(" \t-–—")
+_CUP_BEFORE = re.compile(r"\d\d[^\S\n]?[a-hA-H]{1,3}[^\w\n]*$")  # "36DD - 24 - 36" is a measurement
+_DIGITS_BEFORE = re.compile(r"[\d\-.()/ ]*\d(?=[^\S\n]*$)")
+# The word right before the title's dash that makes the number a requirement or a date, not her age.
+_TITLE_NOT_AGE_BEFORE = re.compile(
+    r"(?<![^\W\d_])(?:over|under|ages?|between|least|older|younger|above|below|minimum|min)\W*$", re.I)
 _TITLE_AGE_RUN_ON = re.compile(
     r"(?<![^\W\d_])(?!(?i:hh|hr|hrs|hour|qv|min|mins|rate|rates|special|only|just|incall|outcall)[^\w])"
     r"[^\W\d_]+[^\W\d]*[^\S\n]+[-–—][^\S\n]*(?P<n>\d{2})(?=[^\S\n]+[A-Z])", re.M)
+
+# A range with an age cue gives both ends: "women aged 19 to 30", "ages 21-40", "19~23 yrs old"
+# (unless it follows a client word: "men ages 35-60 welcome" is who she sees).
+_RANGE = (r"(?<![\d$£€#.,/'’A-Za-z_])(?P<a>\d{2})[^\S\n]*(?:[-–—~]|to|a|y|and|&)[^\S\n]*(?P<b>\d{2})"
+          r"(?![\d'’\"″]|[.,:/]\d)")
+_RANGE_AT = re.compile(_RANGE, re.I)
+_RANGE_SUFFIXED = re.compile(rf"{_RANGE}(?P<suffix>{_SUFFIX})", re.I)
+_RANGE_CUE = (r"(?<![^\W\d_])(?:aged?|ages|edad(?:es)?)[^\S\n]*(?:(?:of|from|between|entre|de)[^\S\n]+)?"
+              r"[:=]?[^\S\n]*")
+_RANGE_CUE_BEFORE = re.compile(rf"{_RANGE_CUE}$", re.I)
+_RANGE_PREFIXED = re.compile(rf"{_RANGE_CUE}{_RANGE}", re.I)
+_RANGE_NEXT = re.compile(r"[^\S\n]*(?:[-–—~]|to|a|y|and|&)[^\S\n]*\d\d(?!\d)", re.I)
 
 # After any age-like number: a range, a lower bound or "and up" make it a requirement, not an age.
 _RANGE_AFTER = re.compile(
     r"\s*(?:\+|[-–—~]\s*\d|to\s+\d|(?:and|&|or)\s+(?:up|over|older|above|mayor)|y\s+m[aá]s)", re.I)
 # Right after a prefixed number, these make it a time, a size, a weight or money.
 _NOT_AGE_AFTER = re.compile(
-    r"(?:[a-h]{1,3}\b|th\b|st\b|nd\b|rd\b|s\b|'s\b|\s*%|\s*[$£€]|\s*x\s*\d|\s*[a-h]?\s*cup\b|"
+    r"(?:[a-h]{1,3}s?\b|th\b|st\b|nd\b|rd\b|s\b|'s\b|\s*%|\s*[$£€]|\s*x\s*\d|\s*[a-h]?\s*cup\b|"
+    r"\s[a-h]{1,3}\s?[-–—/]\s?\d|[:/.]\d|"
     r"\s*(?:am|pm|a\.m|p\.m|hrs?|hours?|h|min|mins|minutes|lbs?|kg|pounds|inch(?:es)?|cm|ft|feet|miles?|"
-    r"dollars?|bucks|roses?|usd|dd|ddd)\b)",
+    r"dollars?|bucks|roses?|usd|dd|ddd|o['’]?\s?clock|noon|midnight|fwy|freeway|hwy|highway|exit|street|ave|avenue|blvd|road|interstate|"
+    rf"{_MONTHS})\b)",
     re.I,
 )
 # Words shortly before a number that make it a requirement or a client's age, not the poster's.
 _CLIENT_BEFORE = re.compile(
-    r"(?:must\s+be|at\s+least|over|under|older\s+than|younger\s+than|above|below|men|gentlemen|gents|guys|"
+    r"(?<![^\W\d_])(?:must\s+be|at\s+least|over|under|older\s+than|younger\s+than|above|below|men|gentlemen|gents|guys|"
     r"clients?|you\s*['’]?re|you\s+are|customers?|between|ages|mayores?\s+de|minimum|min\.?)\W*(?:\w+\W+)?$",
     re.I,
 )
@@ -148,6 +184,12 @@ def find_ages(text: str) -> list[tuple[int, tuple[int, int]]]:
         p = _PREFIX_BEFORE.search(text, window, start) if maybe_prefix else None
         if p:
             _prefixed(text, int(n.group(0)), p.start(), n.end(), p.group("prefix"), False, found)
+        if plain and _RANGE_NEXT.match(text, n.end()):
+            r = _RANGE_SUFFIXED.match(text, start)
+            cue = _RANGE_CUE_BEFORE.search(text, max(0, start - 30), start) if r is None else None
+            r = r or (_RANGE_AT.match(text, start) if cue else None)
+            if r:
+                _range(text, r, r.start() if cue is None else cue.start(), found)
         if _NAMED_BAD_AFTER.match(text, n.end()):
             continue  # "Candy 20/hr", "24 7"
         # Speed: both patterns below end in horizontal space (or a separator) right before the number.
@@ -160,13 +202,15 @@ def find_ages(text: str) -> list[tuple[int, tuple[int, int]]]:
                 j -= 1
             last = text[j] if j >= 0 else ""
             named = _NAMED_BEFORE.search(text, max(0, start - 40), start) if last in _SEPARATORS else None
-            if named:
+            if named and not any(w in _TITLE_NOT_NAMES or _CALENDAR_WORD.fullmatch(w)
+                                 for w in _CAPITALISED.findall(named.group(0))):  # "I'm Route-12"
                 _prefixed(text, int(n.group(0)), named.start(), n.end(), "i", False, found)
             t = _TITLE_NAME_AGE.search(text, max(0, start - 30), start) \
                 if j < start - 1 and last in _TITLE_LAST else None
             # In the title, or as a header line of its own ("🌹 Unique 17 🌹").
             header = t is not None and (start < first_line_end or _line_start(text, t.start()))
-            if t and header and t.group("name") not in _TITLE_NOT_NAMES and int(n.group(0)) < 40:
+            if t and header and t.group("name") not in _TITLE_NOT_NAMES and int(n.group(0)) < 40 \
+                    and not _CALENDAR_WORD.fullmatch(t.group("name")):
                 _prefixed(text, int(n.group(0)), t.start(), n.end(), "title", False, found)
         if _TITLE_DASH_BEFORE.search(text, max(0, start - 6), start):
             _titles(text, max(0, start - 40), min(len(text), n.end() + 3), found)
@@ -180,6 +224,8 @@ def _scan(text: str, found: list[tuple[int, tuple[int, int]]]) -> None:
         value = _value(m)
         if value is not None:
             _prefixed(text, value, m.start(), m.end(), m.group("prefix"), bool(m.group("w")), found)
+    for r in itertools.chain(_RANGE_SUFFIXED.finditer(text), _RANGE_PREFIXED.finditer(text)):
+        _range(text, r, r.start(), found)
     _titles(text, 0, len(text), found)
     for m in _SPELLED_ALONE.finditer(text):
         value = cardinal_value(m.group("w"))
@@ -197,6 +243,14 @@ def _suffixed(text: str, m: re.Match[str], found: list[tuple[int, tuple[int, int
     found.append((value, (m.start(), m.end())))
 
 
+def _range(text: str, m: re.Match[str], start: int, found: list[tuple[int, tuple[int, int]]]) -> None:
+    a, b = int(m.group("a")), int(m.group("b"))
+    if a >= b or _client_context(text, start):
+        return
+    found.append((a, (start, m.end("a"))))
+    found.append((b, (m.start("b"), m.end())))
+
+
 def _prefixed(text: str, value: int, start: int, end: int, prefix: str, spelled: bool,
               found: list[tuple[int, tuple[int, int]]]) -> None:
     if _NOT_AGE_AFTER.match(text, end) or _RANGE_AFTER.match(text, end):
@@ -210,12 +264,35 @@ def _prefixed(text: str, value: int, start: int, end: int, prefix: str, spelled:
 
 
 def _titles(text: str, a: int, b: int, found: list[tuple[int, tuple[int, int]]]) -> None:
+    first_line_end = text.find("\n")
     for m in itertools.chain(_TITLE_AGE.finditer(text, a, b), _TITLE_AGE_RUN_ON.finditer(text, a, b)):
         value = int(m.group("n"))
         if m.re is _TITLE_AGE and not _LINE_END.match(text, m.end("n")):
             continue  # "$" matched the window's end, not the line's
-        if value >= 18 and not _client_context(text, m.start()):  # list numbering ends lines too
-            found.append((value, (m.start("n"), m.end("n"))))
+        if value < 18:  # list numbering ends lines too
+            continue
+        dash = m.start("n")  # the start of the run of dashes and spaces before the number
+        while dash > 0 and text[dash - 1] in _DASH_RUN:
+            dash -= 1
+        if dash > 0 and text[dash - 1].isalnum() and not any(ch.isspace() for ch in text[dash:m.start("n")]):
+            continue  # glued on both sides: a road or a code ("I-18", "Route-66"), not " - 21"
+        if _TITLE_NOT_AGE_BEFORE.search(text, max(0, dash - 30), dash) or _CUP_BEFORE.search(text, max(0, dash - 12),
+                                                                                               dash):
+            continue
+        if m.re is _TITLE_AGE and m.group("digit"):
+            # A number before the dash: only in the title, and only a phone-like run ("555-0147 - 21")
+            # or the same age again ("21 - 21"); another short number makes a range or a date.
+            if 0 <= first_line_end < m.start():
+                continue
+            run = _DIGITS_BEFORE.search(text, max(0, dash - 20), dash)
+            if run is None:
+                continue
+            digits = re.sub(r"\D", "", run.group(0))
+            repeated = all(x == m.group("n") for x in re.findall(r"\d+", run.group(0))) \
+                and not _CUP_BEFORE.search(text, max(0, run.start() - 12), run.start())  # not "28A - 30 - 30"
+            if not repeated and len(digits) < 7:
+                continue
+        found.append((value, (m.start("n"), m.end("n"))))
 
 
 def _dedupe(found: list[tuple[int, tuple[int, int]]]) -> list[tuple[int, tuple[int, int]]]:

@@ -15,17 +15,19 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import phonenumbers
+from phonenumbers import COUNTRY_CODE_TO_REGION_CODE
 
 from adtrace.extractors.base import Context, Extractor, entity
 from adtrace.extractors.phonetypes import is_valid, valid_for_region
 from adtrace.extractors.registry import register
-from adtrace.text import View, normalise
+from adtrace.text import View
 from adtrace.text.lowered import lowered
-from adtrace.text.numbers import DIGIT_WORD, DIGIT_WORD_RUN, SPELLED_UNITS, TENS_WORDS
+from adtrace.text.numbers import DIGIT_WORD, DIGIT_WORD_RUN, GLUED_UNITS, TENS_WORDS
+from adtrace.text.urlparts import url_parts
 
 # A digit, a spelled-digit word standing alone (or glued to digits), e.g. "7o2", "2ONE6", "sixtwo".
 # A run of plain digits is one unit (it is never cut inside); the lookahead on first letters is speed.
-_FIRST = "".join(sorted({w[0].lower() for w in SPELLED_UNITS} | {w[0].upper() for w in SPELLED_UNITS}))
+_FIRST = "".join(sorted({w[0].lower() for w in GLUED_UNITS} | {w[0].upper() for w in GLUED_UNITS}))
 _UNIT = re.compile(rf"\d+|(?<![^\W\d_])(?=[{_FIRST}])(?:{DIGIT_WORD_RUN.pattern})(?![^\W\d_])", re.I)
 # What may sit between two units of one number: a few non-letters, or a line break or two.
 # The spelled branch alone: a URL with fewer than MIN_DIGITS digits and none of these holds no phone.
@@ -59,6 +61,32 @@ def _unit_matches(text: str) -> Iterator[re.Match[str]]:
     return _UNIT.finditer(text) if low is None else _UNIT_LOWER.finditer(low)
 
 
+# Digit words spelled out letter by letter: "s e v e n", "T.W.O", "f-i-v-e".
+_SPACED = re.compile(r"(?<![^\W\d_])[A-Za-z](?:[ .*_~-]{1,2}[A-Za-z]){2,}(?![^\W\d_])")
+# Speed: two lone letters in a row, the second and third of such a word; a class first lets the engine
+# skip in C ("a", the commonest lone letter of prose, is in no digit word).
+_SPACED_GATE = re.compile(r"[ .*_~-][b-zB-Z][ .*_~-]{1,2}[b-zB-Z](?![^\W\d_])")
+
+
+def _with_spaced_words(text: str, units: list[_Unit]) -> list[_Unit]:
+    """`units` with the digit words spelled letter by letter added (replacing lone-letter units there)."""
+    spaced: list[_Unit] = []
+    for m in _SPACED.finditer(text):
+        where = [m.start() + k for k, ch in enumerate(m.group(0)) if ch.isalpha()]
+        letters = "".join(text[k] for k in where)
+        if not DIGIT_WORD_RUN.fullmatch(letters):
+            continue
+        for w in DIGIT_WORD.finditer(letters):
+            digits = GLUED_UNITS.get(w.group(0).lower())
+            if digits is not None:
+                spaced.append(_Unit(where[w.start()], where[w.end() - 1] + 1, digits, True))
+    if not spaced:
+        return units
+    taken = [(u.start, u.end) for u in spaced]
+    kept = [u for u in units if not any(a < u.end and u.start < b for a, b in taken)]
+    return sorted(kept + spaced, key=lambda u: u.start)
+
+
 def _units(text: str) -> list[_Unit]:
     out: list[_Unit] = []
     for m in _unit_matches(text):
@@ -74,9 +102,11 @@ def _units(text: str) -> list[_Unit]:
                 continue
         pos = m.start()
         for w in DIGIT_WORD.finditer(token):
-            digits = SPELLED_UNITS.get(w.group(0).lower())
+            digits = GLUED_UNITS.get(w.group(0).lower())
             if digits is not None:  # re.I also matches odd letters ("İ", Kelvin "K") that lower() changes
                 out.append(_Unit(pos + w.start(), pos + w.end(), digits, True))
+    if _SPACED_GATE.search(text):
+        out = _with_spaced_words(text, out)
     # "twenty" alone is 20; before a spelled unit digit ("twenty six", "twentysix") it is the 2 of 26.
     for k, unit in enumerate(out):
         if unit.spelled and text[unit.start:unit.end].lower() in TENS_WORDS:
@@ -94,7 +124,9 @@ def _chains(text: str, units: list[_Unit]) -> list[list[_Unit]]:
     for unit in units:
         if current:
             gap = text[current[-1].end:unit.start]
-            if gap == "" or _GAP.fullmatch(gap):
+            # A lone letter glued between digit groups is a separator too ("702x555x0147", "805r5550147").
+            if gap == "" or _GAP.fullmatch(gap) or (len(gap) == 1 and gap.isascii() and gap.isalpha()
+                                                     and not unit.spelled and not current[-1].spelled):
                 current.append(unit)
                 continue
             chains.append(current)
@@ -152,6 +184,25 @@ def _valid(digits: str, regions: tuple[str, ...], plus: bool, bare_cc: bool = Fa
     return None
 
 
+_NANP_GROUPS = re.compile(r"(?:1[ .-]?)?\(?\d{3}\)?[ .-]?\d{3}-\d{4}|(?:1[ .-]?)?\(\d{3}\)[ .-]?\d{3}[ .-]?\d{4}")
+
+
+def _by_grouping(text: str, chain: list[_Unit], i: int, regions: tuple[str, ...]) -> tuple[str, ...]:
+    """The regions with North America first when the number is written the North American way,
+    "(702) 555-0147" or "702-555-0147": other countries group their digits otherwise."""
+    if regions[0] in _NANP or not any(r in _NANP for r in regions):
+        return regions
+    if _NANP_GROUPS.match(text, chain[i].start - (1 if chain[i].start and text[chain[i].start - 1] == "(" else 0)):
+        return tuple(sorted(regions, key=lambda r: r not in _NANP))
+    return regions
+
+
+def _country_code_is(e164: str, digits: str) -> bool:
+    """Whether `digits` is exactly the country calling code of `e164`."""
+    return e164[1:1 + len(digits)] == digits and int(digits) in COUNTRY_CODE_TO_REGION_CODE \
+        and not any(int(e164[1:k]) in COUNTRY_CODE_TO_REGION_CODE for k in range(2, 1 + len(digits)))
+
+
 def find_phones(view: View, regions: tuple[str, ...]) -> list[tuple[str, tuple[int, int], bool]]:
     """(E.164, original span, obfuscated) for every phone in the view."""
     text = view.text
@@ -168,24 +219,41 @@ def find_phones(view: View, regions: tuple[str, ...]) -> list[tuple[str, tuple[i
 def _cut(view: View, chain: list[_Unit], regions: tuple[str, ...]) -> list[tuple[str, tuple[int, int], bool]]:
     """Cut a chain into numbers: greedy from the left, longest valid number first.
 
-    Cuts fall only between units, and never inside a glued block of plain digits ("15436").
+    Cuts fall only between units, and never inside a glued block of plain digits ("15436"). Numbers
+    as written in the expected regions are cut first over the whole chain; only the units left over
+    are read as a country code missing its "+" (so "21 (702) 555-0147", an age before a number, is
+    not read as +21...).
     """
+    out = _greedy(view, chain, 0, len(chain), regions, bare_cc=False)
+    taken = [(i, j) for i, j, _ in out]
+    rest: list[tuple[int, int, tuple[str, tuple[int, int], bool]]] = []
+    lo = 0
+    for i, j in [*taken, (len(chain), len(chain))]:
+        if i - lo > 0:
+            rest.extend(_greedy(view, chain, lo, i, regions, bare_cc=True))
+        lo = j
+    return [hit for _, _, hit in sorted(out + rest, key=lambda h: h[0])]
+
+
+def _greedy(view: View, chain: list[_Unit], lo: int, hi: int, regions: tuple[str, ...],
+            bare_cc: bool) -> list[tuple[int, int, tuple[str, tuple[int, int], bool]]]:
+    """Numbers in chain[lo:hi], greedy from the left: (first unit, end unit, (E.164, span, obfuscated))."""
     text = view.text
-    out: list[tuple[str, tuple[int, int], bool]] = []
+    out: list[tuple[int, int, tuple[str, tuple[int, int], bool]]] = []
     n = len(chain)
 
     def glued(k: int) -> bool:
         return 0 < k < n and chain[k].start == chain[k - 1].end and not chain[k].spelled \
             and not chain[k - 1].spelled
 
-    i = 0
-    while i < n:
+    i = lo
+    while i < hi:
         if glued(i):
             i += 1
             continue
         ends: list[tuple[int, str]] = []
         digits = ""
-        for j in range(i, n):
+        for j in range(i, hi):
             digits += chain[j].digits
             if len(digits) > 15:
                 break
@@ -194,25 +262,33 @@ def _cut(view: View, chain: list[_Unit], regions: tuple[str, ...]) -> list[tuple
         hit = None
         start = chain[i].start
         plus = start > 0 and text[start - 1] == "+"
-        # First as written in the expected regions; only then as a country code missing its "+".
-        for bare_cc in (False, True):
+        if bare_cc and plus:
+            i += 1
+            continue  # a "+" number was read (or not) in the first pass
+        # Region by region, most likely first, each longest first: a 10-digit number that is valid in
+        # the first region beats an 11-digit reading (one more digit from the text) in another one.
+        tries: list[tuple[str, ...]] = [regions] if plus or bare_cc or len(regions) == 1 else \
+            [(r,) for r in _by_grouping(text, chain, i, regions)]
+        for region_try in tries:
             for j, number in reversed(ends):
                 if len(number) < 10 and not plus and regions[0] in _NANP:
                     continue  # seven-digit local numbers are too often something else
                 end = chain[j - 1].end
                 if _BAD_AFTER.match(text, end):
                     continue
-                e164 = _valid(number, regions, plus, bare_cc)
+                e164 = _valid(number, region_try, plus, bare_cc)
+                if e164 and bare_cc and not _country_code_is(e164, chain[i].digits):
+                    e164 = None  # "44 7911 123456": the code is written apart, as the first group
                 if e164:
                     hit = (j, e164, start - (1 if plus else 0), end)
                     break
-            if hit or plus:
+            if hit:
                 break
         if hit is None:
             i += 1
             continue
         j, e164, s_start, end = hit
-        out.append((e164, view.span(s_start, end), _obfuscated(view, chain[i:j], s_start, end)))
+        out.append((i, j, (e164, view.span(s_start, end), _obfuscated(view, chain[i:j], s_start, end))))
         i = j
     return out
 
@@ -239,8 +315,10 @@ def _run(ctx: Context) -> None:
         seen.add(e164)
         ctx.add("phones", entity(e164, span, obfuscated=obfuscated))
     if ctx.doc.url and _may_hold_phone(ctx.doc.url):
-        for e164, span, obfuscated in find_phones(normalise(ctx.doc.url), regions):
-            ctx.add("phones", entity(e164, span, obfuscated=obfuscated, field="url"))
+        # Part by part: digits of different path segments never join (adtrace.text.urlparts).
+        for offset, view in url_parts(ctx.doc.url):
+            for e164, (a, b), obfuscated in find_phones(view, regions):
+                ctx.add("phones", entity(e164, (offset + a, offset + b), obfuscated=obfuscated, field="url"))
     ctx.record.setdefault("phones", [])
 
 

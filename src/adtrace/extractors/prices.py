@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from adtrace.extractors.base import Context, Extractor
 from adtrace.extractors.registry import register
 from adtrace.text.lowered import lowered
+from adtrace.text.numbers import DIGIT_WORDS, trie_pattern
 
 OVERNIGHT_MINUTES = 480
 MIN_AMOUNT = 30  # a bare number next to a duration ("24 hrs" is availability); a currency lowers it to 10
@@ -31,9 +32,11 @@ MAX_AMOUNT = 20000
 
 _CURRENCY_BEFORE = re.compile(
     r"(?P<cur>(?:us|au|a|ca|c|mx)?\$|£|€|usd|aud|cad|mxn|eur|gbp)\s?$", re.I)
+# A symbol may be glued to what follows ("60$qk"); words, and "donations"/"gifts" (money by another
+# name: an amount, its currency unnamed), end at a word boundary.
 _CURRENCY_AFTER = re.compile(
-    r"\s?(?P<cur>\$|£|€|usd|aud|cad|mxn|eur|gbp|dollars?|dlls?|dls|bucks|roses?|rosas|pesos?|euros?|"
-    r"pounds|quid)(?![^\W\d_])", re.I)
+    r"\s?(?P<cur>[$£€]|(?:usd|aud|cad|mxn|eur|gbp|dollars?|dlls?|dls|bucks|roses?|rosas|pesos?|euros?|"
+    r"pounds|quid|donations?|gifts?)(?![^\W\d_]))", re.I)
 _CURRENCY_LAST = "$£€dDrRpPnN"  # the last characters of _CURRENCY_BEFORE's currencies, in any case
 _CURRENCY_CODES = {
     "$": "USD", "us$": "USD", "usd": "USD", "dollar": "USD", "dollars": "USD", "dll": "USD", "dlls": "USD",
@@ -47,8 +50,8 @@ _CURRENCY_CODES = {
 # The lookahead lists every first character of the alternatives below: at any other position the
 # match fails at once instead of trying each branch (speed only).
 _DURATION = re.compile(
-    r"(?<![^\W\d_])(?=[\dqhmoafwntup])(?:"
-    r"(?P<qv>q\.?\s?v\.?|qk|quick\s*(?:visit|v|session|one)s?|quickie|quicky)"
+    r"(?<![^\W\d_])(?=[\dqhmoafwntups])(?:"
+    r"(?P<qv>q\.?\s?v\.?|qk|ss|quick\s*(?:visit|v|session|one)s?|quickie|quicky)"
     r"|(?P<hh>h\.?\s?h\.?r?|hhr|half\s*(?:an\s+)?(?:hour|hr|h)|1/2\s*(?:hour|hr|h)|media\s+hora)"
     r"|(?P<on>over\s*night|overnite|all\s*night|(?:(?:one|1|a|full|whole)\s*)?night|toda\s+la\s+noche|"
     r"(?:una\s+)?noche)"
@@ -70,7 +73,7 @@ _DURATION_GATE = re.compile(
     rf"q(?<!{_L}q)|h(?<!{_L}h)(?:alf|{_AFTER_H}?(?!{_L}))"
     rf"|o(?<!{_L}o)(?:vernite(?!{_L})|ne{_HOUR_UNIT})|a(?<!{_L}a)n?{_HOUR_UNIT}|f(?<!{_L}f)(?:ull)?{_HOUR_UNIT}"
     rf"|1(?<!{_L}1)st{_HOUR_UNIT}|u(?<!{_L}u)na?{_HOUR_UNIT}|p(?<!{_L}p)er{_HOUR_UNIT}"
-    rf"|n(?:ight|oche(?<!{_L}noche))|m(?<![^\d\s-]m)(?:inutes?|ins?)?(?!{_L})", re.I)
+    rf"|n(?:ight|oche(?<!{_L}noche))|m(?<![^\d\s-]m)(?:inutes?|ins?)?(?!{_L})|s(?<!{_L}s)s(?!{_L})", re.I)
 _DURATION_GATE_LOWER = re.compile(_DURATION_GATE.pattern)
 # A number that could be money: not part of a phone, a date, a time, a decimal or a measurement.
 _AMOUNT = re.compile(
@@ -78,12 +81,12 @@ _AMOUNT = re.compile(
     # starts with a character class lets the engine skip non-digits in C (speed only).
     r"(?P<n>\d(?<![\d'’#_]\d)(?<!\d[-.:,/\s]\d)(?:\d{0,2}(?:,\d{3})+|\d{1,4}))(?:\.(?P<c>\d{2}))?"
     r"(?!\d|[,.]\d|\s?[-.:]\s?\d|\s?/\s?\d(?!\d?\s*(?:min|m\b|hr|h\b))|\s\d{3}|[a-g]{1,3}\b|th\b|st\b|nd\b|rd\b|k\b|"
-    r"\s?(?:%|['’\"″]|am\b|pm\b|a\.m|p\.m|lbs?\b|kg\b|cm\b|ft\b|feet\b|miles?\b|mi\b|yo\b|y/o|"
+    r"\s?(?:%|['’\"″](?!\s?(?:hh|hr|h\b|qv|qk|ss\b|hour|half|min))|am\b|pm\b|a\.m|p\.m|lbs?\b|kg\b|cm\b|ft\b|feet\b|miles?\b|mi\b|yo\b|y/o|"
     r"yrs?\s*old\b|years?\b|a[ñn]os\b|岁|dd+\b|[a-g]\s?cup))",
     re.I,
 )
 # Between an amount and a glued duration: nothing, "/", "per", "an", "a", "for", "for one", "each".
-_GLUE_RIGHT = re.compile(r"\s?(?:/|per|x|for|each|the|la|por|a|an)?\s?(?:/\s?)?", re.I)
+_GLUE_RIGHT = re.compile(r"\s?(?:/|['’]|per|x|for|each|the|la|por|a|an)?\s?(?:/\s?)?", re.I)
 # What may sit between an amount and the duration it is for, on either side: punctuation, a few
 # linking words ("hh: 120", "30 min special 100", "150 roses for 1 hr").
 _FILLER = re.compile(
@@ -111,6 +114,7 @@ class _Amt:
     end: int
     amount: float
     currency: str | None
+    marked: bool = False  # money by another name ("150 gifts"): a price, its currency unnamed
 
 
 def _minutes(m: re.Match[str]) -> int:
@@ -162,12 +166,12 @@ def _amounts(text: str, durations: list[_Dur], windows: list[tuple[int, int]]) -
         if before:
             currency = _CURRENCY_CODES.get(before.group("cur").lower())
             start = before.start()
-        elif after and after.group("cur").lower() != "donation":
+        elif after:
             currency = _CURRENCY_CODES.get(after.group("cur").lower())
             end = after.end()
-        if len(raw) == 5 and currency is None:
+        if len(raw) == 5 and after is None and before is None:
             continue  # a zip code or an id
-        out.append(_Amt(start, end, amount, currency))
+        out.append(_Amt(start, end, amount, currency, marked=after is not None or before is not None))
     return out
 
 
@@ -185,6 +189,7 @@ def _may_follow_currency(text: str, start: int) -> bool:
 
 def find_prices(text: str) -> list[tuple[float, str | None, int | None, tuple[int, int]]]:
     """(amount, currency, per_minutes, view span) for each price, in source order."""
+    text = _spelled_amounts(text)
     windows = _windows(text)
     if not windows:
         return []
@@ -192,10 +197,10 @@ def find_prices(text: str) -> list[tuple[float, str | None, int | None, tuple[in
     amounts = _amounts(text, durations, windows)
     out: list[tuple[float, str | None, int | None, tuple[int, int]]] = []
     for amt, dur in zip(amounts, _pair(text, amounts, durations), strict=True):
-        minimum = 10 if amt.currency else MIN_AMOUNT
+        minimum = 10 if amt.marked else MIN_AMOUNT
         if not minimum <= amt.amount <= MAX_AMOUNT:
             continue
-        if dur is None and amt.currency is None and not _RATE_WORD.search(text, max(0, amt.start - 14),
+        if dur is None and not amt.marked and not _RATE_WORD.search(text, max(0, amt.start - 14),
                                                                            amt.start):
             continue
         start, end = amt.start, amt.end
@@ -203,6 +208,39 @@ def find_prices(text: str) -> list[tuple[float, str | None, int | None, tuple[in
             start, end = min(start, dur.start), max(end, dur.end)
         value = int(amt.amount) if amt.amount.is_integer() else amt.amount
         out.append((value, amt.currency, dur.minutes if dur else None, (start, end)))
+    return out
+
+
+# Amounts written with number words mixed in ("one20 roses", "two5O"): read as digits, in place.
+# A digit with a letter on either side; digit first, so the engine skips the rest in C (speed only).
+_GLUED_LETTER_DIGIT = re.compile(r"\d(?:(?<=[A-Za-z]\d)|(?=[A-Za-z]))")
+_DIGIT_WORD = re.compile(trie_pattern(list(DIGIT_WORDS)), re.I)
+_MIXED = re.compile(rf"(?:\d|{_DIGIT_WORD.pattern})+", re.I)
+_MIXED_TOKEN = re.compile(rf"\d|{_DIGIT_WORD.pattern}", re.I)
+
+
+def _spelled_amounts(text: str) -> str:
+    """`text` with each word made of digits and spelled digits ("one20") replaced by its digits,
+    right-aligned and padded with spaces: the same length, so every offset still holds."""
+    if _GLUED_LETTER_DIGIT.search(text) is None:
+        return text
+    out = text
+    pos = 0
+    for hit in _GLUED_LETTER_DIGIT.finditer(text):
+        if hit.start() < pos:
+            continue
+        a, b = hit.start(), hit.end()
+        while a > 0 and text[a - 1].isalnum():
+            a -= 1
+        while b < len(text) and text[b].isalnum():
+            b += 1
+        pos = b
+        word = text[a:b]
+        if word.isdigit() or _MIXED.fullmatch(word) is None:
+            continue
+        digits = "".join(t if t.isdigit() else DIGIT_WORDS.get(t.lower(), "?") for t in _MIXED_TOKEN.findall(word))
+        if digits.isdigit() and len(digits) <= len(word):
+            out = out[:a] + digits.rjust(len(word)) + out[b:]
     return out
 
 

@@ -22,10 +22,10 @@ AMBIGUOUS = "_places_ambiguous"
 
 
 @lru_cache(maxsize=4096)
-def _field_matches(location: str) -> tuple[Match, ...]:
+def _field_matches(location: str, region: str) -> tuple[Match, ...]:
     # Speed: a site's location field takes a few hundred distinct values ("Chicago, IL"), and the
-    # result depends on the string alone. Callers only read the Matches.
-    return tuple(find(normalise(location), field_mode=True))
+    # result depends on the string and the deployment's region alone. Callers only read the Matches.
+    return tuple(find(normalise(location), field_mode=True, hints=Hints(default_country=region)))
 
 
 def _run(ctx: Context) -> None:
@@ -34,7 +34,7 @@ def _run(ctx: Context) -> None:
     field_matches: Sequence[Match] = ()
     hints: Hints | None = None
     if ctx.doc.location and ctx.doc.location.strip():
-        field_matches = _field_matches(ctx.doc.location)
+        field_matches = _field_matches(ctx.doc.location, ctx.default_region)
         hints = Hints()
         for m in field_matches:
             if not m.alternatives:  # an ambiguous field ("Portland") is no evidence for the text

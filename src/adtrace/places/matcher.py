@@ -50,6 +50,9 @@ class Hints:
     admins: set[tuple[str, str]] = field(default_factory=set)
     countries: set[str] = field(default_factory=set)
     place_ids: set[int] = field(default_factory=set)
+    # The country the deployment reads ads for (`--region`): for a site's own location field, a
+    # tie-breaker below any evidence in the document, so the phone's area code can still re-decide.
+    default_country: str | None = None
 
     def add(self, place: Place) -> None:
         self.countries.add(place.country)
@@ -123,6 +126,16 @@ def _suffix(gz: Gazetteer, text: str, lowered: str, end: int) -> tuple[int, froz
     return end, frozenset()
 
 
+_PART_SEPARATORS = frozenset(",/;|()&+\n")
+
+
+def _whole_part(text: str, start: int, end: int) -> bool:
+    """Whether [start, end) is a whole part of a list such as "Springfield, Metro Area / Downtown"."""
+    before = text[:start].rstrip(" \t-")
+    after = text[end:].lstrip(" \t-.!")
+    return (not before or before[-1] in _PART_SEPARATORS) and (not after or after[0] in _PART_SEPARATORS)
+
+
 def _capitalised(word: str) -> bool:
     return word[:1].isupper()
 
@@ -137,8 +150,12 @@ def _lowercase_prose(text: str, start: int, end: int) -> bool:
 
 def _accepted(gz: Gazetteer, c: _Cand, text: str, lowered: str, field_mode: bool, hints: Hints | None) -> bool:
     tier = gz.tier(c.key)
-    if field_mode or tier in (PLAIN, ABBR):
+    if tier in (PLAIN, ABBR):
         return True
+    if field_mode:
+        # A site's location field lists places ("North Side, Springfield", "City of Springfield"): a
+        # name that is also a word ("Bay", "Of", "Come") counts only as a whole part of the list.
+        return _whole_part(text, c.start, c.ext_end)
     before = _words_before(lowered, c.start)
     cue = bool(before) and before[-1] in LOCATION_CUES
     if tier == CODE:
@@ -169,6 +186,8 @@ def _score(place: Place, primary: bool, c: _Cand, hints: Hints) -> float:
         s += 100
     elif place.country in hints.countries:
         s += 50
+    elif place.country == hints.default_country:
+        s += 20
     return s + log_population(place)
 
 
@@ -185,9 +204,15 @@ def find(view: View, field_mode: bool = False, hints: Hints | None = None) -> li
         return []
     for c in raw:
         c.ext_end, c.suffix = _suffix(gz, text, lowered, c.end)
+        if c.suffix and not any(p.kind == "city" and ((p.country, p.admin) in c.suffix or (p.country, None) in c.suffix)
+                                for p, _ in gz.candidates(c.key)):
+            # "Fresno Victoria" in a list: no Fresno lies in Victoria (AU), so it qualifies nothing;
+            # nor does a state qualify itself ("Victoria, Victoria" is the city named twice).
+            c.ext_end, c.suffix = c.end, frozenset()
     kept = [c for c in raw if _accepted(gz, c, cased_src, lowered, field_mode, hints)]
     chosen = _non_overlapping(kept)
-    doc_hints = Hints() if hints is None else Hints(set(hints.admins), set(hints.countries), set(hints.place_ids))
+    doc_hints = Hints() if hints is None else Hints(set(hints.admins), set(hints.countries), set(hints.place_ids),
+                                                    hints.default_country)
     for c in chosen:
         for country, admin in c.suffix:
             doc_hints.countries.add(country)
@@ -196,6 +221,8 @@ def find(view: View, field_mode: bool = False, hints: Hints | None = None) -> li
         cands = gz.candidates(c.key)
         if len(cands) == 1:
             doc_hints.add(cands[0][0])
+    if field_mode and len(chosen) > 1:
+        chosen = _field_consensus(gz, chosen, doc_hints)
     out: list[Match] = []
     for c in chosen:
         ranked = sorted(gz.candidates(c.key), key=lambda pp: -_score(pp[0], pp[1], c, doc_hints))
@@ -204,6 +231,25 @@ def find(view: View, field_mode: bool = False, hints: Hints | None = None) -> li
         alts = () if decided else tuple(p for p, _ in ranked[1:6])
         out.append(Match(best, view.span(c.start, c.ext_end), alts))
     return out
+
+
+def _field_consensus(gz: Gazetteer, chosen: list[_Cand], hints: Hints) -> list[_Cand]:
+    """A site's location field names one area ("Richmond, Pasadena, Glendale"): a state or country
+    that readings of two or more of its parts share decides the ambiguous parts, and a part that can
+    only be read in another country is a local namesake (a neighbourhood named after a foreign city),
+    dropped unless a state or country is written after it."""
+    votes: dict[tuple[str, str | None], int] = {}
+    for key in {c.key for c in chosen}:  # a name written twice is one part's evidence
+        for pair in {(p.country, p.admin) for p, _ in gz.candidates(key)}:
+            votes[pair] = votes.get(pair, 0) + 1
+    top = max(votes.values(), default=0)
+    leaders = [pair for pair, n in votes.items() if n == top]
+    if top < 2 or len({country for country, _ in leaders}) > 1:
+        return chosen  # no area that two parts share, or two countries tie: nothing to decide
+    country = leaders[0][0]
+    hints.countries.add(country)
+    hints.admins.update((c, a) for c, a in leaders if a)
+    return [c for c in chosen if c.suffix or any(p.country == country for p, _ in gz.candidates(c.key))]
 
 
 def _non_overlapping(cands: Iterable[_Cand]) -> list[_Cand]:

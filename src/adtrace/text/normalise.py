@@ -69,16 +69,64 @@ class _FoldTable(dict[int, str]):
 
 _FOLD_TABLE = _FoldTable()
 
-_WORD = re.compile(r"\w+")
 _LATINISH = re.compile(r"[A-Za-z0-9]")
 
 
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 _HOMOGLYPH_CHARS = re.compile("[" + re.escape("".join(HOMOGLYPHS)) + "]")
+_HOMOGLYPH_WORD = re.compile(r"(?<!\w)\w*[" + re.escape("".join(HOMOGLYPHS)) + r"]\w*")
+
+
+# Escape sequences written out in scraped text ("702 \\u2022 555", "&#55;02"): read as the character
+# they stand for, so their hex digits are not read as digits and escaped digits are.
+_ESCAPE = re.compile(r"\\u([dD][89abAB][0-9a-fA-F]{2})\\u([dD][c-fC-F][0-9a-fA-F]{2})|\\u([0-9a-fA-F]{4})"
+                     r"|\\U([0-9a-fA-F]{8})|\\x([0-9a-fA-F]{2})|&#(\d{1,7});|&#[xX]([0-9a-fA-F]{1,6});")
 
 
 def normalise(text: str) -> View:
     """Fold look-alikes into ASCII where it reveals hidden letters and digits; keep an offset map."""
+    if ("\\" in text or "&#" in text) and _ESCAPE.search(text):
+        return _unescaped(text)
+    return _folded(text)
+
+
+def _unescaped(text: str) -> View:
+    """Escapes decoded, one character each mapped to its whole sequence, then folded as usual."""
+    pieces: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    pos = 0
+    for m in _ESCAPE.finditer(text):
+        for i in range(pos, m.start()):
+            pieces.append(text[i])
+            starts.append(i)
+            ends.append(i + 1)
+        pieces.append(_escaped_char(m))
+        starts.append(m.start())
+        ends.append(m.end())
+        pos = m.end()
+    for i in range(pos, len(text)):
+        pieces.append(text[i])
+        starts.append(i)
+        ends.append(i + 1)
+    inner = _folded("".join(pieces))
+    if inner.starts is None or inner.ends is None:
+        return View(text, inner.text, starts, ends)
+    return View(text, inner.text, [starts[k] for k in inner.starts], [ends[k - 1] for k in inner.ends])
+
+
+def _escaped_char(m: re.Match[str]) -> str:
+    high, low, u4, u8, x2, dec, hex_ = m.groups()
+    if high:
+        code = 0x10000 + ((int(high, 16) - 0xD800) << 10) + (int(low, 16) - 0xDC00)
+    else:
+        code = int(u4 or u8 or x2 or hex_ or "0", 16) if not dec else int(dec)
+    if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF or code < 0x20:
+        return " "  # a lone surrogate, a control character or no character: a separator
+    return chr(code)
+
+
+def _folded(text: str) -> View:
     if text.isascii():
         return View(text, text)
     chunks = _NON_ASCII.findall(text)
@@ -133,5 +181,6 @@ def _fold_homoglyphs(view: str) -> str:
             return word
         return "".join(HOMOGLYPHS.get(c, c) for c in word)
 
-    # Every replacement is one character for one, so the offset map stays valid.
-    return _WORD.sub(repl, view)
+    # Every replacement is one character for one, so the offset map stays valid. Only words holding a
+    # look-alike can change: matching just those spares a Python call per word of the text.
+    return _HOMOGLYPH_WORD.sub(repl, view)

@@ -33,6 +33,10 @@ TENS_WORDS: dict[str, str] = {
 }
 ZEROS_WORDS: dict[str, str] = {"hundred": "00", "thousand": "000", "th0usand": "000", "grand": "000"}
 SPELLED_UNITS: dict[str, str] = {**DIGIT_WORDS, **TENS_WORDS, **ZEROS_WORDS}
+# Homophones and "ten" (written for 1-0: "55TEN"): ordinary words, so they count only glued to a
+# digit or to a spelled digit ("4tofour", "fivefor3", "SIX1TWO.8FOUR4.55TEN"), never standing alone.
+HOMOPHONES: dict[str, str] = {"to": "2", "too": "2", "for": "4", "won": "1", "ate": "8", "ten": "10"}
+GLUED_UNITS: dict[str, str] = {**SPELLED_UNITS, **HOMOPHONES}
 
 
 def trie_pattern(words: list[str]) -> str:
@@ -59,9 +63,14 @@ def trie_pattern(words: list[str]) -> str:
 
 
 _ALTERNATION = trie_pattern(list(SPELLED_UNITS))
-# A run of spelled digits that is a whole word (or a run of them glued together: "sixtwo").
-DIGIT_WORD_RUN = re.compile(rf"(?:{_ALTERNATION})+", re.I)
-DIGIT_WORD = re.compile(rf"{_ALTERNATION}", re.I)
+_HOMOPHONE = trie_pattern(list(HOMOPHONES))
+# A run of spelled digits that is a whole word (or a run of them glued together: "sixtwo"); homophones
+# inside a run with a spelled digit ("tofour"), or glued to a digit ("55ten", "for3").
+DIGIT_WORD_RUN = re.compile(
+    rf"(?:{_HOMOPHONE})*(?:{_ALTERNATION})(?:{_ALTERNATION}|{_HOMOPHONE})*|(?<=\d)(?:{_HOMOPHONE})+"
+    rf"|(?:{_HOMOPHONE})+(?=\d)", re.I)
+# One unit of a run: the trie over every word, longest first.
+DIGIT_WORD = re.compile(trie_pattern(list(GLUED_UNITS)), re.I)
 
 _CARDINALS: dict[str, int] = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,

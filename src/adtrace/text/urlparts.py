@@ -1,0 +1,54 @@
+"""A URL cut into the parts that can hold a phone, each as a View with offsets into the URL.
+
+Why: digits from different parts of a URL are different things (a slug's "21-21-21", a date, the
+post id) and concatenated they make a "phone" in some other country. A part is the host or one
+path segment, query key or value; a part of digits only is an id (a post number), never a phone.
+Percent-escapes ("%F0%9F%92%8B", an emoji) read as one separator, so their hex digits are not
+read as digits and a phone written around an emoji still joins.
+"""
+
+from __future__ import annotations
+
+import re
+
+from adtrace.text.normalise import View, normalise
+
+_PART = re.compile(r"[^/?#&=]+")
+_ESCAPES = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:$")
+
+
+def url_parts(url: str) -> list[tuple[int, View]]:
+    """(offset of the part in `url`, the part's View) for each part worth reading for phones."""
+    out: list[tuple[int, View]] = []
+    for m in _PART.finditer(url):
+        part = m.group(0)
+        if part.isdigit() or _SCHEME.match(part):
+            continue  # an id, or "https:"
+        out.append((m.start(), _unescaped(part) if "%" in part else normalise(part)))
+    return out
+
+
+def _unescaped(part: str) -> View:
+    """The part with each run of percent-escapes as one "-": offsets map back to the whole run."""
+    pieces: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    pos = 0
+    for m in _ESCAPES.finditer(part):
+        for i in range(pos, m.start()):
+            pieces.append(part[i])
+            starts.append(i)
+            ends.append(i + 1)
+        pieces.append("-")
+        starts.append(m.start())
+        ends.append(m.end())
+        pos = m.end()
+    for i in range(pos, len(part)):
+        pieces.append(part[i])
+        starts.append(i)
+        ends.append(i + 1)
+    text = "".join(pieces)
+    if not text.isascii():
+        return normalise(part)  # look-alike digits need the full view; escapes are rare there
+    return View(part, text, starts, ends)
