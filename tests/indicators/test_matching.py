@@ -32,7 +32,7 @@ def test_lookalike_letters_are_folded_and_spans_point_at_the_original() -> None:
 
 def test_spacing_and_case_do_not_matter() -> None:
     text = "Title\nNEW   in\n town today"
-    assert _evidence(text, "movement.new_in_town.v1") == ["NEW   in\n town"]
+    assert _evidence(text, "movement.new_in_town.v2") == ["NEW   in\n town"]
 
 
 def test_negated_fee_does_not_fire_but_plain_fee_does() -> None:

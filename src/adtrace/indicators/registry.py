@@ -85,8 +85,15 @@ def _load() -> None:
 
 
 def all_indicators() -> list[Indicator]:
+    """Every registered indicator, retired versions included (they explain stored scores)."""
     _load()
     return list(INDICATORS.values())
+
+
+def active_indicators() -> list[Indicator]:
+    """The indicators that fire on new documents."""
+    _load()
+    return [i for i in INDICATORS.values() if not i.retired]
 
 
 def get(indicator_id: str) -> Indicator:
@@ -102,8 +109,10 @@ def matcher() -> Matcher:
     global _matcher
     _load()
     if _matcher is None:
-        _matcher = Matcher({k: i.lexicon for k, i in INDICATORS.items() if i.lexicon is not None}, NEGATIONS,
-                           complete={u for i in INDICATORS.values() for u in i.uses})
+        active = [i for i in INDICATORS.values() if not i.retired]
+        used = {u for i in active for u in i.uses}
+        _matcher = Matcher({k: i.lexicon for k, i in INDICATORS.items()
+                            if i.lexicon is not None and (not i.retired or k in used)}, NEGATIONS, complete=used)
     return _matcher
 
 
@@ -115,6 +124,8 @@ def indicate(text: str, record: Mapping[str, Any], kind: str = "ad", view: View 
     out: list[dict[str, Any]] = []
     hits = subject.hits
     for ind in INDICATORS.values():
+        if ind.retired:
+            continue
         if ind.rule is None and ind.id not in hits and type(ind) is Indicator:
             continue  # a lexicon indicator without hits does not fire (speed: most of them, on most ads)
         spans: list[Span] = ind.detect(subject)
