@@ -103,6 +103,7 @@ def emscad(pipe: Pipeline, path: Path, model_cv: bool) -> dict[str, Any]:
         "rules_pr_auc": round(float(average_precision_score(ys, logits)), 4),
         "pr_auc_of_chance": round(sum(ys) / len(ys), 4),
         "ads_with_any_indicator": sum(1 for rec in records if rec["indicators"]),
+        "fraudulent_with_any_indicator": sum(1 for rec, y in zip(records, ys, strict=True) if y and rec["indicators"]),
         "ads_with_a_labor_indicator": sum(1 for rec in records if any(i["category"] == "labor" for i in rec["indicators"])),
         "levels": {lv: {"ads": sum(c.values()), "fraudulent": c[1]} for lv, c in sorted(by_level.items(), key=lambda kv: RANK[kv[0]])},
         # Per indicator: ads it fires on, and how many of them are fraudulent (its precision on this file).

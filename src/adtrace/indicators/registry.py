@@ -75,8 +75,14 @@ def _load() -> None:
     if _loaded:
         return
     _loaded = True
-    for indicator in load_builtins():
-        register(indicator)
+    try:
+        for indicator in load_builtins():
+            register(indicator)
+    except Exception:
+        # A half-loaded registry would score silently with some indicators missing: fail every time.
+        INDICATORS.clear()
+        _loaded = False
+        raise
     for ep in metadata.entry_points(group="adtrace.indicators"):
         plugin = ep.load()
         for item in plugin if isinstance(plugin, list | tuple) else [plugin]:
