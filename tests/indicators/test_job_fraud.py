@@ -14,7 +14,12 @@ HONEST = (
     "clean and safe.\nRequirements: one year of warehouse experience; ability to lift 20 kg; forklift "
     "certification is a plus.\nWe offer a full-time contract, health insurance, paid vacation and a pension "
     "plan. Interviews are held at our depot. We never charge applicants any fee. Apply through our careers "
-    "page with your CV and two references; we reply to every applicant within two weeks of the closing date."
+    "page with your CV and two references; we reply to every applicant within two weeks of the closing date.\n"
+    "About the role: you will join a crew of twelve on the early shift, from six in the morning to half past "
+    "two in the afternoon, Monday to Friday, with a paid break. New colleagues spend their first month with a "
+    "mentor who shows them our scanning system, the loading bays and the safety rules. After three months you "
+    "can train for the forklift licence at our cost. Overtime is voluntary, announced a week ahead and paid at "
+    "time and a half. The depot is on the number 4 bus route and has free staff parking and a canteen."
 )
 
 
@@ -78,7 +83,7 @@ def test_a_company_that_describes_itself_is_not_vague() -> None:
 
 def test_short_posting_counts_chinese_characters() -> None:
     assert "labor.short_posting.v1" in _job("招聘文员，日结。")
-    assert "labor.short_posting.v1" not in _job("招聘文员" + "工作内容包括资料整理和客户接待" * 20)
+    assert "labor.short_posting.v1" not in _job("招聘文员" + "工作内容包括资料整理和客户接待" * 40)
 
 
 def test_personal_email_contact_in_a_job_ad() -> None:
@@ -92,3 +97,9 @@ def test_new_labour_indicators_map_to_ilo_and_cite_the_ftc_or_ilo() -> None:
         ind = get(ind_id)
         assert ind.ilo and ind.evidence is not None
         assert {"ftc_jobscams", "ilo_fair2019", "ilo_ec2009", "vidros2017"} & set(ind.sources)
+
+
+def test_money_mule_and_flexible_hours() -> None:
+    assert "labor.money_mule.v1" in _job("Receive payments on behalf of our clients and keep 8% of each transfer.")
+    assert "labor.money_mule.v1" not in _job("Your salary is paid into your bank account monthly.")
+    assert "labor.flexible_hours.v1" in _job("Part-time, set your own hours.")
