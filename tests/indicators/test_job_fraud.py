@@ -103,3 +103,13 @@ def test_money_mule_and_flexible_hours() -> None:
     assert "labor.money_mule.v1" in _job("Receive payments on behalf of our clients and keep 8% of each transfer.")
     assert "labor.money_mule.v1" not in _job("Your salary is paid into your bank account monthly.")
     assert "labor.flexible_hours.v1" in _job("Part-time, set your own hours.")
+
+
+def test_sex_ad_indicators_do_not_read_job_ads() -> None:
+    """In a job ad 'she will' describes a role and a masked phone is not an escort-ad signal."""
+    text = "Office manager\nShe will run the front desk. Call seven0two 555 1234"
+    phones = {"phones": [{"value": "+17025551234", "span": [49, 67], "obfuscated": True}]}
+    as_job = {i["id"] for i in indicate(text, phones, kind="job")}
+    as_ad = {i["id"] for i in indicate(text, phones, kind="ad")}
+    assert {"control.third_person.v2", "obfuscation.phone.v2"} <= as_ad
+    assert not {"control.third_person.v2", "obfuscation.phone.v2"} & as_job
