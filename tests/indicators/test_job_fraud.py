@@ -64,15 +64,15 @@ def test_negated_purchase_and_data_requests_do_not_fire() -> None:
 def test_structural_signs_fire_on_a_short_vague_job_ad_only() -> None:
     vague = "Assistant\nFlexible work, earn weekly. Apply now."
     fired = _job(vague)
-    assert {"labor.vague_employer.v1", "labor.short_posting.v1", "labor.missing_requirements.v1"} <= fired
-    assert not {"labor.vague_employer.v1", "labor.short_posting.v1", "labor.missing_requirements.v1"} & _job(HONEST)
+    assert {"labor.vague_employer.v1", "labor.short_posting.v1"} <= fired
+    assert not {"labor.vague_employer.v1", "labor.short_posting.v1"} & _job(HONEST)
 
 
 def test_structural_signs_apply_to_job_ads_only() -> None:
     """An escort ad is short and names no employer; that says nothing about recruitment."""
     ad = {i["id"] for i in indicate("Sweet and classy, call me tonight", {}, kind="ad")}
-    assert not {"labor.vague_employer.v1", "labor.short_posting.v1", "labor.missing_requirements.v1",
-                "labor.scam_prone_role.v1", "labor.personal_email.v1"} & ad
+    assert not {"labor.vague_employer.v1", "labor.short_posting.v1", "labor.scam_prone_role.v1",
+                "labor.personal_email.v1"} & ad
 
 
 def test_a_company_that_describes_itself_is_not_vague() -> None:
