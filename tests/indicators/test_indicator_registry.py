@@ -171,3 +171,16 @@ def test_register_then_fire_a_plugin_indicator() -> None:
 def test_get_unknown_id_is_a_registry_error() -> None:
     with pytest.raises(errors.RegistryError):
         get("minor.nothing.v9")
+
+
+def test_describe_gives_evidence_citation_and_ilo_labels() -> None:
+    d = registry.describe("labor.document_retention.v1")
+    assert d["evidence"]["status"] == "supported" and "Forced Labour" in d["evidence"]["citation"]
+    assert {"code": "FL07", "label": catalogue.ilo_codes()["FL07"]} in d["ilo"]
+    assert registry.describe("movement.new_in_town.v1")["retired"] is True
+
+
+def test_polaris_types_of_fired_indicators() -> None:
+    fired = indicate("Hostess wanted, girls only, age 18-25", {})
+    assert registry.polaris_types_of(fired) == ["Bars, Strip Clubs & Cantinas"]
+    assert registry.polaris_types_of([{"id": "minor.youth_terms.v1"}, {"id": "unknown.x.v1"}]) == []

@@ -7,7 +7,7 @@ rule that cannot pass its stated cases never reaches an analyst.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from importlib import metadata
 from typing import Any
 
@@ -139,3 +139,31 @@ def indicate(text: str, record: Mapping[str, Any], kind: str = "ad", view: View 
             out.append({"id": ind.id, "category": ind.category, "weight": ind.weight,
                         "evidence": evidence(text, spans)})
     return out
+
+
+def describe(indicator_id: str) -> dict[str, Any]:
+    """What an analyst, a page or a case report shows about one indicator: meaning, weight, evidence
+    status with its citation and finding, ILO codes and Polaris types (labels included)."""
+    from adtrace.indicators.catalogue import ilo_codes, polaris_types, sources
+
+    ind = get(indicator_id)
+    cite, codes, types = sources(), ilo_codes(), polaris_types()
+    ev = ind.evidence
+    return {"id": ind.id, "category": ind.category, "weight": ind.weight, "description": ind.description,
+            "evidence": {"status": ev.status, "source": ev.source, "citation": cite.get(ev.source, ev.source),
+                         "finding": ev.finding} if ev else None,
+            "ilo": [{"code": c, "label": codes[c]} for c in ind.ilo],
+            "types": [types[t] for t in ind.types], "retired": ind.retired, "replaced_by": ind.replaced_by}
+
+
+def polaris_types_of(fired: Iterable[Mapping[str, Any]]) -> list[str]:
+    """The Polaris typology types the fired indicators point to, for a type facet (first-seen order)."""
+    from adtrace.indicators.catalogue import polaris_types
+
+    names = polaris_types()
+    out: dict[str, None] = {}
+    for f in fired:
+        ind = INDICATORS.get(str(f.get("id")))
+        for t in ind.types if ind else ():
+            out.setdefault(names[t], None)
+    return list(out)
