@@ -32,7 +32,7 @@ def test_lookalike_letters_are_folded_and_spans_point_at_the_original() -> None:
 
 def test_spacing_and_case_do_not_matter() -> None:
     text = "Title\nNEW   in\n town today"
-    assert _evidence(text, "movement.new_in_town.v1") == ["NEW   in\n town"]
+    assert _evidence(text, "movement.new_in_town.v2") == ["NEW   in\n town"]
 
 
 def test_negated_fee_does_not_fire_but_plain_fee_does() -> None:
@@ -58,9 +58,22 @@ def test_stated_age_uses_record_ages() -> None:
 
 def test_low_price_per_hour() -> None:
     rec = {"prices": [{"amount": 20, "currency": "USD", "per_minutes": 30, "span": [0, 2]}]}
-    assert "conditions.low_price.v1" in _ids("20 hh", rec)
+    assert "conditions.low_price.v2" in _ids("20 hh", rec)
     rec["prices"][0]["amount"] = 120
-    assert "conditions.low_price.v1" not in _ids("20 hh", rec)
+    assert "conditions.low_price.v2" not in _ids("20 hh", rec)
+
+
+def test_an_hourly_wage_in_a_job_ad_is_not_a_low_price() -> None:
+    rec = {"prices": [{"amount": 15, "currency": "USD", "per_minutes": 60, "span": [0, 3]}]}
+    assert "conditions.low_price.v2" in _ids("$15 an hour", rec)
+    assert "conditions.low_price.v2" not in {i["id"] for i in indicate("$15 an hour", rec, kind="job")}
+
+
+def test_school_named_as_an_education_level_is_not_youth_language() -> None:
+    assert "minor.school.v2" in _ids("Just out of high school, text me")
+    for text in ("High school diploma or equivalent required", "Middle school teacher wanted", "Secundaria terminada",
+                 "高中以上学历"):
+        assert "minor.school.v2" not in _ids(text), text
 
 
 def test_bad_record_fields_are_ignored_not_fatal() -> None:

@@ -14,7 +14,7 @@ from adtrace.cli.main import _register, app
 from adtrace.pipeline import Pipeline
 from adtrace.scoring import model as learned
 from adtrace.scoring.evaluate import cross_validate, level_table
-from adtrace.scoring.labels import read_labels
+from adtrace.scoring.labels import label_groups, read_labels
 from adtrace.scoring.rules import logit
 from adtrace.synth import generate
 
@@ -120,3 +120,36 @@ def test_cli_train_evaluate_score_round_trip(labelled: tuple[Path, Path], tmp_pa
     assert r.exit_code == 0, r.output
     first = orjson.loads(out.read_bytes().splitlines()[0])
     assert 0 <= first["risk"]["model"]["probability"] <= 1
+
+
+def test_grouped_cross_validation_from_a_group_column(labelled: tuple[Path, Path], tmp_path: Path) -> None:
+    """Every document's group in the labels keeps near-duplicates in one fold; the CLI reads the column."""
+    corpus, labels = labelled
+    rows = list(csv.DictReader(labels.open()))
+    grouped = tmp_path / "grouped.csv"
+    with grouped.open("w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["id", "label", "group"])
+        for i, row in enumerate(rows):
+            w.writerow([row["id"], row["label"], f"g{i // 3}"])  # groups of three
+    assert label_groups(str(grouped)) == [f"g{i // 3}" for i in range(len(rows))]
+    assert label_groups(str(labels)) is None
+    texts, logits, ys = _texts(corpus, labels)
+    levels = ["low"] * len(ys)
+    result = cross_validate(texts, logits, levels, ys, folds=3, groups=[f"g{i // 3}" for i in range(len(ys))])
+    assert result["grouped"] is True and result["model"]["roc_auc"] > 0.7
+    _register()
+    r = CliRunner().invoke(app, ["evaluate", "--labels", str(grouped), "--corpus", str(corpus), "--folds", "3"])
+    assert r.exit_code == 0, r.output
+    assert orjson.loads(r.stdout)["grouped"] is True
+
+
+def test_a_format_1_model_still_loads_with_its_rule_scale(labelled: tuple[Path, Path], tmp_path: Path) -> None:
+    import skops.io as sio
+
+    texts, logits, ys = _texts(*labelled)
+    m = learned.fit(texts, logits, ys)
+    assert m.rule_scale == learned.RULE_SCALE
+    old = tmp_path / "v1.skops"
+    sio.dump({"format": 1, "vectorizer": m.vectorizer, "classifier": m.classifier}, str(old))
+    assert learned.load(old).rule_scale == 0.25

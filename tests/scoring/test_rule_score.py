@@ -61,7 +61,7 @@ def test_pipeline_process_adds_indicators_and_risk() -> None:
     doc = Document(id="d1", title="New in town", text="Sweet teen, 16 yo. 24/7 🍭🎀")
     record = Pipeline().process(doc)
     ids = {i["id"] for i in record["indicators"]}
-    assert {"minor.youth_terms.v1", "movement.new_in_town.v1", "minor.emoji.v1"} <= ids
+    assert {"minor.youth_terms.v1", "movement.new_in_town.v2", "minor.emoji.v1"} <= ids
     assert record["risk"]["level"] == "high"
     for ind in record["indicators"]:
         for e in ind["evidence"]:

@@ -29,7 +29,8 @@ from adtrace.documents import Document
 from adtrace.pipeline import Outcome, Pipeline
 from adtrace.sources import Options
 
-LABELS = typer.Option(..., "--labels", help="CSV with columns id (or text) and label (1 = look first, 0 = benign).")
+LABELS = typer.Option(..., "--labels", help="CSV with columns id (or text) and label (1 = look first, 0 = benign); "
+                      "an optional group column keeps each group in one cross-validation fold.")
 CORPUS = typer.Option(None, "--corpus", help="Documents the label ids refer to (.jsonl/.csv); repeatable.")
 
 
@@ -118,9 +119,13 @@ def evaluate_cmd(
     folds: int = typer.Option(5, help="Cross-validation folds."),
     region: str = REGION,
 ) -> None:
-    """Cross-validated precision, recall, PR-AUC, ROC-AUC, and the false-positive rate at each level."""
+    """Cross-validated precision, recall, PR-AUC, ROC-AUC, and the false-positive rate at each level.
+
+    A `group` column in the labels keeps each group (e.g. near-duplicates) inside one fold.
+    """
     from adtrace.scoring.evaluate import cross_validate
+    from adtrace.scoring.labels import label_groups
 
     texts, logits, levels, ys = _labelled(labels, corpus, region)
-    result = cross_validate(texts, logits, levels, ys, folds=folds)
+    result = cross_validate(texts, logits, levels, ys, folds=folds, groups=label_groups(labels))
     typer.echo(orjson.dumps(result, option=orjson.OPT_INDENT_2).decode())

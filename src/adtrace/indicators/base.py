@@ -67,6 +67,23 @@ class Lexicon:
 
 Rule = Callable[[Subject], list[Span]]
 
+EVIDENCE_STATUSES = ("supported", "contested", "untested")
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """How far the published research backs an indicator, so an analyst can weigh it.
+
+    `supported`: an outcome-based study, a legal definition or an authoritative indicator list backs it;
+    `contested`: an outcome-based study found it not predictive, or pointing the other way;
+    `untested`: it comes from practitioner typologies but has not been tested against outcomes.
+    `source` is a key of the catalogue's sources; `finding` is one line on what that source found.
+    """
+
+    status: str
+    source: str
+    finding: str
+
 
 @dataclass(frozen=True)
 class Indicator:
@@ -82,9 +99,19 @@ class Indicator:
     uses: tuple[str, ...] = ()  # other indicators whose lexicon hits the rule reads
     reads: tuple[str, ...] = ()  # Record fields the rule reads
     params: Mapping[str, Any] = field(default_factory=dict)
+    evidence: Evidence | None = None
+    # A retired version stays registered so stored scores and old cases keep their explanation, but it
+    # no longer fires on new documents; `replaced_by` names its successor.
+    retired: bool = False
+    replaced_by: str | None = None
+    ilo: tuple[str, ...] = ()  # ILO indicator codes (catalogue `ilo_codes`) a labour indicator maps to
+    types: tuple[str, ...] = ()  # Polaris typology types (catalogue `polaris_types`) it points to
+    kinds: tuple[str, ...] = ()  # document kinds it applies to (empty: every kind)
 
     def detect(self, subject: Subject) -> list[Span]:
         """Original spans of the evidence; empty when the indicator does not fire."""
+        if self.kinds and subject.kind not in self.kinds:
+            return []
         if self.rule is not None:
             return _dedupe(self.rule(subject))
         if self.lexicon is None:

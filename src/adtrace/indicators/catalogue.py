@@ -9,7 +9,7 @@ from typing import Any
 import yaml
 
 from adtrace import errors
-from adtrace.indicators.base import Example, Indicator, Lexicon, Subject
+from adtrace.indicators.base import EVIDENCE_STATUSES, Evidence, Example, Indicator, Lexicon, Subject
 from adtrace.indicators.rules import RULES
 
 LANGUAGES = ("en", "es", "zh")
@@ -43,6 +43,39 @@ NEGATIONS = _negations()
 
 def sources() -> dict[str, str]:
     return {str(k): str(v) for k, v in catalogue()["sources"].items()}
+
+
+def ilo_codes() -> dict[str, str]:
+    return {str(k): str(v) for k, v in (catalogue().get("ilo_codes") or {}).items()}
+
+
+def polaris_types() -> dict[str, str]:
+    return {str(k): str(v) for k, v in (catalogue().get("polaris_types") or {}).items()}
+
+
+def _evidence(ind_id: str, raw: Any, known_sources: set[str]) -> Evidence:
+    """Every built-in says how far research backs it; the loader refuses one that does not."""
+    if not isinstance(raw, dict):
+        raise errors.RegistryError(message=f"indicator '{ind_id}' has no evidence; add evidence: {{status, source, "
+                                   f"finding}} to catalogue.yaml (status one of {', '.join(EVIDENCE_STATUSES)})")
+    status, source, finding = str(raw.get("status", "")), str(raw.get("source", "")), str(raw.get("finding", ""))
+    if status not in EVIDENCE_STATUSES:
+        raise errors.RegistryError(message=f"indicator '{ind_id}' has evidence status {status!r}; use one of "
+                                   f"{', '.join(EVIDENCE_STATUSES)}")
+    if source not in known_sources:
+        raise errors.RegistryError(message=f"indicator '{ind_id}' cites unknown evidence source {source!r}")
+    if not finding.strip():
+        raise errors.RegistryError(message=f"indicator '{ind_id}' needs a one-line evidence finding")
+    return Evidence(status, source, finding.strip())
+
+
+def _codes(ind_id: str, field: str, values: Any, known: dict[str, str]) -> tuple[str, ...]:
+    codes = tuple(str(v) for v in values or ())
+    unknown = [c for c in codes if c not in known]
+    if unknown:
+        raise errors.RegistryError(message=f"indicator '{ind_id}' lists unknown {field} {unknown}; "
+                                   f"define them in catalogue.yaml")
+    return codes
 
 
 def _examples(items: list[Any] | None) -> tuple[Example, ...]:
@@ -97,6 +130,11 @@ def load_builtins() -> list[Indicator]:
             "description": str(d["description"]), "sources": tuple(d.get("sources", [])),
             "uses": tuple(d.get("uses", [])), "reads": tuple(d.get("reads", [])),
             "params": dict(d.get("params") or {}),
+            "evidence": _evidence(ind_id, d.get("evidence"), known_sources),
+            "retired": bool(d.get("retired", False)), "replaced_by": d.get("replaced_by"),
+            "ilo": _codes(ind_id, "ilo codes", d.get("ilo"), ilo_codes()),
+            "types": _codes(ind_id, "Polaris types", d.get("types"), polaris_types()),
+            "kinds": tuple(str(k) for k in d.get("kinds") or ()),
         }
         if "rule" in d:
             fn = RULES[str(d["rule"])]

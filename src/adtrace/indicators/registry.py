@@ -7,7 +7,7 @@ rule that cannot pass its stated cases never reaches an analyst.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from importlib import metadata
 from typing import Any
 
@@ -75,8 +75,14 @@ def _load() -> None:
     if _loaded:
         return
     _loaded = True
-    for indicator in load_builtins():
-        register(indicator)
+    try:
+        for indicator in load_builtins():
+            register(indicator)
+    except Exception:
+        # A half-loaded registry would score silently with some indicators missing: fail every time.
+        INDICATORS.clear()
+        _loaded = False
+        raise
     for ep in metadata.entry_points(group="adtrace.indicators"):
         plugin = ep.load()
         for item in plugin if isinstance(plugin, list | tuple) else [plugin]:
@@ -85,8 +91,15 @@ def _load() -> None:
 
 
 def all_indicators() -> list[Indicator]:
+    """Every registered indicator, retired versions included (they explain stored scores)."""
     _load()
     return list(INDICATORS.values())
+
+
+def active_indicators() -> list[Indicator]:
+    """The indicators that fire on new documents."""
+    _load()
+    return [i for i in INDICATORS.values() if not i.retired]
 
 
 def get(indicator_id: str) -> Indicator:
@@ -102,8 +115,10 @@ def matcher() -> Matcher:
     global _matcher
     _load()
     if _matcher is None:
-        _matcher = Matcher({k: i.lexicon for k, i in INDICATORS.items() if i.lexicon is not None}, NEGATIONS,
-                           complete={u for i in INDICATORS.values() for u in i.uses})
+        active = [i for i in INDICATORS.values() if not i.retired]
+        used = {u for i in active for u in i.uses}
+        _matcher = Matcher({k: i.lexicon for k, i in INDICATORS.items()
+                            if i.lexicon is not None and (not i.retired or k in used)}, NEGATIONS, complete=used)
     return _matcher
 
 
@@ -115,6 +130,8 @@ def indicate(text: str, record: Mapping[str, Any], kind: str = "ad", view: View 
     out: list[dict[str, Any]] = []
     hits = subject.hits
     for ind in INDICATORS.values():
+        if ind.retired:
+            continue
         if ind.rule is None and ind.id not in hits and type(ind) is Indicator:
             continue  # a lexicon indicator without hits does not fire (speed: most of them, on most ads)
         spans: list[Span] = ind.detect(subject)
@@ -122,3 +139,31 @@ def indicate(text: str, record: Mapping[str, Any], kind: str = "ad", view: View 
             out.append({"id": ind.id, "category": ind.category, "weight": ind.weight,
                         "evidence": evidence(text, spans)})
     return out
+
+
+def describe(indicator_id: str) -> dict[str, Any]:
+    """What an analyst, a page or a case report shows about one indicator: meaning, weight, evidence
+    status with its citation and finding, ILO codes and Polaris types (labels included)."""
+    from adtrace.indicators.catalogue import ilo_codes, polaris_types, sources
+
+    ind = get(indicator_id)
+    cite, codes, types = sources(), ilo_codes(), polaris_types()
+    ev = ind.evidence
+    return {"id": ind.id, "category": ind.category, "weight": ind.weight, "description": ind.description,
+            "evidence": {"status": ev.status, "source": ev.source, "citation": cite.get(ev.source, ev.source),
+                         "finding": ev.finding} if ev else None,
+            "ilo": [{"code": c, "label": codes[c]} for c in ind.ilo],
+            "types": [types[t] for t in ind.types], "retired": ind.retired, "replaced_by": ind.replaced_by}
+
+
+def polaris_types_of(fired: Iterable[Mapping[str, Any]]) -> list[str]:
+    """The Polaris typology types the fired indicators point to, for a type facet (first-seen order)."""
+    from adtrace.indicators.catalogue import polaris_types
+
+    names = polaris_types()
+    out: dict[str, None] = {}
+    for f in fired:
+        ind = INDICATORS.get(str(f.get("id")))
+        for t in ind.types if ind else ():
+            out.setdefault(names[t], None)
+    return list(out)

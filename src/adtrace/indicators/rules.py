@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
+from functools import lru_cache
 from typing import Any
 
 from adtrace.indicators.base import Span, Subject
@@ -124,3 +125,49 @@ def obfuscated_phone(subject: Subject, params: Mapping[str, Any]) -> list[Span]:
     return [s for p in subject.record.get("phones") or []
             if isinstance(p, Mapping) and p.get("obfuscated") and p.get("field") is None
             and (s := _span(p)) is not None]
+
+
+def _first_line(subject: Subject) -> list[Span]:
+    """Evidence for an absence: the ad's first non-empty line (its title), so the reason points somewhere."""
+    text = subject.text
+    start = len(text) - len(text.lstrip())
+    if start >= len(text):
+        return []
+    end = text.find("\n", start)
+    end = len(text) if end < 0 else end
+    return [(start, min(end, start + 80))]
+
+
+@lru_cache(maxsize=32)
+def _any_of(terms: tuple[str, ...]) -> re.Pattern[str]:
+    """One regex for phrases (whole words in Latin script) and 're:' patterns, on lower-cased text."""
+    parts = []
+    for t in terms:
+        if t.startswith("re:"):
+            parts.append(f"(?:{t[3:]})")
+        elif t[:1].isascii():
+            parts.append(rf"\b{re.escape(t.lower())}\b")
+        else:
+            parts.append(re.escape(t))
+    return re.compile("|".join(parts))
+
+
+@rule("text_lacks")
+def text_lacks(subject: Subject, params: Mapping[str, Any]) -> list[Span]:
+    """Fires when none of `terms` occurs: an ad silent about something an honest one states."""
+    pattern = _any_of(tuple(str(t) for t in params.get("terms", ())))
+    if pattern.search(" ".join(subject.view.text.lower().split())):
+        return []
+    return _first_line(subject)
+
+
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+
+@rule("short_text")
+def short_text(subject: Subject, params: Mapping[str, Any]) -> list[Span]:
+    """Fires when the text has fewer than `max_words` words (CJK characters count as 1/`cjk_chars_per_word`)."""
+    text = subject.view.text
+    cjk = len(_CJK.findall(text))
+    words = len(_CJK.sub(" ", text).split()) + cjk / float(params.get("cjk_chars_per_word", 2))
+    return _first_line(subject) if words < int(params.get("max_words", 100)) else []

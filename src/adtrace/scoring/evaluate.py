@@ -35,21 +35,30 @@ def _ranking(scores: Sequence[float], labels: Sequence[int]) -> dict[str, float 
 
 
 def cross_validate(texts: Sequence[str], rule_logits: Sequence[float], rule_levels: Sequence[str],
-                   labels: Sequence[int], folds: int = 5, seed: int = 0) -> dict[str, Any]:
-    """Out-of-fold probabilities of the combined model; the rule score needs no training."""
+                   labels: Sequence[int], folds: int = 5, seed: int = 0,
+                   groups: Sequence[str] | None = None) -> dict[str, Any]:
+    """Out-of-fold probabilities of the combined model; the rule score needs no training.
+
+    `groups` (e.g. a near-duplicate group per document) keeps each group inside one fold: a copy of a
+    training document in the test fold would measure memory, not generalisation.
+    """
     learned._need_sklearn()
-    from sklearn.model_selection import StratifiedKFold
+    from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 
     pos = sum(labels)
     k = min(folds, pos, len(labels) - pos)
-    result: dict[str, Any] = {"documents": len(labels), "positives": pos, "folds": k,
+    result: dict[str, Any] = {"documents": len(labels), "positives": pos, "folds": k, "grouped": groups is not None,
                               "rules": {**_ranking(rule_logits, labels), "levels": level_table(rule_levels, labels)}}
     if k < 2:
         result["model"] = None
         result["note"] = "need at least 2 positive and 2 negative labels for cross-validation"
         return result
     oof = [0.0] * len(labels)
-    for train, test in StratifiedKFold(n_splits=k, shuffle=True, random_state=seed).split(list(texts), labels):
+    if groups is not None:
+        splits = StratifiedGroupKFold(n_splits=k, shuffle=True, random_state=seed).split(list(texts), labels, list(groups))
+    else:
+        splits = StratifiedKFold(n_splits=k, shuffle=True, random_state=seed).split(list(texts), labels)
+    for train, test in splits:
         m = learned.fit([texts[i] for i in train], [rule_logits[i] for i in train], [labels[i] for i in train])
         for i, p in zip(test, m.probability([texts[i] for i in test], [rule_logits[i] for i in test]),
                         strict=True):

@@ -54,3 +54,16 @@ def read_labels(path: str, corpus: Iterable[Document] = ()) -> list[tuple[Docume
         raise errors.InputError.at(errors.MISSING_FIELD, "no labelled rows", path=path,
                                    hint="Add rows of id (or text) and label")
     return out
+
+
+def label_groups(path: str) -> list[str] | None:
+    """The optional `group` column of a labels CSV, in row order (rows without one get their own group).
+
+    Rows in one group (near-duplicates, one poster's ads) stay in one cross-validation fold, so a copy
+    of a training document never lands in the test fold. None when the file has no `group` column.
+    """
+    with Path(path).open(newline="", encoding="utf-8") as fh:
+        reader = csv.DictReader(fh)
+        if "group" not in (reader.fieldnames or []):
+            return None
+        return [(row.get("group") or "").strip() or f"row:{n}" for n, row in enumerate(reader, start=2)]

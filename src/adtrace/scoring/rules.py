@@ -30,8 +30,9 @@ def to_score(logit: float) -> int:
     return round(100.0 / (1.0 + math.exp(-max(-50.0, min(50.0, logit)))))
 
 
-def level_of(score: float) -> str:
-    t = thresholds()
+def level_of(score: float, minimums: Mapping[str, float] | None = None) -> str:
+    """The level a score reaches; `minimums` (e.g. an admin's saved thresholds) override levels.yaml."""
+    t = {**thresholds(), **(minimums or {})}
     if score >= t["high"]:
         return "high"
     if score >= t["elevated"]:

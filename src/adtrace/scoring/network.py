@@ -1,0 +1,52 @@
+"""A network score: a cluster's own level from its cluster indicators and its member ads.
+
+The highest ad score says how alarming the worst single ad is; the network score says how much the
+cluster as a whole shows: what only a cluster can show (one phone across many names, one template in
+many cities ...) plus the evidence of its *typical* member (the median ad), so one alarming ad does
+not make the whole network `high` on its own and many unremarkable ads do not dilute a network signal.
+Both are shown side by side. The sum is transparent like the ad score:
+
+    logit = bias + sum of distinct cluster-indicator weights + max(0, median member evidence)
+
+where a member's evidence is its ad logit minus the bias (the weights of its fired indicators).
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from adtrace.scoring.rules import config, level_of, logit, to_score
+
+
+def _member_evidence(record: Mapping[str, Any]) -> float:
+    return logit(record.get("indicators") or []) - float(config()["bias"])
+
+
+def network_score(cluster_indicators: Iterable[Mapping[str, Any]], members: Sequence[Mapping[str, Any]],
+                  thresholds: Mapping[str, float] | None = None) -> dict[str, Any]:
+    """`{score, level, reasons, members, median_member_evidence, highest_ad_score, highest_ad_level}`.
+
+    `cluster_indicators`: `[{id, weight, description?, evidence?}]` as linking produces them;
+    `members`: the member Records (with `indicators`, and `risk` when scored). `thresholds` are the
+    level minimums in force (the saved settings); the package defaults when None.
+    """
+    distinct: dict[str, Mapping[str, Any]] = {}
+    for ind in cluster_indicators:
+        distinct.setdefault(str(ind["id"]), ind)
+    cluster_part = sum(float(i["weight"]) for i in distinct.values())
+    evidence = [_member_evidence(m) for m in members]
+    median = statistics.median(evidence) if evidence else 0.0
+    value = to_score(float(config()["bias"]) + cluster_part + max(0.0, median))
+    ad_scores = [float(m["risk"]["score"]) for m in members
+                 if isinstance(m.get("risk"), Mapping) and isinstance(m["risk"].get("score"), int | float)]
+    reasons = [f"{i.get('description') or i['id']} [{i['id']}]"
+               for i in sorted(distinct.values(), key=lambda i: -float(i["weight"]))]
+    if median > 0:
+        reasons.append(f"The typical member ad shows indicators (median evidence {median:.1f} across "
+                       f"{len(members)} ads)")
+    highest = max(ad_scores) if ad_scores else None
+    return {"score": value, "level": level_of(value, thresholds), "reasons": reasons, "members": len(members),
+            "median_member_evidence": round(median, 3), "highest_ad_score": highest,
+            "highest_ad_level": level_of(highest, thresholds) if highest is not None else None}
