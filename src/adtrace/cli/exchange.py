@@ -160,7 +160,8 @@ def export_cmd(
     out: str = typer.Option(..., "-o", "--output", help="Bundle file to write."),
     db: str = DB, keys: str = KEYS,
     since: str = typer.Option(None, "--since", help="Only documents ingested since this ISO date."),
-    case: str = typer.Option(None, "--case", help="Only the documents of this case."),
+    case: str = typer.Option(None, "--case", help="Only the documents of this case (id; with its clusters' "
+                            "and entities' documents). Combines with --decision: add --decision '' for all of them."),
     decision: str = typer.Option("confirm", "--decision", help="Latest review decision to select ('' for any)."),
     min_level: str = typer.Option(None, "--min-level", help="Or select by risk level: elevated or high."),
     category: str = typer.Option("indicators_present", help="Category carried by every signal."),
