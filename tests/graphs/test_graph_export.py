@@ -10,10 +10,11 @@ import pytest
 import sqlalchemy as sa
 from typer.testing import CliRunner
 
-from adtrace import errors, graphs
+from adtrace import errors, evidence, graphs
 from adtrace.app import audit
 from adtrace.cases import cases as cs
 from adtrace.cli.main import _register, app
+from adtrace.exchange import keys as xk
 from adtrace.storage import Store
 from tests.cases.conftest_part2 import biggest_cluster, linked, linked_template  # noqa: F401  (fixtures)
 
@@ -62,9 +63,12 @@ def test_case_and_entity_selection_and_full_export_is_audited(linked: Store, tmp
     ent = graphs.select(linked, entity=f"phone:{phone}")
     assert ent.doc_ids == sorted(linked.lookup("phone", phone)) and ent.doc_ids
     out = tmp_path / "full.gexf"
+    keys = tmp_path / "keys"
+    xk.generate("ngo-a", keys)
     r = runner.invoke(app, ["graph", "export", "--db", str(engine.url.database), "--entity", f"phone:{phone}",
-                            "--format", "gexf", "--full", "--as", "bob", "-o", str(out)])
+                            "--format", "gexf", "--full", "--as", "bob", "-o", str(out), "--keys", str(keys)])
     assert r.exit_code == 0, r.output
+    assert evidence.verify(out).ok  # the signed manifest next to the export
     back = nx.read_gexf(str(out))
     assert f"phone:{phone}" in back  # full export: the identifier itself
     assert {n for n in back if n.startswith("doc:")} == {f"doc:{d}" for d in ent.doc_ids}

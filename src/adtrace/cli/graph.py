@@ -26,9 +26,11 @@ def export_cmd(
                               "see them, e.g. a referral to law enforcement)."),
     actor: str = typer.Option(None, "--as", help="Who exports, for the audit log (default: login name)."),
     db: str = typer.Option(None, "--db", help="Database URL or path (default: $ADTRACE_DB)."),
+    keys: str = typer.Option(None, "--keys", help="Signing keys for the evidence manifest (default: "
+                             "$ADTRACE_EXCHANGE_KEYS, else the user data dir; none there: no manifest)."),
 ) -> None:
     """Write the graph: nodes = documents and identifiers with their attributes, edges with reasons."""
-    from adtrace import graphs
+    from adtrace import evidence, graphs
     from adtrace.app import audit
     from adtrace.storage import open_store
 
@@ -37,9 +39,16 @@ def export_cmd(
         selection = graphs.select(store, case=case, cluster=cluster, entity=entity)
         graph = graphs.build(store, selection, redact=not full)
         graphs.write(graph, out, fmt)
+        item = evidence.file_item(out, what=f"graph {selection.what} {fmt}{'' if full else ' masked'}")
+        manifest = evidence.sign_if_keys(out, [item], created_by=who, purpose="graph export", keys_dir=keys)
         engine = store.engine  # type: ignore[attr-defined]
         seq = audit.append(engine, who, "export", selection.what,
                            {"format": fmt, "redacted": not full, "nodes": graph.number_of_nodes(),
-                            "edges": graph.number_of_edges(), "kind": "graph"})
+                            "edges": graph.number_of_edges(), "kind": "graph", "sha256": item["sha256"]})
     err_console.print(f"{graph.number_of_nodes():,} nodes, {graph.number_of_edges():,} edges "
                       f"({'masked' if not full else 'FULL, audited'}; audit #{seq}) -> {out}", highlight=False)
+    if manifest is None:
+        err_console.print("[yellow]no evidence manifest[/]: no organisation keys (make them with "
+                          "adtrace exchange keys --org NAME)", highlight=False)
+    else:
+        err_console.print(f"signed manifest -> {manifest}", highlight=False)
