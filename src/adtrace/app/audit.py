@@ -23,7 +23,7 @@ GENESIS = "0" * 64
 # What is audited (issue 7): views of personal data, searches, exports, image reveals, logins, settings.
 ACTIONS = ("login", "login_failed", "logout", "view_document", "view_entity", "view_cluster", "search",
            "export", "reveal_image", "decision", "user_add", "user_disable", "user_reset", "token_add",
-           "setting", "view_case", "case", "watchlist", "alert_ack", "purge", "purge_dry_run")
+           "setting", "view_case", "case", "watchlist", "alert_ack", "purge", "purge_dry_run", "legal_hold")
 
 
 def row_hash(prev_hash: str, seq: int, at: str, actor: str, action: str, target: str, detail: str) -> str:
