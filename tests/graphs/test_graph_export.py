@@ -17,6 +17,7 @@ from adtrace.cli.main import _register, app
 from adtrace.exchange import keys as xk
 from adtrace.storage import Store
 from tests.cases.conftest_part2 import biggest_cluster, linked, linked_template  # noqa: F401  (fixtures)
+from tests.storage.conftest import new_pg_database, pg_server  # noqa: F401  (the throwaway PostgreSQL)
 
 runner = CliRunner()
 _register()
@@ -100,3 +101,25 @@ def test_linker_edges_carry_reasons(linked: Store) -> None:  # noqa: F811
     graph = graphs.build(linked, graphs.select(linked, cluster=cid))
     doc_doc = [r for a, b, r in graph.edges(data="reason") if a.startswith("doc:") and b.startswith("doc:")]
     assert doc_doc and all(r.startswith(("same ad text", "same photo")) for r in doc_doc)
+
+
+def test_entity_graph_on_postgres(pg_server: str, tmp_path: Path) -> None:  # noqa: F811
+    from adtrace.documents import Document
+    from adtrace.pipeline import Pipeline
+    from adtrace.storage import init_db, open_store
+    from adtrace.storage.prepare import prepare
+
+    url = new_pg_database(pg_server)
+    init_db(url)
+    ads = [{"id": "p1", "text": "synthetic ad, call 702-555-0142, email sam.q@example.org"},
+           {"id": "p2", "text": "another synthetic ad, text 702 555 0142"},
+           {"id": "p3", "text": "unrelated synthetic ad, call 702-555-0199"}]
+    with open_store(url) as store:
+        store.put_batch([prepare(d, Pipeline().process(d)) for d in (Document.from_dict(a) for a in ads)])
+        graph = graphs.build(store, graphs.select(store, entity="phone:702-555-0142"))
+    assert {n for n in graph if n.startswith("doc:")} == {"doc:p1", "doc:p2"}
+    kinds = sorted(a["kind"] for _n, a in graph.nodes(data=True) if a["type"] == "identifier")
+    assert kinds == ["email", "phone"] and graph.degree(next(n for n in graph if n.startswith("phone:"))) == 2
+    out = tmp_path / "pg.graphml"
+    graphs.write(graph, out, "graphml")
+    assert _edges(graphs.read(out, "graphml")) == _edges(graph)
