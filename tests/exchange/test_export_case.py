@@ -35,6 +35,9 @@ def test_export_case_selects_only_the_case_documents(db: str, tmp_path: Path, ou
     assert code == 0, text
     signals = json.loads(out.read_text())["signals"]
     assert [s["type"] for s in signals] == ["email"]  # ad3 holds only the e-mail
+    from adtrace import evidence
+
+    assert evidence.verify(out).ok  # the export's signed manifest
     code, text = _export(db, ours, out, "--case", str(other.id), "--decision", "")
     assert code == 0, text
     types = sorted(s["type"] for s in json.loads(out.read_text())["signals"])

@@ -181,6 +181,11 @@ def export_cmd(
     bundle = bundles.make_signals(signals, xk.load(keys), consortium_key_id(key))
     _write_json(out, bundle)
     bid = xs.record_export(engine, bundle)
+    if out != "-":  # evidence: a signed SHA-256 manifest next to the bundle (adtrace evidence verify)
+        from adtrace import evidence
+
+        evidence.sign_if_keys(out, [evidence.file_item(out, what=f"exchange bundle {bid}")], created_by="cli",
+                              purpose="exchange export", keys_dir=keys)
     err_console.print(f"{len(signals):,} signals signed by {bundle['issuer']} ({bundle['key_id']}) -> {out}",
                       highlight=False)
     _print({"bundle_id": bid, "signals": len(signals), "key_id": bundle["key_id"]})
