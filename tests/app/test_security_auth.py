@@ -264,7 +264,7 @@ def test_api_purge_needs_the_confirmed_count(app: object, api: Callable[[str], d
     bare = client.post("/api/v1/retention/purge", json={"dry_run": False})
     assert bare.status_code == 422 and bare.json()["error"]["detail"]["field"] == "confirm_count"
     dry = client.post("/api/v1/retention/purge", json={"dry_run": True}).json()
-    n = dry["older"] - dry["kept_in_cases"] - dry["kept_reviewed"]
+    n = dry["to_delete"]
     wrong = client.post("/api/v1/retention/purge", json={"dry_run": False, "confirm_count": n + 1})
     assert wrong.status_code == 422 and set(store.iter_ids()) == before
     done = client.post("/api/v1/retention/purge", json={"dry_run": False, "confirm_count": n}).json()

@@ -1,4 +1,4 @@
-"""Retention: delete documents older than the retention period unless a case holds them.
+"""Retention: delete documents older than the retention period unless a case or a legal hold holds them.
 
 A document's age is its posting date (its ingest date when it has none). Documents in any case —
 directly, as a member of a case's cluster or as a holder of a case's phone/email/handle — are kept,
@@ -23,6 +23,7 @@ from sqlalchemy import bindparam, text
 
 from adtrace import errors
 from adtrace.cases.cases import protected_ids
+from adtrace.cases.holds import held_ids
 from adtrace.cases.watchlists import engine_of, write
 from adtrace.storage import Store
 
@@ -38,6 +39,8 @@ class PurgeReport:
     older: int = 0  # documents older than the cutoff
     kept_in_cases: int = 0  # ... of which a case holds (never deleted)
     kept_reviewed: int = 0  # ... of which have a review decision or wait in the review queue (never deleted)
+    kept_on_hold: int = 0  # ... of which a legal hold holds (never deleted; may overlap the above)
+    to_delete: int = 0  # what the purge deletes (dry run) or deleted: older less everything kept
     deleted: int = 0
     sample: list[str] = field(default_factory=list)  # up to 20 ids that would go (dry run) or went
     audit_seq: int | None = None
@@ -70,12 +73,13 @@ def purge(store: Store | sa.Engine, days: int, actor: str, *, dry_run: bool = Tr
         old = [str(r[0]) for r in conn.execute(text(
             "SELECT id FROM documents WHERE COALESCE(posted_at, ingested_at) < :cut ORDER BY id"),
             {"cut": report.cutoff})]
-        keep = protected_ids(conn)
+        keep, hold = protected_ids(conn), held_ids(conn)
         reviewed = {str(r[0]) for r in conn.execute(_REVIEWED)}
-        in_case = [d for d in old if d in keep]
-        doomed = [d for d in old if d not in keep and d not in reviewed]
-        report.older, report.kept_in_cases = len(old), len(in_case)
-        report.kept_reviewed = len(old) - len(in_case) - len(doomed)
+        doomed = [d for d in old if d not in keep and d not in hold and d not in reviewed]
+        report.older, report.kept_in_cases = len(old), sum(d in keep for d in old)
+        report.kept_reviewed = sum(d in reviewed and d not in keep for d in old)
+        report.kept_on_hold = sum(d in hold for d in old)
+        report.to_delete = len(doomed)
         report.sample = doomed[:20]
         if not dry_run and confirm_count is not None and confirm_count != len(doomed):
             raise errors.InputError.at(errors.BAD_FIELD, f"you confirmed {confirm_count} but {len(doomed)} documents "

@@ -160,7 +160,8 @@ def export_cmd(
     out: str = typer.Option(..., "-o", "--output", help="Bundle file to write."),
     db: str = DB, keys: str = KEYS,
     since: str = typer.Option(None, "--since", help="Only documents ingested since this ISO date."),
-    case: str = typer.Option(None, "--case", help="Only the documents of this case."),
+    case: str = typer.Option(None, "--case", help="Only the documents of this case (id; with its clusters' "
+                            "and entities' documents). Combines with --decision: add --decision '' for all of them."),
     decision: str = typer.Option("confirm", "--decision", help="Latest review decision to select ('' for any)."),
     min_level: str = typer.Option(None, "--min-level", help="Or select by risk level: elevated or high."),
     category: str = typer.Option("indicators_present", help="Category carried by every signal."),
@@ -180,6 +181,11 @@ def export_cmd(
     bundle = bundles.make_signals(signals, xk.load(keys), consortium_key_id(key))
     _write_json(out, bundle)
     bid = xs.record_export(engine, bundle)
+    if out != "-":  # evidence: a signed SHA-256 manifest next to the bundle (adtrace evidence verify)
+        from adtrace import evidence
+
+        evidence.sign_if_keys(out, [evidence.file_item(out, what=f"exchange bundle {bid}")], created_by="cli",
+                              purpose="exchange export", keys_dir=keys)
     err_console.print(f"{len(signals):,} signals signed by {bundle['issuer']} ({bundle['key_id']}) -> {out}",
                       highlight=False)
     _print({"bundle_id": bid, "signals": len(signals), "key_id": bundle["key_id"]})

@@ -48,3 +48,7 @@ class WarcSink:
 
     def close(self) -> None:
         self._fh.close()
+        # Evidence: a signed SHA-256 manifest per record, when the organisation has signing keys.
+        from adtrace.evidence import sign_if_keys, warc_items
+
+        sign_if_keys(self.path, warc_items(self.path), created_by="adtrace crawl", purpose="web capture")

@@ -4,7 +4,6 @@ level), with first/last seen dates. Raw identifiers never leave; notes are check
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import orjson
@@ -17,8 +16,6 @@ from adtrace.exchange.bundles import Signal
 from adtrace.exchange.signals import identifiers, keyed_hash
 
 LEVELS = ("low", "elevated", "high")
-# Case membership (the cases package sets this when cases exist): f(conn, case_id) -> document ids.
-CASE_DOCUMENTS: Callable[[sa.Connection, str], list[str]] | None = None
 
 
 def check_note(note: str) -> str:
@@ -55,6 +52,18 @@ def _where(since: str | None, decision: str | None, min_level: str | None) -> tu
     return ("WHERE " + " AND ".join(where)) if where else "", params
 
 
+def case_documents(engine: sa.Engine, case: str | int) -> set[str]:
+    """Every document a case holds (directly, through its clusters and its entities), from the store."""
+    from adtrace.cases import cases  # cases import the app's helpers; load them only when a case is asked for
+
+    try:
+        case_id = int(case)
+    except (TypeError, ValueError):
+        raise errors.InputError.at(errors.BAD_FIELD, f"a case id is a number, not {case!r}", field_name="case",
+                                   hint="List cases with the Cases page or GET /api/v1/cases") from None
+    return set(cases.document_ids(engine, cases.get(engine, case_id)))
+
+
 def collect(engine: sa.Engine, key: bytes, *, since: str | None = None, decision: str | None = "confirm",
             min_level: str | None = None, case: str | None = None, category: str = "indicators_present",
             confidence: float = 0.8, note: str = "", region: str = "US") -> list[Signal]:
@@ -65,13 +74,8 @@ def collect(engine: sa.Engine, key: bytes, *, since: str | None = None, decision
                f"ON r.doc_id = d.id {where} ORDER BY d.seq")
     if "levels" in params:
         sql = sql.bindparams(sa.bindparam("levels", expanding=True))
+    ids = case_documents(engine, case) if case is not None else None
     with engine.connect() as conn:
-        ids: set[str] | None = None
-        if case is not None:
-            if CASE_DOCUMENTS is None:
-                raise errors.ConfigError("cases are not available in this adtrace yet; select documents with "
-                                         "--decision or --min-level instead", code="AT412")
-            ids = set(CASE_DOCUMENTS(conn, case))
         rows = conn.execute(sql, params).all()
     seen: dict[tuple[str, str], list[str]] = {}
     for doc_id, posted_at, ingested_at, record in rows:

@@ -1,0 +1,166 @@
+"""Legal holds: a case, cluster or document placed under hold is never purged by retention.
+
+A hold records who placed it, when and why (and, once released, who released it, when and why); both
+are audited. A case or cluster hold covers the documents it holds now *and* those it held when the hold
+was placed (kept in the row), so removing an item from the case or relinking cannot shrink what is
+preserved. (The US REPORT Act, 2024, requires preserving material reported to NCMEC's CyberTipline for
+one year; a hold is how an organisation makes sure retention respects that and any court order.)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+import sqlalchemy as sa
+from sqlalchemy import text
+
+from adtrace import errors
+from adtrace.cases import cases as cs
+from adtrace.cases.watchlists import engine_of, now, write
+from adtrace.storage import Store
+
+KINDS = ("case", "cluster", "document")
+AUDIT_ACTION = "legal_hold"
+_COLS = "id, kind, ref, reason, placed_by, placed_at, released_by, released_at, release_reason"
+
+
+@dataclass
+class Hold:
+    id: int
+    kind: str
+    ref: str
+    reason: str
+    placed_by: str
+    placed_at: str
+    released_by: str | None = None
+    released_at: str | None = None
+    release_reason: str | None = None
+
+    @property
+    def active(self) -> bool:
+        return self.released_at is None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**self.__dict__, "active": self.active}
+
+
+def _case_docs(conn: sa.Connection, case_id: int) -> set[str]:
+    """What `cases.document_ids` counts, read on the caller's connection (inside its transaction)."""
+    items = conn.execute(text("SELECT kind, ref FROM case_items WHERE case_id = :c"), {"c": case_id}).all()
+    return ({str(r) for k, r in items if k == "document"}
+            | cs._cluster_docs(conn, [str(r) for k, r in items if k == "cluster"])
+            | cs._entity_docs(conn, [str(r) for k, r in items if k == "entity"]))
+
+
+def _members(conn: sa.Connection, kind: str, ref: str) -> list[str]:
+    """The documents a case, cluster or document holds now; an unknown case is a 404 error."""
+    if kind == "case":
+        try:
+            case_id = int(ref)
+        except ValueError:
+            raise errors.InputError.at(errors.BAD_FIELD, f"a case id is a number, not {ref!r}",
+                                       field_name="ref") from None
+        if conn.execute(text("SELECT 1 FROM cases WHERE id = :id"), {"id": case_id}).first() is None:
+            raise cs._not_found(case_id)
+        return sorted(_case_docs(conn, case_id))
+    if kind == "cluster":
+        return sorted(str(r[0]) for r in conn.execute(text("SELECT doc_id FROM link_clusters WHERE cluster_id = :c"),
+                                                      {"c": ref}))
+    found = conn.execute(text("SELECT 1 FROM documents WHERE id = :d"), {"d": ref}).first()
+    return [ref] if found else []
+
+
+def place(store: Store | sa.Engine, kind: str, ref: str, actor: str, reason: str) -> Hold:
+    """Put a case, cluster (id or any member's document id) or document under hold; audited."""
+    from adtrace.app import audit  # the app owns the audit log (see retention)
+
+    if kind not in KINDS:
+        raise errors.InputError.at(errors.BAD_FIELD, f"unknown hold kind {kind!r}", field_name="kind",
+                                   hint=f"Use one of: {', '.join(KINDS)}")
+    reason = reason.strip()
+    if not reason:
+        raise errors.InputError.at(errors.MISSING_FIELD, "a hold needs a reason", field_name="reason",
+                                   hint="e.g. 'CyberTipline report 123 (REPORT Act, one year)' or a court order")
+    engine = engine_of(store)
+    ref = ref.strip()
+    with write(engine) as conn:
+        if kind == "cluster":
+            row = conn.execute(text("SELECT cluster_id FROM link_clusters WHERE cluster_id = :r OR doc_id = :r "
+                                    "LIMIT 1"), {"r": ref}).first()
+            ref = str(row[0]) if row else ref
+        docs = _members(conn, kind, ref)
+        if not docs and kind != "case":
+            raise errors.InputError(message=f"no {kind} {ref!r}", code="AT404", http_status=404,
+                                    detail={"field": "ref"})
+        at = now()
+        conn.execute(text("INSERT INTO legal_holds (kind, ref, reason, placed_by, placed_at, doc_ids) "
+                          "VALUES (:k, :r, :why, :by, :at, :docs)"),
+                     {"k": kind, "r": ref, "why": reason[:2000], "by": actor, "at": at,
+                      "docs": orjson.dumps(docs).decode()})
+        hold_id = int(conn.execute(text("SELECT max(id) FROM legal_holds WHERE kind = :k AND ref = :r AND "
+                                        "placed_at = :at"), {"k": kind, "r": ref, "at": at}).scalar_one())
+        audit.append(engine, actor, AUDIT_ACTION, f"{kind}:{ref}",
+                     {"op": "place", "hold": hold_id, "reason": reason[:2000], "documents": len(docs)}, conn=conn)
+    return get(engine, hold_id)
+
+
+def release(store: Store | sa.Engine, hold_id: int, actor: str, reason: str) -> Hold:
+    """End a hold (the row stays, with who released it, when and why); audited."""
+    from adtrace.app import audit
+
+    reason = reason.strip()
+    if not reason:
+        raise errors.InputError.at(errors.MISSING_FIELD, "releasing a hold needs a reason", field_name="reason")
+    engine = engine_of(store)
+    hold = get(engine, hold_id)
+    if not hold.active:
+        raise errors.InputError.at(errors.BAD_FIELD, f"hold {hold_id} was already released on {hold.released_at}",
+                                   field_name="hold")
+    with write(engine) as conn:
+        conn.execute(text("UPDATE legal_holds SET released_by = :by, released_at = :at, release_reason = :why "
+                          "WHERE id = :id"), {"by": actor, "at": now(), "why": reason[:2000], "id": hold_id})
+        audit.append(engine, actor, AUDIT_ACTION, f"{hold.kind}:{hold.ref}",
+                     {"op": "release", "hold": hold_id, "reason": reason[:2000]}, conn=conn)
+    return get(engine, hold_id)
+
+
+def get(store: Store | sa.Engine, hold_id: int) -> Hold:
+    with engine_of(store).connect() as conn:
+        row = conn.execute(text(f"SELECT {_COLS} FROM legal_holds WHERE id = :id"), {"id": hold_id}).first()
+    if row is None:
+        raise errors.InputError(message=f"no hold {hold_id}; list them with adtrace hold list", code="AT404",
+                                http_status=404, detail={"field": "hold"})
+    return Hold(int(row[0]), *row[1:])
+
+
+def list_holds(store: Store | sa.Engine, *, active_only: bool = True, kind: str | None = None,
+               ref: str | None = None) -> list[Hold]:
+    """Holds, newest first; `kind` and `ref` narrow to one item (what a page shows for its item)."""
+    sql = f"SELECT {_COLS} FROM legal_holds WHERE 1 = 1"
+    params: dict[str, Any] = {}
+    if active_only:
+        sql += " AND released_at IS NULL"
+    if kind:
+        sql += " AND kind = :k"
+        params["k"] = kind
+    if ref:
+        sql += " AND ref = :r"
+        params["r"] = ref
+    with engine_of(store).connect() as conn:
+        return [Hold(int(r[0]), *r[1:]) for r in conn.execute(text(sql + " ORDER BY id DESC"), params)]
+
+
+def held_ids(conn: sa.Connection) -> set[str]:
+    """Documents under an active hold: held directly, or by a held case or cluster (then or now)."""
+    rows = conn.execute(text("SELECT kind, ref, doc_ids FROM legal_holds WHERE released_at IS NULL")).all()
+    out: set[str] = set()
+    for kind, ref, docs in rows:
+        out.update(str(d) for d in orjson.loads(docs or "[]"))
+        if kind == "document":
+            out.add(str(ref))
+        elif kind == "case":
+            out |= _case_docs(conn, int(ref))
+    out |= cs._cluster_docs(conn, [str(r) for k, r, _d in rows if k == "cluster"])
+    return out

@@ -1,0 +1,143 @@
+"""Which documents a graph covers (a case, a cluster, an entity's neighbourhood) and the graph itself."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+import networkx as nx
+import orjson
+import sqlalchemy as sa
+from sqlalchemy import bindparam, text
+
+from adtrace import errors
+from adtrace.cases.redaction import Masker
+from adtrace.cases.watchlists import engine_of
+from adtrace.linking import store as link_store
+from adtrace.storage import Store
+from adtrace.storage.prepare import normalise_lookup
+
+IDENTIFIER_KINDS = ("phone", "email", "handle", "payment")
+MAX_DOCS = 5000  # Gephi and i2 stay usable well below this; the graph says when it was cut
+_DOCS = text("SELECT d.id, d.source, d.posted_at, d.url, d.title, r.record FROM documents d JOIN records r "
+             "ON r.doc_id = d.id WHERE d.id IN :ids").bindparams(bindparam("ids", expanding=True))
+_ENTITIES = text("SELECT doc_id, kind, value FROM entities WHERE doc_id IN :ids AND kind IN :kinds").bindparams(
+    bindparam("ids", expanding=True), bindparam("kinds", expanding=True))
+_CLUSTERS = text("SELECT doc_id, cluster_id FROM link_clusters WHERE doc_id IN :ids").bindparams(
+    bindparam("ids", expanding=True))
+
+
+@dataclass
+class Selection:
+    """What was asked for (`case:3`, `cluster:ad17`, `entity:phone:+1...`) and the documents it covers."""
+
+    what: str
+    doc_ids: list[str]
+
+
+def _chunks(ids: list[str]) -> list[list[str]]:
+    return [ids[s:s + 900] for s in range(0, len(ids), 900)]  # below SQLite's bound-parameter limit
+
+
+def select(store: Store | sa.Engine, *, case: int | None = None, cluster: str | None = None,
+           entity: str | None = None) -> Selection:
+    """Exactly one of case id, cluster id (or any member's document id), or `kind:value` entity."""
+    if sum(x is not None for x in (case, cluster, entity)) != 1:
+        raise errors.InputError.at(errors.MISSING_FIELD, "name exactly one of a case, a cluster or an entity",
+                                   hint="e.g. --case 3, --cluster ad17 or --entity phone:+17025550123")
+    engine = engine_of(store)
+    if case is not None:
+        from adtrace.cases import cases
+
+        return Selection(f"case:{case}", cases.document_ids(engine, cases.get(engine, case)))
+    with engine.connect() as conn:
+        if cluster is not None:
+            row = conn.execute(text("SELECT cluster_id FROM link_clusters WHERE cluster_id = :r OR doc_id = :r "
+                                    "LIMIT 1"), {"r": cluster}).first()
+            if row is None:
+                raise errors.InputError(message=f"no cluster {cluster!r}; run adtrace link first", code="AT404",
+                                        http_status=404, detail={"field": "cluster"})
+            cid = str(row[0])
+            ids = [str(r[0]) for r in conn.execute(text("SELECT doc_id FROM link_clusters WHERE cluster_id = :c "
+                                                        "ORDER BY doc_id"), {"c": cid})]
+            return Selection(f"cluster:{cid}", ids)
+        kind, _, value = str(entity).partition(":")
+        if kind not in IDENTIFIER_KINDS or not value.strip():
+            raise errors.InputError.at(errors.BAD_FIELD, f"not an entity: {entity!r}", field_name="entity",
+                                       hint=f"Write kind:value with kind one of {', '.join(IDENTIFIER_KINDS)}")
+        norm = normalise_lookup(kind, value)
+        ids = sorted(str(r[0]) for r in conn.execute(text("SELECT doc_id FROM entities WHERE kind = :k AND "
+                                                          "value = :v"), {"k": kind, "v": norm}))
+        return Selection(f"entity:{kind}", ids)  # the value itself is not repeated: it may be masked
+
+
+def _doc_attrs(row: Any, masker: Masker, cluster: str | None) -> dict[str, Any]:
+    doc_id, source, posted_at, url, title, raw = row
+    rec = orjson.loads(raw)
+    risk = rec.get("risk") or {}
+    masker.learn(rec, title or "")
+    if masker.enabled and url:
+        url = f"{urlsplit(url).scheme}://{urlsplit(url).netloc}/…"  # the path often names the person
+    attrs: dict[str, Any] = {
+        "type": "document", "label": str(doc_id), "source": source or "", "posted_at": posted_at or "",
+        "url": url or "", "title": masker.record_fields(rec, title, "")[0], "cluster": cluster or "",
+        "risk_level": risk.get("level") or "",
+        "indicators": " ".join(sorted(str(h.get("id")) for h in rec.get("indicators") or [] if isinstance(h, dict))),
+    }
+    if risk.get("score") is not None:
+        attrs["risk_score"] = float(risk["score"])
+    return attrs
+
+
+def _linking_edges(engine: sa.Engine, clusters: set[str], present: set[str]) -> list[tuple[str, str, str]]:
+    """Document-to-document edges the linker found: reused ad text and reused photos (identifiers are nodes)."""
+    out = []
+    for cid in sorted(clusters):
+        for edge in (link_store.summary(engine, cid) or {}).get("edges") or []:
+            founder = edge.get("founder")
+            if edge.get("kind") not in ("template", "image") or founder not in present:
+                continue
+            for d in edge.get("docs") or []:
+                if d == founder or d not in present:
+                    continue
+                if edge["kind"] == "template":
+                    reason = f"same ad text (word-shingle Jaccard {edge['jaccard_pct'].get(d, 100)}%)"
+                else:
+                    reason = f"same photo (PDQ distance {edge['hamming'].get(d, 0)} of 256 bits)"
+                out.append((f"doc:{founder}", f"doc:{d}", reason))
+    return out
+
+
+def build(store: Store | sa.Engine, selection: Selection, *, redact: bool = True) -> nx.Graph:
+    """Documents and identifiers as nodes; `holds phone` and linker edges, each with a `reason`."""
+    engine = engine_of(store)
+    masker = Masker(enabled=redact)
+    ids = selection.doc_ids[:MAX_DOCS]
+    graph = nx.Graph(selection=selection.what, redacted=redact, truncated=len(selection.doc_ids) > MAX_DOCS,
+                     notice="Edges mean shared identifiers or reused text/photos: indicators, never a verdict.")
+    with engine.connect() as conn:
+        cluster_of: dict[str, str] = {}
+        docs: list[Any] = []
+        held: list[Any] = []
+        for chunk in _chunks(ids):
+            cluster_of.update({str(d): str(c) for d, c in conn.execute(_CLUSTERS, {"ids": chunk})})
+            docs += conn.execute(_DOCS, {"ids": chunk}).all()
+            held += conn.execute(_ENTITIES, {"ids": chunk, "kinds": list(IDENTIFIER_KINDS)}).all()
+    for kind, value in sorted({(str(r[1]), str(r[2])) for r in held}):
+        masker.mask(kind, value)  # register every identifier first, so titles quoting them are masked
+    for row in sorted(docs, key=lambda r: str(r[0])):
+        graph.add_node(f"doc:{row[0]}", **_doc_attrs(row, masker, cluster_of.get(str(row[0]))))
+    for doc_id, kind, value in sorted((str(r[0]), str(r[1]), str(r[2])) for r in held):
+        shown = masker.mask(str(kind), str(value))
+        node = f"{kind}:{shown}"
+        if node not in graph:
+            graph.add_node(node, type="identifier", kind=str(kind), label=shown, documents=0)
+        graph.nodes[node]["documents"] += 1
+        graph.add_edge(f"doc:{doc_id}", node, reason=f"holds {kind}")
+    for a, b, reason in _linking_edges(engine, set(cluster_of.values()), {str(r[0]) for r in docs}):
+        if graph.has_edge(a, b):
+            graph.edges[a, b]["reason"] += f"; {reason}"
+        else:
+            graph.add_edge(a, b, reason=reason)
+    return graph
