@@ -19,8 +19,9 @@ _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augu
 CURRENCY = {"US": ("USD", "$"), "CA": ("CAD", "$"), "MX": ("MXN", "$"), "GB": ("GBP", "£"), "AU": ("AUD", "$")}
 
 
-def posted(rng: random.Random, day: date, hour: int, minute: int) -> Part:
-    r = rng.random()
+def posted(edition: float, day: date, hour: int, minute: int) -> Part:
+    """The date line in the format of the site's regional edition (`edition` in [0, 1) picks it)."""
+    r = edition
     h12 = f"{(hour % 12) or 12}:{minute:02d} {'AM' if hour < 12 else 'PM'}"
     if r < 0.4:
         s = f"{_DAYS[day.weekday()]}, {_MONTHS[day.month - 1]} {day.day}, {day.year} {h12}"
@@ -37,11 +38,12 @@ def posted(rng: random.Random, day: date, hour: int, minute: int) -> Part:
     return [(label, None), trap("date", s, day.isoformat())]
 
 
-def post_id(rng: random.Random, city: City, n: int, lookalike: str) -> Part:
-    """'Post ID: ...'; one in five ids has ten digits starting like a local number (must not be a phone)."""
+def post_id(rng: random.Random, city: City, n: int, lookalike: str, edition: float) -> Part:
+    """'Post ID: ...' as the edition labels it; one in five ids has ten digits starting like a local
+    number (must not be read as a phone)."""
     ident = lookalike if rng.random() < 0.2 else str(10_000_000 + (n * 7919) % 89_999_999)
-    label = ("Post ID: ", "Ad #", "post id ", "Ad ID: ", "Reference: ")[int(rng.random() * 5)]
-    tail = f" {city.slug.replace('-', '')}" if rng.random() < 0.5 else ""
+    label = ("Post ID: ", "Ad #", "post id ", "Ad ID: ", "Reference: ")[int(edition * 10) % 5]
+    tail = f" {city.slug.replace('-', '')}" if edition < 0.5 else ""
     return [(label, None), trap("post_id", ident, ident), (tail, None)]
 
 
@@ -50,9 +52,10 @@ def age_field(rng: random.Random, age: int) -> Part:
     return [(label, None), ent("age", str(age), age)]
 
 
-def location_field(rng: random.Random, city: City) -> Part:
+def location_field(which: int, city: City) -> Part:
+    """'Location: City, area' with the poster's usual area (`which`)."""
     extras = ("", ", Downtown", ", Airport", ", Eastside", ", North", ", Midtown", ", In/Out")
-    extra = extras[int(rng.random() * len(extras))]
+    extra = extras[which % len(extras)]
     return [("Location: ", None), ent("place", city.name, city.name, country=city.country), (extra, None)]
 
 

@@ -190,7 +190,15 @@ class Generator:
             slots["phone"] = ""
         slots["city"] = city.name
         doc_id = f"syn{self.seed}-{i:07d}"
-        src, domain, kind, url = self._where(cat, i, city, phones[0] if "url" in obfs else None)
+        voice = None
+        if self.profile != "compact":
+            if net is not None and cat == "network":
+                voice = voice_of(zlib.crc32(net.id.encode()) ^ (self.seed << 32), lang, net.third_person)
+            elif cat in ("escort", "massage", "imb"):
+                voice = voice_of(zlib.crc32(worker.encode()) ^ (self.seed << 32) if worker else i, lang)
+        # An advertiser keeps to her site 90 % of the time (60 % of advertisers on the first one).
+        site_u = None if voice is None else (voice.length_q if r() < 0.9 else r())
+        src, domain, kind, url = self._where(cat, i, city, phones[0] if "url" in obfs else None, site_u)
         w_hash = _mix(zlib.crc32(worker.encode()) ^ (self.seed << 32)) \
             if cat in ("escort", "massage", "network") and lang != "zh" and worker else None
         notes: list[dict[str, Any]] | None = None
@@ -204,13 +212,11 @@ class Generator:
             ad = realistic.Ad(cat, lang, city, src, domain, _SECTION.get(cat, "posts"), i,
                               self.mix.start + timedelta(days=day), hour, minute, slots,
                               phones[0].e164 if phones else None, obfs[0] if obfs else "plain",
-                              contacts=lines, lookalike=phone_for(city, rng.getrandbits(62)).national)
+                              voice=voice, contacts=lines,
+                              lookalike=phone_for(city, rng.getrandbits(62)).national)
             if net is not None and template is not None and cat == "network":
-                ad.voice = voice_of(zlib.crc32(net.id.encode()) ^ (self.seed << 32), lang, net.third_person)
                 ad.third, ad.template = net.third_person, [t[0] for t in net.templates].index(template)
                 ad.new_in_town = bool(slots["move"])
-            elif cat in ("escort", "massage", "imb"):
-                ad.voice = voice_of(zlib.crc32(worker.encode()) ^ (self.seed << 32) if worker else i, lang)
             title, body, notes, typologies = realistic.compose(ad, title_fmt, body_fmt)
             url = realistic.url_with_slug(url, slots.get("name", ""), city, notes,
                                           phones[0] if "url" in obfs else None)
@@ -241,7 +247,8 @@ class Generator:
                 truth["job_typologies"] = typologies
         return doc, truth
 
-    def _where(self, cat: str, i: int, city: City, url_phone: Phone | None) -> tuple[str, str, str, str]:
+    def _where(self, cat: str, i: int, city: City, url_phone: Phone | None,
+               site_u: float | None = None) -> tuple[str, str, str, str]:
         r = self.rng.random()
         slug = f"call-{'-'.join(url_phone.groups)}-" if url_phone else ""
         if cat == "review":
@@ -252,7 +259,7 @@ class Generator:
         if cat.startswith("job") and r < 0.6:
             return "jobfinder", "jobfinder-board.test", "job", f"https://jobfinder-board.test/jobs/{slug}{i}"
         kind = "job" if cat.startswith("job") else "ad"
-        src, domain = SITE_A if self.rng.random() < 0.6 else SITE_B
+        src, domain = SITE_A if (self.rng.random() if site_u is None else site_u) < 0.6 else SITE_B
         if src == SITE_A[0]:
             return src, domain, kind, f"https://{domain}/{city.slug}/{_SECTION[cat]}/{slug}{i}.html"
         return src, domain, kind, f"https://{domain}/{_SECTION[cat]}/{city.slug}/{slug}ad{i}.html"

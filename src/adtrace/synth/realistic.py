@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 import re
+import zlib
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -84,7 +85,15 @@ def _rng(ad: Ad) -> random.Random:
 
 def _move(ad: Ad) -> str:
     moves = T.MOVE[ad.lang]
+    if ad.voice is not None:  # her own way of announcing it
+        return ad.voice.pick(moves, ad.voice.intro + ad.template, ad.day.toordinal()).replace(
+            "{e}", ad.voice.emoji(ad.template))
     return moves[int(_rng(ad).random() * len(moves))].replace("{e}", ad.slots["e"])
+
+
+def _edition(ad: Ad) -> float:
+    """The site's regional edition: one chrome format per site and city (in [0, 1))."""
+    return (zlib.crc32(f"{ad.site}/{ad.city.slug}".encode()) & 0xFFFF) / 65536
 
 
 _AD_CATS = frozenset({"escort", "massage", "imb", "network"})
@@ -103,7 +112,9 @@ def compose(ad: Ad, title_fmt: str, body_fmt: str) -> tuple[str, str, list[Note]
     title = render([slot_part(ad, title_fmt.strip())], "", "title", notes)
     head: list[Part] = []
     if ad.site == RAW_SITE:
-        head = [chrome.posted(rng, ad.day, ad.hour, ad.minute), chrome.post_id(rng, ad.city, ad.n, ad.lookalike)]
+        edition = _edition(ad)
+        head = [chrome.posted(edition, ad.day, ad.hour, ad.minute),
+                chrome.post_id(rng, ad.city, ad.n, ad.lookalike, edition)]
     body = render(head + [slot_part(ad, line) for line in body_fmt.split("\n")], "\n", "text", notes)
     return title, body, notes, []
 
@@ -131,19 +142,21 @@ def compose_ad(ad: Ad) -> tuple[str, str, list[Note]]:
     rates = {**fitted.BACKPAGE_RATES, **fitted.CITYBOARD} if raw else fitted.BACKPAGE_RATES
     voice = ad.voice
     assert voice is not None
-    total = fitted.draw(fitted.AD_LENGTH, voice.length(r(), ad.template + 1 if ad.cat == "network" else 0))
+    total = fitted.draw(fitted.AD_LENGTH, voice.length(r(), ad.day.toordinal(), ad.template))
     if ad.lang == "zh":  # a Chinese character carries about what two or three Latin ones do (chosen)
         total = int(total * 0.45)
     notes: list[Note] = []
-    title = render([_title(ad, voice, min(fitted.draw(fitted.TITLE_LENGTH, r()), int(total * 0.45)), raw)], "",
+    title_q = voice.length(r(), 0, ad.template + 1000)
+    title = render([_title(ad, voice, min(fitted.draw(fitted.TITLE_LENGTH, title_q), int(total * 0.45)), raw)], "",
                    "title", notes)
     budget = total - len(title) - 1
     n_emoji = round(voice.density * (0.8 + 0.8 * r()))
     head: list[Part] = []
+    edition = _edition(ad)
     if r() < rates["posted_line"]:
-        head.append(chrome.posted(rng, ad.day, ad.hour, ad.minute))
+        head.append(chrome.posted(edition, ad.day, ad.hour, ad.minute))
     if r() < rates["post_id"]:
-        head.append(chrome.post_id(rng, ad.city, ad.n, ad.lookalike))
+        head.append(chrome.post_id(rng, ad.city, ad.n, ad.lookalike, edition))
     if ad.cat == "network" and ad.slots["sig"]:
         head.append(text(ad.slots["sig"]))
     if voice.sep:
@@ -152,14 +165,14 @@ def compose_ad(ad: Ad) -> tuple[str, str, list[Note]]:
     head.append(slot_part(ad, voice.pick(intro, voice.intro + ad.template, ad.day.toordinal())))
     if ad.slots["youth"]:
         head.append(text(ad.slots["youth"]))
-    if ad.new_in_town or (ad.cat != "network" and r() < rates["new_in_town"]):
+    if ad.new_in_town or (ad.cat != "network" and _habit(voice, 8, rates["new_in_town"], r())):
         head.append(slot_part(ad, _move(ad)))
     if ad.cat in ("massage", "imb"):  # the business's own lines carry its typology (new staff, hours)
         bodies = T.BODIES[ad.cat].get(ad.lang) or T.BODIES[ad.cat]["en"]
         fmt = bodies[(voice.intro + ad.template) % len(bodies)].replace("{phone}", "").replace("{price}", "")
         head += [slot_part(ad, line) for line in fmt.split("\n") if line.strip(" -")]
-    elif r() < 0.5:
-        head.append(slot_part(ad, ("in {city}", "{city} area", "Visiting {city}", "{city}")[int(r() * 4)]))
+    elif voice.habit(7, 0.5):
+        head.append(slot_part(ad, ("in {city}", "{city} area", "Visiting {city}", "{city}")[voice.key % 4]))
     tail: list[Part] = []
     if ad.third:
         extra = P.THIRD_EXTRA[ad.lang]
@@ -180,10 +193,10 @@ def compose_ad(ad: Ad) -> tuple[str, str, list[Note]]:
     tail += ad.contacts
     if _habit(voice, 6, rates["disclaimer"], r()):
         tail.append(chrome.disclaimer(own))
-    if r() < rates["age_field"]:
+    if _habit(voice, 9, rates["age_field"], r()):
         tail.append(chrome.age_field(rng, int(ad.slots["age"])))
-    if r() < rates["location_field"]:
-        tail.append(chrome.location_field(rng, ad.city))
+    if _habit(voice, 10, rates["location_field"], r()):
+        tail.append(chrome.location_field(voice.contact, ad.city))
     if r() < rates["url"]:
         slug = "-".join(w for w in re.sub(r"[^a-z0-9 ]", " ", title.lower()).split()[:5]) or "ad"
         tail.append(chrome.url(rng, ad.domain, ad.city, ad.section, slug, ad.n))
@@ -203,7 +216,7 @@ def compose_ad(ad: Ad) -> tuple[str, str, list[Note]]:
 def _habit(voice: Voice, k: int, rate: float, u: float) -> bool:
     """Whether this ad shows habit k: the actor's own yes/no (share `rate` of actors), kept 90 % of the time
     and otherwise drawn afresh, so the share of ads stays `rate`."""
-    mine = ((voice.key >> (7 * k)) & 0xFFFF) / 65536 < rate
+    mine = voice.habit(k, rate)
     return mine if u < 0.9 else (u - 0.9) * 10 < rate
 
 
@@ -218,7 +231,7 @@ def _fill(ad: Ad, voice: Voice, room: int, n_emoji: int, join: int) -> list[Part
     while used < room and k < 60:
         k += 1
         i += 1
-        if r() < 0.1:  # the poster drops a sentence now and then
+        if r() < 0.03:  # the poster drops a sentence now and then
             continue
         s = voice.sentence(i, day)
         if n_emoji > 0:
@@ -257,7 +270,7 @@ def _title(ad: Ad, voice: Voice, target: int, raw: bool) -> Part:
             part += slot_part(ad, "{" + piece + "}")
     tail: Part
     age = ad.slots["age"]
-    if raw and _rng(ad).random() < 0.6:
+    if raw:  # the raw-page site's title tail
         tail = [(" - ", None), ent("place", ad.city.name, ad.city.name, country=ad.city.country),
                 (f" {ad.section} - {ad.site}", None)]
     else:  # backpage-dev: every title ends in " - <age>"
@@ -267,7 +280,7 @@ def _title(ad: Ad, voice: Voice, target: int, raw: bool) -> Part:
     while size(part) + size(tail) < target - 4 and extra < 6:
         extra += 1
         if voice.repeat_title and extra == 2:  # a habit of some posters: the same words twice
-            word = " ".join(s for s, _ in part).strip()
+            word = " ".join("".join(s for s, _ in part).split())
         else:
             word = more[(voice.key >> (extra * 5) + ad.template) % len(more)]
         sep = (" ", " ~ ", f" {voice.emoji(extra)} ", ", ", " | ")[(voice.key >> 50) % 5]

@@ -40,10 +40,10 @@ class Voice:
         self.intro = g % 97
         self.contact = (g >> 8) % 97
         self.title = (g >> 16) % 97
-        self.period = 45 + (g >> 24) % 120  # days between two edits of one sentence
+        self.period = 90 + (g >> 24) % 180  # days between two edits of one sentence
         # Where her ads sit in the fitted length distribution: she reposts copy of about the same
         # length (uniform over actors, so the corpus keeps the fitted distribution).
-        self.length_q = ((g >> 40) & 0xFFFFFF) / 0x1000000
+        self.length_q = ((g >> 40) & 0xFFFFFF) / 0x1000000  # also: her title's length quantile
         self.size = 4 + (g >> 32) % 9  # sentences in her usual copy
         self._cache: dict[tuple[int, int], str] = {}
 
@@ -74,12 +74,17 @@ class Voice:
         self._cache[(i, epoch)] = text
         return text
 
-    def length(self, jitter: float, template: int = 0) -> float:
-        """A quantile near her usual one (a network's: near that template's); `jitter` in [0, 1) moves it
-        by at most +-0.15 (reflected)."""
-        base = self.length_q if not template else (_mix(self.key ^ template) & 0xFFFFFF) / 0x1000000
-        q = base + 0.3 * (jitter - 0.5)
+    def length(self, jitter: float, day: int, template: int = 0) -> float:
+        """Her copy's length as a quantile of the fitted distribution: one per template and half-year
+        (uniform over actors and epochs, so the corpus keeps the fitted distribution); `jitter` in
+        [0, 1) moves it by at most +-0.005: a repost is mostly the same copy."""
+        epoch = (day + self.key % 365) // (self.period * 3)
+        q = (_mix(self.key ^ (template << 20) ^ (epoch << 40)) & 0xFFFFFF) / 0x1000000 + 0.01 * (jitter - 0.5)
         return -q if q < 0 else 2 - q if q > 1 else q
+
+    def habit(self, k: int, rate: float) -> bool:
+        """Whether she has habit number k, which a share `rate` of actors have."""
+        return ((_mix(self.key ^ (k * 0x51ED)) & 0xFFFF) / 65536) < rate
 
     def emoji(self, k: int) -> str:
         return self.palette[k % len(self.palette)]
