@@ -3,7 +3,11 @@
 Prints one JSON object. The holdout (../shared/holdout/dev.jsonl, real ads) is only read here, never
 copied; when it is absent that part is skipped with a message.
 
-    python bench/extract.py [--docs 100000] [--holdout PATH] [--no-speed]
+    python bench/extract.py [--docs 100000] [--holdout PATH] [--no-speed] [--profile realistic|compact]
+
+The synthetic corpus is the realistic profile by default (lengths fitted to real ads). Measured
+2026-12-06, 20,000 documents, 2 shared cores (load ~11): realistic 1,457 docs per CPU-second (mean
+551 characters), compact 2,948 (mean 143) in the same run.
 """
 
 from __future__ import annotations
