@@ -87,7 +87,7 @@ def _move(ad: Ad) -> str:
     moves = T.MOVE[ad.lang]
     if ad.voice is not None:  # her own way of announcing it
         return ad.voice.pick(moves, ad.voice.intro + ad.template, ad.day.toordinal()).replace(
-            "{e}", ad.voice.emoji(ad.template))
+            "{e}", ad.voice.emoji(ad.template, ad.day.toordinal()))
     return moves[int(_rng(ad).random() * len(moves))].replace("{e}", ad.slots["e"])
 
 
@@ -200,7 +200,7 @@ def compose_ad(ad: Ad) -> tuple[str, str, list[Note]]:
     if r() < rates["url"]:
         slug = "-".join(w for w in re.sub(r"[^a-z0-9 ]", " ", title.lower()).split()[:5]) or "ad"
         tail.append(chrome.url(rng, ad.domain, ad.city, ad.section, slug, ad.n))
-    joiner = "\n" if raw else voice.joiner
+    joiner = "\n" if raw else voice.joiner_on(ad.day.toordinal())
     fixed = sum(size(p) for p in head + tail) + len(joiner) * (len(head) + len(tail))
     body = _fill(ad, voice, budget - fixed, n_emoji, len(joiner))
     parts = head + body + tail
@@ -235,7 +235,7 @@ def _fill(ad: Ad, voice: Voice, room: int, n_emoji: int, join: int) -> list[Part
             continue
         s = voice.sentence(i, day)
         if n_emoji > 0:
-            e = voice.emoji(i) * min(per, n_emoji)
+            e = voice.emoji(i, day) * min(per, n_emoji)
             n_emoji -= min(per, n_emoji)
             s = f"{s} {e}"
         if voice.mix_lang and k == 2:
@@ -262,7 +262,7 @@ def _title(ad: Ad, voice: Voice, target: int, raw: bool) -> Part:
             if piece:
                 part.append((piece, None))
         elif piece == "e":
-            part.append((voice.emoji(k), None))
+            part.append((voice.emoji(k, ad.day.toordinal()), None))
             k += 1
         elif piece in fill:
             part.append((fill[piece], None))
@@ -283,7 +283,7 @@ def _title(ad: Ad, voice: Voice, target: int, raw: bool) -> Part:
             word = " ".join("".join(s for s, _ in part).split())
         else:
             word = more[(voice.key >> (extra * 5) + ad.template) % len(more)]
-        sep = (" ", " ~ ", f" {voice.emoji(extra)} ", ", ", " | ")[(voice.key >> 50) % 5]
+        sep = (" ", " ~ ", f" {voice.emoji(extra, ad.day.toordinal())} ", ", ", " | ")[(voice.key >> 50) % 5]
         part.append((sep + word, None))
     return part + tail
 

@@ -17,7 +17,7 @@ from adtrace.synth.phones import _mix
 
 
 class Voice:
-    __slots__ = ("_cache", "caps", "contact", "density", "ending", "intro", "joiner", "key", "lang", "length_q", "mix_lang",
+    __slots__ = ("_cache", "caps", "contact", "density", "ending", "intro", "key", "lang", "length_q", "mix_lang",
                  "palette", "period", "repeat_title", "sep", "size", "third", "title")
 
     def __init__(self, key: int, lang: str, third: bool = False) -> None:
@@ -33,7 +33,6 @@ class Voice:
         self.sep = P.SEPARATORS[g % len(P.SEPARATORS)] if (g >> 8) % 1000 < 110 else ""
         self.caps = (g >> 18) % 1000 < 60
         self.repeat_title = (g >> 28) % 1000 < 80
-        self.joiner = P.JOINERS[(g >> 38) % len(P.JOINERS)]
         self.ending = P.ENDINGS[(g >> 44) % len(P.ENDINGS)]
         self.mix_lang = (g >> 50) % 100 < (30 if lang == "es" else 3)  # a few words of another language
         g = _mix(g)
@@ -86,8 +85,17 @@ class Voice:
         """Whether she has habit number k, which a share `rate` of actors have."""
         return ((_mix(self.key ^ (k * 0x51ED)) & 0xFFFF) / 65536) < rate
 
-    def emoji(self, k: int) -> str:
-        return self.palette[k % len(self.palette)]
+    def emoji(self, k: int, day: int = 0) -> str:
+        """Her emoji number k on `day`: each palette slot is swapped for another about once a year."""
+        slot = k % len(self.palette)
+        epoch = (day + (self.key >> (slot * 6)) % 365) // 365
+        if epoch % 2 == 0:
+            return self.palette[slot]
+        return P.EMOJI_POOL[_mix(self.key ^ (slot << 8) ^ epoch) % len(P.EMOJI_POOL)]
+
+    def joiner_on(self, day: int) -> str:
+        """How she separates her parts; she changes it about once a year."""
+        return self.pick(P.JOINERS, (self.key >> 38) % len(P.JOINERS), day // 2)
 
     def pick(self, options: tuple[str, ...], which: int, day: int) -> str:
         """One of `options` by the actor's habit `which`, edited about twice a year."""
