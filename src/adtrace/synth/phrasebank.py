@@ -149,3 +149,37 @@ JOINERS = (" ", " ", " ", ". ", " ~ ", " | ", "!! ", " ... ", " * ", " - ")
 ENDINGS = ("", "!", "!!", "...", " ~", "!!!", ".", " ;)", " xo")
 SPANISH_BITS = ("hola papi", "besos", "te espero", "bienvenidos", "mi amor", "se habla español")
 ENGLISH_BITS = ("new in town", "call me", "available now", "real pics", "kisses")
+
+# Other posters (classifieds, personals, social posts, reviews) rarely repost: a few sentences of
+# their own make each post theirs instead of a copy of one stock template.
+OTHERS: dict[str, tuple[Frame, ...]] = {
+    "classified": (
+        (("Price is", "Asking", "Priced"), ("firm", "negotiable", "OBO", "fair", "as listed", "below value"),
+         ("", "cash only", "no trades", "serious buyers only", "Zelle ok")),
+        (("Pick up", "Pickup", "Can deliver", "Meet"), ("in", "near", "around"),
+         ("downtown", "the north side", "the east side", "my area", "the mall", "the park", "the library")),
+        (("Text", "Call", "Message me"), ("after 5pm", "anytime", "on weekends", "in the morning", "evenings"),
+         ("", "please", "thanks", "no emails")),
+        (("No", "Please no"), ("lowballers", "scammers", "holds", "shipping", "trades"), ("", "please", "sorry")),
+        (("Available", "Still available", "Ready"), ("today", "this week", "now", "until sold", "this weekend"),
+         ("", "first come first served", "if the ad is up")),
+        (("Used", "Barely used", "In good shape", "Like new", "Well kept", "Some wear"),
+         ("", "clean", "from a smoke free home", "from a pet free home", "works perfectly"), ("",)),
+    ),
+    "dating": (
+        (("I enjoy", "I love", "Big fan of", "Into"), ("hiking", "cooking", "live music", "movies", "road trips",
+         "the beach", "board games", "coffee shops", "dogs", "reading"), ("", "on weekends", "with friends")),
+        (("Looking for", "Hoping to meet", "Want to find"), ("someone kind", "a good listener",
+         "a partner in crime", "someone honest", "a friend first"), ("", "nearby", "who likes to laugh")),
+        (("I work in", "Career in", "Working in"), ("healthcare", "construction", "teaching", "sales", "IT",
+         "retail", "logistics"), ("", "and love it", "long hours but worth it")),
+    ),
+    "social": (
+        (("lol", "honestly", "ngl", "tbh", "omg", "so"), ("what a day", "can't wait", "love this",
+         "need coffee", "so tired", "best weekend", "who else"), ("", "!!", "haha", "😂", "🙌")),
+    ),
+    "review": (
+        (("Overall", "Honestly", "All in all", "In short"), ("good experience", "fine", "as described",
+         "would not repeat", "worth it", "nothing special"), ("", "YMMV", "just my two cents")),
+    ),
+}

@@ -115,8 +115,17 @@ def compose(ad: Ad, title_fmt: str, body_fmt: str) -> tuple[str, str, list[Note]
         edition = _edition(ad)
         head = [chrome.posted(edition, ad.day, ad.hour, ad.minute),
                 chrome.post_id(rng, ad.city, ad.n, ad.lookalike, edition)]
-    body = render(head + [slot_part(ad, line) for line in body_fmt.split("\n")], "\n", "text", notes)
+    own = [text(_other(rng, frames)) for frames in (P.OTHERS.get(ad.cat, ()),) if frames
+           for _ in range(1 + int(rng.random() * 3))]
+    body = render(head + [slot_part(ad, line) for line in body_fmt.split("\n")] + own, "\n", "text", notes)
     return title, body, notes, []
+
+
+def _other(rng: random.Random, frames: tuple[P.Frame, ...]) -> str:
+    """One sentence of a poster who does not repost (drawn from the stream, not from a voice)."""
+    frame = frames[int(rng.random() * len(frames))]
+    words = [w for w in (slot[int(rng.random() * len(slot))] for slot in frame) if w]
+    return " ".join(words) + "."
 
 
 def url_with_slug(url: str, name: str, city: City, notes: list[Note], url_phone: Any) -> str:
