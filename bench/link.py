@@ -15,8 +15,8 @@ combined; link time (records prepared + linked; extraction is timed separately),
 of the last 10% and whether it equals the full rebuild, and peak RSS.
 
 Measured 2026-12-06 (20,000 documents, seed 3), templates only, pair precision contract/actor and
-recall: realistic 0.888/0.989, 0.032; realistic --mask 0.223/0.242, 0.046; compact 0.695/0.825,
-0.0008. Combined: realistic 0.831/0.875, 0.947; compact 0.940/0.998, 0.962.
+recall: realistic 0.816/0.978, 0.021; realistic --mask 0.852/0.938, 0.044; compact 0.695/0.825,
+0.0008. Combined: realistic 0.834/0.884, 0.943; compact 0.940/0.998, 0.962.
 """
 
 from __future__ import annotations
