@@ -10,8 +10,6 @@ Lengths are drawn by linear interpolation between these quantiles (an empirical 
 
 from __future__ import annotations
 
-import bisect
-
 # backpage-dev.jsonl, len(title + "\n" + text), p0..p100 step 5 (median 423, mean 446).
 AD_LENGTH = (10.0, 182.0, 225.0, 264.0, 293.0, 316.0, 343.0, 362.0, 380.0, 400.5, 423.0, 441.0, 458.0, 479.0,
              505.0, 532.0, 572.0, 621.5, 691.0, 801.5, 2699.0)
@@ -57,14 +55,3 @@ def draw(table: tuple[float, ...], u: float) -> int:
     lo = min(int(pos), len(table) - 2)
     return round(table[lo] + (table[lo + 1] - table[lo]) * (pos - lo))
 
-
-def quantile_of(table: tuple[float, ...], value: float) -> float:
-    """Inverse of `draw`: the quantile (0..1) at which `table` reaches `value` (clamped)."""
-    i = bisect.bisect_left(table, value)
-    if i <= 0:
-        return 0.0
-    if i >= len(table):
-        return 1.0
-    lo, hi = table[i - 1], table[i]
-    frac = (value - lo) / (hi - lo) if hi > lo else 0.0
-    return (i - 1 + frac) / (len(table) - 1)
