@@ -1,6 +1,11 @@
 """Linking quality and speed on the synthetic corpus with planted networks; prints JSON.
 
-    .venv/bin/python bench/link.py --docs 20000 --seed 3 [--images] [--workers 2]
+    .venv/bin/python bench/link.py --docs 20000 --seed 3 [--images] [--workers 2] [--profile realistic|compact]
+        [--mask]
+
+`--mask` removes every identifier before extraction (realistic profile only: it uses the truth's
+entity spans): phones, e-mails, payment handles and URLs in title and text, and the author, so only
+wording (templates) and images can link.
 
 Truth: the contract (`network` ids; documents with no network are singletons) and, as a second
 view, "actor" truth (network, else the independent worker who reposts, else singleton): linking an
@@ -8,6 +13,10 @@ independent's own reposts by her phone is right, yet counts as a false pair unde
 Measures pairwise and B-cubed precision/recall for keys only, images only, templates only and all
 combined; link time (records prepared + linked; extraction is timed separately), incremental add
 of the last 10% and whether it equals the full rebuild, and peak RSS.
+
+Measured 2026-12-06 (20,000 documents, seed 3), templates only, pair precision contract/actor and
+recall: realistic 0.816/0.978, 0.021; realistic --mask 0.852/0.938, 0.044; compact 0.695/0.825,
+0.0008. Combined: realistic 0.834/0.884, 0.943; compact 0.940/0.998, 0.962.
 """
 
 from __future__ import annotations
@@ -54,6 +63,21 @@ def _paint(docs: list[dict[str, Any]], truths: list[dict[str, Any]], seed: int) 
         doc["images"] = out
 
 
+_IDENTIFIERS = frozenset({"phone", "email", "payment", "url"})
+
+
+def mask(doc: dict[str, Any], truth: dict[str, Any]) -> None:
+    """Cut every planted identifier out of title and text (by its span), and drop the author."""
+    for field in ("title", "text"):
+        spans = sorted((n["span"] for n in truth.get("entities", ())
+                        if n["field"] == field and n["kind"] in _IDENTIFIERS), reverse=True)
+        value = doc[field]
+        for start, end in spans:
+            value = value[:start] + value[end:]
+        doc[field] = value
+    doc["author"] = None
+
+
 def _pairs(sizes: Any) -> int:
     return sum(s * (s - 1) // 2 for s in sizes)
 
@@ -78,12 +102,20 @@ def main() -> None:
     ap.add_argument("--images", action="store_true", help="paint the synthetic photos in memory and PDQ-hash them")
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--batch", type=int, default=10000)
+    ap.add_argument("--profile", default="realistic")
+    ap.add_argument("--mask", action="store_true", help="remove every identifier first (realistic profile)")
     args = ap.parse_args()
 
-    pairs = list(generate(args.docs, seed=args.seed))
+    pairs = list(generate(args.docs, seed=args.seed, profile=args.profile))
     docs = [p[0] for p in pairs]
     truths = [p[1] for p in pairs]
-    out: dict[str, Any] = {"docs": args.docs, "seed": args.seed, "images_hashed": args.images}
+    if args.mask:
+        if args.profile != "realistic":
+            sys.exit("--mask needs the realistic profile (its truth has the entity spans)")
+        for doc, truth in zip(docs, truths, strict=True):
+            mask(doc, truth)
+    out: dict[str, Any] = {"docs": args.docs, "seed": args.seed, "profile": args.profile, "masked": args.mask,
+                           "images_hashed": args.images}
     t0 = time.perf_counter()
     if args.images:
         _paint(docs, truths, args.seed)

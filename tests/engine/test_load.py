@@ -62,7 +62,7 @@ def test_load_equals_ingest_then_link(local_out: Path, corpus: list[str], tmp_pa
     # Incremental linking continues from the loaded state exactly as from the ingested one.
     more = tmp_path / "more.jsonl"
     with more.open("wb") as fh:
-        write_corpus(150, 12, fh)
+        write_corpus(150, 12, fh, profile="compact")
     for url in (loaded, ingested):
         with open_store(url) as store:
             ingest(store, [str(more)], IngestOptions(workers=1))

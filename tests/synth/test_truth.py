@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import html
 import itertools
 import re
 from typing import Any
 
+from synthcorpus import corpus, lines
+
 from adtrace.documents import Document
+from adtrace.synth import Mixture
 from adtrace.synth import templates as T
 from adtrace.synth.phones import REFERENCE
 
@@ -24,6 +28,14 @@ def decode(text: str) -> str:
     text = _TOKEN.sub(lambda m: REFERENCE.get(m.group().lower(), m.group()), text)
     text = _O_FOR_ZERO.sub(lambda m: m.group().replace("o", "0").replace("O", "0"), text)
     return re.sub(r"[^0-9A-Za-z]+", "", text)
+
+
+def readable(text: str) -> str:
+    """Undo the scraper residue the realistic profile plants: tags, HTML entities, literal escapes."""
+    text = re.sub(r"</?b>|<br>", "", text)
+    text = re.sub(r"(\\u[0-9a-f]{4})+", lambda m: m.group().encode().decode("unicode_escape")
+                  .encode("utf-16", "surrogatepass").decode("utf-16"), text)
+    return html.unescape(text).replace("\xa0", " ")
 
 
 def nsn(e164: str) -> str:
@@ -64,7 +76,12 @@ def test_one_truth_line_per_document(sample: Any) -> None:
     assert len({d["id"] for d in docs}) == len(docs)
     keys = {"type", "id", "category", "network", "worker", "phones", "template", "city", "country", "minor",
             "labor_deception", "benign", "lang", "obfuscations", "images", "emails", "payments"}
-    assert all(set(f) == keys for f in facts)
+    # The realistic profile (the default) adds spans of every planted entity and trap.
+    realistic = keys | {"entities", "traps"}
+    assert all(set(f) == realistic | ({"job_typologies"} if f["category"] == "job_deceptive" else set())
+               for f in facts)
+    _, compact = corpus(300, 11, profile="compact")
+    assert all(set(f) == keys for f in lines(compact) if f["type"] == "document")
 
 
 def test_documents_validate_against_the_model(sample: Any) -> None:
@@ -100,7 +117,9 @@ def test_network_shape(sample: Any) -> None:
         assert all(a["to"] < b["from"] for a, b in itertools.pairwise(legs))
         assert len({leg["city"] for leg in legs}) >= 2 or len(legs) == 1
     used = {f["network"] for f in facts if f["category"] == "network"}
-    assert len(used) >= 5
+    # Pareto weights let a few big operations take most network ads: in this sample (4000 documents,
+    # seed 11) 4 of 14 networks post in the realistic profile, 9 in the compact one.
+    assert len(used) >= 4
 
 
 def test_flags_follow_categories(sample: Any) -> None:
@@ -115,13 +134,15 @@ def test_flags_follow_categories(sample: Any) -> None:
             assert f["category"] == "network"
 
 
-def test_minor_ads_carry_youth_cues(sample: Any) -> None:
-    docs, facts, _ = sample
+def test_minor_ads_carry_youth_cues() -> None:
+    # Own corpus: with the default 15 % of minor networks a small sample may hold no minor ad.
+    raw_docs, raw_truth = corpus(1500, 11, Mixture(minor_networks=1.0))
+    docs, facts = lines(raw_docs), [f for f in lines(raw_truth) if f["type"] == "document"]
     cues = [frag.split("{")[0].strip() for frags in T.YOUTH.values() for frag in frags]
     minors = [(d, f) for d, f in zip(docs, facts, strict=True) if f["minor"]]
     assert minors
     for doc, _ in minors:
-        assert any(c in doc["text"] for c in cues), doc["text"]
+        assert any(c in readable(doc["text"]) for c in cues), doc["text"]
 
 
 def test_network_phones_are_shared(sample: Any) -> None:

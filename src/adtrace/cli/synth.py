@@ -27,6 +27,9 @@ def synth_cmd(
     lang_zh: float = typer.Option(0.04, help="Share of Chinese ads (x4 for massage businesses)."),
     foreign: float = typer.Option(0.10, help="Share of documents in CA, MX, GB and AU."),
     docs_per_network: float = typer.Option(40.0, help="Mean documents per network."),
+    profile: str = typer.Option("realistic", "--profile",
+                                help="realistic: ads of real length and mess, each advertiser in her own voice, "
+                                     "entity spans in the truth; compact: the first short, clean profile."),
 ) -> None:
     """Generate a corpus of synthetic ads, posts and job ads whose truth is known."""
     from adtrace.synth import Mixture, parse_rates, write_corpus
@@ -39,7 +42,8 @@ def synth_cmd(
     with ExitStack() as stack:
         fh = stack.enter_context(output(out))
         tfh = stack.enter_context(Path(truth).open("wb")) if truth else None
-        summary = write_corpus(docs, seed, fh, truth=tfh, mixture=mix, images_dir=images, html_dir=html)
+        summary = write_corpus(docs, seed, fh, truth=tfh, mixture=mix, images_dir=images, html_dir=html,
+                               profile=profile)
     extra = f", {summary.images:,} images" if images else ""
     extra += f", {summary.pages:,} HTML pages" if html else ""
     err_console.print(f"{summary.documents:,} documents, {summary.networks:,} networks{extra}", highlight=False)

@@ -7,8 +7,8 @@
 Pillow unless images are asked for.
 """
 
-from adtrace.synth.generate import Generator, generate
+from adtrace.synth.generate import DEFAULT_PROFILE, PROFILES, Generator, generate
 from adtrace.synth.mixture import CATEGORIES, Mixture, parse_rates
 from adtrace.synth.writer import Summary, write_corpus
 
-__all__ = ["CATEGORIES", "Generator", "Mixture", "Summary", "generate", "parse_rates", "write_corpus"]
+__all__ = ["CATEGORIES", "DEFAULT_PROFILE", "PROFILES", "Generator", "Mixture", "Summary", "generate", "parse_rates", "write_corpus"]

@@ -14,12 +14,20 @@ from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
+from adtrace import errors
+from adtrace.synth import realistic
 from adtrace.synth import templates as T
+from adtrace.synth.contacts import apply_compact, contacts
 from adtrace.synth.mixture import CATEGORIES, Mixture
 from adtrace.synth.networks import Network, build
 from adtrace.synth.phones import Phone, _mix, phone_for, write
 from adtrace.synth.vocab import BY_COUNTRY, CITIES, NAMES_EN, NAMES_ES, NAMES_ZH, SITE_A, SITE_B, City
+from adtrace.synth.voice import voice_of
 
+# "realistic" (default): fitted lengths, site chrome and noise, each actor's own voice, entity spans in
+# the truth. "compact": the first profile (short clean ads), kept for tests written against it.
+PROFILES = ("realistic", "compact")
+DEFAULT_PROFILE = "realistic"
 _US = BY_COUNTRY["US"]
 _ABROAD = tuple(c for c in CITIES if c.country != "US")
 _OBF_KINDS = ("separators", "letter_o", "spelled", "misspelled", "fullwidth", "cyrillic", "circled", "keycap",
@@ -47,8 +55,12 @@ class _Slots(dict[str, str]):
 
 
 class Generator:
-    def __init__(self, n: int, seed: int = 0, mixture: Mixture | None = None) -> None:
-        self.n, self.seed = n, seed
+    def __init__(self, n: int, seed: int = 0, mixture: Mixture | None = None,
+                 profile: str = DEFAULT_PROFILE) -> None:
+        if profile not in PROFILES:
+            raise errors.InputError.at(errors.BAD_FIELD, f"unknown synth profile {profile!r}", field_name="profile",
+                                       hint=f"Use one of: {', '.join(PROFILES)}")
+        self.n, self.seed, self.profile = n, seed, profile
         self.mix = mixture or Mixture()
         self.rng = random.Random(seed)
         rates = self.mix.normalised()
@@ -130,6 +142,8 @@ class Generator:
             author = net.authors[int(r() * len(net.authors))]
         else:
             city, lang, key = self._place(cat)
+            if cat.startswith("job") and self.profile == "realistic":
+                lang = "en"  # realistic postings are fitted to English ones (emscad-dev)
             title_fmt, body_fmt, obf = self._texts(cat, lang)
             if cat in ("escort", "massage", "imb"):
                 h = _mix(key ^ 0x5EED)
@@ -176,11 +190,39 @@ class Generator:
             slots["phone"] = ""
         slots["city"] = city.name
         doc_id = f"syn{self.seed}-{i:07d}"
-        src, domain, kind, url = self._where(cat, i, city, phones[0] if "url" in obfs else None)
+        voice = None
+        if self.profile != "compact":
+            if net is not None and cat == "network":
+                voice = voice_of(zlib.crc32(net.id.encode()) ^ (self.seed << 32), lang, net.third_person)
+            elif cat in ("escort", "massage", "imb"):
+                voice = voice_of(zlib.crc32(worker.encode()) ^ (self.seed << 32) if worker else i, lang)
+        # An advertiser keeps to her site 90 % of the time (60 % of advertisers on the first one).
+        site_u = None if voice is None else (voice.length_q if r() < 0.9 else r())
+        src, domain, kind, url = self._where(cat, i, city, phones[0] if "url" in obfs else None, site_u)
+        w_hash = _mix(zlib.crc32(worker.encode()) ^ (self.seed << 32)) \
+            if cat in ("escort", "massage", "network") and lang != "zh" and worker else None
+        notes: list[dict[str, Any]] | None = None
+        typologies: list[str] = []
+        if self.profile == "compact":
+            title, body = title_fmt.format_map(slots).strip(), body_fmt.format_map(slots)
+            hour, minute = int(r() * 24), int(r() * 60)
+        else:
+            hour, minute = int(r() * 24), int(r() * 60)
+            lines = contacts(w_hash)[0] if w_hash is not None else []
+            ad = realistic.Ad(cat, lang, city, src, domain, _SECTION.get(cat, "posts"), i,
+                              self.mix.start + timedelta(days=day), hour, minute, slots,
+                              phones[0].e164 if phones else None, obfs[0] if obfs else "plain",
+                              voice=voice, contacts=lines,
+                              lookalike=phone_for(city, rng.getrandbits(62)).national)
+            if net is not None and template is not None and cat == "network":
+                ad.third, ad.template = net.third_person, [t[0] for t in net.templates].index(template)
+                ad.new_in_town = bool(slots["move"])
+            title, body, notes, typologies = realistic.compose(ad, title_fmt, body_fmt)
+            url = realistic.url_with_slug(url, slots.get("name", ""), city, notes,
+                                          phones[0] if "url" in obfs else None)
         doc: dict[str, Any] = {
-            "id": doc_id, "source": src, "kind": kind, "url": url, "title": title_fmt.format_map(slots).strip(),
-            "text": body_fmt.format_map(slots),
-            "posted_at": f"{self._days[day]}T{int(r() * 24):02d}:{int(r() * 60):02d}:00Z",
+            "id": doc_id, "source": src, "kind": kind, "url": url, "title": title, "text": body,
+            "posted_at": f"{self._days[day]}T{hour:02d}:{minute:02d}:00Z",
             "location": f"{city.name}, {city.admin}", "author": author or f"user{int(r() * 90000) + 10000}",
             "images": [{"url": f"https://img.{domain}/{doc_id}/{k}.jpg"} for k in range(len(photos))],
             "lang": lang,
@@ -193,11 +235,20 @@ class Generator:
             "images": list(photos),
             "emails": [], "payments": [],
         }
-        if cat in ("escort", "massage", "network") and lang != "zh" and worker:
-            _contacts(_mix(zlib.crc32(worker.encode()) ^ (self.seed << 32)), doc, truth)
+        if notes is None:
+            if w_hash is not None:
+                apply_compact(w_hash, doc, truth)
+        else:
+            if w_hash is not None:
+                _, truth["emails"], truth["payments"] = contacts(w_hash)
+            truth["entities"] = [n for n in notes if "kind" in n]
+            truth["traps"] = [n for n in notes if "trap" in n]
+            if cat == "job_deceptive":
+                truth["job_typologies"] = typologies
         return doc, truth
 
-    def _where(self, cat: str, i: int, city: City, url_phone: Phone | None) -> tuple[str, str, str, str]:
+    def _where(self, cat: str, i: int, city: City, url_phone: Phone | None,
+               site_u: float | None = None) -> tuple[str, str, str, str]:
         r = self.rng.random()
         slug = f"call-{'-'.join(url_phone.groups)}-" if url_phone else ""
         if cat == "review":
@@ -208,7 +259,7 @@ class Generator:
         if cat.startswith("job") and r < 0.6:
             return "jobfinder", "jobfinder-board.test", "job", f"https://jobfinder-board.test/jobs/{slug}{i}"
         kind = "job" if cat.startswith("job") else "ad"
-        src, domain = SITE_A if self.rng.random() < 0.6 else SITE_B
+        src, domain = SITE_A if (self.rng.random() if site_u is None else site_u) < 0.6 else SITE_B
         if src == SITE_A[0]:
             return src, domain, kind, f"https://{domain}/{city.slug}/{_SECTION[cat]}/{slug}{i}.html"
         return src, domain, kind, f"https://{domain}/{_SECTION[cat]}/{city.slug}/{slug}ad{i}.html"
@@ -317,35 +368,7 @@ class Generator:
         raise KeyError(key)
 
 
-# E-mail and payment contacts of some workers. Drawn from a hash of the worker, not from the
-# generator's stream, so adding them changed no other draw: every other document stayed the same.
-EMAIL_RATE = 0.08
-PAYMENT_RATE = 0.08
-_PROVIDERS = ("gmail", "yahoo", "outlook", "hotmail")
-_EMAIL_FORMS = ("{h}@{p}.com", "email: {h}@{p}.com", "{h} at {p} dot com", "{h} [at] {p} [dot] com")
-_PAYMENT_FORMS = (("cashapp", "Cash App ${h}", "${h}"), ("cashapp", "deposit on cashapp ${h} first", "${h}"),
-                  ("venmo", "Venmo @{h}", "{h}"))
-
-
-def _contacts(w: int, doc: dict[str, Any], truth: dict[str, Any]) -> None:
-    """From the worker's hash `w`: whether she shows an e-mail and a payment handle, which, and in which
-    form. Like her phone, she writes the same ones in every ad (whatever name or language the ad
-    uses), so they link her ads only."""
-    alias = NAMES_EN[(w >> 20) % len(NAMES_EN)]
-    handle = "".join(c for c in alias.lower() if c.isascii() and c.isalnum()) + str(1000 + (w >> 40) % 9000)
-    lines = []
-    if (w & 0xFFFF) / 65536 < EMAIL_RATE:
-        provider = _PROVIDERS[(w >> 32) % len(_PROVIDERS)]
-        lines.append(_EMAIL_FORMS[(w >> 34) % len(_EMAIL_FORMS)].format(h=handle, p=provider))
-        truth["emails"] = [f"{handle}@{provider}.com"]
-    if ((w >> 16) & 0xFFFF) / 65536 < PAYMENT_RATE:
-        platform, form, value = _PAYMENT_FORMS[(w >> 36) % len(_PAYMENT_FORMS)]
-        lines.append(form.format(h=handle))
-        truth["payments"] = [{"platform": platform, "value": value.format(h=handle)}]
-    if lines:
-        doc["text"] += "\n" + "\n".join(lines)
-
-
-def generate(n: int, seed: int = 0, mixture: Mixture | None = None) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
+def generate(n: int, seed: int = 0, mixture: Mixture | None = None,
+             profile: str = DEFAULT_PROFILE) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
     """(document, truth) pairs for `n` documents; deterministic for a seed. Network truth: `Generator`."""
-    return Generator(n, seed, mixture).documents()
+    return Generator(n, seed, mixture, profile).documents()

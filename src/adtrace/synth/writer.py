@@ -9,7 +9,7 @@ from typing import IO, Any
 import orjson
 
 from adtrace import errors
-from adtrace.synth.generate import Generator
+from adtrace.synth.generate import DEFAULT_PROFILE, Generator
 from adtrace.synth.mixture import Mixture
 
 _FLUSH_EVERY = 4096  # documents per write call: few syscalls, small constant memory
@@ -25,9 +25,9 @@ class Summary:
 
 def write_corpus(n: int, seed: int, out: IO[bytes], *, truth: IO[bytes] | None = None,
                  mixture: Mixture | None = None, images_dir: str | None = None,
-                 html_dir: str | None = None) -> Summary:
+                 html_dir: str | None = None, profile: str = DEFAULT_PROFILE) -> Summary:
     """Write `n` documents (and truth, images, HTML when asked) without holding the corpus in memory."""
-    gen = Generator(n, seed, mixture)
+    gen = Generator(n, seed, mixture, profile)
     summary = Summary(networks=len(gen.networks))
     painter = site = None
     if images_dir:
