@@ -48,8 +48,10 @@ def _value(kind: str, item: dict[str, Any]) -> Any:
 
 
 def _overlaps(item: dict[str, Any], span: tuple[int, int]) -> bool:
+    """Whether the item's span overlaps `span` in the text (a URL or location-field span indexes
+    another string, so never does)."""
     got = item.get("span")
-    return bool(got) and got[0] < span[1] and span[0] < got[1]
+    return bool(got) and item.get("field", "text") == "text" and got[0] < span[1] and span[0] < got[1]
 
 
 def main() -> None:

@@ -94,10 +94,30 @@ def test_amounts_in_source_order_with_duplicates() -> None:
         "I'm 22 years old",
         "see you at 11:30",
         "20 minutes from the airport",
+        # weights: a number before a weight unit is no price ("pounds" alone is a weight, not money)
+        "127 pounds",
+        "~ 129 pounds ~ Text me",
+        "125lbs",
+        "52kg",
+        "52 kgs, 165 cm",
+        "60 kilos",
     ],
 )
 def test_not_prices(text: str) -> None:
     assert prices(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("150 pounds for an hour", [(150, "GBP", 60)]),
+        ("hh 90 pounds", [(90, "GBP", 30)]),
+        ("rates: 120 pounds", [(120, "GBP", None)]),
+        ("£150", [(150, "GBP", None)]),
+    ],
+)
+def test_pounds_are_money_with_a_duration_or_a_rate_word(text: str, want: list[tuple[float, str, int | None]]) -> None:
+    assert triples(text) == want
 
 
 def test_span_covers_amount_currency_and_duration() -> None:

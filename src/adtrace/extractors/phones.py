@@ -3,7 +3,8 @@
 How: find digit units in the light view (digits, spelled digits such as "fyve" or "2ONE6", "oh"/"o",
 lone l/i glued to digits, tens and "thousand"), chain units whose gaps are short runs of punctuation or space, then cut each chain
 into valid numbers. A chain that is one unbroken block of more than 12 digits is an id or a card
-number, never a phone. Numbers in the document's URL count, with `field: "url"`.
+number, never a phone; the digits of a date, a clock time, a height or a labelled post id
+(adtrace.text.stamps) are no units at all. Numbers in the document's URL count, with `field: "url"`.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from adtrace.extractors.registry import register
 from adtrace.text import View
 from adtrace.text.lowered import lowered
 from adtrace.text.numbers import DIGIT_WORD, DIGIT_WORD_RUN, GLUED_UNITS, TENS_WORDS
+from adtrace.text.stamps import stamp_spans
 from adtrace.text.urlparts import url_parts
 
 # A digit, a spelled-digit word standing alone (or glued to digits), e.g. "7o2", "2ONE6", "sixtwo".
@@ -207,7 +209,14 @@ def find_phones(view: View, regions: tuple[str, ...]) -> list[tuple[str, tuple[i
     """(E.164, original span, obfuscated) for every phone in the view."""
     text = view.text
     found: list[tuple[str, tuple[int, int], bool]] = []
-    for chain in _chains(text, _units(text)):
+    units = _units(text)
+    if units:
+        # Dates, clock times, heights and labelled post ids are no phone digits: dropped, they also
+        # break the chain they sat in ("Posted: 2024-03-24 17:41" is not +1 202 403 2417).
+        stamps = stamp_spans(text)
+        if stamps:
+            units = [u for u in units if not any(a < u.end and u.start < b for a, b in stamps)]
+    for chain in _chains(text, units):
         blocks = _blocks(text, chain)
         if any(sum(len(u.digits) for u in chain[i:k]) > MAX_BLOCK and not any(u.spelled for u in chain[i:k])
                for i, k in blocks):

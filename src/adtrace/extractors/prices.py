@@ -81,7 +81,7 @@ _AMOUNT = re.compile(
     # starts with a character class lets the engine skip non-digits in C (speed only).
     r"(?P<n>\d(?<![\d'’#_]\d)(?<!\d[-.:,/\s]\d)(?:\d{0,2}(?:,\d{3})+|\d{1,4}))(?:\.(?P<c>\d{2}))?"
     r"(?!\d|[,.]\d|\s?[-.:]\s?\d|\s?/\s?\d(?!\d?\s*(?:min|m\b|hr|h\b))|\s\d{3}|[a-g]{1,3}\b|th\b|st\b|nd\b|rd\b|k\b|"
-    r"\s?(?:%|['’\"″](?!\s?(?:hh|hr|h\b|qv|qk|ss\b|hour|half|min))|am\b|pm\b|a\.m|p\.m|lbs?\b|kg\b|cm\b|ft\b|feet\b|miles?\b|mi\b|yo\b|y/o|"
+    r"\s?(?:%|['’\"″](?!\s?(?:hh|hr|h\b|qv|qk|ss\b|hour|half|min))|am\b|pm\b|a\.m|p\.m|lbs?\b|kgs?\b|kilos?\b|cm\b|ft\b|feet\b|miles?\b|mi\b|yo\b|y/o|"
     r"yrs?\s*old\b|years?\b|a[ñn]os\b|岁|dd+\b|[a-g]\s?cup))",
     re.I,
 )
@@ -171,7 +171,10 @@ def _amounts(text: str, durations: list[_Dur], windows: list[tuple[int, int]]) -
             end = after.end()
         if len(raw) == 5 and after is None and before is None:
             continue  # a zip code or an id
-        out.append(_Amt(start, end, amount, currency, marked=after is not None or before is not None))
+        # "127 pounds" alone is a weight far more often than money: "pounds" names the currency of
+        # an amount that is a price for another reason (a duration, a rate word), never makes one.
+        weight_word = after is not None and after.group("cur").lower() == "pounds"
+        out.append(_Amt(start, end, amount, currency, marked=before is not None or (after is not None and not weight_word)))
     return out
 
 
