@@ -183,12 +183,15 @@ def test_resolve_dedupes() -> None:
 # Spanish prose that is also a town's name needs the same care as English words (wordfreq's Spanish list).
 @pytest.mark.parametrize("text", ["Hola amor, soy Linda", "Linda y cariñosa", "como estas papi",
                                   "Visa, pasaje y hospedaje incluidos",  # rank 5,000-10,000
-                                  "Hola papi, soy Luz, 25 años\nSolo por unos días"])  # Surakarta's other name
+                                  "Hola papi, soy Luz, 25 años\nSolo por unos días",  # Surakarta's other name
+                                  "Nada de prisa. Tema libre",  # big cities in China and Ghana
+                                  "Libertad y respeto"])  # a big city in the Philippines
 def test_spanish_words_are_not_towns(text: str) -> None:
     assert resolve(text) == []
 
 
 @pytest.mark.parametrize(("text", "name"), [("visiting Linda, CA", "Linda"), ("en Sevilla", "Sevilla"),
+                                            ("Madrid", "Madrid"), ("Barcelona, Spain", "Barcelona"),
                                             ("Miami", "Miami"), ("new in Florida", "Florida")])
 def test_places_that_are_spanish_words_still_found_in_context(text: str, name: str) -> None:
     assert [p.name for p in resolve(text)] == [name]

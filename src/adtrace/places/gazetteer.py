@@ -352,18 +352,26 @@ def _common_words() -> frozenset[str]:
 # the plain rule, so "México", "Miami" or "Sevilla" never need context. Words ranked 5,000 to 10,000
 # count too ("pasaje", the paid ticket of a job offer, is a town in Ecuador), except US city names
 # ("Davis", "Laguna"): there the town is the likelier reading.
+# The big-city exemption stops at the 1,000 commonest Spanish words for cities outside the
+# Spanish-speaking world: "nada" (nothing) is a city in China, "tema" in Ghana, "libertad" in the
+# Philippines; in an ad the word is the likelier reading ("Madrid" and "Barcelona" stay exempt).
 SPANISH_TOP_WORDS = 5000
 SPANISH_MORE_WORDS = 10000
+SPANISH_CORE_WORDS = 1000
 BIG_CITY = 150_000
+SPANISH_SPEAKING = frozenset({"AR", "BO", "CL", "CO", "CR", "CU", "DO", "EC", "ES", "GQ", "GT", "HN", "MX", "NI",
+                              "PA", "PE", "PR", "PY", "SV", "UY", "VE"})
 
 
 def _spanish_words(cities: list[dict[str, Any]], countries: dict[str, Any]) -> frozenset[str]:
     from wordfreq import top_n_list
 
-    protected = {fold(c["name"]) for c in cities if int(c["population"]) >= BIG_CITY}
+    words = top_n_list("es", SPANISH_MORE_WORDS)
+    core = {fold(w) for w in words[:SPANISH_CORE_WORDS]}
+    protected = {k for c in cities if int(c["population"]) >= BIG_CITY
+                 and ((k := fold(c["name"])) not in core or c["countrycode"] in SPANISH_SPEAKING)}
     protected |= {fold(c["name"]) for c in countries.values()}
     us = {fold(c["name"]) for c in cities if c["countrycode"] == "US"}
-    words = top_n_list("es", SPANISH_MORE_WORDS)
     return frozenset(k for rank, w in enumerate(words) if w.isalpha() and (k := fold(w)) not in protected
                      and (rank < SPANISH_TOP_WORDS or k not in us))
 
