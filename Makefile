@@ -19,13 +19,15 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	touch $(STAMP)
 
 DEMO_DB := $(DEMO_DIR)/adtrace.db
+# The demo's ads span the last year, so the default retention (730 days) keeps them all.
+DEMO_START ?= $(shell date -u -d '366 days ago' +%F)
 PORT ?= 8000
 
 # The terminal summary, then the web app on a synthetic store with images; prints the URL and a
 # one-time admin password. `adtrace link` runs only when this build has it.
 demo: $(STAMP)
 	$(BIN)/adtrace demo --dir $(DEMO_DIR)
-	$(BIN)/adtrace synth --docs 3000 --seed 1 --images $(DEMO_DIR)/images -o $(DEMO_DIR)/app-corpus.jsonl
+	$(BIN)/adtrace synth --docs 3000 --seed 1 --start $(DEMO_START) --images $(DEMO_DIR)/images -o $(DEMO_DIR)/app-corpus.jsonl
 	$(BIN)/adtrace init --db $(DEMO_DB)
 	$(BIN)/adtrace ingest --db $(DEMO_DB) $(DEMO_DIR)/app-corpus.jsonl
 	@if $(BIN)/adtrace link --help >/dev/null 2>&1; then $(BIN)/adtrace link --db $(DEMO_DB) --images $(DEMO_DIR)/images > $(DEMO_DIR)/link.json && echo "clusters linked ($(DEMO_DIR)/link.json)"; \

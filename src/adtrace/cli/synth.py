@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from contextlib import ExitStack
+from datetime import date
 from pathlib import Path
 
 import typer
@@ -30,13 +31,22 @@ def synth_cmd(
     profile: str = typer.Option("realistic", "--profile",
                                 help="realistic: ads of real length and mess, each advertiser in her own voice, "
                                      "entity spans in the truth; compact: the first short, clean profile."),
+    start: str = typer.Option("2024-01-01", "--start",
+                              help="First posting date (YYYY-MM-DD); postings span the 366 days from it. "
+                                   "`make demo` starts a year back so the demo's ads are recent."),
 ) -> None:
     """Generate a corpus of synthetic ads, posts and job ads whose truth is known."""
+    from adtrace import errors
     from adtrace.synth import Mixture, parse_rates, write_corpus
 
+    try:
+        first = date.fromisoformat(start)
+    except ValueError:
+        raise errors.InputError.at(errors.BAD_FIELD, f"--start must be a date like 2024-01-01, got {start!r}",
+                                   field_name="start") from None
     mix = Mixture(minor_networks=minor_networks, obfuscation=obfuscation,
                   network_obfuscation=network_obfuscation, lang_es=lang_es, lang_zh=lang_zh, foreign=foreign,
-                  docs_per_network=docs_per_network)
+                  docs_per_network=docs_per_network, start=first)
     if rate:
         mix = mix.with_rates(parse_rates(rate))
     with ExitStack() as stack:
