@@ -170,12 +170,7 @@ def add_item(store: Store | sa.Engine, case_id: int, kind: str, ref: str, actor:
             raise errors.InputError(message=f"no document {ref!r}", code="AT404", http_status=404,
                                     detail={"field": "ref"})
         if kind == "cluster":
-            found = conn.execute(text("SELECT cluster_id FROM link_clusters WHERE doc_id = :r OR cluster_id = :r "
-                                      "LIMIT 1"), {"r": ref}).first()
-            if found is None:
-                raise errors.InputError(message=f"no cluster {ref!r}; run adtrace link first", code="AT404",
-                                        http_status=404, detail={"field": "ref"})
-            ref = str(found[0])
+            ref = resolve_cluster(conn, ref, "ref")
         exists = conn.execute(text("SELECT 1 FROM case_items WHERE case_id = :c AND kind = :k AND ref = :r"),
                               {"c": case_id, "k": kind, "r": ref}).first()
         if exists is None:
@@ -212,7 +207,17 @@ def cases_holding(store: Store | sa.Engine, kind: str, ref: str) -> list[int]:
                                                 {"k": kind, "r": ref})]
 
 
-def _entity_docs(conn: sa.Connection, refs: Iterable[str]) -> set[str]:
+def resolve_cluster(conn: sa.Connection, ref: str, field_name: str) -> str:
+    """The cluster id of `ref`, a cluster id or any member's document id; 404 naming `field_name` if none."""
+    found = conn.execute(text("SELECT cluster_id FROM link_clusters WHERE doc_id = :r OR cluster_id = :r "
+                              "LIMIT 1"), {"r": ref}).first()
+    if found is None:
+        raise errors.InputError(message=f"no cluster {ref!r}; run adtrace link first", code="AT404",
+                                http_status=404, detail={"field": field_name})
+    return str(found[0])
+
+
+def entity_docs(conn: sa.Connection, refs: Iterable[str]) -> set[str]:
     out: set[str] = set()
     for ref in refs:
         kind, _, value = ref.partition(":")
@@ -221,7 +226,7 @@ def _entity_docs(conn: sa.Connection, refs: Iterable[str]) -> set[str]:
     return out
 
 
-def _cluster_docs(conn: sa.Connection, cluster_ids: list[str]) -> set[str]:
+def cluster_docs(conn: sa.Connection, cluster_ids: list[str]) -> set[str]:
     if not cluster_ids:
         return set()
     stmt = text("SELECT doc_id FROM link_clusters WHERE cluster_id IN :ids").bindparams(
@@ -232,8 +237,8 @@ def _cluster_docs(conn: sa.Connection, cluster_ids: list[str]) -> set[str]:
 def document_ids(store: Store | sa.Engine, case: Case) -> list[str]:
     """Every document the case holds: itself, through its clusters' members and its entities' documents."""
     with engine_of(store).connect() as conn:
-        ids = set(case.refs("document")) | _cluster_docs(conn, case.refs("cluster")) \
-            | _entity_docs(conn, case.refs("entity"))
+        ids = set(case.refs("document")) | cluster_docs(conn, case.refs("cluster")) \
+            | entity_docs(conn, case.refs("entity"))
     return sorted(ids)
 
 
@@ -241,6 +246,6 @@ def protected_ids(conn: sa.Connection) -> set[str]:
     """Documents in any case (directly, via a cluster or via an entity): retention never deletes them."""
     rows = conn.execute(text("SELECT kind, ref FROM case_items")).all()
     docs = {str(r) for k, r in rows if k == "document"}
-    docs |= _cluster_docs(conn, [str(r) for k, r in rows if k == "cluster"])
-    docs |= _entity_docs(conn, [str(r) for k, r in rows if k == "entity"])
+    docs |= cluster_docs(conn, [str(r) for k, r in rows if k == "cluster"])
+    docs |= entity_docs(conn, [str(r) for k, r in rows if k == "entity"])
     return docs

@@ -50,8 +50,8 @@ def _case_docs(conn: sa.Connection, case_id: int) -> set[str]:
     """What `cases.document_ids` counts, read on the caller's connection (inside its transaction)."""
     items = conn.execute(text("SELECT kind, ref FROM case_items WHERE case_id = :c"), {"c": case_id}).all()
     return ({str(r) for k, r in items if k == "document"}
-            | cs._cluster_docs(conn, [str(r) for k, r in items if k == "cluster"])
-            | cs._entity_docs(conn, [str(r) for k, r in items if k == "entity"]))
+            | cs.cluster_docs(conn, [str(r) for k, r in items if k == "cluster"])
+            | cs.entity_docs(conn, [str(r) for k, r in items if k == "entity"]))
 
 
 def _members(conn: sa.Connection, kind: str, ref: str) -> list[str]:
@@ -162,5 +162,5 @@ def held_ids(conn: sa.Connection) -> set[str]:
             out.add(str(ref))
         elif kind == "case":
             out |= _case_docs(conn, int(ref))
-    out |= cs._cluster_docs(conn, [str(r) for k, r, _d in rows if k == "cluster"])
+    out |= cs.cluster_docs(conn, [str(r) for k, r, _d in rows if k == "cluster"])
     return out

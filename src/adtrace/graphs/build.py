@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy import bindparam, text
 
 from adtrace import errors
+from adtrace.cases import cases
 from adtrace.cases.redaction import Masker
 from adtrace.cases.watchlists import engine_of
 from adtrace.linking import store as link_store
@@ -48,27 +49,16 @@ def select(store: Store | sa.Engine, *, case: int | None = None, cluster: str | 
                                    hint="e.g. --case 3, --cluster ad17 or --entity phone:+17025550123")
     engine = engine_of(store)
     if case is not None:
-        from adtrace.cases import cases
-
         return Selection(f"case:{case}", cases.document_ids(engine, cases.get(engine, case)))
     with engine.connect() as conn:
         if cluster is not None:
-            row = conn.execute(text("SELECT cluster_id FROM link_clusters WHERE cluster_id = :r OR doc_id = :r "
-                                    "LIMIT 1"), {"r": cluster}).first()
-            if row is None:
-                raise errors.InputError(message=f"no cluster {cluster!r}; run adtrace link first", code="AT404",
-                                        http_status=404, detail={"field": "cluster"})
-            cid = str(row[0])
-            ids = [str(r[0]) for r in conn.execute(text("SELECT doc_id FROM link_clusters WHERE cluster_id = :c "
-                                                        "ORDER BY doc_id"), {"c": cid})]
-            return Selection(f"cluster:{cid}", ids)
+            cid = cases.resolve_cluster(conn, cluster, "cluster")
+            return Selection(f"cluster:{cid}", sorted(cases.cluster_docs(conn, [cid])))
         kind, _, value = str(entity).partition(":")
         if kind not in IDENTIFIER_KINDS or not value.strip():
             raise errors.InputError.at(errors.BAD_FIELD, f"not an entity: {entity!r}", field_name="entity",
                                        hint=f"Write kind:value with kind one of {', '.join(IDENTIFIER_KINDS)}")
-        norm = normalise_lookup(kind, value)
-        ids = sorted(str(r[0]) for r in conn.execute(text("SELECT doc_id FROM entities WHERE kind = :k AND "
-                                                          "value = :v"), {"k": kind, "v": norm}))
+        ids = sorted(cases.entity_docs(conn, [f"{kind}:{normalise_lookup(kind, value)}"]))
         return Selection(f"entity:{kind}", ids)  # the value itself is not repeated: it may be masked
 
 
