@@ -16,13 +16,71 @@ EXIT_USAGE = 2
 EXIT_ENVIRONMENT = 3
 
 
+@dataclass(frozen=True)
+class Code:
+    """One entry of the catalogue: the stable code, its constant's name, what it means, and how it exits."""
+
+    code: str
+    name: str
+    meaning: str
+    exit_code: int
+    http_status: int
+
+
+# Each group's exit code and HTTP status unless an entry says otherwise (DESIGN §3).
+_GROUPS = {"1": (EXIT_BAD_INPUT, 422), "2": (EXIT_ENVIRONMENT, 503), "3": (EXIT_USAGE, 401),
+           "4": (EXIT_ENVIRONMENT, 500), "5": (EXIT_ENVIRONMENT, 500)}
+CATALOGUE: dict[str, Code] = {}
+# Numbers once used and withdrawn: never given a new meaning. AT404/AT405 were "not found" / "method not
+# allowed" written as HTTP statuses in the configuration range; they are AT112/AT113 now.
+RETIRED = {"AT404": "AT112", "AT405": "AT113"}
+
+
+def define(code: str, name: str, meaning: str, *, http_status: int | None = None, exit_code: int | None = None) -> str:
+    """Register one code and return it, so a module-level constant reads `NAME = define("AT1nn", ...)`.
+
+    Raises at import when a number or name is defined twice or reuses a retired number: the catalogue test
+    then fails before any code ships with two meanings.
+    """
+    if code in CATALOGUE or code in RETIRED or any(c.name == name for c in CATALOGUE.values()):
+        raise ValueError(f"error code {code} ({name}) is defined twice or retired")
+    group_exit, group_status = _GROUPS[code[2]]
+    CATALOGUE[code] = Code(code, name, meaning, exit_code if exit_code is not None else group_exit,
+                           http_status if http_status is not None else group_status)
+    return code
+
+
+def lookup(code: str) -> Code:
+    """The catalogue entry of `code` (KeyError for a code that was never defined)."""
+    return CATALOGUE[code]
+
+
+def markdown() -> str:
+    """docs/errors.md, generated from the catalogue so the page cannot drift (a test compares them)."""
+    lines = ["# Error codes", "",
+             "Generated from `src/adtrace/errors.py` by `python -m adtrace.errors > docs/errors.md`; a test fails",
+             "when the two differ. Every error names what went wrong and what to do; the CLI exits with the code's",
+             "exit code and the API answers `{\"error\": {\"code\", \"message\", \"detail\"}}` with its HTTP status",
+             "(the usual one: a few call sites answer a more precise status, e.g. 409 for a name taken).", "",
+             "| code | name | meaning | exit | HTTP |", "|---|---|---|---|---|"]
+    lines += [f"| {c.code} | {c.name} | {c.meaning} | {c.exit_code} | {c.http_status} |"
+              for c in sorted(CATALOGUE.values(), key=lambda c: c.code)]
+    lines += ["", "Retired numbers (never reused): " + ", ".join(f"{old} (now {new})" for old, new in RETIRED.items()), ""]
+    return "\n".join(lines)
+
+
+def not_found(message: str, **detail: Any) -> InputError:
+    """The one "no such thing" error (HTTP 404), with the field that named it in `detail`."""
+    return InputError(message=message, code=NOT_FOUND, http_status=404, detail=detail)
+
+
 @dataclass
 class AdtraceError(Exception):
     """Base class: `code` is stable, `message` says what went wrong and what to do."""
 
     message: str
     detail: dict[str, Any] = field(default_factory=dict)
-    code: str = "AT500"
+    code: str = "AT500"  # INTERNAL
     exit_code: int = EXIT_BAD_INPUT
     http_status: int = 500
 
@@ -37,7 +95,7 @@ class AdtraceError(Exception):
 class InputError(AdtraceError):
     """A document or file that cannot be read. Names the file, line and field when known."""
 
-    code: str = "AT100"
+    code: str = "AT100"  # INPUT
     exit_code: int = EXIT_BAD_INPUT
     http_status: int = 422
 
@@ -68,23 +126,73 @@ class InputError(AdtraceError):
         return cls(message=msg, detail=detail, code=code)
 
 
-# Stable input codes. Never reuse a number for another meaning.
-BAD_JSON = "AT101"
-BAD_UTF8 = "AT102"
-MISSING_FIELD = "AT103"
-BAD_FIELD = "AT104"
-LINE_TOO_LONG = "AT105"
-UNKNOWN_FORMAT = "AT106"
-FILE_NOT_FOUND = "AT107"
-BAD_CSV = "AT108"
-TOO_MANY_ERRORS = "AT109"
-BAD_ID = "AT110"  # a document id outside the documented characters (adtrace.documents.ID_CHARS)
-BAD_CHECKPOINT = "AT111"  # a line of an audit checkpoint file that is not a checkpoint
-INTERNAL = "AT500"  # a bug: the app still answers in the error shape
-# Hostile or oversized input (issue 20). Numbered from 120 so other new input codes can take 110-119.
-TOO_LARGE = "AT120"  # a request body or document past its configured size (HTTP 413)
-TOO_MANY_IDENTIFIERS = "AT121"  # a screened document naming more identifiers than one ad plausibly does
-PAGE_TOO_DEEP = "AT122"  # an HTML page nested deeper (or with more elements) than any real ad page
+# AT1xx: input that cannot be read or a request that cannot be served. Never reuse a number.
+INPUT = define("AT100", "INPUT", "input that cannot be used (generic)")
+BAD_JSON = define("AT101", "BAD_JSON", "a line or body that is not valid JSON")
+BAD_UTF8 = define("AT102", "BAD_UTF8", "bytes that are not UTF-8")
+MISSING_FIELD = define("AT103", "MISSING_FIELD", "a required field is absent")
+BAD_FIELD = define("AT104", "BAD_FIELD", "a field has the wrong type or an impossible value")
+LINE_TOO_LONG = define("AT105", "LINE_TOO_LONG", "a line or CSV record past --max-line-bytes")
+UNKNOWN_FORMAT = define("AT106", "UNKNOWN_FORMAT", "a file format no source reads")
+FILE_NOT_FOUND = define("AT107", "FILE_NOT_FOUND", "an input file that does not exist")
+BAD_CSV = define("AT108", "BAD_CSV", "a CSV file that cannot be parsed")
+TOO_MANY_ERRORS = define("AT109", "TOO_MANY_ERRORS", "an input file stopped after --max-errors bad records")
+BAD_ID = define("AT110", "BAD_ID", "a document id outside the documented characters (adtrace.documents.ID_CHARS)")
+BAD_CHECKPOINT = define("AT111", "BAD_CHECKPOINT", "a line of an audit checkpoint file that is not a checkpoint")
+NOT_FOUND = define("AT112", "NOT_FOUND", "no such document, case, cluster, hold, image or page", http_status=404)
+METHOD_NOT_ALLOWED = define("AT113", "METHOD_NOT_ALLOWED", "an HTTP method the route does not take",
+                            http_status=405)
+BAD_REQUEST = define("AT114", "BAD_REQUEST", "an HTTP request the server refused for another reason",
+                     http_status=400)
+# Hostile or oversized input (issue 20).
+TOO_LARGE = define("AT120", "TOO_LARGE", "a request body or document past its configured size", http_status=413)
+TOO_MANY_IDENTIFIERS = define("AT121", "TOO_MANY_IDENTIFIERS",
+                              "a screened document naming more identifiers than one ad plausibly does")
+PAGE_TOO_DEEP = define("AT122", "PAGE_TOO_DEEP", "an HTML page nested deeper (or with more elements) than any ad page")
+
+# AT2xx: the store.
+STORAGE = define("AT200", "STORAGE", "the store failed (generic)")
+DB_UNREACHABLE = define("AT201", "DB_UNREACHABLE", "the database cannot be opened or reached")
+DB_NOT_INITIALISED = define("AT202", "DB_NOT_INITIALISED", "the database has no adtrace schema: run adtrace init")
+DB_OUTDATED = define("AT203", "DB_OUTDATED", "the database schema is older than this adtrace: run adtrace init")
+BAD_QUERY = define("AT204", "BAD_QUERY", "the store refused a search or filter (HTTP 422 when a request gave it)")
+DB_WRITE_FAILED = define("AT205", "DB_WRITE_FAILED", "a document or batch could not be written")
+NEEDS_SQL_STORE = define("AT206", "NEEDS_SQL_STORE", "linking needs an SQL store (SQLite or PostgreSQL)")
+LOAD_NEEDS_EMPTY_DB = define("AT207", "LOAD_NEEDS_EMPTY_DB", "a bulk load was pointed at a database that has documents")
+
+# AT3xx: accounts, sessions, roles and signatures.
+AUTH = define("AT300", "AUTH", "authentication failed (generic)")
+BAD_LOGIN = define("AT301", "BAD_LOGIN", "wrong user name or password")
+LOCKED = define("AT302", "LOCKED", "the account is locked after too many wrong passwords")
+NOT_LOGGED_IN = define("AT303", "NOT_LOGGED_IN", "no session or token")
+FORBIDDEN = define("AT304", "FORBIDDEN", "the role may not do this", http_status=403)
+BAD_CSRF = define("AT305", "BAD_CSRF", "a form without a valid CSRF token", http_status=403)
+RATE_LIMITED = define("AT306", "RATE_LIMITED", "too many requests; wait the Retry-After seconds", http_status=429)
+NO_SUCH_USER = define("AT307", "NO_SUCH_USER", "no account with that name", http_status=404)
+BAD_ACCOUNT = define("AT308", "BAD_ACCOUNT", "an account change that cannot be made", http_status=422)
+WEAK_PASSWORD = define("AT309", "WEAK_PASSWORD", "a password too short or too guessable", http_status=422)
+NO_SUCH_TOKEN = define("AT310", "NO_SUCH_TOKEN", "no API token with that id", http_status=404)
+BAD_SIGNATURE = define("AT311", "BAD_SIGNATURE", "an exchange bundle whose signature does not verify")
+UNKNOWN_ISSUER = define("AT312", "UNKNOWN_ISSUER", "an exchange bundle from an organisation not trusted here")
+CONSORTIUM_MISMATCH = define("AT313", "CONSORTIUM_MISMATCH", "a bundle keyed for another consortium")
+NOT_ISSUER = define("AT314", "NOT_ISSUER", "a withdrawal from an organisation that did not issue the signal")
+
+# AT4xx: configuration and environment.
+CONFIG = define("AT400", "CONFIG", "configuration or environment problem (generic)")
+PORT_IN_USE = define("AT401", "PORT_IN_USE", "the port the server should listen on is taken")
+WEAK_CONSORTIUM_KEY = define("AT402", "WEAK_CONSORTIUM_KEY", "a consortium key shorter than 32 bytes")
+EXTRA_MISSING = define("AT403", "EXTRA_MISSING", "an optional extra (images, engine, ml) is not installed")
+CANNOT_WRITE = define("AT406", "CANNOT_WRITE", "an output folder or file that cannot be created")
+NO_KEYS = define("AT410", "NO_KEYS", "no organisation or consortium keys installed")
+KEYS_EXIST = define("AT411", "KEYS_EXIST", "organisation keys exist already: rotate instead of making new ones")
+NO_JAVA = define("AT412", "NO_JAVA", "the Spark engine needs Java 17+")
+SCHEDULER_UNREACHABLE = define("AT414", "SCHEDULER_UNREACHABLE", "the Dask scheduler cannot be reached")
+BAD_SETTING = define("AT420", "BAD_SETTING", "an environment setting that cannot be used; the message names it")
+
+# AT5xx: bugs and broken contracts.
+# Exit 1 like the base class it is raised with (the CLI exits with the class's code).
+INTERNAL = define("AT500", "INTERNAL", "a bug: the app still answers in the error shape", exit_code=EXIT_BAD_INPUT)
+REGISTRY = define("AT501", "REGISTRY", "a plugin or built-in broke a registry rule (duplicate name, unmet requirement)")
 
 
 @dataclass
@@ -110,10 +218,6 @@ class ConfigError(AdtraceError):
     http_status: int = 500
 
 
-# A setting (environment variable) that cannot be used; the message names it and the default.
-BAD_SETTING = "AT420"
-
-
 @dataclass
 class RegistryError(AdtraceError):
     """A plugin or built-in broke a registry rule (duplicate name, unmet requirement)."""
@@ -121,3 +225,7 @@ class RegistryError(AdtraceError):
     code: str = "AT501"
     exit_code: int = EXIT_ENVIRONMENT
     http_status: int = 500
+
+
+if __name__ == "__main__":  # python -m adtrace.errors > docs/errors.md
+    print(markdown(), end="")

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
+from adtrace import errors
 from adtrace.app import accounts
 from adtrace.scoring.labels import read_labels
 from tests.app.conftest import PASSWORD, post_login
@@ -30,7 +31,7 @@ def test_token_auth_and_error_shape(app: object) -> None:
     auth = {"Authorization": f"Bearer {token}"}
     assert client.get("/api/v1/me", headers=auth).json() == {"username": "analyst", "role": "analyst", "via": "token"}
     missing = client.get("/api/v1/documents/no-such-doc", headers=auth)
-    assert missing.status_code == 404 and missing.json()["error"]["code"] == "AT404"
+    assert missing.status_code == 404 and missing.json()["error"]["code"] == errors.NOT_FOUND
     invalid = client.post("/api/v1/decisions", json={"doc_id": "x"}, headers=auth)
     assert invalid.status_code == 422 and invalid.json()["error"]["detail"]["fields"]
     # Tokens are stored hashed: the raw token appears nowhere in the table.

@@ -42,7 +42,7 @@ def test_entity_items_bring_their_documents(linked: Store) -> None:  # noqa: F81
 
 
 @pytest.mark.parametrize(("kind", "ref", "code"), [
-    ("document", "no-such-doc", "AT404"), ("cluster", "no-such-cluster", "AT404"), ("thing", "x", errors.BAD_FIELD),
+    ("document", "no-such-doc", errors.NOT_FOUND), ("cluster", "no-such-cluster", errors.NOT_FOUND), ("thing", "x", errors.BAD_FIELD),
     ("entity", "fax:123", errors.BAD_FIELD)])
 def test_bad_items_are_refused(linked: Store, kind: str, ref: str, code: str) -> None:  # noqa: F811
     case = cs.create(linked, "t", "a")

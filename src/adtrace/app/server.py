@@ -150,7 +150,7 @@ def _errors(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
-        code = {404: "AT404", 405: "AT405"}.get(exc.status_code, f"AT{exc.status_code}")
+        code = {404: errors.NOT_FOUND, 405: errors.METHOD_NOT_ALLOWED}.get(exc.status_code, errors.BAD_REQUEST)
         message = "no such page or resource" if exc.status_code == 404 else str(exc.detail)
         return respond(request, errors.AdtraceError(message=message, code=code, http_status=exc.status_code))
 

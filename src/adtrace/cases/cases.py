@@ -70,7 +70,7 @@ class Case:
 
 def _not_found(case_id: int) -> errors.InputError:
     return errors.InputError(message=f"no case {case_id}; list cases on the Cases page or GET /api/v1/cases",
-                             code="AT404", http_status=404, detail={"field": "case_id"})
+                             code=errors.NOT_FOUND, http_status=404, detail={"field": "case_id"})
 
 
 def _check_status(status: str) -> None:
@@ -167,7 +167,7 @@ def add_item(store: Store | sa.Engine, case_id: int, kind: str, ref: str, actor:
         if conn.execute(text("SELECT 1 FROM cases WHERE id = :id"), {"id": case_id}).first() is None:
             raise _not_found(case_id)
         if kind == "document" and conn.execute(text("SELECT 1 FROM documents WHERE id = :r"), {"r": ref}).first() is None:
-            raise errors.InputError(message=f"no document {ref!r}", code="AT404", http_status=404,
+            raise errors.InputError(message=f"no document {ref!r}", code=errors.NOT_FOUND, http_status=404,
                                     detail={"field": "ref"})
         if kind == "cluster":
             ref = resolve_cluster(conn, ref, "ref")
@@ -212,7 +212,7 @@ def resolve_cluster(conn: sa.Connection, ref: str, field_name: str) -> str:
     found = conn.execute(text("SELECT cluster_id FROM link_clusters WHERE doc_id = :r OR cluster_id = :r "
                               "LIMIT 1"), {"r": ref}).first()
     if found is None:
-        raise errors.InputError(message=f"no cluster {ref!r}; run adtrace link first", code="AT404",
+        raise errors.InputError(message=f"no cluster {ref!r}; run adtrace link first", code=errors.NOT_FOUND,
                                 http_status=404, detail={"field": field_name})
     return str(found[0])
 

@@ -92,7 +92,7 @@ def place(store: Store | sa.Engine, kind: str, ref: str, actor: str, reason: str
             ref = str(row[0]) if row else ref
         docs = _members(conn, kind, ref)
         if not docs and kind != "case":
-            raise errors.InputError(message=f"no {kind} {ref!r}", code="AT404", http_status=404,
+            raise errors.InputError(message=f"no {kind} {ref!r}", code=errors.NOT_FOUND, http_status=404,
                                     detail={"field": "ref"})
         at = now()
         conn.execute(text("INSERT INTO legal_holds (kind, ref, reason, placed_by, placed_at, doc_ids) "
@@ -130,7 +130,7 @@ def get(store: Store | sa.Engine, hold_id: int) -> Hold:
     with engine_of(store).connect() as conn:
         row = conn.execute(text(f"SELECT {_COLS} FROM legal_holds WHERE id = :id"), {"id": hold_id}).first()
     if row is None:
-        raise errors.InputError(message=f"no hold {hold_id}; list them with adtrace hold list", code="AT404",
+        raise errors.InputError(message=f"no hold {hold_id}; list them with adtrace hold list", code=errors.NOT_FOUND,
                                 http_status=404, detail={"field": "hold"})
     return Hold(int(row[0]), *row[1:])
 

@@ -14,7 +14,7 @@ from adtrace.cli.io import err_console
 from adtrace.cli.main import app
 from adtrace.cli.store import DB
 
-PORT_IN_USE = "AT401"
+PORT_IN_USE = errors.PORT_IN_USE
 
 
 def check_port(host: str, port: int) -> None:

@@ -18,6 +18,7 @@ from typing import Any
 import orjson
 from sqlalchemy import text
 
+from adtrace import errors
 from adtrace.cases import alerts
 from adtrace.cases.notify import Notifier
 from adtrace.cases.watchlists import engine_of, write
@@ -91,7 +92,7 @@ class Feeder:
                     raise record
                 prepared.append(prepare(doc, record))
             except Exception as exc:  # one document the pipeline fails on must not stop monitoring
-                self.counts.reject("AT500")
+                self.counts.reject(errors.INTERNAL)
                 if url:
                     self._pages.append((url, 200, None))
                 self.errors.append(f"{doc.id}: {type(exc).__name__}: {exc}")
@@ -102,7 +103,7 @@ class Feeder:
         if prepared or checkpoint is not None:
             for outcome in self.store.put_batch(prepared, checkpoint):
                 if outcome.status == "rejected":
-                    self.counts.reject("AT205")
+                    self.counts.reject(errors.DB_WRITE_FAILED)
                     continue
                 setattr(self.counts, outcome.status, getattr(self.counts, outcome.status) + 1)
                 if outcome.status in ("new", "updated"):

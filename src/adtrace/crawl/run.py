@@ -61,7 +61,7 @@ def crawl(config: CrawlConfig, *, notify: NotifyConfig | None = None,
         raise errors.AdtraceError(message=e["message"], code=e["code"], exit_code=e["exit_code"])
     if not result:
         raise errors.AdtraceError(message=f"the crawl process ended with code {proc.returncode} and no summary; "
-                                  "see the messages above", code="AT500")
+                                  "see the messages above", code=errors.INTERNAL)
     return CrawlSummary(**result)
 
 

@@ -39,7 +39,7 @@ class LocalEngine:
 
 def _missing(what: str, exc: ImportError) -> errors.ConfigError:
     return errors.ConfigError(f"the {what} engine needs the 'engine' extra: pip install 'adtrace[engine]' "
-                              f"({exc})", code="AT410")
+                              f"({exc})", code=errors.EXTRA_MISSING)
 
 
 class DaskEngine:
@@ -63,7 +63,7 @@ class DaskEngine:
                 self.client = Client(scheduler, timeout="30s")
             except OSError as exc:
                 raise errors.ConfigError(f"cannot reach the Dask scheduler at {scheduler} ({exc}). Check the "
-                                         "address and that the scheduler runs", code="AT411") from None
+                                         "address and that the scheduler runs", code=errors.SCHEDULER_UNREACHABLE) from None
         else:
             n = workers or os.cpu_count() or 1
             # Processes, one thread each: the pipeline is pure Python and holds the GIL.
@@ -116,7 +116,7 @@ class SparkEngine:
             self.sc = SparkContext.getOrCreate(conf)
         except Exception as exc:  # no Java, or a master that cannot be reached
             raise errors.ConfigError(f"cannot start Spark ({str(exc).strip().splitlines()[0][:200]}). Spark needs "
-                                     "Java 17+ (apt-get install openjdk-17-jre-headless)", code="AT412") from None
+                                     "Java 17+ (apt-get install openjdk-17-jre-headless)", code=errors.NO_JAVA) from None
         self.sc.setLogLevel("ERROR")
         self.workers = int(self.sc.defaultParallelism)
 

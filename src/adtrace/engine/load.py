@@ -96,7 +96,7 @@ def load(out: str, db: str | None, log: Callable[[str], None] | None = None) -> 
         with engine.connect() as conn:
             if int(conn.execute(text("SELECT count(*) FROM documents")).scalar() or 0):
                 raise errors.StorageError(message=f"{_safe(resolve_url(db))} already holds documents; `load` fills "
-                                          "an empty database (use `adtrace ingest` to add to one)", code="AT207")
+                                          "an empty database (use `adtrace ingest` to add to one)", code=errors.LOAD_NEEDS_EMPTY_DB)
         now = datetime.now(UTC).isoformat(timespec="seconds")
         t0 = datetime.now(UTC)
         for part in _parts(root, "documents"):

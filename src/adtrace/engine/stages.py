@@ -22,6 +22,7 @@ import pyarrow.parquet as pq
 from adtrace.documents import Document
 from adtrace.engine.hubs import is_hub
 from adtrace.engine.partition import Partition, read_partition
+from adtrace.errors import INTERNAL
 from adtrace.linking import HubPolicy
 from adtrace.linking import prepare as link_prepare
 from adtrace.linking.keys import kind_of
@@ -100,7 +101,7 @@ def process_partition(task: ProcessTask) -> ProcessResult:
             except Exception as exc:  # one bad document must not stop a backfill (as in ingest)
                 rejected += 1
                 if len(errors) < MAX_ERRORS:
-                    errors.append({"path": task.part.label, "line": None, "code": "AT500",
+                    errors.append({"path": task.part.label, "line": None, "code": INTERNAL,
                                    "message": f"pipeline failed on document {item.id}: {type(exc).__name__}: {exc}"})
                 continue
             _append(rows, len(rows["local"]), item, prep, link)

@@ -294,7 +294,7 @@ def match(request: Request, ctx: Ctx = Depends(exchange_auth)) -> dict[str, Any]
     """Match partner signals against documents stored since the last run (ingest does not call us)."""
     cfg = _config(request)
     if cfg.screener.key is None:
-        raise errors.ConfigError("no consortium key installed on the server; see docs/exchange.md", code="AT410")
+        raise errors.ConfigError("no consortium key installed on the server; see docs/exchange.md", code=errors.NO_KEYS)
     return xm.match_store(request.app.state.adtrace.engine, cfg.screener.key).to_dict()
 
 

@@ -25,8 +25,8 @@ FORMAT = "adtrace.exchange.bundle"
 VERSION = 1
 KINDS = ("signals", "retraction")
 MAX_ITEMS = 500_000
-BAD_SIGNATURE = "AT311"
-UNKNOWN_ISSUER = "AT312"
+BAD_SIGNATURE = errors.BAD_SIGNATURE
+UNKNOWN_ISSUER = errors.UNKNOWN_ISSUER
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 _CATEGORY = re.compile(r"^[a-z0-9_.-]{1,64}$")
 

@@ -20,7 +20,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from adtrace import errors
 
 ENV_VAR = "ADTRACE_EXCHANGE_KEYS"
-NO_KEYS = "AT410"
+NO_KEYS = errors.NO_KEYS
 
 
 def keys_dir(path: str | Path | None = None) -> Path:
@@ -108,7 +108,7 @@ def generate(org: str, directory: str | Path | None = None) -> OrgKeys:
                                    hint="Pass --org with your organisation's short name")
     if (keys_dir(directory) / "org.json").exists():
         raise errors.ConfigError("organisation keys already exist; rotate them with: adtrace exchange keys "
-                                 "--rotate", code="AT411")
+                                 "--rotate", code=errors.KEYS_EXIST)
     entry = _new_entry()
     keys = OrgKeys(org.strip(), entry["id"], [entry])
     save(keys, directory)

@@ -66,7 +66,7 @@ class RateLimited(errors.AdtraceError):
     """The caller's bucket is empty: the API answers 429 with Retry-After."""
 
     def __init__(self, wait: float) -> None:
-        super().__init__(message="too many documents or identifiers screened; wait and retry", code="AT309",
+        super().__init__(message="too many documents or identifiers screened; wait and retry", code=errors.RATE_LIMITED,
                          http_status=429, detail={"retry_after": math.ceil(wait)})
 
 

@@ -83,7 +83,7 @@ def keyed_hash(key: bytes, kind: str, normalised: str) -> str:
                                    hint="PDQ image hashes are shared as PDQ (see docs/exchange.md)")
     if len(key) < 32:
         raise errors.ConfigError("the consortium key must be at least 32 bytes; make one with: adtrace exchange "
-                                 "keys --new-consortium-key", code="AT402")
+                                 "keys --new-consortium-key", code=errors.WEAK_CONSORTIUM_KEY)
     msg = f"{SCHEME}\x00{kind}\x00{normalised}".encode()
     return hmac.new(key, msg, hashlib.sha256).hexdigest()
 

@@ -19,8 +19,8 @@ from adtrace import errors
 from adtrace.exchange import bundles as b
 from adtrace.exchange.keys import key_id, now
 
-CONSORTIUM_MISMATCH = "AT313"
-NOT_ISSUER = "AT314"
+CONSORTIUM_MISMATCH = errors.CONSORTIUM_MISMATCH
+NOT_ISSUER = errors.NOT_ISSUER
 
 
 @contextmanager

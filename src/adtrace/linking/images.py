@@ -39,7 +39,7 @@ def pdq_hex(path: str | Path) -> tuple[str, int]:
         from PIL import Image
     except ImportError as exc:  # pragma: no cover - depends on the install
         raise errors.ConfigError("image hashing needs the 'images' extra: pip install 'adtrace[images]'",
-                                 code="AT401") from exc
+                                 code=errors.EXTRA_MISSING) from exc
     try:
         with Image.open(path) as img:
             arr = np.asarray(img.convert("RGB"))

@@ -29,7 +29,7 @@ _MEMBERS = text("SELECT d.id, d.posted_at, r.record FROM documents d JOIN record
 def engine_of(store: Store) -> sa.Engine:
     engine = getattr(store, "engine", None)
     if not isinstance(engine, sa.Engine):
-        raise errors.StorageError(message="linking needs an SQL store (SQLite or PostgreSQL)", code="AT206")
+        raise errors.StorageError(message="linking needs an SQL store (SQLite or PostgreSQL)", code=errors.NEEDS_SQL_STORE)
     return engine
 
 

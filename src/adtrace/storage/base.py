@@ -19,11 +19,11 @@ from adtrace import errors
 from adtrace.documents import Document
 
 # Stable storage codes (AT2xx, DESIGN §3).
-DB_UNREACHABLE = "AT201"
-DB_NOT_INITIALISED = "AT202"
-DB_OUTDATED = "AT203"
-BAD_QUERY = "AT204"
-DB_WRITE_FAILED = "AT205"
+DB_UNREACHABLE = errors.DB_UNREACHABLE
+DB_NOT_INITIALISED = errors.DB_NOT_INITIALISED
+DB_OUTDATED = errors.DB_OUTDATED
+BAD_QUERY = errors.BAD_QUERY
+DB_WRITE_FAILED = errors.DB_WRITE_FAILED
 
 ENTITY_KINDS = ("phone", "email", "handle", "payment", "city")
 FACETS = ("source", "kind", "risk_level", "indicator", "city")

@@ -81,7 +81,7 @@ def _process_chunk(docs: list[Document], region: str) -> list[Prepared | tuple[s
                 raise record
             out.append(prepare(doc, record))
         except Exception as exc:
-            out.append((doc.id, "AT500", f"pipeline failed on document {doc.id}: {type(exc).__name__}: {exc}"))
+            out.append((doc.id, errors.INTERNAL, f"pipeline failed on document {doc.id}: {type(exc).__name__}: {exc}"))
     return out
 
 
@@ -185,7 +185,7 @@ def _ingest_file(store: Store, path: str, opts: IngestOptions, pool: Executor, d
             changed: list[str] = []
             for outcome in store.put_batch(good, cp):
                 if outcome.status == "rejected":
-                    rejected("AT205", f"document {outcome.id} not stored: {outcome.reason}", None)
+                    rejected(errors.DB_WRITE_FAILED, f"document {outcome.id} not stored: {outcome.reason}", None)
                 else:
                     setattr(summary, outcome.status, getattr(summary, outcome.status) + 1)
                     if outcome.status in ("new", "updated"):

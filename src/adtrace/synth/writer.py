@@ -77,5 +77,5 @@ def _mkdir(path: str) -> Path:
         p.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise errors.ConfigError(f"cannot create directory {path}: {exc.strerror}. Choose a writable path.",
-                                 code="AT401") from None
+                                 code=errors.CANNOT_WRITE) from None
     return p

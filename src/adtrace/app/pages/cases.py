@@ -35,7 +35,7 @@ def export(request: Request, ctx: Ctx, case_id: int, fmt: str, full: bool) -> Re
         raise errors.InputError.at(errors.BAD_FIELD, f"unknown export format {fmt!r}", field_name="fmt",
                                    hint="Use pdf, csv or json")
     if full and not can(ctx, "admin"):
-        raise errors.AuthError(message="only an admin may export identifiers unmasked", code="AT302",
+        raise errors.AuthError(message="only an admin may export identifiers unmasked", code=errors.FORBIDDEN,
                                http_status=403)
     store = request.app.state.adtrace.store
     case = cs.get(store, case_id)

@@ -72,7 +72,7 @@ def _weeks(docs: list[dict[str, Any]]) -> list[tuple[str, int]]:
 
 def _not_found(what: str) -> errors.InputError:
     return errors.InputError(message=f"no {what}; it may have been purged, or run adtrace link first",
-                             code="AT404", http_status=404)
+                             code=errors.NOT_FOUND, http_status=404)
 
 
 def entity_data(request: Request, kind: str, value: str) -> dict[str, Any]:
