@@ -45,7 +45,7 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("GET", "/api/v1/decisions/labels.csv"): {"admin", "analyst"},
     ("GET", "/api/v1/audit"): {"admin", "auditor"},
     ("GET", "/api/v1/audit/verify"): {"admin", "auditor"},
-    # Part 2: entities, clusters, map, watchlists, alerts, cases, settings.
+    # Investigation: entities, clusters, map, watchlists, alerts, cases, settings.
     ("GET", "/entities/{kind}/{value}"): READERS,
     ("GET", "/clusters"): READERS,
     ("GET", "/clusters/{cluster_id}"): READERS,
@@ -90,7 +90,7 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("DELETE", "/api/v1/tokens/{token_id}"): {"admin"},
     ("POST", "/settings/tokens/{token_id}/revoke"): {"admin"},
 }
-# Form or JSON bodies for the part 2 writes (placeholders filled by _part2_fixtures).
+# Form or JSON bodies for the investigation writes (placeholders filled by _investigation_fixtures).
 FORMS: dict[str, dict[str, str]] = {
     "/documents/{doc_id}/decision": {"decision": "escalate", "reason": "rbac"},
     "/queue/undo": {"doc_id": "{doc_id}"},
@@ -132,8 +132,8 @@ def test_every_route_is_in_the_table_and_declares_a_permission() -> None:
             assert any(perms), f"{r.path} has no require(...)"
 
 
-def _part2_fixtures(app: object, doc_id: str) -> dict[str, str]:
-    """A linked store with one case, one watchlist entry and one alert, so every part 2 route has a target."""
+def _investigation_fixtures(app: object, doc_id: str) -> dict[str, str]:
+    """A linked store with one case, one watchlist entry and one alert, so every investigation route has a target."""
     from adtrace.cases import alerts, watchlists
     from adtrace.cases import cases as cs
     from adtrace.linking.run import link_store
@@ -194,7 +194,7 @@ def _doc_with_image(app: object) -> str:
 @pytest.mark.parametrize("role", ROLES)
 def test_route_role_table(app: object, login: Callable[[str], TestClient], role: str) -> None:
     doc_id = _doc_with_image(app)
-    subs = _part2_fixtures(app, doc_id)
+    subs = _investigation_fixtures(app, doc_id)
     client = login(role)
     csrf = csrf_of(client)
     token = accounts.add_token(app.state.adtrace.engine, role, "rbac")  # type: ignore[attr-defined]

@@ -7,7 +7,7 @@ import pytest
 from adtrace import errors
 from adtrace.cases import cases as cs
 from adtrace.storage import Store
-from tests.cases.conftest_part2 import biggest_cluster, linked, linked_template  # noqa: F401  (fixtures)
+from tests.cases.linked_fixtures import biggest_cluster, linked, linked_template  # noqa: F401  (fixtures)
 
 
 def test_case_collects_items_notes_and_status(linked: Store) -> None:  # noqa: F811

@@ -7,7 +7,7 @@ import pytest
 from adtrace import errors
 from adtrace.cases import current, decide, escalated, export_labels, queue, waiting, withdraw
 from adtrace.storage import Store
-from tests.cases.conftest_part2 import linked, linked_template  # noqa: F401  (fixtures)
+from tests.cases.linked_fixtures import linked, linked_template  # noqa: F401  (fixtures)
 
 
 def test_undo_puts_the_document_back_and_keeps_the_history(linked: Store) -> None:  # noqa: F811

@@ -13,7 +13,7 @@ from adtrace.cases import cases as cs
 from adtrace.cases import exports
 from adtrace.cases.mapsvg import route_svg
 from adtrace.storage import Store
-from tests.cases.conftest_part2 import biggest_cluster, linked, linked_template  # noqa: F401  (fixtures)
+from tests.cases.linked_fixtures import biggest_cluster, linked, linked_template  # noqa: F401  (fixtures)
 
 
 def _case(store: Store) -> tuple[cs.Case, list[str], list[str]]:

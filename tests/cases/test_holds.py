@@ -20,7 +20,7 @@ from adtrace.documents import Document
 from adtrace.pipeline import Pipeline
 from adtrace.storage import Store, init_db, open_store
 from adtrace.storage.prepare import prepare
-from tests.cases.conftest_part2 import biggest_cluster, linked, linked_template  # noqa: F401  (fixtures)
+from tests.cases.linked_fixtures import biggest_cluster, linked, linked_template  # noqa: F401  (fixtures)
 from tests.storage.conftest import new_pg_database, pg_server  # noqa: F401  (the throwaway PostgreSQL)
 
 AT = datetime(2024, 12, 31, tzinfo=UTC)

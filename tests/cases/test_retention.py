@@ -12,7 +12,7 @@ from adtrace.app import audit
 from adtrace.cases import cases as cs
 from adtrace.cases import retention
 from adtrace.storage import Store
-from tests.cases.conftest_part2 import biggest_cluster, linked, linked_template  # noqa: F401  (fixtures)
+from tests.cases.linked_fixtures import biggest_cluster, linked, linked_template  # noqa: F401  (fixtures)
 
 AT = datetime(2024, 12, 31, tzinfo=UTC)
 DAYS = 45  # cutoff 2024-11-16: most of the synthetic corpus (Oct-Dec 2024) is older

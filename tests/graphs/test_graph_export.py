@@ -16,7 +16,7 @@ from adtrace.cases import cases as cs
 from adtrace.cli.main import _register, app
 from adtrace.exchange import keys as xk
 from adtrace.storage import Store
-from tests.cases.conftest_part2 import biggest_cluster, linked, linked_template  # noqa: F401  (fixtures)
+from tests.cases.linked_fixtures import biggest_cluster, linked, linked_template  # noqa: F401  (fixtures)
 from tests.storage.conftest import new_pg_database, pg_server  # noqa: F401  (the throwaway PostgreSQL)
 
 runner = CliRunner()

@@ -27,15 +27,15 @@ if TYPE_CHECKING:
 
 COOKIE = "adtrace_session"
 
-# Permission -> roles. Partners see only what is shared with them; sharing arrives with cases (part 2),
-# so today they reach the dashboard's counts and nothing that names a person.
+# Permission -> roles. Partners see only what is shared with them (exchange bundles and the screening
+# API); in the app they reach the dashboard's counts and nothing that names a person.
 PERMS: dict[str, frozenset[str]] = {
     "dashboard": frozenset({"admin", "analyst", "reviewer", "auditor", "partner"}),
     "documents": frozenset({"admin", "analyst", "reviewer"}),  # document pages, search, images
     "triage": frozenset({"admin", "analyst", "reviewer"}),  # review queue and decisions
     "export": frozenset({"admin", "analyst"}),  # decisions as training labels
     "audit": frozenset({"admin", "auditor"}),
-    "cases": frozenset({"admin", "analyst"}),  # cases, their exports, watchlist edits (part 2)
+    "cases": frozenset({"admin", "analyst"}),  # cases, their exports, watchlist edits
     "admin": frozenset({"admin"}),  # settings, retention purge, unredacted exports
 }
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}

@@ -1,4 +1,4 @@
-"""REST API v1, part 2: entities, clusters, map, watchlists, alerts, cases (and exports), settings.
+"""REST API v1, investigation: entities, clusters, map, watchlists, alerts, cases (and exports), settings.
 
 Same error shape and permissions as the pages; every view of personal data is audited.
 """

@@ -9,8 +9,8 @@ from urllib.parse import quote, urlencode
 
 from adtrace import errors
 
-# Entity kinds in a Record -> (search filter, label). Entity pages arrive in part 2; until then an
-# entity links to a search filtered by it.
+# Entity kinds in a Record -> (search filter, label): each links to its entity page, or to a search
+# filtered by it where there is none (payment handles).
 ENTITY_FIELDS = {"phones": ("phone", "Phone"), "emails": ("email", "Email"), "handles": ("handle", "Handle"),
                  "payments": ("payment", "Payment handle")}
 CATEGORY_WORDS = {
@@ -99,7 +99,7 @@ def entity_links(record: dict[str, Any]) -> list[tuple[str, str, str]]:
             value = str(ent.get("value", "")) if isinstance(ent, dict) else str(ent)
             if value and (param, value) not in seen:
                 seen.add((param, value))
-                # Phones, e-mails and handles have entity pages (part 2); payment handles a search.
+                # Phones, e-mails and handles have entity pages; payment handles a search.
                 url = f"/entities/{param}/{quote(value, safe='')}" if param in ("phone", "email", "handle") \
                     else "/search?" + urlencode({param: value})
                 out.append((label, value, url))

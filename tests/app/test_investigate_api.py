@@ -1,4 +1,4 @@
-"""Part 2 REST API: OpenAPI, watchlist -> alert -> ack, cases and exports (masked; full for admins, audited),
+"""Investigation REST API: OpenAPI, watchlist -> alert -> ack, cases and exports (masked; full for admins, audited),
 audited views of entities and clusters, settings with false-positive rates from review decisions."""
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ def _link(app: object) -> None:
     link_store(app.state.adtrace.engine)  # type: ignore[attr-defined]
 
 
-def test_openapi_lists_part2(login: Callable[[str], TestClient]) -> None:
+def test_openapi_lists_the_investigation_routes(login: Callable[[str], TestClient]) -> None:
     paths = login("analyst").get("/api/v1/openapi.json").json()["paths"]
     for p in ("/api/v1/entities/{kind}/{value}", "/api/v1/clusters/{cluster_id}", "/api/v1/map", "/api/v1/watchlists",
               "/api/v1/alerts", "/api/v1/cases", "/api/v1/cases/{case_id}/export.{fmt}", "/api/v1/settings",

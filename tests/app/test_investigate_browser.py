@@ -1,4 +1,4 @@
-"""Part 2 in a real headless Chromium (Debian's): from a high-risk ad to its cluster, graph and route,
+"""Investigation pages in a real headless Chromium (Debian's): from a high-risk ad to its cluster, graph and route,
 into a case, out as a PDF; then a watched phone, a new matching ad and its alert.
 
 Screenshots go to $ADTRACE_SCREENS or the test's tmp dir.
