@@ -85,6 +85,8 @@ INTERNAL = "AT500"  # a bug: the app still answers in the error shape
 TOO_LARGE = "AT120"  # a request body or document past its configured size (HTTP 413)
 TOO_MANY_IDENTIFIERS = "AT121"  # a screened document naming more identifiers than one ad plausibly does
 PAGE_TOO_DEEP = "AT122"  # an HTML page nested deeper (or with more elements) than any real ad page
+# Field formats and report drafts (issue 22): 180-189.
+DRAFT_STATUS = "AT180"  # a report draft's trafficking status beyond 'possible', or 'possible' set by nobody
 
 
 @dataclass
