@@ -1,4 +1,4 @@
-"""`adtrace stix export`: a case or a watchlist as a STIX 2.1 bundle for threat-intelligence tools."""
+"""`adtrace stix export`: a case, a cluster or a watchlist as a STIX 2.1 bundle for threat-intelligence tools."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import typer
 from adtrace.cli.io import err_console
 from adtrace.cli.main import app
 
-stix_app = typer.Typer(help="STIX 2.1 bundles (OASIS, built with the stix2 library) of a case or a watchlist. "
+stix_app = typer.Typer(help="STIX 2.1 bundles (OASIS, built with the stix2 library) of a case, a cluster or a watchlist. "
                        "Identifiers are masked unless --full.", no_args_is_help=True)
 app.add_typer(stix_app, name="stix")
 
@@ -19,6 +19,7 @@ app.add_typer(stix_app, name="stix")
 def export_cmd(
     out: str = typer.Option(..., "-o", "--output", help="File to write (JSON)."),
     case: int = typer.Option(None, "--case", help="A case id: its documents, clusters' and entities' documents."),
+    cluster: str = typer.Option(None, "--cluster", help="A cluster id (or any member document's id)."),
     watchlist: str = typer.Option(None, "--watchlist", help="A watchlist name: its active entries as indicators."),
     full: bool = typer.Option(False, "--full", help="Do not mask identifiers (audited; for those allowed to "
                               "see them, e.g. a referral to law enforcement)."),
@@ -34,7 +35,7 @@ def export_cmd(
 
     who = actor or getpass.getuser()
     with open_store(db) as store:
-        data, what, seq = stix.export(store, case=case, watchlist=watchlist, redact=not full, actor=who,
+        data, what, seq = stix.export(store, case=case, cluster=cluster, watchlist=watchlist, redact=not full, actor=who,
                                       keys_dir=keys)
     Path(out).write_bytes(data)
     item = evidence.file_item(out, what=f"stix {what}{'' if full else ' masked'}")

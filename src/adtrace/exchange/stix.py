@@ -201,11 +201,32 @@ def case_bundle(store: Store | sa.Engine, case_id: int, *, org: str, redact: boo
     """A case as a STIX 2.1 bundle (a dict, as `stix2` serialised it)."""
     engine = wl.engine_of(store)
     case = cs.get(engine, case_id)
-    ids = cs.document_ids(engine, case)[:MAX_DOCS]
-    if not isinstance(store, Store):
-        raise errors.ConfigError(message="a STIX case export needs the store, not only its engine")
     b = _Builder(org, redact)
+    ids = cs.document_ids(engine, case)
+    refs = _documents(b, store, ids, f"case {case.id}")
+    return b.bundle(f"adtrace case {case.id}: {b.masker.analyst(case.title)}", refs,
+                    f"{len(ids)} ad(s); status {case.status}; {'masked' if redact else 'full'} export. {NOTICE}")
+
+
+def cluster_bundle(store: Store | sa.Engine, cluster: str, *, org: str, redact: bool = True) -> dict[str, Any]:
+    """A cluster (id or any member's document id) as a STIX 2.1 bundle."""
+    engine = wl.engine_of(store)
     with engine.connect() as conn:
+        cid = cs.resolve_cluster(conn, cluster, "cluster")
+        ids = sorted(cs.cluster_docs(conn, [cid]))
+    b = _Builder(org, redact)
+    refs = _documents(b, store, ids, f"cluster {cid}")
+    return b.bundle(f"adtrace cluster {cid}", refs,
+                    f"{len(ids)} ad(s) linked by shared identifiers, photos or wording; "
+                    f"{'masked' if redact else 'full'} export. {NOTICE}")
+
+
+def _documents(b: _Builder, store: Store | sa.Engine, ids: list[str], what: str) -> list[str]:
+    """Observed-data per ad, a contact identity per cluster (or unclustered ad), indicators; their ids."""
+    if not isinstance(store, Store):
+        raise errors.ConfigError(message="a STIX export of ads needs the store, not only its engine")
+    ids = ids[:MAX_DOCS]
+    with wl.engine_of(store).connect() as conn:
         cluster_of = {str(d): str(c) for s in range(0, len(ids), 900)
                       for d, c in conn.execute(_CLUSTERS, {"ids": ids[s:s + 900]})}
     loaded = [(d, store.get_document(d), store.get_record(d) or {}) for d in ids]
@@ -226,10 +247,7 @@ def case_bundle(store: Store | sa.Engine, case_id: int, *, org: str, redact: boo
         if contacts or crefs:
             label = key if key.startswith("ad ") else f"cluster {key}"
             refs.append(_contact_identity(b, f"Contact details in the ads of {label}", crefs, contacts, docs))
-    refs += b.indicators(f"case {case.id}")
-    title = b.masker.analyst(case.title)
-    return b.bundle(f"adtrace case {case.id}: {title}", refs,
-                    f"{len(loaded)} ad(s); status {case.status}; {'masked' if redact else 'full'} export. {NOTICE}")
+    return refs + b.indicators(what)
 
 
 def watchlist_bundle(store: Store | sa.Engine, name: str, *, org: str, redact: bool = True) -> dict[str, Any]:
@@ -283,20 +301,22 @@ def org_name(keys_dir: str | None = None) -> str:
         return "adtrace"
 
 
-def export(store: Store, *, case: int | None = None, watchlist: str | None = None, redact: bool = True,
-           actor: str, keys_dir: str | None = None) -> tuple[bytes, str, int]:
-    """The bundle's bytes for a case or a watchlist, with its `export` audit entry (format, counts, redacted,
-    SHA-256; never an identifier). Returns (bytes, what, audit sequence number)."""
+def export(store: Store, *, case: int | None = None, watchlist: str | None = None, cluster: str | None = None,
+           redact: bool = True, actor: str, keys_dir: str | None = None) -> tuple[bytes, str, int]:
+    """The bundle's bytes for a case, a cluster or a watchlist, with its `export` audit entry (format, counts,
+    redacted, SHA-256; never an identifier). Returns (bytes, what, audit sequence number)."""
     import hashlib
 
     from adtrace.app import audit
 
-    if (case is None) == (watchlist is None):
-        raise errors.InputError.at(errors.MISSING_FIELD, "name exactly one of a case or a watchlist",
-                                   hint="e.g. --case 3 or --watchlist 'Op Lantern'")
+    if sum(x is not None for x in (case, watchlist, cluster)) != 1:
+        raise errors.InputError.at(errors.MISSING_FIELD, "name exactly one of a case, a cluster or a watchlist",
+                                   hint="e.g. --case 3, --cluster ad17 or --watchlist 'Op Lantern'")
     org = org_name(keys_dir)
     if case is not None:
         bundle, what = case_bundle(store, case, org=org, redact=redact), f"case:{case}"
+    elif cluster is not None:
+        bundle, what = cluster_bundle(store, cluster, org=org, redact=redact), f"cluster:{cluster}"
     else:
         bundle, what = watchlist_bundle(store, str(watchlist), org=org, redact=redact), f"watchlist:{watchlist}"
     data = orjson.dumps(bundle, option=orjson.OPT_INDENT_2)
