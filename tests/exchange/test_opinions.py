@@ -22,6 +22,7 @@ from adtrace.storage import open_store
 from adtrace.storage.prepare import prepare
 from tests.exchange.conftest import CONSORTIUM, PDQ_A, org_keys
 from tests.exchange.test_bundles import CID, partner_bundle, phone_signal
+from tests.storage.conftest import pg_server  # noqa: F401  (the throwaway PostgreSQL)
 
 
 def _trust(engine: sa.Engine, *keys: Path) -> None:
@@ -141,3 +142,30 @@ def test_cli_and_api_show_state_and_reason(engine: sa.Engine, db: str, partner: 
     got = client_for("analyst").get("/api/v1/exchange/signals", params={"state": "quarantined"})  # type: ignore[operator]
     assert got.status_code == 200
     assert "more than 30" in got.json()["signals"][0]["quarantine_reason"]
+
+
+def test_opinions_quarantine_and_withdrawal_on_postgresql(request: pytest.FixtureRequest, partner: Path,
+                                                         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.exchange.conftest import docs
+    from tests.storage.conftest import new_pg_database
+
+    url = new_pg_database(request.getfixturevalue("pg_server"))
+    from adtrace.storage import init_db
+
+    init_db(url)  # migration 0013 on PostgreSQL
+    pipe = Pipeline()
+    with open_store(url) as store:
+        store.put_batch([prepare(d, pipe.process(d)) for d in docs()])
+        engine = store.engine  # type: ignore[attr-defined]
+        other = org_keys(tmp_path, "hotline-c")
+        _trust(engine, partner, other)
+        xs.import_bundle(engine, partner_bundle(partner), CID)
+        xs.import_bundle(engine, b.make_signals([b.Signal(**{**phone_signal().__dict__, "opinion": "negative"})],
+                                                xk.load(other), CID), CID)
+        monkeypatch.setenv(xo.QUARANTINE_SETTING, "1")
+        report = xm.match_store(engine, CONSORTIUM, full=True)
+        sid = next(s["id"] for s in xo.signals(engine) if s["issuer"] == "platform-b")
+        assert report.quarantined == [sid] and xo.get(engine, sid)["opinion"] == "disputed"
+        assert xo.disable(engine, sid, "alice", "noisy")["state"] == "quarantined"  # quarantine shows first
+        xs.import_bundle(engine, b.make_retraction([("phone", phone_signal().hash)], xk.load(partner), CID), CID)
+        assert [s["issuer"] for s in xo.signals(engine)] == ["hotline-c"] and xs.leads(engine, None) == []
