@@ -57,6 +57,8 @@ def test_partners_disagree_then_one_withdraws(engine: sa.Engine, partner: Path, 
     assert _leads(engine) == [("ad1", "phone", "disputed"), ("ad2", "phone", "disputed")]
     sid = next(s["id"] for s in xo.signals(engine) if s["issuer"] == "platform-b")
     assert [o["org"] for o in xo.get(engine, sid)["opinions"]] == ["hotline-c", "platform-b"]
+    assert {s["issuer"]: s["state"] for s in xo.signals(engine)} == {"platform-b": "active",
+                                                                     "hotline-c": "negative: no leads"}
     with engine.connect() as conn:
         assert conn.exec_driver_sql("SELECT count(*) FROM alerts WHERE kind = 'partner_signal'").scalar() == 2
 

@@ -171,14 +171,22 @@ def release(engine: sa.Engine, signal_id: int, actor: str) -> dict[str, Any]:
     return get(engine, signal_id)
 
 
-def _view(row: dict[str, Any], opinions: dict[tuple[str, str], str], leads: dict[int, int]) -> dict[str, Any]:
+def own_negative(conn: sa.Connection) -> set[tuple[str, str, str]]:
+    """(org, type, hash) of every negative opinion: a signal whose own issuer is among them makes no leads."""
+    return {(str(o), str(t), str(h)) for o, t, h in conn.execute(text(
+        "SELECT org, type, hash FROM exchange_opinions WHERE opinion = 'negative'"))}
+
+
+def _view(row: dict[str, Any], opinions: dict[tuple[str, str], str], leads: dict[int, int],
+          negative: set[tuple[str, str, str]]) -> dict[str, Any]:
     out = {k: row.get(k) for k in ("id", "issuer", "type", "hash", "category", "confidence", "bundle_id",
                                    "first_seen", "last_seen", "imported_at", "disabled_at", "disabled_by",
                                    "disabled_reason", "quarantined_at", "quarantine_reason",
                                    "quarantine_released_at", "quarantine_released_by")}
     out["opinion"] = opinions.get((str(row["type"]), str(row["hash"])), "positive")
     out["state"] = ("quarantined" if row.get("quarantined_at") else "disabled" if row.get("disabled_at")
-                    else "no leads (negative)" if out["opinion"] == "negative" else "active")
+                    else "negative: no leads" if out["opinion"] == "negative"
+                    or (str(row["issuer"]), str(row["type"]), str(row["hash"])) in negative else "active")
     out["leads"] = leads.get(int(row["id"]), 0)
     return out
 
@@ -196,7 +204,8 @@ def signals(engine: sa.Engine, *, issuer: str | None = None, state: str | None =
         opinions = by_signal(conn)
         leads = {int(s): int(n) for s, n in conn.execute(text("SELECT signal_id, count(*) FROM exchange_leads "
                                                                 "GROUP BY signal_id"))}
-    out = [_view(r, opinions, leads) for r in rows]
+        negative = own_negative(conn)
+    out = [_view(r, opinions, leads, negative) for r in rows]
     return [s for s in out if state is None or s["state"] == state]
 
 
@@ -209,6 +218,7 @@ def get(engine: sa.Engine, signal_id: int) -> dict[str, Any]:
         each = [dict(r._mapping) for r in conn.execute(text(
             "SELECT org, opinion, set_by, at, note FROM exchange_opinions WHERE type = :t AND hash = :h ORDER BY org"),
             {"t": row["type"], "h": row["hash"]})]
-    out = _view(row, opinions, {signal_id: n})
+        negative = own_negative(conn)
+    out = _view(row, opinions, {signal_id: n}, negative)
     out["opinions"] = each
     return out

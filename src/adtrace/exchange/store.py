@@ -208,8 +208,7 @@ def active_signals(engine: sa.Engine) -> list[dict[str, Any]]:
                                  "last_seen FROM exchange_signals WHERE retracted = :f AND disabled_at IS NULL "
                                  "AND quarantined_at IS NULL"), {"f": False}).all()
         agg = opinions.by_signal(conn)
-        own_negative = {(str(i), str(t), str(h)) for i, t, h in conn.execute(text(
-            "SELECT org, type, hash FROM exchange_opinions WHERE opinion = 'negative'"))}
+        own_negative = opinions.own_negative(conn)
     out = []
     for r in rows:
         row = dict(r._mapping)
