@@ -84,18 +84,18 @@ def _graph(request: Request, ctx: Ctx, selection: graphs.Selection, fmt: str, fu
     return _download(body, GRAPH_TYPES[fmt][0], f"{stem}{'-FULL' if full else ''}.{GRAPH_TYPES[fmt][1]}")
 
 
-@router.get("/cases/{case_id}/graph.{fmt}")
-def case_graph(request: Request, case_id: int, fmt: str, full: bool = False,
+@router.get("/cases/{case_id}/graph.{graph_format}")
+def case_graph(request: Request, case_id: int, graph_format: str, full: bool = False,
                ctx: Ctx = Depends(require("cases"))) -> Response:
-    return _graph(request, ctx, graphs.select(request.app.state.adtrace.store, case=case_id), fmt, full,
+    return _graph(request, ctx, graphs.select(request.app.state.adtrace.store, case=case_id), graph_format, full,
                   f"case-{case_id}")
 
 
-@router.get("/clusters/{cluster_id}/graph.{fmt}")
-def cluster_graph(request: Request, cluster_id: str, fmt: str, full: bool = False,
+@router.get("/clusters/{cluster_id}/graph.{graph_format}")
+def cluster_graph(request: Request, cluster_id: str, graph_format: str, full: bool = False,
                   ctx: Ctx = Depends(require("cases"))) -> Response:
     selection = graphs.select(request.app.state.adtrace.store, cluster=cluster_id)
-    return _graph(request, ctx, selection, fmt, full, selection.what.replace(":", "-"))
+    return _graph(request, ctx, selection, graph_format, full, selection.what.replace(":", "-"))
 
 
 def _stix(request: Request, ctx: Ctx, full: bool, stem: str, **which: Any) -> Response:
@@ -116,14 +116,14 @@ def cluster_stix(request: Request, cluster_id: str, full: bool = False,
     return _stix(request, ctx, full, "cluster", cluster=cluster_id)
 
 
-@router.get("/cases/{case_id}/draft.{kind}.json")
-def case_draft(request: Request, case_id: int, kind: str, status: str | None = None, full: bool = False,
+@router.get("/cases/{case_id}/draft.{draft_kind}.json")
+def case_draft(request: Request, case_id: int, draft_kind: str, status: str | None = None, full: bool = False,
                ctx: Ctx = Depends(require("cases"))) -> Response:
     """A report draft (never sent); `status=possible` is set by whoever downloads it, named in the draft."""
     import orjson
 
     _full_ok(ctx, full)
-    body, _seq = drafts.export(request.app.state.adtrace.store, case_id, kind, actor=ctx.user.username,
+    body, _seq = drafts.export(request.app.state.adtrace.store, case_id, draft_kind, actor=ctx.user.username,
                                redact=not full, status=status or None, set_by=ctx.user.username)
     return _download(orjson.dumps(body, option=orjson.OPT_INDENT_2), "application/json",
-                     f"case-{case_id}-draft-{kind}{'-FULL' if full else ''}.json")
+                     f"case-{case_id}-draft-{draft_kind}{'-FULL' if full else ''}.json")
