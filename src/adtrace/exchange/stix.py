@@ -91,6 +91,8 @@ class _Builder:
             created_by_ref=self.me.id, name="adtrace ad properties", version="1.0.0",
             schema="https://github.com/adtrace/adtrace/blob/main/docs/exchange.md#stix-21",
             extension_types=["toplevel-property-extension"], id=ADTRACE_EXT,
+            extension_properties=["x_adtrace_document_id", "x_adtrace_indicator_ids", "x_adtrace_risk_level",
+                                  "x_adtrace_pdq_hashes", "x_adtrace_documents"],
             description="x_adtrace_document_id, x_adtrace_indicator_ids (adtrace's named, versioned indicator "
                         "ids), x_adtrace_risk_level, x_adtrace_pdq_hashes (PDQ, 64 hex), x_adtrace_documents.")
         self.add(self.me)
