@@ -44,6 +44,9 @@ def test_holds_placed_shown_and_released_in_the_pages(app: object, login: Callab
         r = analyst.post("/holds", data={"kind": kind, "ref": ref, "reason": f"court order for the {kind}",
                                          "csrf": token}, follow_redirects=False)
         assert r.status_code == 303 and r.headers["location"].endswith("#holds")
+    html = analyst.get(f"/documents/{doc}").text  # the document is also kept by the case and cluster holds
+    assert f"Kept by the hold on <a href=\"/cases/{case_id}#holds\">case {case_id}</a>" in html
+    assert f"cluster {cluster}</a>" in html
     for url, kind in ((f"/cases/{case_id}", "case"), (f"/clusters/{cluster}", "cluster"), (f"/documents/{doc}", "document")):
         html = analyst.get(url).text
         assert "Under legal hold" in html and f"court order for the {kind}" in html and "analyst" in html

@@ -34,7 +34,13 @@ def holds_for(request: Request, kind: str, ref: object) -> list[dict[str, Any]]:
     return [h.to_dict() for h in holds.list_holds(request.app.state.adtrace.engine, kind=kind, ref=str(ref))]
 
 
+def holds_covering(request: Request, doc_id: object) -> list[dict[str, Any]]:
+    """Case and cluster holds that keep a document (shown on the document's page)."""
+    return [h.to_dict() for h in holds.covering(request.app.state.adtrace.engine, str(doc_id))]
+
+
 templates.env.globals["holds_for"] = holds_for
+templates.env.globals["holds_covering"] = holds_covering
 
 
 def _back(kind: str, ref: str) -> str:
