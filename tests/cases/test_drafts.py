@@ -83,10 +83,15 @@ def test_status_is_at_most_possible_and_set_by_a_person(status: str, set_by: str
 
 
 def test_cli_draft_is_audited(db: str, tmp_path: Path) -> None:
+    from adtrace import evidence
+    from adtrace.exchange import keys as xk
+
     out = tmp_path / "draft.json"
+    xk.generate("ngo-a", tmp_path / "keys")
     r = CliRunner().invoke(app, ["draft", "ncmec", "--case", "1", "--status", "possible", "--as", "carol",
-                                 "--db", db, "-o", str(out)])
+                                 "--db", db, "-o", str(out), "--keys", str(tmp_path / "keys")])
     assert r.exit_code == 0, r.output
+    assert evidence.verify(out).ok  # the signed manifest next to the draft
     body = orjson.loads(out.read_bytes())
     assert body["report"]["x_adtrace"]["traffickingStatus"]["set_by"] == "carol"
     with open_store(db) as store:

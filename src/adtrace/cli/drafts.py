@@ -23,6 +23,8 @@ def draft_cmd(
     full: bool = typer.Option(False, "--full", help="Do not mask identifiers (audited; for the person who files it)."),
     actor: str = typer.Option(None, "--as", help="Who makes the draft and sets the status (default: login name)."),
     db: str = typer.Option(None, "--db", help="Database URL or path (default: $ADTRACE_DB)."),
+    keys: str = typer.Option(None, "--keys", help="Signing keys for the evidence manifest written next to -o FILE "
+                             "(default: $ADTRACE_EXCHANGE_KEYS, else the user data dir; none there: no manifest)."),
 ) -> None:
     """Write a JSON draft holding only what the ads show. adtrace never sends it: a person completes and files it."""
     from adtrace.cases import drafts
@@ -35,7 +37,12 @@ def draft_cmd(
     if out == "-":
         sys.stdout.buffer.write(data)
     else:
+        from adtrace import evidence
+
         with open(out, "wb") as fh:
             fh.write(data)
+        item = evidence.file_item(out, what=f"draft {kind} case:{case}{'' if full else ' masked'}")
+        if evidence.sign_if_keys(out, [item], created_by=who, purpose="report draft", keys_dir=keys):
+            err_console.print(f"signed manifest -> {evidence.manifest_path(out)}", highlight=False)
     err_console.print(f"DRAFT ({kind}, {'masked' if not full else 'FULL'}; audit #{seq}; not sent) -> {out}",
                       highlight=False)
