@@ -189,6 +189,9 @@ NO_JAVA = define("AT412", "NO_JAVA", "the Spark engine needs Java 17+")
 SCHEDULER_UNREACHABLE = define("AT414", "SCHEDULER_UNREACHABLE", "the Dask scheduler cannot be reached")
 BAD_SETTING = define("AT420", "BAD_SETTING", "an environment setting that cannot be used; the message names it")
 
+# Added by feature work (ranges per issue).
+DRAFT_STATUS = define("AT180", "DRAFT_STATUS", "a report draft's trafficking status beyond 'possible', or 'possible' set by nobody")
+
 # AT5xx: bugs and broken contracts.
 # Exit 1 like the base class it is raised with (the CLI exits with the class's code).
 INTERNAL = define("AT500", "INTERNAL", "a bug: the app still answers in the error shape", exit_code=EXIT_BAD_INPUT)

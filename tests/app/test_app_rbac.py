@@ -65,6 +65,14 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("POST", "/cases/add"): {"admin", "analyst"},
     ("POST", "/cases/{case_id}/notes"): {"admin", "analyst"},
     ("GET", "/cases/{case_id}/export.{fmt}"): {"admin", "analyst"},
+    # Legal holds and the field's formats (app/pages/formats.py, issue 22); full=1 needs admin.
+    ("POST", "/holds"): {"admin", "analyst"},
+    ("POST", "/holds/{hold_id}/release"): {"admin", "analyst"},
+    ("GET", "/cases/{case_id}/graph.{graph_format}"): {"admin", "analyst"},
+    ("GET", "/clusters/{cluster_id}/graph.{graph_format}"): {"admin", "analyst"},
+    ("GET", "/cases/{case_id}/stix.json"): {"admin", "analyst"},
+    ("GET", "/clusters/{cluster_id}/stix.json"): {"admin", "analyst"},
+    ("GET", "/cases/{case_id}/draft.{draft_kind}.json"): {"admin", "analyst"},
     ("GET", "/settings"): {"admin"},
     ("POST", "/settings"): {"admin"},
     ("POST", "/settings/purge"): {"admin"},
@@ -102,6 +110,8 @@ FORMS: dict[str, dict[str, str]] = {
     "/cases/{case_id}": {"status": "open"},
     "/cases/{case_id}/items": {"kind": "document", "ref": "{doc_id}"},
     "/cases/{case_id}/notes": {"text": "rbac note"},
+    "/holds": {"kind": "document", "ref": "{doc_id}", "reason": "rbac hold"},
+    "/holds/{hold_id}/release": {"reason": "rbac release"},
     "/settings": {"elevated": "40", "high": "80", "retention_days": "3650", "password": PASSWORD},
 }
 JSON: dict[str, dict[str, object]] = {
@@ -134,7 +144,7 @@ def test_every_route_is_in_the_table_and_declares_a_permission() -> None:
 
 def _investigation_fixtures(app: object, doc_id: str) -> dict[str, str]:
     """A linked store with one case, one watchlist entry and one alert, so every investigation route has a target."""
-    from adtrace.cases import alerts, watchlists
+    from adtrace.cases import alerts, holds, watchlists
     from adtrace.cases import cases as cs
     from adtrace.linking.run import link_store
 
@@ -146,7 +156,9 @@ def _investigation_fixtures(app: object, doc_id: str) -> dict[str, str]:
     entry = watchlists.add(state.store, "phone", "702-555-0141", name="rbac", owner="admin")
     alert = alerts.raise_alert(state.store, "test", ["rbac"], doc_id=doc_id, dedup_key="rbac")
     assert alert is not None
-    return {"{doc_id}": doc_id, "{n}": "0", "{kind}": "phone", "{value}": phone, "{cluster_id}": doc_id,
+    hold = holds.place(state.store, "document", doc_id, "admin", "rbac")
+    return {"{hold_id}": str(hold.id), "{graph_format}": "graphml", "{draft_kind}": "ncmec",
+            "{doc_id}": doc_id, "{n}": "0", "{kind}": "phone", "{value}": phone, "{cluster_id}": doc_id,
             "{case_id}": str(case.id), "{entry_id}": str(entry.id), "{alert_id}": str(alert.id), "{fmt}": "csv",
             "{token_id}": accounts.token_id(accounts.add_token(state.engine, "partner", "rbac-victim"))}
 
@@ -220,7 +232,7 @@ def test_anonymous_is_refused_everywhere(app: object) -> None:
         url = path.replace("{doc_id}", "x").replace("{n}", "0")
         for name in ("kind", "value", "cluster_id", "fmt", "token_id"):
             url = url.replace("{" + name + "}", "x")
-        for name in ("case_id", "entry_id", "alert_id"):
+        for name in ("case_id", "entry_id", "alert_id", "hold_id"):
             url = url.replace("{" + name + "}", "1")
         r = client.request(method, url, follow_redirects=False)
         if path.startswith("/api/"):

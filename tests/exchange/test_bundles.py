@@ -99,7 +99,10 @@ def test_import_makes_leads_and_retraction_withdraws_them(engine: Any, partner: 
     retraction = b.make_retraction([("phone", phone_signal().hash)], xk.load(partner), CID, "entered in error")
     assert xs.import_bundle(engine, retraction, CID).retracted == 1
     assert [lead["type"] for lead in xs.leads(engine)] == ["pdq"]
-    assert len(xs.leads(engine, "retracted")) == 2
+    # A withdrawal deletes the signal and its leads (issue 22), not only hides them.
+    assert [lead["type"] for lead in xs.leads(engine, None)] == ["pdq"]
+    with engine.connect() as conn:  # type: ignore[attr-defined]
+        assert conn.exec_driver_sql("SELECT count(*) FROM exchange_signals WHERE type = 'phone'").scalar() == 0
     # The old bundle imported again (e.g. by a second operator) does not revive the retracted signal.
     again = xs.import_bundle(engine, partner_bundle(partner, [b.Signal(**{**phone_signal().__dict__,
                                                                           "confidence": 0.9})]), CID)

@@ -27,7 +27,8 @@ def test_no_server_errors(app: Any, token: str) -> None:
     schema = schema.include(path_regex=r"^/api/v1/(screen|exchange/)")
     operations = [result.ok() for result in schema.get_all_operations()]
     assert {op.path for op in operations} == {"/api/v1/screen", "/api/v1/exchange/bundles", "/api/v1/exchange/match",
-                                              "/api/v1/exchange/leads", "/api/v1/exchange/issuers"}
+                                              "/api/v1/exchange/leads", "/api/v1/exchange/issuers",
+                                              "/api/v1/exchange/signals"}
     for op in operations:
 
         @given(case=op.as_strategy())

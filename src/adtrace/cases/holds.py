@@ -164,3 +164,24 @@ def held_ids(conn: sa.Connection) -> set[str]:
             out |= _case_docs(conn, int(ref))
     out |= cs.cluster_docs(conn, [str(r) for k, r, _d in rows if k == "cluster"])
     return out
+
+
+def covering(store: Store | sa.Engine, doc_id: str) -> list[Hold]:
+    """Active case and cluster holds that keep this document (held then or now): what its page shows
+    besides holds placed on the document itself."""
+    engine = engine_of(store)
+    out = []
+    with engine.connect() as conn:
+        rows = conn.execute(text(f"SELECT {_COLS}, doc_ids FROM legal_holds WHERE released_at IS NULL "
+                                 "AND kind IN ('case', 'cluster') ORDER BY id DESC")).all()
+        for row in rows:
+            hold = Hold(int(row[0]), *row[1:-1])
+            if doc_id in orjson.loads(row[-1] or "[]") or doc_id in _current(conn, hold):
+                out.append(hold)
+    return out
+
+
+def _current(conn: sa.Connection, hold: Hold) -> set[str]:
+    if hold.kind == "case":
+        return _case_docs(conn, int(hold.ref))
+    return cs.cluster_docs(conn, [hold.ref])

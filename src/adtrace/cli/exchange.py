@@ -167,6 +167,8 @@ def export_cmd(
     category: str = typer.Option("indicators_present", help="Category carried by every signal."),
     confidence: float = typer.Option(0.8, min=0.0, max=1.0, help="Confidence carried by every signal."),
     note: str = typer.Option("", help="A short note for every signal (must hold no identifier)."),
+    opinion: str = typer.Option(None, help="Our opinion carried by every signal: positive (the default when "
+                                "absent), negative or investigation."),
 ) -> None:
     """Sign and write a bundle of keyed-hash signals (never raw identifiers) for partners."""
     from adtrace.exchange import bundles, export
@@ -178,6 +180,12 @@ def export_cmd(
     key = xk.consortium_key(keys)
     signals = export.collect(engine, key, since=since, decision=decision or None, min_level=min_level, case=case,
                              category=category, confidence=confidence, note=note)
+    if opinion:
+        import dataclasses
+
+        from adtrace.exchange.opinions import check_opinion
+
+        signals = [dataclasses.replace(s, opinion=check_opinion(opinion)) for s in signals]
     bundle = bundles.make_signals(signals, xk.load(keys), consortium_key_id(key))
     _write_json(out, bundle)
     bid = xs.record_export(engine, bundle)
@@ -249,7 +257,7 @@ def match_cmd(db: str = DB, keys: str = KEYS,
 
 
 @ex_app.command("leads")
-def leads_cmd(db: str = DB, status: str = typer.Option("open", help="open, retracted or all."),
+def leads_cmd(db: str = DB, status: str = typer.Option("open", help="open, disabled, quarantined or all."),
               limit: int = typer.Option(100)) -> None:
     """Documents that matched a partner signal, with provenance. For review, never automatic action."""
     from adtrace.exchange import store as xs

@@ -28,6 +28,7 @@ MAX_ITEMS = 500_000
 BAD_SIGNATURE = errors.BAD_SIGNATURE
 UNKNOWN_ISSUER = errors.UNKNOWN_ISSUER
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
+OPINIONS = ("positive", "negative", "investigation")  # ThreatExchange's opinion classes (exchange.opinions)
 _CATEGORY = re.compile(r"^[a-z0-9_.-]{1,64}$")
 
 # Who may verify: (issuer, key id) -> public key, or None when the issuer is not trusted.
@@ -43,6 +44,7 @@ class Signal:
     first_seen: str | None = None
     last_seen: str | None = None
     note: str = ""
+    opinion: str | None = None  # positive | negative | investigation (absent: positive)
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"type": self.type, "hash": self.hash, "category": self.category,
@@ -50,6 +52,8 @@ class Signal:
                                "last_seen": self.last_seen}
         if self.note:
             out["note"] = self.note
+        if self.opinion:
+            out["opinion"] = self.opinion
         return out
 
 
@@ -138,6 +142,8 @@ def _check_items(bundle: Mapping[str, Any]) -> None:
         note = item.get("note", "")
         if not isinstance(note, str) or len(note) > 500:
             raise _fail("note must be a string of at most 500 characters", where)
+        if item.get("opinion") is not None and item["opinion"] not in OPINIONS:
+            raise _fail(f"opinion must be one of {', '.join(OPINIONS)}", where)
 
 
 def verify(bundle: Any, lookup: KeyLookup) -> dict[str, Any]:
@@ -160,4 +166,4 @@ def verify(bundle: Any, lookup: KeyLookup) -> dict[str, Any]:
 
 def signals_of(bundle: Mapping[str, Any]) -> list[Signal]:
     return [Signal(s["type"], s["hash"], s["category"], float(s["confidence"]), s.get("first_seen"),
-                   s.get("last_seen"), s.get("note", "")) for s in bundle.get("signals", [])]
+                   s.get("last_seen"), s.get("note", ""), s.get("opinion")) for s in bundle.get("signals", [])]

@@ -132,6 +132,7 @@ class MatchReport:
     signals: int = 0
     new_leads: int = 0
     last_seq: int = 0
+    quarantined: list[int] = field(default_factory=list)  # signals that matched past the limit in this run
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -141,8 +142,15 @@ def match_store(engine: sa.Engine, key: bytes, *, full: bool = False, batch: int
                 on_progress: Callable[[int], None] | None = None) -> MatchReport:
     """Match signals against stored documents: the new ones since the last run, or all (`full`, which
     an import runs so old documents meet new signals). Leads are stored; re-runs add no duplicates."""
+    from adtrace.exchange import opinions
+
     index = SignalIndex.load(engine)
     report = MatchReport(signals=len(index))
+    limit = opinions.quarantine_limit(engine)
+    with engine.connect() as conn:
+        released = {int(r[0]) for r in conn.execute(text(
+            "SELECT id FROM exchange_signals WHERE quarantine_released_at IS NOT NULL"))}
+    quarantined: set[int] = set()
     with engine.connect() as conn:
         saved = xs.get_state(conn, STATE_KEY)
     after = 0 if full or saved is None else int(saved)
@@ -158,8 +166,21 @@ def match_store(engine: sa.Engine, key: bytes, *, full: bool = False, batch: int
         leads: list[tuple[str, list[Match]]] = []
         with xs.write(engine) as conn:
             for doc_id, matches in found:
+                matches = [m for m in matches if m.signal_id not in quarantined]
                 if matches and save_leads(conn, doc_id, matches):
                     leads.append((doc_id, matches))
+            touched = sorted({m.signal_id for _, ms in leads for m in ms} - released)
+            if touched:
+                counts = conn.execute(text("SELECT signal_id, count(*) FROM exchange_leads WHERE signal_id IN :ids "
+                                           "GROUP BY signal_id").bindparams(sa.bindparam("ids", expanding=True)),
+                                      {"ids": touched}).all()
+                for sid, n in counts:
+                    if int(n) > limit:  # matches far too much: a shared number, not one person's
+                        opinions.quarantine(conn, int(sid), int(n), limit)
+                        quarantined.add(int(sid))
+                        report.quarantined.append(int(sid))
+        leads = [(d, [m for m in ms if m.signal_id not in quarantined]) for d, ms in leads]
+        leads = [(d, ms) for d, ms in leads if ms]
         report.new_leads += sum(len(m) for _, m in leads)
         for doc_id, matches in leads:
             alert_partner_match(engine, doc_id, matches)

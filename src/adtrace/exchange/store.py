@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
 import sqlalchemy as sa
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import text
@@ -120,6 +121,8 @@ def import_bundle(engine: sa.Engine, bundle: Any, consortium_id: str | None) -> 
 
 
 def _upsert_signals(conn: sa.Connection, body: dict[str, Any], bid: str, report: ImportReport) -> None:
+    from adtrace.exchange import opinions  # it builds on this module's write()
+
     issuer, stamp = body["issuer"], now()
     for s in b.signals_of(body):
         params = {"i": issuer, "t": s.type, "h": s.hash}
@@ -133,6 +136,7 @@ def _upsert_signals(conn: sa.Connection, body: dict[str, Any], bid: str, report:
                "n": s.note, "b": bid, "at": stamp}
         old = conn.execute(text("SELECT id FROM exchange_signals WHERE issuer = :i AND type = :t AND hash = :h"),
                            params).scalar()
+        opinions.record(conn, s.type, s.hash, issuer, s.opinion or "positive", issuer)
         if old is None:
             conn.execute(text("INSERT INTO exchange_signals (issuer, type, hash, category, confidence, first_seen, "
                               "last_seen, note, bundle_id, imported_at, retracted) VALUES (:i, :t, :h, :c, :conf, "
@@ -146,6 +150,8 @@ def _upsert_signals(conn: sa.Connection, body: dict[str, Any], bid: str, report:
 
 
 def _retract(conn: sa.Connection, body: dict[str, Any], bid: str, report: ImportReport) -> None:
+    """A withdrawal deletes the issuer's signal, its opinion, its leads and their alerts (not only hides
+    them); the retraction row stays, so an older bundle imported later cannot bring the signal back."""
     issuer = body["issuer"]
     for item in body["retractions"]:
         params = {"i": issuer, "t": item["type"], "h": item["hash"]}
@@ -154,11 +160,30 @@ def _retract(conn: sa.Connection, body: dict[str, Any], bid: str, report: Import
                           "VALUES (:i, :t, :h, :b, :at)"), {**params, "b": bid, "at": body["created_at"]})
         sid = conn.execute(text("SELECT id FROM exchange_signals WHERE issuer = :i AND type = :t AND hash = :h"),
                            params).scalar()
+        conn.execute(text("DELETE FROM exchange_opinions WHERE type = :t AND hash = :h AND org = :i"), params)
         if sid is None:
             continue
-        conn.execute(text("UPDATE exchange_signals SET retracted = :r WHERE id = :id"), {"r": True, "id": sid})
-        conn.execute(text("UPDATE exchange_leads SET status = 'retracted' WHERE signal_id = :id"), {"id": sid})
+        drop_alerts(conn, int(sid))
+        conn.execute(text("DELETE FROM exchange_leads WHERE signal_id = :id"), {"id": sid})
+        conn.execute(text("DELETE FROM exchange_signals WHERE id = :id"), {"id": sid})
         report.retracted += 1
+
+
+def drop_alerts(conn: sa.Connection, signal_id: int) -> None:
+    """Remove a withdrawn signal from partner alerts; an alert left with no reason is deleted."""
+    docs = [str(r[0]) for r in conn.execute(text("SELECT doc_id FROM exchange_leads WHERE signal_id = :id"),
+                                            {"id": signal_id})]
+    for s in range(0, len(docs), 900):
+        rows = conn.execute(text("SELECT id, reasons FROM alerts WHERE kind = 'partner_signal' AND doc_id IN :d")
+                            .bindparams(sa.bindparam("d", expanding=True)), {"d": docs[s:s + 900]}).all()
+        for alert_id, raw in rows:
+            reasons = orjson.loads(raw or "[]")
+            kept = [r for r in reasons if not (isinstance(r, dict) and r.get("signal_id") == signal_id)]
+            if not kept:
+                conn.execute(text("DELETE FROM alerts WHERE id = :id"), {"id": alert_id})
+            elif len(kept) != len(reasons):
+                conn.execute(text("UPDATE alerts SET reasons = :r WHERE id = :id"),
+                             {"r": orjson.dumps(kept).decode(), "id": alert_id})
 
 
 def record_export(engine: sa.Engine, bundle: dict[str, Any]) -> str:
@@ -175,10 +200,23 @@ def record_export(engine: sa.Engine, bundle: dict[str, Any]) -> str:
 
 
 def active_signals(engine: sa.Engine) -> list[dict[str, Any]]:
+    """Signals that may make leads: not disabled, not quarantined, not negative (by their issuer or by all)."""
+    from adtrace.exchange import opinions
+
     with engine.connect() as conn:
         rows = conn.execute(text("SELECT id, issuer, type, hash, category, confidence, bundle_id, first_seen, "
-                                 "last_seen FROM exchange_signals WHERE retracted = :f"), {"f": False}).all()
-    return [dict(r._mapping) for r in rows]
+                                 "last_seen FROM exchange_signals WHERE retracted = :f AND disabled_at IS NULL "
+                                 "AND quarantined_at IS NULL"), {"f": False}).all()
+        agg = opinions.by_signal(conn)
+        own_negative = opinions.own_negative(conn)
+    out = []
+    for r in rows:
+        row = dict(r._mapping)
+        row["opinion"] = agg.get((str(row["type"]), str(row["hash"])), "positive")
+        # No leads from a signal its own issuer calls negative, nor from one every opinion calls negative.
+        if row["opinion"] != "negative" and (str(row["issuer"]), str(row["type"]), str(row["hash"])) not in own_negative:
+            out.append(row)
+    return out
 
 
 def signals_version(engine: sa.Engine) -> tuple[int, int, int]:
@@ -201,13 +239,17 @@ def set_state(conn: sa.Connection, key: str, value: str) -> None:
 
 
 def leads(engine: sa.Engine, status: str | None = "open", limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
+    """Leads with provenance and the signal's aggregate opinion (positive, investigation, disputed)."""
+    from adtrace.exchange import opinions
+
     where = "WHERE l.status = :s" if status else ""
     with engine.connect() as conn:
         rows = conn.execute(text("SELECT l.id, l.doc_id, l.issuer, l.type, l.category, l.confidence, l.bundle_id, "
-                                 "l.distance, l.status, l.created_at, s.first_seen, s.last_seen, b.key_id, "
+                                 "l.distance, l.status, l.created_at, l.signal_id, s.hash, s.first_seen, s.last_seen, b.key_id, "
                                  "b.created_at AS bundle_created_at FROM exchange_leads l "
                                  "JOIN exchange_signals s ON s.id = l.signal_id "
                                  "LEFT JOIN exchange_bundles b ON b.bundle_id = l.bundle_id "
                                  f"{where} ORDER BY l.id LIMIT :lim OFFSET :off"),
                             {"s": status, "lim": limit, "off": offset}).all()
-    return [dict(r._mapping) for r in rows]
+        agg = opinions.by_signal(conn)
+    return [{**dict(r._mapping), "opinion": agg.get((str(r.type), str(r.hash)), "positive")} for r in rows]

@@ -1,0 +1,224 @@
+"""Opinions on partner signals, one signal disabled on its own, and quarantine of signals that match
+far too much: what HMA and ThreatExchange do with a bank's signals, on adtrace's tables (migration 0013).
+
+* **Opinions**: positive, negative or investigation, one per organisation per signal (type, hash):
+  partners' arrive with their bundles (`opinion` on a signal; none means positive), ours are an
+  analyst's (`org` '@local'). They combine as the `threatexchange` library combines them
+  (`AggregateSignalOpinionCategory`): the strongest, but **disputed** when a negative meets any other.
+  A signal its own issuer calls negative, or whose every opinion is negative, makes no leads; the others
+  do, and their leads carry the aggregate (e.g. disputed).
+* **Disable**: one signal stops matching (who, when, why kept; audited), the rest of its issuer's
+  bank goes on; its open leads leave the queue (status `disabled`) and come back on enable.
+* **Quarantine**: a signal that matches more documents than `quarantine_limit` (a shared agency,
+  hotel or booking number, not one person's) stops matching, its leads become `quarantined`, and the
+  reason is stored and shown. An analyst who knows better releases it; it is not quarantined again.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import text
+from threatexchange.exchanges.fetch_state import AggregateSignalOpinionCategory, SignalOpinionCategory
+
+from adtrace import errors
+from adtrace.exchange.keys import now
+from adtrace.exchange.store import drop_alerts, write
+
+OPINIONS = {"negative": SignalOpinionCategory.NEGATIVE_CLASS,
+            "investigation": SignalOpinionCategory.INVESTIGATION_SEED,
+            "positive": SignalOpinionCategory.POSITIVE_CLASS}
+AGGREGATE_NAMES = {AggregateSignalOpinionCategory.NEGATIVE_CLASS: "negative",
+                   AggregateSignalOpinionCategory.INVESTIGATION_SEED: "investigation",
+                   AggregateSignalOpinionCategory.POSITIVE_CLASS: "positive",
+                   AggregateSignalOpinionCategory.DISPUTED: "disputed"}
+LOCAL = "@local"
+AUDIT_ACTION = "partner_signal"
+# As the linker's hub keys (docs/linking.md): at least 30 documents, or 0.05 % of the store when larger.
+QUARANTINE_MIN_DOCS = 30
+QUARANTINE_SHARE = 0.0005
+QUARANTINE_SETTING = "ADTRACE_SIGNAL_QUARANTINE_DOCS"
+
+
+def check_opinion(value: str, field_name: str = "opinion") -> str:
+    if value not in OPINIONS:
+        raise errors.InputError.at(errors.BAD_FIELD, f"unknown opinion {value!r}", field_name=field_name,
+                                   hint=f"Use one of: {', '.join(OPINIONS)}")
+    return value
+
+
+def aggregate(opinions: Iterable[str]) -> str:
+    """One word for several organisations' opinions, by threatexchange's rule; `positive` when none."""
+    cats = [OPINIONS[o] for o in opinions if o in OPINIONS]
+    if not cats:
+        return "positive"
+    return AGGREGATE_NAMES[AggregateSignalOpinionCategory.from_opinion_categories(cats)]
+
+
+def by_signal(conn: sa.Connection) -> dict[tuple[str, str], str]:
+    """(type, hash) -> aggregate opinion, for every signal anyone has an opinion on."""
+    found: dict[tuple[str, str], list[str]] = {}
+    for t, h, o in conn.execute(text("SELECT type, hash, opinion FROM exchange_opinions")):
+        found.setdefault((str(t), str(h)), []).append(str(o))
+    return {k: aggregate(v) for k, v in found.items()}
+
+
+def record(conn: sa.Connection, type_: str, hash_: str, org: str, opinion: str, by: str, note: str = "") -> None:
+    """Set one organisation's opinion on a signal (replacing its earlier one)."""
+    conn.execute(text("DELETE FROM exchange_opinions WHERE type = :t AND hash = :h AND org = :o"),
+                 {"t": type_, "h": hash_, "o": org})
+    conn.execute(text("INSERT INTO exchange_opinions (type, hash, org, opinion, set_by, at, note) VALUES "
+                      "(:t, :h, :o, :op, :by, :at, :n)"),
+                 {"t": type_, "h": hash_, "o": org, "op": check_opinion(opinion), "by": by, "at": now(),
+                  "n": note[:500]})
+
+
+def _signal(conn: sa.Connection, signal_id: int) -> dict[str, Any]:
+    row = conn.execute(text("SELECT * FROM exchange_signals WHERE id = :id"), {"id": signal_id}).first()
+    if row is None:
+        raise errors.InputError(message=f"no partner signal {signal_id}; see adtrace exchange signal list",
+                                code=errors.NOT_FOUND, http_status=404, detail={"field": "signal"})
+    return dict(row._mapping)
+
+
+def _audit(engine: sa.Engine, conn: sa.Connection, actor: str, signal: dict[str, Any], detail: dict[str, Any]) -> None:
+    from adtrace.app import audit  # the app owns the audit log (as holds and retention)
+
+    audit.append(engine, actor, AUDIT_ACTION, f"signal:{signal['id']}",
+                 {"issuer": signal["issuer"], "type": signal["type"], **detail}, conn=conn)
+
+
+def set_opinion(engine: sa.Engine, signal_id: int, opinion: str, actor: str, note: str = "") -> dict[str, Any]:
+    """Our analysts' opinion on a partner signal (audited); returns the signal with its aggregate."""
+    with write(engine) as conn:
+        sig = _signal(conn, signal_id)
+        record(conn, sig["type"], sig["hash"], LOCAL, opinion, actor, note)
+        _audit(engine, conn, actor, sig, {"op": "opinion", "opinion": opinion, "note": note[:500]})
+    return get(engine, signal_id)
+
+
+def disable(engine: sa.Engine, signal_id: int, actor: str, reason: str) -> dict[str, Any]:
+    """Stop one signal matching (its bank goes on); its open leads leave the queue. Audited."""
+    reason = reason.strip()
+    if not reason:
+        raise errors.InputError.at(errors.MISSING_FIELD, "disabling a signal needs a reason", field_name="reason")
+    with write(engine) as conn:
+        sig = _signal(conn, signal_id)
+        conn.execute(text("UPDATE exchange_signals SET disabled_at = :at, disabled_by = :by, disabled_reason = :r "
+                          "WHERE id = :id"), {"at": now(), "by": actor, "r": reason[:500], "id": signal_id})
+        conn.execute(text("UPDATE exchange_leads SET status = 'disabled' WHERE signal_id = :id AND status = 'open'"),
+                     {"id": signal_id})
+        _audit(engine, conn, actor, sig, {"op": "disable", "reason": reason[:500]})
+    return get(engine, signal_id)
+
+
+def enable(engine: sa.Engine, signal_id: int, actor: str) -> dict[str, Any]:
+    with write(engine) as conn:
+        sig = _signal(conn, signal_id)
+        conn.execute(text("UPDATE exchange_signals SET disabled_at = NULL, disabled_by = NULL, disabled_reason = NULL "
+                          "WHERE id = :id"), {"id": signal_id})
+        if not sig.get("quarantined_at"):
+            conn.execute(text("UPDATE exchange_leads SET status = 'open' WHERE signal_id = :id AND "
+                              "status = 'disabled'"), {"id": signal_id})
+        _audit(engine, conn, actor, sig, {"op": "enable"})
+    return get(engine, signal_id)
+
+
+def quarantine_limit(engine: sa.Engine) -> int:
+    """Documents one signal may match before it is quarantined (setting, else the hub-key floor)."""
+    raw = os.environ.get(QUARANTINE_SETTING)
+    if raw:
+        try:
+            value = int(raw)
+            if value < 1:
+                raise ValueError
+            return value
+        except ValueError:
+            raise errors.ConfigError(message=f"{QUARANTINE_SETTING}={raw!r} is not a positive whole number; unset it "
+                                     f"for the default (max({QUARANTINE_MIN_DOCS}, 0.05 % of the documents))",
+                                     code=errors.BAD_SETTING) from None
+    with engine.connect() as conn:
+        docs = int(conn.execute(text("SELECT count(*) FROM documents")).scalar_one())
+    return max(QUARANTINE_MIN_DOCS, int(docs * QUARANTINE_SHARE))
+
+
+def quarantine(conn: sa.Connection, signal_id: int, matched: int, limit: int) -> None:
+    reason = (f"matched {matched:,} documents, more than {limit:,}: likely a number or photo many unrelated ads "
+              "share (an agency, hotel or booking line, a stock photo), not one person's. Its leads are held back; "
+              "release it if you know better")
+    conn.execute(text("UPDATE exchange_signals SET quarantined_at = :at, quarantine_reason = :r WHERE id = :id"),
+                 {"at": now(), "r": reason, "id": signal_id})
+    drop_alerts(conn, signal_id)  # the alerts it raised before it passed the limit would be noise too
+    conn.execute(text("UPDATE exchange_leads SET status = 'quarantined' WHERE signal_id = :id AND status = 'open'"),
+                 {"id": signal_id})
+
+
+def release(engine: sa.Engine, signal_id: int, actor: str) -> dict[str, Any]:
+    """End a quarantine (an analyst checked the signal); it will not be quarantined again. Audited."""
+    with write(engine) as conn:
+        sig = _signal(conn, signal_id)
+        if not sig.get("quarantined_at"):
+            raise errors.InputError.at(errors.BAD_FIELD, f"signal {signal_id} is not quarantined", field_name="signal")
+        conn.execute(text("UPDATE exchange_signals SET quarantined_at = NULL, quarantine_released_at = :at, "
+                          "quarantine_released_by = :by WHERE id = :id"), {"at": now(), "by": actor, "id": signal_id})
+        if not sig.get("disabled_at"):
+            conn.execute(text("UPDATE exchange_leads SET status = 'open' WHERE signal_id = :id AND "
+                              "status = 'quarantined'"), {"id": signal_id})
+        _audit(engine, conn, actor, sig, {"op": "release_quarantine", "reason": sig.get("quarantine_reason")})
+    return get(engine, signal_id)
+
+
+def own_negative(conn: sa.Connection) -> set[tuple[str, str, str]]:
+    """(org, type, hash) of every negative opinion: a signal whose own issuer is among them makes no leads."""
+    return {(str(o), str(t), str(h)) for o, t, h in conn.execute(text(
+        "SELECT org, type, hash FROM exchange_opinions WHERE opinion = 'negative'"))}
+
+
+def _view(row: dict[str, Any], opinions: dict[tuple[str, str], str], leads: dict[int, int],
+          negative: set[tuple[str, str, str]]) -> dict[str, Any]:
+    out = {k: row.get(k) for k in ("id", "issuer", "type", "hash", "category", "confidence", "bundle_id",
+                                   "first_seen", "last_seen", "imported_at", "disabled_at", "disabled_by",
+                                   "disabled_reason", "quarantined_at", "quarantine_reason",
+                                   "quarantine_released_at", "quarantine_released_by")}
+    out["opinion"] = opinions.get((str(row["type"]), str(row["hash"])), "positive")
+    out["state"] = ("quarantined" if row.get("quarantined_at") else "disabled" if row.get("disabled_at")
+                    else "negative: no leads" if out["opinion"] == "negative"
+                    or (str(row["issuer"]), str(row["type"]), str(row["hash"])) in negative else "active")
+    out["leads"] = leads.get(int(row["id"]), 0)
+    return out
+
+
+def signals(engine: sa.Engine, *, issuer: str | None = None, state: str | None = None) -> list[dict[str, Any]]:
+    """Partner signals with their aggregate opinion, state (active, disabled, quarantined with the reason) and
+    lead count; `state` narrows to one state."""
+    sql = "SELECT * FROM exchange_signals WHERE retracted = :f"
+    params: dict[str, Any] = {"f": False}
+    if issuer:
+        sql += " AND issuer = :i"
+        params["i"] = issuer
+    with engine.connect() as conn:
+        rows = [dict(r._mapping) for r in conn.execute(text(sql + " ORDER BY id"), params)]
+        opinions = by_signal(conn)
+        leads = {int(s): int(n) for s, n in conn.execute(text("SELECT signal_id, count(*) FROM exchange_leads "
+                                                                "GROUP BY signal_id"))}
+        negative = own_negative(conn)
+    out = [_view(r, opinions, leads, negative) for r in rows]
+    return [s for s in out if state is None or s["state"] == state]
+
+
+def get(engine: sa.Engine, signal_id: int) -> dict[str, Any]:
+    with engine.connect() as conn:
+        row = _signal(conn, signal_id)
+        opinions = by_signal(conn)
+        n = int(conn.execute(text("SELECT count(*) FROM exchange_leads WHERE signal_id = :id"),
+                             {"id": signal_id}).scalar_one())
+        each = [dict(r._mapping) for r in conn.execute(text(
+            "SELECT org, opinion, set_by, at, note FROM exchange_opinions WHERE type = :t AND hash = :h ORDER BY org"),
+            {"t": row["type"], "h": row["hash"]})]
+        negative = own_negative(conn)
+    out = _view(row, opinions, {signal_id: n}, negative)
+    out["opinions"] = each
+    return out
