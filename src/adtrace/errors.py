@@ -85,6 +85,11 @@ INTERNAL = "AT500"  # a bug: the app still answers in the error shape
 TOO_LARGE = "AT120"  # a request body or document past its configured size (HTTP 413)
 TOO_MANY_IDENTIFIERS = "AT121"  # a screened document naming more identifiers than one ad plausibly does
 PAGE_TOO_DEEP = "AT122"  # an HTML page nested deeper (or with more elements) than any real ad page
+# Import from the browser (issue 19 item 13; the app's Import page).
+UPLOAD_TOO_LARGE = "AT160"  # an uploaded file past ADTRACE_IMPORT_MAX_MB (HTTP 413)
+BAD_UPLOAD = "AT161"  # no file, an empty file, or a file name whose ending names no known format
+BAD_MAPPING = "AT162"  # a CSV column mapping naming a column the file does not have, or no text column
+NO_SUCH_JOB = "AT163"  # an import job id this database does not know (HTTP 404)
 
 
 @dataclass
@@ -108,6 +113,11 @@ class ConfigError(AdtraceError):
     code: str = "AT400"
     exit_code: int = EXIT_ENVIRONMENT
     http_status: int = 500
+
+
+# Accounts from the browser (issue 19 item 12): the Users and Account pages.
+LAST_ADMIN = "AT320"  # disabling or demoting the last active admin would lock everyone out of Users/Settings
+NOT_YOUR_TOKEN = "AT321"  # a user revoking an API token that is not theirs (admins use the Users page)
 
 
 # A setting (environment variable) that cannot be used; the message names it and the default.
