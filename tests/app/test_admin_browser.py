@@ -322,3 +322,44 @@ def test_phone_menu_collapses_behind_a_button(app: object, server: str, screens:
         sign_in(page, server, "admin")
         assert page.locator("header.top nav").is_visible() and not page.locator("#menu-toggle").is_visible()
     assert not _real_errors(errors), errors
+
+
+def test_errors_sit_beside_their_field_and_keep_what_was_typed(
+        app: object, server: str, screens: Path) -> None:  # noqa: F811
+    with browser_page(server) as (page, errors):
+        sign_in(page, server, "admin")
+        # Settings: a wrong confirmation password, then thresholds in the wrong order.
+        page.goto(f"{server}/settings")
+        form = page.locator("form[action='/settings']")
+        form.locator("input[name=elevated]").fill("35")
+        form.locator("input[name=high]").fill("70")
+        form.locator("input[name=password]").fill("not my password")
+        form.locator("button").click()
+        page.wait_for_selector("form[action='/settings'] .field-error[data-field=password]")
+        form = page.locator("form[action='/settings']")
+        assert float(form.locator("input[name=elevated]").input_value()) == 35
+        form.locator("input[name=high]").fill("30")
+        form.locator("input[name=password]").fill(PASSWORD)
+        form.locator("button").click()
+        page.wait_for_selector("form[action='/settings'] .field-error[data-field=high]")
+        assert float(page.locator("form[action='/settings'] input[name=high]").input_value()) == 30
+        assert page.locator("header.top nav").count() == 1
+        page.screenshot(path=str(screens / "e1-settings-inline-error.png"), full_page=True)
+
+        # Cases: a title of spaces is refused beside the title; the assignee typed stays.
+        page.goto(f"{server}/cases")
+        page.fill("#new-case input[name=title]", "   ")
+        page.fill("#new-case input[name=assignee]", "analyst")
+        page.click("#new-case button")
+        page.wait_for_selector("#new-case .field-error[data-field=title]")
+        assert page.locator("#new-case input[name=assignee]").input_value() == "analyst"
+        page.fill("#new-case input[name=title]", "Inline errors case")
+        page.click("#new-case button")
+        page.wait_for_url("**/cases/*")
+        # A note of spaces: beside the note box, the page whole.
+        page.fill("textarea[name=text]", "   ")
+        page.click("button:has-text('Add note')")
+        page.wait_for_selector(".field-error[data-field=note]")
+        assert "Inline errors case" in page.inner_text("h1")
+        page.screenshot(path=str(screens / "e2-case-note-error.png"), full_page=True)
+    assert not _real_errors(errors), errors
