@@ -10,6 +10,7 @@ from typing import Any
 
 import orjson
 import pytest
+import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
 from adtrace import errors
@@ -101,3 +102,45 @@ def test_safe_name_keeps_the_ending_and_nothing_else() -> None:
     assert importjobs.safe_name("../../etc/passwd") == "passwd"
     assert importjobs.safe_name("my ads (1).csv.gz") == "my_ads_1_.csv.gz"
     assert importjobs.safe_name("") == "upload"
+
+
+def test_warc_and_html_uploads_go_through_the_same_readers(app: Any, login: Callable[[str], TestClient]) -> None:
+    import io
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    from adtrace.synth import generate
+    from adtrace.synth.html import page_a
+
+    engine, store = app.state.adtrace.engine, app.state.adtrace.store
+    docs = [d for d, _ in generate(40, seed=21) if d["source"] == "examplelist"][:4]
+    assert len(docs) == 4
+    buf = io.BytesIO()
+    writer = WARCWriter(buf, gzip=True)
+    for d in docs[:3]:
+        headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+        writer.write_record(writer.create_warc_record(d["url"], "response", payload=io.BytesIO(page_a(d).encode()),
+                                                      http_headers=headers))
+    client = login("analyst")
+    for name, body in (("crawl.warc.gz", buf.getvalue()), ("page.html", page_a(docs[3]).encode())):
+        r = _upload(client, name, body)
+        assert r.status_code == 303, r.text
+        job = _wait(engine, r.headers["location"].rsplit("/", 1)[1])
+        assert job["state"] == "done" and job["rejected"] == 0, job
+    for d in docs:
+        assert store.get_document(d["id"]) is not None, d["id"]
+
+
+def test_a_job_whose_server_died_says_so(app: Any) -> None:
+    engine = app.state.adtrace.engine
+    job, _path = importjobs.new_upload(engine, "analyst", "x.jsonl", "jsonl")
+    job["state"] = "reading"
+    importjobs._put(engine, job)
+    assert importjobs.get(engine, job["id"])["state"] == "reading"
+    job["updated_at"] = time.time() - importjobs.STALE_SECONDS - 1
+    with engine.begin() as conn:  # as a process that died 15 minutes ago left it
+        conn.execute(sa.text("UPDATE app_settings SET value = :v WHERE key = :k"),
+                     {"v": orjson.dumps(job).decode(), "k": importjobs.KEY + job["id"]})
+    assert importjobs.get(engine, job["id"])["state"] == "failed"
+    importjobs.discard(engine, job)

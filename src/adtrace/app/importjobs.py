@@ -16,6 +16,7 @@ import secrets
 import shutil
 import tempfile
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -68,7 +69,11 @@ def check_format(name: str) -> str:
     return reader.__name__.removeprefix("read_")
 
 
+STALE_SECONDS = 900  # a running job not updated for this long died with its server process
+
+
 def _put(engine: sa.Engine, job: dict[str, Any]) -> None:
+    job["updated_at"] = time.time()
     with write(engine) as conn:
         conn.execute(text("DELETE FROM app_settings WHERE key = :k"), {"k": KEY + job["id"]})
         conn.execute(text("INSERT INTO app_settings (key, value) VALUES (:k, :v)"),
@@ -81,6 +86,10 @@ def get(engine: sa.Engine, job_id: str) -> dict[str, Any]:
     if raw is None:
         raise errors.InputError(message=f"no import job {job_id!r}", code=errors.NO_SUCH_JOB, http_status=404)
     job: dict[str, Any] = orjson.loads(raw)
+    if job["state"] in ("reading", "linking") and time.time() - float(job.get("updated_at", 0)) > STALE_SECONDS:
+        # Its thread is gone (the server restarted): say so instead of polling for ever.
+        job.update(state="failed", message="the server stopped during this job; upload the file again (documents "
+                   "already stored are recognised, not duplicated)")
     return job
 
 
