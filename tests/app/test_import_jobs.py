@@ -144,3 +144,14 @@ def test_a_job_whose_server_died_says_so(app: Any) -> None:
                      {"v": orjson.dumps(job).decode(), "k": importjobs.KEY + job["id"]})
     assert importjobs.get(engine, job["id"])["state"] == "failed"
     importjobs.discard(engine, job)
+
+
+def test_no_template_tells_a_web_user_to_run_a_command() -> None:
+    import re
+    from importlib import resources
+
+    folder = resources.files("adtrace.app.pages") / "templates"
+    command = re.compile(r"\badtrace (ingest|link|user|init|serve|alerts|hold|watchlist|audit|crawl|watch)\b")
+    found = [(t.name, m.group(0)) for t in folder.iterdir() if t.name.endswith(".html")
+             for m in command.finditer(t.read_text("utf-8"))]
+    assert not found, found
