@@ -192,6 +192,14 @@ BAD_SETTING = define("AT420", "BAD_SETTING", "an environment setting that cannot
 # Added by feature work (ranges per issue).
 DRAFT_STATUS = define("AT180", "DRAFT_STATUS", "a report draft's trafficking status beyond 'possible', or 'possible' set by nobody")
 
+# Added by feature work (ranges per issue).
+UPLOAD_TOO_LARGE = define("AT160", "UPLOAD_TOO_LARGE", "an uploaded file past ADTRACE_IMPORT_MAX_MB (HTTP 413)")
+BAD_UPLOAD = define("AT161", "BAD_UPLOAD", "no file, an empty file, or a file name whose ending names no known format")
+BAD_MAPPING = define("AT162", "BAD_MAPPING", "a CSV column mapping naming a column the file does not have, or no text column")
+NO_SUCH_JOB = define("AT163", "NO_SUCH_JOB", "an import job id this database does not know (HTTP 404)")
+LAST_ADMIN = define("AT320", "LAST_ADMIN", "disabling or demoting the last active admin would lock everyone out of Users/Settings")
+NOT_YOUR_TOKEN = define("AT321", "NOT_YOUR_TOKEN", "a user revoking an API token that is not theirs (admins use the Users page)")
+
 # AT5xx: bugs and broken contracts.
 # Exit 1 like the base class it is raised with (the CLI exits with the class's code).
 INTERNAL = define("AT500", "INTERNAL", "a bug: the app still answers in the error shape", exit_code=EXIT_BAD_INPUT)

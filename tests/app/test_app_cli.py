@@ -39,3 +39,16 @@ def test_user_commands(db_path: Path) -> None:
     assert "newbie\treviewer\tdisabled" in listed
     assert runner.invoke(cli_app, ["user", "reset", "newbie", "--random-password", "--db", db]).exit_code == 0
     assert "newbie\treviewer\tactive" in runner.invoke(cli_app, ["user", "list", "--db", db]).output
+
+
+def test_user_role_command_and_the_last_admin(db_path: Path) -> None:
+    _register()
+    runner = CliRunner()
+    db = str(db_path)
+    assert runner.invoke(cli_app, ["user", "role", "reviewer", "analyst", "--db", db]).exit_code == 0
+    assert "reviewer\tanalyst\tactive" in runner.invoke(cli_app, ["user", "list", "--db", db]).output
+    assert runner.invoke(cli_app, ["user", "role", "reviewer", "boss", "--db", db]).exit_code != 0
+    # The fixture store has one admin: it can be neither demoted nor disabled (AT320).
+    for args in (["user", "role", "admin", "analyst"], ["user", "disable", "admin"]):
+        out = runner.invoke(cli_app, [*args, "--db", db])
+        assert out.exit_code != 0 and getattr(out.exception, "code", "") == errors.LAST_ADMIN, out

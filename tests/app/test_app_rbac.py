@@ -76,6 +76,24 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("GET", "/settings"): {"admin"},
     ("POST", "/settings"): {"admin"},
     ("POST", "/settings/purge"): {"admin"},
+    # Users, Account and Import pages (issue 19 items 12-13).
+    ("GET", "/users"): {"admin"},
+    ("POST", "/users"): {"admin"},
+    ("POST", "/users/{username}/role"): {"admin"},
+    ("POST", "/users/{username}/active"): {"admin"},
+    ("POST", "/users/{username}/reset"): {"admin"},
+    ("POST", "/users/tokens"): {"admin"},
+    ("POST", "/users/tokens/{token_id}/revoke"): {"admin"},
+    ("GET", "/account"): ALL,
+    ("POST", "/account/password"): ALL,
+    ("POST", "/account/tokens"): ALL,
+    ("POST", "/account/tokens/{token_id}/revoke"): ALL,
+    ("GET", "/import"): {"admin", "analyst"},
+    ("POST", "/import"): {"admin", "analyst"},
+    ("GET", "/import/{job_id}"): {"admin", "analyst"},
+    ("GET", "/import/{job_id}/progress"): {"admin", "analyst"},
+    ("POST", "/import/{job_id}/start"): {"admin", "analyst"},
+    ("POST", "/import/link"): {"admin", "analyst"},
     ("GET", "/api/v1/entities/{kind}/{value}"): READERS,
     ("GET", "/api/v1/clusters/{cluster_id}"): READERS,
     ("GET", "/api/v1/map"): READERS,
@@ -100,6 +118,14 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
 }
 # Form or JSON bodies for the investigation writes (placeholders filled by _investigation_fixtures).
 FORMS: dict[str, dict[str, str]] = {
+    # Users/Account/Import: admin changes ask for the admin's own password again (PASSWORD).
+    "/users": {"username": "rbacuser", "random": "1", "password": PASSWORD},
+    "/users/{username}/role": {"role": "auditor", "password": PASSWORD},
+    "/users/{username}/active": {"active": "1", "password": PASSWORD},
+    "/users/{username}/reset": {"password": PASSWORD},
+    "/users/tokens": {"owner": "partner", "name": "rbac", "password": PASSWORD},
+    "/account/password": {"current": PASSWORD, "new_password": PASSWORD, "repeat": PASSWORD},
+    "/account/tokens": {"name": "rbac", "password": PASSWORD},
     "/documents/{doc_id}/decision": {"decision": "escalate", "reason": "rbac"},
     "/queue/undo": {"doc_id": "{doc_id}"},
     "/cases/add": {"kind": "document", "ref": "{doc_id}", "case_id": "{case_id}"},
@@ -160,7 +186,17 @@ def _investigation_fixtures(app: object, doc_id: str) -> dict[str, str]:
     return {"{hold_id}": str(hold.id), "{graph_format}": "graphml", "{draft_kind}": "ncmec",
             "{doc_id}": doc_id, "{n}": "0", "{kind}": "phone", "{value}": phone, "{cluster_id}": doc_id,
             "{case_id}": str(case.id), "{entry_id}": str(entry.id), "{alert_id}": str(alert.id), "{fmt}": "csv",
-            "{token_id}": accounts.token_id(accounts.add_token(state.engine, "partner", "rbac-victim"))}
+            "{token_id}": accounts.token_id(accounts.add_token(state.engine, "partner", "rbac-victim")),
+            "{username}": "partner", "{job_id}": _import_job(state.engine)}
+
+
+def _import_job(engine: object) -> str:
+    from adtrace.app import importjobs
+
+    job, path = importjobs.new_upload(engine, "admin", "rbac.jsonl", "jsonl")  # type: ignore[arg-type]
+    path.write_bytes(b'{"id": "rbac-2", "text": "rbac"}\n')
+    importjobs.uploaded(engine, job, path.stat().st_size)  # type: ignore[arg-type]
+    return str(job["id"])
 
 
 def _fill(text: str, subs: dict[str, str]) -> str:
@@ -175,6 +211,9 @@ def _request(client: TestClient, method: str, path: str, doc_id: str, csrf: str,
     url = _fill(path, subs)
     # Pages take the session (+ CSRF); /api/* takes an API token only (the cookie is refused there).
     headers = {"Authorization": f"Bearer {token}"} if path.startswith("/api/") else {"X-CSRF-Token": csrf}
+    if path == "/import" and method == "POST":
+        files = {"file": ("rbac.jsonl", b'{"id": "rbac-1", "text": "rbac upload"}\n', "application/x-ndjson")}
+        return client.post(url, data={"link": ""}, files=files, headers=headers, follow_redirects=False).status_code
     if path in FORMS and method == "POST":
         data = {k: _fill(v, subs) for k, v in FORMS[path].items()}
         return client.post(url, data=data, headers=headers, follow_redirects=False).status_code
@@ -215,7 +254,11 @@ def test_route_role_table(app: object, login: Callable[[str], TestClient], role:
     for (method, path), allowed in sorted(EXPECTED.items()):
         if path == "/logout":
             continue  # would end the session mid-test; checked below
-        status = _request(client, method, path, doc_id, csrf, subs, token)
+        here = subs
+        if path == "/account/tokens/{token_id}/revoke":  # one's own token (not the one the API calls use)
+            own = accounts.add_token(app.state.adtrace.engine, role, "own")  # type: ignore[attr-defined]
+            here = {**subs, "{token_id}": accounts.token_id(own)}
+        status = _request(client, method, path, doc_id, csrf, here, token)
         if path == "/documents/{doc_id}/images/{n}":
             assert status == 403, (role, path, status)
         elif role in allowed:
@@ -230,7 +273,7 @@ def test_anonymous_is_refused_everywhere(app: object) -> None:
     client = TestClient(app)  # type: ignore[arg-type]
     for (method, path) in EXPECTED:
         url = path.replace("{doc_id}", "x").replace("{n}", "0")
-        for name in ("kind", "value", "cluster_id", "fmt", "token_id"):
+        for name in ("kind", "value", "cluster_id", "fmt", "token_id", "username", "job_id"):
             url = url.replace("{" + name + "}", "x")
         for name in ("case_id", "entry_id", "alert_id", "hold_id"):
             url = url.replace("{" + name + "}", "1")

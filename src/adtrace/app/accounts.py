@@ -70,21 +70,21 @@ def check_password(password: str, username: str = "") -> None:
     """At least MIN_PASSWORD characters and not guessable: zxcvbn (its lists of common passwords, words,
     names and keyboard patterns; imported here only: 36-53 ms once, measured; never on the login path)."""
     if len(password) < MIN_PASSWORD:
-        raise auth_error(BAD_ACCOUNT, f"a password needs at least {MIN_PASSWORD} characters", 422)
+        raise auth_error(BAD_ACCOUNT, f"a password needs at least {MIN_PASSWORD} characters", 422, field="password")
     from zxcvbn import zxcvbn
 
     result = zxcvbn(password[:100], user_inputs=[username, "adtrace"])
     if int(result["score"]) < MIN_STRENGTH:
         why = (result.get("feedback") or {}).get("warning") or "it is too easy to guess"
         raise auth_error(WEAK_PASSWORD, f"this password is too common or guessable ({why.rstrip('.')}); use "
-                         "a longer passphrase of unrelated words, or --random-password", 422)
+                         "a longer passphrase of unrelated words, or a random password", 422, field="password")
 
 
 def _check_new(username: str, role: str, password: str) -> None:
     if role not in ROLES:
-        raise auth_error(BAD_ACCOUNT, f"unknown role {role!r}; use one of: {', '.join(ROLES)}", 422)
+        raise auth_error(BAD_ACCOUNT, f"unknown role {role!r}; use one of: {', '.join(ROLES)}", 422, field="role")
     if not username or len(username) > 64 or not username.replace("-", "").replace("_", "").replace(".", "").isalnum():
-        raise auth_error(BAD_ACCOUNT, "a username is 1-64 letters, digits, '.', '-' or '_'", 422)
+        raise auth_error(BAD_ACCOUNT, "a username is 1-64 letters, digits, '.', '-' or '_'", 422, field="username")
     check_password(password, username)
 
 
@@ -92,7 +92,8 @@ def add_user(engine: sa.Engine, username: str, role: str, password: str, actor: 
     _check_new(username, role, password)
     with write(engine) as conn:
         if conn.execute(text("SELECT 1 FROM users WHERE username = :u"), {"u": username}).first():
-            raise auth_error(BAD_ACCOUNT, f"user {username!r} exists; use: adtrace user reset {username}", 409)
+            raise auth_error(BAD_ACCOUNT, f"user {username!r} exists; reset its password instead", 409,
+                             field="username")
         conn.execute(text("INSERT INTO users (username, role, password_hash, active, failed_logins, created_at) "
                           "VALUES (:u, :r, :h, :a, 0, :now)"),
                      {"u": username, "r": role, "h": _hasher.hash(password), "a": True, "now": now()})
@@ -103,11 +104,23 @@ def add_user(engine: sa.Engine, username: str, role: str, password: str, actor: 
     return user
 
 
+def _keep_an_admin(conn: sa.Connection, username: str) -> None:
+    """Refuse to disable or demote the last active admin: nobody could manage users or settings after."""
+    others = conn.execute(text("SELECT count(*) FROM users WHERE role = 'admin' AND active = :t AND username <> :u"),
+                          {"t": True, "u": username}).scalar()
+    if not others:
+        raise auth_error(errors.LAST_ADMIN, f"{username!r} is the last active admin; make another admin first",
+                         409, field="username")
+
+
 def set_active(engine: sa.Engine, username: str, active: bool, actor: str = "cli") -> None:
     with write(engine) as conn:
+        if not active and conn.execute(text("SELECT role FROM users WHERE username = :u"),
+                                       {"u": username}).scalar() == "admin":
+            _keep_an_admin(conn, username)
         n = conn.execute(text("UPDATE users SET active = :a WHERE username = :u"), {"a": active, "u": username})
         if not n.rowcount:
-            raise auth_error(NO_SUCH_USER, f"no user {username!r}; list them with: adtrace user list", 404)
+            raise auth_error(NO_SUCH_USER, f"no user {username!r}", 404, field="username")
         if not active:  # a disabled account loses its sessions and tokens at once
             uid = conn.execute(text("SELECT id FROM users WHERE username = :u"), {"u": username}).scalar()
             conn.execute(text("DELETE FROM sessions WHERE user_id = :id"), {"id": uid})
@@ -123,10 +136,42 @@ def reset_password(engine: sa.Engine, username: str, password: str, actor: str =
                               "active = :a WHERE username = :u"),
                          {"h": _hasher.hash(password), "u": username, "a": True})
         if not n.rowcount:
-            raise auth_error(NO_SUCH_USER, f"no user {username!r}; add one with: adtrace user add", 404)
+            raise auth_error(NO_SUCH_USER, f"no user {username!r}", 404, field="username")
         conn.execute(text("DELETE FROM sessions WHERE user_id = (SELECT id FROM users WHERE username = :u)"),
                      {"u": username})
         audit.append(engine, actor, "user_reset", username, {}, conn=conn)
+
+
+def set_role(engine: sa.Engine, username: str, role: str, actor: str = "cli") -> None:
+    """Give an account another role (audited). Its sessions end, so pages and permissions follow at once."""
+    if role not in ROLES:
+        raise auth_error(BAD_ACCOUNT, f"unknown role {role!r}; use one of: {', '.join(ROLES)}", 422, field="role")
+    with write(engine) as conn:
+        old = conn.execute(text("SELECT role FROM users WHERE username = :u"), {"u": username}).scalar()
+        if old is None:
+            raise auth_error(NO_SUCH_USER, f"no user {username!r}", 404, field="username")
+        if old == role:
+            return
+        if old == "admin":
+            _keep_an_admin(conn, username)
+        conn.execute(text("UPDATE users SET role = :r WHERE username = :u"), {"r": role, "u": username})
+        conn.execute(text("DELETE FROM sessions WHERE user_id = (SELECT id FROM users WHERE username = :u)"),
+                     {"u": username})
+        audit.append(engine, actor, "user_role", username, {"old": old, "new": role}, conn=conn)
+
+
+def change_password(engine: sa.Engine, user: User, current: str, new: str, client: str = "",
+                    keep_session: str = "") -> None:
+    """A signed-in user changes their own password: the current one first (a wrong one counts toward the
+    lockout), then the same strength check as `adtrace user add`. Other sessions of the account end."""
+    confirm_password(engine, user, current, client)
+    check_password(new, user.username)
+    with write(engine) as conn:
+        conn.execute(text("UPDATE users SET password_hash = :h WHERE id = :id"),
+                     {"h": _hasher.hash(new), "id": user.id})
+        conn.execute(text("DELETE FROM sessions WHERE user_id = :id AND token_hash <> :keep"),
+                     {"id": user.id, "keep": _sha(keep_session) if keep_session else ""})
+        audit.append(engine, user.username, "password_change", user.username, {"client": client}, conn=conn)
 
 
 def list_users(engine: sa.Engine) -> list[tuple[User, int, str | None]]:
@@ -258,7 +303,7 @@ def add_token(engine: sa.Engine, username: str, name: str, actor: str = "cli") -
     with write(engine) as conn:
         uid = conn.execute(text("SELECT id FROM users WHERE username = :u"), {"u": username}).scalar()
         if uid is None:
-            raise auth_error(NO_SUCH_USER, f"no user {username!r}; add one with: adtrace user add", 404)
+            raise auth_error(NO_SUCH_USER, f"no user {username!r}", 404, field="username")
         conn.execute(text("INSERT INTO api_tokens (token_hash, user_id, name, created_at, revoked) "
                           "VALUES (:h, :u, :n, :now, :r)"),
                      {"h": _sha(token), "u": uid, "n": name, "now": now(), "r": False})
@@ -290,13 +335,13 @@ def revoke_token(engine: sa.Engine, ident: str, actor: str = "cli") -> dict[str,
     accepting it within ADTRACE_TOKEN_CACHE_SECONDS (the revoking server at once)."""
     key = token_id(ident) if ident.startswith("atk_") else ident.lower()
     if len(key) != TOKEN_ID or any(c not in "0123456789abcdef" for c in key):
-        raise auth_error(NO_SUCH_TOKEN, f"a token id is {TOKEN_ID} hex digits; list them with: adtrace user tokens",
+        raise auth_error(NO_SUCH_TOKEN, f"a token id is {TOKEN_ID} hex digits (as the list of tokens shows them)",
                          422)
     with write(engine) as conn:
         rows = conn.execute(text("SELECT t.token_hash, u.username, t.name FROM api_tokens t JOIN users u "
                                  "ON u.id = t.user_id WHERE t.token_hash LIKE :p"), {"p": key + "%"}).all()
         if len(rows) != 1:
-            raise auth_error(NO_SUCH_TOKEN, f"no API token {key}; list them with: adtrace user tokens", 404)
+            raise auth_error(NO_SUCH_TOKEN, f"no API token {key}", 404)
         row = rows[0]
         conn.execute(text("UPDATE api_tokens SET revoked = :t WHERE token_hash = :h"), {"t": True, "h": row.token_hash})
         audit.append(engine, actor, "token_revoke", row.username, {"token": key, "name": row.name}, conn=conn)

@@ -24,7 +24,8 @@ GENESIS = "0" * 64
 ACTIONS = ("login", "login_failed", "logout", "view_document", "view_entity", "view_cluster", "search",
            "export", "reveal_image", "decision", "user_add", "user_disable", "user_reset", "token_add",
            "setting", "view_case", "case", "watchlist", "alert_ack", "purge", "purge_dry_run", "token_revoke",
-           "audit_checkpoint", "legal_hold", "screen_store", "screen_watchlist")
+           "audit_checkpoint", "legal_hold", "screen_store", "screen_watchlist", "user_role", "password_change",
+           "import", "link")
 
 
 def row_hash(prev_hash: str, seq: int, at: str, actor: str, action: str, target: str, detail: str) -> str:

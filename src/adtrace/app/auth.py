@@ -37,6 +37,7 @@ PERMS: dict[str, frozenset[str]] = {
     "audit": frozenset({"admin", "auditor"}),
     "cases": frozenset({"admin", "analyst"}),  # cases, their exports, watchlist edits
     "admin": frozenset({"admin"}),  # settings, retention purge, unredacted exports
+    "import": frozenset({"admin", "analyst"}),  # uploading files into the store, linking (issue 19 item 13)
 }
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 API_PREFIX = "/api/"  # bearer tokens only under here; the session cookie only on page routes
@@ -136,8 +137,8 @@ def _from_bearer(request: Request) -> Ctx | None:
     state = request.app.state.adtrace
     user, key = state.tokens.user(state.engine, header[7:].strip())
     if user is None:
-        raise auth_error(NOT_LOGGED_IN, "this API token is unknown or revoked; ask an admin for a new one: "
-                         "adtrace user token NAME")
+        raise auth_error(NOT_LOGGED_IN, "this API token is unknown or revoked; ask an admin for a new one (Users page, or "
+                         "adtrace user token NAME)")
     return Ctx(user, "token", token_key=key)
 
 
@@ -160,7 +161,7 @@ def require(perm: str) -> Callable[[Request], Awaitable[Ctx]]:
             # The JSON API takes tokens only: a page that a hostile fragment steers can never call it
             # with the user's session cookie (docs/security.md, "Queue-driven takeover").
             raise auth_error(NOT_LOGGED_IN, "the API takes an API token only (Authorization: Bearer atk_...), "
-                             "never the session cookie; an admin makes one with: adtrace user token NAME")
+                             "never the session cookie; an admin makes one on the Users page")
         ctx = ctx or _from_cookie(request)
         if ctx is None:
             raise auth_error(NOT_LOGGED_IN, "sign in first (or send an API token: Authorization: Bearer ...)")

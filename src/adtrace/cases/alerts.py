@@ -242,7 +242,7 @@ def ack(store: Store | sa.Engine, alert_id: int, actor: str, note: str = "") -> 
                      {"t": now(), "a": actor, "n": note.strip()[:2000], "id": alert_id})
     alert = get(store, alert_id)
     if alert is None:
-        raise errors.InputError(message=f"no alert {alert_id}. List them with: adtrace alerts list",
+        raise errors.InputError(message=f"no alert {alert_id}; the alerts list shows the ids",
                                 code=errors.BAD_FIELD, http_status=404, detail={"field": "id"})
     return alert
 

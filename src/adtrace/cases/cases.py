@@ -212,7 +212,7 @@ def resolve_cluster(conn: sa.Connection, ref: str, field_name: str) -> str:
     found = conn.execute(text("SELECT cluster_id FROM link_clusters WHERE doc_id = :r OR cluster_id = :r "
                               "LIMIT 1"), {"r": ref}).first()
     if found is None:
-        raise errors.InputError(message=f"no cluster {ref!r}; run adtrace link first", code=errors.NOT_FOUND,
+        raise errors.InputError(message=f"no cluster {ref!r}; link the store first (Import page: Link now)", code=errors.NOT_FOUND,
                                 http_status=404, detail={"field": field_name})
     return str(found[0])
 

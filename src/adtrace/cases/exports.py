@@ -155,12 +155,16 @@ def to_pdf(data: dict[str, Any]) -> bytes:
     """The report: summary, route map (inline SVG), timeline, evidence with indicator explanations."""
     import jinja2
     from weasyprint import HTML
+    from weasyprint.text.fonts import FontConfiguration
 
     from adtrace.cases.mapsvg import route_svg
 
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
     template = env.from_string(resources.files("adtrace.cases").joinpath("report.html").read_text("utf-8"))
     stops = (data.get("route") or {}).get("stops") or []
-    html = template.render(d=data, map_svg=route_svg(stops) if stops else "")
-    pdf: bytes = HTML(string=html).write_pdf()
+    # The shipped CJK and emoji fallback fonts (cases/fonts/README.txt): read from the package, never fetched.
+    with resources.as_file(resources.files("adtrace.cases") / "fonts") as fonts:
+        html = template.render(d=data, map_svg=route_svg(stops) if stops else "",
+                               fonts={k: (fonts / f"adtrace-{k}.woff2").as_uri() for k in ("cjk", "emoji")})
+        pdf: bytes = HTML(string=html).write_pdf(font_config=FontConfiguration())
     return pdf

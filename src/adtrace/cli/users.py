@@ -71,6 +71,17 @@ def enable(username: str, db: str = DB) -> None:
     err_console.print(f"user {username} enabled", highlight=False)
 
 
+@user_app.command("role")
+def role(username: str, new_role: str = typer.Argument(..., metavar="ROLE",
+                                                       help="admin, analyst, reviewer, auditor or partner."),
+         db: str = DB) -> None:
+    """Give an account another role (its sessions end; the last active admin keeps theirs). Audited."""
+    from adtrace.app.accounts import set_role
+
+    set_role(_engine(db), username, new_role)
+    err_console.print(f"user {username} is now {new_role}", highlight=False)
+
+
 @user_app.command("reset")
 def reset(username: str, db: str = DB,
           random_password: bool = typer.Option(False, "--random-password", help="Make one up and print it once."),

@@ -51,17 +51,26 @@ def export(request: Request, ctx: Ctx, case_id: int, fmt: str, full: bool) -> Re
     return Response(body, media_type=FORMATS[fmt], headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
+def _cases(request: Request, status: str = "", form: dict[str, str] | None = None,
+           errs: dict[str, str] | None = None, code: int = 200) -> Response:
+    rows = cs.list_cases(request.app.state.adtrace.store, status or None)
+    return render(request, "cases.html", {"cases": rows, "status": status, "statuses": cs.STATUSES,
+                                          "form": form or {}, "errors": errs or {}}, status=code)
+
+
 @router.get("/cases")
 def cases_page(request: Request, status: str | None = None, ctx: Ctx = Depends(require("cases"))) -> Response:
-    rows = cs.list_cases(request.app.state.adtrace.store, status or None)
-    return render(request, "cases.html", {"cases": rows, "status": status or "", "statuses": cs.STATUSES})
+    return _cases(request, status or "")
 
 
 @router.post("/cases")
-def cases_create(request: Request, title: str = Form(...), assignee: str = Form(""), kind: str = Form(""),
+def cases_create(request: Request, title: str = Form(""), assignee: str = Form(""), kind: str = Form(""),
                  ref: str = Form(""), ctx: Ctx = Depends(require("cases"))) -> Response:
     store = request.app.state.adtrace.store
-    case = cs.create(store, title, ctx.user.username, assignee or None)
+    try:
+        case = cs.create(store, title, ctx.user.username, assignee or None)
+    except errors.InputError as exc:  # beside the title field, what was typed kept
+        return _cases(request, form={"title": title, "assignee": assignee}, errs={"title": exc.message}, code=422)
     log(request, ctx, "case", case.id, op="create")
     if kind and ref:  # "new case with this cluster" from a cluster or entity page
         cs.add_item(store, case.id, kind, ref, ctx.user.username)
@@ -127,13 +136,13 @@ def item_labels(engine: sa.Engine, case: cs.Case) -> dict[tuple[str, str], str]:
 
 
 def _case_page(request: Request, case_id: int, form: dict[str, str] | None = None, error: str = "",
-               status: int = 200) -> Response:
+               status: int = 200, errs: dict[str, str] | None = None) -> Response:
     store = request.app.state.adtrace.store
     case = cs.get(store, case_id)
     docs = cs.document_ids(store, case)
     return render(request, "case.html", {"case": case, "doc_count": len(docs), "statuses": cs.STATUSES,
                                          "labels": item_labels(request.app.state.adtrace.engine, case),
-                                         "form": form or {}, "error": error}, status=status)
+                                         "form": form or {}, "error": error, "errors": errs or {}}, status=status)
 
 
 @router.get("/cases/{case_id}")
@@ -175,7 +184,12 @@ def case_remove_item(request: Request, case_id: int, kind: str = Form(...), ref:
 
 @router.post("/cases/{case_id}/notes")
 def case_add_note(request: Request, case_id: int, text: str = Form(...), ctx: Ctx = Depends(require("cases"))) -> Response:
-    cs.add_note(request.app.state.adtrace.store, case_id, ctx.user.username, text)
+    try:
+        cs.add_note(request.app.state.adtrace.store, case_id, ctx.user.username, text)
+    except errors.InputError as exc:
+        if (exc.detail or {}).get("field") != "text":
+            raise
+        return _case_page(request, case_id, {"note_text": text}, status=422, errs={"note": exc.message})
     log(request, ctx, "case", case_id, op="note")
     return RedirectResponse(f"/cases/{case_id}", status_code=303)
 

@@ -92,12 +92,14 @@ def save_thresholds(engine: sa.Engine, actor: str, elevated: float, high: float)
     put_setting(engine, actor, "risk_thresholds", {"elevated": elevated, "high": high})
 
 
-def _page(request: Request, purge: retention.PurgeReport | None = None, error: str = "", status: int = 200) -> Response:
+def _page(request: Request, purge: retention.PurgeReport | None = None, error: str = "", status: int = 200,
+          errs: dict[str, str] | None = None, typed: dict[str, Any] | None = None) -> Response:
+    """`errs`/`typed`: a refused form answers with its error beside the field and what was typed kept."""
     engine = request.app.state.adtrace.engine
     s = get_settings(engine)
     return render(request, "settings.html", {"s": s, "fp": false_positive_rates(engine, s["thresholds"]),
-                                             "purge": purge, "error": error, "tokens": accounts.list_tokens(engine)},
-                  status=status)
+                                             "purge": purge, "error": error, "tokens": accounts.list_tokens(engine),
+                                             "errors": errs or {}, "typed": typed or {}}, status=status)
 
 
 def _confirmed(request: Request, ctx: Ctx, password: str) -> None:
@@ -116,12 +118,17 @@ def settings_save(request: Request, elevated: float = Form(...), high: float = F
                   retention_days: int = Form(...), password: str = Form(""),
                   ctx: Ctx = Depends(require("admin"))) -> Response:
     engine = request.app.state.adtrace.engine
+    typed = {"elevated": elevated, "high": high, "retention_days": retention_days}
     try:
         _confirmed(request, ctx, password)
     except errors.AuthError as exc:
-        return _page(request, error=exc.message, status=exc.http_status)
-    save_thresholds(engine, ctx.user.username, elevated, high)
-    retention.cutoff_of(retention_days)  # validates
+        return _page(request, status=exc.http_status, errs={"password": exc.message}, typed=typed)
+    try:
+        retention.cutoff_of(retention_days)  # validates
+        save_thresholds(engine, ctx.user.username, elevated, high)
+    except errors.InputError as exc:
+        field = {"days": "retention_days"}.get(str(exc.detail.get("field")), str(exc.detail.get("field") or "high"))
+        return _page(request, status=422, errs={field: exc.message}, typed=typed)
     put_setting(engine, ctx.user.username, "retention_days", retention_days)
     return RedirectResponse("/settings", status_code=303)
 

@@ -39,6 +39,12 @@
   }
   localise(document);
   document.body.addEventListener("htmx:afterSwap", function (e) { localise(e.target); });
+  // Phones: the menu opens and closes behind its button (the CSS hides it below 700 px).
+  const menu = document.getElementById("menu-toggle");
+  if (menu) menu.addEventListener("click", function () {
+    const open = menu.closest("header").classList.toggle("open");
+    menu.setAttribute("aria-expanded", open ? "true" : "false");
+  });
   // Alerts: one box ticks every alert shown, for "Acknowledge selected".
   const all = document.getElementById("ack-all-toggle");
   if (all) all.addEventListener("change", function () {

@@ -1,0 +1,157 @@
+"""Import jobs without a browser: the progress the page polls, the upload deleted after its job, the CLI's
+located errors, the size limit and the CSV mapping checks (issue 19 item 13)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+import sqlalchemy as sa
+from fastapi.testclient import TestClient
+
+from adtrace import errors
+from adtrace.app import importjobs
+from tests.app.conftest import csrf_of
+
+
+def _wait(engine: Any, job_id: str) -> dict[str, Any]:
+    for _ in range(600):  # waiting for the background thread, not timing it
+        job = importjobs.get(engine, job_id)
+        if job["state"] in ("done", "failed"):
+            return job
+        time.sleep(0.05)
+    raise AssertionError("the import job did not end")
+
+
+def _upload(client: TestClient, name: str, body: bytes, **fields: str) -> Any:
+    return client.post("/import", data={"csrf": csrf_of(client), **fields}, files={"file": (name, body)},
+                       follow_redirects=False)
+
+
+def test_jsonl_import_reports_progress_and_located_errors(app: Any, login: Callable[[str], TestClient]) -> None:
+    engine = app.state.adtrace.engine
+    client = login("analyst")
+    lines = [orjson.dumps({"id": f"job-{i}", "text": f"new in town ad {i}, call 702 555 01{i % 100:02d}"})
+             for i in range(250)]
+    lines.insert(10, b'{"id": "broken", "text": ')  # line 11
+    r = _upload(client, "batch.jsonl", b"\n".join(lines) + b"\n", link="1")
+    assert r.status_code == 303
+    job_id = r.headers["location"].rsplit("/", 1)[1]
+    job = _wait(engine, job_id)
+    assert job["state"] == "done", job
+    assert job["total"] == 251 and job["done"] == 250 and job["counts"]["new"] == 250
+    assert job["rejected"] == 1 and job["errors"][0]["line"] == 11
+    assert job["errors"][0]["message"].startswith("batch.jsonl, line 11")
+    assert not Path(job["folder"]).exists()  # the upload is gone once its job ended
+    page = client.get(f"/import/{job_id}/progress").text
+    assert 'data-state="done"' in page and "hx-trigger" not in page  # polling stops when the job ends
+    assert app.state.adtrace.store.get_document("job-249") is not None
+
+
+def test_running_job_fragment_keeps_polling(app: Any, login: Callable[[str], TestClient]) -> None:
+    engine = app.state.adtrace.engine
+    job, path = importjobs.new_upload(engine, "analyst", "x.jsonl", "jsonl")
+    path.write_bytes(b'{"id": "p1", "text": "x"}\n')
+    importjobs.uploaded(engine, job, 26)
+    job.update(state="reading", total=400, done=100)
+    importjobs._put(engine, job)
+    page = login("analyst").get(f"/import/{job['id']}/progress").text
+    assert 'hx-trigger="every 1s"' in page and 'max="400" value="100"' in page
+    importjobs.discard(engine, job)
+
+
+def test_csv_mapping_is_checked(app: Any, login: Callable[[str], TestClient]) -> None:
+    engine = app.state.adtrace.engine
+    client = login("admin")
+    r = _upload(client, "ads.csv", b"body,head\nhello there,hi\n")
+    assert r.status_code == 303 and "/import/" in r.headers["location"]
+    job_id = r.headers["location"].split("/import/", 1)[1].split("?", 1)[0]
+    job = importjobs.get(engine, job_id)
+    assert job["state"] == "mapping"
+    with pytest.raises(errors.InputError) as exc:
+        importjobs.check_mapping(job, {"text": "", "title": "head"})
+    assert exc.value.code == errors.BAD_MAPPING and exc.value.detail["field"] == "text"
+    with pytest.raises(errors.InputError) as exc:
+        importjobs.check_mapping(job, {"text": "body", "title": "body"})
+    assert exc.value.detail["field"] == "title"
+    page = client.post(f"/import/{job_id}/start", data={"csrf": csrf_of(client), "text": "nope"})
+    assert page.status_code == 422 and 'data-field="text"' in page.text
+    assert importjobs.guess_mapping(["ID", "Body", "Headline", "Date"]) == {
+        "text": "Body", "title": "Headline", "id": "ID", "url": "", "posted_at": "Date", "location": ""}
+
+
+def test_size_limit_and_unknown_format(app: Any, login: Callable[[str], TestClient],
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    client = login("analyst")
+    r = _upload(client, "notes.txt", b"hello")
+    assert r.status_code == 422 and 'data-field="file"' in r.text and errors.BAD_UPLOAD not in r.text
+    monkeypatch.setenv("ADTRACE_IMPORT_MAX_MB", "0.0005")  # 500 bytes
+    r = _upload(client, "big.jsonl", b'{"id": "z", "text": "x"}\n' * 100)
+    assert r.status_code == 413 and "limit" in r.text
+    assert app.state.adtrace.store.get_document("z") is None
+    monkeypatch.setenv("ADTRACE_IMPORT_MAX_MB", "lots")
+    with pytest.raises(errors.ConfigError):
+        importjobs.max_bytes()
+
+
+def test_safe_name_keeps_the_ending_and_nothing_else() -> None:
+    assert importjobs.safe_name("../../etc/passwd") == "passwd"
+    assert importjobs.safe_name("my ads (1).csv.gz") == "my_ads_1_.csv.gz"
+    assert importjobs.safe_name("") == "upload"
+
+
+def test_warc_and_html_uploads_go_through_the_same_readers(app: Any, login: Callable[[str], TestClient]) -> None:
+    import io
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    from adtrace.synth import generate
+    from adtrace.synth.html import page_a
+
+    engine, store = app.state.adtrace.engine, app.state.adtrace.store
+    docs = [d for d, _ in generate(40, seed=21) if d["source"] == "examplelist"][:4]
+    assert len(docs) == 4
+    buf = io.BytesIO()
+    writer = WARCWriter(buf, gzip=True)
+    for d in docs[:3]:
+        headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+        writer.write_record(writer.create_warc_record(d["url"], "response", payload=io.BytesIO(page_a(d).encode()),
+                                                      http_headers=headers))
+    client = login("analyst")
+    for name, body in (("crawl.warc.gz", buf.getvalue()), ("page.html", page_a(docs[3]).encode())):
+        r = _upload(client, name, body)
+        assert r.status_code == 303, r.text
+        job = _wait(engine, r.headers["location"].rsplit("/", 1)[1])
+        assert job["state"] == "done" and job["rejected"] == 0, job
+    for d in docs:
+        assert store.get_document(d["id"]) is not None, d["id"]
+
+
+def test_a_job_whose_server_died_says_so(app: Any) -> None:
+    engine = app.state.adtrace.engine
+    job, _path = importjobs.new_upload(engine, "analyst", "x.jsonl", "jsonl")
+    job["state"] = "reading"
+    importjobs._put(engine, job)
+    assert importjobs.get(engine, job["id"])["state"] == "reading"
+    job["updated_at"] = time.time() - importjobs.STALE_SECONDS - 1
+    with engine.begin() as conn:  # as a process that died 15 minutes ago left it
+        conn.execute(sa.text("UPDATE app_settings SET value = :v WHERE key = :k"),
+                     {"v": orjson.dumps(job).decode(), "k": importjobs.KEY + job["id"]})
+    assert importjobs.get(engine, job["id"])["state"] == "failed"
+    importjobs.discard(engine, job)
+
+
+def test_no_template_tells_a_web_user_to_run_a_command() -> None:
+    import re
+    from importlib import resources
+
+    folder = resources.files("adtrace.app.pages") / "templates"
+    command = re.compile(r"\badtrace (ingest|link|user|init|serve|alerts|hold|watchlist|audit|crawl|watch)\b")
+    found = [(t.name, m.group(0)) for t in folder.iterdir() if t.name.endswith(".html")
+             for m in command.finditer(t.read_text("utf-8"))]
+    assert not found, found
