@@ -18,7 +18,7 @@ one JSON object of aggregate figures only — never a text, number or handle fro
   `--rounds N` alternates the two N times and keeps the best of each;
 - the holdout F1s of bench/extract.py (its scoring, imported).
 
-    python bench/real.py [--data PATH] [--holdout PATH] [--no-holdout] [--rounds N]
+    python bench/real.py [--data PATH] [--holdout PATH] [--no-holdout] [--rounds N] [--speed-only]
 """
 
 from __future__ import annotations
@@ -175,6 +175,7 @@ def main() -> None:
     ap.add_argument("--holdout", type=Path, default=extract_bench.HOLDOUT)
     ap.add_argument("--no-holdout", action="store_true")
     ap.add_argument("--rounds", type=int, default=1, help="speed rounds (extraction, then the matcher), best kept")
+    ap.add_argument("--speed-only", action="store_true", help="only the speed part (for runs alternating commits)")
     args = ap.parse_args()
     if not args.data.exists():
         sys.exit(f"error: {args.data} not found; pass --data PATH to the real corpus (see bench/real.py --help)")
@@ -183,6 +184,9 @@ def main() -> None:
     out: dict[str, Any] = {"bench": "real", "data": args.data.name}
     # Speed first, in a fresh process state: the quality passes below would fill the caches.
     out["speed"] = throughput(docs, args.rounds)
+    if args.speed_only:
+        print(json.dumps(out, indent=2))
+        return
     pipe = Pipeline()
     out["quality"] = quality(rows, docs, _extract(pipe, docs), _extract(pipe, _documents(rows, with_location=False)))
     out["lengths"] = lengths(docs)
