@@ -15,8 +15,11 @@ validation, area codes) help only as much as they would on a fresh stream.
 "extract"/"process" run one document at a time; the "_batched" figures run `extract_many` /
 `process_many` (each stage over a batch of BATCH documents before the next stage), as the CLI,
 ingest and the engines do. Stages are measured the batched way, on fresh documents in every run, so
-the per-stage figures add up to the whole: each stage is timed once per batch with
-`time.perf_counter_ns`; on a quiet machine wall and CPU time agree. "total" is their sum.
+the per-stage figures add up to the whole: each stage is timed once per batch in CPU time of the
+process (`time.process_time_ns`: the machine is shared, wall time counted the neighbours). "total" is
+their sum. Measured on backpage-dev (`--real --repeat 3`, best of 3, load 10-16) after the issue-17
+speed work: extraction 1,744 and 1,600 docs per CPU-second (before: 1,617 and 1,467), extract +
+indicate + score 1,237 and 1,241 (before 1,096 and 1,191); per-stage figures in docs/extraction.md.
 Everything is warmed on a separate set of documents first (the gazetteer, phone metadata, lexicons
 load lazily).
 """
