@@ -171,3 +171,17 @@ def test_named_numbers_that_are_not_ages(text: str) -> None:
 )
 def test_lowered_and_gated_paths(text: str, want: list[int]) -> None:
     assert [a for a, _ in find_ages(text)] == want
+
+
+_TITLE_PIECES = [*"ab_ Z1 -–\n", "Sweet", "hh", "Only", "new", " - 21 ", " - ", "21", "Incall", "é", "x_y"]
+
+
+@given(st.lists(st.sampled_from(_TITLE_PIECES), max_size=20).map("".join))
+@settings(max_examples=600, deadline=None)
+def test_possessive_title_run_on_matches_what_backtracking_matches(text: str) -> None:
+    import re
+
+    from adtrace.extractors import ages
+
+    backtracking = re.compile(ages._TITLE_AGE_RUN_ON.pattern.replace("++", "+").replace("*+", "*"), re.M)
+    assert [m.span() for m in ages._TITLE_AGE_RUN_ON.finditer(text)] == [m.span() for m in backtracking.finditer(text)]

@@ -124,3 +124,21 @@ def test_urls_with_and_without_the_hint(text: str, want: list[str]) -> None:
     from adtrace.extractors.urls import find_urls
 
     assert [u for u, _ in find_urls(text)] == want
+
+
+_EMAIL_PIECES = [*"ab1_.-+%@()[]{}<> \n", " at ", "at", " dot ", ".com", "gmail", "[at]", "(dot)", " . ", "yahoo",
+                 "İ", "x" * 70]
+
+
+@given(st.lists(st.sampled_from(_EMAIL_PIECES), max_size=25).map("".join))
+@settings(max_examples=600, deadline=None)
+def test_email_gates_and_possessive_local_part_change_nothing(text: str) -> None:
+    import re
+
+    from adtrace.extractors import emails
+
+    # The gate only skips texts the full scan finds nothing in.
+    assert emails.find_emails(text) == emails._scan(text)
+    # The possessive local part matches exactly what the backtracking one matches.
+    backtracking = re.compile(emails._EMAIL.pattern.replace("{0,63}+", "{0,63}"), re.I)
+    assert [m.span() for m in emails._EMAIL.finditer(text)] == [m.span() for m in backtracking.finditer(text)]

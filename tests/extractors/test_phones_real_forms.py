@@ -87,6 +87,15 @@ def url_phones(url: str) -> list[tuple[str, str]]:
         ("https://city.example.com/women/call-702-555-0147-now/98765432", [("+17025550147", "702-555-0147")]),
         ("https://702-555-0147.example.com/x", [("+17025550147", "702-555-0147")]),
         ("https://example.com/ad?phone=702.555.0147&id=12345678", [("+17025550147", "702.555.0147")]),
+        # An age and a post id side by side in one slug are no number, in either order (each pair
+        # below reads as a valid North American number when joined).
+        ("https://city.example.com/women/sweet-girl-22-55218528", []),
+        ("https://city.example.com/women/31255501-47-mature-lady", []),
+        ("https://city.example.com/women/new-in-town-21-35550147", []),
+        # ... but the groups of a number still join: 3 and 7 digits, 1 and 10, 3-3-4.
+        ("https://city.example.com/women/call-702-5550147-now", [("+17025550147", "702-5550147")]),
+        ("https://city.example.com/women/call-1-7025550147-now", [("+17025550147", "1-7025550147")]),
+        ("https://city.example.com/women/sweet-22-702-555-0147", [("+17025550147", "702-555-0147")]),
         # Percent-escaped emoji between the groups are separators, their hex digits not digits.
         ("https://example.com/w/702%F0%9F%92%8B555%F0%9F%92%8B0147-call/1",
          [("+17025550147", "702%F0%9F%92%8B555%F0%9F%92%8B0147")]),
@@ -94,3 +103,21 @@ def url_phones(url: str) -> list[tuple[str, str]]:
 )
 def test_phones_in_urls(url: str, want: list[tuple[str, str]]) -> None:
     assert url_phones(url) == want
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # A link written in the ad: its slug's age and post id join no number (joined, each pair is valid).
+        ("More pics: https://site.example.com/la/escorts/sweet-22-55218528.html call 702-555-0147",
+         ["+17025550147"]),
+        ("see www.example.com/w/new-in-town-21-35550147/ now", []),
+        # Numbers in links are still read: groups of a number, a messaging link.
+        ("text me wa.me/17025550147 or www.example.com/call-702-555-0147", ["+17025550147"]),
+        # Outside a link an age before a number is no reason to split it ("22 - 702 555 0147" stays read).
+        ("Candy 22 - 702 555 0147", ["+17025550147"]),
+    ],
+)
+def test_age_and_id_in_a_written_link(text: str, want: list[str]) -> None:
+    rec = extract(Document.from_dict({"id": "t", "text": text}))
+    assert sorted({p["value"] for p in rec["phones"]}) == want

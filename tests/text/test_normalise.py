@@ -2,6 +2,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from adtrace.text import normalise
+from adtrace.text.confusables import HOMOGLYPHS
 
 
 def test_ascii_is_identity() -> None:
@@ -44,3 +45,41 @@ def test_offsets_round_trip(text: str) -> None:
     # Monotone: view order follows original order.
     if v.starts is not None:
         assert v.starts == sorted(v.starts)
+
+
+# Characters that fold (dropped marks, multi-character and digit forms, look-alikes) among plain ones.
+_FOLDING = "ab7 \u200b\ufe0f\u20e3‼７⓪①𝟕саО😀é\u0301¼\xa0ℓ\u00ad"
+
+
+def test_dropped_mark_extends_only_the_last_char_it_follows() -> None:
+    src = "x‼\ufe0fy"  # "‼" folds to "!!"; the variation selector after it is dropped
+    v = normalise(src)
+    assert v.text == "x!!y"
+    assert v.span(1, 2) == (1, 2)  # the first "!" is the "‼" alone
+    assert v.span(2, 3) == (1, 3)  # the last one also covers the dropped mark
+    assert v.span(3, 4) == (3, 4) and v.span(0, 4) == (0, 4)
+
+
+def test_copied_stretches_keep_their_offsets_around_folds() -> None:
+    src = "call 😀\ufe0f ７０２ now"
+    v = normalise(src)
+    assert v.text == "call 😀 702 now"
+    i = v.text.index("702")
+    assert src[slice(*v.span(i, i + 3))] == "７０２"
+    j = v.text.index("now")
+    assert src[slice(*v.span(j, j + 3))] == "now"
+    assert not v.changed(j, j + 3) and v.changed(i, i + 3)
+
+
+@given(st.text(alphabet=st.sampled_from(_FOLDING), max_size=20))
+def test_each_view_char_comes_from_its_span(text: str) -> None:
+    v = normalise(text)
+    prev = 0
+    for i in range(len(v.text)):
+        a, b = v.span(i, i + 1)
+        assert prev <= a < b <= len(text)  # monotone, never empty
+        prev = a
+        # the original characters of the span fold to a text holding this view character (a look-alike
+        # folds only inside a mixed word: alone it stays, so its table says)
+        alone = normalise(text[a:b]).text
+        assert v.text[i] in alone or v.text[i] == HOMOGLYPHS.get(alone) or v.text[i] == "\u0301"

@@ -88,7 +88,9 @@ _TITLE_NOT_AGE_BEFORE = re.compile(
     r"(?<![^\W\d_])(?:over|under|ages?|between|least|older|younger|above|below|minimum|min)\W*$", re.I)
 _TITLE_AGE_RUN_ON = re.compile(
     r"(?<![^\W\d_])(?!(?i:hh|hr|hrs|hour|qv|min|mins|rate|rates|special|only|just|incall|outcall)[^\w])"
-    r"[^\W\d_]+[^\W\d]*[^\S\n]+[-–—][^\S\n]*(?P<n>\d{2})(?=[^\S\n]+[A-Z])", re.M)
+    # Possessive (speed, ~2x): a run of letters can only be followed by the space the pattern needs at
+    # its very end, so giving characters back never helps (a test compares with the backtracking form).
+    r"[^\W\d_]++[^\W\d]*+[^\S\n]+[-–—][^\S\n]*(?P<n>\d{2})(?=[^\S\n]+[A-Z])", re.M)
 
 # A range with an age cue gives both ends: "women aged 19 to 30", "ages 21-40", "19~23 yrs old"
 # (unless it follows a client word: "men ages 35-60 welcome" is who she sees).

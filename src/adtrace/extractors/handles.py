@@ -77,7 +77,8 @@ def find_handles(text: str) -> list[tuple[str, str, tuple[int, int]]]:
     """(platform, handle, span); the span covers label and handle, the evidence an analyst reads."""
     out: list[tuple[str, str, tuple[int, int]]] = []
     taken: list[tuple[int, int]] = []
-    has_url = _ANY_URL_NEEDLE.search(text.lower()) is not None
+    low = lowered(text)  # cached: the same lower-cased text as other extractors'
+    has_url = _ANY_URL_NEEDLE.search(text.lower() if low is None else low) is not None
     for platform, rx in _URL_RE if has_url else ():
         for m in rx.finditer(text):
             h = m.group("h").rstrip(".")

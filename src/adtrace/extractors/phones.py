@@ -22,6 +22,7 @@ from adtrace.extractors.base import Context, Extractor, entity
 from adtrace.extractors.phonetypes import is_valid, valid_for_region
 from adtrace.extractors.registry import register
 from adtrace.text import View
+from adtrace.text.links import find_urls
 from adtrace.text.lowered import lowered
 from adtrace.text.numbers import DIGIT_WORD, DIGIT_WORD_RUN, GLUED_UNITS, TENS_WORDS
 from adtrace.text.stamps import stamp_spans
@@ -120,10 +121,26 @@ def _units(text: str) -> list[_Unit]:
     return out
 
 
-def _chains(text: str, units: list[_Unit]) -> list[list[_Unit]]:
+def _age_and_id(a: _Unit, b: _Unit) -> bool:
+    """Two plain blocks of a URL slug that are an age and a post id, in either order
+    ("/sweet-22-55218528", "/55218528-22"): a phone's groups are 3 and 4 digits long, or 3 and 7."""
+    if a.spelled or b.spelled:
+        return False
+    return (len(a.digits) == 2 and len(b.digits) >= 6) or (len(a.digits) >= 6 and len(b.digits) == 2)
+
+
+def _chains(text: str, units: list[_Unit], url: bool = False,
+            links: list[tuple[int, int]] | None = None) -> list[list[_Unit]]:
+    """Units joined into chains; `url`: the text is one part of a URL; `links`: spans of URLs written
+    in the text. In either, an age and a post id side by side are two chains."""
     chains: list[list[_Unit]] = []
     current: list[_Unit] = []
     for unit in units:
+        if current and current[-1].end < unit.start and _age_and_id(current[-1], unit) and (
+                url or any(a <= current[-1].start and unit.end <= b for a, b in links or ())):
+            chains.append(current)
+            current = [unit]
+            continue
         if current:
             gap = text[current[-1].end:unit.start]
             # A lone letter glued between digit groups is a separator too ("702x555x0147", "805r5550147").
@@ -205,8 +222,11 @@ def _country_code_is(e164: str, digits: str) -> bool:
         and not any(int(e164[1:k]) in COUNTRY_CODE_TO_REGION_CODE for k in range(2, 1 + len(digits)))
 
 
-def find_phones(view: View, regions: tuple[str, ...]) -> list[tuple[str, tuple[int, int], bool]]:
-    """(E.164, original span, obfuscated) for every phone in the view."""
+def find_phones(view: View, regions: tuple[str, ...], url: bool = False,
+                links: list[tuple[int, int]] | None = None) -> list[tuple[str, tuple[int, int], bool]]:
+    """(E.164, original span, obfuscated) for every phone in the view; `url`: the view is one part of a
+    URL (a slug), `links`: view spans of URLs written in it; there an age and a post id side by side
+    ("/sweet-22-55218528") are no number."""
     text = view.text
     found: list[tuple[str, tuple[int, int], bool]] = []
     units = _units(text)
@@ -216,7 +236,7 @@ def find_phones(view: View, regions: tuple[str, ...]) -> list[tuple[str, tuple[i
         stamps = stamp_spans(text)
         if stamps:
             units = [u for u in units if not any(a < u.end and u.start < b for a, b in stamps)]
-    for chain in _chains(text, units):
+    for chain in _chains(text, units, url, links):
         blocks = _blocks(text, chain)
         if any(sum(len(u.digits) for u in chain[i:k]) > MAX_BLOCK and not any(u.spelled for u in chain[i:k])
                for i, k in blocks):
@@ -310,7 +330,8 @@ def _obfuscated(view: View, units: list[_Unit], start: int, end: int) -> bool:
 
 
 def _may_hold_phone(url: str) -> bool:
-    """Speed (exact): a chain needs MIN_DIGITS digits, from digit runs or spelled units."""
+    """Speed (exact): a chain needs MIN_DIGITS digits, from digit runs or spelled units (of a URL or
+    one of its parts: percent-escapes hold hex digits, so this over-counts digits, never under)."""
     if not url.isascii():
         return True  # look-alike digits appear only in the normalised view
     # ASCII lower-cased changes no match: the pattern without re.I over it is exact, ~2x faster.
@@ -320,13 +341,18 @@ def _may_hold_phone(url: str) -> bool:
 def _run(ctx: Context) -> None:
     regions = tuple(ctx.regions())
     seen: set[str] = set()
-    for e164, span, obfuscated in find_phones(ctx.view, regions):
+    view = ctx.view
+    # URLs written in the text (the urls extractor reuses them): a slug's age and id join no number.
+    links = find_urls(view.text)
+    ctx.record["_text_urls"] = links
+    for e164, span, obfuscated in find_phones(view, regions, links=[s for _, s in links]):
         seen.add(e164)
         ctx.add("phones", entity(e164, span, obfuscated=obfuscated))
     if ctx.doc.url and _may_hold_phone(ctx.doc.url):
-        # Part by part: digits of different path segments never join (adtrace.text.urlparts).
-        for offset, view in url_parts(ctx.doc.url):
-            for e164, (a, b), obfuscated in find_phones(view, regions):
+        # Part by part: digits of different path segments never join (adtrace.text.urlparts); the
+        # same exact test per part skips the slugs and the host (speed: ~20 µs per backpage-dev ad).
+        for offset, part in url_parts(ctx.doc.url, _may_hold_phone):
+            for e164, (a, b), obfuscated in find_phones(part, regions, url=True):
                 ctx.add("phones", entity(e164, (offset + a, offset + b), obfuscated=obfuscated, field="url"))
     ctx.record.setdefault("phones", [])
 

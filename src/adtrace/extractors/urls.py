@@ -1,46 +1,19 @@
-"""Web addresses written in the text (with or without a scheme)."""
+"""Web addresses written in the text (with or without a scheme): adtrace.text.links finds them."""
 
 from __future__ import annotations
 
-import re
-
 from adtrace.extractors.base import Context, Extractor, entity
 from adtrace.extractors.registry import register
-from adtrace.text.lowered import lowered
+from adtrace.text.links import find_urls
 
-_URL = re.compile(
-    r"(?<![@\w.])(?:(?:https?://|www\.)[^\s<>\"'()]+"
-    r"|[a-z0-9][a-z0-9-]{1,62}\.(?:com|net|org|info|biz|me|co|io|tv|xxx|us|ca|uk|club|online|site|top|vip)"
-    r"(?:/[^\s<>\"'()]*)?)(?![\w@])",
-    re.I,
-)
-_TRAIL = ".,;:!?)]}'\""
-# Speed (exact): every match holds a scheme, "www." or a top-level domain followed by a path or by
-# what ends the match. Over lowered text (adtrace.text.lowered) each branch starts with a literal, so
-# one search skips most ads in C; _URL's scan tries every word start.
-_HINT = re.compile(
-    r"http|www\.|\.(?:com|net|org|info|biz|me|co|io|tv|xxx|us|ca|uk|club|online|site|top|vip)(?:/|(?![\w@]))")
-
-
-def find_urls(text: str) -> list[tuple[str, tuple[int, int]]]:
-    out: list[tuple[str, tuple[int, int]]] = []
-    low = lowered(text)
-    if low is not None and _HINT.search(low) is None:
-        return out
-    for m in _URL.finditer(text):
-        value = m.group(0)
-        end = m.end()
-        while value and value[-1] in _TRAIL:
-            value = value[:-1]
-            end -= 1
-        if value:
-            out.append((value, (m.start(), end)))
-    return out
+__all__ = ["find_urls"]
 
 
 def _run(ctx: Context) -> None:
     view = ctx.view
-    for value, (start, end) in find_urls(view.text):
+    # The phones step already listed them (a private key, not in the Record).
+    found = ctx.record.get("_text_urls")
+    for value, (start, end) in found if found is not None else find_urls(view.text):
         ctx.add("urls", entity(value, view.span(start, end)))
     ctx.record.setdefault("urls", [])
 

@@ -10,6 +10,7 @@ read as digits and a phone written around an emoji still joins.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from adtrace.text.normalise import View, normalise
 
@@ -18,12 +19,15 @@ _ESCAPES = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:$")
 
 
-def url_parts(url: str) -> list[tuple[int, View]]:
-    """(offset of the part in `url`, the part's View) for each part worth reading for phones."""
+def url_parts(url: str, worth: Callable[[str], bool] | None = None) -> list[tuple[int, View]]:
+    """(offset of the part in `url`, the part's View) for each part worth reading for phones.
+
+    `worth(part)`, when given, is asked first about the raw part: a part it rejects is not normalised
+    (speed: a slug with a few digits cannot hold a number)."""
     out: list[tuple[int, View]] = []
     for m in _PART.finditer(url):
         part = m.group(0)
-        if part.isdigit() or _SCHEME.match(part):
+        if part.isdigit() or _SCHEME.match(part) or (worth is not None and not worth(part)):
             continue  # an id, or "https:"
         out.append((m.start(), _unescaped(part) if "%" in part else normalise(part)))
     return out
