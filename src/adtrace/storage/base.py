@@ -27,6 +27,8 @@ DB_WRITE_FAILED = "AT205"
 
 ENTITY_KINDS = ("phone", "email", "handle", "payment", "city")
 FACETS = ("source", "kind", "risk_level", "indicator", "city")
+# Orders of search hits: relevance (the default; newest first without free text), newest, risk score.
+SORTS = ("relevance", "newest", "score")
 
 
 def storage_error(code: str, message: str, **detail: Any) -> errors.StorageError:
@@ -81,6 +83,7 @@ class Query:
     date_from: str | None = None  # inclusive, ISO date or datetime
     date_to: str | None = None  # inclusive when a bare date
     facets: Sequence[str] = ()
+    sort: str = "relevance"  # one of SORTS
     limit: int = 20
     offset: int = 0
     # Bounds for broad queries (None: exact). Over count_cap matches, `total` is count_cap and flagged a

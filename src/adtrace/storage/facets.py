@@ -15,6 +15,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from sqlalchemy import bindparam, text
 
+from adtrace.storage import cjk
 from adtrace.storage.base import Prepared
 
 FacetRow = tuple[int, str, str]
@@ -27,6 +28,8 @@ _DELETE_SEQS = text("DELETE FROM facet_values WHERE seq IN :seqs").bindparams(bi
 # Documents at or past `first` are new in this transaction, so none has a full-text entry yet.
 _INDEX_TEXT = text("INSERT INTO documents_fts (rowid, title, text, location) "
                    "SELECT seq, title, text, location FROM documents WHERE seq >= :first")
+_DELETE_CJK = text("DELETE FROM documents_cjk WHERE seq IN :seqs").bindparams(bindparam("seqs", expanding=True))
+_INSERT_CJK = "INSERT INTO documents_cjk (seq, grams) VALUES (?, ?)"  # a trigger adds the FTS5 entry (0013)
 CHUNK = 5000  # SQLite's bound-parameter limit is far above this
 
 
@@ -41,14 +44,23 @@ def rows(seq: int, p: Prepared) -> list[FacetRow]:
 
 
 def write(conn: sa.Connection, docs: Sequence[tuple[int, Prepared]], replaced: Sequence[int] = ()) -> None:
-    """Facet rows of documents just written; `replaced` seqs had rows from an older version."""
+    """Facet and CJK rows of documents just written; `replaced` seqs had rows from an older version."""
     for start in range(0, len(replaced), CHUNK):
         conn.execute(_DELETE_SEQS, {"seqs": list(replaced[start:start + CHUNK])})
+        conn.execute(_DELETE_CJK, {"seqs": list(replaced[start:start + CHUNK])})
+    write_cjk(conn, [(seq, p.title, p.text, p.location) for seq, p in docs])
     values = [row for seq, p in docs for row in rows(seq, p)]
     if values:
         conn.exec_driver_sql(_INSERT, values)  # tuples straight to the driver (see sql.insert_many)
     if docs:
         conn.exec_driver_sql(_DOC_FACETS, [(seq, p.source, p.kind, p.risk_level) for seq, p in docs])
+
+
+def write_cjk(conn: sa.Connection, docs: Sequence[tuple[int, str | None, str, str | None]]) -> None:
+    """CJK side-index rows (adtrace/storage/cjk.py) of (seq, title, text, location) just written."""
+    values = [(seq, g) for seq, title, body, location in docs if (g := cjk.grams(title, body, location))]
+    if values:
+        conn.exec_driver_sql(_INSERT_CJK, values)
 
 
 def index_text(conn: sa.Connection, first_seq: int) -> None:
@@ -78,6 +90,9 @@ _DOC_FACETS_IDS = text("INSERT OR REPLACE INTO doc_facets (seq, source, kind, ri
 _INDEX_IDS = text("INSERT INTO documents_fts (rowid, title, text, location) SELECT seq, title, text, location "
                   "FROM documents WHERE id IN :ids").bindparams(bindparam("ids", expanding=True))
 
+_TEXT_IDS = text("SELECT seq, title, text, location FROM documents WHERE id IN :ids").bindparams(
+    bindparam("ids", expanding=True))
+
 
 def refresh(conn: sa.Connection, ids: Sequence[str]) -> None:
     """Facet rows and full-text entries of documents just inserted (inside the caller's transaction).
@@ -90,3 +105,5 @@ def refresh(conn: sa.Connection, ids: Sequence[str]) -> None:
         for stmt in (*_INSERTS, _DOC_FACETS_IDS):
             conn.execute(stmt, {"ids": chunk})
         conn.execute(_INDEX_IDS, {"ids": chunk})
+        found = conn.execute(_TEXT_IDS, {"ids": chunk}).all()
+        write_cjk(conn, [(r.seq, r.title, r.text, r.location) for r in found])

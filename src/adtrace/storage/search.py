@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from adtrace.storage.base import BAD_QUERY, ENTITY_KINDS, FACETS, Query, storage_error
+from adtrace.storage import cjk
+from adtrace.storage.base import BAD_QUERY, ENTITY_KINDS, FACETS, SORTS, Query, storage_error
 from adtrace.storage.prepare import normalise_date, normalise_lookup
 
 _TOKEN = re.compile(r'"([^"]*)"?|(\S+)')
@@ -37,6 +38,28 @@ def parse(text: str) -> list[Term]:
         if words:
             terms.append(Term(words, prefix))
     return terms
+
+
+def split_cjk(terms: list[Term]) -> tuple[list[Term], list[str]]:
+    """(terms for the word index, CJK runs for the bigram side index; see adtrace/storage/cjk.py).
+
+    A word holding CJK characters is looked up by its runs alone (any Latin letters glued to it are
+    dropped: the runs already narrow the match to the documents that hold them).
+    """
+    plain: list[Term] = []
+    runs: list[str] = []
+    for t in terms:
+        words: list[str] = []
+        last_kept = True
+        for w in t.words:
+            found = cjk.query_runs(w)
+            runs += found
+            last_kept = not found
+            if not found:
+                words.append(w)
+        if words:
+            plain.append(Term(tuple(words), t.prefix and last_kept))
+    return plain, runs
 
 
 def fts5_query(terms: list[Term]) -> str:
@@ -103,6 +126,8 @@ def filters(q: Query, col: str, region: str = "US") -> tuple[list[str], dict[str
             params["date_to"] = _date(q.date_to, "date_to")
     if dates:
         where.append(f"{col} IN (SELECT seq FROM documents WHERE {' AND '.join(dates)})")
+    if q.sort not in SORTS:
+        raise storage_error(BAD_QUERY, f"unknown sort {q.sort!r}; use one of: {', '.join(SORTS)}")
     for facet in q.facets:
         if facet not in FACETS:
             raise storage_error(BAD_QUERY, f"unknown facet {facet!r}; use one of: {', '.join(FACETS)}")
@@ -119,9 +144,22 @@ def browse_plan(q: Query) -> Plan:
     where, params = filters(q, "d.seq")
     cond = " AND ".join(where) or "1=1"
     matches = f"SELECT d.seq FROM documents d WHERE {cond}"
-    hits = (f"SELECT d.seq FROM documents d WHERE {cond} "
-            "ORDER BY d.posted_at DESC NULLS LAST, d.id LIMIT :limit OFFSET :offset")
-    return Plan(matches, f"{matches} ORDER BY d.seq DESC", hits, "d.posted_at DESC NULLS LAST, d.id", params)
+    plan = Plan(matches, f"{matches} ORDER BY d.seq DESC", "", "", params)
+    return sorted_plan(plan, "score" if q.sort == "score" else "newest")
+
+
+# The orders other than relevance, over the documents (and their records) of the matches.
+_ORDERS = {"newest": ("", "d.posted_at DESC NULLS LAST, d.id"),
+           "score": ("LEFT JOIN records r ON r.doc_id = d.id", "r.risk_score DESC NULLS LAST, d.posted_at DESC "
+                     "NULLS LAST, d.id")}
+
+
+def sorted_plan(plan: Plan, sort: str) -> Plan:
+    """The plan with its page of hits ordered newest first or by risk score, highest first."""
+    join, order = _ORDERS[sort]
+    hits = (f"SELECT d.seq FROM documents d {join} WHERE d.seq IN ({plan.matches}) "
+            f"ORDER BY {order} LIMIT :limit OFFSET :offset")
+    return Plan(plan.matches, plan.newest, hits, order, plan.params)
 
 
 def _date(value: str, name: str) -> str:
