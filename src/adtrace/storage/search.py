@@ -8,6 +8,8 @@ query finds the same documents on SQLite and PostgreSQL.
 from __future__ import annotations
 
 import re
+import string
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -20,6 +22,24 @@ from adtrace.storage.prepare import normalise_date, normalise_lookup
 _TOKEN = re.compile(r'"([^"]*)"?|(\S+)')
 _WORD = re.compile(r"[^\W_]+")
 FACET_LIMIT = 20
+
+
+def _accents() -> tuple[str, str]:
+    """Accented Latin letters (U+00C0-U+024F) and their base letters, as SQLite's FTS5 folds them
+    (unicode61, remove_diacritics 2). PostgreSQL's index text folds the same (migration 0014 writes
+    these strings into `adtrace_search_text()`; changing them needs a migration rebuilding `search_docs`)."""
+    src, dst = [], []
+    for code in range(0xC0, 0x250):
+        ch = chr(code)
+        base = unicodedata.normalize("NFKD", ch)[0]
+        if base != ch and base.isascii() and base.isalpha():
+            src.append(ch)
+            dst.append(base)
+    return "".join(src), "".join(dst)
+
+
+ACCENTS_FROM, ACCENTS_TO = _accents()
+_FOLD = str.maketrans(ACCENTS_FROM + string.punctuation, ACCENTS_TO + " " * len(string.punctuation))
 
 
 @dataclass(frozen=True)
@@ -73,7 +93,7 @@ def fts5_query(terms: list[Term]) -> str:
 def tsquery(terms: list[Term]) -> str:
     parts = []
     for t in terms:
-        words = [w.replace("'", "") for w in t.words]
+        words = [w.translate(_FOLD).replace(" ", "") for w in t.words]
         if t.prefix:
             words[-1] += ":*"
         parts.append("(" + " <-> ".join(words) + ")" if len(words) > 1 else words[0])
@@ -97,6 +117,7 @@ class Plan:
     hits: str  # SELECT seq, sort key columns ... ORDER BY ... LIMIT :limit OFFSET :offset
     order: str  # ORDER BY over the hits' columns (h.*, d.*) after the join
     params: dict[str, Any]
+    narrow: str | None = None  # PostgreSQL: "search_docs x WHERE ..." (count and facets in one pass)
 
 
 def filters(q: Query, col: str, region: str = "US") -> tuple[list[str], dict[str, Any]]:
@@ -159,7 +180,7 @@ def sorted_plan(plan: Plan, sort: str) -> Plan:
     join, order = _ORDERS[sort]
     hits = (f"SELECT d.seq FROM documents d {join} WHERE d.seq IN ({plan.matches}) "
             f"ORDER BY {order} LIMIT :limit OFFSET :offset")
-    return Plan(plan.matches, plan.newest, hits, order, plan.params)
+    return Plan(plan.matches, plan.newest, hits, order, plan.params, plan.narrow)
 
 
 def _date(value: str, name: str) -> str:
