@@ -47,3 +47,19 @@ def test_sort_control_orders_hits(app: object, login: Callable[[str], TestClient
     assert len(scores) > 2 and scores == sorted(scores, reverse=True)
     page = client.get("/search", params={"q": "new", "sort": "nonsense"}).text  # unknown: relevance, no error
     assert '<option value="relevance" selected>' in page
+
+
+def test_place_facets_are_labelled_apart(app: object, login: Callable[[str], TestClient]) -> None:
+    store = app.state.adtrace.store  # type: ignore[attr-defined]
+    doc = Document.from_dict({"id": "places-1", "source": "place-site",
+                              "text": "In town: Houston. Touring all of Texas this month. Text 415 555 0123"})
+    store.put_batch([prepare(doc, process(doc))])
+    page = login("analyst").get("/search", params={"source": "place-site"}).text
+    assert "place of phone area code" in page and "state / province (named)" in page
+    city = page.split('data-facet-group="city"', 1)[1].split("</div>", 1)[0]
+    state = page.split('data-facet-group="state"', 1)[1].split("</div>", 1)[0]
+    area = page.split('data-facet-group="phone_area"', 1)[1].split("</div>", 1)[0]
+    assert 'data-value="houston"' in city and "texas" not in city and "san francisco" not in city
+    assert 'data-value="texas"' in state and 'data-value="san francisco"' in area
+    filtered = login("analyst").get("/search", params={"phone_area": "san francisco", "source": "place-site"}).text
+    assert "1 documents" in filtered and "place of phone area code: san francisco" in filtered

@@ -38,7 +38,7 @@ def rows(seq: int, p: Prepared) -> list[FacetRow]:
     out = [(seq, "source", p.source), (seq, "kind", p.kind)]
     if p.risk_level is not None:
         out.append((seq, "risk_level", p.risk_level))
-    out += [(seq, "city", value) for kind, value, _ in p.entities if kind == "city"]
+    out += [(seq, facet, value) for facet, value in p.place_facets]
     out += [(seq, "indicator", i) for i in p.indicators]
     return out
 
@@ -68,6 +68,14 @@ def index_text(conn: sa.Connection, first_seq: int) -> None:
     conn.execute(_INDEX_TEXT, {"first": first_seq})
 
 
+# prepare.place_facets in SQL, over stored Records (SQLite's JSON1; PostgreSQL's trigger: migration 0015).
+PLACE_FACETS_SQL = (
+    "SELECT d.seq, CASE WHEN json_extract(p.value, '$.via') = 'area_code' THEN 'phone_area' "
+    "WHEN json_extract(p.value, '$.kind') = 'admin' THEN 'state' ELSE 'city' END, "
+    "lower(trim(json_extract(p.value, '$.name'))) FROM records r JOIN documents d ON d.id = r.doc_id, "
+    "json_each(r.record, '$.places') p WHERE json_extract(p.value, '$.name') IS NOT NULL "
+    "AND coalesce(json_extract(p.value, '$.kind'), '') <> 'country'")
+
 # For writers that hold only ids (the engine's bulk load): the same rows, read back from the tables.
 _IDS = "d.id IN :ids"
 _INSERTS = tuple(text(sql).bindparams(bindparam("ids", expanding=True)) for sql in (
@@ -77,8 +85,7 @@ _INSERTS = tuple(text(sql).bindparams(bindparam("ids", expanding=True)) for sql 
     f"WHERE {_IDS}",
     "INSERT OR IGNORE INTO facet_values (seq, facet, value) SELECT d.seq, 'risk_level', r.risk_level FROM records r "
     f"JOIN documents d ON d.id = r.doc_id WHERE {_IDS} AND r.risk_level IS NOT NULL",
-    "INSERT OR IGNORE INTO facet_values (seq, facet, value) SELECT d.seq, 'city', e.value FROM entities e "
-    f"JOIN documents d ON d.id = e.doc_id WHERE {_IDS} AND e.kind = 'city'",
+    f"INSERT OR IGNORE INTO facet_values (seq, facet, value) {PLACE_FACETS_SQL} AND {_IDS}",
     "INSERT OR IGNORE INTO facet_values (seq, facet, value) SELECT d.seq, 'indicator', h.indicator_id "
     f"FROM indicator_hits h JOIN documents d ON d.id = h.doc_id WHERE {_IDS}",
 ))

@@ -17,7 +17,9 @@ from typing import Any
 
 from adtrace.storage import cjk
 from adtrace.storage.base import BAD_QUERY, ENTITY_KINDS, FACETS, SORTS, Query, storage_error
-from adtrace.storage.prepare import normalise_date, normalise_lookup
+from adtrace.storage.prepare import city_value, normalise_date, normalise_lookup
+
+PLACE_FACETS = ("city", "state", "phone_area")
 
 _TOKEN = re.compile(r'"([^"]*)"?|(\S+)')
 _WORD = re.compile(r"[^\W_]+")
@@ -126,14 +128,17 @@ def filters(q: Query, col: str, region: str = "US") -> tuple[list[str], dict[str
     params: dict[str, Any] = {}
     for kind in ENTITY_KINDS:
         value = getattr(q, kind)
+        if kind == "city":
+            continue  # a facet since migration 0015 (below), no longer any place the entity index links
         if value:
             where.append(f"{col} IN (SELECT d.seq FROM entities e JOIN documents d ON d.id = e.doc_id "
                          f"WHERE e.kind = :k_{kind} AND e.value = :v_{kind})")
             params[f"k_{kind}"], params[f"v_{kind}"] = kind, normalise_lookup(kind, value, region)
-    for name in ("source", "kind", "risk_level", "indicator"):
+    for name in ("source", "kind", "risk_level", "indicator", "city", "state", "phone_area"):
         if getattr(q, name):
             where.append(f"{col} IN (SELECT seq FROM facet_values WHERE facet = '{name}' AND value = :{name})")
-            params[name] = getattr(q, name)
+            value = getattr(q, name)
+            params[name] = city_value(value) if name in PLACE_FACETS else value
     dates: list[str] = []
     if q.date_from:
         dates.append("posted_at >= :date_from")

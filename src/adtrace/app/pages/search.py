@@ -27,8 +27,11 @@ from adtrace.storage.base import FACETS, SORTS
 from adtrace.storage.search import COUNT_CAP, FACET_CAP
 
 router = APIRouter()
-FILTERS = ("phone", "email", "handle", "payment", "city", "source", "kind", "risk_level", "indicator",
-           "date_from", "date_to")
+FILTERS = ("phone", "email", "handle", "payment", "city", "state", "phone_area", "source", "kind", "risk_level",
+           "indicator", "date_from", "date_to")
+# Facet headings: places say where they came from (a phone's area code is weaker evidence than a name).
+FACET_TITLES = {"risk_level": "risk level", "city": "city (named in the ad)", "state": "state / province (named)",
+                "phone_area": "place of phone area code"}
 PAGE = 20
 # Words that may stand beside an identifier in the box and still mean "this identifier".
 LABELS = frozenset({"call", "text", "txt", "phone", "tel", "cell", "mobile", "email", "e-mail", "mail", "handle",
@@ -147,7 +150,7 @@ def search_page(request: Request, ctx: Ctx = Depends(require("documents"))) -> R
                                       "open_cases": open_cases(request, ctx), "highlight": highlight,
                                       "facet_label": facet_label, "csv_link": link().replace("/search?", "/search.csv?", 1),
                                       "facet_param": {"risk_level": "risk_level", "city": "city"},
-                                      "sort": q.sort, "sorts": SORT_LABELS})
+                                      "sort": q.sort, "sorts": SORT_LABELS, "facet_titles": FACET_TITLES})
 
 
 @router.get("/search.csv")
