@@ -1,9 +1,9 @@
 """PostgreSQL: one `search_docs` row per document holds the tsvector and the single-valued facets.
 
 At 1M documents full text + two facets took p95 1,444 ms: the GIN index sat on `documents`, whose wide
-rows (text, JSON and the tsvector, ~2.3 KB) every match visited three times (hits, count, facets), and
-`ts_rank` ranked every match. `search_docs` rows are a third of that (seq, source, kind, risk level,
-tsvector), so fewer and hotter pages hold the matches; count and facets come from one pass over them,
+rows (text, JSON and the tsvector: 1.5 KB of heap a row at 100k realistic ads) every match visited three
+times (hits, count, facets), and `ts_rank` ranked every match. `search_docs` rows (seq, source, kind,
+risk level, tsvector) take 0.7 KB, so fewer and hotter pages hold the matches; count and facets come from one pass over them,
 and ranking reads only a window of the newest matches (adtrace/storage/postgres.py). The generated
 `documents.tsv` and its index go.
 
