@@ -129,14 +129,18 @@ def search_cmd(
     email: str = typer.Option(None, help="Documents with this email address."),
     handle: str = typer.Option(None, help="Documents with this handle (with or without @)."),
     payment: str = typer.Option(None, help="Documents with this payment handle."),
-    city: str = typer.Option(None, help="Documents placed in this city."),
+    city: str = typer.Option(None, help="Documents naming this city (in the text or the site's location field)."),
+    state: str = typer.Option(None, help="Documents naming this state or province."),
+    phone_area: str = typer.Option(None, "--phone-area", help="Documents with a phone whose area code is this place."),
+    sort: str = typer.Option("relevance", help="Order of hits: relevance, newest, score (risk score)."),
     source: str = typer.Option(None, help="Only this source."),
     kind: str = typer.Option(None, help="Only this kind: ad, post, job, review."),
     level: str = typer.Option(None, "--level", help="Only this risk level: low, elevated, high."),
     indicator: str = typer.Option(None, help="Only documents where this indicator fired."),
     since: str = typer.Option(None, help="Posted on or after this date (ISO 8601)."),
     until: str = typer.Option(None, help="Posted on or before this date (ISO 8601)."),
-    facet: list[str] = typer.Option([], "--facet", help="Count by: source, kind, risk_level, indicator, city."),
+    facet: list[str] = typer.Option([], "--facet", help="Count by: source, kind, risk_level, indicator, city, state, "
+                                    "phone_area (the place of a phone's area code)."),
     limit: int = typer.Option(20, help="How many hits to show."),
     offset: int = typer.Option(0, help="Skip this many hits (paging)."),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
@@ -144,10 +148,11 @@ def search_cmd(
     """Full-text search with filters and facet counts; entity lookups are served by an index."""
     from adtrace.storage import Query, open_store
 
-    q = Query(text=query, phone=phone, email=email, handle=handle, payment=payment, city=city, source=source,
-              kind=kind, risk_level=level, indicator=indicator, date_from=since, date_to=until,
-              facets=tuple(facet), limit=limit, offset=offset)
-    if not any((query.strip(), phone, email, handle, payment, city, source, kind, level, indicator, since, until)):
+    q = Query(text=query, phone=phone, email=email, handle=handle, payment=payment, city=city, state=state,
+              phone_area=phone_area, source=source, kind=kind, risk_level=level, indicator=indicator, date_from=since,
+              date_to=until, facets=tuple(facet), sort=sort, limit=limit, offset=offset)
+    if not any((query.strip(), phone, email, handle, payment, city, state, phone_area, source, kind, level, indicator,
+                since, until)):
         raise errors.InputError.at(errors.MISSING_FIELD, "nothing to search for",
                                    hint="Give words to find or a filter such as --phone")
     with open_store(db) as store:

@@ -26,7 +26,10 @@ BAD_QUERY = errors.BAD_QUERY
 DB_WRITE_FAILED = errors.DB_WRITE_FAILED
 
 ENTITY_KINDS = ("phone", "email", "handle", "payment", "city")
-FACETS = ("source", "kind", "risk_level", "indicator", "city")
+# city / state: named in the ad or its location field; phone_area: the place of a phone's area code.
+FACETS = ("source", "kind", "risk_level", "indicator", "city", "state", "phone_area")
+# Orders of search hits: relevance (the default; newest first without free text), newest, risk score.
+SORTS = ("relevance", "newest", "score")
 
 
 def storage_error(code: str, message: str, **detail: Any) -> errors.StorageError:
@@ -53,6 +56,7 @@ class Prepared:
     risk_level: str | None
     entities: tuple[tuple[str, str, str | None], ...]  # (kind, normalised value, platform)
     indicators: tuple[str, ...]
+    place_facets: tuple[tuple[str, str], ...] = ()  # (city | state | phone_area, value): prepare.place_facets
 
 
 @dataclass(frozen=True)
@@ -73,7 +77,9 @@ class Query:
     email: str | None = None
     handle: str | None = None
     payment: str | None = None
-    city: str | None = None
+    city: str | None = None  # a city named in the ad or its location field (the `city` facet)
+    state: str | None = None  # a state or province named there
+    phone_area: str | None = None  # the place of a phone number's area code
     source: str | None = None
     kind: str | None = None
     risk_level: str | None = None
@@ -81,6 +87,7 @@ class Query:
     date_from: str | None = None  # inclusive, ISO date or datetime
     date_to: str | None = None  # inclusive when a bare date
     facets: Sequence[str] = ()
+    sort: str = "relevance"  # one of SORTS
     limit: int = 20
     offset: int = 0
     # Bounds for broad queries (None: exact). Over count_cap matches, `total` is count_cap and flagged a

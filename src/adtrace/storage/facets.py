@@ -15,6 +15,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from sqlalchemy import bindparam, text
 
+from adtrace.storage import cjk
 from adtrace.storage.base import Prepared
 
 FacetRow = tuple[int, str, str]
@@ -27,6 +28,8 @@ _DELETE_SEQS = text("DELETE FROM facet_values WHERE seq IN :seqs").bindparams(bi
 # Documents at or past `first` are new in this transaction, so none has a full-text entry yet.
 _INDEX_TEXT = text("INSERT INTO documents_fts (rowid, title, text, location) "
                    "SELECT seq, title, text, location FROM documents WHERE seq >= :first")
+_DELETE_CJK = text("DELETE FROM documents_cjk WHERE seq IN :seqs").bindparams(bindparam("seqs", expanding=True))
+_INSERT_CJK = "INSERT INTO documents_cjk (seq, grams) VALUES (?, ?)"  # a trigger adds the FTS5 entry (0013)
 CHUNK = 5000  # SQLite's bound-parameter limit is far above this
 
 
@@ -35,15 +38,17 @@ def rows(seq: int, p: Prepared) -> list[FacetRow]:
     out = [(seq, "source", p.source), (seq, "kind", p.kind)]
     if p.risk_level is not None:
         out.append((seq, "risk_level", p.risk_level))
-    out += [(seq, "city", value) for kind, value, _ in p.entities if kind == "city"]
+    out += [(seq, facet, value) for facet, value in p.place_facets]
     out += [(seq, "indicator", i) for i in p.indicators]
     return out
 
 
 def write(conn: sa.Connection, docs: Sequence[tuple[int, Prepared]], replaced: Sequence[int] = ()) -> None:
-    """Facet rows of documents just written; `replaced` seqs had rows from an older version."""
+    """Facet and CJK rows of documents just written; `replaced` seqs had rows from an older version."""
     for start in range(0, len(replaced), CHUNK):
         conn.execute(_DELETE_SEQS, {"seqs": list(replaced[start:start + CHUNK])})
+        conn.execute(_DELETE_CJK, {"seqs": list(replaced[start:start + CHUNK])})
+    write_cjk(conn, [(seq, p.title, p.text, p.location) for seq, p in docs])
     values = [row for seq, p in docs for row in rows(seq, p)]
     if values:
         conn.exec_driver_sql(_INSERT, values)  # tuples straight to the driver (see sql.insert_many)
@@ -51,10 +56,25 @@ def write(conn: sa.Connection, docs: Sequence[tuple[int, Prepared]], replaced: S
         conn.exec_driver_sql(_DOC_FACETS, [(seq, p.source, p.kind, p.risk_level) for seq, p in docs])
 
 
+def write_cjk(conn: sa.Connection, docs: Sequence[tuple[int, str | None, str, str | None]]) -> None:
+    """CJK side-index rows (adtrace/storage/cjk.py) of (seq, title, text, location) just written."""
+    values = [(seq, g) for seq, title, body, location in docs if (g := cjk.grams(title, body, location))]
+    if values:
+        conn.exec_driver_sql(_INSERT_CJK, values)
+
+
 def index_text(conn: sa.Connection, first_seq: int) -> None:
     """Full-text entries of the documents inserted from `first_seq` on, in this transaction."""
     conn.execute(_INDEX_TEXT, {"first": first_seq})
 
+
+# prepare.place_facets in SQL, over stored Records (SQLite's JSON1; PostgreSQL's trigger: migration 0015).
+PLACE_FACETS_SQL = (
+    "SELECT d.seq, CASE WHEN json_extract(p.value, '$.via') = 'area_code' THEN 'phone_area' "
+    "WHEN json_extract(p.value, '$.kind') = 'admin' THEN 'state' ELSE 'city' END, "
+    "lower(trim(json_extract(p.value, '$.name'))) FROM records r JOIN documents d ON d.id = r.doc_id, "
+    "json_each(r.record, '$.places') p WHERE json_extract(p.value, '$.name') IS NOT NULL "
+    "AND coalesce(json_extract(p.value, '$.kind'), '') <> 'country'")
 
 # For writers that hold only ids (the engine's bulk load): the same rows, read back from the tables.
 _IDS = "d.id IN :ids"
@@ -65,8 +85,7 @@ _INSERTS = tuple(text(sql).bindparams(bindparam("ids", expanding=True)) for sql 
     f"WHERE {_IDS}",
     "INSERT OR IGNORE INTO facet_values (seq, facet, value) SELECT d.seq, 'risk_level', r.risk_level FROM records r "
     f"JOIN documents d ON d.id = r.doc_id WHERE {_IDS} AND r.risk_level IS NOT NULL",
-    "INSERT OR IGNORE INTO facet_values (seq, facet, value) SELECT d.seq, 'city', e.value FROM entities e "
-    f"JOIN documents d ON d.id = e.doc_id WHERE {_IDS} AND e.kind = 'city'",
+    f"INSERT OR IGNORE INTO facet_values (seq, facet, value) {PLACE_FACETS_SQL} AND {_IDS}",
     "INSERT OR IGNORE INTO facet_values (seq, facet, value) SELECT d.seq, 'indicator', h.indicator_id "
     f"FROM indicator_hits h JOIN documents d ON d.id = h.doc_id WHERE {_IDS}",
 ))
@@ -77,6 +96,9 @@ _DOC_FACETS_IDS = text("INSERT OR REPLACE INTO doc_facets (seq, source, kind, ri
                        "WHERE d.id IN :ids").bindparams(bindparam("ids", expanding=True))
 _INDEX_IDS = text("INSERT INTO documents_fts (rowid, title, text, location) SELECT seq, title, text, location "
                   "FROM documents WHERE id IN :ids").bindparams(bindparam("ids", expanding=True))
+
+_TEXT_IDS = text("SELECT seq, title, text, location FROM documents WHERE id IN :ids").bindparams(
+    bindparam("ids", expanding=True))
 
 
 def refresh(conn: sa.Connection, ids: Sequence[str]) -> None:
@@ -90,3 +112,5 @@ def refresh(conn: sa.Connection, ids: Sequence[str]) -> None:
         for stmt in (*_INSERTS, _DOC_FACETS_IDS):
             conn.execute(stmt, {"ids": chunk})
         conn.execute(_INDEX_IDS, {"ids": chunk})
+        found = conn.execute(_TEXT_IDS, {"ids": chunk}).all()
+        write_cjk(conn, [(r.seq, r.title, r.text, r.location) for r in found])

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import sqlalchemy as sa
 from sqlalchemy import text
 
+from adtrace.storage import cjk
 from adtrace.storage import search as s
-from adtrace.storage.base import Query
+from adtrace.storage.base import FACETS, Query
+from adtrace.storage.facets import SINGLE
 from adtrace.storage.sql import SQLStore
 
 # Any constant: every adtrace writer takes this transaction-scoped lock, so there is one writer at a time.
 _WRITE_LOCK = 0x616474726163
+# Relevance on PostgreSQL ranks the newest this many matches (see `_plan`); below it, every match.
+RANK_WINDOW = 2000
 
 
 class PostgresStore(SQLStore):
@@ -20,13 +26,83 @@ class PostgresStore(SQLStore):
     def _plan(self, q: Query, terms: list[s.Term]) -> s.Plan:
         if not terms:
             return s.browse_plan(q)
-        where, params = s.filters(q, "d.seq")
-        params["fts"] = s.tsquery(terms)
-        cond = " AND ".join(["d.tsv @@ to_tsquery('simple', :fts)", *where])
-        matches = f"SELECT d.seq FROM documents d WHERE {cond}"
-        hits = (f"SELECT d.seq, ts_rank(d.tsv, to_tsquery('simple', :fts)) AS score FROM documents d "
-                f"WHERE {cond} ORDER BY score DESC, d.id LIMIT :limit OFFSET :offset")
-        return s.Plan(matches, f"{matches} ORDER BY d.seq DESC", hits, "h.score DESC, d.id", params)
+        # Matches come from the narrow search_docs (migration 0014): GIN on its tsvector, one ~70-byte row
+        # per match, never the wide documents rows; only the page of hits joins documents.
+        plain, runs = s.split_cjk(terms)
+        where, params = s.filters(q, "x.seq")
+        if runs:  # CJK runs: the bigram side index (migration 0013)
+            params["cjk"] = " & ".join(cjk.tsquery_run(r) for r in runs)
+            where.insert(0, "x.seq IN (SELECT seq FROM documents_cjk WHERE tsv @@ to_tsquery('simple', :cjk))")
+        if plain:
+            params["fts"] = s.tsquery(plain)
+            where.insert(0, "x.tsv @@ to_tsquery('simple', :fts)")
+        cond = " AND ".join(where)
+        matches = f"SELECT x.seq FROM search_docs x WHERE {cond}"
+        plan = s.Plan(matches, f"{matches} ORDER BY x.seq DESC", "", "", params, f"search_docs x WHERE {cond}")
+        if q.sort != "relevance" or not plain:
+            return s.sorted_plan(plan, "newest" if q.sort == "relevance" else q.sort)
+        # Rank only the newest RANK_WINDOW matches (all of them below that): ts_rank reads each ranked
+        # document's tsvector, out of line, and reading every match's cost most of a broad query.
+        params["window"] = RANK_WINDOW
+        plan.hits = (f"SELECT w.seq, ts_rank(w.tsv, to_tsquery('simple', :fts)) AS score FROM "
+                     f"(SELECT x.seq, x.tsv FROM search_docs x WHERE {cond} ORDER BY x.seq DESC "
+                     f"LIMIT greatest(:window, :limit + :offset)) w "
+                     f"ORDER BY score DESC, w.seq DESC LIMIT :limit OFFSET :offset")
+        plan.order = "h.score DESC, h.seq DESC"
+        return plan
+
+    def _count_and_facets(self, query: Query, plan: s.Plan) -> tuple[int, bool, dict[str, dict[str, int]]]:
+        if plan.narrow is None or query.count_cap is not None or query.facet_cap is not None:
+            return super()._count_and_facets(query, plan)
+        # Exact: the total and the single-valued facets in one pass over the matching search_docs rows
+        # (GROUPING SETS), the multi-valued ones from facet_values.
+        single = [f for f in SINGLE if f in query.facets]
+        multi = [f for f in query.facets if f not in SINGLE]
+        facets: dict[str, dict[str, int]] = {f: {} for f in query.facets}
+        rows: list[tuple[str, str, int]] = []
+        total = 0
+        with self.engine.connect() as conn:
+            if not single:
+                total = int(conn.execute(text(f"SELECT count(*) FROM {plan.narrow}"), plan.params).scalar() or 0)
+            else:
+                cols = ", ".join(f"x.{c}" for c in single)
+                sets = ", ".join(["()", *(f"(x.{c})" for c in single)])
+                found = conn.execute(text(f"SELECT GROUPING({cols}) AS g, {cols}, count(*) AS n FROM {plan.narrow} "
+                                          f"GROUP BY GROUPING SETS ({sets})"), plan.params).all()
+                for r in found:
+                    if r.g == (1 << len(single)) - 1:  # every column grouped out: the total
+                        total = int(r.n)
+                        continue
+                    for i, c in enumerate(single):
+                        if not (r.g >> (len(single) - 1 - i)) & 1 and getattr(r, c) is not None:
+                            rows.append((c, getattr(r, c), int(r.n)))
+            if total and multi:
+                names = ", ".join(f"'{f}'" for f in multi if f in FACETS)  # validated names, never user text
+                found = conn.execute(text(f"SELECT v.facet, v.value, count(*) AS n FROM ({plan.matches}) m "
+                                          f"JOIN facet_values v ON v.seq = m.seq WHERE v.facet IN ({names}) "
+                                          "GROUP BY v.facet, v.value"), plan.params).all()
+                rows += [(r.facet, r.value, int(r.n)) for r in found]
+        if total:
+            facets = s.top_values(rows, query.facets)
+        return total, False, facets
+
+    def _facets_sql(self, plan: s.Plan, names: Sequence[str], cap: int | None) -> str:
+        # Single-valued facets are columns of search_docs, read in the pass that finds the matches;
+        # multi-valued ones (indicator, city) come from facet_values.
+        sample = plan.matches if cap is None else f"{plan.newest} LIMIT {int(cap)}"
+        single = [f for f in SINGLE if f in names]  # column names from a fixed list, never user text
+        multi = ", ".join(f"'{f}'" for f in names if f in FACETS and f not in SINGLE)
+        ctes = [f"m AS MATERIALIZED ({sample})"]
+        parts = []
+        if single:
+            ctes.append(f"mf AS MATERIALIZED (SELECT {', '.join('x.' + c for c in single)} FROM search_docs x "
+                        "WHERE x.seq IN (SELECT seq FROM m))")
+            parts += [f"SELECT '{c}' AS facet, {c} AS value, count(*) AS n FROM mf WHERE {c} IS NOT NULL GROUP BY {c}"
+                      for c in single]
+        if multi:
+            parts.append(f"SELECT v.facet AS facet, v.value AS value, count(*) AS n FROM m JOIN facet_values v "
+                         f"ON v.seq = m.seq WHERE v.facet IN ({multi}) GROUP BY v.facet, v.value")
+        return f"WITH {', '.join(ctes)} {' UNION ALL '.join(parts)}"
 
     def size_bytes(self) -> int:
         with self.engine.connect() as conn:

@@ -28,7 +28,24 @@ def prepare(doc: Document, record: dict[str, Any]) -> Prepared:
         risk_score=_float(risk.get("score")), risk_level=risk.get("level"),
         entities=entities(doc, record),
         indicators=tuple(sorted({str(i["id"]) for i in record.get("indicators") or [] if i.get("id")})),
+        place_facets=place_facets(record),
     )
+
+
+def place_facets(record: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+    """The record's places as search facets, kept apart by what they are and how they were found:
+    `city` (a town named in the ad or its location field), `state` (a state or province named there),
+    `phone_area` (the city or state of a phone number's area code: weaker evidence, labelled as such).
+    Countries are no facet. Migration 0015 and PostgreSQL's trigger compute the same from the stored
+    Record (`adtrace.storage.facets.PLACE_FACETS_SQL`)."""
+    out: set[tuple[str, str]] = set()
+    for place in record.get("places") or []:
+        name, kind = place.get("name"), place.get("kind")
+        if not name or kind == "country":
+            continue
+        facet = "phone_area" if place.get("via") == "area_code" else "state" if kind == "admin" else "city"
+        out.add((facet, city_value(str(name))))
+    return tuple(sorted(out))
 
 
 def entities(doc: Document, record: dict[str, Any]) -> tuple[tuple[str, str, str | None], ...]:

@@ -8,17 +8,40 @@ query finds the same documents on SQLite and PostgreSQL.
 from __future__ import annotations
 
 import re
+import string
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from adtrace.storage.base import BAD_QUERY, ENTITY_KINDS, FACETS, Query, storage_error
-from adtrace.storage.prepare import normalise_date, normalise_lookup
+from adtrace.storage import cjk
+from adtrace.storage.base import BAD_QUERY, ENTITY_KINDS, FACETS, SORTS, Query, storage_error
+from adtrace.storage.prepare import city_value, normalise_date, normalise_lookup
+
+PLACE_FACETS = ("city", "state", "phone_area")
 
 _TOKEN = re.compile(r'"([^"]*)"?|(\S+)')
 _WORD = re.compile(r"[^\W_]+")
 FACET_LIMIT = 20
+
+
+def _accents() -> tuple[str, str]:
+    """Accented Latin letters (U+00C0-U+024F) and their base letters, as SQLite's FTS5 folds them
+    (unicode61, remove_diacritics 2). PostgreSQL's index text folds the same (migration 0014 writes
+    these strings into `adtrace_search_text()`; changing them needs a migration rebuilding `search_docs`)."""
+    src, dst = [], []
+    for code in range(0xC0, 0x250):
+        ch = chr(code)
+        base = unicodedata.normalize("NFKD", ch)[0]
+        if base != ch and base.isascii() and base.isalpha():
+            src.append(ch)
+            dst.append(base)
+    return "".join(src), "".join(dst)
+
+
+ACCENTS_FROM, ACCENTS_TO = _accents()
+_FOLD = str.maketrans(ACCENTS_FROM + string.punctuation, ACCENTS_TO + " " * len(string.punctuation))
 
 
 @dataclass(frozen=True)
@@ -39,6 +62,28 @@ def parse(text: str) -> list[Term]:
     return terms
 
 
+def split_cjk(terms: list[Term]) -> tuple[list[Term], list[str]]:
+    """(terms for the word index, CJK runs for the bigram side index; see adtrace/storage/cjk.py).
+
+    A word holding CJK characters is looked up by its runs alone (any Latin letters glued to it are
+    dropped: the runs already narrow the match to the documents that hold them).
+    """
+    plain: list[Term] = []
+    runs: list[str] = []
+    for t in terms:
+        words: list[str] = []
+        last_kept = True
+        for w in t.words:
+            found = cjk.query_runs(w)
+            runs += found
+            last_kept = not found
+            if not found:
+                words.append(w)
+        if words:
+            plain.append(Term(tuple(words), t.prefix and last_kept))
+    return plain, runs
+
+
 def fts5_query(terms: list[Term]) -> str:
     parts = []
     for t in terms:
@@ -50,7 +95,7 @@ def fts5_query(terms: list[Term]) -> str:
 def tsquery(terms: list[Term]) -> str:
     parts = []
     for t in terms:
-        words = [w.replace("'", "") for w in t.words]
+        words = [w.translate(_FOLD).replace(" ", "") for w in t.words]
         if t.prefix:
             words[-1] += ":*"
         parts.append("(" + " <-> ".join(words) + ")" if len(words) > 1 else words[0])
@@ -74,6 +119,7 @@ class Plan:
     hits: str  # SELECT seq, sort key columns ... ORDER BY ... LIMIT :limit OFFSET :offset
     order: str  # ORDER BY over the hits' columns (h.*, d.*) after the join
     params: dict[str, Any]
+    narrow: str | None = None  # PostgreSQL: "search_docs x WHERE ..." (count and facets in one pass)
 
 
 def filters(q: Query, col: str, region: str = "US") -> tuple[list[str], dict[str, Any]]:
@@ -82,14 +128,17 @@ def filters(q: Query, col: str, region: str = "US") -> tuple[list[str], dict[str
     params: dict[str, Any] = {}
     for kind in ENTITY_KINDS:
         value = getattr(q, kind)
+        if kind == "city":
+            continue  # a facet since migration 0015 (below), no longer any place the entity index links
         if value:
             where.append(f"{col} IN (SELECT d.seq FROM entities e JOIN documents d ON d.id = e.doc_id "
                          f"WHERE e.kind = :k_{kind} AND e.value = :v_{kind})")
             params[f"k_{kind}"], params[f"v_{kind}"] = kind, normalise_lookup(kind, value, region)
-    for name in ("source", "kind", "risk_level", "indicator"):
+    for name in ("source", "kind", "risk_level", "indicator", "city", "state", "phone_area"):
         if getattr(q, name):
             where.append(f"{col} IN (SELECT seq FROM facet_values WHERE facet = '{name}' AND value = :{name})")
-            params[name] = getattr(q, name)
+            value = getattr(q, name)
+            params[name] = city_value(value) if name in PLACE_FACETS else value
     dates: list[str] = []
     if q.date_from:
         dates.append("posted_at >= :date_from")
@@ -103,6 +152,8 @@ def filters(q: Query, col: str, region: str = "US") -> tuple[list[str], dict[str
             params["date_to"] = _date(q.date_to, "date_to")
     if dates:
         where.append(f"{col} IN (SELECT seq FROM documents WHERE {' AND '.join(dates)})")
+    if q.sort not in SORTS:
+        raise storage_error(BAD_QUERY, f"unknown sort {q.sort!r}; use one of: {', '.join(SORTS)}")
     for facet in q.facets:
         if facet not in FACETS:
             raise storage_error(BAD_QUERY, f"unknown facet {facet!r}; use one of: {', '.join(FACETS)}")
@@ -119,9 +170,22 @@ def browse_plan(q: Query) -> Plan:
     where, params = filters(q, "d.seq")
     cond = " AND ".join(where) or "1=1"
     matches = f"SELECT d.seq FROM documents d WHERE {cond}"
-    hits = (f"SELECT d.seq FROM documents d WHERE {cond} "
-            "ORDER BY d.posted_at DESC NULLS LAST, d.id LIMIT :limit OFFSET :offset")
-    return Plan(matches, f"{matches} ORDER BY d.seq DESC", hits, "d.posted_at DESC NULLS LAST, d.id", params)
+    plan = Plan(matches, f"{matches} ORDER BY d.seq DESC", "", "", params)
+    return sorted_plan(plan, "score" if q.sort == "score" else "newest")
+
+
+# The orders other than relevance, over the documents (and their records) of the matches.
+_ORDERS = {"newest": ("", "d.posted_at DESC NULLS LAST, d.id"),
+           "score": ("LEFT JOIN records r ON r.doc_id = d.id", "r.risk_score DESC NULLS LAST, d.posted_at DESC "
+                     "NULLS LAST, d.id")}
+
+
+def sorted_plan(plan: Plan, sort: str) -> Plan:
+    """The plan with its page of hits ordered newest first or by risk score, highest first."""
+    join, order = _ORDERS[sort]
+    hits = (f"SELECT d.seq FROM documents d {join} WHERE d.seq IN ({plan.matches}) "
+            f"ORDER BY {order} LIMIT :limit OFFSET :offset")
+    return Plan(plan.matches, plan.newest, hits, order, plan.params, plan.narrow)
 
 
 def _date(value: str, name: str) -> str:

@@ -11,7 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import event, text
 
-from adtrace.storage import facets
+from adtrace.storage import cjk, facets
 from adtrace.storage import search as s
 from adtrace.storage.base import FACETS, Prepared, Query
 from adtrace.storage.sql import _DOC_COLS, SQLStore, doc_tuple, insert_many
@@ -137,14 +137,27 @@ class SQLiteStore(SQLStore):
         if not terms:
             return s.browse_plan(q)
         # Drive from the FTS index alone: rowid is documents.seq, so neither counting nor ranking reads
-        # a wide documents row; only the page of hits is joined to documents.
+        # a wide documents row; only the page of hits is joined to documents. CJK runs match in the
+        # bigram side index (migration 0013), which drives when the query has no other words.
+        plain, runs = s.split_cjk(terms)
         where, params = s.filters(q, "rowid")
-        params["fts"] = s.fts5_query(terms)
-        cond = " AND ".join(["documents_fts MATCH :fts", *where])
-        matches = f"SELECT rowid AS seq FROM documents_fts WHERE {cond}"
-        hits = (f"SELECT rowid AS seq, rank AS score FROM documents_fts WHERE {cond} "
-                "ORDER BY rank, rowid LIMIT :limit OFFSET :offset")
-        return s.Plan(matches, f"{matches} ORDER BY rowid DESC", hits, "h.score, h.seq", params)
+        if runs:
+            params["cjk"] = " AND ".join(cjk.fts5_run(r) for r in runs)
+        if plain:
+            params["fts"] = s.fts5_query(plain)
+            table = "documents_fts"
+            if runs:
+                where.insert(0, "rowid IN (SELECT rowid FROM documents_cjk_fts WHERE documents_cjk_fts MATCH :cjk)")
+        else:
+            table = "documents_cjk_fts"
+        cond = " AND ".join([f"{table} MATCH :{'fts' if plain else 'cjk'}", *where])
+        matches = f"SELECT rowid AS seq FROM {table} WHERE {cond}"
+        plan = s.Plan(matches, f"{matches} ORDER BY rowid DESC", "", "", params)
+        if q.sort != "relevance":
+            return s.sorted_plan(plan, q.sort)
+        plan.hits = f"SELECT rowid AS seq, rank AS score FROM {table} WHERE {cond} ORDER BY rank, rowid LIMIT :limit OFFSET :offset"
+        plan.order = "h.score, h.seq"
+        return plan
 
     def size_bytes(self) -> int:
         path = Path(self.engine.url.database or "")

@@ -23,12 +23,15 @@ from adtrace.app.auth import Ctx, require
 from adtrace.app.pages.cases import open_cases
 from adtrace.app.pages.render import render
 from adtrace.storage import Query
-from adtrace.storage.base import FACETS
+from adtrace.storage.base import FACETS, SORTS
 from adtrace.storage.search import COUNT_CAP, FACET_CAP
 
 router = APIRouter()
-FILTERS = ("phone", "email", "handle", "payment", "city", "source", "kind", "risk_level", "indicator",
-           "date_from", "date_to")
+FILTERS = ("phone", "email", "handle", "payment", "city", "state", "phone_area", "source", "kind", "risk_level",
+           "indicator", "date_from", "date_to")
+# Facet headings: places say where they came from (a phone's area code is weaker evidence than a name).
+FACET_TITLES = {"risk_level": "risk level", "city": "city (named in the ad)", "state": "state / province (named)",
+                "phone_area": "place of phone area code"}
 PAGE = 20
 # Words that may stand beside an identifier in the box and still mean "this identifier".
 LABELS = frozenset({"call", "text", "txt", "phone", "tel", "cell", "mobile", "email", "e-mail", "mail", "handle",
@@ -61,6 +64,7 @@ def recognise(q: str) -> tuple[str, str] | None:
     return (kind, value) if value else None
 
 
+SORT_LABELS = {"relevance": "relevance", "newest": "newest first", "score": "risk score"}
 CSV_ROWS = 5000  # a result set exported as CSV: the first this many, newest first
 
 
@@ -93,7 +97,9 @@ def facet_label(name: str, value: str) -> str:
 def query_from(params: dict[str, str], facets: tuple[str, ...] = FACETS, limit: int = PAGE) -> Query:
     page = max(1, int(params["page"])) if params.get("page", "").isdigit() else 1
     # Interactive pages cap counting: "10,000+" documents, facets over the newest 5,000 (labelled).
+    sort = params.get("sort", "relevance")
     return Query(text=params.get("q", ""), facets=facets, limit=limit, offset=(page - 1) * limit,
+                 sort=sort if sort in SORTS else "relevance",
                  count_cap=COUNT_CAP, facet_cap=FACET_CAP, **{k: params[k] for k in FILTERS if params.get(k)})
 
 
@@ -114,7 +120,8 @@ def search_page(request: Request, ctx: Ctx = Depends(require("documents"))) -> R
     partial = bool(request.headers.get("hx-request"))
     if not params.get("q") and not active:  # an htmx swap gets the results part only, never a page
         return render(request, "_results.html" if partial else "search.html",
-                      {"params": params, "result": None, "active": {}})
+                      {"params": params, "result": None, "active": {}, "sorts": SORT_LABELS,
+                       "sort": params.get("sort", "relevance")})
     recognised = recognise(params["q"]) if params.get("q") and not active else None
     if recognised and recognised[0] != "payment":
         kind, value = recognised
@@ -142,7 +149,8 @@ def search_page(request: Request, ctx: Ctx = Depends(require("documents"))) -> R
                                       "page": page, "pages": pages, "recognised": recognised,
                                       "open_cases": open_cases(request, ctx), "highlight": highlight,
                                       "facet_label": facet_label, "csv_link": link().replace("/search?", "/search.csv?", 1),
-                                      "facet_param": {"risk_level": "risk_level", "city": "city"}})
+                                      "facet_param": {"risk_level": "risk_level", "city": "city"},
+                                      "sort": q.sort, "sorts": SORT_LABELS, "facet_titles": FACET_TITLES})
 
 
 @router.get("/search.csv")
