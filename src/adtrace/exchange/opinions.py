@@ -1,5 +1,5 @@
 """Opinions on partner signals, one signal disabled on its own, and quarantine of signals that match
-far too much: what HMA and ThreatExchange do with a bank's signals, on adtrace's tables (migration 0013).
+far too much: what HMA and ThreatExchange do with a bank's signals, on adtrace's tables (migration 0016).
 
 * **Opinions**: positive, negative or investigation, one per organisation per signal (type, hash):
   partners' arrive with their bundles (`opinion` on a signal; none means positive), ours are an

@@ -5,8 +5,8 @@ investigation (ThreatExchange's POSITIVE_CLASS / NEGATIVE_CLASS / INVESTIGATION_
 with their bundles, ours (org '@local') from an analyst. `exchange_signals` gains who disabled a signal,
 when and why, and when and why it was quarantined (or released from quarantine).
 
-Revision ID: 0013
-Revises: 0012
+Revision ID: 0016
+Revises: 0015
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0013"
-down_revision = "0012"
+revision = "0016"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 
