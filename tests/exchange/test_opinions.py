@@ -154,7 +154,7 @@ def test_opinions_quarantine_and_withdrawal_on_postgresql(request: pytest.Fixtur
     url = new_pg_database(request.getfixturevalue("pg_server"))
     from adtrace.storage import init_db
 
-    init_db(url)  # migration 0013 on PostgreSQL
+    init_db(url)  # migration 0016 on PostgreSQL
     pipe = Pipeline()
     with open_store(url) as store:
         store.put_batch([prepare(d, pipe.process(d)) for d in docs()])
