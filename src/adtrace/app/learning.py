@@ -56,7 +56,7 @@ class Learner:
     labels_now: tuple[int, int] = (0, 0)
     error: str = ""
     _seen: int = -1  # label count the last training started from (-1: never)
-    _probs: dict[str, float] = field(default_factory=dict)
+    _current: tuple[Any, dict[str, float]] = field(default_factory=lambda: (None, {}))  # (model, its cache)
     _thread: threading.Thread | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -97,7 +97,8 @@ class Learner:
             texts = [_full(t, b) for t, b, _ in rows]
             labels = [1 if d == "confirm" else 0 for _, _, d in rows]
             fitted = learned.fit(texts, [0.0] * len(texts), labels)
-            self.model, self._probs = fitted, {}
+            self._current = (fitted, {})  # one assignment: a page never pairs a model with another's cache
+            self.model = fitted
             self.trained_on = (sum(labels), len(labels) - sum(labels))
             self.trained_at = datetime.now(UTC).isoformat(timespec="seconds")
             self.error = ""
@@ -107,10 +108,9 @@ class Learner:
 
     def probabilities(self, conn: sa.Connection, ids: list[str]) -> dict[str, float]:
         """The model's probability for each id (cached until the next training); {} without a model."""
-        model = self.model
+        model, probs = self._current
         if model is None:
             return {}
-        probs = self._probs
         missing = [i for i in ids if i not in probs]
         for s in range(0, len(missing), 900):
             rows = conn.execute(_TEXTS, {"ids": missing[s:s + 900]}).all()
