@@ -23,6 +23,7 @@ import sqlalchemy as sa
 from sqlalchemy import bindparam, text
 
 from adtrace.app.db import read
+from adtrace.cases.decisions import waiting_scores
 from adtrace.scoring import ranking
 
 log = logging.getLogger(__name__)
@@ -97,7 +98,10 @@ class Learner:
             texts = [_full(t, b) for t, b, _ in rows]
             labels = [1 if d == "confirm" else 0 for _, _, d in rows]
             fitted = learned.fit(texts, [0.0] * len(texts), labels)
-            self._current = (fitted, {})  # one assignment: a page never pairs a model with another's cache
+            with read(self.engine) as conn:  # score what waits now, so no page view waits for it
+                waiting = [i for i, _ in waiting_scores(conn)[:MAX_RANKED]]
+                probs = self._score(conn, fitted, waiting, {})
+            self._current = (fitted, probs)  # one assignment: a page never pairs a model with another's cache
             self.model = fitted
             self.trained_on = (sum(labels), len(labels) - sum(labels))
             self.trained_at = datetime.now(UTC).isoformat(timespec="seconds")
@@ -111,6 +115,12 @@ class Learner:
         model, probs = self._current
         if model is None:
             return {}
+        probs = self._score(conn, model, ids, probs)
+        return {i: probs[i] for i in ids if i in probs}
+
+    @staticmethod
+    def _score(conn: sa.Connection, model: Any, ids: list[str], probs: dict[str, float]) -> dict[str, float]:
+        """Add the probabilities of `ids` missing from `probs` (in place) and return it."""
         missing = [i for i in ids if i not in probs]
         for s in range(0, len(missing), 900):
             rows = conn.execute(_TEXTS, {"ids": missing[s:s + 900]}).all()
@@ -118,7 +128,7 @@ class Learner:
             for (doc_id, _, _), p in zip(rows, model.probability(texts, [0.0] * len(texts)) if texts else [],
                                          strict=True):
                 probs[str(doc_id)] = p
-        return {i: probs[i] for i in ids if i in probs}
+        return probs
 
     def rank(self, conn: sa.Connection, waiting: list[tuple[str, float]]) -> list[ranking.Ranked]:
         """The queue's order: combined score with the uncertain slice; rule order alone without a model."""
