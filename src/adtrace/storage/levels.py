@@ -17,22 +17,24 @@ import orjson
 import sqlalchemy as sa
 from sqlalchemy import bindparam, text
 
-from adtrace.scoring import level_of
 from adtrace.scoring import thresholds as default_thresholds
 
 SETTING = "risk_thresholds"  # app_settings key: {"elevated": 40, "high": 80}
 CHUNK = 900
 
 _SAVED = text("SELECT value FROM app_settings WHERE key = :k")
-_ALL = text("SELECT d.seq, r.doc_id, r.risk_score, r.risk_level, r.record FROM records r "
-            "JOIN documents d ON d.id = r.doc_id WHERE r.risk_score IS NOT NULL")
-_SOME = text("SELECT d.seq, r.doc_id, r.risk_score, r.risk_level, r.record FROM records r "
-             "JOIN documents d ON d.id = r.doc_id WHERE r.risk_score IS NOT NULL AND r.doc_id IN :ids").bindparams(
+_CASE = "CASE WHEN risk_score >= :high THEN 'high' WHEN risk_score >= :elevated THEN 'elevated' ELSE 'low' END"
+_DIFFERS = f"risk_score IS NOT NULL AND (risk_level IS NULL OR risk_level <> {_CASE})"
+# Only the documents whose level changes, found by the database: a store of millions of documents is
+# never read whole, and the Records are fetched a chunk at a time.
+_CHANGED = text(f"SELECT doc_id, {_CASE} FROM records WHERE {_DIFFERS}")
+_CHANGED_IN = text(f"SELECT doc_id, {_CASE} FROM records WHERE doc_id IN :ids AND {_DIFFERS}").bindparams(
     bindparam("ids", expanding=True))
+_RECORDS = text("SELECT d.seq, r.doc_id, r.record FROM records r JOIN documents d ON d.id = r.doc_id "
+                "WHERE r.doc_id IN :ids").bindparams(bindparam("ids", expanding=True))
 _SET_RECORD = text("UPDATE records SET risk_level = :level, record = :record WHERE doc_id = :id")
 _SET_FACET = text("UPDATE facet_values SET value = :level WHERE seq = :seq AND facet = 'risk_level'")
 _SET_DOC_FACET = text("UPDATE doc_facets SET risk_level = :level WHERE seq = :seq")
-_CASE = "CASE WHEN risk_score >= :high THEN 'high' WHEN risk_score >= :elevated THEN 'elevated' ELSE 'low' END"
 _SET_LINKS = text(f"UPDATE link_clusters SET risk_level = {_CASE} WHERE risk_score IS NOT NULL "
                   f"AND (risk_level IS NULL OR risk_level <> {_CASE})")
 
@@ -58,28 +60,28 @@ def relevel(conn: sa.Connection, minimums: Mapping[str, float], ids: Sequence[st
     Returns how many documents changed level.
     """
     t = {**default_thresholds(), **minimums}
-    rows: list[Any] = []
+    bounds = {"high": t["high"], "elevated": t["elevated"]}
+    new: dict[str, str] = {}
     if ids is None:
-        rows = list(conn.execute(_ALL))
+        new = {str(d): str(lv) for d, lv in conn.execute(_CHANGED, bounds)}
     else:
         for s in range(0, len(ids), CHUNK):
-            rows += conn.execute(_SOME, {"ids": list(ids[s:s + CHUNK])}).all()
-    changed: list[dict[str, Any]] = []
-    for seq, doc_id, score, level, record in rows:
-        new = level_of(float(score), t)
-        if new == level:
-            continue
-        rec = orjson.loads(record)
-        if isinstance(rec.get("risk"), dict):
-            rec["risk"]["level"] = new
-        changed.append({"id": doc_id, "seq": seq, "level": new, "record": orjson.dumps(rec).decode()})
-    if changed:
-        conn.execute(_SET_RECORD, changed)
-        if conn.dialect.name == "sqlite":  # PostgreSQL's facet trigger follows risk_level by itself
-            conn.execute(_SET_FACET, changed)
-            conn.execute(_SET_DOC_FACET, changed)
+            new.update({str(d): str(lv) for d, lv in conn.execute(_CHANGED_IN, {**bounds, "ids": list(ids[s:s + CHUNK])})})
+    changed = list(new)
+    for s in range(0, len(changed), CHUNK):
+        rows: list[dict[str, Any]] = []
+        for seq, doc_id, record in conn.execute(_RECORDS, {"ids": changed[s:s + CHUNK]}):
+            rec = orjson.loads(record)
+            if isinstance(rec.get("risk"), dict):
+                rec["risk"]["level"] = new[doc_id]
+            rows.append({"id": doc_id, "seq": seq, "level": new[doc_id], "record": orjson.dumps(rec).decode()})
+        if rows:
+            conn.execute(_SET_RECORD, rows)
+            if conn.dialect.name == "sqlite":  # PostgreSQL's facet trigger follows risk_level by itself
+                conn.execute(_SET_FACET, rows)
+                conn.execute(_SET_DOC_FACET, rows)
     if ids is None:
-        conn.execute(_SET_LINKS, {"high": t["high"], "elevated": t["elevated"]})
+        conn.execute(_SET_LINKS, bounds)
     return len(changed)
 
 
