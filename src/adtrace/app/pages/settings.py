@@ -22,7 +22,7 @@ from adtrace import errors
 from adtrace.app import accounts, audit
 from adtrace.app.auth import Ctx, client_of, require
 from adtrace.app.db import read, write
-from adtrace.app.pages import measured
+from adtrace.app.pages import dashboard, measured
 from adtrace.app.pages.render import render
 from adtrace.cases import retention
 from adtrace.storage import levels
@@ -99,7 +99,9 @@ def save_thresholds(engine: sa.Engine, actor: str, elevated: float, high: float)
     value = {"elevated": elevated, "high": high}
     with write(engine) as conn:
         _put(engine, conn, actor, levels.SETTING, value)
-        return levels.relevel(conn, value)
+        changed = levels.relevel(conn, value)
+    dashboard.forget(engine)  # its counts per level are cached for a minute: this process shows the new ones
+    return changed
 
 
 def _page(request: Request, purge: retention.PurgeReport | None = None, error: str = "", status: int = 200) -> Response:
