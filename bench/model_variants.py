@@ -1,6 +1,7 @@
 """Which learned-model configuration ranks real job ads best: grouped cross-validation on EMSCAD dev.
 
     .venv/bin/python bench/model_variants.py [--seeds 0 1 2] [--only NAME ...]
+    .venv/bin/python bench/model_variants.py --fit-synthetic 20000   # fit time of the model in use
 
 Each variant is fitted on the training folds only (vectorizer, and C when it is chosen by an inner
 cross-validation on those folds) and scored on the held-out fold; near-duplicates (`dup_group`) stay
@@ -85,6 +86,22 @@ def linear(make_vec: Callable[[], Any], c: float | None, balanced: bool = True, 
     return fit
 
 
+def nb_scaled(c: float) -> Fit:
+    """NB-LR (Wang & Manning 2012): each TF-IDF column scaled by its naive-Bayes log-count ratio, then LR."""
+
+    def fit(texts: list[str], y: list[int], groups: list[str], x_extra: Any) -> Callable[[list[str], Any], np.ndarray]:
+        vec = words()
+        x = vec.fit_transform(texts)
+        ya = np.asarray(y)
+        p = np.asarray(x[ya == 1].sum(axis=0)).ravel() + 1.0
+        q = np.asarray(x[ya == 0].sum(axis=0)).ravel() + 1.0
+        r = np.log((p / p.sum()) / (q / q.sum()))
+        clf = LogisticRegression(C=c, class_weight="balanced", max_iter=3000).fit(x.multiply(r).tocsr(), y)
+        return lambda t, e: np.asarray(clf.predict_proba(vec.transform(t).multiply(r).tocsr())[:, 1])
+
+    return fit
+
+
 def average(*fits: Fit) -> Fit:
     """Mean probability of several models (each fitted on the same training folds)."""
 
@@ -103,6 +120,7 @@ VARIANTS: dict[str, Callable[[], Fit]] = {
     "words12+char_wb35_C16": lambda: linear(union, 16.0),
     "words12+char_wb35_innerC": lambda: linear(union, None),
     "char_wb35_C16": lambda: linear(chars, 16.0),
+    "nb_lr_words13_C16": lambda: nb_scaled(16.0),
     "mean(words13_C16, char_wb35_C16)": lambda: average(linear(words, 16.0), linear(chars, 16.0)),
 }
 
@@ -124,11 +142,34 @@ def indicator_matrix(path: Path, docs: list[Document]) -> csr_matrix:
     return csr_matrix((data, ([r for r, _ in rows], [c for _, c in rows])), shape=(len(docs), len(names)))
 
 
+def fit_synthetic(n: int) -> dict[str, Any]:
+    """CPU seconds and peak RSS of `adtrace.scoring.model.fit` (what `adtrace train` and the app's learner
+    run) on n synthetic documents labelled 1 when not benign; the texts are generated, not timed."""
+    import resource
+
+    from adtrace.scoring import model as learned
+    from adtrace.synth import generate
+
+    pairs = [(Document.from_dict(d), t) for d, t in generate(n, seed=5) if t.get("type", "document") == "document"]
+    texts = [d.full_text for d, _ in pairs]
+    labels = [0 if t["benign"] else 1 for _, t in pairs]
+    rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    t = time.process_time()
+    learned.fit(texts, [0.0] * len(texts), labels)
+    return {"synthetic_documents": len(texts), "positives": sum(labels), "fit_cpu_s": round(time.process_time() - t, 1),
+            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+            "peak_rss_mb_before_fit": round(rss0 / 1024, 1), "note": "CPU seconds on a shared, loaded machine"}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
+    ap.add_argument("--fit-synthetic", type=int, default=0, help="time the model in use on N synthetic documents")
     ap.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     ap.add_argument("--only", nargs="*", default=None, help="variant names (default: all)")
     args = ap.parse_args()
+    if args.fit_synthetic:
+        print(json.dumps(fit_synthetic(args.fit_synthetic), indent=2))
+        return
     path = REALDATA / "emscad-dev.jsonl"
     rows = [orjson.loads(line) for line in path.read_bytes().splitlines() if line.strip()]
     docs = [Document.from_dict({"id": r["id"], "source": r.get("source") or "emscad", "kind": "job",
