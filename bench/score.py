@@ -117,6 +117,8 @@ def emscad(pipe: Pipeline, path: Path, model_cv: bool) -> dict[str, Any]:
         levels = [rec["risk"]["level"] for rec in records]
         cv = cross_validate(texts, logits, levels, ys, folds=5, groups=[str(r["dup_group"]) for r in rows])
         out["model_grouped_cv"] = {"folds": cv["folds"], "grouped_by": "dup_group", **(cv["model"] or {})}
+        # The queue's order once the app has learned: rule score and out-of-fold probability combined.
+        out["queue_order_grouped_cv"] = cv.get("combined")
     return out
 
 

@@ -6,6 +6,9 @@
 
 Prints one JSON object. Targets (1M docs): ingest <= 10 min with peak RSS <= 1 GB, phone lookup
 p95 <= 50 ms, full text + two facets p95 <= 200 ms. Not a test: figures depend on the machine.
+`--relevel` also times what saving new thresholds in the app's Settings costs on this store
+(`adtrace.app.pages.settings.save_thresholds`: one write transaction that re-levels every stored
+document whose level changes), with the peak RSS of this process during each save.
 `fulltext_2facets_exact_ms` is what `adtrace search` runs (exact counts; its p50/p95 are for the default
 mode named in `default`: counting overlapped with the hits on 2+ cores, else in turn; both are printed);
 `fulltext_2facets_capped_ms`
@@ -176,6 +179,39 @@ def _copy(sqlite_path: str, store: Store) -> int:
     return int(store.counts()["documents"])
 
 
+def _vm_rss_kb() -> int:
+    return RssSampler._kb("/proc/self/status", "VmRSS:")
+
+
+def _relevel(store: Store) -> list[dict[str, Any]]:
+    """Seconds and peak RSS of saving thresholds in Settings, as an admin would, one save after another.
+
+    (1, 50): nearly every document changes level (the worst case: every Record is rewritten); back to
+    levels.yaml: as many again; the same thresholds once more: nothing changes, only the scan remains.
+    """
+    from adtrace.app.db import engine_of
+    from adtrace.app.pages.settings import save_thresholds
+    from adtrace.scoring import thresholds
+
+    engine = engine_of(store)
+    default = thresholds()
+    out = []
+    for elevated, high in ((1.0, 50.0), (default["elevated"], default["high"]), (default["elevated"], default["high"])):
+        sampler = RssSampler()
+        sampler.start()
+        before = _vm_rss_kb()
+        t, c = time.perf_counter(), time.process_time()
+        changed = save_thresholds(engine, "bench", elevated, high)
+        wall, cpu = time.perf_counter() - t, time.process_time() - c
+        sampler.stop.set()
+        sampler.join()
+        out.append({"thresholds": {"elevated": elevated, "high": high}, "documents_changed_level": changed,
+                    "wall_s": round(wall, 2), "cpu_s": round(cpu, 2), "rss_mb_before": round(before / 1024, 1),
+                    "peak_rss_mb": round(max(sampler.max_one, _vm_rss_kb()) / 1024, 1),
+                    "loadavg_1m": round(os.getloadavg()[0], 2)})
+    return out
+
+
 def _count(summary: FileSummary, outcomes: list[Outcome]) -> None:
     summary.read += len(outcomes)
     for o in outcomes:
@@ -199,6 +235,8 @@ def main() -> None:
                     help="--db already holds the documents (e.g. bench/out/store-200000.db): skip the ingest")
     ap.add_argument("--copy-from", default=None,
                     help="fill --db by copying the tables of this SQLite store instead of ingesting")
+    ap.add_argument("--relevel", action="store_true",
+                    help="also time saving new thresholds (every stored document re-levelled) and its peak RSS")
     ap.add_argument("--store-only", action="store_true",
                     help="measure the writer and queries at scale: run the pipeline on 2,000 documents and "
                          "reuse their Records (with each document's own id) for the rest")
@@ -303,6 +341,7 @@ def run(args: argparse.Namespace) -> None:
             broad[name] = {"n": len(times), "facets": len(facets), "p50": pct(times, 0.5), "p95": pct(times, 0.95),
                            "avg_total": round(statistics.fmean(totals), 1), "facets_capped": capped}
         counts = store.counts()
+        relevel = _relevel(store) if args.relevel else None
     sampler.stop.set()
     sampler.join()
     rss_self = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -332,6 +371,7 @@ def run(args: argparse.Namespace) -> None:
                                       "overlapped_p50": pct(text_seq, 0.5), "overlapped_p95": pct(text_seq, 0.95),
                                       "avg_hits": round(text_hits / max(1, len(text_t)), 1)},
         **broad,
+        **({"relevel": relevel} if relevel else {}),
         "cpus": os.cpu_count(),
         "loadavg_1m": {"before": round(load_before[0], 2), "after_ingest": round(load_ingest[0], 2),
                        "end": round(os.getloadavg()[0], 2)},

@@ -26,6 +26,7 @@ from adtrace import __version__, errors
 from adtrace.app import accounts
 from adtrace.app.auth import LoginThrottle, TokenCache, signer
 from adtrace.app.db import engine_of
+from adtrace.app.learning import Learner
 from adtrace.storage import Store, open_store
 from adtrace.storage.base import BAD_QUERY
 
@@ -43,6 +44,10 @@ class AppState:
     image_roots: tuple[Path, ...]
     secure_cookies: bool | None  # None: Secure unless the request is plain HTTP to a loopback name (auth.secure_cookie)
     tokens: TokenCache = field(default_factory=TokenCache)
+    learner: Learner = field(init=False)  # the queue's background model (adtrace.app.learning)
+
+    def __post_init__(self) -> None:
+        self.learner = Learner(self.engine)
 
 
 def create_app(db: str | Store | None = None, *, image_roots: tuple[str | Path, ...] = (),

@@ -97,6 +97,26 @@ def waiting(conn: sa.Connection, levels: tuple[str, ...] = ("high", "elevated"))
                                  f"AND {NEWEST_SQL} = 'withdrawn'"), params).scalar() or 0)
 
 
+def waiting_scores(conn: sa.Connection, levels: tuple[str, ...] = ("high", "elevated")) -> list[tuple[str, float]]:
+    """(id, rule score) of every waiting document, highest first: what a learned order re-ranks."""
+    marks, params = _levels(levels)
+    return [(str(i), float(s or 0)) for i, s in conn.execute(text(
+        f"SELECT r.doc_id, r.risk_score FROM records r WHERE r.risk_level IN ({marks}) "
+        f"AND {NEWEST_SQL} = 'withdrawn' ORDER BY r.risk_score DESC, r.doc_id"), params)]
+
+
+def queue_items(conn: sa.Connection, ids: list[str]) -> list[QueueItem]:
+    """The queue rows of `ids`, in that order."""
+    if not ids:
+        return []
+    rows = conn.execute(text(
+        "SELECT d.id, d.title, d.text, d.source, d.posted_at, d.location, r.risk_score, r.risk_level, r.record "
+        "FROM records r JOIN documents d ON d.id = r.doc_id WHERE d.id IN :ids").bindparams(
+        sa.bindparam("ids", expanding=True)), {"ids": ids}).all()
+    by_id = {r.id: QueueItem(*r) for r in rows}
+    return [by_id[i] for i in ids if i in by_id]
+
+
 def escalated(conn: sa.Connection, limit: int = 50, offset: int = 0) -> tuple[int, list[QueueItem]]:
     """Documents whose newest decision is an escalation, oldest escalation first: (count, one page)."""
     where = ("FROM review_decisions x JOIN records r ON r.doc_id = x.doc_id JOIN documents d ON d.id = x.doc_id "

@@ -25,7 +25,7 @@ from adtrace.engine.run import OUTPUT_VERSION
 from adtrace.linking import HubPolicy, Linker
 from adtrace.linking import store as ls
 from adtrace.linking.summary import Member, rescore, summarize
-from adtrace.storage import facets, init_db
+from adtrace.storage import facets, init_db, levels
 from adtrace.storage.connect import _safe, make_engine, resolve_url
 from adtrace.storage.sql import bulk_insert
 
@@ -114,6 +114,9 @@ def load(out: str, db: str | None, log: Callable[[str], None] | None = None) -> 
             report.entities += counts[1]
             report.indicator_hits += counts[2]
             say(f"{report.documents:,} documents loaded")
+        with engine.begin() as conn:  # thresholds an admin saved before the load decide its levels too
+            if (saved := levels.saved_thresholds(conn)) is not None:
+                levels.relevel(conn, saved)
         t1 = datetime.now(UTC)
         report.seconds["tables"] = round((t1 - t0).total_seconds(), 3)
         _link(engine, root, manifest, report)

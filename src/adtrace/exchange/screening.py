@@ -23,6 +23,7 @@ from adtrace.exchange import match as xm
 from adtrace.exchange import store as xs
 from adtrace.pipeline import Pipeline
 from adtrace.pipeline.process import RECORD_FIELDS
+from adtrace.scoring import level_of
 
 MAX_BATCH = 1000
 MAX_IDENTIFIERS = 50  # per document (configurable: ADTRACE_SCREEN_MAX_IDENTIFIERS)
@@ -135,6 +136,11 @@ class Screener:
             extra = sum(max(0, identifier_count(r) - FREE_IDENTIFIERS) for r in records)
             if extra and (wait := charge(extra)):
                 raise RateLimited(wait)
+        if self.engine is not None:  # the admin's saved thresholds decide the level, as for stored documents
+            minimums = _thresholds(self.engine)
+            for record in records:
+                if isinstance(record.get("risk"), dict):
+                    record["risk"]["level"] = level_of(float(record["risk"].get("score") or 0), minimums)
         index = self.index()
         out = Screened([])
         kept: list[tuple[Document, dict[str, Any], list[xm.Match]]] = []
@@ -176,6 +182,22 @@ def result(record: dict[str, Any], matches: list[xm.Match], watchlists: list[dic
 
 _WATCH_TTL = 2.0  # seconds a screening process may use a watchlist matcher before asking the database
 _watch_cache: dict[int, tuple[float, Any]] = {}
+
+
+_levels_cache: dict[int, tuple[float, dict[str, float]]] = {}
+
+
+def _thresholds(engine: sa.Engine) -> dict[str, float]:
+    """The level thresholds in force, re-read at most every two seconds (like the watchlists)."""
+    from adtrace.storage.levels import in_force
+
+    hit = _levels_cache.get(id(engine))
+    if hit and time.monotonic() - hit[0] < _WATCH_TTL:
+        return hit[1]
+    with engine.connect() as conn:
+        t = in_force(conn)
+    _levels_cache[id(engine)] = (time.monotonic(), t)
+    return t
 
 
 def _watchlists(engine: sa.Engine) -> Any:

@@ -6,7 +6,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from adtrace.scoring import model as learned
-from adtrace.scoring.rules import LEVELS
+from adtrace.scoring.ranking import combined
+from adtrace.scoring.rules import LEVELS, to_score
 
 
 def level_table(levels: Sequence[str], labels: Sequence[int]) -> dict[str, dict[str, float | int]]:
@@ -67,4 +68,6 @@ def cross_validate(texts: Sequence[str], rule_logits: Sequence[float], rule_leve
     fp = sum(1 for p, y in zip(oof, labels, strict=True) if p >= 0.5 and not y)
     result["model"] = {"threshold": 0.5, "precision": round(tp / (tp + fp), 4) if tp + fp else 0.0,
                        "recall": round(tp / pos, 4), **_ranking(oof, labels)}
+    # The app's queue order: (rule score + 100 x out-of-fold probability) / 2 (adtrace.scoring.ranking).
+    result["combined"] = _ranking([combined(to_score(r), p) for r, p in zip(rule_logits, oof, strict=True)], labels)
     return result

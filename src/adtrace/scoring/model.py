@@ -71,6 +71,8 @@ def fit(texts: Sequence[str], rule_logits: Sequence[float], labels: Sequence[int
                                 "(look first) and some 0 (benign) before training", code=errors.BAD_FIELD)
     # Word 1-3 grams, C=16: grouped cross-validation on emscad-dev gave ROC-AUC 0.9797 against 0.9785 for
     # 1-2 grams; word + char 3-5 grams gave 0.9777 at four times the cost, and double the model.
+    # Also measured and not better (bench/model_variants.py, docs/scoring.md): no class weights 0.9797, C by an
+    # inner grouped CV 0.9787, indicators as features 0.9678, NB-LR 0.9666.
     vectorizer = TfidfVectorizer(ngram_range=(1, 3), min_df=2, max_features=100_000, sublinear_tf=True,
                                  token_pattern=r"(?u)\b\w\w+\b")
     vectorizer.fit(list(texts))

@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy import bindparam, text
 
 from adtrace.documents import Document
+from adtrace.storage import levels
 from adtrace.storage import search as s
 from adtrace.storage.base import (
     DB_WRITE_FAILED,
@@ -177,6 +178,7 @@ class SQLStore(Store):
         insert_many(conn, "indicator_hits", ("indicator_id", "doc_id"), [(i, p.id) for p in inserts for i in p.indicators])
         if written:
             self._index(conn, written, seqs, {p.id for p in updates})
+            levels.relevel_written(conn, list(written))  # an admin's saved thresholds, not levels.yaml
         return outcomes
 
     def _facets_sql(self, plan: s.Plan, names: Sequence[str], cap: int | None) -> str:

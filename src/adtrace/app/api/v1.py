@@ -14,7 +14,7 @@ from adtrace.app.auth import Ctx, require
 from adtrace.app.db import read, write
 from adtrace.app.pages.documents import load
 from adtrace.app.pages.search import run_search
-from adtrace.cases import decide, export_labels, history, queue, waiting, withdraw
+from adtrace.cases import decide, export_labels, history, withdraw
 
 router = APIRouter(prefix="/api/v1", tags=["v1"])
 
@@ -51,11 +51,15 @@ def search(request: Request, limit: Limit = 20, ctx: Ctx = Depends(require("docu
 @router.get("/queue")
 def get_queue(request: Request, limit: Limit = 50, offset: Offset = 0,
               ctx: Ctx = Depends(require("triage"))) -> dict[str, Any]:
-    with read(request.app.state.adtrace.engine) as conn:
-        items = queue(conn, limit=max(0, min(limit, 500)), offset=max(0, offset))
-        total = waiting(conn)
+    """Waiting documents in the queue page's order (the learned order once the model is trained)."""
+    from adtrace.app.pages.queue import ranked_page
+
+    total, items, placed = ranked_page(request, max(0, offset), max(0, min(limit, 500)))
     return {"waiting": total, "items": [{"id": i.id, "title": i.title, "source": i.source, "posted_at": i.posted_at,
-                       "risk_score": i.risk_score, "risk_level": i.risk_level} for i in items]}
+                       "risk_score": i.risk_score, "risk_level": i.risk_level,
+                       **({"model_probability": round(p.probability, 4) if p.probability is not None else None,
+                           "combined_score": round(p.combined, 2), "uncertain": p.uncertain}
+                          if (p := placed.get(i.id)) else {})} for i in items]}
 
 
 @router.post("/decisions", status_code=201)
@@ -66,6 +70,7 @@ def post_decision(request: Request, body: DecisionIn, ctx: Ctx = Depends(require
             decide(conn, body.doc_id, body.decision, body.reason, ctx.user.username)
         audit.append(engine, ctx.user.username, "decision", body.doc_id,
                      {"decision": d.decision, "reason": d.reason, "via": "api"}, conn=conn)
+    request.app.state.adtrace.learner.check()  # the queue learns from API decisions too
     return d.to_dict()
 
 

@@ -27,6 +27,11 @@ TTL = 60.0
 _cache: dict[int, tuple[float, dict[str, Any]]] = {}
 
 
+def forget(engine: sa.Engine) -> None:
+    """Drop this process's cached aggregates (after a change that moves them, e.g. new thresholds)."""
+    _cache.pop(id(engine), None)
+
+
 def _volumes(days: Counter[str], max_bars: int = 40) -> tuple[str, list[tuple[str, int]]]:
     """Bars by day, week or month, whichever fits in max_bars."""
     if not days:

@@ -29,6 +29,8 @@ from adtrace.app.db import read
 from adtrace.cases.cases import ENTITY_KINDS, entity_ref
 from adtrace.linking import store as link_store
 from adtrace.places import movement as mv
+from adtrace.scoring.network import network_score
+from adtrace.storage import levels
 
 router = APIRouter()
 MAX_DOCS = 500  # an entity page lists at most this many documents (newest first)
@@ -152,10 +154,13 @@ def cluster_data(request: Request, cluster_id: str) -> dict[str, Any]:
         ids = [str(r[0]) for r in conn.execute(text("SELECT doc_id FROM link_clusters WHERE cluster_id = :c"),
                                                 {"c": summary["cluster"]})]
         members = _rows(conn, ids)
+        minimums = levels.in_force(conn)
     stops = (summary.get("movement") or {}).get("stops") or []
+    # The cluster's own level, shown apart from its highest ad score (adtrace.scoring.network).
+    network = network_score(summary.get("cluster_indicators") or [], [m["record"] for m in members], minimums)
     return {"summary": summary, "members": [{k: v for k, v in m.items() if k != "record"} for m in members],
             "graph": graph(summary, members), "stops": stops, "weeks": _weeks(members),
-            "template": template_view(members, summary, state.store)}
+            "template": template_view(members, summary, state.store), "network": network}
 
 
 # The map aggregates every city mention in the period and every high-risk cluster's route, so results

@@ -15,10 +15,13 @@ from markupsafe import escape
 from adtrace.app import audit
 from adtrace.app.auth import Ctx, require
 from adtrace.app.db import read, write
+from adtrace.app.pages import measured
 from adtrace.app.pages.cases import open_cases
 from adtrace.app.pages.documents import load, view_model
 from adtrace.app.pages.render import render
-from adtrace.cases import decide, escalated, export_labels, queue, waiting, withdraw
+from adtrace.cases import QueueItem, decide, escalated, export_labels, queue, waiting, withdraw
+from adtrace.cases.decisions import queue_items, waiting_scores
+from adtrace.scoring.ranking import Ranked
 
 router = APIRouter()
 PAGE = 50
@@ -30,15 +33,32 @@ def _pages(path: str, page: int, total: int) -> dict[str, str | int | None]:
             "next": f"{path}?page={page + 1}" if page < last else None}
 
 
+def ranked_page(request: Request, offset: int, limit: int = PAGE) -> tuple[int, list[QueueItem], dict[str, Ranked]]:
+    """(waiting, one page of items, how each was placed): rule order, or the learned order once a model is
+    trained (adtrace.app.learning). Membership is the rule level's either way."""
+    learner = request.app.state.adtrace.learner
+    learner.check()
+    with read(request.app.state.adtrace.engine) as conn:
+        if learner.model is None:
+            total = waiting(conn)
+            items = queue(conn, limit=limit, offset=offset)
+            return total, items, {}
+        scores = waiting_scores(conn)
+        ranked = learner.rank(conn, scores)[offset:offset + limit]
+        return len(scores), queue_items(conn, [r.id for r in ranked]), {r.id: r for r in ranked}
+
+
 @router.get("/queue")
 def queue_page(request: Request, page: int = 1, ctx: Ctx = Depends(require("triage"))) -> Response:
     page = max(1, page)
+    total, items, placed = ranked_page(request, (page - 1) * PAGE)
     with read(request.app.state.adtrace.engine) as conn:
-        total = waiting(conn)
-        items = queue(conn, limit=PAGE, offset=(page - 1) * PAGE)
         n_escalated, _ = escalated(conn, limit=0)
+        rates = measured.per_level(conn)
     return render(request, "queue.html", {"items": items, "waiting": total, "escalated": n_escalated,
-                                          "mode": "queue", "pages": _pages("/queue", page, total)})
+                                          "mode": "queue", "pages": _pages("/queue", page, total),
+                                          "placed": placed, "learning": request.app.state.adtrace.learner.status(),
+                                          "measured": rates})
 
 
 @router.get("/queue/escalated")
@@ -67,6 +87,7 @@ def _decide(request: Request, ctx: Ctx, doc_id: str, decision: str, reason: str)
             decide(conn, doc_id, decision, reason, ctx.user.username)
         audit.append(engine, ctx.user.username, "decision", doc_id, {"decision": d.decision, "reason": d.reason},
                      conn=conn)
+    request.app.state.adtrace.learner.check()  # retrain in the background once enough new labels arrived
     return d.decision
 
 

@@ -22,8 +22,10 @@ from adtrace import errors
 from adtrace.app import accounts, audit
 from adtrace.app.auth import Ctx, client_of, require
 from adtrace.app.db import read, write
+from adtrace.app.pages import dashboard, measured
 from adtrace.app.pages.render import render
 from adtrace.cases import retention
+from adtrace.storage import levels
 
 router = APIRouter()
 CANDIDATES = (20, 30, 40, 50, 60, 70, 80, 90)
@@ -43,12 +45,16 @@ def get_settings(engine: sa.Engine) -> dict[str, Any]:
 
 def put_setting(engine: sa.Engine, actor: str, key: str, value: Any) -> None:
     with write(engine) as conn:
-        old = conn.execute(text("SELECT value FROM app_settings WHERE key = :k"), {"k": key}).scalar()
-        conn.execute(text("DELETE FROM app_settings WHERE key = :k"), {"k": key})
-        conn.execute(text("INSERT INTO app_settings (key, value) VALUES (:k, :v)"),
-                     {"k": key, "v": orjson.dumps(value).decode()})
-        audit.append(engine, actor, "setting", key, {"old": orjson.loads(old) if old else None, "new": value},
-                     conn=conn)
+        _put(engine, conn, actor, key, value)
+
+
+def _put(engine: sa.Engine, conn: sa.Connection, actor: str, key: str, value: Any) -> None:
+    old = conn.execute(text("SELECT value FROM app_settings WHERE key = :k"), {"k": key}).scalar()
+    conn.execute(text("DELETE FROM app_settings WHERE key = :k"), {"k": key})
+    conn.execute(text("INSERT INTO app_settings (key, value) VALUES (:k, :v)"),
+                 {"k": key, "v": orjson.dumps(value).decode()})
+    audit.append(engine, actor, "setting", key, {"old": orjson.loads(old) if old else None, "new": value},
+                 conn=conn)
 
 
 def _benign_scores(engine: sa.Engine) -> tuple[str, list[float]]:
@@ -85,11 +91,17 @@ def false_positive_rates(engine: sa.Engine, thresholds: dict[str, float]) -> dic
             "candidates": [{"threshold": t, "fp_rate": rate(t)} for t in CANDIDATES]}
 
 
-def save_thresholds(engine: sa.Engine, actor: str, elevated: float, high: float) -> None:
+def save_thresholds(engine: sa.Engine, actor: str, elevated: float, high: float) -> int:
+    """Save and re-level every stored document in the same transaction; returns how many changed level."""
     if not 0 <= elevated < high <= 100:
         raise errors.InputError.at(errors.BAD_FIELD, "thresholds need 0 <= elevated < high <= 100",
                                    field_name="high", hint="e.g. elevated 40, high 75")
-    put_setting(engine, actor, "risk_thresholds", {"elevated": elevated, "high": high})
+    value = {"elevated": elevated, "high": high}
+    with write(engine) as conn:
+        _put(engine, conn, actor, levels.SETTING, value)
+        changed = levels.relevel(conn, value)
+    dashboard.forget(engine)  # its counts per level are cached for a minute: this process shows the new ones
+    return changed
 
 
 def _page(request: Request, purge: retention.PurgeReport | None = None, error: str = "", status: int = 200,
@@ -97,9 +109,14 @@ def _page(request: Request, purge: retention.PurgeReport | None = None, error: s
     """`errs`/`typed`: a refused form answers with its error beside the field and what was typed kept."""
     engine = request.app.state.adtrace.engine
     s = get_settings(engine)
+    with read(engine) as conn:
+        rates = measured.per_level(conn)
+    relevelled = request.query_params.get("relevelled", "")
     return render(request, "settings.html", {"s": s, "fp": false_positive_rates(engine, s["thresholds"]),
                                              "purge": purge, "error": error, "tokens": accounts.list_tokens(engine),
-                                             "errors": errs or {}, "typed": typed or {}}, status=status)
+                                             "errors": errs or {}, "typed": typed or {}, "measured": rates,
+                                             "relevelled": relevelled if relevelled.isdigit() else ""},
+                  status=status)
 
 
 def _confirmed(request: Request, ctx: Ctx, password: str) -> None:
@@ -123,14 +140,17 @@ def settings_save(request: Request, elevated: float = Form(...), high: float = F
         _confirmed(request, ctx, password)
     except errors.AuthError as exc:
         return _page(request, status=exc.http_status, errs={"password": exc.message}, typed=typed)
+    changed = 0
     try:
-        retention.cutoff_of(retention_days)  # validates
-        save_thresholds(engine, ctx.user.username, elevated, high)
+        retention.cutoff_of(retention_days)  # validates before anything is saved
+        old = get_settings(engine)["thresholds"]
+        if (old.get("elevated"), old.get("high")) != (elevated, high):
+            changed = save_thresholds(engine, ctx.user.username, elevated, high)
     except errors.InputError as exc:
         field = {"days": "retention_days"}.get(str(exc.detail.get("field")), str(exc.detail.get("field") or "high"))
         return _page(request, status=422, errs={field: exc.message}, typed=typed)
     put_setting(engine, ctx.user.username, "retention_days", retention_days)
-    return RedirectResponse("/settings", status_code=303)
+    return RedirectResponse(f"/settings?relevelled={changed}", status_code=303)
 
 
 @router.post("/settings/purge")

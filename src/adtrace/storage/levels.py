@@ -1,0 +1,91 @@
+"""Risk levels from the thresholds in force: an admin's saved thresholds (app Settings) over levels.yaml.
+
+A stored level is derived data: the score is the judgement, the level is where that score falls
+against the thresholds. So saving new thresholds re-levels every stored document in place (the
+`records.risk_level` column, the level inside the stored Record, SQLite's facet rows and the cluster
+membership rows) and every write of new documents levels them with the saved thresholds: the queue,
+search facets, alerts, exports and case reports all read one level, and nothing needs re-ingest.
+Only rows whose level changes are rewritten.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import orjson
+import sqlalchemy as sa
+from sqlalchemy import bindparam, text
+
+from adtrace.scoring import thresholds as default_thresholds
+
+SETTING = "risk_thresholds"  # app_settings key: {"elevated": 40, "high": 80}
+CHUNK = 900
+
+_SAVED = text("SELECT value FROM app_settings WHERE key = :k")
+_CASE = "CASE WHEN risk_score >= :high THEN 'high' WHEN risk_score >= :elevated THEN 'elevated' ELSE 'low' END"
+_DIFFERS = f"risk_score IS NOT NULL AND (risk_level IS NULL OR risk_level <> {_CASE})"
+# Only the documents whose level changes, found by the database: a store of millions of documents is
+# never read whole, and the Records are fetched a chunk at a time.
+_CHANGED = text(f"SELECT doc_id, {_CASE} FROM records WHERE {_DIFFERS}")
+_CHANGED_IN = text(f"SELECT doc_id, {_CASE} FROM records WHERE doc_id IN :ids AND {_DIFFERS}").bindparams(
+    bindparam("ids", expanding=True))
+_RECORDS = text("SELECT d.seq, r.doc_id, r.record FROM records r JOIN documents d ON d.id = r.doc_id "
+                "WHERE r.doc_id IN :ids").bindparams(bindparam("ids", expanding=True))
+_SET_RECORD = text("UPDATE records SET risk_level = :level, record = :record WHERE doc_id = :id")
+_SET_FACET = text("UPDATE facet_values SET value = :level WHERE seq = :seq AND facet = 'risk_level'")
+_SET_DOC_FACET = text("UPDATE doc_facets SET risk_level = :level WHERE seq = :seq")
+_SET_LINKS = text(f"UPDATE link_clusters SET risk_level = {_CASE} WHERE risk_score IS NOT NULL "
+                  f"AND (risk_level IS NULL OR risk_level <> {_CASE})")
+
+
+def saved_thresholds(conn: sa.Connection) -> dict[str, float] | None:
+    """The admin's saved level minimums, or None when none were saved (levels.yaml holds)."""
+    raw = conn.execute(_SAVED, {"k": SETTING}).scalar()
+    if not raw:
+        return None
+    value = orjson.loads(raw)
+    return {"elevated": float(value["elevated"]), "high": float(value["high"])}
+
+
+def in_force(conn: sa.Connection) -> dict[str, float]:
+    """The thresholds that decide levels now: the saved ones, else the package defaults."""
+    return {**default_thresholds(), **(saved_thresholds(conn) or {})}
+
+
+def relevel(conn: sa.Connection, minimums: Mapping[str, float], ids: Sequence[str] | None = None) -> int:
+    """Bring stored levels in line with `minimums` (inside the caller's write transaction).
+
+    `ids`: only these documents (a batch just written); None: every document and cluster row.
+    Returns how many documents changed level.
+    """
+    t = {**default_thresholds(), **minimums}
+    bounds = {"high": t["high"], "elevated": t["elevated"]}
+    new: dict[str, str] = {}
+    if ids is None:
+        new = {str(d): str(lv) for d, lv in conn.execute(_CHANGED, bounds)}
+    else:
+        for s in range(0, len(ids), CHUNK):
+            new.update({str(d): str(lv) for d, lv in conn.execute(_CHANGED_IN, {**bounds, "ids": list(ids[s:s + CHUNK])})})
+    changed = list(new)
+    for s in range(0, len(changed), CHUNK):
+        rows: list[dict[str, Any]] = []
+        for seq, doc_id, record in conn.execute(_RECORDS, {"ids": changed[s:s + CHUNK]}):
+            rec = orjson.loads(record)
+            if isinstance(rec.get("risk"), dict):
+                rec["risk"]["level"] = new[doc_id]
+            rows.append({"id": doc_id, "seq": seq, "level": new[doc_id], "record": orjson.dumps(rec).decode()})
+        if rows:
+            conn.execute(_SET_RECORD, rows)
+            if conn.dialect.name == "sqlite":  # PostgreSQL's facet trigger follows risk_level by itself
+                conn.execute(_SET_FACET, rows)
+                conn.execute(_SET_DOC_FACET, rows)
+    if ids is None:
+        conn.execute(_SET_LINKS, bounds)
+    return len(changed)
+
+
+def relevel_written(conn: sa.Connection, ids: Sequence[str]) -> int:
+    """After a write of new or updated documents: level them by the saved thresholds, if any were saved."""
+    saved = saved_thresholds(conn)
+    return relevel(conn, saved, ids) if saved and ids else 0
