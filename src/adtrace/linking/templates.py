@@ -18,10 +18,12 @@ from typing import Any
 import numpy as np
 from datasketch import MinHash
 
+from adtrace.linking import boilerplate as bp
+
 # Record fields whose spans are slots an operator fills per posting.
 MASKED_FIELDS = ("phones", "emails", "handles", "urls", "ages", "prices", "payments", "names", "places")
 NUM_PERM = 64
-BANDS = 16  # 16 bands x 4 rows: candidates at Jaccard 0.7 are found with p ~ 0.99
+BANDS = 16  # 16 bands x 4 rows: candidates at Jaccard 0.7 are found with p ~ 0.99, at 0.65 p ~ 0.96
 ROWS = NUM_PERM // BANDS
 SHINGLE = 3
 MIN_SHINGLES = 4  # shorter skeletons say too little to call two ads one template
@@ -178,9 +180,11 @@ class TemplateIndex:
     answers in ingest order, so an incremental run and a rebuild in the same order agree exactly.
     Founders' signatures are rows of one uint32 matrix (MinHash values are 32-bit), so a document's
     LSH candidates are compared in one numpy step: stock wording puts dozens of founders in a bucket.
+    The overlap that must reach `threshold` leaves out agreements on boilerplate (`boilerplate.overlap`,
+    with the founders' value counts `df`, counted in founding order).
     """
 
-    threshold: float = 0.7
+    threshold: float = 0.65
     founder_doc: list[str] = field(default_factory=list)
     founder_slots: list[Slots | None] = field(default_factory=list)
     buckets: dict[int, list[int]] = field(default_factory=dict)
@@ -188,6 +192,7 @@ class TemplateIndex:
     # the documents), and an answer never changes once given (new founders are later, the earliest wins).
     _known: dict[bytes, tuple[int, float]] = field(default_factory=dict)
     _matrix: np.ndarray = field(default_factory=lambda: np.zeros((0, NUM_PERM), dtype=np.uint32))
+    df: np.ndarray = field(default_factory=bp.new_counts)  # boilerplate count sketch of the founders
 
     @property
     def matrix(self) -> np.ndarray:
@@ -199,7 +204,8 @@ class TemplateIndex:
         """Founders' signatures as uint64 rows, as `signatures` returns them."""
         return list(self.matrix.astype(np.uint64))
 
-    def _found(self, doc_id: str, sig: np.ndarray, keys: list[int], slots: Slots | None = None) -> int:
+    def _found(self, doc_id: str, sig: np.ndarray, keys: list[int], slots: Slots | None = None,
+               count: bool = True) -> int:
         t = len(self.founder_doc)
         if t == len(self._matrix):  # grow geometrically: amortised O(1) appends
             grown = np.zeros((max(64, 2 * t), NUM_PERM), dtype=np.uint32)
@@ -210,13 +216,24 @@ class TemplateIndex:
         self.founder_slots.append(slots)
         for key in keys:
             self.buckets.setdefault(key, []).append(t)
+        if count:
+            bp.add(self.df, sig)
         return t
+
+    def recheck(self, sig: np.ndarray, t: int) -> tuple[int, float] | None:
+        """(t, overlap) when founder t still takes this signature with today's boilerplate counts.
+
+        Counts only grow, so the overlap only falls: an earlier founder that failed before fails now,
+        and an answer given before stays the earliest when it still passes."""
+        j = bp.overlap(sig, self._matrix[t], self.df)
+        return (t, j) if j >= self.threshold else None
 
     def assign(self, doc_id: str, sig: np.ndarray, keys: list[int] | None = None,
                slots: Slots | None = None) -> tuple[int, float]:
-        """(template number, estimated Jaccard with its founder); founds a template when none match.
+        """(template number, overlap with its founder); founds a template when none match.
 
-        The earliest founder with Jaccard >= threshold whose slots agree (`slots_agree`) wins.
+        The earliest founder whose slots agree (`slots_agree`) and whose overlap without boilerplate
+        reaches the threshold wins (the plain Jaccard estimate, never below it, picks the candidates).
         `keys`: the signature's `bands`, when already computed (a worker does it for many at once)."""
         keys = bands(sig) if keys is None else keys
         cand: set[int] = set()
@@ -229,8 +246,9 @@ class TemplateIndex:
             ids = np.fromiter(sorted(cand), dtype=np.int64, count=len(cand))
             j = np.count_nonzero(self._matrix[ids] == sig, axis=1) / len(sig)  # as `jaccard`, row by row
             for first in np.flatnonzero(j >= self.threshold).tolist():  # ids are sorted: earliest first
-                if slots_agree(slots, self.founder_slots[int(ids[first])]):
-                    return int(ids[first]), float(j[first])
+                t = int(ids[first])
+                if slots_agree(slots, self.founder_slots[t]) and (ans := self.recheck(sig, t)):
+                    return ans
         return self._found(doc_id, sig, keys, slots), 1.0
 
     def assign_many(self, docs: Sequence[tuple[str, np.ndarray, list[int] | None]],
@@ -277,8 +295,12 @@ class TemplateIndex:
                     out[i] = (t, float(j[p]))
         result: list[tuple[int, float]] = []
         for ans, (d, sig, _b), ks, h, sl in zip(out, docs, keys, digests, slots, strict=True):
-            if ans is None:  # an earlier document of this batch may have founded it
-                ans = known.get(h) or self.assign(d, sig, ks, sl)
+            # in order: earlier documents of this batch may have founded templates (raising the
+            # boilerplate counts) or founded this very skeleton's template
+            got = self.recheck(sig, ans[0]) if ans is not None else None
+            if got is None and (k := known.get(h)) is not None:
+                got = self.recheck(sig, k[0])
+            ans = got or self.assign(d, sig, ks, sl)
             known[h] = ans
             result.append(ans)
         return result
@@ -293,7 +315,8 @@ class TemplateIndex:
         arr = np.frombuffer(state["founders"], dtype=np.uint32).reshape(-1, NUM_PERM)
         slots = state.get("founder_slots") or [None] * len(state["founder_doc"])
         for i, doc_id in enumerate(state["founder_doc"]):
-            idx._found(doc_id, arr[i], bands(arr[i]), None if slots[i] is None else tuple(slots[i]))
+            idx._found(doc_id, arr[i], bands(arr[i]), None if slots[i] is None else tuple(slots[i]), count=False)
+        bp.add_many(idx.df, arr)  # the counts follow from the founders
         return idx
 
 
