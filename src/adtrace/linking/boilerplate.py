@@ -58,9 +58,9 @@ def cells(sig: np.ndarray) -> np.ndarray:
     return out
 
 
-def add(counts: np.ndarray, sig: np.ndarray) -> np.ndarray:
-    """Count one new founder; returns the cells it touched."""
-    c = np.unique(cells(sig))  # two positions in one cell count once: a founder adds one at most
+def add(counts: np.ndarray, sig: np.ndarray, sig_cells: np.ndarray | None = None) -> np.ndarray:
+    """Count one new founder (`sig_cells`: its `cells`, when known); returns the cells it touched."""
+    c = np.unique(cells(sig) if sig_cells is None else sig_cells)  # a founder adds one to a cell at most
     counts[c] = np.minimum(counts[c].astype(np.int32) + 1, SATURATE).astype(np.uint8)
     return c
 
@@ -77,13 +77,23 @@ def add_many(counts: np.ndarray, matrix: np.ndarray) -> None:
     counts[idx] = np.minimum(counts[idx].astype(np.int64) + n, SATURATE).astype(np.uint8)
 
 
-def overlap(sig: np.ndarray, founder: np.ndarray, counts: np.ndarray) -> float:
-    """J' of an ad's signature with a founder's, boilerplate agreements set aside."""
+def overlap_rows(sigs: np.ndarray, founders: np.ndarray, sig_cells: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """`overlap` row by row (uint32 signatures, their `cells`, the founders' rows), in one numpy step."""
+    eq = founders == sigs
+    boiler = np.count_nonzero(eq & (counts[sig_cells] >= DF_MIN), axis=1)
+    agree = np.count_nonzero(eq, axis=1)
+    left = eq.shape[1] - boiler
+    out: np.ndarray = np.where(left >= MIN_INFORMATIVE, (agree - boiler) / np.maximum(left, 1), 0.0)
+    return out
+
+
+def overlap(sig: np.ndarray, founder: np.ndarray, counts: np.ndarray, sig_cells: np.ndarray | None = None) -> float:
+    """J' of an ad's signature with a founder's, boilerplate agreements set aside (`sig_cells`: its `cells`)."""
     eq = np.asarray(founder, dtype=np.uint32) == np.asarray(sig, dtype=np.uint32)
     agree = int(np.count_nonzero(eq))
     if not agree:
         return 0.0
-    boiler = int(np.count_nonzero(counts[cells(sig)[eq]] >= DF_MIN))
+    boiler = int(np.count_nonzero(counts[(cells(sig) if sig_cells is None else sig_cells)[eq]] >= DF_MIN))
     left = len(eq) - boiler
     return (agree - boiler) / left if left >= MIN_INFORMATIVE else 0.0
 

@@ -193,6 +193,10 @@ class TemplateIndex:
     _known: dict[bytes, tuple[int, float]] = field(default_factory=dict)
     _matrix: np.ndarray = field(default_factory=lambda: np.zeros((0, NUM_PERM), dtype=np.uint32))
     df: np.ndarray = field(default_factory=bp.new_counts)  # boilerplate count sketch of the founders
+    # cells whose counts founders changed since `assign_many` began (its batch-start overlaps are stale there)
+    _dirty: np.ndarray = field(default_factory=lambda: np.zeros(bp.CELLS, dtype=bool))
+    _touched: list[np.ndarray] = field(default_factory=list)
+    _tracking: bool = False  # only while `assign_many` runs
 
     @property
     def matrix(self) -> np.ndarray:
@@ -205,7 +209,7 @@ class TemplateIndex:
         return list(self.matrix.astype(np.uint64))
 
     def _found(self, doc_id: str, sig: np.ndarray, keys: list[int], slots: Slots | None = None,
-               count: bool = True) -> int:
+               count: bool = True, cells: np.ndarray | None = None) -> int:
         t = len(self.founder_doc)
         if t == len(self._matrix):  # grow geometrically: amortised O(1) appends
             grown = np.zeros((max(64, 2 * t), NUM_PERM), dtype=np.uint32)
@@ -217,19 +221,27 @@ class TemplateIndex:
         for key in keys:
             self.buckets.setdefault(key, []).append(t)
         if count:
-            bp.add(self.df, sig)
+            c = bp.add(self.df, sig, cells)
+            if self._tracking:
+                self._dirty[c] = True
+                self._touched.append(c)
         return t
 
-    def recheck(self, sig: np.ndarray, t: int) -> tuple[int, float] | None:
+    def _clean(self) -> None:
+        for c in self._touched:
+            self._dirty[c] = False
+        self._touched.clear()
+
+    def recheck(self, sig: np.ndarray, t: int, cells: np.ndarray | None = None) -> tuple[int, float] | None:
         """(t, overlap) when founder t still takes this signature with today's boilerplate counts.
 
         Counts only grow, so the overlap only falls: an earlier founder that failed before fails now,
         and an answer given before stays the earliest when it still passes."""
-        j = bp.overlap(sig, self._matrix[t], self.df)
+        j = bp.overlap(sig, self._matrix[t], self.df, cells)
         return (t, j) if j >= self.threshold else None
 
     def assign(self, doc_id: str, sig: np.ndarray, keys: list[int] | None = None,
-               slots: Slots | None = None) -> tuple[int, float]:
+               slots: Slots | None = None, cells: np.ndarray | None = None) -> tuple[int, float]:
         """(template number, overlap with its founder); founds a template when none match.
 
         The earliest founder whose slots agree (`slots_agree`) and whose overlap without boilerplate
@@ -247,9 +259,9 @@ class TemplateIndex:
             j = np.count_nonzero(self._matrix[ids] == sig, axis=1) / len(sig)  # as `jaccard`, row by row
             for first in np.flatnonzero(j >= self.threshold).tolist():  # ids are sorted: earliest first
                 t = int(ids[first])
-                if slots_agree(slots, self.founder_slots[t]) and (ans := self.recheck(sig, t)):
+                if slots_agree(slots, self.founder_slots[t]) and (ans := self.recheck(sig, t, cells)):
                     return ans
-        return self._found(doc_id, sig, keys, slots), 1.0
+        return self._found(doc_id, sig, keys, slots, cells=cells), 1.0
 
     def assign_many(self, docs: Sequence[tuple[str, np.ndarray, list[int] | None]],
                     slots: Sequence[Slots | None] | None = None) -> list[tuple[int, float]]:
@@ -293,16 +305,39 @@ class TemplateIndex:
                 # the earliest match almost always agrees (a repost); when not, `assign` below tries the rest
                 if slots_agree(slots[i], fs[t]):
                     out[i] = (t, float(j[p]))
+        # The overlaps of the answers found so far, boilerplate aside, with the counts as the batch starts
+        # (one numpy step); in order below, a document is compared again only where a founder of this
+        # batch changed the counts of a value it agrees on.
+        self._tracking = True
+        want = [i for i, a in enumerate(out) if a is not None]
+        start: dict[int, float] = {}
+        sig32 = cells = np.zeros((0, NUM_PERM), dtype=np.uint32)
+        if docs:
+            sig32 = np.stack([np.asarray(sig) for _d, sig, _b in docs]).astype(np.uint32)
+            cells = bp.cells(sig32)
+        if want:
+            at = np.asarray(want)
+            ts = np.asarray([a[0] for a in out if a is not None])
+            start = dict(zip(want, bp.overlap_rows(sig32[at], self._matrix[ts], cells[at], self.df).tolist(),
+                             strict=True))
         result: list[tuple[int, float]] = []
-        for ans, (d, sig, _b), ks, h, sl in zip(out, docs, keys, digests, slots, strict=True):
+        for i, (ans, (d, sig, _b), ks, h, sl) in enumerate(zip(out, docs, keys, digests, slots, strict=True)):
             # in order: earlier documents of this batch may have founded templates (raising the
             # boilerplate counts) or founded this very skeleton's template
-            got = self.recheck(sig, ans[0]) if ans is not None else None
+            got = None
+            if ans is not None:
+                t = ans[0]
+                if self._touched and self._dirty[cells[i][self._matrix[t] == sig32[i]]].any():
+                    got = self.recheck(sig, t, cells[i])
+                elif start[i] >= self.threshold:
+                    got = (t, start[i])
             if got is None and (k := known.get(h)) is not None:
-                got = self.recheck(sig, k[0])
-            ans = got or self.assign(d, sig, ks, sl)
+                got = self.recheck(sig, k[0], cells[i])
+            ans = got or self.assign(d, sig, ks, sl, cells[i])
             known[h] = ans
             result.append(ans)
+        self._clean()
+        self._tracking = False
         return result
 
     def to_state(self) -> dict[str, Any]:
