@@ -21,7 +21,7 @@ def _one_by_one(sigs: list[np.ndarray], threshold: float) -> list[tuple[int, flo
 
     def overlap(sig: np.ndarray, f: np.ndarray) -> float:
         agree = [i for i in range(len(sig)) if sig[i] == f[i]]
-        boiler = sum(1 for i in agree if df.get((i, int(sig[i])), 0) >= bp.DF_MIN)
+        boiler = sum(1 for i in agree if df.get((i, int(sig[i])), 0) >= bp.min_count(len(founders)))
         left = len(sig) - boiler
         return (len(agree) - boiler) / left if left >= bp.MIN_INFORMATIVE else 0.0
 
@@ -41,7 +41,10 @@ def _one_by_one(sigs: list[np.ndarray], threshold: float) -> list[tuple[int, flo
     return out
 
 
-def test_assign_equals_one_by_one_comparison() -> None:
+@pytest.mark.parametrize("share", [None, 0.05])  # 0.05: the count needed grows as founders come
+def test_assign_equals_one_by_one_comparison(share: float | None, monkeypatch: pytest.MonkeyPatch) -> None:
+    if share is not None:
+        monkeypatch.setattr(bp, "DF_SHARE", share)
     rng = np.random.default_rng(7)
     bases = rng.integers(0, 2**32, size=(40, tp.NUM_PERM), dtype=np.uint64)
     sigs = []
@@ -59,8 +62,11 @@ def test_assign_equals_one_by_one_comparison() -> None:
     assert np.array_equal(again.matrix, idx.matrix) and np.array_equal(again.df, idx.df)
 
 
-@pytest.mark.parametrize("with_slots", [False, True])
-def test_assign_many_equals_assign_one_by_one(with_slots: bool) -> None:
+@pytest.mark.parametrize("with_slots,share", [(False, None), (True, None), (True, 0.05)])
+def test_assign_many_equals_assign_one_by_one(with_slots: bool, share: float | None,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    if share is not None:
+        monkeypatch.setattr(bp, "DF_SHARE", share)
     rng = np.random.default_rng(11)
     bases = rng.integers(0, 2**32, size=(60, tp.NUM_PERM), dtype=np.uint64)
     sigs = []

@@ -82,12 +82,13 @@ def _assign_templates(conn: sa.Connection, meta: Meta, sigs: list[tuple[int, str
     need = {founder_doc[t] for ts in passing.values() for t in ts}
     slots_of = {str(doc): tp.slot_values(orjson.loads(rec)) for doc, rec in
                 select_in(conn, "SELECT doc_id, record FROM records WHERE doc_id IN :ids", need)}
-    local = tp.TemplateIndex(threshold=meta.template_threshold, df=read_df(conn) if sigs else bp.new_counts())
+    local = tp.TemplateIndex(threshold=meta.template_threshold, df=read_df(conn) if sigs else bp.new_counts(),
+                             founders_before=meta.n_templates)
     for d, doc_id, sig, slots in sigs:
         best, best_j = -1, 0.0
         for t in passing[d]:
             if tp.slots_agree(slots, slots_of.get(founder_doc[t])):
-                j = bp.overlap(sig, founders[t], local.df)  # counts as of now: old and new founders before it
+                j = bp.overlap(sig, founders[t], local.df, least=local.least())  # as of now: founders before it
                 if j >= meta.template_threshold:
                     best, best_j = t, j
                     break

@@ -189,14 +189,17 @@ class TemplateIndex:
     founder_slots: list[Slots | None] = field(default_factory=list)
     buckets: dict[int, list[int]] = field(default_factory=dict)
     # (signature, slots) digest -> answer: reposts of one template mask to the same skeleton (about half
-    # the documents), and an answer never changes once given (new founders are later, the earliest wins).
-    _known: dict[bytes, tuple[int, float]] = field(default_factory=dict)
+    # the documents); new founders are later, the earliest wins. With the boilerplate rule an answer holds while the count needed (`least`) is the one it was given
+    # under: counts only grow (an earlier founder that failed fails again), but a higher `least` can let
+    # an earlier founder pass. So each answer keeps its `least`, and counts only while that holds.
+    _known: dict[bytes, tuple[int, float, int]] = field(default_factory=dict)
     _matrix: np.ndarray = field(default_factory=lambda: np.zeros((0, NUM_PERM), dtype=np.uint32))
     df: np.ndarray = field(default_factory=bp.new_counts)  # boilerplate count sketch of the founders
     # cells whose counts founders changed since `assign_many` began (its batch-start overlaps are stale there)
     _dirty: np.ndarray = field(default_factory=lambda: np.zeros(bp.CELLS, dtype=bool))
     _touched: list[np.ndarray] = field(default_factory=list)
     _tracking: bool = False  # only while `assign_many` runs
+    founders_before: int = 0  # founders of an index this one continues (an incremental run's new ones)
 
     @property
     def matrix(self) -> np.ndarray:
@@ -237,8 +240,11 @@ class TemplateIndex:
 
         Counts only grow, so the overlap only falls: an earlier founder that failed before fails now,
         and an answer given before stays the earliest when it still passes."""
-        j = bp.overlap(sig, self._matrix[t], self.df, cells)
+        j = bp.overlap(sig, self._matrix[t], self.df, cells, self.least())
         return (t, j) if j >= self.threshold else None
+
+    def least(self) -> int:
+        return bp.min_count(self.founders_before + len(self.founder_doc))
 
     def assign(self, doc_id: str, sig: np.ndarray, keys: list[int] | None = None,
                slots: Slots | None = None, cells: np.ndarray | None = None) -> tuple[int, float]:
@@ -274,12 +280,13 @@ class TemplateIndex:
         digests = [hashlib.blake2b(np.ascontiguousarray(sig).tobytes() + "\x1f".join(sl or ("?",)).encode(),
                                    digest_size=16).digest() for (_d, sig, _b), sl in zip(docs, slots, strict=True)]
         known = self._known
+        least0 = self.least()
         keys = [bands(sig) if b is None else b for _d, sig, b in docs]
         pair_doc: list[int] = []
         pair_t: list[int] = []
         buckets = self.buckets
         for i, ks in enumerate(keys):
-            if digests[i] in known:
+            if (k := known.get(digests[i])) is not None and k[2] == least0:
                 continue
             cand: set[int] = set()
             for key in ks:
@@ -288,7 +295,8 @@ class TemplateIndex:
                     cand.update(hit)
             pair_t += cand
             pair_doc += [i] * len(cand)
-        out: list[tuple[int, float] | None] = [known.get(h) for h in digests]
+        out: list[tuple[int, float] | None] = [(k[0], k[1]) if (k := known.get(h)) is not None and k[2] == least0
+                                               else None for h in digests]
         if pair_t:
             sigs = np.stack([sig for _d, sig, _b in docs]).astype(np.uint32)
             docs_at, ts = np.asarray(pair_doc, dtype=np.int64), np.asarray(pair_t, dtype=np.int64)
@@ -318,8 +326,9 @@ class TemplateIndex:
         if want:
             at = np.asarray(want)
             ts = np.asarray([a[0] for a in out if a is not None])
-            start = dict(zip(want, bp.overlap_rows(sig32[at], self._matrix[ts], cells[at], self.df).tolist(),
-                             strict=True))
+            start = dict(zip(want, bp.overlap_rows(sig32[at], self._matrix[ts], cells[at], self.df,
+                                                   self.least()).tolist(), strict=True))
+        least = self.least()
         result: list[tuple[int, float]] = []
         for i, (ans, (d, sig, _b), ks, h, sl) in enumerate(zip(out, docs, keys, digests, slots, strict=True)):
             # in order: earlier documents of this batch may have founded templates (raising the
@@ -327,14 +336,15 @@ class TemplateIndex:
             got = None
             if ans is not None:
                 t = ans[0]
-                if self._touched and self._dirty[cells[i][self._matrix[t] == sig32[i]]].any():
+                if self._touched and (self.least() != least or self._dirty[cells[i][self._matrix[t] == sig32[i]]].any()):
                     got = self.recheck(sig, t, cells[i])
                 elif start[i] >= self.threshold:
                     got = (t, start[i])
-            if got is None and (k := known.get(h)) is not None:
+            now = self.least()
+            if got is None and (k := known.get(h)) is not None and k[2] == now:
                 got = self.recheck(sig, k[0], cells[i])
             ans = got or self.assign(d, sig, ks, sl, cells[i])
-            known[h] = ans
+            known[h] = (*ans, now)
             result.append(ans)
         self._clean()
         self._tracking = False
