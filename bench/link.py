@@ -3,6 +3,7 @@
     .venv/bin/python bench/link.py --docs 20000 --seed 3 [--images] [--workers 2] [--profile realistic|compact]
         [--mask]
     .venv/bin/python bench/link.py --real ../shared/realdata/backpage-dev.jsonl
+    ... --no-boilerplate: the template rule before migration 0013, for comparison
 
 `--mask` removes every identifier before extraction (realistic profile only: it uses the truth's
 entity spans): phones, e-mails, payment handles and URLs in title and text, and the author, so only
@@ -109,11 +110,19 @@ def main() -> None:
     ap.add_argument("--profile", default="realistic")
     ap.add_argument("--mask", action="store_true", help="remove every identifier first (realistic profile)")
     ap.add_argument("--real", metavar="JSONL", help="real ads: mask identifiers, link on text, truth = shared phones")
+    ap.add_argument("--no-boilerplate", action="store_true",
+                    help="ablation: the template rule before migration 0013 (plain Jaccard >= 0.7, boilerplate counts)")
     args = ap.parse_args()
+    kw: dict[str, Any] = {}
+    if args.no_boilerplate:
+        from adtrace.linking import boilerplate
+
+        boilerplate.DF_MIN = 2**31  # no (position, value) is ever boilerplate: J' equals the plain estimate
+        kw["template_threshold"] = 0.7
     if args.real:
         import link_real  # bench/ is on sys.path when this script runs
 
-        out = link_real.run(args.real, args.workers, args.batch, score)
+        out = link_real.run(args.real, args.workers, args.batch, score, kw)
         out["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
         sys.stdout.write(orjson.dumps(out, option=orjson.OPT_INDENT_2).decode() + "\n")
         return
@@ -149,7 +158,7 @@ def main() -> None:
         items = [prepare(d["id"], rec, text, signals, author=d.get("author"), source=d["source"])
                  for d, (rec, text) in zip(docs, extracted, strict=True)]
         t_prep = time.perf_counter() - t0
-        lk = Linker()
+        lk = Linker(**kw)
         t0 = time.perf_counter()
         for s in range(0, len(items), args.batch):
             lk.add(items[s:s + args.batch])
@@ -160,7 +169,7 @@ def main() -> None:
                                "hub_keys": len(lk.hubs)}
         if name == "combined":
             cut = len(items) - max(1, len(items) // 10)
-            inc = Linker()
+            inc = Linker(**kw)
             inc.add(items[:cut])
             t0 = time.perf_counter()
             inc.add(items[cut:])

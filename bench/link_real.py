@@ -98,7 +98,7 @@ def proxy_truth(docs: list[Document], records: list[dict[str, Any]]) -> dict[str
     return {d.id: docs[_find(parent, i)].id for i, d in enumerate(docs)}
 
 
-def run(path: str, workers: int, batch: int, score: Any) -> dict[str, Any]:
+def run(path: str, workers: int, batch: int, score: Any, linker_kw: dict[str, Any] | None = None) -> dict[str, Any]:
     docs = load(path)
     out: dict[str, Any] = {"mode": "real", "docs": len(docs)}
     with Pool(workers) as pool:
@@ -130,14 +130,15 @@ def run(path: str, workers: int, batch: int, score: Any) -> dict[str, Any]:
     items = prepare_many(((d.id, r, d.full_text, None, d.source) for d, r in zip(masked, mrecords, strict=True)),
                          ("templates",))
     t_prep = time.perf_counter() - t0
-    lk = Linker()
+    kw = linker_kw or {}
+    lk = Linker(**kw)
     t0 = time.perf_counter()
     for s in range(0, len(items), batch):
         lk.add(items[s:s + batch])
     t_link = time.perf_counter() - t0
     labels = lk.labels()
     res = score(labels, truth)
-    inc = Linker()  # the last 10 % added to a linker that holds the rest: the same partition?
+    inc = Linker(**kw)  # the last 10 % added to a linker that holds the rest: the same partition?
     cut = len(items) - max(1, len(items) // 10)
     inc.add(items[:cut])
     inc.add(items[cut:])

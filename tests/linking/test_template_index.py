@@ -1,33 +1,50 @@
 """TemplateIndex compares a document with all its LSH candidates in one numpy step; the answer must be
-the one of comparing them one by one (earliest founder at or above the threshold, else a new one)."""
+the one of comparing them one by one (earliest founder at or above the threshold, else a new one), with
+boilerplate agreements set aside as `boilerplate` says."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
+from adtrace.linking import boilerplate as bp
 from adtrace.linking import templates as tp
 
 
 def _one_by_one(sigs: list[np.ndarray], threshold: float) -> list[tuple[int, float]]:
+    """The rule written out plainly: exact (position, value) counts over the founders so far (no sketch);
+    an agreement on a value held by DF_MIN founders or more is boilerplate and set aside."""
     founders: list[np.ndarray] = []
     buckets: dict[int, list[int]] = {}
+    df: dict[tuple[int, int], int] = {}
     out = []
+
+    def overlap(sig: np.ndarray, f: np.ndarray) -> float:
+        agree = [i for i in range(len(sig)) if sig[i] == f[i]]
+        boiler = sum(1 for i in agree if df.get((i, int(sig[i])), 0) >= bp.min_count(len(founders)))
+        left = len(sig) - boiler
+        return (len(agree) - boiler) / left if left >= bp.MIN_INFORMATIVE else 0.0
+
     for sig in sigs:
         keys = tp.bands(sig)
         cand = sorted({t for k in keys for t in buckets.get(k, ())})
-        hit = next(((t, tp.jaccard(sig, founders[t])) for t in cand
-                    if tp.jaccard(sig, founders[t]) >= threshold), None)
+        hit = next(((t, overlap(sig, founders[t])) for t in cand
+                    if tp.jaccard(sig, founders[t]) >= threshold and overlap(sig, founders[t]) >= threshold), None)
         if hit is None:
             hit = (len(founders), 1.0)
             founders.append(sig)
             for k in keys:
                 buckets.setdefault(k, []).append(hit[0])
+            for i, v in enumerate(sig.tolist()):
+                df[(i, v)] = df.get((i, v), 0) + 1
         out.append(hit)
     return out
 
 
-def test_assign_equals_one_by_one_comparison() -> None:
+@pytest.mark.parametrize("share", [None, 0.05])  # 0.05: the count needed grows as founders come
+def test_assign_equals_one_by_one_comparison(share: float | None, monkeypatch: pytest.MonkeyPatch) -> None:
+    if share is not None:
+        monkeypatch.setattr(bp, "DF_SHARE", share)
     rng = np.random.default_rng(7)
     bases = rng.integers(0, 2**32, size=(40, tp.NUM_PERM), dtype=np.uint64)
     sigs = []
@@ -42,11 +59,14 @@ def test_assign_equals_one_by_one_comparison() -> None:
     assert len(idx.founder_doc) > 40  # founders were grown past the first allocation
     again = tp.TemplateIndex.from_state(idx.to_state())
     assert again.founder_doc == idx.founder_doc and again.buckets == idx.buckets
-    assert np.array_equal(again.matrix, idx.matrix)
+    assert np.array_equal(again.matrix, idx.matrix) and np.array_equal(again.df, idx.df)
 
 
-@pytest.mark.parametrize("with_slots", [False, True])
-def test_assign_many_equals_assign_one_by_one(with_slots: bool) -> None:
+@pytest.mark.parametrize("with_slots,share", [(False, None), (True, None), (True, 0.05)])
+def test_assign_many_equals_assign_one_by_one(with_slots: bool, share: float | None,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    if share is not None:
+        monkeypatch.setattr(bp, "DF_SHARE", share)
     rng = np.random.default_rng(11)
     bases = rng.integers(0, 2**32, size=(60, tp.NUM_PERM), dtype=np.uint64)
     sigs = []

@@ -82,13 +82,51 @@ def document_entry(doc: Document, rec: dict[str, Any], cluster: str | None, mask
             "images_note": "photos are not exported" if doc.images else ""}
 
 
-def _clusters(engine: sa.Engine, ids: list[str], masker: Masker) -> list[dict[str, Any]]:
+# Slot kinds that hold an identifier of the person in the ad: masked whole, even where never learnt.
+_IDENTIFIER_SLOTS = {"name", "phone", "email", "handle", "payment"}
+
+
+def _template(store: Store, summary: dict[str, Any], masker: Masker) -> dict[str, Any] | None:
+    """The cluster's template (`linking.consensus`): common wording, slots, each ad's slot values,
+    masked by the rules of the rest of the export."""
+    from adtrace.linking.consensus import summary_template
+
+    def fetch(d: str) -> tuple[str, dict[str, Any]] | None:
+        doc = store.get_document(d)
+        if doc is None:
+            return None
+        rec = store.get_record(d) or {}
+        masker.learn(rec, doc.full_text)  # an ad outside the case's documents: its identifiers too
+        return doc.full_text, rec
+
+    cons = summary_template(summary, fetch)
+    if cons is None or not masker.enabled:
+        return cons
+    kinds = {sl["slot"]: sl["kind"] for sl in cons["slots"]}
+
+    def value(slot: str, v: str) -> str:
+        kind = kinds.get(int(slot), "text")
+        if kind == "place":  # a place the record resolved ("Austin") is not a given name to guess at
+            return masker.apply(v, masker.spans(v, guess_names=False))
+        out = masker.field(v)
+        return masker.mask(kind, v) if out == v and kind in _IDENTIFIER_SLOTS else out
+
+    cons["parts"] = [{**p, "text": masker.field(p["text"])} if "text" in p else p for p in cons["parts"]]
+    for ad in cons["ads"]:
+        ad["values"] = {k: value(k, v) for k, v in ad["values"].items()}
+    return cons
+
+
+def _clusters(store: Store, ids: list[str], masker: Masker) -> list[dict[str, Any]]:
+    engine = engine_of(store)
     out = []
     for cid in ids:
         s = link_store.summary(engine, cid)
         if s is None:
             continue
+        template = _template(store, s, masker)
         s = {k: v for k, v in s.items() if k != "edges"}
+        s["template"] = template
         for name, kind in (("phones", "phone"), ("emails", "email"), ("handles", "handle"), ("names", "name")):
             s[name] = {masker.mask(kind, k): n for k, n in (s.get(name) or {}).items()}
         for ind in s.get("cluster_indicators") or []:
@@ -127,7 +165,7 @@ def bundle(store: Store, case: Case, *, actor: str, redact: bool = True) -> dict
                  "items": [{"kind": i.kind, "ref": masker.mask(i.ref.partition(":")[0], i.ref.partition(":")[2])
                             if i.kind == "entity" else i.ref, "note": masker.analyst(i.note), "added_by": i.added_by,
                             "added_at": i.added_at} for i in case.items]},
-        "entities": entities, "clusters": _clusters(engine, case.refs("cluster"), masker),
+        "entities": entities, "clusters": _clusters(store, case.refs("cluster"), masker),
         "documents": docs, "route": route,
         "timeline": [{"posted_at": d["posted_at"], "doc_id": d["id"], "city": d["city"],
                       "risk_level": d["risk"]["level"]} for d in docs],

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Any
@@ -165,3 +165,27 @@ def cluster_template(ads: Sequence[tuple[str, Mapping[str, Any] | None]], min_sh
         "aligned": len(toks),
     }
 
+
+
+def summary_template(summary: Mapping[str, Any],
+                     fetch: Callable[[str], tuple[str, Mapping[str, Any] | None] | None]) -> dict[str, Any] | None:
+    """The template of a cluster's biggest template edge (its first non-hub `template` edge), or None.
+
+    `fetch(doc_id)` gives an ad's (full text, Record), or None when it is gone. The founder comes first;
+    each ad of the result also has its `doc_id` and `jaccard_pct` (its overlap with the founder)."""
+    tpl = next((e for e in summary.get("edges") or [] if e.get("kind") == "template" and not e.get("hub")), None)
+    if tpl is None:
+        return None
+    founder = tpl.get("founder") or (tpl.get("docs") or [None])[0]
+    ads, ids = [], []
+    for d in [founder, *(d for d in tpl.get("docs") or () if d != founder)][:MAX_ADS]:
+        got = fetch(d) if d else None
+        if got is not None:
+            ads.append(got)
+            ids.append(d)
+    if not ads:
+        return None
+    cons = cluster_template(ads)
+    for d, ad in zip(ids, cons["ads"], strict=True):
+        ad["doc_id"], ad["jaccard_pct"] = d, (tpl.get("jaccard_pct") or {}).get(d)
+    return {"template": tpl["key"], "founder": founder, **cons}

@@ -19,10 +19,11 @@ import orjson
 import sqlalchemy as sa
 from sqlalchemy import text
 
+from adtrace.linking import boilerplate as bp
 from adtrace.linking import images as im
 from adtrace.linking import templates as tp
 from adtrace.linking.linker import LinkItem, hub_rule
-from adtrace.linking.tables import Meta, band_rows, chunk_rows, select_in
+from adtrace.linking.tables import Meta, band_rows, chunk_rows, read_df, select_in, write_df
 from adtrace.storage.sql import bulk_insert
 
 _KEY_COLS = "k, name, first_d, docs, seen, hub"
@@ -61,8 +62,9 @@ def _key_row(r: Sequence[object], witnesses: object = None) -> KeyRow:
 
 
 def _assign_templates(conn: sa.Connection, meta: Meta, sigs: list[tuple[int, str, np.ndarray, tp.Slots | None]],
-                      out: dict[int, dict[str, int]]) -> list[tuple[int, str, np.ndarray]]:
-    """Template key per document (old founders first: they are earlier); returns the new founders."""
+                      out: dict[int, dict[str, int]]) -> tuple[list[tuple[int, str, np.ndarray]], np.ndarray]:
+    """Template key per document (old founders first: they are earlier); returns the new founders and
+    the boilerplate counts after them (`boilerplate`: counted founder by founder, in order, as a rebuild)."""
     bands = {d: tp.bands(sig) for d, _doc, sig, _s in sigs}
     by_band: dict[int, list[int]] = {}
     for band, t in select_in(conn, "SELECT band, t FROM link_template_bands WHERE band IN :ids",
@@ -80,19 +82,23 @@ def _assign_templates(conn: sa.Connection, meta: Meta, sigs: list[tuple[int, str
     need = {founder_doc[t] for ts in passing.values() for t in ts}
     slots_of = {str(doc): tp.slot_values(orjson.loads(rec)) for doc, rec in
                 select_in(conn, "SELECT doc_id, record FROM records WHERE doc_id IN :ids", need)}
-    local = tp.TemplateIndex(threshold=meta.template_threshold)
+    local = tp.TemplateIndex(threshold=meta.template_threshold, df=read_df(conn) if sigs else bp.new_counts(),
+                             founders_before=meta.n_templates)
     for d, doc_id, sig, slots in sigs:
         best, best_j = -1, 0.0
         for t in passing[d]:
             if tp.slots_agree(slots, slots_of.get(founder_doc[t])):
-                best, best_j = t, tp.jaccard(sig, founders[t])
-                break
+                j = bp.overlap(sig, founders[t], local.df, least=local.least())  # as of now: founders before it
+                if j >= meta.template_threshold:
+                    best, best_j = t, j
+                    break
         if best < 0:
             t_local, best_j = local.assign(doc_id, sig, slots=slots)
             best = meta.n_templates + t_local
         out[d][f"tpl:{best}"] = round(100 * best_j)
-    return [(meta.n_templates + i, doc, sig) for i, (sig, doc) in enumerate(zip(local.founders, local.founder_doc,
-                                                                                strict=True))]
+    new = [(meta.n_templates + i, doc, sig) for i, (sig, doc) in enumerate(zip(local.founders, local.founder_doc,
+                                                                               strict=True))]
+    return new, local.df
 
 
 def _assign_images(conn: sa.Connection, meta: Meta, pdqs: list[tuple[int, str, str]],
@@ -136,8 +142,8 @@ def link_new(conn: sa.Connection, meta: Meta, items: Sequence[LinkItem], wanted:
         fresh.append((meta.n_docs + len(fresh), item))
     extra: dict[int, dict[str, int]] = {d: {} for d, _i in fresh}
     new_images = _assign_images(conn, meta, [(d, i.doc_id, p) for d, i in fresh for p in i.pdqs], extra)
-    new_templates = _assign_templates(conn, meta, [(d, i.doc_id, i.signature, i.slots) for d, i in fresh
-                                                   if i.signature is not None], extra)
+    new_templates, df = _assign_templates(conn, meta, [(d, i.doc_id, i.signature, i.slots) for d, i in fresh
+                                                       if i.signature is not None], extra)
     meta.n_images += len(new_images)
     meta.n_templates += len(new_templates)
     names = {n for d, i in fresh for n in [*i.keys, *extra[d]]}
@@ -186,6 +192,8 @@ def link_new(conn: sa.Connection, meta: Meta, items: Sequence[LinkItem], wanted:
     delta.released_hubs = sorted(r.name for r in released)
     _relink(conn, delta, [r for r in [*became, *released] if not r.new])
     _write(conn, delta, new_templates, new_images, fresh)
+    if new_templates:
+        write_df(conn, df, np.concatenate([bp.cells(s) for _t, _doc, s in new_templates]))
     return delta
 
 

@@ -2,7 +2,7 @@
 
 A cluster is a connected component of the graph document -- key, using every key that is not a hub.
 Keys are hard identifiers (phone, email, handle, payment), founder photos (`img:N`, PDQ within 31
-bits) and founder templates (`tpl:N`, MinHash Jaccard >= 0.7 after masking). Each edge is therefore
+bits) and founder templates (`tpl:N`, MinHash overlap >= 0.65 after masking, boilerplate aside). Each edge is
 one document holding one key, and two documents are linked when a chain of such edges joins them —
 `explain(a, b)` returns that chain.
 
@@ -129,7 +129,7 @@ class BatchReport:
 
 
 class Linker:
-    def __init__(self, policy: HubPolicy | None = None, *, template_threshold: float = 0.7,
+    def __init__(self, policy: HubPolicy | None = None, *, template_threshold: float = 0.65,
                  max_distance: int = im.MAX_DISTANCE) -> None:
         self.policy = policy or HubPolicy()
         self.templates = tp.TemplateIndex(threshold=template_threshold)

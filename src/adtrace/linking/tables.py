@@ -20,21 +20,22 @@ import orjson
 import sqlalchemy as sa
 from sqlalchemy import bindparam, text
 
+from adtrace.linking import boilerplate as bp
 from adtrace.linking import images as im
 from adtrace.linking import templates as tp
 from adtrace.linking.linker import HubPolicy, Linker
 from adtrace.storage.sql import bulk_insert
 
-VERSION = 2
+VERSION = 3  # 3: boilerplate counts (0017) and the 0.65 threshold: an older state is rebuilt once
 CHUNK = 900  # ids per IN (...): below SQLite's bound-parameter limit
 TABLES = ("link_docs", "link_keys", "link_postings", "link_templates", "link_template_bands", "link_images",
-          "link_image_chunks")
+          "link_image_chunks", "link_template_df")
 
 
 @dataclass
 class Meta:
     policy: HubPolicy = field(default_factory=HubPolicy)
-    template_threshold: float = 0.7
+    template_threshold: float = 0.65
     max_distance: int = im.MAX_DISTANCE
     n_docs: int = 0
     n_keys: int = 0
@@ -109,6 +110,20 @@ def execute_in(conn: sa.Connection, sql: str, values: Iterable[Any]) -> None:
         conn.execute(stmt, {"ids": vals[s:s + CHUNK]})
 
 
+def read_df(conn: sa.Connection) -> np.ndarray:
+    """The founders' boilerplate count sketch (`adtrace.linking.boilerplate`), writable."""
+    return bp.from_chunks([(int(c), bytes(raw)) for c, raw in
+                           conn.execute(text("SELECT chunk, counts FROM link_template_df"))])
+
+
+def write_df(conn: sa.Connection, counts: np.ndarray, cells: np.ndarray | None = None) -> None:
+    """Store the sketch's chunks holding `cells` (those that changed), or every non-empty chunk."""
+    rows = bp.chunks(counts, cells)
+    if cells is not None:
+        execute_in(conn, "DELETE FROM link_template_df WHERE chunk IN :ids", [c for c, _raw in rows])
+    bulk_insert(conn, "link_template_df", ("chunk", "counts"), rows)
+
+
 def band_rows(t: int, sig: np.ndarray) -> list[tuple[int, int]]:
     return [(b, t) for b in tp.bands(sig)]
 
@@ -150,6 +165,7 @@ def _write_rows(conn: sa.Connection, linker: Linker) -> None:
     bulk_insert(conn, "link_images", ("f", "doc_id", "hash"), zip(range(len(img.hashes)), img.founder_doc, img.hashes,
                                                            strict=True))
     bulk_insert(conn, "link_image_chunks", ("code", "f"), (row for f, h in enumerate(img.hashes) for row in chunk_rows(f, h)))
+    write_df(conn, tpl.df)
 
 
 def read_linker(conn: sa.Connection) -> tuple[Linker | None, int]:

@@ -18,10 +18,12 @@ from typing import Any
 import numpy as np
 from datasketch import MinHash
 
+from adtrace.linking import boilerplate as bp
+
 # Record fields whose spans are slots an operator fills per posting.
 MASKED_FIELDS = ("phones", "emails", "handles", "urls", "ages", "prices", "payments", "names", "places")
 NUM_PERM = 64
-BANDS = 16  # 16 bands x 4 rows: candidates at Jaccard 0.7 are found with p ~ 0.99
+BANDS = 16  # 16 bands x 4 rows: candidates at Jaccard 0.7 are found with p ~ 0.99, at 0.65 p ~ 0.96
 ROWS = NUM_PERM // BANDS
 SHINGLE = 3
 MIN_SHINGLES = 4  # shorter skeletons say too little to call two ads one template
@@ -178,16 +180,26 @@ class TemplateIndex:
     answers in ingest order, so an incremental run and a rebuild in the same order agree exactly.
     Founders' signatures are rows of one uint32 matrix (MinHash values are 32-bit), so a document's
     LSH candidates are compared in one numpy step: stock wording puts dozens of founders in a bucket.
+    The overlap that must reach `threshold` leaves out agreements on boilerplate (`boilerplate.overlap`,
+    with the founders' value counts `df`, counted in founding order).
     """
 
-    threshold: float = 0.7
+    threshold: float = 0.65
     founder_doc: list[str] = field(default_factory=list)
     founder_slots: list[Slots | None] = field(default_factory=list)
     buckets: dict[int, list[int]] = field(default_factory=dict)
     # (signature, slots) digest -> answer: reposts of one template mask to the same skeleton (about half
-    # the documents), and an answer never changes once given (new founders are later, the earliest wins).
-    _known: dict[bytes, tuple[int, float]] = field(default_factory=dict)
+    # the documents); new founders are later, the earliest wins. With the boilerplate rule an answer holds while the count needed (`least`) is the one it was given
+    # under: counts only grow (an earlier founder that failed fails again), but a higher `least` can let
+    # an earlier founder pass. So each answer keeps its `least`, and counts only while that holds.
+    _known: dict[bytes, tuple[int, float, int]] = field(default_factory=dict)
     _matrix: np.ndarray = field(default_factory=lambda: np.zeros((0, NUM_PERM), dtype=np.uint32))
+    df: np.ndarray = field(default_factory=bp.new_counts)  # boilerplate count sketch of the founders
+    # cells whose counts founders changed since `assign_many` began (its batch-start overlaps are stale there)
+    _dirty: np.ndarray = field(default_factory=lambda: np.zeros(bp.CELLS, dtype=bool))
+    _touched: list[np.ndarray] = field(default_factory=list)
+    _tracking: bool = False  # only while `assign_many` runs
+    founders_before: int = 0  # founders of an index this one continues (an incremental run's new ones)
 
     @property
     def matrix(self) -> np.ndarray:
@@ -199,7 +211,8 @@ class TemplateIndex:
         """Founders' signatures as uint64 rows, as `signatures` returns them."""
         return list(self.matrix.astype(np.uint64))
 
-    def _found(self, doc_id: str, sig: np.ndarray, keys: list[int], slots: Slots | None = None) -> int:
+    def _found(self, doc_id: str, sig: np.ndarray, keys: list[int], slots: Slots | None = None,
+               count: bool = True, cells: np.ndarray | None = None) -> int:
         t = len(self.founder_doc)
         if t == len(self._matrix):  # grow geometrically: amortised O(1) appends
             grown = np.zeros((max(64, 2 * t), NUM_PERM), dtype=np.uint32)
@@ -210,13 +223,35 @@ class TemplateIndex:
         self.founder_slots.append(slots)
         for key in keys:
             self.buckets.setdefault(key, []).append(t)
+        if count:
+            c = bp.add(self.df, sig, cells)
+            if self._tracking:
+                self._dirty[c] = True
+                self._touched.append(c)
         return t
 
-    def assign(self, doc_id: str, sig: np.ndarray, keys: list[int] | None = None,
-               slots: Slots | None = None) -> tuple[int, float]:
-        """(template number, estimated Jaccard with its founder); founds a template when none match.
+    def _clean(self) -> None:
+        for c in self._touched:
+            self._dirty[c] = False
+        self._touched.clear()
 
-        The earliest founder with Jaccard >= threshold whose slots agree (`slots_agree`) wins.
+    def recheck(self, sig: np.ndarray, t: int, cells: np.ndarray | None = None) -> tuple[int, float] | None:
+        """(t, overlap) when founder t still takes this signature with today's boilerplate counts.
+
+        Counts only grow, so the overlap only falls: an earlier founder that failed before fails now,
+        and an answer given before stays the earliest when it still passes."""
+        j = bp.overlap(sig, self._matrix[t], self.df, cells, self.least())
+        return (t, j) if j >= self.threshold else None
+
+    def least(self) -> int:
+        return bp.min_count(self.founders_before + len(self.founder_doc))
+
+    def assign(self, doc_id: str, sig: np.ndarray, keys: list[int] | None = None,
+               slots: Slots | None = None, cells: np.ndarray | None = None) -> tuple[int, float]:
+        """(template number, overlap with its founder); founds a template when none match.
+
+        The earliest founder whose slots agree (`slots_agree`) and whose overlap without boilerplate
+        reaches the threshold wins (the plain Jaccard estimate, never below it, picks the candidates).
         `keys`: the signature's `bands`, when already computed (a worker does it for many at once)."""
         keys = bands(sig) if keys is None else keys
         cand: set[int] = set()
@@ -229,9 +264,10 @@ class TemplateIndex:
             ids = np.fromiter(sorted(cand), dtype=np.int64, count=len(cand))
             j = np.count_nonzero(self._matrix[ids] == sig, axis=1) / len(sig)  # as `jaccard`, row by row
             for first in np.flatnonzero(j >= self.threshold).tolist():  # ids are sorted: earliest first
-                if slots_agree(slots, self.founder_slots[int(ids[first])]):
-                    return int(ids[first]), float(j[first])
-        return self._found(doc_id, sig, keys, slots), 1.0
+                t = int(ids[first])
+                if slots_agree(slots, self.founder_slots[t]) and (ans := self.recheck(sig, t, cells)):
+                    return ans
+        return self._found(doc_id, sig, keys, slots, cells=cells), 1.0
 
     def assign_many(self, docs: Sequence[tuple[str, np.ndarray, list[int] | None]],
                     slots: Sequence[Slots | None] | None = None) -> list[tuple[int, float]]:
@@ -244,12 +280,13 @@ class TemplateIndex:
         digests = [hashlib.blake2b(np.ascontiguousarray(sig).tobytes() + "\x1f".join(sl or ("?",)).encode(),
                                    digest_size=16).digest() for (_d, sig, _b), sl in zip(docs, slots, strict=True)]
         known = self._known
+        least0 = self.least()
         keys = [bands(sig) if b is None else b for _d, sig, b in docs]
         pair_doc: list[int] = []
         pair_t: list[int] = []
         buckets = self.buckets
         for i, ks in enumerate(keys):
-            if digests[i] in known:
+            if (k := known.get(digests[i])) is not None and k[2] == least0:
                 continue
             cand: set[int] = set()
             for key in ks:
@@ -258,7 +295,8 @@ class TemplateIndex:
                     cand.update(hit)
             pair_t += cand
             pair_doc += [i] * len(cand)
-        out: list[tuple[int, float] | None] = [known.get(h) for h in digests]
+        out: list[tuple[int, float] | None] = [(k[0], k[1]) if (k := known.get(h)) is not None and k[2] == least0
+                                               else None for h in digests]
         if pair_t:
             sigs = np.stack([sig for _d, sig, _b in docs]).astype(np.uint32)
             docs_at, ts = np.asarray(pair_doc, dtype=np.int64), np.asarray(pair_t, dtype=np.int64)
@@ -275,12 +313,41 @@ class TemplateIndex:
                 # the earliest match almost always agrees (a repost); when not, `assign` below tries the rest
                 if slots_agree(slots[i], fs[t]):
                     out[i] = (t, float(j[p]))
+        # The overlaps of the answers found so far, boilerplate aside, with the counts as the batch starts
+        # (one numpy step); in order below, a document is compared again only where a founder of this
+        # batch changed the counts of a value it agrees on.
+        self._tracking = True
+        want = [i for i, a in enumerate(out) if a is not None]
+        start: dict[int, float] = {}
+        sig32 = cells = np.zeros((0, NUM_PERM), dtype=np.uint32)
+        if docs:
+            sig32 = np.stack([np.asarray(sig) for _d, sig, _b in docs]).astype(np.uint32)
+            cells = bp.cells(sig32)
+        if want:
+            at = np.asarray(want)
+            ts = np.asarray([a[0] for a in out if a is not None])
+            start = dict(zip(want, bp.overlap_rows(sig32[at], self._matrix[ts], cells[at], self.df,
+                                                   self.least()).tolist(), strict=True))
+        least = self.least()
         result: list[tuple[int, float]] = []
-        for ans, (d, sig, _b), ks, h, sl in zip(out, docs, keys, digests, slots, strict=True):
-            if ans is None:  # an earlier document of this batch may have founded it
-                ans = known.get(h) or self.assign(d, sig, ks, sl)
-            known[h] = ans
+        for i, (ans, (d, sig, _b), ks, h, sl) in enumerate(zip(out, docs, keys, digests, slots, strict=True)):
+            # in order: earlier documents of this batch may have founded templates (raising the
+            # boilerplate counts) or founded this very skeleton's template
+            got = None
+            if ans is not None:
+                t = ans[0]
+                if self._touched and (self.least() != least or self._dirty[cells[i][self._matrix[t] == sig32[i]]].any()):
+                    got = self.recheck(sig, t, cells[i])
+                elif start[i] >= self.threshold:
+                    got = (t, start[i])
+            now = self.least()
+            if got is None and (k := known.get(h)) is not None and k[2] == now:
+                got = self.recheck(sig, k[0], cells[i])
+            ans = got or self.assign(d, sig, ks, sl, cells[i])
+            known[h] = (*ans, now)
             result.append(ans)
+        self._clean()
+        self._tracking = False
         return result
 
     def to_state(self) -> dict[str, Any]:
@@ -293,7 +360,8 @@ class TemplateIndex:
         arr = np.frombuffer(state["founders"], dtype=np.uint32).reshape(-1, NUM_PERM)
         slots = state.get("founder_slots") or [None] * len(state["founder_doc"])
         for i, doc_id in enumerate(state["founder_doc"]):
-            idx._found(doc_id, arr[i], bands(arr[i]), None if slots[i] is None else tuple(slots[i]))
+            idx._found(doc_id, arr[i], bands(arr[i]), None if slots[i] is None else tuple(slots[i]), count=False)
+        bp.add_many(idx.df, arr)  # the counts follow from the founders
         return idx
 
 

@@ -120,28 +120,24 @@ _SLOT = re.compile(r"<[a-z]+>")
 def template_view(members: list[dict[str, Any]], summary: dict[str, Any], store: Any) -> dict[str, Any] | None:
     """The founder text of the cluster's biggest template (else its first ad), with slots marked; and,
     for a template two or more ads share, its consensus: common wording, slots, each ad's slot values."""
-    from adtrace.linking.consensus import MAX_ADS, cluster_template
+    from adtrace.linking.consensus import summary_template
     from adtrace.linking.templates import mask
+
+    def fetch(d: str) -> tuple[str, dict[str, Any]] | None:
+        doc = store.get_document(d)
+        return None if doc is None else (doc.full_text, store.get_record(d) or {})
 
     tpl = next((e for e in summary.get("edges") or [] if e["kind"] == "template" and not e["hub"]), None)
     doc_id = tpl.get("founder") if tpl else (members[0]["id"] if members else None)
-    doc = store.get_document(doc_id) if doc_id else None
-    if doc is None:
+    got = fetch(doc_id) if doc_id else None
+    if got is None:
         return None
-    masked = mask(doc.full_text, store.get_record(doc_id) or {})
+    masked = mask(*got)
     html = Markup("").join(Markup('<mark class="slot">{}</mark>').format(p) if _SLOT.fullmatch(p) else escape(p)
                            for p in re.split(r"(<[a-z]+>)", masked))
     out: dict[str, Any] = {"doc_id": doc_id, "template": tpl["key"] if tpl else None, "html": html}
     if tpl:
-        ads, ids = [], []
-        for d in [doc_id, *(d for d in tpl["docs"] if d != doc_id)][:MAX_ADS]:
-            if (member := store.get_document(d)) is not None:
-                ads.append((member.full_text, store.get_record(d) or {}))
-                ids.append(d)
-        cons = cluster_template(ads)
-        for d, ad in zip(ids, cons["ads"], strict=True):
-            ad["doc_id"], ad["jaccard_pct"] = d, (tpl.get("jaccard_pct") or {}).get(d)
-        out["consensus"] = cons
+        out["consensus"] = summary_template(summary, fetch)
     return out
 
 

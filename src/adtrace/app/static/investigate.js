@@ -1,38 +1,10 @@
-// Cluster graphs (cytoscape.js) and maps (Leaflet over vendored TopoJSON outlines; no tiles, offline).
+// Cluster graphs (graph.js, cytoscape.js) and maps (Leaflet over vendored TopoJSON outlines; no tiles, offline).
 (function () {
   "use strict";
   const el = document.getElementById("page-data");
   if (!el) return;
   const data = JSON.parse(el.textContent);
   const LEVEL = { high: "#b3261e", elevated: "#d98a00", low: "#4a7", none: "#889" };
-
-  function drawGraph(box, g) {
-    const t0 = performance.now();
-    const n = g.nodes.length;
-    const cy = cytoscape({
-      container: box, elements: g.nodes.concat(g.edges),
-      style: [
-        { selector: "node[type='doc']", style: { "background-color": (e) => LEVEL[e.data("level")] || "#889",
-          width: 14, height: 14, label: n <= 120 ? "data(label)" : "", "font-size": 8 } },
-        { selector: "node[type='key']", style: { shape: "round-rectangle", "background-color": "#1f5fa8",
-          width: 18, height: 18, label: "data(label)", "font-size": 8, color: "#1f3b5a" } },
-        { selector: "node[?hub]", style: { "background-color": "#bbb", color: "#999" } },
-        { selector: "edge", style: { width: 1, "line-color": "#8aa4c8", "curve-style": "haystack",
-          label: n <= 80 ? "data(label)" : "", "font-size": 6, color: "#667" } },
-        { selector: "edge[?hub]", style: { "line-color": "#ddd", "line-style": "dashed" } },
-      ],
-      // cose reads well for small clusters; concentric stays fast for hundreds of ads.
-      layout: n <= 150 ? { name: "cose", animate: false, randomize: false, numIter: 600 }
-        : { name: "concentric", animate: false, concentric: (e) => e.degree(), levelWidth: () => 4, minNodeSpacing: 4 },
-    });
-    cy.on("tap", "node[type='doc']", (e) => { window.location = "/documents/" + encodeURIComponent(e.target.id().slice(2)); });
-    cy.on("tap", "node[type='key']", (e) => {
-      const k = e.target.id().slice(2); const kind = k.split(":")[0];
-      if (kind === "phone" || kind === "email") window.location = "/entities/" + kind + "/" + encodeURIComponent(k.slice(kind.length + 1));
-    });
-    cy.ready(() => { box.dataset.rendered = String(Math.round(performance.now() - t0)); box.classList.add("ready"); });
-    return cy;
-  }
 
   async function baseMap(box) {
     const map = L.map(box, { zoomControl: true, attributionControl: false, worldCopyJump: true });
@@ -98,7 +70,7 @@
   }
 
   const graphBox = document.getElementById("graph");
-  if (graphBox && data.graph) drawGraph(graphBox, data.graph);
+  if (graphBox && data.graph && window.adtraceGraph) window.adtraceGraph(graphBox, data.graph);  // graph.js
   const mapBox = document.getElementById("map");
   if (mapBox) {
     const mode = mapBox.dataset.mode;
