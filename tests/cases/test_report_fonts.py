@@ -10,7 +10,7 @@ from pypdf import PdfReader
 from adtrace.cases import cases as cs
 from adtrace.cases import exports
 from adtrace.storage import Store
-from tests.cases.conftest_part2 import biggest_cluster, linked, linked_template  # noqa: F401  (fixtures)
+from tests.cases.linked_fixtures import biggest_cluster, linked, linked_template  # noqa: F401  (fixtures)
 
 CHINESE = "上海新到按摩"
 TRADITIONAL = "臺北會館"
