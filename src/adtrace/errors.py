@@ -85,6 +85,10 @@ INTERNAL = "AT500"  # a bug: the app still answers in the error shape
 TOO_LARGE = "AT120"  # a request body or document past its configured size (HTTP 413)
 TOO_MANY_IDENTIFIERS = "AT121"  # a screened document naming more identifiers than one ad plausibly does
 PAGE_TOO_DEEP = "AT122"  # an HTML page nested deeper (or with more elements) than any real ad page
+# Images read for their text (OCR, issue 24) and photo search. 190-194 are theirs.
+OCR_BAD_IMAGE = "AT190"  # an image that cannot be opened, or too large to be an ad photo (skipped, counted)
+BAD_PDQ = "AT191"  # a PDQ hash that is not 64 hexadecimal characters (search by photo)
+BAD_PHOTO_QUERY = "AT192"  # a photo search with neither a readable image nor a hash, or a bad distance
 
 
 @dataclass
@@ -112,6 +116,8 @@ class ConfigError(AdtraceError):
 
 # A setting (environment variable) that cannot be used; the message names it and the default.
 BAD_SETTING = "AT420"
+# OCR asked for (--ocr, ADTRACE_OCR) where Tesseract or its language data is missing. 450-454 are OCR's.
+OCR_OFF = "AT450"
 
 
 @dataclass
