@@ -30,7 +30,7 @@ from adtrace.storage import Store, open_store
 from adtrace.storage.base import BAD_QUERY
 
 ROUTERS = ("pages.login", "pages.dashboard", "pages.queue", "pages.search", "pages.documents", "pages.audit",
-           "pages.network", "pages.watch", "pages.cases", "pages.settings", "api.v1", "api.investigate")
+           "pages.network", "pages.watch", "pages.cases", "pages.settings", "pages.photos", "api.v1", "api.investigate")
 
 
 @dataclass

@@ -28,7 +28,7 @@ from adtrace.storage.sql import bulk_insert
 VERSION = 2
 CHUNK = 900  # ids per IN (...): below SQLite's bound-parameter limit
 TABLES = ("link_docs", "link_keys", "link_postings", "link_templates", "link_template_bands", "link_images",
-          "link_image_chunks")
+          "link_image_chunks", "link_photos")
 
 
 @dataclass
@@ -150,6 +150,7 @@ def _write_rows(conn: sa.Connection, linker: Linker) -> None:
     bulk_insert(conn, "link_images", ("f", "doc_id", "hash"), zip(range(len(img.hashes)), img.founder_doc, img.hashes,
                                                            strict=True))
     bulk_insert(conn, "link_image_chunks", ("code", "f"), (row for f, h in enumerate(img.hashes) for row in chunk_rows(f, h)))
+    bulk_insert(conn, "link_photos", ("doc_id", "hash"), linker.photos)
 
 
 def read_linker(conn: sa.Connection) -> tuple[Linker | None, int]:
