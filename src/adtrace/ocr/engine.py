@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 import os
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -82,6 +82,7 @@ class Words:
     text: str
     confidence: float  # mean word confidence, 0-100
     words: int
+    scored: list[tuple[str, float]] = field(default_factory=list)  # each word kept, with its confidence
 
 
 _local = threading.local()
@@ -117,6 +118,7 @@ def recognise(image: Any, lang: str = DEFAULT_LANG, psm: int = SPARSE, min_word_
     lines: list[str] = []
     current: list[str] = []
     confs: list[float] = []
+    scored: list[tuple[str, float]] = []
     it = api.GetIterator()
     level = tesserocr.RIL.WORD
     for word in tesserocr.iterate_level(it, level) if it is not None else ():
@@ -128,6 +130,7 @@ def recognise(image: Any, lang: str = DEFAULT_LANG, psm: int = SPARSE, min_word_
         if conf >= min_word_conf and text.strip():
             current.append(text)
             confs.append(conf)
+            scored.append((text, conf))
         if word.IsAtFinalElement(tesserocr.RIL.TEXTLINE, level) and current:
             lines.append(" ".join(current))
             current = []
@@ -135,4 +138,4 @@ def recognise(image: Any, lang: str = DEFAULT_LANG, psm: int = SPARSE, min_word_
         lines.append(" ".join(current))
     api.Clear()
     mean = sum(confs) / len(confs) if confs else 0.0
-    return Words("\n".join(lines), round(mean, 1), len(confs))
+    return Words("\n".join(lines), round(mean, 1), len(confs), scored)
