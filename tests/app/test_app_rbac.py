@@ -95,6 +95,7 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
 }
 # Form or JSON bodies for the part 2 writes (placeholders filled by _part2_fixtures).
 FORMS: dict[str, dict[str, str]] = {
+    "/photos": {"pdq": "f" * 64, "distance": "31"},
     "/documents/{doc_id}/decision": {"decision": "escalate", "reason": "rbac"},
     "/queue/undo": {"doc_id": "{doc_id}"},
     "/cases/add": {"kind": "document", "ref": "{doc_id}", "case_id": "{case_id}"},
