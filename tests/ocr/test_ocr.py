@@ -4,6 +4,7 @@ opened; without Tesseract the pipeline runs and says OCR is off."""
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +56,8 @@ def test_phone_and_handle_in_a_photo_are_extracted_with_spans_into_its_text(tmp_
     s, e = phone["span"]
     assert "864" in entry["text"][s:e] and "3321" in entry["text"][s:e]
     assert any(h["value"] == "candyx22" and h["via"] == "image" for h in record["handles"])
+    if importlib.util.find_spec("pdqhash"):  # the photo was open anyway: its PDQ goes to photo watchlists
+        assert len(record["images"][0]["pdq"]) == 64
     # indicators ran on the ad's text before: their evidence never points into the image text
     assert all(ev["text"] in doc.full_text for ind in record["indicators"] for ev in ind["evidence"])
 

@@ -20,13 +20,16 @@ class Reading:
     confidence: float  # mean word confidence of the best view, 0-100
     views: list[str] = field(default_factory=list)  # each view's own text (votes between misreadings)
     skipped: bool = False  # no text likely: never reached Tesseract
+    pdq: str | None = None  # the photo's PDQ hash, when the `images` extra is installed
 
     def to_dict(self) -> dict[str, Any]:
-        return {"text": self.text, "confidence": self.confidence, "views": self.views, "skipped": self.skipped}
+        return {"text": self.text, "confidence": self.confidence, "views": self.views, "skipped": self.skipped,
+                "pdq": self.pdq}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Reading:
-        return cls(str(d["text"]), float(d["confidence"]), list(d.get("views") or []), bool(d.get("skipped")))
+        return cls(str(d["text"]), float(d["confidence"]), list(d.get("views") or []), bool(d.get("skipped")),
+                   d.get("pdq"))
 
 
 def read_image(img: Any, lang: str = engine.DEFAULT_LANG) -> Reading:
@@ -47,6 +50,16 @@ def read_image(img: Any, lang: str = engine.DEFAULT_LANG) -> Reading:
             if line.strip():
                 lines.setdefault(" ".join(line.split()), None)
     return Reading("\n".join(lines), round(best, 1), texts)
+
+
+def _pdq(img: Any) -> str | None:
+    """The PDQ hash of a photo already open for OCR: watchlists and screening match photos by it."""
+    try:
+        from adtrace.linking.images import pdq_of_image
+
+        return pdq_of_image(img)
+    except ImportError:  # pdqhash is the `images` extra
+        return None
 
 
 def sha256_of(path: Path) -> str:
@@ -72,6 +85,7 @@ def read_file(path: Path, lang: str = engine.DEFAULT_LANG, cache: Cache | None =
                                            hint="It was skipped")
             img.load()
             reading = read_image(img, lang)
+            reading.pdq = _pdq(img)
     except errors.InputError:
         raise
     except Exception as exc:  # PIL raises OSError, ValueError, SyntaxError, DecompressionBombError...

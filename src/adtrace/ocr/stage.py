@@ -38,6 +38,7 @@ class OcrStage:
     cache: Cache = field(default_factory=Cache.from_env)
     problems: Counter[str] = field(default_factory=Counter)  # why images were skipped, counted
     read: int = 0  # images that reached the reader (cache hits included)
+    hashed: list[tuple[int, str]] = field(default_factory=list)  # (image, PDQ) of the last document read
 
     @classmethod
     def from_env(cls) -> OcrStage:
@@ -49,6 +50,7 @@ class OcrStage:
         from adtrace.linking.images import under_roots
 
         out: list[tuple[int, Reading]] = []
+        hashed = self.hashed = []
         lang = engine.lang_for(doc.lang)
         for n, img in enumerate(doc.images or ()):
             raw = img.get("path") if isinstance(img, dict) else None
@@ -64,6 +66,8 @@ class OcrStage:
                 self.problems["unreadable image"] += 1
                 continue
             self.read += 1
+            if reading.pdq and isinstance(img, dict) and not img.get("pdq"):
+                hashed.append((n, reading.pdq))
             if reading.text:
                 out.append((n, reading))
         return out
@@ -75,6 +79,12 @@ class OcrStage:
             merge(record, n, reading, extract(Document(id=doc.id, text=reading.text, location=doc.location,
                                                        url=doc.url, lang=doc.lang)))
         record[FIELD] = entries
+        # The photos were opened anyway: their PDQ hashes go into the Record's `images`, so photo
+        # watchlists and screening match local photos too (they read `images[].pdq`).
+        if self.hashed and record.get("images"):
+            for n, pdq in self.hashed:
+                if n < len(record["images"]):
+                    record["images"][n] = {**record["images"][n], "pdq": pdq}
 
 
 def merge(record: dict[str, Any], n: int, reading: Reading, found: dict[str, Any]) -> None:
