@@ -15,7 +15,7 @@ $(BIN)/python:
 	$(BIN)/pip install -q --upgrade pip
 
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q -e '.[dev,ml,images,engine]'
+	$(BIN)/pip install -q -e '.[dev,ml,images,engine,ocr]'
 	touch $(STAMP)
 
 DEMO_DB := $(DEMO_DIR)/adtrace.db

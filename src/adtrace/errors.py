@@ -200,6 +200,12 @@ NO_SUCH_JOB = define("AT163", "NO_SUCH_JOB", "an import job id this database doe
 LAST_ADMIN = define("AT320", "LAST_ADMIN", "disabling or demoting the last active admin would lock everyone out of Users/Settings")
 NOT_YOUR_TOKEN = define("AT321", "NOT_YOUR_TOKEN", "a user revoking an API token that is not theirs (admins use the Users page)")
 
+# Added by feature work (ranges per issue).
+OCR_BAD_IMAGE = define("AT190", "OCR_BAD_IMAGE", "an image that cannot be opened, or too large to be an ad photo (skipped, counted)")
+BAD_PDQ = define("AT191", "BAD_PDQ", "a PDQ hash that is not 64 hexadecimal characters (search by photo)")
+BAD_PHOTO_QUERY = define("AT192", "BAD_PHOTO_QUERY", "a photo search with neither a readable image nor a hash, or a bad distance")
+OCR_OFF = define("AT450", "OCR_OFF", "OCR asked for (--ocr, ADTRACE_OCR) where Tesseract or its language data is missing")
+
 # AT5xx: bugs and broken contracts.
 # Exit 1 like the base class it is raised with (the CLI exits with the class's code).
 INTERNAL = define("AT500", "INTERNAL", "a bug: the app still answers in the error shape", exit_code=EXIT_BAD_INPUT)

@@ -65,8 +65,14 @@ def extract_cmd(
     text_col: str = TEXT_COL, title_col: str = TITLE_COL, id_col: str = ID_COL, url_col: str = URL_COL,
     region: str = REGION, on_error: str = ON_ERROR, errors_file: str = ERRORS_FILE,
     max_line_bytes: int = MAX_LINE_BYTES,
+    ocr: bool = typer.Option(False, "--ocr", help="Also read the text in the documents' local images "
+                             "(Tesseract; the 'ocr' extra): image_text, entities marked via image."),
+    images: list[Path] = typer.Option([], "--images", help="Folder holding the documents' images (repeatable)."),
 ) -> None:
     """Extract phones, emails, handles, URLs, ages, prices, places, payments and names."""
+    from adtrace.cli.io import use_ocr
+
+    use_ocr(ocr, images)
     opts = source_options(text_col, title_col, id_col, url_col, in_format, max_line_bytes)
     pipe = Pipeline(default_region=region.upper())
     write_records(inputs, out, fmt, opts, on_error, errors_file, "extracting", pipe.extract_many)

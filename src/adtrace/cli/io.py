@@ -142,3 +142,20 @@ class _Bar:
 
     def advance(self, n: int = 1) -> None:
         self.bar.advance(self.task, n)
+
+
+def use_ocr(on: bool, images: list[Path]) -> None:
+    """`--ocr` / `--images`: set ADTRACE_OCR and ADTRACE_IMAGES for the pipeline (and the ingest workers
+    it forks), and say on stderr whether OCR runs ("OCR is off: ..." when Tesseract is missing)."""
+    import os
+
+    if images:
+        os.environ["ADTRACE_IMAGES"] = os.pathsep.join(str(p) for p in images)
+    if not on:
+        return
+    from adtrace.ocr import OCR_ENV, status
+
+    os.environ[OCR_ENV] = "on"
+    state = status()
+    err_console.print(state.message + ("" if images or os.environ.get("ADTRACE_IMAGES") else
+                                       "; no --images folder given, so no local image can be read"), highlight=False)

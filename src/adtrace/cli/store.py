@@ -50,13 +50,19 @@ def ingest_cmd(
     raise_alerts: bool = typer.Option(True, "--alerts/--no-alerts",
                                       help="Check new and changed documents against watchlists and risk "
                                            "levels, raising alerts (app, e-mail, webhook as configured)."),
+    ocr: bool = typer.Option(False, "--ocr", help="Read the text in the documents' local images (Tesseract; "
+                             "the 'ocr' extra): it becomes image_text and its identifiers link like the text's."),
+    images: list[Path] = typer.Option([], "--images", help="Folder holding the documents' images (repeatable; "
+                                      "default $ADTRACE_IMAGES); no other file is opened."),
 ) -> None:
     """Load documents into the store: idempotent, resumable after a crash, one transaction per batch."""
+    from adtrace.cli.io import use_ocr
     from adtrace.storage import open_store
     from adtrace.storage.ingest import IngestOptions, ingest
 
     if on_error not in ("skip", "fail"):
         raise typer.BadParameter("use skip or fail", param_hint="--on-error")
+    use_ocr(ocr, images)
     if profiles:
         from adtrace.sources.profiles import load_extra
 

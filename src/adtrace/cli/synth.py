@@ -19,6 +19,9 @@ def synth_cmd(
     out: str = typer.Option("-", "-o", "--output", help="Corpus JSONL (default stdout)."),
     truth: str = typer.Option(None, "--truth", help="Write ground truth JSONL here (see docs/synth.md)."),
     images: str = typer.Option(None, "--images", help="Write abstract PNGs here; documents get image paths."),
+    image_text: float = typer.Option(0.2, "--image-text", min=0.0, max=1.0,
+                                     help="With --images: share of photos with a phone, handle or rate painted on "
+                                          "(JPEGs, the same text on every repost; the truth's image_text)."),
     html: str = typer.Option(None, "--html", help="Render the two classified sites as HTML pages here."),
     rate: list[str] = typer.Option([], "--rate", help="Category share, e.g. --rate network=0.2 (repeatable)."),
     minor_networks: float = typer.Option(0.15, help="Share of networks advertising minors."),
@@ -53,7 +56,7 @@ def synth_cmd(
         fh = stack.enter_context(output(out))
         tfh = stack.enter_context(Path(truth).open("wb")) if truth else None
         summary = write_corpus(docs, seed, fh, truth=tfh, mixture=mix, images_dir=images, html_dir=html,
-                               profile=profile)
+                               profile=profile, image_text=image_text)
     extra = f", {summary.images:,} images" if images else ""
     extra += f", {summary.pages:,} HTML pages" if html else ""
     err_console.print(f"{summary.documents:,} documents, {summary.networks:,} networks{extra}", highlight=False)

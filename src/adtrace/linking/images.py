@@ -76,9 +76,11 @@ def _roots(value: str) -> tuple[Path, ...]:
 
 def under_roots(path: str, roots: tuple[Path, ...]) -> Path | None:
     """The file `path` names, when its real location is a regular file inside one of `roots` (a relative
-    path is taken relative to each root); else None."""
+    path is taken relative to each root, then to the working directory); else None."""
     p = Path(path)
-    for candidate in ([p] if p.is_absolute() else [r / p for r in roots]):
+    # A relative path is tried under each folder, then from the working directory: `adtrace synth
+    # --images DIR` writes "DIR/name.png" (the document page does the same); containment is checked.
+    for candidate in ([p] if p.is_absolute() else [*(r / p for r in roots), Path.cwd() / p]):
         try:
             real = candidate.resolve()
         except (OSError, RuntimeError):  # a symlink loop, a name too long

@@ -22,6 +22,7 @@ from sqlalchemy import text
 from adtrace.linking import boilerplate as bp
 from adtrace.linking import images as im
 from adtrace.linking import templates as tp
+from adtrace.linking.keys import VIA_IMAGE
 from adtrace.linking.linker import LinkItem, hub_rule
 from adtrace.linking.tables import Meta, band_rows, chunk_rows, read_df, select_in, write_df
 from adtrace.storage.sql import bulk_insert
@@ -140,7 +141,7 @@ def link_new(conn: sa.Connection, meta: Meta, items: Sequence[LinkItem], wanted:
             continue
         known.add(item.doc_id)
         fresh.append((meta.n_docs + len(fresh), item))
-    extra: dict[int, dict[str, int]] = {d: {} for d, _i in fresh}
+    extra: dict[int, dict[str, int]] = {d: dict.fromkeys(i.via_image, VIA_IMAGE) for d, i in fresh}
     new_images = _assign_images(conn, meta, [(d, i.doc_id, p) for d, i in fresh for p in i.pdqs], extra)
     new_templates, df = _assign_templates(conn, meta, [(d, i.doc_id, i.signature, i.slots) for d, i in fresh
                                                        if i.signature is not None], extra)
@@ -267,6 +268,7 @@ def _write(conn: sa.Connection, delta: Delta, templates: list[tuple[int, str, np
                                                           for t, doc, s in templates])
     bulk_insert(conn, "link_template_bands", ("band", "t"), [row for t, _doc, s in templates for row in band_rows(t, s)])
     bulk_insert(conn, "link_images", ("f", "doc_id", "hash"), images)
+    bulk_insert(conn, "link_photos", ("doc_id", "hash"), [(i.doc_id, bytes.fromhex(p)) for _d, i in fresh for p in i.pdqs])
     bulk_insert(conn, "link_image_chunks", ("code", "f"), [row for f, _doc, h in images for row in chunk_rows(f, h)])
     for t, doc, _s in templates:
         delta.founders[f"tpl:{t}"] = doc

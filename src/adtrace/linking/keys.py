@@ -14,6 +14,9 @@ KINDS = ("phone", "email", "handle", "payment", "image", "template")
 _PREFIX = {"phone": "phone", "email": "email", "handle": "handle", "payment": "payment", "img": "image",
            "tpl": "template"}
 MIN_HANDLE = 3  # 'ab' or a stray '55' is no identifier
+# A posting's detail for a contact key the document holds only in its images (OCR, adtrace.ocr): the
+# edge then reads "phone in image" (contact keys otherwise carry no detail).
+VIA_IMAGE = -1
 
 
 def kind_of(key: str) -> str:
@@ -44,6 +47,24 @@ def contact_keys(record: Mapping[str, Any]) -> list[str]:
     return list(out)
 
 
+def image_only_keys(record: Mapping[str, Any]) -> list[str]:
+    """Contact keys found only in the Record's image text (entities marked `via: "image"`), never in
+    the ad's own text: their edges say so ("phone in image")."""
+    from_image = {name: [i for i in record.get(name) or () if isinstance(i, Mapping) and i.get("via") == "image"]
+                  for name in ("phones", "emails", "handles", "payments")}
+    if not any(from_image.values()):
+        return []
+    in_text = set(contact_keys({name: [i for i in record.get(name) or ()
+                                       if not (isinstance(i, Mapping) and i.get("via") == "image")]
+                                for name in from_image}))
+    return [k for k in contact_keys(from_image) if k not in in_text]
+
+
+def reason(kind: str, via_image: bool) -> str:
+    """The edge's reason in words: "phone", or "phone in image" when the document shows it only in a photo."""
+    return f"{kind} in image" if via_image else kind
+
+
 def evidence(key: str, record: Mapping[str, Any], text: str) -> list[str]:
     """How the key was written in one document (the span texts), for an analyst to check."""
     kind = kind_of(key)
@@ -56,5 +77,10 @@ def evidence(key: str, record: Mapping[str, Any], text: str) -> list[str]:
         value = str(item.get("value") or item.get("handle") or "").lstrip("@").lower()
         if want.lower().endswith(value) and value and item.get("span"):
             s, e = item["span"]
-            out.append(text[s:e])
+            if item.get("field") == "image_text":  # the span indexes that image's text, not the ad's
+                written = next((str(t.get("text", "")) for t in record.get("image_text") or ()
+                                if t.get("image") == item.get("image")), "")
+                out.append(f"{written[s:e]} (in image {int(item.get('image') or 0) + 1})")
+            elif item.get("field") is None:
+                out.append(text[s:e])
     return out

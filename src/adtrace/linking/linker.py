@@ -22,7 +22,7 @@ from typing import Any
 
 from adtrace.linking import images as im
 from adtrace.linking import templates as tp
-from adtrace.linking.keys import contact_keys, kind_of
+from adtrace.linking.keys import VIA_IMAGE, contact_keys, image_only_keys, kind_of
 from adtrace.linking.summary import edge_list
 
 ALL_SIGNALS = ("keys", "images", "templates")
@@ -80,6 +80,7 @@ class LinkItem:
     bands: list[int] | None = None  # the signature's LSH buckets, computed where the signature is
     skipped_images: list[str] = field(default_factory=list)  # why each unusable image was skipped
     slots: tp.Slots | None = None  # name and city slot values, which a template's ads must agree on
+    via_image: list[str] = field(default_factory=list)  # contact keys only in the images' text (OCR)
 
 
 def prepare(doc_id: str, record: Mapping[str, Any], text: str, signals: Sequence[str] = ALL_SIGNALS,
@@ -93,7 +94,8 @@ def prepare(doc_id: str, record: Mapping[str, Any], text: str, signals: Sequence
     pdqs = im.hashes_of(record, skipped=skipped) if "images" in signals else []
     sig = tp.skeleton_signature(text, record) if "templates" in signals else None
     return LinkItem(doc_id, keys, pdqs, sig, witnesses, skipped_images=skipped,
-                    slots=None if sig is None else tp.slot_values(record))
+                    slots=None if sig is None else tp.slot_values(record),
+                    via_image=[k for k in image_only_keys(record) if k in keys])
 
 
 def prepare_many(rows: Iterable[tuple[str, Mapping[str, Any], str, str | None, str]],
@@ -138,6 +140,7 @@ class Linker:
         self.index: dict[str, int] = {}
         self.doc_keys: list[list[int]] = []
         self.detail: dict[tuple[int, int], int] = {}  # (doc, key) -> Jaccard % or Hamming distance
+        self.photos: list[tuple[str, bytes]] = []  # (doc id, PDQ) of every photo: the link_photos rows
         self.key_names: list[str] = []
         self.key_id: dict[str, int] = {}
         self.postings: list[list[int]] = []
@@ -200,8 +203,9 @@ class Linker:
             self.index[item.doc_id] = d
             self.parent.append(d)
             names = list(item.keys)
-            extra: dict[str, int] = {}
+            extra: dict[str, int] = dict.fromkeys(item.via_image, VIA_IMAGE)
             for pdq in item.pdqs:
+                self.photos.append((item.doc_id, bytes.fromhex(pdq)))
                 f, dist = self.images.assign(item.doc_id, pdq)
                 extra.setdefault(f"img:{f}", dist)
             if item.signature is not None:

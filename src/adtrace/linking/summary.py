@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from adtrace.linking.keys import contact_keys, kind_of
+from adtrace.linking.keys import VIA_IMAGE, contact_keys, kind_of, reason
 from adtrace.places import movement as mv
 
 # id -> (weight, description); ids are versioned: behaviour never changes under an old id.
@@ -160,6 +160,9 @@ def edge_list(by_key: Mapping[str, Sequence[tuple[str, int | None]]], hubs: Iter
         elif kind == "image":
             edge["founder"] = founders[name]
             edge["hamming"] = {d: 0 if v is None else v for d, v in held}
+        elif any(v == VIA_IMAGE for _d, v in held):  # some hold it only in a photo (OCR)
+            edge["via"] = {d: "image" for d, v in held if v == VIA_IMAGE}
+            edge["reasons"] = {d: reason(kind, v == VIA_IMAGE) for d, v in held}
         out.append(edge)
     out.sort(key=lambda e: (e["hub"], -len(e["docs"]), e["key"]))
     return out

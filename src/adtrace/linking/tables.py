@@ -29,7 +29,7 @@ from adtrace.storage.sql import bulk_insert
 VERSION = 3  # 3: boilerplate counts (0017) and the 0.65 threshold: an older state is rebuilt once
 CHUNK = 900  # ids per IN (...): below SQLite's bound-parameter limit
 TABLES = ("link_docs", "link_keys", "link_postings", "link_templates", "link_template_bands", "link_images",
-          "link_image_chunks", "link_template_df")
+          "link_image_chunks", "link_template_df", "link_photos")
 
 
 @dataclass
@@ -166,6 +166,7 @@ def _write_rows(conn: sa.Connection, linker: Linker) -> None:
                                                            strict=True))
     bulk_insert(conn, "link_image_chunks", ("code", "f"), (row for f, h in enumerate(img.hashes) for row in chunk_rows(f, h)))
     write_df(conn, tpl.df)
+    bulk_insert(conn, "link_photos", ("doc_id", "hash"), linker.photos)
 
 
 def read_linker(conn: sa.Connection) -> tuple[Linker | None, int]:

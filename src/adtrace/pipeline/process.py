@@ -1,12 +1,15 @@
 """The pipeline: extractors in dependency order, then (when asked) indicators and the score.
 
 Pure per document: no I/O, no global state beyond read-only tables, so the same function runs in
-the CLI, the server and on an engine's workers.
+the CLI, the server and on an engine's workers. One exception, off by default: with OCR on
+(`Pipeline(ocr=True)` or ADTRACE_OCR=on) the last step reads the document's local images inside the
+image folders (adtrace.ocr, cached by each file's hash) and adds what they say as `image_text`.
 """
 
 from __future__ import annotations
 
 import gc
+import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,7 +19,8 @@ from adtrace.extractors import Context, Extractor, ordered
 from adtrace.text import View
 
 # Record fields in contract order (DESIGN §3); each is present (empty list when nothing was found).
-RECORD_FIELDS = ("phones", "emails", "handles", "urls", "ages", "prices", "places", "payments", "names", "images")
+RECORD_FIELDS = ("phones", "emails", "handles", "urls", "ages", "prices", "places", "payments", "names", "images",
+                 "image_text")
 
 # Stages after extraction (indicators, scoring) register here: f(doc, record, view) -> None, mutating
 # record; `view` is the normalised text extraction already made (None when not at hand).
@@ -35,13 +39,24 @@ Outcome = dict[str, Any] | Exception
 class Pipeline:
     default_region: str = "US"
     extractor_names: list[str] | None = None
+    ocr: bool | None = None  # read images' text (adtrace.ocr); None: as ADTRACE_OCR says
     extractors: list[Extractor] = field(init=False)
+    ocr_stage: Callable[[Document, dict[str, Any], Callable[[Document], dict[str, Any]]], None] | None = \
+        field(init=False, default=None)
 
     def __post_init__(self) -> None:
         self.extractors = ordered(self.extractor_names)
+        self.ocr_stage = _ocr_stage(self.ocr)
 
     def extract(self, doc: Document) -> dict[str, Any]:
-        return self._extract(doc)[0]
+        record = self._extract(doc)[0]
+        self._read_images(doc, record)
+        return record
+
+    def _read_images(self, doc: Document, record: dict[str, Any]) -> None:
+        """The OCR stage, last: after indicators and the score, whose evidence spans index the ad's text."""
+        if self.ocr_stage is not None and doc.images:
+            self.ocr_stage(doc, record, lambda sub: self._extract(sub)[0])
 
     def _extract(self, doc: Document) -> tuple[dict[str, Any], View]:
         ctx = Context(doc, default_region=self.default_region)
@@ -55,6 +70,7 @@ class Pipeline:
         record, view = self._extract(doc)
         for stage in _post_stages(stages):
             stage(doc, record, view)
+        self._read_images(doc, record)
         return record
 
     def extract_many(self, docs: Sequence[Document]) -> list[Outcome]:
@@ -91,6 +107,8 @@ class Pipeline:
             for stage in _post_stages(stages) if post else ():
                 for ctx, record in zip(ctxs, records, strict=True):
                     stage(ctx.doc, record, ctx.view)
+            for ctx, record in zip(ctxs, records, strict=True):
+                self._read_images(ctx.doc, record)
         except Exception:  # which document? redo them one by one and keep each outcome
             return [self._one(doc, stages, post) for doc in docs]
         return list(records)  # as list[Outcome] (list is invariant)
@@ -142,6 +160,31 @@ def _settle() -> None:
     if not _settled:
         _settled = True
         gc.freeze()
+
+
+_ocr_said = False
+
+
+def _ocr_stage(on: bool | None) -> Any:
+    """The OCR stage when OCR is wanted and can run; else None, saying once on stderr why it is off."""
+    global _ocr_said
+    if on is None:
+        from adtrace.ocr.engine import wanted
+
+        on = wanted()
+    if not on:
+        return None
+    from adtrace.ocr.engine import status
+
+    state = status()
+    if not state.on:
+        if not _ocr_said:
+            _ocr_said = True
+            sys.stderr.write(state.message + "\n")
+        return None
+    from adtrace.ocr.stage import OcrStage
+
+    return OcrStage.from_env()
 
 
 def _record(ctx: Context) -> dict[str, Any]:

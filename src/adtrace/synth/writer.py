@@ -12,6 +12,7 @@ from adtrace import errors
 from adtrace.synth.generate import DEFAULT_PROFILE, Generator
 from adtrace.synth.mixture import Mixture
 
+IMAGE_TEXT = 0.2  # share of photos that carry painted text (phones, handles, rates, decoys)
 _FLUSH_EVERY = 4096  # documents per write call: few syscalls, small constant memory
 
 
@@ -25,8 +26,11 @@ class Summary:
 
 def write_corpus(n: int, seed: int, out: IO[bytes], *, truth: IO[bytes] | None = None,
                  mixture: Mixture | None = None, images_dir: str | None = None,
-                 html_dir: str | None = None, profile: str = DEFAULT_PROFILE) -> Summary:
-    """Write `n` documents (and truth, images, HTML when asked) without holding the corpus in memory."""
+                 html_dir: str | None = None, profile: str = DEFAULT_PROFILE, image_text: float = IMAGE_TEXT) -> Summary:
+    """Write `n` documents (and truth, images, HTML when asked) without holding the corpus in memory.
+
+    With images, a share `image_text` of the photos carry painted text (adtrace.synth.image_text),
+    the same on every repost; each document's truth `image_text` says which of its images show what."""
     gen = Generator(n, seed, mixture, profile)
     summary = Summary(networks=len(gen.networks))
     painter = site = None
@@ -44,7 +48,7 @@ def write_corpus(n: int, seed: int, out: IO[bytes], *, truth: IO[bytes] | None =
     facts: list[bytes] = []
     for doc, fact in gen.documents():
         if painter is not None:
-            doc["images"] = _paint(painter, doc, fact)
+            doc["images"] = _paint(painter, doc, fact, image_text)
             summary.images += len(doc["images"])
         if site is not None:
             site.add(doc)
@@ -67,8 +71,16 @@ def write_corpus(n: int, seed: int, out: IO[bytes], *, truth: IO[bytes] | None =
     return summary
 
 
-def _paint(painter: Any, doc: dict[str, Any], fact: dict[str, Any]) -> list[dict[str, Any]]:
-    return [{"path": painter.paint(photo, f"{doc['id']}-{k}")} for k, photo in enumerate(fact["images"])]
+def _paint(painter: Any, doc: dict[str, Any], fact: dict[str, Any], image_text: float) -> list[dict[str, Any]]:
+    out = []
+    for k, photo in enumerate(fact["images"]):
+        planted = painter.plant(doc, fact, k, image_text)
+        if planted is None:
+            out.append({"path": painter.paint(photo, f"{doc['id']}-{k}")})
+        else:
+            out.append({"path": painter.paint_text(photo, f"{doc['id']}-{k}")})
+            fact.setdefault("image_text", []).append({"image": k, **planted.to_dict()})
+    return out
 
 
 def _mkdir(path: str) -> Path:

@@ -42,7 +42,14 @@ def view_model(doc: Document, record: dict[str, Any]) -> dict[str, Any]:
     return {"doc": doc, "record": record, "risk": record.get("risk") or {},
             "segments": evidence.segments(doc.full_text, evidence.spans(record)),  # spans index title + body
             "indicators": evidence.explain(record), "entities": evidence.entity_links(record),
-            "images": list(range(len(doc.images or [])))}
+            "images": list(range(len(doc.images or []))), "image_text": evidence.image_text(record),
+            "ocr_status": _ocr_status()}
+
+
+def _ocr_status() -> str:
+    from adtrace.ocr import status
+
+    return status().message
 
 
 @router.get("/documents/{doc_id}")

@@ -70,8 +70,22 @@ def spans(record: dict[str, Any]) -> list[tuple[int, int, str, str]]:
     for name in ("phones", "emails", "handles", "payments", "ages", "prices", "names", "urls"):
         for ent in record.get(name, []):
             s = ent.get("span") if isinstance(ent, dict) else None
-            if s:
+            if s and ent.get("field") is None:  # other fields' spans (url, image_text) index other text
                 out.append((int(s[0]), int(s[1]), f"ent ent-{name}", name[:-1]))
+    return out
+
+
+def image_text(record: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each image's OCR text with the identifiers found in it highlighted (spans into that text)."""
+    out = []
+    for entry in record.get("image_text") or []:
+        n = entry.get("image")
+        marks = [(int(e["span"][0]), int(e["span"][1]), f"ent ent-{name}", f"{name[:-1]} in image")
+                 for name in ("phones", "emails", "handles", "payments", "ages", "prices", "names", "urls")
+                 for e in record.get(name, []) if isinstance(e, dict) and e.get("field") == "image_text"
+                 and e.get("image") == n and e.get("span")]
+        out.append({"image": int(n or 0), "confidence": float(entry.get("confidence") or 0),
+                    "segments": segments(str(entry.get("text", "")), marks)})
     return out
 
 
@@ -95,14 +109,18 @@ def entity_links(record: dict[str, Any]) -> list[tuple[str, str, str]]:
     seen: set[tuple[str, str]] = set()
     out = []
     for name, (param, label) in ENTITY_FIELDS.items():
+        in_text = {str(e.get("value", "")) for e in record.get(name, [])
+                   if isinstance(e, dict) and e.get("via") != "image"}
         for ent in record.get(name, []):
             value = str(ent.get("value", "")) if isinstance(ent, dict) else str(ent)
             if value and (param, value) not in seen:
                 seen.add((param, value))
+                # found only in a photo (OCR): say so where the analyst looks
+                shown = label if value in in_text else f"{label} (in image)"
                 # Phones, e-mails and handles have entity pages; payment handles a search.
                 url = f"/entities/{param}/{quote(value, safe='')}" if param in ("phone", "email", "handle") \
                     else "/search?" + urlencode({param: value})
-                out.append((label, value, url))
+                out.append((shown, value, url))
     for place in record.get("places", []):
         city = place.get("name")
         if city and ("city", city) not in seen:

@@ -109,7 +109,8 @@ def graph(summary: dict[str, Any], members: list[dict[str, Any]]) -> dict[str, A
         for d in e["docs"]:
             if d in known:
                 edges.append({"data": {"id": f"{key_id}|{d}", "source": f"d:{d}", "target": key_id,
-                                       "label": e["kind"] + (" (hub: not joining)" if e["hub"] else ""),
+                                       "label": (e.get("reasons") or {}).get(d, e["kind"])
+                                       + (" (hub: not joining)" if e["hub"] else ""),
                                        "hub": bool(e["hub"])}})
     return {"nodes": nodes, "edges": edges}
 

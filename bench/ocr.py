@@ -1,0 +1,159 @@
+"""OCR of text painted into synthetic ad photos: phone recall and precision from images alone, speed,
+and what OCR adds to the cost of processing an ad. Prints JSON.
+
+    .venv/bin/python bench/ocr.py --docs 2000 --seed 11 [--image-text 0.2] [--out DIR]
+
+The corpus is `adtrace synth --images` (synthetic only: no real ad photos exist in this project).
+Truth: the `image_text` of each document's truth line says which phones (E.164) were painted on which
+image. "From images alone": extraction runs only on the text OCR read from each image (the ad's own
+text is not used), and a phone counts as found for the image it was read from.
+
+- precision = phones read from images that were painted on that image / all phones read from images
+  (images with no painted text, decoy text or only a handle count: any phone read there is false);
+- recall = painted phones read from their image / painted phones;
+- images per CPU-second (one core: this process only; Tesseract runs single-threaded here), with the
+  share skipped by the no-text test and the CPU cost of an image with text vs one without;
+- cost per ad: CPU seconds per document of `Pipeline.process` with OCR off and on, over the same
+  documents (every image read once, the cache empty), and again with the cache warm (reposts).
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from adtrace.documents import Document
+from adtrace.ocr import status
+from adtrace.ocr.cache import Cache
+from adtrace.ocr.reader import read_file
+from adtrace.ocr.stage import OcrStage, merge
+from adtrace.pipeline import Pipeline
+from adtrace.synth import write_corpus
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--docs", type=int, default=2000)
+    ap.add_argument("--seed", type=int, default=11)
+    ap.add_argument("--image-text", type=float, default=0.2)
+    ap.add_argument("--out", help="keep the corpus here (default: a temporary folder)")
+    ap.add_argument("--cost-docs", type=int, default=300, help="documents timed for the cost per ad")
+    args = ap.parse_args()
+    state = status()
+    if not state.on:
+        print(orjson.dumps({"error": state.message}).decode())
+        raise SystemExit(3)
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(args.out or tmp)
+        out.mkdir(parents=True, exist_ok=True)
+        t0 = time.process_time()
+        with (out / "corpus.jsonl").open("wb") as fh, (out / "truth.jsonl").open("wb") as th:
+            summary = write_corpus(args.docs, args.seed, fh, truth=th, images_dir=str(out / "images"),
+                                   image_text=args.image_text)
+        synth_cpu = time.process_time() - t0
+        docs = [Document.from_dict(orjson.loads(line)) for line in (out / "corpus.jsonl").open("rb")]
+        truth = {}
+        for line in (out / "truth.jsonl").open("rb"):
+            t = orjson.loads(line)
+            if t.get("type") == "document":
+                truth[t["id"]] = {e["image"]: e for e in t.get("image_text") or []}
+        result: dict[str, Any] = {"corpus": {"documents": summary.documents, "images": summary.images,
+                                             "images_with_text": sum(len(v) for v in truth.values()),
+                                             "seed": args.seed, "synthetic": True,
+                                             "synth_cpu_s": round(synth_cpu, 1)},
+                                  "ocr": state.message}
+        result.update(quality(docs, truth, out))
+        result["cost_per_ad"] = cost(docs[: args.cost_docs], out)
+    print(orjson.dumps(result, option=orjson.OPT_INDENT_2).decode())
+
+
+def quality(docs: list[Document], truth: dict[str, dict[int, Any]], root: Path) -> dict[str, Any]:
+    pipe = Pipeline(ocr=False)
+    c: Counter[str] = Counter()
+    cpu = {"text": 0.0, "no_text": 0.0}
+    by_style: Counter[str] = Counter()
+    for doc in docs:
+        for n, img in enumerate(doc.images):
+            painted = truth.get(doc.id, {}).get(n)
+            want = set(painted["phones"]) if painted else set()
+            t0 = time.process_time()
+            reading = read_file(Path(img["path"]), "eng", None)
+            dt = time.process_time() - t0
+            kind = "text" if painted else "no_text"
+            cpu[kind] += dt
+            c[f"images_{kind}"] += 1
+            c[f"skipped_{kind}"] += reading.skipped
+            record: dict[str, Any] = {}
+            if reading.text:
+                found_rec = pipe.extract(Document(id=doc.id, text=reading.text, location=doc.location,
+                                                  url=doc.url, lang=doc.lang))
+                merge(record, n, reading, found_rec)
+            found = {p["value"] for p in record.get("phones") or ()}
+            c["tp"] += len(found & want)
+            c["fp"] += len(found - want)
+            c["fn"] += len(want - found)
+            if painted and want:
+                style = painted["style"]
+                key = "rotated" if style["angle"] else "level"
+                by_style[f"{key}_painted"] += len(want)
+                by_style[f"{key}_found"] += len(found & want)
+    images = c["images_text"] + c["images_no_text"]
+    total_cpu = cpu["text"] + cpu["no_text"]
+    return {
+        "phones_from_images": {
+            "precision": round(c["tp"] / max(1, c["tp"] + c["fp"]), 4),
+            "recall": round(c["tp"] / max(1, c["tp"] + c["fn"]), 4),
+            "painted": c["tp"] + c["fn"], "found_true": c["tp"], "found_false": c["fp"],
+            "recall_level_text": round(by_style["level_found"] / max(1, by_style["level_painted"]), 4),
+            "recall_rotated_text": round(by_style["rotated_found"] / max(1, by_style["rotated_painted"]), 4),
+        },
+        "speed": {
+            "images": images,
+            "images_per_cpu_second": round(images / max(total_cpu, 1e-9), 1),
+            "ms_cpu_per_image_with_text": round(1000 * cpu["text"] / max(1, c["images_text"]), 1),
+            "ms_cpu_per_image_without_text": round(1000 * cpu["no_text"] / max(1, c["images_no_text"]), 1),
+            "no_text_images_skipped_cheaply": round(c["skipped_no_text"] / max(1, c["images_no_text"]), 4),
+            "text_images_wrongly_skipped": c["skipped_text"],
+        },
+    }
+
+
+def cost(docs: list[Document], root: Path) -> dict[str, Any]:
+    """CPU per document of the whole pipeline (extract, indicators, score) with OCR off and on."""
+    off = Pipeline(ocr=False)
+    on = Pipeline(ocr=True)
+    stage = on.ocr_stage
+    assert isinstance(stage, OcrStage)
+    stage.roots = (root.resolve(),)
+    stage.cache = Cache()
+    off.process_many(docs[:20])  # tables loaded before timing
+    t0 = time.process_time()
+    off.process_many(docs)
+    t_off = time.process_time() - t0
+    t0 = time.process_time()
+    records = on.process_many(docs)
+    t_on = time.process_time() - t0
+    t0 = time.process_time()
+    on.process_many(docs)  # every image again: all from the cache
+    t_warm = time.process_time() - t0
+    n = max(1, len(docs))
+    with_images = sum(1 for d in docs if d.images)
+    return {
+        "documents": len(docs), "with_images": with_images,
+        "images": sum(len(d.images) for d in docs),
+        "ms_cpu_per_ad_ocr_off": round(1000 * t_off / n, 2),
+        "ms_cpu_per_ad_ocr_on": round(1000 * t_on / n, 2),
+        "ms_cpu_per_ad_ocr_on_cached": round(1000 * t_warm / n, 2),
+        "ads_with_image_text": sum(1 for r in records if isinstance(r, dict) and r.get("image_text")),
+        "problems": dict(stage.problems),
+    }
+
+
+if __name__ == "__main__":
+    main()

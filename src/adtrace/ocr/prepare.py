@@ -1,0 +1,91 @@
+"""Make an ad photo readable for Tesseract: grey, scaled, stroke maps, straightened; and a cheap test
+for "no text here" so most photos never reach the recogniser.
+
+Tesseract is built for scanned pages: dark, level text on a light page, capital letters ~20-40 px
+tall. Ad photos break all of it: coloured or outlined text over a picture, tilted by tens of
+degrees, small. Each step here undoes one of those.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from PIL import Image, ImageFilter
+
+TARGET_SHORT_SIDE = 600  # scale so the short side is about this (text of 20-40 px in a 300-px photo)
+MAX_SIDE = 2000  # and never larger: cost grows with pixels
+
+
+def scaled(img: Image.Image) -> Image.Image:
+    short = min(img.size)
+    factor = min(TARGET_SHORT_SIDE / max(short, 1), MAX_SIDE / max(max(img.size), 1))
+    if 0.9 < factor < 1.1:
+        return img
+    size = (max(1, round(img.width * factor)), max(1, round(img.height * factor)))
+    return img.resize(size, Image.Resampling.LANCZOS if factor < 1 else Image.Resampling.BICUBIC)
+
+
+LOCAL_RADIUS = 25  # px (after scaling): larger than a stroke, smaller than a photo's regions
+LOCAL_STEP = 40  # grey levels above/below the neighbourhood that mark a stroke
+ANGLES = tuple(range(-24, 25, 3))  # tilts tried when straightening (degrees)
+
+
+def strokes(g: Image.Image) -> tuple[np.ndarray, np.ndarray]:
+    """(light strokes, dark strokes): pixels clearly brighter / darker than their neighbourhood.
+
+    Tesseract thresholds the whole page at one grey level; over a photo, text crossing a light and a
+    dark region breaks apart. Comparing each pixel with its own surroundings (a box blur) keeps the
+    strokes whatever lies behind them, for light text and dark text alike (measured on synthetic ad
+    photos: phone recall 0.78 against 0.39 for Tesseract's own threshold, docs/ocr.md)."""
+    a = np.asarray(g, dtype=np.int16)
+    local = a - np.asarray(g.filter(ImageFilter.BoxBlur(LOCAL_RADIUS)), dtype=np.int16)
+    return local > LOCAL_STEP, local < -LOCAL_STEP
+
+
+def _rows_busy(mask: np.ndarray) -> int:
+    """Rows where the mask turns on and off often, as a line of letters does."""
+    flips = np.abs(np.diff(mask.astype(np.int8), axis=1)).sum(axis=1)
+    return int((flips >= max(8, mask.shape[1] // 40)).sum())
+
+
+def text_likely(masks: tuple[np.ndarray, ...]) -> bool:
+    """Cheap: does either stroke map have a few rows busy with letter-like on/off runs? A false "yes"
+    costs OCR calls, a false "no" loses the phone, so the bar is low."""
+    return any(_rows_busy(m[::2, ::2]) >= 6 for m in masks)
+
+
+def skew(mask: np.ndarray) -> float:
+    """The tilt (degrees) that makes text rows level: the rotation whose row profile of stroke pixels
+    is most peaked (level lines of text stack their strokes into a few rows)."""
+    img = Image.fromarray((mask * 255).astype(np.uint8))
+    img.thumbnail((256, 256))
+    best, best_score = 0.0, -1.0
+    for angle in ANGLES:
+        rows = np.asarray(img.rotate(angle, resample=Image.Resampling.NEAREST, expand=True),
+                          dtype=np.float32).sum(axis=1)
+        score = float(np.square(np.diff(rows)).sum())
+        if score > best_score * 1.02:  # prefer level (0 comes first after sorting) unless clearly better
+            best, best_score = float(angle), score
+    return best
+
+
+def views(img: Image.Image) -> list[Image.Image]:
+    """The prepared images to read (black text on white, straightened), or [] when no text is likely:
+    the light strokes, the dark strokes, and the grey picture itself."""
+    g = scaled(img.convert("L"))
+    light, dark = strokes(g)
+    if not text_likely((light, dark)):
+        return []
+    angle = skew(light | dark)
+    out = []
+    for mask in (light, dark):
+        v = Image.fromarray(np.where(mask, 0, 255).astype(np.uint8))
+        out.append(v.rotate(angle, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=255) if angle else v)
+    out.append(g.rotate(angle, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=_border(g)) if angle else g)
+    return out
+
+
+def _border(img: Image.Image) -> Any:
+    a = np.asarray(img)
+    return int(np.median(np.concatenate([a[0], a[-1], a[:, 0], a[:, -1]])))

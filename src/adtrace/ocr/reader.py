@@ -1,0 +1,96 @@
+"""Read the text in one image file: prepared views, Tesseract on each, lines merged; cached by hash."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from adtrace import errors
+from adtrace.ocr import engine, prepare
+from adtrace.ocr.cache import Cache
+
+MAX_PIXELS = 40_000_000  # past this an "image" is a decompression bomb, not an ad photo
+
+
+@dataclass
+class Reading:
+    text: str  # the lines read, each once, in view order
+    confidence: float  # mean word confidence of the best view, 0-100
+    views: list[str] = field(default_factory=list)  # each view's own text (votes between misreadings)
+    skipped: bool = False  # no text likely: never reached Tesseract
+    pdq: str | None = None  # the photo's PDQ hash, when the `images` extra is installed
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "confidence": self.confidence, "views": self.views, "skipped": self.skipped,
+                "pdq": self.pdq}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Reading:
+        return cls(str(d["text"]), float(d["confidence"]), list(d.get("views") or []), bool(d.get("skipped")),
+                   d.get("pdq"))
+
+
+def read_image(img: Any, lang: str = engine.DEFAULT_LANG) -> Reading:
+    """The text in a PIL image (any mode)."""
+    views = prepare.views(img)
+    if not views:
+        return Reading("", 0.0, skipped=True)
+    texts: list[str] = []
+    best = 0.0
+    for v in views:
+        words = engine.recognise(v, lang=lang, psm=6)
+        texts.append(words.text)
+        if words.words:
+            best = max(best, words.confidence)
+    lines: dict[str, None] = {}
+    for t in texts:
+        for line in t.splitlines():
+            if line.strip():
+                lines.setdefault(" ".join(line.split()), None)
+    return Reading("\n".join(lines), round(best, 1), texts)
+
+
+def _pdq(img: Any) -> str | None:
+    """The PDQ hash of a photo already open for OCR: watchlists and screening match photos by it."""
+    try:
+        from adtrace.linking.images import pdq_of_image
+
+        return pdq_of_image(img)
+    except ImportError:  # pdqhash is the `images` extra
+        return None
+
+
+def sha256_of(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def read_file(path: Path, lang: str = engine.DEFAULT_LANG, cache: Cache | None = None) -> Reading:
+    """The text in an image file, from the cache when this exact file (by SHA-256) was read before."""
+    key = f"{sha256_of(path)}:{lang}"
+    if cache is not None and (hit := cache.get(key)) is not None:
+        return Reading.from_dict(hit)
+    try:
+        from PIL import Image
+
+        with Image.open(path) as img:
+            if img.width * img.height > MAX_PIXELS:
+                raise errors.InputError.at(errors.OCR_BAD_IMAGE, f"image {path.name} is {img.width}x{img.height} "
+                                           "pixels, too large to be an ad photo", field_name="images",
+                                           hint="It was skipped")
+            img.load()
+            reading = read_image(img, lang)
+            reading.pdq = _pdq(img)
+    except errors.InputError:
+        raise
+    except Exception as exc:  # PIL raises OSError, ValueError, SyntaxError, DecompressionBombError...
+        raise errors.InputError.at(errors.OCR_BAD_IMAGE, f"cannot read image {path.name}: {type(exc).__name__}",
+                                   field_name="images", hint="It was skipped; check the file") from None
+    if cache is not None:
+        cache.put(key, reading.to_dict())
+    return reading

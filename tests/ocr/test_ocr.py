@@ -1,0 +1,148 @@
+"""The OCR stage: text painted into a photo becomes image_text and entities marked via image; photos with
+no text skip Tesseract; a repost (same bytes) is read once; only files inside the image folders are
+opened; without Tesseract the pipeline runs and says OCR is off."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from adtrace.documents import Document
+from adtrace.ocr import engine, status
+from adtrace.ocr.reader import Reading
+from adtrace.ocr.stage import _voted, merge
+from adtrace.pipeline import Pipeline
+
+Image = pytest.importorskip("PIL.Image")
+needs_ocr = pytest.mark.skipif(not status().on, reason=status().message)
+
+
+def _painted(path: Path, lines: list[str]) -> Path:
+    from PIL import ImageDraw, ImageFont
+
+    img = Image.new("RGB", (560, 80 + 70 * len(lines)), (245, 235, 220))
+    draw = ImageDraw.Draw(img)
+    font = ImageFont.load_default(size=40)
+    for i, line in enumerate(lines):
+        draw.text((30, 40 + 70 * i), line, fill=(25, 25, 25), font=font)
+    img.save(path, quality=85)
+    return path
+
+
+def _plain(path: Path) -> Path:
+    Image.linear_gradient("L").resize((300, 200)).convert("RGB").save(path)
+    return path
+
+
+def _pipe(root: Path) -> Pipeline:
+    pipe = Pipeline(ocr=True)
+    assert pipe.ocr_stage is not None
+    pipe.ocr_stage.roots = (root.resolve(),)  # type: ignore[attr-defined]
+    return pipe
+
+
+@needs_ocr
+def test_phone_and_handle_in_a_photo_are_extracted_with_spans_into_its_text(tmp_path: Path) -> None:
+    _painted(tmp_path / "a.jpg", ["CALL (702) 864-3321", "snap: candyx22"])
+    doc = Document(id="d1", text="Sweet and discreet, text me.", images=[{"path": "a.jpg"}])
+    record = _pipe(tmp_path).process(doc)
+    [entry] = record["image_text"]
+    assert entry["image"] == 0 and 0 < entry["confidence"] <= 100
+    [phone] = record["phones"]
+    assert (phone["value"], phone["via"], phone["field"], phone["image"]) == ("+17028643321", "image", "image_text", 0)
+    s, e = phone["span"]
+    assert "864" in entry["text"][s:e] and "3321" in entry["text"][s:e]
+    assert any(h["value"] == "candyx22" and h["via"] == "image" for h in record["handles"])
+    if importlib.util.find_spec("pdqhash"):  # the photo was open anyway: its PDQ goes to photo watchlists
+        assert len(record["images"][0]["pdq"]) == 64
+    # indicators ran on the ad's text before: their evidence never points into the image text
+    assert all(ev["text"] in doc.full_text for ind in record["indicators"] for ev in ind["evidence"])
+
+
+@needs_ocr
+def test_photo_without_text_skips_tesseract_and_a_repost_is_read_once(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[int] = []
+    real = engine.recognise
+
+    def counting(*a: Any, **kw: Any) -> Any:
+        calls.append(1)
+        return real(*a, **kw)
+
+    monkeypatch.setattr(engine, "recognise", counting)
+    _plain(tmp_path / "sky.png")
+    pipe = _pipe(tmp_path)
+    record = pipe.process(Document(id="d0", text="hello there", images=[{"path": "sky.png"}]))
+    assert record["image_text"] == [] and calls == []
+    _painted(tmp_path / "a.jpg", ["(702) 864-3321"])
+    (tmp_path / "b.jpg").write_bytes((tmp_path / "a.jpg").read_bytes())  # the same file posted again
+    first = pipe.process(Document(id="d1", text="hi", images=[{"path": "a.jpg"}]))
+    n = len(calls)
+    again = pipe.process(Document(id="d2", text="hi", images=[{"path": "b.jpg"}]))
+    assert n > 0 and len(calls) == n  # cached by the file's SHA-256
+    assert first["image_text"] == again["image_text"]
+
+
+def test_files_outside_the_image_folders_are_never_opened(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from adtrace.ocr.stage import OcrStage
+
+    opened: list[Path] = []
+    monkeypatch.setattr("adtrace.ocr.stage.read_file", lambda p, *a: opened.append(p))
+    inside = tmp_path / "in"
+    inside.mkdir()
+    outside = _plain(tmp_path / "secret.png")
+    stage = OcrStage((inside.resolve(),))
+    record: dict[str, Any] = {}
+    doc = Document(id="d", text="x", images=[{"path": str(outside)}, {"path": "../secret.png"}, {"url": "http://x.test/a.jpg"}])
+    stage(doc, record, lambda sub: {})
+    assert opened == [] and record["image_text"] == []
+    assert stage.problems["outside the image folders or missing"] == 2
+
+
+def test_without_tesseract_the_pipeline_runs_and_says_ocr_is_off(monkeypatch: pytest.MonkeyPatch,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    import importlib
+
+    proc = importlib.import_module("adtrace.pipeline.process")  # the package exports a function of that name
+
+    monkeypatch.setattr(engine, "TESSDATA_DIRS", ())
+    monkeypatch.delenv("TESSDATA_PREFIX", raising=False)
+    monkeypatch.setattr(proc, "_ocr_said", False)
+    engine.status.cache_clear()
+    try:
+        state = engine.status()
+        assert not state.on and state.message.startswith("OCR is off")
+        pipe = Pipeline(ocr=True)
+        assert pipe.ocr_stage is None
+        record = pipe.process(Document(id="d", text="call 702 864 3321", images=[{"path": "a.jpg"}]))
+        assert record["image_text"] == [] and record["phones"][0]["value"] == "+17028643321"
+        assert "OCR is off" in capsys.readouterr().err
+    finally:
+        engine.status.cache_clear()
+
+
+def test_two_views_disagreeing_on_a_digit_keep_the_reading_more_views_share() -> None:
+    a = {"value": "+15053540485", "span": [0, 12]}
+    b = {"value": "+15058540485", "span": [20, 32]}
+    views = ["505 354-0485", "505 854 0485 x", "(505) 354 0485"]
+    assert _voted([a, b], views) == [a]
+    other = {"value": "+17028643321", "span": [40, 52]}  # a different number entirely: kept
+    assert _voted([a, other], views) == [a, other]
+
+
+def test_merge_marks_every_entity_as_from_the_image_and_drops_context_fields() -> None:
+    record: dict[str, Any] = {"phones": [{"value": "+17025550147", "span": [0, 12]}]}
+    found = {"phones": [{"value": "+17028643321", "span": [5, 19], "obfuscated": False},
+                        {"value": "+17029990000", "span": [0, 10], "field": "url"},
+                        {"value": "+17021112222", "span": [30, 44], "obfuscated": True}],
+             "places": [{"name": "Las Vegas", "via": "field"}, {"name": "Reno", "via": "text", "span": [1, 5]}],
+             "ages": [{"value": 19, "span": [20, 26]}]}
+    merge(record, 2, Reading("x", 90.0, ["x"]), found)
+    assert [p["value"] for p in record["phones"]] == ["+17025550147", "+17028643321"]
+    assert record["phones"][1] | {} == {"value": "+17028643321", "span": [5, 19], "obfuscated": False,
+                                        "field": "image_text", "image": 2, "via": "image"}
+    assert [p["name"] for p in record["places"]] == ["Reno"] and record["places"][0]["via"] == "image"
+    assert record["ages"][0]["field"] == "image_text"
