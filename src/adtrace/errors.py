@@ -149,6 +149,15 @@ TOO_LARGE = define("AT120", "TOO_LARGE", "a request body or document past its co
 TOO_MANY_IDENTIFIERS = define("AT121", "TOO_MANY_IDENTIFIERS",
                               "a screened document naming more identifiers than one ad plausibly does")
 PAGE_TOO_DEEP = define("AT122", "PAGE_TOO_DEEP", "an HTML page nested deeper (or with more elements) than any ad page")
+# Feature input codes: 160-169 import, 180-189 report drafts, 190-199 photos and OCR.
+UPLOAD_TOO_LARGE = define("AT160", "UPLOAD_TOO_LARGE", "an uploaded file past ADTRACE_IMPORT_MAX_MB (HTTP 413)", http_status=413)
+BAD_UPLOAD = define("AT161", "BAD_UPLOAD", "no file, an empty file, or a file name whose ending names no known format")
+BAD_MAPPING = define("AT162", "BAD_MAPPING", "a CSV column mapping naming a column the file does not have, or no text column")
+NO_SUCH_JOB = define("AT163", "NO_SUCH_JOB", "an import job id this database does not know (HTTP 404)", http_status=404)
+DRAFT_STATUS = define("AT180", "DRAFT_STATUS", "a report draft's trafficking status beyond 'possible', or 'possible' set by nobody")
+OCR_BAD_IMAGE = define("AT190", "OCR_BAD_IMAGE", "an image that cannot be opened, or too large to be an ad photo (skipped, counted)")
+BAD_PDQ = define("AT191", "BAD_PDQ", "a PDQ hash that is not 64 hexadecimal characters (search by photo)")
+BAD_PHOTO_QUERY = define("AT192", "BAD_PHOTO_QUERY", "a photo search with neither a readable image nor a hash, or a bad distance")
 
 # AT2xx: the store.
 STORAGE = define("AT200", "STORAGE", "the store failed (generic)")
@@ -176,6 +185,8 @@ BAD_SIGNATURE = define("AT311", "BAD_SIGNATURE", "an exchange bundle whose signa
 UNKNOWN_ISSUER = define("AT312", "UNKNOWN_ISSUER", "an exchange bundle from an organisation not trusted here")
 CONSORTIUM_MISMATCH = define("AT313", "CONSORTIUM_MISMATCH", "a bundle keyed for another consortium")
 NOT_ISSUER = define("AT314", "NOT_ISSUER", "a withdrawal from an organisation that did not issue the signal")
+LAST_ADMIN = define("AT320", "LAST_ADMIN", "disabling or demoting the last active admin would lock everyone out of Users/Settings")
+NOT_YOUR_TOKEN = define("AT321", "NOT_YOUR_TOKEN", "a user revoking an API token that is not theirs (admins use the Users page)")
 
 # AT4xx: configuration and environment.
 CONFIG = define("AT400", "CONFIG", "configuration or environment problem (generic)")
@@ -188,22 +199,6 @@ KEYS_EXIST = define("AT411", "KEYS_EXIST", "organisation keys exist already: rot
 NO_JAVA = define("AT412", "NO_JAVA", "the Spark engine needs Java 17+")
 SCHEDULER_UNREACHABLE = define("AT414", "SCHEDULER_UNREACHABLE", "the Dask scheduler cannot be reached")
 BAD_SETTING = define("AT420", "BAD_SETTING", "an environment setting that cannot be used; the message names it")
-
-# Added by feature work (ranges per issue).
-DRAFT_STATUS = define("AT180", "DRAFT_STATUS", "a report draft's trafficking status beyond 'possible', or 'possible' set by nobody")
-
-# Added by feature work (ranges per issue).
-UPLOAD_TOO_LARGE = define("AT160", "UPLOAD_TOO_LARGE", "an uploaded file past ADTRACE_IMPORT_MAX_MB (HTTP 413)")
-BAD_UPLOAD = define("AT161", "BAD_UPLOAD", "no file, an empty file, or a file name whose ending names no known format")
-BAD_MAPPING = define("AT162", "BAD_MAPPING", "a CSV column mapping naming a column the file does not have, or no text column")
-NO_SUCH_JOB = define("AT163", "NO_SUCH_JOB", "an import job id this database does not know (HTTP 404)")
-LAST_ADMIN = define("AT320", "LAST_ADMIN", "disabling or demoting the last active admin would lock everyone out of Users/Settings")
-NOT_YOUR_TOKEN = define("AT321", "NOT_YOUR_TOKEN", "a user revoking an API token that is not theirs (admins use the Users page)")
-
-# Added by feature work (ranges per issue).
-OCR_BAD_IMAGE = define("AT190", "OCR_BAD_IMAGE", "an image that cannot be opened, or too large to be an ad photo (skipped, counted)")
-BAD_PDQ = define("AT191", "BAD_PDQ", "a PDQ hash that is not 64 hexadecimal characters (search by photo)")
-BAD_PHOTO_QUERY = define("AT192", "BAD_PHOTO_QUERY", "a photo search with neither a readable image nor a hash, or a bad distance")
 OCR_OFF = define("AT450", "OCR_OFF", "OCR asked for (--ocr, ADTRACE_OCR) where Tesseract or its language data is missing")
 
 # AT5xx: bugs and broken contracts.
