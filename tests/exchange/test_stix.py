@@ -11,7 +11,7 @@ import stix2
 from stix2validator import ValidationOptions, validate_string
 from typer.testing import CliRunner
 
-from adtrace import evidence
+from adtrace import errors, evidence
 from adtrace.app import audit
 from adtrace.cases import cases as cs
 from adtrace.cases import watchlists as wl
@@ -103,4 +103,4 @@ def test_cli_export_is_audited_and_has_a_manifest(db: str, tmp_path: Path, ours:
     assert entry.actor == "alice" and entry.target == f"case:{case_id}" and entry.detail["format"] == "stix2.1"
     assert entry.detail["redacted"] is True
     r = runner.invoke(app, ["stix", "export", "--watchlist", "nope", "--db", db, "-o", str(out)])
-    assert getattr(r.exception, "code", None) == "AT404"  # main() turns it into exit 1 with the message
+    assert getattr(r.exception, "code", None) == errors.NOT_FOUND  # main() turns it into exit 1 with the message
