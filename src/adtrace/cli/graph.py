@@ -6,7 +6,7 @@ import getpass
 
 import typer
 
-from adtrace.cli.io import err_console
+from adtrace.cli.io import err_console, report_manifest
 from adtrace.cli.main import app
 
 graph_app = typer.Typer(help="Graphs of documents and identifiers for Gephi (GraphML, GEXF), i2 Analyst's "
@@ -47,8 +47,4 @@ def export_cmd(
                             "edges": graph.number_of_edges(), "kind": "graph", "sha256": item["sha256"]})
     err_console.print(f"{graph.number_of_nodes():,} nodes, {graph.number_of_edges():,} edges "
                       f"({'masked' if not full else 'FULL, audited'}; audit #{seq}) -> {out}", highlight=False)
-    if manifest is None:
-        err_console.print("[yellow]no evidence manifest[/]: no organisation keys (make them with "
-                          "adtrace exchange keys --org NAME)", highlight=False)
-    else:
-        err_console.print(f"signed manifest -> {manifest}", highlight=False)
+    report_manifest(manifest)

@@ -159,3 +159,12 @@ def use_ocr(on: bool, images: list[Path]) -> None:
     state = status()
     err_console.print(state.message + ("" if images or os.environ.get("ADTRACE_IMAGES") else
                                        "; no --images folder given, so no local image can be read"), highlight=False)
+
+
+def report_manifest(manifest: Path | None) -> None:
+    """Say where an export's signed evidence manifest went, or why there is none."""
+    if manifest is None:
+        err_console.print("[yellow]no evidence manifest[/]: no organisation keys (make them with "
+                          "adtrace exchange keys --org NAME)", highlight=False)
+    else:
+        err_console.print(f"signed manifest -> {manifest}", highlight=False)

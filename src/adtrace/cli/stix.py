@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from adtrace.cli.io import err_console
+from adtrace.cli.io import err_console, report_manifest
 from adtrace.cli.main import app
 
 stix_app = typer.Typer(help="STIX 2.1 bundles (OASIS, built with the stix2 library) of a case, a cluster or a watchlist. "
@@ -42,8 +42,4 @@ def export_cmd(
     manifest = evidence.sign_if_keys(out, [item], created_by=who, purpose="stix export", keys_dir=keys)
     err_console.print(f"STIX 2.1 bundle of {what} ({'masked' if not full else 'FULL, audited'}; audit #{seq}) "
                       f"-> {out}", highlight=False)
-    if manifest is None:
-        err_console.print("[yellow]no evidence manifest[/]: no organisation keys (make them with "
-                          "adtrace exchange keys --org NAME)", highlight=False)
-    else:
-        err_console.print(f"signed manifest -> {manifest}", highlight=False)
+    report_manifest(manifest)
