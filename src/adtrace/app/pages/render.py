@@ -25,6 +25,9 @@ def path_segment(value: object) -> str:
 
 # Every id, key or value that enters a URL path in a template goes through `|seg` (tests/app/test_security_ids.py).
 templates.env.filters["seg"] = path_segment
+# Templates mark what users read with `{{ _("...") }}` / `{% trans %}` (adtrace.i18n; English until catalogues exist).
+templates.env.add_extension("jinja2.ext.i18n")
+templates.env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
 
 
 def render(request: Request, name: str, context: dict[str, Any] | None = None, status: int = 200) -> HTMLResponse:
