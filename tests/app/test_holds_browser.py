@@ -50,12 +50,12 @@ def test_hold_and_downloads_in_the_browser(app: object, server: str, screens: Pa
         assert page.get_attribute("#holds time", "datetime")
         page.screenshot(path=str(screens / "holds-01-case.png"), full_page=True)
 
-        with page.expect_download() as dl:
-            page.click("#formats a.dl-graphml")
+        with page.expect_download(timeout=120_000) as dl:  # a PDF/export is built on request; slow on a loaded machine
+            page.click("#formats a.dl-graphml", no_wait_after=True)
         graph = nx.read_graphml(dl.value.path())
         assert any(str(n).startswith("doc:") for n in graph.nodes)
-        with page.expect_download() as dl:
-            page.click("#formats a.dl-stix")
+        with page.expect_download(timeout=120_000) as dl:  # a PDF/export is built on request; slow on a loaded machine
+            page.click("#formats a.dl-stix", no_wait_after=True)
         bundle = orjson.loads(Path(dl.value.path()).read_bytes())
         assert bundle["type"] == "bundle" and any(o["type"] == "grouping" for o in bundle["objects"])
 
