@@ -1,0 +1,63 @@
+"""The shipped hotline table: every required country, sourced and dated; hotline_for and its fallbacks."""
+
+from __future__ import annotations
+
+import pytest
+
+from adtrace import errors
+from adtrace.tips import hotlines as hl
+from adtrace.tips.hotlines import hotline_for, hotline_or_default, record_countries
+
+REQUIRED = ("US", "MX", "CA", "GB", "AU", "ES", "KH", "LA", "MM", "TH", "VN", "CN")
+
+
+def test_the_table_covers_the_study_countries_each_sourced_and_dated() -> None:
+    table = hl.table()
+    assert set(REQUIRED) <= set(table)
+    for h in table.values():
+        assert h.checked and h.note, h.country
+        assert "verify before relying" in h.note or "Look one up" in h.note, h.country
+        if h.phone:
+            assert h.source.startswith("https://"), h.country
+            assert h.confidence in ("high", "medium")
+        else:  # no number known with confidence: none is given, the police line is
+            assert h.confidence == "none" and h.emergency
+
+
+def test_us_hotline_is_the_national_one() -> None:
+    us = hotline_for("US")
+    assert us is not None and us.phone == "1-888-373-7888" and us.text == "233733" and us.tel == "18883737888"
+
+
+@pytest.mark.parametrize(("given", "code"), [("mx", "MX"), ("Mexico", "MX"), ("España", "ES"), ("UK", "GB"),
+                                             ("Yunnan", "CN"), ("burma", "MM")])
+def test_codes_and_names_both_find_the_row(given: str, code: str) -> None:
+    found = hotline_for(given)
+    assert found is not None and found.country == code
+
+
+def test_unknown_country_falls_back_to_the_org_then_the_us(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert hotline_for("FR") is None and hotline_for("") is None and hotline_for(None) is None
+    monkeypatch.delenv("ADTRACE_COUNTRY", raising=False)
+    assert hotline_or_default(["FR", None]).country == "US"
+    monkeypatch.setenv("ADTRACE_COUNTRY", "th")
+    assert hotline_or_default(["FR"]).country == "TH"
+    assert hotline_or_default(["FR", "MX"]).country == "MX"
+
+
+def test_record_countries_places_first_then_phone_regions() -> None:
+    record = {"places": [{"name": "Tijuana", "country": "MX", "via": "text"}],
+              "phones": [{"value": "+17025550147"}, {"value": "+34911234567"}]}
+    assert record_countries(record) == ["MX", "US", "ES"]
+    assert record_countries(None) == [] and record_countries({"phones": [{"value": "nonsense"}]}) == []
+
+
+def test_a_bad_row_names_its_line_and_field() -> None:
+    head = ",".join(hl.FIELDS)
+    with pytest.raises(errors.InputError) as e:
+        hl.parse(head + "\nXX,Name,123,,,,,2026-01-01,high,note\n")
+    assert e.value.code == errors.BAD_HOTLINES and "line 2" in e.value.message and "source" in e.value.message
+    with pytest.raises(errors.InputError, match="confidence 'none'"):
+        hl.parse(head + "\nXX,Name,,,,110,,2026-01-01,medium,note\n")
+    with pytest.raises(errors.InputError, match="columns"):
+        hl.parse("country,name\nUS,x\n")
