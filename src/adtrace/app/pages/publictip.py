@@ -9,6 +9,7 @@ listed as public in tests/app/test_app_rbac.py; everything else here is adtrace.
 from __future__ import annotations
 
 import hmac
+import os
 import secrets
 from dataclasses import dataclass
 from typing import Any
@@ -41,9 +42,12 @@ class TipsConfig:
     link: bool = True  # link each tip at once (tests of the form alone may turn it off)
 
 
-def configure(app: FastAPI, limits: TipLimits | None = None, clock: Any = None, link: bool = True) -> TipsConfig:
-    """The form's limits for this app (default ADTRACE_TIP_*); `clock` makes the rate limit testable."""
+def configure(app: FastAPI, limits: TipLimits | None = None, clock: Any = None, link: bool | None = None) -> TipsConfig:
+    """The form's limits for this app (default ADTRACE_TIP_*); `clock` makes the rate limit testable.
+    `link` (default: ADTRACE_TIP_LINK, on unless 0): link each tip as it arrives, else at the next `adtrace link`."""
     limits = limits or TipLimits.from_env()
+    if link is None:
+        link = os.environ.get("ADTRACE_TIP_LINK", "1").strip() != "0"
     limiter = ClientLimiter(limits.rate, limits.window, clock) if clock else ClientLimiter(limits.rate, limits.window)
     cfg = TipsConfig(limits, limiter, link)
     app.state.tips = cfg
