@@ -62,6 +62,16 @@ def test_a_tip_in_spanish_becomes_a_tip_document_linked_to_the_ads_with_its_phon
     assert len(clusters) == 1
 
 
+def test_the_tips_queue_shows_the_tip_and_audits_the_view(app: Any, login: Any) -> None:
+    client = TestClient(app)
+    assert _post(client, "Una casa donde encierran a mujeres.").status_code == 200
+    page = login("reviewer").get("/tips")
+    assert page.status_code == 200 and "encierran" in page.text
+    with app.state.adtrace.engine.connect() as conn:
+        actor, target = conn.execute(sa.text("SELECT actor, target FROM audit_log WHERE action = 'view_tips'")).one()
+    assert (actor, target) == ("reviewer", "new")
+
+
 def test_the_receipt_only_adds_never_reads(app: Any) -> None:
     state = app.state.adtrace
     client = TestClient(app)

@@ -12,6 +12,7 @@ import hashlib
 import math
 import os
 import secrets
+import threading
 import time
 from collections import deque
 from collections.abc import AsyncIterator, Callable
@@ -64,6 +65,7 @@ class ClientLimiter:
         self.rate, self.window, self.clock, self.max_clients = rate, window, clock, max_clients
         self._key = secrets.token_bytes(32)  # per process, never stored: the digests cannot be reversed
         self._seen: dict[str, deque[float]] = {}
+        self._lock = threading.Lock()  # sync routes run in the thread pool
 
     def client_key(self, address: str) -> str:
         return hashlib.blake2b(address.encode("utf-8", "replace"), key=self._key, digest_size=16).hexdigest()
@@ -74,10 +76,13 @@ class ClientLimiter:
 
     def hit(self, address: str) -> None:
         """Count one request; raise Throttled(seconds to wait) when the client is over its limit. A refused
-        request is not counted, so a client that keeps hammering is free again one window after its last
-        accepted request."""
-        t = self.clock()
+        request is not counted: a client that keeps hammering is free again as soon as its counted
+        requests leave the window."""
         key = self.client_key(address)
+        with self._lock:
+            self._hit(key, self.clock())
+
+    def _hit(self, key: str, t: float) -> None:
         q = self._seen.get(key)
         if q is None:
             if len(self._seen) >= self.max_clients:

@@ -30,6 +30,8 @@ def _queue(request: Request, status: str, error: str = "", code: int = 200) -> R
     for t in items:
         t["suggested"] = ts.suggest(rules, str(t["country"]), str(t["about"]), str(t["lang"]))
     countries = [str(t["country"]) for t in items if t["country"]]
+    if items:  # tips carry what people reported (names, numbers): each view is audited like a document's
+        audit.append(engine, request.state.ctx.user.username, "view_tips", status, {"tips": [t["id"] for t in items]})
     return render(request, "tips.html", {"items": items, "status": status, "counts": ts.counts(engine),
                                          "statuses": ts.STATUSES, "error": error, "country_names": COUNTRY_NAMES,
                                          "hotline": hotline_or_default(countries[:1])}, status=code)
