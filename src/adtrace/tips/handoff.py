@@ -23,6 +23,7 @@ from adtrace.exchange import match as xm
 from adtrace.exchange import store as xs
 from adtrace.exchange.keys import OrgKeys
 from adtrace.exchange.signals import consortium_key_id, identifiers, keyed_hash
+from adtrace.i18n import _
 from adtrace.tips import store as ts
 from adtrace.tips.hotlines import org_country
 
@@ -38,10 +39,10 @@ def redacted(store: Any, doc_id: str) -> dict[str, Any]:
 
     doc, record = store.get_document(doc_id), store.get_record(doc_id) or {}
     if doc is None:
-        raise errors.not_found(f"the tip's document {doc_id} is gone (purged?)", doc_id=doc_id)
+        raise errors.not_found(_("the tip's document %(id)s is gone (purged?)") % {"id": doc_id}, doc_id=doc_id)
     masker = Masker(True)
     masker.learn(record, doc.full_text)
-    _, body = masker.record_fields(record, doc.title, doc.text)
+    body = masker.record_fields(record, doc.title, doc.text)[1]
     risk = record.get("risk") or {}
     return {"ref": doc.id, "text": body, "received_at": doc.posted_at, "lang": doc.lang or "",
             "indicators": sorted({str(i["id"]) for i in record.get("indicators") or [] if i.get("id")}),
@@ -92,28 +93,28 @@ def send(store: Any, keys: OrgKeys, consortium_key: bytes, actor: str, partner: 
 
 def _bad(what: str, field_name: str | None = None) -> errors.InputError:
     return errors.InputError.at(errors.BAD_HANDOFF, what, field_name=field_name,
-                                hint="Ask the sender for a fresh hand-off made by `adtrace tips route`")
+                                hint=_("Ask the sender for a fresh hand-off made by `adtrace tips route`"))
 
 
 def check_shape(body: Any) -> dict[str, Any]:
     if not isinstance(body, dict) or body.get("format") != FORMAT:
-        raise _bad("not an adtrace tip hand-off", "format")
+        raise _bad(_("not an adtrace tip hand-off"), "format")
     if body.get("version") != VERSION:
-        raise _bad(f"hand-off version {body.get('version')!r} is not supported (this adtrace reads {VERSION})",
-                   "version")
+        raise _bad(_("hand-off version %(v)r is not supported (this adtrace reads %(ours)s)")
+                   % {"v": body.get("version"), "ours": VERSION}, "version")
     for name in ("issuer", "key_id", "created_at", "to", "signature"):
         if not isinstance(body.get(name), str) or not body[name]:
-            raise _bad("missing or not a string", name)
+            raise _bad(_("missing or not a string"), name)
     tip = body.get("tip")
     if not isinstance(tip, dict):
-        raise _bad("missing", "tip")
+        raise _bad(_("missing"), "tip")
     for name in ("ref", "text", "country", "about", "lang"):
         if not isinstance(tip.get(name), str):
-            raise _bad("missing or not a string", f"tip.{name}")
+            raise _bad(_("missing or not a string"), f"tip.{name}")
     if len(tip["text"]) > MAX_TEXT or not isinstance(tip.get("indicators", []), list):
-        raise _bad(f"text over {MAX_TEXT:,} characters or indicators not a list", "tip")
+        raise _bad(_("text over %(n)s characters or indicators not a list") % {"n": f"{MAX_TEXT:,}"}, "tip")
     if not isinstance(body.get("signals"), dict) or body["signals"].get("issuer") != body["issuer"]:
-        raise _bad("the embedded signals bundle is missing or from another issuer", "signals")
+        raise _bad(_("the embedded signals bundle is missing or from another issuer"), "signals")
     return body
 
 
@@ -122,14 +123,14 @@ def verify(engine: sa.Engine, raw: Any) -> dict[str, Any]:
     body = check_shape(raw)
     key = xs.key_lookup(engine)(body["issuer"], body["key_id"])
     if key is None:
-        raise errors.AuthError(message=f"issuer {body['issuer'][:60]!r} with key {body['key_id'][:20]!r} is not "
-                               "trusted. Check its public key with the issuer out of band, then: adtrace exchange "
-                               "trust PUBLIC_KEYS.json", code=errors.UNKNOWN_ISSUER, http_status=403)
+        raise errors.AuthError(message=_("issuer %(i)r with key %(k)r is not trusted. Check its public key with the "
+                                         "issuer out of band, then: adtrace exchange trust PUBLIC_KEYS.json")
+                               % {"i": body["issuer"][:60], "k": body["key_id"][:20]}, code=errors.UNKNOWN_ISSUER, http_status=403)
     try:
         key.verify(base64.b64decode(body["signature"], validate=True), b.canonical(body))
     except (InvalidSignature, ValueError):
-        raise errors.AuthError(message="the hand-off's signature does not verify: it was changed after signing "
-                               "or signed by another key. Do not use it; ask the sender again",
+        raise errors.AuthError(message=_("the hand-off's signature does not verify: it was changed after signing "
+                                         "or signed by another key. Do not use it; ask the sender again"),
                                code=errors.BAD_SIGNATURE, http_status=422) from None
     return body
 
@@ -169,7 +170,7 @@ def lead(engine: sa.Engine, lead_id: int) -> dict[str, Any]:
     with read(engine) as conn:
         row = conn.execute(text("SELECT * FROM tip_leads WHERE id = :i"), {"i": lead_id}).first()
         if row is None:
-            raise errors.not_found(f"no tip lead {lead_id}", lead=lead_id)
+            raise errors.not_found(_("no tip lead %(id)s") % {"id": lead_id}, lead=lead_id)
         hashes = [str(h) for _, h in orjson.loads(row.signals or "[]")]
         # Through the issuer's signals, not the bundle id: a later bundle with the same phone re-dates the
         # signal, and the ads it matched before must still show here.

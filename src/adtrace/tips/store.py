@@ -60,8 +60,8 @@ def get(engine: sa.Engine, tip_id: int) -> dict[str, Any]:
 def queue(engine: sa.Engine, status: str = "new", limit: int = 100) -> list[dict[str, Any]]:
     """Tips of one status, oldest first (a tip waits its turn), with the document's risk."""
     if status not in STATUSES:
-        raise errors.InputError.at(errors.BAD_FIELD, f"unknown status {status!r}", field_name="status",
-                                   hint=f"Use one of: {', '.join(STATUSES)}")
+        raise errors.InputError.at(errors.BAD_FIELD, _("unknown status %(s)r") % {"s": status}, field_name="status",
+                                   hint=_("Use one of: %(list)s") % {"list": ", ".join(STATUSES)})
     with read(engine) as conn:
         rows = conn.execute(text("SELECT t.*, r.risk_score, r.risk_level, substr(d.text, 1, 300) AS preview "
                                  "FROM tips t LEFT JOIN records r ON r.doc_id = t.doc_id LEFT JOIN documents d "
@@ -79,9 +79,9 @@ def counts(engine: sa.Engine) -> dict[str, int]:
 def check_org(partner: str) -> str:
     partner = partner.strip()
     if not _ORG.match(partner):
-        raise errors.InputError.at(errors.BAD_ROUTE_RULE, f"{partner[:40]!r} is not an organisation name",
-                                   field_name="partner", hint="Use the partner's exchange name (letters, digits, "
-                                   "_ . -), as its `adtrace exchange keys --public` shows")
+        raise errors.InputError.at(errors.BAD_ROUTE_RULE, _("%(p)r is not an organisation name") % {"p": partner[:40]},
+                                   field_name="partner", hint=_("Use the partner's exchange name (letters, digits, "
+                                   "_ . -), as its `adtrace exchange keys --public` shows"))
     return partner
 
 
@@ -89,8 +89,8 @@ def decide(engine: sa.Engine, tip_id: int, decision: str, actor: str, reason: st
            partner: str | None = None) -> dict[str, Any]:
     """Record a triage decision. `route` needs a partner; `dismiss` needs a reason."""
     if decision not in DECISIONS:
-        raise errors.InputError.at(errors.BAD_ROUTE_RULE, f"unknown decision {decision!r}", field_name="decision",
-                                   hint=f"Use one of: {', '.join(DECISIONS)}")
+        raise errors.InputError.at(errors.BAD_ROUTE_RULE, _("unknown decision %(d)r") % {"d": decision}, field_name="decision",
+                                   hint=_("Use one of: %(list)s") % {"list": ", ".join(DECISIONS)})
     reason = reason.strip()[:500]
     if decision == "dismiss" and not reason:
         raise errors.InputError.at(errors.BAD_ROUTE_RULE, _("a dismissal needs a reason"), field_name="reason",
@@ -152,13 +152,13 @@ def add_rule(engine: sa.Engine, actor: str, partner: str, country: str = "", abo
     partner = check_org(partner)
     code = country_code(country) or "" if country.strip() else ""
     if country.strip() and not code:
-        raise errors.InputError.at(errors.BAD_ROUTE_RULE, f"unknown country {country[:40]!r}", field_name="country",
-                                   hint="Use a two-letter code (MX, TH) or leave it empty for any country")
+        raise errors.InputError.at(errors.BAD_ROUTE_RULE, _("unknown country %(c)r") % {"c": country[:40]}, field_name="country",
+                                   hint=_("Use a two-letter code (MX, TH) or leave it empty for any country"))
     lang = lang.strip().lower()
     if about not in RULE_ABOUT or not _LANG.match(lang) or not _COUNTRY.match(code):
-        raise errors.InputError.at(errors.BAD_ROUTE_RULE, "kind or language not recognised", field_name="about",
-                                   hint=f"kind: one of {', '.join(a for a in RULE_ABOUT if a)} or empty; language: "
-                                   "a two-letter code (es) or empty")
+        raise errors.InputError.at(errors.BAD_ROUTE_RULE, _("kind or language not recognised"), field_name="about",
+                                   hint=_("kind: one of %(kinds)s or empty; language: a two-letter code (es) or "
+                                          "empty") % {"kinds": ", ".join(a for a in RULE_ABOUT if a)})
     with write(engine) as conn:
         conn.execute(text("INSERT INTO tip_rules (country, about, lang, partner, note, created_by, created_at) "
                           "VALUES (:c, :a, :l, :p, :n, :by, :t)"),
@@ -170,7 +170,7 @@ def add_rule(engine: sa.Engine, actor: str, partner: str, country: str = "", abo
 def remove_rule(engine: sa.Engine, rule_id: int) -> None:
     with write(engine) as conn:
         if not conn.execute(text("DELETE FROM tip_rules WHERE id = :i"), {"i": rule_id}).rowcount:
-            raise errors.not_found(f"no routing rule {rule_id}", rule=rule_id)
+            raise errors.not_found(_("no routing rule %(id)s") % {"id": rule_id}, rule=rule_id)
 
 
 def rules(engine: sa.Engine) -> list[Rule]:
