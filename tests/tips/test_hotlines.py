@@ -81,3 +81,16 @@ def test_pages_show_the_hotline_of_the_country_the_ad_points_to(app: Any, login:
     assert "800 5533 000" in page and 'data-country="MX"' in page
     us_doc = next(d for d in store.iter_ids() if d != "mx-ad-1" and "US" in record_countries(store.get_record(d))[:1])
     assert "1-888-373-7888" in client.get(f"/documents/{us_doc}").text
+
+
+def test_a_case_or_cluster_gets_the_country_most_of_its_documents_point_to() -> None:
+    records = {"a": {"phones": [{"value": "+525512345678"}]}, "b": {"places": [{"country": "MX", "via": "text"}]},
+               "c": {"phones": [{"value": "+17025550147"}]}, "d": {"places": [{"country": "FR", "via": "text"}]}}
+
+    class Store:
+        def get_record(self, doc_id: str) -> dict[str, Any] | None:
+            return records.get(doc_id)
+
+    assert hl.hotline_for_documents(Store(), ["a", "b", "c", "d"]).country == "MX"
+    assert hl.hotline_for_documents(Store(), ["c", "d"]).country == "US"
+    assert hl.hotline_for_documents(Store(), ["d"], limit=1).country == hl.org_country()

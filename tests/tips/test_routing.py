@@ -141,3 +141,13 @@ def test_a_changed_or_untrusted_hand_off_is_refused(app: Any, partner_store: Any
         handoff.receive(partner_store.engine, {"format": "something else"}, "x", CONSORTIUM)
     assert e2.value.code == errors.BAD_HANDOFF
     assert handoff.leads(partner_store.engine) == [] and _audit(partner_store.engine, "tip_import") == []
+
+
+@pytest.mark.parametrize(("text", "page", "lang"), [
+    ("Me ofrecieron un trabajo en la cocina y el dueño se quedó con mi pasaporte.", "en", "es"),
+    ("They took her passport and she is not allowed to leave the house at night.", "es", "en"),
+    ("她们的护照被拿走了，晚上不能离开房子。", "en", "zh"),
+    ("Tijuana 702 555 0147", "es", "es"),  # too little text to tell: the page's language
+])
+def test_a_tip_is_routed_by_the_language_it_is_written_in(text: str, page: str, lang: str) -> None:
+    assert intake.check({"text": text, "lang": page}).lang == lang

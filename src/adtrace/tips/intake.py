@@ -8,6 +8,7 @@ only key to a tip; whoever holds it may add text, never read it back.
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 import unicodedata
 from dataclasses import dataclass
@@ -34,7 +35,7 @@ class TipForm:
     where: str = ""  # a place in the tipster's words (becomes the document's location field)
     country: str = ""  # ISO 3166-1 alpha-2 or ''
     about: str = "unsure"
-    lang: str = "en"
+    lang: str = "en"  # the text's language (guess_lang), else the page's
 
 
 @dataclass(frozen=True)
@@ -72,8 +73,34 @@ def check(fields: dict[str, str]) -> TipForm:
     about = _clean(fields.get("about", ""), MAX_FIELD, "about") or "unsure"
     if about not in ABOUT:
         raise bad(_("Choose what the tip is about from the list."), "about")
-    lang = _clean(fields.get("lang", ""), MAX_FIELD, "lang")[:2].lower()
-    return TipForm(text, where, country, about, lang if lang in LANGS else "en")
+    page = _clean(fields.get("lang", ""), MAX_FIELD, "lang")[:2].lower()
+    return TipForm(text, where, country, about, guess_lang(text, page if page in LANGS else "en"))
+
+
+# The commonest function words of each language: enough to tell English from Spanish in a few sentences
+# (routing by language needs the text's language, not the page's: people often write in their own).
+def _set(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+_STOP = {"en": _set("the and to of a in is it that for on was with he she they you are at my this have "
+                         "not but from there her his them were been"),
+         "es": _set("el la los las de que y en un una es por con para no se lo le les del al su sus "
+                         "pero como muy hay está están fue son mi")}
+_WORDS = re.compile(r"[^\W\d_]+")
+
+
+def guess_lang(text: str, fallback: str = "en") -> str:
+    """zh when CJK characters are a fifth of the letters, else en or es by function words; `fallback`
+    (the page's language) when the text is too short or mixed to say."""
+    letters = [ch for ch in text if ch.isalpha()]
+    if letters and sum("\u4e00" <= ch <= "\u9fff" for ch in letters) >= len(letters) / 5:
+        return "zh"
+    words = [w.lower() for w in _WORDS.findall(text)]
+    counts = {lang: sum(w in stop for w in words) for lang, stop in _STOP.items()}
+    best = max(counts, key=lambda k: counts[k])
+    other = min(counts.values())
+    return best if counts[best] >= 3 and counts[best] >= 2 * other else fallback
 
 
 def receipt_hash(code: str) -> str:
