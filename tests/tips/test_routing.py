@@ -151,3 +151,16 @@ def test_a_changed_or_untrusted_hand_off_is_refused(app: Any, partner_store: Any
 ])
 def test_a_tip_is_routed_by_the_language_it_is_written_in(text: str, page: str, lang: str) -> None:
     assert intake.check({"text": text, "lang": page}).lang == lang
+
+
+def test_a_routed_tip_whose_document_was_purged_is_skipped(app: Any, tmp_path: Path) -> None:
+    store, engine = app.state.adtrace.store, app.state.adtrace.engine
+    tip = intake.submit(store, intake.TipForm("Trabajo forzado en una granja."), link=False)
+    ts.decide(engine, tip.tip_id, "route", "analyst", partner="ngo-b")
+    with engine.begin() as conn:  # as retention's purge deletes it
+        conn.execute(sa.text("DELETE FROM documents WHERE id = :d"), {"d": tip.doc_id})
+    assert handoff.send(store, xk.load(_keys(tmp_path, "ngo-a")), CONSORTIUM, "analyst") == []
+    assert [t["id"] for t in ts.pending_handoffs(engine)] == [tip.tip_id]
+    with pytest.raises(errors.InputError) as e:
+        intake.add(store, tip.code, "más")
+    assert e.value.code == errors.NO_SUCH_RECEIPT

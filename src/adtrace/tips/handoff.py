@@ -8,6 +8,7 @@ those signals. Both sides audit it (docs/tips.md, "Hand-off format").
 from __future__ import annotations
 
 import base64
+import logging
 from typing import Any
 
 import orjson
@@ -79,6 +80,9 @@ def send(store: Any, keys: OrgKeys, consortium_key: bytes, actor: str, partner: 
     Returns (tip, hand-off) pairs; the caller writes the files."""
     out = []
     for tip in ts.pending_handoffs(store.engine, partner):
+        if store.get_document(str(tip["doc_id"])) is None:  # purged by retention: nothing left to hand off
+            logging.getLogger(__name__).warning("tip %s: its document was purged; not handed off", tip["id"])
+            continue
         body = make(store, tip, keys, consortium_key, region)
         hid = handoff_id(body)
         xs.record_export(store.engine, body["signals"])  # provenance of the embedded bundle, as exports do
