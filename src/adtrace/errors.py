@@ -149,6 +149,12 @@ TOO_LARGE = define("AT120", "TOO_LARGE", "a request body or document past its co
 TOO_MANY_IDENTIFIERS = define("AT121", "TOO_MANY_IDENTIFIERS",
                               "a screened document naming more identifiers than one ad plausibly does")
 PAGE_TOO_DEEP = define("AT122", "PAGE_TOO_DEEP", "an HTML page nested deeper (or with more elements) than any ad page")
+# AT140-144: public tips, their triage and hand-off (adtrace.tips, docs/tips.md).
+BAD_TIP = define("AT140", "BAD_TIP", "a public tip form that cannot be accepted (empty, a field too long, not UTF-8, an expired form)")
+NO_SUCH_RECEIPT = define("AT141", "NO_SUCH_RECEIPT", "a tip receipt code this service does not know (HTTP 404)", http_status=404)
+BAD_ROUTE_RULE = define("AT142", "BAD_ROUTE_RULE", "a tip routing rule or decision with an unknown kind, country, language or partner")
+BAD_HANDOFF = define("AT143", "BAD_HANDOFF", "a tip hand-off file that is not a well-formed adtrace tip hand-off")
+BAD_HOTLINES = define("AT144", "BAD_HOTLINES", "a row of the shipped hotline table with a missing or malformed field")
 # Feature input codes: 160-169 import, 180-189 report drafts, 190-199 photos and OCR.
 UPLOAD_TOO_LARGE = define("AT160", "UPLOAD_TOO_LARGE", "an uploaded file past ADTRACE_IMPORT_MAX_MB (HTTP 413)", http_status=413)
 BAD_UPLOAD = define("AT161", "BAD_UPLOAD", "no file, an empty file, or a file name whose ending names no known format")

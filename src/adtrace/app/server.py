@@ -32,7 +32,7 @@ from adtrace.storage.base import BAD_QUERY
 
 ROUTERS = ("pages.login", "pages.dashboard", "pages.queue", "pages.search", "pages.documents", "pages.audit",
            "pages.network", "pages.watch", "pages.cases", "pages.formats", "pages.settings", "pages.users",
-           "pages.imports", "pages.photos", "api.v1", "api.investigate")
+           "pages.imports", "pages.photos", "pages.tips", "pages.publictip", "api.v1", "api.investigate")
 
 
 @dataclass

@@ -37,7 +37,7 @@ def run_cmd(
     signals: str = typer.Option("keys,images,templates", "--signals", help="What links documents."),
     region: str = typer.Option("US", help="Phone region when the text names no country (ISO code)."),
     source: str = typer.Option(None, help="Source name for documents that have none."),
-    kind: str = typer.Option(None, help="Kind for documents that have none: ad, post, job, review."),
+    kind: str = typer.Option(None, help="Kind for documents that have none: ad, post, job, review, tip."),
     in_format: str = typer.Option(None, "--format", help="Force the reader (jsonl, csv, html, warc)."),
 ) -> None:
     """Partition the input, run the pipeline on each document, group link keys, cluster, write Parquet."""

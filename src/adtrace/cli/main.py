@@ -35,7 +35,7 @@ def _root(version: bool = typer.Option(False, "--version", callback=_version, is
 
 # Each command module adds itself to `app` on import; `--help` lists commands in this order (README's).
 COMMAND_MODULES = ("demo", "synth", "extract", "score", "store", "link", "serve", "users", "crawl", "exchange",
-                   "banks", "engine", "graph", "stix", "drafts", "evidence", "holds")
+                   "banks", "engine", "graph", "stix", "drafts", "evidence", "holds", "tips")
 
 
 def _register() -> None:

@@ -14,7 +14,7 @@ from typing import Any
 from adtrace import errors
 
 SCHEMA_VERSION = "1"
-KINDS = ("ad", "post", "job", "review")
+KINDS = ("ad", "post", "job", "review", "tip")  # tip: a public tip (adtrace.tips)
 _KNOWN = {"id", "source", "kind", "url", "title", "text", "posted_at", "location", "author", "images", "lang", "meta"}
 _STR_FIELDS = ("id", "source", "url", "title", "posted_at", "location", "author", "lang")
 # A document id is a path segment in every URL the app builds (docs/security.md): letters, digits and

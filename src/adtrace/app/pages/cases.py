@@ -37,6 +37,7 @@ def export(request: Request, ctx: Ctx, case_id: int, fmt: str, full: bool) -> Re
     if full and not can(ctx, "admin"):
         raise errors.AuthError(message="only an admin may export identifiers unmasked", code=errors.FORBIDDEN,
                                http_status=403)
+
     store = request.app.state.adtrace.store
     case = cs.get(store, case_id)
     data = exports.bundle(store, case, actor=ctx.user.username, redact=not full)
@@ -137,12 +138,15 @@ def item_labels(engine: sa.Engine, case: cs.Case) -> dict[tuple[str, str], str]:
 
 def _case_page(request: Request, case_id: int, form: dict[str, str] | None = None, error: str = "",
                status: int = 200, errs: dict[str, str] | None = None) -> Response:
+    from adtrace.tips.hotlines import hotline_for_documents
+
     store = request.app.state.adtrace.store
     case = cs.get(store, case_id)
     docs = cs.document_ids(store, case)
     return render(request, "case.html", {"case": case, "doc_count": len(docs), "statuses": cs.STATUSES,
                                          "labels": item_labels(request.app.state.adtrace.engine, case),
-                                         "form": form or {}, "error": error, "errors": errs or {}}, status=status)
+                                         "form": form or {}, "error": error, "errors": errs or {},
+                                         "hotline": hotline_for_documents(store, sorted(docs))}, status=status)
 
 
 @router.get("/cases/{case_id}")

@@ -266,8 +266,14 @@ def cluster_page(request: Request, cluster_id: str, ctx: Ctx = Depends(require("
     audit.append(request.app.state.adtrace.engine, ctx.user.username, "view_cluster", cid,
                  {"documents": data["summary"]["documents"]})
     open_cases = cs.list_cases(request.app.state.adtrace.engine, "open")
+    from adtrace.tips.hotlines import hotline_for_documents
+
+    with read(request.app.state.adtrace.engine) as conn:  # the hotline of the country most members point to
+        members = [str(r[0]) for r in conn.execute(text("SELECT doc_id FROM link_clusters WHERE cluster_id = :c "
+                                                        "ORDER BY doc_id LIMIT 50"), {"c": cid})]
     return render(request, "cluster.html", {"c": data, "s": data["summary"], "cases": open_cases,
-                                            "page_data": {"graph": data["graph"], "stops": data["stops"]}})
+                                            "page_data": {"graph": data["graph"], "stops": data["stops"]},
+                                            "hotline": hotline_for_documents(request.app.state.adtrace.store, members)})
 
 
 @router.get("/map")

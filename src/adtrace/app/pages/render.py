@@ -1,4 +1,7 @@
-"""Template rendering with what every page needs: the user, their permissions, CSRF token, hotline."""
+"""Template rendering with what every page needs: the user, their permissions, CSRF token, hotline.
+
+The hotline is the organisation's country's (adtrace.tips.hotlines); pages about an ad, case or cluster
+pass `hotline` for the country it points to."""
 
 from __future__ import annotations
 
@@ -12,8 +15,8 @@ from fastapi.templating import Jinja2Templates
 
 from adtrace import __version__
 from adtrace.app.auth import can
+from adtrace.tips.hotlines import hotline_or_default
 
-HOTLINE = {"phone": "1-888-373-7888", "text": "233733", "name": "National Human Trafficking Hotline (US)"}
 templates = Jinja2Templates(directory=str(resources.files("adtrace.app.pages") / "templates"))
 
 
@@ -36,6 +39,6 @@ def render(request: Request, name: str, context: dict[str, Any] | None = None, s
         from adtrace.app.auth import _from_cookie
 
         ctx = _from_cookie(request)
-    full = {"ctx": ctx, "can": lambda perm: can(ctx, perm), "csrf": ctx.csrf if ctx else "", "hotline": HOTLINE,
+    full = {"ctx": ctx, "can": lambda perm: can(ctx, perm), "csrf": ctx.csrf if ctx else "", "hotline": hotline_or_default([]),
             "version": __version__, "path": request.url.path, **(context or {})}
     return templates.TemplateResponse(request, name, full, status_code=status)

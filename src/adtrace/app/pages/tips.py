@@ -1,0 +1,125 @@
+"""Analysts' side of public tips: the tips queue and its decisions, routing rules (admin), and the tip
+leads that partners' hand-offs create here. Thin: everything is adtrace.tips (docs/tips.md).
+
+Signing a hand-off needs the organisation's private key, which stays off the web server as for exchange
+exports: the queue marks a tip routed, `adtrace tips route` signs and writes the hand-offs.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi.responses import RedirectResponse, Response
+
+from adtrace import errors
+from adtrace.app import audit
+from adtrace.app.auth import Ctx, require
+from adtrace.app.pages.render import render
+from adtrace.i18n import _
+from adtrace.tips import handoff, intake
+from adtrace.tips import store as ts
+from adtrace.tips.hotlines import COUNTRY_NAMES, hotline_or_default
+
+router = APIRouter()
+MAX_HANDOFF = 2 * 1024 * 1024  # bytes: a tip and its signals are a few KB
+
+
+def _queue(request: Request, status: str, error: str = "", code: int = 200) -> Response:
+    engine = request.app.state.adtrace.engine
+    rules = ts.rules(engine)
+    items = ts.queue(engine, status)
+    for t in items:
+        t["suggested"] = ts.suggest(rules, str(t["country"]), str(t["about"]), str(t["lang"]))
+    countries = [str(t["country"]) for t in items if t["country"]]
+    if items:  # tips carry what people reported (names, numbers): each view is audited like a document's
+        audit.append(engine, request.state.ctx.user.username, "view_tips", status, {"tips": [t["id"] for t in items]})
+    return render(request, "tips.html", {"items": items, "status": status, "counts": ts.counts(engine),
+                                         "statuses": ts.STATUSES, "error": error, "country_names": COUNTRY_NAMES,
+                                         "hotline": hotline_or_default(countries[:1])}, status=code)
+
+
+@router.get("/tips")
+def tips_page(request: Request, status: str = "new", ctx: Ctx = Depends(require("triage"))) -> Response:
+    if status not in ts.STATUSES:
+        status = "new"
+    return _queue(request, status)
+
+
+@router.post("/tips/{tip_id}/decide")
+def tips_decide(request: Request, tip_id: int, decision: str = Form(...), reason: str = Form(""),
+                partner: str = Form(""), status: str = Form("new"), ctx: Ctx = Depends(require("triage"))) -> Response:
+    engine = request.app.state.adtrace.engine
+    try:
+        tip = ts.decide(engine, tip_id, decision, ctx.user.username, reason, partner or None)
+    except errors.InputError as exc:
+        if exc.code == errors.NOT_FOUND:
+            raise
+        return _queue(request, status if status in ts.STATUSES else "new", exc.message, 422)
+    audit.append(engine, ctx.user.username, "tip_decision", str(tip["doc_id"]),
+                 {"tip": tip_id, "decision": decision, "partner": tip["partner"], "reason": reason[:200]})
+    return RedirectResponse(f"/tips?status={status if status in ts.STATUSES else 'new'}", status_code=303)
+
+
+@router.get("/tips/rules")
+def rules_page(request: Request, ctx: Ctx = Depends(require("admin")), error: str = "") -> Response:
+    engine = request.app.state.adtrace.engine
+    return render(request, "tip_rules.html", {"rules": ts.rules(engine), "abouts": ts.RULE_ABOUT[1:],
+                                              "langs": intake.LANGS, "country_names": COUNTRY_NAMES, "error": error})
+
+
+@router.post("/tips/rules")
+def rules_add(request: Request, partner: str = Form(""), country: str = Form(""), about: str = Form(""),
+              lang: str = Form(""), note: str = Form(""), ctx: Ctx = Depends(require("admin"))) -> Response:
+    engine = request.app.state.adtrace.engine
+    try:
+        rule_id = ts.add_rule(engine, ctx.user.username, partner, country, about, lang, note)
+    except errors.InputError as exc:
+        return render(request, "tip_rules.html", {"rules": ts.rules(engine), "abouts": ts.RULE_ABOUT[1:],
+                                                  "langs": intake.LANGS, "country_names": COUNTRY_NAMES,
+                                                  "error": exc.message}, status=422)
+    audit.append(engine, ctx.user.username, "tip_rule", str(rule_id),
+                 {"added": {"partner": partner, "country": country, "about": about, "lang": lang}})
+    return RedirectResponse("/tips/rules", status_code=303)
+
+
+@router.post("/tips/rules/{rule_id}/remove")
+def rules_remove(request: Request, rule_id: int, ctx: Ctx = Depends(require("admin"))) -> Response:
+    engine = request.app.state.adtrace.engine
+    ts.remove_rule(engine, rule_id)
+    audit.append(engine, ctx.user.username, "tip_rule", str(rule_id), {"removed": True})
+    return RedirectResponse("/tips/rules", status_code=303)
+
+
+@router.get("/tips/leads")
+def leads_page(request: Request, ctx: Ctx = Depends(require("triage")), error: str = "") -> Response:
+    return render(request, "tip_leads.html", {"leads": handoff.leads(request.app.state.adtrace.engine),
+                                              "error": error})
+
+
+@router.post("/tips/leads/import")
+async def leads_import(request: Request, file: UploadFile = File(...), ctx: Ctx = Depends(require("import"))) -> Response:
+    """A partner's hand-off file, uploaded: verified, its signals matched here, a tip lead made, audited."""
+    import orjson
+    from starlette.concurrency import run_in_threadpool
+
+    from adtrace.exchange import keys as xk
+
+    engine = request.app.state.adtrace.engine
+    raw = await file.read(MAX_HANDOFF + 1)
+    try:
+        if len(raw) > MAX_HANDOFF:
+            raise errors.InputError(message=_("The hand-off file is over 2 MB; a tip hand-off is a few KB. Is it "
+                                              "the right file?"), code=errors.TOO_LARGE, http_status=413)
+        try:
+            body = orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            raise errors.InputError(message=_("The file is not JSON; choose the .json hand-off the partner sent."),
+                                    code=errors.BAD_HANDOFF) from None
+        try:
+            key: bytes | None = xk.consortium_key(None)
+        except errors.ConfigError:
+            key = None  # the lead is made; its ads are matched once the consortium key is installed
+        await run_in_threadpool(handoff.receive, engine, body, ctx.user.username, key)
+    except (errors.InputError, errors.AuthError) as exc:
+        return render(request, "tip_leads.html", {"leads": handoff.leads(engine), "error": exc.message},
+                      status=exc.http_status)
+    return RedirectResponse("/tips/leads", status_code=303)

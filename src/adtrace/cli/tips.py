@@ -1,0 +1,111 @@
+"""`adtrace tips route|import|leads|rules|hotline`: hand routed tips to partners, import partners' hand-offs."""
+
+from __future__ import annotations
+
+import getpass
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+import orjson
+import typer
+
+from adtrace.cli.exchange import KEYS, _engine, _read_json, _write_json
+from adtrace.cli.main import app
+
+tips_app = typer.Typer(help="Public tips (docs/tips.md): sign and write the hand-offs of tips an analyst routed to a "
+                       "partner, import a partner's hand-off as a tip lead, routing rules, the hotline table.",
+                       no_args_is_help=True)
+app.add_typer(tips_app, name="tips")
+DB = typer.Option(None, "--db", help="Database URL or path (default: $ADTRACE_DB).")
+ACTOR = typer.Option(None, "--as", help="Who does it, for the audit log (default: login name).")
+
+
+def _print(obj: Any) -> None:
+    sys.stdout.buffer.write(orjson.dumps(obj, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE))
+
+
+@tips_app.command("route")
+def route_cmd(out: str = typer.Option(..., "--out", "-o", help="Directory for the hand-off files (one per tip)."),
+              partner: str = typer.Option(None, "--partner", help="Only tips routed to this organisation."),
+              db: str = DB, keys: str = KEYS, actor: str = ACTOR) -> None:
+    """Sign a hand-off for every tip routed in the Tips queue and not yet handed off: the tip redacted as
+    case exports are, its identifiers as keyed hashes. Each is marked handed off and audited (tip_handoff).
+    Send each file to its partner (named in the file and its name)."""
+    from adtrace.exchange import keys as xk
+    from adtrace.storage import open_store
+    from adtrace.tips import handoff
+
+    ring, key = xk.load(keys), xk.consortium_key(keys)
+    folder = Path(out)
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    with open_store(db) as store:
+        for tip, body in handoff.send(store, ring, key, actor or getpass.getuser(), partner):
+            safe = re.sub(r"[^A-Za-z0-9_.-]", "_", body["to"])
+            path = folder / f"tip-{tip['id']}-to-{safe}.json"
+            _write_json(str(path), body)
+            written.append({"tip": tip["id"], "to": body["to"], "file": str(path),
+                            "handoff": handoff.handoff_id(body)})
+    _print({"handed_off": written})
+
+
+@tips_app.command("import")
+def import_cmd(file: str = typer.Argument(..., help="A hand-off file from a trusted partner."), db: str = DB,
+               keys: str = KEYS, actor: str = ACTOR) -> None:
+    """Verify a partner's hand-off, match its keyed hashes against our ads and create a tip lead (audited
+    tip_import). Re-importing the same file changes nothing."""
+    from adtrace.exchange import keys as xk
+    from adtrace.tips import handoff
+
+    lead = handoff.receive(_engine(db), _read_json(file), actor or getpass.getuser(), xk.consortium_key(keys))
+    _print(lead)
+
+
+@tips_app.command("leads")
+def leads_cmd(db: str = DB, limit: int = typer.Option(100, help="At most this many, newest first.")) -> None:
+    """Tip leads partners handed to us, each with our ads that carry the tip's identifiers."""
+    from adtrace.tips import handoff
+
+    _print({"leads": handoff.leads(_engine(db), limit)})
+
+
+@tips_app.command("rules")
+def rules_cmd(db: str = DB,
+              add: str = typer.Option(None, "--add", help="Add a rule for this partner (with --country/--about/--lang)."),
+              country: str = typer.Option("", "--country", help="Two-letter code or name; empty: any."),
+              about: str = typer.Option("", "--about", help="sex, labour, minor or unsure; empty: any."),
+              lang: str = typer.Option("", "--lang", help="Two-letter language code; empty: any."),
+              remove: int = typer.Option(None, "--remove", help="Remove the rule with this id."),
+              actor: str = ACTOR) -> None:
+    """List the routing rules; add or remove one (audited tip_rule)."""
+    from adtrace.app import audit
+    from adtrace.tips import store as ts
+
+    engine = _engine(db)
+    who = actor or getpass.getuser()
+    if add:
+        rule_id = ts.add_rule(engine, who, add, country, about, lang)
+        audit.append(engine, who, "tip_rule", str(rule_id), {"added": {"partner": add, "country": country,
+                                                                       "about": about, "lang": lang}})
+    if remove is not None:
+        ts.remove_rule(engine, remove)
+        audit.append(engine, who, "tip_rule", str(remove), {"removed": True})
+    _print({"rules": [r.__dict__ for r in ts.rules(engine)]})
+
+
+@tips_app.command("hotline")
+def hotline_cmd(country: str = typer.Argument(None, help="Country code or name; none: the whole table.")) -> None:
+    """The shipped hotline table (source, date written, confidence), or one country's row."""
+    from adtrace import errors
+    from adtrace.tips.hotlines import hotline_for, table
+
+    if country is None:
+        _print({"hotlines": [h.to_dict() for h in table().values()]})
+        return
+    found = hotline_for(country)
+    if found is None:
+        raise errors.not_found(f"no hotline row for {country!r}; the table has {', '.join(sorted(table()))}",
+                               country=country)
+    _print(found.to_dict())

@@ -1,0 +1,197 @@
+"""Handing a tip to a partner organisation: a signed hand-off that carries the tip redacted as a case
+export is (`cases.redaction.Masker`) and its identifiers as a standard signed signals bundle
+(`exchange.bundles`, keyed hashes only). The partner's import verifies both signatures, imports the signals
+as any bundle (so they match its ads) and creates a *tip lead* whose linked ads are the exchange leads of
+those signals. Both sides audit it (docs/tips.md, "Hand-off format").
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+from typing import Any
+
+import orjson
+import sqlalchemy as sa
+from cryptography.exceptions import InvalidSignature
+from sqlalchemy import text
+
+from adtrace import errors
+from adtrace.app import audit
+from adtrace.app.db import now, read, write
+from adtrace.exchange import bundles as b
+from adtrace.exchange import match as xm
+from adtrace.exchange import store as xs
+from adtrace.exchange.keys import OrgKeys
+from adtrace.exchange.signals import consortium_key_id, identifiers, keyed_hash
+from adtrace.i18n import _
+from adtrace.tips import store as ts
+from adtrace.tips.hotlines import org_country
+
+FORMAT = "adtrace.tips.handoff"
+VERSION = 1
+CATEGORY = "tip"  # the signals' category: the partner's leads say they came from a tip
+MAX_TEXT = 110_000  # a tip and its additions (intake.MAX_TEXT * 10) plus masks
+
+
+def redacted(store: Any, doc_id: str) -> dict[str, Any]:
+    """The tip's text masked by the case-export rules, with what routing and triage need (no identifiers)."""
+    from adtrace.cases.redaction import Masker
+
+    doc, record = store.get_document(doc_id), store.get_record(doc_id) or {}
+    if doc is None:
+        raise errors.not_found(_("the tip's document %(id)s is gone (purged?)") % {"id": doc_id}, doc_id=doc_id)
+    masker = Masker(True)
+    masker.learn(record, doc.full_text)
+    body = masker.record_fields(record, doc.title, doc.text)[1]
+    risk = record.get("risk") or {}
+    return {"ref": doc.id, "text": body, "received_at": doc.posted_at, "lang": doc.lang or "",
+            "indicators": sorted({str(i["id"]) for i in record.get("indicators") or [] if i.get("id")}),
+            "risk_level": risk.get("level")}
+
+
+def make(store: Any, tip: dict[str, Any], keys: OrgKeys, consortium_key: bytes,
+         region: str | None = None) -> dict[str, Any]:
+    """A signed hand-off of one routed tip to its partner (`region`: as intake read the tip's numbers)."""
+    region = region or org_country()
+    doc_id = str(tip["doc_id"])
+    record = store.get_record(doc_id) or {}
+    when = str(tip["created_at"])
+    sigs = sorted({(i.type, i.value if i.type == "pdq" else keyed_hash(consortium_key, i.type, i.value))
+                   for i in identifiers(record, region)})
+    inner = b.make_signals([b.Signal(t, h, CATEGORY, 0.5, when, when, opinion="investigation") for t, h in sigs],
+                           keys, consortium_key_id(consortium_key))
+    body: dict[str, Any] = {"format": FORMAT, "version": VERSION, "issuer": keys.org, "key_id": keys.current,
+                            "created_at": now(), "to": str(tip["partner"]),
+                            "tip": {**redacted(store, doc_id), "country": str(tip["country"] or ""),
+                                    "about": str(tip["about"] or "")},
+                            "signals": inner}
+    body["signature"] = base64.b64encode(keys.private().sign(b.canonical(body))).decode()
+    return body
+
+
+def handoff_id(body: dict[str, Any]) -> str:
+    return b.bundle_id(body)
+
+
+def send(store: Any, keys: OrgKeys, consortium_key: bytes, actor: str, partner: str | None = None,
+         region: str | None = None) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    """Sign every routed tip not yet handed off; each is marked handed off and audited (`tip_handoff`).
+    Returns (tip, hand-off) pairs; the caller writes the files."""
+    out = []
+    for tip in ts.pending_handoffs(store.engine, partner):
+        if store.get_document(str(tip["doc_id"])) is None:  # purged by retention: nothing left to hand off
+            logging.getLogger(__name__).warning("tip %s: its document was purged; not handed off", tip["id"])
+            continue
+        body = make(store, tip, keys, consortium_key, region)
+        hid = handoff_id(body)
+        xs.record_export(store.engine, body["signals"])  # provenance of the embedded bundle, as exports do
+        with write(store.engine) as conn:
+            ts.handed_off(conn, int(tip["id"]), hid)
+            audit.append(store.engine, actor, "tip_handoff", str(tip["doc_id"]),
+                         {"tip": int(tip["id"]), "to": body["to"], "handoff": hid,
+                          "signals": len(body["signals"]["signals"])}, conn=conn)
+        out.append((tip, body))
+    return out
+
+
+def _bad(what: str, field_name: str | None = None) -> errors.InputError:
+    return errors.InputError.at(errors.BAD_HANDOFF, what, field_name=field_name,
+                                hint=_("Ask the sender for a fresh hand-off made by `adtrace tips route`"))
+
+
+def check_shape(body: Any) -> dict[str, Any]:
+    if not isinstance(body, dict) or body.get("format") != FORMAT:
+        raise _bad(_("not an adtrace tip hand-off"), "format")
+    if body.get("version") != VERSION:
+        raise _bad(_("hand-off version %(v)r is not supported (this adtrace reads %(ours)s)")
+                   % {"v": body.get("version"), "ours": VERSION}, "version")
+    for name in ("issuer", "key_id", "created_at", "to", "signature"):
+        if not isinstance(body.get(name), str) or not body[name]:
+            raise _bad(_("missing or not a string"), name)
+    tip = body.get("tip")
+    if not isinstance(tip, dict):
+        raise _bad(_("missing"), "tip")
+    for name in ("ref", "text", "country", "about", "lang"):
+        if not isinstance(tip.get(name), str):
+            raise _bad(_("missing or not a string"), f"tip.{name}")
+    if len(tip["text"]) > MAX_TEXT or not isinstance(tip.get("indicators", []), list):
+        raise _bad(_("text over %(n)s characters or indicators not a list") % {"n": f"{MAX_TEXT:,}"}, "tip")
+    if not isinstance(body.get("signals"), dict) or body["signals"].get("issuer") != body["issuer"]:
+        raise _bad(_("the embedded signals bundle is missing or from another issuer"), "signals")
+    return body
+
+
+def verify(engine: sa.Engine, raw: Any) -> dict[str, Any]:
+    """Shape, trusted issuer key and Ed25519 signature over everything but `signature` (as bundles)."""
+    body = check_shape(raw)
+    key = xs.key_lookup(engine)(body["issuer"], body["key_id"])
+    if key is None:
+        raise errors.AuthError(message=_("issuer %(i)r with key %(k)r is not trusted. Check its public key with the "
+                                         "issuer out of band, then: adtrace exchange trust PUBLIC_KEYS.json")
+                               % {"i": body["issuer"][:60], "k": body["key_id"][:20]}, code=errors.UNKNOWN_ISSUER, http_status=403)
+    try:
+        key.verify(base64.b64decode(body["signature"], validate=True), b.canonical(body))
+    except (InvalidSignature, ValueError):
+        raise errors.AuthError(message=_("the hand-off's signature does not verify: it was changed after signing "
+                                         "or signed by another key. Do not use it; ask the sender again"),
+                               code=errors.BAD_SIGNATURE, http_status=422) from None
+    return body
+
+
+def receive(engine: sa.Engine, body: Any, actor: str, consortium_key: bytes | None) -> dict[str, Any]:
+    """Import a hand-off: verify, import its signals (leads on our ads carrying the tip's identifiers),
+    create the tip lead, audit `tip_import`. Importing the same hand-off again changes nothing."""
+    body = verify(engine, body)
+    hid = handoff_id(body)
+    with read(engine) as conn:
+        old = conn.execute(text("SELECT id FROM tip_leads WHERE handoff_id = :h"), {"h": hid}).scalar()
+    if old is not None:
+        return lead(engine, int(old)) | {"already_imported": True}
+    cid = consortium_key_id(consortium_key) if consortium_key else None
+    report = xs.import_bundle(engine, body["signals"], cid)
+    if consortium_key is not None:
+        xm.match_store(engine, consortium_key, full=True)
+    tip = body["tip"]
+    with write(engine) as conn:
+        hashes = sorted([s["type"], s["hash"]] for s in body["signals"].get("signals", []))
+        conn.execute(text("INSERT INTO tip_leads (handoff_id, issuer, signals_bundle, signals, text, country, about, "
+                          "lang, indicators, sent_at, imported_at, imported_by, status) VALUES (:h, :i, :sb, :sg, :t, "
+                          ":c, :a, :l, :ind, :s, :at, :by, 'open')"),
+                     {"h": hid, "i": body["issuer"], "sb": report.bundle_id, "sg": orjson.dumps(hashes).decode(),
+                      "t": tip["text"], "c": tip["country"],
+                      "a": tip["about"], "l": tip["lang"], "ind": orjson.dumps(tip.get("indicators", [])).decode(),
+                      "s": body["created_at"], "at": now(), "by": actor})
+        lead_id = int(conn.execute(text("SELECT id FROM tip_leads WHERE handoff_id = :h"), {"h": hid}).scalar_one())
+        audit.append(engine, actor, "tip_import", f"tip-lead-{lead_id}",
+                     {"handoff": hid, "issuer": body["issuer"], "sender_ref": tip["ref"],
+                      "signals": len(body["signals"].get("signals", []))}, conn=conn)
+    return lead(engine, lead_id)
+
+
+def lead(engine: sa.Engine, lead_id: int) -> dict[str, Any]:
+    """One tip lead with the ads it links to (our documents carrying the tip's identifiers)."""
+    with read(engine) as conn:
+        row = conn.execute(text("SELECT * FROM tip_leads WHERE id = :i"), {"i": lead_id}).first()
+        if row is None:
+            raise errors.not_found(_("no tip lead %(id)s") % {"id": lead_id}, lead=lead_id)
+        hashes = [str(h) for _, h in orjson.loads(row.signals or "[]")]
+        # Through the issuer's signals, not the bundle id: a later bundle with the same phone re-dates the
+        # signal, and the ads it matched before must still show here.
+        ads = conn.execute(text("SELECT DISTINCT l.doc_id, l.type, d.title FROM exchange_leads l JOIN "
+                                "exchange_signals s ON s.id = l.signal_id LEFT JOIN documents d ON d.id = l.doc_id "
+                                "WHERE s.issuer = :i AND s.hash IN :h ORDER BY l.doc_id")
+                           .bindparams(sa.bindparam("h", expanding=True)),
+                           {"i": row.issuer, "h": hashes}).all() if hashes else []
+    out = dict(row._mapping)
+    out["signals"] = len(hashes)
+    out["indicators"] = orjson.loads(out["indicators"] or "[]")
+    out["ads"] = [{"doc_id": str(a.doc_id), "type": str(a.type), "title": a.title} for a in ads]
+    return out
+
+
+def leads(engine: sa.Engine, limit: int = 100) -> list[dict[str, Any]]:
+    with read(engine) as conn:
+        ids = [int(r[0]) for r in conn.execute(text("SELECT id FROM tip_leads ORDER BY id DESC LIMIT :n"),
+                                               {"n": limit})]
+    return [lead(engine, i) for i in ids]
