@@ -1,9 +1,12 @@
-"""Source registry: format name -> reader, and the file endings that choose it."""
+"""Source registry: format name -> reader, the file endings that choose it, and reading by that choice."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+from typing import IO
+
 from adtrace import errors
-from adtrace.sources.base import Reader
+from adtrace.sources.base import Item, Options, Reader, open_binary
 from adtrace.sources.csvfile import read_csv
 from adtrace.sources.html import read_html
 from adtrace.sources.jsonl import read_jsonl
@@ -37,6 +40,27 @@ def reader_for(path: str, forced: str | None = None) -> Reader:
             return READERS[fmt]
     raise errors.InputError.at(errors.UNKNOWN_FORMAT, "cannot tell the format from the file name", path=path,
                                hint=f"Use a known ending ({', '.join(sorted(_ENDINGS))}) or --format")
+
+
+def read_paths(paths: Iterable[str], options: Options | None = None) -> Iterator[Item]:
+    """Stream Documents and ReadErrors from many files, each read by the reader its name calls for."""
+    opts = options or Options()
+    for path in paths:
+        reader = reader_for(path, opts.format)
+        with _closing(open_binary(path), path) as fh:
+            yield from reader(fh, path, opts)
+
+
+class _closing:
+    def __init__(self, fh: IO[bytes], path: str) -> None:
+        self.fh, self.path = fh, path
+
+    def __enter__(self) -> IO[bytes]:
+        return self.fh
+
+    def __exit__(self, *exc: object) -> None:
+        if self.path != "-":
+            self.fh.close()
 
 
 register("jsonl", read_jsonl, (".jsonl", ".ndjson"))
