@@ -189,9 +189,9 @@ def _relevel(store: Store) -> list[dict[str, Any]]:
     (1, 50): nearly every document changes level (the worst case: every Record is rewritten); back to
     levels.yaml: as many again; the same thresholds once more: nothing changes, only the scan remains.
     """
-    from adtrace.app.db import engine_of
     from adtrace.app.pages.settings import save_thresholds
     from adtrace.scoring import thresholds
+    from adtrace.storage.db import engine_of
 
     engine = engine_of(store)
     default = thresholds()

@@ -16,8 +16,9 @@ import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from adtrace.app import accounts, audit, create_app
+from adtrace.app import accounts, create_app
 from adtrace.errors import AuthError
+from adtrace.storage import audit
 from tests.app.conftest import PASSWORD, csrf_of, post_login
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,15 +20,11 @@ from sqlalchemy import text
 from adtrace import errors
 from adtrace.cases import alerts
 from adtrace.cases.notify import Notifier
-from adtrace.cases.watchlists import engine_of, write
 from adtrace.documents import Document
 from adtrace.sources import Options
 from adtrace.storage import Checkpoint, Store
+from adtrace.storage.db import engine_of, now, write
 from adtrace.storage.prepare import prepare
-
-
-def now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 @dataclass

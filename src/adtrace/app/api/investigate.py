@@ -12,13 +12,13 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from adtrace import errors
-from adtrace.app import audit
 from adtrace.app.api.params import Day, Limit, RowId, Score, Since, iso
 from adtrace.app.auth import Ctx, require
 from adtrace.app.pages import cases as case_pages
 from adtrace.app.pages import network, settings, watch
 from adtrace.cases import alerts, retention, watchlists
 from adtrace.cases import cases as cs
+from adtrace.storage import audit
 
 router = APIRouter(prefix="/api/v1", tags=["investigate"])
 

@@ -8,13 +8,14 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
-from adtrace.app import accounts, audit
+from adtrace.app import accounts
 from adtrace.app.api.params import Before, Day, Limit, Offset, iso
 from adtrace.app.auth import Ctx, require
-from adtrace.app.db import read, write
 from adtrace.app.pages.documents import load
 from adtrace.app.pages.search import run_search
 from adtrace.cases import decide, export_labels, history, withdraw
+from adtrace.storage import audit
+from adtrace.storage.db import read, write
 
 router = APIRouter(prefix="/api/v1", tags=["v1"])
 

@@ -15,12 +15,12 @@ from fastapi.responses import RedirectResponse, Response
 from markupsafe import Markup
 
 from adtrace import errors
-from adtrace.app import audit
 from adtrace.app.auth import Ctx, can, require
-from adtrace.app.db import read
 from adtrace.app.pages.render import render
 from adtrace.cases import cases as cs
 from adtrace.cases import exports
+from adtrace.storage import audit
+from adtrace.storage.db import read
 
 router = APIRouter()
 FORMATS = {"pdf": "application/pdf", "csv": "text/csv; charset=utf-8", "json": "application/json"}

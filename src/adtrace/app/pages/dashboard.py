@@ -19,8 +19,8 @@ from fastapi.responses import Response
 from sqlalchemy import text
 
 from adtrace.app.auth import Ctx, can, require
-from adtrace.app.db import read
 from adtrace.app.pages.render import render
+from adtrace.storage.db import read
 
 router = APIRouter()
 TTL = 60.0

@@ -23,14 +23,13 @@ from markupsafe import Markup, escape
 from sqlalchemy import bindparam, text
 
 from adtrace import errors
-from adtrace.app import audit
 from adtrace.app.auth import Ctx, require
-from adtrace.app.db import read
 from adtrace.cases.cases import ENTITY_KINDS, entity_ref
 from adtrace.linking import store as link_store
 from adtrace.places import movement as mv
 from adtrace.scoring.network import network_score
-from adtrace.storage import levels
+from adtrace.storage import audit, levels
+from adtrace.storage.db import read
 
 router = APIRouter()
 MAX_DOCS = 500  # an entity page lists at most this many documents (newest first)

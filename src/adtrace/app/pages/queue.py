@@ -12,9 +12,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from markupsafe import escape
 
-from adtrace.app import audit
 from adtrace.app.auth import Ctx, require
-from adtrace.app.db import read, write
 from adtrace.app.pages import measured
 from adtrace.app.pages.cases import open_cases
 from adtrace.app.pages.documents import load, view_model
@@ -22,6 +20,8 @@ from adtrace.app.pages.render import render
 from adtrace.cases import QueueItem, decide, escalated, export_labels, queue, waiting, withdraw
 from adtrace.cases.decisions import queue_items, waiting_scores
 from adtrace.scoring.ranking import Ranked
+from adtrace.storage import audit
+from adtrace.storage.db import read, write
 
 router = APIRouter()
 PAGE = 50

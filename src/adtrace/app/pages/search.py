@@ -18,11 +18,10 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from markupsafe import Markup, escape
 
-from adtrace.app import audit
 from adtrace.app.auth import Ctx, require
 from adtrace.app.pages.cases import open_cases
 from adtrace.app.pages.render import render
-from adtrace.storage import Query
+from adtrace.storage import Query, audit
 from adtrace.storage.base import FACETS, SORTS
 from adtrace.storage.search import COUNT_CAP, FACET_CAP
 
@@ -88,9 +87,9 @@ def facet_label(name: str, value: str) -> str:
     """What a facet value means in words: an indicator's description (shortened), not its id."""
     if name != "indicator":
         return value
-    from adtrace.app.pages.evidence import _describe
+    from adtrace.indicators.wording import describe
 
-    words = re.split(r"[(,.;:]", _describe(value), maxsplit=1)[0].strip()
+    words = re.split(r"[(,.;:]", describe(value), maxsplit=1)[0].strip()
     return words if len(words) <= 60 else words[:57].rsplit(" ", 1)[0] + "…"
 
 

@@ -19,13 +19,13 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import text
 
 from adtrace import errors
-from adtrace.app import accounts, audit
+from adtrace.app import accounts
 from adtrace.app.auth import Ctx, client_of, require
-from adtrace.app.db import read, write
 from adtrace.app.pages import dashboard, measured
 from adtrace.app.pages.render import render
 from adtrace.cases import retention
-from adtrace.storage import levels
+from adtrace.storage import audit, levels
+from adtrace.storage.db import read, write
 
 router = APIRouter()
 CANDIDATES = (20, 30, 40, 50, 60, 70, 80, 90)

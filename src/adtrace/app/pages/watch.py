@@ -9,10 +9,10 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from adtrace import errors
-from adtrace.app import audit
 from adtrace.app.auth import Ctx, require
 from adtrace.app.pages.render import render
 from adtrace.cases import alerts, watchlists
+from adtrace.storage import audit
 
 router = APIRouter()
 
@@ -77,8 +77,8 @@ def alerts_page(request: Request, show: str = "open", kind: str = "hits", watchl
                 ctx: Ctx = Depends(require("triage"))) -> Response:
     """Watchlist hits apart from risk alerts (which the review queue also holds), with titles, filters
     by kind and watchlist, and acknowledge one, the selected or all shown."""
-    from adtrace.app.db import read
     from adtrace.cases.decisions import NEWEST_SQL
+    from adtrace.storage.db import read
 
     store = request.app.state.adtrace.store
     open_only = show != "all"
