@@ -51,6 +51,15 @@ Item = Document | ReadError
 Reader = Callable[[IO[bytes], str, Options], Iterator[Item]]
 
 
+@dataclass(frozen=True)
+class Format:
+    """A source format a plugin registers (entry-point group "adtrace.sources"): its reader and endings."""
+
+    name: str
+    reader: Reader
+    endings: tuple[str, ...] = ()
+
+
 @dataclass
 class Counts:
     read: int = 0
