@@ -18,6 +18,7 @@ from sqlalchemy import text
 
 from adtrace import errors
 from adtrace.app.auth import Ctx, require
+from adtrace.app.data.documents import load
 from adtrace.app.pages import evidence
 from adtrace.app.pages.render import path_segment, render
 from adtrace.cases import history
@@ -28,15 +29,6 @@ from adtrace.storage.db import read
 
 router = APIRouter()
 REVEAL_SECONDS = 300
-
-
-def load(request: Request, doc_id: str) -> tuple[Document, dict[str, Any]]:
-    store = request.app.state.adtrace.store
-    doc = store.get_document(doc_id)
-    if doc is None:
-        raise errors.InputError(message=f"no document {doc_id!r}; it may have been purged", code=errors.NOT_FOUND,
-                                http_status=404)
-    return doc, store.get_record(doc_id) or {}
 
 
 def view_model(doc: Document, record: dict[str, Any]) -> dict[str, Any]:
