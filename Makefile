@@ -37,8 +37,10 @@ demo: $(STAMP)
 	@echo "Sign in at http://127.0.0.1:$(PORT)/ as admin with the password above."
 	$(BIN)/adtrace serve --db $(DEMO_DB) --images $(DEMO_DIR)/images --port $(PORT)
 
+# ruff, then the layer contract of DESIGN.md §2 (.importlinter): no package imports one above it.
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
+	$(BIN)/lint-imports
 
 typecheck: $(STAMP)
 	$(BIN)/mypy src

@@ -47,8 +47,10 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--docs", type=int, default=100_000)
     ap.add_argument("--reps", type=int, default=30)
-    ap.add_argument("--part2", action="store_true", help="also time part 2 pages (links the store once)")
-    ap.add_argument("--browser", action="store_true", help="with --part2: time the cluster graph in Chromium")
+    ap.add_argument("--investigation", "--part2", action="store_true", dest="investigation",
+                    help="also time the investigation pages: entities, clusters, map, watchlists, alerts, cases, "
+                         "settings (links the store once; --part2 is its old name)")
+    ap.add_argument("--browser", action="store_true", help="with --investigation: time the cluster graph in Chromium")
     ap.add_argument("--db", help="use this store as is (e.g. a copy), instead of building bench/out/app-N.db")
     args = ap.parse_args()
     db = Path(args.db) if args.db else build(args.docs)
@@ -56,7 +58,7 @@ def main() -> None:
     from fastapi.testclient import TestClient
 
     from adtrace.app import accounts, create_app
-    from adtrace.app.pages import dashboard
+    from adtrace.app.data import dashboard
 
     app = create_app(str(db), secure_cookies=False)  # plain HTTP to "testserver"
     client = TestClient(app)
@@ -106,13 +108,13 @@ def main() -> None:
         times.sort()
         out[name] = {"p50_ms": round(statistics.median(times), 1),
                      "p95_ms": round(times[min(len(times) - 1, int(0.95 * len(times)))], 1)}
-    if args.part2:
-        out["part2"] = part2(app, client, args.reps, args.browser)
+    if args.investigation:
+        out["investigation"] = investigation(app, client, args.reps, args.browser)
     print(orjson.dumps(out, option=orjson.OPT_INDENT_2).decode())
 
 
-def part2(app: object, client: object, reps: int, browser: bool) -> dict[str, object]:
-    """Part 2 pages (entities, clusters, map, watchlists, alerts, cases, settings) on the same store.
+def investigation(app: object, client: object, reps: int, browser: bool) -> dict[str, object]:
+    """The investigation pages (entities, clusters, map, watchlists, alerts, cases, settings) on the same store.
 
     Links the store first when it has no clusters (slow once at 100k: minutes). With --browser, the
     cluster page of the cluster closest to 500 ads is opened in headless Chromium (Debian's) and the time

@@ -7,7 +7,7 @@
 Prints one JSON object. Targets (1M docs): ingest <= 10 min with peak RSS <= 1 GB, phone lookup
 p95 <= 50 ms, full text + two facets p95 <= 200 ms. Not a test: figures depend on the machine.
 `--relevel` also times what saving new thresholds in the app's Settings costs on this store
-(`adtrace.app.pages.settings.save_thresholds`: one write transaction that re-levels every stored
+(`adtrace.app.data.settings.save_thresholds`: one write transaction that re-levels every stored
 document whose level changes), with the peak RSS of this process during each save.
 `fulltext_2facets_exact_ms` is what `adtrace search` runs (exact counts; its p50/p95 are for the default
 mode named in `default`: counting overlapped with the hits on 2+ cores, else in turn; both are printed);
@@ -189,9 +189,9 @@ def _relevel(store: Store) -> list[dict[str, Any]]:
     (1, 50): nearly every document changes level (the worst case: every Record is rewritten); back to
     levels.yaml: as many again; the same thresholds once more: nothing changes, only the scan remains.
     """
-    from adtrace.app.db import engine_of
-    from adtrace.app.pages.settings import save_thresholds
+    from adtrace.app.data.settings import save_thresholds
     from adtrace.scoring import thresholds
+    from adtrace.storage.db import engine_of
 
     engine = engine_of(store)
     default = thresholds()

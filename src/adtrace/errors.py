@@ -155,6 +155,18 @@ NO_SUCH_RECEIPT = define("AT141", "NO_SUCH_RECEIPT", "a tip receipt code this se
 BAD_ROUTE_RULE = define("AT142", "BAD_ROUTE_RULE", "a tip routing rule or decision with an unknown kind, country, language or partner")
 BAD_HANDOFF = define("AT143", "BAD_HANDOFF", "a tip hand-off file that is not a well-formed adtrace tip hand-off")
 BAD_HOTLINES = define("AT144", "BAD_HOTLINES", "a row of the shipped hotline table with a missing or malformed field")
+# 150-154: registries (adtrace.registry, issue 23). A broken plugin or built-in is the installation's fault,
+# not the input's: exit 3 and HTTP 500, like RegistryError, which raises them.
+DUPLICATE_PROVIDER = define("AT150", "DUPLICATE_PROVIDER",
+                            "two providers under one name in a registry (a built-in or a plugin's entry point)",
+                            exit_code=EXIT_ENVIRONMENT, http_status=500)
+UNMET_REQUIREMENT = define("AT151", "UNMET_REQUIREMENT",
+                           "a stage requires, or an indicator reads, a field that no registered extractor assigns",
+                           exit_code=EXIT_ENVIRONMENT, http_status=500)
+NO_SUCH_PROVIDER = define("AT152", "NO_SUCH_PROVIDER",
+                          "a name no registry provides (extractor, indicator rule, source format, store, engine, stage)")
+BAD_PLUGIN = define("AT153", "BAD_PLUGIN", "an entry point that cannot be loaded, or loads the wrong kind of object",
+                    exit_code=EXIT_ENVIRONMENT, http_status=500)
 # Feature input codes: 160-169 import, 180-189 report drafts, 190-199 photos and OCR.
 UPLOAD_TOO_LARGE = define("AT160", "UPLOAD_TOO_LARGE", "an uploaded file past ADTRACE_IMPORT_MAX_MB (HTTP 413)", http_status=413)
 BAD_UPLOAD = define("AT161", "BAD_UPLOAD", "no file, an empty file, or a file name whose ending names no known format")
@@ -172,7 +184,7 @@ DB_NOT_INITIALISED = define("AT202", "DB_NOT_INITIALISED", "the database has no 
 DB_OUTDATED = define("AT203", "DB_OUTDATED", "the database schema is older than this adtrace: run adtrace init")
 BAD_QUERY = define("AT204", "BAD_QUERY", "the store refused a search or filter (HTTP 422 when a request gave it)")
 DB_WRITE_FAILED = define("AT205", "DB_WRITE_FAILED", "a document or batch could not be written")
-NEEDS_SQL_STORE = define("AT206", "NEEDS_SQL_STORE", "linking needs an SQL store (SQLite or PostgreSQL)")
+NEEDS_SQL_STORE = define("AT206", "NEEDS_SQL_STORE", "linking, cases or the app on a store without an SQL database (SQLite or PostgreSQL)")
 LOAD_NEEDS_EMPTY_DB = define("AT207", "LOAD_NEEDS_EMPTY_DB", "a bulk load was pointed at a database that has documents")
 
 # AT3xx: accounts, sessions, roles and signatures.

@@ -17,7 +17,7 @@ import httpx
 import pytest
 import sqlalchemy as sa
 
-from adtrace.app import audit
+from adtrace.storage import audit
 from tests.app.conftest import PASSWORD
 from tests.app.test_app_browser import ARGS, CHROMIUM, screens, server  # noqa: F401  (fixtures)
 

@@ -178,7 +178,7 @@ def test_add_to_case_from_document_queue_and_search(app: object, server: str, sc
 
 
 def test_weeks_fill_the_gaps_so_the_axis_is_time() -> None:
-    from adtrace.app.pages.network import _weeks
+    from adtrace.app.data.network import _weeks
 
     docs = [{"posted_at": p} for p in ("2024-01-02T10:00:00Z", "2024-01-03T10:00:00Z", "2024-01-24T09:00:00Z", None)]
     assert _weeks(docs) == [("2024-01-01", 2), ("2024-01-08", 0), ("2024-01-15", 0), ("2024-01-22", 1)]

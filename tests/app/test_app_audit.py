@@ -8,10 +8,10 @@ import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from adtrace.app import audit
-from adtrace.app.db import write
 from adtrace.cli.main import _register
 from adtrace.cli.main import app as cli_app
+from adtrace.storage import audit
+from adtrace.storage.db import write
 from tests.app.conftest import csrf_of
 
 

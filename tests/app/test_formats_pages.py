@@ -12,9 +12,9 @@ import sqlalchemy as sa
 import stix2
 from fastapi.testclient import TestClient
 
-from adtrace.app import audit
 from adtrace.cases import cases as cs
 from adtrace.cases import holds
+from adtrace.storage import audit
 from tests.app.conftest import csrf_of
 
 

@@ -9,7 +9,8 @@ from pathlib import Path
 import orjson
 from fastapi.testclient import TestClient
 
-from adtrace.app import accounts, audit
+from adtrace.app import accounts
+from adtrace.storage import audit
 
 
 def _api(app: object, role: str) -> TestClient:

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
 from adtrace.app import accounts
-from adtrace.app.pages.settings import save_thresholds
+from adtrace.app.data.settings import save_thresholds
 from adtrace.exchange import screening
 from tests.app.conftest import PASSWORD, csrf_of
 

@@ -10,8 +10,9 @@ import pytest
 import sqlalchemy as sa
 from typer.testing import CliRunner
 
-from adtrace.app import audit, checkpoints
+from adtrace.app import checkpoints
 from adtrace.exchange import keys
+from adtrace.storage import audit
 
 
 @pytest.fixture

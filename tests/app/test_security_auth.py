@@ -16,8 +16,9 @@ import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from adtrace.app import accounts, audit, create_app
+from adtrace.app import accounts, create_app
 from adtrace.errors import AuthError
+from adtrace.storage import audit
 from tests.app.conftest import PASSWORD, csrf_of, post_login
 
 
@@ -205,7 +206,7 @@ def test_revoke_a_token_from_the_settings_page(app: object, login: Callable[[str
 # --- destructive settings ---------------------------------------------------------------------------
 
 def _settings(app: object) -> dict[str, object]:
-    from adtrace.app.pages.settings import get_settings
+    from adtrace.app.data.settings import get_settings
 
     return get_settings(_engine(app))
 
@@ -229,7 +230,7 @@ def test_purge_needs_the_typed_count_and_the_password(app: object, login: Callab
     csrf = csrf_of(admin)
     store = app.state.adtrace.store  # type: ignore[attr-defined]
     before = set(store.iter_ids())
-    from adtrace.app.pages.settings import put_setting
+    from adtrace.app.data.settings import put_setting
 
     put_setting(_engine(app), "admin", "retention_days", 1)  # everything synthetic is older than a day
     dry = admin.post("/settings/purge", data={"csrf": csrf})
@@ -255,7 +256,7 @@ def test_danger_style_lives_in_the_stylesheet_the_settings_page_loads(login: Cal
 
 
 def test_api_purge_needs_the_confirmed_count(app: object, api: Callable[[str], dict[str, str]]) -> None:
-    from adtrace.app.pages.settings import put_setting
+    from adtrace.app.data.settings import put_setting
 
     put_setting(_engine(app), "admin", "retention_days", 1)
     store = app.state.adtrace.store  # type: ignore[attr-defined]

@@ -13,8 +13,9 @@ import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
-from adtrace.app import accounts, audit
-from adtrace.app.pages.settings import get_settings
+from adtrace.app import accounts
+from adtrace.app.data.settings import get_settings
+from adtrace.storage import audit
 from tests.app.conftest import PASSWORD
 from tests.app.test_app_browser import ARGS, CHROMIUM, screens, server, sync_api  # noqa: F401  (fixtures)
 from tests.app.test_security_ids import _plant

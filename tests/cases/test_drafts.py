@@ -11,13 +11,12 @@ import pytest
 from typer.testing import CliRunner
 
 from adtrace import errors
-from adtrace.app import audit
 from adtrace.cases import cases as cs
 from adtrace.cases import drafts
 from adtrace.cli.main import _register, app
 from adtrace.documents import Document
 from adtrace.pipeline import Pipeline
-from adtrace.storage import init_db, open_store
+from adtrace.storage import audit, init_db, open_store
 from adtrace.storage.prepare import prepare
 
 _register()

@@ -11,7 +11,6 @@ from pypdf import PdfReader
 
 from adtrace.cases import cases as cs
 from adtrace.cases import exports
-from adtrace.cases.mapsvg import route_svg
 from adtrace.storage import Store
 from tests.cases.linked_fixtures import biggest_cluster, linked, linked_template  # noqa: F401  (fixtures)
 
@@ -75,14 +74,6 @@ def test_pdf_opens_and_holds_the_evidence(linked: Store) -> None:  # noqa: F811
     meaning = next(i["meaning"] for d in data["documents"] for i in d["indicators"])
     assert meaning.split()[0] in body
     assert phones[0][2:] not in body.replace(" ", "")
-
-
-def test_route_svg_draws_outlines_and_the_route() -> None:
-    stops = [{"city": "Miami", "lat": 25.77, "lon": -80.19}, {"city": "Tampa", "lat": 27.95, "lon": -82.46},
-             {"city": "Orlando", "lat": 28.54, "lon": -81.38}]
-    svg = route_svg(stops)
-    assert svg.count("<path") > 3 and "<polyline" in svg and "3. Orlando" in svg
-    assert route_svg([]).startswith("<svg")
 
 
 def test_names_the_extractor_missed_are_masked_but_resolved_places_stay() -> None:

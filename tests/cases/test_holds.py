@@ -12,13 +12,12 @@ import sqlalchemy as sa
 from typer.testing import CliRunner
 
 from adtrace import errors
-from adtrace.app import audit
 from adtrace.cases import cases as cs
 from adtrace.cases import holds, retention
 from adtrace.cli.main import _register, app
 from adtrace.documents import Document
 from adtrace.pipeline import Pipeline
-from adtrace.storage import Store, init_db, open_store
+from adtrace.storage import Store, audit, init_db, open_store
 from adtrace.storage.prepare import prepare
 from tests.cases.linked_fixtures import biggest_cluster, linked, linked_template  # noqa: F401  (fixtures)
 from tests.storage.conftest import new_pg_database, pg_server  # noqa: F401  (the throwaway PostgreSQL)

@@ -8,10 +8,9 @@ import pytest
 import sqlalchemy as sa
 
 from adtrace import errors
-from adtrace.app import audit
 from adtrace.cases import cases as cs
 from adtrace.cases import retention
-from adtrace.storage import Store
+from adtrace.storage import Store, audit
 from tests.cases.linked_fixtures import biggest_cluster, linked, linked_template  # noqa: F401  (fixtures)
 
 AT = datetime(2024, 12, 31, tzinfo=UTC)

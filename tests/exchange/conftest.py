@@ -66,7 +66,7 @@ def partner(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def app(db: str, ours: Path) -> Iterator[object]:
-    from adtrace.exchange.api import configure
+    from adtrace.app.api.exchange import configure
 
     web = create_app(db)
     configure(web, keys_dir=str(ours), rate=1000, burst=1000, refresh_seconds=0)

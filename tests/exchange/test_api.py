@@ -8,10 +8,10 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
+from adtrace.app.api.exchange import configure
 from adtrace.exchange import bundles as b
 from adtrace.exchange import keys as xk
 from adtrace.exchange import store as xs
-from adtrace.exchange.api import configure
 from adtrace.exchange.signals import consortium_key_id, keyed_hash
 from tests.exchange.conftest import CONSORTIUM
 

@@ -24,7 +24,7 @@ def _ok(*args: str) -> dict[str, object]:
 
 def test_export_import_retract_between_two_databases(db: str, tmp_path: Path, partner: Path, ours: Path) -> None:
     from adtrace.cases import decide
-    from adtrace.exchange.store import write
+    from adtrace.storage.db import write
 
     with open_store(db) as store, write(store.engine) as conn:  # type: ignore[attr-defined]
         decide(conn, "ad1", "confirm", "", "tester")

@@ -10,7 +10,6 @@ import pytest
 import sqlalchemy as sa
 
 from adtrace import errors
-from adtrace.app import audit
 from adtrace.documents import Document
 from adtrace.exchange import bundles as b
 from adtrace.exchange import keys as xk
@@ -18,7 +17,7 @@ from adtrace.exchange import match as xm
 from adtrace.exchange import opinions as xo
 from adtrace.exchange import store as xs
 from adtrace.pipeline import Pipeline
-from adtrace.storage import open_store
+from adtrace.storage import audit, open_store
 from adtrace.storage.prepare import prepare
 from tests.exchange.conftest import CONSORTIUM, PDQ_A, org_keys
 from tests.exchange.test_bundles import CID, partner_bundle, phone_signal

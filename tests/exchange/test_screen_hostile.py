@@ -7,13 +7,14 @@ from collections.abc import Callable
 from typing import Any
 
 import orjson
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
+from adtrace.app.api.exchange import Limits, configure
 from adtrace.cases import watchlists
 from adtrace.documents import Document
 from adtrace.exchange import screening
-from adtrace.exchange.api import Limits, configure
 from adtrace.pipeline import Pipeline
 from adtrace.storage.prepare import prepare
 
@@ -104,20 +105,19 @@ def test_oversized_bodies_and_documents_get_413_in_the_error_shape(app: Any,
     assert client.post("/api/v1/screen", json={"document": AD}).status_code == 200
 
 
-def test_long_documents_are_screened_off_the_event_loop(app: Any, client_for: Callable[[str], TestClient]) -> None:
+def test_long_documents_are_screened_off_the_event_loop(app: Any, client_for: Callable[[str], TestClient],
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     seen: list[bool] = []  # per screened document: did it run on the event loop's thread?
+    shape = screening.result
 
-    def probe(doc: Document, record: dict[str, Any]) -> list[dict[str, Any]]:
+    def probe(record: dict[str, Any], *args: Any, **kwargs: Any) -> dict[str, Any]:
         seen.append(asyncio.events._get_running_loop() is not None)
-        return []
+        return shape(record, *args, **kwargs)
 
-    screening.WATCHLIST_HOOKS["probe"] = probe
-    try:
-        client = client_for("partner")
-        client.post("/api/v1/screen", json={"document": AD})
-        client.post("/api/v1/screen", json={"document": {"text": "call 213-473-0199 " + "word " * 4000}})
-    finally:
-        del screening.WATCHLIST_HOOKS["probe"]
+    monkeypatch.setattr(screening, "result", probe)  # the per-document result, built where screening runs
+    client = client_for("partner")
+    client.post("/api/v1/screen", json={"document": AD})
+    client.post("/api/v1/screen", json={"document": {"text": "call 213-473-0199 " + "word " * 4000}})
     assert seen == [True, False]  # the ordinary ad ran inline; the 20,000-character one in a worker thread
 
 

@@ -12,8 +12,8 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from adtrace.exchange import api as xapi
-from adtrace.exchange.api import configure
+from adtrace.app.api import exchange as xapi
+from adtrace.app.api.exchange import configure
 
 AD = {"text": "New in town! Call 213-473-0199 now, 100 roses, ig @NewHere"}
 

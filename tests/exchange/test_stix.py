@@ -12,12 +12,11 @@ from stix2validator import ValidationOptions, validate_string
 from typer.testing import CliRunner
 
 from adtrace import errors, evidence
-from adtrace.app import audit
 from adtrace.cases import cases as cs
 from adtrace.cases import watchlists as wl
 from adtrace.cli.main import _register, app
 from adtrace.exchange import stix
-from adtrace.storage import open_store
+from adtrace.storage import audit, open_store
 from tests.exchange.conftest import PDQ_A
 
 runner = CliRunner()

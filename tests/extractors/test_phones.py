@@ -16,7 +16,7 @@ PIPE = Pipeline(extractor_names=["phones"])
 def phones(text: str, url: str | None = None, region: str = "US") -> list[dict[str, Any]]:
     doc = Document.from_dict({"text": text, "url": url})
     ctx = Context(doc, default_region=region)
-    PIPE.extractors[0].run(ctx)
+    next(e for e in PIPE.extractors if e.name == "phones").run(ctx)  # phones alone (places is pulled in)
     return list(ctx.record["phones"])
 
 

@@ -11,11 +11,10 @@ import sqlalchemy as sa
 from typer.testing import CliRunner
 
 from adtrace import errors, evidence, graphs
-from adtrace.app import audit
 from adtrace.cases import cases as cs
 from adtrace.cli.main import _register, app
 from adtrace.exchange import keys as xk
-from adtrace.storage import Store
+from adtrace.storage import Store, audit
 from tests.cases.linked_fixtures import biggest_cluster, linked, linked_template  # noqa: F401  (fixtures)
 from tests.storage.conftest import new_pg_database, pg_server  # noqa: F401  (the throwaway PostgreSQL)
 

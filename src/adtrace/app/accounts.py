@@ -17,8 +17,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import text
 
 from adtrace import errors
-from adtrace.app import audit
-from adtrace.app.db import now, read, write
+from adtrace.storage import audit
+from adtrace.storage.db import now, read, write
 
 ROLES = ("admin", "analyst", "reviewer", "auditor", "partner")
 MAX_FAILURES = 5  # wrong passwords in a row before the account locks

@@ -20,8 +20,8 @@ from cryptography.exceptions import InvalidSignature
 from sqlalchemy import text
 
 from adtrace import errors
-from adtrace.app import audit
-from adtrace.app.db import now, read
+from adtrace.storage import audit
+from adtrace.storage.db import now, read
 
 KIND = "adtrace.audit-checkpoint.v1"
 

@@ -25,11 +25,11 @@ import sqlalchemy as sa
 from sqlalchemy import text
 
 from adtrace import errors
-from adtrace.app import audit
-from adtrace.app.db import now, read, write
 from adtrace.sources import Options
 from adtrace.sources.registry import reader_for
+from adtrace.storage import audit
 from adtrace.storage.base import Store
+from adtrace.storage.db import now, read, write
 
 MAX_ERRORS_KEPT = 200  # located errors kept for the page; the counts cover all of them
 DEFAULT_MAX_MB = 200

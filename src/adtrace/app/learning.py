@@ -16,15 +16,15 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import bindparam, text
 
-from adtrace.app.db import read
 from adtrace.cases.decisions import waiting_scores
 from adtrace.scoring import ranking
+from adtrace.storage import db
+from adtrace.storage.db import read
 
 log = logging.getLogger(__name__)
 RETRAIN_EVERY = 10  # new labels before the model retrains
@@ -104,7 +104,7 @@ class Learner:
             self._current = (fitted, probs)  # one assignment: a page never pairs a model with another's cache
             self.model = fitted
             self.trained_on = (sum(labels), len(labels) - sum(labels))
-            self.trained_at = datetime.now(UTC).isoformat(timespec="seconds")
+            self.trained_at = db.now()
             self.error = ""
         except Exception as exc:  # a failed training leaves the previous model in use, and says why
             log.exception("background training failed")

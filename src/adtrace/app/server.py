@@ -25,10 +25,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from adtrace import __version__, errors
 from adtrace.app import accounts
 from adtrace.app.auth import LoginThrottle, TokenCache, signer
-from adtrace.app.db import engine_of
 from adtrace.app.learning import Learner
 from adtrace.storage import Store, open_store
 from adtrace.storage.base import BAD_QUERY
+from adtrace.storage.db import engine_of
 
 ROUTERS = ("pages.login", "pages.dashboard", "pages.queue", "pages.search", "pages.documents", "pages.audit",
            "pages.network", "pages.watch", "pages.cases", "pages.formats", "pages.settings", "pages.users",
@@ -63,10 +63,12 @@ def create_app(db: str | Store | None = None, *, image_roots: tuple[str | Path, 
                   openapi_url="/api/v1/openapi.json",
                   description="Analyst API. Flags mean 'indicators present', never a verdict on a person.")
     app.state.adtrace = state
+    # The map outlines belong to places (the PDF route maps draw them too); the browser finds them here.
+    app.mount("/static/geo", StaticFiles(directory=str(resources.files("adtrace.places") / "outlines")), name="geo")
     app.mount("/static", StaticFiles(directory=str(resources.files("adtrace.app") / "static")), name="static")
     # Screening + exchange first (docs/exchange.md): routes are matched in order, and platforms call
     # /api/v1/screen hundreds of times a second; its paths overlap no other router's.
-    app.include_router(import_module("adtrace.exchange.api").router)
+    app.include_router(import_module("adtrace.app.api.exchange").router)
     for name in ROUTERS:  # the OpenAPI spec documents the JSON API only, not the HTML pages
         app.include_router(import_module(f"adtrace.app.{name}").router, include_in_schema=name.startswith("api."))
     _errors(app)
@@ -124,7 +126,7 @@ def warm_up(app: FastAPI) -> None:
     """Before serving: load the pipeline, then move everything loaded so far out of the garbage collector's
     sight. Lexicons and gazetteer are ~0.5 M long-lived objects; without gc.freeze() every full
     collection walks them all (measured ~350 ms on a busy 2-core box: a stall for every request in flight)."""
-    from adtrace.exchange.api import warm
+    from adtrace.app.api.exchange import warm
 
     warm(app)
     gc.collect()

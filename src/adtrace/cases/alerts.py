@@ -22,8 +22,9 @@ from sqlalchemy import bindparam, text
 
 from adtrace import errors
 from adtrace.cases.notify import Notifier
-from adtrace.cases.watchlists import engine_of, matcher, now, write
+from adtrace.cases.watchlists import matcher
 from adtrace.storage import Store
+from adtrace.storage.db import engine_of, now, write
 
 log = logging.getLogger(__name__)
 SEVERITIES = ("info", "elevated", "high")

@@ -14,8 +14,8 @@ import sqlalchemy as sa
 from sqlalchemy import bindparam, text
 
 from adtrace import errors
-from adtrace.cases.watchlists import engine_of, now, write
 from adtrace.storage import Store
+from adtrace.storage.db import engine_of, now, write
 from adtrace.storage.prepare import normalise_lookup
 
 STATUSES = ("open", "referred", "closed")

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -19,6 +18,7 @@ from sqlalchemy import text
 
 from adtrace import errors
 from adtrace.documents import spreadsheet
+from adtrace.storage import db
 
 DECISIONS = ("confirm", "dismiss", "escalate")
 WITHDRAWN = "withdrawn"  # the newest row says "undecided again": back in the queue, no label
@@ -67,7 +67,7 @@ def decide(conn: sa.Connection, doc_id: str, decision: str, reason: str, actor: 
     if conn.execute(text("SELECT 1 FROM documents WHERE id = :id"), {"id": doc_id}).first() is None:
         raise errors.InputError(message=f"no document {doc_id!r}", code=errors.BAD_FIELD, http_status=404,
                                 detail={"field": "doc_id"})
-    at = datetime.now(UTC).isoformat(timespec="seconds")
+    at = db.now()
     conn.execute(text("INSERT INTO review_decisions (doc_id, decision, reason, actor, at) "
                       "VALUES (:d, :dec, :r, :a, :at)"),
                  {"d": doc_id, "dec": decision, "r": reason, "a": actor, "at": at})
@@ -143,7 +143,7 @@ def withdraw(conn: sa.Connection, doc_id: str, actor: str) -> Decision:
     if current(conn, doc_id) is None:
         raise errors.InputError.at(errors.BAD_FIELD, f"document {doc_id!r} has no decision to undo",
                                    field_name="doc_id", hint="Reload the page: someone may have undone it already")
-    at = datetime.now(UTC).isoformat(timespec="seconds")
+    at = db.now()
     conn.execute(text("INSERT INTO review_decisions (doc_id, decision, reason, actor, at) "
                       "VALUES (:d, :dec, '', :a, :at)"), {"d": doc_id, "dec": WITHDRAWN, "a": actor, "at": at})
     return Decision(doc_id, WITHDRAWN, "", actor, at)

@@ -17,14 +17,13 @@ personOrUserReported, victim, additionalInfo; incident type "Child Sex Trafficki
 from __future__ import annotations
 
 from collections import Counter
-from datetime import UTC, datetime
 from typing import Any
 
 from adtrace import __version__, errors
 from adtrace.cases import exports
 from adtrace.cases.cases import Case
-from adtrace.cases.watchlists import engine_of
-from adtrace.storage import Store
+from adtrace.storage import Store, audit, db
+from adtrace.storage.db import engine_of
 
 STATUSES = ("not assessed", "possible")
 KINDS = ("ncmec", "htcds")
@@ -47,7 +46,7 @@ def check_status(status: str | None, set_by: str | None) -> dict[str, Any]:
         raise errors.InputError.at(errors.DRAFT_STATUS, "'possible' must be set by a person", field_name="set_by",
                                    hint="Name who set it (--as NAME)")
     return {"value": value, "set_by": set_by if value == "possible" else None,
-            "set_at": datetime.now(UTC).isoformat(timespec="seconds") if value == "possible" else None}
+            "set_at": db.now() if value == "possible" else None}
 
 
 def _facts(store: Store, bundle: dict[str, Any]) -> dict[str, Any]:
@@ -155,7 +154,6 @@ def draft(store: Store, case: Case, kind: str, *, actor: str, redact: bool = Tru
 def export(store: Store, case_id: int, kind: str, *, actor: str, redact: bool = True, status: str | None = None,
            set_by: str | None = None) -> tuple[dict[str, Any], int]:
     """The draft and its `export` audit entry (kind, redacted, status; never an identifier)."""
-    from adtrace.app import audit  # the app owns the audit log (as holds and retention)
     from adtrace.cases import cases as cs
 
     case = cs.get(store, case_id)

@@ -10,7 +10,6 @@ Photos (faces) are never exported; only their count. An admin may export in full
 from __future__ import annotations
 
 import io
-from datetime import UTC, datetime
 from importlib import resources
 from typing import Any
 from urllib.parse import urlsplit
@@ -20,11 +19,12 @@ import sqlalchemy as sa
 from adtrace import __version__
 from adtrace.cases.cases import Case, document_ids
 from adtrace.cases.redaction import MASKED_FIELDS, Masker
-from adtrace.cases.watchlists import engine_of
 from adtrace.documents import Document, spreadsheet
+from adtrace.indicators.wording import explain  # the words analysts see on document pages
 from adtrace.linking import store as link_store
 from adtrace.places import movement as mv
-from adtrace.storage import Store
+from adtrace.storage import Store, db
+from adtrace.storage.db import engine_of
 
 BUNDLE_FORMAT = "adtrace.case-bundle"
 BUNDLE_VERSION = 1
@@ -44,8 +44,6 @@ def _prime(masker: Masker, store: Store, ids: list[str], records: list[dict[str,
 
 
 def _explain(record: dict[str, Any], full_text: str, masker: Masker) -> list[dict[str, Any]]:
-    from adtrace.app.pages.evidence import explain  # the wording analysts see on document pages
-
     out = []
     for e, ind in zip(explain(record), record.get("indicators") or [], strict=True):
         quoted = [masker.evidence(record, full_text, ev.get("span"), str(ev.get("text", "")))
@@ -157,7 +155,7 @@ def bundle(store: Store, case: Case, *, actor: str, redact: bool = True) -> dict
     entities = [masker.mask(r.partition(":")[0], r.partition(":")[2]) for r in case.refs("entity")]
     return {
         "format": BUNDLE_FORMAT, "version": BUNDLE_VERSION, "adtrace": __version__,
-        "generated_at": datetime.now(UTC).isoformat(timespec="seconds"), "generated_by": actor,
+        "generated_at": db.now(), "generated_by": actor,
         "redacted": redact, "truncated": cut, "notice": NOTICE, "hotline": HOTLINE,
         "case": {"id": case.id, "title": masker.analyst(case.title), "status": case.status, "assignee": case.assignee,
                  "created_by": case.created_by, "created_at": case.created_at, "updated_at": case.updated_at,
@@ -195,7 +193,7 @@ def to_pdf(data: dict[str, Any]) -> bytes:
     from weasyprint import HTML
     from weasyprint.text.fonts import FontConfiguration
 
-    from adtrace.cases.mapsvg import route_svg
+    from adtrace.places.mapsvg import route_svg
 
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
     template = env.from_string(resources.files("adtrace.cases").joinpath("report.html").read_text("utf-8"))

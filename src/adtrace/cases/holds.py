@@ -18,8 +18,8 @@ from sqlalchemy import text
 
 from adtrace import errors
 from adtrace.cases import cases as cs
-from adtrace.cases.watchlists import engine_of, now, write
-from adtrace.storage import Store
+from adtrace.storage import Store, audit
+from adtrace.storage.db import engine_of, now, write
 
 KINDS = ("case", "cluster", "document")
 AUDIT_ACTION = "legal_hold"
@@ -74,8 +74,6 @@ def _members(conn: sa.Connection, kind: str, ref: str) -> list[str]:
 
 def place(store: Store | sa.Engine, kind: str, ref: str, actor: str, reason: str) -> Hold:
     """Put a case, cluster (id or any member's document id) or document under hold; audited."""
-    from adtrace.app import audit  # the app owns the audit log (see retention)
-
     if kind not in KINDS:
         raise errors.InputError.at(errors.BAD_FIELD, f"unknown hold kind {kind!r}", field_name="kind",
                                    hint=f"Use one of: {', '.join(KINDS)}")
@@ -108,8 +106,6 @@ def place(store: Store | sa.Engine, kind: str, ref: str, actor: str, reason: str
 
 def release(store: Store | sa.Engine, hold_id: int, actor: str, reason: str) -> Hold:
     """End a hold (the row stays, with who released it, when and why); audited."""
-    from adtrace.app import audit
-
     reason = reason.strip()
     if not reason:
         raise errors.InputError.at(errors.MISSING_FIELD, "releasing a hold needs a reason", field_name="reason")

@@ -24,8 +24,8 @@ from sqlalchemy import bindparam, text
 from adtrace import errors
 from adtrace.cases.cases import protected_ids
 from adtrace.cases.holds import held_ids
-from adtrace.cases.watchlists import engine_of, write
-from adtrace.storage import Store
+from adtrace.storage import Store, audit
+from adtrace.storage.db import engine_of, write
 
 MIN_DAYS = 1
 _DELETE = text("DELETE FROM documents WHERE id IN :ids").bindparams(bindparam("ids", expanding=True))
@@ -64,9 +64,6 @@ def purge(store: Store | sa.Engine, days: int, actor: str, *, dry_run: bool = Tr
           at: datetime | None = None, confirm_count: int | None = None) -> PurgeReport:
     """Delete (or with dry_run, count) documents older than `days` that no case holds and nobody reviewed or
     has yet to review; audited either way. With `confirm_count`, delete only if that many would go."""
-    # The app owns the audit log; imported here so adtrace.cases does not import the app at load time.
-    from adtrace.app import audit
-
     engine = engine_of(store)
     report = PurgeReport(days, cutoff_of(days, at), dry_run)
     with write(engine) as conn:

@@ -17,9 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 import re2
@@ -28,6 +26,7 @@ from sqlalchemy import text
 
 from adtrace import errors
 from adtrace.storage import Store
+from adtrace.storage.db import engine_of, now, write
 from adtrace.storage.prepare import handle_value, normalise_lookup
 
 IDENTIFIER_KINDS = ("phone", "email", "handle")
@@ -71,31 +70,6 @@ class Match:
             out["distance"] = self.distance
             out["text"] += f" (PDQ distance {self.distance})"
         return out
-
-
-def engine_of(store: Store | sa.Engine) -> sa.Engine:
-    """The SQLAlchemy engine behind a store (both shipped backends keep one)."""
-    if isinstance(store, sa.Engine):
-        return store
-    engine = getattr(store, "engine", None)
-    if not isinstance(engine, sa.Engine):
-        raise errors.ConfigError(message="this store keeps no SQL database; watchlists and alerts need one",
-                                 detail={"store": type(store).__name__})
-    return engine
-
-
-@contextmanager
-def write(store: Store | sa.Engine) -> Iterator[sa.Connection]:
-    engine = engine_of(store)
-    with engine.connect() as conn:
-        if engine.dialect.name == "sqlite":
-            conn.execution_options(adtrace_write=True)  # BEGIN IMMEDIATE (adtrace.storage.sqlite)
-        with conn.begin():
-            yield conn
-
-
-def now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def normalise(kind: str, value: str, region: str = "US") -> str:

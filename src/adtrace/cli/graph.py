@@ -31,8 +31,7 @@ def export_cmd(
 ) -> None:
     """Write the graph: nodes = documents and identifiers with their attributes, edges with reasons."""
     from adtrace import evidence, graphs
-    from adtrace.app import audit
-    from adtrace.storage import open_store
+    from adtrace.storage import audit, open_store
 
     who = actor or getpass.getuser()
     with open_store(db) as store:

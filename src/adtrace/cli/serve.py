@@ -63,8 +63,8 @@ def serve_cmd(
     check_port(host, port)
     if audit_checkpoints:
         from adtrace.app.checkpoints import Periodic
-        from adtrace.app.db import engine_of
         from adtrace.storage import open_store
+        from adtrace.storage.db import engine_of
 
         Periodic(engine_of(open_store(db)), audit_checkpoints, every=checkpoint_minutes * 60).start()
     _warn_if_readable(db)

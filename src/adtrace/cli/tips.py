@@ -80,7 +80,7 @@ def rules_cmd(db: str = DB,
               remove: int = typer.Option(None, "--remove", help="Remove the rule with this id."),
               actor: str = ACTOR) -> None:
     """List the routing rules; add or remove one (audited tip_rule)."""
-    from adtrace.app import audit
+    from adtrace.storage import audit
     from adtrace.tips import store as ts
 
     engine = _engine(db)

@@ -20,8 +20,8 @@ app.add_typer(audit_app, name="audit")
 
 
 def _engine(db: str | None):  # type: ignore[no-untyped-def]
-    from adtrace.app.db import engine_of
     from adtrace.storage import open_store
+    from adtrace.storage.db import engine_of
 
     return engine_of(open_store(db))
 
@@ -147,7 +147,7 @@ def verify(db: str = DB, as_json: bool = typer.Option(False, "--json", help="Pri
     head hash you kept (--expect-head) or the signed checkpoints file (--checkpoints) to catch those.
     """
     from adtrace.app import checkpoints as cps
-    from adtrace.app.audit import verify as run
+    from adtrace.storage.audit import verify as run
 
     engine = _engine(db)
     v = run(engine)

@@ -10,43 +10,25 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import orjson
 from sqlalchemy import text
 
-from adtrace import errors
 from adtrace.cases import alerts
 from adtrace.cases.notify import Notifier
-from adtrace.cases.watchlists import engine_of, write
 from adtrace.documents import Document
 from adtrace.sources import Options
-from adtrace.storage import Checkpoint, Store
-from adtrace.storage.prepare import prepare
-
-
-def now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
+from adtrace.storage import Store
+from adtrace.storage.db import engine_of, now, write
+from adtrace.storage.ingest import Tally, processed, store_batch
 
 
 @dataclass
-class FeedCounts:
-    new: int = 0
-    updated: int = 0
-    duplicate: int = 0
-    rejected: int = 0
+class FeedCounts(Tally):
     alerts: int = 0
-    reasons: dict[str, int] = field(default_factory=dict)
-
-    def reject(self, code: str) -> None:
-        self.rejected += 1
-        self.reasons[code] = self.reasons.get(code, 0) + 1
-
-    def to_dict(self) -> dict[str, Any]:
-        return dict(self.__dict__)
 
 
 class Feeder:
@@ -74,40 +56,29 @@ class Feeder:
             self.flush()
 
     def hold(self, doc: Document) -> None:
-        """Buffer without flushing: the caller flushes with its own checkpoint."""
+        """Buffer without flushing (the caller flushes when it likes)."""
         self._docs.append((doc, None))
 
     def page(self, url: str, status: int) -> None:
         """Remember a crawled page that gave no document (e.g. a malformed ad), so it is not refetched."""
         self._pages.append((url, status, None))
 
-    def flush(self, checkpoint: Checkpoint | None = None) -> list[str]:
+    def flush(self) -> list[str]:
         """Store what is buffered; return the ids stored new or updated (after raising their alerts)."""
         docs, self._docs = self._docs, []
         prepared = []
-        records = self.pipeline.process_many([doc for doc, _ in docs])
-        for (doc, url), record in zip(docs, records, strict=True):
-            try:
-                if isinstance(record, Exception):
-                    raise record
-                prepared.append(prepare(doc, record))
-            except Exception as exc:  # one document the pipeline fails on must not stop monitoring
-                self.counts.reject(errors.INTERNAL)
+        plain = [doc for doc, _ in docs]
+        for (doc, url), got in zip(docs, processed(plain, self.pipeline.process_many(plain)), strict=True):
+            if isinstance(got, tuple):  # one document the pipeline fails on must not stop monitoring
+                self.counts.reject(got[1])
                 if url:
                     self._pages.append((url, 200, None))
-                self.errors.append(f"{doc.id}: {type(exc).__name__}: {exc}")
+                self.errors.append(f"{doc.id}: {got[2].removeprefix(f'pipeline failed on document {doc.id}: ')}")
                 continue
+            prepared.append(got)
             if url:
                 self._pages.append((url, 200, doc.id))
-        changed: list[str] = []
-        if prepared or checkpoint is not None:
-            for outcome in self.store.put_batch(prepared, checkpoint):
-                if outcome.status == "rejected":
-                    self.counts.reject(errors.DB_WRITE_FAILED)
-                    continue
-                setattr(self.counts, outcome.status, getattr(self.counts, outcome.status) + 1)
-                if outcome.status in ("new", "updated"):
-                    changed.append(outcome.id)
+        changed = store_batch(self.store, prepared, None, self.counts) if prepared else []
         if self._pages and self.profile:
             mark_pages(self.store, self.profile, self._pages)
         self._pages = []

@@ -13,8 +13,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
 from adtrace import errors
-
-ENGINES = ("local", "dask", "spark")
+from adtrace.registry import Registry
 
 
 class Engine(Protocol):
@@ -130,12 +129,17 @@ class SparkEngine:
         self.sc.stop()
 
 
+# name -> factory(scheduler or master, workers); plugins add engines through "adtrace.engines" entry points.
+EngineFactory = Callable[[str | None, int], Engine]
+REGISTRY: Registry[EngineFactory] = Registry("engine", "adtrace.engines")
+REGISTRY.register("local", lambda scheduler, workers: LocalEngine())
+REGISTRY.register("dask", DaskEngine)
+REGISTRY.register("spark", SparkEngine)
+ENGINES = tuple(REGISTRY)  # the built-ins, for --help
+
+
 def make_engine(name: str, *, scheduler: str | None = None, workers: int = 0) -> Engine:
-    if name == "local":
-        return LocalEngine()
-    if name == "dask":
-        return DaskEngine(scheduler, workers)
-    if name == "spark":
-        return SparkEngine(scheduler, workers)
-    raise errors.InputError.at(errors.BAD_FIELD, f"unknown engine {name!r}", field_name="engine",
-                               hint=f"Use one of: {', '.join(ENGINES)}")
+    if name not in REGISTRY.load():
+        raise errors.InputError.at(errors.BAD_FIELD, f"unknown engine {name!r}", field_name="engine",
+                                   hint=f"Use one of: {', '.join(REGISTRY)}")
+    return REGISTRY[name](scheduler, workers)

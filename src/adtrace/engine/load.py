@@ -27,6 +27,7 @@ from adtrace.linking import store as ls
 from adtrace.linking.summary import Member, rescore, summarize
 from adtrace.storage import facets, init_db, levels
 from adtrace.storage.connect import _safe, make_engine, resolve_url
+from adtrace.storage.db import now as stamp_now
 from adtrace.storage.sql import bulk_insert
 
 BATCH = 20_000  # rows per SQLite transaction
@@ -97,7 +98,7 @@ def load(out: str, db: str | None, log: Callable[[str], None] | None = None) -> 
             if int(conn.execute(text("SELECT count(*) FROM documents")).scalar() or 0):
                 raise errors.StorageError(message=f"{_safe(resolve_url(db))} already holds documents; `load` fills "
                                           "an empty database (use `adtrace ingest` to add to one)", code=errors.LOAD_NEEDS_EMPTY_DB)
-        now = datetime.now(UTC).isoformat(timespec="seconds")
+        now = stamp_now()
         t0 = datetime.now(UTC)
         for part in _parts(root, "documents"):
             counts = [0, 0, 0]

@@ -24,7 +24,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from adtrace import __version__, errors
 from adtrace.exchange.bundles import canonical
-from adtrace.exchange.keys import OrgKeys, key_id, now
+from adtrace.exchange.keys import OrgKeys, key_id
+from adtrace.storage.db import now
 
 FORMAT = "adtrace.evidence-manifest"
 VERSION = 1

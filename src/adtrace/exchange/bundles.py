@@ -18,8 +18,9 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from adtrace import errors
-from adtrace.exchange.keys import OrgKeys, now
+from adtrace.exchange.keys import OrgKeys
 from adtrace.exchange.signals import SCHEME, TYPES
+from adtrace.storage.db import now
 
 FORMAT = "adtrace.exchange.bundle"
 VERSION = 1

@@ -54,7 +54,7 @@ def _where(since: str | None, decision: str | None, min_level: str | None) -> tu
 
 def case_documents(engine: sa.Engine, case: str | int) -> set[str]:
     """Every document a case holds (directly, through its clusters and its entities), from the store."""
-    from adtrace.cases import cases  # cases import the app's helpers; load them only when a case is asked for
+    from adtrace.cases import cases  # loaded only when a case is asked for
 
     try:
         case_id = int(case)

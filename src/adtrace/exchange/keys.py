@@ -11,13 +11,13 @@ import json
 import os
 import secrets
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from adtrace import errors
+from adtrace.storage.db import now
 
 ENV_VAR = "ADTRACE_EXCHANGE_KEYS"
 NO_KEYS = errors.NO_KEYS
@@ -36,10 +36,6 @@ def keys_dir(path: str | Path | None = None) -> Path:
 def key_id(public_raw: bytes) -> str:
     """A short public name for a key: the first 16 hex digits of SHA-256 of its raw public bytes."""
     return hashlib.sha256(public_raw).hexdigest()[:16]
-
-
-def now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 @dataclass

@@ -16,8 +16,8 @@ import sqlalchemy as sa
 from sqlalchemy import text
 
 from adtrace.exchange import store as xs
-from adtrace.exchange.keys import now
 from adtrace.exchange.signals import identifiers, signal_hashes
+from adtrace.storage.db import now, write
 
 PDQ_MAX_DISTANCE = 31  # Meta's published threshold for PDQ matches (also adtrace.linking.images)
 _POP8 = np.array([bin(i).count("1") for i in range(256)], dtype=np.uint8)
@@ -164,7 +164,7 @@ def match_store(engine: sa.Engine, key: bytes, *, full: bool = False, batch: int
         after = int(rows[-1][0])
         high = max(high, after)
         leads: list[tuple[str, list[Match]]] = []
-        with xs.write(engine) as conn:
+        with write(engine) as conn:
             for doc_id, matches in found:
                 matches = [m for m in matches if m.signal_id not in quarantined]
                 if matches and save_leads(conn, doc_id, matches):
@@ -187,7 +187,7 @@ def match_store(engine: sa.Engine, key: bytes, *, full: bool = False, batch: int
         report.documents += len(rows)
         if on_progress:
             on_progress(len(rows))
-    with xs.write(engine) as conn:
+    with write(engine) as conn:
         prev = xs.get_state(conn, STATE_KEY)
         xs.set_state(conn, STATE_KEY, str(max(high, int(prev or 0))))
     report.last_seq = high

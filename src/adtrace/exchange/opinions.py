@@ -25,8 +25,9 @@ from sqlalchemy import text
 from threatexchange.exchanges.fetch_state import AggregateSignalOpinionCategory, SignalOpinionCategory
 
 from adtrace import errors
-from adtrace.exchange.keys import now
-from adtrace.exchange.store import drop_alerts, write
+from adtrace.exchange.store import drop_alerts
+from adtrace.storage import audit
+from adtrace.storage.db import now, write
 
 OPINIONS = {"negative": SignalOpinionCategory.NEGATIVE_CLASS,
             "investigation": SignalOpinionCategory.INVESTIGATION_SEED,
@@ -85,8 +86,6 @@ def _signal(conn: sa.Connection, signal_id: int) -> dict[str, Any]:
 
 
 def _audit(engine: sa.Engine, conn: sa.Connection, actor: str, signal: dict[str, Any], detail: dict[str, Any]) -> None:
-    from adtrace.app import audit  # the app owns the audit log (as holds and retention)
-
     audit.append(engine, actor, AUDIT_ACTION, f"signal:{signal['id']}",
                  {"issuer": signal["issuer"], "type": signal["type"], **detail}, conn=conn)
 

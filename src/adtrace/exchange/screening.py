@@ -24,13 +24,11 @@ from adtrace.exchange import store as xs
 from adtrace.pipeline import Pipeline
 from adtrace.pipeline.process import RECORD_FIELDS
 from adtrace.scoring import level_of
+from adtrace.storage.db import write
 
 MAX_BATCH = 1000
 MAX_IDENTIFIERS = 50  # per document (configurable: ADTRACE_SCREEN_MAX_IDENTIFIERS)
 FREE_IDENTIFIERS = 5  # per document; each one past this costs one more token of the caller's rate limit
-# Watchlist matchers (the cases package registers one when watchlists exist): f(doc, record) -> matches.
-WatchlistHook = Callable[[Document, dict[str, Any]], list[dict[str, Any]]]
-WATCHLIST_HOOKS: dict[str, WatchlistHook] = {}
 
 
 @dataclass(frozen=True)
@@ -146,9 +144,9 @@ class Screener:
         kept: list[tuple[Document, dict[str, Any], list[xm.Match]]] = []
         for doc, record in zip(docs, records, strict=True):
             matches = xm.match_record(index, self.key, record) if self.key is not None else []
-            watch = [m for hook in WATCHLIST_HOOKS.values() for m in hook(doc, record)]
-            if self.engine is not None:
-                watch += [m.reason() for m in _watchlists(self.engine).match(record, doc.full_text)]
+            watch: list[dict[str, Any]] = []
+            if self.engine is not None:  # watchlists live in the store (adtrace.cases.watchlists)
+                watch = [m.reason() for m in _watchlists(self.engine).match(record, doc.full_text)]
             if partner is not None and watch:
                 out.hidden_watch.append((doc.id, watch))
                 watch = [dict(WATCH_HINT)] if partner.watchlist_hint else []
@@ -226,7 +224,7 @@ def _keep(store: Any, records: list[tuple[Document, dict[str, Any], list[xm.Matc
     written = dict(zip((i for i, _ in todo), store.put_batch([p for _, p in todo]), strict=True))
     outcomes = [written.get(i) or Outcome(doc.id, "rejected", "id belongs to another source")
                 for i, (doc, _, _) in enumerate(records)]
-    with xs.write(store.engine) as conn:
+    with write(store.engine) as conn:
         for (_, _, matches), outcome, res in zip(records, outcomes, results, strict=True):
             if outcome.status == "rejected":
                 continue

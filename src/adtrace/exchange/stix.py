@@ -39,7 +39,8 @@ from adtrace import errors
 from adtrace.cases import cases as cs
 from adtrace.cases import watchlists as wl
 from adtrace.cases.redaction import Masker
-from adtrace.storage import Store
+from adtrace.storage import Store, audit
+from adtrace.storage.db import engine_of
 
 CONTACT_EXT = "extension-definition--66e2492a-bbd3-4be6-88f5-cc91a017a498"  # identity contact information
 # Our own extension definition: a fixed id, so every adtrace bundle declares its properties the same way.
@@ -201,7 +202,7 @@ def _contact_identity(b: _Builder, label: str, refs: list[str], contacts: list[s
 
 def case_bundle(store: Store | sa.Engine, case_id: int, *, org: str, redact: bool = True) -> dict[str, Any]:
     """A case as a STIX 2.1 bundle (a dict, as `stix2` serialised it)."""
-    engine = wl.engine_of(store)
+    engine = engine_of(store)
     case = cs.get(engine, case_id)
     b = _Builder(org, redact)
     ids = cs.document_ids(engine, case)
@@ -212,7 +213,7 @@ def case_bundle(store: Store | sa.Engine, case_id: int, *, org: str, redact: boo
 
 def cluster_bundle(store: Store | sa.Engine, cluster: str, *, org: str, redact: bool = True) -> dict[str, Any]:
     """A cluster (id or any member's document id) as a STIX 2.1 bundle."""
-    engine = wl.engine_of(store)
+    engine = engine_of(store)
     with engine.connect() as conn:
         cid = cs.resolve_cluster(conn, cluster, "cluster")
         ids = sorted(cs.cluster_docs(conn, [cid]))
@@ -228,7 +229,7 @@ def _documents(b: _Builder, store: Store | sa.Engine, ids: list[str], what: str)
     if not isinstance(store, Store):
         raise errors.ConfigError(message="a STIX export of ads needs the store, not only its engine")
     ids = ids[:MAX_DOCS]
-    with wl.engine_of(store).connect() as conn:
+    with engine_of(store).connect() as conn:
         cluster_of = {str(d): str(c) for s in range(0, len(ids), 900)
                       for d, c in conn.execute(_CLUSTERS, {"ids": ids[s:s + 900]})}
     loaded = [(d, store.get_document(d), store.get_record(d) or {}) for d in ids]
@@ -309,8 +310,6 @@ def export(store: Store, *, case: int | None = None, watchlist: str | None = Non
     redacted, SHA-256; never an identifier). Returns (bytes, what, audit sequence number)."""
     import hashlib
 
-    from adtrace.app import audit
-
     if sum(x is not None for x in (case, watchlist, cluster)) != 1:
         raise errors.InputError.at(errors.MISSING_FIELD, "name exactly one of a case, a cluster or a watchlist",
                                    hint="e.g. --case 3, --cluster ad17 or --watchlist 'Op Lantern'")
@@ -325,7 +324,7 @@ def export(store: Store, *, case: int | None = None, watchlist: str | None = Non
     counts: dict[str, int] = {}
     for o in bundle["objects"]:
         counts[o["type"]] = counts.get(o["type"], 0) + 1
-    seq = audit.append(wl.engine_of(store), actor, "export", what,
+    seq = audit.append(engine_of(store), actor, "export", what,
                        {"format": "stix2.1", "kind": "stix", "redacted": redact, "objects": counts,
                         "sha256": hashlib.sha256(data).hexdigest()})
     return data, what, seq

@@ -6,8 +6,6 @@ failed import leaves nothing half-applied.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,19 +16,11 @@ from sqlalchemy import text
 
 from adtrace import errors
 from adtrace.exchange import bundles as b
-from adtrace.exchange.keys import key_id, now
+from adtrace.exchange.keys import key_id
+from adtrace.storage.db import now, write
 
 CONSORTIUM_MISMATCH = errors.CONSORTIUM_MISMATCH
 NOT_ISSUER = errors.NOT_ISSUER
-
-
-@contextmanager
-def write(engine: sa.Engine) -> Iterator[sa.Connection]:
-    with engine.connect() as conn:
-        if engine.dialect.name == "sqlite":
-            conn.execution_options(adtrace_write=True)  # BEGIN IMMEDIATE (adtrace.storage.sqlite)
-        with conn.begin():
-            yield conn
 
 
 def trust(engine: sa.Engine, public_info: Any, actor: str, note: str = "") -> list[tuple[str, str]]:

@@ -14,9 +14,9 @@ from sqlalchemy import bindparam, text
 from adtrace import errors
 from adtrace.cases import cases
 from adtrace.cases.redaction import Masker
-from adtrace.cases.watchlists import engine_of
 from adtrace.linking import store as link_store
 from adtrace.storage import Store
+from adtrace.storage.db import engine_of
 from adtrace.storage.prepare import normalise_lookup
 
 IDENTIFIER_KINDS = ("phone", "email", "handle", "payment")

@@ -137,7 +137,7 @@ def load_builtins() -> list[Indicator]:
             "kinds": tuple(str(k) for k in d.get("kinds") or ()),
         }
         if "rule" in d:
-            fn = RULES[str(d["rule"])]
+            fn = RULES.provider(str(d["rule"]))
             params = common["params"]
 
             def run(subject: Subject, fn: Any = fn, params: Any = params) -> list[tuple[int, int]]:

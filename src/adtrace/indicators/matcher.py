@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import ahocorasick
 
 from adtrace.indicators.base import Hit, Lexicon
-from adtrace.indicators.prefilter import Literals, may_match, required_literals
+from adtrace.indicators.prefilter import Prefilter
 from adtrace.text import View, normalise
 
 _WS = re.compile(r"\s+")
@@ -91,7 +91,7 @@ class Matcher:
         """`complete`: indicators whose hits other indicators read (rules' `uses`); all their groups are
         always searched."""
         self._auto: ahocorasick.Automaton | None = None
-        self._patterns: list[tuple[str, int, re.Pattern[str], Literals | None]] = []
+        self._patterns: list[tuple[str, int, re.Pattern[str]]] = []
         self._negatable = {k for k, lex in lexicons.items() if lex.negatable}
         # A lexicon fires only when every group matches: when a group made of phrases alone found
         # nothing in the automaton pass, that indicator's patterns cannot make it fire, so they are
@@ -107,10 +107,11 @@ class Matcher:
                 regexes = [t[3:] for t in group if t.startswith("re:")]
                 if regexes:
                     joined = "|".join(f"(?:{r})" for r in regexes)
-                    self._patterns.append((ind_id, g, re.compile(joined), required_literals(joined)))
+                    self._patterns.append((ind_id, g, re.compile(joined)))
                 for term in group:
                     if not term.startswith("re:") and (key := prepare(term)):
                         phrases.setdefault(key, []).append((ind_id, g))
+        self._prefilter = Prefilter([p.pattern for _, _, p in self._patterns])
         if phrases:
             auto = ahocorasick.Automaton()
             for key, owners in phrases.items():
@@ -138,13 +139,14 @@ class Matcher:
                     if ind_id in self._negatable and self._negated(text, start):
                         continue
                     found.setdefault(ind_id, []).append(Hit(g, key, s.span(start, end + 1)))
-        for ind_id, g, pattern, literals in self._patterns:
+        maybe = self._prefilter.candidates(text) if self._patterns else set()
+        for i, (ind_id, g, pattern) in enumerate(self._patterns):
             gates = self._gates.get(ind_id)
             if gates is not None:
                 have = {h.group for h in found.get(ind_id, ())}
                 if any(gate != g and gate not in have for gate in gates):
                     continue
-            if not may_match(literals, text):
+            if i not in maybe:
                 continue
             for m in pattern.finditer(text):
                 if m.end() == m.start() or (ind_id in self._negatable and self._negated(text, m.start())):

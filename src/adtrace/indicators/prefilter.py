@@ -1,88 +1,90 @@
-"""Literals a regex cannot match without: a cheap `in` test that skips most lexicon patterns.
+"""Which lexicon patterns a text could match at all: a cheap test that skips most patterns.
 
 Python's engine tries a pattern such as `\\b(?:keep|hold|...)\\s+...` at every position of the
-text; most documents contain none of the words it needs. `required_literals(pattern)` reads the
-parsed pattern and returns strings of which every match must contain at least one (None when no
-such set can be derived, e.g. a pattern that may start with any digit), so `find` runs the regex
-only when one of them occurs in the text. The set is a necessary condition, never a guess: skipping
-changes speed, not results.
+text; most documents contain none of the words it needs. RE2's FilteredRE2 (google-re2, already the
+watchlists' engine) reads each pattern, keeps the literal strings ("atoms") every match must contain,
+and finds all patterns' atoms in one pass over the text: `Prefilter.candidates(text)` is the set of
+patterns whose atoms occur, plus every pattern RE2 could not reduce to atoms. The set is a necessary
+condition, never a guess: skipping changes speed, not results.
+
+Lookaround groups are cut out before RE2 reads a pattern (RE2 has none): without one a pattern matches
+more texts, so what it requires is still required by the pattern with it.
 """
 
 from __future__ import annotations
 
-import importlib
-import re
-from typing import Any
+from collections.abc import Sequence
 
-# re's parser is private API, imported by name because typeshed does not describe it; the sre_parse
-# alias warns on import. Its shapes are stable across 3.11-3.13.
-_parser: Any = importlib.import_module("re._parser")
-_c: Any = importlib.import_module("re._constants")
+import re2
 
-Literals = frozenset[str]
+_LOOKAROUNDS = ("(?=", "(?!", "(?<=", "(?<!")
 
 
-def required_literals(pattern: str) -> Literals | None:
-    """Strings one of which every match of `pattern` contains; None when unknown."""
-    try:
-        parsed = _parser.parse(pattern, 0)
-    except re.error:
-        return None
-    if parsed.state.flags & re.IGNORECASE:
-        return None
-    return _sequence(list(parsed))
+class Prefilter:
+    """The patterns (by index) that may match a text."""
+
+    def __init__(self, patterns: Sequence[str]) -> None:
+        self._filter = re2.Filter()
+        self._index: list[int] = []  # the filter's pattern number -> index in `patterns`
+        self._always: set[int] = set()
+        options = re2.Options()
+        options.log_errors = False  # a pattern RE2 cannot parse is simply always run
+        for i, pattern in enumerate(patterns):
+            try:
+                self._filter.Add(without_lookarounds(pattern), options)
+                self._index.append(i)
+            except re2.error:
+                self._always.add(i)
+        if self._index:
+            self._filter.Compile()
+
+    def candidates(self, text: str) -> set[int]:
+        """Indexes of the patterns that may match `text` (lower-cased, as the lexicons are)."""
+        if not self._index:
+            return set(self._always)
+        found = self._filter.Match(text, potential=True) or ()
+        return self._always.union(self._index[j] for j in found)
 
 
-def _sequence(items: list[tuple[Any, Any]]) -> Literals | None:
-    """Every element of a sequence must match, so the most selective element's set will do."""
-    options: list[Literals] = []
-    run: list[str] = []
-    for op, av in [*items, (None, None)]:
-        if op is _c.LITERAL:
-            run.append(chr(av))
+def without_lookarounds(pattern: str) -> str:
+    """`pattern` with its lookahead and lookbehind groups removed (escapes and classes respected)."""
+    out: list[str] = []
+    i, n = 0, len(pattern)
+    while i < n:
+        if pattern.startswith(_LOOKAROUNDS, i):
+            i = _group_end(pattern, i)
             continue
-        if run:
-            options.append(frozenset({"".join(run)}))
-            run = []
-        if op is None:
-            break
-        found = _element(op, av)
-        if found is not None:
-            options.append(found)
-    if not options:
-        return None
-    # Longest shortest literal: "passport" is rarer than "1"; fewer alternatives break a tie.
-    return max(options, key=lambda s: (min(len(x) for x in s), -len(s)))
+        step = _token_end(pattern, i)
+        out.append(pattern[i:step])
+        i = step
+    return "".join(out)
 
 
-def _element(op: Any, av: Any) -> Literals | None:
-    if op is _c.SUBPATTERN:
-        _group, add_flags, _del_flags, sub = av
-        if add_flags & re.IGNORECASE:
-            return None
-        return _sequence(list(sub))
-    if op is _c.BRANCH:
-        out: set[str] = set()
-        for alt in av[1]:
-            found = _sequence(list(alt))
-            if found is None:
-                return None  # one alternative needs nothing we know: the whole branch does not
-            out |= found
-        return frozenset(out)
-    if op in (_c.MAX_REPEAT, _c.MIN_REPEAT, _c.POSSESSIVE_REPEAT):
-        low, _high, sub = av
-        return _sequence(list(sub)) if low >= 1 else None
-    if op is _c.ATOMIC_GROUP:
-        return _sequence(list(av))
-    return None  # classes, anchors, lookarounds, backreferences: no literal is required
+def _token_end(pattern: str, i: int) -> int:
+    """The end of one token: an escape pair, a whole character class, or one character."""
+    if pattern[i] == "\\":
+        return i + 2
+    if pattern[i] == "[":
+        j = i + 1
+        if j < len(pattern) and pattern[j] == "^":
+            j += 1
+        if j < len(pattern) and pattern[j] == "]":  # a "]" first in a class is a literal
+            j += 1
+        while j < len(pattern) and pattern[j] != "]":
+            j += 2 if pattern[j] == "\\" else 1
+        return j + 1
+    return i + 1
 
 
-def may_match(literals: Literals | None, text: str) -> bool:
-    """False only when `text` holds none of the required literals."""
-    if literals is None:
-        return True
-    # A plain loop: a generator in any() costs more than the `in` tests themselves.
-    for lit in literals:  # noqa: SIM110
-        if lit in text:
-            return True
-    return False
+def _group_end(pattern: str, i: int) -> int:
+    """Just past the ")" that closes the group opening at `i`."""
+    depth, j = 0, i
+    while j < len(pattern):
+        if pattern[j] == "(":
+            depth += 1
+        elif pattern[j] == ")":
+            depth -= 1
+            if depth == 0:
+                return j + 1
+        j = _token_end(pattern, j) if pattern[j] in "\\[" else j + 1
+    return j

@@ -8,17 +8,25 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from importlib import metadata
 from typing import Any
 
 from adtrace import errors
 from adtrace.indicators.base import Indicator, Span, Subject, evidence
 from adtrace.indicators.catalogue import NEGATIONS, load_builtins
 from adtrace.indicators.matcher import Matcher
+from adtrace.registry import Registry
 from adtrace.text import View
 
 ID_FORMAT = re.compile(r"^[a-z][a-z0-9_]*\.[a-z0-9_]+\.v[0-9]+$")
-INDICATORS: dict[str, Indicator] = {}
+
+
+def _adopt(name: str, plugin: Any) -> list[tuple[str, Indicator]]:
+    """An "adtrace.indicators" entry point gives one Indicator or a list; each passes `register`'s checks."""
+    items = [i for i in (plugin if isinstance(plugin, list | tuple) else [plugin]) if isinstance(i, Indicator)]
+    return [(register(i).id, i) for i in items]
+
+
+INDICATORS: Registry[Indicator] = Registry("indicator", "adtrace.indicators", adopt=_adopt)
 _matcher: Matcher | None = None
 _loaded = False
 
@@ -78,16 +86,27 @@ def _load() -> None:
     try:
         for indicator in load_builtins():
             register(indicator)
+        INDICATORS.load()  # plugins ("adtrace.indicators" entry points)
+        check_reads(INDICATORS.values())
     except Exception:
         # A half-loaded registry would score silently with some indicators missing: fail every time.
         INDICATORS.clear()
         _loaded = False
         raise
-    for ep in metadata.entry_points(group="adtrace.indicators"):
-        plugin = ep.load()
-        for item in plugin if isinstance(plugin, list | tuple) else [plugin]:
-            if isinstance(item, Indicator):
-                register(item)
+
+
+def check_reads(indicators: Iterable[Indicator]) -> None:
+    """Every `reads:` field is one some registered extractor assigns: a typo would leave a rule blind."""
+    from adtrace.extractors import assigned
+
+    fields = assigned()
+    for ind in indicators:
+        missing = [f for f in ind.reads if f not in fields]
+        if missing:
+            raise errors.RegistryError(
+                message=f"indicator '{ind.id}' reads {', '.join(missing)}, which no registered extractor "
+                        "assigns; fix `reads:` in catalogue.yaml or install the extractor",
+                detail={"id": ind.id, "reads": missing}, code=errors.UNMET_REQUIREMENT)
 
 
 def all_indicators() -> list[Indicator]:

@@ -12,15 +12,17 @@ from functools import lru_cache
 from typing import Any
 
 from adtrace.indicators.base import Span, Subject
+from adtrace.registry import Registry
 
 RuleFn = Callable[[Subject, Mapping[str, Any]], list[Span]]
-RULES: dict[str, RuleFn] = {}
+# catalogue.yaml names a rule; plugins add theirs through the "adtrace.indicator_rules" entry points. A
+# second rule under a taken name is refused: it would change what a published indicator id means.
+RULES: Registry[RuleFn] = Registry("indicator rule", "adtrace.indicator_rules")
 
 
 def rule(name: str) -> Callable[[RuleFn], RuleFn]:
     def wrap(fn: RuleFn) -> RuleFn:
-        RULES[name] = fn
-        return fn
+        return RULES.register(name, fn)
 
     return wrap
 

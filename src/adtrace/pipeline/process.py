@@ -14,8 +14,10 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from adtrace import errors
 from adtrace.documents import Document
 from adtrace.extractors import Context, Extractor, ordered
+from adtrace.registry import Registry
 from adtrace.text import View
 
 # Record fields in contract order (DESIGN §3); each is present (empty list when nothing was found).
@@ -23,9 +25,12 @@ RECORD_FIELDS = ("phones", "emails", "handles", "urls", "ages", "prices", "place
                  "image_text")
 
 # Stages after extraction (indicators, scoring) register here: f(doc, record, view) -> None, mutating
-# record; `view` is the normalised text extraction already made (None when not at hand).
+# record; `view` is the normalised text extraction already made (None when not at hand). A stage may
+# carry `reads()`: the Record fields it needs, checked against the pipeline's extractors. Built-ins are
+# loaded lazily (scoring loads lexicons); plugins come from the "adtrace.post_stages" entry points.
 PostStage = Callable[[Document, dict[str, Any], View | None], None]
-POST_STAGES: dict[str, PostStage] = {}
+POST_STAGES: Registry[PostStage] = Registry("post-extraction stage", "adtrace.post_stages",
+                                            builtins={"score": "adtrace.scoring:indicate_and_score"})
 
 # Documents per stage-major batch: measured best between 32 and 128 (bench/extract.py); beyond,
 # the batch's own data starts to crowd the caches.
@@ -43,10 +48,33 @@ class Pipeline:
     extractors: list[Extractor] = field(init=False)
     ocr_stage: Callable[[Document, dict[str, Any], Callable[[Document], dict[str, Any]]], None] | None = \
         field(init=False, default=None)
+    _stages: dict[tuple[str, ...] | None, list[PostStage]] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
+        # Named extractors pull in what they require; a requirement nobody provides fails here (AT151).
         self.extractors = ordered(self.extractor_names)
         self.ocr_stage = _ocr_stage(self.ocr)
+
+    def post_stages(self, stages: tuple[str, ...] | None = None) -> list[PostStage]:
+        """The post-extraction stages to run (all registered ones when `stages` is None), checked once:
+        a stage that reads a field this pipeline's extractors do not assign fails (AT151) rather than
+        scoring a Record with that field empty."""
+        got = self._stages.get(stages)
+        if got is None:
+            POST_STAGES.load()
+            chosen = {name: stage for name, stage in POST_STAGES.items() if stages is None or name in stages}
+            have = {f for ex in self.extractors for f in ex.assigns}
+            for name, stage in chosen.items():
+                reads = getattr(stage, "reads", None)
+                missing = sorted(set(reads()) - have) if callable(reads) else []
+                if missing:
+                    raise errors.RegistryError(
+                        message=f"the '{name}' stage reads {', '.join(missing)}, which this pipeline's extractors "
+                                f"({', '.join(ex.name for ex in self.extractors)}) do not assign; add the "
+                                "extractors that do, or use extract() without the stages",
+                        detail={"stage": name, "reads": missing}, code=errors.UNMET_REQUIREMENT)
+            got = self._stages[stages] = list(chosen.values())
+        return got
 
     def extract(self, doc: Document) -> dict[str, Any]:
         record = self._extract(doc)[0]
@@ -68,7 +96,7 @@ class Pipeline:
     def process(self, doc: Document, stages: tuple[str, ...] | None = None) -> dict[str, Any]:
         """Extract, then run the post-extraction stages (all registered ones when `stages` is None)."""
         record, view = self._extract(doc)
-        for stage in _post_stages(stages):
+        for stage in self.post_stages(stages):
             stage(doc, record, view)
         self._read_images(doc, record)
         return record
@@ -96,6 +124,7 @@ class Pipeline:
 
     def _batch(self, docs: Sequence[Document], stages: tuple[str, ...] | None, post: bool) -> list[Outcome]:
         ctxs = [Context(doc, default_region=self.default_region) for doc in docs]
+        after = self.post_stages(stages) if post else []  # a misbuilt pipeline fails whole, not per document
         try:
             for ctx in ctxs:
                 ctx.record["id"] = ctx.doc.id
@@ -104,7 +133,7 @@ class Pipeline:
                 for ctx in ctxs:
                     run(ctx)
             records = [_record(ctx) for ctx in ctxs]
-            for stage in _post_stages(stages) if post else ():
+            for stage in after:
                 for ctx, record in zip(ctxs, records, strict=True):
                     stage(ctx.doc, record, ctx.view)
             for ctx, record in zip(ctxs, records, strict=True):
@@ -201,27 +230,8 @@ def _record(ctx: Context) -> dict[str, Any]:
     return record
 
 
-def _post_stages(stages: tuple[str, ...] | None) -> list[PostStage]:
-    _load_post_stages()
-    return [stage for name, stage in POST_STAGES.items() if stages is None or name in stages]
-
-
 def _images(doc: Document) -> list[dict[str, Any]]:
     return [{k: v for k, v in img.items() if k in ("url", "path", "sha256", "pdq")} for img in doc.images]
-
-
-_loaded = False
-
-
-def _load_post_stages() -> None:
-    global _loaded
-    if _loaded:
-        return
-    _loaded = True
-    # Imported here, not at module top: scoring sits above pipeline's extractors and loads lexicons.
-    from adtrace.scoring import indicate_and_score
-
-    POST_STAGES.setdefault("score", indicate_and_score)
 
 
 _default: Pipeline | None = None

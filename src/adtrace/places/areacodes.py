@@ -15,7 +15,6 @@ from typing import Any
 import phonenumbers
 from phonenumbers import PhoneMetadata, geocoder
 from phonenumbers.geodata import GEOCODE_DATA, GEOCODE_LONGEST_PREFIX
-from phonenumbers.prefix import _prefix_description_for_number
 
 from adtrace.extractors.base import Context, Extractor
 from adtrace.extractors.phonetypes import number_type, region_for
@@ -88,8 +87,15 @@ def _area_description(num: phonenumbers.PhoneNumber, cc: int, nsn: str) -> str:
     token = phonenumbers.country_mobile_token(cc)
     if token and nsn.startswith(token):
         return str(geocoder.description_for_valid_number(num, "en"))  # a mobile token (AR, MX): as is
-    found = _prefix_description_for_number(GEOCODE_DATA, GEOCODE_LONGEST_PREFIX, num, "en", None, None)
-    return str(found) if found != "" else str(geocoder.country_name_for_number(num, "en"))
+    # The geocoder's own longest-prefix lookup over its public data: the E.164 digits are the country code
+    # then the national significant number; the longest prefix with an English name wins.
+    digits, found = f"{cc}{nsn}", ""
+    for n in range(min(GEOCODE_LONGEST_PREFIX, len(digits)), 0, -1):
+        names = GEOCODE_DATA.get(digits[:n])
+        if names and "en" in names:
+            found = names["en"]
+            break
+    return str(found) if found else str(geocoder.country_name_for_number(num, "en"))
 
 
 def _redecide(places: list[dict[str, Any]], ambiguous: dict[int, tuple[Place, ...]], area: Place) -> None:

@@ -1,6 +1,6 @@
 """Readers that turn files into Documents, one streaming reader per format, chosen by a registry."""
 
-from adtrace.sources.base import Options, Reader, ReadError, read_paths
-from adtrace.sources.registry import READERS, reader_for, register
+from adtrace.sources.base import Format, Options, Reader, ReadError
+from adtrace.sources.registry import READERS, read_paths, reader_for, register
 
-__all__ = ["READERS", "Options", "ReadError", "Reader", "read_paths", "reader_for", "register"]
+__all__ = ["READERS", "Format", "Options", "ReadError", "Reader", "read_paths", "reader_for", "register"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import gzip
 import io
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -51,6 +51,15 @@ Item = Document | ReadError
 Reader = Callable[[IO[bytes], str, Options], Iterator[Item]]
 
 
+@dataclass(frozen=True)
+class Format:
+    """A source format a plugin registers (entry-point group "adtrace.sources"): its reader and endings."""
+
+    name: str
+    reader: Reader
+    endings: tuple[str, ...] = ()
+
+
 @dataclass
 class Counts:
     read: int = 0
@@ -94,26 +103,3 @@ def bounded_lines(fh: IO[bytes], limit: int) -> Iterator[tuple[int, bytes | None
             yield number, None
             continue
         yield number, chunk.rstrip(b"\r\n")
-
-
-def read_paths(paths: Iterable[str], options: Options | None = None) -> Iterator[Item]:
-    """Stream Documents and ReadErrors from many files, each read by the reader its name calls for."""
-    from adtrace.sources.registry import reader_for
-
-    opts = options or Options()
-    for path in paths:
-        reader = reader_for(path, opts.format)
-        with _closing(open_binary(path), path) as fh:
-            yield from reader(fh, path, opts)
-
-
-class _closing:
-    def __init__(self, fh: IO[bytes], path: str) -> None:
-        self.fh, self.path = fh, path
-
-    def __enter__(self) -> IO[bytes]:
-        return self.fh
-
-    def __exit__(self, *exc: object) -> None:
-        if self.path != "-":
-            self.fh.close()

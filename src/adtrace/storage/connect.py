@@ -1,8 +1,14 @@
-"""Database URLs, engines and migrations: `adtrace init` and `open_store` start here."""
+"""Database URLs, engines and migrations: `adtrace init` and `open_store` start here.
+
+The kinds of database a store runs on are a registry (`STORES`, keyed by the URL's backend name:
+`sqlite`, `postgresql`); a plugin adds one through the "adtrace.stores" entry points with a `Backend`.
+"""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
@@ -12,9 +18,44 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
+from adtrace.registry import Registry
 from adtrace.storage.base import DB_NOT_INITIALISED, DB_OUTDATED, DB_UNREACHABLE, Store, storage_error
 
 ENV_VAR = "ADTRACE_DB"
+
+
+@dataclass(frozen=True)
+class Backend:
+    """One kind of database: how to make its engine from a URL, and the Store on an initialised one.
+
+    Migrations run through SQLAlchemy, so a backend's engine must be one Alembic can upgrade."""
+
+    engine: Callable[[str], sa.Engine]
+    store: Callable[[sa.Engine, str], Store]  # (engine, URL shown in messages) -> Store
+
+
+def _sqlite_engine(url: str) -> sa.Engine:
+    from adtrace.storage.sqlite import sqlite_engine
+
+    return sqlite_engine(url)
+
+
+def _sqlite_store(engine: sa.Engine, shown: str) -> Store:
+    from adtrace.storage.sqlite import SQLiteStore
+
+    return SQLiteStore(engine, shown)
+
+
+def _postgres_store(engine: sa.Engine, shown: str) -> Store:
+    from adtrace.storage.postgres import PostgresStore
+
+    return PostgresStore(engine, shown)
+
+
+STORES: Registry[Backend] = Registry("store", "adtrace.stores")
+STORES.register("sqlite", Backend(_sqlite_engine, _sqlite_store))
+STORES.register("postgresql", Backend(lambda url: sa.create_engine(url, pool_pre_ping=True, future=True),
+                                      _postgres_store))
 
 
 def default_url() -> str:
@@ -33,16 +74,20 @@ def resolve_url(url: str | None) -> str:
         return "postgresql+psycopg://" + url.split("://", 1)[1]
     if url.startswith(("sqlite:", "postgresql+")):
         return url
+    scheme = url.split("://", 1)[0] if "://" in url else ""
+    if scheme and scheme.split("+", 1)[0] in STORES.load():  # a plugin's kind of database
+        return url
     return f"sqlite:///{Path(url).expanduser().absolute()}"
+
+
+def backend(url: str) -> Backend:
+    """The registered kind of database a (resolved) URL names."""
+    return STORES.provider(sa.make_url(url).get_backend_name())
 
 
 def make_engine(url: str) -> sa.Engine:
     url = resolve_url(url)
-    if url.startswith("sqlite"):
-        from adtrace.storage.sqlite import sqlite_engine
-
-        return sqlite_engine(url)
-    return sa.create_engine(url, pool_pre_ping=True, future=True)
+    return backend(url).engine(url)
 
 
 def _alembic_config() -> Config:
@@ -100,13 +145,7 @@ def open_store(url: str | None = None) -> Store:
         engine.dispose()
         raise storage_error(DB_OUTDATED, f"the database at {shown} is at schema {rev}, this adtrace needs "
                             f"{head_revision()}. Upgrade it with: adtrace init --db {shown}", url=shown)
-    if engine.dialect.name == "sqlite":
-        from adtrace.storage.sqlite import SQLiteStore
-
-        return SQLiteStore(engine, shown)
-    from adtrace.storage.postgres import PostgresStore
-
-    return PostgresStore(engine, shown)
+    return backend(resolved).store(engine, shown)
 
 
 def _safe(url: str) -> str:

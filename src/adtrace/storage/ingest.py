@@ -11,7 +11,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,15 +28,13 @@ AUTO_POOL_BYTES = 5_000_000  # below this much input a process pool costs more t
 
 
 @dataclass
-class FileSummary:
-    path: str
-    read: int = 0
+class Tally:
+    """What became of stored documents; shared by `adtrace ingest` and the crawler's feeder."""
+
     new: int = 0
     updated: int = 0
     duplicate: int = 0
     rejected: int = 0
-    resumed: int = 0  # items skipped because an earlier, interrupted run had stored them
-    unchanged: bool = False  # the whole file was ingested before and has not changed
     reasons: dict[str, int] = field(default_factory=dict)
 
     def reject(self, code: str) -> None:
@@ -45,6 +43,54 @@ class FileSummary:
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
+
+
+@dataclass
+class FileSummary(Tally):
+    path: str = ""
+    read: int = 0
+    resumed: int = 0  # items skipped because an earlier, interrupted run had stored them
+    unchanged: bool = False  # the whole file was ingested before and has not changed
+
+    def to_dict(self) -> dict[str, Any]:
+        d = super().to_dict()
+        return {k: d[k] for k in ("path", "read", "new", "updated", "duplicate", "rejected", "resumed", "unchanged",
+                                  "reasons")}
+
+
+Failed = tuple[str, str, str]  # (document id, error code, message): the pipeline failed on that document
+
+
+def processed(docs: Sequence[Document], records: Sequence[dict[str, Any] | Exception]) -> list[Prepared | Failed]:
+    """Each document prepared for the store with its Record, or why not: one bug must not stop a feed."""
+    out: list[Prepared | Failed] = []
+    for doc, record in zip(docs, records, strict=True):
+        try:
+            if isinstance(record, Exception):
+                raise record
+            out.append(prepare(doc, record))
+        except Exception as exc:
+            out.append((doc.id, errors.INTERNAL, f"pipeline failed on document {doc.id}: {type(exc).__name__}: {exc}"))
+    return out
+
+
+def store_batch(store: Store, batch: list[Prepared], checkpoint: Checkpoint | None, tally: Tally,
+                rejected: Callable[[str, str], None] | None = None) -> list[str]:
+    """Write a batch and its checkpoint in one transaction, count each outcome; the ids stored new or changed.
+
+    `rejected(code, message)` hears of a document the store refused (else the tally just counts it)."""
+    changed: list[str] = []
+    for outcome in store.put_batch(batch, checkpoint):
+        if outcome.status == "rejected":
+            if rejected:
+                rejected(errors.DB_WRITE_FAILED, f"document {outcome.id} not stored: {outcome.reason}")
+            else:
+                tally.reject(errors.DB_WRITE_FAILED)
+            continue
+        setattr(tally, outcome.status, getattr(tally, outcome.status) + 1)
+        if outcome.status in ("new", "updated"):
+            changed.append(outcome.id)
+    return changed
 
 
 @dataclass
@@ -66,23 +112,15 @@ Stored = Callable[[list[str]], None]
 _pipeline: Any = None
 
 
-def _process_chunk(docs: list[Document], region: str) -> list[Prepared | tuple[str, str, str]]:
+def _process_chunk(docs: list[Document], region: str) -> list[Prepared | Failed]:
     """Worker side: the pure pipeline. A document the pipeline chokes on is rejected, not fatal."""
     global _pipeline
     if _pipeline is None or _pipeline.default_region != region:
         from adtrace.pipeline import Pipeline
 
         _pipeline = Pipeline(default_region=region)
-    out: list[Prepared | tuple[str, str, str]] = []
     # A bug in one stage must not stop a million-document ingest: that document is rejected.
-    for doc, record in zip(docs, _pipeline.process_many(docs), strict=True):
-        try:
-            if isinstance(record, Exception):
-                raise record
-            out.append(prepare(doc, record))
-        except Exception as exc:
-            out.append((doc.id, errors.INTERNAL, f"pipeline failed on document {doc.id}: {type(exc).__name__}: {exc}"))
-    return out
+    return processed(docs, _pipeline.process_many(docs))
 
 
 class _Inline(Executor):
@@ -156,7 +194,7 @@ def _fingerprint(path: str) -> str | None:
 
 def _ingest_file(store: Store, path: str, opts: IngestOptions, pool: Executor, depth: int,
                  reject: Reject | None, advance: Advance | None, stored: Stored | None = None) -> FileSummary:
-    summary = FileSummary(path)
+    summary = FileSummary(path=path)
     key = str(Path(path).absolute()) if path != "-" else None
     fp = _fingerprint(path)
     skip = 0
@@ -182,14 +220,7 @@ def _ingest_file(store: Store, path: str, opts: IngestOptions, pool: Executor, d
                 if not isinstance(r, Prepared):
                     rejected(r[1], r[2], None)
             cp = Checkpoint(key, fp, done, False) if key and fp else None
-            changed: list[str] = []
-            for outcome in store.put_batch(good, cp):
-                if outcome.status == "rejected":
-                    rejected(errors.DB_WRITE_FAILED, f"document {outcome.id} not stored: {outcome.reason}", None)
-                else:
-                    setattr(summary, outcome.status, getattr(summary, outcome.status) + 1)
-                    if outcome.status in ("new", "updated"):
-                        changed.append(outcome.id)
+            changed = store_batch(store, good, cp, summary, lambda code, message: rejected(code, message, None))
             if stored and changed:
                 stored(changed)
             if advance:

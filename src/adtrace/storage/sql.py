@@ -11,7 +11,6 @@ from abc import abstractmethod
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from typing import Any
 
 import orjson
@@ -19,7 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy import bindparam, text
 
 from adtrace.documents import Document
-from adtrace.storage import levels
+from adtrace.storage import db, levels
 from adtrace.storage import search as s
 from adtrace.storage.base import (
     DB_WRITE_FAILED,
@@ -89,7 +88,7 @@ class SQLStore(Store):
                 yield conn
 
     def put_batch(self, batch: Sequence[Prepared], checkpoint: Checkpoint | None = None) -> list[Outcome]:
-        now = datetime.now(UTC).isoformat(timespec="seconds")
+        now = db.now()
         try:
             with self._write() as conn:
                 try:

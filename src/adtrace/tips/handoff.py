@@ -17,8 +17,8 @@ from cryptography.exceptions import InvalidSignature
 from sqlalchemy import text
 
 from adtrace import errors
-from adtrace.app import audit
-from adtrace.app.db import now, read, write
+from adtrace.storage import audit
+from adtrace.storage.db import now, read, write
 from adtrace.exchange import bundles as b
 from adtrace.exchange import match as xm
 from adtrace.exchange import store as xs

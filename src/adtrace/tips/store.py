@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy import text
 
 from adtrace import errors
-from adtrace.app.db import now, read, write
+from adtrace.storage.db import now, read, write
 from adtrace.i18n import _
 
 STATUSES = ("new", "accepted", "routed", "dismissed")

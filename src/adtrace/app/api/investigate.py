@@ -12,13 +12,13 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from adtrace import errors
-from adtrace.app import audit
 from adtrace.app.api.params import Day, Limit, RowId, Score, Since, iso
 from adtrace.app.auth import Ctx, require
-from adtrace.app.pages import cases as case_pages
-from adtrace.app.pages import network, settings, watch
+from adtrace.app.data import cases as case_data
+from adtrace.app.data import network, settings, watch
 from adtrace.cases import alerts, retention, watchlists
 from adtrace.cases import cases as cs
+from adtrace.storage import audit
 
 router = APIRouter(prefix="/api/v1", tags=["investigate"])
 
@@ -126,14 +126,14 @@ def list_cases(request: Request, status: str | None = None, ctx: Ctx = Depends(r
 @router.post("/cases", status_code=201)
 def create_case(request: Request, body: CaseIn, ctx: Ctx = Depends(require("cases"))) -> dict[str, Any]:
     case = cs.create(request.app.state.adtrace.store, body.title, ctx.user.username, body.assignee)
-    case_pages.log(request, ctx, "case", case.id, op="create")
+    case_data.log(request, ctx, "case", case.id, op="create")
     return case.to_dict()
 
 
 @router.get("/cases/{case_id}")
 def get_case(request: Request, case_id: RowId, ctx: Ctx = Depends(require("cases"))) -> dict[str, Any]:
     case = cs.get(request.app.state.adtrace.store, case_id)
-    case_pages.log(request, ctx, "view_case", case_id, via="api")
+    case_data.log(request, ctx, "view_case", case_id, via="api")
     return case.to_dict()
 
 
@@ -141,21 +141,21 @@ def get_case(request: Request, case_id: RowId, ctx: Ctx = Depends(require("cases
 def patch_case(request: Request, case_id: RowId, body: CasePatch, ctx: Ctx = Depends(require("cases"))) -> dict[str, Any]:
     case = cs.update(request.app.state.adtrace.store, case_id, status=body.status, assignee=body.assignee,
                      title=body.title)
-    case_pages.log(request, ctx, "case", case_id, op="update", **body.model_dump(exclude_none=True))
+    case_data.log(request, ctx, "case", case_id, op="update", **body.model_dump(exclude_none=True))
     return case.to_dict()
 
 
 @router.post("/cases/{case_id}/items", status_code=201)
 def add_item(request: Request, case_id: RowId, body: ItemIn, ctx: Ctx = Depends(require("cases"))) -> dict[str, Any]:
     case = cs.add_item(request.app.state.adtrace.store, case_id, body.kind, body.ref, ctx.user.username, body.note)
-    case_pages.log(request, ctx, "case", case_id, op="add", kind=body.kind, ref=body.ref)
+    case_data.log(request, ctx, "case", case_id, op="add", kind=body.kind, ref=body.ref)
     return case.to_dict()
 
 
 @router.post("/cases/{case_id}/notes", status_code=201)
 def add_note(request: Request, case_id: RowId, body: NoteIn, ctx: Ctx = Depends(require("cases"))) -> dict[str, Any]:
     case = cs.add_note(request.app.state.adtrace.store, case_id, ctx.user.username, body.text)
-    case_pages.log(request, ctx, "case", case_id, op="note")
+    case_data.log(request, ctx, "case", case_id, op="note")
     return case.to_dict()
 
 
@@ -163,7 +163,7 @@ def add_note(request: Request, case_id: RowId, body: NoteIn, ctx: Ctx = Depends(
 def export_case(request: Request, case_id: RowId, fmt: str, full: bool = False,
                 ctx: Ctx = Depends(require("cases"))) -> Response:
     """PDF report, CSV of documents, or the versioned JSON bundle; identifiers masked unless full (admins)."""
-    return case_pages.export(request, ctx, case_id, fmt, full)
+    return case_data.export(request, ctx, case_id, fmt, full)
 
 
 @router.get("/settings")

@@ -8,13 +8,15 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
-from adtrace.app import accounts, audit
+from adtrace.app import accounts
 from adtrace.app.api.params import Before, Day, Limit, Offset, iso
 from adtrace.app.auth import Ctx, require
-from adtrace.app.db import read, write
-from adtrace.app.pages.documents import load
-from adtrace.app.pages.search import run_search
-from adtrace.cases import decide, export_labels, history, withdraw
+from adtrace.app.data import queue as queue_data
+from adtrace.app.data.documents import load
+from adtrace.app.data.search import run_search
+from adtrace.cases import decide, history, withdraw
+from adtrace.storage import audit
+from adtrace.storage.db import read, write
 
 router = APIRouter(prefix="/api/v1", tags=["v1"])
 
@@ -52,9 +54,7 @@ def search(request: Request, limit: Limit = 20, ctx: Ctx = Depends(require("docu
 def get_queue(request: Request, limit: Limit = 50, offset: Offset = 0,
               ctx: Ctx = Depends(require("triage"))) -> dict[str, Any]:
     """Waiting documents in the queue page's order (the learned order once the model is trained)."""
-    from adtrace.app.pages.queue import ranked_page
-
-    total, items, placed = ranked_page(request, max(0, offset), max(0, min(limit, 500)))
+    total, items, placed = queue_data.ranked_page(request, max(0, offset), max(0, min(limit, 500)))
     return {"waiting": total, "items": [{"id": i.id, "title": i.title, "source": i.source, "posted_at": i.posted_at,
                        "risk_score": i.risk_score, "risk_level": i.risk_level,
                        **({"model_probability": round(p.probability, 4) if p.probability is not None else None,
@@ -83,11 +83,7 @@ def get_decisions(request: Request, doc_id: str | None = None, limit: Limit = 10
 
 @router.get("/decisions/labels.csv", response_class=Response)
 def labels_csv(request: Request, ctx: Ctx = Depends(require("export"))) -> Response:
-    engine = request.app.state.adtrace.engine
-    with read(engine) as conn:
-        body = export_labels(conn)
-    audit.append(engine, ctx.user.username, "export", "labels.csv", {"rows": body.count("\n") - 1, "via": "api"})
-    return Response(body, media_type="text/csv")
+    return Response(queue_data.labels_csv(request, ctx, via="api"), media_type="text/csv")
 
 
 @router.get("/audit")

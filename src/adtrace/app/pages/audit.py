@@ -5,9 +5,9 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
-from adtrace.app import audit
 from adtrace.app.auth import Ctx, require
 from adtrace.app.pages.render import render
+from adtrace.storage import audit
 
 router = APIRouter()
 

@@ -8,48 +8,19 @@ from __future__ import annotations
 
 from typing import Any
 
-import orjson
 import sqlalchemy as sa
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from markupsafe import Markup
 
 from adtrace import errors
-from adtrace.app import audit
 from adtrace.app.auth import Ctx, can, require
-from adtrace.app.db import read
+from adtrace.app.data.cases import export, log
 from adtrace.app.pages.render import render
 from adtrace.cases import cases as cs
-from adtrace.cases import exports
+from adtrace.storage.db import read
 
 router = APIRouter()
-FORMATS = {"pdf": "application/pdf", "csv": "text/csv; charset=utf-8", "json": "application/json"}
-
-
-def log(request: Request, ctx: Ctx, action: str, case_id: int, **detail: Any) -> None:
-    audit.append(request.app.state.adtrace.engine, ctx.user.username, action, f"case:{case_id}", detail)
-
-
-def export(request: Request, ctx: Ctx, case_id: int, fmt: str, full: bool) -> Response:
-    if fmt not in FORMATS:
-        raise errors.InputError.at(errors.BAD_FIELD, f"unknown export format {fmt!r}", field_name="fmt",
-                                   hint="Use pdf, csv or json")
-    if full and not can(ctx, "admin"):
-        raise errors.AuthError(message="only an admin may export identifiers unmasked", code=errors.FORBIDDEN,
-                               http_status=403)
-
-    store = request.app.state.adtrace.store
-    case = cs.get(store, case_id)
-    data = exports.bundle(store, case, actor=ctx.user.username, redact=not full)
-    if fmt == "pdf":
-        body = exports.to_pdf(data)
-    elif fmt == "csv":
-        body = exports.to_csv(data).encode()
-    else:
-        body = orjson.dumps(data, option=orjson.OPT_INDENT_2)
-    log(request, ctx, "export", case_id, format=fmt, redacted=not full, documents=len(data["documents"]))
-    name = f"case-{case_id}{'-FULL' if full else ''}.{fmt}"
-    return Response(body, media_type=FORMATS[fmt], headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
 def _cases(request: Request, status: str = "", form: dict[str, str] | None = None,

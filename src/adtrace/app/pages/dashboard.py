@@ -8,9 +8,6 @@ count is fine.
 
 from __future__ import annotations
 
-import time
-from collections import Counter
-from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
@@ -19,54 +16,11 @@ from fastapi.responses import Response
 from sqlalchemy import text
 
 from adtrace.app.auth import Ctx, can, require
-from adtrace.app.db import read
+from adtrace.app.data.dashboard import aggregates
 from adtrace.app.pages.render import render
+from adtrace.storage.db import read
 
 router = APIRouter()
-TTL = 60.0
-_cache: dict[int, tuple[float, dict[str, Any]]] = {}
-
-
-def forget(engine: sa.Engine) -> None:
-    """Drop this process's cached aggregates (after a change that moves them, e.g. new thresholds)."""
-    _cache.pop(id(engine), None)
-
-
-def _volumes(days: Counter[str], max_bars: int = 40) -> tuple[str, list[tuple[str, int]]]:
-    """Bars by day, week or month, whichever fits in max_bars."""
-    if not days:
-        return "day", []
-    keys: tuple[tuple[str, Callable[[str], str]], ...] = (("day", lambda d: d), ("month", lambda d: d[:7]),
-                                                        ("year", lambda d: d[:4]))
-    for unit, key in keys:
-        buckets: Counter[str] = Counter()
-        for d, n in days.items():
-            buckets[key(d)] += n
-        if len(buckets) <= max_bars or unit == "year":
-            return unit, sorted(buckets.items())
-    raise AssertionError("unreachable")
-
-
-def aggregates(engine: sa.Engine) -> dict[str, Any]:
-    hit = _cache.get(id(engine))
-    if hit and time.monotonic() - hit[0] < TTL:
-        return hit[1]
-    with read(engine) as conn:
-        days = Counter({str(r.d): int(r.n) for r in conn.execute(text(
-            "SELECT substr(posted_at, 1, 10) AS d, count(*) AS n FROM documents WHERE posted_at IS NOT NULL "
-            "GROUP BY substr(posted_at, 1, 10)"))})
-        levels = {str(r.risk_level): int(r.n) for r in conn.execute(text(
-            "SELECT risk_level, count(*) AS n FROM records WHERE risk_level IS NOT NULL GROUP BY risk_level"))}
-        total = int(conn.execute(text("SELECT count(*) FROM documents")).scalar() or 0)
-        # Reviewed: the newest decision counts, and an undone one ("withdrawn") is no review.
-        decided = int(conn.execute(text(
-            "SELECT count(*) FROM review_decisions x WHERE x.decision <> 'withdrawn' AND x.id = "
-            "(SELECT max(y.id) FROM review_decisions y WHERE y.doc_id = x.doc_id)")).scalar() or 0)
-    unit, bars = _volumes(days)
-    out = {"total": total, "levels": levels, "unit": unit, "bars": bars, "peak": max((n for _, n in bars), default=0),
-           "decided": decided}
-    _cache[id(engine)] = (time.monotonic(), out)
-    return out
 
 
 def newest_high(engine: sa.Engine, limit: int = 10) -> list[Any]:

@@ -17,31 +17,24 @@ from itsdangerous import BadSignature
 from sqlalchemy import text
 
 from adtrace import errors
-from adtrace.app import audit
 from adtrace.app.auth import Ctx, require
-from adtrace.app.db import read
+from adtrace.app.data.documents import load
 from adtrace.app.pages import evidence
 from adtrace.app.pages.render import path_segment, render
 from adtrace.cases import history
 from adtrace.documents import Document
+from adtrace.indicators import wording
+from adtrace.storage import audit
+from adtrace.storage.db import read
 
 router = APIRouter()
 REVEAL_SECONDS = 300
 
 
-def load(request: Request, doc_id: str) -> tuple[Document, dict[str, Any]]:
-    store = request.app.state.adtrace.store
-    doc = store.get_document(doc_id)
-    if doc is None:
-        raise errors.InputError(message=f"no document {doc_id!r}; it may have been purged", code=errors.NOT_FOUND,
-                                http_status=404)
-    return doc, store.get_record(doc_id) or {}
-
-
 def view_model(doc: Document, record: dict[str, Any]) -> dict[str, Any]:
     return {"doc": doc, "record": record, "risk": record.get("risk") or {},
             "segments": evidence.segments(doc.full_text, evidence.spans(record)),  # spans index title + body
-            "indicators": evidence.explain(record), "entities": evidence.entity_links(record),
+            "indicators": wording.explain(record), "entities": evidence.entity_links(record),
             "images": list(range(len(doc.images or []))), "image_text": evidence.image_text(record),
             "ocr_status": _ocr_status()}
 

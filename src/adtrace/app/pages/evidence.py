@@ -1,4 +1,7 @@
-"""Turn a Record into what a document page shows: highlighted spans, plain-word indicators, entity links."""
+"""Turn a Record into what a document page shows: highlighted spans, plain-word indicators, entity links.
+
+What the indicators mean in words is `adtrace.indicators.wording` (case exports use it too).
+"""
 
 from __future__ import annotations
 
@@ -7,21 +10,10 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote, urlencode
 
-from adtrace import errors
-
 # Entity kinds in a Record -> (search filter, label): each links to its entity page, or to a search
 # filtered by it where there is none (payment handles).
 ENTITY_FIELDS = {"phones": ("phone", "Phone"), "emails": ("email", "Email"), "handles": ("handle", "Handle"),
                  "payments": ("payment", "Payment handle")}
-CATEGORY_WORDS = {
-    "minor": "The person advertised may be under 18. Minors in ads are victims.",
-    "control": "Someone else may be controlling the person advertised.",
-    "movement": "The person may be moved between cities.",
-    "multiple": "Several people are offered by one advertiser.",
-    "conditions": "Working conditions associated with exploitation.",
-    "labor": "Signs of labour exploitation in a job offer.",
-    "obfuscation": "Contact details written to dodge filters (a weak signal on its own).",
-}
 
 
 @dataclass
@@ -29,34 +21,6 @@ class Segment:
     text: str
     marks: list[str] = field(default_factory=list)  # css classes
     notes: list[str] = field(default_factory=list)  # hover titles
-
-
-@dataclass
-class Explained:
-    id: str
-    category: str
-    weight: float
-    meaning: str
-    category_words: str
-    evidence: list[str]
-
-
-def _describe(indicator_id: str) -> str:
-    from adtrace.indicators import get
-
-    try:
-        return get(indicator_id).description
-    except errors.AdtraceError:
-        return "An indicator from another version of adtrace; its id names what it looked for."
-
-
-def explain(record: dict[str, Any]) -> list[Explained]:
-    out = []
-    for ind in record.get("indicators", []):
-        out.append(Explained(ind["id"], ind.get("category", ""), float(ind.get("weight", 0)), _describe(ind["id"]),
-                             CATEGORY_WORDS.get(ind.get("category", ""), ""),
-                             [str(e.get("text", "")) for e in ind.get("evidence", [])]))
-    return out
 
 
 def spans(record: dict[str, Any]) -> list[tuple[int, int, str, str]]:

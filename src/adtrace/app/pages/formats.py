@@ -17,11 +17,11 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from adtrace import errors, graphs
-from adtrace.app import audit
 from adtrace.app.auth import Ctx, can, require
 from adtrace.app.pages.render import path_segment, templates
 from adtrace.cases import drafts, holds
 from adtrace.exchange import stix
+from adtrace.storage import audit
 
 router = APIRouter()
 GRAPH_TYPES = {"graphml": ("application/graphml+xml", "graphml"), "gexf": ("application/gexf+xml", "gexf"),

@@ -14,9 +14,10 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from adtrace import errors
-from adtrace.app import accounts, audit
+from adtrace.app import accounts
 from adtrace.app.auth import COOKIE, Ctx, client_of, optional_ctx, require, secure_cookie
 from adtrace.app.pages.render import render
+from adtrace.storage import audit
 
 router = APIRouter()
 LOGIN_CSRF = "adtrace_login_csrf"

@@ -20,12 +20,12 @@ from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import Response
 
 from adtrace import errors
-from adtrace.app import audit
 from adtrace.app.auth import Ctx, require
-from adtrace.app.db import read
 from adtrace.app.pages.render import render
 from adtrace.linking import photos
 from adtrace.linking.images import MAX_DISTANCE, bits_to_hex
+from adtrace.storage import audit
+from adtrace.storage.db import read
 
 router = APIRouter()
 MAX_UPLOAD = 20 * 1024 * 1024  # bytes: larger than any ad photo

@@ -19,7 +19,7 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from adtrace import errors
-from adtrace.app import audit
+from adtrace.storage import audit
 from adtrace.app.auth import client_of, secure_cookie
 from adtrace.app.pages.render import render
 from adtrace.i18n import _

@@ -12,40 +12,24 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from markupsafe import escape
 
-from adtrace.app import audit
 from adtrace.app.auth import Ctx, require
-from adtrace.app.db import read, write
+from adtrace.app.data.documents import load
+from adtrace.app.data.queue import PAGE, labels_csv, ranked_page
 from adtrace.app.pages import measured
 from adtrace.app.pages.cases import open_cases
-from adtrace.app.pages.documents import load, view_model
+from adtrace.app.pages.documents import view_model
 from adtrace.app.pages.render import render
-from adtrace.cases import QueueItem, decide, escalated, export_labels, queue, waiting, withdraw
-from adtrace.cases.decisions import queue_items, waiting_scores
-from adtrace.scoring.ranking import Ranked
+from adtrace.cases import decide, escalated, waiting, withdraw
+from adtrace.storage import audit
+from adtrace.storage.db import read, write
 
 router = APIRouter()
-PAGE = 50
 
 
 def _pages(path: str, page: int, total: int) -> dict[str, str | int | None]:
     last = max(1, -(-total // PAGE))
     return {"page": page, "last": last, "prev": f"{path}?page={page - 1}" if page > 1 else None,
             "next": f"{path}?page={page + 1}" if page < last else None}
-
-
-def ranked_page(request: Request, offset: int, limit: int = PAGE) -> tuple[int, list[QueueItem], dict[str, Ranked]]:
-    """(waiting, one page of items, how each was placed): rule order, or the learned order once a model is
-    trained (adtrace.app.learning). Membership is the rule level's either way."""
-    learner = request.app.state.adtrace.learner
-    learner.check()
-    with read(request.app.state.adtrace.engine) as conn:
-        if learner.model is None:
-            total = waiting(conn)
-            items = queue(conn, limit=limit, offset=offset)
-            return total, items, {}
-        scores = waiting_scores(conn)
-        ranked = learner.rank(conn, scores)[offset:offset + limit]
-        return len(scores), queue_items(conn, [r.id for r in ranked]), {r.id: r for r in ranked}
 
 
 @router.get("/queue")
@@ -114,9 +98,5 @@ def change_decision(request: Request, doc_id: str, decision: str = Form(...), re
 
 @router.get("/queue/labels.csv")
 def labels(request: Request, ctx: Ctx = Depends(require("export"))) -> Response:
-    engine = request.app.state.adtrace.engine
-    with read(engine) as conn:
-        body = export_labels(conn)
-    audit.append(engine, ctx.user.username, "export", "labels.csv", {"rows": body.count("\n") - 1})
-    return Response(body, media_type="text/csv",
+    return Response(labels_csv(request, ctx), media_type="text/csv",
                     headers={"Content-Disposition": 'attachment; filename="adtrace-labels.csv"'})

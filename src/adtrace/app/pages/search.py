@@ -11,28 +11,22 @@ from __future__ import annotations
 import io
 import re
 from functools import cache
-from typing import Any
 from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from markupsafe import Markup, escape
 
-from adtrace.app import audit
 from adtrace.app.auth import Ctx, require
+from adtrace.app.data.search import FILTERS, PAGE, run_search
 from adtrace.app.pages.cases import open_cases
 from adtrace.app.pages.render import render
-from adtrace.storage import Query
-from adtrace.storage.base import FACETS, SORTS
-from adtrace.storage.search import COUNT_CAP, FACET_CAP
+from adtrace.storage import audit
 
 router = APIRouter()
-FILTERS = ("phone", "email", "handle", "payment", "city", "state", "phone_area", "source", "kind", "risk_level",
-           "indicator", "date_from", "date_to")
 # Facet headings: places say where they came from (a phone's area code is weaker evidence than a name).
 FACET_TITLES = {"risk_level": "risk level", "city": "city (named in the ad)", "state": "state / province (named)",
                 "phone_area": "place of phone area code"}
-PAGE = 20
 # Words that may stand beside an identifier in the box and still mean "this identifier".
 LABELS = frozenset({"call", "text", "txt", "phone", "tel", "cell", "mobile", "email", "e-mail", "mail", "handle",
                     "snap", "snapchat", "sc", "ig", "insta", "instagram", "kik", "telegram", "tg", "whatsapp", "wa",
@@ -88,29 +82,10 @@ def facet_label(name: str, value: str) -> str:
     """What a facet value means in words: an indicator's description (shortened), not its id."""
     if name != "indicator":
         return value
-    from adtrace.app.pages.evidence import _describe
+    from adtrace.indicators.wording import describe
 
-    words = re.split(r"[(,.;:]", _describe(value), maxsplit=1)[0].strip()
+    words = re.split(r"[(,.;:]", describe(value), maxsplit=1)[0].strip()
     return words if len(words) <= 60 else words[:57].rsplit(" ", 1)[0] + "…"
-
-
-def query_from(params: dict[str, str], facets: tuple[str, ...] = FACETS, limit: int = PAGE) -> Query:
-    page = max(1, int(params["page"])) if params.get("page", "").isdigit() else 1
-    # Interactive pages cap counting: "10,000+" documents, facets over the newest 5,000 (labelled).
-    sort = params.get("sort", "relevance")
-    return Query(text=params.get("q", ""), facets=facets, limit=limit, offset=(page - 1) * limit,
-                 sort=sort if sort in SORTS else "relevance",
-                 count_cap=COUNT_CAP, facet_cap=FACET_CAP, **{k: params[k] for k in FILTERS if params.get(k)})
-
-
-def run_search(request: Request, ctx: Ctx, params: dict[str, str], facets: tuple[str, ...] = FACETS,
-               limit: int = PAGE) -> Any:
-    q = query_from(params, facets, limit)
-    state = request.app.state.adtrace
-    result = state.store.search(q)
-    audit.append(state.engine, ctx.user.username, "search", "",
-                 {"q": q.text, **{k: params[k] for k in FILTERS if params.get(k)}, "total": result.total})
-    return q, result
 
 
 @router.get("/search")

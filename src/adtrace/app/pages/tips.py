@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
 from adtrace import errors
-from adtrace.app import audit
+from adtrace.storage import audit
 from adtrace.app.auth import Ctx, require
 from adtrace.app.pages.render import render
 from adtrace.i18n import _

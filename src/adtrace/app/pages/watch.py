@@ -9,35 +9,13 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from adtrace import errors
-from adtrace.app import audit
 from adtrace.app.auth import Ctx, require
+from adtrace.app.data.watch import ack_alert, add_entry, remove_entry
 from adtrace.app.pages.render import render
 from adtrace.cases import alerts, watchlists
+from adtrace.storage import audit
 
 router = APIRouter()
-
-
-def add_entry(request: Request, ctx: Ctx, kind: str, value: str, name: str, note: str) -> watchlists.Entry:
-    state = request.app.state.adtrace
-    entry = watchlists.add(state.store, kind, value, name=name, owner=ctx.user.username, note=note)
-    audit.append(state.engine, ctx.user.username, "watchlist", f"{entry.kind}:{entry.value}",
-                 {"op": "add", "entry": entry.id, "watchlist": entry.name})
-    return entry
-
-
-def remove_entry(request: Request, ctx: Ctx, entry_id: int) -> watchlists.Entry:
-    state = request.app.state.adtrace
-    entry = watchlists.remove(state.store, entry_id)
-    audit.append(state.engine, ctx.user.username, "watchlist", f"{entry.kind}:{entry.value}",
-                 {"op": "remove", "entry": entry.id, "watchlist": entry.name})
-    return entry
-
-
-def ack_alert(request: Request, ctx: Ctx, alert_id: int, note: str) -> alerts.Alert:
-    state = request.app.state.adtrace
-    alert = alerts.ack(state.store, alert_id, ctx.user.username, note)
-    audit.append(state.engine, ctx.user.username, "alert_ack", str(alert_id), {"doc": alert.doc_id})
-    return alert
 
 
 def _watchlists(request: Request, form: dict[str, str] | None = None, error: str = "", field: str = "",
@@ -77,8 +55,8 @@ def alerts_page(request: Request, show: str = "open", kind: str = "hits", watchl
                 ctx: Ctx = Depends(require("triage"))) -> Response:
     """Watchlist hits apart from risk alerts (which the review queue also holds), with titles, filters
     by kind and watchlist, and acknowledge one, the selected or all shown."""
-    from adtrace.app.db import read
     from adtrace.cases.decisions import NEWEST_SQL
+    from adtrace.storage.db import read
 
     store = request.app.state.adtrace.store
     open_only = show != "all"

@@ -1,8 +1,9 @@
 """A route drawn as an inline SVG over the vendored state and country outlines (for PDF reports).
 
-The browser draws maps with Leaflet; a PDF cannot run scripts, so the same TopoJSON outlines the app
-ships (us-atlas states, world-atlas countries) are decoded here and projected equirectangularly
-around the route (longitude scaled by the cosine of the middle latitude). Nothing is fetched.
+The browser draws maps with Leaflet; a PDF cannot run scripts, so the same vendored TopoJSON outlines
+the app serves at /static/geo (us-atlas states, world-atlas countries, in places/outlines) are decoded
+here and projected equirectangularly around the route (longitude scaled by the cosine of the middle
+latitude). Nothing is fetched.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ OUTLINES = ("us-states-10m.json", "world-countries-110m.json")
 
 @cache
 def _topology(name: str) -> dict[str, Any]:
-    raw = resources.files("adtrace.app").joinpath("static", "geo", name).read_bytes()
+    raw = resources.files("adtrace.places").joinpath("outlines", name).read_bytes()
     data: dict[str, Any] = orjson.loads(raw)
     return data
 
@@ -81,8 +82,11 @@ def route_svg(stops: Sequence[dict[str, Any]], width: int = 640, height: int = 4
     paths = []
     for name in OUTLINES:
         for ring in rings(name):
-            if not any(lo_x <= x <= hi_x and lo_y <= y <= hi_y for x, y in ring[:: max(1, len(ring) // 50)]):
-                continue  # far from the route: left out to keep the PDF small
+            # Outlines whose bounding box misses the view are left out to keep the PDF small. A box test, not
+            # "has a vertex in view": a route inside one state sees none of that state's vertices.
+            xs, ys = [x for x, _ in ring], [y for _, y in ring]
+            if max(xs) < lo_x or min(xs) > hi_x or max(ys) < lo_y or min(ys) > hi_y:
+                continue
             d = "M" + "L".join(f"{a:.1f},{b:.1f}" for a, b in (xy(x, y) for x, y in ring)) + "Z"
             paths.append(f'<path d="{d}"/>')
     line = " ".join(f"{a:.1f},{b:.1f}" for a, b in (xy(x, y) for x, y in pts))

@@ -21,7 +21,6 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from adtrace import errors
-from adtrace.app import audit
 from adtrace.app.accounts import FORBIDDEN, auth_error
 from adtrace.app.auth import Ctx, require
 from adtrace.documents import Document
@@ -38,6 +37,7 @@ from adtrace.exchange.screening import (
     TokenBucket,
 )
 from adtrace.exchange.signals import consortium_key_id
+from adtrace.storage import audit
 
 router = APIRouter(prefix="/api/v1", tags=["screening and exchange"])
 
@@ -259,7 +259,7 @@ def _screen(request: Request, cfg: ExchangeConfig, ctx: Ctx, body: ScreenIn, doc
 def _audit(engine: Any, ctx: Ctx, done: Screened, hint: bool) -> None:
     """One row per stored document, and one per partner response a watchlist matched (with the entries
     the partner was not shown), in one transaction."""
-    from adtrace.app.db import write
+    from adtrace.storage.db import write
 
     who = ctx.user.username
     with write(engine) as conn:

@@ -16,7 +16,7 @@ import orjson
 import sqlalchemy as sa
 from sqlalchemy import text
 
-from adtrace.app.db import now, read, write
+from adtrace.storage.db import now, read, write
 
 GENESIS = "0" * 64
 

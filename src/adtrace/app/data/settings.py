@@ -1,0 +1,93 @@
+"""Admin settings: risk thresholds with their measured false-positive rate, retention (saved and audited)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import orjson
+import sqlalchemy as sa
+from sqlalchemy import text
+
+from adtrace import errors
+from adtrace.app.data import dashboard
+from adtrace.storage import audit, levels
+from adtrace.storage.db import read, write
+
+CANDIDATES = (20, 30, 40, 50, 60, 70, 80, 90)
+
+
+DEFAULT_RETENTION_DAYS = 730
+
+
+def get_settings(engine: sa.Engine) -> dict[str, Any]:
+    from adtrace.scoring import thresholds
+
+    out: dict[str, Any] = {"thresholds": thresholds(), "retention_days": DEFAULT_RETENTION_DAYS}
+    with read(engine) as conn:
+        for key, value in conn.execute(text("SELECT key, value FROM app_settings WHERE key IN "
+                                            "('risk_thresholds', 'retention_days')")):
+            out["thresholds" if key == "risk_thresholds" else key] = orjson.loads(value)
+    return out
+
+
+def put_setting(engine: sa.Engine, actor: str, key: str, value: Any) -> None:
+    with write(engine) as conn:
+        _put(engine, conn, actor, key, value)
+
+
+def _put(engine: sa.Engine, conn: sa.Connection, actor: str, key: str, value: Any) -> None:
+    old = conn.execute(text("SELECT value FROM app_settings WHERE key = :k"), {"k": key}).scalar()
+    conn.execute(text("DELETE FROM app_settings WHERE key = :k"), {"k": key})
+    conn.execute(text("INSERT INTO app_settings (key, value) VALUES (:k, :v)"),
+                 {"k": key, "v": orjson.dumps(value).decode()})
+    audit.append(engine, actor, "setting", key, {"old": orjson.loads(old) if old else None, "new": value},
+                 conn=conn)
+
+
+def _benign_scores(engine: sa.Engine) -> tuple[str, list[float]]:
+    with read(engine) as conn:
+        rows = conn.execute(text(
+            "SELECT r.risk_score FROM review_decisions d JOIN records r ON r.doc_id = d.doc_id "
+            "WHERE d.decision = 'dismiss' AND d.id = (SELECT max(id) FROM review_decisions x WHERE x.doc_id = d.doc_id)"
+        )).all()
+        if rows:
+            return "review decisions (documents dismissed as benign on reading)", [float(r[0] or 0) for r in rows]
+        truth = os.environ.get("ADTRACE_TRUTH")
+        if truth and Path(truth).is_file():
+            benign = set()
+            with Path(truth).open("rb") as fh:
+                for line in fh:
+                    t = orjson.loads(line)
+                    if t.get("type") == "document" and t.get("benign"):
+                        benign.add(str(t["id"]))
+            scores = [float(s or 0) for d, s in conn.execute(text("SELECT doc_id, risk_score FROM records"))
+                      if d in benign]
+            return f"synthetic truth file {Path(truth).name} (benign: true)", scores
+    return "", []
+
+
+def false_positive_rates(engine: sa.Engine, thresholds: dict[str, float]) -> dict[str, Any]:
+    source, scores = _benign_scores(engine)
+    n = len(scores)
+
+    def rate(t: float) -> float | None:
+        return round(sum(1 for s in scores if s >= t) / n, 4) if n else None
+
+    return {"source": source or "none: review some documents (dismiss benign ones) or set ADTRACE_TRUTH",
+            "benign_documents": n, "at_thresholds": {k: rate(v) for k, v in thresholds.items()},
+            "candidates": [{"threshold": t, "fp_rate": rate(t)} for t in CANDIDATES]}
+
+
+def save_thresholds(engine: sa.Engine, actor: str, elevated: float, high: float) -> int:
+    """Save and re-level every stored document in the same transaction; returns how many changed level."""
+    if not 0 <= elevated < high <= 100:
+        raise errors.InputError.at(errors.BAD_FIELD, "thresholds need 0 <= elevated < high <= 100",
+                                   field_name="high", hint="e.g. elevated 40, high 75")
+    value = {"elevated": elevated, "high": high}
+    with write(engine) as conn:
+        _put(engine, conn, actor, levels.SETTING, value)
+        changed = levels.relevel(conn, value)
+    dashboard.forget(engine)  # its counts per level are cached for a minute: this process shows the new ones
+    return changed

@@ -1,0 +1,51 @@
+"""What an indicator means in plain words, for the document page and for case exports alike.
+
+A flag says "indicators present", never a verdict on a person (DESIGN §6): the words here describe what
+an indicator looked for, by category and by its own description.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from adtrace import errors
+from adtrace.indicators.registry import get
+
+CATEGORY_WORDS = {
+    "minor": "The person advertised may be under 18. Minors in ads are victims.",
+    "control": "Someone else may be controlling the person advertised.",
+    "movement": "The person may be moved between cities.",
+    "multiple": "Several people are offered by one advertiser.",
+    "conditions": "Working conditions associated with exploitation.",
+    "labor": "Signs of labour exploitation in a job offer.",
+    "obfuscation": "Contact details written to dodge filters (a weak signal on its own).",
+}
+
+
+@dataclass
+class Explained:
+    id: str
+    category: str
+    weight: float
+    meaning: str
+    category_words: str
+    evidence: list[str]
+
+
+def describe(indicator_id: str) -> str:
+    """The indicator's description; an id this version does not know (an old stored score) says so."""
+    try:
+        return get(indicator_id).description
+    except errors.AdtraceError:
+        return "An indicator from another version of adtrace; its id names what it looked for."
+
+
+def explain(record: dict[str, Any]) -> list[Explained]:
+    """Each indicator of a Record with its meaning, its category's words and its evidence texts."""
+    out = []
+    for ind in record.get("indicators", []):
+        out.append(Explained(ind["id"], ind.get("category", ""), float(ind.get("weight", 0)), describe(ind["id"]),
+                             CATEGORY_WORDS.get(ind.get("category", ""), ""),
+                             [str(e.get("text", "")) for e in ind.get("evidence", [])]))
+    return out
