@@ -17,14 +17,14 @@ from cryptography.exceptions import InvalidSignature
 from sqlalchemy import text
 
 from adtrace import errors
-from adtrace.storage import audit
-from adtrace.storage.db import now, read, write
 from adtrace.exchange import bundles as b
 from adtrace.exchange import match as xm
 from adtrace.exchange import store as xs
 from adtrace.exchange.keys import OrgKeys
 from adtrace.exchange.signals import consortium_key_id, identifiers, keyed_hash
 from adtrace.i18n import _
+from adtrace.storage import audit
+from adtrace.storage.db import now, read, write
 from adtrace.tips import store as ts
 from adtrace.tips.hotlines import org_country
 

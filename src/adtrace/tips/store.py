@@ -14,8 +14,8 @@ import sqlalchemy as sa
 from sqlalchemy import text
 
 from adtrace import errors
-from adtrace.storage.db import now, read, write
 from adtrace.i18n import _
+from adtrace.storage.db import now, read, write
 
 STATUSES = ("new", "accepted", "routed", "dismissed")
 DECISIONS = {"accept": "accepted", "route": "routed", "dismiss": "dismissed"}

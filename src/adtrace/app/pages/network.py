@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
+from sqlalchemy import text
 
 from adtrace.app.auth import Ctx, require
 from adtrace.app.data.network import cluster_data, entity_data, map_data, not_found
 from adtrace.cases.cases import ENTITY_KINDS
 from adtrace.linking import store as link_store
 from adtrace.storage import audit
+from adtrace.storage.db import read
 
 router = APIRouter()
 

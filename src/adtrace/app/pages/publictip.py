@@ -19,10 +19,10 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from adtrace import errors
-from adtrace.storage import audit
 from adtrace.app.auth import client_of, secure_cookie
 from adtrace.app.pages.render import render
 from adtrace.i18n import _
+from adtrace.storage import audit
 from adtrace.tips import intake
 from adtrace.tips import store as ts
 from adtrace.tips.hotlines import COUNTRY_NAMES, hotline_or_default, table

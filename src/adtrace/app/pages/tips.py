@@ -11,10 +11,10 @@ from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
 from adtrace import errors
-from adtrace.storage import audit
 from adtrace.app.auth import Ctx, require
 from adtrace.app.pages.render import render
 from adtrace.i18n import _
+from adtrace.storage import audit
 from adtrace.tips import handoff, intake
 from adtrace.tips import store as ts
 from adtrace.tips.hotlines import COUNTRY_NAMES, hotline_or_default
