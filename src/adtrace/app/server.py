@@ -27,6 +27,7 @@ from adtrace.app import accounts
 from adtrace.app.auth import LoginThrottle, TokenCache, signer
 from adtrace.app.db import engine_of
 from adtrace.app.learning import Learner
+from adtrace.app.locale import LocaleMiddleware
 from adtrace.storage import Store, open_store
 from adtrace.storage.base import BAD_QUERY
 
@@ -71,6 +72,7 @@ def create_app(db: str | Store | None = None, *, image_roots: tuple[str | Path, 
         app.include_router(import_module(f"adtrace.app.{name}").router, include_in_schema=name.startswith("api."))
     _errors(app)
 
+    app.add_middleware(LocaleMiddleware)  # type: ignore[arg-type]  # each request's language (adtrace.app.locale)
     app.add_middleware(SecurityHeaders)  # type: ignore[arg-type]  # Starlette's stubs want a class factory
     return app
 

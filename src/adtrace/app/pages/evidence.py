@@ -8,19 +8,21 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from adtrace import errors
+from adtrace.i18n import N_, gettext
 
 # Entity kinds in a Record -> (search filter, label): each links to its entity page, or to a search
 # filtered by it where there is none (payment handles).
-ENTITY_FIELDS = {"phones": ("phone", "Phone"), "emails": ("email", "Email"), "handles": ("handle", "Handle"),
-                 "payments": ("payment", "Payment handle")}
+# Labels and category words are English here and shown in the reader's language (adtrace.i18n).
+ENTITY_FIELDS = {"phones": ("phone", N_("Phone")), "emails": ("email", N_("Email")),
+                 "handles": ("handle", N_("Handle")), "payments": ("payment", N_("Payment handle"))}
 CATEGORY_WORDS = {
-    "minor": "The person advertised may be under 18. Minors in ads are victims.",
-    "control": "Someone else may be controlling the person advertised.",
-    "movement": "The person may be moved between cities.",
-    "multiple": "Several people are offered by one advertiser.",
-    "conditions": "Working conditions associated with exploitation.",
-    "labor": "Signs of labour exploitation in a job offer.",
-    "obfuscation": "Contact details written to dodge filters (a weak signal on its own).",
+    "minor": N_("The person advertised may be under 18. Minors in ads are victims."),
+    "control": N_("Someone else may be controlling the person advertised."),
+    "movement": N_("The person may be moved between cities."),
+    "multiple": N_("Several people are offered by one advertiser."),
+    "conditions": N_("Working conditions associated with exploitation."),
+    "labor": N_("Signs of labour exploitation in a job offer."),
+    "obfuscation": N_("Contact details written to dodge filters (a weak signal on its own)."),
 }
 
 
@@ -45,16 +47,16 @@ def _describe(indicator_id: str) -> str:
     from adtrace.indicators import get
 
     try:
-        return get(indicator_id).description
+        return gettext(get(indicator_id).description)
     except errors.AdtraceError:
-        return "An indicator from another version of adtrace; its id names what it looked for."
+        return gettext("An indicator from another version of adtrace; its id names what it looked for.")
 
 
 def explain(record: dict[str, Any]) -> list[Explained]:
     out = []
     for ind in record.get("indicators", []):
         out.append(Explained(ind["id"], ind.get("category", ""), float(ind.get("weight", 0)), _describe(ind["id"]),
-                             CATEGORY_WORDS.get(ind.get("category", ""), ""),
+                             gettext(CATEGORY_WORDS.get(ind.get("category", ""), "")),
                              [str(e.get("text", "")) for e in ind.get("evidence", [])]))
     return out
 
@@ -116,7 +118,7 @@ def entity_links(record: dict[str, Any]) -> list[tuple[str, str, str]]:
             if value and (param, value) not in seen:
                 seen.add((param, value))
                 # found only in a photo (OCR): say so where the analyst looks
-                shown = label if value in in_text else f"{label} (in image)"
+                shown = gettext(label) if value in in_text else gettext("%(label)s (in image)") % {"label": gettext(label)}
                 # Phones, e-mails and handles have entity pages; payment handles a search.
                 url = f"/entities/{param}/{quote(value, safe='')}" if param in ("phone", "email", "handle") \
                     else "/search?" + urlencode({param: value})
@@ -125,6 +127,6 @@ def entity_links(record: dict[str, Any]) -> list[tuple[str, str, str]]:
         city = place.get("name")
         if city and ("city", city) not in seen:
             seen.add(("city", city))
-            out.append(("Place", f"{city}, {place.get('admin') or place.get('country') or ''}".strip(", "),
+            out.append((gettext("Place"), f"{city}, {place.get('admin') or place.get('country') or ''}".strip(", "),
                         "/search?" + urlencode({"city": city})))
     return out

@@ -27,6 +27,7 @@ from adtrace.app import audit
 from adtrace.app.auth import Ctx, require
 from adtrace.app.db import read
 from adtrace.cases.cases import ENTITY_KINDS, entity_ref
+from adtrace.i18n import gettext
 from adtrace.linking import store as link_store
 from adtrace.places import movement as mv
 from adtrace.scoring.network import network_score
@@ -73,7 +74,7 @@ def _weeks(docs: list[dict[str, Any]]) -> list[tuple[str, int]]:
 
 
 def _not_found(what: str) -> errors.InputError:
-    return errors.InputError(message=f"no {what}; it may have been purged, or run adtrace link first",
+    return errors.InputError(message=gettext("no %(what)s; it may have been purged, or run adtrace link first") % {"what": what},
                              code=errors.NOT_FOUND, http_status=404)
 
 

@@ -22,6 +22,7 @@ from adtrace.app import audit
 from adtrace.app.auth import Ctx, require
 from adtrace.app.pages.cases import open_cases
 from adtrace.app.pages.render import render
+from adtrace.i18n import N_
 from adtrace.storage import Query
 from adtrace.storage.base import FACETS, SORTS
 from adtrace.storage.search import COUNT_CAP, FACET_CAP
@@ -30,8 +31,9 @@ router = APIRouter()
 FILTERS = ("phone", "email", "handle", "payment", "city", "state", "phone_area", "source", "kind", "risk_level",
            "indicator", "date_from", "date_to")
 # Facet headings: places say where they came from (a phone's area code is weaker evidence than a name).
-FACET_TITLES = {"risk_level": "risk level", "city": "city (named in the ad)", "state": "state / province (named)",
-                "phone_area": "place of phone area code"}
+# Marked for translation (adtrace.i18n); the template shows them in the reader's language (`|term`).
+FACET_TITLES = {"risk_level": N_("risk level"), "city": N_("city (named in the ad)"),
+                "state": N_("state / province (named)"), "phone_area": N_("place of phone area code")}
 PAGE = 20
 # Words that may stand beside an identifier in the box and still mean "this identifier".
 LABELS = frozenset({"call", "text", "txt", "phone", "tel", "cell", "mobile", "email", "e-mail", "mail", "handle",
@@ -64,7 +66,7 @@ def recognise(q: str) -> tuple[str, str] | None:
     return (kind, value) if value else None
 
 
-SORT_LABELS = {"relevance": "relevance", "newest": "newest first", "score": "risk score"}
+SORT_LABELS = {"relevance": N_("relevance"), "newest": N_("newest first"), "score": N_("risk score")}
 CSV_ROWS = 5000  # a result set exported as CSV: the first this many, newest first
 
 

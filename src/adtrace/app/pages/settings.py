@@ -25,6 +25,7 @@ from adtrace.app.db import read, write
 from adtrace.app.pages import dashboard, measured
 from adtrace.app.pages.render import render
 from adtrace.cases import retention
+from adtrace.i18n import N_, gettext
 from adtrace.storage import levels
 
 router = APIRouter()
@@ -64,7 +65,7 @@ def _benign_scores(engine: sa.Engine) -> tuple[str, list[float]]:
             "WHERE d.decision = 'dismiss' AND d.id = (SELECT max(id) FROM review_decisions x WHERE x.doc_id = d.doc_id)"
         )).all()
         if rows:
-            return "review decisions (documents dismissed as benign on reading)", [float(r[0] or 0) for r in rows]
+            return N_("review decisions (documents dismissed as benign on reading)"), [float(r[0] or 0) for r in rows]
         truth = os.environ.get("ADTRACE_TRUTH")
         if truth and Path(truth).is_file():
             benign = set()
@@ -86,7 +87,7 @@ def false_positive_rates(engine: sa.Engine, thresholds: dict[str, float]) -> dic
     def rate(t: float) -> float | None:
         return round(sum(1 for s in scores if s >= t) / n, 4) if n else None
 
-    return {"source": source or "none: review some documents (dismiss benign ones) or set ADTRACE_TRUTH",
+    return {"source": source or N_("none: review some documents (dismiss benign ones) or set ADTRACE_TRUTH"),
             "benign_documents": n, "at_thresholds": {k: rate(v) for k, v in thresholds.items()},
             "candidates": [{"threshold": t, "fp_rate": rate(t)} for t in CANDIDATES]}
 
@@ -164,7 +165,7 @@ def settings_purge(request: Request, confirm: str = Form(""), password: str = Fo
         return _page(request, retention.purge(engine, days, ctx.user.username, dry_run=True))
     words = confirm.strip().split()
     if len(words) != 2 or words[0] != "delete" or not words[1].isdigit():
-        return _page(request, error="type the confirmation exactly as shown: delete and the number of documents",
+        return _page(request, error=gettext("type the confirmation exactly as shown: delete and the number of documents"),
                      status=422)
     try:
         _confirmed(request, ctx, password)

@@ -13,6 +13,7 @@ from adtrace.app import audit
 from adtrace.app.auth import Ctx, require
 from adtrace.app.pages.render import render
 from adtrace.cases import alerts, watchlists
+from adtrace.i18n import N_
 
 router = APIRouter()
 
@@ -69,7 +70,7 @@ def watchlists_remove(request: Request, entry_id: int, ctx: Ctx = Depends(requir
     return RedirectResponse("/watchlists", status_code=303)
 
 
-ALERT_TABS = (("hits", "Watchlist and partner hits"), ("risk", "High risk on arrival"), ("all", "All"))
+ALERT_TABS = (("hits", N_("Watchlist and partner hits")), ("risk", N_("High risk on arrival")), ("all", N_("All")))
 
 
 @router.get("/alerts")
