@@ -64,6 +64,9 @@ def create_app(db: str | Store | None = None, *, image_roots: tuple[str | Path, 
                   openapi_url="/api/v1/openapi.json",
                   description="Analyst API. Flags mean 'indicators present', never a verdict on a person.")
     app.state.adtrace = state
+    # The CJK and emoji fallback fonts the case report ships (cases/fonts/README.txt): pages in Chinese read
+    # on machines without CJK fonts; app.css loads them only for the characters they cover (unicode-range).
+    app.mount("/static/fonts", StaticFiles(directory=str(resources.files("adtrace.cases") / "fonts")), name="fonts")
     app.mount("/static", StaticFiles(directory=str(resources.files("adtrace.app") / "static")), name="static")
     # Screening + exchange first (docs/exchange.md): routes are matched in order, and platforms call
     # /api/v1/screen hundreds of times a second; its paths overlap no other router's.

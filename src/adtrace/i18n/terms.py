@@ -20,3 +20,23 @@ IDENTIFIER_KINDS = (N_("phone"), N_("email"), N_("handle"), N_("payment"), N_("p
 WATCH_KINDS = (N_("pdq"), N_("regex"), N_("phrase"))
 JOB_STATES = (N_("uploading"), N_("mapping"), N_("ready"), N_("reading"), N_("linking"), N_("done"), N_("failed"))
 TIME_UNITS = (N_("day"), N_("week"), N_("month"), N_("year"))
+NOUNS = (N_("number"), N_("text"))  # template slot kinds besides the identifier kinds
+
+# What the page scripts show (static/app.js `adtraceT`, graph.js): base.html embeds their translations.
+JS_MESSAGES = (
+    N_("%(n)s ads"), N_("%(n)s ads (no shown link)"), N_("(hub: joins nothing)"), N_("Legend"), N_("ad, high risk"),
+    N_("ad, elevated"), N_("ad, low"), N_("N ads sharing exactly these keys"), N_("Links shown (squares: shared keys)"),
+    N_("hub keys (%(n)s, join nothing)"), N_("collapse ads behind their shared keys"), N_("Highlight ad"),
+    N_("ad id"), N_("Hover for labels; tap an ad or a key to highlight its links."), N_("entity page"),
+    N_("%(n)s ads with the same keys:"), N_("Ad:"), N_("and %(n)s more"), N_("e-mail"), N_("wording (template)"),
+    N_("other"), N_("photo"), N_("phone"), N_("handle"), N_("payment"),
+    N_("not saved"), N_("Changed to"), N_("Page done."), N_("undo not saved"),
+    N_("Undone: %(title)s is back in the queue"), N_("confirm"), N_("dismiss"), N_("escalate"),
+)
+
+
+def js_messages() -> dict[str, str]:
+    """{English: translation} of JS_MESSAGES in the current language (only those that differ)."""
+    from adtrace.i18n import gettext
+
+    return {m: t for m in JS_MESSAGES if (t := gettext(m)) != m}
