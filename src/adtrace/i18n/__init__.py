@@ -11,8 +11,9 @@ follow the language of whoever reads them later (indicator descriptions, form la
 
 from __future__ import annotations
 
+import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar, Token
 from datetime import date, datetime
@@ -135,6 +136,13 @@ def choose(*, explicit: str | None = None, account: str | None = None, cookie: s
         if found:
             return found
     return negotiate(accept_language) or DEFAULT
+
+
+def from_environment(env: Mapping[str, str] | None = None) -> str:
+    """The CLI's language: ADTRACE_LANG (en, es, zh_Hans; `es_MX.UTF-8` works too), else English. The
+    POSIX LANG is not read on purpose: scripts that parse adtrace's output keep English unless asked."""
+    value = (env if env is not None else os.environ).get("ADTRACE_LANG", "")
+    return normalise(value.split(".")[0]) or DEFAULT
 
 
 def babel_locale(locale: str | None = None) -> Locale:

@@ -14,6 +14,7 @@ from adtrace import __version__, i18n
 from adtrace.app.auth import can
 from adtrace.app.locale import apply_account
 from adtrace.i18n.terms import js_messages
+from adtrace.scoring.rules import localise_reason
 
 HOTLINE = {"phone": "1-888-373-7888", "text": "233733", "name": i18n.N_("National Human Trafficking Hotline (US)")}
 templates = Jinja2Templates(directory=str(resources.files("adtrace.app.pages") / "templates"))
@@ -43,6 +44,7 @@ def error_meaning(code: str) -> str:
 
 templates.env.globals["error_meaning"] = error_meaning
 templates.env.globals["js_messages"] = js_messages  # the scripts' words in the page's language
+templates.env.filters["reason"] = localise_reason  # stored (English) reasons as the reader reads them
 
 
 def render(request: Request, name: str, context: dict[str, Any] | None = None, status: int = 200) -> HTMLResponse:
