@@ -58,7 +58,6 @@ clean:
 # language's catalogue, compile the catalogues the package ships. The compiled .mo are committed
 # (a fresh clone needs no build step); tests/i18n fails when a .mo is older than its .po.
 I18N := src/adtrace/i18n/locales
-I18N_LANGS := es zh_Hans
 .PHONY: i18n-extract i18n-update i18n-compile
 
 i18n-extract: $(STAMP)
