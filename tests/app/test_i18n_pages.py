@@ -89,3 +89,15 @@ def test_pages_python_messages_and_indicator_words_are_translated(login: Callabl
     doc_id = search.split('href="/documents/', 1)[1].split('"', 1)[0]
     doc = client.get(f"/documents/{doc_id}").text
     assert "Indicadores presentes" in doc and "(no es un veredicto sobre nadie)" in doc
+
+
+def test_facet_labels_are_cached_per_language() -> None:
+    from adtrace import i18n
+    from adtrace.app.pages.search import facet_label
+
+    with i18n.use("es"):
+        assert facet_label("risk_level", "high") == "alto"
+        assert facet_label("indicator", "minor.stated_age.v1") == "El anuncio indica una edad menor de 18 años"
+    assert facet_label("risk_level", "high") == "high"
+    assert facet_label("indicator", "minor.stated_age.v1") == "The ad states an age under 18"
+    assert facet_label("source", "examplelist") == "examplelist"  # data stays as it is

@@ -22,7 +22,7 @@ from adtrace.app import audit
 from adtrace.app.auth import Ctx, require
 from adtrace.app.pages.cases import open_cases
 from adtrace.app.pages.render import render
-from adtrace.i18n import N_
+from adtrace.i18n import N_, get_locale, gettext
 from adtrace.storage import Query
 from adtrace.storage.base import FACETS, SORTS
 from adtrace.storage.search import COUNT_CAP, FACET_CAP
@@ -32,7 +32,8 @@ FILTERS = ("phone", "email", "handle", "payment", "city", "state", "phone_area",
            "indicator", "date_from", "date_to")
 # Facet headings: places say where they came from (a phone's area code is weaker evidence than a name).
 # Marked for translation (adtrace.i18n); the template shows them in the reader's language (`|term`).
-FACET_TITLES = {"risk_level": N_("risk level"), "city": N_("city (named in the ad)"),
+FACET_TITLES = {"source": N_("source"), "kind": N_("kind"), "indicator": N_("indicator"),
+                "risk_level": N_("risk level"), "city": N_("city (named in the ad)"),
                 "state": N_("state / province (named)"), "phone_area": N_("place of phone area code")}
 PAGE = 20
 # Words that may stand beside an identifier in the box and still mean "this identifier".
@@ -85,9 +86,16 @@ def highlight(snippet: str, q: str) -> Markup:
     return Markup("").join(out)
 
 
-@cache
 def facet_label(name: str, value: str) -> str:
-    """What a facet value means in words: an indicator's description (shortened), not its id."""
+    """What a facet value means in words, in the reader's language: an indicator's description
+    (shortened), not its id; a level or kind translated; other values (sources, places) as they are."""
+    return _facet_label(name, value, get_locale())
+
+
+@cache  # per language: the same value reads differently in each
+def _facet_label(name: str, value: str, locale: str) -> str:
+    if name in ("risk_level", "kind"):
+        return gettext(value)
     if name != "indicator":
         return value
     from adtrace.app.pages.evidence import _describe
