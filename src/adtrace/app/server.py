@@ -28,6 +28,7 @@ from adtrace.app.auth import LoginThrottle, TokenCache, signer
 from adtrace.app.db import engine_of
 from adtrace.app.learning import Learner
 from adtrace.app.locale import LocaleMiddleware
+from adtrace.i18n import gettext
 from adtrace.storage import Store, open_store
 from adtrace.storage.base import BAD_QUERY
 
@@ -162,25 +163,25 @@ def _errors(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         code = {404: errors.NOT_FOUND, 405: errors.METHOD_NOT_ALLOWED}.get(exc.status_code, errors.BAD_REQUEST)
-        message = "no such page or resource" if exc.status_code == 404 else str(exc.detail)
+        message = gettext("no such page or resource") if exc.status_code == 404 else str(exc.detail)
         return respond(request, errors.AdtraceError(message=message, code=code, http_status=exc.status_code))
 
     @app.exception_handler(OverflowError)
     async def _overflow(request: Request, exc: OverflowError) -> Response:
         # A number too large for the database (the API's declared bounds stop most before this point).
-        return respond(request, errors.InputError(message="a number in the request is out of range",
+        return respond(request, errors.InputError(message=gettext("a number in the request is out of range"),
                                                   code=errors.BAD_FIELD, detail={"why": str(exc)[:200]}))
 
     @app.exception_handler(Exception)
     async def _crash(request: Request, exc: Exception) -> Response:
         # Last resort: a bug still answers in the one error shape (never a plain-text 500 or a traceback).
-        return respond(request, errors.AdtraceError(message="internal error; it has been logged", code=errors.INTERNAL,
+        return respond(request, errors.AdtraceError(message=gettext("internal error; it has been logged"), code=errors.INTERNAL,
                                                     http_status=500))
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> Response:
         detail = {"fields": [{"loc": list(e.get("loc", ())), "msg": e.get("msg", "")} for e in exc.errors()]}
-        return respond(request, errors.InputError(message="the request has missing or invalid fields",
+        return respond(request, errors.InputError(message=gettext("the request has missing or invalid fields"),
                                                   code=errors.BAD_FIELD, detail=detail))
 
 

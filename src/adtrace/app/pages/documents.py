@@ -24,7 +24,7 @@ from adtrace.app.pages import evidence
 from adtrace.app.pages.render import path_segment, render
 from adtrace.cases import history
 from adtrace.documents import Document
-from adtrace.i18n import gettext
+from adtrace.i18n import N_, gettext
 
 router = APIRouter()
 REVEAL_SECONDS = 300
@@ -50,7 +50,11 @@ def view_model(doc: Document, record: dict[str, Any]) -> dict[str, Any]:
 def _ocr_status() -> str:
     from adtrace.ocr import status
 
-    return status().message
+    message = status().message
+    for english in (N_("OCR is on"), N_("OCR is off")):  # the verdict translated; the details stay technical
+        if message.startswith(english):
+            return gettext(english) + message[len(english):]
+    return message
 
 
 @router.get("/documents/{doc_id}")
