@@ -27,6 +27,9 @@ def test_pdf_report_in_spanish_and_chinese(store: Store) -> None:  # noqa: F811
     assert "Summary" not in spanish
     assert "indicadores" in spanish and "nunca un veredicto sobre una persona" in spanish.replace("\n", " ")
     assert "Template case" in spanish and "visiting" in spanish  # the case title and the ad text stay
+    with i18n.use("es"):  # dates the Spanish way (e.g. "6 dic 2026"), not ISO
+        opened = i18n.format_date(case.created_at)
+    assert opened in spanish and opened != case.created_at[:10]
     with i18n.use("zh_Hans"):
         chinese = _text(exports.to_pdf(exports.bundle(store, case, actor="alice")))
     assert "摘要" in chinese and "时间线" in chinese and "Summary" not in chinese
