@@ -63,10 +63,10 @@ I18N := src/adtrace/i18n/locales
 i18n-extract: $(STAMP)
 	$(BIN)/pybabel -q extract -F babel.cfg -k lazy_gettext -k define:3 -k N_ --no-location --sort-output \
 	  --project adtrace --copyright-holder "adtrace contributors" --msgid-bugs-address "" \
-	  -o $(I18N)/adtrace.pot src
+	  --width 110 -o $(I18N)/adtrace.pot src
 
 i18n-update: i18n-extract
-	$(BIN)/pybabel -q update -i $(I18N)/adtrace.pot -d $(I18N) -D adtrace --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/pybabel -q update -i $(I18N)/adtrace.pot -d $(I18N) -D adtrace --no-fuzzy-matching --ignore-obsolete --width 110
 
 i18n-compile: $(STAMP)
 	$(BIN)/pybabel compile -d $(I18N) -D adtrace --statistics
