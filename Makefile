@@ -55,3 +55,20 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR) .pytest_cache .mypy_cache .ruff_cache
+
+# Translations (docs/i18n.md): extract every marked string into a template, merge it into each
+# language's catalogue, compile the catalogues the package ships. The compiled .mo are committed
+# (a fresh clone needs no build step); tests/i18n fails when a .mo is older than its .po.
+I18N := src/adtrace/i18n/locales
+.PHONY: i18n-extract i18n-update i18n-compile
+
+i18n-extract: $(STAMP)
+	$(BIN)/pybabel -q extract -F babel.cfg -k lazy_gettext -k define:3 -k N_ --no-location --sort-output \
+	  --project adtrace --copyright-holder "adtrace contributors" --msgid-bugs-address "" \
+	  --width 110 -o $(I18N)/adtrace.pot src
+
+i18n-update: i18n-extract
+	$(BIN)/pybabel -q update -i $(I18N)/adtrace.pot -d $(I18N) -D adtrace --no-fuzzy-matching --ignore-obsolete --width 110
+
+i18n-compile: $(STAMP)
+	$(BIN)/pybabel compile -d $(I18N) -D adtrace --statistics

@@ -17,6 +17,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import text
 
 from adtrace import errors
+from adtrace.i18n import gettext
 from adtrace.storage import audit
 from adtrace.storage.db import now, read, write
 
@@ -56,10 +57,13 @@ class User:
     username: str
     role: str
     active: bool
+    language: str | None = None  # the app's language for this account (adtrace.i18n); None: the browser's
 
 
 def _user(row: sa.Row[object] | None) -> User | None:
-    return None if row is None else User(int(row.id), row.username, row.role, bool(row.active))
+    if row is None:
+        return None
+    return User(int(row.id), row.username, row.role, bool(row.active), row._mapping.get("language"))
 
 
 def random_password() -> str:
@@ -70,14 +74,16 @@ def check_password(password: str, username: str = "") -> None:
     """At least MIN_PASSWORD characters and not guessable: zxcvbn (its lists of common passwords, words,
     names and keyboard patterns; imported here only: 36-53 ms once, measured; never on the login path)."""
     if len(password) < MIN_PASSWORD:
-        raise auth_error(BAD_ACCOUNT, f"a password needs at least {MIN_PASSWORD} characters", 422, field="password")
+        raise auth_error(BAD_ACCOUNT, gettext("a password needs at least %(n)s characters") % {"n": MIN_PASSWORD}, 422,
+                         field="password")
     from zxcvbn import zxcvbn
 
     result = zxcvbn(password[:100], user_inputs=[username, "adtrace"])
     if int(result["score"]) < MIN_STRENGTH:
-        why = (result.get("feedback") or {}).get("warning") or "it is too easy to guess"
-        raise auth_error(WEAK_PASSWORD, f"this password is too common or guessable ({why.rstrip('.')}); use "
-                         "a longer passphrase of unrelated words, or a random password", 422, field="password")
+        why = (result.get("feedback") or {}).get("warning") or gettext("it is too easy to guess")
+        raise auth_error(WEAK_PASSWORD, gettext("this password is too common or guessable (%(why)s); use a longer "
+                                                "passphrase of unrelated words, or a random password")
+                         % {"why": why.rstrip(".")}, 422, field="password")
 
 
 def _check_new(username: str, role: str, password: str) -> None:
@@ -174,6 +180,18 @@ def change_password(engine: sa.Engine, user: User, current: str, new: str, clien
         audit.append(engine, user.username, "password_change", user.username, {"client": client}, conn=conn)
 
 
+def set_language(engine: sa.Engine, user: User, language: str | None) -> None:
+    """The account's language for the app (None: follow the browser's Accept-Language); audited."""
+    from adtrace import i18n
+
+    if language is not None and language not in i18n.LOCALES:
+        raise auth_error(BAD_ACCOUNT, f"unknown language {language!r}; use one of: {', '.join(i18n.LOCALES)}",
+                         422, field="language")
+    with write(engine) as conn:
+        conn.execute(text("UPDATE users SET language = :l WHERE id = :id"), {"l": language, "id": user.id})
+        audit.append(engine, user.username, "setting", user.username, {"language": language}, conn=conn)
+
+
 def list_users(engine: sa.Engine) -> list[tuple[User, int, str | None]]:
     with read(engine) as conn:
         rows = conn.execute(text("SELECT * FROM users ORDER BY username")).all()
@@ -203,8 +221,8 @@ def _locked(row: sa.Row[object] | None, at: datetime) -> bool:
 
 
 def _locked_error() -> errors.AuthError:
-    return auth_error(LOCKED, "this account is locked after too many wrong passwords; try again in 15 minutes "
-                      "or ask an admin to reset it", 423)
+    return auth_error(LOCKED, gettext("this account is locked after too many wrong passwords; try again in 15 "
+                                      "minutes or ask an admin to reset it"), 423)
 
 
 def authenticate(engine: sa.Engine, username: str, password: str, client: str = "") -> User:
@@ -243,7 +261,7 @@ def authenticate(engine: sa.Engine, username: str, password: str, client: str = 
     if raced:
         raise _locked_error()
     if not ok:
-        raise auth_error(BAD_LOGIN, "wrong username or password (or the account is disabled)")
+        raise auth_error(BAD_LOGIN, gettext("wrong username or password (or the account is disabled)"))
     user = _user(row)
     assert user is not None
     return user
@@ -268,7 +286,7 @@ def confirm_password(engine: sa.Engine, user: User, password: str, client: str =
             _count_failure(conn, int(row.id), at)
         audit.append(engine, user.username, "login_failed", user.username, {"why": "confirmation", "client": client},
                      conn=conn)
-    raise auth_error(BAD_LOGIN, "your password did not match; the change was not made", 403)
+    raise auth_error(BAD_LOGIN, gettext("your password did not match; the change was not made"), 403)
 
 
 def new_session(engine: sa.Engine, user: User) -> tuple[str, str]:
@@ -286,7 +304,7 @@ def new_session(engine: sa.Engine, user: User) -> tuple[str, str]:
 
 def session_user(engine: sa.Engine, token: str) -> tuple[User, str] | None:
     with read(engine) as conn:
-        row = conn.execute(text("SELECT u.id, u.username, u.role, u.active, s.csrf FROM sessions s JOIN users u "
+        row = conn.execute(text("SELECT u.id, u.username, u.role, u.active, u.language, s.csrf FROM sessions s JOIN users u "
                                 "ON u.id = s.user_id WHERE s.token_hash = :h AND s.expires_at > :now"),
                            {"h": _sha(token), "now": now()}).first()
     user = _user(row)
@@ -350,7 +368,7 @@ def revoke_token(engine: sa.Engine, ident: str, actor: str = "cli") -> dict[str,
 
 def token_user(engine: sa.Engine, token: str) -> User | None:
     with read(engine) as conn:
-        row = conn.execute(text("SELECT u.id, u.username, u.role, u.active FROM api_tokens t JOIN users u "
+        row = conn.execute(text("SELECT u.id, u.username, u.role, u.active, u.language FROM api_tokens t JOIN users u "
                                 "ON u.id = t.user_id WHERE t.token_hash = :h AND t.revoked = :f"),
                            {"h": _sha(token), "f": False}).first()
     user = _user(row)

@@ -21,6 +21,8 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from adtrace.app import accounts
 from adtrace.app.accounts import FORBIDDEN, NOT_LOGGED_IN, User, auth_error
+from adtrace.app.locale import apply_account
+from adtrace.i18n import gettext
 
 if TYPE_CHECKING:
     import sqlalchemy as sa
@@ -66,8 +68,8 @@ class LoginThrottle:
         while q and q[0] < t - self.window:
             q.popleft()
         if len(q) >= self.limit:
-            raise auth_error(accounts.RATE_LIMITED, "too many login attempts from this address; wait a few "
-                             "minutes and try again", 429)
+            raise auth_error(accounts.RATE_LIMITED, gettext("too many login attempts from this address; wait a "
+                                                            "few minutes and try again"), 429)
         q.append(t)
 
 
@@ -165,11 +167,13 @@ def require(perm: str) -> Callable[[Request], Awaitable[Ctx]]:
         ctx = ctx or _from_cookie(request)
         if ctx is None:
             raise auth_error(NOT_LOGGED_IN, "sign in first (or send an API token: Authorization: Bearer ...)")
+        apply_account(request, ctx.user.language)  # the account's language from here on (adtrace.app.locale)
         if ctx.via == "session" and request.method in UNSAFE and not await _csrf_ok(request, ctx):
-            raise auth_error(accounts.BAD_CSRF, "the form's security token is missing or stale; reload the page "
-                             "and try again", 403)
+            raise auth_error(accounts.BAD_CSRF, gettext("the form's security token is missing or stale; reload the "
+                                                        "page and try again"), 403)
         if ctx.user.role not in roles:
-            raise auth_error(FORBIDDEN, f"your role ({ctx.user.role}) may not do this", 403, needs=sorted(roles))
+            raise auth_error(FORBIDDEN, gettext("your role (%(role)s) may not do this") % {"role": ctx.user.role},
+                             403, needs=sorted(roles))
         request.state.ctx = ctx
         return ctx
 

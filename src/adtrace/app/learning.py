@@ -22,6 +22,7 @@ import sqlalchemy as sa
 from sqlalchemy import bindparam, text
 
 from adtrace.cases.decisions import waiting_scores
+from adtrace.i18n import gettext
 from adtrace.scoring import ranking
 from adtrace.storage import db
 from adtrace.storage.db import read
@@ -139,12 +140,13 @@ class Learner:
     def status(self) -> dict[str, Any]:
         pos, neg = self.labels_now
         running = self._thread is not None and self._thread.is_alive()
-        if self.model is not None:
-            note = (f"ordered by rule score and a model trained on {sum(self.trained_on)} decisions "
-                    f"({self.trained_on[0]} confirmed, {self.trained_on[1]} dismissed) at {self.trained_at[11:16]} UTC; "
-                    f"it retrains after every {self.every} new decisions")
+        if self.model is not None:  # in the reader's language (adtrace.i18n): status() runs per request
+            note = gettext("ordered by rule score and a model trained on %(n)s decisions (%(pos)s confirmed, "
+                           "%(neg)s dismissed) at %(at)s UTC; it retrains after every %(every)s new decisions") % {
+                "n": sum(self.trained_on), "pos": self.trained_on[0], "neg": self.trained_on[1],
+                "at": self.trained_at[11:16], "every": self.every}
         else:
-            note = (f"ordered by rule score: the model needs {self.min_each} confirmed and {self.min_each} dismissed "
-                    f"documents (now {pos} and {neg})")
+            note = gettext("ordered by rule score: the model needs %(min)s confirmed and %(min)s dismissed documents "
+                           "(now %(pos)s and %(neg)s)") % {"min": self.min_each, "pos": pos, "neg": neg}
         return {"trained": self.model is not None, "running": running, "note": note, "error": self.error,
                 "confirmed": pos, "dismissed": neg}

@@ -26,6 +26,8 @@ from adtrace import __version__, errors
 from adtrace.app import accounts
 from adtrace.app.auth import LoginThrottle, TokenCache, signer
 from adtrace.app.learning import Learner
+from adtrace.app.locale import LocaleMiddleware
+from adtrace.i18n import gettext
 from adtrace.storage import Store, open_store
 from adtrace.storage.base import BAD_QUERY
 from adtrace.storage.db import engine_of
@@ -65,6 +67,9 @@ def create_app(db: str | Store | None = None, *, image_roots: tuple[str | Path, 
     app.state.adtrace = state
     # The map outlines belong to places (the PDF route maps draw them too); the browser finds them here.
     app.mount("/static/geo", StaticFiles(directory=str(resources.files("adtrace.places") / "outlines")), name="geo")
+    # The CJK and emoji fallback fonts the case report ships (cases/fonts/README.txt): pages in Chinese read
+    # on machines without CJK fonts; app.css loads them only for the characters they cover (unicode-range).
+    app.mount("/static/fonts", StaticFiles(directory=str(resources.files("adtrace.cases") / "fonts")), name="fonts")
     app.mount("/static", StaticFiles(directory=str(resources.files("adtrace.app") / "static")), name="static")
     # Screening + exchange first (docs/exchange.md): routes are matched in order, and platforms call
     # /api/v1/screen hundreds of times a second; its paths overlap no other router's.
@@ -73,6 +78,7 @@ def create_app(db: str | Store | None = None, *, image_roots: tuple[str | Path, 
         app.include_router(import_module(f"adtrace.app.{name}").router, include_in_schema=name.startswith("api."))
     _errors(app)
 
+    app.add_middleware(LocaleMiddleware)  # type: ignore[arg-type]  # each request's language (adtrace.app.locale)
     app.add_middleware(SecurityHeaders)  # type: ignore[arg-type]  # Starlette's stubs want a class factory
     return app
 
@@ -159,25 +165,25 @@ def _errors(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         code = {404: errors.NOT_FOUND, 405: errors.METHOD_NOT_ALLOWED}.get(exc.status_code, errors.BAD_REQUEST)
-        message = "no such page or resource" if exc.status_code == 404 else str(exc.detail)
+        message = gettext("no such page or resource") if exc.status_code == 404 else str(exc.detail)
         return respond(request, errors.AdtraceError(message=message, code=code, http_status=exc.status_code))
 
     @app.exception_handler(OverflowError)
     async def _overflow(request: Request, exc: OverflowError) -> Response:
         # A number too large for the database (the API's declared bounds stop most before this point).
-        return respond(request, errors.InputError(message="a number in the request is out of range",
+        return respond(request, errors.InputError(message=gettext("a number in the request is out of range"),
                                                   code=errors.BAD_FIELD, detail={"why": str(exc)[:200]}))
 
     @app.exception_handler(Exception)
     async def _crash(request: Request, exc: Exception) -> Response:
         # Last resort: a bug still answers in the one error shape (never a plain-text 500 or a traceback).
-        return respond(request, errors.AdtraceError(message="internal error; it has been logged", code=errors.INTERNAL,
+        return respond(request, errors.AdtraceError(message=gettext("internal error; it has been logged"), code=errors.INTERNAL,
                                                     http_status=500))
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> Response:
         detail = {"fields": [{"loc": list(e.get("loc", ())), "msg": e.get("msg", "")} for e in exc.errors()]}
-        return respond(request, errors.InputError(message="the request has missing or invalid fields",
+        return respond(request, errors.InputError(message=gettext("the request has missing or invalid fields"),
                                                   code=errors.BAD_FIELD, detail=detail))
 
 

@@ -16,10 +16,11 @@ from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 
-from adtrace import __version__
+from adtrace import __version__, i18n
 from adtrace.cases.cases import Case, document_ids
 from adtrace.cases.redaction import MASKED_FIELDS, Masker
 from adtrace.documents import Document, spreadsheet
+from adtrace.i18n import N_
 from adtrace.indicators.wording import explain  # the words analysts see on document pages
 from adtrace.linking import store as link_store
 from adtrace.places import movement as mv
@@ -28,9 +29,10 @@ from adtrace.storage.db import engine_of
 
 BUNDLE_FORMAT = "adtrace.case-bundle"
 BUNDLE_VERSION = 1
-HOTLINE = "National Human Trafficking Hotline (US): call 1-888-373-7888 or text 233733"
-NOTICE = ("Flags mean indicators are present in the text, never a verdict on a person. People advertised "
-          "in these ads may be victims of trafficking; minors in ads are victims.")
+# English in the JSON bundle; the PDF shows them in the reader's language (report.html, `|term`).
+HOTLINE = N_("National Human Trafficking Hotline (US): call 1-888-373-7888 or text 233733")
+NOTICE = N_("Flags mean indicators are present in the text, never a verdict on a person. People advertised "
+            "in these ads may be victims of trafficking; minors in ads are victims.")
 MAX_DOCS = 2000  # a report beyond this is unreadable; the bundle says when it was cut
 
 
@@ -196,6 +198,7 @@ def to_pdf(data: dict[str, Any]) -> bytes:
     from adtrace.places.mapsvg import route_svg
 
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+    i18n.install(env)  # the report reads in the current language (the request's; English elsewhere)
     template = env.from_string(resources.files("adtrace.cases").joinpath("report.html").read_text("utf-8"))
     stops = (data.get("route") or {}).get("stops") or []
     # The shipped CJK and emoji fallback fonts (cases/fonts/README.txt): read from the package, never fetched.

@@ -7,7 +7,7 @@ import sys
 
 import typer
 
-from adtrace import __version__, errors
+from adtrace import __version__, errors, i18n
 from adtrace.cli.io import err_console
 
 app = typer.Typer(
@@ -45,11 +45,15 @@ def _register() -> None:
 
 def main() -> None:
     _register()
+    i18n.set_locale(i18n.from_environment())  # ADTRACE_LANG=es|zh_Hans: messages in that language (docs/i18n.md)
     try:
         # Standalone mode: typer/click print usage errors themselves and exit 2.
         app()
     except errors.AdtraceError as exc:
-        err_console.print(f"[red]error[/] {exc}", highlight=False)
+        label = i18n.gettext("error")
+        err_console.print(f"[red]{label}[/] {exc}", highlight=False)
+        if i18n.get_locale() != i18n.DEFAULT and exc.code in errors.CATALOGUE:  # what the code means, translated
+            err_console.print(f"  {exc.code}: {i18n.gettext(errors.CATALOGUE[exc.code].meaning)}", highlight=False)
         sys.exit(exc.exit_code)
     except BrokenPipeError:
         sys.exit(0)

@@ -13,6 +13,7 @@ from adtrace import errors
 from adtrace.cli.io import err_console
 from adtrace.cli.main import app
 from adtrace.cli.store import DB
+from adtrace.i18n import ngettext
 
 PORT_IN_USE = errors.PORT_IN_USE
 
@@ -72,8 +73,9 @@ def serve_cmd(
     os.environ["ADTRACE_WORKERS"] = str(workers)
     web = create_app(db, image_roots=tuple(images), secure_cookies=secure_cookies)  # fails here, clearly, if db is bad
     shown = f"[{host}]" if ":" in host else host
-    err_console.print(f"adtrace is running at [bold]http://{shown}:{port}/[/] with {workers} worker"
-                      f"{'s' if workers > 1 else ''} — press Ctrl+C to stop", highlight=False)
+    err_console.print(ngettext("adtrace is running at %(url)s with %(num)s worker — press Ctrl+C to stop",
+                               "adtrace is running at %(url)s with %(num)s workers — press Ctrl+C to stop", workers)
+                      % {"url": f"[bold]http://{shown}:{port}/[/]", "num": workers}, highlight=False)
     # httptools + uvloop (uvicorn[standard]) are picked automatically: the cheaper parser and event loop.
     options = {"host": host, "port": port, **uvicorn_options(trusted_proxy)}
     if workers == 1:

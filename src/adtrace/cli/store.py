@@ -11,6 +11,7 @@ import typer
 from adtrace import errors
 from adtrace.cli.io import err_console, progress
 from adtrace.cli.main import app
+from adtrace.i18n import gettext
 from adtrace.sources import Options
 
 DB = typer.Option(None, "--db", help="Database: a file path, sqlite:///PATH or postgresql://USER@HOST/DB "
@@ -25,9 +26,10 @@ def init_cmd(db: str = DB) -> None:
     before, after = init_db(db)
     where = _safe(resolve_url(db))
     if before == after:
-        err_console.print(f"{where} is up to date (schema {after})", highlight=False)
+        err_console.print(gettext("%(db)s is up to date (schema %(schema)s)") % {"db": where, "schema": after}, highlight=False)
     else:
-        err_console.print(f"{where}: schema {before or 'none'} → {after}", highlight=False)
+        err_console.print(gettext("%(db)s: schema %(before)s → %(after)s") % {"db": where, "before": before or gettext("none"),
+                                                                                 "after": after}, highlight=False)
 
 
 @app.command("ingest")
@@ -110,21 +112,24 @@ def ingest_cmd(
         if many and not s.rejected:
             continue
         if s.unchanged:
-            line = f"{s.path}: unchanged since the last ingest, skipped (use --force to re-read)"
+            line = gettext("%(path)s: unchanged since the last ingest, skipped (use --force to re-read)") % {
+                "path": s.path}
         else:
-            line = (f"{s.path}: {s.read:,} read, {s.new:,} new, {s.updated:,} updated, "
-                    f"{s.duplicate:,} duplicate, {s.rejected:,} rejected")
+            line = gettext("%(path)s: %(read)s read, %(new)s new, %(updated)s updated, %(duplicate)s duplicate, "
+                           "%(rejected)s rejected") % {"path": s.path, "read": f"{s.read:,}", "new": f"{s.new:,}",
+                                                       "updated": f"{s.updated:,}", "duplicate": f"{s.duplicate:,}",
+                                                       "rejected": f"{s.rejected:,}"}
             if s.reasons:
                 line += " (" + ", ".join(f"{c}×{n}" for c, n in sorted(s.reasons.items())) + ")"
             if s.resumed:
-                line += f"; resumed after {s.resumed:,} items stored by an interrupted run"
+                line += gettext("; resumed after %(n)s items stored by an interrupted run") % {"n": f"{s.resumed:,}"}
         err_console.print(line, highlight=False)
     if as_json:
         typer.echo(orjson.dumps([s.to_dict() for s in summaries]).decode())
     if raised:
-        err_console.print(f"{raised:,} new alerts raised (adtrace alerts list)", highlight=False)
+        err_console.print(gettext("%(n)s new alerts raised (adtrace alerts list)") % {"n": f"{raised:,}"}, highlight=False)
     if errors_file and any(s.rejected for s in summaries):
-        err_console.print(f"rejected documents are listed in {errors_file}", highlight=False)
+        err_console.print(gettext("rejected documents are listed in %(path)s") % {"path": errors_file}, highlight=False)
 
 
 @app.command("search")
@@ -166,7 +171,7 @@ def search_cmd(
     if as_json:
         typer.echo(orjson.dumps(result.to_dict()).decode())
         return
-    err_console.print(f"{result.total:,} documents", highlight=False)
+    err_console.print(gettext("%(n)s documents") % {"n": f"{result.total:,}"}, highlight=False)
     for h in result.hits:
         risk = f" [{h.risk_level} {h.risk_score:.0f}]" if h.risk_level and h.risk_score is not None else ""
         typer.echo(f"{h.id}  {h.source}  {h.posted_at or '-'}{risk}  {h.title or ''}\n    {h.snippet}")

@@ -11,6 +11,7 @@ from adtrace import errors
 from adtrace.cli.io import err_console
 from adtrace.cli.main import app
 from adtrace.cli.store import DB
+from adtrace.i18n import gettext
 
 user_app = typer.Typer(help="Accounts for the web app: admin, analyst, reviewer, auditor, partner.",
                        no_args_is_help=True)
@@ -48,9 +49,9 @@ def add(username: str, role: str = typer.Option("analyst", help="admin, analyst,
 
     password, shown = _password(random_password)
     add_user(_engine(db), username, role, password, actor="cli")
-    err_console.print(f"user {username} ({role}) created", highlight=False)
+    err_console.print(gettext("user %(user)s (%(role)s) created") % {"user": username, "role": role}, highlight=False)
     if shown:
-        typer.echo(f"password for {username} (shown once): {password}")
+        typer.echo(gettext("password for %(user)s (shown once): %(password)s") % {"user": username, "password": password})
 
 
 @user_app.command("disable")
@@ -59,7 +60,7 @@ def disable(username: str, db: str = DB) -> None:
     from adtrace.app.accounts import set_active
 
     set_active(_engine(db), username, False)
-    err_console.print(f"user {username} disabled", highlight=False)
+    err_console.print(gettext("user %(user)s disabled") % {"user": username}, highlight=False)
 
 
 @user_app.command("enable")
@@ -68,7 +69,7 @@ def enable(username: str, db: str = DB) -> None:
     from adtrace.app.accounts import set_active
 
     set_active(_engine(db), username, True)
-    err_console.print(f"user {username} enabled", highlight=False)
+    err_console.print(gettext("user %(user)s enabled") % {"user": username}, highlight=False)
 
 
 @user_app.command("role")
@@ -79,7 +80,7 @@ def role(username: str, new_role: str = typer.Argument(..., metavar="ROLE",
     from adtrace.app.accounts import set_role
 
     set_role(_engine(db), username, new_role)
-    err_console.print(f"user {username} is now {new_role}", highlight=False)
+    err_console.print(gettext("user %(user)s is now %(role)s") % {"user": username, "role": new_role}, highlight=False)
 
 
 @user_app.command("reset")
@@ -91,9 +92,9 @@ def reset(username: str, db: str = DB,
 
     password, shown = _password(random_password)
     reset_password(_engine(db), username, password)
-    err_console.print(f"password for {username} reset", highlight=False)
+    err_console.print(gettext("password for %(user)s reset") % {"user": username}, highlight=False)
     if shown:
-        typer.echo(f"password for {username} (shown once): {password}")
+        typer.echo(gettext("password for %(user)s (shown once): %(password)s") % {"user": username, "password": password})
 
 
 @user_app.command("token")
@@ -130,7 +131,8 @@ def revoke_token(token_id: str = typer.Argument(..., help="The id from `adtrace 
     from adtrace.app.accounts import revoke_token as run
 
     t = run(_engine(db), token_id)
-    err_console.print(f"token {t['id']} ({t['user']}, {t['name']}) revoked", highlight=False)
+    err_console.print(gettext("token %(id)s (%(user)s, %(name)s) revoked") % {"id": t["id"], "user": t["user"], "name": t["name"]},
+                      highlight=False)
 
 
 @audit_app.command("verify")
@@ -162,10 +164,11 @@ def verify(db: str = DB, as_json: bool = typer.Option(False, "--json", help="Pri
     if as_json:
         typer.echo(orjson.dumps(v.to_dict()).decode())
     elif v.ok:
-        typer.echo(f"audit log intact: {v.rows:,} entries; head {v.head_seq} {v.head_hash}")
+        typer.echo(gettext("audit log intact: %(n)s entries; head %(seq)s %(hash)s")
+                   % {"n": f"{v.rows:,}", "seq": v.head_seq, "hash": v.head_hash})
     else:
         for p in v.problems:
-            typer.echo(f"BROKEN: {p}")
+            typer.echo(gettext("BROKEN: %(problem)s") % {"problem": p})
     if not v.ok:
         raise typer.Exit(errors.EXIT_BAD_INPUT)
 

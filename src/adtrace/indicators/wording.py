@@ -10,16 +10,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from adtrace import errors
+from adtrace.i18n import N_, gettext
 from adtrace.indicators.registry import get
 
+# English here, shown in the reader's language (adtrace.i18n).
 CATEGORY_WORDS = {
-    "minor": "The person advertised may be under 18. Minors in ads are victims.",
-    "control": "Someone else may be controlling the person advertised.",
-    "movement": "The person may be moved between cities.",
-    "multiple": "Several people are offered by one advertiser.",
-    "conditions": "Working conditions associated with exploitation.",
-    "labor": "Signs of labour exploitation in a job offer.",
-    "obfuscation": "Contact details written to dodge filters (a weak signal on its own).",
+    "minor": N_("The person advertised may be under 18. Minors in ads are victims."),
+    "control": N_("Someone else may be controlling the person advertised."),
+    "movement": N_("The person may be moved between cities."),
+    "multiple": N_("Several people are offered by one advertiser."),
+    "conditions": N_("Working conditions associated with exploitation."),
+    "labor": N_("Signs of labour exploitation in a job offer."),
+    "obfuscation": N_("Contact details written to dodge filters (a weak signal on its own)."),
 }
 
 
@@ -36,9 +38,9 @@ class Explained:
 def describe(indicator_id: str) -> str:
     """The indicator's description; an id this version does not know (an old stored score) says so."""
     try:
-        return get(indicator_id).description
+        return gettext(get(indicator_id).description)
     except errors.AdtraceError:
-        return "An indicator from another version of adtrace; its id names what it looked for."
+        return gettext("An indicator from another version of adtrace; its id names what it looked for.")
 
 
 def explain(record: dict[str, Any]) -> list[Explained]:
@@ -46,6 +48,6 @@ def explain(record: dict[str, Any]) -> list[Explained]:
     out = []
     for ind in record.get("indicators", []):
         out.append(Explained(ind["id"], ind.get("category", ""), float(ind.get("weight", 0)), describe(ind["id"]),
-                             CATEGORY_WORDS.get(ind.get("category", ""), ""),
+                             gettext(CATEGORY_WORDS.get(ind.get("category", ""), "")),
                              [str(e.get("text", "")) for e in ind.get("evidence", [])]))
     return out

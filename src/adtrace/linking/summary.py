@@ -12,17 +12,19 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from adtrace.i18n import N_
 from adtrace.linking.keys import VIA_IMAGE, contact_keys, kind_of, reason
 from adtrace.places import movement as mv
 
 # id -> (weight, description); ids are versioned: behaviour never changes under an old id.
+# Descriptions are stored English with the summary and translated where shown (adtrace.i18n).
 CLUSTER_INDICATORS: dict[str, tuple[float, str]] = {
-    "cluster.many_names_one_phone.v1": (1.5, "In a cluster that advertises several names under one phone"),
-    "cluster.many_ages_one_phone.v1": (1.0, "In a cluster that gives inconsistent ages under one phone"),
-    "cluster.template_many_cities.v1": (1.0, "In a cluster that posts one text template in several cities"),
-    "cluster.fast_movement.v1": (1.5, "In a cluster that moves quickly from city to city"),
-    "cluster.circuit.v1": (1.0, "In a cluster that repeats a circuit of cities"),
-    "cluster.minor_indicator.v1": (2.0, "In a cluster where some ad shows a possible-minor indicator"),
+    "cluster.many_names_one_phone.v1": (1.5, N_("In a cluster that advertises several names under one phone")),
+    "cluster.many_ages_one_phone.v1": (1.0, N_("In a cluster that gives inconsistent ages under one phone")),
+    "cluster.template_many_cities.v1": (1.0, N_("In a cluster that posts one text template in several cities")),
+    "cluster.fast_movement.v1": (1.5, N_("In a cluster that moves quickly from city to city")),
+    "cluster.circuit.v1": (1.0, N_("In a cluster that repeats a circuit of cities")),
+    "cluster.minor_indicator.v1": (2.0, N_("In a cluster where some ad shows a possible-minor indicator")),
 }
 MANY_NAMES = 3
 AGE_SPREAD = 3

@@ -17,6 +17,7 @@ import statistics
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from adtrace.i18n import gettext
 from adtrace.scoring.rules import config, level_of, logit, to_score
 
 
@@ -41,11 +42,12 @@ def network_score(cluster_indicators: Iterable[Mapping[str, Any]], members: Sequ
     value = to_score(float(config()["bias"]) + cluster_part + max(0.0, median))
     ad_scores = [float(m["risk"]["score"]) for m in members
                  if isinstance(m.get("risk"), Mapping) and isinstance(m["risk"].get("score"), int | float)]
-    reasons = [f"{i.get('description') or i['id']} [{i['id']}]"
+    # In the reader's language (adtrace.i18n): cluster descriptions are stored English and translated here.
+    reasons = [f"{gettext(str(i.get('description') or '')) or i['id']} [{i['id']}]"
                for i in sorted(distinct.values(), key=lambda i: -float(i["weight"]))]
     if median > 0:
-        reasons.append(f"The typical member ad shows indicators (median evidence {median:.1f} across "
-                       f"{len(members)} ads)")
+        reasons.append(gettext("The typical member ad shows indicators (median evidence %(median)s across "
+                               "%(n)s ads)") % {"median": f"{median:.1f}", "n": len(members)})
     highest = max(ad_scores) if ad_scores else None
     return {"score": value, "level": level_of(value, thresholds), "reasons": reasons, "members": len(members),
             "median_member_evidence": round(median, 3), "highest_ad_score": highest,

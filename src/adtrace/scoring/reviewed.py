@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from adtrace.i18n import gettext
 from adtrace.scoring.rules import LEVELS
 
 MIN_REVIEWED = 50  # decisions per level before a rate is shown
@@ -40,11 +41,14 @@ class MeasuredRate:
 
     @property
     def note(self) -> str:
+        # In the reader's language (adtrace.i18n): pages read it per request.
         if not self.enough:
-            return f"not enough reviewed documents yet ({self.reviewed} of {self.minimum})"
+            return gettext("not enough reviewed documents yet (%(n)s of %(min)s)") % {
+                "n": self.reviewed, "min": self.minimum}
         assert self.rate is not None and self.low is not None and self.high is not None
-        return (f"false positives {self.rate:.0%} (95 % interval {self.low:.0%}-{self.high:.0%}, "
-                f"{self.false_positives} of {self.reviewed} reviewed)")
+        return gettext("false positives %(rate)s (95 %% interval %(low)s-%(high)s, %(fp)s of %(n)s reviewed)") % {
+            "rate": f"{self.rate:.0%}", "low": f"{self.low:.0%}", "high": f"{self.high:.0%}",
+            "fp": self.false_positives, "n": self.reviewed}
 
     def as_dict(self) -> dict[str, Any]:
         return {"level": self.level, "reviewed": self.reviewed, "false_positives": self.false_positives,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Mapping
 from functools import cache
 from importlib import resources
@@ -56,6 +57,32 @@ def reason(ind: Mapping[str, Any]) -> str:
         description = str(ind.get("description") or ind["id"])
     quoted = ", ".join(f"“{e['text']}”" for e in ind.get("evidence", [])[:3] if e.get("text"))
     return f"{description}: {quoted} [{ind['id']}]" if quoted else f"{description} [{ind['id']}]"
+
+
+_REASON = re.compile(r"^(?P<head>.*?)(?P<quoted>: “.*”)? \[(?P<id>[\w.\-]+)\]$", re.S)
+_LEVEL = re.compile(r"^risk level (?P<level>\w+)(?P<score> \(\d+/100\))?$")
+_WATCH = re.compile(r"^(?P<kind>\w+) on watchlist '(?P<name>.*)'$", re.S)
+
+
+def localise_reason(text: str) -> str:
+    """A stored reason (always English: `reason()` above, alerts, watchlists) in the current language, as
+    pages show it: the indicator's description is translated, the quoted evidence and the id are kept.
+    A sentence of another shape is returned as it is."""
+    from adtrace.i18n import gettext
+
+    if m := _REASON.match(text):
+        ind_id, head = m["id"], m["head"]
+        try:
+            english = get(ind_id).description
+        except Exception:  # a cluster or plugin indicator: the stored description is itself the message
+            english = head
+        said = gettext(english).rstrip(".。") if head == english.rstrip(".") else gettext(head)
+        return f"{said}{m['quoted'] or ''} [{ind_id}]"
+    if m := _LEVEL.match(text):
+        return gettext("risk level %(level)s") % {"level": gettext(m["level"])} + (m["score"] or "")
+    if m := _WATCH.match(text):
+        return gettext("%(kind)s on watchlist '%(name)s'") % {"kind": gettext(m["kind"]), "name": m["name"]}
+    return gettext(text)
 
 
 def score(record: Mapping[str, Any], context_indicators: Iterable[Mapping[str, Any]] = ()) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from adtrace import errors
 from adtrace.app.auth import Ctx, can
 from adtrace.cases import cases as cs
 from adtrace.cases import exports
+from adtrace.i18n import gettext
 from adtrace.storage import audit
 
 FORMATS = {"pdf": "application/pdf", "csv": "text/csv; charset=utf-8", "json": "application/json"}
@@ -26,7 +27,7 @@ def export(request: Request, ctx: Ctx, case_id: int, fmt: str, full: bool) -> Re
         raise errors.InputError.at(errors.BAD_FIELD, f"unknown export format {fmt!r}", field_name="fmt",
                                    hint="Use pdf, csv or json")
     if full and not can(ctx, "admin"):
-        raise errors.AuthError(message="only an admin may export identifiers unmasked", code=errors.FORBIDDEN,
+        raise errors.AuthError(message=gettext("only an admin may export identifiers unmasked"), code=errors.FORBIDDEN,
                                http_status=403)
     store = request.app.state.adtrace.store
     case = cs.get(store, case_id)

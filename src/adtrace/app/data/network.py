@@ -18,6 +18,7 @@ from sqlalchemy import bindparam, text
 
 from adtrace import errors
 from adtrace.cases.cases import entity_ref
+from adtrace.i18n import gettext
 from adtrace.linking import store as link_store
 from adtrace.places import movement as mv
 from adtrace.scoring.network import network_score
@@ -68,7 +69,7 @@ def _weeks(docs: list[dict[str, Any]]) -> list[tuple[str, int]]:
 
 
 def not_found(what: str) -> errors.InputError:
-    return errors.InputError(message=f"no {what}; it may have been purged, or run adtrace link first",
+    return errors.InputError(message=gettext("no %(what)s; it may have been purged, or run adtrace link first") % {"what": what},
                              code=errors.NOT_FOUND, http_status=404)
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import text
 
 from adtrace import errors
 from adtrace.app.data import dashboard
+from adtrace.i18n import N_
 from adtrace.storage import audit, levels
 from adtrace.storage.db import read, write
 
@@ -53,7 +54,7 @@ def _benign_scores(engine: sa.Engine) -> tuple[str, list[float]]:
             "WHERE d.decision = 'dismiss' AND d.id = (SELECT max(id) FROM review_decisions x WHERE x.doc_id = d.doc_id)"
         )).all()
         if rows:
-            return "review decisions (documents dismissed as benign on reading)", [float(r[0] or 0) for r in rows]
+            return N_("review decisions (documents dismissed as benign on reading)"), [float(r[0] or 0) for r in rows]
         truth = os.environ.get("ADTRACE_TRUTH")
         if truth and Path(truth).is_file():
             benign = set()
@@ -75,7 +76,7 @@ def false_positive_rates(engine: sa.Engine, thresholds: dict[str, float]) -> dic
     def rate(t: float) -> float | None:
         return round(sum(1 for s in scores if s >= t) / n, 4) if n else None
 
-    return {"source": source or "none: review some documents (dismiss benign ones) or set ADTRACE_TRUTH",
+    return {"source": source or N_("none: review some documents (dismiss benign ones) or set ADTRACE_TRUTH"),
             "benign_documents": n, "at_thresholds": {k: rate(v) for k, v in thresholds.items()},
             "candidates": [{"threshold": t, "fp_rate": rate(t)} for t in CANDIDATES]}
 

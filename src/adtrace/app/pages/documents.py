@@ -23,6 +23,7 @@ from adtrace.app.pages import evidence
 from adtrace.app.pages.render import path_segment, render
 from adtrace.cases import history
 from adtrace.documents import Document
+from adtrace.i18n import N_, gettext
 from adtrace.indicators import wording
 from adtrace.storage import audit
 from adtrace.storage.db import read
@@ -42,7 +43,11 @@ def view_model(doc: Document, record: dict[str, Any]) -> dict[str, Any]:
 def _ocr_status() -> str:
     from adtrace.ocr import status
 
-    return status().message
+    message = status().message
+    for english in (N_("OCR is on"), N_("OCR is off")):  # the verdict translated; the details stay technical
+        if message.startswith(english):
+            return gettext(english) + message[len(english):]
+    return message
 
 
 @router.get("/documents/{doc_id}")
@@ -66,11 +71,11 @@ def image_path(request: Request, doc: Document, n: int) -> Path:
     """The image file, only when it lies inside a configured image folder."""
     images = doc.images or []
     if not 0 <= n < len(images):
-        raise errors.InputError(message="no such image", code=errors.NOT_FOUND, http_status=404)
+        raise errors.InputError(message=gettext("no such image"), code=errors.NOT_FOUND, http_status=404)
     raw = images[n].get("path") if isinstance(images[n], dict) else None
     roots: tuple[Path, ...] = request.app.state.adtrace.image_roots
     if not raw or not roots:
-        raise errors.InputError(message="this image is not stored locally (start the app with --images DIR)",
+        raise errors.InputError(message=gettext("this image is not stored locally (start the app with --images DIR)"),
                                 code=errors.NOT_FOUND, http_status=404)
     p = Path(str(raw))
     candidates = [p] if p.is_absolute() else [Path.cwd() / p, *(root / p for root in roots)]
@@ -79,7 +84,7 @@ def image_path(request: Request, doc: Document, n: int) -> Path:
         resolved = c.resolve()
         if resolved.is_file() and any(resolved.is_relative_to(root) for root in roots):
             return resolved
-    raise errors.InputError(message="the image file is missing from the image folder", code=errors.NOT_FOUND, http_status=404)
+    raise errors.InputError(message=gettext("the image file is missing from the image folder"), code=errors.NOT_FOUND, http_status=404)
 
 
 @router.get("/documents/{doc_id}/images/{n}/blurred")
@@ -116,7 +121,7 @@ def image(request: Request, doc_id: str, n: int, key: str = "", ctx: Ctx = Depen
     except BadSignature:
         claim = None
     if claim != {"u": ctx.user.id, "d": doc_id, "n": n}:
-        raise errors.AuthError(message="reveal the image first (the click is recorded in the audit log)",
+        raise errors.AuthError(message=gettext("reveal the image first (the click is recorded in the audit log)"),
                                code=errors.FORBIDDEN, http_status=403)
     doc, _ = load(request, doc_id)
     return FileResponse(image_path(request, doc, n), headers={"Cache-Control": "no-store"})

@@ -10,10 +10,13 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote, urlencode
 
+from adtrace.i18n import N_, gettext
+
 # Entity kinds in a Record -> (search filter, label): each links to its entity page, or to a search
 # filtered by it where there is none (payment handles).
-ENTITY_FIELDS = {"phones": ("phone", "Phone"), "emails": ("email", "Email"), "handles": ("handle", "Handle"),
-                 "payments": ("payment", "Payment handle")}
+# Labels are English here and shown in the reader's language (adtrace.i18n).
+ENTITY_FIELDS = {"phones": ("phone", N_("Phone")), "emails": ("email", N_("Email")),
+                 "handles": ("handle", N_("Handle")), "payments": ("payment", N_("Payment handle"))}
 
 
 @dataclass
@@ -80,7 +83,7 @@ def entity_links(record: dict[str, Any]) -> list[tuple[str, str, str]]:
             if value and (param, value) not in seen:
                 seen.add((param, value))
                 # found only in a photo (OCR): say so where the analyst looks
-                shown = label if value in in_text else f"{label} (in image)"
+                shown = gettext(label) if value in in_text else gettext("%(label)s (in image)") % {"label": gettext(label)}
                 # Phones, e-mails and handles have entity pages; payment handles a search.
                 url = f"/entities/{param}/{quote(value, safe='')}" if param in ("phone", "email", "handle") \
                     else "/search?" + urlencode({param: value})
@@ -89,6 +92,6 @@ def entity_links(record: dict[str, Any]) -> list[tuple[str, str, str]]:
         city = place.get("name")
         if city and ("city", city) not in seen:
             seen.add(("city", city))
-            out.append(("Place", f"{city}, {place.get('admin') or place.get('country') or ''}".strip(", "),
+            out.append((gettext("Place"), f"{city}, {place.get('admin') or place.get('country') or ''}".strip(", "),
                         "/search?" + urlencode({"city": city})))
     return out

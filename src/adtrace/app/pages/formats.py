@@ -21,6 +21,7 @@ from adtrace.app.auth import Ctx, can, require
 from adtrace.app.pages.render import path_segment, templates
 from adtrace.cases import drafts, holds
 from adtrace.exchange import stix
+from adtrace.i18n import gettext
 from adtrace.storage import audit
 
 router = APIRouter()
@@ -64,7 +65,7 @@ def release_hold(request: Request, hold_id: int, reason: str = Form(""),
 
 def _full_ok(ctx: Ctx, full: bool) -> None:
     if full and not can(ctx, "admin"):
-        raise errors.AuthError(message="only an admin may export identifiers unmasked", code=errors.FORBIDDEN,
+        raise errors.AuthError(message=gettext("only an admin may export identifiers unmasked"), code=errors.FORBIDDEN,
                                http_status=403)
 
 

@@ -13,6 +13,7 @@ from adtrace import errors
 from adtrace.app import importjobs
 from adtrace.app.auth import Ctx, require
 from adtrace.app.pages.render import render
+from adtrace.i18n import gettext
 
 router = APIRouter()
 CHUNK = 1 << 20
@@ -27,8 +28,9 @@ def _page(request: Request, *, errs: dict[str, str] | None = None, form: dict[st
 
 def _too_large(size: int) -> errors.InputError:
     limit = importjobs.max_bytes()
-    return errors.InputError(message=f"the file is {size / 1e6:,.1f} MB; the limit is {limit / 1e6:,.0f} MB "
-                             "(ADTRACE_IMPORT_MAX_MB on the server); split it into smaller files",
+    return errors.InputError(message=gettext("the file is %(size)s MB; the limit is %(limit)s MB (ADTRACE_IMPORT_MAX_MB on the "
+                                             "server); split it into smaller files")
+                             % {"size": f"{size / 1e6:,.1f}", "limit": f"{limit / 1e6:,.0f}"},
                              code=errors.UPLOAD_TOO_LARGE, http_status=413, detail={"field": "file"})
 
 
@@ -68,7 +70,7 @@ async def upload(request: Request, ctx: Ctx = Depends(require("import"))) -> Res
             out.write(chunk)
     if size > importjobs.max_bytes() or size == 0:
         importjobs.discard(state.engine, job)
-        refused = _too_large(size) if size else errors.InputError(message="the file is empty", code=errors.BAD_UPLOAD)
+        refused = _too_large(size) if size else errors.InputError(message=gettext("the file is empty"), code=errors.BAD_UPLOAD)
         return _page(request, errs={"file": refused.message}, form=typed, status=refused.http_status)
     importjobs.uploaded(state.engine, job, size)
     if fmt == "csv":

@@ -17,6 +17,7 @@ from adtrace import errors
 from adtrace.app import accounts
 from adtrace.app.auth import COOKIE, Ctx, client_of, optional_ctx, require, secure_cookie
 from adtrace.app.pages.render import render
+from adtrace.i18n import gettext
 from adtrace.storage import audit
 
 router = APIRouter()
@@ -50,8 +51,8 @@ def login(request: Request, username: str = Form(""), password: str = Form(""), 
     client = client_of(request)
     expected = request.cookies.get(LOGIN_CSRF, "")
     if not expected or not hmac.compare_digest(csrf, expected):
-        return _form(request, next, 403, error="the sign-in form expired or came from another site; sign in here "
-                     "again", username=username)
+        return _form(request, next, 403, error=gettext("the sign-in form expired or came from another site; sign in here "
+                                                   "again"), username=username)
     try:
         state.throttle.check(client)
         user = accounts.authenticate(state.engine, username.strip(), password, client)

@@ -22,6 +22,7 @@ from fastapi.responses import Response
 from adtrace import errors
 from adtrace.app.auth import Ctx, require
 from adtrace.app.pages.render import render
+from adtrace.i18n import gettext
 from adtrace.linking import photos
 from adtrace.linking.images import MAX_DISTANCE, bits_to_hex
 from adtrace.storage import audit
@@ -84,12 +85,13 @@ async def _query(photo: UploadFile | None, pdq: str) -> bytes:
     if photo is not None and photo.filename:
         raw = await photo.read(MAX_UPLOAD + 1)
         if len(raw) > MAX_UPLOAD:
-            raise errors.InputError.at(errors.BAD_PHOTO_QUERY, "the photo is larger than 20 MB", field_name="photo",
-                                       hint="Upload a smaller copy; PDQ needs no more than a few hundred pixels")
+            raise errors.InputError.at(errors.BAD_PHOTO_QUERY, gettext("the photo is larger than 20 MB"),
+                                       field_name="photo",
+                                       hint=gettext("Upload a smaller copy; PDQ needs no more than a few hundred pixels"))
         return _hash_bytes(raw)
     if pdq.strip():
         return photos.parse_pdq(pdq)
-    raise errors.InputError.at(errors.BAD_PHOTO_QUERY, "choose a photo or paste a PDQ hash", field_name="photo")
+    raise errors.InputError.at(errors.BAD_PHOTO_QUERY, gettext("choose a photo or paste a PDQ hash"), field_name="photo")
 
 
 def _hash_bytes(raw: bytes) -> bytes:
@@ -104,7 +106,7 @@ def _hash_bytes(raw: bytes) -> bytes:
             img.thumbnail((1024, 1024))  # PDQ reads 64x64 blocks: a large upload adds nothing but time
             arr = np.asarray(img.convert("RGB"))
     except Exception:  # PIL raises OSError, ValueError, SyntaxError, DecompressionBombError...
-        raise errors.InputError.at(errors.BAD_PHOTO_QUERY, "the upload is not an image adtrace can read",
-                                   field_name="photo", hint="Upload a JPEG, PNG, GIF or WebP photo") from None
+        raise errors.InputError.at(errors.BAD_PHOTO_QUERY, gettext("the upload is not an image adtrace can read"),
+                                   field_name="photo", hint=gettext("Upload a JPEG, PNG, GIF or WebP photo")) from None
     bits, _quality = pdqhash.compute(arr)
     return bytes.fromhex(bits_to_hex(bits))

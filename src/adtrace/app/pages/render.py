@@ -13,8 +13,11 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from adtrace import __version__
+from adtrace import __version__, i18n
 from adtrace.app.auth import can
+from adtrace.app.locale import apply_account
+from adtrace.i18n.terms import js_messages
+from adtrace.scoring.rules import localise_reason
 from adtrace.tips.hotlines import hotline_or_default
 
 templates = Jinja2Templates(directory=str(resources.files("adtrace.app.pages") / "templates"))
@@ -28,9 +31,23 @@ def path_segment(value: object) -> str:
 
 # Every id, key or value that enters a URL path in a template goes through `|seg` (tests/app/test_security_ids.py).
 templates.env.filters["seg"] = path_segment
-# Templates mark what users read with `{{ _("...") }}` / `{% trans %}` (adtrace.i18n; English until catalogues exist).
-templates.env.add_extension("jinja2.ext.i18n")
-templates.env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
+# Templates mark what users read with `{{ _("...") }}` / `{% trans %}`; the installed callables read
+# the request's language (a context variable), so this one shared environment serves every language.
+i18n.install(templates.env)
+
+
+def error_meaning(code: str) -> str:
+    """What an error code means, in the reader's language (the errors catalogue; '' for an unknown code).
+    Error pages show it above the message, which stays as raised (often English, with its details)."""
+    from adtrace import errors
+
+    entry = errors.CATALOGUE.get(code)
+    return i18n.gettext(entry.meaning) if entry else ""
+
+
+templates.env.globals["error_meaning"] = error_meaning
+templates.env.globals["js_messages"] = js_messages  # the scripts' words in the page's language
+templates.env.filters["reason"] = localise_reason  # stored (English) reasons as the reader reads them
 
 
 def render(request: Request, name: str, context: dict[str, Any] | None = None, status: int = 200) -> HTMLResponse:
@@ -39,6 +56,8 @@ def render(request: Request, name: str, context: dict[str, Any] | None = None, s
         from adtrace.app.auth import _from_cookie
 
         ctx = _from_cookie(request)
+        if ctx is not None:
+            apply_account(request, ctx.user.language)
     full = {"ctx": ctx, "can": lambda perm: can(ctx, perm), "csrf": ctx.csrf if ctx else "", "hotline": hotline_or_default([]),
             "version": __version__, "path": request.url.path, **(context or {})}
     return templates.TemplateResponse(request, name, full, status_code=status)

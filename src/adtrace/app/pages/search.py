@@ -21,12 +21,15 @@ from adtrace.app.auth import Ctx, require
 from adtrace.app.data.search import FILTERS, PAGE, run_search
 from adtrace.app.pages.cases import open_cases
 from adtrace.app.pages.render import render
+from adtrace.i18n import N_, get_locale, gettext
 from adtrace.storage import audit
 
 router = APIRouter()
 # Facet headings: places say where they came from (a phone's area code is weaker evidence than a name).
-FACET_TITLES = {"risk_level": "risk level", "city": "city (named in the ad)", "state": "state / province (named)",
-                "phone_area": "place of phone area code"}
+# Marked for translation (adtrace.i18n); the template shows them in the reader's language (`|term`).
+FACET_TITLES = {"source": N_("source"), "kind": N_("kind"), "indicator": N_("indicator"),
+                "risk_level": N_("risk level"), "city": N_("city (named in the ad)"),
+                "state": N_("state / province (named)"), "phone_area": N_("place of phone area code")}
 # Words that may stand beside an identifier in the box and still mean "this identifier".
 LABELS = frozenset({"call", "text", "txt", "phone", "tel", "cell", "mobile", "email", "e-mail", "mail", "handle",
                     "snap", "snapchat", "sc", "ig", "insta", "instagram", "kik", "telegram", "tg", "whatsapp", "wa",
@@ -58,7 +61,7 @@ def recognise(q: str) -> tuple[str, str] | None:
     return (kind, value) if value else None
 
 
-SORT_LABELS = {"relevance": "relevance", "newest": "newest first", "score": "risk score"}
+SORT_LABELS = {"relevance": N_("relevance"), "newest": N_("newest first"), "score": N_("risk score")}
 CSV_ROWS = 5000  # a result set exported as CSV: the first this many, newest first
 
 
@@ -77,9 +80,16 @@ def highlight(snippet: str, q: str) -> Markup:
     return Markup("").join(out)
 
 
-@cache
 def facet_label(name: str, value: str) -> str:
-    """What a facet value means in words: an indicator's description (shortened), not its id."""
+    """What a facet value means in words, in the reader's language: an indicator's description
+    (shortened), not its id; a level or kind translated; other values (sources, places) as they are."""
+    return _facet_label(name, value, get_locale())
+
+
+@cache  # per language: the same value reads differently in each
+def _facet_label(name: str, value: str, locale: str) -> str:
+    if name in ("risk_level", "kind"):
+        return gettext(value)
     if name != "indicator":
         return value
     from adtrace.indicators.wording import describe

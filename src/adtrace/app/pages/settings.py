@@ -20,6 +20,7 @@ from adtrace.app.data.settings import false_positive_rates, get_settings, put_se
 from adtrace.app.pages import measured
 from adtrace.app.pages.render import render
 from adtrace.cases import retention
+from adtrace.i18n import gettext
 from adtrace.storage.db import read
 
 router = APIRouter()
@@ -85,7 +86,7 @@ def settings_purge(request: Request, confirm: str = Form(""), password: str = Fo
         return _page(request, retention.purge(engine, days, ctx.user.username, dry_run=True))
     words = confirm.strip().split()
     if len(words) != 2 or words[0] != "delete" or not words[1].isdigit():
-        return _page(request, error="type the confirmation exactly as shown: delete and the number of documents",
+        return _page(request, error=gettext("type the confirmation exactly as shown: delete and the number of documents"),
                      status=422)
     try:
         _confirmed(request, ctx, password)

@@ -14,10 +14,12 @@ from typing import Any
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from adtrace import errors
+from adtrace import errors, i18n
 from adtrace.app import accounts
 from adtrace.app.auth import COOKIE, Ctx, client_of, require
+from adtrace.app.locale import COOKIE as LANG_COOKIE
 from adtrace.app.pages.render import render
+from adtrace.i18n import gettext
 
 router = APIRouter()
 
@@ -66,7 +68,7 @@ def add_user(request: Request, username: str = Form(""), role: str = Form("analy
     except errors.AuthError as exc:
         errs = {f"add.{k}": v for k, v in field_of(exc, "username", {"password": "new_password"}).items()}
         return _users_page(request, errs=errs, form=form, status=exc.http_status)
-    once = {"what": f"password of {username.strip()}", "value": chosen} if random else None
+    once = {"what": gettext("password of %(user)s") % {"user": username.strip()}, "value": chosen} if random else None
     return _users_page(request, once=once, status=201)
 
 
@@ -121,7 +123,7 @@ def reset(request: Request, username: str, password: str = Form(""),
         accounts.reset_password(request.app.state.adtrace.engine, username, chosen, actor=ctx.user.username)
     except errors.AuthError as exc:
         return _users_page(request, errs={f"{scope}.password": exc.message}, status=exc.http_status)
-    return _users_page(request, once={"what": f"new password of {username}", "value": chosen})
+    return _users_page(request, once={"what": gettext("new password of %(user)s") % {"user": username}, "value": chosen})
 
 
 @router.post("/users/tokens")
@@ -129,7 +131,7 @@ def add_token(request: Request, owner: str = Form(""), name: str = Form(""), pas
               ctx: Ctx = Depends(require("admin"))) -> Response:
     form = {"owner": owner, "name": name, "scope": "token"}
     if not name.strip():
-        return _users_page(request, errs={"token.name": "give the token a label (who or what uses it)"}, form=form,
+        return _users_page(request, errs={"token.name": gettext("give the token a label (who or what uses it)")}, form=form,
                            status=422)
     if (refused := _user_action(request, ctx, owner, password, "token", form)) is not None:
         return refused
@@ -137,7 +139,8 @@ def add_token(request: Request, owner: str = Form(""), name: str = Form(""), pas
         token = accounts.add_token(request.app.state.adtrace.engine, owner, name.strip(), actor=ctx.user.username)
     except errors.AuthError as exc:
         return _users_page(request, errs={"token.owner": exc.message}, form=form, status=exc.http_status)
-    return _users_page(request, once={"what": f"API token '{name.strip()}' of {owner}", "value": token})
+    return _users_page(request, once={"what": gettext("API token '%(name)s' of %(owner)s") % {"name": name.strip(), "owner": owner},
+                                         "value": token})
 
 
 @router.post("/users/tokens/{token_id}/revoke")
@@ -172,7 +175,7 @@ def change_password(request: Request, current: str = Form(""), new_password: str
                     repeat: str = Form(""), ctx: Ctx = Depends(require("dashboard"))) -> Response:
     """Current password, then the new one twice; the strength check is the CLI's. Other sessions end."""
     if new_password != repeat:
-        return _account_page(request, ctx, errs={"repeat": "the two new passwords differ"}, status=422)
+        return _account_page(request, ctx, errs={"repeat": gettext("the two new passwords differ")}, status=422)
     state = request.app.state.adtrace
     keep = ""
     if ctx.via == "session":
@@ -182,7 +185,7 @@ def change_password(request: Request, current: str = Form(""), new_password: str
     except errors.AuthError as exc:
         name = "current" if exc.code == accounts.BAD_LOGIN else "new_password"
         return _account_page(request, ctx, errs={name: exc.message}, status=exc.http_status)
-    return _account_page(request, ctx, done="Your password is changed; your other sessions were signed out.")
+    return _account_page(request, ctx, done=gettext("Your password is changed; your other sessions were signed out."))
 
 
 @router.post("/account/tokens")
@@ -191,7 +194,7 @@ def my_token(request: Request, name: str = Form(""), password: str = Form(""),
     """An API token for yourself (it acts with your role), shown once."""
     form = {"name": name}
     if not name.strip():
-        return _account_page(request, ctx, errs={"name": "give the token a label (what uses it)"}, form=form,
+        return _account_page(request, ctx, errs={"name": gettext("give the token a label (what uses it)")}, form=form,
                              status=422)
     state = request.app.state.adtrace
     try:
@@ -199,7 +202,25 @@ def my_token(request: Request, name: str = Form(""), password: str = Form(""),
     except errors.AuthError as exc:
         return _account_page(request, ctx, errs={"password": exc.message}, form=form, status=exc.http_status)
     token = accounts.add_token(state.engine, ctx.user.username, name.strip(), actor=ctx.user.username)
-    return _account_page(request, ctx, once={"what": f"API token '{name.strip()}'", "value": token}, status=201)
+    once = {"what": gettext("API token '%(name)s'") % {"name": name.strip()}, "value": token}
+    return _account_page(request, ctx, once=once, status=201)
+
+
+@router.post("/account/language")
+def my_language(request: Request, language: str = Form(""), next: str = Form(""),
+                ctx: Ctx = Depends(require("dashboard"))) -> Response:
+    """The account's language (the switch on every page posts here too); empty: follow the browser."""
+    state = request.app.state.adtrace
+    chosen = i18n.normalise(language)
+    try:  # a language not offered is refused (BAD_ACCOUNT), empty means "the browser's"
+        accounts.set_language(state.engine, ctx.user, chosen if chosen or not language.strip() else language)
+    except errors.AuthError as exc:
+        return _account_page(request, ctx, errs={"language": exc.message}, status=exc.http_status)
+    # Back to the page the switch was on: a local path only (never an open redirect).
+    back = next if next.startswith("/") and not next.startswith("//") and "\\" not in next else "/account"
+    response = RedirectResponse(back, status_code=303)
+    response.delete_cookie(LANG_COOKIE, path="/")  # the account's setting is the one that counts now
+    return response
 
 
 @router.post("/account/tokens/{token_id}/revoke")

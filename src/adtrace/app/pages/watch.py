@@ -13,6 +13,7 @@ from adtrace.app.auth import Ctx, require
 from adtrace.app.data.watch import ack_alert, add_entry, remove_entry
 from adtrace.app.pages.render import render
 from adtrace.cases import alerts, watchlists
+from adtrace.i18n import N_
 from adtrace.storage import audit
 
 router = APIRouter()
@@ -47,7 +48,7 @@ def watchlists_remove(request: Request, entry_id: int, ctx: Ctx = Depends(requir
     return RedirectResponse("/watchlists", status_code=303)
 
 
-ALERT_TABS = (("hits", "Watchlist and partner hits"), ("risk", "High risk on arrival"), ("all", "All"))
+ALERT_TABS = (("hits", N_("Watchlist and partner hits")), ("risk", N_("High risk on arrival")), ("all", N_("All")))
 
 
 @router.get("/alerts")

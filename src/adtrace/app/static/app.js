@@ -1,3 +1,14 @@
+// Words the scripts show, in the page's language: base.html embeds {English: translation} for the
+// words in adtrace.i18n.terms.JS_MESSAGES when the page is not English; "%(name)s" takes a value.
+window.adtraceT = (function () {
+  const el = document.getElementById("i18n-messages");
+  const table = el ? JSON.parse(el.textContent) : {};
+  return function (s, vars) {
+    let out = table[s] || s;
+    Object.entries(vars || {}).forEach(([k, v]) => { out = out.split("%(" + k + ")s").join(String(v)); });
+    return out;
+  };
+})();
 // htmx swaps only HTML fragments from this site's page routes (docs/security.md). A hostile id or
 // fragment that points htmx at /api/... or at another site never gets a request sent, and a response
 // that is not text/html (JSON from an API, a download) is never swapped into the page.
@@ -32,9 +43,11 @@
       const d = new Date(el.getAttribute("datetime"));
       if (isNaN(d.getTime())) return;
       el.title = el.getAttribute("datetime");
+      // A translated page's language; an English page keeps the browser's locale (de-DE reads 6. Dez.).
+      const lang = document.documentElement.lang !== "en" ? document.documentElement.lang : undefined;
       el.textContent = el.hasAttribute("data-date")
-        ? d.toLocaleDateString(undefined, { dateStyle: "medium" })
-        : d.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
+        ? d.toLocaleDateString(lang, { dateStyle: "medium" })
+        : d.toLocaleString(lang, { dateStyle: "medium", timeStyle: "short" });
     });
   }
   localise(document);
@@ -58,6 +71,7 @@
 // the analyst change the decision, which the server stores as a newer row.
 (function () {
   "use strict";
+  const t = window.adtraceT;  // the page's language (top of this file)
   const list = document.getElementById("items");
   if (!list) return;
   const csrf = document.body.dataset.csrf;
@@ -111,9 +125,9 @@
     const li = current;
     const res = await post("/queue/decide", { doc_id: li.dataset.id, decision: decision, reason: reason || "" });
     const status = li.querySelector(".status");
-    if (!res.ok) { status.textContent = "not saved"; status.className = "status error"; return; }
+    if (!res.ok) { status.textContent = t("not saved"); status.className = "status error"; return; }
     const changed = li.classList.contains("done");
-    status.textContent = decision;
+    status.textContent = t(decision);
     status.className = "status dec-" + decision;
     const next = items()[items().indexOf(li) + 1];
     li.classList.add("done");
@@ -122,9 +136,9 @@
     const at = decided.indexOf(li);
     if (at >= 0) decided.splice(at, 1);
     decided.push(li);
-    last.textContent = (changed ? "Changed to " : "") + decision + ": " + title(li);
+    last.textContent = (changed ? t("Changed to") + " " : "") + t(decision) + ": " + title(li);
     current = null;
-    if (next) select(next); else document.getElementById("preview").innerHTML = "<p class='muted'>Page done.</p>";
+    if (next) select(next); else document.getElementById("preview").innerHTML = "<p class='muted'>" + t("Page done.") + "</p>";
     enable();
   }
 
@@ -132,13 +146,13 @@
     const li = decided.pop();
     if (!li) return;
     const res = await post("/queue/undo", { doc_id: li.dataset.id });
-    if (!res.ok) { last.textContent = "undo not saved"; decided.push(li); return; }
+    if (!res.ok) { last.textContent = t("undo not saved"); decided.push(li); return; }
     li.classList.remove("done");
     const status = li.querySelector(".status");
     status.textContent = "";
     status.className = "status";
     bump(1);
-    last.textContent = "Undone: " + title(li) + " is back in the queue";
+    last.textContent = t("Undone: %(title)s is back in the queue", { title: title(li) });
     select(li);
   }
 

@@ -10,6 +10,7 @@
     template: "#5a6b00", other: "#556" };
   const KIND_NAME = { phone: "phone", email: "e-mail", handle: "handle", payment: "payment", image: "photo",
     template: "wording (template)", other: "other" };
+  const t = window.adtraceT;  // the page's language (app.js, adtrace.i18n.terms.JS_MESSAGES)
   const COLLAPSE_FROM = 40; // ads: below this every ad is its own node by default
   const COSE_UP_TO = 150; // nodes: force layout below, concentric above (stays fast)
 
@@ -55,7 +56,8 @@
       const one = grp.ads.length === 1;
       const id = one ? grp.ads[0].id : "g:" + (n++);
       const level = worst(grp.ads.map((a) => a.level));
-      const label = one ? grp.ads[0].label : grp.ads.length + " ads" + (grp.keys.length ? "" : " (no shown link)");
+      const label = one ? grp.ads[0].label : (grp.keys.length ? t("%(n)s ads", { n: grp.ads.length })
+        : t("%(n)s ads (no shown link)", { n: grp.ads.length }));
       nodes.push({ data: { id, type: one ? "doc" : "group", label, level, count: grp.ads.length,
         size: one ? 14 : Math.min(60, 16 + 6 * Math.sqrt(grp.ads.length)), ads: grp.ads.map((a) => a.id) } });
       grp.ads.forEach((a) => owner.set(a.id, id));
@@ -68,7 +70,7 @@
     used.forEach((kid) => {
       const k = ix.keys.get(kid);
       nodes.push({ data: { id: kid, type: "key", kind: k.kind, hub: k.hub, count: k.ads,
-        label: k.label + " · " + k.ads + " ads" + (k.hub ? " (hub: joins nothing)" : ""),
+        label: k.label + " · " + t("%(n)s ads", { n: k.ads }) + (k.hub ? " " + t("(hub: joins nothing)") : ""),
         size: Math.min(56, 14 + 5 * Math.sqrt(k.ads)), color: k.hub ? "#bbb" : KIND[k.kind] || KIND.other } });
     });
     return { nodes, edges, owner };
@@ -98,33 +100,33 @@
     const bar = el("div", { id: "graph-controls", class: "graph-controls small" });
     const kinds = [...new Set([...ix.keys.values()].map((k) => k.kind))].sort();
     const legend = el("div", { id: "graph-legend", class: "graph-legend small" });
-    legend.append(el("strong", {}, "Legend "));
-    [["high", "ad, high risk"], ["elevated", "ad, elevated"], ["low", "ad, low"]].forEach(([l, t]) => {
-      const s = el("span", { class: "lg" }); s.append(el("i", { class: "sw dot lvl-" + l }), document.createTextNode(t)); legend.append(s);
+    legend.append(el("strong", {}, t("Legend") + " "));
+    [["high", t("ad, high risk")], ["elevated", t("ad, elevated")], ["low", t("ad, low")]].forEach(([l, w]) => {
+      const s = el("span", { class: "lg" }); s.append(el("i", { class: "sw dot lvl-" + l }), document.createTextNode(w)); legend.append(s);
     });
-    const g = el("span", { class: "lg" }); g.append(el("i", { class: "sw dot big" }), document.createTextNode("N ads sharing exactly these keys")); legend.append(g);
+    const g = el("span", { class: "lg" }); g.append(el("i", { class: "sw dot big" }), document.createTextNode(t("N ads sharing exactly these keys"))); legend.append(g);
     const filters = el("fieldset", { id: "graph-filters", class: "graph-filters" });
-    filters.append(el("legend", {}, "Links shown (squares: shared keys)"));
+    filters.append(el("legend", {}, t("Links shown (squares: shared keys)")));
     kinds.forEach((k) => {
       const n = [...ix.keys.values()].filter((x) => x.kind === k).length;
       const lab = el("label", { class: "lg" });
       const box2 = el("input", { type: "checkbox", "data-kind": k }); box2.checked = st.kinds.has(k);
       box2.addEventListener("change", () => { if (box2.checked) st.kinds.add(k); else st.kinds.delete(k); redraw(); });
-      lab.append(box2, el("i", { class: "sw kind-" + k }), document.createTextNode(KIND_NAME[k] + " (" + n + ")"));
+      lab.append(box2, el("i", { class: "sw kind-" + k }), document.createTextNode(t(KIND_NAME[k]) + " (" + n + ")"));
       filters.append(lab);
     });
     const hubs = [...ix.keys.values()].filter((k) => k.hub).length;
     if (hubs) {
       const lab = el("label", { class: "lg" }); const hb = el("input", { type: "checkbox", id: "graph-hubs" });
       hb.checked = st.hubs; hb.addEventListener("change", () => { st.hubs = hb.checked; redraw(); });
-      lab.append(hb, el("i", { class: "sw hub" }), document.createTextNode("hub keys (" + hubs + ", join nothing)"));
+      lab.append(hb, el("i", { class: "sw hub" }), document.createTextNode(t("hub keys (%(n)s, join nothing)", { n: hubs })));
       filters.append(lab);
     }
     const col = el("label", { class: "lg" }); const cb = el("input", { type: "checkbox", id: "graph-collapse" });
     cb.checked = st.collapse; cb.addEventListener("change", () => { st.collapse = cb.checked; redraw(); });
-    col.append(cb, document.createTextNode("collapse ads behind their shared keys"));
-    const find = el("label", { class: "lg" }, "Highlight ad ");
-    const input = el("input", { id: "graph-find", list: "graph-ads", placeholder: "ad id", size: "14" });
+    col.append(cb, document.createTextNode(t("collapse ads behind their shared keys")));
+    const find = el("label", { class: "lg" }, t("Highlight ad") + " ");
+    const input = el("input", { id: "graph-find", list: "graph-ads", placeholder: t("ad id"), size: "14" });
     const list = el("datalist", { id: "graph-ads" });
     [...ix.ads.values()].slice(0, 1000).forEach((a) => list.append(el("option", { value: a.id.slice(2) }, a.label)));
     input.addEventListener("change", () => pick("d:" + input.value.trim()));
@@ -138,7 +140,7 @@
     const ix = index(g);
     const st = { kinds: new Set([...ix.keys.values()].map((k) => k.kind)), hubs: true, collapse: ix.ads.size >= COLLAPSE_FROM };
     const tip = el("div", { id: "graph-tip", class: "graph-tip", hidden: "" });
-    const info = el("div", { id: "graph-info", class: "graph-info small muted" }, "Hover for labels; tap an ad or a key to highlight its links.");
+    const info = el("div", { id: "graph-info", class: "graph-info small muted" }, t("Hover for labels; tap an ad or a key to highlight its links."));
     box.after(info);
     box.append(tip);
     let view = null;
@@ -158,16 +160,16 @@
     function describe(node) {
       const d = node.data(); info.replaceChildren();
       if (d.type === "key") {
-        info.append(el("strong", {}, KIND_NAME[d.kind] + ": "), document.createTextNode(d.label));
+        info.append(el("strong", {}, t(KIND_NAME[d.kind]) + ": "), document.createTextNode(d.label));
         const kind = d.id.slice(2).split(":")[0];
         if (kind === "phone" || kind === "email") {
-          info.append(" ", el("a", { href: "/entities/" + kind + "/" + encodeURIComponent(d.id.slice(2 + kind.length + 1)) }, "entity page"));
+          info.append(" ", el("a", { href: "/entities/" + kind + "/" + encodeURIComponent(d.id.slice(2 + kind.length + 1)) }, t("entity page")));
         }
         return;
       }
-      info.append(el("strong", {}, d.count > 1 ? d.count + " ads with the same keys: " : "Ad: "));
+      info.append(el("strong", {}, d.count > 1 ? t("%(n)s ads with the same keys:", { n: d.count }) + " " : t("Ad:") + " "));
       d.ads.slice(0, 30).forEach((a) => { info.append(el("a", { href: "/documents/" + encodeURIComponent(a.slice(2)) }, a.slice(2)), " "); });
-      if (d.ads.length > 30) info.append("and " + (d.ads.length - 30) + " more");
+      if (d.ads.length > 30) info.append(t("and %(n)s more", { n: d.ads.length - 30 }));
     }
 
     function pick(adId) {
@@ -178,7 +180,7 @@
     }
 
     function redraw() {
-      const t = performance.now();
+      const began = performance.now();
       view = elements(ix, st);
       cy.startBatch();
       cy.elements().remove();
@@ -195,7 +197,7 @@
       const kinds = {};
       view.nodes.filter((n) => n.data.type === "key").forEach((n) => { kinds[n.data.kind] = (kinds[n.data.kind] || 0) + 1; });
       box.dataset.keys = JSON.stringify(kinds);
-      box.dataset.redrawn = String(Math.round(performance.now() - t));
+      box.dataset.redrawn = String(Math.round(performance.now() - began));
     }
 
     controls(box, ix, st, redraw, pick);

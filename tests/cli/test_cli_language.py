@@ -1,0 +1,41 @@
+"""The CLI speaks the language ADTRACE_LANG names (issue 21); without it, English (scripts parse it)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from adtrace import i18n
+
+
+def run(args: list[str], lang: str | None) -> subprocess.CompletedProcess[bytes]:
+    env = {k: v for k, v in os.environ.items() if k != "ADTRACE_LANG"}
+    if lang:
+        env["ADTRACE_LANG"] = lang
+    return subprocess.run([sys.executable, "-m", "adtrace", *args], capture_output=True, env=env, timeout=300)
+
+
+@pytest.mark.parametrize(("env", "want"), [({}, "en"), ({"ADTRACE_LANG": "es"}, "es"),
+                                           ({"ADTRACE_LANG": "es_MX.UTF-8"}, "es"),
+                                           ({"ADTRACE_LANG": "zh_Hans"}, "zh_Hans"), ({"ADTRACE_LANG": "xx"}, "en"),
+                                           ({"LANG": "es_ES.UTF-8"}, "en")])  # POSIX LANG is not read
+def test_language_from_environment(env: dict[str, str], want: str) -> None:
+    assert i18n.from_environment(env) == want
+
+
+def test_error_and_messages_in_spanish_and_chinese(tmp_path: Path) -> None:
+    missing = str(tmp_path / "nope.jsonl")
+    english = run(["extract", missing], None)
+    assert english.returncode == 1 and english.stderr.decode().startswith("error AT107")
+    spanish = run(["extract", missing], "es").stderr.decode()
+    assert spanish.startswith("error AT107") and "AT107: un archivo de entrada que no existe" in spanish
+    chinese = run(["extract", missing], "zh_Hans").stderr.decode()
+    assert chinese.startswith("错误 AT107") and "不存在的输入文件" in chinese
+    db = str(tmp_path / "t.db")
+    assert "está al día" not in run(["init", "--db", db], "es").stderr.decode()  # first run: created
+    assert "está al día" in run(["init", "--db", db], "es").stderr.decode()
+    assert "已是最新" in run(["init", "--db", db], "zh_Hans").stderr.decode()
