@@ -19,6 +19,7 @@ from typing import Any
 import orjson
 
 from adtrace.documents import Document
+from adtrace.linking.components import UnionFind
 from adtrace.linking.linker import Linker, prepare_many
 from adtrace.pipeline.process import extract
 from adtrace.text import normalise
@@ -75,32 +76,23 @@ def _extract(doc: Document) -> dict[str, Any]:
     return extract(doc)
 
 
-def _find(parent: list[int], x: int) -> int:
-    while parent[x] != x:
-        parent[x] = parent[parent[x]]
-        x = parent[x]
-    return x
-
-
 def proxy_truth(docs: list[Document], records: list[dict[str, Any]]) -> dict[str, str]:
     """Doc id -> poster: ads sharing any phone (E.164) are one poster, by union-find."""
-    parent = list(range(len(docs)))
+    uf = UnionFind(range(len(docs)))
     first: dict[str, int] = {}
     for i, rec in enumerate(records):
         for p in rec.get("phones") or ():
             value = str(p.get("value") or "")
-            if not value.startswith("+"):
-                continue
-            j = first.setdefault(value, i)
-            a, b = _find(parent, i), _find(parent, j)
-            if a != b:
-                parent[max(a, b)] = min(a, b)
-    return {d.id: docs[_find(parent, i)].id for i, d in enumerate(docs)}
+            if value.startswith("+"):
+                uf.union(i, first.setdefault(value, i))
+    return {d.id: docs[uf.find(i)].id for i, d in enumerate(docs)}
 
 
-def run(path: str, workers: int, batch: int, score: Any, linker_kw: dict[str, Any] | None = None) -> dict[str, Any]:
+def masked_corpus(path: str, workers: int, out: dict[str, Any]) -> tuple[list[Document], list[dict[str, Any]],
+                                                                         dict[str, str]]:
+    """(masked documents, their Records, proxy truth) of a real file; counts go into `out`."""
     docs = load(path)
-    out: dict[str, Any] = {"mode": "real", "docs": len(docs)}
+    out.update({"mode": "real", "docs": len(docs)})
     with Pool(workers) as pool:
         t0 = time.perf_counter()
         records = pool.map(_extract, docs, chunksize=64)
@@ -126,6 +118,12 @@ def run(path: str, workers: int, batch: int, score: Any, linker_kw: dict[str, An
                     "posters": len(sizes), "posters_with_2plus_ads": sum(1 for s in sizes.values() if s > 1),
                     "identifiers_before_mask": sum(_identifiers(r) for r in records),
                     "identifiers_found_in_masked_text_per_round": rounds}
+    return masked, mrecords, truth
+
+
+def run(path: str, workers: int, batch: int, score: Any, linker_kw: dict[str, Any] | None = None) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    masked, mrecords, truth = masked_corpus(path, workers, out)
     t0 = time.perf_counter()
     items = prepare_many(((d.id, r, d.full_text, None, d.source) for d, r in zip(masked, mrecords, strict=True)),
                          ("templates",))

@@ -172,6 +172,12 @@ UPLOAD_TOO_LARGE = define("AT160", "UPLOAD_TOO_LARGE", "an uploaded file past AD
 BAD_UPLOAD = define("AT161", "BAD_UPLOAD", "no file, an empty file, or a file name whose ending names no known format")
 BAD_MAPPING = define("AT162", "BAD_MAPPING", "a CSV column mapping naming a column the file does not have, or no text column")
 NO_SUCH_JOB = define("AT163", "NO_SUCH_JOB", "an import job id this database does not know (HTTP 404)", http_status=404)
+# AT170-AT174: linking signals (adtrace.linking.signals).
+LINK_SIGNAL_TAKEN = define("AT170", "LINK_SIGNAL_TAKEN", "two linking signals claim one name or key prefix, or an "
+                           "adtrace.linking_signals entry point is no Signal: a plugin clash", exit_code=EXIT_ENVIRONMENT,
+                           http_status=500)
+UNKNOWN_LINK_SIGNAL = define("AT171", "UNKNOWN_LINK_SIGNAL", "a linking signal name no installed signal has "
+                             "(--signals)")
 DRAFT_STATUS = define("AT180", "DRAFT_STATUS", "a report draft's trafficking status beyond 'possible', or 'possible' set by nobody")
 OCR_BAD_IMAGE = define("AT190", "OCR_BAD_IMAGE", "an image that cannot be opened, or too large to be an ad photo (skipped, counted)")
 BAD_PDQ = define("AT191", "BAD_PDQ", "a PDQ hash that is not 64 hexadecimal characters (search by photo)")

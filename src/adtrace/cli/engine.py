@@ -34,7 +34,8 @@ def run_cmd(
                                 "propagation)."),
     max_driver_edges: int = typer.Option(20_000_000, "--max-driver-edges", help="auto: union-find on the "
                                          "driver up to this many edges."),
-    signals: str = typer.Option("keys,images,templates", "--signals", help="What links documents."),
+    signals: str = typer.Option(None, "--signals", help="What links documents, comma-separated: keys, images, "
+                                "templates and any signal a plugin registers (default: all)."),
     region: str = typer.Option("US", help="Phone region when the text names no country (ISO code)."),
     source: str = typer.Option(None, help="Source name for documents that have none."),
     kind: str = typer.Option(None, help="Kind for documents that have none: ad, post, job, review, tip."),
@@ -42,12 +43,14 @@ def run_cmd(
 ) -> None:
     """Partition the input, run the pipeline on each document, group link keys, cluster, write Parquet."""
     from adtrace.engine import RunOptions, make_engine, run
+    from adtrace.linking import signals as link_signals
     from adtrace.sources import Options
 
-    chosen = tuple(s.strip() for s in signals.split(",") if s.strip())
-    bad = [s for s in chosen if s not in ("keys", "images", "templates")]
+    known = link_signals.names()
+    chosen = tuple(s.strip() for s in signals.split(",") if s.strip()) if signals else known
+    bad = [s for s in chosen if s not in known]
     if bad:
-        raise typer.BadParameter(f"unknown signal(s) {', '.join(bad)}; use keys, images, templates",
+        raise typer.BadParameter(f"unknown signal(s) {', '.join(bad)}; use {', '.join(known)}",
                                  param_hint="--signals")
     opts = RunOptions(source=Options(source=source, kind=kind, format=in_format), region=region.upper(),
                       signals=chosen, partition_bytes=partition_mb * 1024 * 1024, buckets=buckets,

@@ -1,8 +1,9 @@
-"""Clusters from the edge buckets: union-find on the driver, or label propagation on the engine.
+"""Clusters from the edge buckets: connected components on the driver, or label propagation on the engine.
 
 Both give each document the smallest seq in its connected component (the linker's rule: a cluster
 is named after its earliest document), so the two methods agree exactly and a test holds them to it.
-Union-find reads every non-hub edge into the driver: fine while the edge list fits in its memory.
+On the driver, the linker's own components (`adtrace.linking.components`) read every non-hub edge into
+its memory: fine while the edge list fits.
 Label propagation keeps only one int64 label per document on the driver (in a shared .npy file);
 each round, every key bucket's task takes the minimum label over each key's documents.
 """
@@ -17,6 +18,8 @@ from typing import Any
 import numpy as np
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
+
+from adtrace.linking.components import smallest_members
 
 DEFAULT_MAX_DRIVER_EDGES = 20_000_000
 MAX_ROUNDS = 200
@@ -37,29 +40,16 @@ def _pairs(edge_file: Path) -> tuple[np.ndarray, np.ndarray]:
 
 
 def union_find(edge_files: list[Path], n_docs: int) -> np.ndarray:
-    parent = np.arange(n_docs, dtype=np.int64)
-    par = parent.tolist()  # list indexing is faster than numpy scalars in this loop
-
-    def find(x: int) -> int:
-        while par[x] != x:
-            par[x] = par[par[x]]
-            x = par[x]
-        return x
-
+    """Each document's smallest seq in its component: every edge joins a document to its key's first."""
+    a, b = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)]
     for f in edge_files:
         codes, seqs = _pairs(f)
         if not len(codes):
             continue
         starts = np.r_[0, np.nonzero(np.diff(codes))[0] + 1]
-        firsts = np.repeat(seqs[starts], np.diff(np.r_[starts, len(codes)]))
-        for a, b in zip(seqs.tolist(), firsts.tolist(), strict=True):
-            ra, rb = find(a), find(b)
-            if ra != rb:  # the smaller seq becomes the root: the root is the earliest document
-                if ra < rb:
-                    par[rb] = ra
-                else:
-                    par[ra] = rb
-    return np.fromiter((find(x) for x in range(n_docs)), dtype=np.int64, count=n_docs)
+        a.append(seqs)
+        b.append(np.repeat(seqs[starts], np.diff(np.r_[starts, len(codes)])))
+    return smallest_members(n_docs, np.concatenate(a), np.concatenate(b))
 
 
 @dataclass(frozen=True)

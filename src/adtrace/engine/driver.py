@@ -17,6 +17,7 @@ import pyarrow.parquet as pq
 
 from adtrace.engine.stages import work_path
 from adtrace.linking import images as im
+from adtrace.linking import signals as sg
 from adtrace.linking import templates as tp
 
 
@@ -32,7 +33,8 @@ class Founders:
     """Dedup state and the linker's photo/template indexes, fed partition by partition."""
 
     def __init__(self, signals: tuple[str, ...]) -> None:
-        self.signals = signals
+        chosen = sg.chosen(signals)
+        self.photos, self.wording = im.SIGNAL in chosen, tp.SIGNAL in chosen
         self.templates = tp.TemplateIndex()
         self.images = im.ImageIndex()
         self.ids: dict[str, str] = {}  # id -> doc_hash
@@ -68,14 +70,14 @@ class Founders:
             ok = self._keep(doc_id, source, url, content, dhash)
             keep.append(ok)
             extra: dict[str, int] = {}
-            if ok and "images" in self.signals:
+            if ok and self.photos:
                 for pdq in pdqs or ():
                     f, dist = self.images.assign(doc_id, pdq)
-                    extra.setdefault(f"img:{f}", dist)
-            if ok and sig is not None and "templates" in self.signals:
+                    extra.setdefault(im.SIGNAL.key(f), dist)
+            if ok and sig is not None and self.wording:
                 t_no, j = self.templates.assign(doc_id, np.frombuffer(sig, dtype=np.uint64),
                                                 slots=None if slots is None else tuple(slots))
-                extra[f"tpl:{t_no}"] = round(100 * j)
+                extra[tp.SIGNAL.key(t_no)] = round(100 * j)
             keys.append(list(extra))
             detail.append(list(extra.values()))
         path = work_path(out, "extra", index)

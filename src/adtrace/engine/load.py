@@ -24,6 +24,7 @@ from adtrace import errors
 from adtrace.engine.run import OUTPUT_VERSION
 from adtrace.linking import HubPolicy, Linker
 from adtrace.linking import store as ls
+from adtrace.linking.signals import kind_of
 from adtrace.linking.summary import Member, rescore, summarize
 from adtrace.storage import facets, init_db, levels
 from adtrace.storage.connect import _safe, make_engine, resolve_url
@@ -168,7 +169,7 @@ def _link(engine: sa.Engine, root: Path, manifest: dict[str, Any], report: LoadR
             continue
         report.multi_doc_clusters += 1
         found = ls.members(engine, ids)
-        tkeys = {d: [k for k in linker.key_names_of(d) if k.startswith("tpl:") and not linker.is_hub_name(k)]
+        tkeys = {d: [k for k in linker.key_names_of(d) if kind_of(k) == "template" and not linker.is_hub_name(k)]
                  for d in ids}
         summ = summarize(cid, [Member(d, p, r) for d, p, r in found], tkeys)
         context = summ["cluster_indicators"]

@@ -27,7 +27,6 @@ from adtrace.engine.adapters import Engine
 from adtrace.engine.driver import Founders
 from adtrace.engine.partition import DEFAULT_PARTITION_BYTES, input_files, plan
 from adtrace.engine.stages import (
-    ALL_SIGNALS,
     GroupTask,
     ProcessTask,
     ShuffleTask,
@@ -36,6 +35,7 @@ from adtrace.engine.stages import (
     shuffle_partition,
 )
 from adtrace.linking import HubPolicy
+from adtrace.linking import signals as link_signals
 from adtrace.sources import Options
 
 OUTPUT_VERSION = 1
@@ -46,7 +46,7 @@ CLUSTER_METHODS = ("auto", "driver", "distributed")
 class RunOptions:
     source: Options = field(default_factory=Options)
     region: str = "US"
-    signals: tuple[str, ...] = ALL_SIGNALS
+    signals: tuple[str, ...] = field(default_factory=link_signals.names)  # every registered linking signal
     partition_bytes: int = DEFAULT_PARTITION_BYTES
     buckets: int = 0  # key buckets; 0: 4 per worker
     cluster: str = "auto"  # auto | driver | distributed

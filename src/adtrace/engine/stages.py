@@ -25,12 +25,11 @@ from adtrace.engine.partition import Partition, read_partition
 from adtrace.errors import INTERNAL
 from adtrace.linking import HubPolicy
 from adtrace.linking import prepare as link_prepare
-from adtrace.linking.keys import kind_of
+from adtrace.linking.signals import kind_of
 from adtrace.pipeline import batches
 from adtrace.sources import Options, ReadError
 from adtrace.storage.prepare import prepare
 
-ALL_SIGNALS = ("keys", "images", "templates")
 MAX_ERRORS = 50  # rejections reported back per partition (all are counted)
 
 _ENTITY = pa.list_(pa.struct([("kind", pa.string()), ("value", pa.string()), ("platform", pa.string())]))
@@ -59,7 +58,7 @@ class ProcessTask:
     out: str
     options: Options
     region: str = "US"
-    signals: tuple[str, ...] = ALL_SIGNALS
+    signals: tuple[str, ...] | None = None  # linking signals by name (None: every registered one)
 
 
 @dataclass

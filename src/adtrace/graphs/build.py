@@ -14,6 +14,7 @@ from sqlalchemy import bindparam, text
 from adtrace import errors
 from adtrace.cases import cases
 from adtrace.cases.redaction import Masker
+from adtrace.linking import signals as link_signals
 from adtrace.linking import store as link_store
 from adtrace.storage import Store
 from adtrace.storage.db import engine_of
@@ -86,16 +87,14 @@ def _linking_edges(engine: sa.Engine, clusters: set[str], present: set[str]) -> 
     for cid in sorted(clusters):
         for edge in (link_store.summary(engine, cid) or {}).get("edges") or []:
             founder = edge.get("founder")
-            if edge.get("kind") not in ("template", "image") or founder not in present:
-                continue
+            signal = link_signals.of_kind(str(edge.get("kind")))
+            if signal is None or signal.detail is None or founder not in present:
+                continue  # identifiers are nodes; only founder-matched signals join documents directly
             for d in edge.get("docs") or []:
                 if d == founder or d not in present:
                     continue
-                if edge["kind"] == "template":
-                    reason = f"same ad text (word-shingle Jaccard {edge['jaccard_pct'].get(d, 100)}%)"
-                else:
-                    reason = f"same photo (PDQ distance {edge['hamming'].get(d, 0)} of 256 bits)"
-                out.append((f"doc:{founder}", f"doc:{d}", reason))
+                detail = edge.get(signal.detail, {}).get(d, signal.detail_default)
+                out.append((f"doc:{founder}", f"doc:{d}", signal.explain(edge["kind"], detail)))
     return out
 
 

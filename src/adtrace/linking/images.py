@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from adtrace import errors
+from adtrace.linking import signals
 
 MAX_DISTANCE = 31
 ROOTS_ENV = "ADTRACE_IMAGES"  # os.pathsep-separated folders; `adtrace link --images` and `serve` set it
@@ -184,3 +185,16 @@ class ImageIndex:
             for c in range(CHUNKS):
                 idx._chunks[c].setdefault(int.from_bytes(h[2 * c:2 * c + 2], "big"), []).append(i)
         return idx
+
+
+def _photo_hub(policy: Any, docs: int, seen: int, n_docs: int) -> bool:
+    return bool(seen >= policy.image_witnesses)  # a stock photo: many unrelated posters
+
+
+def _explain(kind: str, detail: int | None) -> str:
+    return f"same photo (PDQ distance {detail or 0} of 256 bits)"
+
+
+# `img:N`: a photo within MAX_DISTANCE of founder photo N (ImageIndex assigns it).
+SIGNAL = signals.Signal("images", {"img": "image"}, hub=_photo_hub, weight=0.7, explain=_explain,
+                        detail="hamming", detail_default=0)

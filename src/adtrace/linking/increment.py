@@ -21,7 +21,9 @@ from sqlalchemy import text
 
 from adtrace.linking import boilerplate as bp
 from adtrace.linking import images as im
+from adtrace.linking import signals as sg
 from adtrace.linking import templates as tp
+from adtrace.linking.components import UnionFind
 from adtrace.linking.keys import VIA_IMAGE
 from adtrace.linking.linker import LinkItem, hub_rule
 from adtrace.linking.tables import Meta, band_rows, chunk_rows, read_df, select_in, write_df
@@ -96,7 +98,7 @@ def _assign_templates(conn: sa.Connection, meta: Meta, sigs: list[tuple[int, str
         if best < 0:
             t_local, best_j = local.assign(doc_id, sig, slots=slots)
             best = meta.n_templates + t_local
-        out[d][f"tpl:{best}"] = round(100 * best_j)
+        out[d][tp.SIGNAL.key(best)] = round(100 * best_j)
     new = [(meta.n_templates + i, doc, sig) for i, (sig, doc) in enumerate(zip(local.founders, local.founder_doc,
                                                                                strict=True))]
     return new, local.df
@@ -125,7 +127,7 @@ def _assign_images(conn: sa.Connection, meta: Meta, pdqs: list[tuple[int, str, s
         if hit < 0:
             f_local, dist = local.assign(doc_id, pdq)
             hit = meta.n_images + f_local
-        out[d].setdefault(f"img:{hit}", dist)
+        out[d].setdefault(im.SIGNAL.key(hit), dist)
     return [(meta.n_images + i, doc, h) for i, (h, doc) in enumerate(zip(local.hashes, local.founder_doc, strict=True))]
 
 
@@ -217,22 +219,13 @@ def _relink(conn: sa.Connection, delta: Delta, flipped: list[KeyRow]) -> None:
     missing = {k for ks in delta.doc_keys.values() for k, _v in ks if k not in keys}
     for r in select_in(conn, f"SELECT {_KEY_COLS} FROM link_keys WHERE k IN :ids", missing):
         keys[int(r[0])] = _key_row(r)
-    parent = {d: d for d in delta.doc_id}
-
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
+    uf = UnionFind(delta.doc_id, sparse=True)
     for d in sorted(delta.doc_id):
         for k, _v in delta.doc_keys.get(d, ()):
             row = keys[k]
             if not row.hub:
-                ra, rb = find(d), find(row.first_d)  # KeyError here would break the rule above
-                if ra != rb:
-                    parent[max(ra, rb)] = min(ra, rb)
-    delta.root = {d: find(d) for d in delta.doc_id}
+                uf.union(d, row.first_d)  # KeyError here would break the rule above
+    delta.root = {d: uf.find(d) for d in delta.doc_id}
     updates = [{"r": r, "d": d} for d, r in delta.root.items() if d in old_root and old_root[d] != r]
     if updates:
         conn.execute(text("UPDATE link_docs SET root = :r WHERE d = :d"), updates)
@@ -241,12 +234,11 @@ def _relink(conn: sa.Connection, delta: Delta, flipped: list[KeyRow]) -> None:
 
 def _founders(conn: sa.Connection, delta: Delta) -> None:
     names = {delta.keys[k].name for ks in delta.doc_keys.values() for k, _v in ks}
-    tpl = [int(n[4:]) for n in names if n.startswith("tpl:")]
-    img = [int(n[4:]) for n in names if n.startswith("img:")]
-    for t, doc in select_in(conn, "SELECT t, doc_id FROM link_templates WHERE t IN :ids", tpl):
-        delta.founders[f"tpl:{t}"] = str(doc)
-    for f, doc in select_in(conn, "SELECT f, doc_id FROM link_images WHERE f IN :ids", img):
-        delta.founders[f"img:{f}"] = str(doc)
+    for signal, sql in ((tp.SIGNAL, "SELECT t, doc_id FROM link_templates WHERE t IN :ids"),
+                        (im.SIGNAL, "SELECT f, doc_id FROM link_images WHERE f IN :ids")):
+        numbers = [int(n.split(":", 1)[1]) for n in names if sg.of_key(n) is signal]
+        for n, doc in select_in(conn, sql, numbers):
+            delta.founders[signal.key(int(n))] = str(doc)
 
 
 def _write(conn: sa.Connection, delta: Delta, templates: list[tuple[int, str, np.ndarray]],
@@ -271,6 +263,6 @@ def _write(conn: sa.Connection, delta: Delta, templates: list[tuple[int, str, np
     bulk_insert(conn, "link_photos", ("doc_id", "hash"), [(i.doc_id, bytes.fromhex(p)) for _d, i in fresh for p in i.pdqs])
     bulk_insert(conn, "link_image_chunks", ("code", "f"), [row for f, _doc, h in images for row in chunk_rows(f, h)])
     for t, doc, _s in templates:
-        delta.founders[f"tpl:{t}"] = doc
+        delta.founders[tp.SIGNAL.key(t)] = doc
     for f, doc, _h in images:
-        delta.founders[f"img:{f}"] = doc
+        delta.founders[im.SIGNAL.key(f)] = doc

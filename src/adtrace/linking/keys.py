@@ -1,8 +1,9 @@
 """Hard identifiers from a Record, each as one key string `kind:value` (the unit the linker joins on).
 
 Keys are normalised so two spellings of one identifier meet: phones are E.164 already (extractors),
-emails and handles are lower-cased, payment handles keep their service. Image and template keys are
-assigned by their indexes (`img:<founder>`, `tpl:<founder>`) in `adtrace.linking.linker`.
+emails and handles are lower-cased, payment handles keep their service. This module is the `keys`
+linking signal (`SIGNAL`, adtrace.linking.signals); image and template keys are assigned by their
+indexes (`img:<founder>`, `tpl:<founder>`, the `images` and `templates` signals).
 """
 
 from __future__ import annotations
@@ -10,17 +11,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-KINDS = ("phone", "email", "handle", "payment", "image", "template")
-_PREFIX = {"phone": "phone", "email": "email", "handle": "handle", "payment": "payment", "img": "image",
-           "tpl": "template"}
+from adtrace.linking import signals
+
 MIN_HANDLE = 3  # 'ab' or a stray '55' is no identifier
 # A posting's detail for a contact key the document holds only in its images (OCR, adtrace.ocr): the
 # edge then reads "phone in image" (contact keys otherwise carry no detail).
 VIA_IMAGE = -1
-
-
-def kind_of(key: str) -> str:
-    return _PREFIX.get(key.split(":", 1)[0], "other")
 
 
 def contact_keys(record: Mapping[str, Any]) -> list[str]:
@@ -67,7 +63,7 @@ def reason(kind: str, via_image: bool) -> str:
 
 def evidence(key: str, record: Mapping[str, Any], text: str) -> list[str]:
     """How the key was written in one document (the span texts), for an analyst to check."""
-    kind = kind_of(key)
+    kind = signals.kind_of(key)
     field = {"phone": "phones", "email": "emails", "handle": "handles", "payment": "payments"}.get(kind)
     if field is None:
         return []
@@ -84,3 +80,15 @@ def evidence(key: str, record: Mapping[str, Any], text: str) -> list[str]:
             elif item.get("field") is None:
                 out.append(text[s:e])
     return out
+
+
+def document_keys(record: Mapping[str, Any], text: str) -> list[str]:
+    return contact_keys(record)
+
+
+def _explain(kind: str, detail: int | None) -> str:
+    return reason(kind, detail == VIA_IMAGE)
+
+
+SIGNAL = signals.Signal("keys", {"phone": "phone", "email": "email", "handle": "handle", "payment": "payment"},
+                        keys=document_keys, weight=1.0, explain=_explain)

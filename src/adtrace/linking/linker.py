@@ -14,18 +14,19 @@ stops being one (the corpus grew, or an analyst overrode it), its documents are 
 from __future__ import annotations
 
 import base64
-import math
 from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from adtrace.linking import images as im
-from adtrace.linking import templates as tp
-from adtrace.linking.keys import VIA_IMAGE, contact_keys, image_only_keys, kind_of
-from adtrace.linking.summary import edge_list
+import numpy as np
 
-ALL_SIGNALS = ("keys", "images", "templates")
+from adtrace.linking import images as im
+from adtrace.linking import signals as sg
+from adtrace.linking import templates as tp
+from adtrace.linking.components import UnionFind, smallest_members
+from adtrace.linking.keys import VIA_IMAGE, contact_keys, document_keys, image_only_keys
+from adtrace.linking.summary import edge_list
 
 
 @dataclass(frozen=True)
@@ -58,14 +59,7 @@ def hub_rule(policy: HubPolicy, name: str, docs: int, seen: int, n_docs: int, fo
     """Whether key `name` is a hub, from its document count, distinct witnesses and the corpus size."""
     if forced is not None:
         return forced
-    prefix = name[:4]
-    if prefix == "img:":
-        return seen >= policy.image_witnesses
-    if prefix == "tpl:":
-        return seen >= policy.template_witnesses
-    if docs < policy.threshold(n_docs):
-        return False
-    return seen >= min(math.ceil(policy.diversity * docs), policy.cap)
+    return sg.is_hub(policy, name, docs, seen, n_docs)  # the rule of the signal owning the key
 
 
 @dataclass
@@ -83,30 +77,40 @@ class LinkItem:
     via_image: list[str] = field(default_factory=list)  # contact keys only in the images' text (OCR)
 
 
-def prepare(doc_id: str, record: Mapping[str, Any], text: str, signals: Sequence[str] = ALL_SIGNALS,
+def prepare(doc_id: str, record: Mapping[str, Any], text: str, signals: Sequence[str] | None = None,
             *, author: str | None = None, source: str = "") -> LinkItem:
+    """`signals`: the names of the signals to link on (adtrace.linking.signals; None: every registered one)."""
+    chosen = sg.chosen(signals)
     contacts = contact_keys(record)
     # The poster's account only witnesses (hub diversity); site accounts are too easily reused
     # or generated alike to join documents on their own.
     witnesses = [*contacts, f"account:{source.lower()}:{author.strip().lower()}"] if author else contacts
-    keys = contacts if "keys" in signals else []
+    keys: list[str] = []
+    for signal in chosen:
+        if signal.keys is document_keys:
+            keys += contacts  # read once above: they witness too
+        elif signal.keys is not None:
+            keys += [k for k in signal.keys(record, text) if k.split(":", 1)[0] in signal.kinds]
     skipped: list[str] = []
-    pdqs = im.hashes_of(record, skipped=skipped) if "images" in signals else []
-    sig = tp.skeleton_signature(text, record) if "templates" in signals else None
+    pdqs = im.hashes_of(record, skipped=skipped) if im.SIGNAL in chosen else []
+    sig = tp.skeleton_signature(text, record) if tp.SIGNAL in chosen else None
     return LinkItem(doc_id, keys, pdqs, sig, witnesses, skipped_images=skipped,
                     slots=None if sig is None else tp.slot_values(record),
                     via_image=[k for k in image_only_keys(record) if k in keys])
 
 
 def prepare_many(rows: Iterable[tuple[str, Mapping[str, Any], str, str | None, str]],
-                 signals: Sequence[str] = ALL_SIGNALS) -> list[LinkItem]:
+                 signals: Sequence[str] | None = None) -> list[LinkItem]:
     """`prepare` for many (doc id, record, text, author, source) at once: one numpy MinHash for all."""
     items: list[LinkItem] = []
     hashes: list[Any] = []
     with_sig: list[int] = []
+    names = [s.name for s in sg.chosen(signals)]
+    templates = tp.SIGNAL.name in names
+    others = [n for n in names if n != tp.SIGNAL.name]
     for doc_id, record, text, author, source in rows:
-        item = prepare(doc_id, record, text, [s for s in signals if s != "templates"], author=author, source=source)
-        if "templates" in signals and (h := tp.skeleton_hashes(text, record)) is not None:
+        item = prepare(doc_id, record, text, others, author=author, source=source)
+        if templates and (h := tp.skeleton_hashes(text, record)) is not None:
             hashes.append(h)
             with_sig.append(len(items))
             item.slots = tp.slot_values(record)
@@ -147,26 +151,14 @@ class Linker:
         self.co: list[set[str]] = []
         self.hubs: set[int] = set()
         self.overrides: dict[str, bool] = {}  # key -> True (always a hub) / False (never)
-        self.parent: list[int] = []
+        self.uf = UnionFind()  # documents by number; a cluster's root is its earliest document
         # A rebuild sets this: unions wait for `join_all`, so keys turning into hubs batch after batch
         # never re-link clusters (a scan of every document per batch: quadratic in the corpus).
         self.defer_unions = False
 
-    # --- union-find (the root of a cluster is its earliest document) ---------------------------
     def find(self, x: int) -> int:
-        parent = self.parent
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    def _union(self, a: int, b: int) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            if ra < rb:
-                self.parent[rb] = ra
-            else:
-                self.parent[ra] = rb
+        """The cluster root (earliest document number) of document number `x`."""
+        return self.uf.find(x)
 
     # --- keys ----------------------------------------------------------------------------------
     def _key(self, name: str) -> int:
@@ -201,16 +193,16 @@ class Linker:
             d = len(self.doc_ids)
             self.doc_ids.append(item.doc_id)
             self.index[item.doc_id] = d
-            self.parent.append(d)
+            self.uf.add(d)
             names = list(item.keys)
             extra: dict[str, int] = dict.fromkeys(item.via_image, VIA_IMAGE)
             for pdq in item.pdqs:
                 self.photos.append((item.doc_id, bytes.fromhex(pdq)))
                 f, dist = self.images.assign(item.doc_id, pdq)
-                extra.setdefault(f"img:{f}", dist)
+                extra.setdefault(im.SIGNAL.key(f), dist)
             if item.signature is not None:
                 t, j = next(tpl)
-                extra[f"tpl:{t}"] = round(100 * j)
+                extra[tp.SIGNAL.key(t)] = round(100 * j)
             ks = list(dict.fromkeys(self._key(n) for n in [*names, *extra]))
             for name, value in extra.items():
                 self.detail[(d, self.key_id[name])] = value
@@ -252,37 +244,35 @@ class Linker:
             return
         if became_hub:
             report.split_docs = self._rebuild_components(became_hub)
+        union = self.uf.union
         for d in new_docs:
             for k in self.doc_keys[d]:
                 if k not in self.hubs:
-                    self._union(d, self.postings[k][0])
+                    union(d, self.postings[k][0])
         for k in released:
             first = self.postings[k][0]
             for d in self.postings[k]:
-                self._union(d, first)
+                union(d, first)
 
     def join_all(self) -> None:
         """Do the deferred unions: each document with the first document of every non-hub key it holds.
 
         The same partition as linking batch by batch: it depends only on the final postings and hubs."""
-        self.parent = list(range(len(self.doc_ids)))
         hubs, postings = self.hubs, self.postings
-        for d, ks in enumerate(self.doc_keys):
-            for k in ks:
-                if k not in hubs:
-                    self._union(d, postings[k][0])
+        a = [d for d, ks in enumerate(self.doc_keys) for k in ks if k not in hubs]
+        b = [postings[k][0] for ks in self.doc_keys for k in ks if k not in hubs]
+        self.uf.set_roots(smallest_members(len(self.doc_ids), np.asarray(a, np.int64), np.asarray(b, np.int64)))
         self.defer_unions = False
 
     def _rebuild_components(self, keys: list[int]) -> int:
         """Re-link, from scratch, every cluster that one of `keys` had joined (now a hub)."""
         roots = {self.find(d) for k in keys for d in self.postings[k]}
-        members = [d for d in range(len(self.parent)) if self.find(d) in roots]
-        for d in members:
-            self.parent[d] = d
+        members = [d for d in range(len(self.doc_ids)) if self.find(d) in roots]
+        self.uf.reset(members)
         for d in members:
             for k in self.doc_keys[d]:
                 if k not in self.hubs:
-                    self._union(d, self.postings[k][0])
+                    self.uf.union(d, self.postings[k][0])
         return len(members)
 
     def set_override(self, key: str, hub: bool | None) -> BatchReport:
@@ -319,9 +309,8 @@ class Linker:
             for k in self.doc_keys[d]:
                 name = self.key_names[k]
                 by_key.setdefault(name, []).append((self.doc_ids[d], self.detail.get((d, k))))
-                if name[:4] in ("tpl:", "img:") and name not in founders:
-                    index = self.templates if name[:4] == "tpl:" else self.images
-                    founders[name] = index.founder_doc[int(name[4:])]
+                if name not in founders and (doc := self.founder_of(name)) is not None:
+                    founders[name] = doc
         return edge_list(by_key, (n for n in by_key if self.key_id[n] in self.hubs), founders)
 
     def explain(self, a: str, b: str) -> list[dict[str, str]]:
@@ -350,6 +339,12 @@ class Linker:
             d = p
         return chain[::-1]
 
+    def founder_of(self, key: str) -> str | None:
+        """The founder document of a photo or template key (None for other keys)."""
+        signal = sg.of_key(key)
+        index = self.images if signal is im.SIGNAL else self.templates if signal is tp.SIGNAL else None
+        return None if index is None else str(index.founder_doc[int(key.split(":", 1)[1])])
+
     def key_names_of(self, doc_id: str) -> list[str]:
         return [self.key_names[k] for k in self.doc_keys[self.index[doc_id]]]
 
@@ -358,7 +353,7 @@ class Linker:
         return k is not None and k in self.hubs
 
     def hub_keys(self) -> list[dict[str, Any]]:
-        out = [{"key": self.key_names[k], "kind": kind_of(self.key_names[k]), "docs": len(self.postings[k]),
+        out = [{"key": self.key_names[k], "kind": sg.kind_of(self.key_names[k]), "docs": len(self.postings[k]),
                 "diversity": len(self.co[k]), "override": self.overrides.get(self.key_names[k])}
                for k in self.hubs]
         return sorted(out, key=lambda h: -int(h["docs"]))
@@ -399,7 +394,7 @@ class Linker:
         for d, (doc_id, ks) in enumerate(zip(state["doc_ids"], state["doc_keys"], strict=True)):
             lk.doc_ids.append(doc_id)
             lk.index[doc_id] = d
-            lk.parent.append(d)
+            lk.uf.add(d)
             lk.doc_keys.append(list(ks))
             for k in ks:
                 lk.postings[k].append(d)

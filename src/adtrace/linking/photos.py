@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy import text
 
 from adtrace import errors
+from adtrace.linking import templates as tp
 from adtrace.linking.images import MAX_DISTANCE
 
 _POP8 = np.array([bin(i).count("1") for i in range(256)], dtype=np.uint8)
@@ -99,8 +100,8 @@ def same_template(conn: sa.Connection, doc_id: str, limit: int = 20) -> list[dic
         "SELECT k.name, k.hub, o.doc_id, q.detail FROM link_docs d "
         "JOIN link_postings p ON p.d = d.d JOIN link_keys k ON k.k = p.k "
         "JOIN link_postings q ON q.k = p.k JOIN link_docs o ON o.d = q.d "
-        "WHERE d.doc_id = :id AND k.name LIKE 'tpl:%' AND o.doc_id <> :id ORDER BY q.detail DESC, o.d"),
-        {"id": doc_id}).all()
+        "WHERE d.doc_id = :id AND k.name LIKE :tpl AND o.doc_id <> :id ORDER BY q.detail DESC, o.d"),
+        {"id": doc_id, "tpl": f"{tp.SIGNAL.prefix}:%"}).all()
     founders = {str(r[0]): str(r[1]) for r in conn.execute(text("SELECT t, doc_id FROM link_templates"))} if rows else {}
     out = []
     for name, hub, other, detail in rows[:limit]:

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy import text
 
 from adtrace.linking.parallel import ordered
+from adtrace.linking.signals import kind_of, of_key
 from adtrace.linking.summary import Member, edge_list, rescore, summarize
 from adtrace.linking.tables import CHUNK, execute_in, indexes_deferred, select_in
 from adtrace.storage.sql import bulk_insert
@@ -25,7 +26,7 @@ MAX_EDGES = 200
 
 # doc id -> [(key name, detail)] of that document (every key, hubs included)
 KeysOf = Callable[[str], Sequence[tuple[str, int | None]]]
-# one cluster to summarise: (id, [(member, posted_at, Record JSON, its keys)], hub keys, tpl:/img: founders)
+# one cluster to summarise: (id, [(member, posted_at, Record JSON, its keys)], hub keys, photo/template founders)
 Payload = tuple[str, list[tuple[str, str | None, str, list[tuple[str, int | None]]]], list[str], dict[str, str]]
 
 
@@ -100,7 +101,7 @@ def _fetch(conn: sa.Connection, batch: list[tuple[str, Sequence[str]]], keys_of:
         present = [(d, *found[d], list(keys_of(d))) for d in members if d in found]
         names = {n for m in present for n, _v in m[3]}
         out.append((cid, present, sorted(n for n in names if is_hub(n)),
-                    {n: founders[n] for n in names if n[:4] in ("tpl:", "img:")}))
+                    {n: founders[n] for n in names if (sig := of_key(n)) is not None and sig.founded}))
     return out
 
 
@@ -130,7 +131,7 @@ def summarize_batch(batch: list[Payload]) -> tuple[list[tuple[str, str, float | 
         for d, _at, _raw, keys in present:
             for name, detail in keys:
                 by_key.setdefault(name, []).append((d, detail))
-            tkeys[d] = sorted(n for n, _v in keys if n.startswith("tpl:") and n not in hub)
+            tkeys[d] = sorted(n for n, _v in keys if kind_of(n) == "template" and n not in hub)
         summ = summarize(cid, [Member(d, at, records[d]) for d, at, _raw, _k in present], tkeys)
         context = summ["cluster_indicators"]
         for d, _at, _raw, _k in present:

@@ -20,8 +20,10 @@ import numpy as np
 import orjson
 import sqlalchemy as sa
 
+from adtrace.linking import images as im
 from adtrace.linking import store as ls
 from adtrace.linking import tables
+from adtrace.linking import templates as tp
 from adtrace.linking.increment import link_new
 from adtrace.linking.linker import Linker, LinkItem, prepare_many
 from adtrace.linking.parallel import ordered, pool
@@ -179,8 +181,8 @@ def _rebuilt(engine: sa.Engine, linker: Linker, last_seq: int, procs: Pool | Non
         d = linker.index[doc_id]
         return [(names[k], detail.get((d, k))) for k in linker.doc_keys[d]]
 
-    founders = {f"tpl:{t}": doc for t, doc in enumerate(linker.templates.founder_doc)}
-    founders.update((f"img:{f}", doc) for f, doc in enumerate(linker.images.founder_doc))
+    founders = {tp.SIGNAL.key(t): doc for t, doc in enumerate(linker.templates.founder_doc)}
+    founders.update((im.SIGNAL.key(f), doc) for f, doc in enumerate(linker.images.founder_doc))
     clock.lap("groups")
     with engine.begin() as conn:
         tables.write_all(conn, linker, last_seq)

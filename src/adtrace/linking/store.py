@@ -17,8 +17,8 @@ from sqlalchemy import bindparam, text
 
 from adtrace import errors
 from adtrace.linking import tables
-from adtrace.linking.keys import kind_of
 from adtrace.linking.linker import Linker
+from adtrace.linking.signals import kind_of
 from adtrace.storage import Store
 from adtrace.storage.sql import bulk_insert
 

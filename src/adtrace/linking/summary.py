@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from adtrace.i18n import N_
-from adtrace.linking.keys import VIA_IMAGE, contact_keys, kind_of, reason
+from adtrace.linking.keys import VIA_IMAGE, contact_keys, reason
+from adtrace.linking.signals import kind_of, of_key
 from adtrace.places import movement as mv
 
 # id -> (weight, description); ids are versioned: behaviour never changes under an old id.
@@ -156,15 +157,14 @@ def edge_list(by_key: Mapping[str, Sequence[tuple[str, int | None]]], hubs: Iter
             continue
         kind = kind_of(name)
         edge: dict[str, Any] = {"key": name, "kind": kind, "hub": name in hub_set, "docs": [d for d, _v in held]}
-        if kind == "template":
+        signal = of_key(name)
+        if signal is not None and signal.detail is not None:  # matched against a founder (photo, template)
             edge["founder"] = founders[name]
-            edge["jaccard_pct"] = {d: 100 if v is None else v for d, v in held}
-        elif kind == "image":
-            edge["founder"] = founders[name]
-            edge["hamming"] = {d: 0 if v is None else v for d, v in held}
+            edge[signal.detail] = {d: signal.detail_default if v is None else v for d, v in held}
         elif any(v == VIA_IMAGE for _d, v in held):  # some hold it only in a photo (OCR)
+            explain = signal.explain if signal is not None else (lambda k, v: reason(k, v == VIA_IMAGE))
             edge["via"] = {d: "image" for d, v in held if v == VIA_IMAGE}
-            edge["reasons"] = {d: reason(kind, v == VIA_IMAGE) for d, v in held}
+            edge["reasons"] = {d: explain(kind, v) for d, v in held}
         out.append(edge)
     out.sort(key=lambda e: (e["hub"], -len(e["docs"]), e["key"]))
     return out

@@ -19,6 +19,7 @@ import numpy as np
 from datasketch import MinHash
 
 from adtrace.linking import boilerplate as bp
+from adtrace.linking import signals
 
 # Record fields whose spans are slots an operator fills per posting.
 MASKED_FIELDS = ("phones", "emails", "handles", "urls", "ages", "prices", "payments", "names", "places")
@@ -377,3 +378,16 @@ def skeleton_signature(text: str, record: Mapping[str, Any]) -> np.ndarray | Non
     """The template signature of one document, or None when the text is too short to tell."""
     h = skeleton_hashes(text, record)
     return None if h is None else signatures([h])[0]
+
+
+def _template_hub(policy: Any, docs: int, seen: int, n_docs: int) -> bool:
+    return bool(seen >= policy.template_witnesses)  # stock wording: unrelated posters share it
+
+
+def _explain(kind: str, detail: int | None) -> str:
+    return f"same ad text (word-shingle Jaccard {100 if detail is None else detail}%)"
+
+
+# `tpl:N`: wording within the threshold of founder N, slots agreeing (TemplateIndex assigns it).
+SIGNAL = signals.Signal("templates", {"tpl": "template"}, hub=_template_hub, weight=0.5, explain=_explain,
+                        detail="jaccard_pct", detail_default=100)
