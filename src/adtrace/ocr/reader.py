@@ -11,6 +11,11 @@ from adtrace import errors
 from adtrace.ocr import engine, prepare
 from adtrace.ocr.cache import Cache
 
+# Between the distinct lines read: the phone extractor chains digits across plain line breaks (as ads
+# wrap a number), and OCR lines are many readings of the same few lines, not one text: a 13-digit
+# misreading next to a good line hid the good one (recall 0.566 -> 0.578 and precision 0.967 -> 0.980
+# on the synthetic photos' readings, re-extracted).
+LINE_BREAK = "\n|\n"
 MAX_PIXELS = 40_000_000  # past this an "image" is a decompression bomb, not an ad photo
 
 
@@ -34,7 +39,8 @@ class Reading:
 
 def read_image(img: Any, lang: str = engine.DEFAULT_LANG) -> Reading:
     """The text in a PIL image (any mode): the whole views read as a block of text (page segmentation
-    6), each cut-out line in its four preparations as one line (7); every distinct line once."""
+    6), each cut-out line in its four preparations as one line (7); every distinct line once, between
+    LINE_BREAK."""
     prepared = prepare.prepare(img)
     if not prepared.views:
         return Reading("", 0.0, skipped=True)
@@ -49,7 +55,7 @@ def read_image(img: Any, lang: str = engine.DEFAULT_LANG) -> Reading:
         for raw in r.text.splitlines():
             if raw.strip():
                 lines.setdefault(" ".join(raw.split()), None)
-    return Reading("\n".join(lines), round(best, 1), [r.text for r in readings])
+    return Reading(LINE_BREAK.join(lines), round(best, 1), [r.text for r in readings])
 
 
 def _pdq(img: Any) -> str | None:
