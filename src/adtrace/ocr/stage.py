@@ -89,7 +89,7 @@ class OcrStage:
 
 # A wrong phone from an image links unrelated ads, so a phone read in an image is kept only when the
 # readings agree on it digit by digit (`fused`). Tesseract's own per-symbol confidence does not tell a
-# misread digit: 97-99 on most false phones of the synthetic photos (docs/ocr.md).
+# misread digit: over half the false phones of the synthetic photos had every digit at 90+ (docs/ocr.md).
 MIN_READINGS = 2  # readings (of different preparations of the photo) holding the number, give or take a digit
 MAX_APART = 1  # a reading holds a number when at most this many of its digits differ
 MIN_MARGIN = 2  # at every digit, readings for the winning digit minus readings for the runner-up
