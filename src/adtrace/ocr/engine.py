@@ -103,16 +103,14 @@ class Symbols:
     confs: list[float]
 
 
-def symbols(image: Any, lang: str = DEFAULT_LANG, psm: int = 6, whitelist: str | None = None) -> Symbols:
+def symbols(image: Any, lang: str = DEFAULT_LANG, psm: int = 6) -> Symbols:
     """The text Tesseract reads in a prepared image, symbol by symbol with their confidences, words
-    joined by a space and lines by a newline. `whitelist` limits the characters it may read (a line
-    that is mostly digits is read again as digits and separators only)."""
+    joined by a space and lines by a newline. (A character whitelist for digit lines was measured and
+    dropped: docs/ocr.md.)"""
     import tesserocr
 
     api = _api(lang, psm)
     api.SetImage(image)
-    if whitelist is not None:
-        api.SetVariable("tessedit_char_whitelist", whitelist)
     try:
         api.Recognize()
         it = api.GetIterator()
@@ -137,6 +135,4 @@ def symbols(image: Any, lang: str = DEFAULT_LANG, psm: int = 6, whitelist: str |
                 confs.append(float(sym.Confidence(level)))
     finally:
         api.Clear()
-        if whitelist is not None:
-            api.SetVariable("tessedit_char_whitelist", "")
     return Symbols("".join(out), confs)
