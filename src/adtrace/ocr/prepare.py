@@ -86,9 +86,10 @@ MAX_LINES = 6  # lines cut per photo, most glyphs first: a phone, a handle, a ra
 
 def prepare(img: Image.Image) -> Prepared:
     """The prepared images to read, or nothing when no text is likely: the light strokes, the dark
-    strokes and the grey picture, each straightened as a whole; and every line found in either stroke
-    map cut out twice (from the grey picture, and from the map that found it: outlined text is clean
-    in one map and three-toned in the grey)."""
+    strokes and the grey picture, each straightened as a whole; and the MAX_LINES lines with the most
+    glyphs found in either stroke map, each cut out four ways: from the grey picture, from the map that
+    found it, and as the darkest and brightest of the grey cut's three tones (outlined text is clean in
+    one map and three-toned in the grey)."""
     g = scaled(img.convert("L"))
     light, dark = strokes(g)
     if not text_likely((light, dark)):
