@@ -11,8 +11,11 @@ text is not used), and a phone counts as found for the image it was read from.
 - precision = phones read from images that were painted on that image / all phones read from images
   (images with no painted text, decoy text or only a handle count: any phone read there is false);
 - recall = painted phones read from their image / painted phones;
+- per style of painting (plain, outlined, banner, rotated, stylised, emoji, busy: adtrace.synth.image_text)
+  and for photos without text: painted phones, recall, false phones;
 - images per CPU-second (one core: this process only; Tesseract runs single-threaded here), with the
-  share skipped by the no-text test and the CPU cost of an image with text vs one without;
+  share skipped by the no-text test, the CPU cost of an image with text vs one without, and the p50/p95 CPU
+  milliseconds per image;
 - cost per ad: CPU seconds per document of `Pipeline.process` with OCR off and on, over the same
   documents (every image read once, the cache empty), and again with the cache warm (reposts).
 """
@@ -26,6 +29,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import orjson
 
 from adtrace.documents import Document
@@ -78,6 +82,8 @@ def quality(docs: list[Document], truth: dict[str, dict[int, Any]], root: Path) 
     c: Counter[str] = Counter()
     cpu = {"text": 0.0, "no_text": 0.0}
     by_style: Counter[str] = Counter()
+    ms: list[float] = []
+    ms_text: list[float] = []
     for doc in docs:
         for n, img in enumerate(doc.images):
             painted = truth.get(doc.id, {}).get(n)
@@ -86,6 +92,9 @@ def quality(docs: list[Document], truth: dict[str, dict[int, Any]], root: Path) 
             reading = read_file(Path(img["path"]), "eng", None)
             dt = time.process_time() - t0
             kind = "text" if painted else "no_text"
+            ms.append(1000 * dt)
+            if painted:
+                ms_text.append(1000 * dt)
             cpu[kind] += dt
             c[f"images_{kind}"] += 1
             c[f"skipped_{kind}"] += reading.skipped
@@ -98,11 +107,11 @@ def quality(docs: list[Document], truth: dict[str, dict[int, Any]], root: Path) 
             c["tp"] += len(found & want)
             c["fp"] += len(found - want)
             c["fn"] += len(want - found)
-            if painted and want:
-                style = painted["style"]
-                key = "rotated" if style["angle"] else "level"
-                by_style[f"{key}_painted"] += len(want)
-                by_style[f"{key}_found"] += len(found & want)
+            style = painted["style"].get("name", "unnamed") if painted else "no_text"
+            by_style[f"{style}/images"] += 1
+            by_style[f"{style}/painted"] += len(want)
+            by_style[f"{style}/true"] += len(found & want)
+            by_style[f"{style}/false"] += len(found - want)
     images = c["images_text"] + c["images_no_text"]
     total_cpu = cpu["text"] + cpu["no_text"]
     return {
@@ -110,9 +119,8 @@ def quality(docs: list[Document], truth: dict[str, dict[int, Any]], root: Path) 
             "precision": round(c["tp"] / max(1, c["tp"] + c["fp"]), 4),
             "recall": round(c["tp"] / max(1, c["tp"] + c["fn"]), 4),
             "painted": c["tp"] + c["fn"], "found_true": c["tp"], "found_false": c["fp"],
-            "recall_level_text": round(by_style["level_found"] / max(1, by_style["level_painted"]), 4),
-            "recall_rotated_text": round(by_style["rotated_found"] / max(1, by_style["rotated_painted"]), 4),
         },
+        "per_style": per_style(by_style),
         "speed": {
             "images": images,
             "images_per_cpu_second": round(images / max(total_cpu, 1e-9), 1),
@@ -120,8 +128,22 @@ def quality(docs: list[Document], truth: dict[str, dict[int, Any]], root: Path) 
             "ms_cpu_per_image_without_text": round(1000 * cpu["no_text"] / max(1, c["images_no_text"]), 1),
             "no_text_images_skipped_cheaply": round(c["skipped_no_text"] / max(1, c["images_no_text"]), 4),
             "text_images_wrongly_skipped": c["skipped_text"],
+            "ms_cpu_per_image_p50": round(float(np.percentile(ms, 50)), 1) if ms else None,
+            "ms_cpu_per_image_p95": round(float(np.percentile(ms, 95)), 1) if ms else None,
+            "ms_cpu_per_image_with_text_p95": round(float(np.percentile(ms_text, 95)), 1) if ms_text else None,
         },
     }
+
+
+def per_style(by_style: Counter[str]) -> dict[str, dict[str, Any]]:
+    """Images, painted phones, recall and false phones for each painting style (and photos without text)."""
+    out: dict[str, dict[str, Any]] = {}
+    for key in sorted({k.split("/")[0] for k in by_style}):
+        painted, true, false = (by_style[f"{key}/{x}"] for x in ("painted", "true", "false"))
+        out[key] = {"images": by_style[f"{key}/images"], "painted": painted, "found_true": true, "found_false": false,
+                    "recall": round(true / painted, 4) if painted else None,
+                    "precision": round(true / (true + false), 4) if true + false else None}
+    return out
 
 
 def cost(docs: list[Document], root: Path) -> dict[str, Any]:

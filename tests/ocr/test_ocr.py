@@ -13,7 +13,7 @@ import pytest
 from adtrace.documents import Document
 from adtrace.ocr import engine, status
 from adtrace.ocr.reader import Reading
-from adtrace.ocr.stage import _voted, merge
+from adtrace.ocr.stage import Fused, accepted, fused, merge
 from adtrace.pipeline import Pipeline
 
 Image = pytest.importorskip("PIL.Image")
@@ -66,13 +66,13 @@ def test_phone_and_handle_in_a_photo_are_extracted_with_spans_into_its_text(tmp_
 def test_photo_without_text_skips_tesseract_and_a_repost_is_read_once(tmp_path: Path,
                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[int] = []
-    real = engine.recognise
+    real = engine.symbols
 
     def counting(*a: Any, **kw: Any) -> Any:
         calls.append(1)
         return real(*a, **kw)
 
-    monkeypatch.setattr(engine, "recognise", counting)
+    monkeypatch.setattr(engine, "symbols", counting)
     _plain(tmp_path / "sky.png")
     pipe = _pipe(tmp_path)
     record = pipe.process(Document(id="d0", text="hello there", images=[{"path": "sky.png"}]))
@@ -124,25 +124,44 @@ def test_without_tesseract_the_pipeline_runs_and_says_ocr_is_off(monkeypatch: py
         engine.status.cache_clear()
 
 
-def test_two_views_disagreeing_on_a_digit_keep_the_reading_more_views_share() -> None:
-    a = {"value": "+15053540485", "span": [0, 12]}
-    b = {"value": "+15058540485", "span": [20, 32]}
+def test_readings_vote_digit_by_digit_and_a_split_digit_drops_the_phone() -> None:
     views = ["505 354-0485", "505 854 0485 x", "(505) 354 0485"]
-    assert _voted([a, b], views) == [a]
-    other = {"value": "+17028643321", "span": [40, 52]}  # a different number entirely: kept
-    assert _voted([a, other], views) == [a, other]
+    vote = fused("+15053540485", views)
+    assert vote == Fused("+15053540485", 3, 1)  # 2 readings say 3, one says 8: a lead of one only
+    assert not accepted({"value": "+15053540485", "letters": False, "fused": vote})
+    assert not accepted({"value": "+15058540485", "letters": False, "fused": fused("+15058540485", views)})
+    views.append("call 5053540485")  # a fourth reading: every digit now won by two readings or more
+    assert accepted({"value": "+15053540485", "letters": False, "fused": fused("+15053540485", views)})
+    assert fused("+17028643321", views) is None  # a number no reading holds, give or take a digit
+
+
+def test_one_reading_alone_or_letters_read_as_digits_are_not_enough() -> None:
+    one = ["CALL 702 864 3321", "CALL", ""]
+    assert not accepted({"value": "+17028643321", "letters": False, "fused": fused("+17028643321", one)})
+    two = ["7O2 864 3321", "702 864 3321", "702 864 3321"]
+    assert not accepted({"value": "+17028643321", "letters": True, "fused": fused("+17028643321", two)})
+
+
+def test_symbols_painted_between_digit_groups_are_kept_but_letters_inside_a_number_are_not() -> None:
+    pipe = Pipeline(ocr=False)
+    for text, kept in (("702\u2665864\u26653321\n702 864 3321", True), ("7O2 864 3321\n7O2 864 3321", False)):
+        views = text.split("\n") * 2
+        record: dict[str, Any] = {}
+        merge(record, 0, Reading(text, 90.0, views), pipe.extract(Document(id="d", text=text)))
+        assert bool(record.get("phones")) is kept, text
 
 
 def test_merge_marks_every_entity_as_from_the_image_and_drops_context_fields() -> None:
     record: dict[str, Any] = {"phones": [{"value": "+17025550147", "span": [0, 12]}]}
-    found = {"phones": [{"value": "+17028643321", "span": [5, 19], "obfuscated": False},
+    found = {"phones": [{"value": "+17028643321", "span": [5, 17], "obfuscated": False},
                         {"value": "+17029990000", "span": [0, 10], "field": "url"},
                         {"value": "+17021112222", "span": [30, 44], "obfuscated": True}],
              "places": [{"name": "Las Vegas", "via": "field"}, {"name": "Reno", "via": "text", "span": [1, 5]}],
              "ages": [{"value": 19, "span": [20, 26]}]}
-    merge(record, 2, Reading("x", 90.0, ["x"]), found)
+    text = "call 702 864 3321 now"  # two readings hold the image's phone: kept
+    merge(record, 2, Reading(text, 90.0, [text, "702-864-3321"]), found)
     assert [p["value"] for p in record["phones"]] == ["+17025550147", "+17028643321"]
-    assert record["phones"][1] | {} == {"value": "+17028643321", "span": [5, 19], "obfuscated": False,
+    assert record["phones"][1] | {} == {"value": "+17028643321", "span": [5, 17], "obfuscated": False,
                                         "field": "image_text", "image": 2, "via": "image"}
     assert [p["name"] for p in record["places"]] == ["Reno"] and record["places"][0]["via"] == "image"
     assert record["ages"][0]["field"] == "image_text"

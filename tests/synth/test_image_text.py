@@ -11,6 +11,7 @@ import pytest
 from synthcorpus import corpus, lines
 
 Image = pytest.importorskip("PIL.Image")
+from adtrace.synth.image_text import STYLES, SYMBOLS  # noqa: E402
 
 
 def test_planted_text_is_in_the_truth_and_the_same_on_every_repost(tmp_path: Path) -> None:
@@ -20,7 +21,7 @@ def test_planted_text_is_in_the_truth_and_the_same_on_every_repost(tmp_path: Pat
     facts = [f for f in lines(truth) if f["type"] == "document"]
     by_photo: dict[str, list[list[str]]] = defaultdict(list)
     planted = styles = 0
-    fonts, angles = set(), set()
+    fonts, angles, names = set(), set(), set()
     for doc, fact in zip(lines(docs), facts, strict=True):
         painted = {e["image"]: e for e in fact.get("image_text") or []}
         for k, (img, photo) in enumerate(zip(doc["images"], fact["images"], strict=True)):
@@ -39,9 +40,12 @@ def test_planted_text_is_in_the_truth_and_the_same_on_every_repost(tmp_path: Pat
                 assert any(h["value"] in line for line in entry["lines"])
             fonts.add(entry["style"]["font"])
             angles.add(entry["style"]["angle"] != 0)
+            names.add(entry["style"]["name"])
+            if entry["style"]["name"] == "emoji" and entry["phones"]:  # symbols between the digits
+                assert any(ch in SYMBOLS for line in entry["lines"] for ch in line)
             styles += 1
     assert planted >= 20 and styles >= 30
-    assert len(fonts) >= 5 and angles == {True, False}
+    assert len(fonts) >= 5 and angles == {True, False} and names == set(STYLES)
     reposted = [texts for texts in by_photo.values() if len(texts) > 1]
     assert reposted and all(t == texts[0] for texts in reposted for t in texts)
 

@@ -11,14 +11,19 @@ from adtrace import errors
 from adtrace.ocr import engine, prepare
 from adtrace.ocr.cache import Cache
 
+# Between the distinct lines read: the phone extractor chains digits across plain line breaks (as ads
+# wrap a number), and OCR lines are many readings of the same few lines, not one text: a 13-digit
+# misreading next to a good line hid the good one (recall 0.566 -> 0.578 and precision 0.967 -> 0.980
+# on the synthetic photos' readings, re-extracted).
+LINE_BREAK = "\n|\n"
 MAX_PIXELS = 40_000_000  # past this an "image" is a decompression bomb, not an ad photo
 
 
 @dataclass
 class Reading:
-    text: str  # the lines read, each once, in view order
-    confidence: float  # mean word confidence of the best view, 0-100
-    views: list[str] = field(default_factory=list)  # each view's own text (votes between misreadings)
+    text: str  # the lines read, each once, in reading order
+    confidence: float  # mean character confidence of the best reading, 0-100
+    views: list[str] = field(default_factory=list)  # each reading's own text (they vote on each phone's digits)
     skipped: bool = False  # no text likely: never reached Tesseract
     pdq: str | None = None  # the photo's PDQ hash, when the `images` extra is installed
 
@@ -33,23 +38,24 @@ class Reading:
 
 
 def read_image(img: Any, lang: str = engine.DEFAULT_LANG) -> Reading:
-    """The text in a PIL image (any mode)."""
-    views = prepare.views(img)
-    if not views:
+    """The text in a PIL image (any mode): the whole views read as a block of text (page segmentation
+    6), each cut-out line in its four preparations as one line (7); every distinct line once, between
+    LINE_BREAK."""
+    prepared = prepare.prepare(img)
+    if not prepared.views:
         return Reading("", 0.0, skipped=True)
-    texts: list[str] = []
-    best = 0.0
-    for v in views:
-        words = engine.recognise(v, lang=lang, psm=6)
-        texts.append(words.text)
-        if words.words:
-            best = max(best, words.confidence)
+    readings = [engine.symbols(v, lang=lang, psm=6) for v in prepared.views]
+    readings += [engine.symbols(v, lang=lang, psm=7) for v in prepared.lines]
     lines: dict[str, None] = {}
-    for t in texts:
-        for line in t.splitlines():
-            if line.strip():
-                lines.setdefault(" ".join(line.split()), None)
-    return Reading("\n".join(lines), round(best, 1), texts)
+    best = 0.0
+    for r in readings:
+        chars = [c for ch, c in zip(r.text, r.confs, strict=True) if not ch.isspace()]
+        if chars:
+            best = max(best, sum(chars) / len(chars))
+        for raw in r.text.splitlines():
+            if raw.strip():
+                lines.setdefault(" ".join(raw.split()), None)
+    return Reading(LINE_BREAK.join(lines), round(best, 1), [r.text for r in readings])
 
 
 def _pdq(img: Any) -> str | None:
