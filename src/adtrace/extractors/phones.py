@@ -22,6 +22,7 @@ from adtrace.extractors.base import Context, Extractor, entity
 from adtrace.extractors.phonetypes import is_valid, valid_for_region
 from adtrace.extractors.registry import register
 from adtrace.text import View
+from adtrace.text.hidden_digits import HIDDEN_GAP, hidden_units
 from adtrace.text.links import find_urls
 from adtrace.text.lowered import lowered
 from adtrace.text.numbers import DIGIT_WORD, DIGIT_WORD_RUN, GLUED_UNITS, TENS_WORDS
@@ -90,9 +91,10 @@ def _with_spaced_words(text: str, units: list[_Unit]) -> list[_Unit]:
     return sorted(kept + spaced, key=lambda u: u.start)
 
 
-def _units(text: str) -> list[_Unit]:
-    out: list[_Unit] = []
-    for m in _unit_matches(text):
+def _units(text: str, hidden: bool = False) -> list[_Unit]:
+    """Digit units of `text`; `hidden`: the second, slower reading (adtrace.text.hidden_digits)."""
+    out: list[_Unit] = [_Unit(*u) for u in hidden_units(text)] if hidden else []
+    for m in () if hidden else _unit_matches(text):
         token = m.group(0)
         if token.isdigit():
             out.append(_Unit(m.start(), m.end(), token, False))
@@ -130,9 +132,11 @@ def _age_and_id(a: _Unit, b: _Unit) -> bool:
 
 
 def _chains(text: str, units: list[_Unit], url: bool = False,
-            links: list[tuple[int, int]] | None = None) -> list[list[_Unit]]:
+            links: list[tuple[int, int]] | None = None, hidden: bool = False) -> list[list[_Unit]]:
     """Units joined into chains; `url`: the text is one part of a URL; `links`: spans of URLs written
-    in the text. In either, an age and a post id side by side are two chains."""
+    in the text. In either, an age and a post id side by side are two chains. `hidden`: the wider
+    gaps of the second reading ("702 dot 555", ". . .")."""
+    gap_pattern = HIDDEN_GAP if hidden else _GAP
     chains: list[list[_Unit]] = []
     current: list[_Unit] = []
     for unit in units:
@@ -144,7 +148,7 @@ def _chains(text: str, units: list[_Unit], url: bool = False,
         if current:
             gap = text[current[-1].end:unit.start]
             # A lone letter glued between digit groups is a separator too ("702x555x0147", "805r5550147").
-            if gap == "" or _GAP.fullmatch(gap) or (len(gap) == 1 and gap.isascii() and gap.isalpha()
+            if gap == "" or gap_pattern.fullmatch(gap) or (len(gap) == 1 and gap.isascii() and gap.isalpha()
                                                      and not unit.spelled and not current[-1].spelled):
                 current.append(unit)
                 continue
@@ -223,20 +227,22 @@ def _country_code_is(e164: str, digits: str) -> bool:
 
 
 def find_phones(view: View, regions: tuple[str, ...], url: bool = False,
-                links: list[tuple[int, int]] | None = None) -> list[tuple[str, tuple[int, int], bool]]:
+                links: list[tuple[int, int]] | None = None,
+                hidden: bool = False) -> list[tuple[str, tuple[int, int], bool]]:
     """(E.164, original span, obfuscated) for every phone in the view; `url`: the view is one part of a
     URL (a slug), `links`: view spans of URLs written in it; there an age and a post id side by side
-    ("/sweet-22-55218528") are no number."""
+    ("/sweet-22-55218528") are no number. `hidden`: the second reading (adtrace.text.hidden_digits),
+    for a text in which the first found none."""
     text = view.text
     found: list[tuple[str, tuple[int, int], bool]] = []
-    units = _units(text)
+    units = _units(text, hidden)
     if units:
         # Dates, clock times, heights and labelled post ids are no phone digits: dropped, they also
         # break the chain they sat in ("Posted: 2024-03-24 17:41" is not +1 202 403 2417).
         stamps = stamp_spans(text)
         if stamps:
             units = [u for u in units if not any(a < u.end and u.start < b for a, b in stamps)]
-    for chain in _chains(text, units, url, links):
+    for chain in _chains(text, units, url, links, hidden):
         blocks = _blocks(text, chain)
         if any(sum(len(u.digits) for u in chain[i:k]) > MAX_BLOCK and not any(u.spelled for u in chain[i:k])
                for i, k in blocks):
@@ -345,7 +351,11 @@ def _run(ctx: Context) -> None:
     # URLs written in the text (the urls extractor reuses them): a slug's age and id join no number.
     links = find_urls(view.text)
     ctx.record["_text_urls"] = links
-    for e164, span, obfuscated in find_phones(view, regions, links=[s for _, s in links]):
+    spans = [s for _, s in links]
+    # The hidden reading only where the plain one found nothing: it is slower, and glued digit words
+    # read prose as digits more often ("someone", "weight"); an ad with a phone rarely hides a second.
+    for e164, span, obfuscated in find_phones(view, regions, links=spans) or \
+            find_phones(view, regions, links=spans, hidden=True):
         seen.add(e164)
         ctx.add("phones", entity(e164, span, obfuscated=obfuscated))
     if ctx.doc.url and _may_hold_phone(ctx.doc.url):
