@@ -22,7 +22,7 @@ from adtrace.extractors.base import Context, Extractor, entity
 from adtrace.extractors.phonetypes import is_valid, valid_for_region
 from adtrace.extractors.registry import register
 from adtrace.text import View
-from adtrace.text.hidden_digits import HIDDEN_GAP, hidden_units
+from adtrace.text.hidden_digits import HIDDEN_GAP, hidden_words, may_join_otherwise, repeated
 from adtrace.text.links import find_urls
 from adtrace.text.lowered import lowered
 from adtrace.text.numbers import DIGIT_WORD, DIGIT_WORD_RUN, GLUED_UNITS, TENS_WORDS
@@ -91,10 +91,25 @@ def _with_spaced_words(text: str, units: list[_Unit]) -> list[_Unit]:
     return sorted(kept + spaced, key=lambda u: u.start)
 
 
-def _units(text: str, hidden: bool = False) -> list[_Unit]:
-    """Digit units of `text`; `hidden`: the second, slower reading (adtrace.text.hidden_digits)."""
-    out: list[_Unit] = [_Unit(*u) for u in hidden_units(text)] if hidden else []
-    for m in () if hidden else _unit_matches(text):
+def _with_hidden_words(text: str, units: list[_Unit],
+                       words: list[tuple[int, int, list[tuple[int, int, str, bool]]]]) -> list[_Unit]:
+    """`units` with the `words` the hidden reading reads otherwise (adtrace.text.hidden_digits.hidden_words)
+    in place of the first pass's units there, and "double"/"triple" applied."""
+    if words:
+        kept = [u for u in units if not any(a <= u.start < b for a, b, _ in words)]
+        units = sorted(kept + [_Unit(*u) for _, _, found in words for u in found], key=lambda u: u.start)
+    tuples = repeated(text, [(u.start, u.end, u.digits, u.spelled) for u in units])
+    return [_Unit(*u) for u in tuples]
+
+
+def _units(text: str) -> list[_Unit]:
+    """Digit units of `text` (the first reading)."""
+    return _finish(text, _scan(text))
+
+
+def _scan(text: str) -> list[_Unit]:
+    out: list[_Unit] = []
+    for m in _unit_matches(text):
         token = m.group(0)
         if token.isdigit():
             out.append(_Unit(m.start(), m.end(), token, False))
@@ -110,6 +125,12 @@ def _units(text: str, hidden: bool = False) -> list[_Unit]:
             digits = GLUED_UNITS.get(w.group(0).lower())
             if digits is not None:  # re.I also matches odd letters ("İ", Kelvin "K") that lower() changes
                 out.append(_Unit(pos + w.start(), pos + w.end(), digits, True))
+    return out
+
+
+def _finish(text: str, units: list[_Unit]) -> list[_Unit]:
+    """Scanned units with the spelled-letter words and tens read (a new list; `units` is unchanged)."""
+    out = list(units)
     if _SPACED_GATE.search(text):
         out = _with_spaced_words(text, out)
     # "twenty" alone is 20; before a spelled unit digit ("twenty six", "twentysix") it is the 2 of 26.
@@ -119,7 +140,7 @@ def _units(text: str, hidden: bool = False) -> list[_Unit]:
             joined = nxt is not None and nxt.spelled and nxt.digits in "123456789" and len(nxt.digits) == 1 \
                 and text[unit.end:nxt.start] in ("", " ", "-")
             if not joined:
-                unit.digits += "0"
+                out[k] = _Unit(unit.start, unit.end, unit.digits + "0", True)
     return out
 
 
@@ -231,19 +252,37 @@ def find_phones(view: View, regions: tuple[str, ...], url: bool = False,
                 hidden: bool = False) -> list[tuple[str, tuple[int, int], bool]]:
     """(E.164, original span, obfuscated) for every phone in the view; `url`: the view is one part of a
     URL (a slug), `links`: view spans of URLs written in it; there an age and a post id side by side
-    ("/sweet-22-55218528") are no number. `hidden`: the second reading (adtrace.text.hidden_digits),
-    for a text in which the first found none."""
+    ("/sweet-22-55218528") are no number. `hidden`: when the first reading finds none, the second
+    (adtrace.text.hidden_digits)."""
     text = view.text
+    raw = _scan(text)
+    # Dates, clock times, heights and labelled post ids are no phone digits: dropped, they also
+    # break the chain they sat in ("Posted: 2024-03-24 17:41" is not +1 202 403 2417).
+    stamps = stamp_spans(text) if raw else []
+    chains = _chains(text, _unstamped(_finish(text, raw), stamps), url, links)
+    found = _read(view, chains, regions)
+    if found or not hidden:
+        return found
+    # Where North America comes first a number without "+" has ten digits (_greedy), else seven.
+    words = hidden_words(text, 10 if regions[0] in _NANP and "+" not in text else MIN_DIGITS)
+    if words is None or (not words and not may_join_otherwise(text)):
+        return found  # speed: too few digits, or the second reading would read the same chains
+    units = _finish(text, _with_hidden_words(text, raw, words))
+    # A chain the first reading had is no number the second time either (speed).
+    seen = {(c[0].start, c[-1].end, sum(len(u.digits) for u in c)) for c in chains}
+    return _read(view, [c for c in _chains(text, _unstamped(units, stamps), url, links, hidden=True)
+                        if (c[0].start, c[-1].end, sum(len(u.digits) for u in c)) not in seen], regions)
+
+
+def _unstamped(units: list[_Unit], stamps: list[tuple[int, int]]) -> list[_Unit]:
+    return [u for u in units if not any(a < u.end and u.start < b for a, b in stamps)] if stamps else units
+
+
+def _read(view: View, chains: list[list[_Unit]],
+          regions: tuple[str, ...]) -> list[tuple[str, tuple[int, int], bool]]:
     found: list[tuple[str, tuple[int, int], bool]] = []
-    units = _units(text, hidden)
-    if units:
-        # Dates, clock times, heights and labelled post ids are no phone digits: dropped, they also
-        # break the chain they sat in ("Posted: 2024-03-24 17:41" is not +1 202 403 2417).
-        stamps = stamp_spans(text)
-        if stamps:
-            units = [u for u in units if not any(a < u.end and u.start < b for a, b in stamps)]
-    for chain in _chains(text, units, url, links, hidden):
-        blocks = _blocks(text, chain)
+    for chain in chains:
+        blocks = _blocks(view.text, chain)
         if any(sum(len(u.digits) for u in chain[i:k]) > MAX_BLOCK and not any(u.spelled for u in chain[i:k])
                for i, k in blocks):
             continue
@@ -354,8 +393,7 @@ def _run(ctx: Context) -> None:
     spans = [s for _, s in links]
     # The hidden reading only where the plain one found nothing: it is slower, and glued digit words
     # read prose as digits more often ("someone", "weight"); an ad with a phone rarely hides a second.
-    for e164, span, obfuscated in find_phones(view, regions, links=spans) or \
-            find_phones(view, regions, links=spans, hidden=True):
+    for e164, span, obfuscated in find_phones(view, regions, links=spans, hidden=True):
         seen.add(e164)
         ctx.add("phones", entity(e164, span, obfuscated=obfuscated))
     if ctx.doc.url and _may_hold_phone(ctx.doc.url):

@@ -20,6 +20,7 @@ from __future__ import annotations
 import itertools
 import re
 
+from adtrace.text.lowered import lowered
 from adtrace.text.numbers import GLUED_UNITS, HOMOPHONES, SPELLED_UNITS, trie_pattern
 
 # Leet forms of digit words: 0 for o, 3 for e, 1 for i (and l in "e1ght"), at least one letter left.
@@ -55,11 +56,85 @@ HIDDEN_GAP = re.compile(
 _SHORT = frozenset(w for w in _ALL_UNITS if len(w) < 3) | frozenset(HOMOPHONES)
 
 
+_HIDDEN_UNIT_LOWER = re.compile(HIDDEN_UNIT.pattern)
+_DIGIT = re.compile(r"\d")
+# Digit words of three letters or more, none holding another ("eigh" stands for "eight", "eighty"):
+# counted as substrings, each digit word of a text is counted at least once.
+_ALL_LONG = {w for w in SPELLED_UNITS if len(w) >= 3 and w.isascii()}
+_LONG_WORDS = tuple(sorted(w for w in _ALL_LONG if not any(v != w and v in w for v in _ALL_LONG)))
+
+
+_LONG_RUN = re.compile(r"[\W_]{7}")
+_JOIN_WORDS = ("dot", "dash", "hyphen", "period", "point", "space", "slash", "double", "dbl", "trip")
+
+
+def may_join_otherwise(text: str) -> bool:
+    """Whether the hidden reading could join or repeat units otherwise than the first pass: a
+    separator word, "double"/"triple", or a run of seven separators or more (an over-count, never an
+    under-count: HIDDEN_GAP and `repeated` need one of these to differ from the first pass)."""
+    low = text.lower()
+    return any(w in low for w in _JOIN_WORDS) or _LONG_RUN.search(text) is not None
+
+
 def hidden_units(text: str) -> list[tuple[int, int, str, bool]]:
     """(start, end, digits, spelled) for every digit unit of `text` under the hidden reading."""
+    return repeated(text, _read(text, 0, len(text)))
+
+
+def hidden_words(text: str, min_units: int) -> list[tuple[int, int, list[tuple[int, int, str, bool]]]] | None:
+    """None when `text` holds fewer than `min_units` digits, long digit words and "double"/"triple"
+    (an over-count, never an under-count: a number that spells most of its digits with "o", "l" and
+    "i" alone is not looked for). Else the words the hidden reading reads otherwise than the first
+    pass: (start, end, units) for each word holding two or more digits and long digit words, one of
+    them glued to other letters ("callmeseven0two", "textsevenzerotwo"), or a leet digit word ("f0ur").
+    Speed: only these words are scanned (the first pass has the rest), found with str.find, in C."""
+    low = text.lower()
+    if len(low) != len(text):
+        return [(0, len(text), hidden_units(text))]  # a character whose lower() is longer: read it all
+    present = [w for w in _LONG_WORDS if w in low]
+    n = len(_DIGIT.findall(text)) + low.count("double") + low.count("dbl") + 2 * low.count("trip")
+    if n + sum(low.count(w) for w in present) < min_units:
+        return None
+    hits: list[int] = []  # starts of long digit words glued to a letter or digit on a side
+    for w in present:
+        k = low.find(w)
+        while k >= 0:
+            end = k + len(w)
+            if (k and low[k - 1].isalnum()) or (end < len(low) and low[end].isalnum()):
+                hits.append(k)
+            k = low.find(w, end)
+    hits.extend(m.start() for m in _LEET_DIGIT.finditer(low))
+    out: list[tuple[int, int, list[tuple[int, int, str, bool]]]] = []
+    last = -1
+    for k in sorted(hits):
+        if k < last:
+            continue  # in a word already looked at
+        a, b = k, k
+        while a and text[a - 1].isalnum():
+            a -= 1
+        while b < len(text) and text[b].isalnum():
+            b += 1
+        last = b
+        word = low[a:b]
+        folded = word.translate(_UNLEET)
+        n = sum(folded.count(w) for w in _LONG_WORDS)
+        if n == 0 or (n + sum(ch.isdigit() for ch in word if ch not in "013") < 2 and folded == word):
+            continue  # "someone", "weight", "1st": one digit word at most and no leet, the first reading stands
+        out.append((a, b, _read(text, a, b)))
+    return out
+
+
+# A 0, 1 or 3 glued to a letter: a leet digit word ("f0ur", "z3ro", "0ne") may be there.
+_LEET_DIGIT = re.compile(r"[013](?:(?<=[^\W\d_][013])|(?=[^\W\d_]))")
+_UNLEET = str.maketrans({"0": "o", "3": "e", "1": "i"})
+
+
+def _read(text: str, a: int, b: int) -> list[tuple[int, int, str, bool]]:
+    """The units of text[a:b] (judged with the characters around it)."""
     out: list[tuple[int, int, str, bool]] = []
-    for m in HIDDEN_UNIT.finditer(text):
-        token = m.group(0)
+    low = lowered(text)  # the pattern without re.I over lowered text is exact and faster
+    for m in HIDDEN_UNIT.finditer(text, a, b) if low is None else _HIDDEN_UNIT_LOWER.finditer(low, a, b):
+        token = text[m.start():m.end()]
         if token.isdigit():
             out.append((m.start(), m.end(), token, False))
             continue
@@ -72,8 +147,8 @@ def hidden_units(text: str) -> list[tuple[int, int, str, bool]]:
         kept = _kept(text, units, before, after)
         if kept is None:
             continue
-        out.extend((a, b, d, True) for a, b, d in kept)
-    return _repeated(text, out)
+        out.extend((s, e, d, True) for s, e, d in kept)
+    return out
 
 
 def _kept(text: str, units: list[tuple[int, int, str]], before: str,
@@ -104,8 +179,8 @@ def _kept(text: str, units: list[tuple[int, int, str]], before: str,
     return units
 
 
-def _repeated(text: str, units: list[tuple[int, int, str, bool]]) -> list[tuple[int, int, str, bool]]:
-    """"double five" -> 55, "triple 7" -> 777: the unit right after the word, repeated."""
+def repeated(text: str, units: list[tuple[int, int, str, bool]]) -> list[tuple[int, int, str, bool]]:
+    """`units` with "double five" -> 55, "triple 7" -> 777: the unit right after the word, repeated."""
     if not units or _REPEAT.search(text) is None:
         return units
     starts = {u[0]: k for k, u in enumerate(units)}
