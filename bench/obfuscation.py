@@ -7,7 +7,9 @@ numbers split across lines, homophones, leet digit words, separator words, "doub
 real ad is read. For each style, `--n` random valid North American numbers are written that way
 inside a short ad and the bench counts how often extraction returns exactly that number. Decoys are
 ads that hold rates, dates, times, measurements, post ids and prose with digit words inside other
-words ("someone", "weight", "todos"), and no phone: every phone found there is a false one.
+words ("someone", "weight", "todos"), and no phone: every phone found there is a false one; they
+also hold no age, and small numbers (dates, times, roads, rooms, counts, ids, measurements): every age
+under 18 read there is an invented minor.
 
     .venv/bin/python bench/obfuscation.py [--n 200] [--seed 1]
 """
@@ -125,6 +127,16 @@ def decoys(n: int, rng: random.Random) -> list[str]:
                 f"dot com double {rng.randint(2, 9)} triple {rng.randint(2, 9)} hundred roses",
         lambda: f"available {rng.randint(1, 12)}am to {rng.randint(1, 12)}pm, 24/7 . . . {rng.randint(2, 9)} . . . "
                 f"{rng.randint(2, 9)} girls, ages {rng.randint(19, 25)}-{rng.randint(26, 40)}",
+        # Minor traps: small numbers that are dates, times, roads, rooms, counts, discounts, ids.
+        lambda: f"{rng.choice(['Aug', 'Sept', 'March'])} {rng.randint(1, 17)}, {rng.choice(['Sunday', 'Fri'])} "
+                f"{rng.randint(1, 17)}, {rng.randint(1, 12)}/{rng.randint(1, 17)}, {rng.randint(1, 12)} noon, "
+                f"right off the {rng.randint(5, 17)} fwy, exit {rng.randint(1, 17)}, I-{rng.randint(5, 17)}",
+        lambda: f"room {rng.randint(1, 17)}, ${rng.randint(10, 17)} off, {rng.randint(2, 17)} min away, "
+                f"post id {rng.randint(1, 17)}, #{rng.randint(1, 17)}, open {rng.randint(6, 11)} to {rng.randint(1, 12)}, "
+                f"{rng.randint(2, 5)} girls, {rng.randint(2, 17)} reviews",
+        lambda: f"5'{rng.randint(1, 11)} {rng.randint(95, 140)}lbs {rng.randint(30, 38)}D-{rng.randint(22, 28)}-"
+                f"{rng.randint(30, 38)} size {rng.randint(1, 12)} shoe {rng.randint(5, 10)}, call after {rng.randint(1, 12)} "
+                f"seven two {rng.choice(EN)} {rng.choice(EN)}",
     ]
     return [_ad(rng.choice(forms)(), rng) for _ in range(n)]
 
@@ -144,13 +156,16 @@ def main() -> None:
             rec = pipe.extract(Document.from_dict({"id": "s", "text": _ad(style(digits, rng), rng)}))
             hits += [p["value"] for p in rec["phones"]] == ["+1" + digits]
         recall[name] = round(hits / args.n, 3)
-    false = 0
+    false = minors = 0
     decoy_ads = decoys(args.n * 3, rng)
     for text in decoy_ads:
-        false += len(pipe.extract(Document.from_dict({"id": "d", "text": text}))["phones"])
+        rec = pipe.extract(Document.from_dict({"id": "d", "text": text}))
+        false += len(rec["phones"])
+        minors += sum(a["value"] < 18 for a in rec["ages"])
     out = {"bench": "obfuscation", "n": args.n, "seed": args.seed,
            "mean_recall": round(sum(recall.values()) / len(recall), 4), "recall": recall,
-           "decoy_ads": len(decoy_ads), "false_phones_in_decoys": false}
+           "decoy_ads": len(decoy_ads), "false_phones_in_decoys": false,
+           "ages_under_18_in_decoys": minors}
     print(json.dumps(out, indent=2))
 
 

@@ -24,6 +24,9 @@ def prices(text: str) -> list[tuple[float, int | None]]:
         ("1.5k overnight", [(1500, 480)]),
         ("150 hlf hr", [(150, 30)]),
         ("150 hafe hour", [(150, 30)]),
+        ("Rates: qv: 90 ~ h: 200\nText me", [(90, 15), (200, 60)]),  # "h:" labels the amount after it
+        ("HH 130 / 60 MIN 210 / 2 HRS 390\nok", [(130, 30), (210, 60), (390, 120)]),  # " / " separates items
+        ("300/2hrs", [(300, 120)]),
     ],
 )
 def test_rate_forms(text: str, want: list[tuple[float, int | None]]) -> None:
@@ -38,6 +41,7 @@ def test_rate_forms(text: str, want: list[tuple[float, int | None]]) -> None:
         "married for 30 years, 150 miles away",
         "one twenty lbs of fun",
         "my 2nd time here, 1st visit",
+        "h: 5 stars from 3 girls",
     ],
 )
 def test_not_rates(text: str) -> None:

@@ -101,6 +101,8 @@ _FILLER = re.compile(
 # A bare "h" is a letter unless it follows a number, a "/" or a currency ("150h", "150 h 250", "/h",
 # "150 roses h").
 _BARE_H_AFTER = re.compile(r"(?:\d\s?|/|(?:roses?|\$|dollars|usd|€|£)\s?)$", re.I)
+# ... or a label for the amount after it, in a rate list ("qv: 60 💋 h: 240").
+_LABEL_AFTER = re.compile(r"[^\S\n]?[:=][^\S\n]?[$£€]?\d")
 _DIGIT_RUNS = re.compile(r"\d(?:\d+|(?:\.\d)?[kK](?![^\W\d_]))")  # runs of two digits or more, "1k", "1.5k"
 # Rate words that make an amount a price without currency or duration ("incall: 150").
 _RATE_WORD = re.compile(
@@ -150,7 +152,8 @@ def _durations(text: str, windows: list[tuple[int, int]]) -> list[_Dur]:
         pattern, gate, src = _DURATION, _DURATION_GATE, text
     for m in (m for a, b in windows if gate.search(src, a, b) for m in pattern.finditer(src, a, b)):
         bare_h = m.group("hr") and not m.group("hours") and m.group("hr").lower() in ("h", "fh")
-        if bare_h and not _BARE_H_AFTER.search(text, max(0, m.start() - 8), m.start()):
+        if bare_h and not _BARE_H_AFTER.search(text, max(0, m.start() - 8), m.start()) \
+                and not _LABEL_AFTER.match(text, m.end()):
             continue
         minutes = _minutes(m)
         if 5 <= minutes <= 24 * 60:
@@ -319,7 +322,10 @@ def _pair(text: str, amounts: list[_Amt], durations: list[_Dur]) -> list[_Dur | 
         if d is not None and d.end <= hi:
             gap = text[amt.end:d.start]
             # "150hh", "200/hr", "200 an hour" are glued; "200 hr" (a space only) is decided below.
-            if len(gap) <= 9 and (gap == "" or gap.strip()) and _GLUE_RIGHT.fullmatch(gap):
+            # A spaced " / " before a counted duration separates list items: "200 / 60 MIN 180 / 2 HRS 360"
+            # is 60 minutes for 180 and two hours for 360, not 200 per 60 minutes.
+            listed = " / " in gap and text[d.start].isdigit()
+            if len(gap) <= 9 and (gap == "" or gap.strip()) and _GLUE_RIGHT.fullmatch(gap) and not listed:
                 glued[i] = d
     taken = {id(d) for d in glued if d is not None}
     left: list[_Dur | None] = [None] * n
