@@ -83,3 +83,9 @@ def test_hidden_reading_spans_round_trip(text: str) -> None:
         return
     for _, evidence in found(text):
         assert evidence and evidence in text
+
+
+@pytest.mark.parametrize("text", ["1 January 2022\n702-555-0147", "hi\n7 March 2024 17:41\n702 555 0147"])
+def test_a_date_at_a_line_start_joins_no_number(text: str) -> None:
+    # Found by the stamps property test: a day-month date opening a line was not a stamp.
+    assert [v for v, _ in found(text)] == ["+17025550147"]

@@ -251,7 +251,7 @@ _HUNDREDS_CUES = ("hundred", *_TENS_VALUES)
 
 def _spelled_hundreds(text: str) -> str:
     """`text` with hundreds spelled out ("two hundred roses", "one fifty hh") as digits, in place."""
-    low = text.lower()
+    low = lowered(text) or text.lower()  # lowered: cached, the other extractors ask for it too
     if not any(cue in low for cue in _HUNDREDS_CUES):  # speed: most ads spell no number
         return text
     out = text

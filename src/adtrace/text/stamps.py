@@ -32,8 +32,9 @@ _DIGITS = re.compile(
     r"|\d?(?P<time>:)[0-5]\d(?::[0-5]\d)?(?![:\d])"
     # a height 5'7, 5’ 7", 6 ft 3 (not 7'0'2'5...: no further separator and digit after it)
     r"|(?P<height>[^\S\n]?(?:['’]|ft\b|feet\b))[^\S\n]?\d\d?(?!\d)(?![^\S\n]?['’][^\S\n]?\d)"
-    # a candidate: a run right after a letter or a sign that can end a month name or an id cue
-    r"|(?:(?<=[^\W\d_]\d)|(?<=[#:.;,]\d)|(?<=[^\W\d_][^\S\n]\d)|(?<=[#:.;,][^\S\n]\d))\d*(?:-\d+)*"
+    # a candidate: a run right after a letter or a sign that can end a month name or an id cue, or
+    # at a line start ("1 January 2022" above the ad)
+    r"|(?:(?<=[^\W\d_]\d)|(?<=[#:.;,]\d)|(?<=[^\W\d_][^\S\n]\d)|(?<=[#:.;,][^\S\n]\d)|(?<=^\d)|(?<=\n\d))\d*(?:-\d+)*"
     r")"
 )
 _INTS = re.compile(r"\d+")
