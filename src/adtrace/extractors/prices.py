@@ -246,13 +246,15 @@ _HUNDREDS = re.compile(
     rf"(?<![^\W\d_])(?P<h>{_ONES_P}|a)[\s-]+(?:hundred(?:[\s-]+(?:and[\s-]+)?(?:(?P<t1>{_TENS_P})"
     rf"(?:[\s-]*(?P<u1>{_ONES_P}))?|(?P<u0>{_ONES_P})))?|(?P<t2>{_TENS_P})(?:[\s-]*(?P<u2>{_ONES_P}))?)(?![^\W\d_])",
     re.I)
-_HUNDREDS_CUES = ("hundred", *_TENS_VALUES)
 
 
 def _spelled_hundreds(text: str) -> str:
     """`text` with hundreds spelled out ("two hundred roses", "one fifty hh") as digits, in place."""
     low = lowered(text) or text.lower()  # lowered: cached, the other extractors ask for it too
-    if not any(cue in low for cue in _HUNDREDS_CUES):  # speed: most ads spell no number
+    # Speed: most ads spell no hundreds (nine substring tests in C; a generator costs more).
+    if "hundred" not in low and "fifty" not in low and "twenty" not in low and "thirty" not in low \
+            and "forty" not in low and "fourty" not in low and "sixty" not in low and "seventy" not in low \
+            and "eighty" not in low and "ninety" not in low:
         return text
     out = text
     for m in _HUNDREDS.finditer(text):
