@@ -89,3 +89,9 @@ def test_hidden_reading_spans_round_trip(text: str) -> None:
 def test_a_date_at_a_line_start_joins_no_number(text: str) -> None:
     # Found by the stamps property test: a day-month date opening a line was not a stamp.
     assert [v for v, _ in found(text)] == ["+17025550147"]
+
+
+@pytest.mark.parametrize("text", ["llámame +52 1 55 5555 1234", "whatsapp 00 52 1 55 5555 1234", "+52 55 5555 1234"])
+def test_old_mexican_mobile_prefix(text: str) -> None:
+    # Mexico dropped the mobile "1" after +52 in 2019; the number is the same without it.
+    assert [v for v, _ in found(text)] == ["+525555551234"]

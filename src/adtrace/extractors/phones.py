@@ -191,6 +191,11 @@ def _blocks(text: str, chain: list[_Unit]) -> list[tuple[int, int]]:
     return out
 
 
+def _old_mexican_mobile(candidates: list[tuple[str, str | None]]) -> bool:
+    """Whether the only candidate is a "+52 1" number of 13 digits (the old Mexican mobile form)."""
+    return len(candidates) == 1 and candidates[0][0].startswith("+521") and len(candidates[0][0]) == 14
+
+
 @lru_cache(maxsize=1 << 16)  # networks repeat their numbers; validation is the costly part
 def _valid(digits: str, regions: tuple[str, ...], plus: bool, bare_cc: bool = False) -> str | None:
     """E.164 when `digits` is a valid number; `bare_cc` reads it as a country code written without "+"."""
@@ -203,6 +208,9 @@ def _valid(digits: str, regions: tuple[str, ...], plus: bool, bare_cc: bool = Fa
     else:
         # A North American number never starts with 0: a leading 0 is another country's trunk prefix.
         candidates = [(digits, r) for r in regions if not (digits[0] == "0" and r in _NANP)]
+    if _old_mexican_mobile(candidates):
+        # Mexico dropped the "1" of mobile numbers after +52 in 2019; ads still write "+52 1 55 ...".
+        candidates.append(("+52" + candidates[0][0][4:], None))
     for raw, region in candidates:
         if region in _NANP:
             # Fast path (parse + full validation cost ~5x more): the shape rules out most candidates,
