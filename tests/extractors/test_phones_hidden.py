@@ -95,3 +95,4 @@ def test_a_date_at_a_line_start_joins_no_number(text: str) -> None:
 def test_old_mexican_mobile_prefix(text: str) -> None:
     # Mexico dropped the mobile "1" after +52 in 2019; the number is the same without it.
     assert [v for v, _ in found(text)] == ["+525555551234"]
+
