@@ -142,3 +142,10 @@ def test_email_gates_and_possessive_local_part_change_nothing(text: str) -> None
     # The possessive local part matches exactly what the backtracking one matches.
     backtracking = re.compile(emails._EMAIL.pattern.replace("{0,63}+", "{0,63}"), re.I)
     assert [m.span() for m in emails._EMAIL.finditer(text)] == [m.span() for m in backtracking.finditer(text)]
+
+
+def test_email_gate_lets_a_provider_before_a_hyphen_through() -> None:
+    # Found by the e-mail gate property test (failing before this branch): the full scan reads it.
+    from adtrace.extractors import emails
+
+    assert emails.find_emails("aaa at yahoo-") == [("aaa@yahoo.com", (0, 12))]

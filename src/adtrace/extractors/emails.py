@@ -44,7 +44,8 @@ _HINT = re.compile(r"@|[\s\[\(\{<]at[\s\]\)\}>]", re.I)
 # the backpage-dev ads the loose one let through to the full scan.
 _SPELLED_HINT = re.compile(
     r"[\s\[\(\{<]at[\s\]\)\}>]+(?:[a-z0-9][a-z0-9-]*(?:\.|\s+\.\s|\s*[\[\(\{<]\s*dot|\s+dot\s)"
-    rf"|(?:{'|'.join(sorted(PROVIDERS, key=len, reverse=True))})(?![a-z0-9-]))")
+    # (a provider may end the domain before a "-": "at yahoo-" is read as yahoo.com by the full scan)
+    rf"|(?:{'|'.join(sorted(PROVIDERS, key=len, reverse=True))})(?![a-z0-9]))")
 
 
 def find_emails(text: str) -> list[tuple[str, tuple[int, int]]]:

@@ -22,6 +22,7 @@ from adtrace.extractors.base import Context, Extractor, entity
 from adtrace.extractors.phonetypes import is_valid, valid_for_region
 from adtrace.extractors.registry import register
 from adtrace.text import View
+from adtrace.text.hidden_digits import HIDDEN_GAP, hidden_words, may_join_otherwise, repeated
 from adtrace.text.links import find_urls
 from adtrace.text.lowered import lowered
 from adtrace.text.numbers import DIGIT_WORD, DIGIT_WORD_RUN, GLUED_UNITS, TENS_WORDS
@@ -90,7 +91,23 @@ def _with_spaced_words(text: str, units: list[_Unit]) -> list[_Unit]:
     return sorted(kept + spaced, key=lambda u: u.start)
 
 
+def _with_hidden_words(text: str, units: list[_Unit],
+                       words: list[tuple[int, int, list[tuple[int, int, str, bool]]]]) -> list[_Unit]:
+    """`units` with the `words` the hidden reading reads otherwise (adtrace.text.hidden_digits.hidden_words)
+    in place of the first pass's units there, and "double"/"triple" applied."""
+    if words:
+        kept = [u for u in units if not any(a <= u.start < b for a, b, _ in words)]
+        units = sorted(kept + [_Unit(*u) for _, _, found in words for u in found], key=lambda u: u.start)
+    tuples = repeated(text, [(u.start, u.end, u.digits, u.spelled) for u in units])
+    return [_Unit(*u) for u in tuples]
+
+
 def _units(text: str) -> list[_Unit]:
+    """Digit units of `text` (the first reading)."""
+    return _finish(text, _scan(text))
+
+
+def _scan(text: str) -> list[_Unit]:
     out: list[_Unit] = []
     for m in _unit_matches(text):
         token = m.group(0)
@@ -108,6 +125,12 @@ def _units(text: str) -> list[_Unit]:
             digits = GLUED_UNITS.get(w.group(0).lower())
             if digits is not None:  # re.I also matches odd letters ("İ", Kelvin "K") that lower() changes
                 out.append(_Unit(pos + w.start(), pos + w.end(), digits, True))
+    return out
+
+
+def _finish(text: str, units: list[_Unit]) -> list[_Unit]:
+    """Scanned units with the spelled-letter words and tens read (a new list; `units` is unchanged)."""
+    out = list(units)
     if _SPACED_GATE.search(text):
         out = _with_spaced_words(text, out)
     # "twenty" alone is 20; before a spelled unit digit ("twenty six", "twentysix") it is the 2 of 26.
@@ -117,7 +140,7 @@ def _units(text: str) -> list[_Unit]:
             joined = nxt is not None and nxt.spelled and nxt.digits in "123456789" and len(nxt.digits) == 1 \
                 and text[unit.end:nxt.start] in ("", " ", "-")
             if not joined:
-                unit.digits += "0"
+                out[k] = _Unit(unit.start, unit.end, unit.digits + "0", True)
     return out
 
 
@@ -130,9 +153,11 @@ def _age_and_id(a: _Unit, b: _Unit) -> bool:
 
 
 def _chains(text: str, units: list[_Unit], url: bool = False,
-            links: list[tuple[int, int]] | None = None) -> list[list[_Unit]]:
+            links: list[tuple[int, int]] | None = None, hidden: bool = False) -> list[list[_Unit]]:
     """Units joined into chains; `url`: the text is one part of a URL; `links`: spans of URLs written
-    in the text. In either, an age and a post id side by side are two chains."""
+    in the text. In either, an age and a post id side by side are two chains. `hidden`: the wider
+    gaps of the second reading ("702 dot 555", ". . .")."""
+    gap_pattern = HIDDEN_GAP if hidden else _GAP
     chains: list[list[_Unit]] = []
     current: list[_Unit] = []
     for unit in units:
@@ -144,7 +169,7 @@ def _chains(text: str, units: list[_Unit], url: bool = False,
         if current:
             gap = text[current[-1].end:unit.start]
             # A lone letter glued between digit groups is a separator too ("702x555x0147", "805r5550147").
-            if gap == "" or _GAP.fullmatch(gap) or (len(gap) == 1 and gap.isascii() and gap.isalpha()
+            if gap == "" or gap_pattern.fullmatch(gap) or (len(gap) == 1 and gap.isascii() and gap.isalpha()
                                                      and not unit.spelled and not current[-1].spelled):
                 current.append(unit)
                 continue
@@ -166,6 +191,11 @@ def _blocks(text: str, chain: list[_Unit]) -> list[tuple[int, int]]:
     return out
 
 
+def _old_mexican_mobile(candidates: list[tuple[str, str | None]]) -> bool:
+    """Whether the only candidate is a "+52 1" number of 13 digits (the old Mexican mobile form)."""
+    return len(candidates) == 1 and candidates[0][0].startswith("+521") and len(candidates[0][0]) == 14
+
+
 @lru_cache(maxsize=1 << 16)  # networks repeat their numbers; validation is the costly part
 def _valid(digits: str, regions: tuple[str, ...], plus: bool, bare_cc: bool = False) -> str | None:
     """E.164 when `digits` is a valid number; `bare_cc` reads it as a country code written without "+"."""
@@ -178,6 +208,9 @@ def _valid(digits: str, regions: tuple[str, ...], plus: bool, bare_cc: bool = Fa
     else:
         # A North American number never starts with 0: a leading 0 is another country's trunk prefix.
         candidates = [(digits, r) for r in regions if not (digits[0] == "0" and r in _NANP)]
+    if _old_mexican_mobile(candidates):
+        # Mexico dropped the "1" of mobile numbers after +52 in 2019; ads still write "+52 1 55 ...".
+        candidates.append(("+52" + candidates[0][0][4:], None))
     for raw, region in candidates:
         if region in _NANP:
             # Fast path (parse + full validation cost ~5x more): the shape rules out most candidates,
@@ -223,21 +256,41 @@ def _country_code_is(e164: str, digits: str) -> bool:
 
 
 def find_phones(view: View, regions: tuple[str, ...], url: bool = False,
-                links: list[tuple[int, int]] | None = None) -> list[tuple[str, tuple[int, int], bool]]:
+                links: list[tuple[int, int]] | None = None,
+                hidden: bool = False) -> list[tuple[str, tuple[int, int], bool]]:
     """(E.164, original span, obfuscated) for every phone in the view; `url`: the view is one part of a
     URL (a slug), `links`: view spans of URLs written in it; there an age and a post id side by side
-    ("/sweet-22-55218528") are no number."""
+    ("/sweet-22-55218528") are no number. `hidden`: when the first reading finds none, the second
+    (adtrace.text.hidden_digits)."""
     text = view.text
+    raw = _scan(text)
+    # Dates, clock times, heights and labelled post ids are no phone digits: dropped, they also
+    # break the chain they sat in ("Posted: 2024-03-24 17:41" is not +1 202 403 2417).
+    stamps = stamp_spans(text) if raw else []
+    chains = _chains(text, _unstamped(_finish(text, raw), stamps), url, links)
+    found = _read(view, chains, regions)
+    if found or not hidden:
+        return found
+    # Where North America comes first a number without "+" has ten digits (_greedy), else seven.
+    words = hidden_words(text, 10 if regions[0] in _NANP and "+" not in text else MIN_DIGITS)
+    if words is None or (not words and not may_join_otherwise(text)):
+        return found  # speed: too few digits, or the second reading would read the same chains
+    units = _finish(text, _with_hidden_words(text, raw, words))
+    # A chain the first reading had is no number the second time either (speed).
+    seen = {(c[0].start, c[-1].end, sum(len(u.digits) for u in c)) for c in chains}
+    return _read(view, [c for c in _chains(text, _unstamped(units, stamps), url, links, hidden=True)
+                        if (c[0].start, c[-1].end, sum(len(u.digits) for u in c)) not in seen], regions)
+
+
+def _unstamped(units: list[_Unit], stamps: list[tuple[int, int]]) -> list[_Unit]:
+    return [u for u in units if not any(a < u.end and u.start < b for a, b in stamps)] if stamps else units
+
+
+def _read(view: View, chains: list[list[_Unit]],
+          regions: tuple[str, ...]) -> list[tuple[str, tuple[int, int], bool]]:
     found: list[tuple[str, tuple[int, int], bool]] = []
-    units = _units(text)
-    if units:
-        # Dates, clock times, heights and labelled post ids are no phone digits: dropped, they also
-        # break the chain they sat in ("Posted: 2024-03-24 17:41" is not +1 202 403 2417).
-        stamps = stamp_spans(text)
-        if stamps:
-            units = [u for u in units if not any(a < u.end and u.start < b for a, b in stamps)]
-    for chain in _chains(text, units, url, links):
-        blocks = _blocks(text, chain)
+    for chain in chains:
+        blocks = _blocks(view.text, chain)
         if any(sum(len(u.digits) for u in chain[i:k]) > MAX_BLOCK and not any(u.spelled for u in chain[i:k])
                for i, k in blocks):
             continue
@@ -345,7 +398,10 @@ def _run(ctx: Context) -> None:
     # URLs written in the text (the urls extractor reuses them): a slug's age and id join no number.
     links = find_urls(view.text)
     ctx.record["_text_urls"] = links
-    for e164, span, obfuscated in find_phones(view, regions, links=[s for _, s in links]):
+    spans = [s for _, s in links]
+    # The hidden reading only where the plain one found nothing: it is slower, and glued digit words
+    # read prose as digits more often ("someone", "weight"); an ad with a phone rarely hides a second.
+    for e164, span, obfuscated in find_phones(view, regions, links=spans, hidden=True):
         seen.add(e164)
         ctx.add("phones", entity(e164, span, obfuscated=obfuscated))
     if ctx.doc.url and _may_hold_phone(ctx.doc.url):

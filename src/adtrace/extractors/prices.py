@@ -52,10 +52,14 @@ _CURRENCY_CODES = {
 _DURATION = re.compile(
     r"(?<![^\W\d_])(?=[\dqhmoafwntups])(?:"
     r"(?P<qv>q\.?\s?v\.?|qk|ss|quick\s*(?:visit|v|session|one)s?|quickie|quicky)"
-    r"|(?P<hh>h\.?\s?h\.?r?|hhr|half\s*(?:an\s+)?(?:hour|hr|h)|1/2\s*(?:hour|hr|h)|media\s+hora)"
+    r"|(?P<hh>h\.?\s?h\.?r?|hhr|(?:half|hlf|hafe|haf)\s*(?:an\s+)?(?:hour|hr|h)|1/2\s*(?:hour|hr|h)|media\s+hora)"
     r"|(?P<on>over\s*night|overnite|all\s*night|(?:(?:one|1|a|full|whole)\s*)?night|toda\s+la\s+noche|"
     r"(?:una\s+)?noche)"
     r"|(?P<min>(?<![\d.])\d{2,3})\s*(?:-\s*)?(?:minutes?|mins?|min|m(?![^\W\d_]))"
+    # "150 for 30": a rate's usual lengths in minutes after "for" with no unit of their own (not
+    # "for 30 years"; "for 30 min" is the branch above)
+    r"|(?<=for\s)(?P<formin>15|20|30|45|60|90)(?![\d%$]|[.,]\d|[^\S\n]*(?:years?|yrs?|days?|weeks?|months?|miles?|mi|"
+    r"people|persons?|guys|men|girls|minutes?|mins?|m|hours?|hrs?|h|roses?|dollars?|bucks|lbs?|kgs?)(?![^\W\d_]))"
     r"|(?:(?:(?P<hours>(?<![\d.])(?:1[0-2]|[1-9])(?:\.5|\s1/2)?)|(?P<one>one|an?|full|1st|una?|per))\s*(?:-\s*)?)?"
     r"(?P<hr>hours?|hrs?|h|horas?|fh)"
     r")(?![^\W\d_])",
@@ -70,16 +74,18 @@ _L = r"[^\W\d_]"
 _AFTER_H = r"(?:\.?\s?h\.?r?|hr|ours?|rs?|oras?)"
 _HOUR_UNIT = rf"(?:h{_AFTER_H}?|fh)(?!{_L})"
 _DURATION_GATE = re.compile(
-    rf"q(?<!{_L}q)|h(?<!{_L}h)(?:alf|{_AFTER_H}?(?!{_L}))"
+    rf"q(?<!{_L}q)|h(?<!{_L}h)(?:alf|lf|afe?|{_AFTER_H}?(?!{_L}))"
     rf"|o(?<!{_L}o)(?:vernite(?!{_L})|ne{_HOUR_UNIT})|a(?<!{_L}a)n?{_HOUR_UNIT}|f(?<!{_L}f)(?:ull)?{_HOUR_UNIT}"
-    rf"|1(?<!{_L}1)st{_HOUR_UNIT}|u(?<!{_L}u)na?{_HOUR_UNIT}|p(?<!{_L}p)er{_HOUR_UNIT}"
+    rf"|f(?<!{_L}f)or\s(?:15|20|30|45|60|90)(?!\d)|1(?<!{_L}1)st{_HOUR_UNIT}|u(?<!{_L}u)na?{_HOUR_UNIT}|p(?<!{_L}p)er{_HOUR_UNIT}"
     rf"|n(?:ight|oche(?<!{_L}noche))|m(?<![^\d\s-]m)(?:inutes?|ins?)?(?!{_L})|s(?<!{_L}s)s(?!{_L})", re.I)
 _DURATION_GATE_LOWER = re.compile(_DURATION_GATE.pattern)
 # A number that could be money: not part of a phone, a date, a time, a decimal or a measurement.
 _AMOUNT = re.compile(
     # The first digit comes first and the lookbehinds check the characters before it: a pattern that
     # starts with a character class lets the engine skip non-digits in C (speed only).
-    r"(?P<n>\d(?<![\d'’#_]\d)(?<!\d[-.:,/\s]\d)(?:\d{0,2}(?:,\d{3})+|\d{1,4}))(?:\.(?P<c>\d{2}))?"
+    r"(?P<n>\d(?<![\d'’#_]\d)(?<!\d[-.:,/\s]\d)(?:\d{0,2}(?:,\d{3})+|\d{1,4}|(?=(?:\.\d)?k)))"
+    # cents, or thousands written "1k", "1.5k"
+    r"(?:\.(?P<c>\d{2})|(?:\.(?P<kd>\d))?(?P<k>k)(?![^\W\d_]))?"
     r"(?!\d|[,.]\d|\s?[-.:]\s?\d|\s?/\s?\d(?!\d?\s*(?:min|m\b|hr|h\b))|\s\d{3}|[a-g]{1,3}\b|th\b|st\b|nd\b|rd\b|k\b|"
     r"\s?(?:%|['’\"″](?!\s?(?:hh|hr|h\b|qv|qk|ss\b|hour|half|min))|am\b|pm\b|a\.m|p\.m|lbs?\b|kgs?\b|kilos?\b|cm\b|ft\b|feet\b|miles?\b|mi\b|yo\b|y/o|"
     r"yrs?\s*old\b|years?\b|a[ñn]os\b|岁|dd+\b|[a-g]\s?cup))",
@@ -92,9 +98,12 @@ _GLUE_RIGHT = re.compile(r"\s?(?:/|['’]|per|x|for|each|the|la|por|a|an)?\s?(?:
 _FILLER = re.compile(
     r"(?=.{0,24}$)[\W_]*(?:(?:for|per|an?|each|special|only|just|rate|price|donation|is|"
     r"por|la|el|the|x)(?![^\W\d_])[\W_]*)*", re.I | re.S)
-# A bare "h" is a letter unless it follows a number, a "/" or a currency ("150h", "/h", "150 roses h").
-_BARE_H_AFTER = re.compile(r"(?:\d|/|(?:roses?|\$|dollars|usd|€|£)\s?)$", re.I)
-_DIGIT_RUNS = re.compile(r"\d\d+")  # runs of two digits or more
+# A bare "h" is a letter unless it follows a number, a "/" or a currency ("150h", "150 h 250", "/h",
+# "150 roses h").
+_BARE_H_AFTER = re.compile(r"(?:\d\s?|/|(?:roses?|\$|dollars|usd|€|£)\s?)$", re.I)
+# ... or a label for the amount after it, in a rate list ("qv: 60 💋 h: 240").
+_LABEL_AFTER = re.compile(r"[^\S\n]?[:=][^\S\n]?[$£€]?\d")
+_DIGIT_RUNS = re.compile(r"\d(?:\d+|(?:\.\d)?[kK](?![^\W\d_]))")  # runs of two digits or more, "1k", "1.5k"
 # Rate words that make an amount a price without currency or duration ("incall: 150").
 _RATE_WORD = re.compile(
     r"(?:incall|outcall|in-call|out-call|rates?|donations?|special|price|cost|fee|tarifa|precio)s?"
@@ -126,6 +135,8 @@ def _minutes(m: re.Match[str]) -> int:
         return OVERNIGHT_MINUTES
     if m.group("min"):
         return int(m.group("min"))
+    if m.group("formin"):
+        return int(m.group("formin"))
     hours = m.group("hours")
     if not hours:
         return 60
@@ -141,7 +152,8 @@ def _durations(text: str, windows: list[tuple[int, int]]) -> list[_Dur]:
         pattern, gate, src = _DURATION, _DURATION_GATE, text
     for m in (m for a, b in windows if gate.search(src, a, b) for m in pattern.finditer(src, a, b)):
         bare_h = m.group("hr") and not m.group("hours") and m.group("hr").lower() in ("h", "fh")
-        if bare_h and not _BARE_H_AFTER.search(text, max(0, m.start() - 8), m.start()):
+        if bare_h and not _BARE_H_AFTER.search(text, max(0, m.start() - 8), m.start()) \
+                and not _LABEL_AFTER.match(text, m.end()):
             continue
         minutes = _minutes(m)
         if 5 <= minutes <= 24 * 60:
@@ -157,6 +169,8 @@ def _amounts(text: str, durations: list[_Dur], windows: list[tuple[int, int]]) -
             continue  # the count of a duration ("60 min", "2 hrs")
         raw = m.group("n").replace(",", "")
         amount = float(raw)
+        if m.group("k"):
+            amount = (amount + int(m.group("kd") or 0) / 10) * 1000
         if m.group("c"):
             amount += int(m.group("c")) / 100
         start, end = m.start(), m.end()
@@ -222,9 +236,43 @@ _MIXED = re.compile(rf"(?:\d|{_DIGIT_WORD.pattern})+", re.I)
 _MIXED_TOKEN = re.compile(rf"\d|{_DIGIT_WORD.pattern}", re.I)
 
 
+_ONES = {w: int(d) for w, d in DIGIT_WORDS.items() if w.isascii() and len(w) >= 3 and d != "0"}
+_TENS_VALUES = {"twenty": 20, "thirty": 30, "forty": 40, "fourty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+                "eighty": 80, "ninety": 90}
+_ONES_P = "|".join(sorted(_ONES, key=len, reverse=True))
+_TENS_P = "|".join(sorted(_TENS_VALUES, key=len, reverse=True))
+# Hundreds spelled out: "two hundred", "a hundred and fifty", "one fifty" (150), "two twenty five" (225).
+_HUNDREDS = re.compile(
+    rf"(?<![^\W\d_])(?P<h>{_ONES_P}|a)[\s-]+(?:hundred(?:[\s-]+(?:and[\s-]+)?(?:(?P<t1>{_TENS_P})"
+    rf"(?:[\s-]*(?P<u1>{_ONES_P}))?|(?P<u0>{_ONES_P})))?|(?P<t2>{_TENS_P})(?:[\s-]*(?P<u2>{_ONES_P}))?)(?![^\W\d_])",
+    re.I)
+
+
+def _spelled_hundreds(text: str) -> str:
+    """`text` with hundreds spelled out ("two hundred roses", "one fifty hh") as digits, in place."""
+    low = lowered(text) or text.lower()  # lowered: cached, the other extractors ask for it too
+    # Speed: most ads spell no hundreds (nine substring tests in C; a generator costs more).
+    if "hundred" not in low and "fifty" not in low and "twenty" not in low and "thirty" not in low \
+            and "forty" not in low and "fourty" not in low and "sixty" not in low and "seventy" not in low \
+            and "eighty" not in low and "ninety" not in low:
+        return text
+    out = text
+    for m in _HUNDREDS.finditer(text):
+        head = m.group("h").lower()
+        if head == "a" and m.group("t2"):
+            continue  # "a fifty" is no number
+        value = (1 if head == "a" else _ONES[head]) * 100
+        tens, ones = m.group("t1") or m.group("t2"), m.group("u0") or m.group("u1") or m.group("u2")
+        value += (_TENS_VALUES[tens.lower()] if tens else 0) + (_ONES[ones.lower()] if ones else 0)
+        out = out[:m.start()] + str(value).rjust(m.end() - m.start()) + out[m.end():]
+    return out
+
+
 def _spelled_amounts(text: str) -> str:
     """`text` with each word made of digits and spelled digits ("one20") replaced by its digits,
-    right-aligned and padded with spaces: the same length, so every offset still holds."""
+    and hundreds spelled out ("two hundred"), right-aligned and padded with spaces: the same length,
+    so every offset still holds."""
+    text = _spelled_hundreds(text)
     if _GLUED_LETTER_DIGIT.search(text) is None:
         return text
     out = text
@@ -276,7 +324,10 @@ def _pair(text: str, amounts: list[_Amt], durations: list[_Dur]) -> list[_Dur | 
         if d is not None and d.end <= hi:
             gap = text[amt.end:d.start]
             # "150hh", "200/hr", "200 an hour" are glued; "200 hr" (a space only) is decided below.
-            if len(gap) <= 9 and (gap == "" or gap.strip()) and _GLUE_RIGHT.fullmatch(gap):
+            # A spaced " / " before a counted duration separates list items: "200 / 60 MIN 180 / 2 HRS 360"
+            # is 60 minutes for 180 and two hours for 360, not 200 per 60 minutes.
+            listed = " / " in gap and text[d.start].isdigit()
+            if len(gap) <= 9 and (gap == "" or gap.strip()) and _GLUE_RIGHT.fullmatch(gap) and not listed:
                 glued[i] = d
     taken = {id(d) for d in glued if d is not None}
     left: list[_Dur | None] = [None] * n

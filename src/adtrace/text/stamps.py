@@ -1,4 +1,4 @@
-"""Digit runs that are stamps, not contact numbers: dates, clock times, heights and labelled ids.
+"""Digit runs that are stamps, not contact numbers: dates, clock times, heights, labelled ids, "24/7".
 
 Site chrome puts a date-time and a post id above nearly every ad ("Posted: 2024-03-24 17:41",
 "Post ID: 3213297612"); read as digits they join into a valid-looking phone (2024 03 24 17 → +1 202
@@ -22,6 +22,8 @@ _MONTHS = (r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|au
 # be the tail of a longer number).
 _DIGITS = re.compile(
     r"\d(?<!\d\d)(?<!\d[-./:'’]\d)(?:"
+    # "24/7", around the clock: after a number it would run on into it ("702 555 0147 24/7")
+    r"(?<=2)(?P<always>4[^\S\n]?/[^\S\n]?7)(?![-./]?\d)|"
     # ISO 2024-03-24 (also with / or .), the same separator twice
     r"\d\d\d(?P<iso>[-/.])\d\d?(?P=iso)\d\d?(?![-./]?\d)"
     # US or European 03/24/2024, 24.03.24, 3-24-2024: day and month in either order
@@ -30,8 +32,9 @@ _DIGITS = re.compile(
     r"|\d?(?P<time>:)[0-5]\d(?::[0-5]\d)?(?![:\d])"
     # a height 5'7, 5’ 7", 6 ft 3 (not 7'0'2'5...: no further separator and digit after it)
     r"|(?P<height>[^\S\n]?(?:['’]|ft\b|feet\b))[^\S\n]?\d\d?(?!\d)(?![^\S\n]?['’][^\S\n]?\d)"
-    # a candidate: a run right after a letter or a sign that can end a month name or an id cue
-    r"|(?:(?<=[^\W\d_]\d)|(?<=[#:.;,]\d)|(?<=[^\W\d_][^\S\n]\d)|(?<=[#:.;,][^\S\n]\d))\d*(?:-\d+)*"
+    # a candidate: a run right after a letter or a sign that can end a month name or an id cue, or
+    # at a line start ("1 January 2022" above the ad)
+    r"|(?:(?<=[^\W\d_]\d)|(?<=[#:.;,]\d)|(?<=[^\W\d_][^\S\n]\d)|(?<=[#:.;,][^\S\n]\d)|(?<=^\d)|(?<=\n\d))\d*(?:-\d+)*"
     r")"
 )
 _INTS = re.compile(r"\d+")
@@ -59,6 +62,8 @@ def _calendar(day: int, month: int) -> bool:
 
 
 def _numeric_ok(m: re.Match[str]) -> bool:
+    if m.group("always"):
+        return True
     n = [int(x) for x in _INTS.findall(m.group(0))]
     if m.group("iso"):
         return 1900 <= n[0] <= 2099 and _calendar(n[2], n[1])
