@@ -28,8 +28,8 @@ import orjson
 from sqlalchemy import text
 
 from adtrace.linking.run import link_store
-from adtrace.linking.store import engine_of
 from adtrace.storage import open_store
+from adtrace.storage.db import engine_of
 
 OUT = Path(__file__).resolve().parent / "out"
 CLI = str(Path(sys.executable).with_name("adtrace"))

@@ -12,8 +12,8 @@ from sqlalchemy import text
 
 from adtrace.engine.load import load
 from adtrace.linking.run import link_store
-from adtrace.linking.store import engine_of
 from adtrace.storage import Query, init_db, open_store
+from adtrace.storage.db import engine_of
 from adtrace.storage.ingest import IngestOptions, ingest
 from adtrace.synth import write_corpus
 from tests.engine.conftest import new_pg_database

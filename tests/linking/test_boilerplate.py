@@ -43,8 +43,8 @@ def _ads(posters: int = 10, seed: int = 4) -> list[tuple[str, str, str]]:
 def _partition(db: str) -> set[frozenset[str]]:
     from sqlalchemy import text
 
-    from adtrace.linking.store import engine_of
     from adtrace.storage import open_store
+    from adtrace.storage.db import engine_of
 
     store = open_store(db)
     try:

@@ -12,8 +12,8 @@ from sqlalchemy import text
 
 from adtrace.linking import refresh
 from adtrace.linking.run import link_store
-from adtrace.linking.store import engine_of
 from adtrace.storage import init_db, open_store
+from adtrace.storage.db import engine_of
 from adtrace.storage.ingest import IngestOptions, ingest
 from adtrace.synth import generate
 

@@ -42,8 +42,8 @@ def test_edge_reason_and_evidence_say_the_phone_came_from_the_image() -> None:
 
 def test_incremental_run_keeps_the_reason(tmp_path: Path) -> None:
     from adtrace.linking.run import link_store
-    from adtrace.linking.store import engine_of
     from adtrace.storage import init_db, open_store
+    from adtrace.storage.db import engine_of
 
     db = str(tmp_path / "t.db")
     init_db(db)

@@ -17,8 +17,8 @@ def _write(path: Path, docs: list[dict[str, object]]) -> None:
 
 
 def _partition(db: str) -> set[frozenset[str]]:
-    from adtrace.linking.store import engine_of
     from adtrace.storage import open_store
+    from adtrace.storage.db import engine_of
 
     store = open_store(db)
     try:

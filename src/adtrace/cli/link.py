@@ -22,8 +22,8 @@ DB = typer.Option(None, "--db", help="Database URL or path (default: $ADTRACE_DB
 
 
 def _engine(db: str | None) -> Any:
-    from adtrace.linking.store import engine_of
     from adtrace.storage import open_store
+    from adtrace.storage.db import engine_of
 
     return engine_of(open_store(db))
 

@@ -8,33 +8,20 @@ package owns, plus reads of `documents` and `records`.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import UTC, datetime
 from typing import Any
 
 import orjson
 import sqlalchemy as sa
 from sqlalchemy import bindparam, text
 
-from adtrace import errors
 from adtrace.linking import tables
 from adtrace.linking.linker import Linker
 from adtrace.linking.signals import kind_of
-from adtrace.storage import Store
+from adtrace.storage.db import now
 from adtrace.storage.sql import bulk_insert
 
 _MEMBERS = text("SELECT d.id, d.posted_at, r.record FROM documents d JOIN records r ON r.doc_id = d.id "
                 "WHERE d.id IN :ids").bindparams(bindparam("ids", expanding=True))
-
-
-def engine_of(store: Store) -> sa.Engine:
-    engine = getattr(store, "engine", None)
-    if not isinstance(engine, sa.Engine):
-        raise errors.StorageError(message="linking needs an SQL store (SQLite or PostgreSQL)", code=errors.NEEDS_SQL_STORE)
-    return engine
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def load(engine: sa.Engine) -> tuple[Linker | None, int]:
@@ -63,7 +50,7 @@ def set_override(engine: sa.Engine, key: str, hub: bool | None, note: str = "") 
         conn.execute(text("DELETE FROM link_hub_overrides WHERE key = :key"), {"key": key})
         if hub is not None:
             conn.execute(text("INSERT INTO link_hub_overrides (key, hub, note, created_at) "
-                              "VALUES (:key, :hub, :note, :now)"), {"key": key, "hub": hub, "note": note, "now": _now()})
+                              "VALUES (:key, :hub, :note, :now)"), {"key": key, "hub": hub, "note": note, "now": now()})
 
 
 def link_rows(engine: sa.Engine, after: int, batch: int = 5000) -> Iterator[list[tuple[Any, ...]]]:

@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
@@ -24,6 +23,7 @@ from adtrace.linking import boilerplate as bp
 from adtrace.linking import images as im
 from adtrace.linking import templates as tp
 from adtrace.linking.linker import HubPolicy, Linker
+from adtrace.storage.db import now
 from adtrace.storage.sql import bulk_insert
 
 VERSION = 3  # 3: boilerplate counts (0017) and the 0.65 threshold: an older state is rebuilt once
@@ -57,10 +57,6 @@ class Meta:
         obj.pop("version")
         obj["policy"] = HubPolicy(**obj["policy"])
         return cls(**obj)
-
-
-def now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def read_meta(conn: sa.Connection) -> tuple[Meta | None, int]:
