@@ -83,7 +83,9 @@ def _raw(gz: Gazetteer, text: str, lowered: str, cased: str | None) -> list[_Can
         # Padded keys start at the space before the word; text is padded with one space at each end,
         # so the name's view offsets are [start, end - 1).
         out.append(_Cand(end - len(padded) + 1, end - 1, key))
-    if not text.isascii() and has_cjk(text):  # isascii is one C pass; most ads are ASCII
+    # Every CJK key holds a CJK letter, which folding keeps: a folded text that is all ASCII (most ads,
+    # emoji included: they fold to spaces) holds none, and the test is O(1) on a str.
+    if not lowered.isascii() and has_cjk(text):
         for end, (key, _, _) in gz.cjk.iter(lowered):
             out.append(_Cand(end - len(key), end, key))
     if cased is not None:
