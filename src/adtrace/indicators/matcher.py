@@ -76,18 +76,61 @@ def searchable(view: View) -> Searchable:
         return Searchable(low, view)
     points: list[int] = []
     shifts: list[int] = []
-    removed = 0
+    kept: list[str] = []  # the squeezed text, built in the same pass (a second `sub` scan cost as much)
+    removed = last = 0
     for m in _SPACE_RUN.finditer(low):
-        # The run's first space stays (at matching offset m.start() - removed); what follows moves left.
-        removed += m.end() - m.start() - 1
-        points.append(m.end() - removed)
+        start, end = m.span()
+        # The run's first space stays (at matching offset start - removed); what follows moves left.
+        kept.append(low[last:start + 1])
+        last = end
+        removed += end - start - 1
+        points.append(end - removed)
         shifts.append(removed)
-    return Searchable(_SPACE_RUN.sub(" ", low), view, tuple(points), tuple(shifts))
+    kept.append(low[last:])
+    return Searchable("".join(kept), view, tuple(points), tuple(shifts))
 
 
 def prepare(term: str) -> str:
     """A lexicon phrase in the form it is searched for."""
     return _WS.sub(" ", _lower(normalise(term).text)).strip()
+
+
+class _Group:
+    """The 're:' terms of one lexicon group, searched as one alternation, gated per alternative.
+
+    An alternative none of whose required literals occurs in the text cannot match anywhere in it, so
+    leaving it out of the alternation changes no match: `pattern(present)` compiles (once per subset)
+    the alternation of the alternatives that may match. Terms with capturing groups are kept whole
+    (a backreference's number would shift), gated on the literals of the whole alternation.
+    """
+
+    __slots__ = ("_compiled", "_ids", "_whole", "first", "group", "ind_id", "units")
+
+    def __init__(self, ind_id: str, group: int, regexes: list[str], first: int) -> None:
+        self.ind_id, self.group, self.first = ind_id, group, first
+        joined = _alternation(regexes)
+        self._whole = re.compile(joined)
+        self.units = regexes if len(regexes) > 1 and self._whole.groups == 0 else [joined]
+        self._ids = frozenset(range(first, first + len(self.units)))
+        self._compiled: dict[tuple[int, ...], re.Pattern[str]] = {tuple(range(len(self.units))): self._whole}
+
+    def literals(self) -> list[Literals | None]:
+        return [required_literals(u) for u in self.units]
+
+    def pattern(self, present: set[int]) -> re.Pattern[str] | None:
+        if self._ids.isdisjoint(present):
+            return None  # most groups, on most ads
+        if len(self.units) == 1:
+            return self._whole
+        which = tuple(k for k in range(len(self.units)) if self.first + k in present)
+        compiled = self._compiled.get(which)
+        if compiled is None:
+            compiled = self._compiled[which] = re.compile(_alternation([self.units[k] for k in which]))
+        return compiled
+
+
+def _alternation(regexes: list[str]) -> str:
+    return "|".join(f"(?:{r})" for r in regexes)
 
 
 class Matcher:
@@ -98,7 +141,7 @@ class Matcher:
         """`complete`: indicators whose hits other indicators read (rules' `uses`); all their groups are
         always searched."""
         self._auto: Automaton[tuple[str, tuple[tuple[str, int], ...], tuple[int, ...]]] | None = None
-        self._patterns: list[tuple[str, int, re.Pattern[str], Literals | None]] = []
+        self._groups: list[_Group] = []
         self._negatable = {k for k, lex in lexicons.items() if lex.negatable}
         # A lexicon fires only when every group matches: when a group made of phrases alone found
         # nothing in the automaton pass, that indicator's patterns cannot make it fire, so they are
@@ -109,22 +152,23 @@ class Matcher:
             and (gates := tuple(g for g, group in enumerate(lex.groups)
                                 if group and not any(t.startswith("re:") for t in group)))}
         phrases: dict[str, list[tuple[str, int]]] = {}
+        units: list[Literals | None] = []  # the required literals of each alternative, by alternative id
         for ind_id, lex in lexicons.items():
             for g, group in enumerate(lex.groups):
                 regexes = [t[3:] for t in group if t.startswith("re:")]
                 if regexes:
-                    joined = "|".join(f"(?:{r})" for r in regexes)
-                    self._patterns.append((ind_id, g, re.compile(joined), required_literals(joined)))
+                    self._groups.append(_Group(ind_id, g, regexes, len(units)))
+                    units += self._groups[-1].literals()
                 for term in group:
                     if not term.startswith("re:") and (key := prepare(term)):
                         phrases.setdefault(key, []).append((ind_id, g))
-        # Speed: a pattern's required literals go into the same automaton as the phrases, so the one
-        # pass also tells which patterns may match (the exact `may_match` test, without one `in` scan
-        # of the text per literal). Patterns without a literal set always run (as `may_match` says).
+        # Speed: the alternatives' required literals go into the same automaton as the phrases, so the
+        # one pass also tells which alternatives may match (the exact `may_match` test, without one
+        # `in` scan of the text per literal). An alternative without a literal set is always run.
+        self._always: frozenset[int] = frozenset(i for i, lits in enumerate(units) if lits is None or "" in lits)
+        self.alternatives = len(units)
         literals: dict[str, list[int]] = {}
-        self._always: frozenset[int] = frozenset(
-            i for i, (_, _, _, lits) in enumerate(self._patterns) if lits is None or "" in lits)
-        for i, (_, _, _, lits) in enumerate(self._patterns):
+        for i, lits in enumerate(units):
             if i not in self._always:
                 for lit in lits or ():
                     literals.setdefault(lit, []).append(i)
@@ -157,9 +201,11 @@ class Matcher:
                     if ind_id in self._negatable and self._negated(text, start):
                         continue
                     found.setdefault(ind_id, []).append(Hit(g, key, s.span(start, end + 1)))
-        for i, (ind_id, g, pattern, _literals) in enumerate(self._patterns):
-            if i not in runnable:
-                continue  # none of its required literals occurs in the text
+        for group in self._groups:
+            ind_id, g = group.ind_id, group.group
+            pattern = group.pattern(runnable)
+            if pattern is None:
+                continue  # no alternative's required literals occur in the text
             gates = self._gates.get(ind_id)
             if gates is not None:
                 have = {h.group for h in found.get(ind_id, ())}
