@@ -3,6 +3,8 @@ too, by end and at one end the longest key first, with offsets in characters (em
 
 from __future__ import annotations
 
+import pickle
+
 import ahocorasick
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -32,3 +34,8 @@ def test_values_and_empty_automaton() -> None:
     assert auto.find(" in new york ") == [(12, 2), (12, 1)]  # the longer name first, as pyahocorasick
     assert len(auto) == 2
     assert Automaton({}).find("anything") == []
+
+
+def test_pickles_like_pyahocorasick_automata() -> None:
+    auto = Automaton({" york ": 1, " new york ": 2})
+    assert pickle.loads(pickle.dumps(auto)).find(" in new york ") == auto.find(" in new york ")

@@ -20,16 +20,21 @@ _BY_END_LONGEST_FIRST = itemgetter(2, 1)  # (end, start): at one end, the earlie
 
 
 class Automaton(Generic[V]):
-    __slots__ = ("_rs", "_values")
+    __slots__ = ("_keys", "_rs", "_values")
 
     def __init__(self, keys: Mapping[str, V]) -> None:
         """`keys`: each non-empty key and the value `find` gives for it."""
+        self._keys = list(keys)  # kept for pickling (the Rust automaton itself cannot be pickled)
         self._values = list(keys.values())
         self._rs = ahocorasick_rs.AhoCorasick(list(keys), implementation=ahocorasick_rs.Implementation.ContiguousNFA) \
             if keys else None
 
     def __len__(self) -> int:
         return len(self._values)
+
+    def __reduce__(self) -> tuple[type[Automaton[V]], tuple[dict[str, V]]]:
+        # Picklable like pyahocorasick's automata were: rebuilt from its keys and values.
+        return Automaton, (dict(zip(self._keys, self._values, strict=True)),)
 
     def find(self, text: str) -> list[tuple[int, V]]:
         """(index of the last character, value) for every occurrence of every key in `text`."""
