@@ -20,6 +20,9 @@ process (`time.process_time_ns`: the machine is shared, wall time counted the ne
 their sum. Measured on backpage-dev (`--real --repeat 3`, best of 3, load 10-16) after the issue-17
 speed work: extraction 1,744 and 1,600 docs per CPU-second (before: 1,617 and 1,467), extract +
 indicate + score 1,237 and 1,241 (before 1,096 and 1,191); per-stage figures in docs/extraction.md.
+Second pass (one automaton for indicator phrases and pattern literals, ahocorasick-rs, places folding),
+same method, load 6-17: indicate 247 · 213 -> 125 · 138 µs per backpage-dev ad, places 151 · 137 -> 97 ·
+106, names 65 · 60 -> 54 · 58; extract + indicate + score 1,096 · 1,187 -> 1,545 · 1,270 docs per CPU-second.
 Everything is warmed on a separate set of documents first (the gazetteer, phone metadata, lexicons
 load lazily).
 """

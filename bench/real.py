@@ -23,6 +23,9 @@ one JSON object of aggregate figures only — never a text, number or handle fro
 Measured 2026-12-06 (2 shared cores, load 10-16, `--speed-only`, 3 runs alternating with the commit
 before the issue-17 speed work): extraction 1,248 · 1,006 · 1,453 before, 1,502 · 1,181 · 1,608 after
 docs per CPU-second; PhoneNumberMatcher alone 2,861-4,581; ratio 0.28-0.44 (the target, 1.0, is not met).
+Second pass (indicators, places, names; load 6-17, `--speed-only --rounds 3`, alternating with 926d213):
+extraction 1,326 · 1,322 before, 1,393 · 2,027 after; matcher alone 3,302-3,886; ratio 0.39-0.40 before,
+0.40-0.52 after (the target, 1.0, is not met).
 """
 
 from __future__ import annotations

@@ -113,7 +113,8 @@ class Indicator:
         if self.kinds and subject.kind not in self.kinds:
             return []
         if self.rule is not None:
-            return _dedupe(self.rule(subject))
+            spans = self.rule(subject)
+            return _dedupe(spans) if spans else []  # most rules find nothing on most ads
         if self.lexicon is None:
             return []
         hits = subject.hits.get(self.id, [])

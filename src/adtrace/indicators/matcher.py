@@ -11,11 +11,10 @@ from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-import ahocorasick
-
 from adtrace.indicators.base import Hit, Lexicon
 from adtrace.indicators.prefilter import Prefilter
 from adtrace.text import View, normalise
+from adtrace.text.automaton import Automaton
 
 _WS = re.compile(r"\s+")
 NEGATION_WINDOW = 24  # characters before a hit searched for "no", "never", "sin", "无" ...
@@ -58,29 +57,77 @@ class Searchable:
         return self.view.span(start, end)
 
 
-_SPACES = str.maketrans("\t\n\r\f\v", "     ")
 _SPACE_RUN = re.compile("  +")
+
+
+def _spaced(low: str) -> str:
+    """Tabs, newlines, CR, FF and VT as spaces, one for one. Speed: five `replace` calls cost a twentieth
+    of `str.translate`, which looks every character up in a table once the text holds an emoji."""
+    for ch in "\t\n\r\f\v":
+        if ch in low:
+            low = low.replace(ch, " ")
+    return low
 
 
 def searchable(view: View) -> Searchable:
     # Newlines and tabs become spaces one for one; only a run of spaces needs an offset map.
-    low = _lower(view.text).translate(_SPACES)
+    low = _spaced(_lower(view.text))
     if "  " not in low:
         return Searchable(low, view)
     points: list[int] = []
     shifts: list[int] = []
-    removed = 0
+    kept: list[str] = []  # the squeezed text, built in the same pass (a second `sub` scan cost as much)
+    removed = last = 0
     for m in _SPACE_RUN.finditer(low):
-        # The run's first space stays (at matching offset m.start() - removed); what follows moves left.
-        removed += m.end() - m.start() - 1
-        points.append(m.end() - removed)
+        start, end = m.span()
+        # The run's first space stays (at matching offset start - removed); what follows moves left.
+        kept.append(low[last:start + 1])
+        last = end
+        removed += end - start - 1
+        points.append(end - removed)
         shifts.append(removed)
-    return Searchable(_SPACE_RUN.sub(" ", low), view, tuple(points), tuple(shifts))
+    kept.append(low[last:])
+    return Searchable("".join(kept), view, tuple(points), tuple(shifts))
 
 
 def prepare(term: str) -> str:
     """A lexicon phrase in the form it is searched for."""
     return _WS.sub(" ", _lower(normalise(term).text)).strip()
+
+
+class _Group:
+    """The 're:' terms of one lexicon group, searched as one alternation, gated per alternative.
+
+    An alternative the prefilter rules out (none of the strings it needs occurs in the text) cannot
+    match anywhere in it, so leaving it out of the alternation changes no match: `pattern(present)`
+    compiles (once per subset) the alternation of the alternatives that may match. Terms with
+    capturing groups are kept whole (a backreference's number would shift), gated as one.
+    """
+
+    __slots__ = ("_compiled", "_ids", "_whole", "first", "group", "ind_id", "units")
+
+    def __init__(self, ind_id: str, group: int, regexes: list[str], first: int) -> None:
+        self.ind_id, self.group, self.first = ind_id, group, first
+        joined = _alternation(regexes)
+        self._whole = re.compile(joined)
+        self.units = regexes if len(regexes) > 1 and self._whole.groups == 0 else [joined]
+        self._ids = frozenset(range(first, first + len(self.units)))
+        self._compiled: dict[tuple[int, ...], re.Pattern[str]] = {tuple(range(len(self.units))): self._whole}
+
+    def pattern(self, present: set[int]) -> re.Pattern[str] | None:
+        if self._ids.isdisjoint(present):
+            return None  # most groups, on most ads
+        if len(self.units) == 1:
+            return self._whole
+        which = tuple(k for k in range(len(self.units)) if self.first + k in present)
+        compiled = self._compiled.get(which)
+        if compiled is None:
+            compiled = self._compiled[which] = re.compile(_alternation([self.units[k] for k in which]))
+        return compiled
+
+
+def _alternation(regexes: list[str]) -> str:
+    return "|".join(f"(?:{r})" for r in regexes)
 
 
 class Matcher:
@@ -90,8 +137,8 @@ class Matcher:
                  complete: Iterable[str] = ()) -> None:
         """`complete`: indicators whose hits other indicators read (rules' `uses`); all their groups are
         always searched."""
-        self._auto: ahocorasick.Automaton | None = None
-        self._patterns: list[tuple[str, int, re.Pattern[str]]] = []
+        self._auto: Automaton[tuple[str, tuple[tuple[str, int], ...]]] | None = None
+        self._groups: list[_Group] = []
         self._negatable = {k for k, lex in lexicons.items() if lex.negatable}
         # A lexicon fires only when every group matches: when a group made of phrases alone found
         # nothing in the automaton pass, that indicator's patterns cannot make it fire, so they are
@@ -102,22 +149,22 @@ class Matcher:
             and (gates := tuple(g for g, group in enumerate(lex.groups)
                                 if group and not any(t.startswith("re:") for t in group)))}
         phrases: dict[str, list[tuple[str, int]]] = {}
+        units: list[str] = []  # each alternative's regex, by alternative id
         for ind_id, lex in lexicons.items():
             for g, group in enumerate(lex.groups):
                 regexes = [t[3:] for t in group if t.startswith("re:")]
                 if regexes:
-                    joined = "|".join(f"(?:{r})" for r in regexes)
-                    self._patterns.append((ind_id, g, re.compile(joined)))
+                    self._groups.append(_Group(ind_id, g, regexes, len(units)))
+                    units += self._groups[-1].units
                 for term in group:
                     if not term.startswith("re:") and (key := prepare(term)):
                         phrases.setdefault(key, []).append((ind_id, g))
-        self._prefilter = Prefilter([p.pattern for _, _, p in self._patterns])
+        # Speed: RE2's FilteredRE2 (public API, adtrace.indicators.prefilter) says in one pass which
+        # alternatives may match; the rest are left out of their group's alternation.
+        self._prefilter = Prefilter(units)
+        self.alternatives = len(units)
         if phrases:
-            auto = ahocorasick.Automaton()
-            for key, owners in phrases.items():
-                auto.add_word(key, (key, tuple(owners)))
-            auto.make_automaton()
-            self._auto = auto
+            self._auto = Automaton({key: (key, tuple(owners)) for key, owners in phrases.items()})
         cues = sorted({prepare(c) for c in negations if c.strip()}, key=len, reverse=True)
         latin = [re.escape(c) for c in cues if _latin_word(c[0])]
         other = [re.escape(c) for c in cues if not _latin_word(c[0])]
@@ -128,8 +175,9 @@ class Matcher:
         s = searchable(view)
         text = s.text
         found: dict[str, list[Hit]] = {}
+        runnable = self._prefilter.candidates(text) if self.alternatives else set()
         if self._auto is not None:
-            for end, (key, owners) in self._auto.iter(text):
+            for end, (key, owners) in self._auto.find(text):
                 start = end - len(key) + 1
                 if _latin_word(key[0]) and start > 0 and _latin_word(text[start - 1]):
                     continue
@@ -139,15 +187,16 @@ class Matcher:
                     if ind_id in self._negatable and self._negated(text, start):
                         continue
                     found.setdefault(ind_id, []).append(Hit(g, key, s.span(start, end + 1)))
-        maybe = self._prefilter.candidates(text) if self._patterns else set()
-        for i, (ind_id, g, pattern) in enumerate(self._patterns):
+        for group in self._groups:
+            ind_id, g = group.ind_id, group.group
+            pattern = group.pattern(runnable)
+            if pattern is None:
+                continue  # the prefilter rules out every alternative of this group
             gates = self._gates.get(ind_id)
             if gates is not None:
                 have = {h.group for h in found.get(ind_id, ())}
                 if any(gate != g and gate not in have for gate in gates):
                     continue
-            if i not in maybe:
-                continue
             for m in pattern.finditer(text):
                 if m.end() == m.start() or (ind_id in self._negatable and self._negated(text, m.start())):
                     continue

