@@ -210,10 +210,19 @@ def term(value: object) -> str:
     return gettext(str(value)) if value not in (None, "") else ""
 
 
+def country(code: object, english: str = "") -> str:
+    """A country's name from its ISO 3166 code in the current language (Babel's CLDR data); `english`
+    (else the code) when CLDR does not know the code."""
+    key = str(code or "").upper()
+    name = Locale.parse(_current.get()).territories.get(key) if key else None
+    return name or english or key
+
+
 def template_filters() -> dict[str, Any]:
     """The formatting filters every Jinja environment of adtrace installs."""
     return {"date": format_date, "datetime": format_datetime, "number": format_number,
-            "percent": format_percent, "currency": format_currency, "term": term}
+            "percent": format_percent, "currency": format_currency, "term": term,
+            "country": country}
 
 
 def _per_render(f: Any) -> Any:

@@ -20,6 +20,8 @@ IDENTIFIER_KINDS = (N_("phone"), N_("email"), N_("handle"), N_("payment"), N_("p
 WATCH_KINDS = (N_("pdq"), N_("regex"), N_("phrase"))
 JOB_STATES = (N_("uploading"), N_("mapping"), N_("ready"), N_("reading"), N_("linking"), N_("done"), N_("failed"))
 TIME_UNITS = (N_("day"), N_("week"), N_("month"), N_("year"))
+TIP_STATUSES = (N_("new"), N_("accepted"), N_("routed"), N_("dismissed"))
+TIP_ABOUT = (N_("sex"), N_("labour"), N_("minor"), N_("unsure"))
 NOUNS = (N_("number"), N_("text"))  # template slot kinds besides the identifier kinds
 
 # What the page scripts show (static/app.js `adtraceT`, graph.js): base.html embeds their translations.
