@@ -15,6 +15,7 @@ from adtrace.linking import templates as tp
 from adtrace.linking.run import link_store
 from adtrace.pipeline.process import extract
 from adtrace.storage import init_db, open_store
+from adtrace.storage.db import engine_of
 from adtrace.synth import generate
 
 
@@ -46,7 +47,7 @@ def docs() -> list[dict[str, Any]]:
 def test_incremental_batches_equal_rebuild(tmp_path: Path, docs: list[dict[str, Any]]) -> None:
     init_db(str(tmp_path / "a.db"))
     store = open_store(str(tmp_path / "a.db"))
-    engine = ls.engine_of(store)
+    engine = engine_of(store)
     try:
         hubs_changed = 0
         for part in (docs[:300], docs[300:310], docs[310:700], docs[700:]):
