@@ -1,42 +1,48 @@
-"""The case PDF carries its own CJK and emoji fallback fonts (issue 19 item 17): on a machine without such
-fonts (this one has only DejaVu and Liberation) Chinese and emoji come out as glyphs, not boxes."""
+"""The report's fallback fonts are decompressed once to TrueType, into the cache directory."""
 
 from __future__ import annotations
 
-import io
+from pathlib import Path
+from urllib.parse import urlsplit
 
-from pypdf import PdfReader
+import pytest
+from fontTools.ttLib import TTFont
 
-from adtrace.cases import cases as cs
 from adtrace.cases import exports
-from adtrace.storage import Store
-from tests.cases.linked_fixtures import biggest_cluster, linked, linked_template  # noqa: F401  (fixtures)
-
-CHINESE = "上海新到按摩"
-TRADITIONAL = "臺北會館"
-EMOJI = "💋🌹🔥"
 
 
-def _fonts(reader: PdfReader) -> set[str]:
-    names: set[str] = set()
-    for page in reader.pages:
-        fonts = (page.get("/Resources") or {}).get("/Font") or {}
-        for ref in fonts.values():
-            font = ref.get_object()
-            names.add(str(font.get("/BaseFont", "")).split("+", 1)[-1])
-    return names
+def test_fonts_are_truetype_files_in_the_cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    exports.report_fonts.cache_clear()
+    try:
+        fonts = exports.report_fonts()
+        assert fonts["format"] == "truetype"
+        for kind in ("cjk", "emoji"):
+            path = Path(urlsplit(fonts[kind]).path)
+            assert path.parent == tmp_path / "adtrace" / "fonts" and path.suffix == ".ttf"
+            assert TTFont(str(path)).flavor is None  # plain TrueType, not WOFF2
+        assert not list((tmp_path / "adtrace" / "fonts").glob("*.part"))
+        exports.report_fonts.cache_clear()
+        before = {p.name: p.stat().st_mtime_ns for p in (tmp_path / "adtrace" / "fonts").iterdir()}
+        exports.report_fonts()  # a new process finds the converted files and does not write them again
+        assert {p.name: p.stat().st_mtime_ns for p in (tmp_path / "adtrace" / "fonts").iterdir()} == before
+    finally:
+        exports.report_fonts.cache_clear()
 
 
-def test_chinese_and_emoji_use_the_shipped_fonts(linked: Store) -> None:  # noqa: F811
-    cid, _members = biggest_cluster(linked)
-    case = cs.create(linked, f"{CHINESE} {EMOJI}", "alice")
-    case = cs.add_item(linked, case.id, "cluster", cid, "alice")
-    case = cs.add_note(linked, case.id, "alice", f"{TRADITIONAL} 广告 {EMOJI}")
-    pdf = exports.to_pdf(exports.bundle(linked, case, actor="alice"))
-    reader = PdfReader(io.BytesIO(pdf))
-    fonts = _fonts(reader)
-    for family in ("adtrace-CJK", "adtrace-Emoji"):  # the glyphs come from the shipped fallbacks
-        assert any(f.startswith(family) for f in fonts), (family, fonts)
-    body = "\n".join(p.extract_text() for p in reader.pages)
-    for text in (CHINESE, TRADITIONAL, "广告", *EMOJI):
-        assert text in body, text  # drawn with a real glyph that maps back to the character
+def test_an_unwritable_cache_falls_back_to_the_temp_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    blocked = tmp_path / "file"
+    blocked.write_text("not a directory")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))  # mkdir under a file fails
+    monkeypatch.setenv("TMPDIR", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", None)  # re-read TMPDIR
+    exports.report_fonts.cache_clear()
+    try:
+        fonts = exports.report_fonts()
+        assert fonts["format"] == "truetype"
+        assert Path(urlsplit(fonts["cjk"]).path).is_relative_to(tmp_path / "tmp")
+    finally:
+        exports.report_fonts.cache_clear()

@@ -9,8 +9,13 @@ Photos (faces) are never exported; only their count. An admin may export in full
 
 from __future__ import annotations
 
+import hashlib
 import io
+import os
+import tempfile
+from functools import cache
 from importlib import resources
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -201,9 +206,47 @@ def to_pdf(data: dict[str, Any]) -> bytes:
     i18n.install(env)  # the report reads in the current language (the request's; English elsewhere)
     template = env.from_string(resources.files("adtrace.cases").joinpath("report.html").read_text("utf-8"))
     stops = (data.get("route") or {}).get("stops") or []
-    # The shipped CJK and emoji fallback fonts (cases/fonts/README.txt): read from the package, never fetched.
-    with resources.as_file(resources.files("adtrace.cases") / "fonts") as fonts:
-        html = template.render(d=data, map_svg=route_svg(stops) if stops else "",
-                               fonts={k: (fonts / f"adtrace-{k}.woff2").as_uri() for k in ("cjk", "emoji")})
-        pdf: bytes = HTML(string=html).write_pdf(font_config=FontConfiguration())
+    html = template.render(d=data, map_svg=route_svg(stops) if stops else "", fonts=report_fonts())
+    pdf: bytes = HTML(string=html).write_pdf(font_config=FontConfiguration())
     return pdf
+
+
+@cache
+def report_fonts() -> dict[str, str]:
+    """file: URIs of the shipped CJK and emoji fallback fonts (cases/fonts/README.txt), never fetched.
+
+    They ship as WOFF2 (small), but WeasyPrint decompresses a WOFF2 font on every render: about 5 CPU s
+    per report, most of a report's cost. So each is decompressed once to TrueType in the user's cache
+    directory (a temporary one when that is not writable), named by the WOFF2's digest; `format` says
+    which kind the URIs point to."""
+    from fontTools.ttLib import TTFont
+
+    out = {"format": "truetype"}
+    for kind in ("cjk", "emoji"):
+        source = resources.files("adtrace.cases") / "fonts" / f"adtrace-{kind}.woff2"
+        raw = source.read_bytes()
+        name = f"adtrace-{kind}-{hashlib.sha256(raw).hexdigest()[:16]}.ttf"
+        for folder in _font_dirs():
+            target = folder / name
+            try:
+                if not target.is_file():
+                    folder.mkdir(parents=True, exist_ok=True)
+                    font = TTFont(io.BytesIO(raw))
+                    font.flavor = None
+                    part = target.with_suffix(f".{os.getpid()}.part")
+                    font.save(str(part))
+                    os.replace(part, target)  # atomic: a concurrent render sees the whole file or none
+                out[kind] = target.as_uri()
+                break
+            except OSError:
+                continue
+        else:  # nowhere writable: the WOFF2 itself (slow, but the report still renders)
+            with resources.as_file(source) as path:
+                return {"format": "woff2", **{k: path.with_name(f"adtrace-{k}.woff2").as_uri()
+                                               for k in ("cjk", "emoji")}}
+    return out
+
+
+def _font_dirs() -> list[Path]:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return [Path(base) / "adtrace" / "fonts", Path(tempfile.gettempdir()) / f"adtrace-fonts-{os.getuid()}"]
