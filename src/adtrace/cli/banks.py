@@ -7,8 +7,8 @@ import getpass
 
 import typer
 
-from adtrace.cli.exchange import DB, _engine, _print, ex_app
-from adtrace.cli.io import err_console
+from adtrace.cli.exchange import DB, _engine, ex_app
+from adtrace.cli.io import err_console, print_json
 
 hma_app = typer.Typer(help="Banks in the ThreatExchange/HMA file format (python-threatexchange): a watchlist's PDQ "
                       "photo hashes and text phrases, one 'TYPE SIGNAL' a line. Phones, e-mails and handles "
@@ -25,7 +25,7 @@ def hma_export_cmd(watchlist: str = typer.Option(..., "--watchlist", help="The w
     report = hma.export_bank(_engine(db), watchlist, out)
     err_console.print(f"{report.written:,} signals -> {out}" + (
         f" (left out, adtrace-to-adtrace only: {report.skipped})" if report.skipped else ""), highlight=False)
-    _print(report.to_dict())
+    print_json(report.to_dict())
 
 
 @hma_app.command("import")
@@ -37,7 +37,7 @@ def hma_import_cmd(bank: str = typer.Argument(..., help="A bank file: 'pdq HEX' 
     """Read a bank with the threatexchange library and watch its PDQ hashes and texts."""
     from adtrace.exchange import hma
 
-    _print(hma.import_bank(_engine(db), bank, watchlist=watchlist, owner=actor or getpass.getuser(),
+    print_json(hma.import_bank(_engine(db), bank, watchlist=watchlist, owner=actor or getpass.getuser(),
                            note=note).to_dict())
 
 
@@ -57,7 +57,7 @@ def signal_list_cmd(state: str = typer.Option(None, "--state", help="active, dis
     quarantined signal shows why."""
     from adtrace.exchange import opinions
 
-    _print({"signals": opinions.signals(_engine(db), issuer=issuer, state=state)})
+    print_json({"signals": opinions.signals(_engine(db), issuer=issuer, state=state)})
 
 
 @signal_app.command("show")
@@ -65,7 +65,7 @@ def signal_show_cmd(signal_id: int = SIGNAL, db: str = DB) -> None:
     """One signal with every organisation's opinion on it."""
     from adtrace.exchange import opinions
 
-    _print(opinions.get(_engine(db), signal_id))
+    print_json(opinions.get(_engine(db), signal_id))
 
 
 @signal_app.command("opinion")
@@ -76,7 +76,7 @@ def signal_opinion_cmd(signal_id: int = SIGNAL,
     """Our opinion on a partner signal; with a partner's it makes the aggregate (negative + positive: disputed)."""
     from adtrace.exchange import opinions
 
-    _print(opinions.set_opinion(_engine(db), signal_id, opinion, actor or getpass.getuser(), note))
+    print_json(opinions.set_opinion(_engine(db), signal_id, opinion, actor or getpass.getuser(), note))
 
 
 @signal_app.command("disable")
@@ -85,7 +85,7 @@ def signal_disable_cmd(signal_id: int = SIGNAL, reason: str = typer.Option(..., 
     """Stop one signal matching; its open leads leave the queue. The rest of its issuer's bank goes on."""
     from adtrace.exchange import opinions
 
-    _print(opinions.disable(_engine(db), signal_id, actor or getpass.getuser(), reason))
+    print_json(opinions.disable(_engine(db), signal_id, actor or getpass.getuser(), reason))
 
 
 @signal_app.command("enable")
@@ -93,7 +93,7 @@ def signal_enable_cmd(signal_id: int = SIGNAL, actor: str = ACTOR, db: str = DB)
     """Undo disable."""
     from adtrace.exchange import opinions
 
-    _print(opinions.enable(_engine(db), signal_id, actor or getpass.getuser()))
+    print_json(opinions.enable(_engine(db), signal_id, actor or getpass.getuser()))
 
 
 @signal_app.command("release")
@@ -101,4 +101,4 @@ def signal_release_cmd(signal_id: int = SIGNAL, actor: str = ACTOR, db: str = DB
     """End a quarantine: its leads return to the queue and it is not quarantined again."""
     from adtrace.exchange import opinions
 
-    _print(opinions.release(_engine(db), signal_id, actor or getpass.getuser()))
+    print_json(opinions.release(_engine(db), signal_id, actor or getpass.getuser()))

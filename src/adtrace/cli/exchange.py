@@ -11,7 +11,7 @@ import typer
 
 from adtrace import errors
 from adtrace.cli.extract import INPUTS, source_options
-from adtrace.cli.io import ReadSummary, documents, err_console, output, write_jsonl
+from adtrace.cli.io import ReadSummary, documents, err_console, output, print_json, write_jsonl
 from adtrace.cli.main import app
 
 ex_app = typer.Typer(help="Share keyed-hash signals with partner organisations (signed bundles), match them, "
@@ -24,10 +24,6 @@ ex_app.add_typer(psi_app, name="psi")
 
 DB = typer.Option(None, "--db", help="Database URL or path (default: $ADTRACE_DB).")
 KEYS = typer.Option(None, "--keys", help="Keys directory (default: $ADTRACE_EXCHANGE_KEYS, else the user data dir).")
-
-
-def _print(obj: Any) -> None:
-    sys.stdout.buffer.write(orjson.dumps(obj, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE))
 
 
 def _read_json(path: str) -> Any:
@@ -135,13 +131,13 @@ def keys_cmd(
     ring = xk.load(keys)
     info = ring.public_info()
     if public:
-        _print(info)
+        print_json(info)
         return
     try:
         cid: str | None = consortium_key_id(xk.consortium_key(keys))
     except errors.ConfigError:
         cid = None
-    _print({"org": ring.org, "current": ring.current, "keys": [k["id"] for k in info["keys"]],
+    print_json({"org": ring.org, "current": ring.current, "keys": [k["id"] for k in info["keys"]],
             "consortium_key_id": cid, "directory": str(xk.keys_dir(keys))})
 
 
@@ -152,7 +148,7 @@ def trust_cmd(public_keys: str = typer.Argument(..., help="A partner's `adtrace 
     from adtrace.exchange import store as xs
 
     added = xs.trust(_engine(db), _read_json(public_keys), "cli", note)
-    _print({"trusted": [{"org": o, "key_id": k} for o, k in added]})
+    print_json({"trusted": [{"org": o, "key_id": k} for o, k in added]})
 
 
 @ex_app.command("export")
@@ -196,7 +192,7 @@ def export_cmd(
                               purpose="exchange export", keys_dir=keys)
     err_console.print(f"{len(signals):,} signals signed by {bundle['issuer']} ({bundle['key_id']}) -> {out}",
                       highlight=False)
-    _print({"bundle_id": bid, "signals": len(signals), "key_id": bundle["key_id"]})
+    print_json({"bundle_id": bid, "signals": len(signals), "key_id": bundle["key_id"]})
 
 
 @ex_app.command("import")
@@ -214,7 +210,7 @@ def import_cmd(bundle: str = typer.Argument(..., help="A bundle file from a trus
     out = report.to_dict()
     if not report.already_imported:
         out["match"] = xm.match_store(engine, key, full=True).to_dict()
-    _print(out)
+    print_json(out)
 
 
 @ex_app.command("retract")
@@ -243,7 +239,7 @@ def retract_cmd(
     _write_json(out, bundle)
     if db:
         xs.record_export(_engine(db), bundle)
-    _print({"retracted": len(items), "bundle_id": bundles.bundle_id(bundle)})
+    print_json({"retracted": len(items), "bundle_id": bundles.bundle_id(bundle)})
 
 
 @ex_app.command("match")
@@ -253,7 +249,7 @@ def match_cmd(db: str = DB, keys: str = KEYS,
     from adtrace.exchange import keys as xk
     from adtrace.exchange import match as xm
 
-    _print(xm.match_store(_engine(db), xk.consortium_key(keys), full=full).to_dict())
+    print_json(xm.match_store(_engine(db), xk.consortium_key(keys), full=full).to_dict())
 
 
 @ex_app.command("leads")
@@ -262,7 +258,7 @@ def leads_cmd(db: str = DB, status: str = typer.Option("open", help="open, disab
     """Documents that matched a partner signal, with provenance. For review, never automatic action."""
     from adtrace.exchange import store as xs
 
-    _print({"leads": xs.leads(_engine(db), None if status == "all" else status, limit)})
+    print_json({"leads": xs.leads(_engine(db), None if status == "all" else status, limit)})
 
 
 LINES = typer.Argument(..., help="File with one identifier a line: type:value (phone, email, handle, payment).")
@@ -277,7 +273,7 @@ def psi_start(identifiers: str = LINES, request: str = typer.Option(..., "--requ
     req, st = psi.start(Path(identifiers).read_text().splitlines())
     _write_json(request, req)
     _write_json(state, st, private=True)
-    _print({"sent_items": len(req["items"])})
+    print_json({"sent_items": len(req["items"])})
 
 
 @psi_app.command("respond")
@@ -288,7 +284,7 @@ def psi_respond(request: str = typer.Argument(..., help="The partner's request f
 
     resp = psi.respond(_read_json(request), Path(identifiers).read_text().splitlines())
     _write_json(response, resp)
-    _print({"their_items": len(resp["double"]), "our_items": len(resp["items"])})
+    print_json({"their_items": len(resp["double"]), "our_items": len(resp["items"])})
 
 
 @psi_app.command("finish")
@@ -298,4 +294,4 @@ def psi_finish(state: str = typer.Argument(..., help="The state file from `start
     from adtrace.exchange import psi
 
     shared = psi.finish(_read_json(state), _read_json(response))
-    _print({"shared": shared, "count": len(shared)})
+    print_json({"shared": shared, "count": len(shared)})

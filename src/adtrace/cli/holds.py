@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import getpass
-import sys
-from typing import Any
 
-import orjson
 import typer
 
+from adtrace.cli.io import print_json
 from adtrace.cli.main import app
 
 hold_app = typer.Typer(help="Legal holds: a case, cluster or document under hold is never purged by retention. "
@@ -16,10 +14,6 @@ hold_app = typer.Typer(help="Legal holds: a case, cluster or document under hold
 app.add_typer(hold_app, name="hold")
 DB = typer.Option(None, "--db", help="Database URL or path (default: $ADTRACE_DB).")
 ACTOR = typer.Option(None, "--as", help="Who does it, for the hold and the audit log (default: login name).")
-
-
-def _print(obj: Any) -> None:
-    sys.stdout.buffer.write(orjson.dumps(obj, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE))
 
 
 @hold_app.command("add")
@@ -39,7 +33,7 @@ def add_cmd(
     if len(chosen) != 1:
         raise errors.InputError.at(errors.MISSING_FIELD, "name exactly one of --case, --cluster, --document")
     with open_store(db) as store:
-        _print(holds.place(store, chosen[0][0], chosen[0][1], actor or getpass.getuser(), reason).to_dict())
+        print_json(holds.place(store, chosen[0][0], chosen[0][1], actor or getpass.getuser(), reason).to_dict())
 
 
 @hold_app.command("list")
@@ -49,7 +43,7 @@ def list_cmd(all_: bool = typer.Option(False, "--all", help="Released holds too.
     from adtrace.storage import open_store
 
     with open_store(db) as store:
-        _print({"holds": [h.to_dict() for h in holds.list_holds(store, active_only=not all_)]})
+        print_json({"holds": [h.to_dict() for h in holds.list_holds(store, active_only=not all_)]})
 
 
 @hold_app.command("remove")
@@ -61,4 +55,4 @@ def remove_cmd(hold_id: int = typer.Argument(..., help="The hold's id (adtrace h
     from adtrace.storage import open_store
 
     with open_store(db) as store:
-        _print(holds.release(store, hold_id, actor or getpass.getuser(), reason).to_dict())
+        print_json(holds.release(store, hold_id, actor or getpass.getuser(), reason).to_dict())

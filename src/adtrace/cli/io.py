@@ -74,6 +74,11 @@ def output(path: str | None) -> Iterator[IO[bytes]]:
             yield fh
 
 
+def print_json(obj: Any) -> None:
+    """One result of a command, indented JSON on stdout (what scripts read)."""
+    sys.stdout.buffer.write(orjson.dumps(obj, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE))
+
+
 def write_jsonl(fh: IO[bytes], record: dict[str, Any]) -> None:
     fh.write(orjson.dumps(record) + b"\n")
 

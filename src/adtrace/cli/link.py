@@ -10,7 +10,7 @@ import orjson
 import typer
 
 from adtrace import errors
-from adtrace.cli.io import err_console, progress
+from adtrace.cli.io import err_console, print_json, progress
 from adtrace.cli.main import app
 
 link_app = typer.Typer(help="Link stored documents into clusters (shared phones, emails, handles, photos, "
@@ -26,10 +26,6 @@ def _engine(db: str | None) -> Any:
     from adtrace.storage.db import engine_of
 
     return engine_of(open_store(db))
-
-
-def _print(obj: Any) -> None:
-    sys.stdout.buffer.write(orjson.dumps(obj, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE))
 
 
 @link_app.callback(invoke_without_command=True)
@@ -59,7 +55,7 @@ def link_cmd(ctx: typer.Context, db: str = DB,
     if report.images_skipped:
         reasons = ", ".join(f"{n} {why}" for why, n in sorted(report.image_problems.items()))
         err_console.print(f"{report.images_skipped} images skipped ({reasons}); the rest linked", highlight=False)
-    _print(report.to_dict())
+    print_json(report.to_dict())
 
 
 @link_app.command("show")
@@ -74,7 +70,7 @@ def show_cmd(cluster: str = typer.Argument(..., help="A cluster id, or the id of
         raise errors.InputError.at(errors.BAD_FIELD, f"no cluster with id or member {cluster!r}",
                                    field_name="CLUSTER", hint="Run `adtrace link` first, or list clusters with "
                                    "`adtrace link export`")
-    _print(_geo(summ) if geojson else summ)
+    print_json(_geo(summ) if geojson else summ)
 
 
 def _geo(summ: dict[str, Any]) -> dict[str, Any]:
@@ -105,7 +101,7 @@ def export_cmd(db: str = DB,
             sys.stdout.buffer.write(orjson.dumps(s, option=orjson.OPT_APPEND_NEWLINE))
         return
     features = [f for s in items for f in _geo(s)["features"]]
-    _print({"type": "FeatureCollection", "features": features})
+    print_json({"type": "FeatureCollection", "features": features})
 
 
 @link_app.command("hubs")
@@ -119,7 +115,7 @@ def hubs_cmd(db: str = DB) -> None:
     with engine.connect() as conn:
         if conn.execute(text("SELECT count(*) FROM link_state")).scalar_one() == 0:
             raise errors.InputError.at(errors.BAD_FIELD, "nothing linked yet", hint="Run `adtrace link` first")
-    _print(hub_keys(engine))
+    print_json(hub_keys(engine))
 
 
 @link_app.command("override")

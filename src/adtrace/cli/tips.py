@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import getpass
 import re
-import sys
 from pathlib import Path
-from typing import Any
 
-import orjson
 import typer
 
 from adtrace.cli.exchange import KEYS, _engine, _read_json, _write_json
+from adtrace.cli.io import print_json
 from adtrace.cli.main import app
 
 tips_app = typer.Typer(help="Public tips (docs/tips.md): sign and write the hand-offs of tips an analyst routed to a "
@@ -20,10 +18,6 @@ tips_app = typer.Typer(help="Public tips (docs/tips.md): sign and write the hand
 app.add_typer(tips_app, name="tips")
 DB = typer.Option(None, "--db", help="Database URL or path (default: $ADTRACE_DB).")
 ACTOR = typer.Option(None, "--as", help="Who does it, for the audit log (default: login name).")
-
-
-def _print(obj: Any) -> None:
-    sys.stdout.buffer.write(orjson.dumps(obj, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE))
 
 
 @tips_app.command("route")
@@ -48,7 +42,7 @@ def route_cmd(out: str = typer.Option(..., "--out", "-o", help="Directory for th
             _write_json(str(path), body)
             written.append({"tip": tip["id"], "to": body["to"], "file": str(path),
                             "handoff": handoff.handoff_id(body)})
-    _print({"handed_off": written})
+    print_json({"handed_off": written})
 
 
 @tips_app.command("import")
@@ -60,7 +54,7 @@ def import_cmd(file: str = typer.Argument(..., help="A hand-off file from a trus
     from adtrace.tips import handoff
 
     lead = handoff.receive(_engine(db), _read_json(file), actor or getpass.getuser(), xk.consortium_key(keys))
-    _print(lead)
+    print_json(lead)
 
 
 @tips_app.command("leads")
@@ -68,7 +62,7 @@ def leads_cmd(db: str = DB, limit: int = typer.Option(100, help="At most this ma
     """Tip leads partners handed to us, each with our ads that carry the tip's identifiers."""
     from adtrace.tips import handoff
 
-    _print({"leads": handoff.leads(_engine(db), limit)})
+    print_json({"leads": handoff.leads(_engine(db), limit)})
 
 
 @tips_app.command("rules")
@@ -92,7 +86,7 @@ def rules_cmd(db: str = DB,
     if remove is not None:
         ts.remove_rule(engine, remove)
         audit.append(engine, who, "tip_rule", str(remove), {"removed": True})
-    _print({"rules": [r.__dict__ for r in ts.rules(engine)]})
+    print_json({"rules": [r.__dict__ for r in ts.rules(engine)]})
 
 
 @tips_app.command("hotline")
@@ -102,10 +96,10 @@ def hotline_cmd(country: str = typer.Argument(None, help="Country code or name; 
     from adtrace.tips.hotlines import hotline_for, table
 
     if country is None:
-        _print({"hotlines": [h.to_dict() for h in table().values()]})
+        print_json({"hotlines": [h.to_dict() for h in table().values()]})
         return
     found = hotline_for(country)
     if found is None:
         raise errors.not_found(f"no hotline row for {country!r}; the table has {', '.join(sorted(table()))}",
                                country=country)
-    _print(found.to_dict())
+    print_json(found.to_dict())
