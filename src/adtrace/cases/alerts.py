@@ -18,13 +18,12 @@ from typing import Any
 
 import orjson
 import sqlalchemy as sa
-from sqlalchemy import bindparam, text
 
 from adtrace import errors
 from adtrace.cases.notify import Notifier
 from adtrace.cases.watchlists import matcher
-from adtrace.storage import Store
-from adtrace.storage.db import engine_of, now, write
+from adtrace.storage import Store, docsets, watchbook
+from adtrace.storage.db import now, read, write
 
 log = logging.getLogger(__name__)
 SEVERITIES = ("info", "elevated", "high")
@@ -63,15 +62,6 @@ def subscribe(listener: Listener) -> Callable[[], None]:
     return lambda: _LISTENERS.remove(listener) if listener in _LISTENERS else None
 
 
-_COLS = "id, doc_id, kind, severity, reasons, created_at, acked_at, acked_by, ack_note, dedup_key"
-_SELECT_IN = text(f"SELECT {_COLS} FROM alerts WHERE dedup_key IN :keys").bindparams(
-    bindparam("keys", expanding=True))
-
-
-def _alert(row: Any) -> Alert:
-    return Alert(int(row[0]), row[1], row[2], row[3], orjson.loads(row[4]), row[5], row[6], row[7], row[8], row[9])
-
-
 @dataclass
 class _Pending:
     doc_id: str | None
@@ -85,21 +75,10 @@ def _store_new(store: Store | sa.Engine, pending: Sequence[_Pending]) -> list[Al
     """Insert the pending alerts whose dedup key is new; return only those (one transaction)."""
     if not pending:
         return []
-    keys = [p.dedup_key for p in pending]
     at = now()
     with write(store) as conn:
-        existing = {r[0] for r in conn.execute(text("SELECT dedup_key FROM alerts WHERE dedup_key IN :keys")
-                                               .bindparams(bindparam("keys", expanding=True)), {"keys": keys})}
-        fresh = [p for p in pending if p.dedup_key not in existing]
-        for p in fresh:
-            conn.execute(text("INSERT INTO alerts (doc_id, kind, dedup_key, severity, reasons, created_at) "
-                              "VALUES (:d, :k, :key, :s, :r, :t)"),
-                         {"d": p.doc_id, "k": p.kind, "key": p.dedup_key, "s": p.severity,
-                          "r": orjson.dumps(p.reasons).decode(), "t": at})
-        if not fresh:
-            return []
-        rows = conn.execute(_SELECT_IN, {"keys": [p.dedup_key for p in fresh]}).all()
-    return sorted((_alert(r) for r in rows), key=lambda a: a.id)
+        rows = watchbook.insert_new_alerts(conn, [p.__dict__ for p in pending], at)
+    return [Alert(**r) for r in rows]
 
 
 def _announce(alerts: list[Alert], notifier: Notifier | None) -> None:
@@ -122,13 +101,10 @@ def evaluate(store: Store | sa.Engine, doc_ids: Iterable[str], *, notifier: Noti
         return []
     watch = matcher(store)
     pending: list[_Pending] = []
-    engine = engine_of(store)
     for start in range(0, len(ids), 500):
         chunk = ids[start:start + 500]
-        with engine.connect() as conn:
-            rows = conn.execute(text("SELECT d.id, d.title, d.text, r.record, r.risk_level, r.risk_score "
-                                     "FROM documents d JOIN records r ON r.doc_id = d.id WHERE d.id IN :ids")
-                                .bindparams(bindparam("ids", expanding=True)), {"ids": chunk}).all()
+        with read(store) as conn:
+            rows = watchbook.documents_to_check(conn, chunk)
         for doc_id, title, body, record_json, level, score in rows:
             if not watch.size and level not in levels:
                 continue
@@ -168,8 +144,8 @@ def raise_alert(store: Store | sa.Engine, kind: str, reasons: Sequence[dict[str,
     if not listed:
         raise errors.InputError.at(errors.MISSING_FIELD, "an alert needs at least one reason", field_name="reasons")
     if doc_id is not None:
-        with engine_of(store).connect() as conn:
-            if conn.execute(text("SELECT 1 FROM documents WHERE id = :id"), {"id": doc_id}).first() is None:
+        with read(store) as conn:
+            if not docsets.exists(conn, doc_id):
                 raise errors.InputError(message=f"no document {doc_id!r}", code=errors.BAD_FIELD,
                                         http_status=404, detail={"field": "doc_id"})
     digest = hashlib.sha256(orjson.dumps(listed, option=orjson.OPT_SORT_KEYS)).hexdigest()[:16]
@@ -179,23 +155,6 @@ def raise_alert(store: Store | sa.Engine, kind: str, reasons: Sequence[dict[str,
     return new[0] if new else None
 
 
-def _filters(open_only: bool, kind: str | None, watchlist: str | None) -> tuple[str, dict[str, Any]]:
-    """SQL conditions: open ones, a kind ("hits": every kind but risk), a watchlist's name."""
-    sql, params = "", {}
-    if open_only:
-        sql += " AND acked_at IS NULL"
-    if kind == "hits":
-        sql += " AND kind <> 'risk'"
-    elif kind:
-        sql += " AND kind = :kind"
-        params["kind"] = kind
-    if watchlist:  # the reasons hold {"watchlist": name} as orjson writes it (no spaces)
-        needle = '"watchlist":' + orjson.dumps(watchlist).decode()
-        sql += " AND reasons LIKE :needle ESCAPE '!'"
-        params["needle"] = "%" + needle.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%"
-    return sql, params
-
-
 def list_alerts(store: Store | sa.Engine, *, open_only: bool = True, limit: int = 50, offset: int = 0,
                 since_id: int = 0, kind: str | None = None, watchlist: str | None = None) -> list[Alert]:
     """Newest first; `since_id` returns only alerts raised after that one (for polling clients).
@@ -203,44 +162,37 @@ def list_alerts(store: Store | sa.Engine, *, open_only: bool = True, limit: int 
     `kind` keeps one kind (watchlist, risk, partner...) or "hits" (all but risk: what no queue shows);
     `watchlist` keeps the alerts that matched that watchlist.
     """
-    where, params = _filters(open_only, kind, watchlist)
-    with engine_of(store).connect() as conn:
-        rows = conn.execute(text(f"SELECT {_COLS} FROM alerts WHERE id > :since{where} "
-                                 "ORDER BY id DESC LIMIT :limit OFFSET :offset"),
-                            {**params, "since": since_id, "limit": limit, "offset": offset}).all()
-    return [_alert(r) for r in rows]
+    with read(store) as conn:
+        rows = watchbook.alerts(conn, open_only=open_only, limit=limit, offset=offset, since_id=since_id, kind=kind,
+                                watchlist=watchlist)
+    return [Alert(**r) for r in rows]
 
 
 def counts(store: Store | sa.Engine, *, open_only: bool = True) -> dict[str, int]:
     """Alerts per kind."""
-    where, params = _filters(open_only, None, None)
-    with engine_of(store).connect() as conn:
-        return {str(k): int(n) for k, n in conn.execute(
-            text(f"SELECT kind, count(*) FROM alerts WHERE 1 = 1{where} GROUP BY kind"), params)}
+    with read(store) as conn:
+        return watchbook.alert_counts(conn, open_only=open_only)
 
 
 def watchlist_names(store: Store | sa.Engine, *, open_only: bool = True) -> list[str]:
     """The watchlists named by alerts (for the page's filter)."""
-    where, params = _filters(open_only, "watchlist", None)
     names: set[str] = set()
-    with engine_of(store).connect() as conn:
-        for (raw,) in conn.execute(text(f"SELECT reasons FROM alerts WHERE 1 = 1{where}"), params):
-            names.update(str(r["watchlist"]) for r in orjson.loads(raw) if isinstance(r, dict) and r.get("watchlist"))
+    with read(store) as conn:
+        for reasons in watchbook.watchlist_reasons(conn, open_only=open_only):
+            names.update(str(r["watchlist"]) for r in reasons if isinstance(r, dict) and r.get("watchlist"))
     return sorted(names)
 
 
 def get(store: Store | sa.Engine, alert_id: int) -> Alert | None:
-    with engine_of(store).connect() as conn:
-        row = conn.execute(text(f"SELECT {_COLS} FROM alerts WHERE id = :id"), {"id": alert_id}).first()
-    return _alert(row) if row else None
+    with read(store) as conn:
+        row = watchbook.alert(conn, alert_id)
+    return Alert(**row) if row else None
 
 
 def ack(store: Store | sa.Engine, alert_id: int, actor: str, note: str = "") -> Alert:
     """Acknowledge an alert (someone has seen it). Acknowledging twice keeps the first acknowledgement."""
     with write(store) as conn:
-        conn.execute(text("UPDATE alerts SET acked_at = :t, acked_by = :a, ack_note = :n "
-                          "WHERE id = :id AND acked_at IS NULL"),
-                     {"t": now(), "a": actor, "n": note.strip()[:2000], "id": alert_id})
+        watchbook.ack(conn, [alert_id], actor, note.strip()[:2000], now())
     alert = get(store, alert_id)
     if alert is None:
         raise errors.InputError(message=f"no alert {alert_id}; the alerts list shows the ids",
@@ -253,12 +205,5 @@ def ack_many(store: Store | sa.Engine, alert_ids: Iterable[int], actor: str, not
     ids = sorted({int(i) for i in alert_ids})
     if not ids:
         return []
-    select = text("SELECT id FROM alerts WHERE id IN :ids AND acked_at IS NULL").bindparams(
-        bindparam("ids", expanding=True))
-    update = text("UPDATE alerts SET acked_at = :t, acked_by = :a, ack_note = :n WHERE id IN :ids "
-                  "AND acked_at IS NULL").bindparams(bindparam("ids", expanding=True))
     with write(store) as conn:
-        fresh = [int(r[0]) for r in conn.execute(select, {"ids": ids})]
-        if fresh:
-            conn.execute(update, {"t": now(), "a": actor, "n": note.strip()[:2000], "ids": fresh})
-    return fresh
+        return watchbook.ack(conn, ids, actor, note.strip()[:2000], now())

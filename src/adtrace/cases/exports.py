@@ -19,8 +19,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import sqlalchemy as sa
-
 from adtrace import __version__, i18n
 from adtrace.cases.cases import Case, document_ids
 from adtrace.cases.redaction import MASKED_FIELDS, Masker
@@ -29,7 +27,7 @@ from adtrace.i18n import N_
 from adtrace.indicators.wording import explain  # the words analysts see on document pages
 from adtrace.linking import store as link_store
 from adtrace.places import movement as mv
-from adtrace.storage import Store, db
+from adtrace.storage import Store, casebook, db
 from adtrace.storage.db import engine_of
 
 BUNDLE_FORMAT = "adtrace.case-bundle"
@@ -149,11 +147,8 @@ def bundle(store: Store, case: Case, *, actor: str, redact: bool = True) -> dict
     ids = ids[:MAX_DOCS]
     records = [store.get_record(d) or {} for d in ids]
     _prime(masker, store, ids, records)
-    with engine.connect() as conn:
-        cluster_of = {str(d): str(c) for d, c in conn.execute(sa.text("SELECT doc_id, cluster_id FROM link_clusters"
-                                                                       " WHERE cluster_id IN (SELECT ref FROM case_items"
-                                                                       " WHERE case_id = :c AND kind = 'cluster')"),
-                                                              {"c": case.id})}
+    with db.read(engine) as conn:
+        cluster_of = casebook.case_cluster_members(conn, case.id)
     docs = [e for e in (_doc_entry(store, d, cluster_of, masker) for d in ids) if e is not None]
     docs.sort(key=lambda e: (e["posted_at"] or "", e["id"]))
     posted = {e["id"]: e["posted_at"] for e in docs}

@@ -12,18 +12,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import orjson
 import sqlalchemy as sa
-from sqlalchemy import text
 
 from adtrace import errors
 from adtrace.cases import cases as cs
-from adtrace.storage import Store, audit
-from adtrace.storage.db import engine_of, now, write
+from adtrace.storage import Store, audit, casebook, docsets
+from adtrace.storage.db import engine_of, now, read, write
 
 KINDS = ("case", "cluster", "document")
 AUDIT_ACTION = "legal_hold"
-_COLS = "id, kind, ref, reason, placed_by, placed_at, released_by, released_at, release_reason"
 
 
 @dataclass
@@ -48,10 +45,7 @@ class Hold:
 
 def _case_docs(conn: sa.Connection, case_id: int) -> set[str]:
     """What `cases.document_ids` counts, read on the caller's connection (inside its transaction)."""
-    items = conn.execute(text("SELECT kind, ref FROM case_items WHERE case_id = :c"), {"c": case_id}).all()
-    return ({str(r) for k, r in items if k == "document"}
-            | cs.cluster_docs(conn, [str(r) for k, r in items if k == "cluster"])
-            | cs.entity_docs(conn, [str(r) for k, r in items if k == "entity"]))
+    return cs.items_docs(conn, casebook.item_refs(conn, case_id))
 
 
 def _members(conn: sa.Connection, kind: str, ref: str) -> list[str]:
@@ -62,14 +56,12 @@ def _members(conn: sa.Connection, kind: str, ref: str) -> list[str]:
         except ValueError:
             raise errors.InputError.at(errors.BAD_FIELD, f"a case id is a number, not {ref!r}",
                                        field_name="ref") from None
-        if conn.execute(text("SELECT 1 FROM cases WHERE id = :id"), {"id": case_id}).first() is None:
+        if not casebook.case_exists(conn, case_id):
             raise cs._not_found(case_id)
         return sorted(_case_docs(conn, case_id))
     if kind == "cluster":
-        return sorted(str(r[0]) for r in conn.execute(text("SELECT doc_id FROM link_clusters WHERE cluster_id = :c"),
-                                                      {"c": ref}))
-    found = conn.execute(text("SELECT 1 FROM documents WHERE id = :d"), {"d": ref}).first()
-    return [ref] if found else []
+        return sorted(docsets.cluster_docs(conn, [ref]))
+    return [ref] if docsets.exists(conn, ref) else []
 
 
 def place(store: Store | sa.Engine, kind: str, ref: str, actor: str, reason: str) -> Hold:
@@ -85,20 +77,12 @@ def place(store: Store | sa.Engine, kind: str, ref: str, actor: str, reason: str
     ref = ref.strip()
     with write(engine) as conn:
         if kind == "cluster":
-            row = conn.execute(text("SELECT cluster_id FROM link_clusters WHERE cluster_id = :r OR doc_id = :r "
-                                    "LIMIT 1"), {"r": ref}).first()
-            ref = str(row[0]) if row else ref
+            ref = docsets.cluster_of(conn, ref) or ref
         docs = _members(conn, kind, ref)
         if not docs and kind != "case":
             raise errors.InputError(message=f"no {kind} {ref!r}", code=errors.NOT_FOUND, http_status=404,
                                     detail={"field": "ref"})
-        at = now()
-        conn.execute(text("INSERT INTO legal_holds (kind, ref, reason, placed_by, placed_at, doc_ids) "
-                          "VALUES (:k, :r, :why, :by, :at, :docs)"),
-                     {"k": kind, "r": ref, "why": reason[:2000], "by": actor, "at": at,
-                      "docs": orjson.dumps(docs).decode()})
-        hold_id = int(conn.execute(text("SELECT max(id) FROM legal_holds WHERE kind = :k AND ref = :r AND "
-                                        "placed_at = :at"), {"k": kind, "r": ref, "at": at}).scalar_one())
+        hold_id = casebook.insert_hold(conn, kind, ref, reason[:2000], actor, now(), docs)
         audit.append(engine, actor, AUDIT_ACTION, f"{kind}:{ref}",
                      {"op": "place", "hold": hold_id, "reason": reason[:2000], "documents": len(docs)}, conn=conn)
     return get(engine, hold_id)
@@ -115,64 +99,50 @@ def release(store: Store | sa.Engine, hold_id: int, actor: str, reason: str) -> 
         raise errors.InputError.at(errors.BAD_FIELD, f"hold {hold_id} was already released on {hold.released_at}",
                                    field_name="hold")
     with write(engine) as conn:
-        conn.execute(text("UPDATE legal_holds SET released_by = :by, released_at = :at, release_reason = :why "
-                          "WHERE id = :id"), {"by": actor, "at": now(), "why": reason[:2000], "id": hold_id})
+        casebook.release_hold(conn, hold_id, actor, now(), reason[:2000])
         audit.append(engine, actor, AUDIT_ACTION, f"{hold.kind}:{hold.ref}",
                      {"op": "release", "hold": hold_id, "reason": reason[:2000]}, conn=conn)
     return get(engine, hold_id)
 
 
 def get(store: Store | sa.Engine, hold_id: int) -> Hold:
-    with engine_of(store).connect() as conn:
-        row = conn.execute(text(f"SELECT {_COLS} FROM legal_holds WHERE id = :id"), {"id": hold_id}).first()
+    with read(store) as conn:
+        row = casebook.hold_row(conn, hold_id)
     if row is None:
         raise errors.InputError(message=f"no hold {hold_id}; list them with adtrace hold list", code=errors.NOT_FOUND,
                                 http_status=404, detail={"field": "hold"})
-    return Hold(int(row[0]), *row[1:])
+    return Hold(**row)
 
 
 def list_holds(store: Store | sa.Engine, *, active_only: bool = True, kind: str | None = None,
                ref: str | None = None) -> list[Hold]:
     """Holds, newest first; `kind` and `ref` narrow to one item (what a page shows for its item)."""
-    sql = f"SELECT {_COLS} FROM legal_holds WHERE 1 = 1"
-    params: dict[str, Any] = {}
-    if active_only:
-        sql += " AND released_at IS NULL"
-    if kind:
-        sql += " AND kind = :k"
-        params["k"] = kind
-    if ref:
-        sql += " AND ref = :r"
-        params["r"] = ref
-    with engine_of(store).connect() as conn:
-        return [Hold(int(r[0]), *r[1:]) for r in conn.execute(text(sql + " ORDER BY id DESC"), params)]
+    with read(store) as conn:
+        return [Hold(**r) for r in casebook.hold_rows(conn, active_only=active_only, kind=kind, ref=ref)]
 
 
 def held_ids(conn: sa.Connection) -> set[str]:
     """Documents under an active hold: held directly, or by a held case or cluster (then or now)."""
-    rows = conn.execute(text("SELECT kind, ref, doc_ids FROM legal_holds WHERE released_at IS NULL")).all()
+    rows = casebook.active_holds(conn)
     out: set[str] = set()
     for kind, ref, docs in rows:
-        out.update(str(d) for d in orjson.loads(docs or "[]"))
+        out.update(docs)
         if kind == "document":
-            out.add(str(ref))
+            out.add(ref)
         elif kind == "case":
             out |= _case_docs(conn, int(ref))
-    out |= cs.cluster_docs(conn, [str(r) for k, r, _d in rows if k == "cluster"])
+    out |= docsets.cluster_docs(conn, [r for k, r, _d in rows if k == "cluster"])
     return out
 
 
 def covering(store: Store | sa.Engine, doc_id: str) -> list[Hold]:
     """Active case and cluster holds that keep this document (held then or now): what its page shows
     besides holds placed on the document itself."""
-    engine = engine_of(store)
     out = []
-    with engine.connect() as conn:
-        rows = conn.execute(text(f"SELECT {_COLS}, doc_ids FROM legal_holds WHERE released_at IS NULL "
-                                 "AND kind IN ('case', 'cluster') ORDER BY id DESC")).all()
-        for row in rows:
-            hold = Hold(int(row[0]), *row[1:-1])
-            if doc_id in orjson.loads(row[-1] or "[]") or doc_id in _current(conn, hold):
+    with read(store) as conn:
+        for row, docs in casebook.active_group_holds(conn):
+            hold = Hold(**row)
+            if doc_id in docs or doc_id in _current(conn, hold):
                 out.append(hold)
     return out
 
@@ -180,4 +150,4 @@ def covering(store: Store | sa.Engine, doc_id: str) -> list[Hold]:
 def _current(conn: sa.Connection, hold: Hold) -> set[str]:
     if hold.kind == "case":
         return _case_docs(conn, int(hold.ref))
-    return cs.cluster_docs(conn, [hold.ref])
+    return docsets.cluster_docs(conn, [hold.ref])

@@ -19,16 +19,14 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy import bindparam, text
 
 from adtrace import errors
 from adtrace.cases.cases import protected_ids
 from adtrace.cases.holds import held_ids
-from adtrace.storage import Store, audit
+from adtrace.storage import Store, audit, casebook
 from adtrace.storage.db import engine_of, write
 
 MIN_DAYS = 1
-_DELETE = text("DELETE FROM documents WHERE id IN :ids").bindparams(bindparam("ids", expanding=True))
 
 
 @dataclass
@@ -56,10 +54,6 @@ def cutoff_of(days: int, at: datetime | None = None) -> str:
     return ((at or datetime.now(UTC)) - timedelta(days=days)).replace(tzinfo=None).isoformat(timespec="seconds")
 
 
-_REVIEWED = text(
-    "SELECT doc_id FROM review_decisions UNION SELECT doc_id FROM records WHERE risk_level IN ('high', 'elevated')")
-
-
 def purge(store: Store | sa.Engine, days: int, actor: str, *, dry_run: bool = True,
           at: datetime | None = None, confirm_count: int | None = None) -> PurgeReport:
     """Delete (or with dry_run, count) documents older than `days` that no case holds and nobody reviewed or
@@ -67,11 +61,9 @@ def purge(store: Store | sa.Engine, days: int, actor: str, *, dry_run: bool = Tr
     engine = engine_of(store)
     report = PurgeReport(days, cutoff_of(days, at), dry_run)
     with write(engine) as conn:
-        old = [str(r[0]) for r in conn.execute(text(
-            "SELECT id FROM documents WHERE COALESCE(posted_at, ingested_at) < :cut ORDER BY id"),
-            {"cut": report.cutoff})]
+        old = casebook.documents_before(conn, report.cutoff)
         keep, hold = protected_ids(conn), held_ids(conn)
-        reviewed = {str(r[0]) for r in conn.execute(_REVIEWED)}
+        reviewed = casebook.reviewed_ids(conn)
         doomed = [d for d in old if d not in keep and d not in hold and d not in reviewed]
         report.older, report.kept_in_cases = len(old), sum(d in keep for d in old)
         report.kept_reviewed = sum(d in reviewed and d not in keep for d in old)
@@ -83,8 +75,7 @@ def purge(store: Store | sa.Engine, days: int, actor: str, *, dry_run: bool = Tr
                                        "would be deleted now; nothing was deleted", field_name="confirm_count",
                                        hint="run a dry run again and confirm the new count")
         if not dry_run:
-            for s in range(0, len(doomed), 900):  # below SQLite's bound-parameter limit
-                conn.execute(_DELETE, {"ids": doomed[s:s + 900]})
+            casebook.delete_documents(conn, doomed)
             report.deleted = len(doomed)
         detail = {k: v for k, v in report.to_dict().items() if k not in ("sample", "audit_seq")}
         report.audit_seq = audit.append(engine, actor, "purge_dry_run" if dry_run else "purge", "documents", detail,

@@ -22,11 +22,10 @@ from typing import Any
 
 import re2
 import sqlalchemy as sa
-from sqlalchemy import text
 
 from adtrace import errors
-from adtrace.storage import Store
-from adtrace.storage.db import engine_of, now, write
+from adtrace.storage import Store, watchbook
+from adtrace.storage.db import engine_of, now, read, write
 from adtrace.storage.prepare import handle_value, normalise_lookup
 
 IDENTIFIER_KINDS = ("phone", "email", "handle")
@@ -129,48 +128,27 @@ def add(store: Store | sa.Engine, kind: str, value: str, *, name: str, owner: st
     else:
         distance = None
     with write(store) as conn:
-        row = conn.execute(text(f"SELECT {_COLS} FROM watchlist_entries WHERE kind = :k AND value = :v "
-                                "AND name = :n AND active"), {"k": kind, "v": norm, "n": name}).first()
+        row = watchbook.active_entry(conn, kind, norm, name)
         if row is not None:
-            return _entry(row)
-        conn.execute(text("INSERT INTO watchlist_entries (kind, value, name, owner, note, distance, active, "
-                          "created_at) VALUES (:k, :v, :n, :o, :note, :d, :a, :t)"),
-                     {"k": kind, "v": norm, "n": name, "o": owner, "note": note.strip()[:2000], "d": distance,
-                      "a": True, "t": now()})
-        row = conn.execute(text(f"SELECT {_COLS} FROM watchlist_entries WHERE kind = :k AND value = :v "
-                                "AND name = :n AND active"), {"k": kind, "v": norm, "n": name}).one()
-    return _entry(row)
+            return Entry(**row)
+        row = watchbook.insert_entry(conn, kind, norm, name, owner, note.strip()[:2000], distance, now())
+    return Entry(**row)
 
 
 def remove(store: Store | sa.Engine, entry_id: int) -> Entry:
     """Deactivate an entry (kept for the alerts that cite it)."""
     with write(store) as conn:
-        conn.execute(text("UPDATE watchlist_entries SET active = :f, removed_at = :t WHERE id = :id AND active"),
-                     {"f": False, "t": now(), "id": entry_id})
-        row = conn.execute(text(f"SELECT {_COLS} FROM watchlist_entries WHERE id = :id"), {"id": entry_id}).first()
+        watchbook.deactivate_entry(conn, entry_id, now())
+        row = watchbook.entry(conn, entry_id)
     if row is None:
         raise errors.InputError(message=f"no watchlist entry {entry_id}. List them with: adtrace watchlist list",
                                 code=errors.BAD_FIELD, http_status=404, detail={"field": "id"})
-    return _entry(row)
+    return Entry(**row)
 
 
 def entries(store: Store | sa.Engine, *, active_only: bool = True, name: str | None = None) -> list[Entry]:
-    sql = f"SELECT {_COLS} FROM watchlist_entries WHERE 1 = 1"
-    params: dict[str, Any] = {}
-    if active_only:
-        sql += " AND active"
-    if name:
-        sql += " AND name = :n"
-        params["n"] = name
-    with engine_of(store).connect() as conn:
-        return [_entry(r) for r in conn.execute(text(sql + " ORDER BY name, id"), params)]
-
-
-_COLS = "id, kind, value, name, owner, note, distance, active, created_at, removed_at"
-
-
-def _entry(row: Any) -> Entry:
-    return Entry(int(row[0]), row[1], row[2], row[3], row[4], row[5] or "", row[6], bool(row[7]), row[8], row[9])
+    with read(store) as conn:
+        return [Entry(**r) for r in watchbook.entries(conn, active_only=active_only, name=name)]
 
 
 def phrase_regex(phrase: str) -> str:
@@ -296,9 +274,8 @@ _cache: dict[str, tuple[tuple[Any, ...], Matcher]] = {}
 def matcher(store: Store | sa.Engine) -> Matcher:
     """The Matcher for the active entries, rebuilt only when an entry was added or removed since."""
     engine = engine_of(store)
-    with engine.connect() as conn:
-        stamp = tuple(conn.execute(text("SELECT COUNT(*), MAX(id), SUM(CASE WHEN active THEN 1 ELSE 0 END) "
-                                        "FROM watchlist_entries")).one())
+    with read(engine) as conn:
+        stamp = watchbook.entries_stamp(conn)
     key = str(engine.url)
     cached = _cache.get(key)
     if cached is not None and cached[0] == stamp:

@@ -1,0 +1,104 @@
+"""The review decisions table and the queue read from it.
+
+Rows are only ever added; the newest row per document is the decision that counts (`withdrawn` when
+none counts). Which decisions exist and what they mean is `adtrace.cases.decisions`'s; these functions
+read and write on the caller's connection, so a decision and its audit entry share a transaction.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import bindparam, text
+
+# The document's newest decision, or 'withdrawn' when it has none (SQL over `r.doc_id`).
+NEWEST_SQL = ("COALESCE((SELECT x.decision FROM review_decisions x WHERE x.doc_id = r.doc_id "
+              "ORDER BY x.id DESC LIMIT 1), 'withdrawn')")
+# (id, title, text, source, posted_at, location, risk_score, risk_level, record JSON) of a queued document.
+QUEUE_COLS = "d.id, d.title, d.text, d.source, d.posted_at, d.location, r.risk_score, r.risk_level, r.record"
+QueueRow = tuple[str, str | None, str, str, str | None, str | None, float | None, str | None, str]
+# (doc_id, decision, reason, actor, at)
+DecisionRow = tuple[str, str, str, str, str]
+_DECISION_COLS = "doc_id, decision, reason, actor, at"
+_ESCALATED = ("FROM review_decisions x JOIN records r ON r.doc_id = x.doc_id JOIN documents d ON d.id = x.doc_id "
+              "WHERE x.decision = 'escalate' AND x.id = (SELECT max(y.id) FROM review_decisions y "
+              "WHERE y.doc_id = x.doc_id)")
+
+
+def _levels(levels: tuple[str, ...]) -> tuple[str, dict[str, Any]]:
+    return ", ".join(f":l{i}" for i in range(len(levels))), {f"l{i}": lv for i, lv in enumerate(levels)}
+
+
+def insert(conn: sa.Connection, doc_id: str, decision: str, reason: str, actor: str, at: str) -> None:
+    conn.execute(text(f"INSERT INTO review_decisions ({_DECISION_COLS}) VALUES (:d, :dec, :r, :a, :at)"),
+                 {"d": doc_id, "dec": decision, "r": reason, "a": actor, "at": at})
+
+
+def _queue_row(r: Any) -> QueueRow:
+    return (r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8])
+
+
+def waiting_rows(conn: sa.Connection, levels: tuple[str, ...], limit: int, offset: int) -> list[QueueRow]:
+    """QUEUE_COLS of flagged documents with no decision that counts, highest risk first."""
+    marks, params = _levels(levels)
+    rows = conn.execute(text(
+        f"SELECT {QUEUE_COLS} FROM records r JOIN documents d ON d.id = r.doc_id WHERE r.risk_level IN ({marks}) "
+        f"AND {NEWEST_SQL} = 'withdrawn' ORDER BY r.risk_score DESC, d.id LIMIT :limit OFFSET :offset"),
+        {**params, "limit": limit, "offset": offset}).all()
+    return [_queue_row(r) for r in rows]
+
+
+def waiting_count(conn: sa.Connection, levels: tuple[str, ...]) -> int:
+    marks, params = _levels(levels)
+    return int(conn.execute(text(f"SELECT count(*) FROM records r WHERE r.risk_level IN ({marks}) "
+                                 f"AND {NEWEST_SQL} = 'withdrawn'"), params).scalar() or 0)
+
+
+def waiting_scores(conn: sa.Connection, levels: tuple[str, ...]) -> list[tuple[str, float]]:
+    """(id, rule score) of every waiting document, highest first."""
+    marks, params = _levels(levels)
+    return [(str(i), float(s or 0)) for i, s in conn.execute(text(
+        f"SELECT r.doc_id, r.risk_score FROM records r WHERE r.risk_level IN ({marks}) "
+        f"AND {NEWEST_SQL} = 'withdrawn' ORDER BY r.risk_score DESC, r.doc_id"), params)]
+
+
+def queue_rows(conn: sa.Connection, ids: list[str]) -> dict[str, QueueRow]:
+    """Document id -> QUEUE_COLS, for the documents of `ids` that have a Record."""
+    if not ids:
+        return {}
+    rows = conn.execute(text(
+        f"SELECT {QUEUE_COLS} FROM records r JOIN documents d ON d.id = r.doc_id WHERE d.id IN :ids").bindparams(
+        bindparam("ids", expanding=True)), {"ids": ids}).all()
+    return {r.id: _queue_row(r) for r in rows}
+
+
+def escalated(conn: sa.Connection, limit: int, offset: int) -> tuple[int, list[tuple[QueueRow, tuple[str, str, str]]]]:
+    """(how many, one page of (QUEUE_COLS, the escalation's (reason, actor, at))) of documents whose newest
+    decision is an escalation, oldest escalation first."""
+    total = int(conn.execute(text(f"SELECT count(*) {_ESCALATED}")).scalar() or 0)
+    rows = conn.execute(text(f"SELECT {QUEUE_COLS}, x.reason, x.actor, x.at {_ESCALATED} ORDER BY x.id "
+                             "LIMIT :limit OFFSET :offset"), {"limit": limit, "offset": offset}).all()
+    return total, [(_queue_row(r), (r[9], r[10], r[11])) for r in rows]
+
+
+def newest(conn: sa.Connection, doc_id: str) -> DecisionRow | None:
+    """The document's newest row (a withdrawal included), or None when it was never decided."""
+    row = conn.execute(text(f"SELECT {_DECISION_COLS} FROM review_decisions WHERE doc_id = :d "
+                            "ORDER BY id DESC LIMIT 1"), {"d": doc_id}).first()
+    return None if row is None else (row[0], row[1], row[2], row[3], row[4])
+
+
+def history(conn: sa.Connection, doc_id: str | None, limit: int) -> list[DecisionRow]:
+    """Rows, newest first: one document's, or everyone's when `doc_id` is None."""
+    where = "WHERE doc_id = :d " if doc_id else ""
+    rows = conn.execute(text(f"SELECT {_DECISION_COLS} FROM review_decisions {where}"
+                             "ORDER BY id DESC LIMIT :limit"), {"d": doc_id, "limit": limit}).all()
+    return [(r[0], r[1], r[2], r[3], r[4]) for r in rows]
+
+
+def newest_with_text(conn: sa.Connection) -> list[tuple[str, str, str]]:
+    """(doc_id, newest decision, document text) of every decided document, by id."""
+    return [(r[0], r[1], r[2]) for r in conn.execute(text(
+        "SELECT x.doc_id, x.decision, d.text FROM review_decisions x JOIN documents d ON d.id = x.doc_id "
+        "WHERE x.id = (SELECT max(y.id) FROM review_decisions y WHERE y.doc_id = x.doc_id) ORDER BY x.doc_id"))]
