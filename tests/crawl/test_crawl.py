@@ -10,8 +10,8 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from adtrace.crawl import CrawlSummary, crawl
-from adtrace.crawl.feed import seen_pages
 from adtrace.storage import open_store
+from adtrace.storage.crawlstate import seen_pages
 from tests.crawl.conftest import Site, crawl_config
 
 

@@ -3,26 +3,22 @@
 Documents run through the pure pipeline and are written with the store's idempotent `put_batch`
 (the same path `adtrace ingest` takes), so a page stored twice is a duplicate, never a copy. The ids
 stored new or changed go straight to `alerts.evaluate`. Crawl state (which ad pages a profile has
-stored) commits right after its batch, so an interrupted crawl refetches at most one batch.
+stored, `adtrace.storage.crawlstate`) commits right after its batch, so an interrupted crawl
+refetches at most one batch.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import orjson
-from sqlalchemy import text
 
 from adtrace.cases import alerts
 from adtrace.cases.notify import Notifier
 from adtrace.documents import Document
 from adtrace.sources import Options
 from adtrace.storage import Store
-from adtrace.storage.db import engine_of, now, write
+from adtrace.storage.crawlstate import mark_pages
 from adtrace.storage.ingest import Tally, processed, store_batch
 
 
@@ -87,44 +83,6 @@ class Feeder:
             self.counts.alerts += len(raised)
             self.new_alerts.extend(raised)
         return changed
-
-
-# --- crawl state -------------------------------------------------------------------------------
-
-def seen_pages(store: Store, profile: str) -> set[str]:
-    with engine_of(store).connect() as conn:
-        return {r[0] for r in conn.execute(text("SELECT url FROM crawl_pages WHERE profile = :p"), {"p": profile})}
-
-
-def mark_pages(store: Store, profile: str, pages: Iterable[tuple[str, int, str | None]]) -> None:
-    at = now()
-    with write(store) as conn:
-        for url, status, doc_id in pages:
-            conn.execute(text("INSERT INTO crawl_pages (profile, url, status, doc_id, fetched_at) "
-                              "VALUES (:p, :u, :s, :d, :t) ON CONFLICT (profile, url) DO UPDATE SET "
-                              "status = excluded.status, doc_id = excluded.doc_id, fetched_at = excluded.fetched_at"),
-                         {"p": profile, "u": url, "s": status, "d": doc_id, "t": at})
-
-
-def start_run(store: Store, profile: str) -> int:
-    with write(store) as conn:
-        conn.execute(text("INSERT INTO crawl_runs (profile, started_at, summary) VALUES (:p, :t, '{}')"),
-                     {"p": profile, "t": now()})
-        return int(conn.execute(text("SELECT MAX(id) FROM crawl_runs WHERE profile = :p"), {"p": profile}).one()[0])
-
-
-def finish_run(store: Store, run_id: int, summary: dict[str, Any]) -> None:
-    with write(store) as conn:
-        conn.execute(text("UPDATE crawl_runs SET finished_at = :t, summary = :s WHERE id = :id"),
-                     {"t": now(), "s": orjson.dumps(summary).decode(), "id": run_id})
-
-
-def last_run(store: Store, profile: str) -> tuple[str, str | None] | None:
-    """(started_at, finished_at) of the newest run of a profile."""
-    with engine_of(store).connect() as conn:
-        row = conn.execute(text("SELECT started_at, finished_at FROM crawl_runs WHERE profile = :p "
-                                "ORDER BY id DESC LIMIT 1"), {"p": profile}).first()
-    return (row[0], row[1]) if row else None
 
 
 # --- files (watch mode) ------------------------------------------------------------------------

@@ -77,8 +77,8 @@ def schedule(config: CrawlConfig, every: float, stop: threading.Event, *, notify
              on_run: Callable[[CrawlSummary], None] | None = None,
              on_wait: Callable[[float], None] | None = None) -> int:
     """Crawl every `every` seconds until `stop` is set; returns how many runs were made."""
-    from adtrace.crawl.feed import last_run
     from adtrace.storage import open_store
+    from adtrace.storage.crawlstate import last_run
 
     runs = 0
     while not stop.is_set():

@@ -24,10 +24,11 @@ from twisted.python.failure import Failure
 
 from adtrace import errors
 from adtrace.crawl.config import CrawlConfig, CrawlSummary
-from adtrace.crawl.feed import Feeder, finish_run, seen_pages, start_run
+from adtrace.crawl.feed import Feeder
 from adtrace.crawl.warcsink import WarcSink
 from adtrace.documents import Document
 from adtrace.sources.profiles import Profile, load_extra, profiles
+from adtrace.storage.crawlstate import finish_run, seen_pages, start_run
 
 
 def find_profile(name: str, profiles_dir: str | None) -> Profile:
