@@ -9,25 +9,18 @@ from urllib.parse import urlsplit
 import networkx as nx
 import orjson
 import sqlalchemy as sa
-from sqlalchemy import bindparam, text
 
 from adtrace import errors
 from adtrace.cases import cases
 from adtrace.cases.redaction import Masker
 from adtrace.linking import signals as link_signals
 from adtrace.linking import store as link_store
-from adtrace.storage import Store
-from adtrace.storage.db import engine_of
+from adtrace.storage import Store, docsets
+from adtrace.storage.db import engine_of, read
 from adtrace.storage.prepare import normalise_lookup
 
 IDENTIFIER_KINDS = ("phone", "email", "handle", "payment")
 MAX_DOCS = 5000  # Gephi and i2 stay usable well below this; the graph says when it was cut
-_DOCS = text("SELECT d.id, d.source, d.posted_at, d.url, d.title, r.record FROM documents d JOIN records r "
-             "ON r.doc_id = d.id WHERE d.id IN :ids").bindparams(bindparam("ids", expanding=True))
-_ENTITIES = text("SELECT doc_id, kind, value FROM entities WHERE doc_id IN :ids AND kind IN :kinds").bindparams(
-    bindparam("ids", expanding=True), bindparam("kinds", expanding=True))
-_CLUSTERS = text("SELECT doc_id, cluster_id FROM link_clusters WHERE doc_id IN :ids").bindparams(
-    bindparam("ids", expanding=True))
 
 
 @dataclass
@@ -36,10 +29,6 @@ class Selection:
 
     what: str
     doc_ids: list[str]
-
-
-def _chunks(ids: list[str]) -> list[list[str]]:
-    return [ids[s:s + 900] for s in range(0, len(ids), 900)]  # below SQLite's bound-parameter limit
 
 
 def select(store: Store | sa.Engine, *, case: int | None = None, cluster: str | None = None,
@@ -51,15 +40,15 @@ def select(store: Store | sa.Engine, *, case: int | None = None, cluster: str | 
     engine = engine_of(store)
     if case is not None:
         return Selection(f"case:{case}", cases.document_ids(engine, cases.get(engine, case)))
-    with engine.connect() as conn:
+    with read(engine) as conn:
         if cluster is not None:
             cid = cases.resolve_cluster(conn, cluster, "cluster")
-            return Selection(f"cluster:{cid}", sorted(cases.cluster_docs(conn, [cid])))
+            return Selection(f"cluster:{cid}", sorted(docsets.cluster_docs(conn, [cid])))
         kind, _, value = str(entity).partition(":")
         if kind not in IDENTIFIER_KINDS or not value.strip():
             raise errors.InputError.at(errors.BAD_FIELD, f"not an entity: {entity!r}", field_name="entity",
                                        hint=f"Write kind:value with kind one of {', '.join(IDENTIFIER_KINDS)}")
-        ids = sorted(cases.entity_docs(conn, [f"{kind}:{normalise_lookup(kind, value)}"]))
+        ids = sorted(docsets.entity_docs(conn, [f"{kind}:{normalise_lookup(kind, value)}"]))
         return Selection(f"entity:{kind}", ids)  # the value itself is not repeated: it may be masked
 
 
@@ -105,14 +94,10 @@ def build(store: Store | sa.Engine, selection: Selection, *, redact: bool = True
     ids = selection.doc_ids[:MAX_DOCS]
     graph = nx.Graph(selection=selection.what, redacted=redact, truncated=len(selection.doc_ids) > MAX_DOCS,
                      notice="Edges mean shared identifiers or reused text/photos: indicators, never a verdict.")
-    with engine.connect() as conn:
-        cluster_of: dict[str, str] = {}
-        docs: list[Any] = []
-        held: list[Any] = []
-        for chunk in _chunks(ids):
-            cluster_of.update({str(d): str(c) for d, c in conn.execute(_CLUSTERS, {"ids": chunk})})
-            docs += conn.execute(_DOCS, {"ids": chunk}).all()
-            held += conn.execute(_ENTITIES, {"ids": chunk, "kinds": list(IDENTIFIER_KINDS)}).all()
+    with read(engine) as conn:
+        cluster_of = docsets.clusters_of(conn, ids)
+        docs = docsets.records_of(conn, ids)
+        held = docsets.identifiers_of(conn, ids, IDENTIFIER_KINDS)
     for kind, value in sorted({(str(r[1]), str(r[2])) for r in held}):
         masker.mask(kind, value)  # register every identifier first, so titles quoting them are masked
     for row in sorted(docs, key=lambda r: str(r[0])):
