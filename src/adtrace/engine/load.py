@@ -18,7 +18,6 @@ from typing import Any
 import orjson
 import pyarrow.parquet as pq
 import sqlalchemy as sa
-from sqlalchemy import text
 
 from adtrace import errors
 from adtrace.engine.run import OUTPUT_VERSION
@@ -26,7 +25,7 @@ from adtrace.linking import HubPolicy, Linker
 from adtrace.linking import store as ls
 from adtrace.linking.signals import kind_of
 from adtrace.linking.summary import Member, rescore, summarize
-from adtrace.storage import facets, init_db, levels
+from adtrace.storage import census, facets, init_db, levels
 from adtrace.storage.connect import _safe, make_engine, resolve_url
 from adtrace.storage.db import now as stamp_now
 from adtrace.storage.sql import bulk_insert
@@ -95,10 +94,9 @@ def load(out: str, db: str | None, log: Callable[[str], None] | None = None) -> 
     engine = make_engine(resolve_url(db))
     report = LoadReport()
     try:
-        with engine.connect() as conn:
-            if int(conn.execute(text("SELECT count(*) FROM documents")).scalar() or 0):
-                raise errors.StorageError(message=f"{_safe(resolve_url(db))} already holds documents; `load` fills "
-                                          "an empty database (use `adtrace ingest` to add to one)", code=errors.LOAD_NEEDS_EMPTY_DB)
+        if census.document_count(engine):
+            raise errors.StorageError(message=f"{_safe(resolve_url(db))} already holds documents; `load` fills "
+                                      "an empty database (use `adtrace ingest` to add to one)", code=errors.LOAD_NEEDS_EMPTY_DB)
         now = stamp_now()
         t0 = datetime.now(UTC)
         for part in _parts(root, "documents"):
@@ -181,9 +179,7 @@ def _link(engine: sa.Engine, root: Path, manifest: dict[str, Any], report: LoadR
     for doc_id, record in _singletons(root, labels, groups):
         risk = record.get("risk") or {}
         rows.append((doc_id, doc_id, risk.get("score"), risk.get("level")))
-    with engine.connect() as conn:
-        last_seq = int(conn.execute(text("SELECT coalesce(max(seq), 0) FROM documents")).scalar() or 0)
-    ls.save(engine, linker, last_seq, rebuild=True, rows=rows, summaries=summaries)
+    ls.save(engine, linker, census.last_seq(engine), rebuild=True, rows=rows, summaries=summaries)
 
 
 def _singletons(root: Path, labels: dict[str, str], groups: dict[str, list[str]]) -> Iterator[tuple[str, dict[str, Any]]]:
