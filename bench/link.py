@@ -58,7 +58,7 @@ def _extract(doc: dict[str, Any]) -> tuple[dict[str, Any], str]:
 
 
 def _paint(docs: list[dict[str, Any]], truths: list[dict[str, Any]], seed: int) -> None:
-    from adtrace.linking.images import pdq_of_image
+    from adtrace.documents.images import pdq_of_image
     from adtrace.synth.images import draw_base, variant
 
     bases: dict[str, Any] = {}

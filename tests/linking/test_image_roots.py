@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from adtrace.cli.main import _register, app
 from adtrace.documents import Document
+from adtrace.documents.images import ROOTS_ENV
 from adtrace.linking import images as im
 from adtrace.pipeline import Pipeline
 from adtrace.storage import init_db, open_store
@@ -50,7 +51,7 @@ def test_link_skips_bad_and_outside_images_and_reports_them(folders: tuple[Path,
     opened: list[Path] = []
     real = im.pdq_hex
     monkeypatch.setattr(im, "pdq_hex", lambda p: opened.append(Path(p)) or real(p))
-    monkeypatch.setenv(im.ROOTS_ENV, "")  # restored after the test (the CLI sets it)
+    monkeypatch.setenv(ROOTS_ENV, "")  # restored after the test (the CLI sets it)
     _register()
     res = CliRunner().invoke(app, ["link", "--db", str(db), "--images", str(root)])
     assert res.exit_code == 0, res.output

@@ -40,16 +40,14 @@ def link_cmd(ctx: typer.Context, db: str = DB,
         return
     import os
 
-    from sqlalchemy import text
-
-    from adtrace.linking.images import ROOTS_ENV
+    from adtrace.documents.images import ROOTS_ENV
     from adtrace.linking.run import link_store
+    from adtrace.storage.census import document_count
 
     if images:  # the environment carries it to the worker processes that hash images
         os.environ[ROOTS_ENV] = os.pathsep.join(str(p) for p in images)
     engine = _engine(db)
-    with engine.connect() as conn:
-        total = int(conn.execute(text("SELECT count(*) FROM documents")).scalar_one())
+    total = document_count(engine)
     with progress("linking", total) as bar:
         report = link_store(engine, rebuild=rebuild, on_progress=bar.advance)
     if report.images_skipped:
@@ -107,14 +105,12 @@ def export_cmd(db: str = DB,
 @link_app.command("hubs")
 def hubs_cmd(db: str = DB) -> None:
     """Hub keys: identifiers, photos and templates shared too widely to join documents, with overrides."""
-    from sqlalchemy import text
-
     from adtrace.linking.store import hub_keys
+    from adtrace.storage.census import linked
 
     engine = _engine(db)
-    with engine.connect() as conn:
-        if conn.execute(text("SELECT count(*) FROM link_state")).scalar_one() == 0:
-            raise errors.InputError.at(errors.BAD_FIELD, "nothing linked yet", hint="Run `adtrace link` first")
+    if not linked(engine):
+        raise errors.InputError.at(errors.BAD_FIELD, "nothing linked yet", hint="Run `adtrace link` first")
     print_json(hub_keys(engine))
 
 

@@ -7,15 +7,13 @@ least one chunk differs in at most 1 bit (16 chunks x 2 bits = 32 > 31). So prob
 exact value and its 16 one-bit neighbours (272 lookups) finds every candidate; candidates are then
 verified with a full popcount. Only the first posting of each photo (its founder) is indexed.
 
-A document's `path` is attacker-controlled: an image is opened only when its real path (symlinks
-followed) lies under one of the configured image folders (`--images`, ADTRACE_IMAGES); anything else,
-and any image that cannot be read, is skipped and counted, never fatal.
+A document's `path` is attacker-controlled: an image is opened only under the configured image folders
+(the rule and the hashing are `adtrace.documents.images`'s, shared with OCR); anything else, and any
+image that cannot be read, is skipped and counted, never fatal.
 """
 
 from __future__ import annotations
 
-import functools
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,71 +22,13 @@ from typing import Any
 import numpy as np
 
 from adtrace import errors
+from adtrace.documents.images import image_roots, pdq_hex, under_roots
 from adtrace.linking import signals
 
 MAX_DISTANCE = 31
-ROOTS_ENV = "ADTRACE_IMAGES"  # os.pathsep-separated folders; `adtrace link --images` and `serve` set it
 CHUNKS = 16
 _NEIGHBOURS = (0, *(1 << b for b in range(16)))
 _POP8 = np.array([bin(i).count("1") for i in range(256)], dtype=np.uint8)
-
-
-def pdq_hex(path: str | Path) -> tuple[str, int]:
-    """(64 hex chars, quality 0-100) of an image file, via the `pdqhash` package."""
-    try:
-        import pdqhash
-        from PIL import Image
-    except ImportError as exc:  # pragma: no cover - depends on the install
-        raise errors.ConfigError("image hashing needs the 'images' extra: pip install 'adtrace[images]'",
-                                 code=errors.EXTRA_MISSING) from exc
-    try:
-        with Image.open(path) as img:
-            arr = np.asarray(img.convert("RGB"))
-    except Exception as exc:  # PIL raises OSError, ValueError, SyntaxError, DecompressionBombError...
-        raise errors.InputError.at(errors.BAD_FIELD, f"cannot read image {path}: {type(exc).__name__}",
-                                   field_name="images",
-                                   hint="Check the image path or drop the image from the document") from None
-    bits, quality = pdqhash.compute(arr)
-    return bits_to_hex(bits), int(quality)
-
-
-def pdq_of_image(img: Any) -> str:
-    """PDQ hex of an in-memory PIL image (benchmarks paint images without touching disk)."""
-    import pdqhash
-
-    bits, _quality = pdqhash.compute(np.asarray(img.convert("RGB")))
-    return bits_to_hex(bits)
-
-
-def bits_to_hex(bits: Any) -> str:
-    packed = np.packbits(np.asarray(bits, dtype=np.uint8))
-    return packed.tobytes().hex()
-
-
-def image_roots() -> tuple[Path, ...]:
-    """The configured image folders (ADTRACE_IMAGES), resolved."""
-    return _roots(os.environ.get(ROOTS_ENV, ""))
-
-
-@functools.cache
-def _roots(value: str) -> tuple[Path, ...]:
-    return tuple(Path(p).resolve() for p in value.split(os.pathsep) if p)
-
-
-def under_roots(path: str, roots: tuple[Path, ...]) -> Path | None:
-    """The file `path` names, when its real location is a regular file inside one of `roots` (a relative
-    path is taken relative to each root, then to the working directory); else None."""
-    p = Path(path)
-    # A relative path is tried under each folder, then from the working directory: `adtrace synth
-    # --images DIR` writes "DIR/name.png" (the document page does the same); containment is checked.
-    for candidate in ([p] if p.is_absolute() else [*(r / p for r in roots), Path.cwd() / p]):
-        try:
-            real = candidate.resolve()
-        except (OSError, RuntimeError):  # a symlink loop, a name too long
-            continue
-        if any(real.is_relative_to(r) for r in roots) and real.is_file():
-            return real
-    return None
 
 
 def hashes_of(record: Mapping[str, Any], roots: tuple[Path, ...] | None = None,

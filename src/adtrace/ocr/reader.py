@@ -61,7 +61,7 @@ def read_image(img: Any, lang: str = engine.DEFAULT_LANG) -> Reading:
 def _pdq(img: Any) -> str | None:
     """The PDQ hash of a photo already open for OCR: watchlists and screening match photos by it."""
     try:
-        from adtrace.linking.images import pdq_of_image
+        from adtrace.documents.images import pdq_of_image
 
         return pdq_of_image(img)
     except ImportError:  # pdqhash is the `images` extra

@@ -42,12 +42,12 @@ class OcrStage:
 
     @classmethod
     def from_env(cls) -> OcrStage:
-        from adtrace.linking.images import image_roots  # the image folders are linking's setting too
+        from adtrace.documents.images import image_roots
 
         return cls(image_roots())
 
     def readings(self, doc: Document) -> list[tuple[int, Reading]]:
-        from adtrace.linking.images import under_roots
+        from adtrace.documents.images import under_roots
 
         out: list[tuple[int, Reading]] = []
         hashed = self.hashed = []

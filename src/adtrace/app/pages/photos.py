@@ -22,9 +22,10 @@ from fastapi.responses import Response
 from adtrace import errors
 from adtrace.app.auth import Ctx, require
 from adtrace.app.pages.render import render
+from adtrace.documents.images import bits_to_hex
 from adtrace.i18n import gettext
 from adtrace.linking import photos
-from adtrace.linking.images import MAX_DISTANCE, bits_to_hex
+from adtrace.linking.images import MAX_DISTANCE
 from adtrace.storage import audit
 from adtrace.storage.db import read
 
