@@ -154,17 +154,10 @@ def hold_row(conn: sa.Connection, hold_id: int) -> dict[str, Any] | None:
 def hold_rows(conn: sa.Connection, *, active_only: bool = True, kind: str | None = None,
               ref: str | None = None) -> list[dict[str, Any]]:
     """Holds, newest first; `kind` and `ref` narrow to one item."""
-    sql = f"SELECT {_HOLD_COLS} FROM legal_holds WHERE 1 = 1"
-    params: dict[str, Any] = {}
-    if active_only:
-        sql += " AND released_at IS NULL"
-    if kind:
-        sql += " AND kind = :k"
-        params["k"] = kind
-    if ref:
-        sql += " AND ref = :r"
-        params["r"] = ref
-    return [_hold(r) for r in conn.execute(text(sql + " ORDER BY id DESC"), params)]
+    params = {c: v for c, v in (("kind", kind), ("ref", ref)) if v}
+    where = (" AND released_at IS NULL" if active_only else "") + "".join(f" AND {c} = :{c}" for c in params)
+    return [_hold(r) for r in conn.execute(text(f"SELECT {_HOLD_COLS} FROM legal_holds WHERE 1 = 1{where} "
+                                                "ORDER BY id DESC"), params)]
 
 
 def active_holds(conn: sa.Connection) -> list[tuple[str, str, list[str]]]:

@@ -67,14 +67,10 @@ def entry(conn: sa.Connection, entry_id: int) -> dict[str, Any] | None:
 
 def entries(conn: sa.Connection, *, active_only: bool = True, name: str | None = None) -> list[dict[str, Any]]:
     """Entries by watchlist name, then id."""
-    sql = f"SELECT {_ENTRY_SQL} FROM watchlist_entries WHERE 1 = 1"
-    params: dict[str, Any] = {}
-    if active_only:
-        sql += " AND active"
-    if name:
-        sql += " AND name = :n"
-        params["n"] = name
-    return [_entry(r) for r in conn.execute(text(sql + " ORDER BY name, id"), params)]
+    params = {"name": name} if name else {}
+    where = (" AND active" if active_only else "") + (" AND name = :name" if name else "")
+    return [_entry(r) for r in conn.execute(text(f"SELECT {_ENTRY_SQL} FROM watchlist_entries WHERE 1 = 1{where} "
+                                                 "ORDER BY name, id"), params)]
 
 
 def entries_stamp(conn: sa.Connection) -> tuple[Any, ...]:
