@@ -8,6 +8,7 @@ import sys
 import typer
 
 from adtrace import __version__, errors, i18n
+from adtrace.cli import helptext
 from adtrace.cli.io import err_console
 
 app = typer.Typer(
@@ -44,11 +45,13 @@ def _register() -> None:
 
 
 def main() -> None:
-    _register()
     i18n.set_locale(i18n.from_environment())  # ADTRACE_LANG=es|zh_Hans: messages in that language (docs/i18n.md)
+    _register()
+    command = typer.main.get_command(app)
+    helptext.translate(command)  # --help too: typer fixed its texts in English when the commands were defined
     try:
         # Standalone mode: typer/click print usage errors themselves and exit 2.
-        app()
+        command()
     except errors.AdtraceError as exc:
         label = i18n.gettext("error")
         err_console.print(f"[red]{label}[/] {exc}", highlight=False)

@@ -7,8 +7,11 @@ message's comment.
 
 from __future__ import annotations
 
+import ast
+import inspect
+import io
 from collections.abc import Collection, Iterator, Mapping
-from typing import IO, Any
+from typing import IO, Any, cast
 
 import yaml
 
@@ -30,3 +33,31 @@ def extract_catalogue(fileobj: IO[bytes], keywords: Mapping[str, Any], comment_t
         description = ind.get("description")
         if description:
             yield line_of(f"id: {ind['id']}"), "gettext", str(description), [f"indicator {ind['id']}"]
+
+
+def extract_cli(fileobj: IO[bytes], keywords: Mapping[str, Any], comment_tags: Collection[str],
+                options: Mapping[str, Any]) -> Iterator[tuple[Any, ...]]:
+    """The CLI's modules (babel.cfg): their marked messages as for any Python file, and every `--help`
+    text in them - each `help=` string and each command's docstring - so the help can be translated
+    without a second copy of it in the source (adtrace.cli.helptext translates it when the app is built).
+    Texts are cleaned as typer/click clean them (`inspect.cleandoc`), so the ids match at run time."""
+    from babel.messages.extract import extract_python
+
+    source = fileobj.read()
+    yield from extract_python(io.BytesIO(source), keywords, comment_tags, cast(Any, options))
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Call):
+            for kw in node.keywords:
+                if kw.arg == "help" and isinstance(kw.value, ast.Constant) and isinstance(kw.value.value, str):
+                    yield kw.value.lineno, "gettext", inspect.cleandoc(kw.value.value), ["--help"]
+        elif isinstance(node, ast.FunctionDef) and any(_is_command(d) for d in node.decorator_list):
+            doc = ast.get_docstring(node)  # typer's inspect.getdoc: the same cleaning
+            if doc:
+                yield node.lineno, "gettext", doc, ["--help"]
+
+
+def _is_command(decorator: ast.expr) -> bool:
+    """`@app.command(...)` / `@app.callback(...)` without a help= (typer then shows the docstring)."""
+    return (isinstance(decorator, ast.Call) and isinstance(decorator.func, ast.Attribute)
+            and decorator.func.attr in ("command", "callback")
+            and not any(kw.arg == "help" for kw in decorator.keywords))
