@@ -25,6 +25,8 @@ WITHDRAWN = "withdrawn"  # the newest row says "undecided again": back in the qu
 # The document's newest decision, or 'withdrawn' when it has none (SQL over `r.doc_id`).
 NEWEST_SQL = ("COALESCE((SELECT x.decision FROM review_decisions x WHERE x.doc_id = r.doc_id "
            "ORDER BY x.id DESC LIMIT 1), 'withdrawn')")
+# Tips (documents of kind `tip`) have their own queue and decisions (adtrace.tips): never in this one.
+QUEUED_SQL = "JOIN documents d ON d.id = r.doc_id AND d.kind <> 'tip'"
 # The labels `adtrace train --labels` reads: 1 = look first, 0 = benign. Escalations are undecided.
 LABELS = {"confirm": "1", "dismiss": "0"}
 
@@ -84,7 +86,7 @@ def queue(conn: sa.Connection, limit: int = 50, offset: int = 0,
     marks, params = _levels(levels)
     rows = conn.execute(text(
         "SELECT d.id, d.title, d.text, d.source, d.posted_at, d.location, r.risk_score, r.risk_level, r.record "
-        f"FROM records r JOIN documents d ON d.id = r.doc_id WHERE r.risk_level IN ({marks}) "
+        f"FROM records r {QUEUED_SQL} WHERE r.risk_level IN ({marks}) "
         f"AND {NEWEST_SQL} = 'withdrawn' ORDER BY r.risk_score DESC, d.id LIMIT :limit OFFSET :offset"),
         {**params, "limit": limit, "offset": offset}).all()
     return [QueueItem(*r) for r in rows]
@@ -93,7 +95,7 @@ def queue(conn: sa.Connection, limit: int = 50, offset: int = 0,
 def waiting(conn: sa.Connection, levels: tuple[str, ...] = ("high", "elevated")) -> int:
     """How many flagged documents wait for a decision."""
     marks, params = _levels(levels)
-    return int(conn.execute(text(f"SELECT count(*) FROM records r WHERE r.risk_level IN ({marks}) "
+    return int(conn.execute(text(f"SELECT count(*) FROM records r {QUEUED_SQL} WHERE r.risk_level IN ({marks}) "
                                  f"AND {NEWEST_SQL} = 'withdrawn'"), params).scalar() or 0)
 
 
@@ -101,7 +103,7 @@ def waiting_scores(conn: sa.Connection, levels: tuple[str, ...] = ("high", "elev
     """(id, rule score) of every waiting document, highest first: what a learned order re-ranks."""
     marks, params = _levels(levels)
     return [(str(i), float(s or 0)) for i, s in conn.execute(text(
-        f"SELECT r.doc_id, r.risk_score FROM records r WHERE r.risk_level IN ({marks}) "
+        f"SELECT r.doc_id, r.risk_score FROM records r {QUEUED_SQL} WHERE r.risk_level IN ({marks}) "
         f"AND {NEWEST_SQL} = 'withdrawn' ORDER BY r.risk_score DESC, r.doc_id"), params)]
 
 
