@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy import bindparam, text
 
 from adtrace import errors
+from adtrace.i18n import _
 from adtrace.storage import Store
 from adtrace.storage.db import engine_of, now, write
 from adtrace.storage.prepare import normalise_lookup
@@ -69,32 +70,35 @@ class Case:
 
 
 def _not_found(case_id: int) -> errors.InputError:
-    return errors.InputError(message=f"no case {case_id}; list cases on the Cases page or GET /api/v1/cases",
+    return errors.InputError(message=_("no case %(id)s; list cases on the Cases page or GET /api/v1/cases")
+                             % {"id": case_id},
                              code=errors.NOT_FOUND, http_status=404, detail={"field": "case_id"})
 
 
 def _check_status(status: str) -> None:
     if status not in STATUSES:
-        raise errors.InputError.at(errors.BAD_FIELD, f"unknown case status {status!r}", field_name="status",
-                                   hint=f"Use one of: {', '.join(STATUSES)}")
+        raise errors.InputError.at(errors.BAD_FIELD, _("unknown case status %(status)r") % {"status": status},
+                                   field_name="status", hint=_("Use one of: %(list)s") % {"list": ", ".join(STATUSES)})
 
 
 def entity_ref(kind: str, value: str) -> str:
     """An entity as a case stores it: kind:normalised value (phone:+17025550123)."""
     if kind not in ENTITY_KINDS:
-        raise errors.InputError.at(errors.BAD_FIELD, f"unknown entity kind {kind!r}", field_name="kind",
-                                   hint=f"Use one of: {', '.join(ENTITY_KINDS)}")
+        raise errors.InputError.at(errors.BAD_FIELD, _("unknown entity kind %(kind)r") % {"kind": kind},
+                                   field_name="kind",
+                                   hint=_("Use one of: %(list)s") % {"list": ", ".join(ENTITY_KINDS)})
     norm = normalise_lookup(kind, value)
     if not norm:
-        raise errors.InputError.at(errors.BAD_FIELD, "an empty identifier cannot go in a case", field_name="ref")
+        raise errors.InputError.at(errors.BAD_FIELD, _("an empty identifier cannot go in a case"),
+                                   field_name="ref")
     return f"{kind}:{norm}"
 
 
 def create(store: Store | sa.Engine, title: str, actor: str, assignee: str | None = None) -> Case:
     title = title.strip()
     if not title:
-        raise errors.InputError.at(errors.MISSING_FIELD, "a case needs a title", field_name="title",
-                                   hint="e.g. 'Florida circuit, phone ending 2507'")
+        raise errors.InputError.at(errors.MISSING_FIELD, _("a case needs a title"), field_name="title",
+                                   hint=_("e.g. 'Florida circuit, phone ending 2507'"))
     at = now()
     with write(store) as conn:
         result = conn.execute(text("INSERT INTO cases (title, status, assignee, created_by, created_at, updated_at) "
@@ -157,17 +161,19 @@ def update(store: Store | sa.Engine, case_id: int, *, status: str | None = None,
 def add_item(store: Store | sa.Engine, case_id: int, kind: str, ref: str, actor: str, note: str = "") -> Case:
     """Add a document, cluster or entity; adding it again keeps the first entry (and its note)."""
     if kind not in ITEM_KINDS:
-        raise errors.InputError.at(errors.BAD_FIELD, f"unknown case item kind {kind!r}", field_name="kind",
-                                   hint=f"Use one of: {', '.join(ITEM_KINDS)}")
+        raise errors.InputError.at(errors.BAD_FIELD, _("unknown case item kind %(kind)r") % {"kind": kind},
+                                   field_name="kind",
+                                   hint=_("Use one of: %(list)s") % {"list": ", ".join(ITEM_KINDS)})
     ref = ref.strip()
     if kind == "entity":
-        ekind, _, value = ref.partition(":")
+        ekind, _sep, value = ref.partition(":")
         ref = entity_ref(ekind, value)
     with write(store) as conn:
         if conn.execute(text("SELECT 1 FROM cases WHERE id = :id"), {"id": case_id}).first() is None:
             raise _not_found(case_id)
         if kind == "document" and conn.execute(text("SELECT 1 FROM documents WHERE id = :r"), {"r": ref}).first() is None:
-            raise errors.InputError(message=f"no document {ref!r}", code=errors.NOT_FOUND, http_status=404,
+            raise errors.InputError(message=_("no document %(id)r") % {"id": ref}, code=errors.NOT_FOUND,
+                                    http_status=404,
                                     detail={"field": "ref"})
         if kind == "cluster":
             ref = resolve_cluster(conn, ref, "ref")
@@ -191,7 +197,7 @@ def remove_item(store: Store | sa.Engine, case_id: int, kind: str, ref: str) -> 
 def add_note(store: Store | sa.Engine, case_id: int, author: str, body: str) -> Case:
     body = body.strip()
     if not body:
-        raise errors.InputError.at(errors.MISSING_FIELD, "an empty note was not saved", field_name="text")
+        raise errors.InputError.at(errors.MISSING_FIELD, _("an empty note was not saved"), field_name="text")
     with write(store) as conn:
         if conn.execute(text("SELECT 1 FROM cases WHERE id = :id"), {"id": case_id}).first() is None:
             raise _not_found(case_id)
@@ -212,7 +218,8 @@ def resolve_cluster(conn: sa.Connection, ref: str, field_name: str) -> str:
     found = conn.execute(text("SELECT cluster_id FROM link_clusters WHERE doc_id = :r OR cluster_id = :r "
                               "LIMIT 1"), {"r": ref}).first()
     if found is None:
-        raise errors.InputError(message=f"no cluster {ref!r}; link the store first (Import page: Link now)", code=errors.NOT_FOUND,
+        raise errors.InputError(message=_("no cluster %(id)r; link the store first (Import page: Link now)") % {"id": ref},
+                                code=errors.NOT_FOUND,
                                 http_status=404, detail={"field": field_name})
     return str(found[0])
 
@@ -220,7 +227,7 @@ def resolve_cluster(conn: sa.Connection, ref: str, field_name: str) -> str:
 def entity_docs(conn: sa.Connection, refs: Iterable[str]) -> set[str]:
     out: set[str] = set()
     for ref in refs:
-        kind, _, value = ref.partition(":")
+        kind, _sep, value = ref.partition(":")
         out.update(str(r[0]) for r in conn.execute(text(
             "SELECT doc_id FROM entities WHERE kind = :k AND value = :v"), {"k": kind, "v": value}))
     return out

@@ -18,6 +18,7 @@ from sqlalchemy import text
 
 from adtrace import errors
 from adtrace.cases import cases as cs
+from adtrace.i18n import _
 from adtrace.storage import Store, audit
 from adtrace.storage.db import engine_of, now, write
 
@@ -60,7 +61,7 @@ def _members(conn: sa.Connection, kind: str, ref: str) -> list[str]:
         try:
             case_id = int(ref)
         except ValueError:
-            raise errors.InputError.at(errors.BAD_FIELD, f"a case id is a number, not {ref!r}",
+            raise errors.InputError.at(errors.BAD_FIELD, _("a case id is a number, not %(ref)r") % {"ref": ref},
                                        field_name="ref") from None
         if conn.execute(text("SELECT 1 FROM cases WHERE id = :id"), {"id": case_id}).first() is None:
             raise cs._not_found(case_id)
@@ -75,12 +76,12 @@ def _members(conn: sa.Connection, kind: str, ref: str) -> list[str]:
 def place(store: Store | sa.Engine, kind: str, ref: str, actor: str, reason: str) -> Hold:
     """Put a case, cluster (id or any member's document id) or document under hold; audited."""
     if kind not in KINDS:
-        raise errors.InputError.at(errors.BAD_FIELD, f"unknown hold kind {kind!r}", field_name="kind",
-                                   hint=f"Use one of: {', '.join(KINDS)}")
+        raise errors.InputError.at(errors.BAD_FIELD, _("unknown hold kind %(kind)r") % {"kind": kind},
+                                   field_name="kind", hint=_("Use one of: %(list)s") % {"list": ", ".join(KINDS)})
     reason = reason.strip()
     if not reason:
-        raise errors.InputError.at(errors.MISSING_FIELD, "a hold needs a reason", field_name="reason",
-                                   hint="e.g. 'CyberTipline report 123 (REPORT Act, one year)' or a court order")
+        raise errors.InputError.at(errors.MISSING_FIELD, _("a hold needs a reason"), field_name="reason",
+                                   hint=_("e.g. 'CyberTipline report 123 (REPORT Act, one year)' or a court order"))
     engine = engine_of(store)
     ref = ref.strip()
     with write(engine) as conn:
@@ -90,7 +91,8 @@ def place(store: Store | sa.Engine, kind: str, ref: str, actor: str, reason: str
             ref = str(row[0]) if row else ref
         docs = _members(conn, kind, ref)
         if not docs and kind != "case":
-            raise errors.InputError(message=f"no {kind} {ref!r}", code=errors.NOT_FOUND, http_status=404,
+            raise errors.InputError(message=_("no %(kind)s %(ref)r") % {"kind": kind, "ref": ref}, code=errors.NOT_FOUND,
+                                    http_status=404,
                                     detail={"field": "ref"})
         at = now()
         conn.execute(text("INSERT INTO legal_holds (kind, ref, reason, placed_by, placed_at, doc_ids) "
@@ -108,11 +110,13 @@ def release(store: Store | sa.Engine, hold_id: int, actor: str, reason: str) -> 
     """End a hold (the row stays, with who released it, when and why); audited."""
     reason = reason.strip()
     if not reason:
-        raise errors.InputError.at(errors.MISSING_FIELD, "releasing a hold needs a reason", field_name="reason")
+        raise errors.InputError.at(errors.MISSING_FIELD, _("releasing a hold needs a reason"),
+                                   field_name="reason")
     engine = engine_of(store)
     hold = get(engine, hold_id)
     if not hold.active:
-        raise errors.InputError.at(errors.BAD_FIELD, f"hold {hold_id} was already released on {hold.released_at}",
+        raise errors.InputError.at(errors.BAD_FIELD, _("hold %(id)s was already released on %(at)s")
+                                   % {"id": hold_id, "at": hold.released_at},
                                    field_name="hold")
     with write(engine) as conn:
         conn.execute(text("UPDATE legal_holds SET released_by = :by, released_at = :at, release_reason = :why "
@@ -126,7 +130,8 @@ def get(store: Store | sa.Engine, hold_id: int) -> Hold:
     with engine_of(store).connect() as conn:
         row = conn.execute(text(f"SELECT {_COLS} FROM legal_holds WHERE id = :id"), {"id": hold_id}).first()
     if row is None:
-        raise errors.InputError(message=f"no hold {hold_id}; list them with adtrace hold list", code=errors.NOT_FOUND,
+        raise errors.InputError(message=_("no hold %(id)s; list them with adtrace hold list") % {"id": hold_id},
+                                code=errors.NOT_FOUND,
                                 http_status=404, detail={"field": "hold"})
     return Hold(int(row[0]), *row[1:])
 
