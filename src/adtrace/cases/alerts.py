@@ -22,6 +22,7 @@ import sqlalchemy as sa
 from adtrace import errors
 from adtrace.cases.notify import Notifier
 from adtrace.cases.watchlists import matcher
+from adtrace.places.hotlines import Hotline, hotline_for_records
 from adtrace.storage import Store, docsets, watchbook
 from adtrace.storage.db import now, read, write
 
@@ -81,11 +82,21 @@ def _store_new(store: Store | sa.Engine, pending: Sequence[_Pending]) -> list[Al
     return [Alert(**r) for r in rows]
 
 
-def _announce(alerts: list[Alert], notifier: Notifier | None) -> None:
+def _hotline(store: Store | sa.Engine, alerts: list[Alert]) -> Hotline:
+    """The hotline of the country most of the alerts' ads point to (at most 50 read), for the e-mail."""
+    ids = list(dict.fromkeys(a.doc_id for a in alerts if a.doc_id))[:50]
+    if not ids:
+        return hotline_for_records([])
+    with read(store) as conn:
+        rows = docsets.records_of(conn, ids)
+    return hotline_for_records(orjson.loads(r[5]) for r in rows)
+
+
+def _announce(alerts: list[Alert], notifier: Notifier | None, store: Store | sa.Engine) -> None:
     if not alerts:
         return
     if notifier is not None:
-        notifier.send(alerts)
+        notifier.send(alerts, _hotline(store, alerts) if "email" in notifier.channels else None)
     for listener in list(_LISTENERS):
         try:
             listener(alerts)
@@ -125,7 +136,7 @@ def evaluate(store: Store | sa.Engine, doc_ids: Iterable[str], *, notifier: Noti
                                    + (f" ({score:.0f}/100)" if score is not None else "")})
                 pending.append(_Pending(doc_id, "risk", level, reasons, f"risk:{doc_id}:{level}"))
     new = _store_new(store, pending)
-    _announce(new, notifier)
+    _announce(new, notifier, store)
     return new
 
 
@@ -151,7 +162,7 @@ def raise_alert(store: Store | sa.Engine, kind: str, reasons: Sequence[dict[str,
     digest = hashlib.sha256(orjson.dumps(listed, option=orjson.OPT_SORT_KEYS)).hexdigest()[:16]
     key = dedup_key or f"{kind}:{doc_id or '-'}:{digest}"
     new = _store_new(store, [_Pending(doc_id, kind, severity, listed, key)])
-    _announce(new, notifier)
+    _announce(new, notifier, store)
     return new[0] if new else None
 
 

@@ -13,6 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from adtrace import errors
+from adtrace.i18n import _
 from adtrace.storage import Store, casebook, docsets
 from adtrace.storage.db import now, read, write
 from adtrace.storage.docsets import cluster_docs as cluster_docs  # public here too: exchange.stix reads it
@@ -70,32 +71,35 @@ class Case:
 
 
 def _not_found(case_id: int) -> errors.InputError:
-    return errors.InputError(message=f"no case {case_id}; list cases on the Cases page or GET /api/v1/cases",
+    return errors.InputError(message=_("no case %(id)s; list cases on the Cases page or GET /api/v1/cases")
+                             % {"id": case_id},
                              code=errors.NOT_FOUND, http_status=404, detail={"field": "case_id"})
 
 
 def _check_status(status: str) -> None:
     if status not in STATUSES:
-        raise errors.InputError.at(errors.BAD_FIELD, f"unknown case status {status!r}", field_name="status",
-                                   hint=f"Use one of: {', '.join(STATUSES)}")
+        raise errors.InputError.at(errors.BAD_FIELD, _("unknown case status %(status)r") % {"status": status},
+                                   field_name="status", hint=_("Use one of: %(list)s") % {"list": ", ".join(STATUSES)})
 
 
 def entity_ref(kind: str, value: str) -> str:
     """An entity as a case stores it: kind:normalised value (phone:+17025550123)."""
     if kind not in ENTITY_KINDS:
-        raise errors.InputError.at(errors.BAD_FIELD, f"unknown entity kind {kind!r}", field_name="kind",
-                                   hint=f"Use one of: {', '.join(ENTITY_KINDS)}")
+        raise errors.InputError.at(errors.BAD_FIELD, _("unknown entity kind %(kind)r") % {"kind": kind},
+                                   field_name="kind",
+                                   hint=_("Use one of: %(list)s") % {"list": ", ".join(ENTITY_KINDS)})
     norm = normalise_lookup(kind, value)
     if not norm:
-        raise errors.InputError.at(errors.BAD_FIELD, "an empty identifier cannot go in a case", field_name="ref")
+        raise errors.InputError.at(errors.BAD_FIELD, _("an empty identifier cannot go in a case"),
+                                   field_name="ref")
     return f"{kind}:{norm}"
 
 
 def create(store: Store | sa.Engine, title: str, actor: str, assignee: str | None = None) -> Case:
     title = title.strip()
     if not title:
-        raise errors.InputError.at(errors.MISSING_FIELD, "a case needs a title", field_name="title",
-                                   hint="e.g. 'Florida circuit, phone ending 2507'")
+        raise errors.InputError.at(errors.MISSING_FIELD, _("a case needs a title"), field_name="title",
+                                   hint=_("e.g. 'Florida circuit, phone ending 2507'"))
     with write(store) as conn:
         case_id = casebook.insert_case(conn, title[:300], (assignee or "").strip() or None, actor, now())
     return get(store, case_id)
@@ -138,17 +142,19 @@ def update(store: Store | sa.Engine, case_id: int, *, status: str | None = None,
 def add_item(store: Store | sa.Engine, case_id: int, kind: str, ref: str, actor: str, note: str = "") -> Case:
     """Add a document, cluster or entity; adding it again keeps the first entry (and its note)."""
     if kind not in ITEM_KINDS:
-        raise errors.InputError.at(errors.BAD_FIELD, f"unknown case item kind {kind!r}", field_name="kind",
-                                   hint=f"Use one of: {', '.join(ITEM_KINDS)}")
+        raise errors.InputError.at(errors.BAD_FIELD, _("unknown case item kind %(kind)r") % {"kind": kind},
+                                   field_name="kind",
+                                   hint=_("Use one of: %(list)s") % {"list": ", ".join(ITEM_KINDS)})
     ref = ref.strip()
     if kind == "entity":
-        ekind, _, value = ref.partition(":")
+        ekind, _sep, value = ref.partition(":")
         ref = entity_ref(ekind, value)
     with write(store) as conn:
         if not casebook.case_exists(conn, case_id):
             raise _not_found(case_id)
         if kind == "document" and not docsets.exists(conn, ref):
-            raise errors.InputError(message=f"no document {ref!r}", code=errors.NOT_FOUND, http_status=404,
+            raise errors.InputError(message=_("no document %(id)r") % {"id": ref}, code=errors.NOT_FOUND,
+                                    http_status=404,
                                     detail={"field": "ref"})
         if kind == "cluster":
             ref = resolve_cluster(conn, ref, "ref")
@@ -167,7 +173,7 @@ def remove_item(store: Store | sa.Engine, case_id: int, kind: str, ref: str) -> 
 def add_note(store: Store | sa.Engine, case_id: int, author: str, body: str) -> Case:
     body = body.strip()
     if not body:
-        raise errors.InputError.at(errors.MISSING_FIELD, "an empty note was not saved", field_name="text")
+        raise errors.InputError.at(errors.MISSING_FIELD, _("an empty note was not saved"), field_name="text")
     with write(store) as conn:
         if not casebook.case_exists(conn, case_id):
             raise _not_found(case_id)
@@ -185,7 +191,8 @@ def resolve_cluster(conn: sa.Connection, ref: str, field_name: str) -> str:
     """The cluster id of `ref`, a cluster id or any member's document id; 404 naming `field_name` if none."""
     found = docsets.cluster_of(conn, ref)
     if found is None:
-        raise errors.InputError(message=f"no cluster {ref!r}; link the store first (Import page: Link now)", code=errors.NOT_FOUND,
+        raise errors.InputError(message=_("no cluster %(id)r; link the store first (Import page: Link now)") % {"id": ref},
+                                code=errors.NOT_FOUND,
                                 http_status=404, detail={"field": field_name})
     return found
 

@@ -146,7 +146,8 @@ def draft(store: Store, case: Case, kind: str, *, actor: str, redact: bool = Tru
     shape = ("NCMEC CyberTipline report (possible child sex trafficking)" if kind == "ncmec"
              else "IOM Human Trafficking Case Data Standard (HTCDS)")
     return {"format": f"adtrace.draft.{kind}", "version": 1, "adtrace": __version__, "shape": shape,
-            "draft": True, "sent": False, "notice": NOT_SENT, "hotline": exports.HOTLINE, "redacted": redact,
+            "draft": True, "sent": False, "notice": NOT_SENT, "hotline": bundle["hotline"],
+            "hotline_entry": bundle["hotline_entry"], "redacted": redact,
             "generated_at": bundle["generated_at"], "generated_by": actor, "case": bundle["case"]["id"],
             "report": body}
 

@@ -27,13 +27,13 @@ from adtrace.i18n import N_
 from adtrace.indicators.wording import explain  # the words analysts see on document pages
 from adtrace.linking import store as link_store
 from adtrace.places import movement as mv
+from adtrace.places.hotlines import hotline_for_records
 from adtrace.storage import Store, casebook, db
 from adtrace.storage.db import engine_of
 
 BUNDLE_FORMAT = "adtrace.case-bundle"
 BUNDLE_VERSION = 1
-# English in the JSON bundle; the PDF shows them in the reader's language (report.html, `|term`).
-HOTLINE = N_("National Human Trafficking Hotline (US): call 1-888-373-7888 or text 233733")
+# English in the JSON bundle; the PDF shows it in the reader's language (report.html, `|term`).
 NOTICE = N_("Flags mean indicators are present in the text, never a verdict on a person. People advertised "
             "in these ads may be victims of trafficking; minors in ads are victims.")
 MAX_DOCS = 2000  # a report beyond this is unreadable; the bundle says when it was cut
@@ -155,10 +155,12 @@ def bundle(store: Store, case: Case, *, actor: str, redact: bool = True) -> dict
     sightings = [s for d, r in zip(ids, records, strict=True) if (s := mv.sighting(d, posted.get(d), r))]
     route = mv.movement(sightings)
     entities = [masker.mask(r.partition(":")[0], r.partition(":")[2]) for r in case.refs("entity")]
+    hotline = hotline_for_records(records)  # the country most of the case's ads point to (places.hotlines)
     return {
         "format": BUNDLE_FORMAT, "version": BUNDLE_VERSION, "adtrace": __version__,
         "generated_at": db.now(), "generated_by": actor,
-        "redacted": redact, "truncated": cut, "notice": NOTICE, "hotline": HOTLINE,
+        "redacted": redact, "truncated": cut, "notice": NOTICE,
+        "hotline": hotline.line(), "hotline_entry": hotline.public(),
         "case": {"id": case.id, "title": masker.analyst(case.title), "status": case.status, "assignee": case.assignee,
                  "created_by": case.created_by, "created_at": case.created_at, "updated_at": case.updated_at,
                  "notes": [{"author": n.author, "at": n.at, "text": masker.analyst(n.text)} for n in case.notes],

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 
 from adtrace import errors
 from adtrace.cases import cases as cs
+from adtrace.i18n import _
 from adtrace.storage import Store, audit, casebook, docsets
 from adtrace.storage.db import engine_of, now, read, write
 
@@ -54,7 +55,7 @@ def _members(conn: sa.Connection, kind: str, ref: str) -> list[str]:
         try:
             case_id = int(ref)
         except ValueError:
-            raise errors.InputError.at(errors.BAD_FIELD, f"a case id is a number, not {ref!r}",
+            raise errors.InputError.at(errors.BAD_FIELD, _("a case id is a number, not %(ref)r") % {"ref": ref},
                                        field_name="ref") from None
         if not casebook.case_exists(conn, case_id):
             raise cs._not_found(case_id)
@@ -67,12 +68,12 @@ def _members(conn: sa.Connection, kind: str, ref: str) -> list[str]:
 def place(store: Store | sa.Engine, kind: str, ref: str, actor: str, reason: str) -> Hold:
     """Put a case, cluster (id or any member's document id) or document under hold; audited."""
     if kind not in KINDS:
-        raise errors.InputError.at(errors.BAD_FIELD, f"unknown hold kind {kind!r}", field_name="kind",
-                                   hint=f"Use one of: {', '.join(KINDS)}")
+        raise errors.InputError.at(errors.BAD_FIELD, _("unknown hold kind %(kind)r") % {"kind": kind},
+                                   field_name="kind", hint=_("Use one of: %(list)s") % {"list": ", ".join(KINDS)})
     reason = reason.strip()
     if not reason:
-        raise errors.InputError.at(errors.MISSING_FIELD, "a hold needs a reason", field_name="reason",
-                                   hint="e.g. 'CyberTipline report 123 (REPORT Act, one year)' or a court order")
+        raise errors.InputError.at(errors.MISSING_FIELD, _("a hold needs a reason"), field_name="reason",
+                                   hint=_("e.g. 'CyberTipline report 123 (REPORT Act, one year)' or a court order"))
     engine = engine_of(store)
     ref = ref.strip()
     with write(engine) as conn:
@@ -80,7 +81,8 @@ def place(store: Store | sa.Engine, kind: str, ref: str, actor: str, reason: str
             ref = docsets.cluster_of(conn, ref) or ref
         docs = _members(conn, kind, ref)
         if not docs and kind != "case":
-            raise errors.InputError(message=f"no {kind} {ref!r}", code=errors.NOT_FOUND, http_status=404,
+            raise errors.InputError(message=_("no %(kind)s %(ref)r") % {"kind": kind, "ref": ref}, code=errors.NOT_FOUND,
+                                    http_status=404,
                                     detail={"field": "ref"})
         hold_id = casebook.insert_hold(conn, kind, ref, reason[:2000], actor, now(), docs)
         audit.append(engine, actor, AUDIT_ACTION, f"{kind}:{ref}",
@@ -92,11 +94,13 @@ def release(store: Store | sa.Engine, hold_id: int, actor: str, reason: str) -> 
     """End a hold (the row stays, with who released it, when and why); audited."""
     reason = reason.strip()
     if not reason:
-        raise errors.InputError.at(errors.MISSING_FIELD, "releasing a hold needs a reason", field_name="reason")
+        raise errors.InputError.at(errors.MISSING_FIELD, _("releasing a hold needs a reason"),
+                                   field_name="reason")
     engine = engine_of(store)
     hold = get(engine, hold_id)
     if not hold.active:
-        raise errors.InputError.at(errors.BAD_FIELD, f"hold {hold_id} was already released on {hold.released_at}",
+        raise errors.InputError.at(errors.BAD_FIELD, _("hold %(id)s was already released on %(at)s")
+                                   % {"id": hold_id, "at": hold.released_at},
                                    field_name="hold")
     with write(engine) as conn:
         casebook.release_hold(conn, hold_id, actor, now(), reason[:2000])
@@ -109,7 +113,8 @@ def get(store: Store | sa.Engine, hold_id: int) -> Hold:
     with read(store) as conn:
         row = casebook.hold_row(conn, hold_id)
     if row is None:
-        raise errors.InputError(message=f"no hold {hold_id}; list them with adtrace hold list", code=errors.NOT_FOUND,
+        raise errors.InputError(message=_("no hold %(id)s; list them with adtrace hold list") % {"id": hold_id},
+                                code=errors.NOT_FOUND,
                                 http_status=404, detail={"field": "hold"})
     return Hold(**row)
 

@@ -25,11 +25,12 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
+from adtrace.places.hotlines import Hotline, hotline_or_default
+
 if TYPE_CHECKING:
     from adtrace.cases.alerts import Alert
 
 log = logging.getLogger(__name__)
-HOTLINE = "US National Human Trafficking Hotline: 1-888-373-7888 (text 233733)"
 
 
 @dataclass
@@ -114,7 +115,9 @@ def post_webhook(url: str, body: dict[str, Any], *, timeout: float, retries: int
     return False, attempts, error
 
 
-def email_message(alerts: Sequence[Alert], config: NotifyConfig) -> EmailMessage:
+def email_message(alerts: Sequence[Alert], config: NotifyConfig, hotline: Hotline | None = None) -> EmailMessage:
+    """One e-mail for a batch; `hotline` is the one of the country the alerts' ads point to (alerts picks it),
+    else the organisation's (ADTRACE_COUNTRY), else the US one."""
     msg = EmailMessage()
     high = sum(1 for a in alerts if a.severity == "high")
     msg["Subject"] = f"adtrace: {len(alerts)} new alert{'s' * (len(alerts) != 1)}" + (f" ({high} high)" if high else "")
@@ -127,12 +130,12 @@ def email_message(alerts: Sequence[Alert], config: NotifyConfig) -> EmailMessage
         lines.extend(f"  - {r.get('text', r.get('kind'))}" + (f": {r['value']}" if r.get("value") else "")
                      for r in p["reasons"])
         lines.append(f"  {p['link']}\n")
-    lines.append("Indicators present, not a verdict on any person.\n" + HOTLINE)
+    lines.append("Indicators present, not a verdict on any person.\n" + (hotline or hotline_or_default([])).line())
     msg.set_content("\n".join(lines))
     return msg
 
 
-def send_email(alerts: Sequence[Alert], config: NotifyConfig) -> tuple[bool, str]:
+def send_email(alerts: Sequence[Alert], config: NotifyConfig, hotline: Hotline | None = None) -> tuple[bool, str]:
     if not config.smtp_host or not config.email_to:
         return False, "no SMTP host or recipients configured"
     try:
@@ -141,7 +144,7 @@ def send_email(alerts: Sequence[Alert], config: NotifyConfig) -> tuple[bool, str
                 smtp.starttls()
             if config.smtp_user:
                 smtp.login(config.smtp_user, config.smtp_password or "")
-            smtp.send_message(email_message(alerts, config))
+            smtp.send_message(email_message(alerts, config, hotline))
         return True, ""
     except (OSError, smtplib.SMTPException) as exc:
         return False, f"{type(exc).__name__}: {exc}"
@@ -163,7 +166,8 @@ class Notifier:
             out.append("email")
         return out
 
-    def send(self, alerts: Sequence[Alert]) -> list[Delivery]:
+    def send(self, alerts: Sequence[Alert], hotline: Hotline | None = None) -> list[Delivery]:
+        """Deliver on every channel; `hotline` goes in the e-mail (None: the organisation's country's)."""
         if not alerts:
             return []
         out: list[Delivery] = []
@@ -175,7 +179,7 @@ class Notifier:
                                                    backoff=self.config.webhook_backoff)
                 out.append(Delivery("webhook", [a.id], ok, attempts, error))
         if self.config.smtp_host and self.config.email_to:
-            ok, error = send_email(alerts, self.config)  # one message per batch: no mail storm
+            ok, error = send_email(alerts, self.config, hotline)  # one message per batch: no mail storm
             out.append(Delivery("email", [a.id for a in alerts], ok, 1, error))
         for d in out:
             if not d.ok:

@@ -24,6 +24,7 @@ import re2
 import sqlalchemy as sa
 
 from adtrace import errors
+from adtrace.i18n import _
 from adtrace.storage import Store, watchbook
 from adtrace.storage.db import engine_of, now, read, write
 from adtrace.storage.prepare import handle_value, normalise_lookup
@@ -75,33 +76,36 @@ def normalise(kind: str, value: str, region: str = "US") -> str:
     """The value as matching compares it; raises InputError with a hint when it cannot be used."""
     value = value.strip()
     if kind not in KINDS:
-        raise errors.InputError.at(errors.BAD_FIELD, f"unknown watchlist kind {kind!r}", field_name="kind",
-                                   hint=f"Use one of: {', '.join(KINDS)}")
+        raise errors.InputError.at(errors.BAD_FIELD, _("unknown watchlist kind %(kind)r") % {"kind": kind},
+                                   field_name="kind", hint=_("Use one of: %(list)s") % {"list": ", ".join(KINDS)})
     if not value:
-        raise errors.InputError.at(errors.MISSING_FIELD, "an empty value cannot be watched", field_name="value")
+        raise errors.InputError.at(errors.MISSING_FIELD, _("an empty value cannot be watched"),
+                                   field_name="value")
     if kind in IDENTIFIER_KINDS:
         out = normalise_lookup(kind, value, region)
         if kind == "phone" and len(out.lstrip("+")) < 7:
-            raise errors.InputError.at(errors.BAD_FIELD, f"{value!r} is not a phone number", field_name="value",
-                                       hint="Type it with its area code, e.g. 702-555-0199 or +44 20 7946 0000")
+            raise errors.InputError.at(errors.BAD_FIELD, _("%(value)r is not a phone number") % {"value": value},
+                                       field_name="value",
+                                       hint=_("Type it with its area code, e.g. 702-555-0199 or +44 20 7946 0000"))
         if not out:
-            raise errors.InputError.at(errors.BAD_FIELD, f"{value!r} is empty once normalised", field_name="value")
+            raise errors.InputError.at(errors.BAD_FIELD, _("%(value)r is empty once normalised") % {"value": value},
+                                       field_name="value")
         return out
     if kind == "pdq":
         hexed = value.lower()
         if not re.fullmatch(r"[0-9a-f]{64}", hexed):
-            raise errors.InputError.at(errors.BAD_FIELD, "a PDQ hash is 64 hex characters", field_name="value",
-                                       hint="Compute one with: adtrace link (images) or the pdqhash package")
+            raise errors.InputError.at(errors.BAD_FIELD, _("a PDQ hash is 64 hex characters"), field_name="value",
+                                       hint=_("Compute one with: adtrace link (images) or the pdqhash package"))
         return hexed
     if kind == "regex":
         try:
             re2.compile(value, _re2_options())
         except re2.error as exc:
             why = exc.args[0].decode() if exc.args and isinstance(exc.args[0], bytes) else str(exc)
-            raise errors.InputError.at(errors.BAD_FIELD, f"not a regular expression RE2 can run ({why})",
-                                       field_name="value", hint="Watchlist regexes use RE2 syntax (no "
+            raise errors.InputError.at(errors.BAD_FIELD, _("not a regular expression RE2 can run (%(why)s)") % {"why": why},
+                                       field_name="value", hint=_("Watchlist regexes use RE2 syntax (no "
                                        "back-references or look-arounds); or use --kind phrase for the words "
-                                       "literally") from None
+                                       "literally")) from None
     return value
 
 
@@ -118,12 +122,12 @@ def add(store: Store | sa.Engine, kind: str, value: str, *, name: str, owner: st
     norm = normalise(kind, value, region)
     name = name.strip()
     if not name:
-        raise errors.InputError.at(errors.MISSING_FIELD, "a watchlist entry needs a watchlist name",
-                                   field_name="name", hint="e.g. --name 'Op Lantern'")
+        raise errors.InputError.at(errors.MISSING_FIELD, _("a watchlist entry needs a watchlist name"),
+                                   field_name="name", hint=_("e.g. --name 'Op Lantern'"))
     if kind == "pdq":
         distance = DEFAULT_PDQ_DISTANCE if distance is None else distance
         if not 0 <= distance <= 128:
-            raise errors.InputError.at(errors.BAD_FIELD, "a PDQ distance is between 0 and 128",
+            raise errors.InputError.at(errors.BAD_FIELD, _("a PDQ distance is between 0 and 128"),
                                        field_name="distance")
     else:
         distance = None
@@ -141,7 +145,8 @@ def remove(store: Store | sa.Engine, entry_id: int) -> Entry:
         watchbook.deactivate_entry(conn, entry_id, now())
         row = watchbook.entry(conn, entry_id)
     if row is None:
-        raise errors.InputError(message=f"no watchlist entry {entry_id}. List them with: adtrace watchlist list",
+        raise errors.InputError(message=_("no watchlist entry %(id)s. List them with: adtrace watchlist list")
+                                % {"id": entry_id},
                                 code=errors.BAD_FIELD, http_status=404, detail={"field": "id"})
     return Entry(**row)
 

@@ -93,7 +93,7 @@ def rules_cmd(db: str = DB,
 def hotline_cmd(country: str = typer.Argument(None, help="Country code or name; none: the whole table.")) -> None:
     """The shipped hotline table (source, date written, confidence), or one country's row."""
     from adtrace import errors
-    from adtrace.tips.hotlines import hotline_for, table
+    from adtrace.places.hotlines import hotline_for, table
 
     if country is None:
         print_json({"hotlines": [h.to_dict() for h in table().values()]})

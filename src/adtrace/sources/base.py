@@ -12,6 +12,7 @@ from typing import IO
 
 from adtrace import errors
 from adtrace.documents import Document
+from adtrace.i18n import _
 
 # A line past this many bytes is refused, and skipped without ever being held in memory whole.
 DEFAULT_MAX_LINE_BYTES = 8 * 1024 * 1024
@@ -75,11 +76,11 @@ def open_binary(path: str) -> IO[bytes]:
         return gzip.GzipFile(fileobj=raw) if peek == b"\x1f\x8b" else raw  # type: ignore[return-value]
     p = Path(path)
     if not p.exists():
-        raise errors.InputError.at(errors.FILE_NOT_FOUND, "no such file", path=path,
-                                   hint="Check the path; use '-' to read standard input")
+        raise errors.InputError.at(errors.FILE_NOT_FOUND, _("no such file"), path=path,
+                                   hint=_("Check the path; use '-' to read standard input"))
     if p.is_dir():
-        raise errors.InputError.at(errors.UNKNOWN_FORMAT, "is a folder", path=path,
-                                   hint="Name the files inside it, e.g. folder/*.jsonl")
+        raise errors.InputError.at(errors.UNKNOWN_FORMAT, _("is a folder"), path=path,
+                                   hint=_("Name the files inside it, e.g. folder/*.jsonl"))
     fh = p.open("rb")
     if fh.peek(2)[:2] == b"\x1f\x8b":
         return gzip.GzipFile(fileobj=fh)  # type: ignore[return-value]

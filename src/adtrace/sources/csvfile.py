@@ -15,6 +15,7 @@ from typing import IO, Any
 
 from adtrace import errors
 from adtrace.documents import Document
+from adtrace.i18n import _
 from adtrace.sources.base import Item, Options, ReadError
 
 csv.field_size_limit(sys.maxsize)  # fields are bounded by the record bound below, per file
@@ -54,9 +55,9 @@ def read_csv(fh: IO[bytes], path: str, opts: Options) -> Iterator[Item]:
 
     def too_long(line: int) -> ReadError:
         err = errors.InputError.at(
-            errors.LINE_TOO_LONG, f"the record starting here is longer than {opts.max_line_bytes:,} characters "
-            "(an unclosed quote?); the rest of the file cannot be read reliably", path=path, line=line,
-            hint="Close the quote, split the record, or raise the limit with --max-line-bytes")
+            errors.LINE_TOO_LONG, _("the record starting here is longer than %(n)s characters (an unclosed quote?); "
+                                     "the rest of the file cannot be read reliably") % {"n": f"{opts.max_line_bytes:,}"},
+            path=path, line=line, hint=_("Close the quote, split the record, or raise the limit with --max-line-bytes"))
         return ReadError(path, line, err)
 
     try:
@@ -67,13 +68,14 @@ def read_csv(fh: IO[bytes], path: str, opts: Options) -> Iterator[Item]:
         yield too_long(1)
         return
     except UnicodeDecodeError as exc:
-        raise errors.InputError.at(errors.BAD_UTF8, f"invalid UTF-8 in the header ({exc.reason})", path=path,
-                                   line=1, hint="Re-encode the file as UTF-8") from None
+        raise errors.InputError.at(errors.BAD_UTF8, _("invalid UTF-8 in the header (%(why)s)") % {"why": exc.reason},
+                                   path=path, line=1, hint=_("Re-encode the file as UTF-8")) from None
     header = [h.strip().lstrip("\ufeff") for h in header]
     if opts.text_col not in header:
         raise errors.InputError.at(
-            errors.MISSING_FIELD, f"no column named '{opts.text_col}' (columns: {', '.join(header)})",
-            path=path, line=1, field_name=opts.text_col, hint="Name the text column with --text-col")
+            errors.MISSING_FIELD, _("no column named '%(col)s' (columns: %(columns)s)")
+            % {"col": opts.text_col, "columns": ", ".join(header)},
+            path=path, line=1, field_name=opts.text_col, hint=_("Name the text column with --text-col"))
     mapping = {
         opts.text_col: "text", opts.title_col: "title", opts.id_col: "id", opts.url_col: "url",
         opts.date_col: "posted_at", opts.location_col: "location",
@@ -90,22 +92,24 @@ def read_csv(fh: IO[bytes], path: str, opts: Options) -> Iterator[Item]:
             return
         except UnicodeDecodeError as exc:
             line = rows.line_num + 1
-            err = errors.InputError.at(errors.BAD_UTF8, f"invalid UTF-8 ({exc.reason}); the rest of the file "
-                                       "cannot be read reliably", path=path, line=line,
-                                       hint="Re-encode the file as UTF-8")
+            err = errors.InputError.at(errors.BAD_UTF8, _("invalid UTF-8 (%(why)s); the rest of the file cannot be read "
+                                                                 "reliably") % {"why": exc.reason},
+                                       path=path, line=line, hint=_("Re-encode the file as UTF-8"))
             yield ReadError(path, line, err)
             return
         except csv.Error as exc:
             line = rows.line_num
-            yield ReadError(path, line, errors.InputError.at(errors.BAD_CSV, f"malformed CSV ({exc})", path=path,
-                                                             line=line, hint="Check quoting on this row"))
+            yield ReadError(path, line, errors.InputError.at(errors.BAD_CSV, _("malformed CSV (%(why)s)") % {"why": exc},
+                                                             path=path, line=line,
+                                                             hint=_("Check quoting on this row")))
             continue
         line = rows.line_num
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != len(header):
-            err = errors.InputError.at(errors.BAD_CSV, f"{len(row)} cells where the header has {len(header)}",
-                                       path=path, line=line, hint="Check quoting and delimiters on this row")
+            err = errors.InputError.at(errors.BAD_CSV, _("%(n)s cells where the header has %(header)s")
+                                       % {"n": len(row), "header": len(header)}, path=path, line=line,
+                                       hint=_("Check quoting and delimiters on this row"))
             yield ReadError(path, line, err, ",".join(row)[:200])
             continue
         obj: dict[str, Any] = {}

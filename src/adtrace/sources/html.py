@@ -12,6 +12,7 @@ from selectolax.lexbor import LexborNode as Node
 
 from adtrace import errors
 from adtrace.documents import Document
+from adtrace.i18n import _
 from adtrace.sources.base import Item, Options, ReadError
 from adtrace.sources.pageshape import check_page
 from adtrace.sources.profiles import Profile, for_host, profiles, url_from_path
@@ -21,8 +22,9 @@ def read_html(fh: IO[bytes], path: str, opts: Options) -> Iterator[Item]:
     """One file, one page. A page no profile matches is rejected with a hint."""
     raw = fh.read(opts.max_line_bytes + 1)
     if len(raw) > opts.max_line_bytes:
-        err = errors.InputError.at(errors.LINE_TOO_LONG, f"page is larger than {opts.max_line_bytes:,} bytes",
-                                   path=path, hint="Raise the limit or drop the page")
+        err = errors.InputError.at(errors.LINE_TOO_LONG, _("page is larger than %(n)s bytes")
+                                   % {"n": f"{opts.max_line_bytes:,}"}, path=path,
+                                   hint=_("Raise the limit or drop the page"))
         yield ReadError(path, 1, err)
         return
     try:
@@ -46,14 +48,14 @@ def page_document(raw: bytes, url: str | None, opts: Options, *, path: str, stri
     if profile is None:
         if not strict:
             return None
-        raise errors.InputError.at(errors.UNKNOWN_FORMAT, "no site profile matches this page", path=path,
-                                   hint="Add a profile for the site with --profiles DIR (see docs/storage.md)")
+        raise errors.InputError.at(errors.UNKNOWN_FORMAT, _("no site profile matches this page"), path=path,
+                                   hint=_("Add a profile for the site with --profiles DIR (see docs/storage.md)"))
     fields = extract(tree, profile, url)
     if not fields.get("text"):
         if not strict or by_host is not None:
             return None  # a listing or index page of a known site: not an ad
-        raise errors.InputError.at(errors.MISSING_FIELD, f"profile '{profile.name}' found no ad body",
-                                   path=path, field_name="text", hint="Check the profile's 'body' selector")
+        raise errors.InputError.at(errors.MISSING_FIELD, _("profile '%(name)s' found no ad body") % {"name": profile.name},
+                                   path=path, field_name="text", hint=_("Check the profile's 'body' selector"))
     fields["source"] = opts.source or profile.source
     fields["kind"] = opts.kind or profile.kind
     return Document.from_dict(fields, path=path)

@@ -17,6 +17,7 @@ import functools
 import re
 
 from adtrace import errors
+from adtrace.i18n import _
 
 MAX_DEPTH = 256
 MAX_TAGS = 200_000
@@ -67,7 +68,7 @@ def check_page(raw: bytes, path: str, max_depth: int = MAX_DEPTH, max_tags: int 
             continue
         tags += 1
         if tags > max_tags:
-            raise _refused(raw, m.start(), path, f"more than {max_tags:,} tags")
+            raise _refused(raw, m.start(), path, _("more than %(n)s tags") % {"n": f"{max_tags:,}"})
         if name in _RAW_TEXT:
             end_tag = _end_tag(name).search(raw, pos)
             if end_tag is None:
@@ -80,7 +81,7 @@ def check_page(raw: bytes, path: str, max_depth: int = MAX_DEPTH, max_tags: int 
         count[name] = count.get(name, 0) + 1
         foreign += name in _FOREIGN
         if len(stack) > max_depth:
-            raise _refused(raw, m.start(), path, f"elements nested more than {max_depth} deep")
+            raise _refused(raw, m.start(), path, _("elements nested more than %(n)s deep") % {"n": max_depth})
 
 
 @functools.cache
@@ -90,5 +91,5 @@ def _end_tag(name: bytes) -> re.Pattern[bytes]:
 
 def _refused(raw: bytes, at: int, path: str, what: str) -> errors.InputError:
     line = raw.count(b"\n", 0, at) + 1
-    return errors.InputError.at(errors.PAGE_TOO_DEEP, f"page refused: {what} (real ad pages nest a few dozen)",
-                                path=path, line=line, hint="Drop the page; it cannot be an ordinary ad page")
+    return errors.InputError.at(errors.PAGE_TOO_DEEP,
+                                _("page refused: %(what)s (real ad pages nest a few dozen)") % {"what": what}, path=path, line=line, hint=_("Drop the page; it cannot be an ordinary ad page"))

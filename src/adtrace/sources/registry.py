@@ -10,6 +10,7 @@ from collections.abc import Iterable, Iterator
 from typing import IO, Any
 
 from adtrace import errors
+from adtrace.i18n import _
 from adtrace.registry import Registry
 from adtrace.sources.base import Format, Item, Options, Reader, open_binary
 from adtrace.sources.csvfile import read_csv
@@ -48,8 +49,8 @@ def reader_for(path: str, forced: str | None = None) -> Reader:
     READERS.load()
     if forced:
         if forced not in READERS:
-            raise errors.InputError.at(errors.UNKNOWN_FORMAT, f"unknown format '{forced}'", path=path,
-                                       hint=f"Use one of: {', '.join(sorted(READERS))}")
+            raise errors.InputError.at(errors.UNKNOWN_FORMAT, _("unknown format '%(name)s'") % {"name": forced},
+                                       path=path, hint=_("Use one of: %(list)s") % {"list": ", ".join(sorted(READERS))})
         return READERS[forced]
     if path == "-":
         return READERS["jsonl"]
@@ -57,8 +58,8 @@ def reader_for(path: str, forced: str | None = None) -> Reader:
     for ending, fmt in sorted(_ENDINGS.items(), key=lambda kv: -len(kv[0])):
         if name.endswith(ending):
             return READERS[fmt]
-    raise errors.InputError.at(errors.UNKNOWN_FORMAT, "cannot tell the format from the file name", path=path,
-                               hint=f"Use a known ending ({', '.join(sorted(_ENDINGS))}) or --format")
+    raise errors.InputError.at(errors.UNKNOWN_FORMAT, _("cannot tell the format from the file name"), path=path,
+                               hint=_("Use a known ending (%(list)s) or --format") % {"list": ", ".join(sorted(_ENDINGS))})
 
 
 def read_paths(paths: Iterable[str], options: Options | None = None) -> Iterator[Item]:

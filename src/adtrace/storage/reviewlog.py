@@ -17,6 +17,8 @@ NEWEST_SQL = ("COALESCE((SELECT x.decision FROM review_decisions x WHERE x.doc_i
               "ORDER BY x.id DESC LIMIT 1), 'withdrawn')")
 # (id, title, text, source, posted_at, location, risk_score, risk_level, record JSON) of a queued document.
 QUEUE_COLS = "d.id, d.title, d.text, d.source, d.posted_at, d.location, r.risk_score, r.risk_level, r.record"
+# Tips (documents of kind `tip`) have their own queue and decisions (adtrace.tips): never in this one.
+QUEUED_SQL = "JOIN documents d ON d.id = r.doc_id AND d.kind <> 'tip'"
 QueueRow = tuple[str, str | None, str, str, str | None, str | None, float | None, str | None, str]
 # (doc_id, decision, reason, actor, at)
 DecisionRow = tuple[str, str, str, str, str]
@@ -43,7 +45,7 @@ def waiting_rows(conn: sa.Connection, levels: tuple[str, ...], limit: int, offse
     """QUEUE_COLS of flagged documents with no decision that counts, highest risk first."""
     marks, params = _levels(levels)
     rows = conn.execute(text(
-        f"SELECT {QUEUE_COLS} FROM records r JOIN documents d ON d.id = r.doc_id WHERE r.risk_level IN ({marks}) "
+        f"SELECT {QUEUE_COLS} FROM records r {QUEUED_SQL} WHERE r.risk_level IN ({marks}) "
         f"AND {NEWEST_SQL} = 'withdrawn' ORDER BY r.risk_score DESC, d.id LIMIT :limit OFFSET :offset"),
         {**params, "limit": limit, "offset": offset}).all()
     return [_queue_row(r) for r in rows]
@@ -51,7 +53,7 @@ def waiting_rows(conn: sa.Connection, levels: tuple[str, ...], limit: int, offse
 
 def waiting_count(conn: sa.Connection, levels: tuple[str, ...]) -> int:
     marks, params = _levels(levels)
-    return int(conn.execute(text(f"SELECT count(*) FROM records r WHERE r.risk_level IN ({marks}) "
+    return int(conn.execute(text(f"SELECT count(*) FROM records r {QUEUED_SQL} WHERE r.risk_level IN ({marks}) "
                                  f"AND {NEWEST_SQL} = 'withdrawn'"), params).scalar() or 0)
 
 
@@ -59,7 +61,7 @@ def waiting_scores(conn: sa.Connection, levels: tuple[str, ...]) -> list[tuple[s
     """(id, rule score) of every waiting document, highest first."""
     marks, params = _levels(levels)
     return [(str(i), float(s or 0)) for i, s in conn.execute(text(
-        f"SELECT r.doc_id, r.risk_score FROM records r WHERE r.risk_level IN ({marks}) "
+        f"SELECT r.doc_id, r.risk_score FROM records r {QUEUED_SQL} WHERE r.risk_level IN ({marks}) "
         f"AND {NEWEST_SQL} = 'withdrawn' ORDER BY r.risk_score DESC, r.doc_id"), params)]
 
 

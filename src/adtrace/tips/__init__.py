@@ -4,6 +4,6 @@ See docs/tips.md. The app's routes (`adtrace.app.pages.tips`, `adtrace.app.pages
 shells over the functions here.
 """
 
-from adtrace.tips.hotlines import Hotline, hotline_for, hotline_or_default
+from adtrace.places.hotlines import Hotline, hotline_for, hotline_or_default
 
 __all__ = ["Hotline", "hotline_for", "hotline_or_default"]

@@ -23,10 +23,10 @@ from adtrace.exchange import store as xs
 from adtrace.exchange.keys import OrgKeys
 from adtrace.exchange.signals import consortium_key_id, identifiers, keyed_hash
 from adtrace.i18n import _
+from adtrace.places.hotlines import org_country
 from adtrace.storage import audit
 from adtrace.storage.db import now, read, write
 from adtrace.tips import store as ts
-from adtrace.tips.hotlines import org_country
 
 FORMAT = "adtrace.tips.handoff"
 VERSION = 1

@@ -18,8 +18,8 @@ from typing import Any
 from adtrace import errors
 from adtrace.documents import Document
 from adtrace.i18n import _
+from adtrace.places.hotlines import country_code, org_country
 from adtrace.tips import store as ts
-from adtrace.tips.hotlines import country_code, org_country
 
 SOURCE = "public-tip"
 ABOUT = ("sex", "labour", "minor", "unsure")  # what the tipster thinks it is about (routing uses it)

@@ -147,7 +147,7 @@ class Rule:
 
 def add_rule(engine: sa.Engine, actor: str, partner: str, country: str = "", about: str = "", lang: str = "",
              note: str = "") -> int:
-    from adtrace.tips.hotlines import country_code
+    from adtrace.places.hotlines import country_code
 
     partner = check_org(partner)
     code = country_code(country) or "" if country.strip() else ""

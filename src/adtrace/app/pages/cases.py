@@ -109,7 +109,7 @@ def item_labels(engine: sa.Engine, case: cs.Case) -> dict[tuple[str, str], str]:
 
 def _case_page(request: Request, case_id: int, form: dict[str, str] | None = None, error: str = "",
                status: int = 200, errs: dict[str, str] | None = None) -> Response:
-    from adtrace.tips.hotlines import hotline_for_documents
+    from adtrace.places.hotlines import hotline_for_documents
 
     store = request.app.state.adtrace.store
     case = cs.get(store, case_id)

@@ -60,7 +60,7 @@ def document_page(request: Request, doc_id: str, ctx: Ctx = Depends(require("doc
         cluster = conn.execute(text("SELECT c.cluster_id, s.documents FROM link_clusters c JOIN link_summaries s "
                                     "ON s.cluster_id = c.cluster_id WHERE c.doc_id = :d"), {"d": doc_id}).first()
     from adtrace.app.pages.cases import open_cases
-    from adtrace.tips.hotlines import hotline_or_default, record_countries
+    from adtrace.places.hotlines import hotline_or_default, record_countries
 
     return render(request, "document.html", {**view_model(doc, record), "decisions": decisions, "cluster": cluster,
                                              "open_cases": open_cases(request, ctx),

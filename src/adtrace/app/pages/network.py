@@ -56,7 +56,7 @@ def cluster_page(request: Request, cluster_id: str, ctx: Ctx = Depends(require("
     audit.append(request.app.state.adtrace.engine, ctx.user.username, "view_cluster", cid,
                  {"documents": data["summary"]["documents"]})
     open_cases = cs.list_cases(request.app.state.adtrace.engine, "open")
-    from adtrace.tips.hotlines import hotline_for_documents
+    from adtrace.places.hotlines import hotline_for_documents
 
     with read(request.app.state.adtrace.engine) as conn:  # the hotline of the country most members point to
         members = [str(r[0]) for r in conn.execute(text("SELECT doc_id FROM link_clusters WHERE cluster_id = :c "

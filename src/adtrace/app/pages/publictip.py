@@ -22,10 +22,10 @@ from adtrace import errors
 from adtrace.app.auth import client_of, secure_cookie
 from adtrace.app.pages.render import render
 from adtrace.i18n import _
+from adtrace.places.hotlines import COUNTRY_NAMES, hotline_or_default, table
 from adtrace.storage import audit
 from adtrace.tips import intake
 from adtrace.tips import store as ts
-from adtrace.tips.hotlines import COUNTRY_NAMES, hotline_or_default, table
 from adtrace.tips.limits import ClientLimiter, Throttled, TipLimits, parse_form, read_bounded
 
 router = APIRouter()

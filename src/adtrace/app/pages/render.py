@@ -1,6 +1,6 @@
 """Template rendering with what every page needs: the user, their permissions, CSRF token, hotline.
 
-The hotline is the organisation's country's (adtrace.tips.hotlines); pages about an ad, case or cluster
+The hotline is the organisation's country's (adtrace.places.hotlines); pages about an ad, case or cluster
 pass `hotline` for the country it points to."""
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from adtrace import __version__, i18n
 from adtrace.app.auth import can
 from adtrace.app.locale import apply_account
 from adtrace.i18n.terms import js_messages
+from adtrace.places.hotlines import hotline_or_default
 from adtrace.scoring.rules import localise_reason
-from adtrace.tips.hotlines import hotline_or_default
 
 templates = Jinja2Templates(directory=str(resources.files("adtrace.app.pages") / "templates"))
 

@@ -14,10 +14,10 @@ from adtrace import errors
 from adtrace.app.auth import Ctx, require
 from adtrace.app.pages.render import render
 from adtrace.i18n import _
+from adtrace.places.hotlines import COUNTRY_NAMES, hotline_or_default
 from adtrace.storage import audit
 from adtrace.tips import handoff, intake
 from adtrace.tips import store as ts
-from adtrace.tips.hotlines import COUNTRY_NAMES, hotline_or_default
 
 router = APIRouter()
 MAX_HANDOFF = 2 * 1024 * 1024  # bytes: a tip and its signals are a few KB

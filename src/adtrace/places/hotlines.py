@@ -1,9 +1,10 @@
 """National trafficking hotlines by country: the shipped, sourced table `hotlines.csv` (docs/tips.md).
 
-Each row names its source and the date it was written. The table was written without web access, so
-every row says "not re-verified online"; rows whose number was not known with confidence give no number
-at all (only the police line) rather than a guess. The app shows the hotline of the ad's or case's
-country where an analyst acts, else the organisation's (ADTRACE_COUNTRY), else the US one.
+Each row names the page its number was checked against, the date, and in its note how it was checked
+(a stored copy of the page; no live web access) and what the page did not show. Rows where no hotline
+was found give no number at all (only the police line) rather than a guess. The app, case exports,
+drafts and alert e-mails show the hotline of the ad's or case's country, else the organisation's
+(ADTRACE_COUNTRY), else the US one. It lives with places (by country) so that `cases` can use it too.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from itertools import islice
 from typing import Any
 
 import phonenumbers
@@ -47,7 +49,7 @@ class Hotline:
     web: str
     emergency: str
     source: str
-    checked: str  # the date the row was written (YYYY-MM-DD)
+    checked: str  # the date the row was checked against `source` (YYYY-MM-DD)
     confidence: str  # high | medium | none (none: no hotline number given)
     note: str
 
@@ -58,6 +60,18 @@ class Hotline:
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
+
+    def line(self) -> str:
+        """One English sentence for plain-text channels (alert e-mails, the JSON bundle)."""
+        if self.phone:
+            out = f"{self.name} ({self.country}): call {self.phone}" + (f" or text {self.text}" if self.text else "")
+        else:
+            out = f"No national trafficking hotline number is on file for {self.country}"
+        return out + (f"; in an emergency call {self.emergency}" if self.emergency else "")
+
+    def public(self) -> dict[str, str]:
+        """The fields a reader of an export needs (no note: it is long and English)."""
+        return {k: getattr(self, k) for k in ("country", "name", "phone", "text", "emergency", "source", "checked")}
 
 
 def parse(text: str, where: str = "hotlines.csv") -> dict[str, Hotline]:
@@ -77,7 +91,7 @@ def parse(text: str, where: str = "hotlines.csv") -> dict[str, Hotline]:
         if not values["name"]:
             raise bad("name", "missing")
         if not _DATE.match(values["checked"]):
-            raise bad("checked", "the date the row was written, YYYY-MM-DD")
+            raise bad("checked", "the date the row was checked, YYYY-MM-DD")
         if values["confidence"] not in CONFIDENCE:
             raise bad("confidence", f"one of {', '.join(CONFIDENCE)}")
         if values["phone"] and not values["source"]:
@@ -93,7 +107,7 @@ def parse(text: str, where: str = "hotlines.csv") -> dict[str, Hotline]:
 @cache
 def table() -> dict[str, Hotline]:
     """The shipped table, by country code."""
-    raw = (resources.files("adtrace.tips") / "hotlines.csv").read_text(encoding="utf-8")
+    raw = (resources.files("adtrace.places") / "hotlines.csv").read_text(encoding="utf-8")
     return parse(raw)
 
 
@@ -146,13 +160,16 @@ def record_countries(record: Mapping[str, Any] | None) -> list[str]:
     return out
 
 
-def hotline_for_documents(store: Any, doc_ids: Iterable[str], limit: int = 50) -> Hotline:
-    """The hotline of the country most of these documents point to (at most `limit` read), else the default."""
+def hotline_for_records(records: Iterable[Mapping[str, Any] | None]) -> Hotline:
+    """The hotline of the country most of these records point to, else the organisation's, else the US."""
     votes: dict[str, int] = {}
-    for n, doc_id in enumerate(doc_ids):
-        if n >= limit:
-            break
-        for rank, c in enumerate(record_countries(store.get_record(doc_id))):
+    for record in records:
+        for rank, c in enumerate(record_countries(record)):
             votes[c] = votes.get(c, 0) + (2 if rank == 0 else 1)  # a record's first country weighs most
     ranked = sorted(votes, key=lambda c: (-votes[c], c))
     return hotline_or_default([c for c in ranked if c in table()])
+
+
+def hotline_for_documents(store: Any, doc_ids: Iterable[str], limit: int = 50) -> Hotline:
+    """The hotline of the country most of these documents point to (at most `limit` read), else the default."""
+    return hotline_for_records(store.get_record(d) for d in islice(doc_ids, limit))
