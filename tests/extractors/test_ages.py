@@ -185,3 +185,15 @@ def test_possessive_title_run_on_matches_what_backtracking_matches(text: str) ->
 
     backtracking = re.compile(ages._TITLE_AGE_RUN_ON.pattern.replace("++", "+").replace("*+", "*"), re.M)
     assert [m.span() for m in ages._TITLE_AGE_RUN_ON.finditer(text)] == [m.span() for m in backtracking.finditer(text)]
+
+
+@given(st.lists(st.sampled_from([*_TITLE_PIECES, "\t", "—", " Los", "55", "Kim — 19 Location", "Ana – 22\tHi"]), max_size=20).map("".join),
+       st.integers(0, 40), st.integers(0, 40))
+@settings(max_examples=600, deadline=None)
+def test_run_on_gate_never_hides_a_run_on_title(text: str, a: int, cut: int) -> None:
+    # The gate is a speed test only: wherever the run-on pattern matches in a window, the gate does.
+    from adtrace.extractors import ages
+
+    a, b = min(a, len(text)), max(min(a, len(text)), len(text) - cut)
+    if any(True for _ in ages._TITLE_AGE_RUN_ON.finditer(text, a, b)):
+        assert ages._RUN_ON_GATE.search(text, a, b) is not None

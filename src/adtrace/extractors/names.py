@@ -16,6 +16,7 @@ import re
 from adtrace.extractors.base import Context, Extractor, entity
 from adtrace.extractors.registry import register
 from adtrace.text.automaton import Automaton
+from adtrace.text.lowered import lowered
 
 _UPPER = "A-ZÀ-ÖØ-Þ"
 _LOWER = "a-zß-öø-ÿ"
@@ -90,7 +91,7 @@ def _written(word: str) -> str:
 def find_names(text: str) -> list[tuple[str, tuple[int, int]]]:
     """(name as written, view span of the name) for each introduced name, in source order."""
     out: list[tuple[str, tuple[int, int]]] = []
-    low = text.lower()
+    low = lowered(text) or text.lower()  # cached: the other extractors lower the same text
     seen: set[int] = set()
     if len(low) != len(text):  # lower-casing changed offsets ("İ"): scan everything
         for m in _INTRO.finditer(text):

@@ -6,6 +6,7 @@ import re
 
 from adtrace.extractors.base import Context, Extractor, entity
 from adtrace.extractors.registry import register
+from adtrace.text.lowered import lowered
 
 _CASHTAG = re.compile(r"(?<![\w$])\$(?P<h>[a-z][a-z0-9_-]{0,19})(?![\w])", re.I)
 _LABELLED = re.compile(
@@ -33,7 +34,7 @@ _BTC_HINT = re.compile(r"[13][a-km-zA-HJ-NP-Z1-9]{25}")
 
 def find_payments(text: str) -> list[tuple[str, str, tuple[int, int]]]:
     out: list[tuple[str, str, tuple[int, int]]] = []
-    low = text.lower()
+    low = lowered(text) or text.lower()  # cached: the other extractors lower the same text
     if not (("$" in text and _CASHTAG_HINT.search(text)) or _ANY_WORD.search(low) is not None
             or _BTC_HINT.search(text)):
         return out

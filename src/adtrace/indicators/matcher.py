@@ -15,6 +15,7 @@ from adtrace.indicators.base import Hit, Lexicon
 from adtrace.indicators.prefilter import Prefilter
 from adtrace.text import View, normalise
 from adtrace.text.automaton import Automaton
+from adtrace.text.lowered import lowered
 
 _WS = re.compile(r"\s+")
 NEGATION_WINDOW = 24  # characters before a hit searched for "no", "never", "sin", "无" ...
@@ -26,6 +27,9 @@ def _latin_word(ch: str) -> bool:
 
 
 def _lower(text: str) -> str:
+    low = lowered(text)  # cached: the extractors lowered the same view text (None: it holds "İ" or kin)
+    if low is not None:
+        return low  # only "İ" lowers to two characters, and lowered() gives None for it
     low = text.lower()
     if len(low) == len(text):
         return low
