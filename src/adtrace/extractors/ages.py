@@ -24,6 +24,7 @@ from adtrace.text.numbers import CARDINAL_PATTERN, cardinal_value
 
 MIN_AGE = 12
 MAX_AGE = 70
+BARE_YEARS_MIN = 18  # "23 yrs" with no "old": below this it is more often a duration than an age
 
 # Two digits not glued to other digits, money, a clock or a height; CJK text may touch them ("今年22岁").
 _NUM = r"(?<![\d$£€#.,/'’A-Za-z_])(?<!\d[:\-])(?P<n>\d{2})(?![\d'’\"″]|[.,:/]\d)"
@@ -32,10 +33,13 @@ _VALUE = rf"(?:{_NUM}|{_WORD})"
 
 # After the number: "yo", "y/o", "y.o.", "yrs old", "years young", "year-old", "años", "añitos", "岁".
 _SUFFIX = (r"(?:\s*-?\s*(?:y\s*/\s*o|y\.\s*o\.?|yo|yrs?\.?\s*old|years?[\s-]*(?:old|young)|yr[\s-]*old"
-           r"|a[ñn](?:os|itos)|岁|歲)(?![^\W\d_])|\s*(?:岁|歲))")
+           r"|years?\s+of\s+age|a[ñn](?:os|itos)|岁|歲)(?![^\W\d_])|\s*(?:岁|歲)"
+           # "23 yrs" with nothing after it but a separator or the line's end: an age only from 18 on
+           # (a bare "yrs" is also a duration: "15 yrs," of a career must not read as a minor)
+           r"|[^\S\n]?(?P<bare>yrs?\.?)(?![^\W\d_])(?=[^\S\n]*(?:[,;!|/)•*~+]|-(?![^\S\n]*\d)|\n|$)))")
 # Before the number: "age: 19", "aged 19", "edad 22", "I'm 19", "im a 19", "tengo 19", "i am just 19".
 _PREFIX = (r"(?:(?<![^\W\d_])(?:age|aged|edad|my\s+age\s+is|tengo)(?![^\W\d_])\s*(?:is\s+)?[:=\-]?\s*"
-           r"|(?<![^\W\d_])(?:i\s*['’`]?\s*m|i\s+am|iam|i\s+was|i\s+turned|i\s+just\s+turned)\s+"
+           r"|(?<![^\W\d_])(?:i\s*['’`]?\s*m|i\s+am|iam|i\s+was|i\s+turned|(?:i\s+)?just\s+turned)\s+"
            r"(?:(?:a|only|just|now|barely|about|around|almost|nearly|still)\s+)?)")
 
 _AGE_SUFFIXED = re.compile(rf"{_VALUE}(?P<suffix>{_SUFFIX})", re.I)
@@ -137,7 +141,7 @@ _SPELLED_STEMS = ("teen", "twenty", "thirty", "forty", "fourty", "fifty", "sixty
 _SPELLED_STEM = re.compile("|".join(_SPELLED_STEMS))
 # What every _PREFIX match holds, searched case-sensitively in lowered text (adtrace.text.lowered):
 # each branch starts with a letter, so the engine skips other characters in C (speed only).
-_PREFIX_GATE = re.compile(r"age|edad|tengo|i(?<![^\W\d_]i)(?:\s*['’`]?\s*m|\s+(?:am|was|turned|just)|am)")
+_PREFIX_GATE = re.compile(r"age|edad|tengo|i(?<![^\W\d_]i)(?:\s*['’`]?\s*m|\s+(?:am|was|turned|just)|am)|just\s+turned")
 _LINE_END = re.compile(r"[^\S\n]*(?:\n|$)")
 # What _NAMED_BEFORE and _TITLE_NAME_AGE both need right before the number (a line break too: their
 # "$" also matches before a final newline).
@@ -239,6 +243,8 @@ def _suffixed(text: str, m: re.Match[str], found: list[tuple[int, tuple[int, int
     value = _value(m)
     if value is None or _client_context(text, m.start()) or _RANGE_AFTER.match(text, m.end()):
         return
+    if m.group("bare") and value < BARE_YEARS_MIN:
+        return
     # "5 años de experiencia" is work history, not age.
     if "a" in m.group("suffix").lower()[:4] and _EXPERIENCE.match(text, m.end()):
         return
@@ -249,6 +255,8 @@ def _range(text: str, m: re.Match[str], start: int, found: list[tuple[int, tuple
     a, b = int(m.group("a")), int(m.group("b"))
     if a >= b or _client_context(text, start):
         return
+    if m.groupdict().get("bare") and a < BARE_YEARS_MIN:
+        return  # "10-15 yrs" is a duration
     found.append((a, (start, m.end("a"))))
     found.append((b, (m.start("b"), m.end())))
 

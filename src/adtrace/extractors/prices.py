@@ -61,7 +61,7 @@ _DURATION = re.compile(
     r"|(?<=for\s)(?P<formin>15|20|30|45|60|90)(?![\d%$]|[.,]\d|[^\S\n]*(?:years?|yrs?|days?|weeks?|months?|miles?|mi|"
     r"people|persons?|guys|men|girls|minutes?|mins?|m|hours?|hrs?|h|roses?|dollars?|bucks|lbs?|kgs?)(?![^\W\d_]))"
     r"|(?:(?:(?P<hours>(?<![\d.])(?:1[0-2]|[1-9])(?:\.5|\s1/2)?)|(?P<one>one|an?|full|1st|una?|per))\s*(?:-\s*)?)?"
-    r"(?P<hr>hours?|hrs?|h|horas?|fh)"
+    r"(?P<hr>hours?|hrs?|h|horas?|fhr?)"
     r")(?![^\W\d_])",
     re.I,
 )
@@ -107,7 +107,7 @@ _DIGIT_RUNS = re.compile(r"\d(?:\d+|(?:\.\d)?[kK](?![^\W\d_]))")  # runs of two 
 # Rate words that make an amount a price without currency or duration ("incall: 150").
 _RATE_WORD = re.compile(
     r"(?:incall|outcall|in-call|out-call|rates?|donations?|special|price|cost|fee|tarifa|precio)s?"
-    r"\s*[:=\-]?\s*$", re.I)
+    r"(?:\s+(?:is|are|start\s+at|starts\s+at|es|son))?\s*[:=\-]?\s*$", re.I)
 
 
 @dataclass(slots=True)
@@ -217,7 +217,7 @@ def find_prices(text: str) -> list[tuple[float, str | None, int | None, tuple[in
         minimum = 10 if amt.marked else MIN_AMOUNT
         if not minimum <= amt.amount <= MAX_AMOUNT:
             continue
-        if dur is None and not amt.marked and not _RATE_WORD.search(text, max(0, amt.start - 14),
+        if dur is None and not amt.marked and not _RATE_WORD.search(text, max(0, amt.start - 20),
                                                                            amt.start):
             continue
         start, end = amt.start, amt.end

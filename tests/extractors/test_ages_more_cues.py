@@ -1,0 +1,52 @@
+"""More age cues (issue 16), on synthetic texts written for these tests: a bare "yrs" ("23 yrs,"),
+"just turned 21", "22 years of age". A bare "yrs" is also a duration: below 18 it is never an age."""
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from adtrace.extractors.ages import BARE_YEARS_MIN, find_ages
+
+
+def values(text: str) -> list[int]:
+    return [a for a, _ in find_ages(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("Latina 23 yrs, 5'4 120lbs", [23]),
+        ("sweet 23yrs\nnew in town", [23]),
+        ("petite, 24 yrs.\n34B", [24]),
+        ("just turned 21 and new to this", [21]),
+        ("I just turned 19", [19]),
+        ("I am 22 years of age", [22]),
+        ("Ebony 27 yrs | 5'6 | 140", [27]),
+    ],
+)
+def test_more_age_cues(text: str, want: list[int]) -> None:
+    assert values(text) == want
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "15 yrs, in the business",  # a duration below 18
+        "10-15 yrs, of experience",
+        "25 yrs experience as a masseuse",  # a word after "yrs": a duration
+        "married 23 yrs ago",
+        "you must be 21 years of age",  # a requirement
+        "men 30 years of age and older",
+        "25 yrs. experience",  # a full stop and a word after it: not read
+    ],
+)
+def test_bare_years_that_are_not_an_age(text: str) -> None:
+    assert values(text) == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(1, BARE_YEARS_MIN - 1), st.sampled_from(["yrs", "yr", "yrs.", " yrs", " yr."]),
+       st.sampled_from([",", "", "\n", " |", " - ok", "!"]), st.sampled_from(["", "experience ", "worked "]))
+def test_a_bare_yrs_below_18_is_never_an_age(n: int, unit: str, after: str, before: str) -> None:
+    # Durations ("15 yrs,") must never invent a minor; an age under 18 needs a cue of its own.
+    assert all(v >= BARE_YEARS_MIN for v in values(f"{before}{n:02d}{unit}{after}"))

@@ -1,0 +1,29 @@
+"""More rate forms (issue 16), on synthetic texts written for these tests: "fhr" (full hour) and a
+rate word with a verb ("my donation is 200", "rates start at 150")."""
+
+import pytest
+
+from adtrace.extractors.prices import find_prices
+
+
+def rates(text: str) -> list[tuple[float, int | None]]:
+    return [(a, m) for a, _, m, _ in find_prices(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("hhr $120 fhr $200", [(120, 30), (200, 60)]),
+        ("60 qk, 100 hhr, 160 fhr", [(60, 15), (100, 30), (160, 60)]),
+        ("my donation is 200", [(200, None)]),
+        ("rates start at 150", [(150, None)]),
+        ("la tarifa es 120", [(120, None)]),
+    ],
+)
+def test_more_rate_forms(text: str, want: list[tuple[float, int | None]]) -> None:
+    assert rates(text) == want
+
+
+@pytest.mark.parametrize("text", ["the price is right", "rates are 5 stars", "my donation is appreciated 24/7"])
+def test_rate_word_with_a_verb_and_no_amount(text: str) -> None:
+    assert rates(text) == []
