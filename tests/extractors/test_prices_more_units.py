@@ -27,3 +27,29 @@ def test_more_rate_forms(text: str, want: list[tuple[float, int | None]]) -> Non
 @pytest.mark.parametrize("text", ["the price is right", "rates are 5 stars", "my donation is appreciated 24/7"])
 def test_rate_word_with_a_verb_and_no_amount(text: str) -> None:
     assert rates(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # units first, each item ended by "/ ": the amount before the slash is its own item's
+        ("half hour 100/ hour 160/ outcall 200", [(100, 30), (160, 60), (200, None)]),
+        ("qv 80/ hh 120/ h 180", [(80, 15), (120, 30), (180, 60)]),
+        ("200/ hour", [(200, 60)]),  # amount first: the slash still reads "per"
+        ("rates 120/ hh 200/ hr", [(120, 30), (200, 60)]),
+    ],
+)
+def test_slash_ended_list_items(text: str, want: list[tuple[float, int | None]]) -> None:
+    assert rates(text) == want
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("$20 off your first visit, 150 hh", [(150, 30)]),
+        ("save $50 today! 200/hr", [(200, 60)]),
+        ("discount of $30 for vets, qv 80", [(80, 15)]),
+    ],
+)
+def test_discounts_are_no_rates(text: str, want: list[tuple[float, int | None]]) -> None:
+    assert rates(text) == want

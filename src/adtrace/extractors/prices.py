@@ -100,7 +100,7 @@ _FILLER = re.compile(
     r"por|la|el|the|x)(?![^\W\d_])[\W_]*)*", re.I | re.S)
 # A bare "h" is a letter unless it follows a number, a "/" or a currency ("150h", "150 h 250", "/h",
 # "150 roses h").
-_BARE_H_AFTER = re.compile(r"(?:\d\s?|/|(?:roses?|\$|dollars|usd|€|£)\s?)$", re.I)
+_BARE_H_AFTER = re.compile(r"(?:\d\s?|/\s?|(?:roses?|\$|dollars|usd|€|£)\s?)$", re.I)
 # ... or a label for the amount after it, in a rate list ("qv: 60 💋 h: 240").
 _LABEL_AFTER = re.compile(r"[^\S\n]?[:=][^\S\n]?[$£€]?\d")
 _DIGIT_RUNS = re.compile(r"\d(?:\d+|(?:\.\d)?[kK](?![^\W\d_]))")  # runs of two digits or more, "1k", "1.5k"
@@ -108,6 +108,11 @@ _DIGIT_RUNS = re.compile(r"\d(?:\d+|(?:\.\d)?[kK](?![^\W\d_]))")  # runs of two 
 _RATE_WORD = re.compile(
     r"(?:incall|outcall|in-call|out-call|rates?|donations?|special|price|cost|fee|tarifa|precio)s?"
     r"(?:\s+(?:is|are|start\s+at|starts\s+at|es|son))?\s*[:=\-]?\s*$", re.I)
+
+
+_DISCOUNT_AFTER = re.compile(r"[^\S\n]*(?:off|discount|descuento)(?![^\W\d_])", re.I)
+_DISCOUNT_BEFORE = re.compile(r"(?<![^\W\d_])(?:save|saving|discount(?:ed)?(?:[^\S\n]+(?:of|by))?)[^\S\n]*[:\-]?[^\S\n]*$",
+                              re.I)
 
 
 @dataclass(slots=True)
@@ -220,6 +225,8 @@ def find_prices(text: str) -> list[tuple[float, str | None, int | None, tuple[in
         if dur is None and not amt.marked and not _RATE_WORD.search(text, max(0, amt.start - 20),
                                                                            amt.start):
             continue
+        if _DISCOUNT_AFTER.match(text, amt.end) or _DISCOUNT_BEFORE.search(text, max(0, amt.start - 16), amt.start):
+            continue  # "$20 off", "save $50": a discount, not a rate
         start, end = amt.start, amt.end
         if dur is not None:
             start, end = min(start, dur.start), max(end, dur.end)
@@ -307,6 +314,13 @@ def _windows(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def _led_by_duration(text: str, amt: _Amt, durations: list[_Dur], prev: _Amt | None) -> bool:
+    """Whether a duration stands right before `amt` (only filler between), after the amount before it."""
+    lo = prev.end if prev is not None else 0
+    before = [d for d in durations if lo <= d.start and d.end <= amt.start]
+    return bool(before) and _FILLER.fullmatch(text[before[-1].end:amt.start]) is not None
+
+
 def _pair(text: str, amounts: list[_Amt], durations: list[_Dur]) -> list[_Dur | None]:
     """The duration of each amount: glued ones first, then one direction for the whole list.
 
@@ -327,6 +341,10 @@ def _pair(text: str, amounts: list[_Amt], durations: list[_Dur]) -> list[_Dur | 
             # A spaced " / " before a counted duration separates list items: "200 / 60 MIN 180 / 2 HRS 360"
             # is 60 minutes for 180 and two hours for 360, not 200 per 60 minutes.
             listed = " / " in gap and text[d.start].isdigit()
+            # In a list written units first, a slash and a space after an amount end its item:
+            # "half hour 100/ hour 160/ outcall 200" is 100 for the half hour and 160 for the hour.
+            listed = listed or (gap[:1] == "/" and gap[1:2].isspace() and _led_by_duration(text, amt, durations,
+                                                                                          amounts[i - 1] if i else None))
             if len(gap) <= 9 and (gap == "" or gap.strip()) and _GLUE_RIGHT.fullmatch(gap) and not listed:
                 glued[i] = d
     taken = {id(d) for d in glued if d is not None}
