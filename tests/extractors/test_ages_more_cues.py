@@ -20,6 +20,7 @@ def values(text: str) -> list[int]:
         ("petite, 24 yrs.\n34B", [24]),
         ("just turned 21 and new to this", [21]),
         ("I just turned 19", [19]),
+        ("I just turned 17", [17]),  # with "I" it is her own age, kept whatever it is
         ("I am 22 years of age", [22]),
         ("Ebony 27 yrs | 5'6 | 140", [27]),
     ],
@@ -38,6 +39,8 @@ def test_more_age_cues(text: str, want: list[int]) -> None:
         "you must be 21 years of age",  # a requirement
         "men 30 years of age and older",
         "25 yrs. experience",  # a full stop and a word after it: not read
+        "the clock just turned 12",  # "just turned" without "I": under 18 it is a clock or another person
+        "my son just turned 16",
     ],
 )
 def test_bare_years_that_are_not_an_age(text: str) -> None:

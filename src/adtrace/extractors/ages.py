@@ -267,6 +267,8 @@ def _prefixed(text: str, value: int, start: int, end: int, prefix: str, spelled:
         return
     if spelled and _SPELLED_BAD_AFTER.match(text, end):
         return
+    if value < 18 and prefix.lower().startswith("just"):
+        return  # "just turned 12" without "I": a clock or someone else ("my son just turned 16")
     # "I'm 19" speaks for the poster whatever came before ("hi guys, I'm 19").
     if not prefix.lower().startswith("i") and _client_context(text, start):
         return
