@@ -53,3 +53,15 @@ def test_bare_years_that_are_not_an_age(text: str) -> None:
 def test_a_bare_yrs_below_18_is_never_an_age(n: int, unit: str, after: str, before: str) -> None:
     # Durations ("15 yrs,") must never invent a minor; an age under 18 needs a cue of its own.
     assert all(v >= BARE_YEARS_MIN for v in values(f"{before}{n:02d}{unit}{after}"))
+
+
+_DISTANCE_UNITS = ["blocks", "block", "km", "kms", "kilometers", "mi", "miles", "yards", "meters", "metres", "stops",
+                   "floors", "doors", "exits", "streets", "minutos", "horas", "away", "cuadras"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(12, 17), st.sampled_from(_DISTANCE_UNITS),
+       st.sampled_from(["I'm ", "i am ", "im ", "tengo ", "Age: "]), st.sampled_from(["", " away", " from you", "."]))
+def test_distances_and_counts_after_a_cue_are_never_an_age(n: int, unit: str, cue: str, after: str) -> None:
+    # "I'm 14 blocks away" is a distance: no minor may be invented from it.
+    assert values(f"{cue}{n} {unit}{after}") == []

@@ -117,6 +117,9 @@ _NOT_AGE_AFTER = re.compile(
     r"\s[a-h]{1,3}\s?[-–—/]\s?\d|[:/.]\d|"
     r"\s*(?:am|pm|a\.m|p\.m|hrs?|hours?|h|min|mins|minutes|lbs?|kg|pounds|inch(?:es)?|cm|ft|feet|miles?|"
     r"dollars?|bucks|roses?|usd|dd|ddd|o['’]?\s?clock|noon|midnight|fwy|freeway|hwy|highway|exit|street|ave|avenue|blvd|road|interstate|"
+    # distances and counts of places ("I'm 14 blocks away", "15 away", "tengo 15 minutos")
+    r"blocks?|cuadras?|kms?|kilomet(?:er|re)s?|kil[oó]metros?|mi|millas?|yards?|yds?|met(?:er|re)s?|metros?|"
+    r"stops?|floors?|pisos?|doors?|exits?|streets?|minutos?|horas?|away|lejos|"
     rf"{_MONTHS})\b)",
     re.I,
 )
