@@ -65,3 +65,18 @@ _DISTANCE_UNITS = ["blocks", "block", "km", "kms", "kilometers", "mi", "miles", 
 def test_distances_and_counts_after_a_cue_are_never_an_age(n: int, unit: str, cue: str, after: str) -> None:
     # "I'm 14 blocks away" is a distance: no minor may be invented from it.
     assert values(f"{cue}{n} {unit}{after}") == []
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["Hollywood 15 reviews", "Massage 16 girls", "Spa 12 rooms", "Latina 15 pics", "Hi 13 new girls",
+     "Pier 17 spa", "Bus 14", "Season 14", "Building 15 suite 3", "Sasha 15 stars"],
+)
+def test_counts_and_numbered_things_in_a_title_are_no_age(title: str) -> None:
+    assert values(f"{title}\nwelcome") == []
+
+
+@pytest.mark.parametrize(("title", "want"), [("Candy 19 sexy latina", [19]), ("Sasha 22 🔥 Orlando", [22]),
+                                             ("Lola 21 new in town", [21])])
+def test_a_name_and_her_age_in_a_title_still_read(title: str, want: list[int]) -> None:
+    assert values(f"{title}\nwelcome") == want

@@ -65,7 +65,11 @@ _TITLE_NOT_NAMES = frozenset({"Top", "Room", "Suite", "Exit", "Highway", "Route"
                               "Just", "Now", "Since", "Year", "Years", "Level", "Vol", "Part", "Page", "The", "Ext",
                               "Pic", "Pics", "Photo", "Photos", "Number", "Id", "Post", "Ref", "Ad", "Lot", "Gate",
                               "Station", "Terminal", "Interstate", "Fwy", "Freeway", "Blvd", "Rd", "Road", "Lane",
-                              "Step", "Chapter", "Volume", "Channel", "Ch", "Ward", "District", "Zone", "Area"})
+                              "Step", "Chapter", "Volume", "Channel", "Ch", "Ward", "District", "Zone", "Area",
+                              # labels of a numbered thing: "Pier 17", "Bus 14", "Season 12"
+                              "Pier", "Bus", "Line", "Version", "Season", "Building", "Bldg", "Episode", "Track",
+                              "Platform", "Dock", "Box", "Table", "Seat", "Row", "Section", "Phase", "Grade", "Class",
+                              "Stage", "Round", "Game", "Group", "Team", "Plan", "Code", "Model", "Hi", "Hey", "Hello"})
 # Calendar and clock words: a number after them is a date or a time ("Aug 12", "Sunday 15",
 # "Tonight 11"), never an age, whatever the pattern that saw it.
 _MONTHS = (r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?"
@@ -76,6 +80,14 @@ _CALENDAR_WORD = re.compile(
     r"yesterday|noon|midnight|morning|afternoon|evening|night|weekend)\.?", re.I)
 _NUM_AT = re.compile(_NUM)
 _CAPITALISED = re.compile(r"(?<![^\W\d_])[A-Z][^\W\d_]+")
+# A count noun after a title's "Name NN" makes NN a count, not her age ("Massage 16 girls", "Spa 12
+# rooms", "Hollywood 15 reviews", "Hi 13 new girls").
+_COUNT_AFTER = re.compile(
+    r"[^\S\n]*(?:(?:new|more|hot|sexy|beautiful|different|real|private|5[^\S\n]?star|star)[^\S\n]+)?"
+    r"(?:girls?|ladies|lady|women|chicas|models?|rooms?|beds?|tables?|pics?|pictures?|photos?|reviews?|stars?|"
+    r"therapists?|masseuses?|staff|locations?|spots?|services?|styles?|positions?|choices?|options?|days?|"
+    r"hours?|years?|minutes?|mins?|spas?|private|booths?|suites?|units?|floors?|beds?|people|guys|men|clients?|"
+    r"customers?|friends?|videos?|likes?|followers?)(?![^\W\d_])", re.I)
 _TITLE_DASH_BEFORE = re.compile(r"[-–—][^\S\n]*$")
 _EXPERIENCE = re.compile(r"\s*(?:de\s+)?experiencia", re.I)
 # Classified-ad titles end in the poster's age: "Sweet and new in town - 21" at the end of a line;
@@ -219,7 +231,7 @@ def find_ages(text: str) -> list[tuple[int, tuple[int, int]]]:
             # In the title, or as a header line of its own ("🌹 Unique 17 🌹").
             header = t is not None and (start < first_line_end or _line_start(text, t.start()))
             if t and header and t.group("name") not in _TITLE_NOT_NAMES and int(n.group(0)) < 40 \
-                    and not _CALENDAR_WORD.fullmatch(t.group("name")):
+                    and not _CALENDAR_WORD.fullmatch(t.group("name")) and not _COUNT_AFTER.match(text, n.end()):
                 _prefixed(text, int(n.group(0)), t.start(), n.end(), "title", False, found)
         if _TITLE_DASH_BEFORE.search(text, max(0, start - 6), start):
             _titles(text, max(0, start - 40), min(len(text), n.end() + 3), found)
