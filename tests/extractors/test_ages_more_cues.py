@@ -80,3 +80,22 @@ def test_counts_and_numbered_things_in_a_title_are_no_age(title: str) -> None:
                                              ("Lola 21 new in town", [21])])
 def test_a_name_and_her_age_in_a_title_still_read(title: str, want: list[int]) -> None:
     assert values(f"{title}\nwelcome") == want
+
+
+_TEENS = ["thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "trece", "catorce", "quince", "dieciseis",
+          "diecisiete"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(_TEENS), st.sampled_from(["be there in ", "ready in ", "give me ", "top ", "Sweet ", "",
+                                                 "back in ", "room ", "open till "]),
+       st.sampled_from([".", "!", ",", "\n", ""]))
+def test_a_spelled_number_alone_never_gives_a_minor(word: str, before: str, after: str) -> None:
+    # With no age cue a spelled teen is as often a time or a count: no minor may be invented from it.
+    assert values(f"{before}{word}{after}") == []
+
+
+@pytest.mark.parametrize(("text", "want"), [("Sweet Nineteen!", [19]), ("I'm fifteen.", [15]),
+                                            ("fifteen years old", [15]), ("be there in twenty.", [])])
+def test_spelled_numbers_with_and_without_a_cue(text: str, want: list[int]) -> None:
+    assert values(text) == want

@@ -144,6 +144,13 @@ _CLIENT_BEFORE = re.compile(
 # Spelled numbers are often durations or counts: after a prefix, refuse units; alone, keep 13-29
 # when nothing word-like follows ("Sweet Nineteen!").
 _SPELLED_BAD_AFTER = re.compile(r"\s*(?:min|minutes|hours?|hrs?|dollars|roses|bucks|%)", re.I)
+# A spelled number with no cue at all ("Sweet Nineteen!") is her age only from 18 on: under it, it
+# is as often a time or a count ("be there in fifteen.", "top fourteen."), and a minor must never be
+# invented; after a time or count word it is no age at all.
+SPELLED_ALONE_MIN = 18
+_SPELLED_ALONE_BAD_BEFORE = re.compile(
+    r"(?<![^\W\d_])(?:in|till|til|until|by|at|for|about|around|after|before|of|top|me|wait|within|every|"
+    r"on|than|have|has|had|rated|chapter|room|suite|number|no\.?)[^\S\n]+$", re.I)
 _SPELLED_ALONE = re.compile(rf"(?<![$\w])(?P<w>{CARDINAL_PATTERN})(?![^\W\d_])(?=[^\S\n]*(?:[!.,;)*~\n]|$))",
                             re.I)
 
@@ -250,7 +257,8 @@ def _scan(text: str, found: list[tuple[int, tuple[int, int]]]) -> None:
     _titles(text, 0, len(text), found)
     for m in _SPELLED_ALONE.finditer(text):
         value = cardinal_value(m.group("w"))
-        if value is not None and 13 <= value <= 29 and not _client_context(text, m.start()):
+        if value is not None and SPELLED_ALONE_MIN <= value <= 29 and not _client_context(text, m.start()) \
+                and not _SPELLED_ALONE_BAD_BEFORE.search(text, max(0, m.start() - 16), m.start()):
             found.append((value, (m.start(), m.end())))
 
 
