@@ -53,3 +53,20 @@ def test_slash_ended_list_items(text: str, want: list[tuple[float, int | None]])
 )
 def test_discounts_are_no_rates(text: str, want: list[tuple[float, int | None]]) -> None:
     assert rates(text) == want
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("100r hh", [(100, 30)]),  # "r" glued to the amount: roses
+        ("qv 80r hh 120r", [(80, 15), (120, 30)]),
+        ("HH 100 roses / H 160 roses", [(100, 30), (160, 60)]),  # " / " ends an item of a units-first list
+    ],
+)
+def test_roses_shorthand_and_spaced_slash(text: str, want: list[tuple[float, int | None]]) -> None:
+    assert rates(text) == want
+
+
+@pytest.mark.parametrize("text", ["100 r", "3r girls", "the 100rd time"])
+def test_a_lone_r_is_no_currency(text: str) -> None:
+    assert rates(text) == []

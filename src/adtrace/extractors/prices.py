@@ -36,14 +36,14 @@ _CURRENCY_BEFORE = re.compile(
 # name: an amount, its currency unnamed), end at a word boundary.
 _CURRENCY_AFTER = re.compile(
     r"\s?(?P<cur>[$£€]|(?:usd|aud|cad|mxn|eur|gbp|dollars?|dlls?|dls|bucks|roses?|rosas|pesos?|euros?|"
-    r"pounds|quid|donations?|gifts?)(?![^\W\d_]))", re.I)
+    r"pounds|quid|donations?|gifts?|(?<=\d)r)(?![^\W\d_]))", re.I)
 _CURRENCY_LAST = "$£€dDrRpPnN"  # the last characters of _CURRENCY_BEFORE's currencies, in any case
 _CURRENCY_CODES = {
     "$": "USD", "us$": "USD", "usd": "USD", "dollar": "USD", "dollars": "USD", "dll": "USD", "dlls": "USD",
     "dls": "USD", "bucks": "USD", "au$": "AUD", "a$": "AUD", "aud": "AUD", "ca$": "CAD", "c$": "CAD",
     "cad": "CAD", "mx$": "MXN", "mxn": "MXN", "peso": "MXN", "pesos": "MXN", "£": "GBP", "gbp": "GBP",
     "pounds": "GBP", "quid": "GBP", "€": "EUR", "eur": "EUR", "euro": "EUR", "euros": "EUR",
-    "rose": "rose", "roses": "rose", "rosas": "rose",
+    "rose": "rose", "roses": "rose", "rosas": "rose", "r": "rose",  # "100r hh": r glued to the amount
 }
 
 # A duration with its optional count. Counts of hours stay small so "150hh" is an amount and a unit.
@@ -341,10 +341,11 @@ def _pair(text: str, amounts: list[_Amt], durations: list[_Dur]) -> list[_Dur | 
             # A spaced " / " before a counted duration separates list items: "200 / 60 MIN 180 / 2 HRS 360"
             # is 60 minutes for 180 and two hours for 360, not 200 per 60 minutes.
             listed = " / " in gap and text[d.start].isdigit()
-            # In a list written units first, a slash and a space after an amount end its item:
-            # "half hour 100/ hour 160/ outcall 200" is 100 for the half hour and 160 for the hour.
-            listed = listed or (gap[:1] == "/" and gap[1:2].isspace() and _led_by_duration(text, amt, durations,
-                                                                                          amounts[i - 1] if i else None))
+            # In a list written units first, a slash with a space after an amount ends its item:
+            # "half hour 100/ hour 160/ outcall 200" is 100 for the half hour and 160 for the hour,
+            # "HH 100 roses / H 160 roses" 100 for the half hour.
+            listed = listed or (gap.strip() == "/" and gap != "/" and _led_by_duration(
+                text, amt, durations, amounts[i - 1] if i else None))
             if len(gap) <= 9 and (gap == "" or gap.strip()) and _GLUE_RIGHT.fullmatch(gap) and not listed:
                 glued[i] = d
     taken = {id(d) for d in glued if d is not None}
