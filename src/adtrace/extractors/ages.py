@@ -7,7 +7,7 @@ How: a number (digits or a spelled cardinal) only counts with an age cue next to
 title convention "... - 21" at the end of a line. What is never the poster's age: heights (5'4"),
 times (10pm), cup sizes and measurements (34C, 36-24-36), weights, prices, phone digits, "24/7",
 "18+" disclaimers ("must be 18 years or older"), dates, road and exit numbers ("off the 10 fwy"),
-ids, and the ages of wanted clients ("men 40+", "gentlemen over 35", "men ages 35-60 welcome").
+ids, distances and counts ("I'm 14 blocks away", "Massage 16 girls"), and the ages of wanted clients ("men 40+", "gentlemen over 35", "men ages 35-60 welcome").
 A range with an age cue gives both ends ("women aged 19 to 30"); a title that ends in " - NN" after
 a phone number or the age itself ("555-0147 - 21", "21 - 21 - 21") gives NN. Range 12-70.
 """
