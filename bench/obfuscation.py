@@ -33,6 +33,7 @@ KEYCAP = "\ufe0f\u20e3"
 SEPS = ["-", ".", " ", "~", "*", "/", "•", "|", "_", " - ", " . ", "**", "*/", "💋", "🌹", "\\u2022", ",", ":", "=",
         " ~ ", "..", "♥", "➖"]
 WORDS = ["call", "text", "callme", "txt", "hmu", "reach", "contact", "phone"]
+NAMES = ["Candy", "babe", "x", "KISSES", "ask", "Jade", "me", "xoxo"]
 TAILS = ["", " now", " anytime", " xoxo", " no blocked calls", " 24/7"]
 _OPENINGS = ["Sweet and discreet, new in town.", "Hi gentlemen! Upscale companion, incall/outcall.",
              "Let me make your day ❤️", "Available tonight, real pics."]
@@ -77,6 +78,7 @@ STYLES: dict[str, Callable[[str, random.Random], str]] = {
     "double_triple": lambda d, r: _repeat_words(d),
     "spaced_letters": lambda d, r: " ".join(EN[int(d[0])]) + " " + d[1:3] + "-" + d[3:6] + "-" + d[6:],
     "dotted_gaps": lambda d, r: " . . . ".join(_groups(d)),
+    "word_between_groups": lambda d, r: f" {r.choice(NAMES)} ".join(_groups(d)),
 }
 
 
@@ -134,6 +136,10 @@ def decoys(n: int, rng: random.Random) -> list[str]:
         lambda: f"room {rng.randint(1, 17)}, ${rng.randint(10, 17)} off, {rng.randint(2, 17)} min away, "
                 f"post id {rng.randint(1, 17)}, #{rng.randint(1, 17)}, open {rng.randint(6, 11)} to {rng.randint(1, 12)}, "
                 f"{rng.randint(2, 5)} girls, {rng.randint(2, 17)} reviews",
+        # Rate lists and addresses with a word between three-digit groups (no phone, for word_between_groups).
+        lambda: f"{rng.randint(20, 40)}0 quickie {rng.randint(30, 60)}0 hourly {rng.randint(10, 30)}00 vip",
+        lambda: f"{rng.randint(200, 999)} Ocean suite {rng.randint(200, 999)} , {rng.randint(20, 99)} girls "
+                f"{rng.randint(1000, 9999)} reviews",
         lambda: f"5'{rng.randint(1, 11)} {rng.randint(95, 140)}lbs {rng.randint(30, 38)}D-{rng.randint(22, 28)}-"
                 f"{rng.randint(30, 38)} size {rng.randint(1, 12)} shoe {rng.randint(5, 10)}, call after {rng.randint(1, 12)} "
                 f"seven two {rng.choice(EN)} {rng.choice(EN)}",

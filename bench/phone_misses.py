@@ -20,6 +20,13 @@ Beside them, `hidden_reading`: ads whose phones come only from the second, hidde
 (adtrace.text.hidden_digits), and how many of those phones have a California area code (every post
 is from a California site: a proxy for a right reading, never a check of the number itself).
 
+Then, for the ads without a phone, the general shape classes of bench/phone_shapes.py (multi-label
+counts: digit count bucket, a phone cue word, another contact named, pictures named, unfolded numeric
+characters, digit words in other languages, letters for digits, a number split across title and text,
+the country code in words), and for those with 10 digits somewhere the shortest stretch holding ten
+digit units: its length, the separator shapes inside it, and whether its digits joined are a valid US
+number (a measure of what a general joining rule could recover, never a check of any number).
+
     python bench/phone_misses.py [--data PATH]
 """
 
@@ -41,6 +48,9 @@ from adtrace.places.areacodes import area_place
 from adtrace.text import normalise
 from adtrace.text.numbers import SPELLED_UNITS
 from adtrace.text.stamps import stamp_spans
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from phone_shapes import best_window, shape_classes  # bench/phone_shapes.py
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "realdata" / "backpage-dev.jsonl"
 
@@ -102,6 +112,8 @@ def main() -> None:
     gaps: Counter[str] = Counter()
     missed = 0
     hidden: Counter[str] = Counter()
+    shapes: Counter[str] = Counter()
+    windows: Counter[str] = Counter()
     for i in range(0, len(docs), BATCH):
         for doc, rec in zip(docs[i:i + BATCH], pipe.extract_many(docs[i:i + BATCH]), strict=True):
             assert not isinstance(rec, Exception), rec
@@ -115,10 +127,25 @@ def main() -> None:
                         hidden["california_area_code"] += place is not None and place.admin == "CA"
                 continue
             missed += 1
-            cats[category(doc.full_text, gaps)] += 1
+            cat = category(doc.full_text, gaps)
+            cats[cat] += 1
+            view = normalise(doc.full_text)
+            for name in shape_classes(doc.title or "", doc.text, view):
+                shapes[name] += 1
+            win = best_window(view.text)
+            if win is not None:
+                windows["ads_with_10_digit_stretch"] += 1
+                windows[f"length_{win['length']}"] += 1
+                windows[f"joined_valid_us_{win['valid_us']}"] += 1
+                windows[f"category_{cat}_valid_us_{win['valid_us']}"] += 1
+                windows[f"spelled_{win['spelled']}"] += 1
+                for g in win["gaps"]:
+                    windows[f"gap_{g}"] += 1
+                    windows[f"gap_{g}_valid_us_{win['valid_us']}"] += 1
     out: dict[str, Any] = {"bench": "phone_misses", "ads": len(docs), "without_phone": missed,
                            "categories": dict(cats.most_common()), "gap_kinds": dict(gaps.most_common()),
-                           "hidden_reading": dict(hidden)}
+                           "hidden_reading": dict(hidden), "shape_classes": dict(shapes.most_common()),
+                           "ten_digit_stretch": dict(sorted(windows.items()))}
     print(json.dumps(out, indent=2))
 
 

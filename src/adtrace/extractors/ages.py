@@ -7,7 +7,7 @@ How: a number (digits or a spelled cardinal) only counts with an age cue next to
 title convention "... - 21" at the end of a line. What is never the poster's age: heights (5'4"),
 times (10pm), cup sizes and measurements (34C, 36-24-36), weights, prices, phone digits, "24/7",
 "18+" disclaimers ("must be 18 years or older"), dates, road and exit numbers ("off the 10 fwy"),
-ids, and the ages of wanted clients ("men 40+", "gentlemen over 35", "men ages 35-60 welcome").
+ids, distances and counts ("I'm 14 blocks away", "Massage 16 girls"), and the ages of wanted clients ("men 40+", "gentlemen over 35", "men ages 35-60 welcome").
 A range with an age cue gives both ends ("women aged 19 to 30"); a title that ends in " - NN" after
 a phone number or the age itself ("555-0147 - 21", "21 - 21 - 21") gives NN. Range 12-70.
 """
@@ -24,6 +24,7 @@ from adtrace.text.numbers import CARDINAL_PATTERN, cardinal_value
 
 MIN_AGE = 12
 MAX_AGE = 70
+BARE_YEARS_MIN = 18  # "23 yrs" with no "old": below this it is more often a duration than an age
 
 # Two digits not glued to other digits, money, a clock or a height; CJK text may touch them ("今年22岁").
 _NUM = r"(?<![\d$£€#.,/'’A-Za-z_])(?<!\d[:\-])(?P<n>\d{2})(?![\d'’\"″]|[.,:/]\d)"
@@ -32,10 +33,13 @@ _VALUE = rf"(?:{_NUM}|{_WORD})"
 
 # After the number: "yo", "y/o", "y.o.", "yrs old", "years young", "year-old", "años", "añitos", "岁".
 _SUFFIX = (r"(?:\s*-?\s*(?:y\s*/\s*o|y\.\s*o\.?|yo|yrs?\.?\s*old|years?[\s-]*(?:old|young)|yr[\s-]*old"
-           r"|a[ñn](?:os|itos)|岁|歲)(?![^\W\d_])|\s*(?:岁|歲))")
+           r"|years?\s+of\s+age|a[ñn](?:os|itos)|岁|歲)(?![^\W\d_])|\s*(?:岁|歲)"
+           # "23 yrs" with nothing after it but a separator or the line's end: an age only from 18 on
+           # (a bare "yrs" is also a duration: "15 yrs," of a career must not read as a minor)
+           r"|[^\S\n]?(?P<bare>yrs?\.?)(?![^\W\d_])(?=[^\S\n]*(?:[,;!|/)•*~+]|-(?![^\S\n]*\d)|\n|$)))")
 # Before the number: "age: 19", "aged 19", "edad 22", "I'm 19", "im a 19", "tengo 19", "i am just 19".
 _PREFIX = (r"(?:(?<![^\W\d_])(?:age|aged|edad|my\s+age\s+is|tengo)(?![^\W\d_])\s*(?:is\s+)?[:=\-]?\s*"
-           r"|(?<![^\W\d_])(?:i\s*['’`]?\s*m|i\s+am|iam|i\s+was|i\s+turned|i\s+just\s+turned)\s+"
+           r"|(?<![^\W\d_])(?:i\s*['’`]?\s*m|i\s+am|iam|i\s+was|i\s+turned|(?:i\s+)?just\s+turned)\s+"
            r"(?:(?:a|only|just|now|barely|about|around|almost|nearly|still)\s+)?)")
 
 _AGE_SUFFIXED = re.compile(rf"{_VALUE}(?P<suffix>{_SUFFIX})", re.I)
@@ -61,7 +65,11 @@ _TITLE_NOT_NAMES = frozenset({"Top", "Room", "Suite", "Exit", "Highway", "Route"
                               "Just", "Now", "Since", "Year", "Years", "Level", "Vol", "Part", "Page", "The", "Ext",
                               "Pic", "Pics", "Photo", "Photos", "Number", "Id", "Post", "Ref", "Ad", "Lot", "Gate",
                               "Station", "Terminal", "Interstate", "Fwy", "Freeway", "Blvd", "Rd", "Road", "Lane",
-                              "Step", "Chapter", "Volume", "Channel", "Ch", "Ward", "District", "Zone", "Area"})
+                              "Step", "Chapter", "Volume", "Channel", "Ch", "Ward", "District", "Zone", "Area",
+                              # labels of a numbered thing: "Pier 17", "Bus 14", "Season 12"
+                              "Pier", "Bus", "Line", "Version", "Season", "Building", "Bldg", "Episode", "Track",
+                              "Platform", "Dock", "Box", "Table", "Seat", "Row", "Section", "Phase", "Grade", "Class",
+                              "Stage", "Round", "Game", "Group", "Team", "Plan", "Code", "Model", "Hi", "Hey", "Hello"})
 # Calendar and clock words: a number after them is a date or a time ("Aug 12", "Sunday 15",
 # "Tonight 11"), never an age, whatever the pattern that saw it.
 _MONTHS = (r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?"
@@ -72,6 +80,14 @@ _CALENDAR_WORD = re.compile(
     r"yesterday|noon|midnight|morning|afternoon|evening|night|weekend)\.?", re.I)
 _NUM_AT = re.compile(_NUM)
 _CAPITALISED = re.compile(r"(?<![^\W\d_])[A-Z][^\W\d_]+")
+# A count noun after a title's "Name NN" makes NN a count, not her age ("Massage 16 girls", "Spa 12
+# rooms", "Hollywood 15 reviews", "Hi 13 new girls").
+_COUNT_AFTER = re.compile(
+    r"[^\S\n]*(?:(?:new|more|hot|sexy|beautiful|different|real|private|5[^\S\n]?star|star)[^\S\n]+)?"
+    r"(?:girls?|ladies|lady|women|chicas|models?|rooms?|beds?|tables?|pics?|pictures?|photos?|reviews?|stars?|"
+    r"therapists?|masseuses?|staff|locations?|spots?|services?|styles?|positions?|choices?|options?|days?|"
+    r"hours?|years?|minutes?|mins?|spas?|private|booths?|suites?|units?|floors?|beds?|people|guys|men|clients?|"
+    r"customers?|friends?|videos?|likes?|followers?)(?![^\W\d_])", re.I)
 _TITLE_DASH_BEFORE = re.compile(r"[-–—][^\S\n]*$")
 _EXPERIENCE = re.compile(r"\s*(?:de\s+)?experiencia", re.I)
 # Classified-ad titles end in the poster's age: "Sweet and new in town - 21" at the end of a line;
@@ -117,6 +133,9 @@ _NOT_AGE_AFTER = re.compile(
     r"\s[a-h]{1,3}\s?[-–—/]\s?\d|[:/.]\d|"
     r"\s*(?:am|pm|a\.m|p\.m|hrs?|hours?|h|min|mins|minutes|lbs?|kg|pounds|inch(?:es)?|cm|ft|feet|miles?|"
     r"dollars?|bucks|roses?|usd|dd|ddd|o['’]?\s?clock|noon|midnight|fwy|freeway|hwy|highway|exit|street|ave|avenue|blvd|road|interstate|"
+    # distances and counts of places ("I'm 14 blocks away", "15 away", "tengo 15 minutos")
+    r"blocks?|cuadras?|kms?|kilomet(?:er|re)s?|kil[oó]metros?|mi|millas?|yards?|yds?|met(?:er|re)s?|metros?|"
+    r"stops?|floors?|pisos?|doors?|exits?|streets?|minutos?|horas?|away|lejos|"
     rf"{_MONTHS})\b)",
     re.I,
 )
@@ -129,6 +148,13 @@ _CLIENT_BEFORE = re.compile(
 # Spelled numbers are often durations or counts: after a prefix, refuse units; alone, keep 13-29
 # when nothing word-like follows ("Sweet Nineteen!").
 _SPELLED_BAD_AFTER = re.compile(r"\s*(?:min|minutes|hours?|hrs?|dollars|roses|bucks|%)", re.I)
+# A spelled number with no cue at all ("Sweet Nineteen!") is her age only from 18 on: under it, it
+# is as often a time or a count ("be there in fifteen.", "top fourteen."), and a minor must never be
+# invented; after a time or count word it is no age at all.
+SPELLED_ALONE_MIN = 18
+_SPELLED_ALONE_BAD_BEFORE = re.compile(
+    r"(?<![^\W\d_])(?:in|till|til|until|by|at|for|about|around|after|before|of|top|me|wait|within|every|"
+    r"on|than|have|has|had|rated|chapter|room|suite|number|no\.?)[^\S\n]+$", re.I)
 _SPELLED_ALONE = re.compile(rf"(?<![$\w])(?P<w>{CARDINAL_PATTERN})(?![^\W\d_])(?=[^\S\n]*(?:[!.,;)*~\n]|$))",
                             re.I)
 
@@ -141,7 +167,7 @@ _SPELLED_STEMS = ("teen", "twenty", "thirty", "forty", "fourty", "fifty", "sixty
 _SPELLED_STEM = re.compile("|".join(_SPELLED_STEMS))
 # What every _PREFIX match holds, searched case-sensitively in lowered text (adtrace.text.lowered):
 # each branch starts with a letter, so the engine skips other characters in C (speed only).
-_PREFIX_GATE = re.compile(r"age|edad|tengo|i(?<![^\W\d_]i)(?:\s*['’`]?\s*m|\s+(?:am|was|turned|just)|am)")
+_PREFIX_GATE = re.compile(r"age|edad|tengo|i(?<![^\W\d_]i)(?:\s*['’`]?\s*m|\s+(?:am|was|turned|just)|am)|just\s+turned")
 _LINE_END = re.compile(r"[^\S\n]*(?:\n|$)")
 # What _NAMED_BEFORE and _TITLE_NAME_AGE both need right before the number (a line break too: their
 # "$" also matches before a final newline).
@@ -216,7 +242,7 @@ def find_ages(text: str) -> list[tuple[int, tuple[int, int]]]:
             # In the title, or as a header line of its own ("🌹 Unique 17 🌹").
             header = t is not None and (start < first_line_end or _line_start(text, t.start()))
             if t and header and t.group("name") not in _TITLE_NOT_NAMES and int(n.group(0)) < 40 \
-                    and not _CALENDAR_WORD.fullmatch(t.group("name")):
+                    and not _CALENDAR_WORD.fullmatch(t.group("name")) and not _COUNT_AFTER.match(text, n.end()):
                 _prefixed(text, int(n.group(0)), t.start(), n.end(), "title", False, found)
         if _TITLE_DASH_BEFORE.search(text, max(0, start - 6), start):
             _titles(text, max(0, start - 40), min(len(text), n.end() + 3), found)
@@ -235,13 +261,16 @@ def _scan(text: str, found: list[tuple[int, tuple[int, int]]]) -> None:
     _titles(text, 0, len(text), found)
     for m in _SPELLED_ALONE.finditer(text):
         value = cardinal_value(m.group("w"))
-        if value is not None and 13 <= value <= 29 and not _client_context(text, m.start()):
+        if value is not None and SPELLED_ALONE_MIN <= value <= 29 and not _client_context(text, m.start()) \
+                and not _SPELLED_ALONE_BAD_BEFORE.search(text, max(0, m.start() - 16), m.start()):
             found.append((value, (m.start(), m.end())))
 
 
 def _suffixed(text: str, m: re.Match[str], found: list[tuple[int, tuple[int, int]]]) -> None:
     value = _value(m)
     if value is None or _client_context(text, m.start()) or _RANGE_AFTER.match(text, m.end()):
+        return
+    if m.group("bare") and value < BARE_YEARS_MIN:
         return
     # "5 años de experiencia" is work history, not age.
     if "a" in m.group("suffix").lower()[:4] and _EXPERIENCE.match(text, m.end()):
@@ -253,6 +282,8 @@ def _range(text: str, m: re.Match[str], start: int, found: list[tuple[int, tuple
     a, b = int(m.group("a")), int(m.group("b"))
     if a >= b or _client_context(text, start):
         return
+    if m.groupdict().get("bare") and a < BARE_YEARS_MIN:
+        return  # "10-15 yrs" is a duration
     found.append((a, (start, m.end("a"))))
     found.append((b, (m.start("b"), m.end())))
 
@@ -263,6 +294,8 @@ def _prefixed(text: str, value: int, start: int, end: int, prefix: str, spelled:
         return
     if spelled and _SPELLED_BAD_AFTER.match(text, end):
         return
+    if value < 18 and prefix.lower().startswith("just"):
+        return  # "just turned 12" without "I": a clock or someone else ("my son just turned 16")
     # "I'm 19" speaks for the poster whatever came before ("hi guys, I'm 19").
     if not prefix.lower().startswith("i") and _client_context(text, start):
         return

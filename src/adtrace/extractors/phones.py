@@ -26,6 +26,7 @@ from adtrace.text.hidden_digits import HIDDEN_GAP, hidden_words, may_join_otherw
 from adtrace.text.links import find_urls
 from adtrace.text.lowered import lowered
 from adtrace.text.numbers import DIGIT_WORD, DIGIT_WORD_RUN, GLUED_UNITS, TENS_WORDS
+from adtrace.text.split_groups import split_groups
 from adtrace.text.stamps import stamp_spans
 from adtrace.text.urlparts import url_parts
 
@@ -387,6 +388,28 @@ def _obfuscated(view: View, units: list[_Unit], start: int, end: int) -> bool:
     return any(not _PLAIN_GAP.fullmatch(text[a.end:b.start]) for a, b in itertools.pairwise(units))
 
 
+def split_group_phones(view: View, regions: tuple[str, ...],
+                       links: list[tuple[int, int]]) -> list[tuple[str, tuple[int, int], bool]]:
+    """North American numbers with a word between their groups ("702 Candy 555 0147",
+    adtrace.text.split_groups), valid in a North American region of `regions`; none in a date, a time,
+    an id (adtrace.text.stamps) or a URL written in the text. For an ad no other reading found a
+    number in: read everywhere, joining across words misreads more than it finds."""
+    nanp = tuple(r for r in regions if r in _NANP)
+    text = view.text
+    if not nanp or not _DIGIT.search(text):
+        return []
+    out: list[tuple[str, tuple[int, int], bool]] = []
+    stamps: list[tuple[int, int]] | None = None
+    for start, end, digits in split_groups(text):
+        stamps = stamp_spans(text) if stamps is None else stamps
+        if any(a < end and start < b for a, b in [*stamps, *links]):
+            continue
+        e164 = _valid(digits, nanp, False)
+        if e164:
+            out.append((e164, view.span(start, end), True))
+    return out
+
+
 def _may_hold_phone(url: str) -> bool:
     """Speed (exact): a chain needs MIN_DIGITS digits, from digit runs or spelled units (of a URL or
     one of its parts: percent-escapes hold hex digits, so this over-counts digits, never under)."""
@@ -406,7 +429,8 @@ def _run(ctx: Context) -> None:
     spans = [s for _, s in links]
     # The hidden reading only where the plain one found nothing: it is slower, and glued digit words
     # read prose as digits more often ("someone", "weight"); an ad with a phone rarely hides a second.
-    for e164, span, obfuscated in find_phones(view, regions, links=spans, hidden=True):
+    found = find_phones(view, regions, links=spans, hidden=True)
+    for e164, span, obfuscated in found or split_group_phones(view, regions, spans):
         seen.add(e164)
         ctx.add("phones", entity(e164, span, obfuscated=obfuscated))
     if ctx.doc.url and _may_hold_phone(ctx.doc.url):

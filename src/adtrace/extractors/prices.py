@@ -36,14 +36,14 @@ _CURRENCY_BEFORE = re.compile(
 # name: an amount, its currency unnamed), end at a word boundary.
 _CURRENCY_AFTER = re.compile(
     r"\s?(?P<cur>[$£€]|(?:usd|aud|cad|mxn|eur|gbp|dollars?|dlls?|dls|bucks|roses?|rosas|pesos?|euros?|"
-    r"pounds|quid|donations?|gifts?)(?![^\W\d_]))", re.I)
+    r"pounds|quid|donations?|gifts?|(?<=\d)r)(?![^\W\d_]))", re.I)
 _CURRENCY_LAST = "$£€dDrRpPnN"  # the last characters of _CURRENCY_BEFORE's currencies, in any case
 _CURRENCY_CODES = {
     "$": "USD", "us$": "USD", "usd": "USD", "dollar": "USD", "dollars": "USD", "dll": "USD", "dlls": "USD",
     "dls": "USD", "bucks": "USD", "au$": "AUD", "a$": "AUD", "aud": "AUD", "ca$": "CAD", "c$": "CAD",
     "cad": "CAD", "mx$": "MXN", "mxn": "MXN", "peso": "MXN", "pesos": "MXN", "£": "GBP", "gbp": "GBP",
     "pounds": "GBP", "quid": "GBP", "€": "EUR", "eur": "EUR", "euro": "EUR", "euros": "EUR",
-    "rose": "rose", "roses": "rose", "rosas": "rose",
+    "rose": "rose", "roses": "rose", "rosas": "rose", "r": "rose",  # "100r hh": r glued to the amount
 }
 
 # A duration with its optional count. Counts of hours stay small so "150hh" is an amount and a unit.
@@ -61,7 +61,7 @@ _DURATION = re.compile(
     r"|(?<=for\s)(?P<formin>15|20|30|45|60|90)(?![\d%$]|[.,]\d|[^\S\n]*(?:years?|yrs?|days?|weeks?|months?|miles?|mi|"
     r"people|persons?|guys|men|girls|minutes?|mins?|m|hours?|hrs?|h|roses?|dollars?|bucks|lbs?|kgs?)(?![^\W\d_]))"
     r"|(?:(?:(?P<hours>(?<![\d.])(?:1[0-2]|[1-9])(?:\.5|\s1/2)?)|(?P<one>one|an?|full|1st|una?|per))\s*(?:-\s*)?)?"
-    r"(?P<hr>hours?|hrs?|h|horas?|fh)"
+    r"(?P<hr>hours?|hrs?|h|horas?|fhr?)"
     r")(?![^\W\d_])",
     re.I,
 )
@@ -100,14 +100,19 @@ _FILLER = re.compile(
     r"por|la|el|the|x)(?![^\W\d_])[\W_]*)*", re.I | re.S)
 # A bare "h" is a letter unless it follows a number, a "/" or a currency ("150h", "150 h 250", "/h",
 # "150 roses h").
-_BARE_H_AFTER = re.compile(r"(?:\d\s?|/|(?:roses?|\$|dollars|usd|€|£)\s?)$", re.I)
+_BARE_H_AFTER = re.compile(r"(?:\d\s?|/\s?|(?:roses?|\$|dollars|usd|€|£)\s?)$", re.I)
 # ... or a label for the amount after it, in a rate list ("qv: 60 💋 h: 240").
 _LABEL_AFTER = re.compile(r"[^\S\n]?[:=][^\S\n]?[$£€]?\d")
 _DIGIT_RUNS = re.compile(r"\d(?:\d+|(?:\.\d)?[kK](?![^\W\d_]))")  # runs of two digits or more, "1k", "1.5k"
 # Rate words that make an amount a price without currency or duration ("incall: 150").
 _RATE_WORD = re.compile(
     r"(?:incall|outcall|in-call|out-call|rates?|donations?|special|price|cost|fee|tarifa|precio)s?"
-    r"\s*[:=\-]?\s*$", re.I)
+    r"(?:\s+(?:is|are|start\s+at|starts\s+at|es|son))?\s*[:=\-]?\s*$", re.I)
+
+
+_DISCOUNT_AFTER = re.compile(r"[^\S\n]*(?:off|discount|descuento)(?![^\W\d_])", re.I)
+_DISCOUNT_BEFORE = re.compile(r"(?<![^\W\d_])(?:save|saving|discount(?:ed)?(?:[^\S\n]+(?:of|by))?)[^\S\n]*[:\-]?[^\S\n]*$",
+                              re.I)
 
 
 @dataclass(slots=True)
@@ -217,9 +222,11 @@ def find_prices(text: str) -> list[tuple[float, str | None, int | None, tuple[in
         minimum = 10 if amt.marked else MIN_AMOUNT
         if not minimum <= amt.amount <= MAX_AMOUNT:
             continue
-        if dur is None and not amt.marked and not _RATE_WORD.search(text, max(0, amt.start - 14),
+        if dur is None and not amt.marked and not _RATE_WORD.search(text, max(0, amt.start - 20),
                                                                            amt.start):
             continue
+        if _DISCOUNT_AFTER.match(text, amt.end) or _DISCOUNT_BEFORE.search(text, max(0, amt.start - 16), amt.start):
+            continue  # "$20 off", "save $50": a discount, not a rate
         start, end = amt.start, amt.end
         if dur is not None:
             start, end = min(start, dur.start), max(end, dur.end)
@@ -307,6 +314,13 @@ def _windows(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def _led_by_duration(text: str, amt: _Amt, durations: list[_Dur], prev: _Amt | None) -> bool:
+    """Whether a duration stands right before `amt` (only filler between), after the amount before it."""
+    lo = prev.end if prev is not None else 0
+    before = [d for d in durations if lo <= d.start and d.end <= amt.start]
+    return bool(before) and _FILLER.fullmatch(text[before[-1].end:amt.start]) is not None
+
+
 def _pair(text: str, amounts: list[_Amt], durations: list[_Dur]) -> list[_Dur | None]:
     """The duration of each amount: glued ones first, then one direction for the whole list.
 
@@ -327,6 +341,11 @@ def _pair(text: str, amounts: list[_Amt], durations: list[_Dur]) -> list[_Dur | 
             # A spaced " / " before a counted duration separates list items: "200 / 60 MIN 180 / 2 HRS 360"
             # is 60 minutes for 180 and two hours for 360, not 200 per 60 minutes.
             listed = " / " in gap and text[d.start].isdigit()
+            # In a list written units first, a slash with a space after an amount ends its item:
+            # "half hour 100/ hour 160/ outcall 200" is 100 for the half hour and 160 for the hour,
+            # "HH 100 roses / H 160 roses" 100 for the half hour.
+            listed = listed or (gap.strip() == "/" and gap != "/" and _led_by_duration(
+                text, amt, durations, amounts[i - 1] if i else None))
             if len(gap) <= 9 and (gap == "" or gap.strip()) and _GLUE_RIGHT.fullmatch(gap) and not listed:
                 glued[i] = d
     taken = {id(d) for d in glued if d is not None}
