@@ -78,7 +78,7 @@ class Prepared:
     """What the reader gets: whole views (black text on white, straightened) and the text lines cut out."""
 
     views: list[Image.Image] = field(default_factory=list)
-    lines: list[Image.Image] = field(default_factory=list)  # each line: grey, its map, darkest, brightest tone
+    lines: list[Image.Image] = field(default_factory=list)  # each line's preparations (see `prepare`)
 
 
 MAX_LINES = 6  # lines cut per photo, most glyphs first: a phone, a handle, a rate and a decoy fit
@@ -87,9 +87,9 @@ MAX_LINES = 6  # lines cut per photo, most glyphs first: a phone, a handle, a ra
 def prepare(img: Image.Image) -> Prepared:
     """The prepared images to read, or nothing when no text is likely: the light strokes, the dark
     strokes and the grey picture, each straightened as a whole; and the MAX_LINES lines with the most
-    glyphs found in either stroke map, each cut out four ways: from the grey picture, from the map that
-    found it, and as the darkest and brightest of the grey cut's three tones (outlined text is clean in
-    one map and three-toned in the grey)."""
+    glyphs found in either stroke map or their union, each cut out six ways: from the grey picture, from
+    the map that found it, as the darkest and brightest of the grey cut's three tones (outlined text is
+    clean in one map and three-toned in the grey) and as its two text-like colour clusters."""
     rgb = scaled(img.convert("RGB"))
     g = rgb.convert("L")
     light, dark = strokes(g)
