@@ -102,3 +102,49 @@ def test_every_painting_style_reads_phones_without_inventing_one() -> None:
     # banner ones, one of each other style but emoji), no false phone. Floors: no false phone, 6 found.
     assert false == 0
     assert found >= 6
+
+
+def _two_tone_photo_with_line() -> object:
+    """A dark-blue left half and a yellow right half, an orange line of digits painted across both:
+    lighter than the blue, darker than the yellow."""
+    from PIL import ImageDraw, ImageFont
+
+    photo = Image.new("RGB", (384, 288), (30, 40, 110))
+    ImageDraw.Draw(photo).rectangle((192, 0, 384, 288), fill=(250, 240, 60))
+    font = ImageFont.truetype(FONT, 30) if __import__("pathlib").Path(FONT).is_file() \
+        else ImageFont.load_default(size=30)
+    ImageDraw.Draw(photo).text((60, 120), "602 709 9928 331", font=font, fill=(240, 120, 40))
+    return photo
+
+
+def test_a_line_crossing_a_light_and_a_dark_region_is_found_whole() -> None:
+    g = prepare.scaled(_two_tone_photo_with_line().convert("L"))
+    light, dark = prepare.strokes(g)
+    whole = lines.merged(lines.find(light | dark))
+    apart = lines.merged(lines.find(light) + lines.find(dark))
+    # The line is light over the blue and dark over the yellow: each map holds a part of it, the union
+    # all of it (measured: 623 px wide in the union, 318 px at most in either map; floor 1.5x).
+    span = max(line.right - line.left for line in whole)
+    assert span >= 1.5 * max(line.right - line.left for line in apart), span
+
+
+def test_colour_clusters_keep_a_symbol_apart_from_digits_of_equal_grey() -> None:
+    from PIL import ImageDraw, ImageFont
+
+    font = ImageFont.truetype(FONT, 40) if __import__("pathlib").Path(FONT).is_file() \
+        else ImageFont.load_default(size=40)
+    cut = Image.new("RGB", (420, 70), (20, 20, 20))
+    draw = ImageDraw.Draw(cut)
+    pink, red = (255, 40, 150), (230, 20, 60)  # grey 117 and 87: one grey tone, two colours
+    draw.text((10, 10), "813", font=font, fill=pink)
+    draw.rectangle((100, 20, 130, 50), fill=red)  # the "symbol" between the groups
+    draw.text((150, 10), "815", font=font, fill=pink)
+    masks = [np.asarray(m) < 128 for m in prepare.colours(cut)]
+    symbol = np.zeros((70, 420), dtype=bool)
+    symbol[20:51, 100:131] = True
+    painted = np.all(np.asarray(cut) == pink, axis=-1)
+    digits = max(masks, key=lambda m: (m & painted).sum())
+    # The cluster of the digits holds (nearly) all their pixels and none of the symbol's: a grey threshold
+    # cannot part them (measured: 1.0 of the digits, 0.0 of the symbol; floors 0.8 and 0.05).
+    assert (digits & painted).sum() >= 0.8 * painted.sum()
+    assert (digits & symbol).sum() <= 0.05 * symbol.sum()

@@ -129,7 +129,7 @@ def cut(img: Image.Image, line: Line, pad: float = 0.4) -> Image.Image:
     p = round(pad * line.glyph)
     box = img.crop((line.left - p, line.top - p, line.right + p, line.bottom + p))
     if abs(line.angle) >= 1.0:
-        box = box.rotate(line.angle, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=_edge(box))
+        box = box.rotate(line.angle, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=_edge(box))  # type: ignore[arg-type]
         cy = box.height / 2
         half = line.glyph / 2 + p
         box = box.crop((0, max(0, round(cy - half)), box.width, min(box.height, round(cy + half))))
@@ -137,6 +137,7 @@ def cut(img: Image.Image, line: Line, pad: float = 0.4) -> Image.Image:
     return box.resize((max(1, round(box.width * f)), max(1, round(box.height * f))), Image.Resampling.BICUBIC)
 
 
-def _edge(img: Image.Image) -> int:
+def _edge(img: Image.Image) -> int | tuple[int, ...]:
     a = np.asarray(img)
-    return int(np.median(np.concatenate([a[0], a[-1], a[:, 0], a[:, -1]])))
+    m = np.median(np.concatenate([a[0], a[-1], a[:, 0], a[:, -1]]), axis=0)
+    return int(m) if m.ndim == 0 else tuple(int(x) for x in m)

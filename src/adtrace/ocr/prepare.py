@@ -78,7 +78,7 @@ class Prepared:
     """What the reader gets: whole views (black text on white, straightened) and the text lines cut out."""
 
     views: list[Image.Image] = field(default_factory=list)
-    lines: list[Image.Image] = field(default_factory=list)  # each line: grey, its map, darkest, brightest tone
+    lines: list[Image.Image] = field(default_factory=list)  # each line's preparations (see `prepare`)
 
 
 MAX_LINES = 6  # lines cut per photo, most glyphs first: a phone, a handle, a rate and a decoy fit
@@ -87,10 +87,11 @@ MAX_LINES = 6  # lines cut per photo, most glyphs first: a phone, a handle, a ra
 def prepare(img: Image.Image) -> Prepared:
     """The prepared images to read, or nothing when no text is likely: the light strokes, the dark
     strokes and the grey picture, each straightened as a whole; and the MAX_LINES lines with the most
-    glyphs found in either stroke map, each cut out four ways: from the grey picture, from the map that
-    found it, and as the darkest and brightest of the grey cut's three tones (outlined text is clean in
-    one map and three-toned in the grey)."""
-    g = scaled(img.convert("L"))
+    glyphs found in either stroke map or their union, each cut out six ways: from the grey picture, from
+    the map that found it, as the darkest and brightest of the grey cut's three tones (outlined text is
+    clean in one map and three-toned in the grey) and as its two text-like colour clusters."""
+    rgb = scaled(img.convert("RGB"))
+    g = rgb.convert("L")
     light, dark = strokes(g)
     if not text_likely((light, dark)):
         return Prepared()
@@ -100,15 +101,17 @@ def prepare(img: Image.Image) -> Prepared:
         v = Image.fromarray(np.where(mask, 0, 255).astype(np.uint8))
         out.views.append(v.rotate(angle, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=255) if angle else v)
     out.views.append(g.rotate(angle, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=_border(g)) if angle else g)
-    found = [(line, k) for k, mask in enumerate((light, dark)) for line in lines.find(mask)]
+    masks = (light, dark, light | dark)
+    found = [(line, k) for k, mask in enumerate(masks) for line in lines.find(mask)]
     kept = lines.merged([line for line, _ in found], MAX_LINES)
-    maps = [Image.fromarray(np.where(m, 0, 255).astype(np.uint8)) for m in (light, dark)]
+    maps = [Image.fromarray(np.where(m, 0, 255).astype(np.uint8)) for m in masks]
     for line in kept:
         k = next(k for f, k in found if f == line)
         grey = lines.cut(g, line)
         out.lines.append(grey)
         out.lines.append(lines.cut(maps[k], line))
         out.lines.extend(tones(grey))
+        out.lines.extend(colours(lines.cut(rgb, line)))
     return out
 
 
@@ -124,6 +127,28 @@ def tones(grey: Image.Image) -> list[Image.Image]:
     nearest = np.abs(a[..., None] - centres).argmin(axis=-1)
     order = np.argsort(centres)
     return [Image.fromarray(np.where(nearest == order[k], 0, 255).astype(np.uint8)) for k in (0, 2)]
+
+
+COLOURS = 4  # colour clusters of a cut line: background(s), fill, outline or shadow, symbols
+
+
+def colours(cut: Image.Image) -> list[Image.Image]:
+    """A cut line's two colour clusters (k-means in RGB) that lie least on its border, black on white.
+    Grey levels join colours of equal brightness (a red heart and a pink digit, orange text over a yellow
+    patch); the glyphs of one painted line share one colour, which clustering keeps apart."""
+    from scipy.cluster.vq import kmeans2
+
+    a = np.asarray(cut.convert("RGB"), dtype=np.float32)
+    h, w = a.shape[:2]
+    px = a.reshape(-1, 3)
+    centres, _ = kmeans2(px[:: max(1, len(px) // 4000)], COLOURS, iter=8, minit="++", seed=0)
+    nearest = np.linalg.norm(px[:, None, :] - centres[None], axis=-1).argmin(axis=1).reshape(h, w)
+    border = np.concatenate([nearest[0], nearest[-1], nearest[:, 0], nearest[:, -1]])
+    inner = np.bincount(nearest.ravel(), minlength=COLOURS) / nearest.size
+    edge = np.bincount(border, minlength=COLOURS) / border.size
+    # text: a share of the cut's pixels, and (far) less of its border than of its inside
+    text = [k for k in np.argsort(edge - inner) if inner[k] >= 0.04 and edge[k] < inner[k]][:2]
+    return [Image.fromarray(np.where(nearest == k, 0, 255).astype(np.uint8)) for k in text]
 
 
 def views(img: Image.Image) -> list[Image.Image]:

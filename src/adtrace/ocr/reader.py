@@ -39,7 +39,7 @@ class Reading:
 
 def read_image(img: Any, lang: str = engine.DEFAULT_LANG) -> Reading:
     """The text in a PIL image (any mode): the whole views read as a block of text (page segmentation
-    6), each cut-out line in its four preparations as one line (7); every distinct line once, between
+    6), each cut-out line in its preparations as one line (7); every distinct line once, between
     LINE_BREAK."""
     prepared = prepare.prepare(img)
     if not prepared.views:
