@@ -104,10 +104,11 @@ def members(conn: sa.Connection, cluster_id: str, limit: int | None = None) -> l
                                                  "ORDER BY doc_id LIMIT :n"), {"c": cluster_id, "n": limit})]
 
 
-def cluster_of(conn: sa.Connection, doc_id: str) -> sa.Row[Any] | None:
-    """(cluster_id, documents) of the cluster holding `doc_id`, when it has a summary."""
-    return conn.execute(text("SELECT c.cluster_id, s.documents FROM link_clusters c JOIN link_summaries s "
-                             "ON s.cluster_id = c.cluster_id WHERE c.doc_id = :d"), {"d": doc_id}).first()
+def cluster_of(conn: sa.Connection, doc_id: str) -> dict[str, Any] | None:
+    """{cluster_id, documents} of the cluster holding `doc_id`, when it has a summary."""
+    row = conn.execute(text("SELECT c.cluster_id, s.documents FROM link_clusters c JOIN link_summaries s "
+                            "ON s.cluster_id = c.cluster_id WHERE c.doc_id = :d"), {"d": doc_id}).first()
+    return None if row is None else dict(row._mapping)
 
 
 def clusters_of(conn: sa.Connection, doc_ids: Sequence[str]) -> dict[str, str]:

@@ -102,3 +102,70 @@ def selected_records(conn: sa.Connection, *, since: str | None = None, decision:
     if levels is not None:
         sql = sql.bindparams(bindparam("levels", expanding=True))
     return [(str(i), p, str(g), str(r)) for i, p, g, r in conn.execute(sql, params)]
+
+
+_LISTED = ("SELECT d.id, d.title, d.source, d.posted_at, d.location, r.risk_score, r.risk_level, r.record, "
+           "c.cluster_id FROM documents d JOIN records r ON r.doc_id = d.id "
+           "LEFT JOIN link_clusters c ON c.doc_id = d.id WHERE d.id IN :ids")
+
+
+def listed(conn: sa.Connection, ids: Iterable[str]) -> list[dict[str, Any]]:
+    """{id, title, source, posted_at, location, risk_score, risk_level, record (JSON), cluster_id} of those
+    of `ids` that are stored: what a page listing ads shows."""
+    return [dict(r._mapping) for r in select_in(conn, _LISTED, ids)]
+
+
+def newest_at_level(conn: sa.Connection, level: str, limit: int) -> list[dict[str, Any]]:
+    """{id, title, source, posted_at, location, risk_score} of the newest documents at `level`."""
+    return [dict(r._mapping) for r in conn.execute(text(
+        "SELECT d.id, d.title, d.source, d.posted_at, d.location, r.risk_score FROM documents d "
+        "JOIN records r ON r.doc_id = d.id WHERE r.risk_level = :level "
+        "ORDER BY d.posted_at DESC NULLS LAST, d.id LIMIT :n"), {"level": level, "n": limit})]
+
+
+def per_day(conn: sa.Connection) -> dict[str, int]:
+    """Documents per posting day (YYYY-MM-DD)."""
+    return {str(d): int(n) for d, n in conn.execute(text(
+        "SELECT substr(posted_at, 1, 10) AS d, count(*) AS n FROM documents WHERE posted_at IS NOT NULL "
+        "GROUP BY substr(posted_at, 1, 10)"))}
+
+
+def per_level(conn: sa.Connection) -> dict[str, int]:
+    """Documents per risk level."""
+    return {str(v): int(n) for v, n in conn.execute(text(
+        "SELECT risk_level, count(*) AS n FROM records WHERE risk_level IS NOT NULL GROUP BY risk_level"))}
+
+
+def scores(conn: sa.Connection) -> list[tuple[str, float | None]]:
+    """(id, risk score) of every document."""
+    return [(str(d), s) for d, s in conn.execute(text("SELECT doc_id, risk_score FROM records"))]
+
+
+def latest_posted(conn: sa.Connection) -> str | None:
+    value = conn.execute(text("SELECT max(posted_at) FROM documents")).scalar()
+    return None if value is None else str(value)
+
+
+def version(conn: sa.Connection) -> tuple[Any, ...]:
+    """Changes when documents or clusters do: (highest seq, documents, cluster summaries)."""
+    return tuple(conn.execute(text("SELECT (SELECT max(seq) FROM documents), (SELECT count(*) FROM documents), "
+                                   "(SELECT count(*) FROM link_summaries)")).one())
+
+
+def cities(conn: sa.Connection, date_from: str, date_to: str) -> list[tuple[str, int, int]]:
+    """(city, documents, high-risk documents) for city mentions in documents posted from `date_from`
+    to the end of `date_to` (dates as YYYY-MM-DD), most documents first."""
+    rows = conn.execute(text(
+        "SELECT e.value AS city, count(*) AS n, sum(CASE WHEN r.risk_level = 'high' THEN 1 ELSE 0 END) AS high "
+        "FROM entities e JOIN documents d ON d.id = e.doc_id JOIN records r ON r.doc_id = d.id "
+        "WHERE e.kind = 'city' AND d.posted_at >= :a AND d.posted_at < :b GROUP BY e.value ORDER BY n DESC"),
+        {"a": date_from, "b": date_to + "T99"}).all()
+    return [(str(c), int(n), int(h or 0)) for c, n, h in rows]
+
+
+_TEXTS = text("SELECT id, title, text FROM documents WHERE id IN :ids").bindparams(bindparam("ids", expanding=True))
+
+
+def texts(conn: sa.Connection, ids: Sequence[str]) -> list[tuple[str, str | None, str | None]]:
+    """(id, title, text) of those of `ids` that are stored (one query: keep `ids` under CHUNK)."""
+    return [(str(i), t, b) for i, t, b in conn.execute(_TEXTS, {"ids": list(ids)})]
