@@ -14,12 +14,12 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import text
 
 from adtrace import errors
 from adtrace.i18n import gettext
-from adtrace.storage import audit
-from adtrace.storage.db import now, read, write
+from adtrace.storage import accountstore, audit, settingstore
+from adtrace.storage.accountstore import Account
+from adtrace.storage.db import read, write
 
 ROLES = ("admin", "analyst", "reviewer", "auditor", "partner")
 MAX_FAILURES = 5  # wrong passwords in a row before the account locks
@@ -60,10 +60,10 @@ class User:
     language: str | None = None  # the app's language for this account (adtrace.i18n); None: the browser's
 
 
-def _user(row: sa.Row[object] | None) -> User | None:
+def _user(row: Account | None) -> User | None:
     if row is None:
         return None
-    return User(int(row.id), row.username, row.role, bool(row.active), row._mapping.get("language"))
+    return User(row.id, row.username, row.role, row.active, row.language)
 
 
 def random_password() -> str:
@@ -97,14 +97,12 @@ def _check_new(username: str, role: str, password: str) -> None:
 def add_user(engine: sa.Engine, username: str, role: str, password: str, actor: str = "cli") -> User:
     _check_new(username, role, password)
     with write(engine) as conn:
-        if conn.execute(text("SELECT 1 FROM users WHERE username = :u"), {"u": username}).first():
+        if accountstore.exists(conn, username):
             raise auth_error(BAD_ACCOUNT, f"user {username!r} exists; reset its password instead", 409,
                              field="username")
-        conn.execute(text("INSERT INTO users (username, role, password_hash, active, failed_logins, created_at) "
-                          "VALUES (:u, :r, :h, :a, 0, :now)"),
-                     {"u": username, "r": role, "h": _hasher.hash(password), "a": True, "now": now()})
+        accountstore.add(conn, username, role, _hasher.hash(password))
         audit.append(engine, actor, "user_add", username, {"role": role}, conn=conn)
-        row = conn.execute(text("SELECT * FROM users WHERE username = :u"), {"u": username}).first()
+        row = accountstore.by_name(conn, username)
     user = _user(row)
     assert user is not None
     return user
@@ -112,25 +110,22 @@ def add_user(engine: sa.Engine, username: str, role: str, password: str, actor: 
 
 def _keep_an_admin(conn: sa.Connection, username: str) -> None:
     """Refuse to disable or demote the last active admin: nobody could manage users or settings after."""
-    others = conn.execute(text("SELECT count(*) FROM users WHERE role = 'admin' AND active = :t AND username <> :u"),
-                          {"t": True, "u": username}).scalar()
-    if not others:
+    if not accountstore.other_active_admins(conn, username):
         raise auth_error(errors.LAST_ADMIN, f"{username!r} is the last active admin; make another admin first",
                          409, field="username")
 
 
 def set_active(engine: sa.Engine, username: str, active: bool, actor: str = "cli") -> None:
     with write(engine) as conn:
-        if not active and conn.execute(text("SELECT role FROM users WHERE username = :u"),
-                                       {"u": username}).scalar() == "admin":
+        if not active and accountstore.role_of(conn, username) == "admin":
             _keep_an_admin(conn, username)
-        n = conn.execute(text("UPDATE users SET active = :a WHERE username = :u"), {"a": active, "u": username})
-        if not n.rowcount:
+        if not accountstore.set_active(conn, username, active):
             raise auth_error(NO_SUCH_USER, f"no user {username!r}", 404, field="username")
         if not active:  # a disabled account loses its sessions and tokens at once
-            uid = conn.execute(text("SELECT id FROM users WHERE username = :u"), {"u": username}).scalar()
-            conn.execute(text("DELETE FROM sessions WHERE user_id = :id"), {"id": uid})
-            conn.execute(text("UPDATE api_tokens SET revoked = :t WHERE user_id = :id"), {"t": True, "id": uid})
+            uid = accountstore.user_id(conn, username)
+            assert uid is not None  # the UPDATE above found it
+            accountstore.end_sessions(conn, uid=uid)
+            accountstore.revoke_tokens(conn, uid)
         audit.append(engine, actor, "user_disable" if not active else "setting", username,
                      {"active": active}, conn=conn)
 
@@ -138,13 +133,9 @@ def set_active(engine: sa.Engine, username: str, active: bool, actor: str = "cli
 def reset_password(engine: sa.Engine, username: str, password: str, actor: str = "cli") -> None:
     check_password(password, username)
     with write(engine) as conn:
-        n = conn.execute(text("UPDATE users SET password_hash = :h, failed_logins = 0, locked_until = NULL, "
-                              "active = :a WHERE username = :u"),
-                         {"h": _hasher.hash(password), "u": username, "a": True})
-        if not n.rowcount:
+        if not accountstore.reset(conn, username, _hasher.hash(password)):
             raise auth_error(NO_SUCH_USER, f"no user {username!r}", 404, field="username")
-        conn.execute(text("DELETE FROM sessions WHERE user_id = (SELECT id FROM users WHERE username = :u)"),
-                     {"u": username})
+        accountstore.end_sessions(conn, username=username)
         audit.append(engine, actor, "user_reset", username, {}, conn=conn)
 
 
@@ -153,16 +144,15 @@ def set_role(engine: sa.Engine, username: str, role: str, actor: str = "cli") ->
     if role not in ROLES:
         raise auth_error(BAD_ACCOUNT, f"unknown role {role!r}; use one of: {', '.join(ROLES)}", 422, field="role")
     with write(engine) as conn:
-        old = conn.execute(text("SELECT role FROM users WHERE username = :u"), {"u": username}).scalar()
+        old = accountstore.role_of(conn, username)
         if old is None:
             raise auth_error(NO_SUCH_USER, f"no user {username!r}", 404, field="username")
         if old == role:
             return
         if old == "admin":
             _keep_an_admin(conn, username)
-        conn.execute(text("UPDATE users SET role = :r WHERE username = :u"), {"r": role, "u": username})
-        conn.execute(text("DELETE FROM sessions WHERE user_id = (SELECT id FROM users WHERE username = :u)"),
-                     {"u": username})
+        accountstore.set_role(conn, username, role)
+        accountstore.end_sessions(conn, username=username)
         audit.append(engine, actor, "user_role", username, {"old": old, "new": role}, conn=conn)
 
 
@@ -173,10 +163,8 @@ def change_password(engine: sa.Engine, user: User, current: str, new: str, clien
     confirm_password(engine, user, current, client)
     check_password(new, user.username)
     with write(engine) as conn:
-        conn.execute(text("UPDATE users SET password_hash = :h WHERE id = :id"),
-                     {"h": _hasher.hash(new), "id": user.id})
-        conn.execute(text("DELETE FROM sessions WHERE user_id = :id AND token_hash <> :keep"),
-                     {"id": user.id, "keep": _sha(keep_session) if keep_session else ""})
+        accountstore.set_password_hash(conn, user.id, _hasher.hash(new))
+        accountstore.end_sessions(conn, uid=user.id, keep=_sha(keep_session) if keep_session else "")
         audit.append(engine, user.username, "password_change", user.username, {"client": client}, conn=conn)
 
 
@@ -188,14 +176,14 @@ def set_language(engine: sa.Engine, user: User, language: str | None) -> None:
         raise auth_error(BAD_ACCOUNT, f"unknown language {language!r}; use one of: {', '.join(i18n.LOCALES)}",
                          422, field="language")
     with write(engine) as conn:
-        conn.execute(text("UPDATE users SET language = :l WHERE id = :id"), {"l": language, "id": user.id})
+        accountstore.set_language(conn, user.id, language)
         audit.append(engine, user.username, "setting", user.username, {"language": language}, conn=conn)
 
 
 def list_users(engine: sa.Engine) -> list[tuple[User, int, str | None]]:
     with read(engine) as conn:
-        rows = conn.execute(text("SELECT * FROM users ORDER BY username")).all()
-    return [(u, int(r.failed_logins), r.locked_until) for r in rows if (u := _user(r)) is not None]
+        rows = accountstore.all_accounts(conn)
+    return [(u, r.failed_logins, r.locked_until) for r in rows if (u := _user(r)) is not None]
 
 
 def audit_name(username: str, known: bool) -> str:
@@ -207,16 +195,14 @@ def audit_name(username: str, known: bool) -> str:
 def _count_failure(conn: sa.Connection, user_id: int, at: datetime) -> bool:
     """One wrong password, counted atomically (UPDATE ... SET n = n + 1 RETURNING n: parallel attempts
     cannot all read the same count); locks the account at MAX_FAILURES. True when it is now locked."""
-    fails = conn.execute(text("UPDATE users SET failed_logins = failed_logins + 1 WHERE id = :id "
-                              "RETURNING failed_logins"), {"id": user_id}).scalar()
-    if fails is None or int(fails) < MAX_FAILURES:
+    fails = accountstore.count_failure(conn, user_id)
+    if fails is None or fails < MAX_FAILURES:
         return False
-    conn.execute(text("UPDATE users SET failed_logins = 0, locked_until = :l WHERE id = :id"),
-                 {"l": (at + LOCKOUT).isoformat(timespec="seconds"), "id": user_id})
+    accountstore.lock(conn, user_id, (at + LOCKOUT).isoformat(timespec="seconds"))
     return True
 
 
-def _locked(row: sa.Row[object] | None, at: datetime) -> bool:
+def _locked(row: Account | None, at: datetime) -> bool:
     return bool(row is not None and row.locked_until and row.locked_until > at.isoformat(timespec="seconds"))
 
 
@@ -229,7 +215,7 @@ def authenticate(engine: sa.Engine, username: str, password: str, client: str = 
     """Check a password; count failures, lock after MAX_FAILURES, audit both outcomes."""
     at = datetime.now(UTC)
     with read(engine) as conn:
-        row = conn.execute(text("SELECT * FROM users WHERE username = :u"), {"u": username}).first()
+        row = accountstore.by_name(conn, username)
     name = audit_name(username, row is not None)
     if _locked(row, at):
         audit.append(engine, name, "login_failed", name, {"why": "locked", "client": client})
@@ -246,16 +232,14 @@ def authenticate(engine: sa.Engine, username: str, password: str, client: str = 
     with write(engine) as conn:
         if ok and row is not None:
             # Re-read under the write lock: parallel wrong passwords may have locked it meanwhile.
-            now_row = conn.execute(text("SELECT locked_until FROM users WHERE id = :id"), {"id": row.id}).first()
-            raced = _locked(now_row, at)
+            raced = _locked(accountstore.by_id(conn, row.id), at)
         if ok and not raced and row is not None:
-            conn.execute(text("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = :id"),
-                         {"id": row.id})
+            accountstore.clear_failures(conn, row.id)
             audit.append(engine, name, "login", name, {"client": client}, conn=conn)
         elif raced:
             audit.append(engine, name, "login_failed", name, {"why": "locked", "client": client}, conn=conn)
         else:
-            locked = row is not None and _count_failure(conn, int(row.id), at)
+            locked = row is not None and _count_failure(conn, row.id, at)
             audit.append(engine, name, "login_failed", name,
                          {"client": client, **({"locked": True} if locked else {})}, conn=conn)
     if raced:
@@ -272,7 +256,7 @@ def confirm_password(engine: sa.Engine, user: User, password: str, client: str =
     password counts toward the lockout like a failed login, so the form cannot be used to guess."""
     at = datetime.now(UTC)
     with read(engine) as conn:
-        row = conn.execute(text("SELECT * FROM users WHERE id = :id"), {"id": user.id}).first()
+        row = accountstore.by_id(conn, user.id)
     ok = False
     if row is not None and row.active and not _locked(row, at):
         try:
@@ -283,7 +267,7 @@ def confirm_password(engine: sa.Engine, user: User, password: str, client: str =
         return
     with write(engine) as conn:
         if row is not None:
-            _count_failure(conn, int(row.id), at)
+            _count_failure(conn, row.id, at)
         audit.append(engine, user.username, "login_failed", user.username, {"why": "confirmation", "client": client},
                      conn=conn)
     raise auth_error(BAD_LOGIN, gettext("your password did not match; the change was not made"), 403)
@@ -294,37 +278,32 @@ def new_session(engine: sa.Engine, user: User) -> tuple[str, str]:
     token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(24)
     at = datetime.now(UTC)
     with write(engine) as conn:
-        conn.execute(text("DELETE FROM sessions WHERE expires_at < :now"), {"now": at.isoformat(timespec="seconds")})
-        conn.execute(text("INSERT INTO sessions (token_hash, user_id, csrf, created_at, expires_at) "
-                          "VALUES (:h, :u, :c, :now, :exp)"),
-                     {"h": _sha(token), "u": user.id, "c": csrf, "now": at.isoformat(timespec="seconds"),
-                      "exp": (at + SESSION_TTL).isoformat(timespec="seconds")})
+        accountstore.add_session(conn, _sha(token), user.id, csrf, at.isoformat(timespec="seconds"),
+                                 (at + SESSION_TTL).isoformat(timespec="seconds"))
     return token, csrf
 
 
 def session_user(engine: sa.Engine, token: str) -> tuple[User, str] | None:
     with read(engine) as conn:
-        row = conn.execute(text("SELECT u.id, u.username, u.role, u.active, u.language, s.csrf FROM sessions s JOIN users u "
-                                "ON u.id = s.user_id WHERE s.token_hash = :h AND s.expires_at > :now"),
-                           {"h": _sha(token), "now": now()}).first()
-    user = _user(row)
-    return None if user is None or not user.active else (user, str(row.csrf))  # type: ignore[union-attr]
+        found = accountstore.session(conn, _sha(token))
+    if found is None:
+        return None
+    user = _user(found[0])
+    return None if user is None or not user.active else (user, found[1])
 
 
 def end_session(engine: sa.Engine, token: str) -> None:
     with write(engine) as conn:
-        conn.execute(text("DELETE FROM sessions WHERE token_hash = :h"), {"h": _sha(token)})
+        accountstore.end_session(conn, _sha(token))
 
 
 def add_token(engine: sa.Engine, username: str, name: str, actor: str = "cli") -> str:
     token = "atk_" + secrets.token_urlsafe(32)
     with write(engine) as conn:
-        uid = conn.execute(text("SELECT id FROM users WHERE username = :u"), {"u": username}).scalar()
+        uid = accountstore.user_id(conn, username)
         if uid is None:
             raise auth_error(NO_SUCH_USER, f"no user {username!r}", 404, field="username")
-        conn.execute(text("INSERT INTO api_tokens (token_hash, user_id, name, created_at, revoked) "
-                          "VALUES (:h, :u, :n, :now, :r)"),
-                     {"h": _sha(token), "u": uid, "n": name, "now": now(), "r": False})
+        accountstore.add_token(conn, _sha(token), uid, name)
         audit.append(engine, actor, "token_add", username, {"name": name}, conn=conn)
     return token
 
@@ -339,13 +318,10 @@ def token_id(token: str) -> str:
 
 def list_tokens(engine: sa.Engine, username: str | None = None) -> list[dict[str, object]]:
     """API tokens (never their secrets): id, owner, label, created, revoked."""
-    where, params = ("WHERE u.username = :u ", {"u": username}) if username else ("", {})
     with read(engine) as conn:
-        rows = conn.execute(text("SELECT t.token_hash, u.username, t.name, t.created_at, t.revoked FROM api_tokens t "
-                                 f"JOIN users u ON u.id = t.user_id {where}ORDER BY t.created_at, t.name"),
-                            params).all()
-    return [{"id": r.token_hash[:TOKEN_ID], "user": r.username, "name": r.name, "created_at": r.created_at,
-             "revoked": bool(r.revoked)} for r in rows]
+        rows = accountstore.tokens(conn, username)
+    return [{"id": r["token_hash"][:TOKEN_ID], "user": r["username"], "name": r["name"], "created_at": r["created_at"],
+             "revoked": bool(r["revoked"])} for r in rows]
 
 
 def revoke_token(engine: sa.Engine, ident: str, actor: str = "cli") -> dict[str, object]:
@@ -356,30 +332,26 @@ def revoke_token(engine: sa.Engine, ident: str, actor: str = "cli") -> dict[str,
         raise auth_error(NO_SUCH_TOKEN, f"a token id is {TOKEN_ID} hex digits (as the list of tokens shows them)",
                          422)
     with write(engine) as conn:
-        rows = conn.execute(text("SELECT t.token_hash, u.username, t.name FROM api_tokens t JOIN users u "
-                                 "ON u.id = t.user_id WHERE t.token_hash LIKE :p"), {"p": key + "%"}).all()
+        rows = accountstore.tokens(conn, prefix=key)
         if len(rows) != 1:
             raise auth_error(NO_SUCH_TOKEN, f"no API token {key}", 404)
         row = rows[0]
-        conn.execute(text("UPDATE api_tokens SET revoked = :t WHERE token_hash = :h"), {"t": True, "h": row.token_hash})
-        audit.append(engine, actor, "token_revoke", row.username, {"token": key, "name": row.name}, conn=conn)
-    return {"id": key, "user": row.username, "name": row.name, "revoked": True}
+        accountstore.revoke_token(conn, row["token_hash"])
+        audit.append(engine, actor, "token_revoke", row["username"], {"token": key, "name": row["name"]}, conn=conn)
+    return {"id": key, "user": row["username"], "name": row["name"], "revoked": True}
 
 
 def token_user(engine: sa.Engine, token: str) -> User | None:
     with read(engine) as conn:
-        row = conn.execute(text("SELECT u.id, u.username, u.role, u.active, u.language FROM api_tokens t JOIN users u "
-                                "ON u.id = t.user_id WHERE t.token_hash = :h AND t.revoked = :f"),
-                           {"h": _sha(token), "f": False}).first()
-    user = _user(row)
+        user = _user(accountstore.token_account(conn, _sha(token)))
     return user if user is not None and user.active else None
 
 
 def secret_key(engine: sa.Engine) -> str:
     """The cookie-signing key: made once per database, so sessions survive a restart."""
     with write(engine) as conn:
-        key = conn.execute(text("SELECT value FROM app_settings WHERE key = 'secret_key'")).scalar()
+        key = settingstore.get(conn, "secret_key")
         if key is None:
             key = secrets.token_urlsafe(48)
-            conn.execute(text("INSERT INTO app_settings (key, value) VALUES ('secret_key', :v)"), {"v": key})
+            settingstore.put(conn, "secret_key", key)
     return str(key)

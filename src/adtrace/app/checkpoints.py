@@ -17,7 +17,6 @@ from typing import Any
 import orjson
 import sqlalchemy as sa
 from cryptography.exceptions import InvalidSignature
-from sqlalchemy import text
 
 from adtrace import errors
 from adtrace.storage import audit
@@ -36,8 +35,8 @@ def make(engine: sa.Engine, keys_dir: str | Path | None = None, actor: str = "cl
 
     k = org_keys.load(keys_dir)
     with read(engine) as conn:
-        head = conn.execute(text("SELECT seq, hash FROM audit_head WHERE id = 1")).first()
-    seq, h = (int(head.seq), str(head.hash)) if head else (0, audit.GENESIS)
+        head = audit.head(conn)
+    seq, h = head if head else (0, audit.GENESIS)
     c: dict[str, Any] = {"kind": KIND, "org": k.org, "key": k.current, "seq": seq, "hash": h, "at": now()}
     c["sig"] = k.private().sign(_body(c)).hex()
     audit.append(engine, actor, "audit_checkpoint", str(seq), {"hash": h, "key": k.current})
@@ -99,10 +98,10 @@ def check(engine: sa.Engine, checkpoints: list[dict[str, Any]], keys_dir: str | 
                 continue
             if seq == 0:
                 continue
-            row = conn.execute(text("SELECT hash FROM audit_log WHERE seq = :s"), {"s": seq}).first()
-            if row is None:
+            stored = audit.hash_at(conn, seq)
+            if stored is None:
                 problems.append(f"checkpoint at row {seq} ({c['at']}): that row is gone (the log was cut or wiped)")
-            elif row.hash != h:
+            elif stored != h:
                 problems.append(f"checkpoint at row {seq} ({c['at']}): the row's hash differs (the chain was "
                                 "rewritten)")
     return Check(not problems, len(checkpoints), problems)
@@ -113,7 +112,7 @@ def has_head(engine: sa.Engine, head_hash: str) -> bool:
     if head_hash == audit.GENESIS:
         return True
     with read(engine) as conn:
-        return conn.execute(text("SELECT 1 FROM audit_log WHERE hash = :h"), {"h": head_hash}).first() is not None
+        return audit.holds_hash(conn, head_hash)
 
 
 class Periodic:
@@ -131,8 +130,9 @@ class Periodic:
 
     def tick(self) -> bool:
         with read(self.engine) as conn:
-            seq = conn.execute(text("SELECT seq FROM audit_head WHERE id = 1")).scalar()
-        if seq is not None and int(seq) <= self._last + 1:  # only our own checkpoint row since the last one
+            head = audit.head(conn)
+        seq = head[0] if head else None
+        if seq is not None and seq <= self._last + 1:  # only our own checkpoint row since the last one
             return False
         c = make(self.engine, self.keys_dir, actor="server")
         write(c, self.path)

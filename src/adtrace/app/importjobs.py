@@ -22,12 +22,11 @@ from typing import Any
 
 import orjson
 import sqlalchemy as sa
-from sqlalchemy import text
 
 from adtrace import errors
 from adtrace.sources import Options
 from adtrace.sources.registry import reader_for
-from adtrace.storage import audit
+from adtrace.storage import audit, settingstore
 from adtrace.storage.base import Store
 from adtrace.storage.db import now, read, write
 
@@ -75,14 +74,12 @@ STALE_SECONDS = 900  # a running job not updated for this long died with its ser
 def _put(engine: sa.Engine, job: dict[str, Any]) -> None:
     job["updated_at"] = time.time()
     with write(engine) as conn:
-        conn.execute(text("DELETE FROM app_settings WHERE key = :k"), {"k": KEY + job["id"]})
-        conn.execute(text("INSERT INTO app_settings (key, value) VALUES (:k, :v)"),
-                     {"k": KEY + job["id"], "v": orjson.dumps(job).decode()})
+        settingstore.put(conn, KEY + job["id"], orjson.dumps(job).decode())
 
 
 def get(engine: sa.Engine, job_id: str) -> dict[str, Any]:
     with read(engine) as conn:
-        raw = conn.execute(text("SELECT value FROM app_settings WHERE key = :k"), {"k": KEY + job_id}).scalar()
+        raw = settingstore.get(conn, KEY + job_id)
     if raw is None:
         raise errors.InputError(message=f"no import job {job_id!r}", code=errors.NO_SUCH_JOB, http_status=404)
     job: dict[str, Any] = orjson.loads(raw)
@@ -95,8 +92,8 @@ def get(engine: sa.Engine, job_id: str) -> dict[str, Any]:
 
 def recent(engine: sa.Engine, limit: int = 10) -> list[dict[str, Any]]:
     with read(engine) as conn:
-        rows = conn.execute(text("SELECT value FROM app_settings WHERE key LIKE :k"), {"k": KEY + "%"}).all()
-    jobs = [orjson.loads(r[0]) for r in rows]
+        rows = settingstore.with_prefix(conn, KEY)
+    jobs = [orjson.loads(r) for r in rows]
     return sorted(jobs, key=lambda j: j.get("created_at", ""), reverse=True)[:limit]
 
 
@@ -118,7 +115,7 @@ def uploaded(engine: sa.Engine, job: dict[str, Any], size: int) -> None:
 def discard(engine: sa.Engine, job: dict[str, Any]) -> None:
     shutil.rmtree(job["folder"], ignore_errors=True)
     with write(engine) as conn:
-        conn.execute(text("DELETE FROM app_settings WHERE key = :k"), {"k": KEY + job["id"]})
+        settingstore.delete(conn, KEY + job["id"])
 
 
 def csv_preview(job: dict[str, Any], rows: int = 3) -> tuple[list[str], list[list[str]]]:

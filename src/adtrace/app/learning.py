@@ -19,12 +19,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy import bindparam, text
+from sqlalchemy import text
 
 from adtrace.cases.decisions import waiting_scores
 from adtrace.i18n import gettext
 from adtrace.scoring import ranking
-from adtrace.storage import db
+from adtrace.storage import corpus, db
 from adtrace.storage.db import read
 
 log = logging.getLogger(__name__)
@@ -39,7 +39,6 @@ _COUNT = text(f"SELECT count(*), sum(CASE WHEN x.decision = 'confirm' THEN 1 ELS
               f"FROM review_decisions x WHERE {_NEWEST}")
 _LABELS = text(f"SELECT d.title, d.text, x.decision FROM review_decisions x JOIN documents d ON d.id = x.doc_id "
                f"WHERE {_NEWEST} ORDER BY x.id DESC LIMIT :n")
-_TEXTS = text("SELECT id, title, text FROM documents WHERE id IN :ids").bindparams(bindparam("ids", expanding=True))
 
 
 def _full(title: str | None, body: str | None) -> str:
@@ -124,11 +123,11 @@ class Learner:
         """Add the probabilities of `ids` missing from `probs` (in place) and return it."""
         missing = [i for i in ids if i not in probs]
         for s in range(0, len(missing), 900):
-            rows = conn.execute(_TEXTS, {"ids": missing[s:s + 900]}).all()
+            rows = corpus.texts(conn, missing[s:s + 900])
             texts = [_full(t, b) for _, t, b in rows]
             for (doc_id, _, _), p in zip(rows, model.probability(texts, [0.0] * len(texts)) if texts else [],
                                          strict=True):
-                probs[str(doc_id)] = p
+                probs[doc_id] = p
         return probs
 
     def rank(self, conn: sa.Connection, waiting: list[tuple[str, float]]) -> list[ranking.Ranked]:

@@ -4,16 +4,15 @@ level), with first/last seen dates. Raw identifiers never leave; notes are check
 
 from __future__ import annotations
 
-from typing import Any
-
 import orjson
 import sqlalchemy as sa
-from sqlalchemy import text
 
 from adtrace import errors
 from adtrace.documents import Document
 from adtrace.exchange.bundles import Signal
 from adtrace.exchange.signals import identifiers, keyed_hash
+from adtrace.storage import corpus
+from adtrace.storage.db import read
 
 LEVELS = ("low", "elevated", "high")
 
@@ -33,23 +32,13 @@ def check_note(note: str) -> str:
     return note
 
 
-def _where(since: str | None, decision: str | None, min_level: str | None) -> tuple[str, dict[str, Any]]:
-    where: list[str] = []
-    params: dict[str, Any] = {}
-    if since:
-        where.append("d.ingested_at >= :since")
-        params["since"] = since
-    if decision:
-        where.append("(SELECT x.decision FROM review_decisions x WHERE x.doc_id = d.id ORDER BY x.id DESC "
-                     "LIMIT 1) = :decision")
-        params["decision"] = decision
-    if min_level:
-        if min_level not in LEVELS:
-            raise errors.InputError.at(errors.BAD_FIELD, f"unknown level {min_level!r}", field_name="min-level",
-                                       hint=f"Use one of: {', '.join(LEVELS)}")
-        where.append("r.risk_level IN :levels")
-        params["levels"] = list(LEVELS[LEVELS.index(min_level):])
-    return ("WHERE " + " AND ".join(where)) if where else "", params
+def _levels(min_level: str | None) -> list[str] | None:
+    if not min_level:
+        return None
+    if min_level not in LEVELS:
+        raise errors.InputError.at(errors.BAD_FIELD, f"unknown level {min_level!r}", field_name="min-level",
+                                   hint=f"Use one of: {', '.join(LEVELS)}")
+    return list(LEVELS[LEVELS.index(min_level):])
 
 
 def case_documents(engine: sa.Engine, case: str | int) -> set[str]:
@@ -69,14 +58,10 @@ def collect(engine: sa.Engine, key: bytes, *, since: str | None = None, decision
             confidence: float = 0.8, note: str = "", region: str = "US") -> list[Signal]:
     """Signals from the selected documents: one per distinct identifier, dated by the documents holding it."""
     note = check_note(note)
-    where, params = _where(since, decision, min_level)
-    sql = text(f"SELECT d.id, d.posted_at, d.ingested_at, r.record FROM documents d JOIN records r "
-               f"ON r.doc_id = d.id {where} ORDER BY d.seq")
-    if "levels" in params:
-        sql = sql.bindparams(sa.bindparam("levels", expanding=True))
+    levels = _levels(min_level)
     ids = case_documents(engine, case) if case is not None else None
-    with engine.connect() as conn:
-        rows = conn.execute(sql, params).all()
+    with read(engine) as conn:
+        rows = corpus.selected_records(conn, since=since, decision=decision, levels=levels)
     seen: dict[tuple[str, str], list[str]] = {}
     for doc_id, posted_at, ingested_at, record in rows:
         if ids is not None and doc_id not in ids:

@@ -13,11 +13,12 @@ from typing import Any
 import numpy as np
 import orjson
 import sqlalchemy as sa
-from sqlalchemy import text
 
 from adtrace.exchange import store as xs
 from adtrace.exchange.signals import identifiers, signal_hashes
-from adtrace.storage.db import now, write
+from adtrace.storage import corpus
+from adtrace.storage import partnerbank as bank
+from adtrace.storage.db import read, write
 
 PDQ_MAX_DISTANCE = 31  # Meta's published threshold for PDQ matches (also adtrace.linking.images)
 _POP8 = np.array([bin(i).count("1") for i in range(256)], dtype=np.uint8)
@@ -113,17 +114,9 @@ def save_leads(conn: sa.Connection, doc_id: str, matches: Iterable[Match]) -> in
     """Insert one lead per (document, signal); an existing lead is kept as it is (idempotent)."""
     n = 0
     for m in matches:
-        res = conn.execute(text("INSERT INTO exchange_leads (doc_id, signal_id, issuer, type, category, confidence, "
-                                "bundle_id, distance, status, created_at) VALUES (:d, :s, :i, :t, :c, :conf, :b, "
-                                ":dist, 'open', :at) ON CONFLICT (doc_id, signal_id) DO NOTHING"),
-                           {"d": doc_id, "s": m.signal_id, "i": m.issuer, "t": m.type, "c": m.category,
-                            "conf": m.confidence, "b": m.bundle_id, "dist": m.distance, "at": now()})
-        n += res.rowcount or 0
+        n += bank.add_lead(conn, doc_id, m.signal_id, m.issuer, m.type, m.category, m.confidence, m.bundle_id,
+                           m.distance)
     return n
-
-
-_DOCS = text("SELECT d.seq, d.id, r.record FROM documents d JOIN records r ON r.doc_id = d.id "
-             "WHERE d.seq > :after ORDER BY d.seq LIMIT :limit")
 
 
 @dataclass
@@ -147,21 +140,20 @@ def match_store(engine: sa.Engine, key: bytes, *, full: bool = False, batch: int
     index = SignalIndex.load(engine)
     report = MatchReport(signals=len(index))
     limit = opinions.quarantine_limit(engine)
-    with engine.connect() as conn:
-        released = {int(r[0]) for r in conn.execute(text(
-            "SELECT id FROM exchange_signals WHERE quarantine_released_at IS NOT NULL"))}
+    with read(engine) as conn:
+        released = bank.released_signal_ids(conn)
     quarantined: set[int] = set()
-    with engine.connect() as conn:
-        saved = xs.get_state(conn, STATE_KEY)
+    with read(engine) as conn:
+        saved = bank.get_state(conn, STATE_KEY)
     after = 0 if full or saved is None else int(saved)
     high = after
     while True:
-        with engine.connect() as conn:
-            rows = conn.execute(_DOCS, {"after": after, "limit": batch}).all()
+        with read(engine) as conn:
+            rows = corpus.records_after(conn, after, batch)
         if not rows:
             break
         found = [(str(doc_id), match_record(index, key, orjson.loads(rec))) for _, doc_id, rec in rows]
-        after = int(rows[-1][0])
+        after = rows[-1][0]
         high = max(high, after)
         leads: list[tuple[str, list[Match]]] = []
         with write(engine) as conn:
@@ -171,14 +163,11 @@ def match_store(engine: sa.Engine, key: bytes, *, full: bool = False, batch: int
                     leads.append((doc_id, matches))
             touched = sorted({m.signal_id for _, ms in leads for m in ms} - released)
             if touched:
-                counts = conn.execute(text("SELECT signal_id, count(*) FROM exchange_leads WHERE signal_id IN :ids "
-                                           "GROUP BY signal_id").bindparams(sa.bindparam("ids", expanding=True)),
-                                      {"ids": touched}).all()
-                for sid, n in counts:
-                    if int(n) > limit:  # matches far too much: a shared number, not one person's
-                        opinions.quarantine(conn, int(sid), int(n), limit)
-                        quarantined.add(int(sid))
-                        report.quarantined.append(int(sid))
+                for sid, n in bank.lead_counts(conn, touched).items():
+                    if n > limit:  # matches far too much: a shared number, not one person's
+                        opinions.quarantine(conn, sid, n, limit)
+                        quarantined.add(sid)
+                        report.quarantined.append(sid)
         leads = [(d, [m for m in ms if m.signal_id not in quarantined]) for d, ms in leads]
         leads = [(d, ms) for d, ms in leads if ms]
         report.new_leads += sum(len(m) for _, m in leads)
@@ -188,7 +177,7 @@ def match_store(engine: sa.Engine, key: bytes, *, full: bool = False, batch: int
         if on_progress:
             on_progress(len(rows))
     with write(engine) as conn:
-        prev = xs.get_state(conn, STATE_KEY)
-        xs.set_state(conn, STATE_KEY, str(max(high, int(prev or 0))))
+        prev = bank.get_state(conn, STATE_KEY)
+        bank.set_state(conn, STATE_KEY, str(max(high, int(prev or 0))))
     report.last_seq = high
     return report

@@ -21,13 +21,12 @@ from collections.abc import Iterable
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy import text
 from threatexchange.exchanges.fetch_state import AggregateSignalOpinionCategory, SignalOpinionCategory
 
 from adtrace import errors
-from adtrace.exchange.store import drop_alerts
-from adtrace.storage import audit
-from adtrace.storage.db import now, write
+from adtrace.storage import audit, corpus
+from adtrace.storage import partnerbank as bank
+from adtrace.storage.db import read, write
 
 OPINIONS = {"negative": SignalOpinionCategory.NEGATIVE_CLASS,
             "investigation": SignalOpinionCategory.INVESTIGATION_SEED,
@@ -62,27 +61,22 @@ def aggregate(opinions: Iterable[str]) -> str:
 def by_signal(conn: sa.Connection) -> dict[tuple[str, str], str]:
     """(type, hash) -> aggregate opinion, for every signal anyone has an opinion on."""
     found: dict[tuple[str, str], list[str]] = {}
-    for t, h, o in conn.execute(text("SELECT type, hash, opinion FROM exchange_opinions")):
-        found.setdefault((str(t), str(h)), []).append(str(o))
+    for t, h, o in bank.opinions(conn):
+        found.setdefault((t, h), []).append(o)
     return {k: aggregate(v) for k, v in found.items()}
 
 
 def record(conn: sa.Connection, type_: str, hash_: str, org: str, opinion: str, by: str, note: str = "") -> None:
     """Set one organisation's opinion on a signal (replacing its earlier one)."""
-    conn.execute(text("DELETE FROM exchange_opinions WHERE type = :t AND hash = :h AND org = :o"),
-                 {"t": type_, "h": hash_, "o": org})
-    conn.execute(text("INSERT INTO exchange_opinions (type, hash, org, opinion, set_by, at, note) VALUES "
-                      "(:t, :h, :o, :op, :by, :at, :n)"),
-                 {"t": type_, "h": hash_, "o": org, "op": check_opinion(opinion), "by": by, "at": now(),
-                  "n": note[:500]})
+    bank.put_opinion(conn, type_, hash_, org, check_opinion(opinion), by, note[:500])
 
 
 def _signal(conn: sa.Connection, signal_id: int) -> dict[str, Any]:
-    row = conn.execute(text("SELECT * FROM exchange_signals WHERE id = :id"), {"id": signal_id}).first()
+    row = bank.signal_row(conn, signal_id)
     if row is None:
         raise errors.InputError(message=f"no partner signal {signal_id}; see adtrace exchange signal list",
                                 code=errors.NOT_FOUND, http_status=404, detail={"field": "signal"})
-    return dict(row._mapping)
+    return row
 
 
 def _audit(engine: sa.Engine, conn: sa.Connection, actor: str, signal: dict[str, Any], detail: dict[str, Any]) -> None:
@@ -106,10 +100,8 @@ def disable(engine: sa.Engine, signal_id: int, actor: str, reason: str) -> dict[
         raise errors.InputError.at(errors.MISSING_FIELD, "disabling a signal needs a reason", field_name="reason")
     with write(engine) as conn:
         sig = _signal(conn, signal_id)
-        conn.execute(text("UPDATE exchange_signals SET disabled_at = :at, disabled_by = :by, disabled_reason = :r "
-                          "WHERE id = :id"), {"at": now(), "by": actor, "r": reason[:500], "id": signal_id})
-        conn.execute(text("UPDATE exchange_leads SET status = 'disabled' WHERE signal_id = :id AND status = 'open'"),
-                     {"id": signal_id})
+        bank.set_disabled(conn, signal_id, actor, reason[:500])
+        bank.set_lead_status(conn, signal_id, "open", "disabled")
         _audit(engine, conn, actor, sig, {"op": "disable", "reason": reason[:500]})
     return get(engine, signal_id)
 
@@ -117,11 +109,9 @@ def disable(engine: sa.Engine, signal_id: int, actor: str, reason: str) -> dict[
 def enable(engine: sa.Engine, signal_id: int, actor: str) -> dict[str, Any]:
     with write(engine) as conn:
         sig = _signal(conn, signal_id)
-        conn.execute(text("UPDATE exchange_signals SET disabled_at = NULL, disabled_by = NULL, disabled_reason = NULL "
-                          "WHERE id = :id"), {"id": signal_id})
+        bank.set_disabled(conn, signal_id, None, None)
         if not sig.get("quarantined_at"):
-            conn.execute(text("UPDATE exchange_leads SET status = 'open' WHERE signal_id = :id AND "
-                              "status = 'disabled'"), {"id": signal_id})
+            bank.set_lead_status(conn, signal_id, "disabled", "open")
         _audit(engine, conn, actor, sig, {"op": "enable"})
     return get(engine, signal_id)
 
@@ -139,8 +129,8 @@ def quarantine_limit(engine: sa.Engine) -> int:
             raise errors.ConfigError(message=f"{QUARANTINE_SETTING}={raw!r} is not a positive whole number; unset it "
                                      f"for the default (max({QUARANTINE_MIN_DOCS}, 0.05 % of the documents))",
                                      code=errors.BAD_SETTING) from None
-    with engine.connect() as conn:
-        docs = int(conn.execute(text("SELECT count(*) FROM documents")).scalar_one())
+    with read(engine) as conn:
+        docs = corpus.count(conn)
     return max(QUARANTINE_MIN_DOCS, int(docs * QUARANTINE_SHARE))
 
 
@@ -148,11 +138,9 @@ def quarantine(conn: sa.Connection, signal_id: int, matched: int, limit: int) ->
     reason = (f"matched {matched:,} documents, more than {limit:,}: likely a number or photo many unrelated ads "
               "share (an agency, hotel or booking line, a stock photo), not one person's. Its leads are held back; "
               "release it if you know better")
-    conn.execute(text("UPDATE exchange_signals SET quarantined_at = :at, quarantine_reason = :r WHERE id = :id"),
-                 {"at": now(), "r": reason, "id": signal_id})
-    drop_alerts(conn, signal_id)  # the alerts it raised before it passed the limit would be noise too
-    conn.execute(text("UPDATE exchange_leads SET status = 'quarantined' WHERE signal_id = :id AND status = 'open'"),
-                 {"id": signal_id})
+    bank.set_quarantined(conn, signal_id, reason)
+    bank.drop_signal_alerts(conn, signal_id)  # the alerts it raised before it passed the limit would be noise too
+    bank.set_lead_status(conn, signal_id, "open", "quarantined")
 
 
 def release(engine: sa.Engine, signal_id: int, actor: str) -> dict[str, Any]:
@@ -161,19 +149,16 @@ def release(engine: sa.Engine, signal_id: int, actor: str) -> dict[str, Any]:
         sig = _signal(conn, signal_id)
         if not sig.get("quarantined_at"):
             raise errors.InputError.at(errors.BAD_FIELD, f"signal {signal_id} is not quarantined", field_name="signal")
-        conn.execute(text("UPDATE exchange_signals SET quarantined_at = NULL, quarantine_released_at = :at, "
-                          "quarantine_released_by = :by WHERE id = :id"), {"at": now(), "by": actor, "id": signal_id})
+        bank.set_released(conn, signal_id, actor)
         if not sig.get("disabled_at"):
-            conn.execute(text("UPDATE exchange_leads SET status = 'open' WHERE signal_id = :id AND "
-                              "status = 'quarantined'"), {"id": signal_id})
+            bank.set_lead_status(conn, signal_id, "quarantined", "open")
         _audit(engine, conn, actor, sig, {"op": "release_quarantine", "reason": sig.get("quarantine_reason")})
     return get(engine, signal_id)
 
 
 def own_negative(conn: sa.Connection) -> set[tuple[str, str, str]]:
     """(org, type, hash) of every negative opinion: a signal whose own issuer is among them makes no leads."""
-    return {(str(o), str(t), str(h)) for o, t, h in conn.execute(text(
-        "SELECT org, type, hash FROM exchange_opinions WHERE opinion = 'negative'"))}
+    return bank.negative_opinions(conn)
 
 
 def _view(row: dict[str, Any], opinions: dict[tuple[str, str], str], leads: dict[int, int],
@@ -193,30 +178,21 @@ def _view(row: dict[str, Any], opinions: dict[tuple[str, str], str], leads: dict
 def signals(engine: sa.Engine, *, issuer: str | None = None, state: str | None = None) -> list[dict[str, Any]]:
     """Partner signals with their aggregate opinion, state (active, disabled, quarantined with the reason) and
     lead count; `state` narrows to one state."""
-    sql = "SELECT * FROM exchange_signals WHERE retracted = :f"
-    params: dict[str, Any] = {"f": False}
-    if issuer:
-        sql += " AND issuer = :i"
-        params["i"] = issuer
-    with engine.connect() as conn:
-        rows = [dict(r._mapping) for r in conn.execute(text(sql + " ORDER BY id"), params)]
+    with read(engine) as conn:
+        rows = bank.signal_rows(conn, issuer)
         opinions = by_signal(conn)
-        leads = {int(s): int(n) for s, n in conn.execute(text("SELECT signal_id, count(*) FROM exchange_leads "
-                                                                "GROUP BY signal_id"))}
+        leads = bank.lead_counts(conn)
         negative = own_negative(conn)
     out = [_view(r, opinions, leads, negative) for r in rows]
     return [s for s in out if state is None or s["state"] == state]
 
 
 def get(engine: sa.Engine, signal_id: int) -> dict[str, Any]:
-    with engine.connect() as conn:
+    with read(engine) as conn:
         row = _signal(conn, signal_id)
         opinions = by_signal(conn)
-        n = int(conn.execute(text("SELECT count(*) FROM exchange_leads WHERE signal_id = :id"),
-                             {"id": signal_id}).scalar_one())
-        each = [dict(r._mapping) for r in conn.execute(text(
-            "SELECT org, opinion, set_by, at, note FROM exchange_opinions WHERE type = :t AND hash = :h ORDER BY org"),
-            {"t": row["type"], "h": row["hash"]})]
+        n = bank.lead_counts(conn, [signal_id]).get(signal_id, 0)
+        each = bank.opinions_on(conn, row["type"], row["hash"])
         negative = own_negative(conn)
     out = _view(row, opinions, {signal_id: n}, negative)
     out["opinions"] = each

@@ -24,7 +24,8 @@ from adtrace.exchange import store as xs
 from adtrace.pipeline import Pipeline
 from adtrace.pipeline.process import RECORD_FIELDS
 from adtrace.scoring import level_of
-from adtrace.storage.db import write
+from adtrace.storage import corpus
+from adtrace.storage.db import read, write
 
 MAX_BATCH = 1000
 MAX_IDENTIFIERS = 50  # per document (configurable: ADTRACE_SCREEN_MAX_IDENTIFIERS)
@@ -242,10 +243,8 @@ def _keep(store: Any, records: list[tuple[Document, dict[str, Any], list[xm.Matc
 
 def _foreign_ids(engine: sa.Engine, ids: list[str], partner: Partner) -> set[str]:
     """Ids among `ids` already stored under a source other than the partner's."""
-    query = sa.text("SELECT id FROM documents WHERE id IN :ids AND source <> :src").bindparams(
-        sa.bindparam("ids", expanding=True))
-    with engine.connect() as conn:
-        return {str(r[0]) for r in conn.execute(query, {"ids": ids, "src": partner.source})}
+    with read(engine) as conn:
+        return corpus.ids_of_other_sources(conn, ids, partner.source)
 
 
 @dataclass

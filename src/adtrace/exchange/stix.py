@@ -32,15 +32,14 @@ from urllib.parse import urlsplit
 import orjson
 import sqlalchemy as sa
 import stix2
-from sqlalchemy import bindparam, text
 from stix2.properties import StringProperty
 
 from adtrace import errors
 from adtrace.cases import cases as cs
 from adtrace.cases import watchlists as wl
 from adtrace.cases.redaction import Masker
-from adtrace.storage import Store, audit
-from adtrace.storage.db import engine_of
+from adtrace.storage import Store, audit, clusterstore
+from adtrace.storage.db import engine_of, read
 
 CONTACT_EXT = "extension-definition--66e2492a-bbd3-4be6-88f5-cc91a017a498"  # identity contact information
 # Our own extension definition: a fixed id, so every adtrace bundle declares its properties the same way.
@@ -61,8 +60,6 @@ def _phone(value: str) -> Any:
 
 
 _TOPLEVEL = {ADTRACE_EXT: {"extension_type": "toplevel-property-extension"}}
-_CLUSTERS = text("SELECT doc_id, cluster_id FROM link_clusters WHERE doc_id IN :ids").bindparams(
-    bindparam("ids", expanding=True))
 
 
 def _stamp(value: str | None) -> str:
@@ -229,9 +226,8 @@ def _documents(b: _Builder, store: Store | sa.Engine, ids: list[str], what: str)
     if not isinstance(store, Store):
         raise errors.ConfigError(message="a STIX export of ads needs the store, not only its engine")
     ids = ids[:MAX_DOCS]
-    with engine_of(store).connect() as conn:
-        cluster_of = {str(d): str(c) for s in range(0, len(ids), 900)
-                      for d, c in conn.execute(_CLUSTERS, {"ids": ids[s:s + 900]})}
+    with read(store) as conn:
+        cluster_of = clusterstore.clusters_of(conn, ids)
     loaded = [(d, store.get_document(d), store.get_record(d) or {}) for d in ids]
     for _d, doc, rec in loaded:
         b.masker.learn(rec, getattr(doc, "full_text", "") or "")

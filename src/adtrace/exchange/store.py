@@ -9,15 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-import orjson
 import sqlalchemy as sa
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from sqlalchemy import text
 
 from adtrace import errors
 from adtrace.exchange import bundles as b
 from adtrace.exchange.keys import key_id
-from adtrace.storage.db import now, write
+from adtrace.storage import partnerbank as bank
+from adtrace.storage.db import now, read, write
 
 CONSORTIUM_MISMATCH = errors.CONSORTIUM_MISMATCH
 NOT_ISSUER = errors.NOT_ISSUER
@@ -43,21 +42,15 @@ def trust(engine: sa.Engine, public_info: Any, actor: str, note: str = "") -> li
             if k.get("id") not in (None, kid):
                 raise errors.InputError.at(errors.BAD_FIELD, f"key id {str(k.get('id'))[:20]!r} does not match "
                                            "its public key", field_name="keys")
-            exists = conn.execute(text("SELECT 1 FROM exchange_issuers WHERE org = :o AND key_id = :k"),
-                                  {"o": org, "k": kid}).first()
-            if exists is None:
-                conn.execute(text("INSERT INTO exchange_issuers (org, key_id, public_key, trusted_at, trusted_by, "
-                                  "note) VALUES (:o, :k, :p, :t, :a, :n)"),
-                             {"o": org, "k": kid, "p": raw.hex(), "t": now(), "a": actor, "n": note})
+            if not bank.has_issuer_key(conn, org, kid):
+                bank.add_issuer_key(conn, org, kid, raw.hex(), actor, note)
                 added.append((org, kid))
     return added
 
 
 def issuers(engine: sa.Engine) -> list[dict[str, Any]]:
-    with engine.connect() as conn:
-        rows = conn.execute(text("SELECT org, key_id, public_key, trusted_at, trusted_by, note "
-                                 "FROM exchange_issuers ORDER BY org, trusted_at")).all()
-    return [dict(r._mapping) for r in rows]
+    with read(engine) as conn:
+        return bank.issuers(conn)
 
 
 def key_lookup(engine: sa.Engine) -> b.KeyLookup:
@@ -95,14 +88,11 @@ def import_bundle(engine: sa.Engine, bundle: Any, consortium_id: str | None) -> 
     bid = b.bundle_id(body)
     report = ImportReport(bid, body["issuer"], body["kind"])
     with write(engine) as conn:
-        if conn.execute(text("SELECT 1 FROM exchange_bundles WHERE bundle_id = :b"), {"b": bid}).first():
+        if bank.has_bundle(conn, bid):
             report.already_imported = True
             return report
         items = body["signals"] if body["kind"] == "signals" else body["retractions"]
-        conn.execute(text("INSERT INTO exchange_bundles (bundle_id, issuer, key_id, kind, created_at, imported_at, "
-                          "direction, items) VALUES (:b, :i, :k, :kind, :c, :t, 'in', :n)"),
-                     {"b": bid, "i": body["issuer"], "k": body["key_id"], "kind": body["kind"],
-                      "c": body["created_at"], "t": now(), "n": len(items)})
+        bank.add_bundle(conn, bid, body["issuer"], body["key_id"], body["kind"], body["created_at"], "in", len(items))
         if body["kind"] == "signals":
             _upsert_signals(conn, body, bid, report)
         else:
@@ -116,26 +106,19 @@ def _upsert_signals(conn: sa.Connection, body: dict[str, Any], bid: str, report:
     issuer, stamp = body["issuer"], now()
     for s in b.signals_of(body):
         params = {"i": issuer, "t": s.type, "h": s.hash}
-        gone = conn.execute(text("SELECT retracted_at FROM exchange_retractions WHERE issuer = :i AND type = :t "
-                                 "AND hash = :h"), params).scalar()
+        gone = bank.retracted_at(conn, issuer, s.type, s.hash)
         # A retraction wins over a bundle made before it (an old bundle imported late must not revive it).
         if gone is not None and str(gone) >= body["created_at"]:
             report.skipped_retracted += 1
             continue
         row = {**params, "c": s.category, "conf": s.confidence, "f": s.first_seen, "l": s.last_seen,
                "n": s.note, "b": bid, "at": stamp}
-        old = conn.execute(text("SELECT id FROM exchange_signals WHERE issuer = :i AND type = :t AND hash = :h"),
-                           params).scalar()
+        old = bank.signal_id(conn, issuer, s.type, s.hash)
         opinions.record(conn, s.type, s.hash, issuer, s.opinion or "positive", issuer)
+        bank.put_signal(conn, old, row)
         if old is None:
-            conn.execute(text("INSERT INTO exchange_signals (issuer, type, hash, category, confidence, first_seen, "
-                              "last_seen, note, bundle_id, imported_at, retracted) VALUES (:i, :t, :h, :c, :conf, "
-                              ":f, :l, :n, :b, :at, :r)"), {**row, "r": False})
             report.added += 1
         else:
-            conn.execute(text("UPDATE exchange_signals SET category = :c, confidence = :conf, first_seen = "
-                              "COALESCE(first_seen, :f), last_seen = :l, note = :n, bundle_id = :b, "
-                              "imported_at = :at, retracted = :r WHERE id = :id"), {**row, "r": False, "id": old})
             report.updated += 1
 
 
@@ -144,36 +127,15 @@ def _retract(conn: sa.Connection, body: dict[str, Any], bid: str, report: Import
     them); the retraction row stays, so an older bundle imported later cannot bring the signal back."""
     issuer = body["issuer"]
     for item in body["retractions"]:
-        params = {"i": issuer, "t": item["type"], "h": item["hash"]}
-        conn.execute(text("DELETE FROM exchange_retractions WHERE issuer = :i AND type = :t AND hash = :h"), params)
-        conn.execute(text("INSERT INTO exchange_retractions (issuer, type, hash, bundle_id, retracted_at) "
-                          "VALUES (:i, :t, :h, :b, :at)"), {**params, "b": bid, "at": body["created_at"]})
-        sid = conn.execute(text("SELECT id FROM exchange_signals WHERE issuer = :i AND type = :t AND hash = :h"),
-                           params).scalar()
-        conn.execute(text("DELETE FROM exchange_opinions WHERE type = :t AND hash = :h AND org = :i"), params)
+        type_, hash_ = item["type"], item["hash"]
+        bank.put_retraction(conn, issuer, type_, hash_, bid, body["created_at"])
+        sid = bank.signal_id(conn, issuer, type_, hash_)
+        bank.delete_opinion(conn, type_, hash_, issuer)
         if sid is None:
             continue
-        drop_alerts(conn, int(sid))
-        conn.execute(text("DELETE FROM exchange_leads WHERE signal_id = :id"), {"id": sid})
-        conn.execute(text("DELETE FROM exchange_signals WHERE id = :id"), {"id": sid})
+        bank.drop_signal_alerts(conn, sid)
+        bank.delete_signal(conn, sid)
         report.retracted += 1
-
-
-def drop_alerts(conn: sa.Connection, signal_id: int) -> None:
-    """Remove a withdrawn signal from partner alerts; an alert left with no reason is deleted."""
-    docs = [str(r[0]) for r in conn.execute(text("SELECT doc_id FROM exchange_leads WHERE signal_id = :id"),
-                                            {"id": signal_id})]
-    for s in range(0, len(docs), 900):
-        rows = conn.execute(text("SELECT id, reasons FROM alerts WHERE kind = 'partner_signal' AND doc_id IN :d")
-                            .bindparams(sa.bindparam("d", expanding=True)), {"d": docs[s:s + 900]}).all()
-        for alert_id, raw in rows:
-            reasons = orjson.loads(raw or "[]")
-            kept = [r for r in reasons if not (isinstance(r, dict) and r.get("signal_id") == signal_id)]
-            if not kept:
-                conn.execute(text("DELETE FROM alerts WHERE id = :id"), {"id": alert_id})
-            elif len(kept) != len(reasons):
-                conn.execute(text("UPDATE alerts SET reasons = :r WHERE id = :id"),
-                             {"r": orjson.dumps(kept).decode(), "id": alert_id})
 
 
 def record_export(engine: sa.Engine, bundle: dict[str, Any]) -> str:
@@ -181,11 +143,9 @@ def record_export(engine: sa.Engine, bundle: dict[str, Any]) -> str:
     bid = b.bundle_id(bundle)
     items = bundle.get("signals") or bundle.get("retractions") or []
     with write(engine) as conn:
-        if conn.execute(text("SELECT 1 FROM exchange_bundles WHERE bundle_id = :b"), {"b": bid}).first() is None:
-            conn.execute(text("INSERT INTO exchange_bundles (bundle_id, issuer, key_id, kind, created_at, "
-                              "imported_at, direction, items) VALUES (:b, :i, :k, :kind, :c, :t, 'out', :n)"),
-                         {"b": bid, "i": bundle["issuer"], "k": bundle["key_id"], "kind": bundle["kind"],
-                          "c": bundle["created_at"], "t": now(), "n": len(items)})
+        if not bank.has_bundle(conn, bid):
+            bank.add_bundle(conn, bid, bundle["issuer"], bundle["key_id"], bundle["kind"], bundle["created_at"],
+                            "out", len(items))
     return bid
 
 
@@ -193,15 +153,12 @@ def active_signals(engine: sa.Engine) -> list[dict[str, Any]]:
     """Signals that may make leads: not disabled, not quarantined, not negative (by their issuer or by all)."""
     from adtrace.exchange import opinions
 
-    with engine.connect() as conn:
-        rows = conn.execute(text("SELECT id, issuer, type, hash, category, confidence, bundle_id, first_seen, "
-                                 "last_seen FROM exchange_signals WHERE retracted = :f AND disabled_at IS NULL "
-                                 "AND quarantined_at IS NULL"), {"f": False}).all()
+    with read(engine) as conn:
+        rows = bank.matching_signal_rows(conn)
         agg = opinions.by_signal(conn)
         own_negative = opinions.own_negative(conn)
     out = []
-    for r in rows:
-        row = dict(r._mapping)
+    for row in rows:
         row["opinion"] = agg.get((str(row["type"]), str(row["hash"])), "positive")
         # No leads from a signal its own issuer calls negative, nor from one every opinion calls negative.
         if row["opinion"] != "negative" and (str(row["issuer"]), str(row["type"]), str(row["hash"])) not in own_negative:
@@ -211,35 +168,15 @@ def active_signals(engine: sa.Engine) -> list[dict[str, Any]]:
 
 def signals_version(engine: sa.Engine) -> tuple[int, int, int]:
     """Changes whenever signals are added, updated or retracted (cheap: lets caches know when to reload)."""
-    with engine.connect() as conn:
-        row = conn.execute(text("SELECT count(*), COALESCE(max(id), 0) FROM exchange_signals WHERE retracted = :f"),
-                           {"f": False}).one()
-        n_bundles = conn.execute(text("SELECT count(*) FROM exchange_bundles")).scalar_one()
-    return int(row[0]), int(row[1]), int(n_bundles)
-
-
-def get_state(conn: sa.Connection, key: str) -> str | None:
-    value = conn.execute(text("SELECT value FROM exchange_state WHERE key = :k"), {"k": key}).scalar()
-    return None if value is None else str(value)
-
-
-def set_state(conn: sa.Connection, key: str, value: str) -> None:
-    conn.execute(text("DELETE FROM exchange_state WHERE key = :k"), {"k": key})
-    conn.execute(text("INSERT INTO exchange_state (key, value) VALUES (:k, :v)"), {"k": key, "v": value})
+    with read(engine) as conn:
+        return bank.signals_version(conn)
 
 
 def leads(engine: sa.Engine, status: str | None = "open", limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
     """Leads with provenance and the signal's aggregate opinion (positive, investigation, disputed)."""
     from adtrace.exchange import opinions
 
-    where = "WHERE l.status = :s" if status else ""
-    with engine.connect() as conn:
-        rows = conn.execute(text("SELECT l.id, l.doc_id, l.issuer, l.type, l.category, l.confidence, l.bundle_id, "
-                                 "l.distance, l.status, l.created_at, l.signal_id, s.hash, s.first_seen, s.last_seen, b.key_id, "
-                                 "b.created_at AS bundle_created_at FROM exchange_leads l "
-                                 "JOIN exchange_signals s ON s.id = l.signal_id "
-                                 "LEFT JOIN exchange_bundles b ON b.bundle_id = l.bundle_id "
-                                 f"{where} ORDER BY l.id LIMIT :lim OFFSET :off"),
-                            {"s": status, "lim": limit, "off": offset}).all()
+    with read(engine) as conn:
+        rows = bank.lead_rows(conn, status, limit, offset)
         agg = opinions.by_signal(conn)
-    return [{**dict(r._mapping), "opinion": agg.get((str(r.type), str(r.hash)), "positive")} for r in rows]
+    return [{**r, "opinion": agg.get((str(r["type"]), str(r["hash"])), "positive")} for r in rows]

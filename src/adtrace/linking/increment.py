@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 import numpy as np
 import orjson
 import sqlalchemy as sa
-from sqlalchemy import text
 
 from adtrace.linking import boilerplate as bp
 from adtrace.linking import images as im
@@ -26,10 +25,8 @@ from adtrace.linking import templates as tp
 from adtrace.linking.components import UnionFind
 from adtrace.linking.keys import VIA_IMAGE
 from adtrace.linking.linker import LinkItem, hub_rule
-from adtrace.linking.tables import Meta, band_rows, chunk_rows, read_df, select_in, write_df
-from adtrace.storage.sql import bulk_insert
-
-_KEY_COLS = "k, name, first_d, docs, seen, hub"
+from adtrace.linking.tables import Meta, band_rows, chunk_rows, read_df, write_df
+from adtrace.storage import corpus, linkstate
 
 
 @dataclass
@@ -70,21 +67,19 @@ def _assign_templates(conn: sa.Connection, meta: Meta, sigs: list[tuple[int, str
     the boilerplate counts after them (`boilerplate`: counted founder by founder, in order, as a rebuild)."""
     bands = {d: tp.bands(sig) for d, _doc, sig, _s in sigs}
     by_band: dict[int, list[int]] = {}
-    for band, t in select_in(conn, "SELECT band, t FROM link_template_bands WHERE band IN :ids",
-                             {b for bs in bands.values() for b in bs}):
+    for band, t in linkstate.bands_in(conn, {b for bs in bands.values() for b in bs}):
         by_band.setdefault(int(band), []).append(int(t))
     cand = {t for ts in by_band.values() for t in ts}
     founders: dict[int, np.ndarray] = {}
     founder_doc: dict[int, str] = {}
-    for t, doc, sig in select_in(conn, "SELECT t, doc_id, sig FROM link_templates WHERE t IN :ids", cand):
+    for t, doc, sig in linkstate.templates_in(conn, cand):
         founders[int(t)] = np.frombuffer(bytes(sig), dtype=np.uint32).astype(np.uint64)
         founder_doc[int(t)] = str(doc)
     passing = {d: [t for t in sorted({t for b in bands[d] for t in by_band.get(b, ())})
                    if tp.jaccard(sig, founders[t]) >= meta.template_threshold] for d, _doc, sig, _s in sigs}
     # Slots of the founders a document may join, from their Records (the rebuild read the same Records).
     need = {founder_doc[t] for ts in passing.values() for t in ts}
-    slots_of = {str(doc): tp.slot_values(orjson.loads(rec)) for doc, rec in
-                select_in(conn, "SELECT doc_id, record FROM records WHERE doc_id IN :ids", need)}
+    slots_of = {doc: tp.slot_values(orjson.loads(rec)) for doc, rec in corpus.record_json(conn, list(need))}
     local = tp.TemplateIndex(threshold=meta.template_threshold, df=read_df(conn) if sigs else bp.new_counts(),
                              founders_before=meta.n_templates)
     for d, doc_id, sig, slots in sigs:
@@ -110,11 +105,10 @@ def _assign_images(conn: sa.Connection, meta: Meta, pdqs: list[tuple[int, str, s
     probes = {(d, pdq): {c * 65536 + (int(pdq[4 * c:4 * c + 4], 16) ^ flip) for c in range(im.CHUNKS)
                          for flip in im._NEIGHBOURS} for d, _doc, pdq in pdqs}
     by_code: dict[int, list[int]] = {}
-    for code, f in select_in(conn, "SELECT code, f FROM link_image_chunks WHERE code IN :ids",
-                             {c for cs in probes.values() for c in cs}):
+    for code, f in linkstate.image_chunks_in(conn, {c for cs in probes.values() for c in cs}):
         by_code.setdefault(int(code), []).append(int(f))
     cand = {f for fs in by_code.values() for f in fs}
-    hashes = {int(f): bytes(h) for f, h in select_in(conn, "SELECT f, hash FROM link_images WHERE f IN :ids", cand)}
+    hashes = {int(f): bytes(h) for f, h in linkstate.images_in(conn, cand)}
     local = im.ImageIndex(max_distance=meta.max_distance)
     for d, doc_id, pdq in pdqs:
         raw = bytes.fromhex(pdq)
@@ -134,8 +128,7 @@ def _assign_images(conn: sa.Connection, meta: Meta, pdqs: list[tuple[int, str, s
 def link_new(conn: sa.Connection, meta: Meta, items: Sequence[LinkItem], wanted: Mapping[str, bool]) -> Delta:
     """Link `items` (in order) into the tables; updates them and `meta`, returns what changed."""
     delta = Delta()
-    known = {str(r[0]) for r in select_in(conn, "SELECT doc_id FROM link_docs WHERE doc_id IN :ids",
-                                          {i.doc_id for i in items})}
+    known = linkstate.linked(conn, {i.doc_id for i in items})
     fresh: list[tuple[int, LinkItem]] = []
     for item in items:
         if item.doc_id in known:
@@ -151,7 +144,7 @@ def link_new(conn: sa.Connection, meta: Meta, items: Sequence[LinkItem], wanted:
     meta.n_templates += len(new_templates)
     names = {n for d, i in fresh for n in [*i.keys, *extra[d]]}
     by_name: dict[str, KeyRow] = {}
-    for r in select_in(conn, f"SELECT {_KEY_COLS}, witnesses FROM link_keys WHERE name IN :ids", names):
+    for r in linkstate.keys_named(conn, names, witnesses=True):
         by_name[str(r[1])] = _key_row(r, r[6])
     cap = meta.policy.cap
     for d, item in fresh:
@@ -179,9 +172,9 @@ def link_new(conn: sa.Connection, meta: Meta, items: Sequence[LinkItem], wanted:
     keys = delta.keys
     keys.update((r.k, r) for r in by_name.values())
     changed_overrides = {n for n in set(wanted) | set(meta.overrides) if wanted.get(n) != meta.overrides.get(n)}
-    for r in conn.execute(text(f"SELECT {_KEY_COLS} FROM link_keys WHERE hub = :t"), {"t": True}):
+    for r in linkstate.hub_keys(conn):
         keys.setdefault(int(r[0]), _key_row(r))
-    for r in select_in(conn, f"SELECT {_KEY_COLS} FROM link_keys WHERE name IN :ids", changed_overrides - set(by_name)):
+    for r in linkstate.keys_named(conn, changed_overrides - set(by_name)):
         keys.setdefault(int(r[0]), _key_row(r))
     became: list[KeyRow] = []
     released: list[KeyRow] = []
@@ -206,18 +199,17 @@ def _relink(conn: sa.Connection, delta: Delta, flipped: list[KeyRow]) -> None:
     new_ds = set(delta.doc_id)
     seeds = {keys[k].first_d for d in new_ds for k, _v in delta.doc_keys[d]
              if not keys[k].hub and keys[k].first_d not in new_ds}
-    seeds.update(int(r[0]) for r in select_in(conn, "SELECT d FROM link_postings WHERE k IN :ids",
-                                              [r.k for r in flipped]))
-    roots = {int(r[0]) for r in select_in(conn, "SELECT root FROM link_docs WHERE d IN :ids", seeds)}
+    seeds.update(int(r[0]) for r in linkstate.docs_with_keys(conn, [r.k for r in flipped]))
+    roots = {int(r[0]) for r in linkstate.roots_of(conn, seeds)}
     old_root: dict[int, int] = {}
-    for d, doc_id, root in select_in(conn, "SELECT d, doc_id, root FROM link_docs WHERE root IN :ids", roots):
+    for d, doc_id, root in linkstate.docs_under(conn, roots):
         delta.doc_id[int(d)] = str(doc_id)
         old_root[int(d)] = int(root)
     delta.old_roots = roots
-    for d, k, v in select_in(conn, "SELECT d, k, detail FROM link_postings WHERE d IN :ids", list(old_root)):
+    for d, k, v in linkstate.postings_of(conn, list(old_root)):
         delta.doc_keys.setdefault(int(d), []).append((int(k), None if v is None else int(v)))
     missing = {k for ks in delta.doc_keys.values() for k, _v in ks if k not in keys}
-    for r in select_in(conn, f"SELECT {_KEY_COLS} FROM link_keys WHERE k IN :ids", missing):
+    for r in linkstate.keys_numbered(conn, missing):
         keys[int(r[0])] = _key_row(r)
     uf = UnionFind(delta.doc_id, sparse=True)
     for d in sorted(delta.doc_id):
@@ -227,41 +219,33 @@ def _relink(conn: sa.Connection, delta: Delta, flipped: list[KeyRow]) -> None:
                 uf.union(d, row.first_d)  # KeyError here would break the rule above
     delta.root = {d: uf.find(d) for d in delta.doc_id}
     updates = [{"r": r, "d": d} for d, r in delta.root.items() if d in old_root and old_root[d] != r]
-    if updates:
-        conn.execute(text("UPDATE link_docs SET root = :r WHERE d = :d"), updates)
+    linkstate.set_roots(conn, updates)
     _founders(conn, delta)
 
 
 def _founders(conn: sa.Connection, delta: Delta) -> None:
     names = {delta.keys[k].name for ks in delta.doc_keys.values() for k, _v in ks}
-    for signal, sql in ((tp.SIGNAL, "SELECT t, doc_id FROM link_templates WHERE t IN :ids"),
-                        (im.SIGNAL, "SELECT f, doc_id FROM link_images WHERE f IN :ids")):
+    for signal, table in ((tp.SIGNAL, "templates"), (im.SIGNAL, "images")):
         numbers = [int(n.split(":", 1)[1]) for n in names if sg.of_key(n) is signal]
-        for n, doc in select_in(conn, sql, numbers):
+        for n, doc in linkstate.founders_in(conn, table, numbers):
             delta.founders[signal.key(int(n))] = str(doc)
 
 
 def _write(conn: sa.Connection, delta: Delta, templates: list[tuple[int, str, np.ndarray]],
            images: list[tuple[int, str, bytes]], fresh: list[tuple[int, LinkItem]]) -> None:
-    bulk_insert(conn, "link_docs", ("d", "doc_id", "root"), [(d, i.doc_id, delta.root[d]) for d, i in fresh])
-    bulk_insert(conn, "link_postings", ("k", "d", "detail"), [(k, d, v) for d, _i in fresh for k, v in delta.doc_keys[d]])
+    linkstate.add_docs(conn, [(d, i.doc_id, delta.root[d]) for d, i in fresh])
+    linkstate.add_postings(conn, [(k, d, v) for d, _i in fresh for k, v in delta.doc_keys[d]])
     rows = [r for r in delta.keys.values() if r.dirty]
-    bulk_insert(conn, "link_keys", ("k", "name", "first_d", "docs", "seen", "hub", "witnesses"),
-         [(r.k, r.name, r.first_d, r.docs, r.seen, r.hub, orjson.dumps(sorted(r.witnesses or ())).decode())
+    linkstate.add_keys(conn, [(r.k, r.name, r.first_d, r.docs, r.seen, r.hub, orjson.dumps(sorted(r.witnesses or ())).decode())
           for r in rows if r.new])
     with_wit = [{"k": r.k, "n": r.docs, "s": r.seen, "h": r.hub, "w": orjson.dumps(sorted(r.witnesses)).decode()}
                 for r in rows if not r.new and r.witnesses is not None]
-    if with_wit:
-        conn.execute(text("UPDATE link_keys SET docs = :n, seen = :s, hub = :h, witnesses = :w WHERE k = :k"), with_wit)
     hub_only = [{"k": r.k, "h": r.hub} for r in rows if not r.new and r.witnesses is None]
-    if hub_only:
-        conn.execute(text("UPDATE link_keys SET hub = :h WHERE k = :k"), hub_only)
-    bulk_insert(conn, "link_templates", ("t", "doc_id", "sig"), [(t, doc, s.astype(np.uint32).tobytes())
-                                                          for t, doc, s in templates])
-    bulk_insert(conn, "link_template_bands", ("band", "t"), [row for t, _doc, s in templates for row in band_rows(t, s)])
-    bulk_insert(conn, "link_images", ("f", "doc_id", "hash"), images)
-    bulk_insert(conn, "link_photos", ("doc_id", "hash"), [(i.doc_id, bytes.fromhex(p)) for _d, i in fresh for p in i.pdqs])
-    bulk_insert(conn, "link_image_chunks", ("code", "f"), [row for f, _doc, h in images for row in chunk_rows(f, h)])
+    linkstate.update_keys(conn, with_wit, hub_only)
+    linkstate.add_templates(conn, [(t, doc, s.astype(np.uint32).tobytes()) for t, doc, s in templates],
+                            [row for t, _doc, s in templates for row in band_rows(t, s)])
+    linkstate.add_images(conn, images, [row for f, _doc, h in images for row in chunk_rows(f, h)])
+    linkstate.add_photos(conn, [(i.doc_id, bytes.fromhex(p)) for _d, i in fresh for p in i.pdqs])
     for t, doc, _s in templates:
         delta.founders[tp.SIGNAL.key(t)] = doc
     for f, doc, _h in images:

@@ -14,11 +14,11 @@ from typing import Any
 
 import numpy as np
 import sqlalchemy as sa
-from sqlalchemy import text
 
 from adtrace import errors
 from adtrace.linking import templates as tp
 from adtrace.linking.images import MAX_DISTANCE
+from adtrace.storage import linkstate
 
 _POP8 = np.array([bin(i).count("1") for i in range(256)], dtype=np.uint8)
 MAX_QUERY_DISTANCE = 128  # half of PDQ's 256 bits: beyond, two photos are as unlike as random ones
@@ -53,12 +53,12 @@ _lock = threading.Lock()
 
 def _matrix(conn: sa.Connection) -> _Matrix:
     key = str(conn.engine.url)
-    count = int(conn.execute(text("SELECT count(*) FROM link_photos")).scalar_one())
+    count = linkstate.count_photos(conn)
     with _lock:
         m = _cache.get(key)
         if m is not None and m.count == count:
             return m
-    rows = conn.execute(text("SELECT doc_id, hash FROM link_photos")).all()
+    rows = linkstate.all_photos(conn)
     m = _Matrix()
     m.count = len(rows)
     m.docs = [str(r[0]) for r in rows]
@@ -90,19 +90,14 @@ def near_photos(conn: sa.Connection, queries: list[bytes], max_distance: int = M
 
 
 def photos_of(conn: sa.Connection, doc_id: str) -> list[bytes]:
-    return [bytes(r[0]) for r in conn.execute(text("SELECT hash FROM link_photos WHERE doc_id = :d"), {"d": doc_id})]
+    return linkstate.photos_of(conn, doc_id)
 
 
 def same_template(conn: sa.Connection, doc_id: str, limit: int = 20) -> list[dict[str, Any]]:
     """Other documents on this document's wording template(s): each with the template, its first ad,
     and the wording overlap with that first ad the linker measured (MinHash estimate, %)."""
-    rows = conn.execute(text(
-        "SELECT k.name, k.hub, o.doc_id, q.detail FROM link_docs d "
-        "JOIN link_postings p ON p.d = d.d JOIN link_keys k ON k.k = p.k "
-        "JOIN link_postings q ON q.k = p.k JOIN link_docs o ON o.d = q.d "
-        "WHERE d.doc_id = :id AND k.name LIKE :tpl AND o.doc_id <> :id ORDER BY q.detail DESC, o.d"),
-        {"id": doc_id, "tpl": f"{tp.SIGNAL.prefix}:%"}).all()
-    founders = {str(r[0]): str(r[1]) for r in conn.execute(text("SELECT t, doc_id FROM link_templates"))} if rows else {}
+    rows = linkstate.template_neighbours(conn, doc_id, tp.SIGNAL.prefix)
+    founders = linkstate.template_founder_docs(conn) if rows else {}
     out = []
     for name, hub, other, detail in rows[:limit]:
         t = str(name).split(":", 1)[1]

@@ -12,13 +12,12 @@ from multiprocessing.pool import Pool
 
 import orjson
 import sqlalchemy as sa
-from sqlalchemy import text
 
 from adtrace.linking.parallel import ordered
 from adtrace.linking.signals import kind_of, of_key
 from adtrace.linking.summary import Member, edge_list, rescore, summarize
-from adtrace.linking.tables import CHUNK, execute_in, indexes_deferred, select_in
-from adtrace.storage.sql import bulk_insert
+from adtrace.storage import clusterstore, corpus
+from adtrace.storage.bulk import indexes_deferred
 
 FETCH = 5000  # member Records held at once
 AHEAD = 2  # fetched batches in flight in worker processes
@@ -42,27 +41,23 @@ def refresh(conn: sa.Connection, clusters: Mapping[str, Sequence[str]], keys_of:
     text in its row, so fetching it costs SQLite an overflow-page walk per member).
     Returns summaries written."""
     if everything:
-        conn.execute(text("DELETE FROM link_clusters"))
-        conn.execute(text("DELETE FROM link_summaries"))
+        clusterstore.clear(conn)
     else:
-        ids = [d for ms in clusters.values() for d in ms]
-        execute_in(conn, "DELETE FROM link_clusters WHERE doc_id IN :ids", ids)
-        gone = set(drop) | set(clusters)
-        execute_in(conn, "DELETE FROM link_summaries WHERE cluster_id IN :ids", gone)
+        clusterstore.delete_members(conn, [d for ms in clusters.values() for d in ms])
+        clusterstore.delete_summaries(conn, set(drop) | set(clusters))
     singles = {ms[0]: cid for cid, ms in clusters.items() if len(ms) == 1}
     rows: list[tuple[str, str, float | None, str | None]] = []
-    for doc_id, score, level in select_in(conn, "SELECT doc_id, risk_score, risk_level FROM records "
-                                          "WHERE doc_id IN :ids", list(singles)):
+    for doc_id, score, level in corpus.risks(conn, list(singles)):
         rows.append((str(doc_id), singles[str(doc_id)], score, level))
     payloads = _payloads(conn, clusters, keys_of, is_hub, founders, posted)
     written = 0
     # a rebuild writes every row: indexes are built once at the end, not updated row by row
-    with indexes_deferred(conn, ("link_clusters", "link_summaries") if everything else ()):
+    with indexes_deferred(conn, clusterstore.TABLES if everything else ()):
         for members, summaries in ordered(pool, summarize_batch, payloads, ahead=AHEAD):
             rows += members
-            bulk_insert(conn, "link_summaries", ("cluster_id", "documents", "risk_max", "summary"), summaries)
+            clusterstore.add_summaries(conn, summaries)
             written += len(summaries)
-        bulk_insert(conn, "link_clusters", ("doc_id", "cluster_id", "risk_score", "risk_level"), rows)
+        clusterstore.add_members(conn, rows)
     return written
 
 
@@ -90,11 +85,10 @@ def _fetch(conn: sa.Connection, batch: list[tuple[str, Sequence[str]]], keys_of:
     ids = [d for _c, ms in batch for d in ms]
     found: dict[str, tuple[str | None, str]] = {}
     if posted is None:
-        for doc_id, posted_at, record in select_in(conn, "SELECT d.id, d.posted_at, r.record FROM documents d JOIN "
-                                                   "records r ON r.doc_id = d.id WHERE d.id IN :ids", ids):
+        for doc_id, posted_at, record in corpus.posted_records(conn, ids):
             found[str(doc_id)] = (posted_at, record if isinstance(record, str) else bytes(record).decode())
     else:
-        for doc_id, record in _records(conn, ids):
+        for doc_id, record in corpus.record_json(conn, ids):
             found[doc_id] = (posted[doc_id], record)
     out: list[Payload] = []
     for cid, members in batch:
@@ -103,19 +97,6 @@ def _fetch(conn: sa.Connection, batch: list[tuple[str, Sequence[str]]], keys_of:
         out.append((cid, present, sorted(n for n in names if is_hub(n)),
                     {n: founders[n] for n in names if (sig := of_key(n)) is not None and sig.founded}))
     return out
-
-
-def _records(conn: sa.Connection, ids: list[str]) -> Iterator[tuple[str, str]]:
-    """(doc id, Record JSON) of `ids`; on SQLite straight from the driver's cursor (no per-row Row objects)."""
-    if conn.dialect.name != "sqlite":
-        for doc_id, record in select_in(conn, "SELECT doc_id, record FROM records WHERE doc_id IN :ids", ids):
-            yield str(doc_id), record if isinstance(record, str) else bytes(record).decode()
-        return
-    cur = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-    for s in range(0, len(ids), CHUNK):
-        part = ids[s:s + CHUNK]
-        yield from cur.execute(f"SELECT doc_id, record FROM records WHERE doc_id IN ({','.join('?' * len(part))})",
-                               part)
 
 
 def summarize_batch(batch: list[Payload]) -> tuple[list[tuple[str, str, float | None, str | None]],

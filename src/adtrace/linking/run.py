@@ -28,6 +28,8 @@ from adtrace.linking.increment import link_new
 from adtrace.linking.linker import Linker, LinkItem, prepare_many
 from adtrace.linking.parallel import ordered, pool
 from adtrace.linking.refresh import refresh
+from adtrace.storage import corpus, linkstate
+from adtrace.storage.db import read
 
 PARALLEL_MIN = 50_000  # documents to link before worker processes pay for their start-up
 AHEAD = 2  # batches (or summary batches) in flight in the workers: one each on 2 cores
@@ -128,8 +130,8 @@ def _items(engine: sa.Engine, after: int, batch: int, procs: Pool | None,
 def _workers(engine: sa.Engine, after: int, workers: int | None) -> int:
     if workers is not None:
         return workers
-    with engine.connect() as conn:
-        pending = int(conn.execute(sa.text("SELECT count(*) FROM documents WHERE seq > :a"), {"a": after}).scalar_one())
+    with read(engine) as conn:
+        pending = corpus.count_after(conn, after)
     return min(os.cpu_count() or 1, 4) if pending >= PARALLEL_MIN else 1
 
 
@@ -231,10 +233,8 @@ def _linked(engine: sa.Engine, meta: tables.Meta, last_seq: int, items: list[Lin
         report.clusters_refreshed = refresh(conn, clusters, keys_of, hubs.__contains__, delta.founders, drop=drop,
                                             pool=procs)
         tables.write_meta(conn, meta, last_seq)
-        report.multi_doc_clusters = int(conn.execute(sa.text(
-            "SELECT count(*) FROM (SELECT root FROM link_docs GROUP BY root HAVING count(*) > 1) c")).scalar_one())
-        report.hub_keys = int(conn.execute(sa.text("SELECT count(*) FROM link_keys WHERE hub = :t"),
-                                           {"t": True}).scalar_one())
+        report.multi_doc_clusters = linkstate.count_multi_doc_clusters(conn)
+        report.hub_keys = linkstate.count_hub_keys(conn)
     report.linked = delta.added
     report.total_documents = meta.n_docs
     report.new_hubs, report.released_hubs = delta.new_hubs, delta.released_hubs

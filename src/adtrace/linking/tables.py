@@ -9,27 +9,21 @@ every row from the in-memory `Linker`; `adtrace.linking.increment` reads and upd
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
-from typing import Any
 
 import numpy as np
 import orjson
 import sqlalchemy as sa
-from sqlalchemy import bindparam, text
 
 from adtrace.linking import boilerplate as bp
 from adtrace.linking import images as im
 from adtrace.linking import templates as tp
 from adtrace.linking.linker import HubPolicy, Linker
-from adtrace.storage.db import now
-from adtrace.storage.sql import bulk_insert
+from adtrace.storage import corpus, linkstate
+from adtrace.storage.bulk import indexes_deferred
 
 VERSION = 3  # 3: boilerplate counts (0017) and the 0.65 threshold: an older state is rebuilt once
-CHUNK = 900  # ids per IN (...): below SQLite's bound-parameter limit
-TABLES = ("link_docs", "link_keys", "link_postings", "link_templates", "link_template_bands", "link_images",
-          "link_image_chunks", "link_template_df", "link_photos")
+TABLES = linkstate.TABLES
 
 
 @dataclass
@@ -60,64 +54,25 @@ class Meta:
 
 
 def read_meta(conn: sa.Connection) -> tuple[Meta | None, int]:
-    row = conn.execute(text("SELECT state, last_seq FROM link_state WHERE id = 1")).first()
-    if row is None:
+    header = linkstate.read_header(conn)
+    if header is None:
         return None, 0
-    meta = Meta.loads(bytes(row[0]))
-    return meta, int(row[1]) if meta else 0
+    meta = Meta.loads(header[0])
+    return meta, header[1] if meta else 0
 
 
 def write_meta(conn: sa.Connection, meta: Meta, last_seq: int) -> None:
-    conn.execute(text("DELETE FROM link_state WHERE id = 1"))
-    conn.execute(text("INSERT INTO link_state (id, state, last_seq, updated_at) VALUES (1, :s, :q, :now)"),
-                 {"s": meta.dumps(), "q": last_seq, "now": now()})
-
-
-@contextmanager
-def indexes_deferred(conn: sa.Connection, names: Sequence[str]) -> Iterator[None]:
-    """On SQLite, drop the secondary indexes of tables `names` and create them again on leaving: building
-    an index once from the bulk-inserted rows is cheaper than updating it row by row. Indexes the schema
-    implies (primary keys, UNIQUE) stay; PostgreSQL (COPY) is left as it is."""
-    if conn.dialect.name != "sqlite":
-        yield
-        return
-    found = conn.execute(text("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND "
-                              "tbl_name IN :t").bindparams(bindparam("t", expanding=True)), {"t": list(names)}).all()
-    for name, _sql in found:
-        conn.execute(text(f'DROP INDEX "{name}"'))
-    yield
-    for _name, sql in found:
-        conn.execute(text(sql))
-
-
-def select_in(conn: sa.Connection, sql: str, values: Iterable[Any], **params: Any) -> Iterator[Any]:
-    """Rows of `sql` (with `IN :ids`) for many values, CHUNK at a time."""
-    stmt = text(sql).bindparams(bindparam("ids", expanding=True))
-    vals = list(values)
-    for s in range(0, len(vals), CHUNK):
-        yield from conn.execute(stmt, {"ids": vals[s:s + CHUNK], **params})
-
-
-def execute_in(conn: sa.Connection, sql: str, values: Iterable[Any]) -> None:
-    """Run `sql` (with `IN :ids`, no result) for many values, CHUNK at a time."""
-    stmt = text(sql).bindparams(bindparam("ids", expanding=True))
-    vals = list(values)
-    for s in range(0, len(vals), CHUNK):
-        conn.execute(stmt, {"ids": vals[s:s + CHUNK]})
+    linkstate.write_header(conn, meta.dumps(), last_seq)
 
 
 def read_df(conn: sa.Connection) -> np.ndarray:
     """The founders' boilerplate count sketch (`adtrace.linking.boilerplate`), writable."""
-    return bp.from_chunks([(int(c), bytes(raw)) for c, raw in
-                           conn.execute(text("SELECT chunk, counts FROM link_template_df"))])
+    return bp.from_chunks(linkstate.df_chunks(conn))
 
 
 def write_df(conn: sa.Connection, counts: np.ndarray, cells: np.ndarray | None = None) -> None:
     """Store the sketch's chunks holding `cells` (those that changed), or every non-empty chunk."""
-    rows = bp.chunks(counts, cells)
-    if cells is not None:
-        execute_in(conn, "DELETE FROM link_template_df WHERE chunk IN :ids", [c for c, _raw in rows])
-    bulk_insert(conn, "link_template_df", ("chunk", "counts"), rows)
+    linkstate.write_df(conn, bp.chunks(counts, cells), replace=cells is not None)
 
 
 def band_rows(t: int, sig: np.ndarray) -> list[tuple[int, int]]:
@@ -130,9 +85,8 @@ def chunk_rows(f: int, raw: bytes) -> list[tuple[int, int]]:
 
 def write_all(conn: sa.Connection, linker: Linker, last_seq: int) -> Meta:
     """Replace the tables with the state of `linker` (a rebuild)."""
-    for table in TABLES:
-        conn.execute(text(f"DELETE FROM {table}"))
-    with indexes_deferred(conn, TABLES):
+    linkstate.clear(conn)
+    with indexes_deferred(conn, linkstate.TABLES):
         _write_rows(conn, linker)
     tpl, img = linker.templates, linker.images
     meta = Meta(linker.policy, tpl.threshold, img.max_distance, len(linker.doc_ids), len(linker.key_names),
@@ -144,25 +98,22 @@ def write_all(conn: sa.Connection, linker: Linker, last_seq: int) -> Meta:
 def _write_rows(conn: sa.Connection, linker: Linker) -> None:
     names = linker.key_names
     roots = [linker.find(d) for d in range(len(linker.doc_ids))]
-    bulk_insert(conn, "link_docs", ("d", "doc_id", "root"), zip(range(len(roots)), linker.doc_ids, roots, strict=True))
+    linkstate.add_docs(conn, zip(range(len(roots)), linker.doc_ids, roots, strict=True))
     hubs = linker.hubs
-    bulk_insert(conn, "link_keys", ("k", "name", "first_d", "docs", "seen", "hub", "witnesses"),
-         ((k, names[k], linker.postings[k][0], len(linker.postings[k]), len(linker.co[k]), k in hubs,
+    linkstate.add_keys(conn, ((k, names[k], linker.postings[k][0], len(linker.postings[k]), len(linker.co[k]), k in hubs,
            orjson.dumps(sorted(linker.co[k])).decode()) for k in range(len(names)) if linker.postings[k]))
     detail = linker.detail
-    bulk_insert(conn, "link_postings", ("k", "d", "detail"),
-         ((k, d, detail.get((d, k))) for d, ks in enumerate(linker.doc_keys) for k in ks))
+    linkstate.add_postings(conn, ((k, d, detail.get((d, k))) for d, ks in enumerate(linker.doc_keys) for k in ks))
     tpl = linker.templates
-    bulk_insert(conn, "link_templates", ("t", "doc_id", "sig"),
-         ((t, doc, sig.tobytes()) for t, (sig, doc) in enumerate(zip(tpl.matrix, tpl.founder_doc, strict=True))))
     # the index's buckets are the band rows already (bands(sig) per founder, not computed again)
-    bulk_insert(conn, "link_template_bands", ("band", "t"), ((band, t) for band, ts in tpl.buckets.items() for t in ts))
+    linkstate.add_templates(
+        conn, ((t, doc, sig.tobytes()) for t, (sig, doc) in enumerate(zip(tpl.matrix, tpl.founder_doc, strict=True))),
+        ((band, t) for band, ts in tpl.buckets.items() for t in ts))
     img = linker.images
-    bulk_insert(conn, "link_images", ("f", "doc_id", "hash"), zip(range(len(img.hashes)), img.founder_doc, img.hashes,
-                                                           strict=True))
-    bulk_insert(conn, "link_image_chunks", ("code", "f"), (row for f, h in enumerate(img.hashes) for row in chunk_rows(f, h)))
+    linkstate.add_images(conn, zip(range(len(img.hashes)), img.founder_doc, img.hashes, strict=True),
+                         (row for f, h in enumerate(img.hashes) for row in chunk_rows(f, h)))
     write_df(conn, tpl.df)
-    bulk_insert(conn, "link_photos", ("doc_id", "hash"), linker.photos)
+    linkstate.add_photos(conn, linker.photos)
 
 
 def read_linker(conn: sa.Connection) -> tuple[Linker | None, int]:
@@ -170,23 +121,23 @@ def read_linker(conn: sa.Connection) -> tuple[Linker | None, int]:
     meta, last_seq = read_meta(conn)
     if meta is None:
         return None, 0
-    key_rows = conn.execute(text("SELECT k, name, witnesses FROM link_keys ORDER BY k")).all()
+    key_rows = linkstate.all_keys(conn)
     names = [""] * meta.n_keys
     witnesses: list[list[str]] = [[] for _ in range(meta.n_keys)]
     for k, name, wit in key_rows:
         names[int(k)] = str(name)
         witnesses[int(k)] = orjson.loads(wit)
-    doc_ids = [str(d) for (d,) in conn.execute(text("SELECT doc_id FROM link_docs ORDER BY d"))]
+    doc_ids = linkstate.all_doc_ids(conn)
     doc_keys: list[list[int]] = [[] for _ in doc_ids]
     detail = []
-    for k, d, v in conn.execute(text("SELECT k, d, detail FROM link_postings ORDER BY d, k")):
+    for k, d, v in linkstate.all_postings(conn):
         doc_keys[int(d)].append(int(k))
         if v is not None:
             detail.append([int(d), int(k), int(v)])
-    tpl = conn.execute(text("SELECT doc_id, sig FROM link_templates ORDER BY t")).all()
-    img = conn.execute(text("SELECT doc_id, hash FROM link_images ORDER BY f")).all()
-    slots = {str(doc): tp.slot_values(orjson.loads(rec)) for doc, rec in
-             select_in(conn, "SELECT doc_id, record FROM records WHERE doc_id IN :ids", {str(r[0]) for r in tpl})}
+    tpl = linkstate.all_template_founders(conn)
+    img = linkstate.all_image_founders(conn)
+    slots = {doc: tp.slot_values(orjson.loads(rec)) for doc, rec in
+             corpus.record_json(conn, list({str(r[0]) for r in tpl}))}
     state = {"policy": asdict(meta.policy), "doc_ids": doc_ids, "doc_keys": doc_keys, "detail": detail,
              "key_names": names, "witnesses": witnesses, "overrides": meta.overrides}
     linker = Linker.from_state({

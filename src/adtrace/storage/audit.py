@@ -59,6 +59,23 @@ def _append(conn: sa.Connection, actor: str, action: str, target: str, detail: d
     return seq
 
 
+def head(conn: sa.Connection) -> tuple[int, str] | None:
+    """(seq, hash) of the newest entry; None while the log is empty."""
+    row = conn.execute(text("SELECT seq, hash FROM audit_head WHERE id = 1")).first()
+    return None if row is None else (int(row.seq), str(row.hash))
+
+
+def hash_at(conn: sa.Connection, seq: int) -> str | None:
+    """The stored hash of entry `seq`; None when that entry is gone."""
+    row = conn.execute(text("SELECT hash FROM audit_log WHERE seq = :s"), {"s": seq}).first()
+    return None if row is None else str(row.hash)
+
+
+def holds_hash(conn: sa.Connection, entry_hash: str) -> bool:
+    """True when some entry has this hash."""
+    return conn.execute(text("SELECT 1 FROM audit_log WHERE hash = :h"), {"h": entry_hash}).first() is not None
+
+
 @dataclass
 class Verdict:
     ok: bool

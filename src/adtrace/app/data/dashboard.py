@@ -10,6 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import text
 
+from adtrace.storage import corpus
 from adtrace.storage.db import read
 
 TTL = 60.0
@@ -43,12 +44,9 @@ def aggregates(engine: sa.Engine) -> dict[str, Any]:
     if hit and time.monotonic() - hit[0] < TTL:
         return hit[1]
     with read(engine) as conn:
-        days = Counter({str(r.d): int(r.n) for r in conn.execute(text(
-            "SELECT substr(posted_at, 1, 10) AS d, count(*) AS n FROM documents WHERE posted_at IS NOT NULL "
-            "GROUP BY substr(posted_at, 1, 10)"))})
-        levels = {str(r.risk_level): int(r.n) for r in conn.execute(text(
-            "SELECT risk_level, count(*) AS n FROM records WHERE risk_level IS NOT NULL GROUP BY risk_level"))}
-        total = int(conn.execute(text("SELECT count(*) FROM documents")).scalar() or 0)
+        days = Counter(corpus.per_day(conn))
+        levels = corpus.per_level(conn)
+        total = corpus.count(conn)
         # Reviewed: the newest decision counts, and an undone one ("withdrawn") is no review.
         decided = int(conn.execute(text(
             "SELECT count(*) FROM review_decisions x WHERE x.decision <> 'withdrawn' AND x.id = "

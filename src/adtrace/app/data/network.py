@@ -14,7 +14,6 @@ import orjson
 import sqlalchemy as sa
 from fastapi import Request
 from markupsafe import Markup, escape
-from sqlalchemy import bindparam, text
 
 from adtrace import errors
 from adtrace.cases.cases import entity_ref
@@ -22,7 +21,7 @@ from adtrace.i18n import gettext
 from adtrace.linking import store as link_store
 from adtrace.places import movement as mv
 from adtrace.scoring.network import network_score
-from adtrace.storage import levels
+from adtrace.storage import clusterstore, corpus, levels
 from adtrace.storage.db import read
 
 MAX_DOCS = 500  # an entity page lists at most this many documents (newest first)
@@ -31,23 +30,16 @@ MAX_DOCS = 500  # an entity page lists at most this many documents (newest first
 MAX_WEEKS = 520  # ten years of weekly bars; older postings fall off the chart's left edge
 
 
-_DOCS = text("SELECT d.id, d.title, d.source, d.posted_at, d.location, r.risk_score, r.risk_level, r.record, "
-             "c.cluster_id FROM documents d JOIN records r ON r.doc_id = d.id "
-             "LEFT JOIN link_clusters c ON c.doc_id = d.id WHERE d.id IN :ids").bindparams(
-    bindparam("ids", expanding=True))
-
-
 def _rows(conn: sa.Connection, ids: list[str]) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
-    for s in range(0, len(ids), 900):
-        for r in conn.execute(_DOCS, {"ids": ids[s:s + 900]}):
-            rec = orjson.loads(r.record)
-            place = mv.place_of(rec)
-            out.append({"id": r.id, "title": r.title, "source": r.source, "posted_at": r.posted_at,
-                        "location": r.location, "risk_score": r.risk_score, "risk_level": r.risk_level,
-                        "cluster": r.cluster_id, "city": place.get("name") if place else None,
-                        "lat": place.get("lat") if place else None, "lon": place.get("lon") if place else None,
-                        "record": rec})
+    for r in corpus.listed(conn, ids):
+        rec = orjson.loads(r["record"])
+        place = mv.place_of(rec)
+        out.append({"id": r["id"], "title": r["title"], "source": r["source"], "posted_at": r["posted_at"],
+                    "location": r["location"], "risk_score": r["risk_score"], "risk_level": r["risk_level"],
+                    "cluster": r["cluster_id"], "city": place.get("name") if place else None,
+                    "lat": place.get("lat") if place else None, "lon": place.get("lon") if place else None,
+                    "record": rec})
     out.sort(key=lambda d: (d["posted_at"] or "", d["id"]))
     return out
 
@@ -144,8 +136,7 @@ def cluster_data(request: Request, cluster_id: str) -> dict[str, Any]:
     if summary is None:
         raise not_found(f"cluster {cluster_id!r}")
     with read(state.engine) as conn:
-        ids = [str(r[0]) for r in conn.execute(text("SELECT doc_id FROM link_clusters WHERE cluster_id = :c"),
-                                                {"c": summary["cluster"]})]
+        ids = clusterstore.members(conn, summary["cluster"])
         members = _rows(conn, ids)
         minimums = levels.in_force(conn)
     stops = (summary.get("movement") or {}).get("stops") or []
@@ -168,8 +159,7 @@ def map_data(request: Request, date_from: str | None, date_to: str | None, min_r
     """Documents per city in the period, and routes of clusters whose risk reaches `min_risk`."""
     engine = request.app.state.adtrace.engine
     with read(engine) as conn:
-        stamp = tuple(conn.execute(text("SELECT (SELECT max(seq) FROM documents), (SELECT count(*) FROM documents), "
-                                        "(SELECT count(*) FROM link_summaries)")).one())
+        stamp = corpus.version(conn)
     key = (id(engine), date_from, date_to, min_risk)
     hit = _map_cache.get(key)
     if hit and hit[1] == stamp and time.monotonic() - hit[0] < _MAP_TTL:
@@ -184,21 +174,17 @@ def map_data(request: Request, date_from: str | None, date_to: str | None, min_r
 def _map_data(engine: Any, date_from: str | None, date_to: str | None, min_risk: float) -> dict[str, Any]:
     if not date_to:
         with read(engine) as conn:
-            date_to = str(conn.execute(text("SELECT max(posted_at) FROM documents")).scalar() or "")[:10] or \
+            date_to = (corpus.latest_posted(conn) or "")[:10] or \
                 datetime.now(UTC).date().isoformat()
     if not date_from:
         date_from = (datetime.fromisoformat(date_to) - timedelta(days=90)).date().isoformat()
     cities: dict[str, dict[str, Any]] = {}
     with read(engine) as conn:
-        rows = conn.execute(text(
-            "SELECT e.value AS city, count(*) AS n, sum(CASE WHEN r.risk_level = 'high' THEN 1 ELSE 0 END) AS high "
-            "FROM entities e JOIN documents d ON d.id = e.doc_id JOIN records r ON r.doc_id = d.id "
-            "WHERE e.kind = 'city' AND d.posted_at >= :a AND d.posted_at < :b GROUP BY e.value ORDER BY n DESC"),
-            {"a": date_from, "b": date_to + "T99"}).all()
+        rows = corpus.cities(conn, date_from, date_to)
         flows: dict[tuple[str, str], dict[str, Any]] = defaultdict(lambda: {"clusters": 0, "moves": 0})
         coords: dict[str, tuple[float, float]] = {}
-        for (raw,) in conn.execute(text("SELECT summary FROM link_summaries WHERE risk_max >= :r"), {"r": min_risk}):
-            stops = [s for s in (orjson.loads(raw).get("movement") or {}).get("stops") or []
+        for summ in clusterstore.summaries_at_risk(conn, min_risk):
+            stops = [s for s in (summ.get("movement") or {}).get("stops") or []
                      if date_from <= s["first_seen"][:10] <= date_to]
             seen = set()
             for a, b in itertools.pairwise(stops):
@@ -207,13 +193,13 @@ def _map_data(engine: Any, date_from: str | None, date_to: str | None, min_risk:
                 seen.add((a["city"], b["city"]))
             for k in seen:
                 flows[k]["clusters"] += 1
-    for r in rows:
-        place = _geocode(str(r.city))
+    for city, n, high in rows:
+        place = _geocode(city)
         if place:  # two spellings of one city (Montreal, Montréal) become one circle
             c = cities.setdefault(place[0], {"city": place[0], "lat": place[1], "lon": place[2], "documents": 0,
                                              "high": 0})
-            c["documents"] += int(r.n)
-            c["high"] += int(r.high or 0)
+            c["documents"] += n
+            c["high"] += high
     return {"date_from": date_from, "date_to": date_to, "min_risk": min_risk,
             "cities": sorted(cities.values(), key=lambda c: -c["documents"]),
             "flows": [{"from": a, "to": b, "from_ll": coords[a], "to_ll": coords[b], **v}

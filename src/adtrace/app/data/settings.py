@@ -13,7 +13,7 @@ from sqlalchemy import text
 from adtrace import errors
 from adtrace.app.data import dashboard
 from adtrace.i18n import N_
-from adtrace.storage import audit, levels
+from adtrace.storage import audit, corpus, levels, settingstore
 from adtrace.storage.db import read, write
 
 CANDIDATES = (20, 30, 40, 50, 60, 70, 80, 90)
@@ -27,8 +27,7 @@ def get_settings(engine: sa.Engine) -> dict[str, Any]:
 
     out: dict[str, Any] = {"thresholds": thresholds(), "retention_days": DEFAULT_RETENTION_DAYS}
     with read(engine) as conn:
-        for key, value in conn.execute(text("SELECT key, value FROM app_settings WHERE key IN "
-                                            "('risk_thresholds', 'retention_days')")):
+        for key, value in settingstore.get_many(conn, ("risk_thresholds", "retention_days")).items():
             out["thresholds" if key == "risk_thresholds" else key] = orjson.loads(value)
     return out
 
@@ -39,10 +38,8 @@ def put_setting(engine: sa.Engine, actor: str, key: str, value: Any) -> None:
 
 
 def _put(engine: sa.Engine, conn: sa.Connection, actor: str, key: str, value: Any) -> None:
-    old = conn.execute(text("SELECT value FROM app_settings WHERE key = :k"), {"k": key}).scalar()
-    conn.execute(text("DELETE FROM app_settings WHERE key = :k"), {"k": key})
-    conn.execute(text("INSERT INTO app_settings (key, value) VALUES (:k, :v)"),
-                 {"k": key, "v": orjson.dumps(value).decode()})
+    old = settingstore.get(conn, key)
+    settingstore.put(conn, key, orjson.dumps(value).decode())
     audit.append(engine, actor, "setting", key, {"old": orjson.loads(old) if old else None, "new": value},
                  conn=conn)
 
@@ -63,8 +60,7 @@ def _benign_scores(engine: sa.Engine) -> tuple[str, list[float]]:
                     t = orjson.loads(line)
                     if t.get("type") == "document" and t.get("benign"):
                         benign.add(str(t["id"]))
-            scores = [float(s or 0) for d, s in conn.execute(text("SELECT doc_id, risk_score FROM records"))
-                      if d in benign]
+            scores = [float(s or 0) for d, s in corpus.scores(conn) if d in benign]
             return f"synthetic truth file {Path(truth).name} (benign: true)", scores
     return "", []
 

@@ -18,6 +18,7 @@ from adtrace.app.auth import Ctx, can, require
 from adtrace.app.data.cases import export, log
 from adtrace.app.pages.render import render
 from adtrace.cases import cases as cs
+from adtrace.storage import clusterstore, corpus
 from adtrace.storage.db import read
 
 router = APIRouter()
@@ -93,14 +94,8 @@ def item_labels(engine: sa.Engine, case: cs.Case) -> dict[tuple[str, str], str]:
     out: dict[tuple[str, str], str] = {}
     docs, clusters = case.refs("document"), case.refs("cluster")
     with read(engine) as conn:
-        if docs:
-            stmt = sa.text("SELECT id, title FROM documents WHERE id IN :ids").bindparams(
-                sa.bindparam("ids", expanding=True))
-            out |= {("document", str(i)): str(t or i) for i, t in conn.execute(stmt, {"ids": docs})}
-        if clusters:
-            stmt = sa.text("SELECT cluster_id, documents FROM link_summaries WHERE cluster_id IN :ids").bindparams(
-                sa.bindparam("ids", expanding=True))
-            out |= {("cluster", str(c)): f"cluster of {n} ads" for c, n in conn.execute(stmt, {"ids": clusters})}
+        out |= {("document", i): str(t or i) for i, t in corpus.titles(conn, docs).items()}
+        out |= {("cluster", c): f"cluster of {n} ads" for c, n in clusterstore.sizes(conn, clusters).items()}
     for ref in case.refs("entity"):
         kind, _, value = ref.partition(":")
         out[("entity", ref)] = f"{kind} {value}"

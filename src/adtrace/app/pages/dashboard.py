@@ -18,6 +18,7 @@ from sqlalchemy import text
 from adtrace.app.auth import Ctx, can, require
 from adtrace.app.data.dashboard import aggregates
 from adtrace.app.pages.render import render
+from adtrace.storage import corpus
 from adtrace.storage.db import read
 
 router = APIRouter()
@@ -25,24 +26,20 @@ router = APIRouter()
 
 def newest_high(engine: sa.Engine, limit: int = 10) -> list[Any]:
     with read(engine) as conn:
-        return list(conn.execute(text(
-            "SELECT d.id, d.title, d.source, d.posted_at, d.location, r.risk_score FROM documents d "
-            "JOIN records r ON r.doc_id = d.id WHERE r.risk_level = 'high' "
-            "ORDER BY d.posted_at DESC NULLS LAST, d.id LIMIT :n"), {"n": limit}))
+        return corpus.newest_at_level(conn, "high", limit)
 
 
 def start_here(engine: sa.Engine, ctx: Ctx) -> dict[str, Any]:
     """What waits for this user, most urgent first (live counts)."""
-    from adtrace.cases import escalated, waiting
+    from adtrace.cases import alerts, escalated, waiting
 
     out: dict[str, Any] = {}
     with read(engine) as conn:
         if can(ctx, "triage"):
             out["waiting"] = waiting(conn)
-            out["watch_hits"] = int(conn.execute(text(
-                "SELECT count(*) FROM alerts WHERE acked_at IS NULL AND kind = 'watchlist'")).scalar() or 0)
-            out["open_alerts"] = int(conn.execute(text(
-                "SELECT count(*) FROM alerts WHERE acked_at IS NULL")).scalar() or 0)
+            open_alerts = alerts.counts(engine, open_only=True)
+            out["watch_hits"] = open_alerts.get("watchlist", 0)
+            out["open_alerts"] = sum(open_alerts.values())
         if can(ctx, "cases"):
             out["escalated"] = escalated(conn, limit=0)[0]
             # My open cases: assigned to me, or opened by me and assigned to nobody.
@@ -66,7 +63,6 @@ def dashboard(request: Request, ctx: Ctx = Depends(require("dashboard"))) -> Res
         context["alerts"] = list_alerts(engine, open_only=True, limit=5, kind="hits")  # risk: the queue has them
         ids = [a.doc_id for a in context["alerts"] if a.doc_id]
         if ids:
-            stmt = text("SELECT id, title FROM documents WHERE id IN :ids").bindparams(sa.bindparam("ids", expanding=True))
             with read(engine) as conn:
-                context["titles"] = {str(i): t for i, t in conn.execute(stmt, {"ids": ids})}
+                context["titles"] = corpus.titles(conn, ids)
     return render(request, "dashboard.html", context)

@@ -14,7 +14,6 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse, Response
 from itsdangerous import BadSignature
-from sqlalchemy import text
 
 from adtrace import errors
 from adtrace.app.auth import Ctx, require
@@ -25,7 +24,7 @@ from adtrace.cases import history
 from adtrace.documents import Document
 from adtrace.i18n import N_, gettext
 from adtrace.indicators import wording
-from adtrace.storage import audit
+from adtrace.storage import audit, clusterstore
 from adtrace.storage.db import read
 
 router = APIRouter()
@@ -57,8 +56,7 @@ def document_page(request: Request, doc_id: str, ctx: Ctx = Depends(require("doc
     audit.append(state.engine, ctx.user.username, "view_document", doc_id)
     with read(state.engine) as conn:
         decisions = history(conn, doc_id, limit=20)
-        cluster = conn.execute(text("SELECT c.cluster_id, s.documents FROM link_clusters c JOIN link_summaries s "
-                                    "ON s.cluster_id = c.cluster_id WHERE c.doc_id = :d"), {"d": doc_id}).first()
+        cluster = clusterstore.cluster_of(conn, doc_id)
     from adtrace.app.pages.cases import open_cases
     from adtrace.places.hotlines import hotline_or_default, record_countries
 

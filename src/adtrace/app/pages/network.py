@@ -9,13 +9,12 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
-from sqlalchemy import text
 
 from adtrace.app.auth import Ctx, require
 from adtrace.app.data.network import cluster_data, entity_data, map_data, not_found
 from adtrace.cases.cases import ENTITY_KINDS
 from adtrace.linking import store as link_store
-from adtrace.storage import audit
+from adtrace.storage import audit, clusterstore
 from adtrace.storage.db import read
 
 router = APIRouter()
@@ -59,8 +58,7 @@ def cluster_page(request: Request, cluster_id: str, ctx: Ctx = Depends(require("
     from adtrace.places.hotlines import hotline_for_documents
 
     with read(request.app.state.adtrace.engine) as conn:  # the hotline of the country most members point to
-        members = [str(r[0]) for r in conn.execute(text("SELECT doc_id FROM link_clusters WHERE cluster_id = :c "
-                                                        "ORDER BY doc_id LIMIT 50"), {"c": cid})]
+        members = clusterstore.members(conn, cid, limit=50)
     return render(request, "cluster.html", {"c": data, "s": data["summary"], "cases": open_cases,
                                             "page_data": {"graph": data["graph"], "stops": data["stops"]},
                                             "hotline": hotline_for_documents(request.app.state.adtrace.store, members)})
