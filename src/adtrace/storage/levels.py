@@ -27,8 +27,8 @@ _CASE = "CASE WHEN risk_score >= :high THEN 'high' WHEN risk_score >= :elevated 
 _DIFFERS = f"risk_score IS NOT NULL AND (risk_level IS NULL OR risk_level <> {_CASE})"
 # Only the documents whose level changes, found by the database: a store of millions of documents is
 # never read whole, and the Records are fetched a chunk at a time.
-_CHANGED = text(f"SELECT doc_id, {_CASE} FROM records WHERE {_DIFFERS}")
-_CHANGED_IN = text(f"SELECT doc_id, {_CASE} FROM records WHERE doc_id IN :ids AND {_DIFFERS}").bindparams(
+_CHANGED = text(f"SELECT doc_id, risk_level, {_CASE} FROM records WHERE {_DIFFERS}")
+_CHANGED_IN = text(f"SELECT doc_id, risk_level, {_CASE} FROM records WHERE doc_id IN :ids AND {_DIFFERS}").bindparams(
     bindparam("ids", expanding=True))
 _RECORDS = text("SELECT d.seq, r.doc_id, r.record FROM records r JOIN documents d ON d.id = r.doc_id "
                 "WHERE r.doc_id IN :ids").bindparams(bindparam("ids", expanding=True))
@@ -59,14 +59,23 @@ def relevel(conn: sa.Connection, minimums: Mapping[str, float], ids: Sequence[st
     `ids`: only these documents (a batch just written); None: every document and cluster row.
     Returns how many documents changed level.
     """
+    return len(relevel_changes(conn, minimums, ids))
+
+
+def relevel_changes(conn: sa.Connection, minimums: Mapping[str, float],
+                    ids: Sequence[str] | None = None) -> dict[str, tuple[str | None, str]]:
+    """`relevel`, returning {doc_id: (old level, new level)} for the documents whose level changed
+    (what the alerts need: a document that newly reaches an alerting level raises its alert)."""
     t = {**default_thresholds(), **minimums}
     bounds = {"high": t["high"], "elevated": t["elevated"]}
-    new: dict[str, str] = {}
+    moves: dict[str, tuple[str | None, str]] = {}
     if ids is None:
-        new = {str(d): str(lv) for d, lv in conn.execute(_CHANGED, bounds)}
+        moves = {str(d): (old, str(lv)) for d, old, lv in conn.execute(_CHANGED, bounds)}
     else:
         for s in range(0, len(ids), CHUNK):
-            new.update({str(d): str(lv) for d, lv in conn.execute(_CHANGED_IN, {**bounds, "ids": list(ids[s:s + CHUNK])})})
+            moves.update({str(d): (old, str(lv)) for d, old, lv in
+                          conn.execute(_CHANGED_IN, {**bounds, "ids": list(ids[s:s + CHUNK])})})
+    new = {d: lv for d, (_, lv) in moves.items()}
     changed = list(new)
     for s in range(0, len(changed), CHUNK):
         rows: list[dict[str, Any]] = []
@@ -82,7 +91,7 @@ def relevel(conn: sa.Connection, minimums: Mapping[str, float], ids: Sequence[st
                 conn.execute(_SET_DOC_FACET, rows)
     if ids is None:
         conn.execute(_SET_LINKS, bounds)
-    return len(changed)
+    return moves
 
 
 def relevel_written(conn: sa.Connection, ids: Sequence[str]) -> int:
