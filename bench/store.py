@@ -135,7 +135,7 @@ def throwaway_postgres() -> Iterator[str]:
 
 def _store_only(store: Store, corpus: Path, batch_size: int) -> FileSummary:
     """Writer throughput without the pipeline: Records are computed for 2,000 documents and reused."""
-    summary = FileSummary(str(corpus))
+    summary = FileSummary(path=str(corpus))
     cache: list[dict[str, Any]] = []
     batch: list[Prepared] = []
     with corpus.open("rb") as fh:
@@ -268,7 +268,7 @@ def run(args: argparse.Namespace) -> None:
     load_before = os.getloadavg()
     with open_store(db) as store:
         t0, cpu0, kids0 = time.perf_counter(), time.process_time(), resource.getrusage(resource.RUSAGE_CHILDREN)
-        summary = FileSummary(str(corpus))
+        summary = FileSummary(path=str(corpus))
         if args.reuse or args.copy_from:
             if args.copy_from:
                 summary.new = _copy(args.copy_from, store)
