@@ -135,7 +135,7 @@ def throwaway_postgres() -> Iterator[str]:
 
 def _store_only(store: Store, corpus: Path, batch_size: int) -> FileSummary:
     """Writer throughput without the pipeline: Records are computed for 2,000 documents and reused."""
-    summary = FileSummary(str(corpus))
+    summary = FileSummary(path=str(corpus))
     cache: list[dict[str, Any]] = []
     batch: list[Prepared] = []
     with corpus.open("rb") as fh:
@@ -201,11 +201,12 @@ def _relevel(store: Store) -> list[dict[str, Any]]:
         sampler.start()
         before = _vm_rss_kb()
         t, c = time.perf_counter(), time.process_time()
-        changed = save_thresholds(engine, "bench", elevated, high)
+        saved = save_thresholds(engine, "bench", elevated, high)
         wall, cpu = time.perf_counter() - t, time.process_time() - c
         sampler.stop.set()
         sampler.join()
-        out.append({"thresholds": {"elevated": elevated, "high": high}, "documents_changed_level": changed,
+        out.append({"thresholds": {"elevated": elevated, "high": high}, "documents_changed_level": saved.changed,
+                    "alerts_raised": len(saved.alerts),
                     "wall_s": round(wall, 2), "cpu_s": round(cpu, 2), "rss_mb_before": round(before / 1024, 1),
                     "peak_rss_mb": round(max(sampler.max_one, _vm_rss_kb()) / 1024, 1),
                     "loadavg_1m": round(os.getloadavg()[0], 2)})
@@ -267,7 +268,7 @@ def run(args: argparse.Namespace) -> None:
     load_before = os.getloadavg()
     with open_store(db) as store:
         t0, cpu0, kids0 = time.perf_counter(), time.process_time(), resource.getrusage(resource.RUSAGE_CHILDREN)
-        summary = FileSummary(str(corpus))
+        summary = FileSummary(path=str(corpus))
         if args.reuse or args.copy_from:
             if args.copy_from:
                 summary.new = _copy(args.copy_from, store)

@@ -186,3 +186,33 @@ def test_queue_learns_in_the_background_and_never_drops_a_document(app: Any, qui
     api.get("/api/v1/queue?limit=1")
     quick_learner.wait(120)
     assert sum(quick_learner.trained_on) >= 6 + min(4, len(flagged[3:7]))
+
+
+def test_saving_thresholds_raises_alerts_for_documents_lifted_into_high(
+        app: Any, login: Callable[[str], TestClient]) -> None:
+    from adtrace.cases import alerts
+
+    doc_id, score = _doc_at(app, 40, 80)  # elevated under the shipped thresholds: no risk alert on arrival
+    store = app.state.adtrace.store
+    assert doc_id not in {a.doc_id for a in alerts.list_alerts(store, limit=10_000, kind="risk")}
+    admin = login("admin")
+
+    def save(elevated: float, high: float) -> str:
+        r = admin.post("/settings", data={"elevated": elevated, "high": high, "retention_days": 730,
+                                          "password": PASSWORD, "csrf": csrf_of(admin)}, follow_redirects=True)
+        assert r.status_code == 200
+        return r.text
+
+    page = save(40, score)  # the document is high now, and so are the others between it and 80
+    assert 'id="relevel-alerts"' in page
+    raised = [a for a in alerts.list_alerts(store, limit=10_000, kind="risk") if a.doc_id == doc_id]
+    assert [a.severity for a in raised] == ["high"]
+    assert "after the thresholds changed" in raised[0].reasons[0]["text"]
+
+    # Back to the shipped thresholds: the alert stays, and the alerts page says the level is elevated now.
+    assert 'id="relevel-alerts"' not in save(40, 80)
+    assert [a.id for a in alerts.list_alerts(store, limit=10_000, kind="risk") if a.doc_id == doc_id] == [raised[0].id]
+    item = admin.get("/alerts?kind=risk").text.split(f'data-doc="{doc_id}"', 1)[1].split("</li>", 1)[0]
+    assert 'class="level-now"' in item
+    save(40, score)  # lifted again: already alerted at high, nothing new
+    assert len([a for a in alerts.list_alerts(store, limit=10_000, kind="risk") if a.doc_id == doc_id]) == 1

@@ -21,6 +21,8 @@ def test_cluster_level_and_watchlist_reasons() -> None:
         assert localise_reason("In a cluster that repeats a circuit of cities [cluster.circuit.v1]") == \
             "En un grupo que repite un circuito de ciudades [cluster.circuit.v1]"
         assert localise_reason("risk level high (82/100)") == "nivel de riesgo alto (82/100)"
+        assert localise_reason("risk level high (82/100) after the thresholds changed (elevated 40, high 75.5)") == \
+            "nivel de riesgo alto (82/100) tras cambiar los umbrales (elevado 40, alto 75.5)"
         assert localise_reason("phone on watchlist 'Team A'") == "teléfono en la lista de vigilancia 'Team A'"
 
 

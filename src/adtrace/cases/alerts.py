@@ -2,6 +2,8 @@
 
 `evaluate(store, doc_ids)` checks documents just stored (ingest, crawl, watch, the app) and raises
 at most one alert per document and cause: re-evaluating the same documents raises nothing twice.
+`raise_for_new_levels(...)` does the same for documents that an admin's new thresholds lifted into
+an alerting level.
 `raise_alert(...)` is the hook other packages call (e.g. the exchange on an imported partner
 signal). New alerts go to the alerts table at once, then to the Notifier's channels (webhook,
 e-mail) and to in-process listeners (`subscribe`), e.g. a page that pushes them to the browser.
@@ -12,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,6 +31,7 @@ from adtrace.storage.db import now, read, write
 log = logging.getLogger(__name__)
 SEVERITIES = ("info", "elevated", "high")
 ALERT_LEVELS = ("high",)  # risk levels that raise an alert on their own
+_RANK = {"low": 0, "elevated": 1, "high": 2}
 
 Listener = Callable[[list["Alert"]], None]
 _LISTENERS: list[Listener] = []
@@ -131,13 +134,48 @@ def evaluate(store: Store | sa.Engine, doc_ids: Iterable[str], *, notifier: Noti
                 pending.append(_Pending(doc_id, "watchlist", "high" if level == "high" else "elevated", reasons,
                                         f"watchlist:{doc_id}:{entry_ids}"))
             if level in levels:
-                reasons = [{"kind": "risk", "text": str(r)} for r in (risk.get("reasons") or [])][:10]
-                reasons.insert(0, {"kind": "risk", "text": f"risk level {level}"
-                                   + (f" ({score:.0f}/100)" if score is not None else "")})
-                pending.append(_Pending(doc_id, "risk", level, reasons, f"risk:{doc_id}:{level}"))
+                pending.append(_risk_pending(doc_id, level, score, risk))
     new = _store_new(store, pending)
     _announce(new, notifier, store)
     return new
+
+
+def _risk_pending(doc_id: str, level: str, score: float | None, risk: dict[str, Any], why: str = "") -> _Pending:
+    """A risk alert: its level first, then the Record's reasons. One per document and level (the dedup
+    key), however the document got there: on arrival or after a threshold change."""
+    reasons = [{"kind": "risk", "text": str(r)} for r in (risk.get("reasons") or [])][:10]
+    reasons.insert(0, {"kind": "risk", "text": f"risk level {level}"
+                       + (f" ({score:.0f}/100)" if score is not None else "") + why})
+    return _Pending(doc_id, "risk", level, reasons, f"risk:{doc_id}:{level}")
+
+
+def raise_for_new_levels(store: Store | sa.Engine, moves: Mapping[str, tuple[str | None, str]],
+                         thresholds: Mapping[str, float], *, notifier: Notifier | None = None,
+                         levels: tuple[str, ...] = ALERT_LEVELS, announce: bool = True) -> list[Alert]:
+    """After saved thresholds re-levelled stored documents (`moves`: {doc_id: (old, new level)}):
+    raise the risk alert of each document that moved *up* into an alerting level, as if it had arrived
+    with that level. Deduplicated like every risk alert (one per document and level), so a document
+    that was alerted at that level before raises nothing again. A document that moved down keeps its
+    alerts (they were sent and cannot be unsent); its page and the alerts page show the new level.
+    `announce=False` only stores them: the caller announces them later (`announce`), e.g. after the
+    response, since a webhook per alert may take seconds."""
+    up = [d for d, (old, new) in moves.items() if new in levels and _RANK.get(new, 0) > _RANK.get(old or "low", 0)]
+    why = f" after the thresholds changed (elevated {thresholds['elevated']:g}, high {thresholds['high']:g})"
+    pending: list[_Pending] = []
+    with read(store) as conn:
+        rows = watchbook.risk_of(conn, up)
+    for doc_id, level, score, record_json in rows:
+        if level in levels:  # what the store holds now, not what the caller believed
+            pending.append(_risk_pending(doc_id, level, score, orjson.loads(record_json).get("risk") or {}, why))
+    new = _store_new(store, pending)
+    if announce:
+        _announce(new, notifier, store)
+    return new
+
+
+def announce(new: list[Alert], notifier: Notifier | None, store: Store | sa.Engine) -> None:
+    """Send stored alerts to the Notifier's channels and this process's listeners."""
+    _announce(new, notifier, store)
 
 
 def raise_alert(store: Store | sa.Engine, kind: str, reasons: Sequence[dict[str, Any] | str], *,

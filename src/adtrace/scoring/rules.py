@@ -60,7 +60,8 @@ def reason(ind: Mapping[str, Any]) -> str:
 
 
 _REASON = re.compile(r"^(?P<head>.*?)(?P<quoted>: “.*”)? \[(?P<id>[\w.\-]+)\]$", re.S)
-_LEVEL = re.compile(r"^risk level (?P<level>\w+)(?P<score> \(\d+/100\))?$")
+_LEVEL = re.compile(r"^risk level (?P<level>\w+)(?P<score> \(\d+/100\))?"
+                    r"(?: after the thresholds changed \(elevated (?P<elevated>[\d.]+), high (?P<high>[\d.]+)\))?$")
 _WATCH = re.compile(r"^(?P<kind>\w+) on watchlist '(?P<name>.*)'$", re.S)
 
 
@@ -79,7 +80,11 @@ def localise_reason(text: str) -> str:
         said = gettext(english).rstrip(".。") if head == english.rstrip(".") else gettext(head)
         return f"{said}{m['quoted'] or ''} [{ind_id}]"
     if m := _LEVEL.match(text):
-        return gettext("risk level %(level)s") % {"level": gettext(m["level"])} + (m["score"] or "")
+        said = gettext("risk level %(level)s") % {"level": gettext(m["level"])} + (m["score"] or "")
+        if m["high"]:  # raised by a threshold change (adtrace.cases.alerts.raise_for_new_levels)
+            said += " " + gettext("after the thresholds changed (elevated %(elevated)s, high %(high)s)") % {
+                "elevated": m["elevated"], "high": m["high"]}
+        return said
     if m := _WATCH.match(text):
         return gettext("%(kind)s on watchlist '%(name)s'") % {"kind": gettext(m["kind"]), "name": m["name"]}
     return gettext(text)

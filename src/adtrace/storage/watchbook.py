@@ -14,6 +14,8 @@ import orjson
 import sqlalchemy as sa
 from sqlalchemy import bindparam, text
 
+from adtrace.storage.docsets import chunks
+
 _ENTRY_COLS = ("id", "kind", "value", "name", "owner", "note", "distance", "active", "created_at", "removed_at")
 _ENTRY_SQL = ", ".join(_ENTRY_COLS)
 _ACTIVE = text(f"SELECT {_ENTRY_SQL} FROM watchlist_entries WHERE kind = :k AND value = :v AND name = :n AND active")
@@ -22,6 +24,8 @@ _ALERT_COLS = ("id", "doc_id", "kind", "severity", "reasons", "created_at", "ack
 _ALERT_SQL = ", ".join(_ALERT_COLS)
 _ALERTS_BY_KEY = text(f"SELECT {_ALERT_SQL} FROM alerts WHERE dedup_key IN :keys").bindparams(
     bindparam("keys", expanding=True))
+_RISK_IN = text("SELECT doc_id, risk_level, risk_score, record FROM records WHERE doc_id IN :ids").bindparams(
+    bindparam("ids", expanding=True))
 _KEYS_IN = text("SELECT dedup_key FROM alerts WHERE dedup_key IN :keys").bindparams(
     bindparam("keys", expanding=True))
 _OPEN_IN = text("SELECT id FROM alerts WHERE id IN :ids AND acked_at IS NULL").bindparams(
@@ -91,7 +95,7 @@ def insert_new_alerts(conn: sa.Connection, pending: Sequence[dict[str, Any]], at
     """Insert the alerts (doc_id, kind, dedup_key, severity, reasons) whose dedup key is not stored yet;
     return those rows, in id order."""
     keys = [p["dedup_key"] for p in pending]
-    existing = {r[0] for r in conn.execute(_KEYS_IN, {"keys": keys})}
+    existing = {r[0] for part in chunks(keys) for r in conn.execute(_KEYS_IN, {"keys": part})}
     fresh = [p for p in pending if p["dedup_key"] not in existing]
     for p in fresh:
         conn.execute(text("INSERT INTO alerts (doc_id, kind, dedup_key, severity, reasons, created_at) "
@@ -100,8 +104,14 @@ def insert_new_alerts(conn: sa.Connection, pending: Sequence[dict[str, Any]], at
                       "r": orjson.dumps(p["reasons"]).decode(), "t": at})
     if not fresh:
         return []
-    rows = conn.execute(_ALERTS_BY_KEY, {"keys": [p["dedup_key"] for p in fresh]}).all()
+    # a threshold change can lift many documents at once: chunked below SQLite's parameter limit
+    rows = [r for part in chunks([p["dedup_key"] for p in fresh]) for r in conn.execute(_ALERTS_BY_KEY, {"keys": part})]
     return sorted((_alert(r) for r in rows), key=lambda a: int(a["id"]))
+
+
+def risk_of(conn: sa.Connection, ids: Sequence[str]) -> list[tuple[str, str | None, float | None, str]]:
+    """(doc_id, risk level, risk score, record JSON) of the stored Records of `ids`."""
+    return [(r[0], r[1], r[2], r[3]) for part in chunks(ids) for r in conn.execute(_RISK_IN, {"ids": part})]
 
 
 def documents_to_check(conn: sa.Connection, ids: Sequence[str]) -> list[tuple[Any, ...]]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, BackgroundTasks, Depends, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
@@ -18,6 +18,7 @@ from adtrace.app.data import cases as case_data
 from adtrace.app.data import network, settings, watch
 from adtrace.cases import alerts, retention, watchlists
 from adtrace.cases import cases as cs
+from adtrace.cases.notify import Notifier
 from adtrace.storage import audit
 
 router = APIRouter(prefix="/api/v1", tags=["investigate"])
@@ -174,9 +175,11 @@ def get_settings(request: Request, ctx: Ctx = Depends(require("admin"))) -> dict
 
 
 @router.put("/settings")
-def put_settings(request: Request, body: SettingsIn, ctx: Ctx = Depends(require("admin"))) -> dict[str, Any]:
+def put_settings(request: Request, body: SettingsIn, background: BackgroundTasks,
+                 ctx: Ctx = Depends(require("admin"))) -> dict[str, Any]:
     engine = request.app.state.adtrace.engine
-    settings.save_thresholds(engine, ctx.user.username, body.elevated, body.high)
+    saved = settings.save_thresholds(engine, ctx.user.username, body.elevated, body.high)
+    background.add_task(alerts.announce, saved.alerts, Notifier(), engine)  # after the response, like the page
     retention.cutoff_of(body.retention_days)
     settings.put_setting(engine, ctx.user.username, "retention_days", body.retention_days)
     return settings.get_settings(engine)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 import sqlalchemy as sa
@@ -12,6 +12,8 @@ from sqlalchemy import text
 
 from adtrace import errors
 from adtrace.app.data import dashboard
+from adtrace.cases import alerts
+from adtrace.cases.alerts import Alert
 from adtrace.i18n import N_
 from adtrace.storage import audit, corpus, levels, settingstore
 from adtrace.storage.db import read, write
@@ -77,14 +79,21 @@ def false_positive_rates(engine: sa.Engine, thresholds: dict[str, float]) -> dic
             "candidates": [{"threshold": t, "fp_rate": rate(t)} for t in CANDIDATES]}
 
 
-def save_thresholds(engine: sa.Engine, actor: str, elevated: float, high: float) -> int:
-    """Save and re-level every stored document in the same transaction; returns how many changed level."""
+class Saved(NamedTuple):
+    changed: int  # documents whose level changed
+    alerts: list[Alert]  # risk alerts raised for documents that moved up into an alerting level
+
+
+def save_thresholds(engine: sa.Engine, actor: str, elevated: float, high: float) -> Saved:
+    """Save and re-level every stored document in the same transaction, then raise the alerts of the
+    documents that moved up into an alerting level (stored at once; the caller announces them to the
+    Notifier's channels, e.g. after the response, with `alerts.announce`)."""
     if not 0 <= elevated < high <= 100:
         raise errors.InputError.at(errors.BAD_FIELD, "thresholds need 0 <= elevated < high <= 100",
                                    field_name="high", hint="e.g. elevated 40, high 75")
     value = {"elevated": elevated, "high": high}
     with write(engine) as conn:
         _put(engine, conn, actor, levels.SETTING, value)
-        changed = levels.relevel(conn, value)
+        moves = levels.relevel_changes(conn, value)
     dashboard.forget(engine)  # its counts per level are cached for a minute: this process shows the new ones
-    return changed
+    return Saved(len(moves), alerts.raise_for_new_levels(engine, moves, value, notifier=None, announce=False))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, BackgroundTasks, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from adtrace import errors
@@ -19,7 +19,8 @@ from adtrace.app.auth import Ctx, client_of, require
 from adtrace.app.data.settings import false_positive_rates, get_settings, put_setting, save_thresholds
 from adtrace.app.pages import measured
 from adtrace.app.pages.render import render
-from adtrace.cases import retention
+from adtrace.cases import alerts, retention
+from adtrace.cases.notify import Notifier
 from adtrace.i18n import gettext
 from adtrace.storage.db import read
 
@@ -34,10 +35,12 @@ def _page(request: Request, purge: retention.PurgeReport | None = None, error: s
     with read(engine) as conn:
         rates = measured.per_level(conn)
     relevelled = request.query_params.get("relevelled", "")
+    raised = request.query_params.get("alerts", "")
     return render(request, "settings.html", {"s": s, "fp": false_positive_rates(engine, s["thresholds"]),
                                              "purge": purge, "error": error, "tokens": accounts.list_tokens(engine),
                                              "errors": errs or {}, "typed": typed or {}, "measured": rates,
-                                             "relevelled": relevelled if relevelled.isdigit() else ""},
+                                             "relevelled": relevelled if relevelled.isdigit() else "",
+                                             "raised": raised if raised.isdigit() and int(raised) else ""},
                   status=status)
 
 
@@ -53,7 +56,7 @@ def settings_page(request: Request, ctx: Ctx = Depends(require("admin"))) -> Res
 
 
 @router.post("/settings")
-def settings_save(request: Request, elevated: float = Form(...), high: float = Form(...),
+def settings_save(request: Request, background: BackgroundTasks, elevated: float = Form(...), high: float = Form(...),
                   retention_days: int = Form(...), password: str = Form(""),
                   ctx: Ctx = Depends(require("admin"))) -> Response:
     engine = request.app.state.adtrace.engine
@@ -62,17 +65,20 @@ def settings_save(request: Request, elevated: float = Form(...), high: float = F
         _confirmed(request, ctx, password)
     except errors.AuthError as exc:
         return _page(request, status=exc.http_status, errs={"password": exc.message}, typed=typed)
-    changed = 0
+    changed = raised = 0
     try:
         retention.cutoff_of(retention_days)  # validates before anything is saved
         old = get_settings(engine)["thresholds"]
         if (old.get("elevated"), old.get("high")) != (elevated, high):
-            changed = save_thresholds(engine, ctx.user.username, elevated, high)
+            saved = save_thresholds(engine, ctx.user.username, elevated, high)
+            changed, raised = saved.changed, len(saved.alerts)
+            # Stored already; the webhook and e-mail go out after the response (a webhook may take seconds).
+            background.add_task(alerts.announce, saved.alerts, Notifier(), engine)
     except errors.InputError as exc:
         field = {"days": "retention_days"}.get(str(exc.detail.get("field")), str(exc.detail.get("field") or "high"))
         return _page(request, status=422, errs={field: exc.message}, typed=typed)
     put_setting(engine, ctx.user.username, "retention_days", retention_days)
-    return RedirectResponse(f"/settings?relevelled={changed}", status_code=303)
+    return RedirectResponse(f"/settings?relevelled={changed}&alerts={raised}", status_code=303)
 
 
 @router.post("/settings/purge")

@@ -67,7 +67,8 @@ def alerts_page(request: Request, show: str = "open", kind: str = "hits", watchl
     docs: dict[str, Any] = {}
     ids = sorted({a.doc_id for a in rows if a.doc_id})
     if ids:
-        stmt = sa.text(f"SELECT d.id, d.title, d.location, d.posted_at, {NEWEST_SQL} AS decision FROM documents d "
+        stmt = sa.text(f"SELECT d.id, d.title, d.location, d.posted_at, r.risk_level AS level, {NEWEST_SQL} AS decision "
+                       "FROM documents d "
                        "JOIN records r ON r.doc_id = d.id WHERE d.id IN :ids").bindparams(
             sa.bindparam("ids", expanding=True))
         with read(request.app.state.adtrace.engine) as conn:
