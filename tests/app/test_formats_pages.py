@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 
 from adtrace.cases import cases as cs
 from adtrace.cases import holds
-from adtrace.storage import audit
+from adtrace.storage import audit, docsets
 from tests.app.conftest import csrf_of
 
 
@@ -84,7 +84,7 @@ def test_graph_stix_and_draft_downloads_are_masked_and_audited(app: object, logi
     assert admin.get(f"/cases/{case_id}/graph.graphml?full=1").status_code == 200
     bundle = stix2.parse(analyst.get(f"/clusters/{cluster}/stix.json").content, allow_custom=True)
     with engine.connect() as conn:
-        members = cs.cluster_docs(conn, [cluster])
+        members = docsets.cluster_docs(conn, [cluster])
     assert sum(o["type"] == "observed-data" for o in bundle.objects) == len(members)
     assert analyst.get(f"/cases/{case_id}/stix.json?full=1").status_code == 403
     draft = orjson.loads(analyst.get(f"/cases/{case_id}/draft.ncmec.json?status=possible").content)

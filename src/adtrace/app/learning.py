@@ -19,12 +19,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy import text
 
 from adtrace.cases.decisions import waiting_scores
 from adtrace.i18n import gettext
 from adtrace.scoring import ranking
-from adtrace.storage import corpus, db
+from adtrace.storage import corpus, db, reviewlog
 from adtrace.storage.db import read
 
 log = logging.getLogger(__name__)
@@ -33,12 +32,6 @@ MIN_EACH = 5  # confirmed and dismissed documents needed before the first model
 MAX_LABELS = 20_000  # newest labels a training reads
 MAX_RANKED = 20_000  # waiting documents the model orders (the highest rule scores); the rest follow by rule score
 
-_NEWEST = ("x.id = (SELECT max(y.id) FROM review_decisions y WHERE y.doc_id = x.doc_id) "
-           "AND x.decision IN ('confirm', 'dismiss')")
-_COUNT = text(f"SELECT count(*), sum(CASE WHEN x.decision = 'confirm' THEN 1 ELSE 0 END) "
-              f"FROM review_decisions x WHERE {_NEWEST}")
-_LABELS = text(f"SELECT d.title, d.text, x.decision FROM review_decisions x JOIN documents d ON d.id = x.doc_id "
-               f"WHERE {_NEWEST} ORDER BY x.id DESC LIMIT :n")
 
 
 def _full(title: str | None, body: str | None) -> str:
@@ -63,8 +56,7 @@ class Learner:
 
     def _count(self) -> tuple[int, int]:
         with read(self.engine) as conn:
-            n, pos = conn.execute(_COUNT).one()
-        n, pos = int(n or 0), int(pos or 0)
+            n, pos = reviewlog.label_counts(conn)
         self.labels_now = (pos, n - pos)
         return self.labels_now
 
@@ -94,7 +86,7 @@ class Learner:
 
         try:
             with read(self.engine) as conn:
-                rows = conn.execute(_LABELS, {"n": self.max_labels}).all()
+                rows = reviewlog.newest_labels(conn, self.max_labels)
             texts = [_full(t, b) for t, b, _ in rows]
             labels = [1 if d == "confirm" else 0 for _, _, d in rows]
             fitted = learned.fit(texts, [0.0] * len(texts), labels)

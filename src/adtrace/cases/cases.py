@@ -16,8 +16,6 @@ from adtrace import errors
 from adtrace.i18n import _
 from adtrace.storage import Store, casebook, docsets
 from adtrace.storage.db import now, read, write
-from adtrace.storage.docsets import cluster_docs as cluster_docs  # public here too: exchange.stix reads it
-from adtrace.storage.docsets import entity_docs as entity_docs
 from adtrace.storage.prepare import normalise_lookup
 
 STATUSES = ("open", "referred", "closed")
@@ -201,8 +199,8 @@ def items_docs(conn: sa.Connection, items: Iterable[tuple[str, str]]) -> set[str
     """The documents (kind, ref) items hold: documents themselves, clusters' members, entities' holders."""
     listed = list(items)
     return ({r for k, r in listed if k == "document"}
-            | cluster_docs(conn, [r for k, r in listed if k == "cluster"])
-            | entity_docs(conn, [r for k, r in listed if k == "entity"]))
+            | docsets.cluster_docs(conn, [r for k, r in listed if k == "cluster"])
+            | docsets.entity_docs(conn, [r for k, r in listed if k == "entity"]))
 
 
 def document_ids(store: Store | sa.Engine, case: Case) -> list[str]:

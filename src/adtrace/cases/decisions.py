@@ -21,7 +21,6 @@ from adtrace.storage import db, docsets, reviewlog
 
 DECISIONS = ("confirm", "dismiss", "escalate")
 WITHDRAWN = "withdrawn"  # the newest row says "undecided again": back in the queue, no label
-NEWEST_SQL = reviewlog.NEWEST_SQL  # app.pages.watch reads it from here
 # The labels `adtrace train --labels` reads: 1 = look first, 0 = benign. Escalations are undecided.
 LABELS = {"confirm": "1", "dismiss": "0"}
 

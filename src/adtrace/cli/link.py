@@ -42,12 +42,14 @@ def link_cmd(ctx: typer.Context, db: str = DB,
 
     from adtrace.documents.images import ROOTS_ENV
     from adtrace.linking.run import link_store
-    from adtrace.storage.census import document_count
+    from adtrace.storage import corpus
+    from adtrace.storage.db import read
 
     if images:  # the environment carries it to the worker processes that hash images
         os.environ[ROOTS_ENV] = os.pathsep.join(str(p) for p in images)
     engine = _engine(db)
-    total = document_count(engine)
+    with read(engine) as conn:
+        total = corpus.count(conn)
     with progress("linking", total) as bar:
         report = link_store(engine, rebuild=rebuild, on_progress=bar.advance)
     if report.images_skipped:

@@ -25,9 +25,10 @@ from adtrace.linking import HubPolicy, Linker
 from adtrace.linking import store as ls
 from adtrace.linking.signals import kind_of
 from adtrace.linking.summary import Member, rescore, summarize
-from adtrace.storage import census, facets, init_db, levels
+from adtrace.storage import census, corpus, facets, init_db, levels
 from adtrace.storage.connect import _safe, make_engine, resolve_url
 from adtrace.storage.db import now as stamp_now
+from adtrace.storage.db import read
 from adtrace.storage.sql import bulk_insert
 
 BATCH = 20_000  # rows per SQLite transaction
@@ -94,7 +95,9 @@ def load(out: str, db: str | None, log: Callable[[str], None] | None = None) -> 
     engine = make_engine(resolve_url(db))
     report = LoadReport()
     try:
-        if census.document_count(engine):
+        with read(engine) as conn:
+            filled = corpus.count(conn) > 0
+        if filled:
             raise errors.StorageError(message=f"{_safe(resolve_url(db))} already holds documents; `load` fills "
                                       "an empty database (use `adtrace ingest` to add to one)", code=errors.LOAD_NEEDS_EMPTY_DB)
         now = stamp_now()

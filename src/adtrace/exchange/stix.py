@@ -38,7 +38,7 @@ from adtrace import errors
 from adtrace.cases import cases as cs
 from adtrace.cases import watchlists as wl
 from adtrace.cases.redaction import Masker
-from adtrace.storage import Store, audit, clusterstore
+from adtrace.storage import Store, audit, clusterstore, docsets
 from adtrace.storage.db import engine_of, read
 
 CONTACT_EXT = "extension-definition--66e2492a-bbd3-4be6-88f5-cc91a017a498"  # identity contact information
@@ -213,7 +213,7 @@ def cluster_bundle(store: Store | sa.Engine, cluster: str, *, org: str, redact: 
     engine = engine_of(store)
     with engine.connect() as conn:
         cid = cs.resolve_cluster(conn, cluster, "cluster")
-        ids = sorted(cs.cluster_docs(conn, [cid]))
+        ids = sorted(docsets.cluster_docs(conn, [cid]))
     b = _Builder(org, redact)
     refs = _documents(b, store, ids, f"cluster {cid}")
     return b.bundle(f"adtrace cluster {cid}", refs,

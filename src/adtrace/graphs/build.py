@@ -15,7 +15,7 @@ from adtrace.cases import cases
 from adtrace.cases.redaction import Masker
 from adtrace.linking import signals as link_signals
 from adtrace.linking import store as link_store
-from adtrace.storage import Store, docsets
+from adtrace.storage import Store, clusterstore, docsets
 from adtrace.storage.db import engine_of, read
 from adtrace.storage.prepare import normalise_lookup
 
@@ -95,7 +95,7 @@ def build(store: Store | sa.Engine, selection: Selection, *, redact: bool = True
     graph = nx.Graph(selection=selection.what, redacted=redact, truncated=len(selection.doc_ids) > MAX_DOCS,
                      notice="Edges mean shared identifiers or reused text/photos: indicators, never a verdict.")
     with read(engine) as conn:
-        cluster_of = docsets.clusters_of(conn, ids)
+        cluster_of = clusterstore.clusters_of(conn, ids)
         docs = docsets.records_of(conn, ids)
         held = docsets.identifiers_of(conn, ids, IDENTIFIER_KINDS)
     for kind, value in sorted({(str(r[1]), str(r[2])) for r in held}):

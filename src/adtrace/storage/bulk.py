@@ -17,6 +17,11 @@ from sqlalchemy import bindparam, text
 CHUNK = 900  # values per IN (...): below SQLite's bound-parameter limit
 
 
+def chunks(values: Sequence[Any], size: int = CHUNK) -> list[list[Any]]:
+    """`values` in lists of at most `size`, for statements that bind each value."""
+    return [list(values[s:s + size]) for s in range(0, len(values), size)]
+
+
 def select_in(conn: sa.Connection, sql: str, values: Iterable[Any], **params: Any) -> Iterator[Any]:
     """Rows of `sql` (with `IN :ids`) for many values, CHUNK at a time."""
     stmt = text(sql).bindparams(bindparam("ids", expanding=True))

@@ -13,7 +13,7 @@ import orjson
 import sqlalchemy as sa
 from sqlalchemy import bindparam, text
 
-from adtrace.storage.docsets import chunks
+from adtrace.storage.bulk import chunks
 
 CASE_FIELDS = ("title", "status", "assignee", "updated_at")  # what `update_case` may set
 _CASE_COLS = "id, title, status, assignee, created_by, created_at, updated_at"
@@ -68,6 +68,16 @@ def case_summaries(conn: sa.Connection, status: str | None = None) -> list[dict[
         params["s"] = status
     sql += " GROUP BY c.id, c.title, c.status, c.assignee, c.updated_at ORDER BY c.updated_at DESC, c.id DESC"
     return [dict(r._mapping) for r in conn.execute(text(sql), params)]
+
+
+def open_cases_of(conn: sa.Connection, user: str, limit: int = 10) -> list[dict[str, Any]]:
+    """id, title, updated_at and item count `n` of the user's open cases (assigned to them, or opened by
+    them and assigned to nobody), newest change first."""
+    return [dict(r._mapping) for r in conn.execute(text(
+        "SELECT c.id, c.title, c.updated_at, count(i.ref) AS n FROM cases c "
+        "LEFT JOIN case_items i ON i.case_id = c.id WHERE c.status = 'open' AND (c.assignee = :me OR "
+        "((c.assignee IS NULL OR c.assignee = '') AND c.created_by = :me)) "
+        "GROUP BY c.id, c.title, c.updated_at ORDER BY c.updated_at DESC LIMIT :n"), {"me": user, "n": limit})]
 
 
 def update_case(conn: sa.Connection, case_id: int, changes: dict[str, Any]) -> bool:

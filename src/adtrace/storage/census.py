@@ -9,11 +9,6 @@ from adtrace.storage.base import Store
 from adtrace.storage.db import read
 
 
-def document_count(store: Store | sa.Engine) -> int:
-    with read(store) as conn:
-        return int(conn.execute(text("SELECT count(*) FROM documents")).scalar() or 0)
-
-
 def last_seq(store: Store | sa.Engine) -> int:
     """The newest document's sequence number (0 when empty): where an incremental link resumes."""
     with read(store) as conn:

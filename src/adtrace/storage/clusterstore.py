@@ -14,7 +14,7 @@ import orjson
 import sqlalchemy as sa
 from sqlalchemy import bindparam, text
 
-from adtrace.storage.bulk import CHUNK, execute_in
+from adtrace.storage.bulk import chunks, execute_in
 from adtrace.storage.db import now
 from adtrace.storage.sql import bulk_insert
 
@@ -113,8 +113,7 @@ def cluster_of(conn: sa.Connection, doc_id: str) -> dict[str, Any] | None:
 
 def clusters_of(conn: sa.Connection, doc_ids: Sequence[str]) -> dict[str, str]:
     """doc id -> cluster id, for those of `doc_ids` that are linked."""
-    return {str(d): str(c) for s in range(0, len(doc_ids), CHUNK)
-            for d, c in conn.execute(_OF_DOCS, {"ids": list(doc_ids[s:s + CHUNK])})}
+    return {str(d): str(c) for chunk in chunks(doc_ids) for d, c in conn.execute(_OF_DOCS, {"ids": chunk})}
 
 
 def sizes(conn: sa.Connection, cluster_ids: Sequence[str]) -> dict[str, int]:

@@ -12,7 +12,8 @@ from collections.abc import Iterable, Sequence
 import sqlalchemy as sa
 from sqlalchemy import bindparam, text
 
-CHUNK = 900  # ids per statement: below SQLite's bound-parameter limit
+from adtrace.storage.bulk import chunks
+
 # (id, source, posted_at, url, title, record JSON) of a document with its Record.
 DocRow = tuple[str, str | None, str | None, str | None, str | None, str]
 
@@ -25,12 +26,6 @@ _DOCS = text("SELECT d.id, d.source, d.posted_at, d.url, d.title, r.record FROM 
              "ON r.doc_id = d.id WHERE d.id IN :ids").bindparams(bindparam("ids", expanding=True))
 _ENTITIES = text("SELECT doc_id, kind, value FROM entities WHERE doc_id IN :ids AND kind IN :kinds").bindparams(
     bindparam("ids", expanding=True), bindparam("kinds", expanding=True))
-_CLUSTERS = text("SELECT doc_id, cluster_id FROM link_clusters WHERE doc_id IN :ids").bindparams(
-    bindparam("ids", expanding=True))
-
-
-def chunks(ids: Sequence[str], size: int = CHUNK) -> list[list[str]]:
-    return [list(ids[s:s + size]) for s in range(0, len(ids), size)]
 
 
 def exists(conn: sa.Connection, doc_id: str) -> bool:
@@ -74,10 +69,3 @@ def identifiers_of(conn: sa.Connection, ids: Sequence[str], kinds: Sequence[str]
         out += [(str(d), str(k), str(v)) for d, k, v in conn.execute(_ENTITIES, {"ids": chunk, "kinds": list(kinds)})]
     return out
 
-
-def clusters_of(conn: sa.Connection, ids: Sequence[str]) -> dict[str, str]:
-    """Document id -> cluster id, for the documents of `ids` that were linked."""
-    out: dict[str, str] = {}
-    for chunk in chunks(ids):
-        out.update({str(d): str(c) for d, c in conn.execute(_CLUSTERS, {"ids": chunk})})
-    return out

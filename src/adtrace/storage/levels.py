@@ -18,9 +18,9 @@ import sqlalchemy as sa
 from sqlalchemy import bindparam, text
 
 from adtrace.scoring import thresholds as default_thresholds
+from adtrace.storage.bulk import CHUNK
 
 SETTING = "risk_thresholds"  # app_settings key: {"elevated": 40, "high": 80}
-CHUNK = 900
 
 _SAVED = text("SELECT value FROM app_settings WHERE key = :k")
 _CASE = "CASE WHEN risk_score >= :high THEN 'high' WHEN risk_score >= :elevated THEN 'elevated' ELSE 'low' END"

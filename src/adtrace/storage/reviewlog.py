@@ -104,3 +104,55 @@ def newest_with_text(conn: sa.Connection) -> list[tuple[str, str, str]]:
     return [(r[0], r[1], r[2]) for r in conn.execute(text(
         "SELECT x.doc_id, x.decision, d.text FROM review_decisions x JOIN documents d ON d.id = x.doc_id "
         "WHERE x.id = (SELECT max(y.id) FROM review_decisions y WHERE y.doc_id = x.doc_id) ORDER BY x.doc_id"))]
+
+
+# The newest decision per document when it is a label (confirm or dismiss); over `x` (review_decisions).
+_NEWEST_LABEL = ("x.id = (SELECT max(y.id) FROM review_decisions y WHERE y.doc_id = x.doc_id) "
+                 "AND x.decision IN ('confirm', 'dismiss')")
+
+
+def label_counts(conn: sa.Connection) -> tuple[int, int]:
+    """(documents labelled, of them confirmed): newest decisions that are confirm or dismiss."""
+    n, pos = conn.execute(text(f"SELECT count(*), sum(CASE WHEN x.decision = 'confirm' THEN 1 ELSE 0 END) "
+                               f"FROM review_decisions x WHERE {_NEWEST_LABEL}")).one()
+    return int(n or 0), int(pos or 0)
+
+
+def newest_labels(conn: sa.Connection, limit: int) -> list[tuple[str | None, str | None, str]]:
+    """(title, text, decision) of the `limit` newest labelled documents, newest label first."""
+    return [(r[0], r[1], r[2]) for r in conn.execute(text(
+        f"SELECT d.title, d.text, x.decision FROM review_decisions x JOIN documents d ON d.id = x.doc_id "
+        f"WHERE {_NEWEST_LABEL} ORDER BY x.id DESC LIMIT :n"), {"n": limit})]
+
+
+def decided_count(conn: sa.Connection) -> int:
+    """Documents whose newest decision counts (an undone one, `withdrawn`, is no review)."""
+    return int(conn.execute(text(
+        "SELECT count(*) FROM review_decisions x WHERE x.decision <> 'withdrawn' AND x.id = "
+        "(SELECT max(y.id) FROM review_decisions y WHERE y.doc_id = x.doc_id)")).scalar() or 0)
+
+
+def dismissed_scores(conn: sa.Connection) -> list[float]:
+    """Risk scores of the documents whose newest decision is a dismissal (benign on reading)."""
+    return [float(r[0] or 0) for r in conn.execute(text(
+        "SELECT r.risk_score FROM review_decisions d JOIN records r ON r.doc_id = d.doc_id "
+        "WHERE d.decision = 'dismiss' AND d.id = (SELECT max(id) FROM review_decisions x WHERE x.doc_id = d.doc_id)"))]
+
+
+def labels_per_level(conn: sa.Connection) -> dict[str, tuple[int, int]]:
+    """Risk level (high, elevated) -> (labelled documents, of them dismissed), by the level they have now."""
+    return {str(level): (int(n), int(fp or 0)) for level, n, fp in conn.execute(text(
+        "SELECT r.risk_level, count(*) AS n, sum(CASE WHEN x.decision = 'dismiss' THEN 1 ELSE 0 END) AS fp "
+        f"FROM review_decisions x JOIN records r ON r.doc_id = x.doc_id WHERE {_NEWEST_LABEL} "
+        "AND r.risk_level IN ('high', 'elevated') GROUP BY r.risk_level"))}
+
+
+def alert_documents(conn: sa.Connection, ids: list[str]) -> dict[str, Any]:
+    """Document id -> row (id, title, location, posted_at, level now, newest decision) for the scored documents
+    of `ids` (the level is today's: a saved threshold may have moved it since the alert)."""
+    if not ids:
+        return {}
+    stmt = text(f"SELECT d.id, d.title, d.location, d.posted_at, r.risk_level AS level, {NEWEST_SQL} AS decision "
+                "FROM documents d "
+                "JOIN records r ON r.doc_id = d.id WHERE d.id IN :ids").bindparams(bindparam("ids", expanding=True))
+    return {str(r.id): r for r in conn.execute(stmt, {"ids": ids})}

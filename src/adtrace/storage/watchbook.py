@@ -14,7 +14,7 @@ import orjson
 import sqlalchemy as sa
 from sqlalchemy import bindparam, text
 
-from adtrace.storage.docsets import chunks
+from adtrace.storage.bulk import chunks
 
 _ENTRY_COLS = ("id", "kind", "value", "name", "owner", "note", "distance", "active", "created_at", "removed_at")
 _ENTRY_SQL = ", ".join(_ENTRY_COLS)

@@ -14,7 +14,6 @@ from typing import Any
 import orjson
 import sqlalchemy as sa
 from cryptography.exceptions import InvalidSignature
-from sqlalchemy import text
 
 from adtrace import errors
 from adtrace.exchange import bundles as b
@@ -24,7 +23,7 @@ from adtrace.exchange.keys import OrgKeys
 from adtrace.exchange.signals import consortium_key_id, identifiers, keyed_hash
 from adtrace.i18n import _
 from adtrace.places.hotlines import org_country
-from adtrace.storage import audit
+from adtrace.storage import audit, tipbook
 from adtrace.storage.db import now, read, write
 from adtrace.tips import store as ts
 
@@ -145,9 +144,9 @@ def receive(engine: sa.Engine, body: Any, actor: str, consortium_key: bytes | No
     body = verify(engine, body)
     hid = handoff_id(body)
     with read(engine) as conn:
-        old = conn.execute(text("SELECT id FROM tip_leads WHERE handoff_id = :h"), {"h": hid}).scalar()
+        old = tipbook.lead_id_of(conn, hid)
     if old is not None:
-        return lead(engine, int(old)) | {"already_imported": True}
+        return lead(engine, old) | {"already_imported": True}
     cid = consortium_key_id(consortium_key) if consortium_key else None
     report = xs.import_bundle(engine, body["signals"], cid)
     if consortium_key is not None:
@@ -155,14 +154,11 @@ def receive(engine: sa.Engine, body: Any, actor: str, consortium_key: bytes | No
     tip = body["tip"]
     with write(engine) as conn:
         hashes = sorted([s["type"], s["hash"]] for s in body["signals"].get("signals", []))
-        conn.execute(text("INSERT INTO tip_leads (handoff_id, issuer, signals_bundle, signals, text, country, about, "
-                          "lang, indicators, sent_at, imported_at, imported_by, status) VALUES (:h, :i, :sb, :sg, :t, "
-                          ":c, :a, :l, :ind, :s, :at, :by, 'open')"),
-                     {"h": hid, "i": body["issuer"], "sb": report.bundle_id, "sg": orjson.dumps(hashes).decode(),
-                      "t": tip["text"], "c": tip["country"],
-                      "a": tip["about"], "l": tip["lang"], "ind": orjson.dumps(tip.get("indicators", [])).decode(),
-                      "s": body["created_at"], "at": now(), "by": actor})
-        lead_id = int(conn.execute(text("SELECT id FROM tip_leads WHERE handoff_id = :h"), {"h": hid}).scalar_one())
+        lead_id = tipbook.insert_lead(conn, {
+            "handoff_id": hid, "issuer": body["issuer"], "signals_bundle": report.bundle_id,
+            "signals": orjson.dumps(hashes).decode(), "text": tip["text"], "country": tip["country"],
+            "about": tip["about"], "lang": tip["lang"], "indicators": orjson.dumps(tip.get("indicators", [])).decode(),
+            "sent_at": body["created_at"], "imported_at": now(), "imported_by": actor})
         audit.append(engine, actor, "tip_import", f"tip-lead-{lead_id}",
                      {"handoff": hid, "issuer": body["issuer"], "sender_ref": tip["ref"],
                       "signals": len(body["signals"].get("signals", []))}, conn=conn)
@@ -172,26 +168,19 @@ def receive(engine: sa.Engine, body: Any, actor: str, consortium_key: bytes | No
 def lead(engine: sa.Engine, lead_id: int) -> dict[str, Any]:
     """One tip lead with the ads it links to (our documents carrying the tip's identifiers)."""
     with read(engine) as conn:
-        row = conn.execute(text("SELECT * FROM tip_leads WHERE id = :i"), {"i": lead_id}).first()
+        row = tipbook.lead_row(conn, lead_id)
         if row is None:
             raise errors.not_found(_("no tip lead %(id)s") % {"id": lead_id}, lead=lead_id)
-        hashes = [str(h) for _, h in orjson.loads(row.signals or "[]")]
-        # Through the issuer's signals, not the bundle id: a later bundle with the same phone re-dates the
-        # signal, and the ads it matched before must still show here.
-        ads = conn.execute(text("SELECT DISTINCT l.doc_id, l.type, d.title FROM exchange_leads l JOIN "
-                                "exchange_signals s ON s.id = l.signal_id LEFT JOIN documents d ON d.id = l.doc_id "
-                                "WHERE s.issuer = :i AND s.hash IN :h ORDER BY l.doc_id")
-                           .bindparams(sa.bindparam("h", expanding=True)),
-                           {"i": row.issuer, "h": hashes}).all() if hashes else []
-    out = dict(row._mapping)
+        hashes = [str(h) for _, h in orjson.loads(row["signals"] or "[]")]
+        ads = tipbook.lead_ads(conn, str(row["issuer"]), hashes)
+    out = dict(row)
     out["signals"] = len(hashes)
     out["indicators"] = orjson.loads(out["indicators"] or "[]")
-    out["ads"] = [{"doc_id": str(a.doc_id), "type": str(a.type), "title": a.title} for a in ads]
+    out["ads"] = [{"doc_id": doc_id, "type": kind, "title": title} for doc_id, kind, title in ads]
     return out
 
 
 def leads(engine: sa.Engine, limit: int = 100) -> list[dict[str, Any]]:
     with read(engine) as conn:
-        ids = [int(r[0]) for r in conn.execute(text("SELECT id FROM tip_leads ORDER BY id DESC LIMIT :n"),
-                                               {"n": limit})]
+        ids = tipbook.newest_lead_ids(conn, limit)
     return [lead(engine, i) for i in ids]

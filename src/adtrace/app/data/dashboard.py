@@ -8,9 +8,8 @@ from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy import text
 
-from adtrace.storage import corpus
+from adtrace.storage import corpus, reviewlog
 from adtrace.storage.db import read
 
 TTL = 60.0
@@ -48,9 +47,7 @@ def aggregates(engine: sa.Engine) -> dict[str, Any]:
         levels = corpus.per_level(conn)
         total = corpus.count(conn)
         # Reviewed: the newest decision counts, and an undone one ("withdrawn") is no review.
-        decided = int(conn.execute(text(
-            "SELECT count(*) FROM review_decisions x WHERE x.decision <> 'withdrawn' AND x.id = "
-            "(SELECT max(y.id) FROM review_decisions y WHERE y.doc_id = x.doc_id)")).scalar() or 0)
+        decided = reviewlog.decided_count(conn)
     unit, bars = _volumes(days)
     out = {"total": total, "levels": levels, "unit": unit, "bars": bars, "peak": max((n for _, n in bars), default=0),
            "decided": decided}

@@ -8,14 +8,13 @@ from typing import Any, NamedTuple
 
 import orjson
 import sqlalchemy as sa
-from sqlalchemy import text
 
 from adtrace import errors
 from adtrace.app.data import dashboard
 from adtrace.cases import alerts
 from adtrace.cases.alerts import Alert
 from adtrace.i18n import N_
-from adtrace.storage import audit, corpus, levels, settingstore
+from adtrace.storage import audit, corpus, levels, reviewlog, settingstore
 from adtrace.storage.db import read, write
 
 CANDIDATES = (20, 30, 40, 50, 60, 70, 80, 90)
@@ -48,12 +47,9 @@ def _put(engine: sa.Engine, conn: sa.Connection, actor: str, key: str, value: An
 
 def _benign_scores(engine: sa.Engine) -> tuple[str, list[float]]:
     with read(engine) as conn:
-        rows = conn.execute(text(
-            "SELECT r.risk_score FROM review_decisions d JOIN records r ON r.doc_id = d.doc_id "
-            "WHERE d.decision = 'dismiss' AND d.id = (SELECT max(id) FROM review_decisions x WHERE x.doc_id = d.doc_id)"
-        )).all()
-        if rows:
-            return N_("review decisions (documents dismissed as benign on reading)"), [float(r[0] or 0) for r in rows]
+        dismissed = reviewlog.dismissed_scores(conn)
+        if dismissed:
+            return N_("review decisions (documents dismissed as benign on reading)"), dismissed
         truth = os.environ.get("ADTRACE_TRUTH")
         if truth and Path(truth).is_file():
             benign = set()

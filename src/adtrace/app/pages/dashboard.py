@@ -13,12 +13,11 @@ from typing import Any
 import sqlalchemy as sa
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
-from sqlalchemy import text
 
 from adtrace.app.auth import Ctx, can, require
 from adtrace.app.data.dashboard import aggregates
 from adtrace.app.pages.render import render
-from adtrace.storage import corpus
+from adtrace.storage import casebook, corpus
 from adtrace.storage.db import read
 
 router = APIRouter()
@@ -43,11 +42,7 @@ def start_here(engine: sa.Engine, ctx: Ctx) -> dict[str, Any]:
         if can(ctx, "cases"):
             out["escalated"] = escalated(conn, limit=0)[0]
             # My open cases: assigned to me, or opened by me and assigned to nobody.
-            out["my_cases"] = list(conn.execute(text(
-                "SELECT c.id, c.title, c.updated_at, count(i.ref) AS n FROM cases c "
-                "LEFT JOIN case_items i ON i.case_id = c.id WHERE c.status = 'open' AND (c.assignee = :me OR "
-                "((c.assignee IS NULL OR c.assignee = '') AND c.created_by = :me)) "
-                "GROUP BY c.id, c.title, c.updated_at ORDER BY c.updated_at DESC LIMIT 10"), {"me": ctx.user.username}))
+            out["my_cases"] = casebook.open_cases_of(conn, ctx.user.username)
     return out
 
 

@@ -9,21 +9,13 @@ thresholds in force now. Below `MIN_REVIEWED` decisions at a level the page says
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlalchemy import text
 
 from adtrace.scoring.reviewed import MeasuredRate, rates_from_counts
-
-_COUNTS = text(
-    "SELECT r.risk_level, count(*) AS n, sum(CASE WHEN x.decision = 'dismiss' THEN 1 ELSE 0 END) AS fp "
-    "FROM review_decisions x JOIN records r ON r.doc_id = x.doc_id "
-    "WHERE x.id = (SELECT max(y.id) FROM review_decisions y WHERE y.doc_id = x.doc_id) "
-    "AND x.decision IN ('confirm', 'dismiss') AND r.risk_level IN ('high', 'elevated') GROUP BY r.risk_level")
+from adtrace.storage import reviewlog
 
 
 def per_level(conn: sa.Connection) -> list[MeasuredRate]:
     """High first, then elevated; each with its reviewed count, false positives and 95 % interval."""
-    counts = {"high": (0, 0), "elevated": (0, 0)}
-    for level, n, fp in conn.execute(_COUNTS):
-        counts[str(level)] = (int(n), int(fp or 0))
+    counts = {"high": (0, 0), "elevated": (0, 0), **reviewlog.labels_per_level(conn)}
     rates = rates_from_counts(counts)
     return [rates["high"], rates["elevated"]]

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-import sqlalchemy as sa
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
@@ -56,7 +53,7 @@ def alerts_page(request: Request, show: str = "open", kind: str = "hits", watchl
                 ctx: Ctx = Depends(require("triage"))) -> Response:
     """Watchlist hits apart from risk alerts (which the review queue also holds), with titles, filters
     by kind and watchlist, and acknowledge one, the selected or all shown."""
-    from adtrace.cases.decisions import NEWEST_SQL
+    from adtrace.storage import reviewlog
     from adtrace.storage.db import read
 
     store = request.app.state.adtrace.store
@@ -64,15 +61,9 @@ def alerts_page(request: Request, show: str = "open", kind: str = "hits", watchl
     kind = kind if kind in {t for t, _ in ALERT_TABS} or kind in ("watchlist", "partner") else "hits"
     rows = alerts.list_alerts(store, open_only=open_only, limit=200, kind=None if kind == "all" else kind,
                               watchlist=watchlist or None)
-    docs: dict[str, Any] = {}
     ids = sorted({a.doc_id for a in rows if a.doc_id})
-    if ids:
-        stmt = sa.text(f"SELECT d.id, d.title, d.location, d.posted_at, r.risk_level AS level, {NEWEST_SQL} AS decision "
-                       "FROM documents d "
-                       "JOIN records r ON r.doc_id = d.id WHERE d.id IN :ids").bindparams(
-            sa.bindparam("ids", expanding=True))
-        with read(request.app.state.adtrace.engine) as conn:
-            docs = {str(r.id): r for r in conn.execute(stmt, {"ids": ids})}
+    with read(request.app.state.adtrace.engine) as conn:
+        docs = reviewlog.alert_documents(conn, ids)
     counts = alerts.counts(store, open_only=open_only)
     tabs = [(t, label, sum(n for k, n in counts.items() if t == "all" or (t == "hits") == (k != "risk")))
             for t, label in ALERT_TABS]

@@ -1,0 +1,147 @@
+"""The tips tables (migration 0019): tips, their triage decisions, the routing rules and tip leads.
+
+Plain SQL for SQLite and PostgreSQL alike, on the caller's connection (so a write and its audit entry
+share a transaction). Decisions are rows, never updates in place, so a tip's history stays; what the
+statuses and decisions mean, and the checks before a write, are `adtrace.tips`'s.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import bindparam, text
+
+# --- tips and their decisions ------------------------------------------------------------------
+
+
+def insert_tip(conn: sa.Connection, doc_id: str, receipt_hash: str, country: str, about: str, lang: str,
+               at: str) -> int:
+    """A new tip (status `new`); its id."""
+    conn.execute(text("INSERT INTO tips (doc_id, receipt_hash, status, country, about, lang, additions, "
+                      "created_at, updated_at) VALUES (:d, :r, 'new', :c, :a, :l, 0, :t, :t)"),
+                 {"d": doc_id, "r": receipt_hash, "c": country, "a": about, "l": lang, "t": at})
+    return int(conn.execute(text("SELECT id FROM tips WHERE doc_id = :d"), {"d": doc_id}).scalar_one())
+
+
+def tip_by_receipt(conn: sa.Connection, receipt_hash: str) -> dict[str, Any] | None:
+    row = conn.execute(text("SELECT * FROM tips WHERE receipt_hash = :r"), {"r": receipt_hash}).first()
+    return dict(row._mapping) if row else None
+
+
+def count_addition(conn: sa.Connection, tip_id: int, at: str) -> None:
+    conn.execute(text("UPDATE tips SET additions = additions + 1, updated_at = :t WHERE id = :i"),
+                 {"t": at, "i": tip_id})
+
+
+def tip_row(conn: sa.Connection, tip_id: int) -> dict[str, Any] | None:
+    row = conn.execute(text("SELECT * FROM tips WHERE id = :i"), {"i": tip_id}).first()
+    return dict(row._mapping) if row else None
+
+
+def tip_history(conn: sa.Connection, tip_id: int) -> list[dict[str, Any]]:
+    """The tip's decisions (decision, reason, partner, actor, at), newest first."""
+    return [dict(h._mapping) for h in conn.execute(text(
+        "SELECT decision, reason, partner, actor, at FROM tip_decisions WHERE tip_id = :i ORDER BY id DESC"),
+        {"i": tip_id})]
+
+
+def tips_with_status(conn: sa.Connection, status: str, limit: int) -> list[dict[str, Any]]:
+    """Tips of one status, oldest first, with the document's risk and the first 300 characters as `preview`."""
+    return [dict(r._mapping) for r in conn.execute(text(
+        "SELECT t.*, r.risk_score, r.risk_level, substr(d.text, 1, 300) AS preview "
+        "FROM tips t LEFT JOIN records r ON r.doc_id = t.doc_id LEFT JOIN documents d "
+        "ON d.id = t.doc_id WHERE t.status = :s ORDER BY t.id LIMIT :n"), {"s": status, "n": limit})]
+
+
+def status_counts(conn: sa.Connection) -> dict[str, int]:
+    """Status -> number of tips (statuses without a tip are absent)."""
+    return {str(s): int(n) for s, n in conn.execute(text("SELECT status, count(*) FROM tips GROUP BY status"))}
+
+
+def insert_decision(conn: sa.Connection, tip_id: int, decision: str, status: str, reason: str,
+                    partner: str | None, actor: str, at: str) -> None:
+    """Record a decision and set the tip's status to its outcome."""
+    conn.execute(text("INSERT INTO tip_decisions (tip_id, decision, reason, partner, actor, at) "
+                      "VALUES (:i, :d, :r, :p, :a, :t)"),
+                 {"i": tip_id, "d": decision, "r": reason, "p": partner, "a": actor, "t": at})
+    # A new route clears an earlier hand-off mark: routing again means handing off again.
+    conn.execute(text("UPDATE tips SET status = :s, partner = :p, updated_at = :t, handed_off_at = "
+                      "CASE WHEN :route THEN NULL ELSE handed_off_at END, handoff_id = CASE WHEN :route "
+                      "THEN NULL ELSE handoff_id END WHERE id = :i"),
+                 {"s": status, "p": partner, "t": at, "i": tip_id, "route": decision == "route"})
+
+
+def routed_not_handed_off(conn: sa.Connection, partner: str | None) -> list[dict[str, Any]]:
+    """Tips routed (to `partner`, or to anyone) and not yet handed off, by id."""
+    where = " AND partner = :p" if partner else ""
+    return [dict(r._mapping) for r in conn.execute(text(
+        f"SELECT * FROM tips WHERE status = 'routed' AND handed_off_at IS NULL{where} ORDER BY id"), {"p": partner})]
+
+
+def mark_handed_off(conn: sa.Connection, tip_id: int, handoff_id: str, at: str) -> None:
+    conn.execute(text("UPDATE tips SET handed_off_at = :t, handoff_id = :h WHERE id = :i"),
+                 {"t": at, "h": handoff_id, "i": tip_id})
+
+
+# --- routing rules -----------------------------------------------------------------------------
+
+
+def insert_rule(conn: sa.Connection, country: str, about: str, lang: str, partner: str, note: str, actor: str,
+                at: str) -> int:
+    conn.execute(text("INSERT INTO tip_rules (country, about, lang, partner, note, created_by, created_at) "
+                      "VALUES (:c, :a, :l, :p, :n, :by, :t)"),
+                 {"c": country, "a": about, "l": lang, "p": partner, "n": note, "by": actor, "t": at})
+    return int(conn.execute(text("SELECT max(id) FROM tip_rules")).scalar_one())
+
+
+def delete_rule(conn: sa.Connection, rule_id: int) -> bool:
+    """False when there was no such rule."""
+    return bool(conn.execute(text("DELETE FROM tip_rules WHERE id = :i"), {"i": rule_id}).rowcount)
+
+
+def rule_rows(conn: sa.Connection) -> list[tuple[int, str, str, str, str, str]]:
+    """(id, country, about, lang, partner, note) of every rule, oldest first."""
+    return [(int(r.id), str(r.country), str(r.about), str(r.lang), str(r.partner), str(r.note)) for r in conn.execute(
+        text("SELECT id, country, about, lang, partner, note FROM tip_rules ORDER BY id"))]
+
+
+# --- tip leads (hand-offs received from partners) ----------------------------------------------
+
+
+def lead_id_of(conn: sa.Connection, handoff_id: str) -> int | None:
+    found = conn.execute(text("SELECT id FROM tip_leads WHERE handoff_id = :h"), {"h": handoff_id}).scalar()
+    return None if found is None else int(found)
+
+
+def insert_lead(conn: sa.Connection, values: dict[str, Any]) -> int:
+    """A new open tip lead from `values` (handoff_id, issuer, signals_bundle, signals, text, country, about,
+    lang, indicators, sent_at, imported_at, imported_by); its id."""
+    conn.execute(text("INSERT INTO tip_leads (handoff_id, issuer, signals_bundle, signals, text, country, about, "
+                      "lang, indicators, sent_at, imported_at, imported_by, status) VALUES (:handoff_id, :issuer, "
+                      ":signals_bundle, :signals, :text, :country, :about, :lang, :indicators, :sent_at, "
+                      ":imported_at, :imported_by, 'open')"), values)
+    return int(conn.execute(text("SELECT id FROM tip_leads WHERE handoff_id = :h"),
+                            {"h": values["handoff_id"]}).scalar_one())
+
+
+def lead_row(conn: sa.Connection, lead_id: int) -> dict[str, Any] | None:
+    row = conn.execute(text("SELECT * FROM tip_leads WHERE id = :i"), {"i": lead_id}).first()
+    return dict(row._mapping) if row else None
+
+
+def lead_ads(conn: sa.Connection, issuer: str, hashes: list[str]) -> list[tuple[str, str, str | None]]:
+    """(doc_id, type, title) of our documents with an exchange lead on one of the issuer's signal hashes.
+
+    Through the issuer's signals, not the bundle id: a later bundle with the same phone re-dates the
+    signal, and the ads it matched before must still show."""
+    if not hashes:
+        return []
+    return [(str(a.doc_id), str(a.type), a.title) for a in conn.execute(text(
+        "SELECT DISTINCT l.doc_id, l.type, d.title FROM exchange_leads l JOIN exchange_signals s "
+        "ON s.id = l.signal_id LEFT JOIN documents d ON d.id = l.doc_id WHERE s.issuer = :i AND s.hash IN :h "
+        "ORDER BY l.doc_id").bindparams(bindparam("h", expanding=True)), {"i": issuer, "h": hashes})]
+
+
+def newest_lead_ids(conn: sa.Connection, limit: int) -> list[int]:
+    return [int(r[0]) for r in conn.execute(text("SELECT id FROM tip_leads ORDER BY id DESC LIMIT :n"), {"n": limit})]
