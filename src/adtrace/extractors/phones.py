@@ -419,6 +419,13 @@ def _may_hold_phone(url: str) -> bool:
     return len(_DIGIT.findall(url)) >= MIN_DIGITS or _SPELLED_UNIT_LOWER.search(url.lower()) is not None
 
 
+def _web_url(url: str) -> bool:
+    """An address on the web (http(s) or no scheme), not an internal one like a tip's `tip:<random id>`,
+    whose random hex digits read as a phone in about one tip in twenty and linked it to strangers' ads."""
+    scheme, sep, _rest = url.partition(":")
+    return not sep or scheme.lower() in ("http", "https") or not scheme.isalpha() or "." in scheme
+
+
 def _run(ctx: Context) -> None:
     regions = tuple(ctx.regions())
     seen: set[str] = set()
@@ -433,7 +440,7 @@ def _run(ctx: Context) -> None:
     for e164, span, obfuscated in found or split_group_phones(view, regions, spans):
         seen.add(e164)
         ctx.add("phones", entity(e164, span, obfuscated=obfuscated))
-    if ctx.doc.url and _may_hold_phone(ctx.doc.url):
+    if ctx.doc.url and _web_url(ctx.doc.url) and _may_hold_phone(ctx.doc.url):
         # Part by part: digits of different path segments never join (adtrace.text.urlparts); the
         # same exact test per part skips the slugs and the host (speed: ~20 µs per backpage-dev ad).
         for offset, part in url_parts(ctx.doc.url, _may_hold_phone):
