@@ -11,6 +11,7 @@ import hashlib
 import math
 import threading
 import time
+import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -180,22 +181,24 @@ def result(record: dict[str, Any], matches: list[xm.Match], watchlists: list[dic
 
 
 _WATCH_TTL = 2.0  # seconds a screening process may use a watchlist matcher before asking the database
-_watch_cache: dict[int, tuple[float, Any]] = {}
+# Keyed by the engine object, weakly: an id() is reused once an engine is gone (another store's
+# watchlists would be matched).
+_watch_cache: weakref.WeakKeyDictionary[sa.Engine, tuple[float, Any]] = weakref.WeakKeyDictionary()
 
 
-_levels_cache: dict[int, tuple[float, dict[str, float]]] = {}
+_levels_cache: weakref.WeakKeyDictionary[sa.Engine, tuple[float, dict[str, float]]] = weakref.WeakKeyDictionary()
 
 
 def _thresholds(engine: sa.Engine) -> dict[str, float]:
     """The level thresholds in force, re-read at most every two seconds (like the watchlists)."""
     from adtrace.storage.levels import in_force
 
-    hit = _levels_cache.get(id(engine))
+    hit = _levels_cache.get(engine)
     if hit and time.monotonic() - hit[0] < _WATCH_TTL:
         return hit[1]
     with engine.connect() as conn:
         t = in_force(conn)
-    _levels_cache[id(engine)] = (time.monotonic(), t)
+    _levels_cache[engine] = (time.monotonic(), t)
     return t
 
 
@@ -203,11 +206,11 @@ def _watchlists(engine: sa.Engine) -> Any:
     """The watchlist matcher, re-checked at most every two seconds (a check is a query per request)."""
     from adtrace.cases.watchlists import matcher
 
-    hit = _watch_cache.get(id(engine))
+    hit = _watch_cache.get(engine)
     if hit and time.monotonic() - hit[0] < _WATCH_TTL:
         return hit[1]
     m = matcher(engine)  # itself rebuilt only when entries changed
-    _watch_cache[id(engine)] = (time.monotonic(), m)
+    _watch_cache[engine] = (time.monotonic(), m)
     return m
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+import weakref
 from collections import Counter
 from collections.abc import Callable
 from typing import Any
@@ -15,12 +16,14 @@ from adtrace.storage.db import read
 TTL = 60.0
 
 
-_cache: dict[int, tuple[float, dict[str, Any]]] = {}
+# Keyed by the engine object itself, weakly: an id() is reused once an engine is gone, and another
+# store's figures would be served for it.
+_cache: weakref.WeakKeyDictionary[sa.Engine, tuple[float, dict[str, Any]]] = weakref.WeakKeyDictionary()
 
 
 def forget(engine: sa.Engine) -> None:
     """Drop this process's cached aggregates (after a change that moves them, e.g. new thresholds)."""
-    _cache.pop(id(engine), None)
+    _cache.pop(engine, None)
 
 
 def _volumes(days: Counter[str], max_bars: int = 40) -> tuple[str, list[tuple[str, int]]]:
@@ -39,7 +42,7 @@ def _volumes(days: Counter[str], max_bars: int = 40) -> tuple[str, list[tuple[st
 
 
 def aggregates(engine: sa.Engine) -> dict[str, Any]:
-    hit = _cache.get(id(engine))
+    hit = _cache.get(engine)
     if hit and time.monotonic() - hit[0] < TTL:
         return hit[1]
     with read(engine) as conn:
@@ -51,5 +54,5 @@ def aggregates(engine: sa.Engine) -> dict[str, Any]:
     unit, bars = _volumes(days)
     out = {"total": total, "levels": levels, "unit": unit, "bars": bars, "peak": max((n for _, n in bars), default=0),
            "decided": decided}
-    _cache[id(engine)] = (time.monotonic(), out)
+    _cache[engine] = (time.monotonic(), out)
     return out

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import re
 import time
+import weakref
 from collections import Counter, defaultdict
 from datetime import UTC, datetime, timedelta
 from functools import cache
@@ -152,7 +153,10 @@ def cluster_data(request: Request, cluster_id: str) -> dict[str, Any]:
 _MAP_TTL = 60.0
 
 
-_map_cache: dict[tuple[Any, ...], tuple[float, tuple[Any, ...], dict[str, Any]]] = {}
+# Per engine object, weakly: an id() is reused once an engine is gone, and a copy of the same store
+# can carry the same version stamp.
+_map_cache: weakref.WeakKeyDictionary[Any, dict[tuple[Any, ...], tuple[float, tuple[Any, ...], dict[str, Any]]]] = \
+    weakref.WeakKeyDictionary()
 
 
 def map_data(request: Request, date_from: str | None, date_to: str | None, min_risk: float = 75.0) -> dict[str, Any]:
@@ -160,14 +164,15 @@ def map_data(request: Request, date_from: str | None, date_to: str | None, min_r
     engine = request.app.state.adtrace.engine
     with read(engine) as conn:
         stamp = corpus.version(conn)
-    key = (id(engine), date_from, date_to, min_risk)
-    hit = _map_cache.get(key)
+    key = (date_from, date_to, min_risk)
+    cached = _map_cache.setdefault(engine, {})
+    hit = cached.get(key)
     if hit and hit[1] == stamp and time.monotonic() - hit[0] < _MAP_TTL:
         return hit[2]
     out = _map_data(engine, date_from, date_to, min_risk)
-    if len(_map_cache) > 64:
-        _map_cache.clear()
-    _map_cache[key] = (time.monotonic(), stamp, out)
+    if len(cached) > 64:
+        cached.clear()
+    cached[key] = (time.monotonic(), stamp, out)
     return out
 
 
