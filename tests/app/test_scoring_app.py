@@ -216,3 +216,25 @@ def test_saving_thresholds_raises_alerts_for_documents_lifted_into_high(
     assert 'class="level-now"' in item
     save(40, score)  # lifted again: already alerted at high, nothing new
     assert len([a for a in alerts.list_alerts(store, limit=10_000, kind="risk") if a.doc_id == doc_id]) == 1
+
+
+def test_document_page_shows_the_research_behind_each_indicator(app: Any, login: Callable[[str], TestClient]) -> None:
+    """Issue 18: each fired indicator shows its evidence status, what the source found and the citation."""
+    from adtrace.indicators.catalogue import sources
+    from adtrace.indicators.registry import get
+
+    with _engine(app).connect() as conn:
+        row = conn.execute(sa.text("SELECT doc_id, record FROM records WHERE risk_score >= 40 ORDER BY doc_id LIMIT 1")).one()
+    doc_id, record = str(row[0]), orjson.loads(row[1])
+    fired = {i["id"] for i in record["indicators"]}
+    assert fired
+    client = login("analyst")
+    page = client.get(f"/documents/{doc_id}").text
+    for ind_id in fired:
+        ev = get(ind_id).evidence
+        assert ev is not None
+        block = page.split(f'<code class="small">{ind_id}</code>', 1)[0].rsplit("<li", 1)[1]
+        assert f'data-evidence-status="{ev.status}"' in block and f"Research: {ev.status}." in block, block
+        assert sources()[ev.source].split(".")[0] in block
+    spanish = client.get(f"/documents/{doc_id}?lang=es").text
+    assert "Investigación: " in spanish

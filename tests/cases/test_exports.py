@@ -73,6 +73,8 @@ def test_pdf_opens_and_holds_the_evidence(linked: Store) -> None:  # noqa: F811
     assert members[0] in body and "1-888-373-7888" in body
     meaning = next(i["meaning"] for d in data["documents"] for i in d["indicators"])
     assert meaning.split()[0] in body
+    assert any(i["research"]["status"] for d in data["documents"] for i in d["indicators"])
+    assert "Research:" in body  # issue #18: the research status behind each indicator is in the report
     assert phones[0][2:] not in body.replace(" ", "")
 
 

@@ -54,7 +54,8 @@ def _explain(record: dict[str, Any], full_text: str, masker: Masker) -> list[dic
         quoted = [masker.evidence(record, full_text, ev.get("span"), str(ev.get("text", "")))
                   for ev in ind.get("evidence") or []]
         out.append({"id": e.id, "category": e.category, "weight": e.weight, "meaning": e.meaning,
-                    "category_words": e.category_words, "evidence": quoted})
+                    "category_words": e.category_words, "evidence": quoted,
+                    "research": {"status": e.status, "finding": e.finding, "citation": e.citation}})
     return out
 
 

@@ -22,6 +22,7 @@ JOB_STATES = (N_("uploading"), N_("mapping"), N_("ready"), N_("reading"), N_("li
 TIME_UNITS = (N_("day"), N_("week"), N_("month"), N_("year"))
 TIP_STATUSES = (N_("new"), N_("accepted"), N_("routed"), N_("dismissed"))
 TIP_ABOUT = (N_("sex"), N_("labour"), N_("minor"), N_("unsure"))
+EVIDENCE_STATUSES = (N_("supported"), N_("contested"), N_("untested"))  # how far research backs an indicator
 NOUNS = (N_("number"), N_("text"))  # template slot kinds besides the identifier kinds
 
 # What the page scripts show (static/app.js `adtraceT`, graph.js): base.html embeds their translations.

@@ -33,6 +33,11 @@ class Explained:
     meaning: str
     category_words: str
     evidence: list[str]
+    # How far research backs the indicator (issue #18): supported / contested / untested, what the
+    # source found, and the citation; empty for an id this version does not know.
+    status: str = ""
+    finding: str = ""
+    citation: str = ""
 
 
 def describe(indicator_id: str) -> str:
@@ -43,11 +48,26 @@ def describe(indicator_id: str) -> str:
         return gettext("An indicator from another version of adtrace; its id names what it looked for.")
 
 
+def support(indicator_id: str) -> tuple[str, str, str]:
+    """(status, finding, citation) of an indicator's evidence; empty strings for an unknown id."""
+    from adtrace.indicators.catalogue import sources
+
+    try:
+        ev = get(indicator_id).evidence
+    except errors.AdtraceError:
+        return "", "", ""
+    if ev is None:
+        return "", "", ""
+    # The finding goes through gettext like the descriptions; the citation is a reference, kept as written.
+    return ev.status, gettext(ev.finding), sources().get(ev.source, ev.source)
+
+
 def explain(record: dict[str, Any]) -> list[Explained]:
-    """Each indicator of a Record with its meaning, its category's words and its evidence texts."""
+    """Each indicator of a Record with its meaning, its category's words, its evidence texts and how far
+    research backs it."""
     out = []
     for ind in record.get("indicators", []):
         out.append(Explained(ind["id"], ind.get("category", ""), float(ind.get("weight", 0)), describe(ind["id"]),
                              gettext(CATEGORY_WORDS.get(ind.get("category", ""), "")),
-                             [str(e.get("text", "")) for e in ind.get("evidence", [])]))
+                             [str(e.get("text", "")) for e in ind.get("evidence", [])], *support(ind["id"])))
     return out
