@@ -97,6 +97,7 @@ _EXPERIENCE = re.compile(r"\s*(?:de\s+)?experiencia", re.I)
 _TITLE_AGE = re.compile(
     r"(?:[^\d\s][^\S\n]*|(?P<digit>\d)[^\S\n]+)[-–—](?:[^\S\n]*[-–—])*[^\S\n]*(?P<n>\d{2})[^\S\n]*$", re.M)
 _DASH_RUN = frozenset(" \t-–—")
+_TITLE_END = re.compile(r"\d\d[^\S\n]*(?:\n|\Z)")  # two digits that end a line ("$" of _LINE_END: \Z or "\n")
 _CUP_BEFORE = re.compile(r"\d\d[^\S\n]?[a-hA-H]{1,3}[^\w\n]*$")  # "36DD - 24 - 36" is a measurement
 _DIGITS_BEFORE = re.compile(r"[\d\-.()/ ]*\d(?=[^\S\n]*$)")
 # The word right before the title's dash that makes the number a requirement or a date, not her age.
@@ -305,7 +306,12 @@ def _prefixed(text: str, value: int, start: int, end: int, prefix: str, spelled:
 def _titles(text: str, a: int, b: int, found: list[tuple[int, tuple[int, int]]]) -> None:
     first_line_end = text.find("\n")
     run_on = _TITLE_AGE_RUN_ON.finditer(text, a, b) if _RUN_ON_GATE.search(text, a, b) else ()
-    for m in itertools.chain(_TITLE_AGE.finditer(text, a, b), run_on):
+    # Speed (exact): a _TITLE_AGE match is kept only when its number ends a line of the whole text
+    # (_LINE_END below), so a window without two digits there holds none (~2/3 of the windows of
+    # backpage-dev: the dash of a phone number's groups before two digits brings most of them here).
+    end = _TITLE_END.search(text, a)
+    at_end = _TITLE_AGE.finditer(text, a, b) if end is not None and end.start() + 2 <= b else ()
+    for m in itertools.chain(at_end, run_on):
         value = int(m.group("n"))
         if m.re is _TITLE_AGE and not _LINE_END.match(text, m.end("n")):
             continue  # "$" matched the window's end, not the line's

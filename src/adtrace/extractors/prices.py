@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from adtrace.extractors.base import Context, Extractor
 from adtrace.extractors.registry import register
+from adtrace.text.automaton import Automaton
 from adtrace.text.lowered import lowered
 from adtrace.text.numbers import DIGIT_WORDS, trie_pattern
 
@@ -108,6 +109,21 @@ _DIGIT_RUNS = re.compile(r"\d(?:\d+|(?:\.\d)?[kK](?![^\W\d_]))")  # runs of two 
 _RATE_WORD = re.compile(
     r"(?:incall|outcall|in-call|out-call|rates?|donations?|special|price|cost|fee|tarifa|precio)s?"
     r"(?:\s+(?:is|are|start\s+at|starts\s+at|es|son))?\s*[:=\-]?\s*$", re.I)
+
+# Speed (exact): what an amount needs to be a price when the text holds no duration. Every currency
+# of _CURRENCY_BEFORE and _CURRENCY_AFTER ("pounds" alone marks no price) and every _RATE_WORD holds
+# one of these literals, found in lowered text in one automaton pass; "r" glued to a digit is the rose.
+_MONEY_LITERALS = ("$", "£", "€", "usd", "aud", "cad", "mxn", "eur", "gbp", "dol", "dll", "dls", "buck", "rose",
+                   "rosas", "peso", "quid", "donation", "gift", "incall", "outcall", "in-call", "out-call", "rate",
+                   "special", "price", "cost", "fee", "tarifa", "precio")
+_MONEY = Automaton(dict.fromkeys(_MONEY_LITERALS, True))
+_DIGIT_R = re.compile(r"\dr")
+
+
+def _may_be_money(text: str) -> bool:
+    """Whether `text` holds a currency or a rate word (over-says: a literal inside another word counts)."""
+    low = lowered(text)  # None: a character whose case folding re.I treats otherwise; assume money
+    return low is None or bool(_MONEY.find(low)) or _DIGIT_R.search(low) is not None
 
 
 _DISCOUNT_AFTER = re.compile(r"[^\S\n]*(?:off|discount|descuento)(?![^\W\d_])", re.I)
@@ -216,6 +232,8 @@ def find_prices(text: str) -> list[tuple[float, str | None, int | None, tuple[in
     if not windows:
         return []
     durations = _durations(text, windows)
+    if not durations and not _may_be_money(text):
+        return []  # speed (exact): no duration, currency or rate word, so no amount is a price
     amounts = _amounts(text, durations, windows)
     out: list[tuple[float, str | None, int | None, tuple[int, int]]] = []
     for amt, dur in zip(amounts, _pair(text, amounts, durations), strict=True):
