@@ -26,3 +26,17 @@ def test_the_extractors_gates_are_declared() -> None:
     assert {"ages.spelled", "handles.url", "prices.money"} <= set(_GATES)
     assert present("Sweet NINETEEN, snapchat.com/add/x, 150 roses") >= {"ages.spelled", "handles.url", "prices.money"}
     assert present("call 702 555 0147") == frozenset()
+
+
+_URL_PIECES = [*"ab.-/@ \n", "http", "HTTPS://", "www", "WWW.", "com", ".Com", "co", "uk", "me", "site", "x", "ſ", "İ",
+               "example", "/path", "@"]
+
+
+@given(st.lists(st.sampled_from(_URL_PIECES), max_size=20).map("".join))
+@settings(max_examples=600, deadline=None, derandomize=True)
+def test_no_link_literal_no_link(text: str) -> None:
+    from adtrace.text.links import find_urls
+    from adtrace.text.lowered import lowered
+
+    if lowered(text) is not None and "phones.links" not in present(text):
+        assert find_urls(text) == []

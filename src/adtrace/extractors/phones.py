@@ -19,6 +19,7 @@ import phonenumbers
 from phonenumbers import COUNTRY_CODE_TO_REGION_CODE
 
 from adtrace.extractors.base import Context, Extractor, entity
+from adtrace.extractors.literals import present, register_gate
 from adtrace.extractors.phonetypes import is_valid, valid_for_region
 from adtrace.extractors.phoneunits import MIN_DIGITS, UNIT, UNIT_LOWER, unit_matches
 from adtrace.extractors.phoneurls import phone_parts
@@ -26,6 +27,7 @@ from adtrace.extractors.registry import register
 from adtrace.text import View
 from adtrace.text.hidden_digits import HIDDEN_GAP, hidden_words, may_join_otherwise, repeated
 from adtrace.text.links import find_urls
+from adtrace.text.lowered import lowered
 from adtrace.text.numbers import DIGIT_WORD, DIGIT_WORD_RUN, GLUED_UNITS, TENS_WORDS
 from adtrace.text.split_groups import split_groups
 from adtrace.text.stamps import stamp_spans
@@ -395,12 +397,19 @@ def split_group_phones(view: View, regions: tuple[str, ...],
     return out
 
 
+# Every match of adtrace.text.links.find_urls holds a scheme, "www." or a top-level domain: a text
+# without one (over lowered text; one pass with the other gates, adtrace.extractors.literals) has none.
+register_gate("phones.links", ("http", "www.", *(f".{tld}" for tld in (
+    "com", "net", "org", "info", "biz", "me", "co", "io", "tv", "xxx", "us", "ca", "uk", "club", "online", "site",
+    "top", "vip"))))
+
+
 def _run(ctx: Context) -> None:
     regions = tuple(ctx.regions())
     seen: set[str] = set()
     view = ctx.view
     # URLs written in the text (the urls extractor reuses them): a slug's age and id join no number.
-    links = find_urls(view.text)
+    links = find_urls(view.text) if lowered(view.text) is None or "phones.links" in present(view.text) else []
     ctx.record["_text_urls"] = links
     spans = [s for _, s in links]
     # The hidden reading only where the plain one found nothing: it is slower, and glued digit words
