@@ -4,7 +4,7 @@ each gate's literals in the lower-cased text says."""
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from adtrace.extractors import ages, handles, prices  # noqa: F401  (they declare their gates)
+from adtrace.extractors import ages, handles, payments, phones, prices  # noqa: F401  (they declare their gates)
 from adtrace.extractors.literals import _GATES, present
 
 _PIECES = [*"abc 019$£€.-/\n", "İ", "\u212a", "🌹", "Teen", "TWENTY", "veint", "Instagram.com/x", "t.me/", "fb.",
