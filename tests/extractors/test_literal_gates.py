@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 from adtrace.extractors import ages, handles, payments, phones, prices  # noqa: F401  (they declare their gates)
 from adtrace.extractors.literals import _GATES, present
 
-_PIECES = [*"abc 019$£€.-/\n", "İ", "\u212a", "🌹", "Teen", "TWENTY", "veint", "Instagram.com/x", "t.me/", "fb.",
+_PIECES = [*"abc 019$£€.-/\n?", "İ", "\u212a", "🌹", "Teen", "TWENTY", "veint", "Instagram.com/x", "t.me/", "fb.",
            "ROSES", "rate", "Incall", "in-call", "fee", "dol", "x.com/", "sixty", "quince"]
 
 

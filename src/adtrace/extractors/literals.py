@@ -17,6 +17,7 @@ from adtrace.text.lowered import lowered
 
 _GATES: dict[str, tuple[str, ...]] = {}
 _automaton: Automaton[tuple[str, ...]] | None = None
+_others: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 def register_gate(name: str, literals: tuple[str, ...]) -> None:
@@ -28,20 +29,32 @@ def register_gate(name: str, literals: tuple[str, ...]) -> None:
     present.cache_clear()
 
 
-def _built() -> Automaton[tuple[str, ...]]:
-    global _automaton
+def _built() -> tuple[Automaton[tuple[str, ...]], tuple[tuple[str, tuple[str, ...]], ...]]:
+    """The automaton of the ASCII literals, and the others with the gates they belong to."""
+    global _automaton, _others
     if _automaton is None:
         owners: dict[str, list[str]] = {}
         for name, literals in _GATES.items():
             for lit in literals:
                 owners.setdefault(lit, []).append(name)
-        _automaton = Automaton({lit: tuple(names) for lit, names in owners.items()})
-    return _automaton
+        _others = tuple((lit, tuple(names)) for lit, names in owners.items() if not lit.isascii())
+        _automaton = Automaton({lit: tuple(names) for lit, names in owners.items() if lit.isascii()})
+    return _automaton, _others
 
 
 @lru_cache(maxsize=256)  # the extractors ask in turn about the same texts, batch by batch (64 documents)
 def present(text: str) -> frozenset[str]:
     """The gates whose literals occur in `text.lower()`."""
     low = lowered(text)
-    hits = _built().find(text.lower() if low is None else low)
-    return frozenset(name for _end, names in hits for name in names)
+    if low is None:
+        low = text.lower()
+    automaton, others = _built()
+    # The automaton reads ASCII text fastest (no offset conversion: ~2 µs against ~8 on an ad with
+    # emoji): every other character becomes "?", which no ASCII literal holds; the few literals with
+    # another character ("£", "€") are looked for on their own.
+    ascii_low = low if low.isascii() else low.encode("ascii", "replace").decode("ascii")
+    found = {name for _end, names in automaton.find(ascii_low) for name in names}
+    for lit, names in others:
+        if lit in low:
+            found.update(names)
+    return frozenset(found)
