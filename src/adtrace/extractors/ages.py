@@ -308,8 +308,8 @@ def _titles(text: str, a: int, b: int, found: list[tuple[int, tuple[int, int]]])
     first_line_end = text.find("\n")
     run_on = _TITLE_AGE_RUN_ON.finditer(text, a, b) if _RUN_ON_GATE.search(text, a, b) else ()
     # Speed (exact): a _TITLE_AGE match is kept only when its number ends a line of the whole text
-    # (_LINE_END below), so a window without two digits there holds none (~2/3 of the windows of
-    # backpage-dev: the dash of a phone number's groups before two digits brings most of them here).
+    # (_LINE_END below), so a window without two digits there holds none (519 of the 3,625 windows of
+    # backpage-dev; the dash between a phone number's groups brings most of them here).
     end = _TITLE_END.search(text, a)
     at_end = _TITLE_AGE.finditer(text, a, b) if end is not None and end.start() + 2 <= b else ()
     for m in itertools.chain(at_end, run_on):
