@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 from adtrace.extractors.base import Context, Extractor, entity
+from adtrace.extractors.literals import present, register_gate
 from adtrace.extractors.registry import register
-from adtrace.text.lowered import lowered
 
 _CASHTAG = re.compile(r"(?<![\w$])\$(?P<h>[a-z][a-z0-9_-]{0,19})(?![\w])", re.I)
 _LABELLED = re.compile(
@@ -27,15 +27,14 @@ _STOP = frozenset({"only", "accepted", "ok", "okay", "and", "or", "me", "is", "a
 # text are several times faster than one big case-insensitive alternation.
 _WORDS = ("venmo", "zelle", "paypal", "pay pal", "cash app", "cashapp", "chime", "apple pay", "applepay", "bc1",
           "0x")
-_ANY_WORD = re.compile("|".join(map(re.escape, _WORDS)))  # one search in C, not eleven `in`s
+register_gate("payments.words", _WORDS)  # one pass with the other gates (adtrace.extractors.literals)
 _CASHTAG_HINT = re.compile(r"\$[A-Za-z]")
 _BTC_HINT = re.compile(r"[13][a-km-zA-HJ-NP-Z1-9]{25}")
 
 
 def find_payments(text: str) -> list[tuple[str, str, tuple[int, int]]]:
     out: list[tuple[str, str, tuple[int, int]]] = []
-    low = lowered(text) or text.lower()  # cached: the other extractors lower the same text
-    if not (("$" in text and _CASHTAG_HINT.search(text)) or _ANY_WORD.search(low) is not None
+    if not (("$" in text and _CASHTAG_HINT.search(text)) or "payments.words" in present(text)
             or _BTC_HINT.search(text)):
         return out
     for m in _CASHTAG.finditer(text):

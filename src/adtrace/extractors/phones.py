@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -19,7 +19,10 @@ import phonenumbers
 from phonenumbers import COUNTRY_CODE_TO_REGION_CODE
 
 from adtrace.extractors.base import Context, Extractor, entity
+from adtrace.extractors.literals import present, register_gate
 from adtrace.extractors.phonetypes import is_valid, valid_for_region
+from adtrace.extractors.phoneunits import MIN_DIGITS, UNIT, UNIT_LOWER, unit_matches
+from adtrace.extractors.phoneurls import phone_parts
 from adtrace.extractors.registry import register
 from adtrace.text import View
 from adtrace.text.hidden_digits import HIDDEN_GAP, hidden_words, may_join_otherwise, repeated
@@ -28,29 +31,15 @@ from adtrace.text.lowered import lowered
 from adtrace.text.numbers import DIGIT_WORD, DIGIT_WORD_RUN, GLUED_UNITS, TENS_WORDS
 from adtrace.text.split_groups import split_groups
 from adtrace.text.stamps import stamp_spans
-from adtrace.text.urlparts import url_parts
 
-# A digit, a spelled-digit word standing alone (or glued to digits), e.g. "7o2", "2ONE6", "sixtwo".
-# A run of plain digits is one unit (it is never cut inside); the lookahead on first letters is speed.
-_FIRST = "".join(sorted({w[0].lower() for w in GLUED_UNITS} | {w[0].upper() for w in GLUED_UNITS}))
-_UNIT = re.compile(rf"\d+|(?<![^\W\d_])(?=[{_FIRST}])(?:{DIGIT_WORD_RUN.pattern})(?![^\W\d_])", re.I)
-# What may sit between two units of one number: a few non-letters, or a line break or two.
-# The spelled branch alone: a URL with fewer than MIN_DIGITS digits and none of these holds no phone.
-_SPELLED_UNIT = re.compile(rf"(?<![^\W\d_])(?=[{_FIRST}])(?:{DIGIT_WORD_RUN.pattern})(?![^\W\d_])", re.I)
-_SPELLED_UNIT_LOWER = re.compile(_SPELLED_UNIT.pattern)
-# Over lowered text: a lone "i" or "l" that _scan would drop (no digit beside it, not between two of
-# -.*_~) is no match at all (speed: ~2 per backpage-dev ad, each a match object and a Python check).
-# The character after it is then no digit and no letter, so no unit starts there: later matches are
-# the same.
-_LONE_I = r"[il](?![^\W\d_])(?!\d)(?<!\d[il])(?:(?<![-.*_~][il])|(?=[^-.*_~]))"
-_UNIT_LOWER = re.compile(_UNIT.pattern.replace(f"(?=[{_FIRST}])", f"(?=[{_FIRST}])(?!{_LONE_I})", 1))
+# The unit patterns live in adtrace.extractors.phoneunits (one pass that lists the units).
+_UNIT, _UNIT_LOWER = UNIT, UNIT_LOWER
 _DIGIT = re.compile(r"\d")
 _GAP = re.compile(r"(?:[^\w\n]|_){1,6}|(?:[^\w\n]|_){0,3}\n\s*\n?(?:[^\w\n]|_){0,3}")
 _PLAIN_GAP = re.compile(r"[ \-.()+/]{0,3}")
 _BAD_AFTER = re.compile(r"\s*(?:%|mg\b|lbs?\b|kg\b|miles?\b|sq\b|cc\b)", re.I)
 
 _NANP = frozenset({"US", "CA", "PR", "GU", "VI", "AS", "MP", "BS", "BB", "JM", "TT", "DO", "BM"})
-MIN_DIGITS = 7
 MAX_BLOCK = 12  # an unbroken digit block longer than this is an id, not a phone
 
 
@@ -62,13 +51,11 @@ class _Unit:
     spelled: bool
 
 
-def _unit_matches(text: str) -> Iterator[re.Match[str]]:
-    # One scan of the whole text: _UNIT's first-letter lookahead makes most positions fail at once,
-    # which measured faster (11 µs vs 16 µs per synthetic ad) than cutting the text into words first.
-    # Over lowered text (adtrace.text.lowered) without re.I: the same matches, ~10% faster; callers
-    # read tokens only through lower() and isdigit(), which lowering does not change.
-    low = lowered(text)
-    return _UNIT.finditer(text) if low is None else _UNIT_LOWER.finditer(low)
+def _unit_matches(text: str) -> Iterable[re.Match[str]]:
+    # The matches of _UNIT over the text (adtrace.extractors.phoneunits: digit runs, and the full
+    # pattern only inside the words that can hold a spelled unit); _scan reads tokens only through
+    # lower() and isdigit(), which lowering does not change.
+    return unit_matches(text)
 
 
 # Digit words spelled out letter by letter: "s e v e n", "T.W.O", "f-i-v-e".
@@ -410,20 +397,11 @@ def split_group_phones(view: View, regions: tuple[str, ...],
     return out
 
 
-def _may_hold_phone(url: str) -> bool:
-    """Speed (exact): a chain needs MIN_DIGITS digits, from digit runs or spelled units (of a URL or
-    one of its parts: percent-escapes hold hex digits, so this over-counts digits, never under)."""
-    if not url.isascii():
-        return True  # look-alike digits appear only in the normalised view
-    # ASCII lower-cased changes no match: the pattern without re.I over it is exact, ~2x faster.
-    return len(_DIGIT.findall(url)) >= MIN_DIGITS or _SPELLED_UNIT_LOWER.search(url.lower()) is not None
-
-
-def _web_url(url: str) -> bool:
-    """An address on the web (http(s) or no scheme), not an internal one like a tip's `tip:<random id>`,
-    whose random hex digits read as a phone in about one tip in twenty and linked it to strangers' ads."""
-    scheme, sep, _rest = url.partition(":")
-    return not sep or scheme.lower() in ("http", "https") or not scheme.isalpha() or "." in scheme
+# Every match of adtrace.text.links.find_urls holds a scheme, "www." or a top-level domain: a text
+# without one (over lowered text; one pass with the other gates, adtrace.extractors.literals) has none.
+register_gate("phones.links", ("http", "www.", *(f".{tld}" for tld in (
+    "com", "net", "org", "info", "biz", "me", "co", "io", "tv", "xxx", "us", "ca", "uk", "club", "online", "site",
+    "top", "vip"))))
 
 
 def _run(ctx: Context) -> None:
@@ -431,7 +409,7 @@ def _run(ctx: Context) -> None:
     seen: set[str] = set()
     view = ctx.view
     # URLs written in the text (the urls extractor reuses them): a slug's age and id join no number.
-    links = find_urls(view.text)
+    links = find_urls(view.text) if lowered(view.text) is None or "phones.links" in present(view.text) else []
     ctx.record["_text_urls"] = links
     spans = [s for _, s in links]
     # The hidden reading only where the plain one found nothing: it is slower, and glued digit words
@@ -440,12 +418,10 @@ def _run(ctx: Context) -> None:
     for e164, span, obfuscated in found or split_group_phones(view, regions, spans):
         seen.add(e164)
         ctx.add("phones", entity(e164, span, obfuscated=obfuscated))
-    if ctx.doc.url and _web_url(ctx.doc.url) and _may_hold_phone(ctx.doc.url):
-        # Part by part: digits of different path segments never join (adtrace.text.urlparts); the
-        # same exact test per part skips the slugs and the host (speed: ~20 µs per backpage-dev ad).
-        for offset, part in url_parts(ctx.doc.url, _may_hold_phone):
-            for e164, (a, b), obfuscated in find_phones(part, regions, url=True):
-                ctx.add("phones", entity(e164, (offset + a, offset + b), obfuscated=obfuscated, field="url"))
+    # The document's web address, part by part (adtrace.extractors.phoneurls).
+    for offset, part in phone_parts(ctx.doc.url):
+        for e164, (a, b), obfuscated in find_phones(part, regions, url=True):
+            ctx.add("phones", entity(e164, (offset + a, offset + b), obfuscated=obfuscated, field="url"))
     ctx.record.setdefault("phones", [])
 
 

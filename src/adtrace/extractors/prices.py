@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass
 
 from adtrace.extractors.base import Context, Extractor
+from adtrace.extractors.literals import present, register_gate
 from adtrace.extractors.registry import register
 from adtrace.text.lowered import lowered
 from adtrace.text.numbers import DIGIT_WORDS, trie_pattern
@@ -109,6 +110,22 @@ _RATE_WORD = re.compile(
     r"(?:incall|outcall|in-call|out-call|rates?|donations?|special|price|cost|fee|tarifa|precio)s?"
     r"(?:\s+(?:is|are|start\s+at|starts\s+at|es|son))?\s*[:=\-]?\s*$", re.I)
 
+# Speed (exact): what an amount needs to be a price when the text holds no duration. Every currency
+# of _CURRENCY_BEFORE and _CURRENCY_AFTER ("pounds" alone marks no price) and every _RATE_WORD holds
+# one of these literals (found with the other extractors' in one pass, adtrace.extractors.literals);
+# "r" glued to a digit is the rose. Reading spelled amounts as digits adds none of them.
+_MONEY_LITERALS = ("$", "£", "€", "usd", "aud", "cad", "mxn", "eur", "gbp", "dol", "dll", "dls", "buck", "rose",
+                   "rosas", "peso", "quid", "donation", "gift", "incall", "outcall", "in-call", "out-call", "rate",
+                   "special", "price", "cost", "fee", "tarifa", "precio")
+register_gate("prices.money", _MONEY_LITERALS)
+_DIGIT_R = re.compile(r"\d[rR]")
+
+
+def _may_be_money(text: str, spelled: str) -> bool:
+    """Whether `text` (`spelled`: with spelled amounts read as digits) holds a currency or a rate word
+    (over-says: a literal inside another word counts)."""
+    # No lowered form: a character whose case folding re.I treats otherwise; assume money.
+    return lowered(text) is None or "prices.money" in present(text) or _DIGIT_R.search(spelled) is not None
 
 _DISCOUNT_AFTER = re.compile(r"[^\S\n]*(?:off|discount|descuento)(?![^\W\d_])", re.I)
 _DISCOUNT_BEFORE = re.compile(r"(?<![^\W\d_])(?:save|saving|discount(?:ed)?(?:[^\S\n]+(?:of|by))?)[^\S\n]*[:\-]?[^\S\n]*$",
@@ -211,11 +228,13 @@ def _may_follow_currency(text: str, start: int) -> bool:
 
 def find_prices(text: str) -> list[tuple[float, str | None, int | None, tuple[int, int]]]:
     """(amount, currency, per_minutes, view span) for each price, in source order."""
-    text = _spelled_amounts(text)
+    written, text = text, _spelled_amounts(text)
     windows = _windows(text)
     if not windows:
         return []
     durations = _durations(text, windows)
+    if not durations and not _may_be_money(written, text):
+        return []  # speed (exact): no duration, currency or rate word, so no amount is a price
     amounts = _amounts(text, durations, windows)
     out: list[tuple[float, str | None, int | None, tuple[int, int]]] = []
     for amt, dur in zip(amounts, _pair(text, amounts, durations), strict=True):

@@ -165,17 +165,23 @@ def _accepted(gz: Gazetteer, c: _Cand, text: str, lowered: str, field_mode: bool
     if not _capitalised(text[c.start:c.end]):
         return False
     cands = gz.candidates(c.key)
-    fits_suffix = any((p.country, p.admin) in c.suffix or (p.country, None) in c.suffix for p, _ in cands)
-    agrees = hints is not None and any(p.id in hints.place_ids for p, _ in cands)
+    # Each test below only when the ones before it did not decide (speed: most names have no suffix).
+    fits_suffix = bool(c.suffix) and any((p.country, p.admin) in c.suffix or (p.country, None) in c.suffix
+                                         for p, _ in cands)
     if tier == PERSON:
         after = lowered[c.end + 1:c.end + 20].split()[:1]
         named = (bool(before) and before[-1] in NAME_CUES_BEFORE and not cue) or (
             bool(after) and after[0] in NAME_CUES_AFTER and not fits_suffix)
-        return not named and (cue or fits_suffix or agrees)
+        return not named and (cue or fits_suffix or _agrees(cands, hints))
+    if cue or fits_suffix or _agrees(cands, hints):
+        return True
     # Only a city's own name: an alternate name that is a word ("Solo" for Surakarta) is not a sign.
-    big = any(p.population >= BIG_CITY for p, primary in cands if primary) and c.start > 0 \
+    return any(p.population >= BIG_CITY for p, primary in cands if primary) and c.start > 0 \
         and _lowercase_prose(text, c.start, c.end)
-    return cue or fits_suffix or agrees or big
+
+
+def _agrees(cands: list[tuple[Place, bool]], hints: Hints | None) -> bool:
+    return hints is not None and any(p.id in hints.place_ids for p, _ in cands)
 
 
 def _score(place: Place, primary: bool, c: _Cand, hints: Hints) -> float:

@@ -1,0 +1,40 @@
+"""Which parts of a document's web address the phone reader reads, and which it skips unread.
+
+A URL is read part by part (adtrace.text.urlparts: digits of different path segments never join);
+an address that is not on the web (a tip's internal `tip:<random hex id>`) is not read at all, and
+a part that cannot hold MIN_DIGITS digits is never normalised (speed, exact).
+"""
+
+from __future__ import annotations
+
+import re
+
+from adtrace.extractors.phoneunits import MIN_DIGITS, SPELLED_UNIT_LOWER
+from adtrace.text import View
+from adtrace.text.urlparts import url_parts
+
+_DIGIT = re.compile(r"\d")
+
+
+def may_hold_phone(url: str) -> bool:
+    """Speed (exact): a chain needs MIN_DIGITS digits, from digit runs or spelled units (of a URL or
+    one of its parts: percent-escapes hold hex digits, so this over-counts digits, never under)."""
+    if not url.isascii():
+        return True  # look-alike digits appear only in the normalised view
+    # ASCII lower-cased changes no match: the pattern without re.I over it is exact, ~2x faster.
+    return len(_DIGIT.findall(url)) >= MIN_DIGITS or SPELLED_UNIT_LOWER.search(url.lower()) is not None
+
+
+def web_url(url: str) -> bool:
+    """An address on the web (http(s) or no scheme), not an internal one like a tip's `tip:<random id>`,
+    whose random hex digits read as a phone in about one tip in twenty and linked it to strangers' ads."""
+    scheme, sep, _rest = url.partition(":")
+    return not sep or scheme.lower() in ("http", "https") or not scheme.isalpha() or "." in scheme
+
+
+def phone_parts(url: str | None) -> list[tuple[int, View]]:
+    """(offset in `url`, the part's View) for each part of a web address that may hold a phone."""
+    if not url or not web_url(url) or not may_hold_phone(url):
+        return []
+    # The same exact test per part skips the slugs and the host (speed: ~20 µs per backpage-dev ad).
+    return url_parts(url, may_hold_phone)
