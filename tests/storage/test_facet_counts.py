@@ -11,15 +11,18 @@ import random
 from collections import Counter
 
 import pytest
+from sqlalchemy import text
 
 from adtrace.documents import Document
 from adtrace.pipeline import process
 from adtrace.storage import Query, Store
+from adtrace.storage.db import engine_of
 from adtrace.storage.prepare import prepare
 
 WORDS = ("lantern", "harbour", "velvet", "meadow", "copper")
 # Texts that fire indicators and give different risk levels (synthetic, written for this test).
 TAILS = ("", " new in town, cash only", " young fresh, just arrived, 18 yo, no english, cash only, 24/7")
+PLACES = ("Dallas, TX", "Reno, NV", "Houston, Texas", "")
 
 
 def _docs(n: int) -> list[Document]:
@@ -29,7 +32,8 @@ def _docs(n: int) -> list[Document]:
         words = " ".join(rng.sample(WORDS, 2))
         out.append(Document.from_dict({
             "id": f"f{i:03d}", "source": rng.choice(("site", "other", "third")), "kind": rng.choice(("ad", "post")),
-            "text": f"{words} notice {i}{rng.choice(TAILS)}", "posted_at": f"2024-05-{i % 28 + 1:02d}"}))
+            "text": f"{words} notice {i}{rng.choice(TAILS)}", "location": rng.choice(PLACES) or None,
+            "posted_at": f"2024-05-{i % 28 + 1:02d}"}))
     return out
 
 
@@ -46,16 +50,25 @@ def _expected(store: Store, docs: list[Document], word: str, source: str | None,
                   "risk_level": [lv] if (lv := (record.get("risk") or {}).get("level")) else [],
                   "indicator": sorted({x["id"] for x in record.get("indicators") or []})}
         for f in names:
-            counts[f].update(values[f])
+            counts[f].update(values.get(f) or _places(store, d.id, f))
     return total, {f: dict(c) for f, c in counts.items()}
 
 
+def _places(store: Store, doc_id: str, facet: str) -> list[str]:
+    """A document's place facet values as stored (prepare.place_facets decides them; not re-derived here)."""
+    with engine_of(store).connect() as conn:
+        return list(conn.execute(text("SELECT v.value FROM facet_values v JOIN documents d ON d.seq = v.seq "
+                                      "WHERE d.id = :id AND v.facet = :f"), {"id": doc_id, "f": facet}).scalars())
+
+
 @pytest.mark.parametrize("names", [("source", "risk_level"), ("source", "kind", "risk_level", "indicator"),
-                                   ("indicator",), ("kind",)])
+                                   ("indicator",), ("kind",), ("indicator", "city", "state", "phone_area"),
+                                   ("source", "risk_level", "city", "state")])
 def test_exact_total_and_facets_match_a_count_by_hand(store: Store, names: tuple[str, ...]) -> None:
     docs = _docs(60)
     store.put_batch([prepare(d, process(d)) for d in docs])
-    levels = set()
+    levels: set[str] = set()
+    cities: set[str] = set()
     for word in WORDS:
         for source in (None, "other"):
             r = store.search(Query(text=word, source=source, facets=names, limit=5))
@@ -64,8 +77,11 @@ def test_exact_total_and_facets_match_a_count_by_hand(store: Store, names: tuple
             assert (r.total, r.facets) == (total, facets), (word, source)
             assert not r.total_is_lower_bound and not r.facets_capped
             levels |= set(facets.get("risk_level", {}))
+            cities |= set(facets.get("city", {}))
     if "risk_level" in names:
         assert len(levels) >= 2  # the texts really give different levels, so the facet is tested
+    if "city" in names:
+        assert len(cities) >= 2  # likewise for the place facets
 
 
 def test_no_match_gives_zero_and_empty_facets(store: Store) -> None:

@@ -104,7 +104,12 @@ def grouped_sql(sample: str, names: Sequence[str], total: bool) -> str:
     facet_values. The match set is evaluated once (MATERIALIZED when two parts read it).
     """
     single = [f for f in facets.SINGLE if f in names]  # column names from a fixed list, never user text
-    multi = ", ".join(f"'{f}'" for f in names if f in FACETS and f not in facets.SINGLE)
+    many = [f for f in names if f in FACETS and f not in facets.SINGLE]
+    multi = ", ".join(f"'{f}'" for f in many)
+    # Two or more multi-valued facets: one range seek per match on facet_values' (seq, ...) key, the facet
+    # tested on the rows (`+` keeps it off the key), not one seek per facet (200k synthetic ads, one word,
+    # 4 such facets: CPU p50 ~205 -> 140-175 ms); for one facet its own seek reads fewer rows.
+    facet_col = "+v.facet" if len(many) > 1 else "v.facet"
     source = "m" if multi else f"({sample}) m"
     ctes = [f"m AS MATERIALIZED ({sample})"] if multi else []
     parts = []
@@ -119,7 +124,7 @@ def grouped_sql(sample: str, names: Sequence[str], total: bool) -> str:
                   for c in single]
     if multi:
         parts.append(f"SELECT v.facet AS facet, v.value AS value, count(*) AS n FROM m CROSS JOIN facet_values v "
-                     f"WHERE v.seq = m.seq AND v.facet IN ({multi}) GROUP BY v.facet, v.value")
+                     f"WHERE v.seq = m.seq AND {facet_col} IN ({multi}) GROUP BY v.facet, v.value")
     return f"WITH {', '.join(ctes)} {' UNION ALL '.join(parts)}"
 
 
