@@ -152,8 +152,7 @@ def _clean(digits: str, view: str, max_apart: int, before: tuple[str, ...]) -> b
     another digit? Glued: only non-space characters lie between the stretch and a digit next to it
     ("858942497584" is a ten-digit number with a painted star read as 9 and two digits more, not a
     reading of 858-942-4975); a country code or trunk prefix before it is fine ("+1 858...", "07919...").
-    False phones from a longer digit run read out of place were most of the false phones of the
-    synthetic photos of seed 5 (docs/ocr.md)."""
+    Two of the five false phones of the synthetic photos of seed 5 were such runs (docs/ocr.md)."""
     pos = [i for i, ch in enumerate(view) if ch.isdigit()]
     stream = "".join(view[i] for i in pos)
     size = len(digits)
