@@ -127,12 +127,26 @@ def test_without_tesseract_the_pipeline_runs_and_says_ocr_is_off(monkeypatch: py
 def test_readings_vote_digit_by_digit_and_a_split_digit_drops_the_phone() -> None:
     views = ["505 354-0485", "505 854 0485 x", "(505) 354 0485"]
     vote = fused("+15053540485", views)
-    assert vote == Fused("+15053540485", 3, 1)  # 2 readings say 3, one says 8: a lead of one only
+    assert vote == Fused("+15053540485", 3, 1, 3)  # 2 readings say 3, one says 8: a lead of one only
     assert not accepted({"value": "+15053540485", "letters": False, "fused": vote})
     assert not accepted({"value": "+15058540485", "letters": False, "fused": fused("+15058540485", views)})
     views.append("call 5053540485")  # a fourth reading: every digit now won by two readings or more
     assert accepted({"value": "+15053540485", "letters": False, "fused": fused("+15053540485", views)})
     assert fused("+17028643321", views) is None  # a number no reading holds, give or take a digit
+
+
+def test_a_number_read_out_of_a_longer_digit_run_is_not_a_clean_reading() -> None:
+    # a painted star read as 9 and two digits more: the ten digits 858-942-4975 are not what was painted
+    glued = ["@ 858942497584", "@ 858 9424975E4", "858942497584", "858942407584"]
+    vote = fused("+18589424975", glued)
+    assert vote is not None and vote.readings == 4 and vote.margin >= 2 and vote.clean == 0
+    assert not accepted({"value": "+18589424975", "letters": False, "fused": vote})
+    # a country code or trunk prefix before the number, or punctuation inside it, is not glue
+    clean = ["+17028643321", "1 (702) 864-3321.", "+44 07919 524406", "07919 524406"]
+    assert fused("+17028643321", clean[:2]) == Fused("+17028643321", 2, 2, 2)
+    uk = fused("+447919524406", clean[2:])
+    assert uk is not None and uk.clean == 2
+    assert accepted({"value": "+17028643321", "letters": False, "fused": fused("+17028643321", clean[:2])})
 
 
 def test_one_reading_alone_or_letters_read_as_digits_are_not_enough() -> None:

@@ -119,12 +119,17 @@ def tones(grey: Image.Image) -> list[Image.Image]:
     """A cut line as its darkest and its brightest of three grey levels (1-D k-means), black on white.
     Outlined text has three tones (fill, outline, background): a page threshold joins the fill to one
     of the others, each extreme tone alone is the fill or the outline, clean."""
-    a = np.asarray(grey, dtype=np.float32)
-    centres = np.percentile(a, (10, 50, 90))
+    a = np.asarray(grey.convert("L"), dtype=np.uint8)
+    # k-means over the 256-bin histogram, not the pixels: the same centres (every pixel is one of 256
+    # levels), 7x less CPU per line (measured, docs/ocr.md)
+    weight = np.bincount(a.ravel(), minlength=256).astype(np.float64)
+    levels = np.arange(256, dtype=np.float32)
+    centres = np.percentile(a.astype(np.float32), (10, 50, 90))
     for _ in range(8):
-        nearest = np.abs(a[..., None] - centres).argmin(axis=-1)
-        centres = np.array([a[nearest == k].mean() if (nearest == k).any() else centres[k] for k in range(3)])
-    nearest = np.abs(a[..., None] - centres).argmin(axis=-1)
+        nearest = np.abs(levels[:, None] - centres.astype(np.float32)).argmin(axis=-1)
+        centres = np.array([float((levels[nearest == k] * weight[nearest == k]).sum() / weight[nearest == k].sum())
+                            if weight[nearest == k].sum() else centres[k] for k in range(3)])
+    nearest = np.abs(levels[:, None] - centres.astype(np.float32)).argmin(axis=-1)[a]
     order = np.argsort(centres)
     return [Image.fromarray(np.where(nearest == order[k], 0, 255).astype(np.uint8)) for k in (0, 2)]
 
@@ -136,13 +141,13 @@ def colours(cut: Image.Image) -> list[Image.Image]:
     """A cut line's two colour clusters (k-means in RGB) that lie least on its border, black on white.
     Grey levels join colours of equal brightness (a red heart and a pink digit, orange text over a yellow
     patch); the glyphs of one painted line share one colour, which clustering keeps apart."""
-    from scipy.cluster.vq import kmeans2
+    from scipy.cluster.vq import kmeans2, vq
 
     a = np.asarray(cut.convert("RGB"), dtype=np.float32)
     h, w = a.shape[:2]
     px = a.reshape(-1, 3)
     centres, _ = kmeans2(px[:: max(1, len(px) // 4000)], COLOURS, iter=8, minit="++", seed=0)
-    nearest = np.linalg.norm(px[:, None, :] - centres[None], axis=-1).argmin(axis=1).reshape(h, w)
+    nearest = vq(px, centres, check_finite=False)[0].reshape(h, w)
     border = np.concatenate([nearest[0], nearest[-1], nearest[:, 0], nearest[:, -1]])
     inner = np.bincount(nearest.ravel(), minlength=COLOURS) / nearest.size
     edge = np.bincount(border, minlength=COLOURS) / border.size

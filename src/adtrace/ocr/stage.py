@@ -93,6 +93,7 @@ class OcrStage:
 MIN_READINGS = 2  # readings (of different preparations of the photo) holding the number, give or take a digit
 MAX_APART = 1  # a reading holds a number when at most this many of its digits differ
 MIN_MARGIN = 2  # at every digit, readings for the winning digit minus readings for the runner-up
+MIN_CLEAN = 2  # readings holding the number as a stretch not glued to another digit (see `_glued`)
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,7 @@ class Fused:
     value: str  # E.164 of the digit-by-digit majority
     readings: int  # readings holding the number within MAX_APART digits
     margin: int  # the smallest lead of the winning digit over the runner-up, over all digits
+    clean: int = 0  # readings holding the number (within max_apart) as a stretch not glued to another digit
 
 
 def fused(e164: str, views: list[str], max_apart: int = MAX_APART) -> Fused | None:
@@ -113,8 +115,10 @@ def fused(e164: str, views: list[str], max_apart: int = MAX_APART) -> Fused | No
         return None
     digits = str(num.national_number)
     votes: list[Counter[str]] = [Counter() for _ in digits]
-    readings = 0
+    readings = clean = 0
+    before = _prefixes(num)
     for view in views:
+        clean += _clean(digits, view, max_apart, before)
         aligned = _aligned(digits, "".join(ch for ch in view if ch.isdigit()), max_apart)
         if aligned is None:
             continue
@@ -130,7 +134,41 @@ def fused(e164: str, views: list[str], max_apart: int = MAX_APART) -> Fused | No
             return None  # no reading has this digit at all
         out.append(top[0][0])
         margin = min(margin, top[0][1] - (top[1][1] if len(top) > 1 else 0))
-    return Fused(f"+{num.country_code}{''.join(out)}", readings, margin)
+    return Fused(f"+{num.country_code}{''.join(out)}", readings, margin, clean)
+
+
+def _prefixes(num: phonenumbers.PhoneNumber) -> tuple[str, ...]:
+    """What may stand right before a national number: its country code or its national trunk prefix."""
+    out = [str(num.country_code)]
+    region = phonenumbers.region_code_for_number(num)
+    meta = phonenumbers.PhoneMetadata.metadata_for_region(region) if region else None
+    if meta is not None and meta.national_prefix:
+        out.append(meta.national_prefix)
+    return tuple(out)
+
+
+def _clean(digits: str, view: str, max_apart: int, before: tuple[str, ...]) -> bool:
+    """Does `view` hold `digits` (at most `max_apart` changed) as a stretch whose ends are not glued to
+    another digit? Glued: only non-space characters lie between the stretch and a digit next to it
+    ("858942497584" is a ten-digit number with a painted star read as 9 and two digits more, not a
+    reading of 858-942-4975); a country code or trunk prefix before it is fine ("+1 858...", "07919...").
+    Two of the five false phones of the synthetic photos of seed 5 were such runs (docs/ocr.md)."""
+    pos = [i for i, ch in enumerate(view) if ch.isdigit()]
+    stream = "".join(view[i] for i in pos)
+    size = len(digits)
+
+    def glued(a: int, b: int) -> bool:
+        return a >= 0 and b < len(pos) and not any(ch.isspace() for ch in view[pos[a] + 1:pos[b]])
+
+    for i in range(len(stream) - size + 1):
+        if sum(a != b for a, b in zip(stream[i:i + size], digits, strict=True)) > max_apart:
+            continue
+        if glued(i + size - 1, i + size):
+            continue
+        if glued(i - 1, i) and not any(stream[:i].endswith(p) for p in before):
+            continue
+        return True
+    return False
 
 
 def _aligned(digits: str, stream: str, max_apart: int) -> str | None:
@@ -163,10 +201,10 @@ def candidates(reading: Reading, found: dict[str, Any]) -> list[dict[str, Any]]:
 
 def accepted(c: dict[str, Any]) -> bool:
     """Kept: no letters in it, and the readings' vote is this very number, by enough readings, with every
-    digit won by MIN_MARGIN readings or more."""
+    digit won by MIN_MARGIN readings or more, and MIN_CLEAN readings hold it not glued to other digits."""
     f: Fused | None = c["fused"]
     return (not c["letters"] and f is not None and f.value == c["value"] and f.readings >= MIN_READINGS
-            and f.margin >= MIN_MARGIN)
+            and f.margin >= MIN_MARGIN and f.clean >= MIN_CLEAN)
 
 
 def merge(record: dict[str, Any], n: int, reading: Reading, found: dict[str, Any]) -> None:
