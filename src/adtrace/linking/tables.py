@@ -108,7 +108,7 @@ def _write_rows(conn: sa.Connection, linker: Linker) -> None:
     # the index's buckets are the band rows already (bands(sig) per founder, not computed again)
     linkstate.add_templates(
         conn, ((t, doc, sig.tobytes()) for t, (sig, doc) in enumerate(zip(tpl.matrix, tpl.founder_doc, strict=True))),
-        tpl.band_rows())
+        ((band, t) for band, ts in tpl.buckets.items() for t in ts))
     img = linker.images
     linkstate.add_images(conn, zip(range(len(img.hashes)), img.founder_doc, img.hashes, strict=True),
                          (row for f, h in enumerate(img.hashes) for row in chunk_rows(f, h)))

@@ -195,13 +195,7 @@ class TemplateIndex:
     threshold: float = 0.65
     founder_doc: list[str] = field(default_factory=list)
     founder_slots: list[Slots | None] = field(default_factory=list)
-    # LSH buckets: band key -> founders in order. Founders up to `_merged` sit in two sorted numpy arrays
-    # (`assign_many` merges them there as it starts; a dict of one list per band cost ~19 us a founder to
-    # fill and ~150 bytes an entry, 16 entries a founder), later ones in `buckets`.
     buckets: dict[int, list[int]] = field(default_factory=dict)
-    _bkeys: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.uint32))
-    _bts: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
-    _merged: int = 0
     # (signature, slots) digest -> answer: reposts of one template mask to the same skeleton (about half
     # the documents); new founders are later, the earliest wins. With the boilerplate rule an answer holds while the count needed (`least`) is the one it was given
     # under: counts only grow (an earlier founder that failed fails again), but a higher `least` can let
@@ -243,43 +237,6 @@ class TemplateIndex:
                 self._dirty.update(c.tolist())
         return t
 
-    def _merge(self) -> None:
-        """Move the founders in `buckets` into the sorted arrays (after the earlier founders of each key)."""
-        if not self.buckets:
-            return
-        n = sum(map(len, self.buckets.values()))
-        k = np.fromiter((key for key, ts in self.buckets.items() for _t in ts), dtype=np.uint32, count=n)
-        t = np.fromiter((x for ts in self.buckets.values() for x in ts), dtype=np.int64, count=n)
-        o = np.lexsort((t, k))
-        at = np.searchsorted(self._bkeys, k[o], side="right")
-        self._bkeys, self._bts = np.insert(self._bkeys, at, k[o]), np.insert(self._bts, at, t[o])
-        self.buckets = {}
-        self._merged = len(self.founder_doc)
-
-    def band_rows(self) -> list[tuple[int, int]]:
-        """(band key, founder) of every founder: the rows of the band table."""
-        self._merge()
-        return list(zip(self._bkeys.tolist(), self._bts.tolist(), strict=True))
-
-    def _candidates(self, keys: list[int], after: int = 0) -> set[int]:
-        """Founders from number `after` on sharing an LSH bucket with `keys`."""
-        cand: set[int] = set()
-        if after < self._merged:
-            ka = np.asarray(keys, dtype=np.uint32)
-            lo = np.searchsorted(self._bkeys, ka, side="left").tolist()
-            hi = np.searchsorted(self._bkeys, ka, side="right").tolist()
-            for a, b in zip(lo, hi, strict=True):
-                if b > a:
-                    cand.update(self._bts[a:b].tolist())
-            if after:
-                cand = {t for t in cand if t >= after}
-        buckets = self.buckets
-        for key in keys:
-            hit = buckets.get(key)
-            if hit and hit[-1] >= after:  # a bucket lists its founders in order
-                cand.update(hit[bisect_left(hit, after):] if after else hit)
-        return cand
-
     def _clean(self) -> None:
         self._dirty.clear()
 
@@ -303,7 +260,12 @@ class TemplateIndex:
         `keys`: the signature's `bands`, when already computed (a worker does it for many at once);
         `after`: only founders from this number on can match (`assign_many` compared the earlier ones)."""
         keys = bands(sig) if keys is None else keys
-        cand = self._candidates(keys, after)
+        cand: set[int] = set()
+        buckets = self.buckets
+        for key in keys:
+            hit = buckets.get(key)
+            if hit and hit[-1] >= after:  # a bucket lists its founders in order
+                cand.update(hit[bisect_left(hit, after):] if after else hit)
         if cand:
             ids = np.fromiter(sorted(cand), dtype=np.int64, count=len(cand))
             j = np.count_nonzero(self._matrix[ids] == sig, axis=1) / len(sig)  # as `jaccard`, row by row
@@ -326,14 +288,26 @@ class TemplateIndex:
         known = self._known
         least0 = self.least()
         keys = [bands(sig) if b is None else b for _d, sig, b in docs]
-        self._merge()  # every earlier founder in the arrays: their candidates for all documents at once
+        pair_doc: list[int] = []
+        pair_t: list[int] = []
+        buckets = self.buckets
+        checked = np.zeros(len(docs), dtype=bool)  # compared with every founder made before this call
+        for i, ks in enumerate(keys):
+            if (k := known.get(digests[i])) is not None and k[2] == least0:
+                continue
+            checked[i] = True
+            cand: set[int] = set()
+            for key in ks:
+                hit = buckets.get(key)
+                if hit:
+                    cand.update(hit)
+            pair_t += cand
+            pair_doc += [i] * len(cand)
         out: list[tuple[int, float] | None] = [(k[0], k[1]) if (k := known.get(h)) is not None and k[2] == least0
                                                else None for h in digests]
-        # compared with every founder made before this call (the rest have a known answer)
-        checked = np.asarray([a is None for a in out], dtype=bool)
-        docs_at, ts = self._pairs(np.flatnonzero(checked), keys)
-        if len(ts):
+        if pair_t:
             sigs = np.stack([sig for _d, sig, _b in docs]).astype(np.uint32)
+            docs_at, ts = np.asarray(pair_doc, dtype=np.int64), np.asarray(pair_t, dtype=np.int64)
             j = np.empty(len(ts))
             for s in range(0, len(ts), _PAIRS_PER_BLOCK):
                 e = s + _PAIRS_PER_BLOCK
@@ -387,22 +361,6 @@ class TemplateIndex:
         self._tracking = False
         return result
 
-    def _pairs(self, at: np.ndarray, keys: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
-        """(document, founder) pairs sharing a bucket, each once, by document then founder, for documents
-        `at` (with `keys`, their bands) and the founders in the arrays."""
-        if not len(at) or not len(self._bkeys):
-            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-        ka = np.asarray([keys[i] for i in at.tolist()], dtype=np.uint32)
-        lo = np.searchsorted(self._bkeys, ka.ravel(), side="left")
-        cnt = np.searchsorted(self._bkeys, ka.ravel(), side="right") - lo
-        total = int(cnt.sum())
-        if not total:
-            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-        pos = np.arange(total) - np.repeat(np.cumsum(cnt) - cnt, cnt) + np.repeat(lo, cnt)
-        doc = np.repeat(np.repeat(at.astype(np.int64), ka.shape[1]), cnt)
-        code = np.unique(doc * self._merged + self._bts[pos])
-        return code // self._merged, code % self._merged
-
     def to_state(self) -> dict[str, Any]:
         return {"threshold": self.threshold, "founders": self.matrix.tobytes(), "founder_doc": self.founder_doc,
                 "founder_slots": [None if s is None else list(s) for s in self.founder_slots]}
@@ -414,7 +372,6 @@ class TemplateIndex:
         slots = state.get("founder_slots") or [None] * len(state["founder_doc"])
         for i, doc_id in enumerate(state["founder_doc"]):
             idx._found(doc_id, arr[i], bands(arr[i]), None if slots[i] is None else tuple(slots[i]), count=False)
-        idx._merge()
         bp.add_many(idx.df, arr)  # the counts follow from the founders
         return idx
 
