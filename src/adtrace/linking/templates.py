@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import re
 import zlib
-from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -204,8 +203,8 @@ class TemplateIndex:
     _matrix: np.ndarray = field(default_factory=lambda: np.zeros((0, NUM_PERM), dtype=np.uint32))
     df: np.ndarray = field(default_factory=bp.new_counts)  # boilerplate count sketch of the founders
     # cells whose counts founders changed since `assign_many` began (its batch-start overlaps are stale there)
-    # (a set: marking 64 random cells of a 64 MB array per founder cost more than the rest of founding it)
-    _dirty: set[int] = field(default_factory=set)
+    _dirty: np.ndarray = field(default_factory=lambda: np.zeros(bp.CELLS, dtype=bool))
+    _touched: list[np.ndarray] = field(default_factory=list)
     _tracking: bool = False  # only while `assign_many` runs
     founders_before: int = 0  # founders of an index this one continues (an incremental run's new ones)
 
@@ -234,11 +233,14 @@ class TemplateIndex:
         if count:
             c = bp.add(self.df, sig, cells)
             if self._tracking:
-                self._dirty.update(c.tolist())
+                self._dirty[c] = True
+                self._touched.append(c)
         return t
 
     def _clean(self) -> None:
-        self._dirty.clear()
+        for c in self._touched:
+            self._dirty[c] = False
+        self._touched.clear()
 
     def recheck(self, sig: np.ndarray, t: int, cells: np.ndarray | None = None) -> tuple[int, float] | None:
         """(t, overlap) when founder t still takes this signature with today's boilerplate counts.
@@ -252,20 +254,19 @@ class TemplateIndex:
         return bp.min_count(self.founders_before + len(self.founder_doc))
 
     def assign(self, doc_id: str, sig: np.ndarray, keys: list[int] | None = None,
-               slots: Slots | None = None, cells: np.ndarray | None = None, after: int = 0) -> tuple[int, float]:
+               slots: Slots | None = None, cells: np.ndarray | None = None) -> tuple[int, float]:
         """(template number, overlap with its founder); founds a template when none match.
 
         The earliest founder whose slots agree (`slots_agree`) and whose overlap without boilerplate
         reaches the threshold wins (the plain Jaccard estimate, never below it, picks the candidates).
-        `keys`: the signature's `bands`, when already computed (a worker does it for many at once);
-        `after`: only founders from this number on can match (`assign_many` compared the earlier ones)."""
+        `keys`: the signature's `bands`, when already computed (a worker does it for many at once)."""
         keys = bands(sig) if keys is None else keys
         cand: set[int] = set()
         buckets = self.buckets
         for key in keys:
             hit = buckets.get(key)
-            if hit and hit[-1] >= after:  # a bucket lists its founders in order
-                cand.update(hit[bisect_left(hit, after):] if after else hit)
+            if hit:
+                cand.update(hit)
         if cand:
             ids = np.fromiter(sorted(cand), dtype=np.int64, count=len(cand))
             j = np.count_nonzero(self._matrix[ids] == sig, axis=1) / len(sig)  # as `jaccard`, row by row
@@ -291,11 +292,9 @@ class TemplateIndex:
         pair_doc: list[int] = []
         pair_t: list[int] = []
         buckets = self.buckets
-        checked = np.zeros(len(docs), dtype=bool)  # compared with every founder made before this call
         for i, ks in enumerate(keys):
             if (k := known.get(digests[i])) is not None and k[2] == least0:
                 continue
-            checked[i] = True
             cand: set[int] = set()
             for key in ks:
                 hit = buckets.get(key)
@@ -313,7 +312,6 @@ class TemplateIndex:
                 e = s + _PAIRS_PER_BLOCK
                 j[s:e] = np.count_nonzero(self._matrix[ts[s:e]] == sigs[docs_at[s:e]], axis=1) / sigs.shape[1]
             ok = np.flatnonzero(j >= self.threshold)
-            checked[docs_at[ok]] = False  # an earlier founder passes: `assign` must see them all
             order = ok[np.lexsort((ts[ok], docs_at[ok]))]  # by document, then earliest founder
             first = order[np.r_[True, docs_at[order][1:] != docs_at[order][:-1]]] if len(order) else order
             fs = self.founder_slots
@@ -326,7 +324,6 @@ class TemplateIndex:
         # (one numpy step); in order below, a document is compared again only where a founder of this
         # batch changed the counts of a value it agrees on.
         self._tracking = True
-        made = len(self.founder_doc)  # founders made before this call
         want = [i for i, a in enumerate(out) if a is not None]
         start: dict[int, float] = {}
         sig32 = cells = np.zeros((0, NUM_PERM), dtype=np.uint32)
@@ -346,15 +343,14 @@ class TemplateIndex:
             got = None
             if ans is not None:
                 t = ans[0]
-                if self._dirty and (self.least() != least
-                                    or not self._dirty.isdisjoint(cells[i][self._matrix[t] == sig32[i]].tolist())):
+                if self._touched and (self.least() != least or self._dirty[cells[i][self._matrix[t] == sig32[i]]].any()):
                     got = self.recheck(sig, t, cells[i])
                 elif start[i] >= self.threshold:
                     got = (t, start[i])
             now = self.least()
             if got is None and (k := known.get(h)) is not None and k[2] == now:
                 got = self.recheck(sig, k[0], cells[i])
-            ans = got or self.assign(d, sig, ks, sl, cells[i], made if checked[i] else 0)
+            ans = got or self.assign(d, sig, ks, sl, cells[i])
             known[h] = (*ans, now)
             result.append(ans)
         self._clean()
