@@ -4,7 +4,9 @@
     .venv/bin/python bench/link_scale.py --docs 100000 --add 10000
 
 The store of N documents is built once and cached under bench/out/ (synth -> `adtrace engine run` ->
-`adtrace load`, which is faster than ingest); every run works on a copy of it. The added documents
+`adtrace load`, which is faster than ingest); every run works on a copy of it. `--out DIR` keeps the
+cached stores elsewhere (`DIR/link-scale-N-sSEED/`, the layout of bench/out, so a store built there is
+reused), `--work DIR` puts the working copy elsewhere (to time two checkouts side by side on one store). The added documents
 go in with `adtrace ingest` (not timed as linking). Prints one JSON object: full-link and incremental
 seconds (wall and CPU, CPU including worker processes), peak RSS, cluster counts, and whether the
 incremental result equals a rebuild of the final store (`--no-check` skips that second rebuild).
