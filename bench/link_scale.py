@@ -4,7 +4,9 @@
     .venv/bin/python bench/link_scale.py --docs 100000 --add 10000
 
 The store of N documents is built once and cached under bench/out/ (synth -> `adtrace engine run` ->
-`adtrace load`, which is faster than ingest); every run works on a copy of it. The added documents
+`adtrace load`, which is faster than ingest); every run works on a copy of it. `--out DIR` keeps the
+cached stores elsewhere (`DIR/link-scale-N-sSEED/`, the layout of bench/out, so a store built there is
+reused), `--work DIR` puts the working copy elsewhere (to time two checkouts side by side on one store). The added documents
 go in with `adtrace ingest` (not timed as linking). Prints one JSON object: full-link and incremental
 seconds (wall and CPU, CPU including worker processes), peak RSS, cluster counts, and whether the
 incremental result equals a rebuild of the final store (`--no-check` skips that second rebuild).
@@ -39,9 +41,9 @@ def _sh(*args: str) -> None:
     subprocess.run([CLI, *args], check=True, stdout=subprocess.DEVNULL)
 
 
-def _base(n: int, add: int, seed: int, workers: int) -> tuple[Path, Path]:
+def _base(out: Path, n: int, add: int, seed: int, workers: int) -> tuple[Path, Path]:
     """(cached store of n documents, JSONL of `add` more), built when missing."""
-    folder = OUT / f"link-scale-{n}-s{seed}"
+    folder = out / f"link-scale-{n}-s{seed}"
     db, extra = folder / "base.db", folder / f"add-{add}.jsonl"
     folder.mkdir(parents=True, exist_ok=True)
     if not db.is_file():
@@ -112,14 +114,20 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=5)
     ap.add_argument("--workers", type=int, default=2, help="engine workers building the cached store")
     ap.add_argument("--no-check", action="store_true", help="skip the rebuild that checks the incremental run")
+    ap.add_argument("--out", type=Path, default=OUT,
+                    help="folder of cached stores (link-scale-N-sSEED/ inside; default bench/out)")
+    ap.add_argument("--work", type=Path, default=None,
+                    help="where the working copy goes (default: next to the cached store)")
     args = ap.parse_args()
-    free = shutil.disk_usage(OUT.parent).free
+    args.out.mkdir(parents=True, exist_ok=True)
+    free = shutil.disk_usage(args.out).free
     if free < args.docs * 20_000:  # ~10 KB a document for the cached store and the working copy
-        raise SystemExit(f"only {free / 2**30:.1f} GiB free under {OUT}")
+        raise SystemExit(f"only {free / 2**30:.1f} GiB free under {args.out}")
     t0 = time.perf_counter()
-    base, extra = _base(args.docs, args.add, args.seed, args.workers)
+    base, extra = _base(args.out, args.docs, args.add, args.seed, args.workers)
     build_s = time.perf_counter() - t0
-    work = base.with_name("work.db")
+    work = base.with_name("work.db") if args.work is None else args.work / "work.db"
+    work.parent.mkdir(parents=True, exist_ok=True)
     for suffix in ("", "-wal", "-shm"):
         Path(f"{work}{suffix}").unlink(missing_ok=True)
     shutil.copyfile(base, work)

@@ -70,8 +70,12 @@ def cells(sig: np.ndarray) -> np.ndarray:
 
 def add(counts: np.ndarray, sig: np.ndarray, sig_cells: np.ndarray | None = None) -> np.ndarray:
     """Count one new founder (`sig_cells`: its `cells`, when known); returns the cells it touched."""
-    c = np.unique(cells(sig) if sig_cells is None else sig_cells)  # a founder adds one to a cell at most
-    counts[c] = np.minimum(counts[c].astype(np.int32) + 1, SATURATE).astype(np.uint8)
+    c = np.sort(cells(sig) if sig_cells is None else sig_cells)  # np.unique costs 3x as much on 64 cells
+    same = c[1:] == c[:-1]
+    if same.any():  # a founder adds one to a cell at most
+        c = c[np.concatenate(([True], ~same))]
+    v = counts[c]
+    counts[c] = v + (v < SATURATE)
     return c
 
 

@@ -26,6 +26,7 @@ from adtrace.linking import signals as sg
 from adtrace.linking import templates as tp
 from adtrace.linking.components import UnionFind, smallest_members
 from adtrace.linking.keys import VIA_IMAGE, contact_keys, document_keys, image_only_keys
+from adtrace.linking.skeletons import bands_many, skeleton_hashes_many
 from adtrace.linking.summary import edge_list
 
 
@@ -108,17 +109,20 @@ def prepare_many(rows: Iterable[tuple[str, Mapping[str, Any], str, str | None, s
     names = [s.name for s in sg.chosen(signals)]
     templates = tp.SIGNAL.name in names
     others = [n for n in names if n != tp.SIGNAL.name]
+    texts: list[tuple[str, Mapping[str, Any]]] = []
     for doc_id, record, text, author, source in rows:
-        item = prepare(doc_id, record, text, others, author=author, source=source)
-        if templates and (h := tp.skeleton_hashes(text, record)) is not None:
+        items.append(prepare(doc_id, record, text, others, author=author, source=source))
+        texts.append((text, record))
+    for i, h in enumerate(skeleton_hashes_many(texts) if templates else ()):
+        if h is not None:
             hashes.append(h)
-            with_sig.append(len(items))
-            item.slots = tp.slot_values(record)
-        items.append(item)
+            with_sig.append(i)
+            items[i].slots = tp.slot_values(texts[i][1])
     if hashes:
-        for i, sig in zip(with_sig, tp.signatures(hashes), strict=True):
+        sigs = tp.signatures(hashes)
+        for i, sig, bs in zip(with_sig, sigs, bands_many(sigs).tolist(), strict=True):
             items[i].signature = sig
-            items[i].bands = tp.bands(sig)
+            items[i].bands = bs
     return items
 
 

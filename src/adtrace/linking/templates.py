@@ -93,8 +93,12 @@ def slots_agree(a: Slots | None, b: Slots | None) -> bool:
 
 def tokens(masked: str) -> list[str]:
     """Lower-case words; CJK runs split into characters (no spaces to split on)."""
+    low = masked.lower()
+    if not _CJK.search(low):  # most ads: one regex pass, no per-word test
+        words: list[str] = _WORD.findall(low)
+        return words
     toks: list[str] = []
-    for word in _WORD.findall(masked.lower()):
+    for word in _WORD.findall(low):
         if _CJK.search(word):
             toks.extend(word)
         else:
@@ -116,7 +120,9 @@ _SEED_MH = MinHash(num_perm=NUM_PERM, seed=1, hashfunc=_hash32)
 # datasketch's affine32 scheme, applied with numpy to many documents at once (one MinHash object
 # per document cost more than the hashing): fmix32, then h * a + b modulo 2^32, minimum per permutation.
 _A, _B = (np.asarray(p, dtype=np.uint32) for p in _SEED_MH.permutations)
-_ROWS_PER_BLOCK = 50_000  # shingle rows per block: bounds the (rows x NUM_PERM) temporary to ~13 MB
+# shingle rows per block: the (rows x NUM_PERM) uint32 temporary (~0.5 MB) stays in the CPU cache, which made
+# this 1.7x as fast as 50,000 rows (~13 MB) on the synthetic corpus
+_ROWS_PER_BLOCK = 2_000
 _PAIRS_PER_BLOCK = 20_000  # (document, candidate founder) pairs compared at once: ~11 MB of temporaries
 
 
