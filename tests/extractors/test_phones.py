@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from adtrace.documents import Document
 from adtrace.extractors import Context
 from adtrace.extractors.phones import find_phones
+from adtrace.extractors.phoneunits import UNIT
 from adtrace.pipeline import Pipeline
 from adtrace.text import normalise
 
@@ -118,12 +119,12 @@ def _scan_over(text: str, matches: Iterator[re.Match[str]]) -> list[object]:
     """phones._scan reading `matches` in place of its own unit scan."""
     from adtrace.extractors import phones
 
-    own = phones._unit_matches
-    phones._unit_matches = lambda _text: matches  # type: ignore[assignment]
+    own = phones.unit_matches
+    phones.unit_matches = lambda _text: matches  # type: ignore[assignment]
     try:
         return list(phones._scan(text))
     finally:
-        phones._unit_matches = own  # type: ignore[assignment]
+        phones.unit_matches = own  # type: ignore[assignment]
 
 
 @given(st.lists(st.sampled_from(_PIECES), max_size=30).map("".join))
@@ -133,4 +134,4 @@ def test_lowered_unit_scan_reads_what_a_case_insensitive_scan_reads(text: str) -
     # must be exactly those of the plain re.I scan over the original text.
     from adtrace.extractors import phones
 
-    assert list(phones._scan(text)) == _scan_over(text, phones._UNIT.finditer(text))
+    assert list(phones._scan(text)) == _scan_over(text, UNIT.finditer(text))

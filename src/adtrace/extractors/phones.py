@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -21,19 +20,17 @@ from phonenumbers import COUNTRY_CODE_TO_REGION_CODE
 from adtrace.extractors.base import Context, Extractor, entity
 from adtrace.extractors.literals import present, register_gate
 from adtrace.extractors.phonetypes import is_valid, valid_for_region
-from adtrace.extractors.phoneunits import MIN_DIGITS, UNIT, UNIT_LOWER, unit_matches
+from adtrace.extractors.phoneunits import MIN_DIGITS, unit_matches
 from adtrace.extractors.phoneurls import phone_parts
 from adtrace.extractors.registry import register
 from adtrace.text import View
 from adtrace.text.hidden_digits import HIDDEN_GAP, hidden_words, may_join_otherwise, repeated
-from adtrace.text.links import find_urls
+from adtrace.text.links import HINT_LITERALS, find_urls
 from adtrace.text.lowered import lowered
 from adtrace.text.numbers import DIGIT_WORD, DIGIT_WORD_RUN, GLUED_UNITS, TENS_WORDS
 from adtrace.text.split_groups import split_groups
 from adtrace.text.stamps import stamp_spans
 
-# The unit patterns live in adtrace.extractors.phoneunits (one pass that lists the units).
-_UNIT, _UNIT_LOWER = UNIT, UNIT_LOWER
 _DIGIT = re.compile(r"\d")
 _GAP = re.compile(r"(?:[^\w\n]|_){1,6}|(?:[^\w\n]|_){0,3}\n\s*\n?(?:[^\w\n]|_){0,3}")
 _PLAIN_GAP = re.compile(r"[ \-.()+/]{0,3}")
@@ -49,13 +46,6 @@ class _Unit:
     end: int
     digits: str
     spelled: bool
-
-
-def _unit_matches(text: str) -> Iterable[re.Match[str]]:
-    # The matches of _UNIT over the text (adtrace.extractors.phoneunits: digit runs, and the full
-    # pattern only inside the words that can hold a spelled unit); _scan reads tokens only through
-    # lower() and isdigit(), which lowering does not change.
-    return unit_matches(text)
 
 
 # Digit words spelled out letter by letter: "s e v e n", "T.W.O", "f-i-v-e".
@@ -102,7 +92,9 @@ def _units(text: str) -> list[_Unit]:
 
 def _scan(text: str) -> list[_Unit]:
     out: list[_Unit] = []
-    for m in _unit_matches(text):
+    # Units from adtrace.extractors.phoneunits, over lowered text: tokens are read only through lower()
+    # and isdigit(), which lowering does not change.
+    for m in unit_matches(text):
         token = m.group(0)
         if token.isdigit():
             out.append(_Unit(m.start(), m.end(), token, False))
@@ -399,9 +391,7 @@ def split_group_phones(view: View, regions: tuple[str, ...],
 
 # Every match of adtrace.text.links.find_urls holds a scheme, "www." or a top-level domain: a text
 # without one (over lowered text; one pass with the other gates, adtrace.extractors.literals) has none.
-register_gate("phones.links", ("http", "www.", *(f".{tld}" for tld in (
-    "com", "net", "org", "info", "biz", "me", "co", "io", "tv", "xxx", "us", "ca", "uk", "club", "online", "site",
-    "top", "vip"))))
+register_gate("phones.links", HINT_LITERALS)
 
 
 def _run(ctx: Context) -> None:

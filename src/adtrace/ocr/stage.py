@@ -118,8 +118,10 @@ def fused(e164: str, views: list[str], max_apart: int = MAX_APART) -> Fused | No
     readings = clean = 0
     before = _prefixes(num)
     for view in views:
-        clean += _clean(digits, view, max_apart, before)
-        aligned = _aligned(digits, "".join(ch for ch in view if ch.isdigit()), max_apart)
+        pos = [i for i, ch in enumerate(view) if ch.isdigit()]  # where the reading's digits stand
+        stream = "".join(view[i] for i in pos)
+        clean += _clean(digits, view, pos, stream, max_apart, before)
+        aligned = _aligned(digits, stream, max_apart)
         if aligned is None:
             continue
         readings += 1
@@ -147,14 +149,12 @@ def _prefixes(num: phonenumbers.PhoneNumber) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _clean(digits: str, view: str, max_apart: int, before: tuple[str, ...]) -> bool:
-    """Does `view` hold `digits` (at most `max_apart` changed) as a stretch whose ends are not glued to
+def _clean(digits: str, view: str, pos: list[int], stream: str, max_apart: int, before: tuple[str, ...]) -> bool:
+    """Does `view` (its digits `stream`, at `pos`) hold `digits` (at most `max_apart` changed) as a stretch whose ends are not glued to
     another digit? Glued: only non-space characters lie between the stretch and a digit next to it
     ("858942497584" is a ten-digit number with a painted star read as 9 and two digits more, not a
     reading of 858-942-4975); a country code or trunk prefix before it is fine ("+1 858...", "07919...").
     Two of the five false phones of the synthetic photos of seed 5 were such runs (docs/ocr.md)."""
-    pos = [i for i, ch in enumerate(view) if ch.isdigit()]
-    stream = "".join(view[i] for i in pos)
     size = len(digits)
 
     def glued(a: int, b: int) -> bool:
