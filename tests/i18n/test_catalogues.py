@@ -75,6 +75,7 @@ def test_extraction_finds_templates_python_errors_and_indicators(extracted: Cata
     assert "the two new passwords differ" in ids  # Python (pages/users.py)
     assert "a line or body that is not valid JSON" in ids  # the errors catalogue's meanings
     assert "The ad states an age under 18." in ids  # indicator descriptions (catalogue.yaml)
+    assert "Debt bondage is one of the ILO's 11 indicators of forced labour." in ids  # evidence findings (same)
     assert "Create an account." in ids  # a CLI command's docstring (its --help)
     assert "Print the version and exit." in ids  # a CLI option's help=
     assert len(ids) > 600

@@ -34,3 +34,28 @@ def test_a_reason_of_unknown_shape_or_an_unknown_indicator_is_left_alone() -> No
         # A description that changed since the reason was stored stays as stored, not mistranslated.
         old = "An older wording of the age rule: “16” [minor.stated_age.v1]"
         assert localise_reason(old) == old
+
+
+def test_every_evidence_finding_reads_in_each_language() -> None:
+    """The research line under each indicator (indicators.wording.support) is translated, never left English."""
+    from adtrace.indicators.registry import all_indicators
+    from adtrace.indicators.wording import support
+
+    ids = [ind.id for ind in all_indicators() if ind.evidence is not None and ind.evidence.finding]
+    assert len(ids) > 40
+    for lang in ("es", "zh_Hans"):
+        with i18n.use(lang):
+            untranslated = [i for i in ids if support(i)[1] == support_en(i)]
+        assert not untranslated, (lang, untranslated)
+    with i18n.use("es"):
+        assert support("labor.document_retention.v1")[1] == \
+            "La retención de documentos de identidad es uno de los 11 indicadores de trabajo forzoso de la OIT."
+    with i18n.use("zh_Hans"):
+        assert support("labor.document_retention.v1")[1] == "扣留身份证件是国际劳工组织（ILO）11 项强迫劳动指标之一。"
+
+
+def support_en(indicator_id: str) -> str:
+    from adtrace.indicators.wording import support
+
+    with i18n.use("en"):
+        return support(indicator_id)[1]

@@ -1,5 +1,6 @@
 """A pybabel extractor for the indicator catalogue (babel.cfg): each indicator's description is a
-message, so pages, explanations and reports can show it in the reader's language.
+message, and so is what its evidence source found, so pages, explanations and reports can show them in
+the reader's language.
 
 The YAML stays the one source of what an indicator means; translators see the indicator id as the
 message's comment.
@@ -18,7 +19,7 @@ import yaml
 
 def extract_catalogue(fileobj: IO[bytes], keywords: Mapping[str, Any], comment_tags: Collection[str],
                       options: Mapping[str, Any]) -> Iterator[tuple[int, str, str, list[str]]]:
-    """(line, funcname, message, comments) for every indicator description and ILO code label."""
+    """(line, funcname, message, comments) for every indicator description and evidence finding."""
     text = fileobj.read().decode("utf-8")
     data = yaml.safe_load(text) or {}
     lines = text.splitlines()
@@ -33,6 +34,10 @@ def extract_catalogue(fileobj: IO[bytes], keywords: Mapping[str, Any], comment_t
         description = ind.get("description")
         if description:
             yield line_of(f"id: {ind['id']}"), "gettext", str(description), [f"indicator {ind['id']}"]
+        # What the indicator's research source found (indicators.wording.support shows it translated).
+        finding = (ind.get("evidence") or {}).get("finding")
+        if finding:
+            yield line_of(f"id: {ind['id']}"), "gettext", str(finding), [f"evidence of {ind['id']}"]
 
 
 def extract_cli(fileobj: IO[bytes], keywords: Mapping[str, Any], comment_tags: Collection[str],
