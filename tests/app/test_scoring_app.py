@@ -238,3 +238,14 @@ def test_document_page_shows_the_research_behind_each_indicator(app: Any, login:
         assert sources()[ev.source].split(".")[0] in block
     spanish = client.get(f"/documents/{doc_id}?lang=es").text
     assert "Investigación: " in spanish
+    # What each source found reads in Spanish too (the findings are in the catalogues), never the English.
+    from markupsafe import escape
+
+    from adtrace import i18n
+    from adtrace.indicators.wording import support
+
+    for ind_id in fired:
+        with i18n.use("es"):
+            finding = support(ind_id)[1]
+        english = get(ind_id).evidence.finding  # type: ignore[union-attr]
+        assert finding != english and str(escape(finding)) in spanish and str(escape(english)) not in spanish
