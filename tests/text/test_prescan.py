@@ -1,0 +1,40 @@
+"""One hyperscan pass for many patterns (adtrace.text.prescan): gates, and match spans in characters."""
+
+import pytest
+
+from adtrace.text import prescan
+
+pytestmark = pytest.mark.skipif(not prescan.available(), reason="hyperscan has no wheel for this platform")
+
+
+@pytest.fixture
+def patterns(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(prescan, "_PATTERNS", {})
+    monkeypatch.setattr(prescan, "_built", None)
+    prescan.register("test.money", prescan.literal_alternation(("€", "roses")), offsets=False)
+    prescan.register("test.word", r"(?:^|[^a-z])seven", offsets=True)
+    yield
+    prescan.scan.cache_clear()
+
+
+@pytest.mark.usefixtures("patterns")
+def test_spans_are_character_offsets_after_non_ascii_text() -> None:
+    text = "🌹é SEVEN, 100€ seven\ud83dseven"
+    found = prescan.scan(text)
+    assert found is not None
+    assert found.gates == {"test.money"}
+    # A match starts at the character before the word (the non-letter that the pattern needs), or at 0.
+    assert found.spans["test.word"] == [(2, 8), (14, 20), (20, 26)]
+    assert text[3:8] == "SEVEN" and text[15:20] == "seven" and text[21:26] == "seven"
+
+
+@pytest.mark.usefixtures("patterns")
+def test_a_gate_is_absent_when_its_literals_are() -> None:
+    found = prescan.scan("seven roses")
+    assert found is not None and found.gates == {"test.money"} and found.spans == {"test.word": [(0, 5)]}
+    found = prescan.scan("no money here")
+    assert found is not None and found.gates == frozenset() and found.spans == {}
+
+
+def test_literals_are_escaped_byte_by_byte() -> None:
+    assert prescan.literal_alternation(("a.", "€")) == r"\x61\x2e|\xe2\x82\xac"
