@@ -34,6 +34,12 @@ _built: tuple[Any, tuple[str, ...], tuple[bool, ...]] | None = None
 _lock = threading.Lock()
 
 
+# Byte classes for writing supersets of Python's str patterns over UTF-8: any byte of a non-ASCII
+# character may be one of a whitespace, a letter or a digit (every byte of one is in \x80-\xff).
+SPACE = r"[\t\n\x0b\x0c\r\x1c-\x1f \x80-\xff]"  # Python's \s (str) holds \x1c-\x1f too
+NOT_LETTER = r"(?:[^a-z]|$)"  # after a match: no ASCII letter follows (over lower-cased text)
+
+
 def literal_alternation(literals: tuple[str, ...]) -> str:
     """A hyperscan expression matching any of `literals` (their UTF-8 bytes, every byte escaped)."""
     return "|".join("".join(f"\\x{b:02x}" for b in lit.encode("utf-8")) for lit in literals if lit)
