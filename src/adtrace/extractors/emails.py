@@ -49,12 +49,12 @@ _SPELLED_HINT = re.compile(
     rf"|(?:{'|'.join(sorted(PROVIDERS, key=len, reverse=True))})(?![a-z0-9]))")
 
 
-# _SPELLED_HINT for hyperscan's one pass (adtrace.text.prescan): a superset over UTF-8 bytes (a space
-# may be any byte of a non-ASCII character), so where it is absent _SPELLED_HINT finds nothing.
+# _SPELLED_HINT for hyperscan's one pass (adtrace.text.prescan): a superset (a space may be any
+# non-ASCII character), so where it is absent _SPELLED_HINT finds nothing.
 _S = prescan.SPACE
 prescan.register(
     "emails.spelled",
-    rf"[\t\n\x0b\x0c\r\x1c-\x1f \[({{<\x80-\xff]at[\t\n\x0b\x0c\r\x1c-\x1f \])}}>\x80-\xff]+"
+    rf"[\t\n\x0b\x0c\r\x1c-\x1f \[({{<{prescan.NON_ASCII}]at[\t\n\x0b\x0c\r\x1c-\x1f \])}}>{prescan.NON_ASCII}]+"
     rf"(?:[a-z0-9][a-z0-9\-]*(?:\.|{_S}+\.{_S}+|{_S}*[\[({{<]{_S}*dot|{_S}+dot{_S}+))"
     rf"|(?:{'|'.join(sorted(PROVIDERS, key=len, reverse=True))})(?:[^a-z0-9]|$)", offsets=False)
 

@@ -8,7 +8,8 @@ per backpage-dev ad each (~20 µs for the five). Here every literal of every gat
 automaton (adtrace.text.automaton, 4.2 µs per ad), run once per text and cached for the extractors
 that ask next (they run batch by batch over the same texts, as `lowered` is cached). Where hyperscan
 runs (adtrace.text.prescan), each gate is one of its patterns instead, in the pass the phone units'
-candidates come from: the literal gates then cost no pass of their own.
+candidates come from: the literal gates then cost no pass of their own (a literal that pass cannot
+find exactly, such as "€", is looked for with `in`).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from adtrace.text.automaton import Automaton
 from adtrace.text.lowered import lowered
 
 _GATES: dict[str, tuple[str, ...]] = {}
+_UNENCODABLE: dict[str, tuple[str, ...]] = {}
 _automaton: Automaton[tuple[str, ...]] | None = None
 
 
@@ -28,7 +30,12 @@ def register_gate(name: str, literals: tuple[str, ...]) -> None:
     its lower-cased form holds one of `literals` (lower-case)."""
     global _automaton
     _GATES[name] = literals
-    prescan.register(name, prescan.literal_alternation(literals), offsets=False)
+    # The pass finds the literals it can find exactly (adtrace.text.prescan); the others ("€") are
+    # looked for in the text by `present` itself.
+    exact = tuple(lit for lit in literals if prescan.encodable(lit))
+    if exact:
+        prescan.register(name, prescan.literal_alternation(exact), offsets=False)
+    _UNENCODABLE[name] = tuple(lit for lit in literals if not prescan.encodable(lit))
     _automaton = None
     present.cache_clear()
 
@@ -48,8 +55,11 @@ def _built() -> Automaton[tuple[str, ...]]:
 def present(text: str) -> frozenset[str]:
     """The gates whose literals occur in `text.lower()`."""
     found = prescan.scan(text)
-    if found is not None:  # the same pass as the other extractors' patterns: a literal's UTF-8 bytes
-        return found.gates.intersection(_GATES)  # occur in the text's exactly where the literal does
     low = lowered(text)
+    if found is not None:  # the same pass as the other extractors' patterns
+        low = text.lower() if low is None else low
+        gates = found.gates.intersection(_GATES)
+        extra = [name for name, lits in _UNENCODABLE.items() if lits and name not in gates and any(lit in low for lit in lits)]
+        return gates.union(extra) if extra else gates
     hits = _built().find(text.lower() if low is None else low)
     return frozenset(name for _end, names in hits for name in names)

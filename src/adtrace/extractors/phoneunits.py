@@ -34,17 +34,17 @@ UNIT_LOWER = re.compile(UNIT.pattern.replace(f"(?=[{_FIRST}])", f"(?=[{_FIRST}])
 
 _DIGITS = re.compile(r"\d+")
 
-# Where a spelled unit may start, for hyperscan (adtrace.text.prescan) over the lower-cased UTF-8
-# bytes: a superset of the spelled branch above. A spelled run (homophones only beside a digit) with
-# no ASCII letter before or after it; any byte of a non-ASCII character stands for "maybe a letter"
-# or "maybe a digit" (`\d` is every script's digits), whichever keeps more candidates. The Chinese
-# digits are no ASCII word: a text holding one takes the reference scan.
+# Where a spelled unit may start, for hyperscan (adtrace.text.prescan) over the lower-cased text: a
+# superset of the spelled branch above. A spelled run (homophones only beside a digit) with no ASCII
+# letter before or after it; a non-ASCII character stands for "maybe a letter" or "maybe a digit"
+# (`\d` is every script's digits), whichever keeps more candidates. The Chinese digits are no ASCII
+# word: a text holding one takes the reference scan.
 _A = trie_pattern([w for w in SPELLED_UNITS if w.isascii()])
 _H = trie_pattern(list(HOMOPHONES))
-_CJK_DIGITS = tuple(w for w in GLUED_UNITS if not w.isascii())
-prescan.register("phones.spelled", rf"(?:^|[^a-z])(?:(?:{_H})*(?:{_A})(?:{_A}|{_H})*(?:[^a-z]|$)|(?:{_H})+[0-9\x80-\xff])"
-                 rf"|[0-9\x80-\xff](?:{_H})+(?:[^a-z]|$)", offsets=True)
-prescan.register("phones.cjk", prescan.literal_alternation(_CJK_DIGITS), offsets=False)
+_D = rf"[0-9{prescan.NON_ASCII}]"
+prescan.register("phones.spelled", rf"(?:^|[^a-z])(?:(?:{_H})*(?:{_A})(?:{_A}|{_H})*(?:[^a-z]|$)|(?:{_H})+{_D})"
+                 rf"|{_D}(?:{_H})+(?:[^a-z]|$)", offsets=True)
+_CJK_DIGITS = re.compile("[" + "".join(w for w in GLUED_UNITS if not w.isascii()) + "]")
 PRESCAN_MIN = 64  # shorter texts (URL parts) scan faster with `re` alone than through a hyperscan pass
 
 
@@ -58,7 +58,7 @@ def unit_matches(text: str) -> Iterable[re.Match[str]]:
         return UNIT.finditer(text)
     if len(low) >= PRESCAN_MIN:
         found = prescan.scan(text)
-        if found is not None and "phones.cjk" not in found.gates:
+        if found is not None and (low.isascii() or _CJK_DIGITS.search(low) is None):
             return _candidate_matches(low, _spelled_starts(low, found.spans.get("phones.spelled", ())))
     return UNIT_LOWER.finditer(low)
 
