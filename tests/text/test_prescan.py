@@ -40,3 +40,21 @@ def test_literals_are_escaped_byte_by_byte() -> None:
     # Latin-1 as itself; beyond it, "?" (a superset: such literals are not `encodable`).
     assert prescan.literal_alternation(("a.", "£", "i’m")) == r"\x61\x2e|\xa3|\x69\x3f\x6d"
     assert prescan.encodable("£5") and not prescan.encodable("i’m") and not prescan.encodable("why?")
+
+
+def test_threads_scan_with_their_own_scratch() -> None:
+    # Hyperscan's scratch space serves one scan at a time: each thread gets its own.
+    from concurrent.futures import ThreadPoolExecutor
+
+    import adtrace.extractors.phoneunits  # noqa: F401  (registers its patterns)
+
+    texts = [f"call seven {i} oh two, {i * 7919} five five · s e v e n · " * 3 for i in range(400)]
+
+    def run(chunk: list[str]) -> list[prescan.Scan | None]:
+        return [prescan.scan.__wrapped__(t) for t in chunk]  # uncached: every call scans
+
+    alone = run(texts)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        together = [s for part in pool.map(run, [texts[k::4] for k in range(4)]) for s in part]
+    order = [t for k in range(4) for t in texts[k::4]]
+    assert together == [alone[texts.index(t)] for t in order]
