@@ -1,7 +1,7 @@
 """Where the pipeline spends its time: docs per CPU-second, and µs per document for each stage.
 
     .venv/bin/python bench/pipeline_profile.py [--docs 3000] [--seed 5] [--repeat 3] [--real [PATH]]
-        [--cprofile N]
+        [--cprofile N] [--prescan-ab PASSES]
 
 `--real` runs the stage figures on the real backpage-dev ads (../shared/realdata/backpage-dev.jsonl,
 read only; only aggregate times are printed) instead of synthetic ones. `--cprofile N` adds the N
@@ -23,7 +23,9 @@ indicate + score 1,237 and 1,241 (before 1,096 and 1,191); per-stage figures in 
 Second pass (one automaton for indicator phrases and pattern literals, ahocorasick-rs, places folding),
 same method, load 6-17: indicate 247 · 213 -> 125 · 138 µs per backpage-dev ad, places 151 · 137 -> 97 ·
 106, names 65 · 60 -> 54 · 58; extract + indicate + score 1,096 · 1,187 -> 1,545 · 1,270 docs per CPU-second.
-Everything is warmed on a separate set of documents first (the gazetteer, phone metadata, lexicons
+`--prescan-ab PASSES` prints only each stage with the hyperscan pass (adtrace.text.prescan) on and off,
+batch by batch alternating in one process (the comparison to trust on a loaded machine; fifth pass in
+docs/extraction.md). Everything is warmed on a separate set of documents first (the gazetteer, phone metadata, lexicons
 load lazily).
 """
 
@@ -136,6 +138,34 @@ def _cprofile(pipe: Pipeline, docs: list[Document], top: int) -> dict[str, Any]:
             "by_cumulative": [fmt(r) for r in sorted(rows, key=lambda r: -r[3])[:top]]}
 
 
+def _prescan_ab(pipe: Pipeline, docs: list[Document], passes: int) -> dict[str, dict[str, float]]:
+    """µs per document of each stage with the hyperscan pass (adtrace.text.prescan) on and off, in one
+    process: batches alternate between the two (and swap at every pass), so the neighbours' load on a
+    shared machine falls on both alike. "reference" is the same code with the pass switched off (each
+    caller's pure-Python path, as on platforms without hyperscan)."""
+    from adtrace.extractors import literals
+    from adtrace.text import lowered, prescan
+
+    engine = prescan._hs  # switched off by hiding the engine, as without the wheel
+    total: dict[str, dict[str, float]] = {"prescan": {}, "reference": {}}
+    counted = dict.fromkeys(total, 0)
+    try:
+        for p in range(passes):
+            for k, i in enumerate(range(0, len(docs), BATCH)):
+                mode = "prescan" if (k + p) % 2 == 0 else "reference"
+                prescan._hs = engine if mode == "prescan" else None
+                for cache in (prescan.scan, literals.present, lowered.lowered):
+                    cache.cache_clear()  # every batch starts cold, as a fresh stream does
+                batch = docs[i:i + BATCH]
+                for name, seconds in _stages(pipe, batch).items():
+                    total[mode][name] = total[mode].get(name, 0.0) + seconds * len(batch)
+                counted[mode] += len(batch)
+    finally:
+        prescan._hs = engine
+    return {name: {mode: round(total[mode][name] / counted[mode] * 1e6, 1) for mode in total}
+            for name in total["prescan"]}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--docs", type=int, default=3000)
@@ -144,11 +174,20 @@ def main() -> None:
     ap.add_argument("--real", nargs="?", type=Path, const=REAL, default=None,
                     help="stage figures on the real backpage-dev ads (aggregates only)")
     ap.add_argument("--cprofile", type=int, default=0, metavar="N", help="add the N costliest functions")
+    ap.add_argument("--prescan-ab", type=int, default=0, metavar="PASSES",
+                    help="only: each stage with the hyperscan pass on and off, batches alternating, PASSES passes")
     args = ap.parse_args()
 
     pipe = Pipeline()
     for doc in _docs(1500, args.seed + 1000):  # warm: tables, caches of the code paths
         pipe.process(doc)
+    if args.prescan_ab:
+        docs = _real_docs(args.real) if args.real is not None else _docs(args.docs, args.seed)
+        _batched(pipe.process_many)(docs[:4 * BATCH])  # warm on this corpus too (lazy tables it alone needs)
+        print(json.dumps({"corpus": args.real.name if args.real is not None else f"synthetic seed {args.seed}",
+                          "docs": len(docs), "passes": args.prescan_ab, "cpu": "process_time",
+                          "us_per_doc": _prescan_ab(pipe, docs, args.prescan_ab)}, indent=1))
+        return
     if args.real is not None:
         real = _real_docs(args.real)
         out_r: dict[str, Any] = {"corpus": args.real.name, "docs": len(real),

@@ -49,10 +49,12 @@ def test_same_names_on_realistic_synthetic_ads() -> None:
 
 
 _PARTS = st.sampled_from(["my name is", "Name:", "I'm", "im", "i am", "its", "it's", "ask for", "we are", "soy",
-                          "llamame", "Candy", "JADE", "Mia", "and", "Sofía", " ", "\n", ",", "İ", "him", "names are"])
+                          "llamame", "Candy", "JADE", "Mia", "and", "Sofía", " ", "\n", ",", "İ", "him", "names are",
+                          # non-ASCII literals and characters before them: hyperscan's byte offsets
+                          "I’m", "we’re", "🌹", "é"])
 
 
 @given(st.lists(_PARTS, max_size=16).map(" ".join))
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=400, deadline=None, derandomize=True)
 def test_same_names_on_texts_made_of_cues(text: str) -> None:
     assert names.find_names(text) == _reference(text)

@@ -6,6 +6,7 @@ import re
 
 from adtrace.extractors.base import Context, Extractor, entity
 from adtrace.extractors.registry import register
+from adtrace.text import prescan
 from adtrace.text.lowered import lowered
 
 _AT = r"(?:\s*@\s*|\s*[\[\(\{<]\s*at\s*[\]\)\}>]\s*|\s+at\s+|\s*\(@\)\s*)"
@@ -48,15 +49,34 @@ _SPELLED_HINT = re.compile(
     rf"|(?:{'|'.join(sorted(PROVIDERS, key=len, reverse=True))})(?![a-z0-9]))")
 
 
+# _SPELLED_HINT for hyperscan's one pass (adtrace.text.prescan): a superset (a space may be any
+# non-ASCII character), so where it is absent _SPELLED_HINT finds nothing.
+_S = prescan.SPACE
+prescan.register(
+    "emails.spelled",
+    rf"[\t\n\x0b\x0c\r\x1c-\x1f \[({{<{prescan.NON_ASCII}]at[\t\n\x0b\x0c\r\x1c-\x1f \])}}>{prescan.NON_ASCII}]+"
+    rf"(?:[a-z0-9][a-z0-9\-]*(?:\.|{_S}+\.{_S}+|{_S}*[\[({{<]{_S}*dot|{_S}+dot{_S}+))"
+    rf"|(?:{'|'.join(sorted(PROVIDERS, key=len, reverse=True))})(?:[^a-z0-9]|$)", offsets=False)
+
+
 def find_emails(text: str) -> list[tuple[str, tuple[int, int]]]:
     out: list[tuple[str, tuple[int, int]]] = []
     low = lowered(text)
     if low is None:
         if not _HINT.search(text):
             return out
-    elif "@" not in text and not _SPELLED_HINT.search(low):
+    elif "@" not in text and not _spelled_hint(text, low):
         return out  # no "@" and no spelled address: most texts stop here
     return _scan(text)
+
+
+def _spelled_hint(text: str, low: str) -> bool:
+    """`_SPELLED_HINT.search(low)`, skipped where the hyperscan pass found no superset match (~99% of
+    backpage-dev ads; the search costs ~9 µs per ad)."""
+    found = prescan.scan(text)
+    if found is not None and "emails.spelled" not in found.gates:
+        return False
+    return _SPELLED_HINT.search(low) is not None
 
 
 def _scan(text: str) -> list[tuple[str, tuple[int, int]]]:

@@ -15,6 +15,7 @@ import re
 
 from adtrace.extractors.base import Context, Extractor, entity
 from adtrace.extractors.registry import register
+from adtrace.text import prescan
 from adtrace.text.automaton import Automaton
 from adtrace.text.lowered import lowered
 
@@ -41,6 +42,22 @@ _CUE_LITERALS = ("name", "i'm", "i’m", "i`m", "im ", "i am", "i m ", "it's", "
                  "we are", "we're", "we’re")
 # Every occurrence of every literal in one pass; value: the literal's rank in _CUE_LITERALS.
 _CUE_AUTOMATON = Automaton({lit: rank for rank, lit in enumerate(_CUE_LITERALS)})
+# With hyperscan, the same occurrences come from its one pass (adtrace.text.prescan), one pattern per
+# literal: a literal's occurrences all end at different places, so each is reported.
+_CUE_RANKS = {f"names.cue.{rank}": rank for rank in range(len(_CUE_LITERALS))}
+_CUE_UNENCODABLE = frozenset(rank for rank, lit in enumerate(_CUE_LITERALS) if not prescan.encodable(lit))
+for _name, _rank in _CUE_RANKS.items():
+    prescan.register(_name, prescan.literal_alternation((_CUE_LITERALS[_rank],)), offsets=True)
+
+
+def _cue_hits(text: str, low: str) -> list[tuple[int, int]]:
+    """(rank, start) of every occurrence of every cue literal in `low` (`text` lower-cased), sorted."""
+    found = prescan.scan(text)
+    if found is None:
+        return sorted((rank, end + 1 - len(_CUE_LITERALS[rank])) for end, rank in _CUE_AUTOMATON.find(low))
+    # A literal beyond Latin-1 ("i’m") is matched with "?" for "’": its hits are confirmed here.
+    return sorted((rank, start) for name, spans in found.spans.items() if (rank := _CUE_RANKS.get(name)) is not None
+                  for start, _end in spans if rank not in _CUE_UNENCODABLE or low.startswith(_CUE_LITERALS[rank], start))
 
 # Capitalised words that follow these cues in ads without being names (compared lower-cased).
 _STOP_TEXT = """
@@ -99,7 +116,7 @@ def find_names(text: str) -> list[tuple[str, tuple[int, int]]]:
         low = ""
     # Speed: one automaton pass lists every occurrence of every cue literal (none in most ads); they
     # are visited literal by literal in _CUE_LITERALS order, each literal's from left to right.
-    found = sorted((rank, end + 1 - len(_CUE_LITERALS[rank])) for end, rank in _CUE_AUTOMATON.find(low)) if low else []
+    found = _cue_hits(text, low) if low else []
     for _rank, i in found:
         for m in _INTRO.finditer(text, max(0, i - 8), min(len(text), i + 80)):
             if m.start() not in seen:

@@ -7,10 +7,12 @@ A unit is a run of digits or a run of spelled digit words that is a whole word o
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable
 
+from adtrace.text import prescan
 from adtrace.text.lowered import lowered
-from adtrace.text.numbers import DIGIT_WORD_RUN, GLUED_UNITS
+from adtrace.text.numbers import DIGIT_WORD_RUN, GLUED_UNITS, HOMOPHONES, SPELLED_UNITS, trie_pattern
 
 MIN_DIGITS = 7  # the fewest digits of a phone number
 
@@ -30,11 +32,85 @@ _LONE_I = r"[il](?![^\W\d_])(?!\d)(?<!\d[il])(?:(?<![-.*_~][il])|(?=[^-.*_~]))"
 UNIT_LOWER = re.compile(UNIT.pattern.replace(f"(?=[{_FIRST}])", f"(?=[{_FIRST}])(?!{_LONE_I})", 1))
 
 
+_DIGITS = re.compile(r"\d+")
+
+# Where a spelled unit may start, for hyperscan (adtrace.text.prescan) over the lower-cased text: a
+# superset of the spelled branch above. A spelled run (homophones only beside a digit) with no ASCII
+# letter before or after it; a non-ASCII character stands for "maybe a letter" or "maybe a digit"
+# (`\d` is every script's digits), whichever keeps more candidates. The Chinese digits are no ASCII
+# word: a text holding one takes the reference scan.
+_A = trie_pattern([w for w in SPELLED_UNITS if w.isascii()])
+_H = trie_pattern(list(HOMOPHONES))
+_D = rf"[0-9{prescan.NON_ASCII}]"
+prescan.register("phones.spelled", rf"(?:^|[^a-z])(?:(?:{_H})*(?:{_A})(?:{_A}|{_H})*(?:[^a-z]|$)|(?:{_H})+{_D})"
+                 rf"|{_D}(?:{_H})+(?:[^a-z]|$)", offsets=True)
+_CJK_DIGITS = re.compile("[" + "".join(w for w in GLUED_UNITS if not w.isascii()) + "]")
+PRESCAN_MIN = 64  # shorter texts (URL parts) scan faster with `re` alone than through a hyperscan pass
+
+
 def unit_matches(text: str) -> Iterable[re.Match[str]]:
     """The unit matches of `text`, in order: over lowered text (adtrace.text.lowered) without re.I,
     the same matches ~10% faster; read tokens only through lower() and isdigit(), which lowering
-    does not change. One scan of the whole text: the first-letter lookahead makes most positions fail
-    at once (measured faster than cutting the text into words first, in C or in Python: the word
-    list, its set and the look-ups of each word in a memo cost more inside the pipeline than the scan)."""
+    does not change. With hyperscan (adtrace.text.prescan), the unit pattern is tried only where a
+    digit run or a spelled unit may start (`_candidate_matches`); else one scan of the whole text."""
     low = lowered(text)
-    return UNIT.finditer(text) if low is None else UNIT_LOWER.finditer(low)
+    if low is None:
+        return UNIT.finditer(text)
+    if len(low) >= PRESCAN_MIN:
+        found = prescan.scan(text)
+        if found is not None and (low.isascii() or _CJK_DIGITS.search(low) is None):
+            return _candidate_matches(low, _spelled_starts(low, found.spans.get("phones.spelled", ())))
+    return UNIT_LOWER.finditer(low)
+
+
+def _spelled_starts(low: str, spans: Iterable[tuple[int, int]]) -> list[int]:
+    """Where a spelled unit may start, from the prescan's matches (`phones.spelled`): the word starts at
+    the match's first letter, and a later match that ends at the same place (hyperscan reports each end
+    once, with the leftmost start) starts after a digit inside this one ("é tw0i": "i" after "0")."""
+    out: set[int] = set()
+    for start, end in spans:
+        out.add(start if "a" <= low[start] <= "z" else start + 1)
+        if not low[start + 1:end - 1].isalpha():  # speed: a digit inside the words (rare)
+            for r in _DIGITS.finditer(low, start + 1, end):
+                out.add(r.end())
+    return sorted(out)
+
+
+def _candidate_matches(low: str, starts: list[int]) -> list[re.Match[str]]:
+    """What `UNIT_LOWER.finditer(low)` gives, trying the pattern only at the digit runs' starts and at
+    the spelled units' possible `starts`.
+
+    The same matches: each is the leftmost match at or after the previous match's end, and the unit
+    pattern can match only where a digit run or a spelled unit starts. A digit position that no run
+    start stands for lies in a run a spelled unit ended inside ("thr33" in "thr335"): the pattern is
+    tried where that unit ended."""
+    runs = list(_DIGITS.finditer(low))
+    if not starts:
+        return runs  # the unit pattern's digit branch is `\d+`: the same matches
+    out: list[re.Match[str]] = []
+    pos = 0  # end of the last match; every run from runs[i] on starts at or after it
+    i = 0
+    for s in starts:
+        if s < pos or s >= len(low):
+            continue
+        k = bisect_left(runs, s, i, key=re.Match.start)
+        if k > i:
+            out += runs[i:k]
+            i = k
+            pos = runs[k - 1].end()
+            if s < pos:  # a candidate after a digit inside a word ("tw0i") may lie inside a run
+                continue
+        m = UNIT_LOWER.match(low, s)
+        if m is None:
+            continue
+        out.append(m)
+        pos = m.end()
+        while i < len(runs) and runs[i].start() < pos:
+            if runs[i].end() > pos:  # the rest of a run the spelled unit ended inside: `\d+` from there
+                rest = _DIGITS.match(low, pos)
+                assert rest is not None
+                out.append(rest)
+                pos = rest.end()
+            i += 1
+    out += runs[i:]
+    return out
