@@ -15,8 +15,6 @@ from adtrace.storage.sql import SQLStore
 
 # Any constant: every adtrace writer takes this transaction-scoped lock, so there is one writer at a time.
 _WRITE_LOCK = 0x616474726163
-# Relevance on PostgreSQL ranks the newest this many matches (see `_plan`); below it, every match.
-RANK_WINDOW = 2000
 
 
 class PostgresStore(SQLStore):
@@ -41,9 +39,9 @@ class PostgresStore(SQLStore):
         plan = s.Plan(matches, f"{matches} ORDER BY x.seq DESC", "", "", params, f"search_docs x WHERE {cond}")
         if q.sort != "relevance" or not plain:
             return s.sorted_plan(plan, "newest" if q.sort == "relevance" else q.sort)
-        # Rank only the newest RANK_WINDOW matches (all of them below that): ts_rank reads each ranked
+        # Rank only the newest s.RANK_WINDOW matches (all of them below that): ts_rank reads each ranked
         # document's tsvector, out of line, and reading every match's cost most of a broad query.
-        params["window"] = RANK_WINDOW
+        params["window"] = s.RANK_WINDOW
         plan.hits = (f"SELECT w.seq, ts_rank(w.tsv, to_tsquery('simple', :fts)) AS score FROM "
                      f"(SELECT x.seq, x.tsv FROM search_docs x WHERE {cond} ORDER BY x.seq DESC "
                      f"LIMIT greatest(:window, :limit + :offset)) w "

@@ -102,6 +102,12 @@ def tsquery(terms: list[Term]) -> str:
     return " & ".join(parts)
 
 
+# Relevance ranks the newest RANK_WINDOW matches (every match when fewer match), on both backends: bm25
+# (SQLite) and ts_rank (PostgreSQL) cost per ranked document, and ranking every match of a broad query was
+# the largest part of its time (SQLite, 1M realistic ads: CPU p50 87 ms of a search's ~150). Read at plan
+# time, so tests may lower it. Totals and facets always count every match.
+RANK_WINDOW = 2000
+
 COUNT_CAP = 10_000  # suggested Query.count_cap for interactive pages: "10,000+" beyond it
 FACET_CAP = 5_000  # suggested Query.facet_cap: facets over the 5,000 newest matches beyond it
 
