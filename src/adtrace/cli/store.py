@@ -143,7 +143,7 @@ def search_cmd(
     city: str = typer.Option(None, help="Documents naming this city (in the text or the site's location field)."),
     state: str = typer.Option(None, help="Documents naming this state or province."),
     phone_area: str = typer.Option(None, "--phone-area", help="Documents with a phone whose area code is this place."),
-    sort: str = typer.Option("relevance", help="Order of hits: relevance (the best of the newest 2,000 matches), newest, score (risk score)."),
+    sort: str = typer.Option("relevance", help="Order of hits: relevance, newest, score (risk score)."),
     source: str = typer.Option(None, help="Only this source."),
     kind: str = typer.Option(None, help="Only this kind: ad, post, job, review, tip."),
     level: str = typer.Option(None, "--level", help="Only this risk level: low, elevated, high."),
