@@ -49,7 +49,34 @@ class PostgresStore(SQLStore):
         plan.order = "h.score DESC, h.seq DESC"
         return plan
 
+    def _capped_counts(self, query: Query, plan: s.Plan, count_cap: int,
+                       facet_cap: int) -> tuple[int, bool, dict[str, dict[str, int]]]:
+        """Both caps (the app's search page): one pass over the matches, not a count and then a facet pass.
+
+        The newest `bound` matches, with their single-valued facets, come from one scan of search_docs; the
+        total is how many there are (at most `bound`), the facets count the newest `facet_cap` of them.
+        """
+        bound = max(count_cap, facet_cap) + 1  # one past the larger cap: enough to say "more than"
+        single = [f for f in SINGLE if f in query.facets]  # column names from a fixed list, never user text
+        multi = ", ".join(f"'{f}'" for f in query.facets if f in FACETS and f not in SINGLE)
+        cols = "".join(f", x.{c}" for c in single)
+        parts = ["SELECT '' AS facet, NULL AS value, count(*) AS n FROM m"]
+        parts += [f"SELECT '{c}', {c}, count(*) FROM f WHERE {c} IS NOT NULL GROUP BY {c}" for c in single]
+        if multi:
+            parts.append(f"SELECT v.facet, v.value, count(*) FROM f JOIN facet_values v ON v.seq = f.seq "
+                         f"WHERE v.facet IN ({multi}) GROUP BY v.facet, v.value")
+        sql = (f"WITH m AS MATERIALIZED (SELECT x.seq{cols} FROM {plan.narrow} ORDER BY x.seq DESC LIMIT {bound}), "
+               f"f AS MATERIALIZED (SELECT * FROM m ORDER BY seq DESC LIMIT {int(facet_cap)}) "
+               + " UNION ALL ".join(parts))
+        with self.engine.connect() as conn:
+            found = conn.execute(text(sql), plan.params).all()
+        seen = sum(int(r.n) for r in found if r.facet == "")
+        rows = [(r.facet, r.value, int(r.n)) for r in found if r.facet != ""]
+        return seen, seen > facet_cap, s.top_values(rows, query.facets) if seen else {f: {} for f in query.facets}
+
     def _count_and_facets(self, query: Query, plan: s.Plan) -> tuple[int, bool, dict[str, dict[str, int]]]:
+        if plan.narrow is not None and query.count_cap is not None and query.facet_cap is not None:
+            return self._capped_counts(query, plan, query.count_cap, query.facet_cap)
         if plan.narrow is None or query.count_cap is not None or query.facet_cap is not None:
             return super()._count_and_facets(query, plan)
         # Exact: the total and the single-valued facets in one pass over the matching search_docs rows
