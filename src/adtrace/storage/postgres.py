@@ -42,9 +42,12 @@ class PostgresStore(SQLStore):
         # Rank only the newest s.RANK_WINDOW matches (all of them below that): ts_rank reads each ranked
         # document's tsvector, out of line, and reading every match's cost most of a broad query.
         params["window"] = s.RANK_WINDOW
-        plan.hits = (f"SELECT w.seq, ts_rank(w.tsv, to_tsquery('simple', :fts)) AS score FROM "
-                     f"(SELECT x.seq, x.tsv FROM search_docs x WHERE {cond} ORDER BY x.seq DESC "
-                     f"LIMIT greatest(:window, :limit + :offset)) w "
+        # The window sorts seqs alone; each windowed row's tsvector is read back by key afterwards. Sorting
+        # (seq, tsv) pairs spilled ~650-byte rows to disk (200k realistic ads, two words, 10k matches:
+        # external merge 7.8 MB, 85 of the query's 98 ms).
+        plan.hits = (f"SELECT w.seq, ts_rank(t.tsv, to_tsquery('simple', :fts)) AS score FROM "
+                     f"(SELECT x.seq FROM search_docs x WHERE {cond} ORDER BY x.seq DESC "
+                     f"LIMIT greatest(:window, :limit + :offset)) w JOIN search_docs t ON t.seq = w.seq "
                      f"ORDER BY score DESC, w.seq DESC LIMIT :limit OFFSET :offset")
         plan.order = "h.score DESC, h.seq DESC"
         return plan
