@@ -213,6 +213,36 @@ def _relevel(store: Store) -> list[dict[str, Any]]:
     return out
 
 
+def _explain(store: Store, query: Query) -> list[dict[str, Any]]:
+    """The plan of every SELECT one search runs (counting in turn): PostgreSQL's EXPLAIN (ANALYZE, BUFFERS),
+    SQLite's EXPLAIN QUERY PLAN. The statements are captured as the store sends them to the driver."""
+    import sqlalchemy as sa
+
+    engine: sa.Engine = store.engine  # type: ignore[attr-defined]
+    seen: list[tuple[str, Any]] = []
+
+    def grab(_conn: Any, _cur: Any, statement: str, parameters: Any, _ctx: Any, _many: bool) -> None:
+        if statement.lstrip().upper().startswith(("SELECT", "WITH")):
+            seen.append((statement, parameters))
+
+    overlap = getattr(store, "overlap_counting", False)
+    store.overlap_counting = False  # type: ignore[attr-defined]
+    sa.event.listen(engine, "before_cursor_execute", grab)
+    try:
+        store.search(query)
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", grab)
+        store.overlap_counting = overlap  # type: ignore[attr-defined]
+    pg = engine.dialect.name == "postgresql"
+    out = []
+    with engine.connect() as conn:
+        for statement, parameters in seen:
+            rows = conn.exec_driver_sql(("EXPLAIN (ANALYZE, BUFFERS) " if pg else "EXPLAIN QUERY PLAN ") + statement,
+                                        parameters).all()
+            out.append({"sql": " ".join(statement.split()), "plan": [r[0] if pg else r[-1] for r in rows]})
+    return out
+
+
 def _count(summary: FileSummary, outcomes: list[Outcome]) -> None:
     summary.read += len(outcomes)
     for o in outcomes:
@@ -240,6 +270,9 @@ def main() -> None:
                     help="run only these of the slower query sets after the phone and two-facet ones, comma-separated "
                          "(fulltext_2facets_capped_ms, broad_2facets_exact_ms, broad_5facets_exact_ms, "
                          "broad_5facets_capped_ms; 'none' for none); default: all")
+    ap.add_argument("--explain", action="store_true",
+                    help="also print the plan of each statement of one two-word + two-facet search (PostgreSQL: "
+                         "EXPLAIN ANALYZE with buffers; SQLite: EXPLAIN QUERY PLAN)")
     ap.add_argument("--relevel", action="store_true",
                     help="also time saving new thresholds (every stored document re-levelled) and its peak RSS")
     ap.add_argument("--store-only", action="store_true",
@@ -297,11 +330,12 @@ def run(args: argparse.Namespace) -> None:
             phones += [p["value"] for p in rec.get("phones", [])]
             if len(phones) >= args.queries:
                 break
-        lookup_t, lookup_hits = [], 0
+        lookup_t, lookup_cpu, lookup_hits = [], [], 0
         for phone in phones[: args.queries]:
-            t = time.perf_counter()
+            t, c = time.perf_counter(), time.process_time()
             result = store.search(Query(phone=phone, limit=20))
             lookup_t.append(time.perf_counter() - t)
+            lookup_cpu.append(time.process_time() - c)  # with overlap: both threads' CPU
             lookup_hits += result.total
         # What `adtrace search` runs: exact total and exact facet counts. CPU seconds per query (in turn) are
         # less disturbed by other processes than wall time.
@@ -350,6 +384,7 @@ def run(args: argparse.Namespace) -> None:
                            "cpu_p50": pct(cpus, 0.5), "cpu_p95": pct(cpus, 0.95),
                            "avg_total": round(statistics.fmean(totals), 1), "facets_capped": capped}
         counts = store.counts()
+        explain = _explain(store, text_queries[0]) if args.explain and text_queries else None
         relevel = _relevel(store) if args.relevel else None
     sampler.stop.set()
     sampler.join()
@@ -370,6 +405,7 @@ def run(args: argparse.Namespace) -> None:
         "db_bytes": size, "db_mb": round(size / 2**20, 1),
         "phone_lookup_ms": {"n": len(lookup_t), "p50": pct(lookup_t, 0.5), "p95": pct(lookup_t, 0.95),
                             "mean": round(statistics.fmean(lookup_t) * 1000, 2) if lookup_t else None,
+                            "cpu_p50": pct(lookup_cpu, 0.5), "cpu_p95": pct(lookup_cpu, 0.95),
                             "avg_hits": round(lookup_hits / max(1, len(lookup_t)), 1)},
         "fulltext_2facets_exact_ms": {"n": len(text_t),
                                       "default": "overlapped" if default_overlap else "in_turn",
@@ -381,6 +417,7 @@ def run(args: argparse.Namespace) -> None:
                                       "avg_hits": round(text_hits / max(1, len(text_t)), 1)},
         **broad,
         **({"relevel": relevel} if relevel else {}),
+        **({"explain": {"query": text_queries[0].text, "statements": explain}} if explain else {}),
         "cpus": os.cpu_count(),
         "loadavg_1m": {"before": round(load_before[0], 2), "after_ingest": round(load_ingest[0], 2),
                        "end": round(os.getloadavg()[0], 2)},

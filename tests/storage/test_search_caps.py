@@ -63,3 +63,21 @@ def test_facet_filters_follow_updates(store: Store) -> None:
     r = store.search(Query(text="lantern", facets=("source",)))
     assert r.facets["source"] == {"other": 2, "site": 1}
     assert sorted(h.id for h in store.search(Query(source="other")).hits) == ["d00", "d02"]
+
+
+def test_capped_multi_valued_facets_count_the_same_newest_matches(store: Store) -> None:
+    # PostgreSQL counts both caps in one pass (the newest matches with their facet columns); a multi-valued
+    # facet (city) must count the same newest documents as the single-valued ones.
+    docs = [Document.from_dict({"id": f"c{i:02d}", "source": "other" if i % 3 == 2 else "site",
+                                "text": f"lantern notice number {i} in {'Tampa, FL' if i % 2 else 'Denver, CO'}"})
+            for i in range(12)]
+    _put(store, docs)
+    r = store.search(Query(text="lantern", facets=("source", "city"), count_cap=100, facet_cap=5))
+    assert r.total == 12 and r.facets_capped and r.facets_over == 5
+    newest = docs[-5:]  # c07..c11
+    assert r.facets["city"] == {"tampa": sum(1 for d in newest if int(d.id[1:]) % 2),
+                                "denver": sum(1 for d in newest if not int(d.id[1:]) % 2)}
+    assert sum(r.facets["source"].values()) == 5
+    small = store.search(Query(text="lantern", facets=("city",), count_cap=8, facet_cap=20))
+    assert small.total == 8 and small.total_is_lower_bound and not small.facets_capped
+    assert small.facets["city"] == {"tampa": 6, "denver": 6}  # below the facet cap: every match counted

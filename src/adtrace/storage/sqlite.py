@@ -187,7 +187,14 @@ class SQLiteStore(SQLStore):
         plan = s.Plan(matches, f"{matches} ORDER BY rowid DESC", "", "", params)
         if q.sort != "relevance":
             return s.sorted_plan(plan, q.sort)
-        plan.hits = f"SELECT rowid AS seq, rank AS score FROM {table} WHERE {cond} ORDER BY rank, rowid LIMIT :limit OFFSET :offset"
+        # bm25 over the newest s.RANK_WINDOW matches only (all of them below that), as on PostgreSQL: the
+        # window's oldest seq comes from FTS5's own rowid order (it stops after the window), and the ranked
+        # query restricts FTS5 to rowid >= it, so bm25 runs per windowed match, not per match.
+        params["window"] = s.RANK_WINDOW
+        newest = (f"SELECT coalesce(min(w.seq), 0) FROM (SELECT rowid AS seq FROM {table} WHERE {cond} "
+                  f"ORDER BY rowid DESC LIMIT max(:window, :limit + :offset)) w")
+        plan.hits = (f"SELECT rowid AS seq, rank AS score FROM {table} WHERE {cond} AND rowid >= ({newest}) "
+                     f"ORDER BY rank, rowid LIMIT :limit OFFSET :offset")
         plan.order = "h.score, h.seq"
         return plan
 
