@@ -55,7 +55,8 @@ def read_image(img: Any, lang: str = engine.DEFAULT_LANG) -> Reading:
         for raw in r.text.splitlines():
             if raw.strip():
                 lines.setdefault(" ".join(raw.split()), None)
-    return Reading(LINE_BREAK.join(lines), round(best, 1), [r.text for r in readings])
+    # each reading's own text votes on the phones' digits, its unsure digits abstaining (adtrace.ocr.stage)
+    return Reading(LINE_BREAK.join(lines), round(best, 1), [r.view() for r in readings])
 
 
 def _pdq(img: Any) -> str | None:
