@@ -125,13 +125,15 @@ def test_without_tesseract_the_pipeline_runs_and_says_ocr_is_off(monkeypatch: py
 
 
 def test_readings_vote_digit_by_digit_and_a_split_digit_drops_the_phone() -> None:
-    views = ["505 354-0485", "505 854 0485 x", "(505) 354 0485"]
+    views = ["505 354-0485", "505 854 0485 x"]
     vote = fused("+15053540485", views)
-    assert vote == Fused("+15053540485", 3, 1, 3)  # 2 readings say 3, one says 8: a lead of one only
+    assert vote is not None and vote.readings == 2 and vote.margin == 0  # one reading says 3, one says 8: a tie
     assert not accepted({"value": "+15053540485", "letters": False, "fused": vote})
     assert not accepted({"value": "+15058540485", "letters": False, "fused": fused("+15058540485", views)})
-    views.append("call 5053540485")  # a fourth reading: every digit now won by two readings or more
+    views.append("(505) 354 0485")  # a third reading: every digit now won by a lead of one reading or more
+    assert fused("+15053540485", views) == Fused("+15053540485", 3, 1, 3, 2)
     assert accepted({"value": "+15053540485", "letters": False, "fused": fused("+15053540485", views)})
+    assert not accepted({"value": "+15058540485", "letters": False, "fused": fused("+15058540485", views)})
     assert fused("+17028643321", views) is None  # a number no reading holds, give or take a digit
 
 
@@ -143,7 +145,7 @@ def test_a_number_read_out_of_a_longer_digit_run_is_not_a_clean_reading() -> Non
     assert not accepted({"value": "+18589424975", "letters": False, "fused": vote})
     # a country code or trunk prefix before the number, or punctuation inside it, is not glue
     clean = ["+17028643321", "1 (702) 864-3321.", "+44 07919 524406", "07919 524406"]
-    assert fused("+17028643321", clean[:2]) == Fused("+17028643321", 2, 2, 2)
+    assert fused("+17028643321", clean[:2]) == Fused("+17028643321", 2, 2, 2, 2)
     uk = fused("+447919524406", clean[2:])
     assert uk is not None and uk.clean == 2
     assert accepted({"value": "+17028643321", "letters": False, "fused": fused("+17028643321", clean[:2])})
@@ -179,3 +181,40 @@ def test_merge_marks_every_entity_as_from_the_image_and_drops_context_fields() -
                                         "field": "image_text", "image": 2, "via": "image"}
     assert [p["name"] for p in record["places"]] == ["Reno"] and record["places"][0]["via"] == "image"
     assert record["ages"][0]["field"] == "image_text"
+
+
+def test_an_unsure_digit_abstains_in_the_vote() -> None:
+    u = engine.UNSURE
+    # the middle reading was unsure of its 8 (Tesseract's alternatives held a 3 close to it): it votes for
+    # the other nine digits only, and the 3 is won by two readings to none
+    views = ["505 354-0485", f"505 {u}54 0485 x", "(505) 354 0485"]
+    assert fused("+15053540485", views) == Fused("+15053540485", 3, 2, 3, 2)
+    # without the mark the same readings split 2 to 1 on that digit
+    assert fused("+15053540485", [v.replace(u, "8") for v in views]) == Fused("+15053540485", 3, 1, 3, 2)
+    # a stretch with more unsure digits than MAX_UNSURE holds no number
+    assert fused("+15053540485", [f"505 {u * 2}4-0485"]) is None
+    # a digit won by one reading alone (the others doubted it) is not enough, even unopposed
+    alone = fused("+15053540485", ["505 354-0485", f"505 {u}54 0485", f"(505) {u}54-0485"])
+    assert alone is not None and alone.margin == 1 and alone.support == 1
+    assert not accepted({"value": "+15053540485", "letters": False, "fused": alone})
+
+
+def test_a_digit_is_unsure_when_an_alternative_is_close_or_ranked_first() -> None:
+    assert engine._unsure("5", [("5", 90.0), ("8", 87.0)])
+    assert engine._unsure("5", [("8", 90.0), ("5", 80.0)])
+    assert not engine._unsure("5", [("5", 95.0), ("8", 60.0), ("S", 0.0)])
+    assert not engine._unsure("S", [("S", 90.0), ("5", 89.0)])  # letters are not digits: the letters rule has them
+    assert not engine._unsure("7", [])
+    sym = engine.Symbols("70 2", [99.0, 80.0, 100.0, 99.0], [False, True, False, False])
+    assert sym.view() == f"7{engine.UNSURE} 2"
+    assert engine.Symbols("70", [99.0, 99.0], [False, False]).view() == "70"
+
+
+@needs_ocr
+def test_tesseract_reports_each_characters_doubt(tmp_path: Path) -> None:
+    from PIL import Image as PILImage
+
+    path = _painted(tmp_path / "a.jpg", ["CALL 702 864 3321"])
+    read = engine.symbols(PILImage.open(path).convert("L"), psm=6)
+    assert len(read.unsure) == len(read.text) == len(read.confs)
+    assert "702" in read.text and not any(read.unsure[i] for i, ch in enumerate(read.text) if not ch.isdigit())

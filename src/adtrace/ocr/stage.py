@@ -90,10 +90,17 @@ class OcrStage:
 # A wrong phone from an image links unrelated ads, so a phone read in an image is kept only when the
 # readings agree on it digit by digit (`fused`). Tesseract's own per-symbol confidence does not tell a
 # misread digit: over half the false phones of the synthetic photos had every digit at 90+ (docs/ocr.md).
+# Its per-symbol alternatives do better: a digit with another character close behind it abstains
+# (engine.UNSURE), and with those out of the vote a lead of one reading is enough where two readings at
+# least back the winning digit (measured on the synthetic photos, tuning seeds 5, 7, 11: recall up by
+# 0.01 to 0.04 and precision up on each, docs/ocr.md).
 MIN_READINGS = 2  # readings (of different preparations of the photo) holding the number, give or take a digit
 MAX_APART = 1  # a reading holds a number when at most this many of its digits differ
-MIN_MARGIN = 2  # at every digit, readings for the winning digit minus readings for the runner-up
+MIN_MARGIN = 1  # at every digit, readings for the winning digit minus readings for the runner-up
 MIN_CLEAN = 2  # readings holding the number as a stretch not glued to another digit (see `_glued`)
+UNSURE = engine.UNSURE  # in a reading's own text (`Reading.views`): a digit Tesseract was unsure of; it votes for none
+MIN_SUPPORT = 2  # readings for the winning digit, at every digit: never one reading alone, even unopposed
+MAX_UNSURE = 1  # a stretch with more unsure digits than this holds no number (2 let more false phones in)
 
 
 @dataclass(frozen=True)
@@ -102,6 +109,7 @@ class Fused:
     readings: int  # readings holding the number within MAX_APART digits
     margin: int  # the smallest lead of the winning digit over the runner-up, over all digits
     clean: int = 0  # readings holding the number (within max_apart) as a stretch not glued to another digit
+    support: int = 0  # the fewest readings for the winning digit, over all digits (unsure ones vote for none)
 
 
 def fused(e164: str, views: list[str], max_apart: int = MAX_APART) -> Fused | None:
@@ -118,7 +126,7 @@ def fused(e164: str, views: list[str], max_apart: int = MAX_APART) -> Fused | No
     readings = clean = 0
     before = _prefixes(num)
     for view in views:
-        pos = [i for i, ch in enumerate(view) if ch.isdigit()]  # where the reading's digits stand
+        pos = [i for i, ch in enumerate(view) if ch.isdigit() or ch == UNSURE]  # where the reading's digits stand
         stream = "".join(view[i] for i in pos)
         clean += _clean(digits, view, pos, stream, max_apart, before)
         aligned = _aligned(digits, stream, max_apart)
@@ -129,14 +137,16 @@ def fused(e164: str, views: list[str], max_apart: int = MAX_APART) -> Fused | No
             votes[k][ch] += 1
     if not readings:
         return None
-    out, margin = [], readings
+    out, margin, support = [], readings, readings
     for counts in votes:
+        del counts[UNSURE]  # an unsure digit votes for none
         top = counts.most_common(2)
         if not top:
             return None  # no reading has this digit at all
         out.append(top[0][0])
         margin = min(margin, top[0][1] - (top[1][1] if len(top) > 1 else 0))
-    return Fused(f"+{num.country_code}{''.join(out)}", readings, margin, clean)
+        support = min(support, top[0][1])
+    return Fused(f"+{num.country_code}{''.join(out)}", readings, margin, clean, support)
 
 
 def _prefixes(num: phonenumbers.PhoneNumber) -> tuple[str, ...]:
@@ -161,7 +171,7 @@ def _clean(digits: str, view: str, pos: list[int], stream: str, max_apart: int, 
         return a >= 0 and b < len(pos) and not any(ch.isspace() for ch in view[pos[a] + 1:pos[b]])
 
     for i in range(len(stream) - size + 1):
-        if sum(a != b for a, b in zip(stream[i:i + size], digits, strict=True)) > max_apart:
+        if _apart(stream[i:i + size], digits) > max_apart:
             continue
         if glued(i + size - 1, i + size):
             continue
@@ -178,10 +188,18 @@ def _aligned(digits: str, stream: str, max_apart: int) -> str | None:
     size = len(digits)
     best, best_apart = None, max_apart + 1
     for i in range(len(stream) - size + 1):
-        apart = sum(a != b for a, b in zip(stream[i:i + size], digits, strict=True))
+        apart = _apart(stream[i:i + size], digits)
         if apart < best_apart:
             best, best_apart = stream[i:i + size], apart
     return best
+
+
+def _apart(stretch: str, digits: str) -> int:
+    """Digits of `stretch` that differ from `digits`; an unsure digit differs from none."""
+    unsure = stretch.count(UNSURE)
+    if unsure > MAX_UNSURE:
+        return len(digits)
+    return sum(a != b and a != UNSURE for a, b in zip(stretch, digits, strict=True))
 
 
 def candidates(reading: Reading, found: dict[str, Any]) -> list[dict[str, Any]]:
@@ -204,7 +222,7 @@ def accepted(c: dict[str, Any]) -> bool:
     digit won by MIN_MARGIN readings or more, and MIN_CLEAN readings hold it not glued to other digits."""
     f: Fused | None = c["fused"]
     return (not c["letters"] and f is not None and f.value == c["value"] and f.readings >= MIN_READINGS
-            and f.margin >= MIN_MARGIN and f.clean >= MIN_CLEAN)
+            and f.margin >= MIN_MARGIN and f.clean >= MIN_CLEAN and f.support >= MIN_SUPPORT)
 
 
 def merge(record: dict[str, Any], n: int, reading: Reading, found: dict[str, Any]) -> None:
