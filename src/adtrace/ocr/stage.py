@@ -10,6 +10,7 @@ indicators' evidence spans keep pointing into the ad's own text.
 
 from __future__ import annotations
 
+import contextlib
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ import phonenumbers
 
 from adtrace import errors
 from adtrace.documents import Document
+from adtrace.extractors.base import site_country
 from adtrace.ocr import engine
 from adtrace.ocr.cache import Cache
 from adtrace.ocr.reader import Reading, read_file
@@ -39,12 +41,13 @@ class OcrStage:
     problems: Counter[str] = field(default_factory=Counter)  # why images were skipped, counted
     read: int = 0  # images that reached the reader (cache hits included)
     hashed: list[tuple[int, str]] = field(default_factory=list)  # (image, PDQ) of the last document read
+    default_region: str = "US"  # the pipeline's: a phone of this country needs no written country code
 
     @classmethod
-    def from_env(cls) -> OcrStage:
+    def from_env(cls, default_region: str = "US") -> OcrStage:
         from adtrace.documents.images import image_roots
 
-        return cls(image_roots())
+        return cls(image_roots(), default_region=default_region)
 
     def readings(self, doc: Document) -> list[tuple[int, Reading]]:
         from adtrace.documents.images import under_roots
@@ -74,10 +77,11 @@ class OcrStage:
 
     def __call__(self, doc: Document, record: dict[str, Any], extract: Extract) -> None:
         entries: list[dict[str, Any]] = []
+        home = home_countries(doc, record, self.default_region)
         for n, reading in self.readings(doc):
             entries.append({"image": n, "text": reading.text, "confidence": reading.confidence})
             merge(record, n, reading, extract(Document(id=doc.id, text=reading.text, location=doc.location,
-                                                       url=doc.url, lang=doc.lang)))
+                                                       url=doc.url, lang=doc.lang)), home)
         record[FIELD] = entries
         # The photos were opened anyway: their PDQ hashes go into the Record's `images`, so photo
         # watchlists and screening match local photos too (they read `images[].pdq`).
@@ -225,10 +229,44 @@ def accepted(c: dict[str, Any]) -> bool:
             and f.margin >= MIN_MARGIN and f.clean >= MIN_CLEAN and f.support >= MIN_SUPPORT)
 
 
-def merge(record: dict[str, Any], n: int, reading: Reading, found: dict[str, Any]) -> None:
-    """Add the entities `found` in image n's text to `record`, marked as coming from the image."""
+def home_countries(doc: Document, record: dict[str, Any], default_region: str) -> frozenset[str]:
+    """The countries the ad itself points to: its places (site field and text), its site's country
+    domain, the countries of the phones in its text, and the pipeline's default region."""
+    out = {default_region, site_country(doc.url)}
+    out.update(p.get("country") for p in record.get("places") or () if isinstance(p, dict))
+    for p in record.get("phones") or ():
+        if isinstance(p, dict) and str(p.get("value", "")).startswith("+"):
+            with contextlib.suppress(phonenumbers.NumberParseException):
+                out.add(phonenumbers.region_code_for_number(phonenumbers.parse(str(p["value"]))))
+    return frozenset(c for c in out if c)
+
+
+# In an image, a misread junk word can read as a foreign town, and the phone extractor then tries that
+# country first: a misread digit string valid there becomes a foreign phone (a false +62 on synthetic
+# seed 7, docs/ocr.md). A phone of another country than the ad's own is kept only when the image writes
+# its country code ("+39 347 ...", "0039 ..."), which a misreading of a local number rarely produces.
+def written_abroad(value: str, text: str, span: tuple[int, int], home: frozenset[str]) -> bool:
+    """Whether phone `value` (E.164) is of a home country, or its reading `text[span]` writes its code."""
+    try:
+        num = phonenumbers.parse(value)
+    except phonenumbers.NumberParseException:
+        return False
+    if phonenumbers.region_code_for_number(num) in home:
+        return True
+    s, e = span
+    digits = "".join(ch for ch in text[max(0, s - 2):e] if ch.isdigit())
+    return digits.lstrip("0").startswith(value[1:]) or "+" in text[max(0, s - 2):s + 1]
+
+
+def merge(record: dict[str, Any], n: int, reading: Reading, found: dict[str, Any],
+          home: frozenset[str] | None = None) -> None:
+    """Add the entities `found` in image n's text to `record`, marked as coming from the image. With
+    `home` (the ad's own countries), a phone of another country needs its country code in the image."""
     phones: dict[str, dict[str, Any]] = {}
     for c in candidates(reading, found):
+        span = tuple(c["phone"].get("span") or (0, 0))
+        if home is not None and not written_abroad(str(c["value"]), reading.text, (span[0], span[1]), home):
+            continue
         if accepted(c):
             phones.setdefault(str(c["value"]), c["phone"])
     for name in ENTITY_FIELDS:

@@ -53,7 +53,7 @@ class Pipeline:
     def __post_init__(self) -> None:
         # Named extractors pull in what they require; a requirement nobody provides fails here (AT151).
         self.extractors = ordered(self.extractor_names)
-        self.ocr_stage = _ocr_stage(self.ocr)
+        self.ocr_stage = _ocr_stage(self.ocr, self.default_region)
 
     def post_stages(self, stages: tuple[str, ...] | None = None) -> list[PostStage]:
         """The post-extraction stages to run (all registered ones when `stages` is None), checked once:
@@ -194,7 +194,7 @@ def _settle() -> None:
 _ocr_said = False
 
 
-def _ocr_stage(on: bool | None) -> Any:
+def _ocr_stage(on: bool | None, region: str = "US") -> Any:
     """The OCR stage when OCR is wanted and can run; else None, saying once on stderr why it is off."""
     global _ocr_said
     if on is None:
@@ -213,7 +213,7 @@ def _ocr_stage(on: bool | None) -> Any:
         return None
     from adtrace.ocr.stage import OcrStage
 
-    return OcrStage.from_env()
+    return OcrStage.from_env(region)
 
 
 def _record(ctx: Context) -> dict[str, Any]:
