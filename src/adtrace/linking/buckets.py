@@ -17,6 +17,13 @@ import numpy as np
 FLUSH_AT = 1 << 18  # pending entries after which `add` merges them (callers outside a batch)
 
 
+def _distinct(values: np.ndarray) -> np.ndarray:
+    """Sorted distinct values: `np.unique`, which on numpy 2.4 took 20x as long as sorting (4.3 s against
+    0.2 s for 3M int64)."""
+    out = np.sort(values)
+    return out[np.r_[True, out[1:] != out[:-1]]] if len(out) else out
+
+
 class Buckets:
     """band key -> founders holding it (ascending), as `dict[int, list[int]]` answered it."""
 
@@ -111,7 +118,7 @@ class Buckets:
         starts = np.cumsum(counts) - counts
         at = np.repeat(lo - starts, counts) + np.arange(total)
         rows = np.repeat(hit // keys.shape[1], counts).astype(np.int64)
-        pair = np.unique((rows << np.int64(32)) | self.ts[at].astype(np.int64))
+        pair = _distinct((rows << np.int64(32)) | self.ts[at].astype(np.int64))
         return pair >> np.int64(32), pair & np.int64(0xFFFFFFFF)
 
     @staticmethod
@@ -124,7 +131,7 @@ class Buckets:
         if n < 2:
             return empty
         rows = np.repeat(np.arange(n, dtype=np.int64), keys.shape[1])
-        kr = np.unique((keys.reshape(-1).astype(np.int64) << np.int64(32)) | rows)  # (key, row), distinct
+        kr = _distinct((keys.reshape(-1).astype(np.int64) << np.int64(32)) | rows)  # (key, row), distinct
         k, r = kr >> np.int64(32), kr & np.int64(0xFFFFFFFF)
         new_run = np.r_[True, k[1:] != k[:-1]]
         run_start = np.maximum.accumulate(np.where(new_run, np.arange(len(k)), 0))
@@ -136,7 +143,7 @@ class Buckets:
             return empty
         at = np.repeat(np.arange(len(k)), offset)
         back = np.repeat(run_start, offset) + (np.arange(total) - np.repeat(np.cumsum(offset) - offset, offset))
-        pair = np.unique((r[at] << np.int64(32)) | r[back])  # (row, earlier row), distinct, sorted
+        pair = _distinct((r[at] << np.int64(32)) | r[back])  # (row, earlier row), distinct, sorted
         later, before = pair >> np.int64(32), pair & np.int64(0xFFFFFFFF)
         ptr = np.zeros(n + 1, dtype=np.int64)
         np.cumsum(np.bincount(later, minlength=n), out=ptr[1:])

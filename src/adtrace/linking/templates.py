@@ -208,6 +208,7 @@ class TemplateIndex:
     _touched: list[np.ndarray] = field(default_factory=list)
     _tracking: bool = False  # only while `assign_many` runs
     _batch_index: bool = False  # ... and indexes the batch's founders itself
+    _least0: int = 0  # `least` as the batch began
     founders_before: int = 0  # founders of an index this one continues (an incremental run's new ones)
 
     @property
@@ -234,7 +235,8 @@ class TemplateIndex:
             self.buckets.add(t, keys)
         if count:
             c = bp.add(self.df, sig, cells)
-            if self._tracking:
+            if self._tracking:  # only a count reaching the batch's `least` changes an overlap (counts only grow)
+                c = c[self.df[c] == self._least0]
                 self._dirty[c] = True
                 self._touched.append(c)
         return t
@@ -251,6 +253,27 @@ class TemplateIndex:
         and an answer given before stays the earliest when it still passes."""
         j = bp.overlap(sig, self._matrix[t], self.df, cells, self.least())
         return (t, j) if j >= self.threshold else None
+
+    def _still(self, sig: np.ndarray, t: int, start: float, moved: bool, cells: np.ndarray,
+               sig32: np.ndarray) -> tuple[int, float] | None:
+        """`recheck`, given the overlap `start` with the counts as the batch began: compared again only when
+        the count needed `moved` or a founder since brought a count where the two agree up to it."""
+        if moved or (self._touched and self._dirty[cells[self._matrix[t] == sig32]].any()):
+            return self.recheck(sig, t, cells)
+        return (t, start) if start >= self.threshold else None
+
+    def _earliest(self, pas: list[tuple[int, float]], moved: bool, cells: np.ndarray,
+                  sig32: np.ndarray) -> tuple[int, float] | None:
+        """The first of founders `pas` (t, overlap as the batch began; earliest first) still passing: `_still`
+        for all of them in one numpy step."""
+        ts = np.fromiter((t for t, _v in pas), dtype=np.int64, count=len(pas))
+        js = np.fromiter((v for _t, v in pas), dtype=np.float64, count=len(pas))
+        if self._touched:
+            eq = self._matrix[ts] == sig32
+            if moved or (eq & self._dirty[cells]).any():
+                js = bp.overlap_rows(sig32[None, :], self._matrix[ts], cells[None, :], self.df, self.least())
+        hit = np.flatnonzero(js >= self.threshold)
+        return (int(ts[hit[0]]), float(js[hit[0]])) if len(hit) else None
 
     def least(self) -> int:
         return bp.min_count(self.founders_before + len(self.founder_doc))
@@ -298,7 +321,8 @@ class TemplateIndex:
                                                else None for h in digests]
         need = [i for i, a in enumerate(out) if a is None]  # the rest: a repost's answer, known already
         looked = set(need)
-        passing: dict[int, list[int]] = {}  # document -> earlier founders at or above the plain threshold
+        # document -> (earlier founder at or above the plain threshold, its overlap boilerplate aside), earliest first
+        passing: dict[int, list[tuple[int, float]]] = {}
         sig32 = cells = np.zeros((0, NUM_PERM), dtype=np.uint32)
         karr = np.asarray(keys, dtype=np.uint32).reshape(len(docs), BANDS)
         if docs:
@@ -315,46 +339,41 @@ class TemplateIndex:
                 e = s + _PAIRS_PER_BLOCK
                 j[s:e] = np.count_nonzero(self._matrix[ts[s:e]] == sig32[docs_at[s:e]], axis=1) / NUM_PERM
             ok = np.flatnonzero(j >= self.threshold)  # pairs come by document, then earliest founder
-            fs = self.founder_slots
-            for p, i, t in zip(ok.tolist(), docs_at[ok].tolist(), ts[ok].tolist(), strict=True):
-                if i in passing:
-                    passing[i].append(t)
-                else:
-                    passing[i] = [t]
-                    # the earliest match almost always agrees (a repost); when not, `_later` tries the rest
-                    if slots_agree(slots[i], fs[t]):
-                        out[i] = (t, float(j[p]))
-        # The overlaps of the answers found so far, boilerplate aside, with the counts as the batch starts
-        # (one numpy step); in order below, a document is compared again only where a founder of this
-        # batch changed the counts of a value it agrees on.
+            # their overlaps boilerplate aside, with the counts as the batch starts (one numpy step)
+            po, pt = docs_at[ok], ts[ok]
+            pj = bp.overlap_rows(sig32[po], self._matrix[pt], cells[po], self.df, self.least())
+            for i, t, v in zip(po.tolist(), pt.tolist(), pj.tolist(), strict=True):
+                passing.setdefault(i, []).append((t, v))
+        # In order below, a document is compared again only where a founder of this batch brought the count of
+        # a value it agrees on up to `least` (or `least` itself changed).
         self._tracking = True
         self._batch_index = early is not None
         want = [i for i, a in enumerate(out) if a is not None]
         start: dict[int, float] = {}
-        if want:
+        if want:  # known answers
             at = np.asarray(want)
             tw = np.asarray([a[0] for a in out if a is not None])
             start = dict(zip(want, bp.overlap_rows(sig32[at], self._matrix[tw], cells[at], self.df,
                                                    self.least()).tolist(), strict=True))
-        least = self.least()
+        least = self._least0 = self.least()
+        fs = self.founder_slots
         result: list[tuple[int, float]] = []
         for i, (ans, (d, sig, _b), ks, h, sl) in enumerate(zip(out, docs, keys, digests, slots, strict=True)):
             # in order: earlier documents of this batch may have founded templates (raising the
             # boilerplate counts) or founded this very skeleton's template
             got = None
-            if ans is not None:
-                t = ans[0]
-                if self._touched and (self.least() != least or self._dirty[cells[i][self._matrix[t] == sig32[i]]].any()):
-                    got = self.recheck(sig, t, cells[i])
-                elif start[i] >= self.threshold:
-                    got = (t, start[i])
             now = self.least()
+            if ans is not None:
+                got = self._still(sig, ans[0], start[i], now != least, cells[i], sig32[i])
             if got is None and (k := known.get(h)) is not None and k[2] == now:
                 got = self.recheck(sig, k[0], cells[i])
+            old: list[int] = []
+            if got is None and i in looked and (pas := [tv for tv in passing.get(i, ()) if slots_agree(sl, fs[tv[0]])]):
+                got = self._earliest(pas, now != least, cells[i], sig32[i])
+            elif got is None:  # a known answer that no longer holds: its candidates are looked up again
+                old = self.buckets.lookup(ks)
             if got is None:
-                # every earlier founder passing the plain threshold, then this batch's: as `assign` would
-                # (a known answer that no longer holds looks its candidates up again)
-                old = passing.get(i, []) if i in looked else self.buckets.lookup(ks)
+                # then this batch's founders, as `assign` would
                 if early is not None:
                     ptr, before = early
                     mine = founded_at[before[ptr[i]:ptr[i + 1]]]  # earlier rows: their founders ascending
@@ -362,7 +381,7 @@ class TemplateIndex:
                 else:
                     recent = sorted(self.buckets.recent(ks)) if i in looked else []  # (lookup read them)
                 n0 = len(self.founder_doc)
-                got = self._first(d, sig, ks, [*old, *recent], sl, cells[i])
+                got = self._first(d, sig, ks, [*old, *recent], sl, cells[i])  # or a new founder
                 if len(self.founder_doc) > n0:
                     founded_at[i] = n0
             known[h] = (*got, now)
