@@ -368,8 +368,9 @@ class TemplateIndex:
             if got is None and (k := known.get(h)) is not None and k[2] == now:
                 got = self.recheck(sig, k[0], cells[i])
             old: list[int] = []
-            if got is None and i in looked and (pas := [tv for tv in passing.get(i, ()) if slots_agree(sl, fs[tv[0]])]):
-                got = self._earliest(pas, now != least, cells[i], sig32[i])
+            if got is None and i in looked:
+                if pas := [tv for tv in passing.get(i, ()) if slots_agree(sl, fs[tv[0]])]:
+                    got = self._earliest(pas, now != least, cells[i], sig32[i])
             elif got is None:  # a known answer that no longer holds: its candidates are looked up again
                 old = self.buckets.lookup(ks)
             if got is None:
