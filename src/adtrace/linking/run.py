@@ -8,6 +8,7 @@ follows the new documents and the clusters they touch, not the size of the store
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import time
@@ -152,15 +153,24 @@ def _rebuild(engine: sa.Engine, batch: int, on_progress: Callable[[int], None] |
     linker.defer_unions = True
     clock = _Clock()
     posted: dict[str, str | None] = {}
+    frozen = gc.get_freeze_count()  # a server froze its start-up objects: leave those frozen
     with pool(workers) as procs:
         last_seq = 0
-        for seq, items in _items(engine, 0, batch, procs, on_progress, posted):
-            report.skip_images(items)
-            last_seq = seq
-            br = linker.add(items)
-            report.new_hubs += br.new_hubs
-            report.released_hubs += br.released_hubs
-            report.linked += br.added
+        try:
+            for seq, items in _items(engine, 0, batch, procs, on_progress, posted):
+                report.skip_images(items)
+                last_seq = seq
+                br = linker.add(items)
+                report.new_hubs += br.new_hubs
+                report.released_hubs += br.released_hubs
+                report.linked += br.added
+                # The linker's millions of lists and sets live to the end: without this every full collection
+                # walks them all again (2.4 s against 0.5 s of collections linking 200,000 ads, more later).
+                del items
+                gc.freeze()
+        finally:
+            if not frozen:
+                gc.unfreeze()
         clock.lap("read+link")
         linker.join_all()
         clock.lap("join")

@@ -105,10 +105,11 @@ def _write_rows(conn: sa.Connection, linker: Linker) -> None:
     detail = linker.detail
     linkstate.add_postings(conn, ((k, d, detail.get((d, k))) for d, ks in enumerate(linker.doc_keys) for k in ks))
     tpl = linker.templates
-    # the index's buckets are the band rows already (bands(sig) per founder, not computed again)
+    # the index's buckets are the band rows already (bands(sig) per founder, not computed again), sorted by band
+    band_keys, band_ts = tpl.buckets.rows()
     linkstate.add_templates(
         conn, ((t, doc, sig.tobytes()) for t, (sig, doc) in enumerate(zip(tpl.matrix, tpl.founder_doc, strict=True))),
-        ((band, t) for band, ts in tpl.buckets.items() for t in ts))
+        zip(band_keys.tolist(), band_ts.tolist(), strict=True))
     img = linker.images
     linkstate.add_images(conn, zip(range(len(img.hashes)), img.founder_doc, img.hashes, strict=True),
                          (row for f, h in enumerate(img.hashes) for row in chunk_rows(f, h)))

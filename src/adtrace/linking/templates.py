@@ -20,6 +20,7 @@ from datasketch import MinHash
 
 from adtrace.linking import boilerplate as bp
 from adtrace.linking import signals
+from adtrace.linking.buckets import FLUSH_AT, Buckets
 
 # Record fields whose spans are slots an operator fills per posting.
 MASKED_FIELDS = ("phones", "emails", "handles", "urls", "ages", "prices", "payments", "names", "places")
@@ -194,7 +195,7 @@ class TemplateIndex:
     threshold: float = 0.65
     founder_doc: list[str] = field(default_factory=list)
     founder_slots: list[Slots | None] = field(default_factory=list)
-    buckets: dict[int, list[int]] = field(default_factory=dict)
+    buckets: Buckets = field(default_factory=Buckets)  # LSH band key -> founders, in numpy arrays
     # (signature, slots) digest -> answer: reposts of one template mask to the same skeleton (about half
     # the documents); new founders are later, the earliest wins. With the boilerplate rule an answer holds while the count needed (`least`) is the one it was given
     # under: counts only grow (an earlier founder that failed fails again), but a higher `least` can let
@@ -206,6 +207,8 @@ class TemplateIndex:
     _dirty: np.ndarray = field(default_factory=lambda: np.zeros(bp.CELLS, dtype=bool))
     _touched: list[np.ndarray] = field(default_factory=list)
     _tracking: bool = False  # only while `assign_many` runs
+    _batch_index: bool = False  # ... and indexes the batch's founders itself
+    _least0: int = 0  # `least` as the batch began
     founders_before: int = 0  # founders of an index this one continues (an incremental run's new ones)
 
     @property
@@ -228,11 +231,12 @@ class TemplateIndex:
         self._matrix[t] = sig
         self.founder_doc.append(doc_id)
         self.founder_slots.append(slots)
-        for key in keys:
-            self.buckets.setdefault(key, []).append(t)
+        if not self._batch_index:  # else `assign_many` indexes its founders at once
+            self.buckets.add(t, keys)
         if count:
             c = bp.add(self.df, sig, cells)
-            if self._tracking:
+            if self._tracking:  # only a count reaching the batch's `least` changes an overlap (counts only grow)
+                c = c[self.df[c] == self._least0]
                 self._dirty[c] = True
                 self._touched.append(c)
         return t
@@ -250,6 +254,27 @@ class TemplateIndex:
         j = bp.overlap(sig, self._matrix[t], self.df, cells, self.least())
         return (t, j) if j >= self.threshold else None
 
+    def _still(self, sig: np.ndarray, t: int, start: float, moved: bool, cells: np.ndarray,
+               sig32: np.ndarray) -> tuple[int, float] | None:
+        """`recheck`, given the overlap `start` with the counts as the batch began: compared again only when
+        the count needed `moved` or a founder since brought a count where the two agree up to it."""
+        if moved or (self._touched and self._dirty[cells[self._matrix[t] == sig32]].any()):
+            return self.recheck(sig, t, cells)
+        return (t, start) if start >= self.threshold else None
+
+    def _earliest(self, pas: list[tuple[int, float]], moved: bool, cells: np.ndarray,
+                  sig32: np.ndarray) -> tuple[int, float] | None:
+        """The first of founders `pas` (t, overlap as the batch began; earliest first) still passing: `_still`
+        for all of them in one numpy step."""
+        ts = np.fromiter((t for t, _v in pas), dtype=np.int64, count=len(pas))
+        js = np.fromiter((v for _t, v in pas), dtype=np.float64, count=len(pas))
+        if self._touched:
+            eq = self._matrix[ts] == sig32
+            if moved or (eq & self._dirty[cells]).any():
+                js = bp.overlap_rows(sig32[None, :], self._matrix[ts], cells[None, :], self.df, self.least())
+        hit = np.flatnonzero(js >= self.threshold)
+        return (int(ts[hit[0]]), float(js[hit[0]])) if len(hit) else None
+
     def least(self) -> int:
         return bp.min_count(self.founders_before + len(self.founder_doc))
 
@@ -261,14 +286,15 @@ class TemplateIndex:
         reaches the threshold wins (the plain Jaccard estimate, never below it, picks the candidates).
         `keys`: the signature's `bands`, when already computed (a worker does it for many at once)."""
         keys = bands(sig) if keys is None else keys
-        cand: set[int] = set()
-        buckets = self.buckets
-        for key in keys:
-            hit = buckets.get(key)
-            if hit:
-                cand.update(hit)
+        if self.buckets._pending >= FLUSH_AT and not self._tracking:
+            self.buckets.flush()
+        return self._first(doc_id, sig, keys, self.buckets.lookup(keys), slots, cells)
+
+    def _first(self, doc_id: str, sig: np.ndarray, keys: list[int], cand: Sequence[int], slots: Slots | None,
+               cells: np.ndarray | None) -> tuple[int, float]:
+        """`assign` over candidate founders `cand` (ascending): the first passing, else a new founder."""
         if cand:
-            ids = np.fromiter(sorted(cand), dtype=np.int64, count=len(cand))
+            ids = np.fromiter(cand, dtype=np.int64, count=len(cand))
             j = np.count_nonzero(self._matrix[ids] == sig, axis=1) / len(sig)  # as `jaccard`, row by row
             for first in np.flatnonzero(j >= self.threshold).tolist():  # ids are sorted: earliest first
                 t = int(ids[first])
@@ -280,81 +306,93 @@ class TemplateIndex:
                     slots: Sequence[Slots | None] | None = None) -> list[tuple[int, float]]:
         """`assign` for many (doc id, signature, bands) in order, with the same answers.
 
-        A document matching a founder that exists already gets the earliest such founder whatever the
-        documents before it found (new founders are later), so those are compared all at once, in
-        blocks of candidate pairs; only the rest go one by one."""
+        The founders that exist as the batch starts are earlier than any the batch founds, so every
+        document's candidates among them (`Buckets.pairs`) and their plain overlaps are computed at once,
+        in blocks of candidate pairs; in order, a document then tries those that pass, earliest first,
+        and only after them the founders of this batch (few, in a small dict)."""
         slots = [None] * len(docs) if slots is None else slots
         digests = [hashlib.blake2b(np.ascontiguousarray(sig).tobytes() + "\x1f".join(sl or ("?",)).encode(),
                                    digest_size=16).digest() for (_d, sig, _b), sl in zip(docs, slots, strict=True)]
         known = self._known
         least0 = self.least()
         keys = [bands(sig) if b is None else b for _d, sig, b in docs]
-        pair_doc: list[int] = []
-        pair_t: list[int] = []
-        buckets = self.buckets
-        for i, ks in enumerate(keys):
-            if (k := known.get(digests[i])) is not None and k[2] == least0:
-                continue
-            cand: set[int] = set()
-            for key in ks:
-                hit = buckets.get(key)
-                if hit:
-                    cand.update(hit)
-            pair_t += cand
-            pair_doc += [i] * len(cand)
+        self.buckets.flush()
         out: list[tuple[int, float] | None] = [(k[0], k[1]) if (k := known.get(h)) is not None and k[2] == least0
                                                else None for h in digests]
-        if pair_t:
-            sigs = np.stack([sig for _d, sig, _b in docs]).astype(np.uint32)
-            docs_at, ts = np.asarray(pair_doc, dtype=np.int64), np.asarray(pair_t, dtype=np.int64)
-            j = np.empty(len(ts))
-            for s in range(0, len(ts), _PAIRS_PER_BLOCK):
-                e = s + _PAIRS_PER_BLOCK
-                j[s:e] = np.count_nonzero(self._matrix[ts[s:e]] == sigs[docs_at[s:e]], axis=1) / sigs.shape[1]
-            ok = np.flatnonzero(j >= self.threshold)
-            order = ok[np.lexsort((ts[ok], docs_at[ok]))]  # by document, then earliest founder
-            first = order[np.r_[True, docs_at[order][1:] != docs_at[order][:-1]]] if len(order) else order
-            fs = self.founder_slots
-            for p in first.tolist():
-                i, t = int(docs_at[p]), int(ts[p])
-                # the earliest match almost always agrees (a repost); when not, `assign` below tries the rest
-                if slots_agree(slots[i], fs[t]):
-                    out[i] = (t, float(j[p]))
-        # The overlaps of the answers found so far, boilerplate aside, with the counts as the batch starts
-        # (one numpy step); in order below, a document is compared again only where a founder of this
-        # batch changed the counts of a value it agrees on.
-        self._tracking = True
-        want = [i for i, a in enumerate(out) if a is not None]
-        start: dict[int, float] = {}
+        need = [i for i, a in enumerate(out) if a is None]  # the rest: a repost's answer, known already
+        looked = set(need)
+        # document -> (earlier founder at or above the plain threshold, its overlap boilerplate aside), earliest first
+        passing: dict[int, list[tuple[int, float]]] = {}
         sig32 = cells = np.zeros((0, NUM_PERM), dtype=np.uint32)
+        karr = np.asarray(keys, dtype=np.uint32).reshape(len(docs), BANDS)
         if docs:
             sig32 = np.stack([np.asarray(sig) for _d, sig, _b in docs]).astype(np.uint32)
             cells = bp.cells(sig32)
-        if want:
+        # the documents of this batch sharing a band with each (the batch's founders among them are candidates)
+        early = self.buckets.earlier(karr)
+        founded_at = np.full(len(docs), -1, dtype=np.int64)  # template number of the ones that found one
+        if need:
+            rows, ts = self.buckets.pairs(karr[need])
+            docs_at = np.asarray(need, dtype=np.int64)[rows]
+            j = np.empty(len(ts))
+            for s in range(0, len(ts), _PAIRS_PER_BLOCK):
+                e = s + _PAIRS_PER_BLOCK
+                j[s:e] = np.count_nonzero(self._matrix[ts[s:e]] == sig32[docs_at[s:e]], axis=1) / NUM_PERM
+            ok = np.flatnonzero(j >= self.threshold)  # pairs come by document, then earliest founder
+            # their overlaps boilerplate aside, with the counts as the batch starts (one numpy step)
+            po, pt = docs_at[ok], ts[ok]
+            pj = bp.overlap_rows(sig32[po], self._matrix[pt], cells[po], self.df, self.least())
+            for i, t, v in zip(po.tolist(), pt.tolist(), pj.tolist(), strict=True):
+                passing.setdefault(i, []).append((t, v))
+        # In order below, a document is compared again only where a founder of this batch brought the count of
+        # a value it agrees on up to `least` (or `least` itself changed).
+        self._tracking = True
+        self._batch_index = early is not None
+        want = [i for i, a in enumerate(out) if a is not None]
+        start: dict[int, float] = {}
+        if want:  # known answers
             at = np.asarray(want)
-            ts = np.asarray([a[0] for a in out if a is not None])
-            start = dict(zip(want, bp.overlap_rows(sig32[at], self._matrix[ts], cells[at], self.df,
+            tw = np.asarray([a[0] for a in out if a is not None])
+            start = dict(zip(want, bp.overlap_rows(sig32[at], self._matrix[tw], cells[at], self.df,
                                                    self.least()).tolist(), strict=True))
-        least = self.least()
+        least = self._least0 = self.least()
+        fs = self.founder_slots
         result: list[tuple[int, float]] = []
         for i, (ans, (d, sig, _b), ks, h, sl) in enumerate(zip(out, docs, keys, digests, slots, strict=True)):
             # in order: earlier documents of this batch may have founded templates (raising the
             # boilerplate counts) or founded this very skeleton's template
             got = None
-            if ans is not None:
-                t = ans[0]
-                if self._touched and (self.least() != least or self._dirty[cells[i][self._matrix[t] == sig32[i]]].any()):
-                    got = self.recheck(sig, t, cells[i])
-                elif start[i] >= self.threshold:
-                    got = (t, start[i])
             now = self.least()
+            if ans is not None:
+                got = self._still(sig, ans[0], start[i], now != least, cells[i], sig32[i])
             if got is None and (k := known.get(h)) is not None and k[2] == now:
                 got = self.recheck(sig, k[0], cells[i])
-            ans = got or self.assign(d, sig, ks, sl, cells[i])
-            known[h] = (*ans, now)
-            result.append(ans)
+            old: list[int] = []
+            if got is None and i in looked:
+                if pas := [tv for tv in passing.get(i, ()) if slots_agree(sl, fs[tv[0]])]:
+                    got = self._earliest(pas, now != least, cells[i], sig32[i])
+            elif got is None:  # a known answer that no longer holds: its candidates are looked up again
+                old = self.buckets.lookup(ks)
+            if got is None:
+                # then this batch's founders, as `assign` would
+                if early is not None:
+                    ptr, before = early
+                    mine = founded_at[before[ptr[i]:ptr[i + 1]]]  # earlier rows: their founders ascending
+                    recent = mine[mine >= 0].tolist()
+                else:
+                    recent = sorted(self.buckets.recent(ks)) if i in looked else []  # (lookup read them)
+                n0 = len(self.founder_doc)
+                got = self._first(d, sig, ks, [*old, *recent], sl, cells[i])  # or a new founder
+                if len(self.founder_doc) > n0:
+                    founded_at[i] = n0
+            known[h] = (*got, now)
+            result.append(got)
         self._clean()
-        self._tracking = False
+        self._tracking = self._batch_index = False
+        if early is not None:
+            mine = np.flatnonzero(founded_at >= 0)
+            self.buckets.add_many(founded_at[mine], karr[mine])
+        self.buckets.flush()
         return result
 
     def to_state(self) -> dict[str, Any]:
@@ -368,6 +406,7 @@ class TemplateIndex:
         slots = state.get("founder_slots") or [None] * len(state["founder_doc"])
         for i, doc_id in enumerate(state["founder_doc"]):
             idx._found(doc_id, arr[i], bands(arr[i]), None if slots[i] is None else tuple(slots[i]), count=False)
+        idx.buckets.flush()
         bp.add_many(idx.df, arr)  # the counts follow from the founders
         return idx
 
