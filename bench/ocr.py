@@ -36,7 +36,7 @@ from adtrace.documents import Document
 from adtrace.ocr import status
 from adtrace.ocr.cache import Cache
 from adtrace.ocr.reader import read_file
-from adtrace.ocr.stage import OcrStage, merge
+from adtrace.ocr.stage import OcrStage, home_countries, merge
 from adtrace.pipeline import Pipeline
 from adtrace.synth import write_corpus
 
@@ -85,6 +85,9 @@ def quality(docs: list[Document], truth: dict[str, dict[int, Any]], root: Path) 
     ms: list[float] = []
     ms_text: list[float] = []
     for doc in docs:
+        # The stage's rule for foreign phones needs the ad's own countries (its text's places and phones);
+        # only the phones read from images are scored.
+        home = home_countries(doc, pipe.extract(doc), pipe.default_region)
         for n, img in enumerate(doc.images):
             painted = truth.get(doc.id, {}).get(n)
             want = set(painted["phones"]) if painted else set()
@@ -102,7 +105,7 @@ def quality(docs: list[Document], truth: dict[str, dict[int, Any]], root: Path) 
             if reading.text:
                 found_rec = pipe.extract(Document(id=doc.id, text=reading.text, location=doc.location,
                                                   url=doc.url, lang=doc.lang))
-                merge(record, n, reading, found_rec)
+                merge(record, n, reading, found_rec, home)
             found = {p["value"] for p in record.get("phones") or ()}
             c["tp"] += len(found & want)
             c["fp"] += len(found - want)
