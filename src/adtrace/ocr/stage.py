@@ -264,10 +264,8 @@ def merge(record: dict[str, Any], n: int, reading: Reading, found: dict[str, Any
     `home` (the ad's own countries), a phone of another country needs its country code in the image."""
     phones: dict[str, dict[str, Any]] = {}
     for c in candidates(reading, found):
-        span = tuple(c["phone"].get("span") or (0, 0))
-        if home is not None and not written_abroad(str(c["value"]), reading.text, (span[0], span[1]), home):
-            continue
-        if accepted(c):
+        s, e = c["phone"].get("span") or (0, 0)
+        if accepted(c) and (home is None or written_abroad(str(c["value"]), reading.text, (s, e), home)):
             phones.setdefault(str(c["value"]), c["phone"])
     for name in ENTITY_FIELDS:
         items = list(phones.values()) if name == "phones" else found.get(name) or ()
