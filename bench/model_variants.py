@@ -1,6 +1,6 @@
 """Which learned-model configuration ranks real job ads best: grouped cross-validation on EMSCAD dev.
 
-    .venv/bin/python bench/model_variants.py [--seeds 0 1 2] [--list all|third] [--only NAME ...]
+    .venv/bin/python bench/model_variants.py [--seeds 0 1 2] [--list all|third|fourth|fifth] [--only NAME ...]
     .venv/bin/python bench/model_variants.py --fit-synthetic 20000   # fit time of the model in use
 
 Each variant is fitted on the training folds only (vectorizer, and C when it is chosen by an inner
@@ -24,6 +24,9 @@ The fourth list (issue #18), committed before it was run: text normalisation bef
 and tags, EMSCAD's #URL_/#EMAIL_/#PHONE_ placeholders and real contacts to one token per kind, words glued
 where tags were stripped split, digits to a shape), C by inner CV on a wider grid, bagged LR, and an SGD
 (modified Huber) ensemble; `--list fourth`. Same rule.
+The fifth and last list (bench/model_fifth.py, committed before it was run): the word model stacked with
+the rule score, the fired indicators and a nearest-neighbour score (inner out-of-fold predictions only),
+and a calibrated linear SVM on the words; `--list fifth`. Same rule.
 """
 
 from __future__ import annotations
@@ -541,8 +544,8 @@ def main() -> None:
     ap.add_argument("--fit-synthetic", type=int, default=0, help="time the model in use on N synthetic documents")
     ap.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     ap.add_argument("--only", nargs="*", default=None, help="variant names (default: all)")
-    ap.add_argument("--list", choices=["all", "third", "fourth"], default="all",
-                    help="third / fourth: the model in use and that pre-declared list only")
+    ap.add_argument("--list", choices=["all", "third", "fourth", "fifth"], default="all",
+                    help="third / fourth / fifth: the model in use and that pre-declared list only")
     args = ap.parse_args()
     if args.fit_synthetic:
         print(json.dumps(fit_synthetic(args.fit_synthetic), indent=2))
@@ -554,17 +557,22 @@ def main() -> None:
     texts = [d.full_text for d in docs]
     y = np.array([int(r["fraudulent"]) for r in rows])
     groups = np.array([str(r["dup_group"]) for r in rows])
-    lists = {"third": THIRD, "fourth": FOURTH}
-    names = [*FIRST_AND_SECOND[:1], *lists[args.list]] if args.list in lists else [*VARIANTS, *THIRD, *FOURTH]
+    import model_fifth  # bench/ is on sys.path when this script runs
+
+    lists = {"third": THIRD, "fourth": FOURTH, "fifth": model_fifth.FIFTH}
+    everything = {**VARIANTS, **THIRD, **FOURTH, **model_fifth.FIFTH}
+    names = [*FIRST_AND_SECOND[:1], *lists[args.list]] if args.list in lists else list(everything)
     wanted = [n for n in names if not args.only or n in args.only]
     global INDICATORS, LOCATIONS, STRUCTURE
     INDICATORS = indicator_matrix(path, docs) if any("indicators" in n for n in wanted) else csr_matrix((len(docs), 0))
+    if any(n in model_fifth.FIFTH for n in wanted):
+        model_fifth.prepare(docs)
     LOCATIONS = [str(r.get("location_field") or "") for r in rows]
     STRUCTURE = np.array([structure(r.get("title") or "", r.get("text") or "", loc) for r, loc in zip(rows, LOCATIONS, strict=True)])
     out: dict[str, Any] = {"file": path.name, "documents": len(rows), "positives": int(y.sum()),
                            "seeds": args.seeds, "variants": {}}
     for name in wanted:
-        make = {**VARIANTS, **THIRD, **FOURTH}[name]
+        make = everything[name]
         rocs: list[float] = []
         prs: list[float] = []
         fit_s: list[float] = []
