@@ -79,3 +79,13 @@ def test_doc_lists_every_registered_indicator_and_is_up_to_date() -> None:
     assert table() in text, "regenerate with: python -m adtrace.indicators.markdown docs/scoring.md"
     listed = set(re.findall(r"\| `([a-z0-9_.]+\.v\d+)` \|", text))
     assert listed == {i.id for i in all_indicators()}
+
+
+def test_doc_states_evidence_status_and_source_for_every_indicator() -> None:
+    # The evidence column of each indicator row: a status word and a numbered source from the list below
+    # the table ("none" would mean an indicator without evidence, which the issue forbids).
+    text = DOC.read_text(encoding="utf-8")
+    cells = dict(re.findall(r"^\| `([a-z0-9_.]+\.v\d+)` \|(?:[^|]*(?:\\\|[^|]*)*\|){3}([^|]*)\|", text, re.M))
+    assert set(cells) == {i.id for i in all_indicators()}
+    for ind_id, cell in cells.items():
+        assert re.match(r" \*\*(supported|contested|untested)\*\* \[\d+\]: \S", cell), f"{ind_id}: {cell!r}"
