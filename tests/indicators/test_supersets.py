@@ -113,3 +113,14 @@ def test_rewrites_are_supersets_on_hand_written_cases() -> None:
 _UNITS = _units() if supersets.available() else []
 _COMPILED = [re.compile(u) for u in _UNITS]
 _GATE = supersets.Gate(_UNITS) if supersets.available() else None
+
+
+def test_the_compiled_database_is_cached_and_a_bad_cache_is_recompiled(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    patterns = [r"\bfree\s+(?:visa|housing)\b", r"\bkeep\s+your\s+passports?\b"]
+    first = supersets.Gate(patterns)
+    cached = list((tmp_path / "adtrace" / "hyperscan").glob("*.hsdb"))
+    assert len(cached) == 1
+    assert supersets.Gate(patterns).possible("we keep your passport") == first.possible("we keep your passport") == {1}
+    cached[0].write_bytes(b"not a database")
+    assert supersets.Gate(patterns).possible("free  housing") == {0}

@@ -227,14 +227,20 @@ def _compile(exprs: list[bytes]) -> Any:
     version, so a changed lexicon compiles anew; a cache that cannot be read or written is skipped.
     """
     key = hashlib.sha256(b"\0".join([repr((_FLAGS, _hs.__version__)).encode(), *exprs])).hexdigest()[:32]
-    path = _cache_dir() / f"lexicon-gate-{key}.hsdb"
     try:
-        return _hs.loadb(path.read_bytes(), _hs.HS_MODE_BLOCK)
-    except (OSError, _hs.error):
-        pass
+        path: Path | None = _cache_dir() / f"lexicon-gate-{key}.hsdb"
+    except RuntimeError:  # no home directory to cache in
+        path = None
+    if path is not None:
+        try:
+            return _hs.loadb(path.read_bytes(), _hs.HS_MODE_BLOCK)
+        except (OSError, _hs.error):
+            pass
     db = _hs.Database(mode=_hs.HS_MODE_BLOCK)
     db.compile(expressions=exprs, ids=list(range(len(exprs))), elements=len(exprs),
                flags=[_FLAGS] * len(exprs))
+    if path is None:
+        return db
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
