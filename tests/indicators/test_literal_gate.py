@@ -1,7 +1,7 @@
 """The prefilter gate of the indicator matcher (speed) must not change a single hit.
 
-The matcher runs an alternative of a lexicon group's patterns only when RE2's prefilter says it may
-match (the strings it needs occur in the text). The reference here runs every alternative on every
+The matcher runs an alternative of a lexicon group's patterns only when hyperscan's superset pass
+(or, without hyperscan, RE2's prefilter) says it may match. The reference here runs every alternative on every
 text; both must give the same hits, on realistic synthetic ads and job posts and on texts built from
 the patterns' literals themselves.
 """
@@ -31,6 +31,7 @@ class _Everything:
 def _ungated(m: Matcher) -> Matcher:
     ref = Matcher.__new__(Matcher)
     ref.__dict__.update(m.__dict__)
+    ref._gate = None  # neither hyperscan's superset pass nor RE2's atoms:
     ref._prefilter = _Everything(m.alternatives)  # every alternative runs, whatever the text holds
     return ref
 

@@ -140,7 +140,8 @@ def matcher() -> Matcher:
         active = [i for i in INDICATORS.values() if not i.retired]
         used = {u for i in active for u in i.uses}
         _matcher = Matcher({k: i.lexicon for k, i in INDICATORS.items()
-                            if i.lexicon is not None and (not i.retired or k in used)}, NEGATIONS, complete=used)
+                            if i.lexicon is not None and (not i.retired or k in used)}, NEGATIONS, complete=used,
+                           gate=True)
         _active = tuple((i, i.rule is None and type(i) is Indicator) for i in active)
     return _matcher
 

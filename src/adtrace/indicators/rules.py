@@ -27,6 +27,11 @@ def rule(name: str) -> Callable[[RuleFn], RuleFn]:
     return wrap
 
 
+def _mapping(item: object) -> bool:
+    # Speed: Records hold plain dicts; the ABC check (`isinstance(x, Mapping)`) costs ~10 times more.
+    return type(item) is dict or isinstance(item, Mapping)
+
+
 def _span(item: Mapping[str, Any]) -> Span | None:
     span = item.get("span")
     if isinstance(span, list | tuple) and len(span) == 2:
@@ -39,7 +44,7 @@ def _span(item: Mapping[str, Any]) -> Span | None:
 def _ages(subject: Subject) -> list[tuple[int, Span | None]]:
     out = []
     for a in subject.record.get("ages") or []:
-        value = a.get("value") if isinstance(a, Mapping) else None
+        value = a.get("value") if _mapping(a) else None
         if isinstance(value, int | float):
             out.append((int(value), _span(a)))
     return out
@@ -48,6 +53,8 @@ def _ages(subject: Subject) -> list[tuple[int, Span | None]]:
 @rule("stated_age_under")
 def stated_age_under(subject: Subject, params: Mapping[str, Any]) -> list[Span]:
     """An age stated in the ad below the limit (the Record's `ages`, found by the ages extractor)."""
+    if not subject.record.get("ages"):
+        return []  # no age stated (most ads)
     low, high = int(params.get("min", 10)), int(params.get("max", 17))
     return [s for v, s in _ages(subject) if low <= v <= high and s is not None]
 
@@ -96,9 +103,12 @@ def youth_wording_with_emoji(subject: Subject, params: Mapping[str, Any]) -> lis
 def many_distinct(subject: Subject, params: Mapping[str, Any]) -> list[Span]:
     """At least `min` different values of one Record field: several people offered in one ad."""
     field_name, least = str(params.get("field", "names")), int(params.get("min", 3))
+    items = subject.record.get(field_name) or []
+    if isinstance(items, list) and len(items) < least:
+        return []  # fewer items than distinct values asked for (most ads)
     values: dict[str, Span] = {}
-    for item in subject.record.get(field_name) or []:
-        if isinstance(item, Mapping) and (span := _span(item)) is not None:
+    for item in items:
+        if _mapping(item) and (span := _span(item)) is not None:
             values.setdefault(str(item.get("value")).casefold(), span)
     return list(values.values()) if len(values) >= least else []
 
@@ -111,7 +121,7 @@ def low_hourly_price(subject: Subject, params: Mapping[str, Any]) -> list[Span]:
     floor = float(params.get("ignore_below", 10))
     out: list[Span] = []
     for p in subject.record.get("prices") or []:
-        if not isinstance(p, Mapping):
+        if not _mapping(p):
             continue
         amount, minutes, span = p.get("amount"), p.get("per_minutes"), _span(p)
         if not isinstance(amount, int | float) or not isinstance(minutes, int | float) or minutes <= 0:
@@ -127,7 +137,7 @@ def low_hourly_price(subject: Subject, params: Mapping[str, Any]) -> list[Span]:
 def obfuscated_phone(subject: Subject, params: Mapping[str, Any]) -> list[Span]:
     """A phone number written to dodge filters (spelled-out digits, look-alikes, spacing)."""
     return [s for p in subject.record.get("phones") or []
-            if isinstance(p, Mapping) and p.get("obfuscated") and p.get("field") is None
+            if _mapping(p) and p.get("obfuscated") and p.get("field") is None
             and (s := _span(p)) is not None]
 
 

@@ -79,18 +79,28 @@ class _Cand:
 
 def _raw(gz: Gazetteer, text: str, lowered: str, cased: str | None) -> list[_Cand]:
     out: list[_Cand] = []
-    for end, (padded, key, _) in gz.ci.find(lowered):
+    kept_case: list[_Cand] = []
+    for end, (padded, key, forms) in gz.ci.find(lowered):
         # Padded keys start at the space before the word; text is padded with one space at each end,
         # so the name's view offsets are [start, end - 1).
-        out.append(_Cand(end - len(padded) + 1, end - 1, key))
+        start = end - len(padded) + 1
+        if forms is None:
+            out.append(_Cand(start, end - 1, key))
+        elif cased is not None and cased[start:end + 1] in forms:
+            # A case-kept name, found lower-cased: kept where the case-kept text is one of its spellings
+            # (what a search of the case-kept text for those spellings finds, in the same order).
+            kept_case.append(_Cand(start, end - 1, key))
     # Every CJK key holds a CJK letter, which folding keeps: a folded text that is all ASCII (most ads,
     # emoji included: they fold to spaces) holds none, and the test is O(1) on a str.
     if not lowered.isascii() and has_cjk(text):
         for end, (key, _, _) in gz.cjk.find(lowered):
             out.append(_Cand(end - len(key), end, key))
     if cased is not None:
-        for end, (padded, key, _) in gz.cs.find(cased):
-            out.append(_Cand(end - len(padded) + 1, end - 1, key))
+        if len(gz.cs) and (gz.cs_ascii or not cased.isascii()):
+            for end, (padded, key, _) in gz.cs.find(cased):
+                kept_case.append(_Cand(end - len(padded) + 1, end - 1, key))
+            kept_case.sort(key=lambda c: (c.end, c.start))  # the order of one case-kept search
+        out += kept_case
     return out
 
 
