@@ -29,7 +29,7 @@ FACET_LIMIT = 20
 def _accents() -> tuple[str, str]:
     """Accented Latin letters (U+00C0-U+024F) and their base letters, as SQLite's FTS5 folds them
     (unicode61, remove_diacritics 2). PostgreSQL's index text folds the same (migration 0014 writes
-    these strings into `adtrace_search_text()`; changing them needs a migration rebuilding `search_docs`)."""
+    these strings into `adtrace_search_text()`; changing them needs a migration rebuilding `search_docs` and `search_positions`)."""
     src, dst = [], []
     for code in range(0xC0, 0x250):
         ch = chr(code)
