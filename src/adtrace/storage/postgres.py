@@ -23,10 +23,7 @@ _PAGE = text("SELECT d.seq, d.id, d.source, d.kind, d.url, d.title, d.posted_at,
 
 
 class PostgresStore(SQLStore):
-    # When counting is not overlapped with the hits (`overlap_counting` off), an exact relevance search runs
-    # as one statement (`_one_pass`); False: the two statements in turn. Overlapped stays the faster way
-    # given a second core (1M realistic ads, load 8, p50/p95: overlapped 138/244 ms, one pass 158/355, in
-    # turn 176/410 ms), so with 2+ cores the default is unchanged.
+    # An exact relevance search runs as one statement (see `_one_pass`); False: the shared two-statement way.
     one_pass: bool = True
 
     def _begin_write(self, conn: sa.Connection) -> None:
@@ -77,8 +74,7 @@ class PostgresStore(SQLStore):
     def search(self, query: Query) -> SearchResult:
         terms = s.parse(query.text)
         plan = self._plan(query, terms)
-        if (self.one_pass and not self._parallel_search() and plan.order == _RANKED and query.count_cap is None
-                and query.facet_cap is None):
+        if self.one_pass and plan.order == _RANKED and query.count_cap is None and query.facet_cap is None:
             return self._one_pass(query, plan, terms)
         return super().search(query)
 
