@@ -133,24 +133,3 @@ def test_rows_written_once_follow_updates_records_and_deletes(pg_server: str) ->
                                         "(SELECT count(*) FROM search_positions)")).one()
         assert tuple(left) == (9, 9)
         assert store.search(Query(text="quokka")).total == 0
-
-
-def test_one_pass_search_equals_the_two_statement_search(pg_server: str) -> None:
-    """An exact relevance search in one statement gives what the hits and counts statements gave apart:
-    the same total, facets and page of hits in the same order, on every page, with filters and phrases."""
-    url = new_pg_database(pg_server)
-    init_db(url)
-    queries = QUERIES + [Query(text="new", facets=FACETS, limit=7, offset=o) for o in (0, 7, 21)]
-    queries += [Query(text='"in town"', facets=("risk_level", "city"), limit=5, offset=3),
-                Query(text="call", source="cityboard", facets=("kind",), limit=10),
-                Query(text="new", facets=(), limit=3)]
-    with open_store(url) as store:
-        _put(store, _docs())
-        assert isinstance(store, PostgresStore)
-        runs = []
-        for one_pass in (True, False):
-            store.one_pass = one_pass
-            runs.append([(r.total, r.facets, r.facets_over, [h.id for h in r.hits], [h.snippet for h in r.hits])
-                         for r in (store.search(q) for q in queries)])
-    assert runs[0] == runs[1]
-    assert any(len(page[3]) > 1 for page in runs[0]) and any(page[1] for page in runs[0])

@@ -5,27 +5,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-from sqlalchemy import bindparam, text
+from sqlalchemy import text
 
 from adtrace.storage import cjk
 from adtrace.storage import search as s
-from adtrace.storage.base import FACETS, Hit, Query, SearchResult
+from adtrace.storage.base import FACETS, Query
 from adtrace.storage.facets import SINGLE
 from adtrace.storage.sql import SQLStore
 
 # Any constant: every adtrace writer takes this transaction-scoped lock, so there is one writer at a time.
 _WRITE_LOCK = 0x616474726163
-_RANKED = "h.score DESC, h.seq DESC"  # the order of a plan whose hits rank a window of the newest matches
-# The page of hits, read by key once the one-pass search has ranked it.
-_PAGE = text("SELECT d.seq, d.id, d.source, d.kind, d.url, d.title, d.posted_at, d.location, r.risk_score, "
-             "r.risk_level, d.text FROM documents d LEFT JOIN records r ON r.doc_id = d.id "
-             "WHERE d.seq IN :seqs").bindparams(bindparam("seqs", expanding=True))
 
 
 class PostgresStore(SQLStore):
-    # An exact relevance search runs as one statement (see `_one_pass`); False: the shared two-statement way.
-    one_pass: bool = True
-
     def _begin_write(self, conn: sa.Connection) -> None:
         conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _WRITE_LOCK})
 
@@ -68,53 +60,8 @@ class PostgresStore(SQLStore):
                      f"({newest} LIMIT greatest(:window, :limit + :offset)) w "
                      f"JOIN search_positions t ON t.seq = w.seq "
                      f"ORDER BY score DESC, w.seq DESC LIMIT :limit OFFSET :offset")
-        plan.order = _RANKED
+        plan.order = "h.score DESC, h.seq DESC"
         return plan
-
-    def search(self, query: Query) -> SearchResult:
-        terms = s.parse(query.text)
-        plan = self._plan(query, terms)
-        if self.one_pass and plan.order == _RANKED and query.count_cap is None and query.facet_cap is None:
-            return self._one_pass(query, plan, terms)
-        return super().search(query)
-
-    def _one_pass(self, query: Query, plan: s.Plan, terms: list[s.Term]) -> SearchResult:
-        """The ranked page, the exact total and every facet from one pass over the matches.
-
-        Run apart (overlapped or in turn), the hits and the counts each found and read every match: at 1M
-        realistic ads a two-word query's 72k matches cost ~90 ms in each statement. Here the matches (with
-        the single-valued facet columns asked for) are read once into `m`; the window, the total and the
-        facets all come from it. Then the page's documents are read by key.
-        """
-        single = [f for f in SINGLE if f in query.facets]  # column names from a fixed list, never user text
-        multi = ", ".join(f"'{f}'" for f in query.facets if f in FACETS and f not in SINGLE)
-        cols = "".join(f", x.{c}" for c in single)
-        parts = ["SELECT 'h' AS part, h.seq, h.score, NULL AS facet, NULL AS value, NULL::bigint AS n FROM h",
-                 "SELECT 't', NULL, NULL, NULL, NULL, count(*) FROM m"]
-        parts += [f"SELECT 'f', NULL, NULL, '{c}', {c}, count(*) FROM m WHERE {c} IS NOT NULL GROUP BY {c}"
-                  for c in single]
-        if multi:
-            parts.append(f"SELECT 'f', NULL, NULL, v.facet, v.value, count(*) FROM m JOIN facet_values v "
-                         f"ON v.seq = m.seq WHERE v.facet IN ({multi}) GROUP BY v.facet, v.value")
-        sql = (f"WITH m AS MATERIALIZED (SELECT x.seq{cols} FROM {plan.narrow}), "
-               f"h AS (SELECT w.seq, ts_rank(t.tsv, to_tsquery('simple', :fts)) AS score FROM "
-               f"(SELECT seq FROM m ORDER BY seq DESC LIMIT greatest(:window, :limit + :offset)) w "
-               f"JOIN search_positions t ON t.seq = w.seq ORDER BY score DESC, w.seq DESC "
-               f"LIMIT :limit OFFSET :offset) " + " UNION ALL ".join(parts))
-        params = {**plan.params, "limit": query.limit, "offset": query.offset}
-        with self.engine.connect() as conn:
-            if plan.setup:
-                conn.exec_driver_sql(plan.setup)
-            found = conn.execute(text(sql), params).all()
-            ranked = sorted((-float(r.score), -int(r.seq)) for r in found if r.part == "h")
-            seqs = [-seq for _, seq in ranked]
-            docs = {r.seq: r for r in conn.execute(_PAGE, {"seqs": seqs})} if seqs else {}
-        total = sum(int(r.n) for r in found if r.part == "t")
-        rows = [(r.facet, r.value, int(r.n)) for r in found if r.part == "f"]
-        facets = s.top_values(rows, query.facets) if total else {f: {} for f in query.facets}
-        hits = [Hit(r.id, r.source, r.kind, r.url, r.title, r.posted_at, r.location, r.risk_score, r.risk_level,
-                    s.snippet(r.text, terms)) for r in (docs[q] for q in seqs if q in docs)]
-        return SearchResult(total, hits, facets, facets_over=total)
 
     def _capped_counts(self, query: Query, plan: s.Plan, count_cap: int,
                        facet_cap: int) -> tuple[int, bool, dict[str, dict[str, int]]]:
