@@ -46,6 +46,7 @@ from adtrace.storage.base import FACETS
 from adtrace.storage.ingest import FileSummary, IngestOptions, ingest
 from adtrace.storage.prepare import prepare
 from adtrace.storage.search import COUNT_CAP, FACET_CAP
+from adtrace.storage.sql import bulk_insert
 from adtrace.synth import generate
 
 WORDS = ("new", "town", "massage", "available", "girl", "visiting", "sweet", "call", "text", "friendly")
@@ -158,7 +159,8 @@ def _copy(sqlite_path: str, store: Store) -> int:
 
     import sqlalchemy as sa
 
-    src = sqlite3.connect(sqlite_path)
+    # Read only, without locks or a -wal/-shm beside it: the source may be a shared cached store.
+    src = sqlite3.connect(f"file:{Path(sqlite_path).resolve()}?immutable=1", uri=True)
     engine: sa.Engine = store.engine  # type: ignore[attr-defined]
     if engine.dialect.name != "postgresql":  # SQLite's writer, not triggers, fills its full-text and facet rows
         sys.exit("--copy-from fills a PostgreSQL --db; for SQLite ingest (or use `adtrace engine load`)")
@@ -168,11 +170,10 @@ def _copy(sqlite_path: str, store: Store) -> int:
               "indicator_hits": "indicator_id, doc_id"}
     for table, cols in tables.items():
         names = [c.strip() for c in cols.split(",")]
-        insert = sa.text(f"INSERT INTO {table} ({cols}) VALUES ({', '.join(':' + n for n in names)})")
         cur = src.execute(f"SELECT {cols} FROM {table} ORDER BY rowid")
-        while chunk := cur.fetchmany(5000):
+        while chunk := cur.fetchmany(20000):  # COPY (the triggers still fill the derived rows), a commit per chunk
             with engine.begin() as conn:
-                conn.execute(insert, [dict(zip(names, row, strict=True)) for row in chunk])
+                bulk_insert(conn, table, names, chunk)
     with engine.connect() as conn:  # fresh statistics for the planner, as after a real load
         conn.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql(
             "VACUUM ANALYZE" if engine.dialect.name == "postgresql" else "ANALYZE")

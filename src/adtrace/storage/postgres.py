@@ -24,8 +24,10 @@ class PostgresStore(SQLStore):
     def _plan(self, q: Query, terms: list[s.Term]) -> s.Plan:
         if not terms:
             return s.browse_plan(q)
-        # Matches come from the narrow search_docs (migration 0014): GIN on its tsvector, one ~70-byte row
-        # per match, never the wide documents rows; only the page of hits joins documents.
+        # Matches come from the narrow search_docs rows (migration 0021: ~80 bytes, their words out of line)
+        # through the GIN index on `words`, never the wide documents rows; only the page of hits joins
+        # documents. `words` has no positions: it is asked for every word (a superset, which the index
+        # answers without reading `words`), and a quoted phrase is then checked in search_positions.
         plain, runs = s.split_cjk(terms)
         where, params = s.filters(q, "x.seq")
         if runs:  # CJK runs: the bigram side index (migration 0013)
@@ -33,21 +35,30 @@ class PostgresStore(SQLStore):
             where.insert(0, "x.seq IN (SELECT seq FROM documents_cjk WHERE tsv @@ to_tsquery('simple', :cjk))")
         if plain:
             params["fts"] = s.tsquery(plain)
-            where.insert(0, "x.tsv @@ to_tsquery('simple', :fts)")
+            if any(len(t.words) > 1 for t in plain):
+                where.insert(0, "EXISTS (SELECT 1 FROM search_positions p WHERE p.seq = x.seq "
+                                "AND p.tsv @@ to_tsquery('simple', :fts))")
+            params["words"] = s.tsquery([s.Term((w,), t.prefix and i == len(t.words) - 1)
+                                         for t in plain for i, w in enumerate(t.words)])
+            where.insert(0, "x.words @@ to_tsquery('simple', :words)")
         cond = " AND ".join(where)
         matches = f"SELECT x.seq FROM search_docs x WHERE {cond}"
-        plan = s.Plan(matches, f"{matches} ORDER BY x.seq DESC", "", "", params, f"search_docs x WHERE {cond}")
+        # Newest first through a fence (OFFSET 0): the matches come from the GIN index, then are sorted.
+        # Unfenced, the planner walked the key backwards testing each row's `words`, which it costs as
+        # cheap but is a read of the out-of-line value per row (200k ads, two words: 813 ms, not ~60).
+        newest = f"SELECT seq FROM ({matches} OFFSET 0) n ORDER BY seq DESC"
+        plan = s.Plan(matches, newest, "", "", params, f"search_docs x WHERE {cond}")
+        if plain:  # for the same reason, never a scan of search_docs that tests every row's `words`
+            plan.setup = "SET LOCAL enable_seqscan = off"
         if q.sort != "relevance" or not plain:
             return s.sorted_plan(plan, "newest" if q.sort == "relevance" else q.sort)
         # Rank only the newest s.RANK_WINDOW matches (all of them below that): ts_rank reads each ranked
-        # document's tsvector, out of line, and reading every match's cost most of a broad query.
+        # document's tsvector, and reading every match's cost most of a broad query.
         params["window"] = s.RANK_WINDOW
-        # The window sorts seqs alone; each windowed row's tsvector is read back by key afterwards. Sorting
-        # (seq, tsv) pairs spilled ~650-byte rows to disk (200k realistic ads, two words, 10k matches:
-        # external merge 7.8 MB, 85 of the query's 98 ms).
+        # The window sorts seqs alone; each windowed document's positions are read by key afterwards.
         plan.hits = (f"SELECT w.seq, ts_rank(t.tsv, to_tsquery('simple', :fts)) AS score FROM "
-                     f"(SELECT x.seq FROM search_docs x WHERE {cond} ORDER BY x.seq DESC "
-                     f"LIMIT greatest(:window, :limit + :offset)) w JOIN search_docs t ON t.seq = w.seq "
+                     f"({newest} LIMIT greatest(:window, :limit + :offset)) w "
+                     f"JOIN search_positions t ON t.seq = w.seq "
                      f"ORDER BY score DESC, w.seq DESC LIMIT :limit OFFSET :offset")
         plan.order = "h.score DESC, h.seq DESC"
         return plan
@@ -68,10 +79,13 @@ class PostgresStore(SQLStore):
         if multi:
             parts.append(f"SELECT v.facet, v.value, count(*) FROM f JOIN facet_values v ON v.seq = f.seq "
                          f"WHERE v.facet IN ({multi}) GROUP BY v.facet, v.value")
-        sql = (f"WITH m AS MATERIALIZED (SELECT x.seq{cols} FROM {plan.narrow} ORDER BY x.seq DESC LIMIT {bound}), "
+        sql = (f"WITH m AS MATERIALIZED (SELECT * FROM (SELECT x.seq{cols} FROM {plan.narrow} OFFSET 0) n "
+               f"ORDER BY seq DESC LIMIT {bound}), "
                f"f AS MATERIALIZED (SELECT * FROM m ORDER BY seq DESC LIMIT {int(facet_cap)}) "
                + " UNION ALL ".join(parts))
         with self.engine.connect() as conn:
+            if plan.setup:
+                conn.exec_driver_sql(plan.setup)
             found = conn.execute(text(sql), plan.params).all()
         seen = sum(int(r.n) for r in found if r.facet == "")
         rows = [(r.facet, r.value, int(r.n)) for r in found if r.facet != ""]
@@ -90,6 +104,8 @@ class PostgresStore(SQLStore):
         rows: list[tuple[str, str, int]] = []
         total = 0
         with self.engine.connect() as conn:
+            if plan.setup:
+                conn.exec_driver_sql(plan.setup)
             if not single:
                 total = int(conn.execute(text(f"SELECT count(*) FROM {plan.narrow}"), plan.params).scalar() or 0)
             else:

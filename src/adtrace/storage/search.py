@@ -29,7 +29,7 @@ FACET_LIMIT = 20
 def _accents() -> tuple[str, str]:
     """Accented Latin letters (U+00C0-U+024F) and their base letters, as SQLite's FTS5 folds them
     (unicode61, remove_diacritics 2). PostgreSQL's index text folds the same (migration 0014 writes
-    these strings into `adtrace_search_text()`; changing them needs a migration rebuilding `search_docs`)."""
+    these strings into `adtrace_search_text()`; changing them needs a migration rebuilding `search_docs` and `search_positions`)."""
     src, dst = [], []
     for code in range(0xC0, 0x250):
         ch = chr(code)
@@ -126,6 +126,7 @@ class Plan:
     order: str  # ORDER BY over the hits' columns (h.*, d.*) after the join
     params: dict[str, Any]
     narrow: str | None = None  # PostgreSQL: "search_docs x WHERE ..." (count and facets in one pass)
+    setup: str | None = None  # a statement to run first in each read transaction (PostgreSQL: SET LOCAL)
 
 
 def filters(q: Query, col: str, region: str = "US") -> tuple[list[str], dict[str, Any]]:
@@ -206,7 +207,7 @@ def sorted_plan(plan: Plan, sort: str) -> Plan:
     join, order = _ORDERS[sort]
     hits = (f"SELECT d.seq FROM documents d {join} WHERE d.seq IN ({plan.matches}) "
             f"ORDER BY {order} LIMIT :limit OFFSET :offset")
-    return Plan(plan.matches, plan.newest, hits, order, plan.params, plan.narrow)
+    return Plan(plan.matches, plan.newest, hits, order, plan.params, plan.narrow, plan.setup)
 
 
 def _date(value: str, name: str) -> str:

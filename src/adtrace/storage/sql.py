@@ -236,6 +236,8 @@ class SQLStore(Store):
         # When `_parallel_search()` (see `overlap_counting`): count + facets on a second connection meanwhile.
         counting = _SEARCH_POOL.submit(self._count_and_facets, query, plan) if self._parallel_search() else None
         with self.engine.connect() as conn:
+            if plan.setup:
+                conn.exec_driver_sql(plan.setup)
             rows = conn.execute(text(
                 f"SELECT d.id, d.source, d.kind, d.url, d.title, d.posted_at, d.location, r.risk_score, "
                 f"r.risk_level, d.text FROM ({plan.hits}) h JOIN documents d ON d.seq = h.seq "
@@ -256,6 +258,8 @@ class SQLStore(Store):
         """How many documents match (up to the caps) and the facet counts."""
         params = plan.params
         with self.engine.connect() as conn:
+            if plan.setup:
+                conn.exec_driver_sql(plan.setup)
             # Count at most one past the larger cap: enough to say "more than" without counting them all.
             bound = None if query.count_cap is None else max(query.count_cap, query.facet_cap or 0) + 1
             counted = plan.matches if bound is None else f"{plan.matches} LIMIT {bound}"
