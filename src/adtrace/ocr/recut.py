@@ -5,8 +5,8 @@ The digit vote (adtrace.ocr.stage) needs two readings of a number, and the prepa
 share that cut's errors: a line the glyph chainer (adtrace.ocr.lines) missed or cut short, where bold
 glyphs broke apart in a stroke map or a symbol touched a digit, was often held by a single whole-view
 reading. Tesseract's page layout is another segmentation of the same pixels, so its box of that line
-is cut again (padded, levelled with the photo, scaled to LINE_HEIGHT) and read in the line
-preparations; only lines whose whole-view reading has a phone-like run of digits are cut, to keep the
+is cut again (padded, levelled with the photo, scaled to LINE_HEIGHT) and read as its colour
+clusters; only lines whose whole-view reading has a phone-like run of digits are cut, to keep the
 cost to the photos that may hold a phone (measured: docs/ocr.md, fifth round).
 """
 
@@ -80,15 +80,16 @@ def rotated_box(line: lines.Line, size: tuple[int, int], angle: float) -> Box:
 
 
 def preparations(prepared: Prepared, found: list[list[tuple[str, Box]]], new_only: bool = False) -> list[Image.Image]:
-    """The line boxes of `found` (each whole view's lines read with their boxes, in the order of
-    `prepared.views`, the straightened grey photo last) cut again out of the straightened photo, each as
-    its grey cut, its two extreme grey tones and its two text-like colour clusters (as prepare's lines).
-    With `new_only`, only boxes that no line cut out already covers."""
-    from adtrace.ocr.prepare import colours, tones
+    """The line boxes of `found` (each whole view's lines read with their boxes, in the views' frame:
+    straightened) cut again out of the straightened photo, each as its two text-like colour clusters
+    (prepare.colours). Only the colour clusters: the grey cut and its tones read the same grey pixels
+    as the whole view that found the box and repeated its misread digits (two more false phones on
+    tuning seed 5, docs/ocr.md); colour is the preparation least like the views. With `new_only`, only
+    boxes that no line cut out already covers."""
+    from adtrace.ocr.prepare import colours
 
     if not prepared.views or prepared.rgb is None:
         return []
-    grey_view = prepared.views[-1]
     wanted = boxes(found)
     if new_only:
         done = [rotated_box(line, prepared.rgb.size, prepared.angle) for line in prepared.cut]
@@ -99,13 +100,7 @@ def preparations(prepared: Prepared, found: list[list[tuple[str, Box]]], new_onl
     if prepared.angle:
         rgb = rgb.rotate(prepared.angle, resample=Image.Resampling.BICUBIC, expand=True,
                          fillcolor=lines._edge(rgb))  # type: ignore[arg-type]
-    out: list[Image.Image] = []
-    for box in wanted:
-        grey = cut(grey_view, box)
-        out.append(grey)
-        out.extend(tones(grey))
-        out.extend(colours(cut(rgb, box)))
-    return out
+    return [c for box in wanted for c in colours(cut(rgb, box))]
 
 
 def covered(a: Box, b: Box) -> float:
