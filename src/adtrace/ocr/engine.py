@@ -105,6 +105,8 @@ class Symbols:
     text: str
     confs: list[float]
     unsure: list[bool] = field(default_factory=list)  # per character: a digit with a close alternative
+    # With `boxes=True`: each text line Tesseract found, with its box (left, top, right, bottom) in the image
+    lines: list[tuple[str, tuple[int, int, int, int]]] = field(default_factory=list)
 
     def view(self) -> str:
         """The text with each unsure digit replaced by UNSURE (it abstains in the readings' vote)."""
@@ -127,10 +129,11 @@ def _unsure(ch: str, choices: list[tuple[str, float]]) -> bool:
     return best != ch or any(c != ch and v > 0 and v >= score - UNSURE_WITHIN for c, v in choices)
 
 
-def symbols(image: Any, lang: str = DEFAULT_LANG, psm: int = 6) -> Symbols:
+def symbols(image: Any, lang: str = DEFAULT_LANG, psm: int = 6, boxes: bool = False) -> Symbols:
     """The text Tesseract reads in a prepared image, symbol by symbol with their confidences, words
-    joined by a space and lines by a newline. (A character whitelist for digit lines was measured and
-    dropped: docs/ocr.md.)"""
+    joined by a space and lines by a newline; with `boxes`, also each text line with its box (Tesseract's
+    own segmentation of a page: adtrace.ocr.recut cuts those lines again). (A character whitelist for
+    digit lines was measured and dropped: docs/ocr.md.)"""
     import tesserocr
 
     api = _api(lang, psm)
@@ -162,6 +165,22 @@ def symbols(image: Any, lang: str = DEFAULT_LANG, psm: int = 6) -> Symbols:
                 out.append(part)
                 confs.append(float(sym.Confidence(level)))
                 unsure.append(_unsure(part, choices))
+        found = _lines(api, tesserocr) if boxes else []
     finally:
         api.Clear()
-    return Symbols("".join(out), confs, unsure)
+    return Symbols("".join(out), confs, unsure, found)
+
+
+def _lines(api: Any, tesserocr: Any) -> list[tuple[str, tuple[int, int, int, int]]]:
+    it = api.GetIterator()
+    level = tesserocr.RIL.TEXTLINE
+    out = []
+    for line in tesserocr.iterate_level(it, level) if it is not None else ():
+        try:
+            text, box = line.GetUTF8Text(level), line.BoundingBox(level)
+        except RuntimeError:  # an empty page
+            break
+        if text and text.strip() and box:
+            left, top, right, bottom = (int(v) for v in box)
+            out.append((" ".join(text.split()), (left, top, right, bottom)))
+    return out

@@ -15,6 +15,7 @@ import numpy as np
 from PIL import Image, ImageFilter
 
 from adtrace.ocr import lines
+from adtrace.ocr.lines import Line
 
 TARGET_SHORT_SIDE = 600  # scale so the short side is about this (text of 20-40 px in a 300-px photo)
 MAX_SIDE = 2000  # and never larger: cost grows with pixels
@@ -79,6 +80,10 @@ class Prepared:
 
     views: list[Image.Image] = field(default_factory=list)
     lines: list[Image.Image] = field(default_factory=list)  # each line's preparations (see `prepare`)
+    # for cutting lines again where Tesseract's reading of a whole view found them (adtrace.ocr.recut):
+    rgb: Image.Image | None = None  # the scaled photo, not straightened
+    angle: float = 0.0  # the whole views' straightening
+    cut: list[Line] = field(default_factory=list)  # the lines cut out (in the scaled photo)
 
 
 MAX_LINES = 6  # lines cut per photo, most glyphs first: a phone, a handle, a rate and a decoy fit
@@ -96,14 +101,14 @@ def prepare(img: Image.Image) -> Prepared:
     if not text_likely((light, dark)):
         return Prepared()
     angle = skew(light | dark)
-    out = Prepared()
+    out = Prepared(rgb=rgb, angle=angle)
     for mask in (light, dark):
         v = Image.fromarray(np.where(mask, 0, 255).astype(np.uint8))
         out.views.append(v.rotate(angle, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=255) if angle else v)
     out.views.append(g.rotate(angle, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=_border(g)) if angle else g)
     masks = (light, dark, light | dark)
     found = [(line, k) for k, mask in enumerate(masks) for line in lines.find(mask)]
-    kept = lines.merged([line for line, _ in found], MAX_LINES)
+    kept = out.cut = lines.merged([line for line, _ in found], MAX_LINES)
     maps = [Image.fromarray(np.where(m, 0, 255).astype(np.uint8)) for m in masks]
     for line in kept:
         k = next(k for f, k in found if f == line)

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from adtrace import errors
-from adtrace.ocr import engine, prepare
+from adtrace.ocr import engine, prepare, recut
 from adtrace.ocr.cache import Cache
 
 # Between the distinct lines read: the phone extractor chains digits across plain line breaks (as ads
@@ -17,8 +17,10 @@ from adtrace.ocr.cache import Cache
 # on the synthetic photos' readings, re-extracted).
 LINE_BREAK = "\n|\n"
 # In the cache key: readings cached by an older reader lack what the vote now needs (v2: unsure digits
-# marked in each reading's own text), so they are read again rather than voted on without it.
-READER_VERSION = "v2"
+# marked in each reading's own text; v3: phone-like lines cut again where Tesseract's page layout found
+# them, adtrace.ocr.recut), so they are read again rather than voted on without it.
+READER_VERSION = "v3"
+RECUT_NEW_ONLY = False  # cut again every phone-like line box, not only those no line cut covers (docs/ocr.md)
 MAX_PIXELS = 40_000_000  # past this an "image" is a decompression bomb, not an ad photo
 
 
@@ -42,13 +44,16 @@ class Reading:
 
 def read_image(img: Any, lang: str = engine.DEFAULT_LANG) -> Reading:
     """The text in a PIL image (any mode): the whole views read as a block of text (page segmentation
-    6), each cut-out line in its preparations as one line (7); every distinct line once, between
-    LINE_BREAK."""
+    6), each cut-out line in its preparations as one line (7), and the lines of the whole views' readings
+    that look like a phone cut again from Tesseract's own line boxes (adtrace.ocr.recut) and read as one
+    line; every distinct line once, between LINE_BREAK."""
     prepared = prepare.prepare(img)
     if not prepared.views:
         return Reading("", 0.0, skipped=True)
-    readings = [engine.symbols(v, lang=lang, psm=6) for v in prepared.views]
+    readings = [engine.symbols(v, lang=lang, psm=6, boxes=True) for v in prepared.views]
+    found = [r.lines for r in readings]
     readings += [engine.symbols(v, lang=lang, psm=7) for v in prepared.lines]
+    readings += [engine.symbols(v, lang=lang, psm=7) for v in recut.preparations(prepared, found, RECUT_NEW_ONLY)]
     lines: dict[str, None] = {}
     best = 0.0
     for r in readings:
