@@ -26,6 +26,7 @@ from adtrace.linking.components import UnionFind
 from adtrace.linking.keys import VIA_IMAGE
 from adtrace.linking.linker import LinkItem, hub_rule
 from adtrace.linking.tables import Meta, band_rows, chunk_rows, read_df, write_df
+from adtrace.linking.template_index import TemplateIndex
 from adtrace.storage import corpus, linkstate
 
 
@@ -80,7 +81,7 @@ def _assign_templates(conn: sa.Connection, meta: Meta, sigs: list[tuple[int, str
     # Slots of the founders a document may join, from their Records (the rebuild read the same Records).
     need = {founder_doc[t] for ts in passing.values() for t in ts}
     slots_of = {doc: tp.slot_values(orjson.loads(rec)) for doc, rec in corpus.record_json(conn, list(need))}
-    local = tp.TemplateIndex(threshold=meta.template_threshold, df=read_df(conn) if sigs else bp.new_counts(),
+    local = TemplateIndex(threshold=meta.template_threshold, df=read_df(conn) if sigs else bp.new_counts(),
                              founders_before=meta.n_templates)
     for d, doc_id, sig, slots in sigs:
         best, best_j = -1, 0.0
