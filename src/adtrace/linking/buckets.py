@@ -183,8 +183,13 @@ def _insert(keys: np.ndarray, ts: np.ndarray, new_keys: np.ndarray, new_ts: np.n
 def _pairs(karr: np.ndarray, tarr: np.ndarray, keys: np.ndarray) -> np.ndarray:
     """Distinct (row << 32 | founder), sorted, of the rows of `keys` and the founders of one sorted part."""
     flat = keys.reshape(-1)
-    lo = np.searchsorted(karr, flat, side="left")
-    hi = np.searchsorted(karr, flat, side="right")
+    # sorted needles: numpy's binary search starts from the last answer, so the walk through the big
+    # array goes one way (cache-friendly) instead of jumping for each of the batch's 160,000 keys
+    order = np.argsort(flat, kind="stable")
+    lo = np.empty(len(flat), dtype=np.intp)
+    hi = np.empty(len(flat), dtype=np.intp)
+    lo[order] = np.searchsorted(karr, flat[order], side="left")
+    hi[order] = np.searchsorted(karr, flat[order], side="right")
     counts = hi - lo
     total = int(counts.sum())
     if total == 0:

@@ -76,8 +76,16 @@ def _assign_templates(conn: sa.Connection, meta: Meta, sigs: list[tuple[int, str
     for t, doc, sig in linkstate.templates_in(conn, cand):
         founders[int(t)] = np.frombuffer(bytes(sig), dtype=np.uint32).astype(np.uint64)
         founder_doc[int(t)] = str(doc)
-    passing = {d: [t for t in sorted({t for b in bands[d] for t in by_band.get(b, ())})
-                   if tp.jaccard(sig, founders[t]) >= meta.template_threshold] for d, _doc, sig, _s in sigs}
+    # each document's candidates compared in one numpy step (as `tp.jaccard`, row by row): stock wording puts
+    # hundreds of founders in a band at a million ads, and one call per pair was most of an incremental run
+    order = np.fromiter(sorted(founders), dtype=np.int64, count=len(founders))
+    fmat = (np.stack([founders[t] for t in order.tolist()]) if len(order) else
+            np.zeros((0, tp.NUM_PERM), dtype=np.uint64)).astype(np.uint32)
+    passing: dict[int, list[int]] = {}
+    for d, _doc, sig, _s in sigs:
+        ids = np.fromiter(sorted({t for b in bands[d] for t in by_band.get(b, ())}), dtype=np.int64)
+        j = np.count_nonzero(fmat[np.searchsorted(order, ids)] == sig.astype(np.uint32), axis=1) / len(sig)
+        passing[d] = ids[j >= meta.template_threshold].tolist()
     # Slots of the founders a document may join, from their Records (the rebuild read the same Records).
     need = {founder_doc[t] for ts in passing.values() for t in ts}
     slots_of = {doc: tp.slot_values(orjson.loads(rec)) for doc, rec in corpus.record_json(conn, list(need))}

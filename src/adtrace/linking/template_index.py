@@ -134,7 +134,8 @@ class TemplateIndex:
         """`assign` over candidate founders `cand` (ascending): the first passing, else a new founder."""
         if cand:
             ids = np.fromiter(cand, dtype=np.int64, count=len(cand))
-            j = np.count_nonzero(self._matrix[ids] == sig, axis=1) / len(sig)  # as `jaccard`, row by row
+            # as `jaccard`, row by row; compared as uint32 like the matrix (MinHash values are 32-bit), not widened
+            j = np.count_nonzero(self._matrix[ids] == sig.astype(np.uint32), axis=1) / len(sig)
             for first in np.flatnonzero(j >= self.threshold).tolist():  # ids are sorted: earliest first
                 t = int(ids[first])
                 if slots_agree(slots, self.founder_slots[t]) and (ans := self.recheck(sig, t, cells)):
