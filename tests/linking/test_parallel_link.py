@@ -1,4 +1,5 @@
-"""`link_store` with worker processes (prepare ahead, summarise in workers) writes exactly the rows of a
+"""`link_store` with worker processes (prepare ahead, summarise in workers: on a SQLite file they read the
+clusters' Records themselves, `refresh.fetch_and_summarize`) writes exactly the rows of a
 run in one process, batch boundaries and all."""
 
 from __future__ import annotations
