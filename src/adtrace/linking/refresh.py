@@ -35,7 +35,7 @@ Payload = tuple[str, list[tuple[str, str | None, str, list[tuple[str, int | None
 def refresh(conn: sa.Connection, clusters: Mapping[str, Sequence[str]], keys_of: KeysOf, is_hub: Callable[[str], bool],
             founders: Mapping[str, str], *, drop: Iterable[str] = (), everything: bool = False,
             pool: Pool | None = None, posted: Mapping[str, str | None] | None = None,
-            records_at: str | None = None) -> int:
+            records_at: str | None = None, idle: Iterator[None] | None = None) -> int:
     """Rewrite link_clusters rows and summaries of `clusters` (cluster id -> members in link order).
 
     `drop`: cluster ids whose summaries go (clusters that merged away or split); `everything`: the
@@ -44,7 +44,8 @@ def refresh(conn: sa.Connection, clusters: Mapping[str, Sequence[str]], keys_of:
     when the caller has read them (then only `records` is read: posted_at sits behind the document's
     text in its row, so fetching it costs SQLite an overflow-page walk per member); `records_at`: the
     SQLite file the workers may read Records from themselves (with `pool` and `posted`; the caller's
-    transaction must not change Records), so this process neither reads them nor sends them over a pipe.
+    transaction must not change Records), so this process neither reads them nor sends them over a pipe;
+    `idle`: other writes of the caller's, a step at a time, done while the workers summarise (see `ordered`).
     Returns summaries written."""
     if everything:
         clusterstore.clear(conn)
@@ -64,7 +65,7 @@ def refresh(conn: sa.Connection, clusters: Mapping[str, Sequence[str]], keys_of:
     written = 0
     # a rebuild writes every row: indexes are built once at the end, not updated row by row
     with indexes_deferred(conn, clusterstore.TABLES if everything else ()):
-        for members, summaries in ordered(pool, fn, work, ahead=AHEAD):
+        for members, summaries in ordered(pool, fn, work, ahead=AHEAD, idle=idle):
             rows += members
             clusterstore.add_summaries(conn, summaries)
             written += len(summaries)

@@ -198,12 +198,18 @@ def _rebuilt(engine: sa.Engine, linker: Linker, last_seq: int, procs: Pool | Non
     founders.update((im.SIGNAL.key(f), doc) for f, doc in enumerate(linker.images.founder_doc))
     clock.lap("groups")
     with engine.begin() as conn:
-        tables.write_all(conn, linker, last_seq)
-        clock.lap("write tables")
-        # the workers read the Records themselves (this transaction writes only the linker's and cluster tables)
+        # The linker's tables are written while the workers summarise clusters (one transaction; with no workers,
+        # before the clusters), and the workers read the Records themselves (this transaction does not change them).
+        steps = tables.write_steps(conn, linker, last_seq)
+        if procs is None:
+            for _ in steps:
+                pass
         report.clusters_refreshed = refresh(conn, clusters, keys_of, linker.is_hub_name, founders, everything=True,
-                                            pool=procs, posted=posted, records_at=_file_of(engine))
-        clock.lap("refresh")
+                                            pool=procs, posted=posted, records_at=_file_of(engine), idle=steps)
+        clock.lap("write tables + refresh")
+        for _ in steps:  # what is left of them
+            pass
+        clock.lap("write tables (rest)")
     clock.lap("commit")
     report.total_documents = n
     report.hub_keys = len(linker.hubs)
