@@ -20,8 +20,8 @@ R = TypeVar("R")
 
 @contextmanager
 def pool(workers: int) -> Iterator[Pool | None]:
-    """Worker processes (spawned: the caller may be a threaded server; workers need no database), or
-    None for one worker: work stays in this process."""
+    """Worker processes (spawned: the caller may be a threaded server; workers get what they need as
+    arguments, or open a SQLite file read-only themselves), or None for one worker: work stays in this process."""
     if workers <= 1:
         yield None
         return
