@@ -8,6 +8,7 @@ import pytest
 
 from adtrace.linking import templates as tp
 from adtrace.linking.buckets import Buckets
+from adtrace.linking.template_index import TemplateIndex
 
 
 def _keys(rng: np.random.Generator, n: int) -> np.ndarray:
@@ -72,10 +73,40 @@ def test_assign_many_with_and_without_the_batch_pairs(limit: int, monkeypatch: p
         changed = rng.choice(tp.NUM_PERM, size=int(rng.integers(0, 30)), replace=False)
         sig[changed] = rng.integers(0, 2**32, size=len(changed), dtype=np.uint64)
         sigs.append(sig)
-    one, many = tp.TemplateIndex(threshold=0.7), tp.TemplateIndex(threshold=0.7)
+    one, many = TemplateIndex(threshold=0.7), TemplateIndex(threshold=0.7)
     expected = [one.assign(f"d{i}", s) for i, s in enumerate(sigs)]
     got: list[tuple[int, float]] = []
     for start in range(0, len(sigs), 300):
         got += many.assign_many([(f"d{i}", sigs[i], None) for i in range(start, min(start + 300, len(sigs)))])
     assert got == expected
     assert many.buckets.as_dict() == one.buckets.as_dict()
+
+
+def test_tail_answers_as_the_merged_arrays(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Founders of later batches wait in a sorted tail (searched too) until it outgrows a share of the main
+    arrays: lookups, pairs and rows are the same before and after the tail is merged."""
+    import adtrace.linking.buckets as bk
+
+    monkeypatch.setattr(bk, "TAIL_MIN", 0)
+    monkeypatch.setattr(bk, "TAIL_FRACTION", 0.5)
+    rng = np.random.default_rng(11)
+    rows = _keys(rng, 400)
+    b, plain = Buckets(), {}
+    merged = 0
+    for start in range(0, 400, 25):  # batches of 25 founders
+        b.add_many(np.arange(start, start + 25), rows[start:start + 25])
+        for t in range(start, start + 25):
+            for k in rows[t].tolist():
+                plain.setdefault(k, []).append(t)
+        merged += not len(b.tail_keys)
+        query = _keys(rng, 30)
+        before = [b.lookup(q) for q in query.tolist()], [a.tolist() for a in b.pairs(query)]
+        assert before[0] == [sorted({t for k in q for t in plain.get(k, ())}) for q in query.tolist()]
+        tail = len(b.tail_keys)
+        c = Buckets()  # the same entries, compacted into the main arrays
+        c.keys, c.ts, c.tail_keys, c.tail_ts = b.keys, b.ts, b.tail_keys, b.tail_ts
+        c.compact()
+        assert not len(c.tail_keys) and len(c.keys) == len(b.keys) + tail
+        assert ([c.lookup(q) for q in query.tolist()], [a.tolist() for a in c.pairs(query)]) == before
+    assert 0 < merged < 16  # the tail was merged now and then, not after every batch
+    assert b.as_dict() == plain and not len(b.tail_keys)  # rows() compacts

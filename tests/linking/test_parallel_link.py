@@ -1,4 +1,5 @@
-"""`link_store` with worker processes (prepare ahead, summarise in workers) writes exactly the rows of a
+"""`link_store` with worker processes (prepare ahead, summarise in workers: on a SQLite file they read the
+clusters' Records themselves, `refresh.fetch_and_summarize`) writes exactly the rows of a
 run in one process, batch boundaries and all."""
 
 from __future__ import annotations
@@ -27,6 +28,14 @@ def _rows(engine: Any) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
     return [tuple(r) for r in clusters], [tuple(r) for r in summaries]
 
 
+def _state(engine: Any) -> list[list[tuple[Any, ...]]]:
+    """The linker's tables, sorted (a rebuild with workers writes them while the workers summarise)."""
+    with engine.connect() as conn:
+        return [sorted(tuple(r) for r in conn.execute(text(f"SELECT * FROM {t}")))
+                for t in ("link_docs", "link_keys", "link_postings", "link_templates", "link_template_bands",
+                          "link_images", "link_image_chunks", "link_template_df", "link_photos")]
+
+
 def test_workers_write_the_rows_of_one_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(refresh, "FETCH", 40)  # several summary batches in flight
     docs = [d for d, _t in generate(500, seed=4)]
@@ -41,10 +50,11 @@ def test_workers_write_the_rows_of_one_process(tmp_path: Path, monkeypatch: pyte
         ingest(store, [str(corpus)], IngestOptions(workers=1))
         engine = engine_of(store)
         one = link_store(engine, rebuild=True, batch=60, workers=1)
-        alone = _rows(engine)
+        alone, state = _rows(engine), _state(engine)
         two = link_store(engine, rebuild=True, batch=60, workers=2)
         assert two.to_dict() == one.to_dict()
-        assert _rows(engine) == alone
+        assert _rows(engine) == alone and _state(engine) == state
+        assert state[2] and state[4]  # postings and template bands were written
         assert any(n > 1 for _c, n, _r, _s in alone[1])
         ingest(store, [str(more)], IngestOptions(workers=1))
         link_store(engine, batch=30, workers=2)  # incremental, prepared in workers

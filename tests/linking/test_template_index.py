@@ -9,6 +9,7 @@ import pytest
 
 from adtrace.linking import boilerplate as bp
 from adtrace.linking import templates as tp
+from adtrace.linking.template_index import TemplateIndex
 
 
 def _one_by_one(sigs: list[np.ndarray], threshold: float) -> list[tuple[int, float]]:
@@ -53,11 +54,11 @@ def test_assign_equals_one_by_one_comparison(share: float | None, monkeypatch: p
         changed = rng.choice(tp.NUM_PERM, size=int(rng.integers(0, 30)), replace=False)
         sig[changed] = rng.integers(0, 2**32, size=len(changed), dtype=np.uint64)
         sigs.append(sig)
-    idx = tp.TemplateIndex(threshold=0.7)
+    idx = TemplateIndex(threshold=0.7)
     got = [idx.assign(f"d{i}", s, tp.bands(s) if i % 2 else None) for i, s in enumerate(sigs)]
     assert got == _one_by_one(sigs, 0.7)
     assert len(idx.founder_doc) > 40  # founders were grown past the first allocation
-    again = tp.TemplateIndex.from_state(idx.to_state())
+    again = TemplateIndex.from_state(idx.to_state())
     assert again.founder_doc == idx.founder_doc and again.buckets.as_dict() == idx.buckets.as_dict()
     assert np.array_equal(again.matrix, idx.matrix) and np.array_equal(again.df, idx.df)
 
@@ -81,7 +82,7 @@ def test_assign_many_equals_assign_one_by_one(with_slots: bool, share: float | N
     names = ["ann", "bea", "cat", None]
     slots = [tuple(f"names:{n}" for n in [names[int(rng.integers(0, 4))]] if n) if with_slots else None
              for _ in sigs]
-    one, many = tp.TemplateIndex(threshold=0.7), tp.TemplateIndex(threshold=0.7)
+    one, many = TemplateIndex(threshold=0.7), TemplateIndex(threshold=0.7)
     expected = [one.assign(f"d{i}", s, slots=slots[i]) for i, s in enumerate(sigs)]
     got: list[tuple[int, float]] = []
     for start in range(0, len(sigs), 250):  # batches: later ones match founders of earlier ones
@@ -90,7 +91,7 @@ def test_assign_many_equals_assign_one_by_one(with_slots: bool, share: float | N
                                 [slots[i] for i in part])
     assert got == expected
     if with_slots:  # the slots split templates the signatures alone would have joined
-        plain = tp.TemplateIndex(threshold=0.7)
+        plain = TemplateIndex(threshold=0.7)
         plain.assign_many([(f"d{i}", s, None) for i, s in enumerate(sigs)])
         assert len(one.founder_doc) > len(plain.founder_doc)
     assert many.founder_doc == one.founder_doc and np.array_equal(many.matrix, one.matrix)

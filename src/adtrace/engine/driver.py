@@ -19,6 +19,7 @@ from adtrace.engine.stages import work_path
 from adtrace.linking import images as im
 from adtrace.linking import signals as sg
 from adtrace.linking import templates as tp
+from adtrace.linking.template_index import TemplateIndex
 
 
 @dataclass
@@ -35,7 +36,7 @@ class Founders:
     def __init__(self, signals: tuple[str, ...]) -> None:
         chosen = sg.chosen(signals)
         self.photos, self.wording = im.SIGNAL in chosen, tp.SIGNAL in chosen
-        self.templates = tp.TemplateIndex()
+        self.templates = TemplateIndex()
         self.images = im.ImageIndex()
         self.ids: dict[str, str] = {}  # id -> doc_hash
         self.urls: dict[tuple[str, str], str] = {}  # (source, url) -> doc_hash

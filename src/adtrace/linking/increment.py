@@ -26,6 +26,7 @@ from adtrace.linking.components import UnionFind
 from adtrace.linking.keys import VIA_IMAGE
 from adtrace.linking.linker import LinkItem, hub_rule
 from adtrace.linking.tables import Meta, band_rows, chunk_rows, read_df, write_df
+from adtrace.linking.template_index import TemplateIndex
 from adtrace.storage import corpus, linkstate
 
 
@@ -70,23 +71,30 @@ def _assign_templates(conn: sa.Connection, meta: Meta, sigs: list[tuple[int, str
     for band, t in linkstate.bands_in(conn, {b for bs in bands.values() for b in bs}):
         by_band.setdefault(int(band), []).append(int(t))
     cand = {t for ts in by_band.values() for t in ts}
-    founders: dict[int, np.ndarray] = {}
-    founder_doc: dict[int, str] = {}
-    for t, doc, sig in linkstate.templates_in(conn, cand):
-        founders[int(t)] = np.frombuffer(bytes(sig), dtype=np.uint32).astype(np.uint64)
-        founder_doc[int(t)] = str(doc)
-    passing = {d: [t for t in sorted({t for b in bands[d] for t in by_band.get(b, ())})
-                   if tp.jaccard(sig, founders[t]) >= meta.template_threshold] for d, _doc, sig, _s in sigs}
+    rows = list(linkstate.templates_in(conn, cand))
+    founder_doc = {int(t): str(doc) for t, doc, _sig in rows}
+    # the candidates' signatures as one uint32 matrix, by founder number; each document's candidates are
+    # compared in one numpy step (as `tp.jaccard`, row by row): stock wording puts hundreds of founders in a
+    # band at a million ads, and one call per pair was most of an incremental run
+    order = np.fromiter((int(r[0]) for r in rows), dtype=np.int64, count=len(rows))
+    fmat = np.frombuffer(b"".join(bytes(r[2]) for r in rows), dtype=np.uint32).reshape(-1, tp.NUM_PERM)
+    by_t = np.argsort(order)
+    order, fmat = order[by_t], fmat[by_t]
+    passing: dict[int, list[int]] = {}
+    for d, _doc, sig, _s in sigs:
+        ids = np.fromiter(sorted({t for b in bands[d] for t in by_band.get(b, ())}), dtype=np.int64)
+        j = np.count_nonzero(fmat[np.searchsorted(order, ids)] == sig.astype(np.uint32), axis=1) / len(sig)
+        passing[d] = ids[j >= meta.template_threshold].tolist()
     # Slots of the founders a document may join, from their Records (the rebuild read the same Records).
     need = {founder_doc[t] for ts in passing.values() for t in ts}
     slots_of = {doc: tp.slot_values(orjson.loads(rec)) for doc, rec in corpus.record_json(conn, list(need))}
-    local = tp.TemplateIndex(threshold=meta.template_threshold, df=read_df(conn) if sigs else bp.new_counts(),
-                             founders_before=meta.n_templates)
+    local = TemplateIndex(threshold=meta.template_threshold, df=read_df(conn) if sigs else bp.new_counts(),
+                          founders_before=meta.n_templates)
     for d, doc_id, sig, slots in sigs:
         best, best_j = -1, 0.0
         for t in passing[d]:
             if tp.slots_agree(slots, slots_of.get(founder_doc[t])):
-                j = bp.overlap(sig, founders[t], local.df, least=local.least())  # as of now: founders before it
+                j = bp.overlap(sig, fmat[np.searchsorted(order, t)], local.df, least=local.least())  # as of now
                 if j >= meta.template_threshold:
                     best, best_j = t, j
                     break

@@ -28,6 +28,7 @@ from adtrace.linking.components import UnionFind, smallest_members
 from adtrace.linking.keys import VIA_IMAGE, contact_keys, document_keys, image_only_keys
 from adtrace.linking.skeletons import bands_many, skeleton_hashes_many
 from adtrace.linking.summary import edge_list
+from adtrace.linking.template_index import TemplateIndex
 
 
 @dataclass(frozen=True)
@@ -142,7 +143,7 @@ class Linker:
     def __init__(self, policy: HubPolicy | None = None, *, template_threshold: float = 0.65,
                  max_distance: int = im.MAX_DISTANCE) -> None:
         self.policy = policy or HubPolicy()
-        self.templates = tp.TemplateIndex(threshold=template_threshold)
+        self.templates = TemplateIndex(threshold=template_threshold)
         self.images = im.ImageIndex(max_distance=max_distance)
         self.doc_ids: list[str] = []
         self.index: dict[str, int] = {}
@@ -387,7 +388,7 @@ class Linker:
         lk = cls(HubPolicy(**state["policy"]), template_threshold=float(t["threshold"]),
                  max_distance=int(i["max_distance"]))
         dec = base64.b64decode if encoded else bytes
-        lk.templates = tp.TemplateIndex.from_state({**t, "founders": dec(t["founders"])})
+        lk.templates = TemplateIndex.from_state({**t, "founders": dec(t["founders"])})
         lk.images = im.ImageIndex.from_state({**i, "hashes": dec(i["hashes"])})
         lk.overrides = {str(k): bool(v) for k, v in state["overrides"].items()}
         for name in state["key_names"]:

@@ -20,8 +20,8 @@ R = TypeVar("R")
 
 @contextmanager
 def pool(workers: int) -> Iterator[Pool | None]:
-    """Worker processes (spawned: the caller may be a threaded server; workers need no database), or
-    None for one worker: work stays in this process."""
+    """Worker processes (spawned: the caller may be a threaded server; workers get what they need as
+    arguments, or open a SQLite file read-only themselves), or None for one worker: work stays in this process."""
     if workers <= 1:
         yield None
         return
@@ -29,15 +29,30 @@ def pool(workers: int) -> Iterator[Pool | None]:
         yield p
 
 
-def ordered(workers: Pool | None, fn: Callable[[A], R], args: Iterable[A], ahead: int = 2) -> Iterator[R]:
-    """`map(fn, args)`, with up to `ahead` calls in flight in `workers` when there is a pool."""
+def ordered(workers: Pool | None, fn: Callable[[A], R], args: Iterable[A], ahead: int = 2,
+            idle: Iterator[None] | None = None) -> Iterator[R]:
+    """`map(fn, args)`, with up to `ahead` calls in flight in `workers` when there is a pool. `idle`: work of
+    the caller's that can be done in any order, one step per `next`, taken while the next result is not ready
+    (what is left of it the caller finishes)."""
     if workers is None:
         yield from map(fn, args)
         return
     pending: deque[AsyncResult[R]] = deque()
+
+    def result() -> R:
+        nonlocal idle
+        head = pending.popleft()
+        while idle is not None and not head.ready():
+            if next(idle, _DONE) is _DONE:
+                idle = None
+        return head.get()
+
     for arg in args:
         pending.append(workers.apply_async(fn, (arg,)))
         while len(pending) > ahead:
-            yield pending.popleft().get()
+            yield result()
     while pending:
-        yield pending.popleft().get()
+        yield result()
+
+
+_DONE = object()

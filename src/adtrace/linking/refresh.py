@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from multiprocessing.pool import Pool
+from typing import Any
 
 import orjson
 import sqlalchemy as sa
@@ -26,19 +27,25 @@ MAX_EDGES = 200
 # doc id -> [(key name, detail)] of that document (every key, hubs included)
 KeysOf = Callable[[str], Sequence[tuple[str, int | None]]]
 # one cluster to summarise: (id, [(member, posted_at, Record JSON, its keys)], hub keys, photo/template founders)
+# (link_clusters rows, link_summaries rows)
+Summarised = tuple[list[tuple[str, str, float | None, str | None]], list[tuple[str, int, float | None, str]]]
 Payload = tuple[str, list[tuple[str, str | None, str, list[tuple[str, int | None]]]], list[str], dict[str, str]]
 
 
 def refresh(conn: sa.Connection, clusters: Mapping[str, Sequence[str]], keys_of: KeysOf, is_hub: Callable[[str], bool],
             founders: Mapping[str, str], *, drop: Iterable[str] = (), everything: bool = False,
-            pool: Pool | None = None, posted: Mapping[str, str | None] | None = None) -> int:
+            pool: Pool | None = None, posted: Mapping[str, str | None] | None = None,
+            records_at: str | None = None, idle: Iterator[None] | None = None) -> int:
     """Rewrite link_clusters rows and summaries of `clusters` (cluster id -> members in link order).
 
     `drop`: cluster ids whose summaries go (clusters that merged away or split); `everything`: the
     clusters are all there is (a rebuild), so the old rows go wholesale; `pool`: worker processes
     that summarise while this one reads Records and writes rows; `posted`: every member's posted_at,
     when the caller has read them (then only `records` is read: posted_at sits behind the document's
-    text in its row, so fetching it costs SQLite an overflow-page walk per member).
+    text in its row, so fetching it costs SQLite an overflow-page walk per member); `records_at`: the
+    SQLite file the workers may read Records from themselves (with `pool` and `posted`; the caller's
+    transaction must not change Records), so this process neither reads them nor sends them over a pipe;
+    `idle`: other writes of the caller's, a step at a time, done while the workers summarise (see `ordered`).
     Returns summaries written."""
     if everything:
         clusterstore.clear(conn)
@@ -49,11 +56,16 @@ def refresh(conn: sa.Connection, clusters: Mapping[str, Sequence[str]], keys_of:
     rows: list[tuple[str, str, float | None, str | None]] = []
     for doc_id, score, level in corpus.risks(conn, list(singles)):
         rows.append((str(doc_id), singles[str(doc_id)], score, level))
-    payloads = _payloads(conn, clusters, keys_of, is_hub, founders, posted)
+    work: Iterator[Any]
+    fn: Callable[[Any], Summarised]
+    if records_at is not None and pool is not None and posted is not None:
+        work, fn = ((records_at, b) for b in _batches(clusters, keys_of, is_hub, founders, posted)), fetch_and_summarize
+    else:
+        work, fn = _payloads(conn, clusters, keys_of, is_hub, founders, posted), summarize_batch
     written = 0
     # a rebuild writes every row: indexes are built once at the end, not updated row by row
     with indexes_deferred(conn, clusterstore.TABLES if everything else ()):
-        for members, summaries in ordered(pool, summarize_batch, payloads, ahead=AHEAD):
+        for members, summaries in ordered(pool, fn, work, ahead=AHEAD, idle=idle):
             rows += members
             clusterstore.add_summaries(conn, summaries)
             written += len(summaries)
@@ -99,8 +111,47 @@ def _fetch(conn: sa.Connection, batch: list[tuple[str, Sequence[str]]], keys_of:
     return out
 
 
-def summarize_batch(batch: list[Payload]) -> tuple[list[tuple[str, str, float | None, str | None]],
-                                                   list[tuple[str, int, float | None, str]]]:
+# one cluster for a worker that reads its Records: (id, [(member, posted_at, its keys)], hub keys among
+# the members' keys, founders of the members' photo/template keys)
+Unfetched = tuple[str, list[tuple[str, str | None, list[tuple[str, int | None]]]], list[str], dict[str, str]]
+
+
+def _batches(clusters: Mapping[str, Sequence[str]], keys_of: KeysOf, is_hub: Callable[[str], bool],
+             founders: Mapping[str, str], posted: Mapping[str, str | None]) -> Iterator[list[Unfetched]]:
+    """`_payloads` without the Records: multi-document clusters, about FETCH members a batch."""
+    batch: list[Unfetched] = []
+    size = 0
+    for cid, members in clusters.items():
+        if len(members) < 2:
+            continue
+        present = [(d, posted.get(d), list(keys_of(d))) for d in members]
+        names = {n for m in present for n, _v in m[2]}
+        batch.append((cid, present, sorted(n for n in names if is_hub(n)),
+                      {n: founders[n] for n in names if (sig := of_key(n)) is not None and sig.founded}))
+        size += len(members)
+        if size >= FETCH:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
+
+
+def fetch_and_summarize(work: tuple[str, list[Unfetched]]) -> Summarised:
+    """`summarize_batch` of clusters whose Records this process reads from the SQLite file itself (a worker).
+    The same payloads as `_fetch`: members without a stored Record are left out, and with them their keys."""
+    path, batch = work
+    found = dict(corpus.record_json_at(path, [d for _c, ms, _h, _f in batch for d, _at, _k in ms]))
+    out: list[Payload] = []
+    for cid, members, hubs, founders in batch:
+        present = [(d, at, found[d], keys) for d, at, keys in members if d in found]
+        if len(present) < len(members):  # a member's Record is gone: its keys do not count
+            names = {n for m in present for n, _v in m[3]}
+            hubs, founders = [n for n in hubs if n in names], {n: f for n, f in founders.items() if n in names}
+        out.append((cid, present, hubs, founders))
+    return summarize_batch(out)
+
+
+def summarize_batch(batch: list[Payload]) -> Summarised:
     """(link_clusters rows, link_summaries rows) of fetched clusters: pure, so it can run in a worker."""
     rows: list[tuple[str, str, float | None, str | None]] = []
     out: list[tuple[str, int, float | None, str]] = []

@@ -31,6 +31,7 @@ from adtrace.linking.parallel import ordered, pool
 from adtrace.linking.refresh import refresh
 from adtrace.storage import corpus, linkstate
 from adtrace.storage.db import read
+from adtrace.storage.sqlite import database_path
 
 PARALLEL_MIN = 50_000  # documents to link before worker processes pay for their start-up
 AHEAD = 2  # batches (or summary batches) in flight in the workers: one each on 2 cores
@@ -197,15 +198,30 @@ def _rebuilt(engine: sa.Engine, linker: Linker, last_seq: int, procs: Pool | Non
     founders.update((im.SIGNAL.key(f), doc) for f, doc in enumerate(linker.images.founder_doc))
     clock.lap("groups")
     with engine.begin() as conn:
-        tables.write_all(conn, linker, last_seq)
-        clock.lap("write tables")
+        # The linker's tables are written while the workers summarise clusters (one transaction; with no workers,
+        # before the clusters), and the workers read the Records themselves (this transaction does not change them).
+        steps = tables.write_steps(conn, linker, last_seq)
+        if procs is None:
+            for _ in steps:
+                pass
         report.clusters_refreshed = refresh(conn, clusters, keys_of, linker.is_hub_name, founders, everything=True,
-                                            pool=procs, posted=posted)
-        clock.lap("refresh")
+                                            pool=procs, posted=posted, records_at=_file_of(engine), idle=steps)
+        clock.lap("write tables + refresh")
+        for _ in steps:  # what is left of them
+            pass
+        clock.lap("write tables (rest)")
     clock.lap("commit")
     report.total_documents = n
     report.hub_keys = len(linker.hubs)
     report.multi_doc_clusters = sum(1 for ms in clusters.values() if len(ms) > 1)
+
+
+def _file_of(engine: sa.Engine) -> str | None:
+    """The SQLite file behind `engine` (None for PostgreSQL or an in-memory database)."""
+    if engine.dialect.name != "sqlite":
+        return None
+    path = database_path(engine.url.render_as_string(hide_password=False))
+    return None if path is None else str(path)
 
 
 def _increment(engine: sa.Engine, meta: tables.Meta, last_seq: int, batch: int,

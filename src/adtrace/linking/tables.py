@@ -9,6 +9,7 @@ every row from the in-memory `Linker`; `adtrace.linking.increment` reads and upd
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
@@ -85,36 +86,52 @@ def chunk_rows(f: int, raw: bytes) -> list[tuple[int, int]]:
 
 def write_all(conn: sa.Connection, linker: Linker, last_seq: int) -> Meta:
     """Replace the tables with the state of `linker` (a rebuild)."""
+    for _ in write_steps(conn, linker, last_seq):
+        pass
+    return meta_of(linker)
+
+
+def meta_of(linker: Linker) -> Meta:
+    tpl, img = linker.templates, linker.images
+    return Meta(linker.policy, tpl.threshold, img.max_distance, len(linker.doc_ids), len(linker.key_names),
+                len(tpl.founder_doc), len(img.hashes), dict(linker.overrides))
+
+
+def write_steps(conn: sa.Connection, linker: Linker, last_seq: int) -> Iterator[None]:
+    """`write_all` a batch of rows at a time (yields after each): a rebuild writes the tables while its worker
+    processes summarise clusters, in the same transaction (the order of the rows does not matter)."""
     linkstate.clear(conn)
     with indexes_deferred(conn, linkstate.TABLES):
-        _write_rows(conn, linker)
-    tpl, img = linker.templates, linker.images
-    meta = Meta(linker.policy, tpl.threshold, img.max_distance, len(linker.doc_ids), len(linker.key_names),
-                len(tpl.founder_doc), len(img.hashes), dict(linker.overrides))
-    write_meta(conn, meta, last_seq)
-    return meta
+        yield from _write_rows(conn, linker)
+    write_meta(conn, meta_of(linker), last_seq)
+    yield
 
 
-def _write_rows(conn: sa.Connection, linker: Linker) -> None:
+def _write_rows(conn: sa.Connection, linker: Linker) -> Iterator[None]:
     names = linker.key_names
     roots = [linker.find(d) for d in range(len(linker.doc_ids))]
-    linkstate.add_docs(conn, zip(range(len(roots)), linker.doc_ids, roots, strict=True))
+    yield from linkstate.insert_steps(conn, "link_docs", zip(range(len(roots)), linker.doc_ids, roots, strict=True))
     hubs = linker.hubs
-    linkstate.add_keys(conn, ((k, names[k], linker.postings[k][0], len(linker.postings[k]), len(linker.co[k]), k in hubs,
-           orjson.dumps(sorted(linker.co[k])).decode()) for k in range(len(names)) if linker.postings[k]))
+    yield from linkstate.insert_steps(conn, "link_keys", (
+        (k, names[k], linker.postings[k][0], len(linker.postings[k]), len(linker.co[k]), k in hubs,
+         orjson.dumps(sorted(linker.co[k])).decode()) for k in range(len(names)) if linker.postings[k]))
     detail = linker.detail
-    linkstate.add_postings(conn, ((k, d, detail.get((d, k))) for d, ks in enumerate(linker.doc_keys) for k in ks))
+    yield from linkstate.insert_steps(conn, "link_postings", ((k, d, detail.get((d, k)))
+                                                              for d, ks in enumerate(linker.doc_keys) for k in ks))
     tpl = linker.templates
     # the index's buckets are the band rows already (bands(sig) per founder, not computed again), sorted by band
     band_keys, band_ts = tpl.buckets.rows()
-    linkstate.add_templates(
-        conn, ((t, doc, sig.tobytes()) for t, (sig, doc) in enumerate(zip(tpl.matrix, tpl.founder_doc, strict=True))),
-        zip(band_keys.tolist(), band_ts.tolist(), strict=True))
+    yield from linkstate.insert_steps(conn, "link_templates", (
+        (t, doc, sig.tobytes()) for t, (sig, doc) in enumerate(zip(tpl.matrix, tpl.founder_doc, strict=True))))
+    yield from linkstate.insert_steps(conn, "link_template_bands", zip(band_keys.tolist(), band_ts.tolist(), strict=True))
     img = linker.images
-    linkstate.add_images(conn, zip(range(len(img.hashes)), img.founder_doc, img.hashes, strict=True),
-                         (row for f, h in enumerate(img.hashes) for row in chunk_rows(f, h)))
+    yield from linkstate.insert_steps(conn, "link_images", zip(range(len(img.hashes)), img.founder_doc, img.hashes,
+                                                               strict=True))
+    yield from linkstate.insert_steps(conn, "link_image_chunks", (row for f, h in enumerate(img.hashes)
+                                                                  for row in chunk_rows(f, h)))
     write_df(conn, tpl.df)
-    linkstate.add_photos(conn, linker.photos)
+    yield
+    yield from linkstate.insert_steps(conn, "link_photos", linker.photos)
 
 
 def read_linker(conn: sa.Connection) -> tuple[Linker | None, int]:

@@ -6,6 +6,7 @@ Each takes the caller's connection, so a caller that reads several things sees o
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
@@ -169,3 +170,20 @@ _TEXTS = text("SELECT id, title, text FROM documents WHERE id IN :ids").bindpara
 def texts(conn: sa.Connection, ids: Sequence[str]) -> list[tuple[str, str | None, str | None]]:
     """(id, title, text) of those of `ids` that are stored (one query: keep `ids` under CHUNK)."""
     return [(str(i), t, b) for i, t, b in conn.execute(_TEXTS, {"ids": list(ids)})]
+
+
+_READERS: dict[str, sqlite3.Connection] = {}  # database file -> this process's sqlite3 connection (worker processes)
+
+
+def record_json_at(path: str, ids: Sequence[str]) -> Iterator[tuple[str, str]]:
+    """`record_json` from a SQLite database file, on a connection of this process (opened once): a worker
+    process reads Records itself instead of the caller reading them and sending them over a pipe. It sees
+    committed data only, so use it for Records the caller's open transaction does not change."""
+    conn = _READERS.get(path)
+    if conn is None:
+        conn = _READERS[path] = sqlite3.connect(path, timeout=60, check_same_thread=False)
+        conn.execute("PRAGMA query_only=ON")
+    for s in range(0, len(ids), CHUNK):
+        part = ids[s:s + CHUNK]
+        yield from conn.execute(f"SELECT doc_id, record FROM records WHERE doc_id IN ({','.join('?' * len(part))})",
+                                part)

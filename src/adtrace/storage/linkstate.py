@@ -17,7 +17,7 @@ from sqlalchemy import text
 
 from adtrace.storage.bulk import execute_in, select_in
 from adtrace.storage.db import now
-from adtrace.storage.sql import bulk_insert
+from adtrace.storage.sql import bulk_insert, bulk_insert_steps
 
 TABLES = ("link_docs", "link_keys", "link_postings", "link_templates", "link_template_bands", "link_images",
           "link_image_chunks", "link_template_df", "link_photos")
@@ -40,6 +40,18 @@ def write_header(conn: sa.Connection, state: bytes, last_seq: int) -> None:
 
 
 # --- bulk writes -----------------------------------------------------------------------------------
+# the columns the add_* functions below take, per table
+COLS = {"link_docs": ("d", "doc_id", "root"), "link_keys": ("k", "name", "first_d", "docs", "seen", "hub", "witnesses"),
+        "link_postings": ("k", "d", "detail"), "link_templates": ("t", "doc_id", "sig"),
+        "link_template_bands": ("band", "t"), "link_images": ("f", "doc_id", "hash"),
+        "link_image_chunks": ("code", "f"), "link_photos": ("doc_id", "hash")}
+
+
+def insert_steps(conn: sa.Connection, table: str, rows: Rows) -> Iterator[None]:
+    """The rows an add_* function takes for `table`, written a batch at a time (yields after each)."""
+    return bulk_insert_steps(conn, table, COLS[table], rows)
+
+
 def clear(conn: sa.Connection) -> None:
     """Empty every state table (a rebuild writes them whole)."""
     for table in TABLES:

@@ -294,11 +294,20 @@ def bulk_insert(conn: sa.Connection, table: str, cols: Sequence[str], rows: Iter
                 batch: int = 50_000) -> None:
     """Load many rows into an empty-ish table fast: COPY on PostgreSQL, executemany on the raw SQLite
     cursor (no per-row binds), `batch` rows per call. For bulk loads (engine load, linker tables)."""
+    for _ in bulk_insert_steps(conn, table, cols, rows, batch):
+        pass
+
+
+def bulk_insert_steps(conn: sa.Connection, table: str, cols: Sequence[str], rows: Iterable[Sequence[Any]],
+                      batch: int = 50_000) -> Iterator[None]:
+    """`bulk_insert`, yielding after each `batch` rows written (after the whole COPY on PostgreSQL): a caller
+    waiting for worker processes writes a batch at a time meanwhile."""
     cur = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
     if conn.dialect.name == "postgresql":
         with cur.copy(f"COPY {table} ({', '.join(cols)}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)
+        yield
         return
     sql = _insert_sql(table, cols)
     chunk: list[Sequence[Any]] = []
@@ -307,8 +316,10 @@ def bulk_insert(conn: sa.Connection, table: str, cols: Sequence[str], rows: Iter
         if len(chunk) >= batch:
             cur.executemany(sql, chunk)
             chunk = []
+            yield
     if chunk:
         cur.executemany(sql, chunk)
+        yield
 
 
 def doc_tuple(p: Prepared, now: str) -> tuple[Any, ...]:
