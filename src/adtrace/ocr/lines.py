@@ -22,6 +22,19 @@ GAP = 2.2  # glyph heights: wider than a word space, and than a painted symbol b
 LINE_HEIGHT = 40  # px: cut lines are scaled so their glyphs are about this tall (Tesseract reads best at 30+)
 
 
+Box = tuple[int, int, int, int]  # left, top, right, bottom
+
+
+def box_iou(a: Box, b: Box) -> float:
+    """Intersection over union of two boxes."""
+    w = min(a[2], b[2]) - max(a[0], b[0])
+    h = min(a[3], b[3]) - max(a[1], b[1])
+    if w <= 0 or h <= 0:
+        return 0.0
+    inter = w * h
+    return inter / ((a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter)
+
+
 @dataclass(frozen=True)
 class Line:
     top: int
@@ -32,15 +45,12 @@ class Line:
     glyphs: int  # glyph-sized components (a wide one counts for the glyphs it spans)
     angle: float  # degrees its glyphs' centres climb or fall (PIL's sense: rotate by it to level)
 
+    @property
+    def box(self) -> Box:
+        return self.left, self.top, self.right, self.bottom
+
     def iou(self, other: Line) -> float:
-        h = min(self.bottom, other.bottom) - max(self.top, other.top)
-        w = min(self.right, other.right) - max(self.left, other.left)
-        if h <= 0 or w <= 0:
-            return 0.0
-        inter = h * w
-        area = (self.bottom - self.top) * (self.right - self.left) + \
-            (other.bottom - other.top) * (other.right - other.left) - inter
-        return inter / area
+        return box_iou(self.box, other.box)
 
 
 Glyph = tuple[int, int, int, int]  # top, left, bottom, right

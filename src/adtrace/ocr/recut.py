@@ -29,7 +29,7 @@ PHONE_LIKE = re.compile(r"(?:\d[^\dA-Za-z]{0,3}){7,}")
 MAX_BOXES = 3  # line boxes cut again per photo (a phone, and a second number or a misread one)
 PAD = 0.4  # of the box's height, on every side (as lines.cut)
 
-Box = tuple[int, int, int, int]  # left, top, right, bottom
+Box = lines.Box
 
 
 def phone_like(text: str) -> bool:
@@ -41,18 +41,9 @@ def boxes(found: list[list[tuple[str, Box]]], limit: int = MAX_BOXES) -> list[Bo
     line overlap), at most `limit`, the longest first."""
     out: list[Box] = []
     for _, box in sorted((x for view in found for x in view if phone_like(x[0])), key=lambda x: -len(x[0])):
-        if len(out) < limit and all(iou(box, b) < 0.5 for b in out):
+        if len(out) < limit and all(lines.box_iou(box, b) < 0.5 for b in out):
             out.append(box)
     return out
-
-
-def iou(a: Box, b: Box) -> float:
-    w = min(a[2], b[2]) - max(a[0], b[0])
-    h = min(a[3], b[3]) - max(a[1], b[1])
-    if w <= 0 or h <= 0:
-        return 0.0
-    inter = w * h
-    return inter / ((a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter)
 
 
 def cut(img: Image.Image, box: Box) -> Image.Image:

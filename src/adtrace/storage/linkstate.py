@@ -40,7 +40,7 @@ def write_header(conn: sa.Connection, state: bytes, last_seq: int) -> None:
 
 
 # --- bulk writes -----------------------------------------------------------------------------------
-# the columns the add_* functions below take, per table
+# the columns of each table's rows, as the add_* functions and insert_steps take them
 COLS = {"link_docs": ("d", "doc_id", "root"), "link_keys": ("k", "name", "first_d", "docs", "seen", "hub", "witnesses"),
         "link_postings": ("k", "d", "detail"), "link_templates": ("t", "doc_id", "sig"),
         "link_template_bands": ("band", "t"), "link_images": ("f", "doc_id", "hash"),
@@ -60,34 +60,34 @@ def clear(conn: sa.Connection) -> None:
 
 def add_docs(conn: sa.Connection, rows: Rows) -> None:
     """(d, doc id, root) rows."""
-    bulk_insert(conn, "link_docs", ("d", "doc_id", "root"), rows)
+    bulk_insert(conn, "link_docs", COLS["link_docs"], rows)
 
 
 def add_keys(conn: sa.Connection, rows: Rows) -> None:
     """(k, name, first_d, docs, seen, hub, witnesses JSON) rows."""
-    bulk_insert(conn, "link_keys", ("k", "name", "first_d", "docs", "seen", "hub", "witnesses"), rows)
+    bulk_insert(conn, "link_keys", COLS["link_keys"], rows)
 
 
 def add_postings(conn: sa.Connection, rows: Rows) -> None:
     """(k, d, detail) rows."""
-    bulk_insert(conn, "link_postings", ("k", "d", "detail"), rows)
+    bulk_insert(conn, "link_postings", COLS["link_postings"], rows)
 
 
 def add_templates(conn: sa.Connection, rows: Rows, bands: Rows) -> None:
     """Template founders (t, doc id, signature bytes) and their LSH rows (band, t)."""
-    bulk_insert(conn, "link_templates", ("t", "doc_id", "sig"), rows)
-    bulk_insert(conn, "link_template_bands", ("band", "t"), bands)
+    bulk_insert(conn, "link_templates", COLS["link_templates"], rows)
+    bulk_insert(conn, "link_template_bands", COLS["link_template_bands"], bands)
 
 
 def add_images(conn: sa.Connection, rows: Rows, chunks: Rows) -> None:
     """Photo founders (f, doc id, PDQ bytes) and their chunk rows (code, f)."""
-    bulk_insert(conn, "link_images", ("f", "doc_id", "hash"), rows)
-    bulk_insert(conn, "link_image_chunks", ("code", "f"), chunks)
+    bulk_insert(conn, "link_images", COLS["link_images"], rows)
+    bulk_insert(conn, "link_image_chunks", COLS["link_image_chunks"], chunks)
 
 
 def add_photos(conn: sa.Connection, rows: Rows) -> None:
     """(doc id, PDQ bytes): every photo of every linked document."""
-    bulk_insert(conn, "link_photos", ("doc_id", "hash"), rows)
+    bulk_insert(conn, "link_photos", COLS["link_photos"], rows)
 
 
 def write_df(conn: sa.Connection, rows: Sequence[tuple[int, bytes]], replace: bool) -> None:
