@@ -21,9 +21,21 @@ from adtrace.storage.base import Prepared
 FacetRow = tuple[int, str, str]
 
 _INSERT = "INSERT OR IGNORE INTO facet_values (seq, facet, value) VALUES (?, ?, ?)"
-# Single-valued facets, one narrow row per document (migration 0011): what facet counting reads.
-_DOC_FACETS = "INSERT OR REPLACE INTO doc_facets (seq, source, kind, risk_level) VALUES (?, ?, ?, ?)"
+# Single-valued facets, one narrow row per document (migrations 0011, 0022): what facet counting reads.
+# The row holds the number of the document's (source, kind, risk level) combination in facet_combos.
+_DOC_FACETS = "INSERT OR REPLACE INTO doc_facets (seq, combo) VALUES (?, ?)"
+_ADD_COMBO = "INSERT OR IGNORE INTO facet_combos (source, kind, risk_level) VALUES (?, ?, ?)"
+_COMBOS = "SELECT combo, source, kind, risk_level FROM facet_combos"
 SINGLE = ("source", "kind", "risk_level")
+Combo = tuple[str, str, str | None]
+# A document's level changed (levels.py): its combination with the new level, added when new. (level, seq)
+SET_LEVEL = (
+    "INSERT OR IGNORE INTO facet_combos (source, kind, risk_level) SELECT c.source, c.kind, ?1 FROM doc_facets f "
+    "JOIN facet_combos c ON c.combo = f.combo WHERE f.seq = ?2",
+    "UPDATE doc_facets SET combo = (SELECT n.combo FROM facet_combos o JOIN facet_combos n ON n.source = o.source "
+    "AND n.kind = o.kind AND ifnull(n.risk_level, '') = ifnull(?1, '') WHERE o.combo = doc_facets.combo) "
+    "WHERE seq = ?2",
+)
 _DELETE_SEQS = text("DELETE FROM facet_values WHERE seq IN :seqs").bindparams(bindparam("seqs", expanding=True))
 # Documents at or past `first` are new in this transaction, so none has a full-text entry yet.
 _INDEX_TEXT = text("INSERT INTO documents_fts (rowid, title, text, location) "
@@ -53,7 +65,17 @@ def write(conn: sa.Connection, docs: Sequence[tuple[int, Prepared]], replaced: S
     if values:
         conn.exec_driver_sql(_INSERT, values)  # tuples straight to the driver (see sql.insert_many)
     if docs:
-        conn.exec_driver_sql(_DOC_FACETS, [(seq, p.source, p.kind, p.risk_level) for seq, p in docs])
+        combos = combo_numbers(conn, {(p.source, p.kind, p.risk_level) for _, p in docs})
+        conn.exec_driver_sql(_DOC_FACETS, [(seq, combos[(p.source, p.kind, p.risk_level)]) for seq, p in docs])
+
+
+def combo_numbers(conn: sa.Connection, wanted: set[Combo]) -> dict[Combo, int]:
+    """facet_combos' number of each combination (added when new): a store has a few dozen."""
+    known = {(r[1], r[2], r[3]): int(r[0]) for r in conn.exec_driver_sql(_COMBOS)}
+    if wanted - known.keys():
+        conn.exec_driver_sql(_ADD_COMBO, sorted(wanted - known.keys(), key=lambda c: (c[0], c[1], c[2] or "")))
+        known = {(r[1], r[2], r[3]): int(r[0]) for r in conn.exec_driver_sql(_COMBOS)}
+    return known
 
 
 def write_cjk(conn: sa.Connection, docs: Sequence[tuple[int, str | None, str, str | None]]) -> None:
@@ -91,8 +113,12 @@ _INSERTS = tuple(text(sql).bindparams(bindparam("ids", expanding=True)) for sql 
 ))
 _DELETE = text("DELETE FROM facet_values WHERE seq IN (SELECT seq FROM documents WHERE id IN :ids)").bindparams(
     bindparam("ids", expanding=True))
-_DOC_FACETS_IDS = text("INSERT OR REPLACE INTO doc_facets (seq, source, kind, risk_level) SELECT d.seq, d.source, "
-                       "d.kind, r.risk_level FROM documents d LEFT JOIN records r ON r.doc_id = d.id "
+_COMBOS_IDS = text("INSERT OR IGNORE INTO facet_combos (source, kind, risk_level) SELECT DISTINCT d.source, d.kind, "
+                   "r.risk_level FROM documents d LEFT JOIN records r ON r.doc_id = d.id WHERE d.id IN :ids").bindparams(
+    bindparam("ids", expanding=True))
+_DOC_FACETS_IDS = text("INSERT OR REPLACE INTO doc_facets (seq, combo) SELECT d.seq, c.combo FROM documents d "
+                       "LEFT JOIN records r ON r.doc_id = d.id JOIN facet_combos c ON c.source = d.source "
+                       "AND c.kind = d.kind AND ifnull(c.risk_level, '') = ifnull(r.risk_level, '') "
                        "WHERE d.id IN :ids").bindparams(bindparam("ids", expanding=True))
 _INDEX_IDS = text("INSERT INTO documents_fts (rowid, title, text, location) SELECT seq, title, text, location "
                   "FROM documents WHERE id IN :ids").bindparams(bindparam("ids", expanding=True))
@@ -109,7 +135,7 @@ def refresh(conn: sa.Connection, ids: Sequence[str]) -> None:
     for start in range(0, len(ids), CHUNK):
         chunk = list(ids[start:start + CHUNK])
         conn.execute(_DELETE, {"ids": chunk})
-        for stmt in (*_INSERTS, _DOC_FACETS_IDS):
+        for stmt in (*_INSERTS, _COMBOS_IDS, _DOC_FACETS_IDS):
             conn.execute(stmt, {"ids": chunk})
         conn.execute(_INDEX_IDS, {"ids": chunk})
         found = conn.execute(_TEXT_IDS, {"ids": chunk}).all()

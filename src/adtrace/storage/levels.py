@@ -19,6 +19,7 @@ from sqlalchemy import bindparam, text
 
 from adtrace.scoring import thresholds as default_thresholds
 from adtrace.storage.bulk import CHUNK
+from adtrace.storage.facets import SET_LEVEL
 
 SETTING = "risk_thresholds"  # app_settings key: {"elevated": 40, "high": 80}
 
@@ -34,12 +35,10 @@ _RECORDS = text("SELECT d.seq, r.doc_id, r.record FROM records r JOIN documents 
                 "WHERE r.doc_id IN :ids").bindparams(bindparam("ids", expanding=True))
 _SET_RECORD = text("UPDATE records SET risk_level = :level, record = :record WHERE doc_id = :id")
 _SET_FACET = text("UPDATE facet_values SET value = :level WHERE seq = :seq AND facet = 'risk_level'")
-_SET_DOC_FACET = text("UPDATE doc_facets SET risk_level = :level WHERE seq = :seq")
 _SEQS = text("SELECT id, seq FROM documents WHERE id IN :ids").bindparams(bindparam("ids", expanding=True))
 _SET_RECORD_SQLITE = ("UPDATE records SET risk_level = ?, record = CASE WHEN json_type(record, '$.risk') = 'object' "
                       "THEN json_set(record, '$.risk.level', ?) ELSE record END WHERE doc_id = ?")
 _SET_FACET_SQLITE = "UPDATE facet_values SET value = ? WHERE seq = ? AND facet = 'risk_level'"
-_SET_DOC_FACET_SQLITE = "UPDATE doc_facets SET risk_level = ? WHERE seq = ?"
 _SET_LINKS = text(f"UPDATE link_clusters SET risk_level = {_CASE} WHERE risk_score IS NOT NULL "
                   f"AND (risk_level IS NULL OR risk_level <> {_CASE})")
 
@@ -96,7 +95,8 @@ def relevel_changes(conn: sa.Connection, minimums: Mapping[str, float],
             conn.execute(_SET_RECORD, rows)
             if conn.dialect.name == "sqlite":  # PostgreSQL's facet trigger follows risk_level by itself
                 conn.execute(_SET_FACET, rows)
-                conn.execute(_SET_DOC_FACET, rows)
+                for sql in SET_LEVEL:
+                    conn.exec_driver_sql(sql, [(r["level"], r["seq"]) for r in rows])
     if ids is None:
         conn.execute(_SET_LINKS, bounds)
     return moves
@@ -115,7 +115,8 @@ def _relevel_sqlite(conn: sa.Connection, new: Mapping[str, str]) -> None:
         facets = [(new[d], seqs[d]) for d in chunk if d in seqs]
         if facets:
             conn.exec_driver_sql(_SET_FACET_SQLITE, facets)
-            conn.exec_driver_sql(_SET_DOC_FACET_SQLITE, facets)
+            for sql in SET_LEVEL:  # doc_facets' combination number (migration 0022)
+                conn.exec_driver_sql(sql, facets)
 
 
 def relevel_written(conn: sa.Connection, ids: Sequence[str]) -> int:

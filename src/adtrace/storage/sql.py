@@ -49,11 +49,13 @@ _CHECKPOINT = text("INSERT INTO ingest_files (key, fingerprint, items_done, comp
 
 # Shared by all stores in a process: searches count and facet here while their caller fetches the hits.
 _SEARCH_POOL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="adtrace-search")
-_BY_ID_OR_CONTENT = text("SELECT seq, id, source, url, content_hash, doc_hash FROM documents WHERE id IN :keys "
-                         "OR content_hash IN :keys2").bindparams(bindparam("keys", expanding=True),
-                                                                 bindparam("keys2", expanding=True))
-_BY_URL = text("SELECT seq, id, source, url, content_hash, doc_hash FROM documents WHERE source = :source "
-               "AND url IN :keys").bindparams(bindparam("keys", expanding=True))
+_BY_ID_OR_CONTENT = ("SELECT seq, id, source, url, content_hash, doc_hash FROM documents WHERE id IN ({ids}) "
+                     "OR content_hash IN ({contents})")
+_BY_URL = "SELECT seq, id, source, url, content_hash, doc_hash FROM documents WHERE source = {mark} AND url IN ({keys})"
+
+
+def _marks(mark: str, values: Sequence[Any]) -> str:
+    return ", ".join([mark] * len(values))
 
 
 class SQLStore(Store):
@@ -121,15 +123,19 @@ class SQLStore(Store):
         seqs: dict[str, int] = {}  # stored id -> seq
         by_url: dict[tuple[str, str], str] = {}
         by_content: dict[str, str] = {}
-        rows = list(conn.execute(_BY_ID_OR_CONTENT, {"keys": [p.id for p in batch],
-                                                     "keys2": [p.content_hash for p in batch]}))
+        # Straight to the driver: compiling SQLAlchemy's expanding IN lists (3,000 binds a batch) cost ~25 µs
+        # of writer CPU per document (cProfile of the writer, 20k realistic ads).
+        mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+        ids, contents = [p.id for p in batch], [p.content_hash for p in batch]
+        rows = list(conn.exec_driver_sql(_BY_ID_OR_CONTENT.format(ids=_marks(mark, ids), contents=_marks(mark, contents)),
+                                         (*ids, *contents)))
         urls: dict[str, list[str]] = {}
         for p in batch:
             if p.url:
                 urls.setdefault(p.source, []).append(p.url)
         # Per source: `url IN` alone cannot use the (source, url) index and scanned every document.
         for source, keys in urls.items():
-            rows += conn.execute(_BY_URL, {"source": source, "keys": keys})
+            rows += conn.exec_driver_sql(_BY_URL.format(mark=mark, keys=_marks(mark, keys)), (source, *keys))
         for row in rows:
             hashes[row.id] = row.doc_hash
             seqs[row.id] = row.seq

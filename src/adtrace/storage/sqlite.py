@@ -98,10 +98,11 @@ TOTAL = ""  # the `facet` of grouped_sql's row that holds the number of matches 
 def grouped_sql(sample: str, names: Sequence[str], total: bool) -> str:
     """SELECT facet, value, n over the documents of `sample` (SELECT seq ...), plus the total if asked.
 
-    Each match's single-valued facets come from one rowid lookup in doc_facets (migration 0011), grouped
-    once by all of them together (a few dozen combinations), then summed per facet from that small
-    result: one sort of the matches instead of one per facet. Multi-valued facets come from
-    facet_values. The match set is evaluated once (MATERIALIZED when two parts read it).
+    Each match's single-valued facets come from one rowid lookup in doc_facets (migrations 0011, 0022):
+    the number of its (source, kind, risk level) combination. The matches are grouped once by that
+    integer (a few dozen groups), then each facet is summed over the combinations: one sort of small
+    integers instead of one per facet (or of strings). Multi-valued facets come from facet_values.
+    The match set is evaluated once (MATERIALIZED when two parts read it).
     """
     single = [f for f in facets.SINGLE if f in names]  # column names from a fixed list, never user text
     many = [f for f in names if f in FACETS and f not in facets.SINGLE]
@@ -114,10 +115,12 @@ def grouped_sql(sample: str, names: Sequence[str], total: bool) -> str:
     ctes = [f"m AS MATERIALIZED ({sample})"] if multi else []
     parts = []
     if single or total:
-        cols = ", ".join(f"f.{c}" for c in single)
-        # LEFT JOIN: the total counts every match, even one without a doc_facets row.
-        ctes.append(f"g AS MATERIALIZED (SELECT {cols}, count(*) AS n FROM {source} LEFT JOIN doc_facets f "
-                    f"ON f.seq = m.seq GROUP BY {cols})" if single else f"g AS (SELECT count(*) AS n FROM {source})")
+        cols = ", ".join(f"k.{c}" for c in single)
+        # LEFT JOINs: the total counts every match, even one without a doc_facets row.
+        ctes += [f"c AS MATERIALIZED (SELECT f.combo AS combo, count(*) AS n FROM {source} LEFT JOIN doc_facets f "
+                 f"ON f.seq = m.seq GROUP BY f.combo)",
+                 f"g AS MATERIALIZED (SELECT {cols}, sum(c.n) AS n FROM c LEFT JOIN facet_combos k "
+                 f"ON k.combo = c.combo GROUP BY {cols})"] if single else [f"g AS (SELECT count(*) AS n FROM {source})"]
         if total:
             parts.append(f"SELECT '{TOTAL}' AS facet, NULL AS value, sum(n) AS n FROM g")
         parts += [f"SELECT '{c}' AS facet, {c} AS value, sum(n) AS n FROM g WHERE {c} IS NOT NULL GROUP BY {c}"
