@@ -118,3 +118,24 @@ def test_relevel_updates_and_deletes_move_documents_between_combinations(tmp_pat
         assert _combos(path) == _truth(path) and len(_truth(path)) == len(docs) - 1
         found = store.search(Query(text="quokka", facets=("source", "risk_level")))
         assert found.total == 1 and found.facets["source"] == {"elsewhere": 1}
+
+
+def test_writer_indexes_cjk_rows_per_batch(tmp_path: Path) -> None:
+    """0022 dropped the per-row CJK insert trigger: the writer's own statement keeps the side index whole."""
+    path = tmp_path / "s.db"
+    url = f"sqlite:///{path}"
+    init_db(url)
+    docs = [Document.from_dict({"id": f"c{i}", "source": "site", "url": f"https://x.test/{i}",
+                                "text": f"北京按摩服务 {i} 上海{'东西南北'[i % 4]}路"}) for i in range(8)]
+    with open_store(url) as store:
+        store.put_batch([prepare(d, process(d)) for d in docs])
+        changed = Document.from_dict({**docs[0].to_dict(), "text": "東京マッサージ"})
+        store.put_batch([prepare(changed, process(changed))])
+        assert store.search(Query(text="按摩")).total == 7
+        assert {h.id for h in store.search(Query(text="上海东")).hits} == {"c4"}
+        assert [h.id for h in store.search(Query(text="マッサ")).hits] == ["c0"]
+    with sqlite3.connect(path) as con:
+        assert not con.execute("SELECT name FROM sqlite_master WHERE name = 'documents_cjk_ai'").fetchall()
+        # Raises when the external-content FTS5 index disagrees with the rows it indexes.
+        con.execute("INSERT INTO documents_cjk_fts(documents_cjk_fts, rank) VALUES ('integrity-check', 1)")
+        assert con.execute("SELECT count(*) FROM documents_cjk").fetchone() == (8,)

@@ -1,4 +1,5 @@
-"""SQLite: `doc_facets` rows hold one small integer, the document's combination of single-valued facets.
+"""SQLite: `doc_facets` rows hold one small integer, the document's combination of single-valued facets;
+the writer indexes CJK rows per batch.
 
 An exact search counts its single-valued facets by looking up each match's `doc_facets` row and grouping
 the matches by (source, kind, risk level) (adtrace/storage/sqlite.py `grouped_sql`). That pass was most of
@@ -8,6 +9,12 @@ grouping sorted every match by two of them. Now a store has a few dozen combinat
 combo, source, kind, risk level), each document's row is (seq, combo), and a search groups its matches by
 the integer, then sums each facet over the few combinations (one sort of small integers; rows of ~5 bytes,
 so fewer pages per match). Same counts.
+
+Also: the writer adds the CJK side index's FTS5 entries (migration 0013) itself, one statement per batch,
+and 0013's per-row insert trigger goes. Inside the writer's savepoint FTS5 flushed its pending entries at
+every statement, so the trigger wrote one index segment per document with CJK text and merged them again
+and again: at 1M realistic ads 1.66 CPU-s of the writer's ~9 per 20,000 ads went to that one insert
+(bench/store_writer.py --statements). Update and delete triggers stay.
 
 Revision ID: 0022
 Revises: 0021
@@ -23,6 +30,8 @@ branch_labels = None
 depends_on = None
 
 _TRIGGER = "CREATE TRIGGER doc_facets_ad AFTER DELETE ON documents BEGIN DELETE FROM doc_facets WHERE seq = old.seq; END"
+_CJK_TRIGGER = ("CREATE TRIGGER documents_cjk_ai AFTER INSERT ON documents_cjk BEGIN "
+                "INSERT INTO documents_cjk_fts(rowid, grams) VALUES (new.seq, new.grams); END")
 
 
 def upgrade() -> None:
@@ -42,6 +51,7 @@ def upgrade() -> None:
     op.execute("DROP TABLE doc_facets")
     op.execute("ALTER TABLE doc_facets_new RENAME TO doc_facets")
     op.execute(_TRIGGER)
+    op.execute("DROP TRIGGER IF EXISTS documents_cjk_ai")  # the writer indexes a batch's CJK rows itself
 
 
 def downgrade() -> None:
@@ -56,3 +66,4 @@ def downgrade() -> None:
     op.execute("DROP TABLE facet_combos")
     op.execute("ALTER TABLE doc_facets_old RENAME TO doc_facets")
     op.execute(_TRIGGER)
+    op.execute(_CJK_TRIGGER)
