@@ -105,12 +105,14 @@ def _units(text: str) -> list[_Unit]:
 
 def _scan(text: str) -> list[_Unit]:
     out: list[_Unit] = []
+    append = out.append
     # Units from adtrace.extractors.phoneunits, over lowered text: tokens are read only through lower()
     # and isdigit(), which lowering does not change.
     for m in unit_matches(text):
         token = m.group(0)
         if token.isdigit():
-            out.append(_Unit(m.start(), m.end(), token, False))
+            start, end = m.span()
+            append(_Unit(start, end, token, False))
             continue
         # Lone "i" and "l" are words; they count only when glued to a digit or between -.*_~ marks.
         if token.lower() in ("l", "i"):
