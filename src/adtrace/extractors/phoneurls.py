@@ -40,19 +40,18 @@ def phone_parts(url: str | None) -> list[tuple[int, View]]:
     if not url.isascii():
         return url_parts(url, lambda a, b: may_hold_phone(url[a:b])) if may_hold_phone(url) else []
     # The same exact test per part skips the slugs and the host (speed: ~20 µs per backpage-dev ad),
-    # from one scan of the whole address for digits and one for spelled units (not one per part: a
-    # scan's cost is per character and per call). Exact: a spelled unit holds letters and digits only,
-    # so it never spans a part's separator (/?#&=), and beside one its lookarounds read the same as at
-    # the part's edge ("no letter", "no digit").
+    # with one digit scan of the whole address (not one per part) and the spelled-unit search run over
+    # the lowered address between the part's bounds, only for a part short of digits. Exact: a spelled
+    # unit holds letters and digits only, so it never spans a part's separator (/?#&=), and beside one
+    # its lookarounds read the same as at the part's edge ("no letter", "no digit").
     digits = [m.start() for m in _DIGIT.finditer(url)]
-    spelled = [m.start() for m in SPELLED_UNIT_LOWER.finditer(url.lower())]
-    if len(digits) < MIN_DIGITS and not spelled:
-        return []
+    low = url.lower()
 
     def worth(start: int, end: int) -> bool:
         if bisect_left(digits, end) - bisect_left(digits, start) >= MIN_DIGITS:
             return True
-        k = bisect_left(spelled, start)
-        return k < len(spelled) and spelled[k] < end
+        return SPELLED_UNIT_LOWER.search(low, start, end) is not None
 
+    if len(digits) < MIN_DIGITS and not worth(0, len(url)):
+        return []
     return url_parts(url, worth)
