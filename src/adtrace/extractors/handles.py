@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from wordfreq import zipf_frequency
 
 from adtrace.extractors.base import Context, Extractor, entity
 from adtrace.extractors.literals import present, register_gate
 from adtrace.extractors.registry import register
+from adtrace.text import prescan
 from adtrace.text.lowered import lowered
 from adtrace.text.numbers import trie_pattern
 
@@ -113,12 +115,48 @@ def find_handles(text: str) -> list[tuple[str, str, tuple[int, int]]]:
 
 
 def _labelled(text: str) -> list[re.Match[str]]:
-    """`_LABELLED.finditer(text)`; over lowered text the groups are lower-cased, the spans the same."""
+    """`_LABELLED.finditer(text)` with the refused matches left out (a word character before the label);
+    over lowered text the groups are lower-cased, the spans the same."""
     low = lowered(text)
     if low is None:
         return list(_LABELLED.finditer(text))
-    return [m for m in _LABELLED_LOWER.finditer(low)
-            if not (m.start() and (text[m.start() - 1].isalnum() or text[m.start() - 1] == "_"))]
+    found = prescan.scan(text) if not any(lab in low for lab in _UNENCODED_LABELS) else None
+    matches = _LABELLED_LOWER.finditer(low) if found is None else _label_matches(low, found.spans.get("handles.label", ()))
+    return [m for m in matches if not (m.start() and (text[m.start() - 1].isalnum() or text[m.start() - 1] == "_"))]
+
+
+# Where a label may start, for hyperscan's one pass (adtrace.text.prescan) over the lowered text: a
+# label after no ASCII letter, digit or "_" (a superset of the labels `_labelled` keeps: a non-ASCII
+# character is "?" or a Latin-1 byte there). Python's engine tries `_LABELLED_LOWER` at every character
+# (~11 µs per backpage-dev ad); at these candidates (1.3 per ad) it costs ~1 µs. The labels beyond
+# Latin-1 ("👻", "微信") are looked for with `in`: a text holding one takes the whole scan.
+_UNENCODED_LABELS = tuple(lab for lab in _LABELS if not prescan.encodable(lab))
+_ENCODED_LABELS = tuple(lab for lab in _LABELS if prescan.encodable(lab))
+# Exact only while no label ends another after a non-word character ("snap chat" and a label "chat"):
+# hyperscan reports one start per match end, the leftmost. A label added that breaks this takes the scan.
+_SUFFIX_FREE = not any(b != a and a.endswith(b) and not a[-len(b) - 1].isalnum() for a in _LABELS for b in _LABELS)
+if _SUFFIX_FREE:
+    prescan.register("handles.label", rf"(?:^|[^a-z0-9_])(?:{prescan.literal_alternation(_ENCODED_LABELS)})",
+                     offsets=True)
+
+
+def _label_matches(low: str, spans: Iterable[tuple[int, int]]) -> list[re.Match[str]]:
+    """What `_LABELLED_LOWER.finditer(low)` gives, less the matches after a word character: the pattern
+    is tried only where the pass found a label after no ASCII word character. Exact: a match after a
+    word character, refused by `_labelled`, consumes only its label, and inside a label no other label
+    starts after a non-word character (the second words of "snap chat", "kik me" are no labels)."""
+    if not _SUFFIX_FREE:
+        return list(_LABELLED_LOWER.finditer(low))
+    out: list[re.Match[str]] = []
+    pos = 0
+    for start in sorted({s if "a" <= low[s] <= "z" else s + 1 for s, _ in spans}):
+        if start < pos:
+            continue
+        m = _LABELLED_LOWER.match(low, start)
+        if m is not None:
+            out.append(m)
+            pos = m.end()
+    return out
 
 
 def _nearby_platform(text: str, pos: int) -> str:

@@ -18,9 +18,8 @@ wheels for Linux x86-64 only) `scan` gives None and callers take their reference
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from adtrace.text.lowered import lowered
 
@@ -83,9 +82,9 @@ def _database() -> tuple[Any, tuple[str, ...], tuple[bool, ...]]:
         return _built
 
 
-@dataclass(frozen=True, slots=True)
-class Scan:
-    """What one pass found: the gates that occur, and the candidate patterns' matches."""
+class Scan(NamedTuple):
+    """What one pass found: the gates that occur, and the candidate patterns' matches (a named tuple:
+    built once per text, ~1 µs cheaper than a frozen dataclass)."""
 
     gates: frozenset[str]
     # (start, end) offsets in the scanned (lower-cased) text, by match end. Hyperscan reports each end
@@ -108,13 +107,18 @@ def scan(text: str) -> Scan | None:
     low = text.lower() if low is None else low
     hits: list[tuple[int, int, int]] = []
     db.scan(low.encode("latin-1", "replace"), match_event_handler=_hit, context=hits, scratch=scratch)
-    gates: set[str] = set()
+    gates: list[str] = []
     spans: dict[str, list[tuple[int, int]]] = {}
     for ident, start, end in hits:
         if with_spans[ident]:
-            spans.setdefault(names[ident], []).append((start, end))
+            name = names[ident]
+            found = spans.get(name)
+            if found is None:
+                spans[name] = [(start, end)]
+            else:
+                found.append((start, end))
         else:
-            gates.add(names[ident])
+            gates.append(names[ident])
     return Scan(frozenset(gates), spans)
 
 

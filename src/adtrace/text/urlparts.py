@@ -19,15 +19,15 @@ _ESCAPES = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:$")
 
 
-def url_parts(url: str, worth: Callable[[str], bool] | None = None) -> list[tuple[int, View]]:
+def url_parts(url: str, worth: Callable[[int, int], bool] | None = None) -> list[tuple[int, View]]:
     """(offset of the part in `url`, the part's View) for each part worth reading for phones.
 
-    `worth(part)`, when given, is asked first about the raw part: a part it rejects is not normalised
-    (speed: a slug with a few digits cannot hold a number)."""
+    `worth(start, end)`, when given, is asked first about the raw part `url[start:end]`: a part it
+    rejects is not normalised (speed: a slug with a few digits cannot hold a number)."""
     out: list[tuple[int, View]] = []
     for m in _PART.finditer(url):
         part = m.group(0)
-        if part.isdigit() or _SCHEME.match(part) or (worth is not None and not worth(part)):
+        if part.isdigit() or _SCHEME.match(part) or (worth is not None and not worth(m.start(), m.end())):
             continue  # an id, or "https:"
         out.append((m.start(), _unescaped(part) if "%" in part else normalise(part)))
     return out
