@@ -78,7 +78,21 @@ def _ages(subject: Subject) -> list[tuple[int, Span | None]]:
     return out
 
 
-RULE_GATES["stated_age_under"] = _record_has("ages")
+def _age_in_range(params: Mapping[str, Any]) -> GateFn:
+    low, high = int(params.get("min", 10)), int(params.get("max", 17))
+
+    def gate(subject: Subject) -> bool:
+        # Most ads state an age, nearly always an adult one: the rule's spans are read only for an age
+        # in range (a superset of the rule: its span check comes after).
+        for a in subject.record.get("ages") or ():
+            value = a.get("value") if _mapping(a) else None
+            if isinstance(value, int | float) and low <= int(value) <= high:
+                return True
+        return False
+    return gate
+
+
+RULE_GATES["stated_age_under"] = _age_in_range
 
 
 @rule("stated_age_under")
@@ -176,7 +190,11 @@ def low_hourly_price(subject: Subject, params: Mapping[str, Any]) -> list[Span]:
     return out
 
 
-RULE_GATES["obfuscated_phone"] = _record_has("phones")
+def _any_obfuscated(_params: Mapping[str, Any]) -> GateFn:
+    return lambda subject: any(_mapping(p) and p.get("obfuscated") for p in subject.record.get("phones") or ())
+
+
+RULE_GATES["obfuscated_phone"] = _any_obfuscated
 
 
 @rule("obfuscated_phone")
