@@ -26,3 +26,21 @@ def test_title_lookahead_changes_no_match(text: str, a: int, width: int) -> None
 def test_title_ages_still_read() -> None:
     assert [v for v, _ in ages.find_ages("Sweet and new in town - 21\nCall me")] == [21]
     assert [v for v, _ in ages.find_ages("Candy 555-0147 - 23\nhi")] == [23]
+
+
+_WORDS = st.sampled_from(["I'm", "i am", "IM", "soy", "SOY", "me llamo", "my name is", "call me", "this is", "it's",
+                          "Sasha", "ANA", "here", "must be", "at least", "over", "Under", "older than", "men",
+                          "Gentlemen", "gents", "guys", "clients", "you're", "you are", "customers", "between", "ages",
+                          "mayores de", "minimum", "min.", "\u212a", "ſ", "İ", "ı", ",", "-", "–", " ", "\n", "x", "🌹"])
+
+
+@given(st.lists(_WORDS, max_size=12).map(" ".join), st.lists(_WORDS, max_size=12).map("".join))
+@settings(max_examples=600, deadline=None, derandomize=True)
+def test_named_and_client_lookaheads_change_no_match(spaced: str, glued: str) -> None:
+    for fast, ahead in ((ages._NAMED_BEFORE, ages.NAMED_FIRST), (ages._CLIENT_BEFORE, ages.CLIENT_FIRST)):
+        plain = re.compile(fast.pattern.replace(ahead, "", 1), fast.flags)
+        assert plain.pattern != fast.pattern
+        for text in (spaced, glued):
+            for end in (len(text), len(text) // 2):
+                got = [m.span() for m in (fast.search(text, p, end) for p in range(0, end + 1, 3)) if m]
+                assert got == [m.span() for m in (plain.search(text, p, end) for p in range(0, end + 1, 3)) if m]
