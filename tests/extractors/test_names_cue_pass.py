@@ -3,6 +3,8 @@ them the way it did before, literal by literal with str.find. Both must give the
 
 from __future__ import annotations
 
+import re
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -58,3 +60,20 @@ _PARTS = st.sampled_from(["my name is", "Name:", "I'm", "im", "i am", "its", "it
 @settings(max_examples=400, deadline=None, derandomize=True)
 def test_same_names_on_texts_made_of_cues(text: str) -> None:
     assert names.find_names(text) == _reference(text)
+
+
+# Characters re.I folds onto the cues' first letters from outside ASCII (Kelvin sign, long s, dotted and
+# dotless i), and cue words in every case: the first-letter lookahead must fold as the cues do.
+_FOLDS = st.sampled_from(["my name is", "MY NAME IS", "Name:", "I'm", "İ'm", "ı am", "ſoy", "SOY", "\u212anown as",
+                          "Known As", "LLÁMAME", "Pregunta por", "this is", "THEY CALL ME", "call me", "It is",
+                          "we’re", "Ask For", "Candy", "JADE", "Mia", "and", "&", " ", "\n", ",", "-", "x", "🌹", "é"])
+
+
+@given(st.lists(_FOLDS, max_size=14).map("".join), st.lists(_FOLDS, max_size=14).map(" ".join))
+@settings(max_examples=500, deadline=None, derandomize=True)
+def test_cue_first_letter_lookahead_changes_no_match(glued: str, spaced: str) -> None:
+    plain = re.compile(names._INTRO.pattern.replace(names.CUE_FIRST, "", 1))
+    assert plain.pattern != names._INTRO.pattern
+    for text in (glued, spaced):
+        assert [(m.span(), m.groupdict()) for m in names._INTRO.finditer(text)] == \
+            [(m.span(), m.groupdict()) for m in plain.finditer(text)]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from adtrace.text import View, normalise
 
@@ -16,9 +16,11 @@ Span = tuple[int, int]
 MAX_EVIDENCE = 5  # enough to show a pattern; more only makes the reason harder to read
 
 
-@dataclass(frozen=True)
-class Hit:
-    """One lexicon match: which term group it satisfied, the matched term, its original span."""
+class Hit(NamedTuple):
+    """One lexicon match: which term group it satisfied, the matched term, its original span.
+
+    A named tuple, not a frozen dataclass: made for every phrase hit of every document, and a frozen
+    dataclass's `__init__` (three `object.__setattr__` calls) cost about three times more."""
 
     group: int
     term: str
@@ -107,6 +109,9 @@ class Indicator:
     ilo: tuple[str, ...] = ()  # ILO indicator codes (catalogue `ilo_codes`) a labour indicator maps to
     types: tuple[str, ...] = ()  # Polaris typology types (catalogue `polaris_types`) it points to
     kinds: tuple[str, ...] = ()  # document kinds it applies to (empty: every kind)
+    # A cheap test that is False only where `rule` certainly finds nothing (its own first test, e.g.
+    # "the Record has no ages"): `indicate` then skips the call (speed; None: always call the rule).
+    can_fire: Callable[[Subject], bool] | None = None
 
     def detect(self, subject: Subject) -> list[Span]:
         """Original spans of the evidence; empty when the indicator does not fire."""

@@ -10,7 +10,7 @@ import yaml
 
 from adtrace import errors
 from adtrace.indicators.base import EVIDENCE_STATUSES, Evidence, Example, Indicator, Lexicon, Subject
-from adtrace.indicators.rules import RULES
+from adtrace.indicators.rules import RULE_GATES, RULES
 
 LANGUAGES = ("en", "es", "zh")
 
@@ -144,8 +144,9 @@ def load_builtins() -> list[Indicator]:
                 result: list[tuple[int, int]] = fn(subject, params)
                 return result
 
+            can_fire = RULE_GATES[str(d["rule"])](params) if str(d["rule"]) in RULE_GATES else None
             out.append(Indicator(**common, rule=run, positive=_examples(examples.get("positive")),
-                                 negative=_examples(examples.get("negative"))))
+                                 negative=_examples(examples.get("negative")), can_fire=can_fire))
             continue
         groups, pos, neg, langs = _lexicon_parts(ind_id)
         if not groups:

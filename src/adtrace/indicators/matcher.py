@@ -144,7 +144,7 @@ class Matcher:
         always searched. `gate`: decide which patterns to run with the hyperscan superset pass
         (adtrace.indicators.supersets) instead of RE2's atoms; for the long-lived matcher of the
         registry (its database is compiled once, cached on disk), not the throwaway ones of examples."""
-        self._auto: Automaton[tuple[str, tuple[tuple[str, int], ...]]] | None = None
+        self._auto: Automaton[tuple[str, tuple[tuple[str, int, bool], ...], int, bool, bool]] | None = None
         self._groups: list[_Group] = []
         self._negatable = {k for k, lex in lexicons.items() if lex.negatable}
         # A lexicon fires only when every group matches: when a group made of phrases alone found
@@ -178,7 +178,12 @@ class Matcher:
         # alternatives, in group order (speed: most ads make one or two of the ~20 groups runnable).
         self._group_of = [k for k, group in enumerate(self._groups) for _ in group.units]
         if phrases:
-            self._auto = Automaton({key: (key, tuple(owners)) for key, owners in phrases.items()})
+            # Per phrase, what the hit loop asks of every hit, decided once here (speed): its length,
+            # whether its first and last characters need a word boundary, and per owner whether a
+            # negation cue may cancel it.
+            self._auto = Automaton({key: (key, tuple((i, g, i in self._negatable) for i, g in owners), len(key) - 1,
+                                          _latin_word(key[0]), _latin_word(key[-1]))
+                                    for key, owners in phrases.items()})
         cues = sorted({prepare(c) for c in negations if c.strip()}, key=len, reverse=True)
         latin = [re.escape(c) for c in cues if _latin_word(c[0])]
         other = [re.escape(c) for c in cues if not _latin_word(c[0])]
@@ -194,16 +199,18 @@ class Matcher:
         else:
             runnable = self._prefilter.candidates(text) if self._prefilter is not None else set()
         if self._auto is not None:
-            for end, (key, owners) in self._auto.find(text):
-                start = end - len(key) + 1
-                if _latin_word(key[0]) and start > 0 and _latin_word(text[start - 1]):
+            last = len(text) - 1
+            for end, (key, owners, size, bound_first, bound_last) in self._auto.find(text):
+                start = end - size
+                if bound_first and start > 0 and _latin_word(text[start - 1]):
                     continue
-                if _latin_word(key[-1]) and end + 1 < len(text) and _latin_word(text[end + 1]):
+                if bound_last and end < last and _latin_word(text[end + 1]):
                     continue
-                for ind_id, g in owners:
-                    if ind_id in self._negatable and self._negated(text, start):
+                span = s.span(start, end + 1)
+                for ind_id, g, negatable in owners:
+                    if negatable and self._negated(text, start):
                         continue
-                    found.setdefault(ind_id, []).append(Hit(g, key, s.span(start, end + 1)))
+                    found.setdefault(ind_id, []).append(Hit(g, key, span))
         group_of = self._group_of
         for k in sorted({group_of[i] for i in runnable}):
             group = self._groups[k]

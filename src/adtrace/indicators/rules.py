@@ -27,6 +27,34 @@ def rule(name: str) -> Callable[[RuleFn], RuleFn]:
     return wrap
 
 
+# Per built-in rule: from its params, a test that is False only where the rule certainly returns no
+# span (exactly the rule's own first check). The registry's `indicate` runs it before the rule (speed:
+# most rules find nothing on most ads, and the call through the indicator costs more than the test).
+# Tests in tests/indicators/test_rule_gates.py check each against its rule.
+GateFn = Callable[[Subject], bool]
+RULE_GATES: dict[str, Callable[[Mapping[str, Any]], GateFn]] = {}
+
+
+def _record_has(field_name: str) -> Callable[[Mapping[str, Any]], GateFn]:
+    def make(_params: Mapping[str, Any]) -> GateFn:
+        return lambda subject: bool(subject.record.get(field_name))
+    return make
+
+
+def _hits_of_terms(params: Mapping[str, Any]) -> GateFn:
+    terms = tuple(str(ind) for ind in params.get("terms_of", []))
+    return lambda subject: any(subject.hits.get(t) for t in terms)
+
+
+def _at_least(params: Mapping[str, Any]) -> GateFn:
+    field_name, least = str(params.get("field", "names")), int(params.get("min", 3))
+
+    def gate(subject: Subject) -> bool:
+        items = subject.record.get(field_name) or []
+        return not (isinstance(items, list) and len(items) < least)
+    return gate
+
+
 def _mapping(item: object) -> bool:
     # Speed: Records hold plain dicts; the ABC check (`isinstance(x, Mapping)`) costs ~10 times more.
     return type(item) is dict or isinstance(item, Mapping)
@@ -50,6 +78,23 @@ def _ages(subject: Subject) -> list[tuple[int, Span | None]]:
     return out
 
 
+def _age_in_range(params: Mapping[str, Any]) -> GateFn:
+    low, high = int(params.get("min", 10)), int(params.get("max", 17))
+
+    def gate(subject: Subject) -> bool:
+        # Most ads state an age, nearly always an adult one: the rule's spans are read only for an age
+        # in range (a superset of the rule: its span check comes after).
+        for a in subject.record.get("ages") or ():
+            value = a.get("value") if _mapping(a) else None
+            if isinstance(value, int | float) and low <= int(value) <= high:
+                return True
+        return False
+    return gate
+
+
+RULE_GATES["stated_age_under"] = _age_in_range
+
+
 @rule("stated_age_under")
 def stated_age_under(subject: Subject, params: Mapping[str, Any]) -> list[Span]:
     """An age stated in the ad below the limit (the Record's `ages`, found by the ages extractor)."""
@@ -60,6 +105,9 @@ def stated_age_under(subject: Subject, params: Mapping[str, Any]) -> list[Span]:
 
 
 _BARE_AGE = re.compile(r"(?<![\d$.,:/])(1[89])(?!\d|[:.,]\d|\s*(?:%|k\b|\$|usd|min|hr|h\b|hours?|/))")
+
+
+RULE_GATES["young_adult_age_near_youth_terms"] = _hits_of_terms
 
 
 @rule("young_adult_age_near_youth_terms")
@@ -84,6 +132,9 @@ def young_adult_age_near_youth_terms(subject: Subject, params: Mapping[str, Any]
     return out
 
 
+RULE_GATES["youth_wording_with_emoji"] = _hits_of_terms
+
+
 @rule("youth_wording_with_emoji")
 def youth_wording_with_emoji(subject: Subject, params: Mapping[str, Any]) -> list[Span]:
     """Youth wording anywhere in the ad paired with at least one youth emoji."""
@@ -99,6 +150,9 @@ def youth_wording_with_emoji(subject: Subject, params: Mapping[str, Any]) -> lis
     return wording + emoji if emoji else []
 
 
+RULE_GATES["many_distinct"] = _at_least
+
+
 @rule("many_distinct")
 def many_distinct(subject: Subject, params: Mapping[str, Any]) -> list[Span]:
     """At least `min` different values of one Record field: several people offered in one ad."""
@@ -111,6 +165,9 @@ def many_distinct(subject: Subject, params: Mapping[str, Any]) -> list[Span]:
         if _mapping(item) and (span := _span(item)) is not None:
             values.setdefault(str(item.get("value")).casefold(), span)
     return list(values.values()) if len(values) >= least else []
+
+
+RULE_GATES["low_hourly_price"] = _record_has("prices")
 
 
 @rule("low_hourly_price")
@@ -131,6 +188,13 @@ def low_hourly_price(subject: Subject, params: Mapping[str, Any]) -> list[Span]:
         if limit is not None and span is not None and floor <= hourly < float(limit):
             out.append(span)
     return out
+
+
+def _any_obfuscated(_params: Mapping[str, Any]) -> GateFn:
+    return lambda subject: any(_mapping(p) and p.get("obfuscated") for p in subject.record.get("phones") or ())
+
+
+RULE_GATES["obfuscated_phone"] = _any_obfuscated
 
 
 @rule("obfuscated_phone")
