@@ -83,7 +83,7 @@ class RunReport:
 # LinkItems in columns: a list of dataclasses, each with its own numpy signature, cost the main
 # process more to unpickle than the worker spent preparing them (measured at 1M documents).
 Packed = tuple[list[str], list[list[str]], list[list[str]], list[list[str]], list[int], Any, Any, list[list[str]],
-               list[Any], list[list[str]]]
+               list[Any], list[list[str]], list[bytes | None]]
 
 
 def _pack(items: list[LinkItem]) -> Packed:
@@ -92,16 +92,16 @@ def _pack(items: list[LinkItem]) -> Packed:
     bands = np.asarray([items[i].bands for i in at], dtype=np.uint32) if at else None
     return ([it.doc_id for it in items], [it.keys for it in items], [it.pdqs for it in items],
             [it.witnesses for it in items], at, sigs, bands, [it.skipped_images for it in items],
-            [items[i].slots for i in at], [it.via_image for it in items])
+            [items[i].slots for i in at], [it.via_image for it in items], [items[i].digest for i in at])
 
 
 def _unpack(packed: Packed) -> list[LinkItem]:
-    doc_ids, keys, pdqs, witnesses, at, sigs, bands, skipped, slots, via_image = packed
+    doc_ids, keys, pdqs, witnesses, at, sigs, bands, skipped, slots, via_image, digests = packed
     items = [LinkItem(d, k, p, None, w, skipped_images=s, via_image=v)
              for d, k, p, w, s, v in zip(doc_ids, keys, pdqs, witnesses, skipped, via_image, strict=True)]
     if at:
-        for i, sig, b, sl in zip(at, sigs, bands.tolist(), slots, strict=True):
-            items[i].signature, items[i].bands, items[i].slots = sig, b, sl
+        for i, sig, b, sl, h in zip(at, sigs, bands.tolist(), slots, digests, strict=True):
+            items[i].signature, items[i].bands, items[i].slots, items[i].digest = sig, b, sl, h
     return items
 
 
