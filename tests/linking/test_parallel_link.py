@@ -1,6 +1,6 @@
-"""`link_store` with worker processes (prepare ahead, summarise in workers: on a SQLite file they read the
-clusters' Records themselves, `refresh.fetch_and_summarize`) writes exactly the rows of a
-run in one process, batch boundaries and all."""
+"""`link_store` with worker processes (prepare ahead, summarise in workers: on a SQLite file they read their
+batches' rows (`run._prepare_at`) and the clusters' Records themselves, `refresh.fetch_and_summarize`) writes
+exactly the rows of a run in one process, batch boundaries and all."""
 
 from __future__ import annotations
 

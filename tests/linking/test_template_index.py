@@ -96,3 +96,34 @@ def test_assign_many_equals_assign_one_by_one(with_slots: bool, share: float | N
         assert len(one.founder_doc) > len(plain.founder_doc)
     assert many.founder_doc == one.founder_doc and np.array_equal(many.matrix, one.matrix)
     assert many.assign_many([]) == []
+
+
+@pytest.mark.parametrize("saturate", [255, 4])  # 4: the count needed stops growing early (as at 1M ads)
+def test_assign_many_with_worker_digests_equals_assign(saturate: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Digests computed beforehand (as workers send them) and the founding step's count tracking (only cells
+    reaching the count needed are remembered) give the answers of `assign`, one by one."""
+    monkeypatch.setattr(bp, "DF_SHARE", 0.05)
+    monkeypatch.setattr(bp, "SATURATE", saturate)
+    rng = np.random.default_rng(23)
+    bases = rng.integers(0, 2**32, size=(50, tp.NUM_PERM), dtype=np.uint64)
+    sigs = []
+    for _ in range(2500):
+        sig = bases[rng.integers(0, len(bases))].copy()
+        changed = rng.choice(tp.NUM_PERM, size=int(rng.integers(0, 30)), replace=False)
+        sig[changed] = rng.integers(0, 2**32, size=len(changed), dtype=np.uint64)
+        if sigs and rng.random() < 0.3:
+            sig = sigs[int(rng.integers(max(0, len(sigs) - 300), len(sigs)))].copy()
+        sigs.append(sig)
+    names = ["ann", "bea", None]
+    slots = [tuple(f"names:{n}" for n in [names[int(rng.integers(0, 3))]] if n) for _ in sigs]
+    one, many = TemplateIndex(threshold=0.7), TemplateIndex(threshold=0.7)
+    expected = [one.assign(f"d{i}", s, slots=slots[i]) for i, s in enumerate(sigs)]
+    got: list[tuple[int, float]] = []
+    for start in range(0, len(sigs), 300):
+        part = range(start, min(start + 300, len(sigs)))
+        digests = [tp.digest(sigs[i], slots[i]) if i % 3 else None for i in part]  # some left to compute
+        got += many.assign_many([(f"d{i}", sigs[i], tp.bands(sigs[i])) for i in part], [slots[i] for i in part],
+                                digests)
+    assert got == expected
+    assert np.array_equal(many.df, one.df) and many.founder_doc == one.founder_doc
+    assert tp.digest(sigs[0], slots[0]) != tp.digest(sigs[0], ("names:other",))  # slots are part of the digest

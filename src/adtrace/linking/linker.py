@@ -77,6 +77,7 @@ class LinkItem:
     skipped_images: list[str] = field(default_factory=list)  # why each unusable image was skipped
     slots: tp.Slots | None = None  # name and city slot values, which a template's ads must agree on
     via_image: list[str] = field(default_factory=list)  # contact keys only in the images' text (OCR)
+    digest: bytes | None = None  # `templates.digest` of signature and slots, computed where the signature is
 
 
 def prepare(doc_id: str, record: Mapping[str, Any], text: str, signals: Sequence[str] | None = None,
@@ -124,6 +125,7 @@ def prepare_many(rows: Iterable[tuple[str, Mapping[str, Any], str, str | None, s
         for i, sig, bs in zip(with_sig, sigs, bands_many(sigs).tolist(), strict=True):
             items[i].signature = sig
             items[i].bands = bs
+            items[i].digest = tp.digest(sig, items[i].slots)
     return items
 
 
@@ -154,6 +156,7 @@ class Linker:
         self.key_id: dict[str, int] = {}
         self.postings: list[list[int]] = []
         self.co: list[set[str]] = []
+        self.rules: list[sg.HubRule] = []  # each key's hub rule (its signal's), looked up once
         self.hubs: set[int] = set()
         self.overrides: dict[str, bool] = {}  # key -> True (always a hub) / False (never)
         self.uf = UnionFind()  # documents by number; a cluster's root is its earliest document
@@ -173,12 +176,15 @@ class Linker:
             self.key_names.append(name)
             self.postings.append([])
             self.co.append(set())
+            self.rules.append(sg.rule_of(name))
         return k
 
     def is_hub(self, k: int, n_docs: int | None = None) -> bool:
+        """`hub_rule` for key number `k` (with the rule kept per key)."""
         n = len(self.doc_ids) if n_docs is None else n_docs
-        name = self.key_names[k]
-        return hub_rule(self.policy, name, len(self.postings[k]), len(self.co[k]), n, self.overrides.get(name))
+        if self.overrides and (forced := self.overrides.get(self.key_names[k])) is not None:
+            return forced
+        return self.rules[k](self.policy, len(self.postings[k]), len(self.co[k]), n)
 
     # --- adding documents ----------------------------------------------------------------------
     def add(self, items: Iterable[LinkItem]) -> BatchReport:
@@ -193,7 +199,9 @@ class Linker:
                 fresh[item.doc_id] = item
         with_sig = [i for i in fresh.values() if i.signature is not None]
         tpl = iter(self.templates.assign_many([(i.doc_id, i.signature, i.bands) for i in with_sig],
-                                              [i.slots for i in with_sig]))
+                                              [i.slots for i in with_sig], [i.digest for i in with_sig]))
+        # one pass per document: the per-key work below is most of the main process's linking besides templates
+        key_id, postings, detail, new_key = self.key_id, self.postings, self.detail, self._key
         for item in fresh.values():
             d = len(self.doc_ids)
             self.doc_ids.append(item.doc_id)
@@ -208,12 +216,14 @@ class Linker:
             if item.signature is not None:
                 t, j = next(tpl)
                 extra[tp.SIGNAL.key(t)] = round(100 * j)
-            ks = list(dict.fromkeys(self._key(n) for n in [*names, *extra]))
+            ks = [k if (k := key_id.get(n)) is not None else new_key(n) for n in [*names, *extra]]
+            if len(ks) > 1:
+                ks = list(dict.fromkeys(ks))
             for name, value in extra.items():
-                self.detail[(d, self.key_id[name])] = value
+                detail[(d, key_id[name])] = value
             self.doc_keys.append(ks)
             for k in ks:
-                self.postings[k].append(d)
+                postings[k].append(d)
             self._witness(ks, item.witnesses)
             touched.update(ks)
             new_docs.append(d)
@@ -235,8 +245,13 @@ class Linker:
     def _settle(self, touched: set[int], new_docs: list[int], report: BatchReport) -> None:
         n = len(self.doc_ids)
         became_hub, released = [], []
-        for k in touched | self.hubs:
-            now = self.is_hub(k, n)
+        rules, postings, co, policy, names, over = self.rules, self.postings, self.co, self.policy, self.key_names, \
+            self.overrides
+        for k in touched | self.hubs:  # `is_hub`, inline: every touched key and every hub, batch after batch
+            if over and (forced := over.get(names[k])) is not None:
+                now = forced
+            else:
+                now = rules[k](policy, len(postings[k]), len(co[k]), n)
             if now and k not in self.hubs:
                 became_hub.append(k)
             elif not now and k in self.hubs:

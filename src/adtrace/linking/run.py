@@ -83,7 +83,7 @@ class RunReport:
 # LinkItems in columns: a list of dataclasses, each with its own numpy signature, cost the main
 # process more to unpickle than the worker spent preparing them (measured at 1M documents).
 Packed = tuple[list[str], list[list[str]], list[list[str]], list[list[str]], list[int], Any, Any, list[list[str]],
-               list[Any], list[list[str]]]
+               list[Any], list[list[str]], list[bytes | None]]
 
 
 def _pack(items: list[LinkItem]) -> Packed:
@@ -92,16 +92,16 @@ def _pack(items: list[LinkItem]) -> Packed:
     bands = np.asarray([items[i].bands for i in at], dtype=np.uint32) if at else None
     return ([it.doc_id for it in items], [it.keys for it in items], [it.pdqs for it in items],
             [it.witnesses for it in items], at, sigs, bands, [it.skipped_images for it in items],
-            [items[i].slots for i in at], [it.via_image for it in items])
+            [items[i].slots for i in at], [it.via_image for it in items], [items[i].digest for i in at])
 
 
 def _unpack(packed: Packed) -> list[LinkItem]:
-    doc_ids, keys, pdqs, witnesses, at, sigs, bands, skipped, slots, via_image = packed
+    doc_ids, keys, pdqs, witnesses, at, sigs, bands, skipped, slots, via_image, digests = packed
     items = [LinkItem(d, k, p, None, w, skipped_images=s, via_image=v)
              for d, k, p, w, s, v in zip(doc_ids, keys, pdqs, witnesses, skipped, via_image, strict=True)]
     if at:
-        for i, sig, b, sl in zip(at, sigs, bands.tolist(), slots, strict=True):
-            items[i].signature, items[i].bands, items[i].slots = sig, b, sl
+        for i, sig, b, sl, h in zip(at, sigs, bands.tolist(), slots, digests, strict=True):
+            items[i].signature, items[i].bands, items[i].slots, items[i].digest = sig, b, sl, h
     return items
 
 
@@ -112,11 +112,34 @@ def _prepare(rows: Sequence[tuple[Any, ...]]) -> tuple[int, int, Packed]:
     return int(rows[-1][0]), len(rows), _pack(items)
 
 
+def _prepare_at(work: tuple[str, int, int]) -> tuple[int, int, Packed, list[tuple[str, str | None]]]:
+    """Worker: `_prepare` of the documents with after < seq <= last, read from the SQLite file itself; and their
+    (id, posted_at)."""
+    path, after, last = work
+    rows = ls.rows_of(corpus.link_inputs_at(path, after, last))
+    if not rows:  # deleted since the range was read
+        return last, 0, _pack([]), []
+    return (*_prepare(rows), [(r[1], r[6]) for r in rows])
+
+
 def _items(engine: sa.Engine, after: int, batch: int, procs: Pool | None,
            on_progress: Callable[[int], None] | None,
            posted: dict[str, str | None] | None = None) -> Iterator[tuple[int, list[LinkItem]]]:
     """(last seq, LinkItems) per batch, in order; with a pool, the next batches are read and prepared
-    while the caller links this one. `posted` gets each document's posted_at, read on the way."""
+    while the caller links this one. `posted` gets each document's posted_at, read on the way. On a SQLite
+    file the workers read their batches' rows themselves: reading every Record and text here and pickling
+    them to the workers was main-process time, the part that bounds a rebuild's wall time."""
+    path = _file_of(engine) if procs is not None else None
+    if path is not None:
+        work = ((path, lo, hi) for lo, hi in ls.link_ranges(engine, after, batch))
+        for seq, n, packed, dates in ordered(procs, _prepare_at, work, ahead=AHEAD):
+            if posted is not None:
+                posted.update(dates)
+            yield seq, _unpack(packed)
+            if on_progress:
+                on_progress(n)
+        return
+
     def rows() -> Iterator[list[tuple[Any, ...]]]:
         for part in ls.link_rows(engine, after, batch):
             if posted is not None:

@@ -176,8 +176,13 @@ def of_kind(kind: str) -> Signal | None:
 
 
 def is_hub(policy: HubPolicy, key: str, docs: int, seen: int, n_docs: int) -> bool:
+    return rule_of(key)(policy, docs, seen, n_docs)
+
+
+def rule_of(key: str) -> HubRule:
+    """The hub rule of the signal owning `key` (the linker keeps it per key: one look-up per key, not per check)."""
     signal = of_key(key)
-    return (signal.hub if signal is not None else common_and_diverse)(policy, docs, seen, n_docs)
+    return signal.hub if signal is not None else common_and_diverse
 
 
 def chosen(names: Iterable[str] | None) -> list[Signal]:

@@ -50,9 +50,26 @@ def link_rows(engine: sa.Engine, after: int, batch: int = 5000) -> Iterator[list
             rows = corpus.link_inputs(conn, after, batch)
         if not rows:
             return
-        yield [(int(seq), doc_id, record, f"{title}\n{body}" if title else body, a if isinstance(a, str) else None,
-                source or "", posted) for seq, doc_id, record, title, body, a, source, posted in rows]
+        yield rows_of(rows)
         after = int(rows[-1][0])
+
+
+def link_ranges(engine: sa.Engine, after: int, batch: int = 5000) -> Iterator[tuple[int, int]]:
+    """(after, last) sequence ranges holding the batches of `link_rows`: workers read the rows of a range themselves
+    (`corpus.link_inputs_at`), so this process reads only the sequence numbers."""
+    while True:
+        with read(engine) as conn:
+            seqs = corpus.link_seqs(conn, after, batch)
+        if not seqs:
+            return
+        yield after, seqs[-1]
+        after = seqs[-1]
+
+
+def rows_of(raw: Iterable[Sequence[Any]]) -> list[tuple[Any, ...]]:
+    """`link_rows`' tuples of `corpus.link_inputs` rows."""
+    return [(int(seq), doc_id, record, f"{title}\n{body}" if title else body, a if isinstance(a, str) else None,
+             source or "", posted) for seq, doc_id, record, title, body, a, source, posted in raw]
 
 
 def members(engine: sa.Engine, ids: Sequence[str]) -> list[tuple[str, str | None, dict[str, Any]]]:

@@ -5,7 +5,6 @@ Split from `adtrace.linking.templates` (masking, shingles, MinHash and bands sta
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,7 +13,7 @@ import numpy as np
 
 from adtrace.linking import boilerplate as bp
 from adtrace.linking.buckets import FLUSH_AT, Buckets
-from adtrace.linking.templates import BANDS, NUM_PERM, Slots, bands, slots_agree
+from adtrace.linking.templates import BANDS, NUM_PERM, Slots, bands, digest, slots_agree
 
 _PAIRS_PER_BLOCK = 20_000  # (document, candidate founder) pairs compared at once: ~11 MB of temporaries
 
@@ -73,11 +72,15 @@ class TemplateIndex:
         if not self._batch_index:  # else `assign_many` indexes its founders at once
             self.buckets.add(t, keys)
         if count:
-            c = bp.add(self.df, sig, cells)
+            c = bp.cells(sig) if cells is None else cells
+            v = self.df[c]
+            v += v < bp.SATURATE  # as `bp.add`: a cell twice in `c` reads the same count and writes the same
+            self.df[c] = v
             if self._tracking:  # only a count reaching the batch's `least` changes an overlap (counts only grow)
-                c = c[self.df[c] == self._least0]
-                self._dirty[c] = True
-                self._touched.append(c)
+                c = c[v == self._least0]
+                if len(c):  # mostly none once `least` saturates: then later documents skip the check
+                    self._dirty[c] = True
+                    self._touched.append(c)
         return t
 
     def _clean(self) -> None:
@@ -107,10 +110,9 @@ class TemplateIndex:
         for all of them in one numpy step."""
         ts = np.fromiter((t for t, _v in pas), dtype=np.int64, count=len(pas))
         js = np.fromiter((v for _t, v in pas), dtype=np.float64, count=len(pas))
-        if self._touched:
-            eq = self._matrix[ts] == sig32
-            if moved or (eq & self._dirty[cells]).any():
-                js = bp.overlap_rows(sig32[None, :], self._matrix[ts], cells[None, :], self.df, self.least())
+        # (`moved` implies a founder of this batch; `_touched` holds only the cells that reached `least`)
+        if moved or (self._touched and (self._dirty[cells] & (self._matrix[ts] == sig32)).any()):
+            js = bp.overlap_rows(sig32[None, :], self._matrix[ts], cells[None, :], self.df, self.least())
         hit = np.flatnonzero(js >= self.threshold)
         return (int(ts[hit[0]]), float(js[hit[0]])) if len(hit) else None
 
@@ -143,22 +145,24 @@ class TemplateIndex:
         return self._found(doc_id, sig, keys, slots, cells=cells), 1.0
 
     def assign_many(self, docs: Sequence[tuple[str, np.ndarray, list[int] | None]],
-                    slots: Sequence[Slots | None] | None = None) -> list[tuple[int, float]]:
+                    slots: Sequence[Slots | None] | None = None,
+                    digests: Sequence[bytes | None] | None = None) -> list[tuple[int, float]]:
         """`assign` for many (doc id, signature, bands) in order, with the same answers.
 
         The founders that exist as the batch starts are earlier than any the batch founds, so every
         document's candidates among them (`Buckets.pairs`) and their plain overlaps are computed at once,
         in blocks of candidate pairs; in order, a document then tries those that pass, earliest first,
-        and only after them the founders of this batch (few, in a small dict)."""
+        and only after them the founders of this batch (few, in a small dict). `digests`: each document's
+        `templates.digest`, where a worker computed it already."""
         slots = [None] * len(docs) if slots is None else slots
-        digests = [hashlib.blake2b(np.ascontiguousarray(sig).tobytes() + "\x1f".join(sl or ("?",)).encode(),
-                                   digest_size=16).digest() for (_d, sig, _b), sl in zip(docs, slots, strict=True)]
+        hashes = [digest(sig, sl) if h is None else h
+                  for (_d, sig, _b), sl, h in zip(docs, slots, digests or [None] * len(docs), strict=True)]
         known = self._known
         least0 = self.least()
         keys = [bands(sig) if b is None else b for _d, sig, b in docs]
         self.buckets.flush()
         out: list[tuple[int, float] | None] = [(k[0], k[1]) if (k := known.get(h)) is not None and k[2] == least0
-                                               else None for h in digests]
+                                               else None for h in hashes]
         need = [i for i, a in enumerate(out) if a is None]  # the rest: a repost's answer, known already
         looked = set(need)
         # document -> (earlier founder at or above the plain threshold, its overlap boilerplate aside), earliest first
@@ -198,7 +202,7 @@ class TemplateIndex:
         least = self._least0 = self.least()
         fs = self.founder_slots
         result: list[tuple[int, float]] = []
-        for i, (ans, (d, sig, _b), ks, h, sl) in enumerate(zip(out, docs, keys, digests, slots, strict=True)):
+        for i, (ans, (d, sig, _b), ks, h, sl) in enumerate(zip(out, docs, keys, hashes, slots, strict=True)):
             # in order: earlier documents of this batch may have founded templates (raising the
             # boilerplate counts) or founded this very skeleton's template
             got = None
@@ -209,7 +213,9 @@ class TemplateIndex:
                 got = self.recheck(sig, k[0], cells[i])
             old: list[int] = []
             if got is None and i in looked:
-                if pas := [tv for tv in passing.get(i, ()) if slots_agree(sl, fs[tv[0]])]:
+                # (slots_agree's quick cases inline: a call per candidate pair was a few % of linking)
+                if pas := [tv for tv in passing.get(i, ()) if sl is None or (f := fs[tv[0]]) is None or f == sl
+                           or slots_agree(sl, f)]:
                     got = self._earliest(pas, now != least, cells[i], sig32[i])
             elif got is None:  # a known answer that no longer holds: its candidates are looked up again
                 old = self.buckets.lookup(ks)

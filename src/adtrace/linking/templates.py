@@ -8,6 +8,7 @@ estimates Jaccard; LSH bands over the signature give candidates without all-pair
 
 from __future__ import annotations
 
+import hashlib
 import re
 import zlib
 from collections.abc import Iterable, Mapping
@@ -73,6 +74,12 @@ def slot_values(record: Mapping[str, Any]) -> Slots:
             if value:
                 out.add(f"{name}:{str(value).strip().lower()}")
     return tuple(sorted(out))
+
+
+def digest(sig: np.ndarray, slots: Slots | None) -> bytes:
+    """What the template index remembers an answer by: reposts of one template mask to the same skeleton and slots."""
+    raw = np.ascontiguousarray(sig).tobytes() + "\x1f".join(slots or ("?",)).encode()
+    return hashlib.blake2b(raw, digest_size=16).digest()
 
 
 def slots_agree(a: Slots | None, b: Slots | None) -> bool:

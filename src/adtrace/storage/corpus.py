@@ -57,6 +57,22 @@ def link_inputs(conn: sa.Connection, after: int, limit: int) -> list[Sequence[An
     return list(conn.execute(sql, {"after": after, "limit": limit}).all())
 
 
+def link_seqs(conn: sa.Connection, after: int, limit: int) -> list[int]:
+    """The sequence numbers `link_inputs(conn, after, limit)` would return rows of."""
+    sql = text("SELECT d.seq FROM documents d JOIN records r ON r.doc_id = d.id WHERE d.seq > :after "
+               "ORDER BY d.seq LIMIT :limit")
+    return [int(r[0]) for r in conn.execute(sql, {"after": after, "limit": limit})]
+
+
+def link_inputs_at(path: str, after: int, last: int) -> list[Sequence[Any]]:
+    """`link_inputs` of the documents with `after` < seq <= `last`, from a SQLite file on a connection of this
+    process (`record_json_at`): a worker reads its batch itself instead of the caller reading and sending it."""
+    conn = _reader(path)
+    return conn.execute("SELECT d.seq, d.id, r.record, d.title, d.text, json_extract(d.doc, '$.author'), d.source, "
+                        "d.posted_at FROM documents d JOIN records r ON r.doc_id = d.id "
+                        "WHERE d.seq > ? AND d.seq <= ? ORDER BY d.seq", (after, last)).fetchall()
+
+
 def posted_records(conn: sa.Connection, ids: Iterable[str]) -> Iterator[Sequence[Any]]:
     """(id, posted_at, Record JSON as stored) of those of `ids` that are stored, CHUNK ids a query."""
     return select_in(conn, "SELECT d.id, d.posted_at, r.record FROM documents d JOIN records r "
@@ -175,14 +191,20 @@ def texts(conn: sa.Connection, ids: Sequence[str]) -> list[tuple[str, str | None
 _READERS: dict[str, sqlite3.Connection] = {}  # database file -> this process's sqlite3 connection (worker processes)
 
 
-def record_json_at(path: str, ids: Sequence[str]) -> Iterator[tuple[str, str]]:
-    """`record_json` from a SQLite database file, on a connection of this process (opened once): a worker
-    process reads Records itself instead of the caller reading them and sending them over a pipe. It sees
-    committed data only, so use it for Records the caller's open transaction does not change."""
+def _reader(path: str) -> sqlite3.Connection:
+    """A read-only connection of this process to a SQLite file, opened once."""
     conn = _READERS.get(path)
     if conn is None:
         conn = _READERS[path] = sqlite3.connect(path, timeout=60, check_same_thread=False)
         conn.execute("PRAGMA query_only=ON")
+    return conn
+
+
+def record_json_at(path: str, ids: Sequence[str]) -> Iterator[tuple[str, str]]:
+    """`record_json` from a SQLite database file, on a connection of this process (opened once): a worker
+    process reads Records itself instead of the caller reading them and sending them over a pipe. It sees
+    committed data only, so use it for Records the caller's open transaction does not change."""
+    conn = _reader(path)
     for s in range(0, len(ids), CHUNK):
         part = ids[s:s + CHUNK]
         yield from conn.execute(f"SELECT doc_id, record FROM records WHERE doc_id IN ({','.join('?' * len(part))})",
