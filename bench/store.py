@@ -258,6 +258,8 @@ def main() -> None:
     ap.add_argument("--dir", default=str(Path(__file__).parent / "out"),
                     help="where the corpus and the SQLite file go (removed afterwards unless --keep)")
     ap.add_argument("--keep", action="store_true", help="keep the corpus and the SQLite file")
+    ap.add_argument("--corpus", default=None,
+                    help="ingest this JSONL (e.g. a kept corpus of an earlier run) instead of generating one")
     ap.add_argument("--note", default="", help="conditions to record with the figures (e.g. 'quiet machine')")
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--batch-size", type=int, default=1000)
@@ -291,9 +293,9 @@ def run(args: argparse.Namespace) -> None:
     tmp = Path(tempfile.mkdtemp(prefix=f"store-{args.docs}-", dir=args.dir))
     if not args.keep:
         atexit.register(shutil.rmtree, tmp, True)
-    corpus = tmp / "corpus.jsonl"
+    corpus = Path(args.corpus) if args.corpus else tmp / "corpus.jsonl"
     t0 = time.perf_counter()
-    if not (args.reuse or args.copy_from):
+    if not (args.reuse or args.copy_from or args.corpus):
         with corpus.open("wb") as fh:
             for doc, _ in generate(args.docs, seed=args.seed):
                 fh.write(orjson.dumps(doc) + b"\n")
