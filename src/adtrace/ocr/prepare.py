@@ -47,6 +47,14 @@ def strokes(g: Image.Image) -> tuple[np.ndarray, np.ndarray]:
     return local > LOCAL_STEP, local < -LOCAL_STEP
 
 
+def channel_strokes(rgb: Image.Image) -> list[np.ndarray]:
+    """The stroke maps (light, dark) of each colour channel, R, G and B, each against its own
+    neighbourhood. Grey weighs the channels into one brightness: white text over a yellow patch, or
+    a pink digit beside a red heart, differ little in grey and much in one channel (blue, for white
+    over yellow), so a line the grey maps never find can stand out whole in a channel's."""
+    return [m for band in rgb.split() for m in strokes(band)]
+
+
 def _rows_busy(mask: np.ndarray) -> int:
     """Rows where the mask turns on and off often, as a line of letters does."""
     flips = np.abs(np.diff(mask.astype(np.int8), axis=1)).sum(axis=1)
@@ -87,12 +95,16 @@ class Prepared:
 
 
 MAX_LINES = 6  # lines cut per photo, most glyphs first: a phone, a handle, a rate and a decoy fit
+# Lines found only in a colour channel's stroke maps (none of the grey maps' lines covers them), cut
+# too: the most glyphs first (measured: docs/ocr.md, sixth round).
+CHANNEL_LINES = 2
 
 
 def prepare(img: Image.Image) -> Prepared:
     """The prepared images to read, or nothing when no text is likely: the light strokes, the dark
     strokes and the grey picture, each straightened as a whole; and the MAX_LINES lines with the most
-    glyphs found in either stroke map or their union, each cut out six ways: from the grey picture, from
+    glyphs found in either stroke map or their union, and up to CHANNEL_LINES more found only in a colour
+    channel's stroke maps (channel_strokes), each cut out six ways: from the grey picture, from
     the map that found it, as the darkest and brightest of the grey cut's three tones (outlined text is
     clean in one map and three-toned in the grey) and as its two text-like colour clusters."""
     rgb = scaled(img.convert("RGB"))
@@ -106,12 +118,22 @@ def prepare(img: Image.Image) -> Prepared:
         v = Image.fromarray(np.where(mask, 0, 255).astype(np.uint8))
         out.views.append(v.rotate(angle, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=255) if angle else v)
     out.views.append(g.rotate(angle, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=_border(g)) if angle else g)
-    masks = (light, dark, light | dark)
+    masks: tuple[np.ndarray, ...] = (light, dark, light | dark)
     found = [(line, k) for k, mask in enumerate(masks) for line in lines.find(mask)]
-    kept = out.cut = lines.merged([line for line, _ in found], MAX_LINES)
-    maps = [Image.fromarray(np.where(m, 0, 255).astype(np.uint8)) for m in masks]
+    kept = lines.merged([line for line, _ in found], MAX_LINES)
+    if CHANNEL_LINES:
+        channels = channel_strokes(rgb)
+        more = [(line, len(masks) + k) for k, mask in enumerate(channels) for line in lines.find(mask)]
+        new = [b for b in lines.merged([line for line, _ in more]) if all(b.iou(o) < 0.5 for o in kept)]
+        kept += sorted(new, key=lambda b: -b.glyphs)[:CHANNEL_LINES]
+        found += more
+        masks += tuple(channels)
+    out.cut = kept
+    maps: dict[int, Image.Image] = {}
     for line in kept:
         k = next(k for f, k in found if f == line)
+        if k not in maps:
+            maps[k] = Image.fromarray(np.where(masks[k], 0, 255).astype(np.uint8))
         grey = lines.cut(g, line)
         out.lines.append(grey)
         out.lines.append(lines.cut(maps[k], line))

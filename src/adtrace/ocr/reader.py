@@ -18,8 +18,9 @@ from adtrace.ocr.cache import Cache
 LINE_BREAK = "\n|\n"
 # In the cache key: readings cached by an older reader lack what the vote now needs (v2: unsure digits
 # marked in each reading's own text; v3: phone-like lines cut again where Tesseract's page layout found
-# them, adtrace.ocr.recut), so they are read again rather than voted on without it.
-READER_VERSION = "v3"
+# them, adtrace.ocr.recut; v4: lines found in the colour channels' stroke maps cut too), so they are read
+# again rather than voted on without it.
+READER_VERSION = "v4"
 RECUT_NEW_ONLY = False  # cut again every phone-like line box, not only those no line cut covers (docs/ocr.md)
 MAX_PIXELS = 40_000_000  # past this an "image" is a decompression bomb, not an ad photo
 
