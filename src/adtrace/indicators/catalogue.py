@@ -144,7 +144,7 @@ def load_builtins() -> list[Indicator]:
                 result: list[tuple[int, int]] = fn(subject, params)
                 return result
 
-            can_fire = RULE_GATES[str(d["rule"])](params) if str(d["rule"]) in RULE_GATES else None
+            can_fire = gate(params) if (gate := RULE_GATES.get(str(d["rule"]))) is not None else None
             out.append(Indicator(**common, rule=run, positive=_examples(examples.get("positive")),
                                  negative=_examples(examples.get("negative")), can_fire=can_fire))
             continue

@@ -20,19 +20,22 @@ RuleFn = Callable[[Subject, Mapping[str, Any]], list[Span]]
 RULES: Registry[RuleFn] = Registry("indicator rule", "adtrace.indicator_rules")
 
 
-def rule(name: str) -> Callable[[RuleFn], RuleFn]:
-    def wrap(fn: RuleFn) -> RuleFn:
-        return RULES.register(name, fn)
-
-    return wrap
-
-
 # Per built-in rule: from its params, a test that is False only where the rule certainly returns no
 # span (exactly the rule's own first check). The registry's `indicate` runs it before the rule (speed:
 # most rules find nothing on most ads, and the call through the indicator costs more than the test).
 # Tests in tests/indicators/test_rule_gates.py check each against its rule.
 GateFn = Callable[[Subject], bool]
 RULE_GATES: dict[str, Callable[[Mapping[str, Any]], GateFn]] = {}
+
+
+def rule(name: str, gate: Callable[[Mapping[str, Any]], GateFn] | None = None) -> Callable[[RuleFn], RuleFn]:
+    """Register a rule under `name`; `gate`, when given, makes its cheap first test (RULE_GATES)."""
+    def wrap(fn: RuleFn) -> RuleFn:
+        if gate is not None:
+            RULE_GATES[name] = gate
+        return RULES.register(name, fn)
+
+    return wrap
 
 
 def _record_has(field_name: str) -> Callable[[Mapping[str, Any]], GateFn]:
@@ -92,10 +95,7 @@ def _age_in_range(params: Mapping[str, Any]) -> GateFn:
     return gate
 
 
-RULE_GATES["stated_age_under"] = _age_in_range
-
-
-@rule("stated_age_under")
+@rule("stated_age_under", gate=_age_in_range)
 def stated_age_under(subject: Subject, params: Mapping[str, Any]) -> list[Span]:
     """An age stated in the ad below the limit (the Record's `ages`, found by the ages extractor)."""
     if not subject.record.get("ages"):
@@ -107,10 +107,7 @@ def stated_age_under(subject: Subject, params: Mapping[str, Any]) -> list[Span]:
 _BARE_AGE = re.compile(r"(?<![\d$.,:/])(1[89])(?!\d|[:.,]\d|\s*(?:%|k\b|\$|usd|min|hr|h\b|hours?|/))")
 
 
-RULE_GATES["young_adult_age_near_youth_terms"] = _hits_of_terms
-
-
-@rule("young_adult_age_near_youth_terms")
+@rule("young_adult_age_near_youth_terms", gate=_hits_of_terms)
 def young_adult_age_near_youth_terms(subject: Subject, params: Mapping[str, Any]) -> list[Span]:
     """'18' or '19' within a window of a youth term: the age claim sits next to a youth framing."""
     window = int(params.get("window", 60))
@@ -132,10 +129,7 @@ def young_adult_age_near_youth_terms(subject: Subject, params: Mapping[str, Any]
     return out
 
 
-RULE_GATES["youth_wording_with_emoji"] = _hits_of_terms
-
-
-@rule("youth_wording_with_emoji")
+@rule("youth_wording_with_emoji", gate=_hits_of_terms)
 def youth_wording_with_emoji(subject: Subject, params: Mapping[str, Any]) -> list[Span]:
     """Youth wording anywhere in the ad paired with at least one youth emoji."""
     wording = [h.span for ind in params.get("terms_of", []) for h in subject.hits.get(str(ind), [])]
@@ -150,10 +144,7 @@ def youth_wording_with_emoji(subject: Subject, params: Mapping[str, Any]) -> lis
     return wording + emoji if emoji else []
 
 
-RULE_GATES["many_distinct"] = _at_least
-
-
-@rule("many_distinct")
+@rule("many_distinct", gate=_at_least)
 def many_distinct(subject: Subject, params: Mapping[str, Any]) -> list[Span]:
     """At least `min` different values of one Record field: several people offered in one ad."""
     field_name, least = str(params.get("field", "names")), int(params.get("min", 3))
@@ -167,10 +158,7 @@ def many_distinct(subject: Subject, params: Mapping[str, Any]) -> list[Span]:
     return list(values.values()) if len(values) >= least else []
 
 
-RULE_GATES["low_hourly_price"] = _record_has("prices")
-
-
-@rule("low_hourly_price")
+@rule("low_hourly_price", gate=_record_has("prices"))
 def low_hourly_price(subject: Subject, params: Mapping[str, Any]) -> list[Span]:
     """A price per hour far below the typical market for its currency (thresholds in catalogue.yaml)."""
     limits: Mapping[str, Any] = params.get("per_hour_below", {})
@@ -194,10 +182,7 @@ def _any_obfuscated(_params: Mapping[str, Any]) -> GateFn:
     return lambda subject: any(_mapping(p) and p.get("obfuscated") for p in subject.record.get("phones") or ())
 
 
-RULE_GATES["obfuscated_phone"] = _any_obfuscated
-
-
-@rule("obfuscated_phone")
+@rule("obfuscated_phone", gate=_any_obfuscated)
 def obfuscated_phone(subject: Subject, params: Mapping[str, Any]) -> list[Span]:
     """A phone number written to dodge filters (spelled-out digits, look-alikes, spacing)."""
     return [s for p in subject.record.get("phones") or []

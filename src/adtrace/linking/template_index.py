@@ -72,12 +72,9 @@ class TemplateIndex:
         if not self._batch_index:  # else `assign_many` indexes its founders at once
             self.buckets.add(t, keys)
         if count:
-            c = bp.cells(sig) if cells is None else cells
-            v = self.df[c]
-            v += v < bp.SATURATE  # as `bp.add`: a cell twice in `c` reads the same count and writes the same
-            self.df[c] = v
+            c = bp.add(self.df, sig, cells)
             if self._tracking:  # only a count reaching the batch's `least` changes an overlap (counts only grow)
-                c = c[v == self._least0]
+                c = c[self.df[c] == self._least0]
                 if len(c):  # mostly none once `least` saturates: then later documents skip the check
                     self._dirty[c] = True
                     self._touched.append(c)

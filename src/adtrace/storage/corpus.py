@@ -46,21 +46,24 @@ def titles(conn: sa.Connection, ids: Sequence[str]) -> dict[str, str | None]:
     return {str(i): t for i, t in conn.execute(_TITLES, {"ids": list(ids)})} if ids else {}
 
 
+# The columns linking reads, and the join every linked document is in (a document without a Record is not).
+_LINK_INPUTS = ("SELECT d.seq, d.id, r.record, d.title, d.text, {author}, d.source, d.posted_at "
+                "FROM documents d JOIN records r ON r.doc_id = d.id")
+_SQLITE_AUTHOR = "json_extract(d.doc, '$.author')"
+
+
 def link_inputs(conn: sa.Connection, after: int, limit: int) -> list[Sequence[Any]]:
     """(seq, id, Record JSON, title, text, author, source, posted_at) of up to `limit` documents after
     `after`, in ingest order: the columns linking reads (the author from the stored document's JSON)."""
-    author = ("json_extract(d.doc, '$.author')" if conn.dialect.name == "sqlite"
-              else "(d.doc::jsonb ->> 'author')")
-    sql = text(f"SELECT d.seq, d.id, r.record, d.title, d.text, {author}, d.source, "
-               "d.posted_at FROM documents d "
-               "JOIN records r ON r.doc_id = d.id WHERE d.seq > :after ORDER BY d.seq LIMIT :limit")
+    author = _SQLITE_AUTHOR if conn.dialect.name == "sqlite" else "(d.doc::jsonb ->> 'author')"
+    sql = text(_LINK_INPUTS.format(author=author) + " WHERE d.seq > :after ORDER BY d.seq LIMIT :limit")
     return list(conn.execute(sql, {"after": after, "limit": limit}).all())
 
 
 def link_seqs(conn: sa.Connection, after: int, limit: int) -> list[int]:
     """The sequence numbers `link_inputs(conn, after, limit)` would return rows of."""
     sql = text("SELECT d.seq FROM documents d JOIN records r ON r.doc_id = d.id WHERE d.seq > :after "
-               "ORDER BY d.seq LIMIT :limit")
+               "ORDER BY d.seq LIMIT :limit")  # link_inputs' join, sequence numbers only
     return [int(r[0]) for r in conn.execute(sql, {"after": after, "limit": limit})]
 
 
@@ -68,9 +71,8 @@ def link_inputs_at(path: str, after: int, last: int) -> list[Sequence[Any]]:
     """`link_inputs` of the documents with `after` < seq <= `last`, from a SQLite file on a connection of this
     process (`record_json_at`): a worker reads its batch itself instead of the caller reading and sending it."""
     conn = _reader(path)
-    return conn.execute("SELECT d.seq, d.id, r.record, d.title, d.text, json_extract(d.doc, '$.author'), d.source, "
-                        "d.posted_at FROM documents d JOIN records r ON r.doc_id = d.id "
-                        "WHERE d.seq > ? AND d.seq <= ? ORDER BY d.seq", (after, last)).fetchall()
+    return conn.execute(_LINK_INPUTS.format(author=_SQLITE_AUTHOR) + " WHERE d.seq > ? AND d.seq <= ? ORDER BY d.seq",
+                        (after, last)).fetchall()
 
 
 def posted_records(conn: sa.Connection, ids: Iterable[str]) -> Iterator[Sequence[Any]]:
