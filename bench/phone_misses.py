@@ -42,7 +42,11 @@ from pathlib import Path
 from typing import Any
 
 from adtrace.documents import Document
-from adtrace.extractors.phones import MAX_BLOCK, MIN_DIGITS, _blocks, _chains, _units, find_phones
+from adtrace.extractors.phonechains import MAX_BLOCK
+from adtrace.extractors.phonechains import blocks as _blocks
+from adtrace.extractors.phonechains import chains as _chains
+from adtrace.extractors.phones import _units, find_phones
+from adtrace.extractors.phoneunits import MIN_DIGITS
 from adtrace.pipeline import BATCH, Pipeline
 from adtrace.places.areacodes import area_place
 from adtrace.text import normalise
@@ -81,7 +85,7 @@ def category(text: str, gaps: Counter[str]) -> str:
     units = _units(t)
     before = _chains(t, units)
     stamps = stamp_spans(t)
-    kept = [u for u in units if not any(a < u.end and u.start < b for a, b in stamps)]
+    kept = [u for u in units if not any(a < u[1] and u[0] < b for a, b in stamps)]
     chains = _chains(t, kept)
     if before and not chains:
         return "stamp_dropped"
@@ -91,11 +95,11 @@ def category(text: str, gaps: Counter[str]) -> str:
             if len(a.group(0)) + len(b.group(0)) >= 6:
                 gaps[_gap_kind(t[a.end():b.start()])] += 1
         return "chain_short"
-    best = max(chains, key=lambda c: sum(len(u.digits) for u in c))
-    if any(sum(len(u.digits) for u in best[i:k]) > MAX_BLOCK for i, k in _blocks(t, best)):
+    best = max(chains, key=lambda c: sum(len(u[2]) for u in c))
+    if any(sum(len(u[2]) for u in best[i:k]) > MAX_BLOCK for i, k in _blocks(t, best)):
         return "long_block"
-    n = sum(len(u.digits) for u in best)
-    return f"invalid_{min(n, 13)}{'_spelled' if any(u.spelled for u in best) else ''}"
+    n = sum(len(u[2]) for u in best)
+    return f"invalid_{min(n, 13)}{'_spelled' if any(u[3] for u in best) else ''}"
 
 
 def main() -> None:

@@ -109,10 +109,10 @@ def best_window(text: str) -> dict[str, Any] | None:
     for i in range(len(units)):
         n = 0
         for j in range(i, len(units)):
-            n += len(units[j].digits)
+            n += len(units[j][2])
             if n >= 10:
                 if n == 10:
-                    length = units[j].end - units[i].start
+                    length = units[j][1] - units[i][0]
                     if best is None or length < best[0]:
                         best = (length, i, j + 1)
                 break
@@ -120,12 +120,12 @@ def best_window(text: str) -> dict[str, Any] | None:
         return None
     length, i, j = best
     chosen = units[i:j]
-    gaps = {_gap_class(text[a.end:b.start]) for a, b in itertools.pairwise(chosen)
-            if b.start > a.end and not (text[a.end:b.start].strip(" -.()/") == "" and b.start - a.end <= 6)}
+    gaps = {_gap_class(text[a[1]:b[0]]) for a, b in itertools.pairwise(chosen)
+            if b[0] > a[1] and not (text[a[1]:b[0]].strip(" -.()/") == "" and b[0] - a[1] <= 6)}
     bucket = next(f"<={k}" for k in (20, 40, 80, 160, 10**9) if length <= k)
     return {"length": bucket if bucket != f"<={10**9}" else ">160", "gaps": sorted(gaps) or ["plain"],
-            "valid_us": _valid_us("".join(u.digits for u in chosen)),
-            "spelled": any(u.spelled for u in chosen)}
+            "valid_us": _valid_us("".join(u[2] for u in chosen)),
+            "spelled": any(u[3] for u in chosen)}
 
 
 def widest_stretch(view: str, span: int = 80) -> int:
