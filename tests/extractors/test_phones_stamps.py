@@ -4,6 +4,7 @@ All texts are synthetic, built from generic chrome formats (ISO, US and month-na
 24-hour clocks, "Post ID:"-style labels); the ids are drawn so that many look like local numbers.
 """
 
+import re
 from typing import Any
 
 import pytest
@@ -11,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from adtrace.documents import Document
+from adtrace.extractors.phoneunits import PRESCAN_MIN, unit_matches_and_runs
 from adtrace.pipeline import Pipeline
 from adtrace.text.stamps import stamp_spans
 
@@ -145,3 +147,20 @@ def test_the_inches_of_a_height_do_not_start_the_number_after_it() -> None:
 def test_stamp_spans_lie_inside_the_text(text: str) -> None:
     for start, end in stamp_spans(text):
         assert 0 <= start < end <= len(text)
+
+
+_PIECES = ["2024", "-", "03", "/", "24", ".", " ", "17", ":", "41", "5", "'", "’", "7", "ft ", "24/7", "Post ID: ",
+           "Ad #", "Ref: ", "\n", "\\n", "&nbsp;", "August ", "7th", ", ", "of ", "March", "702", "555", "0147", "x",
+           "١٢", "７", "🌹", "é", "İ", "K"]
+
+
+@settings(max_examples=1500, deadline=None, derandomize=True)
+@given(st.lists(st.sampled_from(_PIECES), max_size=30).map("".join))
+def test_stamps_tried_at_the_digit_runs_equal_the_whole_scan(text: str) -> None:
+    """stamp_spans with the runs' starts (the phone reader's unit scan finds them) reads the same spans
+    as its own scan of the whole text; and the unit scan's run starts are those of `\\d+`."""
+    starts = [m.start() for m in re.finditer(r"\d+", text)]
+    assert stamp_spans(text, starts) == stamp_spans(text)
+    padded = text + " " * max(0, PRESCAN_MIN - len(text))  # long enough for the hyperscan pass
+    runs = unit_matches_and_runs(padded)[1]
+    assert runs is None or runs == [m.start() for m in re.finditer(r"\d+", padded)]

@@ -10,12 +10,13 @@ number, never a phone; the digits of a date, a clock time, a height or a labelle
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from adtrace.extractors.base import Context, Extractor, entity
 from adtrace.extractors.literals import present, register_gate
 from adtrace.extractors.phonechains import MAX_BLOCK as MAX_BLOCK
 from adtrace.extractors.phonechains import NANP, Found, Unit, chains, read, valid
-from adtrace.extractors.phoneunits import MIN_DIGITS, PRESCAN_MIN, unit_matches
+from adtrace.extractors.phoneunits import MIN_DIGITS, PRESCAN_MIN, unit_matches, unit_matches_and_runs
 from adtrace.extractors.phoneurls import phone_parts
 from adtrace.extractors.registry import register
 from adtrace.text import View, prescan
@@ -85,12 +86,14 @@ def _units(text: str) -> list[Unit]:
     return _finish(text, _scan(text))
 
 
-def _scan(text: str) -> list[Unit]:
+def _scan(text: str, matches: Iterable[re.Match[str]] | None = None) -> list[Unit]:
+    """The units of `text` read from its unit `matches` (adtrace.extractors.phoneunits; found here
+    when not given)."""
     out: list[Unit] = []
     append = out.append
     # Units from adtrace.extractors.phoneunits, over lowered text: tokens are read only through lower()
     # and isdigit(), which lowering does not change.
-    for m in unit_matches(text):
+    for m in unit_matches(text) if matches is None else matches:
         token = m[0]
         if token.isdigit():
             append((m.start(), m.end(), token, False))
@@ -133,10 +136,11 @@ def find_phones(view: View, regions: tuple[str, ...], url: bool = False,
     ("/sweet-22-55218528") are no number. `hidden`: when the first reading finds none, the second
     (adtrace.text.hidden_digits)."""
     text = view.text
-    raw = _scan(text)
+    matches, run_starts = unit_matches_and_runs(text)
+    raw = _scan(text, matches)
     # Dates, clock times, heights and labelled post ids are no phone digits: dropped, they also
     # break the chain they sat in ("Posted: 2024-03-24 17:41" is not +1 202 403 2417).
-    stamps = stamp_spans(text) if raw else []
+    stamps = stamp_spans(text, run_starts) if raw else []
     first = chains(text, _finish(text, raw), url, links, stamps=stamps)
     found = read(view, first, regions)
     if found or not hidden:

@@ -53,14 +53,23 @@ def unit_matches(text: str) -> Iterable[re.Match[str]]:
     the same matches ~10% faster; read tokens only through lower() and isdigit(), which lowering
     does not change. With hyperscan (adtrace.text.prescan), the unit pattern is tried only where a
     digit run or a spelled unit may start (`_candidate_matches`); else one scan of the whole text."""
+    return unit_matches_and_runs(text)[0]
+
+
+def unit_matches_and_runs(text: str) -> tuple[Iterable[re.Match[str]], list[int] | None]:
+    r"""`unit_matches(text)` and, where that scan found them, the starts of all the runs of digits
+    (`\d+` over `text`; lowering keeps every character's offset and whether it is a digit), which
+    the stamps scan reuses (adtrace.text.stamps); else None."""
     low = lowered(text)
     if low is None:
-        return UNIT.finditer(text)
+        return UNIT.finditer(text), None
     if len(low) >= PRESCAN_MIN:
         found = prescan.scan(text)
         if found is not None and (low.isascii() or _CJK_DIGITS.search(low) is None):
-            return _candidate_matches(low, _spelled_starts(low, found.spans.get("phones.spelled", ())))
-    return UNIT_LOWER.finditer(low)
+            runs = list(_DIGITS.finditer(low))
+            starts = _spelled_starts(low, found.spans.get("phones.spelled", ()))
+            return _candidate_matches(low, starts, runs), [m.start() for m in runs]
+    return UNIT_LOWER.finditer(low), None
 
 
 def _spelled_starts(low: str, spans: Iterable[tuple[int, int]]) -> list[int]:
@@ -76,15 +85,14 @@ def _spelled_starts(low: str, spans: Iterable[tuple[int, int]]) -> list[int]:
     return sorted(out)
 
 
-def _candidate_matches(low: str, starts: list[int]) -> list[re.Match[str]]:
-    """What `UNIT_LOWER.finditer(low)` gives, trying the pattern only at the digit runs' starts and at
-    the spelled units' possible `starts`.
+def _candidate_matches(low: str, starts: list[int], runs: list[re.Match[str]]) -> list[re.Match[str]]:
+    r"""What `UNIT_LOWER.finditer(low)` gives, trying the pattern only at the digit runs' starts and at
+    the spelled units' possible `starts`; `runs`: the matches of `\d+` over `low`.
 
     The same matches: each is the leftmost match at or after the previous match's end, and the unit
     pattern can match only where a digit run or a spelled unit starts. A digit position that no run
     start stands for lies in a run a spelled unit ended inside ("thr33" in "thr335"): the pattern is
     tried where that unit ended."""
-    runs = list(_DIGITS.finditer(low))
     if not starts:
         return runs  # the unit pattern's digit branch is `\d+`: the same matches
     out: list[re.Match[str]] = []

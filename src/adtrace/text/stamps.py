@@ -12,6 +12,7 @@ Every form is guarded on both sides: a "date" that continues into more digits ac
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 _MONTHS = (r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?"
            r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|enero|febrero|marzo|abril|mayo|junio|julio|agosto"
@@ -110,14 +111,32 @@ def _candidate(text: str, start: int, end: int) -> tuple[int, int] | None:
     return None
 
 
-def stamp_spans(text: str) -> list[tuple[int, int]]:
-    """Spans of `text` whose digits are a date, a clock time, a height or a labelled id, in text order."""
+def stamp_spans(text: str, run_starts: Iterable[int] | None = None) -> list[tuple[int, int]]:
+    """Spans of `text` whose digits are a date, a clock time, a height or a labelled id, in text order.
+    `run_starts`: where each run of digits of `text` starts (`\\d+`, in order), when the caller has
+    them; the pattern is then tried only there (speed: no scan of the whole text)."""
     out: list[tuple[int, int]] = []
-    for m in _DIGITS.finditer(text):
+    for m in _DIGITS.finditer(text) if run_starts is None else _matches_at(text, run_starts):
         if m.lastindex is None:  # no form's group took part: a candidate
             span = _candidate(text, m.start(), m.end())
             if span is not None:
                 out.append(span)
         elif _numeric_ok(m):
             out.append(m.span())
+    return out
+
+
+def _matches_at(text: str, run_starts: Iterable[int]) -> list[re.Match[str]]:
+    """What `_DIGITS.finditer(text)` gives, trying the pattern only at the runs' starts: exact, as every
+    match starts at a digit with no digit before it (its first step) and is never empty; each match
+    is the leftmost one at or after the previous match's end."""
+    out: list[re.Match[str]] = []
+    pos = 0
+    match = _DIGITS.match
+    for s in run_starts:
+        if s >= pos:
+            m = match(text, s)
+            if m is not None:
+                out.append(m)
+                pos = m.end()
     return out
