@@ -8,13 +8,15 @@ a part that cannot hold MIN_DIGITS digits is never normalised (speed, exact).
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 
 from adtrace.extractors.phoneunits import MIN_DIGITS, SPELLED_UNIT_LOWER
 from adtrace.text import View
-from adtrace.text.urlparts import url_parts
+from adtrace.text.urlparts import PART, part_view, url_parts
 
 _DIGIT = re.compile(r"\d")
+# A part of an ASCII address (adtrace.text.urlparts.PART) holding MIN_DIGITS digits or a spelled unit. The
+# lookbehind (a part's start) changes no match, a part's rest holding no more than the part: speed.
+_WORTH_PART = re.compile(rf"(?<![^/?#&=])(?=(?:[^/?#&=\d]*\d){{{MIN_DIGITS}}}|[^/?#&=]*?(?:{SPELLED_UNIT_LOWER.pattern})){PART}")
 
 
 def may_hold_phone(url: str) -> bool:
@@ -39,19 +41,14 @@ def phone_parts(url: str | None) -> list[tuple[int, View]]:
         return []
     if not url.isascii():
         return url_parts(url, lambda a, b: may_hold_phone(url[a:b])) if may_hold_phone(url) else []
-    # The same exact test per part skips the slugs and the host (speed: ~20 µs per backpage-dev ad),
-    # with one digit scan of the whole address (not one per part) and the spelled-unit search run over
-    # the lowered address between the part's bounds, only for a part short of digits. Exact: a spelled
-    # unit holds letters and digits only, so it never spans a part's separator (/?#&=), and beside one
-    # its lookarounds read the same as at the part's edge ("no letter", "no digit").
-    digits = [m.start() for m in _DIGIT.finditer(url)]
-    low = url.lower()
-
-    def worth(start: int, end: int) -> bool:
-        if bisect_left(digits, end) - bisect_left(digits, start) >= MIN_DIGITS:
-            return True
-        return SPELLED_UNIT_LOWER.search(low, start, end) is not None
-
-    if len(digits) < MIN_DIGITS and not worth(0, len(url)):
-        return []
-    return url_parts(url, worth)
+    # Only the parts worth reading, in one scan of the lowered address (speed: ~5 parts per backpage-dev
+    # address, ~1 worth it): a part with MIN_DIGITS digits or a spelled unit. Exact: a spelled unit holds
+    # letters and digits only, so it never spans a part's separator (/?#&=), and beside one its
+    # lookarounds read the same as at the part's edge ("no letter", "no digit").
+    out: list[tuple[int, View]] = []
+    for m in _WORTH_PART.finditer(url.lower()):
+        start, end = m.span()
+        view = part_view(url[start:end])
+        if view is not None:
+            out.append((start, view))
+    return out

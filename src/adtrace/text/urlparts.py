@@ -14,7 +14,8 @@ from collections.abc import Callable
 
 from adtrace.text.normalise import View, normalise
 
-_PART = re.compile(r"[^/?#&=]+")
+PART = "[^/?#&=]+"  # a part: the host, a path segment, a query key or value
+_PART = re.compile(PART)
 _ESCAPES = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:$")
 
@@ -31,6 +32,13 @@ def url_parts(url: str, worth: Callable[[int, int], bool] | None = None) -> list
             continue  # an id, or "https:"
         out.append((m.start(), _unescaped(part) if "%" in part else normalise(part)))
     return out
+
+
+def part_view(part: str) -> View | None:
+    """The View `url_parts` gives for one part (`PART` matched it), None for an id or a scheme."""
+    if part.isdigit() or _SCHEME.match(part):
+        return None
+    return _unescaped(part) if "%" in part else normalise(part)
 
 
 def _unescaped(part: str) -> View:
