@@ -2,7 +2,7 @@
 
 How: find digit units in the light view (digits, spelled digits such as "fyve" or "2ONE6", "oh"/"o",
 lone l/i glued to digits, tens and "thousand"), chain units whose gaps are short runs of punctuation or space, then cut each chain
-into valid numbers. A chain that is one unbroken block of more than 12 digits is an id or a card
+into valid numbers (adtrace.extractors.phonechains). A chain that is one unbroken block of more than 12 digits is an id or a card
 number, never a phone; the digits of a date, a clock time, a height or a labelled post id
 (adtrace.text.stamps) are no units at all. Numbers in the document's URL count, with `field: "url"`.
 """
