@@ -9,7 +9,7 @@ from adtrace.text.urlparts import url_parts
 
 _PIECES = ["/", "?", "#", "&", "=", "-", ".", "%F0%9F%92%8B", "%20", "7", "70", "702", "5550147", "12345678", "one",
            "Two", "oh", "o", "to", "for", "fyve", "sevn", "thr33", "tw0", "candy", "sexy", "i", "l", "x", "https:",
-           "http://", "tip:", "é", "７", "İ", "〇", "七"]
+           "http://", "tip:", "_", "+", "x7", "1one", "é", "７", "İ", "〇", "七"]
 
 
 def _reference(url: str | None) -> list[tuple[int, str, str]]:

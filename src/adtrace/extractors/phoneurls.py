@@ -16,7 +16,12 @@ from adtrace.text.urlparts import PART, part_view, url_parts
 _DIGIT = re.compile(r"\d")
 # A part of an ASCII address (adtrace.text.urlparts.PART) holding MIN_DIGITS digits or a spelled unit. The
 # lookbehind (a part's start) changes no match, a part's rest holding no more than the part: speed.
-_WORTH_PART = re.compile(rf"(?<![^/?#&=])(?=(?:[^/?#&=\d]*\d){{{MIN_DIGITS}}}|[^/?#&=]*?(?:{SPELLED_UNIT_LOWER.pattern})){PART}")
+# Also speed, the same matches: the digit count's runs are possessive (`*+`: its classes are disjoint,
+# backtracking finds nothing new), and a spelled unit is tried only at the part's start and after a
+# character that is no letter (over the lowered ASCII address its lookbehind fails after a letter),
+# a word at a time, not at every character (~6.1 -> ~4.1 us per backpage-dev address alone).
+_WORTH_PART = re.compile(rf"(?<![^/?#&=])(?=(?:[^/?#&=\d]*+\d){{{MIN_DIGITS}}}"
+                         rf"|(?:[a-z]*+[^a-z/?#&=])*?(?:{SPELLED_UNIT_LOWER.pattern})){PART}")
 
 
 def may_hold_phone(url: str) -> bool:
