@@ -65,6 +65,26 @@ def test_a_small_window_ranks_the_newest_matches_and_counts_all(store: Store,
     assert site.total == 8
 
 
+@pytest.mark.parametrize("span", [2, 5, 100])
+def test_the_window_is_the_newest_matches_whatever_the_recent_span(store: Store, monkeypatch: pytest.MonkeyPatch,
+                                                                   span: int) -> None:
+    """PostgreSQL looks for the window among the newest RECENT_SPAN documents first, then among all of them
+    when those hold too few matches (migration 0023's pass): the same hits either way (SQLite ignores it)."""
+    from adtrace.storage import postgres
+
+    _put(store, _docs())
+    monkeypatch.setattr(s, "RANK_WINDOW", 4)
+    monkeypatch.setattr(postgres, "RECENT_SPAN", span)  # 2: too few matches in it; 5: enough; 100: all
+    r = store.search(Query(text="lantern", facets=("source",), limit=3))
+    assert [h.id for h in r.hits] == _by_relevance(range(8, 12))[:3]
+    assert r.total == 12 and r.facets["source"] == {"site": 8, "other": 4}
+    site = store.search(Query(text="lantern", source="site", limit=4))
+    assert [h.id for h in site.hits] == _by_relevance([6, 7, 9, 10])
+    assert store.search(Query(text="lantern", limit=3, offset=3)).total == 12
+    assert [h.id for h in store.search(Query(text="lantern", limit=3, offset=3)).hits] == \
+        _by_relevance(range(6, 12))[3:6]
+
+
 def _old_ranking(path: Path, match: str, source: str | None, limit: int, offset: int) -> list[int]:
     """What the SQLite store ranked before the window: bm25 over every match (the query it ran)."""
     cond = "documents_fts MATCH ?" + (" AND rowid IN (SELECT seq FROM facet_values WHERE facet = 'source' "
