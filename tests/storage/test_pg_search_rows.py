@@ -14,7 +14,7 @@ from tests.storage.conftest import new_pg_database
 
 from adtrace.documents import Document
 from adtrace.pipeline import process
-from adtrace.storage import Query, Store, init_db, open_store, postgres
+from adtrace.storage import Query, Store, init_db, open_store
 from adtrace.storage.connect import _alembic_config, make_engine
 from adtrace.storage.postgres import PostgresStore
 from adtrace.storage.prepare import prepare
@@ -118,13 +118,6 @@ def test_rows_written_once_follow_updates_records_and_deletes(pg_server: str) ->
                 "SELECT c.risk_level, r.risk_level FROM search_docs x JOIN facet_combos c ON c.combo = x.combo "
                 "JOIN documents d ON d.seq = x.seq JOIN records r ON r.doc_id = d.id"))]
         assert slots == {f"(0,{i})" for i in range(1, 11)}
-        # Each row names its epoch as the query side does (migration 0023; postgres.EPOCH): the ranked window
-        # finds the newest matches through it (a wrong name would only make every search take the long way).
-        with engine.connect() as conn:
-            epochs = conn.execute(sa.text("SELECT count(*) FROM search_docs WHERE words @@ "
-                                          "quote_literal('~e' || (seq / :epoch))::tsquery"),
-                                  {"epoch": postgres.EPOCH}).scalar_one()
-        assert epochs == 10
         assert len(levels) == 10 and all(mine == theirs and mine for mine, theirs in levels)
         changed = Document.from_dict({**docs[0].to_dict(), "text": "quokka lighthouse zeppelin"})
         _put(store, [changed])

@@ -65,36 +65,6 @@ def test_a_small_window_ranks_the_newest_matches_and_counts_all(store: Store,
     assert site.total == 8
 
 
-@pytest.mark.parametrize("recent_epochs", [0, 1, 10])
-def test_the_window_is_the_newest_matches_whatever_the_recent_epochs(store: Store, monkeypatch: pytest.MonkeyPatch,
-                                                                     recent_epochs: int) -> None:
-    """PostgreSQL looks for the window among the newest epochs' documents first, then among all of them when
-    those hold too few matches (migration 0023): the same hits either way, as SQLite's."""
-    import sqlalchemy as sa
-
-    from adtrace.storage import postgres
-
-    docs = _docs()
-    _put(store, docs[:6])
-    engine: sa.Engine = store.engine  # type: ignore[attr-defined]
-    if engine.dialect.name == "postgresql":  # the last six documents two epochs later than the first six
-        with engine.begin() as conn:
-            conn.execute(sa.text("SELECT setval(pg_get_serial_sequence('documents', 'seq'), :n)"),
-                         {"n": 3 * postgres.EPOCH})
-    _put(store, docs[6:])
-    monkeypatch.setattr(s, "RANK_WINDOW", 4)
-    # 0: the newest epoch alone (r06-r11: enough for the window; only three "site" ones); 1: the same;
-    # 10: every epoch.
-    monkeypatch.setattr(postgres, "RECENT_EPOCHS", recent_epochs)
-    r = store.search(Query(text="lantern", facets=("source",), limit=3))
-    assert [h.id for h in r.hits] == _by_relevance(range(8, 12))[:3]
-    assert r.total == 12 and r.facets["source"] == {"site": 8, "other": 4}
-    site = store.search(Query(text="lantern", source="site", limit=5))  # r06, r07, r09, r10 and then r04
-    assert [h.id for h in site.hits] == _by_relevance([4, 6, 7, 9, 10])
-    page = store.search(Query(text="lantern", limit=3, offset=6))  # the window widens to nine: r03 too
-    assert [h.id for h in page.hits] == _by_relevance(range(3, 12))[6:9] and page.total == 12
-
-
 def _old_ranking(path: Path, match: str, source: str | None, limit: int, offset: int) -> list[int]:
     """What the SQLite store ranked before the window: bm25 over every match (the query it ran)."""
     cond = "documents_fts MATCH ?" + (" AND rowid IN (SELECT seq FROM facet_values WHERE facet = 'source' "

@@ -15,14 +15,6 @@ from adtrace.storage.sql import SQLStore
 
 # Any constant: every adtrace writer takes this transaction-scoped lock, so there is one writer at a time.
 _WRITE_LOCK = 0x616474726163
-# Each search_docs row's `words` holds the lexeme `~e<seq // EPOCH>` (migration 0023; no query can produce a
-# `~`). The ranked window is first looked for among the newest RECENT_EPOCHS + 1 epochs (200,000-220,000
-# documents): the GIN index intersects the query's words with those epochs, so the heap visit reads only
-# those rows' pages, not a page per match. Two-word queries at 1M realistic ads match ~4 % of documents.
-EPOCH = 20_000
-RECENT_EPOCHS = 10
-
-
 def _grouped(combos: str, single: Sequence[str], total: bool) -> tuple[list[str], list[str]]:
     """CTEs and SELECTs (facet, value, n) of the single-valued facets, and the total if asked.
 
@@ -77,22 +69,10 @@ class PostgresStore(SQLStore):
             return s.sorted_plan(plan, "newest" if q.sort == "relevance" else q.sort)
         # Rank only the newest s.RANK_WINDOW matches (all of them below that): ts_rank reads each ranked
         # document's tsvector, and reading every match's cost most of a broad query.
-        params["window"], params["epoch"], params["epochs"] = s.RANK_WINDOW, EPOCH, RECENT_EPOCHS
-        want = "greatest(:window, :limit + :offset)"
-        # The newest matches among the recent epochs' documents: exactly the window when there are enough of
-        # them, or when no older document exists; else the window comes from every match, as before.
-        recent = " AND ".join(["x.words @@ (to_tsquery('simple', :words) && (SELECT q FROM e))", *where[1:]])
-        window = (f"WITH b AS MATERIALIZED (SELECT max(seq) / :epoch AS top, min(seq) AS first FROM search_docs), "
-                  f"e AS MATERIALIZED (SELECT string_agg(quote_literal('~e' || n), ' | ')::tsquery AS q "
-                  f"FROM b, generate_series(b.top - :epochs, b.top) n), "
-                  f"w AS MATERIALIZED (SELECT seq FROM (SELECT x.seq FROM search_docs x WHERE {recent} OFFSET 0) r "
-                  f"ORDER BY seq DESC LIMIT {want}), "
-                  f"o AS MATERIALIZED (SELECT (SELECT count(*) FROM w) < {want} "
-                  f"AND first < (top - :epochs) * :epoch AS older FROM b) "
-                  f"SELECT seq FROM w WHERE NOT (SELECT older FROM o) UNION ALL "
-                  f"SELECT seq FROM ({newest} LIMIT {want}) a WHERE (SELECT older FROM o)")
+        params["window"] = s.RANK_WINDOW
         # The window sorts seqs alone; each windowed document's positions are read by key afterwards.
-        plan.hits = (f"SELECT w.seq, ts_rank(t.tsv, to_tsquery('simple', :fts)) AS score FROM ({window}) w "
+        plan.hits = (f"SELECT w.seq, ts_rank(t.tsv, to_tsquery('simple', :fts)) AS score FROM "
+                     f"({newest} LIMIT greatest(:window, :limit + :offset)) w "
                      f"JOIN search_positions t ON t.seq = w.seq "
                      f"ORDER BY score DESC, w.seq DESC LIMIT :limit OFFSET :offset")
         plan.order = "h.score DESC, h.seq DESC"

@@ -12,17 +12,13 @@ groups the matches by one integer, then sums each facet over the few combination
 `adtrace_facet_combo(source, kind, level)` gives a combination's number, adding it when new; the triggers
 that keep `search_docs` current (0021's at-commit trigger on documents, 0014's on records) call it.
 
-Also: each row's `words` gains one lexeme naming the document's epoch, `~e<seq // 20,000>` (no query can
-produce a `~`). The ranked window (the newest 2,000 matches) is first looked for among the newest epochs'
-documents: the GIN index intersects the query's words with those few epochs, so the heap visit reads those
-rows' pages instead of a page per match across the table (0021 at 1M: every one of its 9,504 pages).
-
 Revision ID: 0023
 Revises: 0022
 """
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 from alembic import op
@@ -47,53 +43,19 @@ BEGIN
     RETURN n;
 END $$"""
 
-EPOCH = 20_000  # adtrace/storage/postgres.py EPOCH: the query side names epochs the same way
-
-_WORDS_FN = f"""
-CREATE FUNCTION adtrace_search_words(v tsvector, seq bigint) RETURNS tsvector LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
-$f$ SELECT adtrace_search_words(v) || array_to_tsvector(ARRAY['~e' || (seq / {EPOCH})]) $f$"""
-
-# 0021's at-commit trigger, with the combination's number instead of the three columns, and the epoch.
-_AT_COMMIT = """
-CREATE OR REPLACE FUNCTION search_docs_at_commit() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-    d record;
-    v tsvector;
-BEGIN
-    SELECT doc.seq, doc.source, doc.kind, doc.title, doc.text, doc.location, r.risk_level INTO d
-    FROM documents doc LEFT JOIN records r ON r.doc_id = doc.id WHERE doc.seq = NEW.seq;
-    IF NOT FOUND THEN
-        RETURN NULL;
-    END IF;
-    v := to_tsvector('simple', adtrace_search_text(d.title, d.text, d.location));
-    INSERT INTO search_docs (seq, combo, words)
-    VALUES (d.seq, adtrace_facet_combo(d.source, d.kind, d.risk_level), adtrace_search_words(v, d.seq))
-    ON CONFLICT (seq) DO UPDATE SET combo = excluded.combo, words = excluded.words;
-    INSERT INTO search_positions (seq, tsv) VALUES (d.seq, v)
-    ON CONFLICT (seq) DO UPDATE SET tsv = excluded.tsv;
-    RETURN NULL;
-END $$"""
-
-_AT_COMMIT_0021 = """
-CREATE OR REPLACE FUNCTION search_docs_at_commit() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-    d record;
-    v tsvector;
-BEGIN
-    SELECT doc.seq, doc.source, doc.kind, doc.title, doc.text, doc.location, r.risk_level INTO d
-    FROM documents doc LEFT JOIN records r ON r.doc_id = doc.id WHERE doc.seq = NEW.seq;
-    IF NOT FOUND THEN
-        RETURN NULL;
-    END IF;
-    v := to_tsvector('simple', adtrace_search_text(d.title, d.text, d.location));
-    INSERT INTO search_docs (seq, source, kind, risk_level, words)
+_OLD = importlib.import_module("adtrace.storage.migrations.versions.0021_pg_narrow_search_rows")
+_ROW_0021 = """INSERT INTO search_docs (seq, source, kind, risk_level, words)
     VALUES (d.seq, d.source, d.kind, d.risk_level, adtrace_search_words(v))
     ON CONFLICT (seq) DO UPDATE SET source = excluded.source, kind = excluded.kind,
-        risk_level = excluded.risk_level, words = excluded.words;
-    INSERT INTO search_positions (seq, tsv) VALUES (d.seq, v)
-    ON CONFLICT (seq) DO UPDATE SET tsv = excluded.tsv;
-    RETURN NULL;
-END $$"""
+        risk_level = excluded.risk_level, words = excluded.words;"""
+_ROW = """INSERT INTO search_docs (seq, combo, words)
+    VALUES (d.seq, adtrace_facet_combo(d.source, d.kind, d.risk_level), adtrace_search_words(v))
+    ON CONFLICT (seq) DO UPDATE SET combo = excluded.combo, words = excluded.words;"""
+# 0021's at-commit trigger (restored by the downgrade), and the same with the combination's number instead
+# of the three columns.
+_AT_COMMIT_0021 = _OLD._AT_COMMIT.replace("CREATE FUNCTION", "CREATE OR REPLACE FUNCTION", 1)
+assert _ROW_0021 in _AT_COMMIT_0021
+_AT_COMMIT = _AT_COMMIT_0021.replace(_ROW_0021, _ROW)
 
 # A record's level changed: its document's row moves to the combination with the new level.
 _RECORDS = """
@@ -104,13 +66,8 @@ BEGIN
     RETURN NULL;
 END $$"""
 
-_RECORDS_0014 = """
-CREATE OR REPLACE FUNCTION search_docs_records() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    UPDATE search_docs SET risk_level = NEW.risk_level
-    WHERE seq = (SELECT seq FROM documents WHERE id = NEW.doc_id);
-    RETURN NULL;
-END $$"""
+_RECORDS_0014 = importlib.import_module("adtrace.storage.migrations.versions.0014_pg_search_docs")._REC_TRIGGER.replace(
+    "CREATE FUNCTION", "CREATE OR REPLACE FUNCTION", 1)
 
 _KEY = "c.source = x.source AND c.kind = x.kind AND coalesce(c.risk_level, '') = coalesce(x.risk_level, '')"
 
@@ -142,11 +99,9 @@ def upgrade() -> None:
     cur.execute("INSERT INTO facet_combos (source, kind, risk_level) SELECT DISTINCT source, kind, risk_level "
                 "FROM search_docs ORDER BY 1, 2, 3")
     cur.execute(_COMBO_FN)
-    cur.execute(_WORDS_FN)
-    # The words gain their epoch (no text is re-parsed); PostgreSQL compresses each value again.
+    # The words are copied as they are (PostgreSQL copies the compressed out-of-line values).
     _swap(cur, "seq bigint PRIMARY KEY, combo integer NOT NULL, words tsvector NOT NULL",
-          f"SELECT x.seq, c.combo, x.words || array_to_tsvector(ARRAY['~e' || (x.seq / {EPOCH})]) "
-          f"FROM search_docs x JOIN facet_combos c ON {_KEY}")
+          f"SELECT x.seq, c.combo, x.words FROM search_docs x JOIN facet_combos c ON {_KEY}")
     cur.execute(_AT_COMMIT)
     cur.execute(_RECORDS)
     cur.execute("ANALYZE facet_combos")
@@ -162,9 +117,8 @@ def downgrade() -> None:
     cur.execute(_RECORDS_0014)
     _swap(cur, "seq bigint PRIMARY KEY, source text NOT NULL, kind text NOT NULL, risk_level text, "
                "words tsvector NOT NULL",
-          f"SELECT x.seq, c.source, c.kind, c.risk_level, ts_delete(x.words, '~e' || (x.seq / {EPOCH})) "
-          "FROM search_docs x JOIN facet_combos c ON c.combo = x.combo")
-    cur.execute("DROP FUNCTION adtrace_search_words(tsvector, bigint)")
+          "SELECT x.seq, c.source, c.kind, c.risk_level, x.words FROM search_docs x "
+          "JOIN facet_combos c ON c.combo = x.combo")
     cur.execute("DROP FUNCTION adtrace_facet_combo(text, text, text)")
     cur.execute("DROP TABLE facet_combos")
     cur.execute("ANALYZE search_docs")
