@@ -223,7 +223,7 @@ def _explain(store: Store, query: Query) -> list[dict[str, Any]]:
     seen: list[tuple[str, Any]] = []
 
     def grab(_conn: Any, _cur: Any, statement: str, parameters: Any, _ctx: Any, _many: bool) -> None:
-        if statement.lstrip().upper().startswith(("SELECT", "WITH")):
+        if statement.lstrip().upper().startswith(("SELECT", "WITH", "SET")):
             seen.append((statement, parameters))
 
     overlap = getattr(store, "overlap_counting", False)
@@ -238,6 +238,10 @@ def _explain(store: Store, query: Query) -> list[dict[str, Any]]:
     out = []
     with engine.connect() as conn:
         for statement, parameters in seen:
+            if statement.lstrip().upper().startswith("SET"):  # e.g. SET LOCAL: the next statement runs under it
+                conn.rollback()
+                conn.exec_driver_sql(statement, parameters)
+                continue
             rows = conn.exec_driver_sql(("EXPLAIN (ANALYZE, BUFFERS) " if pg else "EXPLAIN QUERY PLAN ") + statement,
                                         parameters).all()
             out.append({"sql": " ".join(statement.split()), "plan": [r[0] if pg else r[-1] for r in rows]})

@@ -115,8 +115,8 @@ def test_rows_written_once_follow_updates_records_and_deletes(pg_server: str) ->
             # ten slots of page 0; a row rewritten by the records trigger would sit in a later slot.
             slots = set(conn.execute(sa.text("SELECT ctid::text FROM search_docs")).scalars())
             levels = [tuple(r) for r in conn.execute(sa.text(
-                "SELECT x.risk_level, r.risk_level FROM search_docs x JOIN documents d ON d.seq = x.seq "
-                "JOIN records r ON r.doc_id = d.id"))]
+                "SELECT c.risk_level, r.risk_level FROM search_docs x JOIN facet_combos c ON c.combo = x.combo "
+                "JOIN documents d ON d.seq = x.seq JOIN records r ON r.doc_id = d.id"))]
         assert slots == {f"(0,{i})" for i in range(1, 11)}
         assert len(levels) == 10 and all(mine == theirs and mine for mine, theirs in levels)
         changed = Document.from_dict({**docs[0].to_dict(), "text": "quokka lighthouse zeppelin"})

@@ -15,6 +15,21 @@ from adtrace.storage.sql import SQLStore
 
 # Any constant: every adtrace writer takes this transaction-scoped lock, so there is one writer at a time.
 _WRITE_LOCK = 0x616474726163
+def _grouped(combos: str, single: Sequence[str], total: bool) -> tuple[list[str], list[str]]:
+    """CTEs and SELECTs (facet, value, n) of the single-valued facets, and the total if asked.
+
+    `combos` is a SELECT combo, count(*) AS n over the matches: each match's row in search_docs holds the
+    number of its (source, kind, risk level) combination (migration 0023). The matches are grouped once by
+    that integer (a few dozen groups), then each facet is summed over the combinations.
+    """
+    ctes = [f"c AS MATERIALIZED ({combos})"]
+    parts = ["SELECT '' AS facet, NULL AS value, sum(n) AS n FROM c"] if total else []
+    if single:
+        cols = ", ".join(f"k.{f}" for f in single)  # column names from a fixed list, never user text
+        ctes.append(f"g AS MATERIALIZED (SELECT {cols}, sum(c.n) AS n FROM c JOIN facet_combos k "
+                    f"ON k.combo = c.combo GROUP BY {cols})")
+        parts += [f"SELECT '{f}' AS facet, {f} AS value, sum(n) AS n FROM g WHERE {f} IS NOT NULL GROUP BY {f}" for f in single]
+    return ctes, parts
 
 
 class PostgresStore(SQLStore):
@@ -67,22 +82,21 @@ class PostgresStore(SQLStore):
                        facet_cap: int) -> tuple[int, bool, dict[str, dict[str, int]]]:
         """Both caps (the app's search page): one pass over the matches, not a count and then a facet pass.
 
-        The newest `bound` matches, with their single-valued facets, come from one scan of search_docs; the
+        The newest `bound` matches, with their facet combinations, come from one scan of search_docs; the
         total is how many there are (at most `bound`), the facets count the newest `facet_cap` of them.
         """
         bound = max(count_cap, facet_cap) + 1  # one past the larger cap: enough to say "more than"
-        single = [f for f in SINGLE if f in query.facets]  # column names from a fixed list, never user text
+        single = [f for f in SINGLE if f in query.facets]
         multi = ", ".join(f"'{f}'" for f in query.facets if f in FACETS and f not in SINGLE)
-        cols = "".join(f", x.{c}" for c in single)
-        parts = ["SELECT '' AS facet, NULL AS value, count(*) AS n FROM m"]
-        parts += [f"SELECT '{c}', {c}, count(*) FROM f WHERE {c} IS NOT NULL GROUP BY {c}" for c in single]
+        ctes, parts = _grouped("SELECT combo, count(*) AS n FROM f GROUP BY combo", single, total=False)
+        parts.insert(0, "SELECT '' AS facet, NULL AS value, count(*) AS n FROM m")
         if multi:
             parts.append(f"SELECT v.facet, v.value, count(*) FROM f JOIN facet_values v ON v.seq = f.seq "
                          f"WHERE v.facet IN ({multi}) GROUP BY v.facet, v.value")
-        sql = (f"WITH m AS MATERIALIZED (SELECT * FROM (SELECT x.seq{cols} FROM {plan.narrow} OFFSET 0) n "
+        sql = (f"WITH m AS MATERIALIZED (SELECT * FROM (SELECT x.seq, x.combo FROM {plan.narrow} OFFSET 0) n "
                f"ORDER BY seq DESC LIMIT {bound}), "
-               f"f AS MATERIALIZED (SELECT * FROM m ORDER BY seq DESC LIMIT {int(facet_cap)}) "
-               + " UNION ALL ".join(parts))
+               f"f AS MATERIALIZED (SELECT * FROM m ORDER BY seq DESC LIMIT {int(facet_cap)}), "
+               + ", ".join(ctes) + " " + " UNION ALL ".join(parts))
         with self.engine.connect() as conn:
             if plan.setup:
                 conn.exec_driver_sql(plan.setup)
@@ -96,30 +110,23 @@ class PostgresStore(SQLStore):
             return self._capped_counts(query, plan, query.count_cap, query.facet_cap)
         if plan.narrow is None or query.count_cap is not None or query.facet_cap is not None:
             return super()._count_and_facets(query, plan)
-        # Exact: the total and the single-valued facets in one pass over the matching search_docs rows
-        # (GROUPING SETS), the multi-valued ones from facet_values.
+        # Exact: the total and the single-valued facets in one pass over the matching search_docs rows,
+        # grouped by their facet combination; the multi-valued ones from facet_values.
         single = [f for f in SINGLE if f in query.facets]
         multi = [f for f in query.facets if f not in SINGLE]
         facets: dict[str, dict[str, int]] = {f: {} for f in query.facets}
         rows: list[tuple[str, str, int]] = []
-        total = 0
         with self.engine.connect() as conn:
             if plan.setup:
                 conn.exec_driver_sql(plan.setup)
             if not single:
                 total = int(conn.execute(text(f"SELECT count(*) FROM {plan.narrow}"), plan.params).scalar() or 0)
             else:
-                cols = ", ".join(f"x.{c}" for c in single)
-                sets = ", ".join(["()", *(f"(x.{c})" for c in single)])
-                found = conn.execute(text(f"SELECT GROUPING({cols}) AS g, {cols}, count(*) AS n FROM {plan.narrow} "
-                                          f"GROUP BY GROUPING SETS ({sets})"), plan.params).all()
-                for r in found:
-                    if r.g == (1 << len(single)) - 1:  # every column grouped out: the total
-                        total = int(r.n)
-                        continue
-                    for i, c in enumerate(single):
-                        if not (r.g >> (len(single) - 1 - i)) & 1 and getattr(r, c) is not None:
-                            rows.append((c, getattr(r, c), int(r.n)))
+                ctes, parts = _grouped(f"SELECT x.combo, count(*) AS n FROM {plan.narrow} GROUP BY x.combo",
+                                       single, total=True)
+                found = conn.execute(text(f"WITH {', '.join(ctes)} {' UNION ALL '.join(parts)}"), plan.params).all()
+                total = sum(int(r.n or 0) for r in found if r.facet == "")
+                rows = [(r.facet, r.value, int(r.n)) for r in found if r.facet != ""]
             if total and multi:
                 names = ", ".join(f"'{f}'" for f in multi if f in FACETS)  # validated names, never user text
                 found = conn.execute(text(f"SELECT v.facet, v.value, count(*) AS n FROM ({plan.matches}) m "
@@ -131,18 +138,17 @@ class PostgresStore(SQLStore):
         return total, False, facets
 
     def _facets_sql(self, plan: s.Plan, names: Sequence[str], cap: int | None) -> str:
-        # Single-valued facets are columns of search_docs, read in the pass that finds the matches;
+        # Single-valued facets: the matches' search_docs rows grouped by their facet combination;
         # multi-valued ones (indicator, city) come from facet_values.
         sample = plan.matches if cap is None else f"{plan.newest} LIMIT {int(cap)}"
-        single = [f for f in SINGLE if f in names]  # column names from a fixed list, never user text
+        single = [f for f in SINGLE if f in names]
         multi = ", ".join(f"'{f}'" for f in names if f in FACETS and f not in SINGLE)
         ctes = [f"m AS MATERIALIZED ({sample})"]
-        parts = []
+        parts: list[str] = []
         if single:
-            ctes.append(f"mf AS MATERIALIZED (SELECT {', '.join('x.' + c for c in single)} FROM search_docs x "
-                        "WHERE x.seq IN (SELECT seq FROM m))")
-            parts += [f"SELECT '{c}' AS facet, {c} AS value, count(*) AS n FROM mf WHERE {c} IS NOT NULL GROUP BY {c}"
-                      for c in single]
+            more, parts = _grouped("SELECT x.combo, count(*) AS n FROM search_docs x WHERE x.seq IN (SELECT seq FROM m) "
+                                   "GROUP BY x.combo", single, total=False)
+            ctes += more
         if multi:
             parts.append(f"SELECT v.facet AS facet, v.value AS value, count(*) AS n FROM m JOIN facet_values v "
                          f"ON v.seq = m.seq WHERE v.facet IN ({multi}) GROUP BY v.facet, v.value")
