@@ -220,10 +220,10 @@ def test_tesseract_reports_each_characters_doubt(tmp_path: Path) -> None:
     assert "702" in read.text and not any(read.unsure[i] for i, ch in enumerate(read.text) if not ch.isdigit())
 
 
-def test_the_second_looks_readings_need_a_lead_of_two() -> None:
-    from adtrace.ocr.stage import SECOND_MARGIN
+def test_the_second_looks_readings_need_a_lead_of_two_and_three_readings() -> None:
+    from adtrace.ocr.stage import SECOND_MARGIN, SECOND_READINGS
 
-    assert SECOND_MARGIN == 2
+    assert (SECOND_MARGIN, SECOND_READINGS) == (2, 3)
     value = "+15053540485"
     # one reading of the first look holds the number: not enough alone
     first = ["505 354-0485", "CALL"]
@@ -235,6 +235,8 @@ def test_the_second_looks_readings_need_a_lead_of_two() -> None:
                          "second": fused(value, reading.views + reading.second) if reading.second else None})
 
     assert not kept(first, [])
+    # one second-look reading agreeing exactly: a lead of two, but two readings only
+    assert not kept(first, two[:1])
     # two second-look readings agree with it: every digit won by three readings to none
     assert kept(first, two)
     # one second-look reading disagrees on a digit: that digit leads by one (2 to 1), under SECOND_MARGIN

@@ -106,10 +106,12 @@ UNSURE = engine.UNSURE  # in a reading's own text (`Reading.views`): a digit Tes
 MIN_SUPPORT = 2  # readings for the winning digit, at every digit: never one reading alone, even unopposed
 MAX_UNSURE = 1  # a stretch with more unsure digits than this holds no number (2 let more false phones in)
 # With the second look's readings of a phone-like line (prepare.second_look, `Reading.second`) the vote is
-# retaken over all readings, and a number it gives is kept only when every digit leads by this many
-# readings: the second look re-reads the same line cut, and with the usual lead of one it let false
-# phones in (synthetic tuning seeds 5, 7, 11, docs/ocr.md).
+# retaken over all readings, and a number it gives is kept only when every digit leads by SECOND_MARGIN
+# readings and SECOND_READINGS readings hold it: the second look re-reads the same line cut (its five
+# colour clusters are near the four of the first look), and with the usual lead of one, or two readings,
+# it let false phones in (synthetic tuning seeds 5, 7, 11, docs/ocr.md).
 SECOND_MARGIN = 2
+SECOND_READINGS = 3
 
 
 @dataclass(frozen=True)
@@ -231,15 +233,16 @@ def candidates(reading: Reading, found: dict[str, Any]) -> list[dict[str, Any]]:
 def accepted(c: dict[str, Any]) -> bool:
     """Kept: no letters in it, and the readings' vote is this very number, by enough readings, with every
     digit won by MIN_MARGIN readings or more, and MIN_CLEAN readings hold it not glued to other digits;
-    or the vote retaken with the second look's readings too (`second`) is, with every digit won by
-    SECOND_MARGIN readings or more."""
+    or the vote retaken with the second look's readings too (`second`) is, held by SECOND_READINGS
+    readings, every digit won by SECOND_MARGIN readings or more."""
     if c["letters"]:
         return False
-    return _won(c["fused"], c["value"], MIN_MARGIN) or _won(c.get("second"), c["value"], SECOND_MARGIN)
+    return (_won(c["fused"], c["value"], MIN_MARGIN, MIN_READINGS)
+            or _won(c.get("second"), c["value"], SECOND_MARGIN, SECOND_READINGS))
 
 
-def _won(f: Fused | None, value: str, margin: int) -> bool:
-    return (f is not None and f.value == value and f.readings >= MIN_READINGS and f.margin >= margin
+def _won(f: Fused | None, value: str, margin: int, readings: int) -> bool:
+    return (f is not None and f.value == value and f.readings >= readings and f.margin >= margin
             and f.clean >= MIN_CLEAN and f.support >= MIN_SUPPORT)
 
 
