@@ -218,3 +218,32 @@ def test_tesseract_reports_each_characters_doubt(tmp_path: Path) -> None:
     read = engine.symbols(PILImage.open(path).convert("L"), psm=6)
     assert len(read.unsure) == len(read.text) == len(read.confs)
     assert "702" in read.text and not any(read.unsure[i] for i, ch in enumerate(read.text) if not ch.isdigit())
+
+
+def test_the_second_looks_readings_need_a_lead_of_two_and_three_readings() -> None:
+    from adtrace.ocr.stage import SECOND_MARGIN, SECOND_READINGS
+
+    assert (SECOND_MARGIN, SECOND_READINGS) == (2, 3)
+    value = "+15053540485"
+    # one reading of the first look holds the number: not enough alone
+    first = ["505 354-0485", "CALL"]
+    two = ["(505) 354 0485", "505.354.0485"]
+
+    def kept(views: list[str], second: list[str]) -> bool:
+        reading = Reading("", 90.0, views, second=second)
+        return accepted({"value": value, "letters": False, "fused": fused(value, reading.views),
+                         "second": fused(value, reading.views + reading.second) if reading.second else None})
+
+    assert not kept(first, [])
+    # one second-look reading agreeing exactly: a lead of two, but two readings only
+    assert not kept(first, two[:1])
+    # two second-look readings agree with it: every digit won by three readings to none
+    assert kept(first, two)
+    # one second-look reading disagrees on a digit: that digit leads by one (2 to 1), under SECOND_MARGIN
+    assert not kept(first, [two[0], "505 854 0485"])
+    # where the first look's vote holds the number (lead of one), the second look is not needed
+    assert kept(["505 354-0485", "505 354 0485", "505 854 0485"], ["505 854 0485"])
+    # a Reading keeps its second-look readings through the cache
+    r = Reading("t", 90.0, first, second=two)
+    assert Reading.from_dict(r.to_dict()).second == two
+    assert Reading.from_dict({"text": "t", "confidence": 1.0}).second == []

@@ -191,3 +191,38 @@ def test_channel_lines_are_only_lines_the_grey_maps_missed(monkeypatch: pytest.M
     assert with_channels[: len(grey_only)] == grey_only
     assert all(line.iou(o) < 0.5 for line in with_channels[len(grey_only):] for o in grey_only)
     assert len(with_channels) <= len(grey_only) + most
+
+
+def test_the_second_look_cuts_a_line_wider_at_its_ends() -> None:
+    # a line whose chain stopped one glyph early: a bar (the glyph left off) starts 15 px past its right end
+    img = Image.new("L", (300, 120), 255)
+    img.paste(0, (20, 40, 100, 70))  # the glyphs chained
+    img.paste(0, (115, 40, 125, 70))  # the glyph left off
+    line = lines.Line(top=40, left=20, bottom=70, right=100, glyph=30.0, glyphs=3, angle=0.0)
+    usual, wide = lines.cut(img, line), lines.cut(img, line, end_pad=prepare.END_PAD)
+    f = lines.LINE_HEIGHT / 30.0
+    assert usual.size == (round((80 + 2 * 12) * f), round((30 + 2 * 12) * f))
+    assert wide.size == (round((80 + 2 * 30) * f), usual.height)  # wider at the ends only
+    # the left-off glyph is out of the usual cut and inside the wide one
+    assert np.asarray(usual)[:, -5:].min() > 128
+    cols = np.asarray(wide).min(axis=0)
+    assert cols[round((115 - 20 + 30) * f) + 5] < 128
+    prepared = prepare.Prepared(rgb=img.convert("RGB"), cut=[line])
+    looked = prepare.second_look(prepared, 0)
+    assert 1 <= len(looked) <= 5  # colour clusters of five (0-2), the wide grey cut, its colour clusters (0-2)
+    assert any(im.size == wide.size for im in looked)
+    assert prepare.second_look(prepared, 1) == []
+
+
+def test_only_lines_read_with_a_phone_like_run_get_a_second_look() -> None:
+    from adtrace.ocr import engine
+    from adtrace.ocr.reader import phone_lines
+
+    def sym(text: str) -> engine.Symbols:
+        return engine.Symbols(text, [90.0] * len(text), [False] * len(text))
+
+    cut = [sym("NEW IN TOWN"), sym("NEW IN TOWN"), sym("619 729 053:"), sym("G19 72"), sym("$150/hr")]
+    assert phone_lines(cut, [2, 2, 1]) == [1]
+    assert phone_lines(cut, [1, 3, 1]) == [1]
+    assert phone_lines(cut, [3, 2]) == [0]
+    assert phone_lines([], []) == []

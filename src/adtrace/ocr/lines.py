@@ -134,10 +134,12 @@ def merged(found: list[Line], limit: int = 1000) -> list[Line]:
     return sorted(out, key=lambda b: (b.top, b.left))
 
 
-def cut(img: Image.Image, line: Line, pad: float = 0.4) -> Image.Image:
-    """The line out of `img`, levelled and scaled so its glyphs are LINE_HEIGHT px tall."""
+def cut(img: Image.Image, line: Line, pad: float = 0.4, end_pad: float | None = None) -> Image.Image:
+    """The line out of `img`, levelled and scaled so its glyphs are LINE_HEIGHT px tall; padded by `pad`
+    glyph heights, at its left and right ends by `end_pad` when given (a glyph the chainer left off)."""
     p = round(pad * line.glyph)
-    box = img.crop((line.left - p, line.top - p, line.right + p, line.bottom + p))
+    e = p if end_pad is None else round(end_pad * line.glyph)
+    box = img.crop((line.left - e, line.top - p, line.right + e, line.bottom + p))
     if abs(line.angle) >= 1.0:
         box = box.rotate(line.angle, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=_edge(box))  # type: ignore[arg-type]
         cy = box.height / 2

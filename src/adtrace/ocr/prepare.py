@@ -92,6 +92,7 @@ class Prepared:
     rgb: Image.Image | None = None  # the scaled photo, not straightened
     angle: float = 0.0  # the whole views' straightening
     cut: list[Line] = field(default_factory=list)  # the lines cut out (in the scaled photo)
+    per_line: list[int] = field(default_factory=list)  # how many of `lines` each cut line gave, in order
 
 
 MAX_LINES = 6  # lines cut per photo, most glyphs first: a phone, a handle, a rate and a decoy fit
@@ -135,11 +136,32 @@ def prepare(img: Image.Image) -> Prepared:
         if k not in maps:
             maps[k] = Image.fromarray(np.where(masks[k], 0, 255).astype(np.uint8))
         grey = lines.cut(g, line)
+        before = len(out.lines)
         out.lines.append(grey)
         out.lines.append(lines.cut(maps[k], line))
         out.lines.extend(tones(grey))
         out.lines.extend(colours(lines.cut(rgb, line)))
+        out.per_line.append(len(out.lines) - before)
     return out
+
+
+# A second look at a cut line whose readings hold a phone-like run (adtrace.ocr.reader): the line's colours
+# split five ways (a symbol in its own colour, a red heart beside pink digits, leaves the digits' cluster)
+# and the line cut again END_PAD glyph heights wider at its ends (a last digit touching a shape of the
+# photo is left off the chain, and the usual pad holds half of it), read as grey and as colour clusters.
+# Their readings vote under a stricter lead (adtrace.ocr.stage: SECOND_MARGIN). Measured: docs/ocr.md.
+SECOND_COLOURS = 5
+END_PAD = 1.0
+
+
+def second_look(prepared: Prepared, n: int) -> list[Image.Image]:
+    """Cut line n of `prepared` again: its SECOND_COLOURS-way colour clusters, and the line cut END_PAD
+    glyph heights wider at its ends, grey and as its colour clusters."""
+    if prepared.rgb is None or n >= len(prepared.cut):
+        return []
+    line, rgb = prepared.cut[n], prepared.rgb
+    return [*colours(lines.cut(rgb, line), SECOND_COLOURS), lines.cut(rgb.convert("L"), line, end_pad=END_PAD),
+            *colours(lines.cut(rgb, line, end_pad=END_PAD))]
 
 
 def tones(grey: Image.Image) -> list[Image.Image]:
@@ -164,7 +186,7 @@ def tones(grey: Image.Image) -> list[Image.Image]:
 COLOURS = 4  # colour clusters of a cut line: background(s), fill, outline or shadow, symbols
 
 
-def colours(cut: Image.Image) -> list[Image.Image]:
+def colours(cut: Image.Image, k: int = COLOURS) -> list[Image.Image]:
     """A cut line's two colour clusters (k-means in RGB) that lie least on its border, black on white.
     Grey levels join colours of equal brightness (a red heart and a pink digit, orange text over a yellow
     patch); the glyphs of one painted line share one colour, which clustering keeps apart."""
@@ -173,11 +195,11 @@ def colours(cut: Image.Image) -> list[Image.Image]:
     a = np.asarray(cut.convert("RGB"), dtype=np.float32)
     h, w = a.shape[:2]
     px = a.reshape(-1, 3)
-    centres, _ = kmeans2(px[:: max(1, len(px) // 4000)], COLOURS, iter=8, minit="++", seed=0)
+    centres, _ = kmeans2(px[:: max(1, len(px) // 4000)], k, iter=8, minit="++", seed=0)
     nearest = vq(px, centres, check_finite=False)[0].reshape(h, w)
     border = np.concatenate([nearest[0], nearest[-1], nearest[:, 0], nearest[:, -1]])
-    inner = np.bincount(nearest.ravel(), minlength=COLOURS) / nearest.size
-    edge = np.bincount(border, minlength=COLOURS) / border.size
+    inner = np.bincount(nearest.ravel(), minlength=k) / nearest.size
+    edge = np.bincount(border, minlength=k) / border.size
     # text: a share of the cut's pixels, and (far) less of its border than of its inside
     text = [k for k in np.argsort(edge - inner) if inner[k] >= 0.04 and edge[k] < inner[k]][:2]
     return [Image.fromarray(np.where(nearest == k, 0, 255).astype(np.uint8)) for k in text]

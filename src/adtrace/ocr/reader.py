@@ -19,8 +19,8 @@ LINE_BREAK = "\n|\n"
 # In the cache key: readings cached by an older reader lack what the vote now needs (v2: unsure digits
 # marked in each reading's own text; v3: phone-like lines cut again where Tesseract's page layout found
 # them, adtrace.ocr.recut; v4: lines found in the colour channels' stroke maps cut too), so they are read
-# again rather than voted on without it.
-READER_VERSION = "v4"
+# again rather than voted on without it; v5: phone-like cut lines looked at again, `Reading.second`).
+READER_VERSION = "v5"
 RECUT_NEW_ONLY = False  # cut again every phone-like line box, not only those no line cut covers (docs/ocr.md)
 MAX_PIXELS = 40_000_000  # past this an "image" is a decompression bomb, not an ad photo
 
@@ -32,32 +32,38 @@ class Reading:
     views: list[str] = field(default_factory=list)  # each reading's own text (they vote on each phone's digits)
     skipped: bool = False  # no text likely: never reached Tesseract
     pdq: str | None = None  # the photo's PDQ hash, when the `images` extra is installed
+    # the second look's readings of phone-like lines (prepare.second_look): they vote under a stricter lead
+    second: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {"text": self.text, "confidence": self.confidence, "views": self.views, "skipped": self.skipped,
-                "pdq": self.pdq}
+                "pdq": self.pdq, "second": self.second}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Reading:
         return cls(str(d["text"]), float(d["confidence"]), list(d.get("views") or []), bool(d.get("skipped")),
-                   d.get("pdq"))
+                   d.get("pdq"), list(d.get("second") or []))
 
 
 def read_image(img: Any, lang: str = engine.DEFAULT_LANG) -> Reading:
     """The text in a PIL image (any mode): the whole views read as a block of text (page segmentation
     6), each cut-out line in its preparations as one line (7), and the lines of the whole views' readings
     that look like a phone cut again from Tesseract's own line boxes (adtrace.ocr.recut) and read as one
-    line; every distinct line once, between LINE_BREAK."""
+    line; the cut lines read with a phone-like run looked at again (prepare.second_look); every distinct
+    line once, between LINE_BREAK."""
     prepared = prepare.prepare(img)
     if not prepared.views:
         return Reading("", 0.0, skipped=True)
     readings = [engine.symbols(v, lang=lang, psm=6, boxes=True) for v in prepared.views]
     found = [r.lines for r in readings]
-    readings += [engine.symbols(v, lang=lang, psm=7) for v in prepared.lines]
+    cut = [engine.symbols(v, lang=lang, psm=7) for v in prepared.lines]
+    readings += cut
     readings += [engine.symbols(v, lang=lang, psm=7) for v in recut.preparations(prepared, found, RECUT_NEW_ONLY)]
+    second = [engine.symbols(v, lang=lang, psm=7) for n in phone_lines(cut, prepared.per_line)
+              for v in prepare.second_look(prepared, n)]
     lines: dict[str, None] = {}
     best = 0.0
-    for r in readings:
+    for r in readings + second:
         chars = [c for ch, c in zip(r.text, r.confs, strict=True) if not ch.isspace()]
         if chars:
             best = max(best, sum(chars) / len(chars))
@@ -65,7 +71,18 @@ def read_image(img: Any, lang: str = engine.DEFAULT_LANG) -> Reading:
             if raw.strip():
                 lines.setdefault(" ".join(raw.split()), None)
     # each reading's own text votes on the phones' digits, its unsure digits abstaining (adtrace.ocr.stage)
-    return Reading(LINE_BREAK.join(lines), round(best, 1), [r.view() for r in readings])
+    return Reading(LINE_BREAK.join(lines), round(best, 1), [r.view() for r in readings],
+                   second=[r.view() for r in second])
+
+
+def phone_lines(cut: list[engine.Symbols], per_line: list[int]) -> list[int]:
+    """The cut lines (their indexes) any of whose preparations' readings hold a phone-like run of digits."""
+    out, start = [], 0
+    for n, count in enumerate(per_line):
+        if any(recut.phone_like(r.text) for r in cut[start:start + count]):
+            out.append(n)
+        start += count
+    return out
 
 
 def _pdq(img: Any) -> str | None:

@@ -105,6 +105,13 @@ MIN_CLEAN = 2  # readings holding the number as a stretch not glued to another d
 UNSURE = engine.UNSURE  # in a reading's own text (`Reading.views`): a digit Tesseract was unsure of; it votes for none
 MIN_SUPPORT = 2  # readings for the winning digit, at every digit: never one reading alone, even unopposed
 MAX_UNSURE = 1  # a stretch with more unsure digits than this holds no number (2 let more false phones in)
+# With the second look's readings of a phone-like line (prepare.second_look, `Reading.second`) the vote is
+# retaken over all readings, and a number it gives is kept only when every digit leads by SECOND_MARGIN
+# readings and SECOND_READINGS readings hold it: the second look re-reads the same line cut (its five
+# colour clusters are near the four of the first look), and with the usual lead of one, or two readings,
+# it let false phones in (synthetic tuning seeds 5, 7, 11, docs/ocr.md).
+SECOND_MARGIN = 2
+SECOND_READINGS = 3
 
 
 @dataclass(frozen=True)
@@ -208,7 +215,8 @@ def _apart(stretch: str, digits: str) -> int:
 
 def candidates(reading: Reading, found: dict[str, Any]) -> list[dict[str, Any]]:
     """The phones extracted from an image's text, each with what decides whether it is kept: `fused`
-    (the readings' digit-by-digit vote on it) and `letters` (letters inside the number: OCR read
+    (the readings' digit-by-digit vote on it), `second` (the vote with the second look's readings too,
+    when there are any) and `letters` (letters inside the number: OCR read
     letters as digits, "O" for 0, "l" for 1; a picture needs no obfuscation, so this is a misreading,
     not a trick; symbols between digit groups, like painted emoji, are fine)."""
     out = []
@@ -217,16 +225,25 @@ def candidates(reading: Reading, found: dict[str, Any]) -> list[dict[str, Any]]:
             continue
         s, e = p.get("span") or (0, 0)
         out.append({"phone": p, "value": p["value"], "fused": fused(str(p["value"]), reading.views),
+                    "second": fused(str(p["value"]), reading.views + reading.second) if reading.second else None,
                     "letters": any(ch.isascii() and ch.isalpha() for ch in reading.text[s:e])})
     return out
 
 
 def accepted(c: dict[str, Any]) -> bool:
     """Kept: no letters in it, and the readings' vote is this very number, by enough readings, with every
-    digit won by MIN_MARGIN readings or more, and MIN_CLEAN readings hold it not glued to other digits."""
-    f: Fused | None = c["fused"]
-    return (not c["letters"] and f is not None and f.value == c["value"] and f.readings >= MIN_READINGS
-            and f.margin >= MIN_MARGIN and f.clean >= MIN_CLEAN and f.support >= MIN_SUPPORT)
+    digit won by MIN_MARGIN readings or more, and MIN_CLEAN readings hold it not glued to other digits;
+    or the vote retaken with the second look's readings too (`second`) is, held by SECOND_READINGS
+    readings, every digit won by SECOND_MARGIN readings or more."""
+    if c["letters"]:
+        return False
+    return (_won(c["fused"], c["value"], MIN_MARGIN, MIN_READINGS)
+            or _won(c.get("second"), c["value"], SECOND_MARGIN, SECOND_READINGS))
+
+
+def _won(f: Fused | None, value: str, margin: int, readings: int) -> bool:
+    return (f is not None and f.value == value and f.readings >= readings and f.margin >= margin
+            and f.clean >= MIN_CLEAN and f.support >= MIN_SUPPORT)
 
 
 def home_countries(doc: Document, record: dict[str, Any], default_region: str) -> frozenset[str]:
