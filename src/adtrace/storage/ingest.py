@@ -245,7 +245,12 @@ def _ingest_file(store: Store, path: str, opts: IngestOptions, pool: Executor, d
             fut, done, items = inflight.popleft()
             results = fut.result()
             good: list[Prepared] = []
-            for item, r in zip(items, results, strict=True):
+            answers = iter(results)
+            for item in items:
+                if isinstance(item, ReadError):  # refused by the reader: reported in line order
+                    rejected(item.error.code, item.error.message, item.line, item.raw)
+                    continue
+                r = next(answers)
                 if r is None:  # a raw line that did not parse: the reader's located error, parsed again here
                     bad = parse_line(item[1], path, item[0], opts.source)
                     assert isinstance(bad, ReadError)
@@ -266,8 +271,12 @@ def _ingest_file(store: Store, path: str, opts: IngestOptions, pool: Executor, d
             if advance:
                 advance(sum(r is not None for r in results))
 
+    def submit(items: list[Any], done: int) -> None:
+        work = [i for i in items if not isinstance(i, ReadError)]
+        inflight.append((pool.submit(_process_chunk, work, opts.region, source), done, items))
+
     chunk: list[Any] = []
-    index = 0
+    size = index = 0
     for index, item in enumerate(_lines(path, opts) if source else _items(path, opts), start=1):
         if index <= skip:
             summary.resumed += 1
@@ -275,18 +284,25 @@ def _ingest_file(store: Store, path: str, opts: IngestOptions, pool: Executor, d
         if isinstance(item, ReadError):
             if opts.on_error == "fail":
                 drain(0)
+                for line, raw in chunk if source else ():  # an unparsed line before it may be bad too: first wins
+                    if isinstance(bad := parse_line(raw, path, line, opts.source), ReadError):
+                        raise bad.error
                 raise item.error
-            rejected(item.error.code, item.error.message, item.line, item.raw)
+            if source is None:
+                rejected(item.error.code, item.error.message, item.line, item.raw)
+            else:  # reported with its batch, after the lines before it
+                chunk.append(item)
             continue
         if source is None:
             summary.read += 1
         chunk.append(item)
-        if len(chunk) >= opts.batch_size:
-            inflight.append((pool.submit(_process_chunk, chunk, opts.region, source), index, chunk))
-            chunk = []
+        size += 1
+        if size >= opts.batch_size:
+            submit(chunk, index)
+            chunk, size = [], 0
             drain(depth)
     if chunk:
-        inflight.append((pool.submit(_process_chunk, chunk, opts.region, source), index, chunk))
+        submit(chunk, index)
     drain(0)
     if key and fp:
         store.put_batch([], Checkpoint(key, fp, index, True))
