@@ -8,6 +8,7 @@ reader streams and at most `2 × workers` batches are in flight.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections import deque
@@ -15,16 +16,24 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from adtrace import errors
 from adtrace.documents import Document
 from adtrace.sources import Options, ReadError, read_paths
+from adtrace.sources.base import open_binary
+from adtrace.sources.jsonl import Line, lines, parse_line, read_jsonl
 from adtrace.sources.registry import reader_for
 from adtrace.storage.base import Checkpoint, Prepared, Store
 from adtrace.storage.prepare import prepare
 
 AUTO_POOL_BYTES = 5_000_000  # below this much input a process pool costs more than it saves
+# The cyclic collector's first threshold while ingesting (Python's default: 700). Each ad allocates
+# thousands of short-lived containers; at 700 a young collection ran every few dozen of them and every
+# tenth one walked the older objects too. At 20,000 most temporaries are freed by reference counting
+# before any collection sees them: ~11 % less pipeline CPU in the workers (20k realistic synthetic ads
+# in one process, two alternating pairs, loaded: 12.2 -> 10.7, 13.3 -> 11.9 CPU-s) with the same output.
+GC_YOUNG = 20_000
 
 
 @dataclass
@@ -112,15 +121,25 @@ Stored = Callable[[list[str]], None]
 _pipeline: Any = None
 
 
-def _process_chunk(docs: list[Document], region: str) -> list[Prepared | Failed]:
-    """Worker side: the pure pipeline. A document the pipeline chokes on is rejected, not fatal."""
+def _process_chunk(items: Sequence[Document] | Sequence[Line], region: str,
+                   source: tuple[str, Options] | None = None) -> list[Prepared | Failed | None]:
+    """Worker side: the pure pipeline. A document the pipeline chokes on is rejected, not fatal.
+
+    With `source` (the file's path and reading options) the items are raw JSONL lines, parsed here: the
+    writer then neither parses nor pickles Documents (~25 µs an ad of its CPU). A line that does not
+    parse gives None; the writer parses it again for its located error (rare, and the error stays the
+    reader's own)."""
     global _pipeline
     if _pipeline is None or _pipeline.default_region != region:
         from adtrace.pipeline import Pipeline
 
         _pipeline = Pipeline(default_region=region)
+    parsed: list[Any] = list(items) if source is None else [
+        parse_line(raw, source[0], line, source[1]) for line, raw in cast("Sequence[Line]", items)]
+    docs = [d for d in parsed if isinstance(d, Document)]
     # A bug in one stage must not stop a million-document ingest: that document is rejected.
-    return processed(docs, _pipeline.process_many(docs))
+    done = iter(processed(docs, _pipeline.process_many(docs)))
+    return [next(done) if isinstance(d, Document) else None for d in parsed]
 
 
 class _Inline(Executor):
@@ -170,16 +189,24 @@ def ingest(store: Store, paths: list[str], opts: IngestOptions, *, reject: Rejec
     workers = _workers(opts, files)
     if workers > 1:
         ctx = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
-        pool: Executor = ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
+        pool: Executor = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_fewer_collections)
     else:
         pool = _Inline()
     summaries = []
+    before = gc.get_threshold()
+    _fewer_collections()  # the writer too: its batches' rows are as short-lived
     try:
         for path in files:
             summaries.append(_ingest_file(store, path, opts, pool, max(2, 2 * workers), reject, advance, stored))
     finally:
+        gc.set_threshold(*before)
         pool.shutdown(cancel_futures=True)
     return summaries
+
+
+def _fewer_collections() -> None:
+    """Collect young objects every GC_YOUNG allocations, not every 700 (see GC_YOUNG)."""
+    gc.set_threshold(GC_YOUNG, *gc.get_threshold()[1:])
 
 
 def _fingerprint(path: str) -> str | None:
@@ -209,47 +236,101 @@ def _ingest_file(store: Store, path: str, opts: IngestOptions, pool: Executor, d
         if reject:
             reject({"path": path, "line": line, "code": code, "message": message, "raw": raw})
 
-    inflight: deque[tuple[Future[list[Any]], int]] = deque()
+    # JSONL goes to the workers as raw lines (see _process_chunk); other formats as Documents.
+    source = (path, opts.source) if _deferred(path, opts) else None
+    inflight: deque[tuple[Future[list[Any]], int, list[Any]]] = deque()
 
     def drain(keep: int) -> None:
         while len(inflight) > keep:
-            fut, done = inflight.popleft()
+            fut, done, items = inflight.popleft()
             results = fut.result()
-            good = [r for r in results if isinstance(r, Prepared)]
-            for r in results:
-                if not isinstance(r, Prepared):
+            good: list[Prepared] = []
+            answers = iter(results)
+            for item in items:
+                if isinstance(item, ReadError):  # refused by the reader: reported in line order
+                    rejected(item.error.code, item.error.message, item.line, item.raw)
+                    continue
+                r = next(answers)
+                if r is None:  # a raw line that did not parse: the reader's located error, parsed again here
+                    bad = parse_line(item[1], path, item[0], opts.source)
+                    assert isinstance(bad, ReadError)
+                    if opts.on_error == "fail":  # as if read here: nothing of this batch is stored
+                        raise bad.error
+                    rejected(bad.error.code, bad.error.message, bad.line, bad.raw)
+                    continue
+                if source is not None:
+                    summary.read += 1
+                if isinstance(r, Prepared):
+                    good.append(r)
+                else:
                     rejected(r[1], r[2], None)
             cp = Checkpoint(key, fp, done, False) if key and fp else None
             changed = store_batch(store, good, cp, summary, lambda code, message: rejected(code, message, None))
             if stored and changed:
                 stored(changed)
             if advance:
-                advance(len(results))
+                advance(sum(r is not None for r in results))
 
-    chunk: list[Document] = []
-    index = 0
-    for index, item in enumerate(_items(path, opts), start=1):
+    def submit(items: list[Any], done: int) -> None:
+        work = [i for i in items if not isinstance(i, ReadError)]
+        inflight.append((pool.submit(_process_chunk, work, opts.region, source), done, items))
+
+    chunk: list[Any] = []
+    size = index = 0
+    for index, item in enumerate(_lines(path, opts) if source else _items(path, opts), start=1):
         if index <= skip:
             summary.resumed += 1
             continue
         if isinstance(item, ReadError):
             if opts.on_error == "fail":
                 drain(0)
+                for line, raw in chunk if source else ():  # an unparsed line before it may be bad too: first wins
+                    if isinstance(bad := parse_line(raw, path, line, opts.source), ReadError):
+                        raise bad.error
                 raise item.error
-            rejected(item.error.code, item.error.message, item.line, item.raw)
+            if source is None:
+                rejected(item.error.code, item.error.message, item.line, item.raw)
+            else:  # reported with its batch, after the lines before it
+                chunk.append(item)
             continue
-        summary.read += 1
+        if source is None:
+            summary.read += 1
         chunk.append(item)
-        if len(chunk) >= opts.batch_size:
-            inflight.append((pool.submit(_process_chunk, chunk, opts.region), index))
-            chunk = []
+        size += 1
+        if size >= opts.batch_size:
+            submit(chunk, index)
+            chunk, size = [], 0
             drain(depth)
     if chunk:
-        inflight.append((pool.submit(_process_chunk, chunk, opts.region), index))
+        submit(chunk, index)
     drain(0)
     if key and fp:
         store.put_batch([], Checkpoint(key, fp, index, True))
     return summary
+
+
+def _deferred(path: str, opts: IngestOptions) -> bool:
+    """Whether `path` is JSONL, whose lines the workers parse."""
+    try:
+        return reader_for(path, opts.source.format) is read_jsonl
+    except errors.InputError:
+        return False  # _items reports it
+
+
+def _lines(path: str, opts: IngestOptions) -> Iterator[Line | ReadError]:
+    """A JSONL file's raw lines: the items `_items` gives, before parsing (sources.jsonl.lines)."""
+    try:
+        fh = open_binary(path)
+    except errors.InputError as exc:
+        if opts.on_error == "fail":
+            raise
+        yield ReadError(path, 0, exc)
+        return
+    try:
+        yield from lines(fh, path, opts.source)
+    finally:
+        if path != "-":
+            fh.close()
 
 
 def _items(path: str, opts: IngestOptions) -> Iterator[Document | ReadError]:
