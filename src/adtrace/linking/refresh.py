@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from multiprocessing.pool import Pool
+from operator import itemgetter
 from typing import Any
 
 import orjson
@@ -69,6 +70,9 @@ def refresh(conn: sa.Connection, clusters: Mapping[str, Sequence[str]], keys_of:
             rows += members
             clusterstore.add_summaries(conn, summaries)
             written += len(summaries)
+        # in doc id order, the order of the table's primary key: SQLite then appends to its index rather than
+        # inserting all over it (a third of the CPU for 400,000 shuffled ids on a scratch file)
+        rows.sort(key=itemgetter(0))
         clusterstore.add_members(conn, rows)
     return written
 

@@ -116,8 +116,10 @@ def _write_rows(conn: sa.Connection, linker: Linker) -> Iterator[None]:
         (k, names[k], linker.postings[k][0], len(linker.postings[k]), len(linker.co[k]), k in hubs,
          orjson.dumps(sorted(linker.co[k])).decode()) for k in range(len(names)) if linker.postings[k]))
     detail = linker.detail
+    # by key, then document (each key's postings are in document order): the order of the table's primary key,
+    # so SQLite appends to its index instead of inserting all over it (3x less CPU on a scratch file)
     yield from linkstate.insert_steps(conn, "link_postings", ((k, d, detail.get((d, k)))
-                                                              for d, ks in enumerate(linker.doc_keys) for k in ks))
+                                                              for k, ds in enumerate(linker.postings) for d in ds))
     tpl = linker.templates
     # the index's buckets are the band rows already (bands(sig) per founder, not computed again), sorted by band
     band_keys, band_ts = tpl.buckets.rows()
