@@ -15,6 +15,8 @@ from adtrace.storage.sql import SQLStore
 
 # Any constant: every adtrace writer takes this transaction-scoped lock, so there is one writer at a time.
 _WRITE_LOCK = 0x616474726163
+
+
 def _grouped(combos: str, single: Sequence[str], total: bool) -> tuple[list[str], list[str]]:
     """CTEs and SELECTs (facet, value, n) of the single-valued facets, and the total if asked.
 

@@ -27,10 +27,10 @@ def url_parts(url: str, worth: Callable[[int, int], bool] | None = None) -> list
     rejects is not normalised (speed: a slug with a few digits cannot hold a number)."""
     out: list[tuple[int, View]] = []
     for m in _PART.finditer(url):
-        part = m.group(0)
-        if part.isdigit() or _SCHEME.match(part) or (worth is not None and not worth(m.start(), m.end())):
-            continue  # an id, or "https:"
-        out.append((m.start(), _unescaped(part) if "%" in part else normalise(part)))
+        if worth is None or worth(m.start(), m.end()):
+            view = part_view(m.group(0))
+            if view is not None:
+                out.append((m.start(), view))
     return out
 
 
