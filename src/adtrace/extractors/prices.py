@@ -274,13 +274,15 @@ _HUNDREDS = re.compile(
     re.I)
 
 
+register_gate("prices.hundreds", ("hundred", "fifty", "twenty", "thirty", "forty", "fourty", "sixty", "seventy",
+                                  "eighty", "ninety"))
+
+
 def _spelled_hundreds(text: str) -> str:
     """`text` with hundreds spelled out ("two hundred roses", "one fifty hh") as digits, in place."""
-    low = lowered(text) or text.lower()  # lowered: cached, the other extractors ask for it too
-    # Speed: most ads spell no hundreds (nine substring tests in C; a generator costs more).
-    if "hundred" not in low and "fifty" not in low and "twenty" not in low and "thirty" not in low \
-            and "forty" not in low and "fourty" not in low and "sixty" not in low and "seventy" not in low \
-            and "eighty" not in low and "ninety" not in low:
+    # Speed: most ads spell no hundreds; the words are looked for in the extractors' one pass (exact: the
+    # gate is present when text.lower() holds one; ten substring tests cost ~3 µs per ad).
+    if "prices.hundreds" not in present(text):
         return text
     out = text
     for m in _HUNDREDS.finditer(text):

@@ -11,7 +11,9 @@ from collections.abc import Callable, Mapping
 from functools import lru_cache
 from typing import Any
 
+from adtrace.indicators import supersets
 from adtrace.indicators.base import Span, Subject
+from adtrace.indicators.matcher import _Group
 from adtrace.registry import Registry
 
 RuleFn = Callable[[Subject, Mapping[str, Any]], list[Span]]
@@ -104,7 +106,9 @@ def stated_age_under(subject: Subject, params: Mapping[str, Any]) -> list[Span]:
     return [s for v, s in _ages(subject) if low <= v <= high and s is not None]
 
 
-_BARE_AGE = re.compile(r"(?<![\d$.,:/])(1[89])(?!\d|[:.,]\d|\s*(?:%|k\b|\$|usd|min|hr|h\b|hours?|/))")
+# The lookbehind sits after the "1" (checking the character before it), so the engine can skip to each "1"
+# instead of trying the lookbehind at every character (speed: ~8 -> ~1 µs per ad; same matches).
+_BARE_AGE = re.compile(r"(1(?<![\d$.,:/]1)[89])(?!\d|[:.,]\d|\s*(?:%|k\b|\$|usd|min|hr|h\b|hours?|/))")
 
 
 @rule("young_adult_age_near_youth_terms", gate=_hits_of_terms)
@@ -201,25 +205,46 @@ def _first_line(subject: Subject) -> list[Span]:
     return [(start, min(end, start + 80))]
 
 
+class _AnyOf:
+    """Whether any of `terms` occurs: phrases (whole words in Latin script) and 're:' patterns, on
+    lower-cased text with whitespace squeezed.
+
+    Speed: one alternation of ~60 terms tried at every character cost ~340 µs per emscad-dev posting;
+    where hyperscan runs, its superset pass (adtrace.indicators.supersets) says which terms can occur
+    at all, and only those are searched (none, on a posting that lacks them all: the one that fires).
+    Exact: a term whose superset does not match cannot match, and an alternation matches somewhere
+    exactly when one of its terms does.
+    """
+
+    def __init__(self, terms: tuple[str, ...]) -> None:
+        parts = []
+        for t in terms:
+            if t.startswith("re:"):
+                parts.append(f"(?:{t[3:]})")
+            elif t[:1].isascii():
+                parts.append(rf"\b{re.escape(t.lower())}\b")
+            else:
+                parts.append(re.escape(t))
+        self._whole = re.compile("|".join(parts))  # without hyperscan, as before
+        self._group = _Group("text_lacks", 0, parts, 0)
+        self._gate = supersets.Gate(self._group.units) if supersets.available() else None
+
+    def search(self, text: str) -> bool:
+        if self._gate is None:
+            return self._whole.search(text) is not None
+        pattern = self._group.pattern(self._gate.possible(text))
+        return pattern is not None and pattern.search(text) is not None
+
+
 @lru_cache(maxsize=32)
-def _any_of(terms: tuple[str, ...]) -> re.Pattern[str]:
-    """One regex for phrases (whole words in Latin script) and 're:' patterns, on lower-cased text."""
-    parts = []
-    for t in terms:
-        if t.startswith("re:"):
-            parts.append(f"(?:{t[3:]})")
-        elif t[:1].isascii():
-            parts.append(rf"\b{re.escape(t.lower())}\b")
-        else:
-            parts.append(re.escape(t))
-    return re.compile("|".join(parts))
+def _any_of(terms: tuple[str, ...]) -> _AnyOf:
+    return _AnyOf(terms)
 
 
 @rule("text_lacks")
 def text_lacks(subject: Subject, params: Mapping[str, Any]) -> list[Span]:
     """Fires when none of `terms` occurs: an ad silent about something an honest one states."""
-    pattern = _any_of(tuple(str(t) for t in params.get("terms", ())))
-    if pattern.search(" ".join(subject.view.text.lower().split())):
+    if _any_of(tuple(str(t) for t in params.get("terms", ()))).search(" ".join(subject.view.text.lower().split())):
         return []
     return _first_line(subject)
 
@@ -231,6 +256,9 @@ _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 def short_text(subject: Subject, params: Mapping[str, Any]) -> list[Span]:
     """Fires when the text has fewer than `max_words` words (CJK characters count as 1/`cjk_chars_per_word`)."""
     text = subject.view.text
-    cjk = len(_CJK.findall(text))
-    words = len(_CJK.sub(" ", text).split()) + cjk / float(params.get("cjk_chars_per_word", 2))
+    if _CJK.search(text) is None:  # no CJK to count (speed: most postings; one scan, not two and a copy)
+        words = float(len(text.split()))
+    else:
+        cjk = len(_CJK.findall(text))
+        words = len(_CJK.sub(" ", text).split()) + cjk / float(params.get("cjk_chars_per_word", 2))
     return _first_line(subject) if words < int(params.get("max_words", 100)) else []
