@@ -125,6 +125,19 @@ class Pipeline:
     def _batch(self, docs: Sequence[Document], stages: tuple[str, ...] | None, post: bool) -> list[Outcome]:
         ctxs = [Context(doc, default_region=self.default_region) for doc in docs]
         after = self.post_stages(stages) if post else []  # a misbuilt pipeline fails whole, not per document
+        # No cyclic collection inside a batch (as linking's batches, adtrace.linking.run): its matches,
+        # candidates and Records are short-lived and hold no cycles, so reference counting frees them,
+        # but at 700 allocations a collection walked them ~40 times per 1,000 ads (~7-14 µs an ad).
+        paused = gc.isenabled()
+        gc.disable()
+        try:
+            return self._stages_over(ctxs, stages, post, after)
+        finally:
+            if paused:
+                gc.enable()
+
+    def _stages_over(self, ctxs: list[Context], stages: tuple[str, ...] | None, post: bool,
+                     after: list[PostStage]) -> list[Outcome]:
         try:
             for ctx in ctxs:
                 ctx.record["id"] = ctx.doc.id
@@ -139,7 +152,7 @@ class Pipeline:
             for ctx, record in zip(ctxs, records, strict=True):
                 self._read_images(ctx.doc, record)
         except Exception:  # which document? redo them one by one and keep each outcome
-            return [self._one(doc, stages, post) for doc in docs]
+            return [self._one(ctx.doc, stages, post) for ctx in ctxs]
         return list(records)  # as list[Outcome] (list is invariant)
 
     def _one(self, doc: Document, stages: tuple[str, ...] | None, post: bool) -> Outcome:
