@@ -87,3 +87,16 @@ _FORMER_BARE_AGE = re.compile(r"(?<![\d$.,:/])(1[89])(?!\d|[:.,]\d|\s*(?:%|k\b|\
 @given(st.text(alphabet="1189 0$.,:/%kusdminhr\na_", max_size=16))
 def test_bare_age_matches_as_before(text: str) -> None:
     assert [m.span(1) for m in _BARE_AGE.finditer(text)] == [m.span(1) for m in _FORMER_BARE_AGE.finditer(text)]
+
+
+def test_hits_gate_as_any_non_empty_hits_of_the_terms() -> None:
+    from adtrace.indicators.base import Hit
+    from adtrace.indicators.rules import _hits_of_terms
+
+    gate = _hits_of_terms({"terms_of": ["minor.youth_terms.v1", "minor.euphemisms.v1"]})
+    subject = Subject.of("text")
+    for hits, expect in [({}, False), ({"other.v1": [Hit(0, "x", (0, 1))]}, False),
+                         ({"minor.euphemisms.v1": []}, False),  # an empty list is no hit, as before
+                         ({"minor.euphemisms.v1": [Hit(0, "x", (0, 1))]}, True)]:
+        subject.hits = hits
+        assert gate(subject) is expect

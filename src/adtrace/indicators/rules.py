@@ -48,7 +48,12 @@ def _record_has(field_name: str) -> Callable[[Mapping[str, Any]], GateFn]:
 
 def _hits_of_terms(params: Mapping[str, Any]) -> GateFn:
     terms = tuple(str(ind) for ind in params.get("terms_of", []))
-    return lambda subject: any(subject.hits.get(t) for t in terms)
+
+    def gate(subject: Subject) -> bool:
+        hits = subject.hits
+        # Speed: most ads hold hits of none of these indicators (one C call); else, as before, one with hits.
+        return not hits.keys().isdisjoint(terms) and any(hits.get(t) for t in terms)
+    return gate
 
 
 def _at_least(params: Mapping[str, Any]) -> GateFn:
