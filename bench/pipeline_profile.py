@@ -23,7 +23,10 @@ indicate + score 1,237 and 1,241 (before 1,096 and 1,191); per-stage figures in 
 Second pass (one automaton for indicator phrases and pattern literals, ahocorasick-rs, places folding),
 same method, load 6-17: indicate 247 · 213 -> 125 · 138 µs per backpage-dev ad, places 151 · 137 -> 97 ·
 106, names 65 · 60 -> 54 · 58; extract + indicate + score 1,096 · 1,187 -> 1,545 · 1,270 docs per CPU-second.
-`--prescan-ab PASSES` prints only each stage with the hyperscan pass (adtrace.text.prescan) on and off,
+The stage figures call `indicate` directly with the cyclic collector on; the batched figures go through
+`Pipeline._batch`, which pauses the collector per batch (tenth pass in docs/extraction.md: on realistic
+synthetic, loaded, extract + indicate + score 2,800-3,092 docs per CPU-second against main's 2,690-3,147
+beside it). `--prescan-ab PASSES` prints only each stage with the hyperscan pass (adtrace.text.prescan) on and off,
 batch by batch alternating in one process (the comparison to trust on a loaded machine; fifth pass in
 docs/extraction.md). Everything is warmed on a separate set of documents first (the gazetteer, phone metadata, lexicons
 load lazily).
