@@ -90,6 +90,7 @@ class Prepared:
     lines: list[Image.Image] = field(default_factory=list)  # each line's preparations (see `prepare`)
     # for cutting lines again where Tesseract's reading of a whole view found them (adtrace.ocr.recut):
     rgb: Image.Image | None = None  # the scaled photo, not straightened
+    grey: Image.Image | None = None  # `rgb` in grey (the second look cuts lines from it: converted once)
     angle: float = 0.0  # the whole views' straightening
     cut: list[Line] = field(default_factory=list)  # the lines cut out (in the scaled photo)
     per_line: list[int] = field(default_factory=list)  # how many of `lines` each cut line gave, in order
@@ -114,7 +115,7 @@ def prepare(img: Image.Image) -> Prepared:
     if not text_likely((light, dark)):
         return Prepared()
     angle = skew(light | dark)
-    out = Prepared(rgb=rgb, angle=angle)
+    out = Prepared(rgb=rgb, grey=g, angle=angle)
     for mask in (light, dark):
         v = Image.fromarray(np.where(mask, 0, 255).astype(np.uint8))
         out.views.append(v.rotate(angle, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=255) if angle else v)
@@ -160,7 +161,8 @@ def second_look(prepared: Prepared, n: int) -> list[Image.Image]:
     if prepared.rgb is None or n >= len(prepared.cut):
         return []
     line, rgb = prepared.cut[n], prepared.rgb
-    return [*colours(lines.cut(rgb, line), SECOND_COLOURS), lines.cut(rgb.convert("L"), line, end_pad=END_PAD),
+    grey = prepared.grey if prepared.grey is not None else rgb.convert("L")
+    return [*colours(lines.cut(rgb, line), SECOND_COLOURS), lines.cut(grey, line, end_pad=END_PAD),
             *colours(lines.cut(rgb, line, end_pad=END_PAD))]
 
 
