@@ -153,17 +153,18 @@ def prepare(img: Image.Image) -> Prepared:
 # Their readings vote under a stricter lead (adtrace.ocr.stage: SECOND_MARGIN). Measured: docs/ocr.md.
 SECOND_COLOURS = 5
 END_PAD = 1.0
+CLUSTERS_AT = 4  # in each cut line's preparations (`prepare`): grey, map, two tones, then its colour clusters
 
 
-def second_look(prepared: Prepared, n: int) -> list[Image.Image]:
-    """Cut line n of `prepared` again: its SECOND_COLOURS-way colour clusters, and the line cut END_PAD
-    glyph heights wider at its ends, grey and as its colour clusters."""
+def second_look(prepared: Prepared, n: int) -> tuple[list[Image.Image], list[Image.Image]]:
+    """Cut line n of `prepared` again: (its SECOND_COLOURS-way colour clusters, the line cut END_PAD glyph
+    heights wider at its ends as grey and as its colour clusters)."""
     if prepared.rgb is None or n >= len(prepared.cut):
-        return []
+        return [], []
     line, rgb = prepared.cut[n], prepared.rgb
     grey = prepared.grey if prepared.grey is not None else rgb.convert("L")
-    return [*colours(lines.cut(rgb, line), SECOND_COLOURS), lines.cut(grey, line, end_pad=END_PAD),
-            *colours(lines.cut(rgb, line, end_pad=END_PAD))]
+    return (colours(lines.cut(rgb, line), SECOND_COLOURS),
+            [lines.cut(grey, line, end_pad=END_PAD), *colours(lines.cut(rgb, line, end_pad=END_PAD))])
 
 
 def tones(grey: Image.Image) -> list[Image.Image]:
