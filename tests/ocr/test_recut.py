@@ -77,11 +77,11 @@ def test_a_phone_line_read_in_a_whole_view_is_cut_again_and_read() -> None:
     prepared = prepare.prepare(photo)
     assert prepared.views
     found = [engine.symbols(v, psm=6, boxes=True).lines for v in prepared.views]
-    cuts = recut.preparations(prepared, found)
+    cuts = [c for box in recut.cuts(prepared, found) for c in prepare.colours(box)]
     # One phone-like line ("sweet" is not), cut as its two colour clusters, each read as one line;
     # measured: one cluster (the white text), read 7028643321 (floor: one exact reading).
     assert 1 <= len(cuts) <= 2
     reads = ["".join(ch for ch in engine.symbols(c, psm=7).text if ch.isdigit()) for c in cuts]
     assert sum(r == "7028643321" for r in reads) >= 1, reads
     # Only lines no line cut covers: this line was cut out already, so nothing is cut again.
-    assert recut.preparations(prepared, found, new_only=True) == []
+    assert recut.cuts(prepared, found, new_only=True) == []

@@ -90,6 +90,7 @@ class Prepared:
     lines: list[Image.Image] = field(default_factory=list)  # each line's preparations (see `prepare`)
     # for cutting lines again where Tesseract's reading of a whole view found them (adtrace.ocr.recut):
     rgb: Image.Image | None = None  # the scaled photo, not straightened
+    grey: Image.Image | None = None  # `rgb` in grey (the second look cuts lines from it: converted once)
     angle: float = 0.0  # the whole views' straightening
     cut: list[Line] = field(default_factory=list)  # the lines cut out (in the scaled photo)
     per_line: list[int] = field(default_factory=list)  # how many of `lines` each cut line gave, in order
@@ -114,7 +115,7 @@ def prepare(img: Image.Image) -> Prepared:
     if not text_likely((light, dark)):
         return Prepared()
     angle = skew(light | dark)
-    out = Prepared(rgb=rgb, angle=angle)
+    out = Prepared(rgb=rgb, grey=g, angle=angle)
     for mask in (light, dark):
         v = Image.fromarray(np.where(mask, 0, 255).astype(np.uint8))
         out.views.append(v.rotate(angle, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=255) if angle else v)
@@ -152,16 +153,18 @@ def prepare(img: Image.Image) -> Prepared:
 # Their readings vote under a stricter lead (adtrace.ocr.stage: SECOND_MARGIN). Measured: docs/ocr.md.
 SECOND_COLOURS = 5
 END_PAD = 1.0
+CLUSTERS_AT = 4  # in each cut line's preparations (`prepare`): grey, map, two tones, then its colour clusters
 
 
-def second_look(prepared: Prepared, n: int) -> list[Image.Image]:
-    """Cut line n of `prepared` again: its SECOND_COLOURS-way colour clusters, and the line cut END_PAD
-    glyph heights wider at its ends, grey and as its colour clusters."""
+def second_look(prepared: Prepared, n: int) -> tuple[list[Image.Image], list[Image.Image]]:
+    """Cut line n of `prepared` again: (its SECOND_COLOURS-way colour clusters, the line cut END_PAD glyph
+    heights wider at its ends as grey and as its colour clusters)."""
     if prepared.rgb is None or n >= len(prepared.cut):
-        return []
+        return [], []
     line, rgb = prepared.cut[n], prepared.rgb
-    return [*colours(lines.cut(rgb, line), SECOND_COLOURS), lines.cut(rgb.convert("L"), line, end_pad=END_PAD),
-            *colours(lines.cut(rgb, line, end_pad=END_PAD))]
+    grey = prepared.grey if prepared.grey is not None else rgb.convert("L")
+    return (colours(lines.cut(rgb, line), SECOND_COLOURS),
+            [lines.cut(grey, line, end_pad=END_PAD), *colours(lines.cut(rgb, line, end_pad=END_PAD))])
 
 
 def tones(grey: Image.Image) -> list[Image.Image]:

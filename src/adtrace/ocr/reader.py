@@ -19,8 +19,10 @@ LINE_BREAK = "\n|\n"
 # In the cache key: readings cached by an older reader lack what the vote now needs (v2: unsure digits
 # marked in each reading's own text; v3: phone-like lines cut again where Tesseract's page layout found
 # them, adtrace.ocr.recut; v4: lines found in the colour channels' stroke maps cut too), so they are read
-# again rather than voted on without it; v5: phone-like cut lines looked at again, `Reading.second`).
-READER_VERSION = "v5"
+# again rather than voted on without it; v5: phone-like cut lines looked at again, `Reading.second`; v6:
+# a second look's five-way colour cluster reading with the digits of one of the line's four-way ones is
+# left out of `Reading.second`, and the recut boxes' five-way clusters are read too).
+READER_VERSION = "v6"
 RECUT_NEW_ONLY = False  # cut again every phone-like line box, not only those no line cut covers (docs/ocr.md)
 MAX_PIXELS = 40_000_000  # past this an "image" is a decompression bomb, not an ad photo
 
@@ -49,8 +51,8 @@ def read_image(img: Any, lang: str = engine.DEFAULT_LANG) -> Reading:
     """The text in a PIL image (any mode): the whole views read as a block of text (page segmentation
     6), each cut-out line in its preparations as one line (7), and the lines of the whole views' readings
     that look like a phone cut again from Tesseract's own line boxes (adtrace.ocr.recut) and read as one
-    line; the cut lines read with a phone-like run looked at again (prepare.second_look); every distinct
-    line once, between LINE_BREAK."""
+    line; the cut lines read with a phone-like run and the recut boxes looked at again (`second_readings`,
+    `_new_readings`); every distinct line once, between LINE_BREAK."""
     prepared = prepare.prepare(img)
     if not prepared.views:
         return Reading("", 0.0, skipped=True)
@@ -58,9 +60,13 @@ def read_image(img: Any, lang: str = engine.DEFAULT_LANG) -> Reading:
     found = [r.lines for r in readings]
     cut = [engine.symbols(v, lang=lang, psm=7) for v in prepared.lines]
     readings += cut
-    readings += [engine.symbols(v, lang=lang, psm=7) for v in recut.preparations(prepared, found, RECUT_NEW_ONLY)]
-    second = [engine.symbols(v, lang=lang, psm=7) for n in phone_lines(cut, prepared.per_line)
-              for v in prepare.second_look(prepared, n)]
+    boxes = recut.cuts(prepared, found, RECUT_NEW_ONLY)
+    boxed = [[engine.symbols(v, lang=lang, psm=7) for v in prepare.colours(b)] for b in boxes]
+    readings += [r for box in boxed for r in box]
+    second = second_readings(prepared, cut, lang)
+    # the recut boxes' second look: their five-way colour clusters (the wide cut of a box let false phones in)
+    second += [r for b, own in zip(boxes, boxed, strict=True)
+               for r in _new_readings(prepare.colours(b, prepare.SECOND_COLOURS), own, lang)]
     lines: dict[str, None] = {}
     best = 0.0
     for r in readings + second:
@@ -83,6 +89,34 @@ def phone_lines(cut: list[engine.Symbols], per_line: list[int]) -> list[int]:
             out.append(n)
         start += count
     return out
+
+
+def second_readings(prepared: prepare.Prepared, cut: list[engine.Symbols], lang: str) -> list[engine.Symbols]:
+    """The second look's readings of the cut lines read with a phone-like run (`phone_lines`): each
+    line's five-way colour clusters (`_new_readings`), then its wide cut's preparations."""
+    starts = [sum(prepared.per_line[:n]) for n in range(len(prepared.per_line))]
+    out: list[engine.Symbols] = []
+    for n in phone_lines(cut, prepared.per_line):
+        clusters, wide = prepare.second_look(prepared, n)
+        own = cut[starts[n] + prepare.CLUSTERS_AT:starts[n] + prepared.per_line[n]]  # its four-way clusters' readings
+        out += _new_readings(clusters, own, lang)
+        out += [engine.symbols(v, lang=lang, psm=7) for v in wide]
+    return out
+
+
+def _new_readings(clusters: list[Any], own: list[engine.Symbols], lang: str) -> list[engine.Symbols]:
+    """The readings of a cut's SECOND_COLOURS-way colour clusters that do not repeat the digits of its
+    four-way ones (`own`). The two splits are near-identical (the same cut, the same colours): a
+    five-way reading with a four-way reading's digits is that reading again, not a second one, and is
+    left out (two such readings of one cluster let a misread number win the retaken vote, synthetic
+    seed 11; without them two readings hold a number there as well as three did, docs/ocr.md)."""
+    seen = {digits(o.view()) for o in own}
+    return [r for r in (engine.symbols(v, lang=lang, psm=7) for v in clusters) if digits(r.view()) not in seen]
+
+
+def digits(view: str) -> str:
+    """A reading's digits (its unsure ones marked), all else dropped: what it says in the digit vote."""
+    return "".join(ch for ch in view if ch.isdigit() or ch == engine.UNSURE)
 
 
 def _pdq(img: Any) -> str | None:

@@ -6,7 +6,7 @@ share that cut's errors: a line the glyph chainer (adtrace.ocr.lines) missed or 
 glyphs broke apart in a stroke map or a symbol touched a digit, was often held by a single whole-view
 reading. Tesseract's page layout is another segmentation of the same pixels, so its box of that line
 is cut again (padded, levelled with the photo, scaled to LINE_HEIGHT) and read as its colour
-clusters; only lines whose whole-view reading has a phone-like run of digits are cut, to keep the
+clusters (and their five-way split in the second look, adtrace.ocr.reader); only lines whose whole-view reading has a phone-like run of digits are cut, to keep the
 cost to the photos that may hold a phone (measured: docs/ocr.md, fifth round).
 """
 
@@ -70,15 +70,13 @@ def rotated_box(line: lines.Line, size: tuple[int, int], angle: float) -> Box:
     return round(min(xs)), round(min(ys)), round(max(xs)), round(max(ys))
 
 
-def preparations(prepared: Prepared, found: list[list[tuple[str, Box]]], new_only: bool = False) -> list[Image.Image]:
+def cuts(prepared: Prepared, found: list[list[tuple[str, Box]]], new_only: bool = False) -> list[Image.Image]:
     """The line boxes of `found` (each whole view's lines read with their boxes, in the views' frame:
-    straightened) cut again out of the straightened photo, each as its two text-like colour clusters
-    (prepare.colours). Only the colour clusters: the grey cut and its tones read the same grey pixels
-    as the whole view that found the box and repeated its misread digits (two more false phones on
-    tuning seed 5, docs/ocr.md); colour is the preparation least like the views. With `new_only`, only
-    boxes that no line cut out already covers."""
-    from adtrace.ocr.prepare import colours
-
+    straightened) cut again out of the straightened photo, one image each. The reader reads each as its
+    two text-like colour clusters (prepare.colours), and as its five-way ones in the second look: only
+    colour, as the grey cut and its tones read the same grey pixels as the whole view that found the
+    box and repeated its misread digits (two more false phones on tuning seed 5, docs/ocr.md); colour is
+    the preparation least like the views. With `new_only`, only boxes that no line cut out already covers."""
     if not prepared.views or prepared.rgb is None:
         return []
     wanted = boxes(found)
@@ -91,7 +89,7 @@ def preparations(prepared: Prepared, found: list[list[tuple[str, Box]]], new_onl
     if prepared.angle:
         rgb = rgb.rotate(prepared.angle, resample=Image.Resampling.BICUBIC, expand=True,
                          fillcolor=lines._edge(rgb))  # type: ignore[arg-type]
-    return [c for box in wanted for c in colours(cut(rgb, box))]
+    return [cut(rgb, box) for box in wanted]
 
 
 def covered(a: Box, b: Box) -> float:
