@@ -88,7 +88,8 @@ Packed = tuple[list[str], list[list[str]], list[list[str]], list[list[str]], lis
 
 def _pack(items: list[LinkItem]) -> Packed:
     at = [i for i, it in enumerate(items) if it.signature is not None]
-    sigs = np.stack([items[i].signature for i in at]) if at else None
+    # uint32: MinHash values are 32-bit (every use casts to uint32), and half the bytes to pipe and copy
+    sigs = np.stack([items[i].signature for i in at]).astype(np.uint32) if at else None
     bands = np.asarray([items[i].bands for i in at], dtype=np.uint32) if at else None
     return ([it.doc_id for it in items], [it.keys for it in items], [it.pdqs for it in items],
             [it.witnesses for it in items], at, sigs, bands, [it.skipped_images for it in items],

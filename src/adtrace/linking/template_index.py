@@ -15,7 +15,18 @@ from adtrace.linking import boilerplate as bp
 from adtrace.linking.buckets import FLUSH_AT, Buckets
 from adtrace.linking.templates import BANDS, NUM_PERM, Slots, bands, digest, slots_agree
 
-_PAIRS_PER_BLOCK = 20_000  # (document, candidate founder) pairs compared at once: ~11 MB of temporaries
+_PAIRS_PER_BLOCK = 20_000  # (document, candidate founder) pairs compared at once: ~3 MB of temporaries
+_LANES = np.uint64(0x0101010101010101)
+
+
+def _equal_bytes(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Per row, how many of the 64 uint8 positions of `a` and `b` are equal (`count_nonzero(a == b, axis=1)`):
+    the 0/1 bytes read as eight uint64 words, added lane-wise, the lanes summed by one multiply."""
+    x = (a == b).view(np.uint64)
+    x = x[:, :4] + x[:, 4:]
+    x = x[:, :2] + x[:, 2:]
+    out: np.ndarray = ((x[:, 0] + x[:, 1]) * _LANES) >> np.uint64(56)
+    return out
 
 
 @dataclass
@@ -40,6 +51,9 @@ class TemplateIndex:
     # an earlier founder pass. So each answer keeps its `least`, and counts only while that holds.
     _known: dict[bytes, tuple[int, float, int]] = field(default_factory=dict)
     _matrix: np.ndarray = field(default_factory=lambda: np.zeros((0, NUM_PERM), dtype=np.uint32))
+    # the low byte of each founder value: a quarter of the memory to gather per candidate pair, and values that
+    # are equal have equal low bytes, so it picks a superset of the pairs at the plain threshold (checked exactly)
+    _low: np.ndarray = field(default_factory=lambda: np.zeros((0, NUM_PERM), dtype=np.uint8))
     df: np.ndarray = field(default_factory=bp.new_counts)  # boilerplate count sketch of the founders
     # cells whose counts founders changed since `assign_many` began (its batch-start overlaps are stale there)
     _dirty: np.ndarray = field(default_factory=lambda: np.zeros(bp.CELLS, dtype=bool))
@@ -66,18 +80,22 @@ class TemplateIndex:
             grown = np.zeros((max(64, 2 * t), NUM_PERM), dtype=np.uint32)
             grown[:t] = self._matrix[:t]
             self._matrix = grown
+            self._low = grown.astype(np.uint8)
         self._matrix[t] = sig
+        self._low[t] = self._matrix[t]  # (uint8 assignment keeps the low byte)
         self.founder_doc.append(doc_id)
         self.founder_slots.append(slots)
         if not self._batch_index:  # else `assign_many` indexes its founders at once
             self.buckets.add(t, keys)
-        if count:
-            c = bp.add(self.df, sig, cells)
-            if self._tracking:  # only a count reaching the batch's `least` changes an overlap (counts only grow)
-                c = c[self.df[c] == self._least0]
-                if len(c):  # mostly none once `least` saturates: then later documents skip the check
-                    self._dirty[c] = True
-                    self._touched.append(c)
+        if count and not self._tracking:
+            bp.add(self.df, sig, cells)
+        elif count:
+            # only a count reaching the batch's `least` from below changes an overlap (counts only grow); a
+            # saturated cell at 255 = `least` does not (marking those made every later document recompute at 1M)
+            c = bp.add_reaching(self.df, bp.cells(sig) if cells is None else cells, self._least0)
+            if len(c):  # mostly none once `least` saturates: then later documents skip the check
+                self._dirty[c] = True
+                self._touched.append(c)
         return t
 
     def _clean(self) -> None:
@@ -105,11 +123,12 @@ class TemplateIndex:
                   sig32: np.ndarray) -> tuple[int, float] | None:
         """The first of founders `pas` (t, overlap as the batch began; earliest first) still passing: `_still`
         for all of them in one numpy step."""
-        ts = np.fromiter((t for t, _v in pas), dtype=np.int64, count=len(pas))
-        js = np.fromiter((v for _t, v in pas), dtype=np.float64, count=len(pas))
+        ts = np.fromiter((t for t, _v in pas), dtype=np.int64, count=len(pas)) if moved or self._touched else None
         # (`moved` implies a founder of this batch; `_touched` holds only the cells that reached `least`)
-        if moved or (self._touched and (self._dirty[cells] & (self._matrix[ts] == sig32)).any()):
-            js = bp.overlap_rows(sig32[None, :], self._matrix[ts], cells[None, :], self.df, self.least())
+        if ts is None or not (moved or (self._dirty[cells] & (self._matrix[ts] == sig32)).any()):
+            # the overlaps as the batch began hold: the first passing, in Python (a few numpy calls cost more)
+            return next(((t, v) for t, v in pas if v >= self.threshold), None)
+        js = bp.overlap_rows(sig32[None, :], self._matrix[ts], cells[None, :], self.df, self.least())
         hit = np.flatnonzero(js >= self.threshold)
         return (int(ts[hit[0]]), float(js[hit[0]])) if len(hit) else None
 
@@ -175,11 +194,15 @@ class TemplateIndex:
         if need:
             rows, ts = self.buckets.pairs(karr[need])
             docs_at = np.asarray(need, dtype=np.int64)[rows]
+            low, sig8 = self._low, sig32.astype(np.uint8)
             j = np.empty(len(ts))
             for s in range(0, len(ts), _PAIRS_PER_BLOCK):
                 e = s + _PAIRS_PER_BLOCK
-                j[s:e] = np.count_nonzero(self._matrix[ts[s:e]] == sig32[docs_at[s:e]], axis=1) / NUM_PERM
+                j[s:e] = _equal_bytes(low[ts[s:e]], sig8[docs_at[s:e]]) / NUM_PERM
             ok = np.flatnonzero(j >= self.threshold)  # pairs come by document, then earliest founder
+            # the plain Jaccard estimate of those, on the whole values (equal low bytes only: ~1 in 256 positions)
+            j = np.count_nonzero(self._matrix[ts[ok]] == sig32[docs_at[ok]], axis=1) / NUM_PERM
+            ok = ok[j >= self.threshold]
             # their overlaps boilerplate aside, with the counts as the batch starts (one numpy step)
             po, pt = docs_at[ok], ts[ok]
             pj = bp.overlap_rows(sig32[po], self._matrix[pt], cells[po], self.df, self.least())
