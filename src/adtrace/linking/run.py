@@ -188,6 +188,11 @@ def _rebuild(engine: sa.Engine, batch: int, on_progress: Callable[[int], None] |
     clock = _Clock()
     posted: dict[str, str | None] = {}
     frozen = gc.get_freeze_count()  # a server froze its start-up objects: leave those frozen
+    # No cyclic collection while linking either: a batch's LinkItems and the linker's new lists, sets and tuples
+    # set off thousands of young collections (0.45 of 9.9 CPU-s linking 200,000 prepared ads; none find
+    # garbage: nothing here makes cycles, reference counting frees the batches).
+    collecting = gc.isenabled()
+    gc.disable()
     with pool(workers) as procs:
         last_seq = 0
         try:
@@ -205,6 +210,8 @@ def _rebuild(engine: sa.Engine, batch: int, on_progress: Callable[[int], None] |
         finally:
             if not frozen:
                 gc.unfreeze()
+            if collecting:
+                gc.enable()
         clock.lap("read+link")
         linker.join_all()
         clock.lap("join")
