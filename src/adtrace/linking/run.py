@@ -192,10 +192,10 @@ def _rebuild(engine: sa.Engine, batch: int, on_progress: Callable[[int], None] |
     # set off thousands of young collections (0.45 of 9.9 CPU-s linking 200,000 prepared ads; none find
     # garbage: nothing here makes cycles, reference counting frees the batches).
     collecting = gc.isenabled()
-    gc.disable()
     with pool(workers) as procs:
         last_seq = 0
         try:
+            gc.disable()  # (inside the try: re-enabled however this ends)
             for seq, items in _items(engine, 0, batch, procs, on_progress, posted):
                 report.skip_images(items)
                 last_seq = seq
