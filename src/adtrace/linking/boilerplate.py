@@ -78,6 +78,17 @@ def add(counts: np.ndarray, sig: np.ndarray, sig_cells: np.ndarray | None = None
     return c
 
 
+def add_reaching(counts: np.ndarray, sig_cells: np.ndarray, least: int) -> np.ndarray:
+    """`add` one founder by its cells; returns the cells whose count it brought up to `least` (from below).
+
+    Only those change whether an agreement there is boilerplate at `least`: a cell already at `least` or
+    above (255, saturated, once `least` is 255 at about 128,000 founders) stays boilerplate."""
+    v = counts[sig_cells]
+    counts[sig_cells] = v + (v < SATURATE)
+    out: np.ndarray = sig_cells[v == least - 1]
+    return out
+
+
 def add_many(counts: np.ndarray, matrix: np.ndarray) -> None:
     """Count many founders at once (rebuilding the sketch from stored founders)."""
     if len(matrix) == 0:

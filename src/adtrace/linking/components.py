@@ -34,6 +34,11 @@ class UnionFind:
             assert x == len(self.parent), "members of the list form are added in order"
             self.parent.append(x)
 
+    def grow(self, n: int) -> None:
+        """Singletons for the members not yet added below `n` (the list form)."""
+        assert isinstance(self.parent, list), "the list form grows in order"
+        self.parent.extend(range(len(self.parent), n))
+
     def find(self, x: int) -> int:
         parent = self.parent
         while parent[x] != x:

@@ -167,7 +167,7 @@ def link_new(conn: sa.Connection, meta: Meta, items: Sequence[LinkItem], wanted:
             row.dirty = True
             co = row.witnesses
             assert co is not None
-            for w in item.witnesses:  # capped distinct witnesses, as Linker._witness counts them
+            for w in item.witnesses:  # capped distinct witnesses, as Linker.add counts them
                 if len(co) >= cap:
                     break
                 if w != name:

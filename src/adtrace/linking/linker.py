@@ -157,6 +157,7 @@ class Linker:
         self.postings: list[list[int]] = []
         self.co: list[set[str]] = []
         self.rules: list[sg.HubRule] = []  # each key's hub rule (its signal's), looked up once
+        self._rule_of: dict[str, sg.HubRule] = {}  # key prefix -> hub rule, while `add` runs (the registry may change)
         self.hubs: set[int] = set()
         self.overrides: dict[str, bool] = {}  # key -> True (always a hub) / False (never)
         self.uf = UnionFind()  # documents by number; a cluster's root is its earliest document
@@ -176,7 +177,11 @@ class Linker:
             self.key_names.append(name)
             self.postings.append([])
             self.co.append(set())
-            self.rules.append(sg.rule_of(name))
+            prefix = name.partition(":")[0]
+            rule = self._rule_of.get(prefix)
+            if rule is None:
+                rule = self._rule_of[prefix] = sg.rule_of(name)
+            self.rules.append(rule)
         return k
 
     def is_hub(self, k: int, n_docs: int | None = None) -> bool:
@@ -190,7 +195,6 @@ class Linker:
     def add(self, items: Iterable[LinkItem]) -> BatchReport:
         report = BatchReport()
         touched: set[int] = set()
-        new_docs: list[int] = []
         fresh: dict[str, LinkItem] = {}
         for item in items:
             if item.doc_id in self.index or item.doc_id in fresh:
@@ -201,46 +205,44 @@ class Linker:
         tpl = iter(self.templates.assign_many([(i.doc_id, i.signature, i.bands) for i in with_sig],
                                               [i.slots for i in with_sig], [i.digest for i in with_sig]))
         # one pass per document: the per-key work below is most of the main process's linking besides templates
+        # (witnesses counted inline; a new key's hub rule looked up once per prefix and batch)
         key_id, postings, detail, new_key = self.key_id, self.postings, self.detail, self._key
-        for item in fresh.values():
-            d = len(self.doc_ids)
-            self.doc_ids.append(item.doc_id)
-            self.index[item.doc_id] = d
-            self.uf.add(d)
-            names = list(item.keys)
-            extra: dict[str, int] = dict.fromkeys(item.via_image, VIA_IMAGE)
+        doc_ids, index, doc_keys, co, key_names, cap = self.doc_ids, self.index, self.doc_keys, self.co, \
+            self.key_names, self.policy.cap
+        tpl_prefix = f"{tp.SIGNAL.prefix}:"
+        self._rule_of.clear()
+        first = len(doc_ids)
+        for d, item in enumerate(fresh.values(), first):
+            doc_ids.append(item.doc_id)
+            index[item.doc_id] = d
+            extra: dict[str, int] = dict.fromkeys(item.via_image, VIA_IMAGE) if item.via_image else {}
             for pdq in item.pdqs:
                 self.photos.append((item.doc_id, bytes.fromhex(pdq)))
                 f, dist = self.images.assign(item.doc_id, pdq)
                 extra.setdefault(im.SIGNAL.key(f), dist)
             if item.signature is not None:
                 t, j = next(tpl)
-                extra[tp.SIGNAL.key(t)] = round(100 * j)
-            ks = [k if (k := key_id.get(n)) is not None else new_key(n) for n in [*names, *extra]]
+                extra[f"{tpl_prefix}{t}"] = round(100 * j)
+            ks = [k if (k := key_id.get(n)) is not None else new_key(n) for n in [*item.keys, *extra]]
             if len(ks) > 1:
                 ks = list(dict.fromkeys(ks))
             for name, value in extra.items():
                 detail[(d, key_id[name])] = value
-            self.doc_keys.append(ks)
+            doc_keys.append(ks)
+            witnesses = item.witnesses
             for k in ks:
                 postings[k].append(d)
-            self._witness(ks, item.witnesses)
+                seen = co[k]
+                if len(seen) < cap:  # distinct witnesses per key, capped: only "how many, up to cap" matters
+                    for w in witnesses:
+                        if w != key_names[k] and len(seen) < cap:
+                            seen.add(w)
             touched.update(ks)
-            new_docs.append(d)
-            report.added += 1
+        self.uf.grow(len(doc_ids))
+        new_docs = list(range(first, len(doc_ids)))
+        report.added = len(new_docs)
         self._settle(touched, new_docs, report)
         return report
-
-    def _witness(self, ks: list[int], witnesses: list[str]) -> None:
-        """Count distinct witnesses per key (capped: only 'how many, up to cap' matters)."""
-        cap = self.policy.cap
-        names = self.key_names
-        for k in ks:
-            co = self.co[k]
-            if len(co) < cap:
-                for w in witnesses:
-                    if w != names[k] and len(co) < cap:
-                        co.add(w)
 
     def _settle(self, touched: set[int], new_docs: list[int], report: BatchReport) -> None:
         n = len(self.doc_ids)
