@@ -81,3 +81,18 @@ def test_rescore_adds_cluster_reasons() -> None:
     risk = rescore(m.record, context["cluster_indicators"])
     assert any("In a cluster that advertises several names under one phone" in r for r in risk["reasons"])
     assert risk["score"] > rescore(m.record, [])["score"]
+
+
+def test_risk_of_is_rescore_without_its_reasons() -> None:
+    """A rebuild writes each member's score and level from `risk_of`: the same two as `rescore` gives."""
+    from adtrace.linking.summary import rescore, risk_of
+
+    members = [_member(i, i, city, name, age, found) for i, (city, name, age, found) in enumerate(
+        [("Las Vegas", "Ann", 21, None), ("Las Vegas", "Bea", 17, None), ("Phoenix", "Cat", 25, ["minor.youth_terms.v1"]),
+         ("San Diego", "Ann", 30, None)])]
+    contexts = [summarize("d0", members[:n])["cluster_indicators"] for n in (1, 3, 4)]
+    assert any(contexts) and not all(contexts)
+    for context in contexts:
+        for m in members:
+            risk = rescore(m.record, context)
+            assert risk_of(m.record, context) == (risk["score"], risk["level"])

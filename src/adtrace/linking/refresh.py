@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 from adtrace.linking.parallel import ordered
 from adtrace.linking.signals import kind_of, of_key
-from adtrace.linking.summary import Member, edge_list, rescore, summarize
+from adtrace.linking.summary import Member, edge_list, risk_of, summarize
 from adtrace.storage import clusterstore, corpus
 from adtrace.storage.bulk import indexes_deferred
 
@@ -172,8 +172,11 @@ def summarize_batch(batch: list[Payload]) -> Summarised:
         context = summ["cluster_indicators"]
         for d, _at, _raw, _k in present:
             rec = records[d]
-            risk = rescore(rec, context) if context else rec.get("risk") or {}
-            rows.append((d, cid, risk.get("score"), risk.get("level")))
+            if context:
+                rows.append((d, cid, *risk_of(rec, context)))
+            else:
+                risk = rec.get("risk") or {}
+                rows.append((d, cid, risk.get("score"), risk.get("level")))
         summ["edges"] = edge_list(by_key, [n for n in by_key if n in hub], founders)[:MAX_EDGES]
         out.append((cid, len(present), summ.get("risk_max"), orjson.dumps(summ).decode()))
     return rows, out

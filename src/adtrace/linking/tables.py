@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
+from itertools import chain
 
 import numpy as np
 import orjson
@@ -22,6 +23,7 @@ from adtrace.linking import templates as tp
 from adtrace.linking.linker import HubPolicy, Linker
 from adtrace.storage import corpus, linkstate
 from adtrace.storage.bulk import indexes_deferred
+from adtrace.storage.packed import NULL
 
 VERSION = 3  # 3: boilerplate counts (0017) and the 0.65 threshold: an older state is rebuilt once
 TABLES = linkstate.TABLES
@@ -101,7 +103,8 @@ def write_steps(conn: sa.Connection, linker: Linker, last_seq: int) -> Iterator[
     """`write_all` a batch of rows at a time (yields after each): a rebuild writes the tables while its worker
     processes summarise clusters, in the same transaction (the order of the rows does not matter)."""
     linkstate.clear(conn)
-    with indexes_deferred(conn, linkstate.TABLES):
+    # the band rows go in sorted by band: appending to their index as they come is cheaper than building it after
+    with indexes_deferred(conn, [t for t in linkstate.TABLES if t != "link_template_bands"]):
         yield from _write_rows(conn, linker)
     write_meta(conn, meta_of(linker), last_seq)
     yield
@@ -115,17 +118,13 @@ def _write_rows(conn: sa.Connection, linker: Linker) -> Iterator[None]:
     yield from linkstate.insert_steps(conn, "link_keys", (
         (k, names[k], linker.postings[k][0], len(linker.postings[k]), len(linker.co[k]), k in hubs,
          orjson.dumps(sorted(linker.co[k])).decode()) for k in range(len(names)) if linker.postings[k]))
-    detail = linker.detail
-    # by key, then document (each key's postings are in document order): the order of the table's primary key,
-    # so SQLite appends to its index instead of inserting all over it (3x less CPU on a scratch file)
-    yield from linkstate.insert_steps(conn, "link_postings", ((k, d, detail.get((d, k)))
-                                                              for k, ds in enumerate(linker.postings) for d in ds))
+    yield from linkstate.insert_ints(conn, "link_postings", postings(linker))
     tpl = linker.templates
     # the index's buckets are the band rows already (bands(sig) per founder, not computed again), sorted by band
     band_keys, band_ts = tpl.buckets.rows()
     yield from linkstate.insert_steps(conn, "link_templates", (
         (t, doc, sig.tobytes()) for t, (sig, doc) in enumerate(zip(tpl.matrix, tpl.founder_doc, strict=True))))
-    yield from linkstate.insert_steps(conn, "link_template_bands", zip(band_keys.tolist(), band_ts.tolist(), strict=True))
+    yield from linkstate.insert_ints(conn, "link_template_bands", [band_keys.astype(np.int64), band_ts.astype(np.int64)])
     img = linker.images
     yield from linkstate.insert_steps(conn, "link_images", zip(range(len(img.hashes)), img.founder_doc, img.hashes,
                                                                strict=True))
@@ -134,6 +133,28 @@ def _write_rows(conn: sa.Connection, linker: Linker) -> Iterator[None]:
     write_df(conn, tpl.df)
     yield
     yield from linkstate.insert_steps(conn, "link_photos", linker.photos)
+
+
+def postings(linker: Linker) -> list[np.ndarray]:
+    """The link_postings rows of `linker` as columns (key, document, detail or NULL), by key, then document: the
+    order of the table's primary key, so SQLite appends to its index instead of inserting all over it (3x less
+    CPU on a scratch file)."""
+    sizes = np.fromiter(map(len, linker.postings), np.int64, len(linker.postings))
+    ks = np.repeat(np.arange(len(sizes), dtype=np.int64), sizes)
+    ds = np.fromiter(chain.from_iterable(linker.postings), np.int64, int(sizes.sum()))
+    n = max(len(linker.doc_ids), 1)
+    code = ks * n + ds
+    if len(code) > 1 and not (code[1:] > code[:-1]).all():  # each key's postings are in document order: a guard
+        order = np.argsort(code, kind="stable")
+        ks, ds, code = ks[order], ds[order], code[order]
+    detail = np.full(len(code), NULL, dtype=np.int64)
+    if linker.detail and len(code):
+        dk = np.fromiter(chain.from_iterable(linker.detail), np.int64, 2 * len(linker.detail)).reshape(-1, 2)  # (d, k)
+        wanted = dk[:, 1] * n + dk[:, 0]
+        at = np.minimum(np.searchsorted(code, wanted), len(code) - 1)
+        held = code[at] == wanted  # a detail is written with its posting (as before: none without one)
+        detail[at[held]] = np.fromiter(linker.detail.values(), np.int64, len(linker.detail))[held]
+    return [ks, ds, detail]
 
 
 def read_linker(conn: sa.Connection) -> tuple[Linker | None, int]:

@@ -12,11 +12,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
+import numpy as np
 import sqlalchemy as sa
 from sqlalchemy import text
 
 from adtrace.storage.bulk import execute_in, select_in
 from adtrace.storage.db import now
+from adtrace.storage.packed import insert_ints_steps
 from adtrace.storage.sql import bulk_insert, bulk_insert_steps
 
 TABLES = ("link_docs", "link_keys", "link_postings", "link_templates", "link_template_bands", "link_images",
@@ -50,6 +52,11 @@ COLS = {"link_docs": ("d", "doc_id", "root"), "link_keys": ("k", "name", "first_
 def insert_steps(conn: sa.Connection, table: str, rows: Rows) -> Iterator[None]:
     """The rows an add_* function takes for `table`, written a batch at a time (yields after each)."""
     return bulk_insert_steps(conn, table, COLS[table], rows)
+
+
+def insert_ints(conn: sa.Connection, table: str, columns: Sequence[np.ndarray]) -> Iterator[None]:
+    """`insert_steps` of an integer table's rows given as columns (`adtrace.storage.packed`)."""
+    return insert_ints_steps(conn, table, COLS[table], columns)
 
 
 def clear(conn: sa.Connection) -> None:
