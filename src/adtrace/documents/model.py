@@ -57,6 +57,14 @@ class Document:
         """Title and body as one string; spans in Records index this (title, newline, text)."""
         return f"{self.title}\n{self.text}" if self.title else self.text
 
+    def is_full_text(self, text: str) -> bool:
+        """Whether `text` equals `full_text`, told without building it (title, newline, body)."""
+        title, body = self.title, self.text
+        if not title:
+            return text == body
+        return len(text) == len(title) + 1 + len(body) and text.startswith(title) \
+            and text[len(title)] == "\n" and text.endswith(body)
+
     @classmethod
     def from_dict(cls, obj: Any, *, path: str | None = None, line: int | None = None,
                   check_id: bool = True) -> Document:

@@ -100,7 +100,7 @@ def prepare(term: str) -> str:
     return _WS.sub(" ", _lower(normalise(term).text)).strip()
 
 
-class _Group:
+class Group:
     """The 're:' terms of one lexicon group, searched as one alternation, gated per alternative.
 
     An alternative the prefilter rules out (none of the strings it needs occurs in the text) cannot
@@ -145,7 +145,7 @@ class Matcher:
         (adtrace.indicators.supersets) instead of RE2's atoms; for the long-lived matcher of the
         registry (its database is compiled once, cached on disk), not the throwaway ones of examples."""
         self._auto: Automaton[tuple[str, tuple[tuple[str, int, bool], ...], int, bool, bool]] | None = None
-        self._groups: list[_Group] = []
+        self._groups: list[Group] = []
         self._negatable = {k for k, lex in lexicons.items() if lex.negatable}
         # A lexicon fires only when every group matches: when a group made of phrases alone found
         # nothing in the automaton pass, that indicator's patterns cannot make it fire, so they are
@@ -161,7 +161,7 @@ class Matcher:
             for g, group in enumerate(lex.groups):
                 regexes = [t[3:] for t in group if t.startswith("re:")]
                 if regexes:
-                    self._groups.append(_Group(ind_id, g, regexes, len(units)))
+                    self._groups.append(Group(ind_id, g, regexes, len(units)))
                     units += self._groups[-1].units
                 for term in group:
                     if not term.startswith("re:") and (key := prepare(term)):

@@ -13,7 +13,7 @@ from typing import Any
 
 from adtrace.indicators import supersets
 from adtrace.indicators.base import Span, Subject
-from adtrace.indicators.matcher import _Group
+from adtrace.indicators.matcher import Group
 from adtrace.registry import Registry
 
 RuleFn = Callable[[Subject, Mapping[str, Any]], list[Span]]
@@ -231,7 +231,7 @@ class _AnyOf:
             else:
                 parts.append(re.escape(t))
         self._whole = re.compile("|".join(parts))  # without hyperscan, as before
-        self._group = _Group("text_lacks", 0, parts, 0)
+        self._group = Group("text_lacks", 0, parts, 0)
         self._gate = supersets.Gate(self._group.units) if supersets.available() else None
 
     def search(self, text: str) -> bool:

@@ -145,13 +145,10 @@ def rescore(record: Mapping[str, Any], context: Sequence[Mapping[str, Any]]) -> 
 
 
 def risk_of(record: Mapping[str, Any], context: Sequence[Mapping[str, Any]]) -> tuple[int, str]:
-    """`rescore`'s score and level, without the reasons: a cluster's member rows keep only those two, and
-    writing each reason sentence was about a sixth of summarising a cluster (profile of a worker, 200k ads)."""
-    from adtrace.scoring import level_of
-    from adtrace.scoring.rules import logit, to_score
+    """`rescore`'s score and level, without the reasons: a cluster's member rows keep only those two."""
+    from adtrace.scoring.rules import score_and_level
 
-    value = to_score(logit([*(record.get("indicators") or ()), *context]))
-    return value, level_of(value)
+    return score_and_level(record, context)
 
 
 def edge_list(by_key: Mapping[str, Sequence[tuple[str, int | None]]], hubs: Iterable[str],

@@ -98,6 +98,17 @@ def score(record: Mapping[str, Any], context_indicators: Iterable[Mapping[str, A
     to the sum and listed in the reasons like any other.
     """
     fired = list(record.get("indicators") or []) + list(context_indicators)
-    value = to_score(logit(fired))
+    value, level = _valued(fired)
     ordered = sorted({str(i["id"]): i for i in fired}.values(), key=lambda i: -float(i["weight"]))
-    return {"score": value, "level": level_of(value), "reasons": [reason(i) for i in ordered]}
+    return {"score": value, "level": level, "reasons": [reason(i) for i in ordered]}
+
+
+def score_and_level(record: Mapping[str, Any], context_indicators: Iterable[Mapping[str, Any]] = ()) -> tuple[int, str]:
+    """`score`'s score and level without its reasons (for callers that keep only those two: writing the reason
+    sentences was about a sixth of summarising a linked cluster)."""
+    return _valued([*(record.get("indicators") or ()), *context_indicators])
+
+
+def _valued(fired: Iterable[Mapping[str, Any]]) -> tuple[int, str]:
+    value = to_score(logit(fired))
+    return value, level_of(value)

@@ -18,15 +18,7 @@ def indicate_and_score(doc: Document, record: dict[str, Any], view: View | None 
 def _full_text(doc: Document, view: View | None) -> str:
     """`doc.full_text`, or the view's original when it is that very text: then no second copy of the
     text is built, and `indicate` sees in one identity test that the view is the text's (speed)."""
-    if view is not None:
-        original, title, body = view.original, doc.title, doc.text
-        if not title:
-            if original == body:
-                return original
-        elif len(original) == len(title) + 1 + len(body) and original.startswith(title) \
-                and original[len(title)] == "\n" and original.endswith(body):
-            return original
-    return doc.full_text
+    return view.original if view is not None and doc.is_full_text(view.original) else doc.full_text
 
 
 def reads() -> set[str]:
