@@ -76,6 +76,7 @@ def test_outlined_text_splits_into_a_clean_fill_and_a_clean_outline() -> None:
 
 
 @needs_ocr
+@pytest.mark.usefixtures("tesseract_alone")  # Tesseract's reader; both engines: tests/ocr/test_neural.py
 def test_every_painting_style_reads_phones_without_inventing_one() -> None:
     from adtrace.ocr.reader import read_image
     from adtrace.ocr.stage import merge

@@ -58,8 +58,10 @@ def status() -> Status:
     if "eng" not in langs:
         return Status(False, f"{OFF}: Tesseract's English data is missing in {folder} "
                              "(apt-get install tesseract-ocr-eng)")
-    return Status(True, f"OCR is on (Tesseract, languages: {', '.join(lang for lang in langs if lang != 'osd')})",
-                  folder, langs)
+    from adtrace.ocr import neural
+
+    return Status(True, f"OCR is on (Tesseract, languages: {', '.join(lang for lang in langs if lang != 'osd')}; "
+                        f"{neural.state()[1]})", folder, langs)
 
 
 def tessdata() -> str | None:

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from adtrace import errors
-from adtrace.ocr import engine, prepare, recut
+from adtrace.ocr import engine, neural, prepare, recut
 from adtrace.ocr.cache import Cache
 
 # Between the distinct lines read: the phone extractor chains digits across plain line breaks (as ads
@@ -36,15 +36,16 @@ class Reading:
     pdq: str | None = None  # the photo's PDQ hash, when the `images` extra is installed
     # the second look's readings of phone-like lines (prepare.second_look): they vote under a stricter lead
     second: list[str] = field(default_factory=list)
+    neural: str = ""  # RapidOCR's reading of the whole photo (adtrace.ocr.neural), its lines one per line
 
     def to_dict(self) -> dict[str, Any]:
         return {"text": self.text, "confidence": self.confidence, "views": self.views, "skipped": self.skipped,
-                "pdq": self.pdq, "second": self.second}
+                "pdq": self.pdq, "second": self.second, "neural": self.neural}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Reading:
         return cls(str(d["text"]), float(d["confidence"]), list(d.get("views") or []), bool(d.get("skipped")),
-                   d.get("pdq"), list(d.get("second") or []))
+                   d.get("pdq"), list(d.get("second") or []), str(d.get("neural") or ""))
 
 
 def read_image(img: Any, lang: str = engine.DEFAULT_LANG) -> Reading:
@@ -52,7 +53,8 @@ def read_image(img: Any, lang: str = engine.DEFAULT_LANG) -> Reading:
     6), each cut-out line in its preparations as one line (7), and the lines of the whole views' readings
     that look like a phone cut again from Tesseract's own line boxes (adtrace.ocr.recut) and read as one
     line; the cut lines read with a phone-like run and the recut boxes looked at again (`second_readings`,
-    `_new_readings`); every distinct line once, between LINE_BREAK."""
+    `_new_readings`); and the whole photo read by RapidOCR (adtrace.ocr.neural) when it is installed,
+    its lines first; every distinct line once, between LINE_BREAK."""
     prepared = prepare.prepare(img)
     if not prepared.views:
         return Reading("", 0.0, skipped=True)
@@ -67,8 +69,9 @@ def read_image(img: Any, lang: str = engine.DEFAULT_LANG) -> Reading:
     # the recut boxes' second look: their five-way colour clusters (the wide cut of a box let false phones in)
     second += [r for b, own in zip(boxes, boxed, strict=True)
                for r in _new_readings(prepare.colours(b, prepare.SECOND_COLOURS), own, lang)]
-    lines: dict[str, None] = {}
-    best = 0.0
+    found_neural = neural.read(img)
+    lines: dict[str, None] = {line.text: None for line in found_neural}
+    best = max((100 * line.score for line in found_neural), default=0.0)
     for r in readings + second:
         chars = [c for ch, c in zip(r.text, r.confs, strict=True) if not ch.isspace()]
         if chars:
@@ -78,7 +81,7 @@ def read_image(img: Any, lang: str = engine.DEFAULT_LANG) -> Reading:
                 lines.setdefault(" ".join(raw.split()), None)
     # each reading's own text votes on the phones' digits, its unsure digits abstaining (adtrace.ocr.stage)
     return Reading(LINE_BREAK.join(lines), round(best, 1), [r.view() for r in readings],
-                   second=[r.view() for r in second])
+                   second=[r.view() for r in second], neural="\n".join(line.text for line in found_neural))
 
 
 def phone_lines(cut: list[engine.Symbols], per_line: list[int]) -> list[int]:
@@ -139,7 +142,7 @@ def sha256_of(path: Path) -> str:
 
 def read_file(path: Path, lang: str = engine.DEFAULT_LANG, cache: Cache | None = None) -> Reading:
     """The text in an image file, from the cache when this exact file (by SHA-256) was read before."""
-    key = f"{sha256_of(path)}:{lang}:{READER_VERSION}"
+    key = f"{sha256_of(path)}:{lang}:{READER_VERSION}{'n' if neural.state()[0] else ''}"
     if cache is not None and (hit := cache.get(key)) is not None:
         return Reading.from_dict(hit)
     try:

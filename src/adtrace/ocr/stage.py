@@ -113,6 +113,12 @@ MAX_UNSURE = 1  # a stretch with more unsure digits than this holds no number (2
 # readings suffice (three were needed before; synthetic tuning seeds 5, 7, 11, docs/ocr.md, eighth round).
 SECOND_MARGIN = 2
 SECOND_READINGS = 2
+# RapidOCR's reading (adtrace.ocr.neural, `Reading.neural`) counts as this many readings in both votes: a
+# reading by another engine, with its own line finder, is independent of Tesseract's, which are readings of
+# the same few cuts; on the synthetic photos it alone held more painted phones than all of them voted
+# (docs/ocr.md). Two lets it carry a number no Tesseract reading holds, while Tesseract's readings that
+# agree on a different digit still split the vote.
+NEURAL_VOTES = 2
 
 
 @dataclass(frozen=True)
@@ -221,12 +227,13 @@ def candidates(reading: Reading, found: dict[str, Any]) -> list[dict[str, Any]]:
     letters as digits, "O" for 0, "l" for 1; a picture needs no obfuscation, so this is a misreading,
     not a trick; symbols between digit groups, like painted emoji, are fine)."""
     out = []
+    views = reading.views + [reading.neural] * NEURAL_VOTES if reading.neural else reading.views
     for p in found.get("phones") or ():
         if not isinstance(p, dict) or p.get("field"):
             continue
         s, e = p.get("span") or (0, 0)
-        out.append({"phone": p, "value": p["value"], "fused": fused(str(p["value"]), reading.views),
-                    "second": fused(str(p["value"]), reading.views + reading.second) if reading.second else None,
+        out.append({"phone": p, "value": p["value"], "fused": fused(str(p["value"]), views),
+                    "second": fused(str(p["value"]), views + reading.second) if reading.second else None,
                     "letters": any(ch.isascii() and ch.isalpha() for ch in reading.text[s:e])})
     return out
 
