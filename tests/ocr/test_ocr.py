@@ -63,6 +63,7 @@ def test_phone_and_handle_in_a_photo_are_extracted_with_spans_into_its_text(tmp_
 
 
 @needs_ocr
+@pytest.mark.usefixtures("tesseract_alone")  # with RapidOCR: tests/ocr/test_neural.py
 def test_photo_without_text_skips_tesseract_and_a_repost_is_read_once(tmp_path: Path,
                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[int] = []

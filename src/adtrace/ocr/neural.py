@@ -1,15 +1,13 @@
-"""RapidOCR: PaddleOCR's PP-OCRv4 text detector and recogniser run by ONNX Runtime, a second reader
-beside Tesseract.
+"""RapidOCR: PaddleOCR's PP-OCRv4 text detector and recogniser run by ONNX Runtime, the first reader
+of a photo when it is installed; Tesseract (adtrace.ocr.engine) reads the photos where it finds no phone.
 
-Why a second engine: Tesseract reads a page of print; ad photos paint their text over busy pictures,
-in outlines, colours, tilts and emoji. PP-OCRv4 was trained on scene text: on the synthetic photos one
-reading of it alone held more painted phones than every preparation of the photo read by Tesseract and
-voted on (docs/ocr.md). It is a reading of its own — its own detector finds the lines, its own
-recogniser reads them — so in the digit vote it stands beside Tesseract's readings (adtrace.ocr.stage).
+Why: Tesseract reads a page of print; ad photos paint their text over busy pictures, in outlines,
+colours, tilts and emoji. PP-OCRv4 was trained on scene text: on the synthetic photos its one reading
+held more painted phones, with fewer false ones, than every preparation of the photo read by Tesseract
+and voted on (docs/ocr.md, ninth round).
 
-Part of the `ocr` extra (`rapidocr-onnxruntime`, whose wheel carries the three models: nothing is
-downloaded). Without it, or with `ADTRACE_OCR_NEURAL=off`, the reader uses Tesseract alone and
-`state()` says why.
+Part of the `ocr` extra (`rapidocr-onnxruntime`, whose wheel carries the models: nothing is
+downloaded). Without it, or with `ADTRACE_OCR_NEURAL=off`, Tesseract reads alone and `state()` says why.
 """
 
 from __future__ import annotations
@@ -22,15 +20,36 @@ from typing import Any
 
 NEURAL_ENV = "ADTRACE_OCR_NEURAL"  # "off" (or 0/false/no): Tesseract alone
 # One thread per engine: OCR runs inside the pipeline's worker processes, one per core (as Tesseract's
-# OMP_THREAD_LIMIT, adtrace.ocr.engine); ONNX Runtime's default pool would fight them for the cores.
+# OMP_THREAD_LIMIT, adtrace.ocr.engine). Measured (synthetic photos, loaded): ONNX Runtime's default pool
+# doubled the CPU per photo for no shorter wall time on 2 cores.
 THREADS = 1
+# Detection at the photo's own size ("max": shrunk only past 960 px, never enlarged), not the default
+# enlargement of the short side to 736 px: about a quarter of the CPU per photo with text, and more
+# phones read on two of three tuning seeds (docs/ocr.md, ninth round). The angle classifier (cls) only
+# tells text turned upside down, which ads do not paint; it changed no reading.
+SETTINGS: dict[str, Any] = {"det_limit_type": "max", "use_cls": False}
+# A digit the recogniser doubted (its probability, the CTC step's softmax, under SURE) is blanked in
+# the second view of a line (`Line.blanked`): a painted heart or phone icon between digit groups is read
+# as a digit at 0.3-0.6 where real digits score 0.99; a misread digit also sits low (a 3 read as 8 at
+# 0.58). 0.9 kept the most phones on tuning seeds 5 and 7 (0.7, 0.8, 0.9 measured; docs/ocr.md).
+SURE = 0.9
+# Boxes that continue one painted line: the detector splits a tilted or spaced line into boxes and the
+# engine orders them by their top edge, so a tilted line's right half came first, on its own line.
+JOIN_DX = (-0.5, 1.5)  # the next box's left edge from this one's right edge, in text heights
+JOIN_DY = 0.4  # and their middles' height apart, in text heights
 
 
 @dataclass(frozen=True)
 class Line:
     text: str
-    score: float  # the recogniser's own confidence in the line, 0-1
-    box: tuple[int, int, int, int]  # left, top, right, bottom in the photo's pixels
+    score: float  # the recogniser's own confidence in the line, 0-1 (the mean of its characters')
+    probs: tuple[float, ...] = ()  # each character's probability, when the recogniser's output was seen
+
+    def blanked(self) -> str:
+        """The text with each doubted digit (probability under SURE) made a space: not a digit."""
+        if len(self.probs) != len(self.text):
+            return self.text
+        return "".join(" " if ch.isdigit() and p < SURE else ch for ch, p in zip(self.text, self.probs, strict=True))
 
 
 @functools.cache
@@ -45,27 +64,96 @@ def state() -> tuple[bool, str]:
     return True, "RapidOCR PP-OCRv4"
 
 
+class _Doubts:
+    """Stands in for the recogniser's CTC decoder (rapidocr's `text_rec.postprocess_op`): decodes as it
+    does, and keeps each line's per-character probabilities, which RapidOCR averages into the line's
+    score and drops. A character is the first step of its run of equal steps, as the decoder keeps it."""
+
+    def __init__(self, decode: Any) -> None:
+        self.decode = decode
+        self.seen: dict[str, tuple[float, ...]] = {}  # text read -> its characters' probabilities
+
+    def __call__(self, preds: Any, *args: Any, **kwargs: Any) -> Any:
+        import numpy as np
+
+        out = self.decode(preds, *args, **kwargs)
+        for row, res in zip(preds, out, strict=True):
+            idx = row.argmax(axis=1)
+            keep = np.ones(len(idx), dtype=bool)
+            keep[1:] = idx[1:] != idx[:-1]
+            keep &= idx != 0  # 0 is CTC's blank
+            probs = tuple(float(p) for p in row.max(axis=1)[keep])
+            if len(probs) == len(res[0]):  # one step per character (a multi-character token would not be)
+                self.seen[res[0]] = probs
+        return out
+
+
 _local = threading.local()
 
 
-def _engine() -> Any:
-    eng = getattr(_local, "engine", None)
-    if eng is None:
+def _engine() -> tuple[Any, _Doubts]:
+    found = getattr(_local, "engine", None)
+    if found is None:
         from rapidocr_onnxruntime import RapidOCR
 
-        eng = _local.engine = RapidOCR(intra_op_num_threads=THREADS, inter_op_num_threads=THREADS)
-    return eng
+        eng = RapidOCR(intra_op_num_threads=THREADS, inter_op_num_threads=THREADS, **SETTINGS)
+        doubts = eng.text_rec.postprocess_op = _Doubts(eng.text_rec.postprocess_op)
+        found = _local.engine = (eng, doubts)
+    return found
 
 
 def read(img: Any) -> list[Line]:
-    """The lines RapidOCR reads in a PIL image (any mode), top to bottom; [] when it is off here."""
+    """The lines RapidOCR reads in a PIL image (any mode), boxes that continue one line joined, each
+    with its characters' probabilities; [] when it is off here."""
     if not state()[0]:
         return []
+    eng, doubts = _engine()
+    doubts.seen.clear()
     rgb = img if img.mode == "RGB" else img.convert("RGB")
-    found, _ = _engine()(rgb)
+    found, _ = eng(rgb)
+    boxes = []
+    for quad, raw, score in found or ():
+        text = str(raw)
+        if text.strip():
+            boxes.append(_Box(Line(text, float(score), doubts.seen.get(text, ())), quad))
+    return joined(boxes)
+
+
+class _Box:
+    def __init__(self, line: Line, quad: Any) -> None:
+        (tlx, tly), (trx, try_), (brx, bry), (blx, bly) = ((float(x), float(y)) for x, y in quad)
+        self.line = line
+        self.height = max(((bly - tly) + (bry - try_)) / 2, 1.0)
+        self.left = ((tlx + blx) / 2, (tly + bly) / 2)  # the middle of its left edge
+        self.right = ((trx + brx) / 2, (try_ + bry) / 2)
+        self.next: _Box | None = None
+        self.prev: _Box | None = None
+
+
+def joined(boxes: list[_Box]) -> list[Line]:
+    """Each chain of boxes that continue one another (the next box's left edge near this one's right
+    edge, in text heights, further right) as one line, its parts joined by a space."""
+    for a in boxes:
+        best: tuple[float, _Box] | None = None
+        for b in boxes:
+            if b is a or b.prev is not None or b.left[0] <= a.left[0]:
+                continue
+            h = (a.height + b.height) / 2
+            dx, dy = b.left[0] - a.right[0], abs(b.left[1] - a.right[1])
+            if JOIN_DX[0] * h <= dx <= JOIN_DX[1] * h and dy <= JOIN_DY * h and (best is None or dx < best[0]):
+                best = (dx, b)
+        if best is not None:
+            a.next, best[1].prev = best[1], a
     out = []
-    for box, text, score in found or ():
-        xs, ys = [int(p[0]) for p in box], [int(p[1]) for p in box]
-        if str(text).strip():
-            out.append(Line(" ".join(str(text).split()), float(score), (min(xs), min(ys), max(xs), max(ys))))
+    for a in boxes:
+        if a.prev is not None:
+            continue
+        parts: list[Line] = []
+        x: _Box | None = a
+        while x is not None:  # links point strictly right: no cycle
+            parts.append(x.line)
+            x = x.next
+        probs = [] if any(len(p.probs) != len(p.text) for p in parts) else \
+            [q for i, p in enumerate(parts) for q in ((1.0,) if i else ()) + p.probs]
+        out.append(Line(" ".join(p.text for p in parts), min(p.score for p in parts), tuple(probs)))
     return out

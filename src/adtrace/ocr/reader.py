@@ -31,33 +31,66 @@ MAX_PIXELS = 40_000_000  # past this an "image" is a decompression bomb, not an 
 class Reading:
     text: str  # the lines read, each once, in reading order
     confidence: float  # mean character confidence of the best reading, 0-100
-    views: list[str] = field(default_factory=list)  # each reading's own text (they vote on each phone's digits)
-    skipped: bool = False  # no text likely: never reached Tesseract
+    views: list[str] = field(default_factory=list)  # each Tesseract reading's own text (they vote on each phone's digits)
+    skipped: bool = False  # no text likely: never reached an engine
     pdq: str | None = None  # the photo's PDQ hash, when the `images` extra is installed
     # the second look's readings of phone-like lines (prepare.second_look): they vote under a stricter lead
     second: list[str] = field(default_factory=list)
-    neural: str = ""  # RapidOCR's reading of the whole photo (adtrace.ocr.neural), its lines one per line
+    # RapidOCR's reading (adtrace.ocr.neural): its lines as read, and again with its doubted digits blanked
+    neural: list[str] = field(default_factory=list)
+    tesseract: bool = True  # Tesseract's reader read the photo (`views` and `second` are its readings)
 
     def to_dict(self) -> dict[str, Any]:
         return {"text": self.text, "confidence": self.confidence, "views": self.views, "skipped": self.skipped,
-                "pdq": self.pdq, "second": self.second, "neural": self.neural}
+                "pdq": self.pdq, "second": self.second, "neural": self.neural, "tesseract": self.tesseract}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Reading:
         return cls(str(d["text"]), float(d["confidence"]), list(d.get("views") or []), bool(d.get("skipped")),
-                   d.get("pdq"), list(d.get("second") or []), str(d.get("neural") or ""))
+                   d.get("pdq"), list(d.get("second") or []), list(d.get("neural") or []),
+                   bool(d.get("tesseract", True)))
 
 
-def read_image(img: Any, lang: str = engine.DEFAULT_LANG) -> Reading:
-    """The text in a PIL image (any mode): the whole views read as a block of text (page segmentation
-    6), each cut-out line in its preparations as one line (7), and the lines of the whole views' readings
-    that look like a phone cut again from Tesseract's own line boxes (adtrace.ocr.recut) and read as one
-    line; the cut lines read with a phone-like run and the recut boxes looked at again (`second_readings`,
-    `_new_readings`); and the whole photo read by RapidOCR (adtrace.ocr.neural) when it is installed,
-    its lines first; every distinct line once, between LINE_BREAK."""
+def read_image(img: Any, lang: str = engine.DEFAULT_LANG, tesseract: bool = True,
+               before: Reading | None = None) -> Reading:
+    """The text in a PIL image (any mode). A photo the no-text test passes is read by RapidOCR
+    (adtrace.ocr.neural) when it is installed — or its reading is taken from `before` — and, with
+    `tesseract`, by Tesseract's reader (`_tesseract`); every distinct line once, RapidOCR's first,
+    between LINE_BREAK."""
     prepared = prepare.prepare(img)
     if not prepared.views:
-        return Reading("", 0.0, skipped=True)
+        return Reading("", 0.0, skipped=True, tesseract=tesseract)
+    if before is not None:
+        views = before.neural
+        best = before.confidence
+    else:
+        found = neural.read(img)
+        views = ["\n".join(line.text for line in found), "\n".join(line.blanked() for line in found)] if found else []
+        best = max((100 * line.score for line in found), default=0.0)
+    lines: dict[str, None] = {}
+    for view in views:
+        for raw in view.splitlines():
+            if raw.strip():
+                lines.setdefault(" ".join(raw.split()), None)
+    readings, second = _tesseract(img, lang, prepared) if tesseract else ([], [])
+    for r in readings + second:
+        chars = [c for ch, c in zip(r.text, r.confs, strict=True) if not ch.isspace()]
+        if chars:
+            best = max(best, sum(chars) / len(chars))
+        for raw in r.text.splitlines():
+            if raw.strip():
+                lines.setdefault(" ".join(raw.split()), None)
+    # each reading's own text votes on the phones' digits, its unsure digits abstaining (adtrace.ocr.stage)
+    return Reading(LINE_BREAK.join(lines), round(best, 1), [r.view() for r in readings],
+                   second=[r.view() for r in second], neural=views, tesseract=tesseract)
+
+
+def _tesseract(img: Any, lang: str, prepared: prepare.Prepared) -> tuple[list[engine.Symbols], list[engine.Symbols]]:
+    """Tesseract's readings of a photo, and its second look's: the whole views read as a block of text
+    (page segmentation 6), each cut-out line in its preparations as one line (7), and the lines of the
+    whole views' readings that look like a phone cut again from Tesseract's own line boxes
+    (adtrace.ocr.recut) and read as one line; the cut lines read with a phone-like run and the recut
+    boxes looked at again (`second_readings`, `_new_readings`)."""
     readings = [engine.symbols(v, lang=lang, psm=6, boxes=True) for v in prepared.views]
     found = [r.lines for r in readings]
     cut = [engine.symbols(v, lang=lang, psm=7) for v in prepared.lines]
@@ -69,19 +102,7 @@ def read_image(img: Any, lang: str = engine.DEFAULT_LANG) -> Reading:
     # the recut boxes' second look: their five-way colour clusters (the wide cut of a box let false phones in)
     second += [r for b, own in zip(boxes, boxed, strict=True)
                for r in _new_readings(prepare.colours(b, prepare.SECOND_COLOURS), own, lang)]
-    found_neural = neural.read(img)
-    lines: dict[str, None] = {line.text: None for line in found_neural}
-    best = max((100 * line.score for line in found_neural), default=0.0)
-    for r in readings + second:
-        chars = [c for ch, c in zip(r.text, r.confs, strict=True) if not ch.isspace()]
-        if chars:
-            best = max(best, sum(chars) / len(chars))
-        for raw in r.text.splitlines():
-            if raw.strip():
-                lines.setdefault(" ".join(raw.split()), None)
-    # each reading's own text votes on the phones' digits, its unsure digits abstaining (adtrace.ocr.stage)
-    return Reading(LINE_BREAK.join(lines), round(best, 1), [r.view() for r in readings],
-                   second=[r.view() for r in second], neural="\n".join(line.text for line in found_neural))
+    return readings, second
 
 
 def phone_lines(cut: list[engine.Symbols], per_line: list[int]) -> list[int]:
@@ -140,11 +161,26 @@ def sha256_of(path: Path) -> str:
     return h.hexdigest()
 
 
-def read_file(path: Path, lang: str = engine.DEFAULT_LANG, cache: Cache | None = None) -> Reading:
-    """The text in an image file, from the cache when this exact file (by SHA-256) was read before."""
-    key = f"{sha256_of(path)}:{lang}:{READER_VERSION}{'n' if neural.state()[0] else ''}"
-    if cache is not None and (hit := cache.get(key)) is not None:
+def read_file(path: Path, lang: str = engine.DEFAULT_LANG, cache: Cache | None = None,
+              tesseract: bool | None = None) -> Reading:
+    """The text in an image file, from the cache when this exact file (by SHA-256) was read before the
+    same way. `tesseract`: whether Tesseract's reader reads it too; by default only when RapidOCR is off
+    here (the OCR stage asks again with it where RapidOCR's reading gave no phone: adtrace.ocr.stage)."""
+    on = neural.state()[0]
+    with_tesseract = not on if tesseract is None else tesseract
+    digest = sha256_of(path)
+
+    def key(tess: bool) -> str:
+        return f"{digest}:{lang}:{READER_VERSION}:{'n' if on else ''}{'t' if tess else ''}"
+
+    if cache is not None and (hit := cache.get(key(with_tesseract))) is not None:
         return Reading.from_dict(hit)
+    # RapidOCR's reading of this file, already made without Tesseract: not made again
+    before = None
+    if cache is not None and on and with_tesseract and (hit := cache.get(key(False))) is not None:
+        before = Reading.from_dict(hit)
+        if before.skipped:
+            return before
     try:
         from PIL import Image
 
@@ -154,13 +190,13 @@ def read_file(path: Path, lang: str = engine.DEFAULT_LANG, cache: Cache | None =
                                            "pixels, too large to be an ad photo", field_name="images",
                                            hint="It was skipped")
             img.load()
-            reading = read_image(img, lang)
-            reading.pdq = _pdq(img)
+            reading = read_image(img, lang, with_tesseract, before)
+            reading.pdq = before.pdq if before is not None else _pdq(img)
     except errors.InputError:
         raise
     except Exception as exc:  # PIL raises OSError, ValueError, SyntaxError, DecompressionBombError...
         raise errors.InputError.at(errors.OCR_BAD_IMAGE, f"cannot read image {path.name}: {type(exc).__name__}",
                                    field_name="images", hint="It was skipped; check the file") from None
     if cache is not None:
-        cache.put(key, reading.to_dict())
+        cache.put(key(with_tesseract), reading.to_dict())
     return reading

@@ -49,10 +49,12 @@ class OcrStage:
 
         return cls(image_roots(), default_region=default_region)
 
-    def readings(self, doc: Document) -> list[tuple[int, Reading]]:
+    def readings(self, doc: Document, extract: Extract,
+                 home: frozenset[str] | None = None) -> list[tuple[int, Reading, dict[str, Any]]]:
+        """Each local image's reading that holds text, with what `extract` found in it (`read`)."""
         from adtrace.documents.images import under_roots
 
-        out: list[tuple[int, Reading]] = []
+        out: list[tuple[int, Reading, dict[str, Any]]] = []
         hashed = self.hashed = []
         lang = engine.lang_for(doc.lang)
         for n, img in enumerate(doc.images or ()):
@@ -64,7 +66,7 @@ class OcrStage:
                 self.problems["outside the image folders or missing" if self.roots else "no image folder given"] += 1
                 continue
             try:
-                reading = read_file(real, lang, self.cache)
+                reading, found = read(real, doc, lang, self.cache, extract, home)
             except errors.InputError:
                 self.problems["unreadable image"] += 1
                 continue
@@ -72,16 +74,15 @@ class OcrStage:
             if reading.pdq and isinstance(img, dict) and not img.get("pdq"):
                 hashed.append((n, reading.pdq))
             if reading.text:
-                out.append((n, reading))
+                out.append((n, reading, found))
         return out
 
     def __call__(self, doc: Document, record: dict[str, Any], extract: Extract) -> None:
         entries: list[dict[str, Any]] = []
         home = home_countries(doc, record, self.default_region)
-        for n, reading in self.readings(doc):
+        for n, reading, found in self.readings(doc, extract, home):
             entries.append({"image": n, "text": reading.text, "confidence": reading.confidence})
-            merge(record, n, reading, extract(Document(id=doc.id, text=reading.text, location=doc.location,
-                                                       url=doc.url, lang=doc.lang)), home)
+            merge(record, n, reading, found, home)
         record[FIELD] = entries
         # The photos were opened anyway: their PDQ hashes go into the Record's `images`, so photo
         # watchlists and screening match local photos too (they read `images[].pdq`).
@@ -89,6 +90,26 @@ class OcrStage:
             for n, pdq in self.hashed:
                 if n < len(record["images"]):
                     record["images"][n] = {**record["images"][n], "pdq": pdq}
+
+
+def read(path: Path, doc: Document, lang: str, cache: Cache | None, extract: Extract,
+         home: frozenset[str] | None = None) -> tuple[Reading, dict[str, Any]]:
+    """Image `path`'s reading and what `extract` finds in its text (the document's location and URL as
+    context): RapidOCR's reading (or Tesseract's, where RapidOCR is off here); where RapidOCR's gave no
+    phone `merge` keeps, Tesseract's reader reads the photo too. On the synthetic tuning photos that
+    fallback kept 0-4 more phones a seed than RapidOCR alone, no false one (docs/ocr.md, ninth round)."""
+    reading = read_file(path, lang, cache)
+    found = _extract(doc, reading, extract)
+    if not reading.tesseract and not reading.skipped and not kept(reading, found, home):
+        reading = read_file(path, lang, cache, tesseract=True)
+        found = _extract(doc, reading, extract)
+    return reading, found
+
+
+def _extract(doc: Document, reading: Reading, extract: Extract) -> dict[str, Any]:
+    if not reading.text:
+        return {}
+    return extract(Document(id=doc.id, text=reading.text, location=doc.location, url=doc.url, lang=doc.lang))
 
 
 # A wrong phone from an image links unrelated ads, so a phone read in an image is kept only when the
@@ -113,12 +134,11 @@ MAX_UNSURE = 1  # a stretch with more unsure digits than this holds no number (2
 # readings suffice (three were needed before; synthetic tuning seeds 5, 7, 11, docs/ocr.md, eighth round).
 SECOND_MARGIN = 2
 SECOND_READINGS = 2
-# RapidOCR's reading (adtrace.ocr.neural, `Reading.neural`) counts as this many readings in both votes: a
-# reading by another engine, with its own line finder, is independent of Tesseract's, which are readings of
-# the same few cuts; on the synthetic photos it alone held more painted phones than all of them voted
-# (docs/ocr.md). Two lets it carry a number no Tesseract reading holds, while Tesseract's readings that
-# agree on a different digit still split the vote.
-NEURAL_VOTES = 2
+# RapidOCR's reading (adtrace.ocr.neural, `Reading.neural`: its lines as read and with doubted digits
+# blanked) holds a phone on its own when either view has its digits exactly, not glued to other digits:
+# on the synthetic tuning photos its one reading kept more phones with fewer false ones than every vote
+# with Tesseract's readings tried (its readings as two votes, its doubted digits abstaining; docs/ocr.md,
+# ninth round). Tesseract reads only the photos where RapidOCR's reading gave no phone (`read`).
 
 
 @dataclass(frozen=True)
@@ -227,26 +247,41 @@ def candidates(reading: Reading, found: dict[str, Any]) -> list[dict[str, Any]]:
     letters as digits, "O" for 0, "l" for 1; a picture needs no obfuscation, so this is a misreading,
     not a trick; symbols between digit groups, like painted emoji, are fine)."""
     out = []
-    views = reading.views + [reading.neural] * NEURAL_VOTES if reading.neural else reading.views
     for p in found.get("phones") or ():
         if not isinstance(p, dict) or p.get("field"):
             continue
         s, e = p.get("span") or (0, 0)
-        out.append({"phone": p, "value": p["value"], "fused": fused(str(p["value"]), views),
-                    "second": fused(str(p["value"]), views + reading.second) if reading.second else None,
+        out.append({"phone": p, "value": p["value"], "neural": held(str(p["value"]), reading.neural),
+                    "fused": fused(str(p["value"]), reading.views),
+                    "second": fused(str(p["value"]), reading.views + reading.second) if reading.second else None,
                     "letters": any(ch.isascii() and ch.isalpha() for ch in reading.text[s:e])})
     return out
 
 
 def accepted(c: dict[str, Any]) -> bool:
-    """Kept: no letters in it, and the readings' vote is this very number, by enough readings, with every
+    """Kept: no letters in it, and RapidOCR's reading holds it (`held`), or the readings' vote is this very number, by enough readings, with every
     digit won by MIN_MARGIN readings or more, and MIN_CLEAN readings hold it not glued to other digits;
     or the vote retaken with the second look's readings too (`second`) is, held by SECOND_READINGS
     readings, every digit won by SECOND_MARGIN readings or more."""
     if c["letters"]:
         return False
-    return (_won(c["fused"], c["value"], MIN_MARGIN, MIN_READINGS)
+    return (bool(c.get("neural")) or _won(c["fused"], c["value"], MIN_MARGIN, MIN_READINGS)
             or _won(c.get("second"), c["value"], SECOND_MARGIN, SECOND_READINGS))
+
+
+def held(e164: str, views: list[str]) -> bool:
+    """Whether one of `views` (RapidOCR's) holds `e164`'s national number digit for digit, as a stretch
+    not glued to another digit (`_clean`)."""
+    try:
+        num = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return False
+    digits, before = str(num.national_number), _prefixes(num)
+    for view in views:
+        pos = [i for i, ch in enumerate(view) if ch.isdigit()]
+        if _clean(digits, view, pos, "".join(view[i] for i in pos), 0, before):
+            return True
+    return False
 
 
 def _won(f: Fused | None, value: str, margin: int, readings: int) -> bool:
@@ -283,15 +318,22 @@ def written_abroad(value: str, text: str, span: tuple[int, int], home: frozenset
     return digits.lstrip("0").startswith(value[1:]) or "+" in text[max(0, s - 2):s + 1]
 
 
-def merge(record: dict[str, Any], n: int, reading: Reading, found: dict[str, Any],
-          home: frozenset[str] | None = None) -> None:
-    """Add the entities `found` in image n's text to `record`, marked as coming from the image. With
-    `home` (the ad's own countries), a phone of another country needs its country code in the image."""
+def kept(reading: Reading, found: dict[str, Any], home: frozenset[str] | None = None) -> dict[str, dict[str, Any]]:
+    """The phones `found` in an image's text that are kept (`accepted`, and of a home country or written
+    with their country code), by value."""
     phones: dict[str, dict[str, Any]] = {}
     for c in candidates(reading, found):
         s, e = c["phone"].get("span") or (0, 0)
         if accepted(c) and (home is None or written_abroad(str(c["value"]), reading.text, (s, e), home)):
             phones.setdefault(str(c["value"]), c["phone"])
+    return phones
+
+
+def merge(record: dict[str, Any], n: int, reading: Reading, found: dict[str, Any],
+          home: frozenset[str] | None = None) -> None:
+    """Add the entities `found` in image n's text to `record`, marked as coming from the image. With
+    `home` (the ad's own countries), a phone of another country needs its country code in the image."""
+    phones = kept(reading, found, home)
     for name in ENTITY_FIELDS:
         items = list(phones.values()) if name == "phones" else found.get(name) or ()
         for item in items:
