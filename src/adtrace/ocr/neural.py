@@ -23,8 +23,8 @@ NEURAL_ENV = "ADTRACE_OCR_NEURAL"  # "off" (or 0/false/no): Tesseract alone
 # OMP_THREAD_LIMIT, adtrace.ocr.engine). Measured (synthetic photos, loaded): ONNX Runtime's default pool
 # doubled the CPU per photo for no shorter wall time on 2 cores.
 THREADS = 1
-# Detection at the photo's own size ("max": shrunk only past 960 px, never enlarged), not the default
-# enlargement of the short side to 736 px: about a quarter of the CPU per photo with text, and more
+# Detection at the photo's own size ("max": never enlarged; RapidOCR shrinks only photos past 2,000 px),
+# not the default enlargement of the short side to 736 px: about a quarter of the CPU per photo with text, and more
 # phones read on two of three tuning seeds (docs/ocr.md, ninth round). The angle classifier (cls) only
 # tells text turned upside down, which ads do not paint; it changed no reading.
 SETTINGS: dict[str, Any] = {"det_limit_type": "max", "use_cls": False}
