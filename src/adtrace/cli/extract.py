@@ -66,7 +66,7 @@ def extract_cmd(
     region: str = REGION, on_error: str = ON_ERROR, errors_file: str = ERRORS_FILE,
     max_line_bytes: int = MAX_LINE_BYTES,
     ocr: bool = typer.Option(False, "--ocr", help="Also read the text in the documents' local images "
-                             "(Tesseract; the 'ocr' extra): image_text, entities marked via image."),
+                             "(RapidOCR and Tesseract; the 'ocr' extra): image_text, entities marked via image."),
     images: list[Path] = typer.Option([], "--images", help="Folder holding the documents' images (repeatable)."),
 ) -> None:
     """Extract phones, emails, handles, URLs, ages, prices, places, payments and names."""

@@ -52,7 +52,7 @@ def ingest_cmd(
     raise_alerts: bool = typer.Option(True, "--alerts/--no-alerts",
                                       help="Check new and changed documents against watchlists and risk "
                                            "levels, raising alerts (app, e-mail, webhook as configured)."),
-    ocr: bool = typer.Option(False, "--ocr", help="Read the text in the documents' local images (Tesseract; "
+    ocr: bool = typer.Option(False, "--ocr", help="Read the text in the documents' local images (RapidOCR and Tesseract; "
                              "the 'ocr' extra): it becomes image_text and its identifiers link like the text's."),
     images: list[Path] = typer.Option([], "--images", help="Folder holding the documents' images (repeatable; "
                                       "default $ADTRACE_IMAGES); no other file is opened."),
