@@ -146,6 +146,18 @@ def test_a_job_whose_server_died_says_so(app: Any) -> None:
     importjobs.discard(engine, job)
 
 
+def test_a_link_job_that_fails_outside_adtrace_says_so_and_ends(app: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sqlite3
+
+    def locked(*a: Any, **kw: Any) -> Any:
+        raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr("adtrace.linking.run.link_store", locked)
+    engine = app.state.adtrace.engine
+    job = _wait(engine, importjobs.link_now(engine, "analyst", False)["id"])
+    assert job["state"] == "failed" and "database is locked" in job["message"] and job["finished_at"]
+
+
 def test_no_template_tells_a_web_user_to_run_a_command() -> None:
     import re
     from importlib import resources

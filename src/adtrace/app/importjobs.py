@@ -273,6 +273,9 @@ def link_now(engine: sa.Engine, actor: str, rebuild: bool) -> dict[str, Any]:
             job["state"] = "done"
         except errors.AdtraceError as exc:
             job.update(state="failed", message=exc.message)
+        except Exception as exc:  # a bug, or the database (locked by another writer): the page says so in one
+            # line instead of polling a job that will never end (seen: "database is locked" in a test run)
+            job.update(state="failed", message=f"linking stopped ({type(exc).__name__}: {exc}); run it again")
         finally:
             job["finished_at"] = now()
             _put(engine, job)
