@@ -1,6 +1,6 @@
 """RapidOCR, the first reader (adtrace.ocr.neural): a phone its reading holds exactly and cleanly is
 kept on its own; a doubted digit is blanked in its second view; boxes continuing one line are joined;
-Tesseract reads only the photos where RapidOCR gave no phone; it can be switched off; photos without
+Tesseract reads only the photos where RapidOCR read a run of digits but kept no phone; it can be switched off; photos without
 text reach neither engine; the cache key says which engines read the photo."""
 
 from __future__ import annotations
@@ -130,18 +130,26 @@ def test_tesseract_reads_only_where_rapidocr_gave_no_phone_and_the_cache_says_wh
     (tmp_path / "a.jpg").write_bytes(_painted_styles()[1][0])
     reading, found = read(tmp_path / "a.jpg", doc, "eng", cache, pipe.extract)
     assert kept(reading, found) and not reading.tesseract and calls == ["n"]
-    # a photo whose RapidOCR reading keeps no phone: Tesseract reads it, RapidOCR's reading is reused
+    # a photo with a handle only: fewer than FALLBACK_DIGITS digits, no phone to have misread, no Tesseract
     from PIL import ImageDraw
 
-    handle = Image.new("RGB", (420, 120), (250, 250, 245))
-    ImageDraw.Draw(handle).text((20, 30), "snap: candyx22", fill=(20, 20, 20), font_size=40)
-    handle.save(tmp_path / "h.png")
+    def painted(name: str, text: str) -> Path:
+        img = Image.new("RGB", (460, 120), (250, 250, 245))
+        ImageDraw.Draw(img).text((20, 30), text, fill=(20, 20, 20), font_size=40)
+        img.save(tmp_path / name)
+        return tmp_path / name
+
     calls.clear()
-    reading, found = read(tmp_path / "h.png", doc, "eng", cache, pipe.extract)
+    reading, found = read(painted("h.png", "snap: candyx22"), doc, "eng", cache, pipe.extract)
+    assert not reading.tesseract and calls == ["n"]
+    assert any(h["value"] == "candyx22" for h in found.get("handles") or ())
+    # a run of digits that is no phone: Tesseract reads it too, RapidOCR's reading reused
+    calls.clear()
+    reading, found = read(painted("c.png", "code 4817 2093"), doc, "eng", cache, pipe.extract)
     assert reading.tesseract and calls[0] == "n" and calls.count("n") == 1 and "t" in calls
-    assert not kept(reading, found) and any(h["value"] == "candyx22" for h in found.get("handles") or ())
+    assert not kept(reading, found)
     calls.clear()
-    again, _ = read(tmp_path / "h.png", doc, "eng", cache, pipe.extract)
+    again, _ = read(tmp_path / "c.png", doc, "eng", cache, pipe.extract)
     assert calls == [] and again == reading  # both readings from the cache
     # read without RapidOCR, the photo is read again (not answered with a reading that had it)
     monkeypatch.setenv(neural.NEURAL_ENV, "off")

@@ -92,18 +92,31 @@ class OcrStage:
                     record["images"][n] = {**record["images"][n], "pdq": pdq}
 
 
+# Tesseract reads a photo only where RapidOCR's reading holds this many digits or more and no kept phone:
+# a phone has seven digits at least, so where RapidOCR read fewer there is no phone of its to have
+# misread. On the synthetic tuning seeds 5, 7 and 11 asking for 1, 4 or 7 digits kept exactly the phones
+# that no condition kept, and 7 spares Tesseract most photos without text or with a handle only
+# (docs/ocr.md, ninth round).
+FALLBACK_DIGITS = 7
+
+
 def read(path: Path, doc: Document, lang: str, cache: Cache | None, extract: Extract,
          home: frozenset[str] | None = None) -> tuple[Reading, dict[str, Any]]:
     """Image `path`'s reading and what `extract` finds in its text (the document's location and URL as
-    context): RapidOCR's reading (or Tesseract's, where RapidOCR is off here); where RapidOCR's gave no
-    phone `merge` keeps, Tesseract's reader reads the photo too. On the synthetic tuning photos that
+    context): RapidOCR's reading (or Tesseract's, where RapidOCR is off here); where RapidOCR's read a
+    run of digits (FALLBACK_DIGITS) but gave no phone `merge` keeps, Tesseract's reader reads the photo too. On the synthetic tuning photos that
     fallback kept 0-4 more phones a seed than RapidOCR alone, no false one (docs/ocr.md, ninth round)."""
     reading = read_file(path, lang, cache)
     found = _extract(doc, reading, extract)
-    if not reading.tesseract and not reading.skipped and not kept(reading, found, home):
+    if not reading.tesseract and not reading.skipped and _digits(reading.neural) >= FALLBACK_DIGITS \
+            and not kept(reading, found, home):
         reading = read_file(path, lang, cache, tesseract=True)
         found = _extract(doc, reading, extract)
     return reading, found
+
+
+def _digits(views: list[str]) -> int:
+    return sum(ch.isdigit() for ch in views[0]) if views else 0
 
 
 def _extract(doc: Document, reading: Reading, extract: Extract) -> dict[str, Any]:
