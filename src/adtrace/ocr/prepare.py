@@ -102,6 +102,11 @@ MAX_LINES = 6  # lines cut per photo, most glyphs first: a phone, a handle, a ra
 CHANNEL_LINES = 2
 
 
+def likely(img: Image.Image) -> bool:
+    """`prepare`'s no-text test alone: whether either stroke map has rows busy with letter-like runs."""
+    return text_likely(strokes(scaled(img.convert("RGB")).convert("L")))
+
+
 def prepare(img: Image.Image) -> Prepared:
     """The prepared images to read, or nothing when no text is likely: the light strokes, the dark
     strokes and the grey picture, each straightened as a whole; and the MAX_LINES lines with the most

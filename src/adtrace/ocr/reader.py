@@ -57,8 +57,10 @@ def read_image(img: Any, lang: str = engine.DEFAULT_LANG, tesseract: bool = True
     (adtrace.ocr.neural) when it is installed — or its reading is taken from `before` — and, with
     `tesseract`, by Tesseract's reader (`_tesseract`); every distinct line once, RapidOCR's first,
     between LINE_BREAK."""
-    prepared = prepare.prepare(img)
-    if not prepared.views:
+    # Tesseract's preparations (~130 ms a photo with text) are made only for Tesseract: RapidOCR needs the
+    # no-text test alone
+    prepared = prepare.prepare(img) if tesseract else None
+    if not (prepared.views if prepared is not None else prepare.likely(img)):
         return Reading("", 0.0, skipped=True, tesseract=tesseract)
     if before is not None:
         views = before.neural
@@ -72,7 +74,7 @@ def read_image(img: Any, lang: str = engine.DEFAULT_LANG, tesseract: bool = True
         for raw in view.splitlines():
             if raw.strip():
                 lines.setdefault(" ".join(raw.split()), None)
-    readings, second = _tesseract(img, lang, prepared) if tesseract else ([], [])
+    readings, second = _tesseract(img, lang, prepared) if prepared is not None else ([], [])
     for r in readings + second:
         chars = [c for ch, c in zip(r.text, r.confs, strict=True) if not ch.isspace()]
         if chars:
