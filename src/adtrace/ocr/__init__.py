@@ -1,4 +1,5 @@
-"""OCR: the text advertisers paint into their photos, read with Tesseract and extracted like ad text.
+"""OCR: the text advertisers paint into their photos, read with RapidOCR (PP-OCRv4 in ONNX Runtime) and
+Tesseract, and extracted like ad text.
 
 Optional (`pip install 'adtrace[ocr]'` and Debian's tesseract-ocr with its eng/spa/chi-sim data);
 without them `status()` says "OCR is off" and nothing else changes.
@@ -7,7 +8,7 @@ without them `status()` says "OCR is off" and nothing else changes.
     status().message                       # "OCR is on (...)" or "OCR is off: <why>"
     Pipeline(ocr=True).process(doc)        # Record with image_text and entities marked via "image"
 
-Importing this package is cheap: Pillow, numpy and Tesseract load only when an image is read.
+Importing this package is cheap: Pillow, numpy, RapidOCR and Tesseract load only when an image is read.
 """
 
 from typing import Any

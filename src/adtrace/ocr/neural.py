@@ -1,5 +1,6 @@
 """RapidOCR: PaddleOCR's PP-OCRv4 text detector and recogniser run by ONNX Runtime, the first reader
-of a photo when it is installed; Tesseract (adtrace.ocr.engine) reads the photos where it finds no phone.
+of a photo when it is installed; Tesseract (adtrace.ocr.engine) reads the photos where it read digits
+but no phone (adtrace.ocr.stage.read).
 
 Why: Tesseract reads a page of print; ad photos paint their text over busy pictures, in outlines,
 colours, tilts and emoji. PP-OCRv4 was trained on scene text: on the synthetic photos its one reading

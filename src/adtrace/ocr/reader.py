@@ -167,7 +167,7 @@ def read_file(path: Path, lang: str = engine.DEFAULT_LANG, cache: Cache | None =
               tesseract: bool | None = None) -> Reading:
     """The text in an image file, from the cache when this exact file (by SHA-256) was read before the
     same way. `tesseract`: whether Tesseract's reader reads it too; by default only when RapidOCR is off
-    here (the OCR stage asks again with it where RapidOCR's reading gave no phone: adtrace.ocr.stage)."""
+    here (the OCR stage asks again with it where RapidOCR's reading held digits but no phone: adtrace.ocr.stage)."""
     on = neural.state()[0]
     with_tesseract = not on if tesseract is None else tesseract
     digest = sha256_of(path)

@@ -104,8 +104,9 @@ def read(path: Path, doc: Document, lang: str, cache: Cache | None, extract: Ext
          home: frozenset[str] | None = None) -> tuple[Reading, dict[str, Any]]:
     """Image `path`'s reading and what `extract` finds in its text (the document's location and URL as
     context): RapidOCR's reading (or Tesseract's, where RapidOCR is off here); where RapidOCR's read a
-    run of digits (FALLBACK_DIGITS) but gave no phone `merge` keeps, Tesseract's reader reads the photo too. On the synthetic tuning photos that
-    fallback kept 0-4 more phones a seed than RapidOCR alone, no false one (docs/ocr.md, ninth round)."""
+    run of digits (FALLBACK_DIGITS) but gave no phone `merge` keeps, Tesseract's reader reads the photo
+    too. On the synthetic tuning photos that fallback kept 0-4 more phones a seed than RapidOCR alone,
+    no false one (docs/ocr.md, ninth round)."""
     reading = read_file(path, lang, cache)
     found = _extract(doc, reading, extract)
     if not reading.tesseract and not reading.skipped and _digits(reading.neural) >= FALLBACK_DIGITS \
@@ -151,7 +152,7 @@ SECOND_READINGS = 2
 # blanked) holds a phone on its own when either view has its digits exactly, not glued to other digits:
 # on the synthetic tuning photos its one reading kept more phones with fewer false ones than every vote
 # with Tesseract's readings tried (its readings as two votes, its doubted digits abstaining; docs/ocr.md,
-# ninth round). Tesseract reads only the photos where RapidOCR's reading gave no phone (`read`).
+# ninth round). Tesseract reads only the photos where RapidOCR's reading held digits but no phone (`read`).
 
 
 @dataclass(frozen=True)
