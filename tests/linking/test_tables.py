@@ -72,6 +72,52 @@ def test_incremental_batches_equal_rebuild(tmp_path: Path, docs: list[dict[str, 
         store.close()
 
 
+def test_incremental_link_holds_the_write_lock_while_another_connection_writes(
+        tmp_path: Path, docs: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another writer committing between incremental linking's reads and its writes used to fail the link
+    at once ("database is locked": SQLite's snapshot rule in WAL); the link now takes the write lock first
+    and the other writer waits for it."""
+    import sqlite3
+    import threading
+
+    import adtrace.linking.run as run
+
+    path = str(tmp_path / "w.db")
+    init_db(path)
+    store = open_store(path)
+    engine = engine_of(store)
+    real = run.link_new
+    other: dict[str, Any] = {}
+
+    def writer() -> None:
+        conn = sqlite3.connect(path, timeout=30)
+        conn.execute("CREATE TABLE IF NOT EXISTS other_writer (x INTEGER)")
+        conn.execute("INSERT INTO other_writer VALUES (1)")
+        conn.commit()
+        other["done"] = True
+        conn.close()
+
+    def interleaved(conn: Any, *a: Any, **kw: Any) -> Any:
+        conn.execute(text("SELECT count(*) FROM link_docs")).scalar_one()  # this transaction has read
+        thread = threading.Thread(target=writer)
+        thread.start()
+        thread.join(timeout=1.0)  # under the write lock it waits; without, it commits now
+        other["during"] = other.get("done", False)
+        other["thread"] = thread
+        return real(conn, *a, **kw)
+
+    try:
+        _ingest(store, docs[:200])
+        link_store(engine)
+        _ingest(store, docs[200:260])
+        monkeypatch.setattr(run, "link_new", interleaved)
+        assert link_store(engine).linked == 60
+        other["thread"].join(timeout=30)
+        assert other["during"] is False and other["done"] is True  # it waited, then wrote
+    finally:
+        store.close()
+
+
 def _some_key(engine: Any) -> str:
     with engine.connect() as conn:
         name = conn.execute(text("SELECT name FROM link_keys WHERE hub = :f AND docs > 2 AND name LIKE 'phone:%' "

@@ -30,7 +30,7 @@ from adtrace.linking.linker import Linker, LinkItem, prepare_many
 from adtrace.linking.parallel import ordered, pool
 from adtrace.linking.refresh import refresh
 from adtrace.storage import corpus, linkstate
-from adtrace.storage.db import read
+from adtrace.storage.db import read, write
 from adtrace.storage.sqlite import database_path
 
 PARALLEL_MIN = 50_000  # documents to link before worker processes pay for their start-up
@@ -237,7 +237,7 @@ def _rebuilt(engine: sa.Engine, linker: Linker, last_seq: int, procs: Pool | Non
     founders = {tp.SIGNAL.key(t): doc for t, doc in enumerate(linker.templates.founder_doc)}
     founders.update((im.SIGNAL.key(f), doc) for f, doc in enumerate(linker.images.founder_doc))
     clock.lap("groups")
-    with engine.begin() as conn:
+    with write(engine) as conn:  # the write lock up front (SQLite: BEGIN IMMEDIATE), see _linked
         # The linker's tables are written while the workers summarise clusters (one transaction; with no workers,
         # before the clusters), and the workers read the Records themselves (this transaction does not change them).
         steps = tables.write_steps(conn, linker, last_seq)
@@ -282,7 +282,10 @@ def _increment(engine: sa.Engine, meta: tables.Meta, last_seq: int, batch: int,
 def _linked(engine: sa.Engine, meta: tables.Meta, last_seq: int, items: list[LinkItem], wanted: dict[str, bool],
             procs: Pool | None, report: RunReport) -> None:
     """Link prepared `items` into the tables and refresh the clusters that changed."""
-    with engine.begin() as conn:
+    # The write lock up front (SQLite: BEGIN IMMEDIATE): link_new reads the link tables, then writes them;
+    # in a deferred transaction, a write committed by another connection in between (an import, an audit
+    # row) failed the link at once with "database is locked", whatever the busy timeout (seen in CI).
+    with write(engine) as conn:
         delta = link_new(conn, meta, items, wanted)
         groups: dict[int, list[int]] = {}
         for d in sorted(delta.doc_id):
