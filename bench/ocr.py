@@ -91,7 +91,7 @@ def quality(docs: list[Document], truth: dict[str, dict[int, Any]], root: Path) 
             painted = truth.get(doc.id, {}).get(n)
             want = set(painted["phones"]) if painted else set()
             t0 = time.process_time()
-            # the stage's own reading: RapidOCR first, Tesseract where it gave no phone (a cache per photo:
+            # the stage's own reading: RapidOCR first, Tesseract where it read digits but no phone (a cache per photo:
             # the fallback reuses RapidOCR's reading; reposts are read again)
             reading, found_rec = read(Path(img["path"]), doc, "eng", Cache(), pipe.extract, home)
             dt = time.process_time() - t0

@@ -69,17 +69,14 @@ def read_image(img: Any, lang: str = engine.DEFAULT_LANG, tesseract: bool = True
         found = neural.read(img)
         views = ["\n".join(line.text for line in found), "\n".join(line.blanked() for line in found)] if found else []
         best = max((100 * line.score for line in found), default=0.0)
-    lines: dict[str, None] = {}
-    for view in views:
-        for raw in view.splitlines():
-            if raw.strip():
-                lines.setdefault(" ".join(raw.split()), None)
     readings, second = _tesseract(img, lang, prepared) if prepared is not None else ([], [])
     for r in readings + second:
         chars = [c for ch, c in zip(r.text, r.confs, strict=True) if not ch.isspace()]
         if chars:
             best = max(best, sum(chars) / len(chars))
-        for raw in r.text.splitlines():
+    lines: dict[str, None] = {}
+    for text in views + [r.text for r in readings + second]:
+        for raw in text.splitlines():
             if raw.strip():
                 lines.setdefault(" ".join(raw.split()), None)
     # each reading's own text votes on the phones' digits, its unsure digits abstaining (adtrace.ocr.stage)

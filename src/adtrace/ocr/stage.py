@@ -178,8 +178,7 @@ def fused(e164: str, views: list[str], max_apart: int = MAX_APART) -> Fused | No
     readings = clean = 0
     before = _prefixes(num)
     for view in views:
-        pos = [i for i, ch in enumerate(view) if ch.isdigit() or ch == UNSURE]  # where the reading's digits stand
-        stream = "".join(view[i] for i in pos)
+        pos, stream = _digit_stream(view)
         clean += _clean(digits, view, pos, stream, max_apart, before)
         aligned = _aligned(digits, stream, max_apart)
         if aligned is None:
@@ -273,9 +272,9 @@ def candidates(reading: Reading, found: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def accepted(c: dict[str, Any]) -> bool:
-    """Kept: no letters in it, and RapidOCR's reading holds it (`held`), or the readings' vote is this very number, by enough readings, with every
-    digit won by MIN_MARGIN readings or more, and MIN_CLEAN readings hold it not glued to other digits;
-    or the vote retaken with the second look's readings too (`second`) is, held by SECOND_READINGS
+    """Kept: no letters in it, and RapidOCR's reading holds it (`held`); or the readings' vote is this very
+    number, by enough readings, with every digit won by MIN_MARGIN readings or more, and MIN_CLEAN
+    readings hold it not glued to other digits; or the vote retaken with the second look's readings too (`second`) is, held by SECOND_READINGS
     readings, every digit won by SECOND_MARGIN readings or more."""
     if c["letters"]:
         return False
@@ -291,11 +290,13 @@ def held(e164: str, views: list[str]) -> bool:
     except phonenumbers.NumberParseException:
         return False
     digits, before = str(num.national_number), _prefixes(num)
-    for view in views:
-        pos = [i for i, ch in enumerate(view) if ch.isdigit()]
-        if _clean(digits, view, pos, "".join(view[i] for i in pos), 0, before):
-            return True
-    return False
+    return any(_clean(digits, view, *_digit_stream(view), 0, before) for view in views)
+
+
+def _digit_stream(view: str) -> tuple[list[int], str]:
+    """Where a reading's digits (its unsure ones too) stand, and those digits in order."""
+    pos = [i for i, ch in enumerate(view) if ch.isdigit() or ch == UNSURE]
+    return pos, "".join(view[i] for i in pos)
 
 
 def _won(f: Fused | None, value: str, margin: int, readings: int) -> bool:
