@@ -91,3 +91,52 @@ def test_load_into_postgres_with_copy(local_out: Path, pg_server: str, tmp_path:
     with eng.connect() as conn:  # later ingests get fresh sequence numbers after COPY
         assert conn.execute(text("SELECT nextval(pg_get_serial_sequence('documents', 'seq'))")).scalar() > len(a["documents"])
     eng.dispose()
+
+
+def test_load_relevels_by_saved_thresholds_while_another_connection_writes(
+        local_out: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Thresholds saved before the load decide the loaded levels. That transaction reads the thresholds and
+    then writes levels: another writer committing in between used to fail the load at once ("database is
+    locked": SQLite's snapshot rule in WAL); the load now takes the write lock first and the writer waits."""
+    import sqlite3
+    import threading
+
+    import orjson
+
+    from adtrace.storage import levels, settingstore
+
+    url = str(tmp_path / "t.db")
+    init_db(url)
+    engine = sa.create_engine(f"sqlite:///{url}")
+    with engine.begin() as conn:  # every document at least "elevated", none "high"
+        settingstore.put(conn, levels.SETTING, orjson.dumps({"elevated": 0, "high": 101}).decode())
+    engine.dispose()
+    real = levels.saved_thresholds
+    other: dict[str, Any] = {}
+
+    def writer() -> None:
+        conn = sqlite3.connect(url, timeout=30)
+        conn.execute("INSERT INTO app_settings (key, value) VALUES ('other_writer', '1')")
+        conn.commit()
+        other["done"] = True
+        conn.close()
+
+    def interleaved(conn: Any) -> Any:
+        saved = real(conn)  # this transaction has read
+        if "thread" not in other:
+            thread = threading.Thread(target=writer)
+            thread.start()
+            thread.join(timeout=1.0)  # under the write lock it waits; without, it commits now
+            other["during"], other["thread"] = other.get("done", False), thread
+        return saved
+
+    monkeypatch.setattr(levels, "saved_thresholds", interleaved)
+    assert load(str(local_out), url).documents > 0
+    other["thread"].join(timeout=30)
+    assert other["during"] is False and other["done"] is True  # it waited, then wrote
+    store = open_store(url)
+    try:
+        with engine_of(store).connect() as conn:
+            assert {lv for (lv,) in conn.execute(text("SELECT DISTINCT risk_level FROM records"))} == {"elevated"}
+    finally:
+        store.close()

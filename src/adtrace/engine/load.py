@@ -28,7 +28,7 @@ from adtrace.linking.summary import Member, rescore, summarize
 from adtrace.storage import census, corpus, facets, init_db, levels
 from adtrace.storage.connect import _safe, make_engine, resolve_url
 from adtrace.storage.db import now as stamp_now
-from adtrace.storage.db import read
+from adtrace.storage.db import read, write
 from adtrace.storage.sql import bulk_insert
 
 BATCH = 20_000  # rows per SQLite transaction
@@ -104,7 +104,7 @@ def load(out: str, db: str | None, log: Callable[[str], None] | None = None) -> 
         t0 = datetime.now(UTC)
         for part in _parts(root, "documents"):
             counts = [0, 0, 0]
-            with engine.begin() as conn:  # one transaction per partition: all of it or none of it
+            with write(engine) as conn:  # one transaction per partition: all of it or none of it
                 for rows in _rows(root, part, now):
                     for table, cols in _TABLES.items():
                         bulk_insert(conn, table, cols, rows[table], batch=BATCH)
@@ -117,7 +117,10 @@ def load(out: str, db: str | None, log: Callable[[str], None] | None = None) -> 
             report.entities += counts[1]
             report.indicator_hits += counts[2]
             say(f"{report.documents:,} documents loaded")
-        with engine.begin() as conn:  # thresholds an admin saved before the load decide its levels too
+        # Thresholds an admin saved before the load decide its levels too. The write lock is taken first
+        # (storage.db.write): this transaction reads before it writes, and in SQLite's WAL mode another
+        # connection's commit in between would fail it at once with "database is locked".
+        with write(engine) as conn:
             if (saved := levels.saved_thresholds(conn)) is not None:
                 levels.relevel(conn, saved)
         t1 = datetime.now(UTC)

@@ -14,7 +14,7 @@ from adtrace.linking import tables
 from adtrace.linking.linker import Linker
 from adtrace.linking.signals import kind_of
 from adtrace.storage import clusterstore, corpus, linkstate
-from adtrace.storage.db import read
+from adtrace.storage.db import read, write
 
 
 def load(engine: sa.Engine) -> tuple[Linker | None, int]:
@@ -37,7 +37,7 @@ def overrides(engine: sa.Engine) -> dict[str, bool]:
 
 
 def set_override(engine: sa.Engine, key: str, hub: bool | None, note: str = "") -> None:
-    with engine.begin() as conn:
+    with write(engine) as conn:
         clusterstore.set_override(conn, key, hub, note)
 
 
@@ -83,7 +83,7 @@ def save(engine: sa.Engine, linker: Linker, last_seq: int, *, rebuild: bool,
          summaries: Iterable[dict[str, Any]]) -> None:
     """A whole linker's tables, member rows (doc, cluster, risk, level) and summaries, in one transaction
     (`adtrace load` after an engine run; `adtrace link` writes through `adtrace.linking.refresh`)."""
-    with engine.begin() as conn:
+    with write(engine) as conn:
         tables.write_all(conn, linker, last_seq)
         if rebuild:
             clusterstore.clear(conn)
