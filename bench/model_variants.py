@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/model_variants.py [--seeds 0 1 2] [--list all|third|fourth|fifth] [--only NAME ...]
     .venv/bin/python bench/model_variants.py --fit-synthetic 20000   # fit time of the model in use
+    .venv/bin/python bench/model_variants.py --learning-curve         # the model in use on 40-100 % of the training folds
 
 Each variant is fitted on the training folds only (vectorizer, and C when it is chosen by an inner
 cross-validation on those folds) and scored on the held-out fold; near-duplicates (`dup_group`) stay
@@ -539,11 +540,40 @@ def fit_synthetic(n: int) -> dict[str, Any]:
             "peak_rss_mb_before_fit": round(rss0 / 1024, 1), "note": "CPU seconds on a shared, loaded machine"}
 
 
+def learning_curve(texts: list[str], y: np.ndarray, groups: np.ndarray, seeds: list[int]) -> dict[str, Any]:
+    """How the model in use's grouped-CV ROC-AUC grows with the number of training ads: the same outer
+    folds, each training fold cut to a share of its groups (drawn at random, seeded) before fitting, the
+    test fold whole. Not a search (one model, nothing adopted): it says how the 0.98 target depends on the
+    amount of labelled data, e.g. on a larger kept-back half or an analyst team's review decisions."""
+    shares = [0.4, 0.6, 0.8, 1.0]
+    out: dict[str, Any] = {"documents": len(y), "seeds": seeds, "shares": {}}
+    for share in shares:
+        rocs, sizes = [], []
+        for seed in seeds:
+            oof = np.zeros(len(y))
+            rng = np.random.default_rng(seed)
+            for train, test in StratifiedGroupKFold(n_splits=5, shuffle=True, random_state=seed).split(texts, y, groups):
+                names = np.unique(groups[train])
+                kept = set(rng.choice(names, size=max(2, round(share * len(names))), replace=False))
+                part = np.array([i for i in train if groups[i] in kept])
+                sizes.append(len(part))
+                proba = VARIANTS["words13_C16 (current)"]()([texts[i] for i in part], list(y[part]), list(groups[part]), part)
+                oof[test] = proba([texts[i] for i in test], test)
+            rocs.append(float(roc_auc_score(y, oof)))
+        out["shares"][str(share)] = {"training_ads_mean": round(statistics.fmean(sizes)),
+                                     "roc_auc_mean": round(statistics.fmean(rocs), 4),
+                                     "roc_auc_per_seed": [round(r, 4) for r in rocs]}
+        print(json.dumps({share: out["shares"][str(share)]}), flush=True)
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--fit-synthetic", type=int, default=0, help="time the model in use on N synthetic documents")
     ap.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     ap.add_argument("--only", nargs="*", default=None, help="variant names (default: all)")
+    ap.add_argument("--learning-curve", action="store_true",
+                    help="the model in use trained on 40/60/80/100 %% of each training fold's groups (measurement only)")
     ap.add_argument("--list", choices=["all", "third", "fourth", "fifth"], default="all",
                     help="third / fourth / fifth: the model in use and that pre-declared list only")
     args = ap.parse_args()
@@ -557,6 +587,9 @@ def main() -> None:
     texts = [d.full_text for d in docs]
     y = np.array([int(r["fraudulent"]) for r in rows])
     groups = np.array([str(r["dup_group"]) for r in rows])
+    if args.learning_curve:
+        print(json.dumps(learning_curve(texts, y, groups, args.seeds), indent=2))
+        return
     import model_fifth  # bench/ is on sys.path when this script runs
 
     lists = {"third": THIRD, "fourth": FOURTH, "fifth": model_fifth.FIFTH}
