@@ -68,3 +68,21 @@ def test_unknown_extension_and_missing_file(tmp_path: Path) -> None:
     with pytest.raises(errors.InputError) as info:
         _items(odd)
     assert info.value.code == errors.UNKNOWN_FORMAT
+    # A missing file is named as missing, even when its name has no known ending; a folder as a folder.
+    with pytest.raises(errors.InputError) as info:
+        _items(tmp_path / "nope")
+    assert info.value.code == errors.FILE_NOT_FOUND
+    with pytest.raises(errors.InputError, match="is a folder"):
+        _items(tmp_path)
+
+
+def test_ingest_of_a_folder_without_readable_files_says_so(tmp_path: Path) -> None:
+    from adtrace.storage.ingest import expand
+
+    (tmp_path / "notes.txt").write_text("x")
+    with pytest.raises(errors.InputError, match="no file with a known ending") as info:
+        expand([str(tmp_path)])
+    assert info.value.code == errors.FILE_NOT_FOUND and ".jsonl" in str(info.value)
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "ads.jsonl.gz").write_bytes(b"")
+    assert expand([str(tmp_path)]) == [str(tmp_path / "sub" / "ads.jsonl.gz")]

@@ -59,15 +59,22 @@ def reader_for(path: str, forced: str | None = None) -> Reader:
         if name.endswith(ending):
             return READERS[fmt]
     raise errors.InputError.at(errors.UNKNOWN_FORMAT, _("cannot tell the format from the file name"), path=path,
-                               hint=_("Use a known ending (%(list)s) or --format") % {"list": ", ".join(sorted(_ENDINGS))})
+                               hint=_("Use a known ending (%(list)s) or --format") % {"list": ", ".join(known_endings())})
+
+
+def known_endings() -> list[str]:
+    """The file endings that name a format (registered readers and plugins), sorted."""
+    READERS.load()
+    return sorted(_ENDINGS)
 
 
 def read_paths(paths: Iterable[str], options: Options | None = None) -> Iterator[Item]:
     """Stream Documents and ReadErrors from many files, each read by the reader its name calls for."""
     opts = options or Options()
     for path in paths:
-        reader = reader_for(path, opts.format)
+        # Opened first: a missing file or a folder is named as such, not as a name without a known ending.
         with _closing(open_binary(path), path) as fh:
+            reader = reader_for(path, opts.format)
             yield from reader(fh, path, opts)
 
 

@@ -23,7 +23,7 @@ from adtrace.documents import Document
 from adtrace.sources import Options, ReadError, read_paths
 from adtrace.sources.base import open_binary
 from adtrace.sources.jsonl import Line, lines, parse_line, read_jsonl
-from adtrace.sources.registry import reader_for
+from adtrace.sources.registry import known_endings, reader_for
 from adtrace.storage.base import Checkpoint, Prepared, Store
 from adtrace.storage.prepare import prepare
 
@@ -160,9 +160,12 @@ def expand(paths: list[str]) -> list[str]:
             raise errors.InputError.at(errors.FILE_NOT_FOUND, "no such file or folder", path=p,
                                        hint="Check the path; nothing was ingested")
         if p != "-" and path.is_dir():
-            for child in sorted(path.rglob("*")):
-                if child.is_file() and _known(str(child)):
-                    out.append(str(child))
+            found = [str(c) for c in sorted(path.rglob("*")) if c.is_file() and _known(str(c))]
+            if not found:  # silently ingesting nothing reads as success
+                raise errors.InputError.at(errors.FILE_NOT_FOUND, "no file with a known ending in this folder", path=p,
+                                           hint=f"Add files ending in {', '.join(known_endings())} (or those + .gz); "
+                                                "nothing was ingested")
+            out.extend(found)
         else:
             out.append(p)
     return out
