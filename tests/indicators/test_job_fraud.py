@@ -45,9 +45,9 @@ def test_an_honest_detailed_job_ad_fires_no_labour_indicator() -> None:
     ("labor.work_from_home.v1", "Simple data entry, work from home on your own schedule."),
     ("labor.work_from_home.v1", "Trabaja desde casa, captura de datos."),
     ("labor.work_from_home.v1", "在家兼职，手机即可操作。"),
-    ("labor.easy_money.v1", "Earn up to $1,200 per week from day one."),
-    ("labor.easy_money.v1", "Gana hasta $900 por semana."),
-    ("labor.easy_money.v1", "轻松赚钱，日赚三百。"),
+    ("labor.easy_money.v2", "Earn up to $1,200 per week from day one."),
+    ("labor.easy_money.v2", "Gana hasta $900 por semana."),
+    ("labor.easy_money.v2", "轻松赚钱，日赚三百。"),
     ("labor.no_experience.v1", "No experience needed."),
     ("labor.urgent_hiring.v1", "Urgently hiring, start immediately!"),
     ("labor.guaranteed_job.v1", "Guaranteed job, no interview needed."),
@@ -93,7 +93,7 @@ def test_personal_email_contact_in_a_job_ad() -> None:
 
 def test_new_labour_indicators_map_to_ilo_and_cite_the_ftc_or_ilo() -> None:
     for ind_id in ("labor.upfront_purchase.v1", "labor.chat_interview.v1", "labor.personal_data_upfront.v1",
-                   "labor.work_from_home.v1", "labor.easy_money.v1", "labor.vague_employer.v1"):
+                   "labor.work_from_home.v1", "labor.easy_money.v2", "labor.vague_employer.v1"):
         ind = get(ind_id)
         assert ind.ilo and ind.evidence is not None
         assert {"ftc_jobscams", "ilo_fair2019", "ilo_ec2009", "vidros2017"} & set(ind.sources)

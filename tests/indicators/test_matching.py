@@ -36,8 +36,17 @@ def test_spacing_and_case_do_not_matter() -> None:
 
 
 def test_negated_fee_does_not_fire_but_plain_fee_does() -> None:
-    assert "labor.recruitment_fee.v1" not in _ids("We never charge a placement fee.")
-    assert "labor.recruitment_fee.v1" in _ids("Placement fee: 400 dollars before departure.")
+    assert "labor.recruitment_fee.v2" not in _ids("We never charge a placement fee.")
+    assert "labor.recruitment_fee.v2" in _ids("Placement fee: 400 dollars before departure.")
+
+
+def test_evidence_quotes_the_whole_amount() -> None:
+    """v2 of the fee and pay indicators: a quoted amount is never cut after its first digit (v1 quoted
+    "fee of $2" from "fee of $225"), in English and Spanish; the retired v1 no longer fires."""
+    assert "fee of $1,250" in _evidence("Pay a registration fee of $1,250 before you travel.", "labor.recruitment_fee.v2")
+    assert "Earn up to $2,400" in " ".join(_evidence("Earn up to $2,400 weekly from home.", "labor.easy_money.v2"))
+    assert "gana hasta $800" in " ".join(e.lower() for e in _evidence("Gana hasta $800 a la semana.", "labor.easy_money.v2"))
+    assert "labor.recruitment_fee.v1" not in _ids("Pay a registration fee of $1,250 before you travel.")
 
 
 def test_all_groups_required() -> None:
