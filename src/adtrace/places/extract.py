@@ -32,10 +32,9 @@ def _run(ctx: Context) -> None:
     places = ctx.record.setdefault("places", [])
     seen = {p.get("geonameid") for p in places}
     field_matches: Sequence[Match] = ()
-    hints: Hints | None = None
+    hints = Hints(home_country=ctx.default_region)
     if ctx.doc.location and ctx.doc.location.strip():
         field_matches = _field_matches(ctx.doc.location, ctx.default_region)
-        hints = Hints()
         for m in field_matches:
             if not m.alternatives:  # an ambiguous field ("Portland") is no evidence for the text
                 hints.add(m.place)

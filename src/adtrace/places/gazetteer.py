@@ -203,9 +203,14 @@ class Gazetteer:
                 # An alternate name that is another entry's own name would steal its matches.
                 if not key or key in primary_keys or not _ALT_SCRIPT.fullmatch(key):
                     continue
-                if len(key) < 4 and not has_cjk(key):
+                if len(key) < (2 if has_cjk(key) else 4):  # one CJK character is a syllable or word first
                     continue
-                self._add_key(alt, idx, False, self._tier(alt, city_common))
+                # A one-word alternate name (a transliteration, an old or foreign name) is as often a word
+                # or an ethnonym in ads ("Thai" is one of Alor Setar's): it needs capitals and context.
+                # Not the name written without its spaces ("LasVegas", "HongKong").
+                tier = self._tier(alt, city_common)
+                one_word = " " not in key and not has_cjk(key) and key != fold(c["name"]).replace(" ", "")
+                self._add_key(alt, idx, False, WORD if tier == PLAIN and one_word else tier)
         self._add_admins(gc, admin_pop, common)
         self._add_countries(countries, country_pop, common)
         for text, (city, admin, cc, case_sensitive) in ABBREVIATIONS.items():

@@ -82,6 +82,23 @@ NAME_CUES_BEFORE = _words(
     "im m am is s me for named name miss ms mrs mistress with and xoxo love by sexy sweet hot petite busty "
     "young pretty lovely gorgeous babe baby princess queen goddess angel honey")
 NAME_CUES_AFTER = _words("here is s and xo xoxo will wants loves has can says")
+# The next word that makes a name read as a place ("Milano centro", "Houston area").
+# Not "area" or "city": "Bay Area", "Date City" are names of their own.
+LOCATION_CUES_AFTER = _words("downtown centro center centre metro suburbs airport")
+# Cues that are also a verb's or a noun's ("ready to", "look at"): too weak for a name that is a word.
+WEAK_CUES = _words("to at")
+# ... unless a word of going somewhere comes first ("outcall to Mobile", "welcome to Normal").
+MOVES = _words("outcall outcalls travel travels traveling travelling moving move moved heading going coming "
+               "flying fly driving trip welcome back")
+
+# Words right before any one-word name that make it a person's name even when the name is a large city
+# ("I'm London", "ask for Milan"; "ask"/"name" come as the word before "for"/"is").
+NAME_CUES_STRONG = _words("im m am named miss ms mrs")
+NAME_CUE_PAIRS = frozenset({("ask", "for"), ("name", "is"), ("call", "me"), ("it", "s")})
+
+# The next word that makes a name a street's ("Alvarado St", "Mission Blvd"), not a city.
+STREET_WORDS = _words("st street ave avenue blvd boulevard rd road dr drive ln lane hwy highway pkwy parkway "
+                      "fwy freeway calle avenida")
 
 # Given names (often worker names in ads) that are also cities, states or countries.
 # A match of one of these needs context: a cue word before it, its state after it, or agreement

@@ -36,7 +36,17 @@ from adtrace.places.gazetteer import (
     has_cjk,
     log_population,
 )
-from adtrace.places.lexicon import LOCATION_CUES, NAME_CUES_AFTER, NAME_CUES_BEFORE
+from adtrace.places.lexicon import (
+    LOCATION_CUES,
+    LOCATION_CUES_AFTER,
+    MOVES,
+    NAME_CUE_PAIRS,
+    NAME_CUES_AFTER,
+    NAME_CUES_BEFORE,
+    NAME_CUES_STRONG,
+    STREET_WORDS,
+    WEAK_CUES,
+)
 from adtrace.text import View, normalise
 
 BIG_CITY = 500_000
@@ -53,6 +63,9 @@ class Hints:
     # The country the deployment reads ads for (`--region`): for a site's own location field, a
     # tie-breaker below any evidence in the document, so the phone's area code can still re-decide.
     default_country: str | None = None
+    # The same country for free text, where it decides no reading (a US deployment still reads "Paris"
+    # as the French one): only whether a small city abroad needs context (`_far_from_home`).
+    home_country: str | None = None
 
     def add(self, place: Place) -> None:
         self.countries.add(place.country)
@@ -152,6 +165,13 @@ def _capitalised(word: str) -> bool:
     return word[:1].isupper()
 
 
+def _caps_run(text: str, start: int, end: int) -> bool:
+    """Whether [start, end) sits among words written in capitals ("READY TO COME SEE ME")."""
+    words = [w for w in text[max(0, start - 20):start].split()[-2:] + text[end:end + 20].split()[:2]
+             if w[:1].isalpha()]
+    return bool(words) and all(w.isupper() for w in words) and text[start:end].isupper()
+
+
 def _lowercase_prose(text: str, start: int, end: int) -> bool:
     """Whether the words around [start, end) are lower case (so a capital letter means a name)."""
     before = text[max(0, start - 20):start].split()[-2:]
@@ -160,16 +180,58 @@ def _lowercase_prose(text: str, start: int, end: int) -> bool:
     return bool(words) and all(w[:1].islower() for w in words)
 
 
+def _word_after(lowered: str, end: int) -> str:
+    """The word right after view offset `end` (folded), or ""."""
+    after = lowered[end + 1:end + 16].split(maxsplit=1)
+    return after[0] if after and lowered[end + 1:end + 2] == " " else ""
+
+
+def _street(lowered: str, end: int) -> bool:
+    """Whether the word right after view offset `end` is a street type ("Alvarado St")."""
+    return _word_after(lowered, end) in STREET_WORDS
+
+
+def _named_as_person(before: list[str]) -> bool:
+    return bool(before) and (before[-1] in NAME_CUES_STRONG or tuple(before[-2:]) in NAME_CUE_PAIRS)
+
+
+def _far_from_home(cands: list[tuple[Place, bool]], hints: Hints | None) -> bool:
+    """Every reading a city under BIG_CITY outside the document's country (its location field's, else
+    the deployment's): named without context, such a name is far more often a person's name, a word
+    or a local namesake ("Soma", "Layla", "Discovery Bay" in California ads) than the town abroad."""
+    if hints is None:
+        return False
+    home = hints.countries or ({hints.home_country} if hints.home_country else set())
+    return bool(home) and all(p.kind == "city" and p.population < BIG_CITY and p.country not in home
+                              for p, _ in cands)
+
+
 def _accepted(gz: Gazetteer, c: _Cand, text: str, lowered: str, field_mode: bool, hints: Hints | None) -> bool:
     tier = gz.tier(c.key)
-    if tier in (PLAIN, ABBR):
+    if tier == ABBR or (field_mode and tier == PLAIN):
         return True
     if field_mode:
         # A site's location field lists places ("North Side, Springfield", "City of Springfield"): a
         # name that is also a word ("Bay", "Of", "Come") counts only as a whole part of the list.
         return _whole_part(text, c.start, c.ext_end)
+    if not c.suffix and _street(lowered, c.ext_end):
+        return False
     before = _words_before(lowered, c.start)
-    cue = bool(before) and before[-1] in LOCATION_CUES
+    # A cue in the sentence before ("... now in. Come see me") is not this name's.
+    # Only a cue written right before the name (a colon aside: "Touring: Dallas"): one across other
+    # punctuation or a symbol ("now in. Come see me", "come visit ~ Mon-Sun") belongs to another phrase.
+    last = text[:c.start].rstrip()[-1:]
+    cue_before = bool(before) and before[-1] in LOCATION_CUES and (last.isalpha() or last == ":")
+    cue = cue_before or _word_after(lowered, c.ext_end) in LOCATION_CUES_AFTER
+    if tier == PLAIN:
+        if has_cjk(c.key):
+            return True
+        if " " not in c.key and not cue and _named_as_person(before):
+            return False
+        if cue or c.suffix:
+            return True
+        cands = gz.candidates(c.key)
+        return not _far_from_home(cands, hints) or _agrees(cands, hints)
     if tier == CODE:
         return cue
     if not _capitalised(text[c.start:c.end]):
@@ -183,6 +245,11 @@ def _accepted(gz: Gazetteer, c: _Cand, text: str, lowered: str, field_mode: bool
         named = (bool(before) and before[-1] in NAME_CUES_BEFORE and not cue) or (
             bool(after) and after[0] in NAME_CUES_AFTER and not fits_suffix)
         return not named and (cue or fits_suffix or _agrees(cands, hints))
+    weak = before[-1] in WEAK_CUES and not (len(before) > 1 and before[-2] in MOVES) if cue_before else False
+    if cue and cue_before and (weak or _caps_run(text, c.start, c.end)):
+        # A common word after "to" or "at" is as often a verb or a noun ("ready to Come", "looking to
+        # Date"), and in a run of capitals its capital says nothing: that cue alone is not enough.
+        cue = _word_after(lowered, c.ext_end) in LOCATION_CUES_AFTER
     if cue or fits_suffix or _agrees(cands, hints):
         return True
     # Only a city's own name: an alternate name that is a word ("Solo" for Surakarta) is not a sign.
@@ -230,7 +297,9 @@ def find(view: View, field_mode: bool = False, hints: Hints | None = None) -> li
     kept = [c for c in raw if _accepted(gz, c, cased_src, lowered, field_mode, hints)]
     chosen = _non_overlapping(kept)
     doc_hints = Hints() if hints is None else Hints(set(hints.admins), set(hints.countries), set(hints.place_ids),
-                                                    hints.default_country)
+                                                    hints.default_country, hints.home_country)
+    if field_mode and len(chosen) > 1:  # first: a part it drops leaves no hint behind
+        chosen = _field_consensus(gz, chosen, doc_hints)
     for c in chosen:
         for country, admin in c.suffix:
             doc_hints.countries.add(country)
@@ -239,8 +308,6 @@ def find(view: View, field_mode: bool = False, hints: Hints | None = None) -> li
         cands = gz.candidates(c.key)
         if len(cands) == 1:
             doc_hints.add(cands[0][0])
-    if field_mode and len(chosen) > 1:
-        chosen = _field_consensus(gz, chosen, doc_hints)
     out: list[Match] = []
     for c in chosen:
         ranked = sorted(gz.candidates(c.key), key=lambda pp: -_score(pp[0], pp[1], c, doc_hints))
@@ -256,10 +323,17 @@ def _field_consensus(gz: Gazetteer, chosen: list[_Cand], hints: Hints) -> list[_
     that readings of two or more of its parts share decides the ambiguous parts, and a part that can
     only be read in another country is a local namesake (a neighbourhood named after a foreign city),
     dropped unless a state or country is written after it."""
+    home = hints.default_country
+    if home and any(p.country == home for c in chosen for p, _ in gz.candidates(c.key)):
+        # The site lists places in the deployment's country: a part read only abroad is a local
+        # namesake ("SoMa" in San Francisco is no Turkish town), and only home readings vote (two
+        # parts that both have a Colombian namesake do not make the field Colombian).
+        chosen = [c for c in chosen if c.suffix or any(p.country == home for p, _ in gz.candidates(c.key))]
     votes: dict[tuple[str, str | None], int] = {}
     for key in {c.key for c in chosen}:  # a name written twice is one part's evidence
         for pair in {(p.country, p.admin) for p, _ in gz.candidates(key)}:
-            votes[pair] = votes.get(pair, 0) + 1
+            if not home or pair[0] == home or not any(p.country == home for p, _ in gz.candidates(key)):
+                votes[pair] = votes.get(pair, 0) + 1
     top = max(votes.values(), default=0)
     leaders = [pair for pair, n in votes.items() if n == top]
     if top < 2 or len({country for country, _ in leaders}) > 1:
