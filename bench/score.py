@@ -130,8 +130,11 @@ def emscad(pipe: Pipeline, path: Path, model_cv: bool) -> dict[str, Any]:
         "fraudulent_with_any_indicator": sum(1 for rec, y in zip(records, ys, strict=True) if y and rec["indicators"]),
         "ads_with_a_labor_indicator": sum(1 for rec in records if any(i["category"] == "labor" for i in rec["indicators"])),
         "levels": {lv: {"ads": sum(c.values()), "fraudulent": c[1]} for lv, c in sorted(by_level.items(), key=lambda kv: RANK[kv[0]])},
-        # Per indicator: ads it fires on, and how many of them are fraudulent (its precision on this file).
-        "indicators": {k: {"ads": c[0] + c[1], "fraudulent": c[1]}
+        # Per indicator: ads it fires on, how many of them are fraudulent (its precision on this file),
+        # and the rule score's ROC-AUC with that indicator left out (how much the figure leans on it).
+        "indicators": {k: {"ads": c[0] + c[1], "fraudulent": c[1],
+                           "roc_auc_without": round(float(roc_auc_score(
+                               ys, [logit(i for i in rec["indicators"] if i["id"] != k) for rec in records])), 4)}
                        for k, c in sorted(fired.items(), key=lambda kv: -(kv[1][0] + kv[1][1]))},
     }
     if model_cv:

@@ -32,10 +32,10 @@ def test_an_honest_detailed_job_ad_fires_no_labour_indicator() -> None:
 
 
 @pytest.mark.parametrize(("ind_id", "text"), [
-    ("labor.upfront_purchase.v1", "You must purchase the starter kit and software before your first shift."),
-    ("labor.upfront_purchase.v1", "We mail you a check; deposit the check and send the remaining balance to our vendor."),
-    ("labor.upfront_purchase.v1", "Debes comprar el equipo antes de empezar."),
-    ("labor.upfront_purchase.v1", "入职前先交服装费。"),
+    ("labor.upfront_purchase.v2", "You must purchase the starter kit and software before your first shift."),
+    ("labor.upfront_purchase.v2", "We mail you a check; deposit the check and send the remaining balance to our vendor."),
+    ("labor.upfront_purchase.v2", "Debes comprar el equipo antes de empezar."),
+    ("labor.upfront_purchase.v2", "入职前先交服装费。"),
     ("labor.chat_interview.v1", "The interview will be conducted online via Google Hangouts with our HR officer."),
     ("labor.chat_interview.v1", "La entrevista será por Telegram."),
     ("labor.chat_interview.v1", "加微信面试，当天上岗。"),
@@ -57,7 +57,7 @@ def test_job_scam_signs_fire(ind_id: str, text: str) -> None:
 
 
 def test_negated_purchase_and_data_requests_do_not_fire() -> None:
-    assert "labor.upfront_purchase.v1" not in _job("We never ask you to buy equipment; it is provided.")
+    assert "labor.upfront_purchase.v2" not in _job("We never ask you to buy equipment; it is provided.")
     assert "labor.personal_data_upfront.v1" not in _job("We will never ask for your bank account details.")
 
 
@@ -92,7 +92,7 @@ def test_personal_email_contact_in_a_job_ad() -> None:
 
 
 def test_new_labour_indicators_map_to_ilo_and_cite_the_ftc_or_ilo() -> None:
-    for ind_id in ("labor.upfront_purchase.v1", "labor.chat_interview.v1", "labor.personal_data_upfront.v1",
+    for ind_id in ("labor.upfront_purchase.v2", "labor.chat_interview.v1", "labor.personal_data_upfront.v1",
                    "labor.work_from_home.v1", "labor.easy_money.v2", "labor.vague_employer.v1"):
         ind = get(ind_id)
         assert ind.ilo and ind.evidence is not None
@@ -113,3 +113,16 @@ def test_sex_ad_indicators_do_not_read_job_ads() -> None:
     as_ad = {i["id"] for i in indicate(text, phones, kind="ad")}
     assert {"control.third_person.v2", "obfuscation.phone.v2"} <= as_ad
     assert not {"control.third_person.v2", "obfuscation.phone.v2"} & as_job
+
+
+def test_v2_signs_keep_to_their_sources_definition() -> None:
+    """The v2 debt, purchase and availability signs fire on what their sources mean, not on ordinary
+    job-ad wording the v1s fired on (debt collection, a buyer's duties, 24-hour shifts)."""
+    from adtrace.indicators.registry import indicate
+
+    assert "labor.debt.v2" in _job("Flights are arranged; the cost is repaid from your salary.")
+    assert "labor.debt.v2" not in _job("Debt collection specialist for our finance team.")
+    assert "labor.upfront_purchase.v2" not in _job("You will purchase equipment and supplies for the plant.")
+    assert "labor.upfront_purchase.v2" in _job("Send the training fee via Western Union before you start.")
+    assert "conditions.availability_247.v2" not in _job("Support desk open 24 hours, rotating shifts.")
+    assert "conditions.availability_247.v2" in {i["id"] for i in indicate("Available 24/7, call me", {})}
