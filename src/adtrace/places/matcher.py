@@ -2,10 +2,17 @@
 
 Rules (why: many city names are English words or the names of the people in the ads):
 - PLAIN names (most cities, multi-word names, states, countries, nicknames like "Vegas") match in
-  any case.
+  any case, except: a city abroad under 500,000 people (every reading outside the document's country,
+  from its location field or else the deployment's region) needs context like a WORD name ("Layla",
+  "Soma" in Californian ads); a one-word name right after a name cue is a person ("ask for London",
+  "I'm Milan").
+- Any name followed by a street type ("Alvarado St") is a street. A location cue counts only written
+  right before the name (a colon aside), or as a place word after it ("Milano centro"). One-word
+  alternate names (transliterations, old names: "Thai" is one of Alor Setar's) are WORD names.
 - WORD names (city names that are ordinary lower-case English words, or shorter than 4 letters:
   "Mobile", "Orange", "Normal", "Nice", "Split", "Reading") must be capitalised *and* have context:
-  a location cue right before ("in", "from", "visiting", "near", "outcall to" ...), their state or
+  a location cue right before ("in", "from", "visiting", "near", "outcall to" ...; "to" and "at" only
+  after a word of going, and no cue alone in a run of capitals: "ready to Come"), their state or
   country right after ("Mobile, AL"), or agreement with the location field. A capitalised WORD name of
   a city of 500,000+ inside lower-case prose ("just landed in ... Buffalo" aside) also counts, when it
   is the city's own name, not an alternate one ("Solo" is Surakarta's).
@@ -217,7 +224,6 @@ def _accepted(gz: Gazetteer, c: _Cand, text: str, lowered: str, field_mode: bool
     if not c.suffix and _street(lowered, c.ext_end):
         return False
     before = _words_before(lowered, c.start)
-    # A cue in the sentence before ("... now in. Come see me") is not this name's.
     # Only a cue written right before the name (a colon aside: "Touring: Dallas"): one across other
     # punctuation or a symbol ("now in. Come see me", "come visit ~ Mon-Sun") belongs to another phrase.
     last = text[:c.start].rstrip()[-1:]
@@ -245,8 +251,8 @@ def _accepted(gz: Gazetteer, c: _Cand, text: str, lowered: str, field_mode: bool
         named = (bool(before) and before[-1] in NAME_CUES_BEFORE and not cue) or (
             bool(after) and after[0] in NAME_CUES_AFTER and not fits_suffix)
         return not named and (cue or fits_suffix or _agrees(cands, hints))
-    weak = before[-1] in WEAK_CUES and not (len(before) > 1 and before[-2] in MOVES) if cue_before else False
-    if cue and cue_before and (weak or _caps_run(text, c.start, c.end)):
+    weak = cue_before and before[-1] in WEAK_CUES and not (len(before) > 1 and before[-2] in MOVES)
+    if cue_before and (weak or _caps_run(text, c.start, c.end)):
         # A common word after "to" or "at" is as often a verb or a noun ("ready to Come", "looking to
         # Date"), and in a run of capitals its capital says nothing: that cue alone is not enough.
         cue = _word_after(lowered, c.ext_end) in LOCATION_CUES_AFTER
