@@ -63,3 +63,12 @@ def test_a_site_field_in_the_deployments_country_drops_namesakes_abroad() -> Non
     # Balboa (Colombia) and San Diego (Colombia) agree with each other; the field is still Californian.
     assert cities("Sweet and fun", "San Diego, Balboa Park") == [("San Diego", "CA", "US", "field")]
     assert cities("Sweet and fun", "San Francisco, SoMa") == [("San Francisco", "CA", "US", "field")]
+
+
+def test_a_small_town_in_another_state_needs_context_when_the_field_names_the_state() -> None:
+    # Eastlake (Ohio, 18,000 people) is also a neighbourhood of Chula Vista; Pittsburgh is big enough.
+    assert cities("Eastlake studio, discreet", "Chula Vista, CA") == [("Chula Vista", "CA", "US", "field")]
+    assert ("Eastlake", "OH", "US", "text") in cities("Back from Eastlake", "Chula Vista, CA")
+    assert ("Pittsburgh", "PA", "US", "text") in cities("Pittsburgh girl", "Chula Vista, CA")
+    # Without a field naming the state, an out-of-state town stays as before.
+    assert ("Eastlake", "OH", "US", "text") in cities("Eastlake studio, discreet")

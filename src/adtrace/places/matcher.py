@@ -4,7 +4,7 @@ Rules (why: many city names are English words or the names of the people in the 
 - PLAIN names (most cities, multi-word names, states, countries, nicknames like "Vegas") match in
   any case, except: a city abroad under 500,000 people (every reading outside the document's country,
   from its location field or else the deployment's region) needs context like a WORD name ("Layla",
-  "Soma" in Californian ads); a one-word name right after a name cue is a person ("ask for London",
+  "Soma" in Californian ads), and so does a town under 100,000 in another state than the field's; a one-word name right after a name cue is a person ("ask for London",
   "I'm Milan").
 - Any name followed by a street type ("Alvarado St") is a street. A location cue counts only written
   right before the name (a colon aside), or as a place word after it ("Milano centro"). One-word
@@ -57,6 +57,7 @@ from adtrace.places.lexicon import (
 from adtrace.text import View, normalise
 
 BIG_CITY = 500_000
+SMALL_TOWN = 100_000
 _GAP_CHARS = frozenset(" ,-/(\t")
 
 
@@ -209,8 +210,15 @@ def _far_from_home(cands: list[tuple[Place, bool]], hints: Hints | None) -> bool
     if hints is None:
         return False
     home = hints.countries or ({hints.home_country} if hints.home_country else set())
-    return bool(home) and all(p.kind == "city" and p.population < BIG_CITY and p.country not in home
-                              for p, _ in cands)
+
+    def far(p: Place) -> bool:
+        if p.country not in home:
+            return p.population < BIG_CITY
+        # In the document's own country, a town under SMALL_TOWN in another state than its location
+        # field's is as often a local namesake or a worker's name ("Eastlake", "Donna" in Californian ads).
+        return bool(hints.admins) and p.population < SMALL_TOWN and (p.country, p.admin) not in hints.admins
+
+    return bool(home) and all(p.kind == "city" and far(p) for p, _ in cands)
 
 
 def _accepted(gz: Gazetteer, c: _Cand, text: str, lowered: str, field_mode: bool, hints: Hints | None) -> bool:
