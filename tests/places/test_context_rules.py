@@ -72,3 +72,9 @@ def test_a_small_town_in_another_state_needs_context_when_the_field_names_the_st
     assert ("Pittsburgh", "PA", "US", "text") in cities("Pittsburgh girl", "Chula Vista, CA")
     # Without a field naming the state, an out-of-state town stays as before.
     assert ("Eastlake", "OH", "US", "text") in cities("Eastlake studio, discreet")
+
+
+def test_a_site_field_naming_the_one_such_place_at_home_is_decided() -> None:
+    # "San Diego" on a US site: Spain's, Colombia's and Costa Rica's are abroad, so the field names
+    # California, and the state rule applies to the text.
+    assert cities("Eastlake studio, discreet", "San Diego") == [("San Diego", "CA", "US", "field")]

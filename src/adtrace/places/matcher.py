@@ -326,7 +326,11 @@ def find(view: View, field_mode: bool = False, hints: Hints | None = None) -> li
     for c in chosen:
         ranked = sorted(gz.candidates(c.key), key=lambda pp: -_score(pp[0], pp[1], c, doc_hints))
         best = ranked[0][0]
-        decided = _score(best, ranked[0][1], c, doc_hints) >= 50 or len(ranked) == 1
+        decided = _score(best, ranked[0][1], c, doc_hints) >= 50 or len(ranked) == 1 or (
+            # A site's field naming the one place of that name in the deployment's country ("San Diego"
+            # on a US site; Spain's and Colombia's are abroad) is decided: it is evidence for the text.
+            field_mode and best.country == doc_hints.default_country
+            and sum(p.country == best.country for p, _ in ranked) == 1)
         alts = () if decided else tuple(p for p, _ in ranked[1:6])
         out.append(Match(best, view.span(c.start, c.ext_end), alts))
     return out
