@@ -103,15 +103,23 @@ def _engine() -> tuple[Any, _Doubts]:
     return found
 
 
+class Failed(Exception):
+    """RapidOCR or ONNX Runtime raised while reading one photo: the photo opened, so another engine may
+    still read it (adtrace.ocr.reader falls back to Tesseract's reader)."""
+
+
 def read(img: Any) -> list[Line]:
     """The lines RapidOCR reads in a PIL image (any mode), boxes that continue one line joined, each
-    with its characters' probabilities; [] when it is off here."""
+    with its characters' probabilities; [] when it is off here. Raises `Failed` when the engine raises."""
     if not state()[0]:
         return []
-    eng, doubts = _engine()
-    doubts.seen.clear()
     rgb = img if img.mode == "RGB" else img.convert("RGB")
-    found, _ = eng(rgb)
+    try:
+        eng, doubts = _engine()
+        doubts.seen.clear()
+        found, _ = eng(rgb)
+    except Exception as exc:  # ONNX Runtime's own errors, OpenCV's cv2.error, numpy's: all of the engine
+        raise Failed(f"{type(exc).__name__}: {exc}"[:200]) from exc
     boxes = []
     for quad, raw, score in found or ():
         text = str(raw)
