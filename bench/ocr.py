@@ -23,8 +23,9 @@ text is not used), and a phone counts as found for the image it was read from.
 `--width W` enlarges every synthetic photo to W pixels wide (Lanczos, aspect kept; the photos with text
 are 384x288 JPEG, those without 96x96 PNG) before anything is read or timed: real ad photos are often
 800-4,000 px wide. The painted text grows with the photo, as in a large real photo; enlarged, it holds
-no detail the small photo did not. `--max-side N` sets RapidOCR's own bound (`max_side_len`: it shrinks
-a photo past N px on its long side before detecting and reading; its default is 2,000) to measure one.
+no detail the small photo did not. `--max-side N` sets RapidOCR's bound (`max_side_len`: it shrinks a
+photo past N px on its long side before detecting and reading; the reader's is adtrace.ocr.neural.MAX_SIDE,
+RapidOCR's own default 2,000) to measure another.
 """
 
 from __future__ import annotations
@@ -56,7 +57,8 @@ def main() -> None:
     ap.add_argument("--out", help="keep the corpus here (default: a temporary folder)")
     ap.add_argument("--cost-docs", type=int, default=300, help="documents timed for the cost per ad")
     ap.add_argument("--width", type=int, help="enlarge every photo to this many pixels wide (Lanczos) before reading")
-    ap.add_argument("--max-side", type=int, help="RapidOCR shrinks photos longer than this (its max_side_len)")
+    ap.add_argument("--max-side", type=int, help=f"RapidOCR shrinks photos longer than this (its max_side_len; "
+                    f"default the reader's, {neural.MAX_SIDE})")
     args = ap.parse_args()
     state = status()
     if not state.on:
@@ -83,7 +85,7 @@ def main() -> None:
                                              "images_with_text": sum(len(v) for v in truth.values()),
                                              "seed": args.seed, "synthetic": True,
                                              "synth_cpu_s": round(synth_cpu, 1), "width": args.width,
-                                             "photo_sizes": sizes, "rapidocr_max_side": args.max_side},
+                                             "photo_sizes": sizes, "rapidocr_max_side": neural.SETTINGS.get("max_side_len")},
                                   "ocr": state.message}
         result.update(quality(docs, truth, out))
         result["peak_rss_mb_after_reading"] = peak_rss_mb()

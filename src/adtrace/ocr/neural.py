@@ -24,11 +24,17 @@ NEURAL_ENV = "ADTRACE_OCR_NEURAL"  # "off" (or 0/false/no): Tesseract alone
 # OMP_THREAD_LIMIT, adtrace.ocr.engine). Measured (synthetic photos, loaded): ONNX Runtime's default pool
 # doubled the CPU per photo for no shorter wall time on 2 cores.
 THREADS = 1
-# Detection at the photo's own size ("max": never enlarged; RapidOCR shrinks only photos past 2,000 px),
-# not the default enlargement of the short side to 736 px: about a quarter of the CPU per photo with text, and more
-# phones read on two of three tuning seeds (docs/ocr.md, ninth round). The angle classifier (cls) only
-# tells text turned upside down, which ads do not paint; it changed no reading.
-SETTINGS: dict[str, Any] = {"det_limit_type": "max", "use_cls": False}
+# Detection at the photo's own size ("max": never enlarged), not the default enlargement of the short side
+# to 736 px: about a quarter of the CPU per photo with text, and more phones read on two of three tuning
+# seeds (docs/ocr.md, ninth round). The angle classifier (cls) only tells text turned upside down, which
+# ads do not paint; it changed no reading.
+# A photo longer than MAX_SIDE px is shrunk to it first (RapidOCR's own `max_side_len`, 2,000 by default;
+# its detector and recogniser both see the shrunk photo): detection's cost grows with the pixels. On synthetic
+# photos enlarged to 1,600 and 3,000 px wide, 960 kept every phone the photo's own size read on the
+# tuning seeds at about a third of the CPU per photo with text (1,280 lost two on one seed; docs/ocr.md,
+# tenth round). Photos up to 960 px are read as before.
+MAX_SIDE = 960
+SETTINGS: dict[str, Any] = {"det_limit_type": "max", "use_cls": False, "max_side_len": MAX_SIDE}
 # A digit the recogniser doubted (its probability, the CTC step's softmax, under SURE) is blanked in
 # the second view of a line (`Line.blanked`): a painted heart or phone icon between digit groups is read
 # as a digit at 0.3-0.6 where real digits score 0.99; a misread digit also sits low (a 3 read as 8 at
