@@ -30,9 +30,10 @@ THREADS = 1
 # ads do not paint; it changed no reading.
 # A photo longer than MAX_SIDE px is shrunk to it first (RapidOCR's own `max_side_len`, 2,000 by default;
 # its detector and recogniser both see the shrunk photo): detection's cost grows with the pixels. On synthetic
-# photos enlarged to 1,600 and 3,000 px wide, 960 kept every phone the photo's own size read on the
-# tuning seeds at about a third of the CPU per photo with text (1,280 lost two on one seed; docs/ocr.md,
-# tenth round). Photos up to 960 px are read as before.
+# photos enlarged to 1,600 and 3,000 px wide (tuning seeds 5, 7, 11), 960 kept 549 of 550 phones, as
+# many as the photo's own size where it was measured, at a third to two fifths of its CPU per photo with
+# text (1,280 cost more and lost two on one seed; docs/ocr.md, tenth round). Photos up to 960 px are
+# read as before.
 MAX_SIDE = 960
 SETTINGS: dict[str, Any] = {"det_limit_type": "max", "use_cls": False, "max_side_len": MAX_SIDE}
 # A digit the recogniser doubted (its probability, the CTC step's softmax, under SURE) is blanked in
