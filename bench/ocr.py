@@ -1,7 +1,7 @@
 """OCR of text painted into synthetic ad photos: phone recall and precision from images alone, speed,
 and what OCR adds to the cost of processing an ad. Prints JSON.
 
-    .venv/bin/python bench/ocr.py --docs 2000 --seed 11 [--image-text 0.2] [--out DIR]
+    .venv/bin/python bench/ocr.py --docs 2000 --seed 11 [--image-text 0.2] [--width W] [--out DIR]
 
 The corpus is `adtrace synth --images` (synthetic only: no real ad photos exist in this project).
 Truth: the `image_text` of each document's truth line says which phones (E.164) were painted on which
@@ -17,12 +17,21 @@ text is not used), and a phone counts as found for the image it was read from.
   share skipped by the no-text test, the CPU cost of an image with text vs one without, and the p50/p95 CPU
   milliseconds per image;
 - cost per ad: CPU seconds per document of `Pipeline.process` with OCR off and on, over the same
-  documents (every image read once, the cache empty), and again with the cache warm (reposts).
+  documents (every image read once, the cache empty), and again with the cache warm (reposts);
+- the process's peak resident memory (RapidOCR's engine, the photos decoded).
+
+`--width W` enlarges every synthetic photo to W pixels wide (Lanczos, aspect kept; the photos with text
+are 384x288 JPEG, those without 96x96 PNG) before anything is read or timed: real ad photos are often
+800-4,000 px wide. The painted text grows with the photo, as in a large real photo; enlarged, it holds
+no detail the small photo did not. `--max-side N` sets RapidOCR's bound (`max_side_len`: it shrinks a
+photo past N px on its long side before detecting and reading; the reader's is adtrace.ocr.neural.MAX_SIDE,
+RapidOCR's own default 2,000) to measure another.
 """
 
 from __future__ import annotations
 
 import argparse
+import resource
 import tempfile
 import time
 from collections import Counter
@@ -33,7 +42,7 @@ import numpy as np
 import orjson
 
 from adtrace.documents import Document
-from adtrace.ocr import status
+from adtrace.ocr import neural, status
 from adtrace.ocr.cache import Cache
 from adtrace.ocr.stage import OcrStage, home_countries, merge, read
 from adtrace.pipeline import Pipeline
@@ -47,6 +56,9 @@ def main() -> None:
     ap.add_argument("--image-text", type=float, default=0.2)
     ap.add_argument("--out", help="keep the corpus here (default: a temporary folder)")
     ap.add_argument("--cost-docs", type=int, default=300, help="documents timed for the cost per ad")
+    ap.add_argument("--width", type=int, help="enlarge every photo to this many pixels wide (Lanczos) before reading")
+    ap.add_argument("--max-side", type=int, help=f"RapidOCR shrinks photos longer than this (its max_side_len; "
+                    f"default the reader's, {neural.MAX_SIDE})")
     args = ap.parse_args()
     state = status()
     if not state.on:
@@ -60,6 +72,9 @@ def main() -> None:
             summary = write_corpus(args.docs, args.seed, fh, truth=th, images_dir=str(out / "images"),
                                    image_text=args.image_text)
         synth_cpu = time.process_time() - t0
+        sizes = enlarge(out / "images", args.width) if args.width else None
+        if args.max_side:
+            neural.SETTINGS["max_side_len"] = args.max_side  # before the engine is made (first photo)
         docs = [Document.from_dict(orjson.loads(line)) for line in (out / "corpus.jsonl").open("rb")]
         truth = {}
         for line in (out / "truth.jsonl").open("rb"):
@@ -69,11 +84,37 @@ def main() -> None:
         result: dict[str, Any] = {"corpus": {"documents": summary.documents, "images": summary.images,
                                              "images_with_text": sum(len(v) for v in truth.values()),
                                              "seed": args.seed, "synthetic": True,
-                                             "synth_cpu_s": round(synth_cpu, 1)},
+                                             "synth_cpu_s": round(synth_cpu, 1), "width": args.width,
+                                             "photo_sizes": sizes, "rapidocr_max_side": neural.SETTINGS.get("max_side_len")},
                                   "ocr": state.message}
         result.update(quality(docs, truth, out))
-        result["cost_per_ad"] = cost(docs[: args.cost_docs], out)
+        result["peak_rss_mb_after_reading"] = peak_rss_mb()
+        if args.cost_docs:
+            result["cost_per_ad"] = cost(docs[: args.cost_docs], out)
+            result["peak_rss_mb"] = peak_rss_mb()
     print(orjson.dumps(result, option=orjson.OPT_INDENT_2).decode())
+
+
+def enlarge(folder: Path, width: int) -> dict[str, int]:
+    """Every photo in `folder` enlarged in place to `width` pixels wide (Lanczos, aspect kept; JPEG at
+    quality 90, PNG as PNG); how many photos of each new size, WxH."""
+    from PIL import Image
+
+    sizes: Counter[str] = Counter()
+    for path in sorted(folder.rglob("*")):
+        if path.suffix.lower() not in (".jpg", ".jpeg", ".png"):
+            continue
+        with Image.open(path) as img:
+            img.load()
+            big = img.resize((width, round(img.height * width / img.width)), Image.Resampling.LANCZOS)
+        big.save(path, **({"format": "PNG"} if path.suffix.lower() == ".png" else {"format": "JPEG", "quality": 90}))
+        sizes[f"{big.width}x{big.height}"] += 1
+    return dict(sizes)
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory so far, MB (Linux reports KB)."""
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
 def quality(docs: list[Document], truth: dict[str, dict[int, Any]], root: Path) -> dict[str, Any]:
@@ -83,6 +124,9 @@ def quality(docs: list[Document], truth: dict[str, dict[int, Any]], root: Path) 
     by_style: Counter[str] = Counter()
     ms: list[float] = []
     ms_text: list[float] = []
+    if docs:
+        pipe.extract(docs[0])  # the extractors' tables loaded: the memory before any photo is read
+    rss_before = peak_rss_mb()
     for doc in docs:
         # The stage's rule for foreign phones needs the ad's own countries (its text's places and phones);
         # only the phones read from images are scored.
@@ -96,6 +140,7 @@ def quality(docs: list[Document], truth: dict[str, dict[int, Any]], root: Path) 
             reading, found_rec = read(Path(img["path"]), doc, "eng", Cache(), pipe.extract, home)
             dt = time.process_time() - t0
             c["tesseract_text" if painted else "tesseract_no_text"] += reading.tesseract and not reading.skipped
+            c["rapidocr_failed"] += bool(reading.neural_failed)
             kind = "text" if painted else "no_text"
             ms.append(1000 * dt)
             if painted:
@@ -132,10 +177,12 @@ def quality(docs: list[Document], truth: dict[str, dict[int, Any]], root: Path) 
             "text_images_wrongly_skipped": c["skipped_text"],
             "tesseract_read_images_with_text": c["tesseract_text"],
             "tesseract_read_images_without_text": c["tesseract_no_text"],
+            "rapidocr_failed_tesseract_read": c["rapidocr_failed"],
             "ms_cpu_per_image_p50": round(float(np.percentile(ms, 50)), 1) if ms else None,
             "ms_cpu_per_image_p95": round(float(np.percentile(ms, 95)), 1) if ms else None,
             "ms_cpu_per_image_with_text_p95": round(float(np.percentile(ms_text, 95)), 1) if ms_text else None,
         },
+        "peak_rss_mb_before_reading": rss_before,
     }
 
 

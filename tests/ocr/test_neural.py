@@ -5,6 +5,7 @@ text reach neither engine; the cache key says which engines read the photo."""
 
 from __future__ import annotations
 
+import io
 import random
 from pathlib import Path
 from typing import Any
@@ -160,3 +161,26 @@ def test_tesseract_reads_only_where_rapidocr_gave_no_phone_and_the_cache_says_wh
     finally:
         monkeypatch.delenv(neural.NEURAL_ENV)
         neural.state.cache_clear()
+
+
+@needs_both
+def test_a_photo_past_max_side_is_shrunk_before_rapidocr_reads_it_and_its_phone_kept(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import rapidocr_onnxruntime.main as rapid
+
+    shrunk: list[tuple[int, int]] = []
+    real_reduce = rapid.reduce_max_side
+
+    def reduce(img: Any, max_side_len: int = 2000) -> Any:
+        out = real_reduce(img, max_side_len)
+        shrunk.append(out[0].shape[:2])
+        return out
+
+    monkeypatch.setattr(rapid, "reduce_max_side", reduce)
+    jpeg, phone = _painted_styles()[0]
+    path = tmp_path / "big.jpg"
+    Image.open(io.BytesIO(jpeg)).resize((3000, 2250), Image.Resampling.LANCZOS).save(path, quality=90)
+    reading, found = read(path, Document(id="d", text=""), "eng", Cache(), Pipeline(ocr=False).extract)
+    # RapidOCR read it at MAX_SIDE on its long side (its sides rounded to 32 px), not at its own 2,000
+    assert len(shrunk) == 1 and max(shrunk[0]) == neural.MAX_SIDE < 2000
+    assert phone in kept(reading, found) and not reading.tesseract

@@ -24,11 +24,18 @@ NEURAL_ENV = "ADTRACE_OCR_NEURAL"  # "off" (or 0/false/no): Tesseract alone
 # OMP_THREAD_LIMIT, adtrace.ocr.engine). Measured (synthetic photos, loaded): ONNX Runtime's default pool
 # doubled the CPU per photo for no shorter wall time on 2 cores.
 THREADS = 1
-# Detection at the photo's own size ("max": never enlarged; RapidOCR shrinks only photos past 2,000 px),
-# not the default enlargement of the short side to 736 px: about a quarter of the CPU per photo with text, and more
-# phones read on two of three tuning seeds (docs/ocr.md, ninth round). The angle classifier (cls) only
-# tells text turned upside down, which ads do not paint; it changed no reading.
-SETTINGS: dict[str, Any] = {"det_limit_type": "max", "use_cls": False}
+# Detection at the photo's own size ("max": never enlarged), not the default enlargement of the short side
+# to 736 px: about a quarter of the CPU per photo with text, and more phones read on two of three tuning
+# seeds (docs/ocr.md, ninth round). The angle classifier (cls) only tells text turned upside down, which
+# ads do not paint; it changed no reading.
+# A photo longer than MAX_SIDE px is shrunk to it first (RapidOCR's own `max_side_len`, 2,000 by default;
+# its detector and recogniser both see the shrunk photo): detection's cost grows with the pixels. On synthetic
+# photos enlarged to 1,600 and 3,000 px wide (tuning seeds 5, 7, 11), 960 kept 549 of 550 phones, as
+# many as the photo's own size where it was measured, at a third to two fifths of its CPU per photo with
+# text (1,280 cost more and lost two on one seed; docs/ocr.md, tenth round). Photos up to 960 px are
+# read as before.
+MAX_SIDE = 960
+SETTINGS: dict[str, Any] = {"det_limit_type": "max", "use_cls": False, "max_side_len": MAX_SIDE}
 # A digit the recogniser doubted (its probability, the CTC step's softmax, under SURE) is blanked in
 # the second view of a line (`Line.blanked`): a painted heart or phone icon between digit groups is read
 # as a digit at 0.3-0.6 where real digits score 0.99; a misread digit also sits low (a 3 read as 8 at
@@ -103,15 +110,23 @@ def _engine() -> tuple[Any, _Doubts]:
     return found
 
 
+class Failed(Exception):
+    """RapidOCR or ONNX Runtime raised while reading one photo: the photo opened, so another engine may
+    still read it (adtrace.ocr.reader falls back to Tesseract's reader)."""
+
+
 def read(img: Any) -> list[Line]:
     """The lines RapidOCR reads in a PIL image (any mode), boxes that continue one line joined, each
-    with its characters' probabilities; [] when it is off here."""
+    with its characters' probabilities; [] when it is off here. Raises `Failed` when the engine raises."""
     if not state()[0]:
         return []
-    eng, doubts = _engine()
-    doubts.seen.clear()
     rgb = img if img.mode == "RGB" else img.convert("RGB")
-    found, _ = eng(rgb)
+    try:
+        eng, doubts = _engine()
+        doubts.seen.clear()
+        found, _ = eng(rgb)
+    except Exception as exc:  # ONNX Runtime's own errors, OpenCV's cv2.error, numpy's: all of the engine
+        raise Failed(f"{type(exc).__name__}: {exc}"[:200]) from exc
     boxes = []
     for quad, raw, score in found or ():
         text = str(raw)

@@ -39,6 +39,9 @@ class Reading:
     # RapidOCR's reading (adtrace.ocr.neural): its lines as read, and again with its doubted digits blanked
     neural: list[str] = field(default_factory=list)
     tesseract: bool = True  # Tesseract's reader read the photo (`views` and `second` are its readings)
+    # What RapidOCR raised on this photo, when Tesseract's reader read it alone instead (`read_file`): this
+    # read's, not the file's, so not cached (the next read tries RapidOCR again)
+    neural_failed: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return {"text": self.text, "confidence": self.confidence, "views": self.views, "skipped": self.skipped,
@@ -52,11 +55,12 @@ class Reading:
 
 
 def read_image(img: Any, lang: str = engine.DEFAULT_LANG, tesseract: bool = True,
-               before: Reading | None = None) -> Reading:
+               before: Reading | None = None, rapidocr: bool = True) -> Reading:
     """The text in a PIL image (any mode). A photo the no-text test passes is read by RapidOCR
-    (adtrace.ocr.neural) when it is installed — or its reading is taken from `before` — and, with
-    `tesseract`, by Tesseract's reader (`_tesseract`); every distinct line once, RapidOCR's first,
-    between LINE_BREAK."""
+    (adtrace.ocr.neural) when it is installed and `rapidocr` — or its reading is taken from `before` —
+    and, with `tesseract`, by Tesseract's reader (`_tesseract`); every distinct line once, RapidOCR's
+    first, between LINE_BREAK. Raises neural.Failed when RapidOCR fails on the photo (`read_file` then
+    reads it with Tesseract alone)."""
     # Tesseract's preparations (~130 ms a photo with text) are made only for Tesseract: RapidOCR needs the
     # no-text test alone
     prepared = prepare.prepare(img) if tesseract else None
@@ -66,7 +70,7 @@ def read_image(img: Any, lang: str = engine.DEFAULT_LANG, tesseract: bool = True
         views = before.neural
         best = before.confidence
     else:
-        found = neural.read(img)
+        found = neural.read(img) if rapidocr else []
         views = ["\n".join(line.text for line in found), "\n".join(line.blanked() for line in found)] if found else []
         best = max((100 * line.score for line in found), default=0.0)
     readings, second = _tesseract(img, lang, prepared) if prepared is not None else ([], [])
@@ -164,19 +168,20 @@ def read_file(path: Path, lang: str = engine.DEFAULT_LANG, cache: Cache | None =
               tesseract: bool | None = None) -> Reading:
     """The text in an image file, from the cache when this exact file (by SHA-256) was read before the
     same way. `tesseract`: whether Tesseract's reader reads it too; by default only when RapidOCR is off
-    here (the OCR stage asks again with it where RapidOCR's reading held digits but no phone: adtrace.ocr.stage)."""
+    here (the OCR stage asks again with it where RapidOCR's reading held digits but no phone: adtrace.ocr.stage).
+    Where RapidOCR fails on the photo, Tesseract's reader reads it alone (`Reading.neural_failed` says why)."""
     on = neural.state()[0]
     with_tesseract = not on if tesseract is None else tesseract
     digest = sha256_of(path)
 
-    def key(tess: bool) -> str:
-        return f"{digest}:{lang}:{READER_VERSION}:{'n' if on else ''}{'t' if tess else ''}"
+    def key(rapidocr: bool, tess: bool) -> str:  # which engines read: a reading is never taken for another's
+        return f"{digest}:{lang}:{READER_VERSION}:{'n' if rapidocr else ''}{'t' if tess else ''}"
 
-    if cache is not None and (hit := cache.get(key(with_tesseract))) is not None:
+    if cache is not None and (hit := cache.get(key(on, with_tesseract))) is not None:
         return Reading.from_dict(hit)
     # RapidOCR's reading of this file, already made without Tesseract: not made again
     before = None
-    if cache is not None and on and with_tesseract and (hit := cache.get(key(False))) is not None:
+    if cache is not None and on and with_tesseract and (hit := cache.get(key(True, False))) is not None:
         before = Reading.from_dict(hit)
         if before.skipped:
             return before
@@ -189,7 +194,14 @@ def read_file(path: Path, lang: str = engine.DEFAULT_LANG, cache: Cache | None =
                                            "pixels, too large to be an ad photo", field_name="images",
                                            hint="It was skipped")
             img.load()
-            reading = read_image(img, lang, with_tesseract, before)
+            read_as = key(on, with_tesseract)
+            try:
+                reading = read_image(img, lang, with_tesseract, before)
+            except neural.Failed as exc:
+                # The photo opened and only RapidOCR failed on it: Tesseract's reader reads it alone, and the
+                # reading is cached as a reading without RapidOCR (read_as), so the next read tries RapidOCR again
+                read_as = key(False, True)
+                reading = _without_rapidocr(img, path, lang, cache, read_as, str(exc))
             reading.pdq = before.pdq if before is not None else _pdq(img)
     except errors.InputError:
         raise
@@ -197,5 +209,20 @@ def read_file(path: Path, lang: str = engine.DEFAULT_LANG, cache: Cache | None =
         raise errors.InputError.at(errors.OCR_BAD_IMAGE, f"cannot read image {path.name}: {type(exc).__name__}",
                                    field_name="images", hint="It was skipped; check the file") from None
     if cache is not None:
-        cache.put(key(with_tesseract), reading.to_dict())
+        cache.put(read_as, reading.to_dict())
+    return reading
+
+
+def _without_rapidocr(img: Any, path: Path, lang: str, cache: Cache | None, read_as: str, failed: str) -> Reading:
+    """Tesseract's reading of a photo RapidOCR failed on (from the cache when it read this file alone
+    before); without Tesseract here, the photo is skipped with OCR_BAD_IMAGE."""
+    state = engine.status()
+    if not state.on:
+        why = state.message.removeprefix(f"{engine.OFF}: ")
+        raise errors.InputError.at(errors.OCR_BAD_IMAGE, f"cannot read image {path.name}: RapidOCR failed on it "
+                                   f"({failed}) and Tesseract is not here to read it instead", field_name="images",
+                                   hint=f"It was skipped; Tesseract would read such photos: {why}")
+    hit = cache.get(read_as) if cache is not None else None
+    reading = Reading.from_dict(hit) if hit is not None else read_image(img, lang, True, rapidocr=False)
+    reading.neural_failed = failed
     return reading

@@ -38,7 +38,7 @@ class OcrStage:
 
     roots: tuple[Path, ...]
     cache: Cache = field(default_factory=Cache.from_env)
-    problems: Counter[str] = field(default_factory=Counter)  # why images were skipped, counted
+    problems: Counter[str] = field(default_factory=Counter)  # why images were skipped or read by Tesseract alone, counted
     read: int = 0  # images that reached the reader (cache hits included)
     hashed: list[tuple[int, str]] = field(default_factory=list)  # (image, PDQ) of the last document read
     default_region: str = "US"  # the pipeline's: a phone of this country needs no written country code
@@ -71,6 +71,8 @@ class OcrStage:
                 self.problems["unreadable image"] += 1
                 continue
             self.read += 1
+            if reading.neural_failed:
+                self.problems["RapidOCR failed; Tesseract read it"] += 1
             if reading.pdq and isinstance(img, dict) and not img.get("pdq"):
                 hashed.append((n, reading.pdq))
             if reading.text:
