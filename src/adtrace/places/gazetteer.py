@@ -198,6 +198,7 @@ class Gazetteer:
             if int(c["population"]) < ALT_NAME_POPULATION:
                 break
             idx = self._index_of[int(c["geonameid"])]
+            spaceless = fold(c["name"]).replace(" ", "")  # the name written without its spaces ("HongKong")
             for alt in c["alternatenames"]:
                 key = fold(alt)
                 # An alternate name that is another entry's own name would steal its matches.
@@ -207,9 +208,9 @@ class Gazetteer:
                     continue
                 # A one-word alternate name (a transliteration, an old or foreign name) is as often a word
                 # or an ethnonym in ads ("Thai" is one of Alor Setar's): it needs capitals and context.
-                # Not the name written without its spaces ("LasVegas", "HongKong").
+                # Not the name written without its spaces.
                 tier = self._tier(alt, city_common)
-                one_word = " " not in key and not has_cjk(key) and key != fold(c["name"]).replace(" ", "")
+                one_word = " " not in key and not has_cjk(key) and key != spaceless
                 self._add_key(alt, idx, False, WORD if tier == PLAIN and one_word else tier)
         self._add_admins(gc, admin_pop, common)
         self._add_countries(countries, country_pop, common)
