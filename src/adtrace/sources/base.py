@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import io
 import sys
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,6 +60,19 @@ class Format:
     name: str
     reader: Reader
     endings: tuple[str, ...] = ()
+
+
+# What reading a cut or damaged gzip stream raises: a missing end (EOFError), a bad header or checksum
+# (BadGzipFile), corrupt deflate data (zlib.error). Each means nothing past that point can be read.
+DAMAGED = (EOFError, gzip.BadGzipFile, zlib.error)
+
+
+def damaged(path: str, line: int | None, exc: Exception) -> errors.InputError:
+    """The error for a gzip stream that broke while line `line` was read (None: a whole-file read)."""
+    return errors.InputError.at(
+        errors.DAMAGED_GZIP, _("the compressed file is cut short or damaged (%(why)s); the rest of the file "
+                               "cannot be read") % {"why": exc}, path=path, line=line,
+        hint=_("Copy or download the file again (gzip -t FILE checks it)"))
 
 
 @dataclass

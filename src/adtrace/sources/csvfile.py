@@ -16,7 +16,7 @@ from typing import IO, Any
 from adtrace import errors
 from adtrace.documents import Document
 from adtrace.i18n import _
-from adtrace.sources.base import Item, Options, ReadError
+from adtrace.sources.base import DAMAGED, Item, Options, ReadError, damaged
 
 csv.field_size_limit(sys.maxsize)  # fields are bounded by the record bound below, per file
 
@@ -67,6 +67,9 @@ def read_csv(fh: IO[bytes], path: str, opts: Options) -> Iterator[Item]:
     except _RecordTooLong:
         yield too_long(1)
         return
+    except DAMAGED as exc:
+        yield ReadError(path, 1, damaged(path, 1, exc))
+        return
     except UnicodeDecodeError as exc:
         raise errors.InputError.at(errors.BAD_UTF8, _("invalid UTF-8 in the header (%(why)s)") % {"why": exc.reason},
                                    path=path, line=1, hint=_("Re-encode the file as UTF-8")) from None
@@ -89,6 +92,10 @@ def read_csv(fh: IO[bytes], path: str, opts: Options) -> Iterator[Item]:
             return
         except _RecordTooLong:
             yield too_long(start)
+            return
+        except DAMAGED as exc:  # a cut .csv.gz: the records before the damage stand
+            line = rows.line_num + 1
+            yield ReadError(path, line, damaged(path, line, exc))
             return
         except UnicodeDecodeError as exc:
             line = rows.line_num + 1

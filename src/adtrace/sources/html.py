@@ -13,14 +13,18 @@ from selectolax.lexbor import LexborNode as Node
 from adtrace import errors
 from adtrace.documents import Document
 from adtrace.i18n import _
-from adtrace.sources.base import Item, Options, ReadError
+from adtrace.sources.base import DAMAGED, Item, Options, ReadError, damaged
 from adtrace.sources.pageshape import check_page
 from adtrace.sources.profiles import Profile, for_host, profiles, url_from_path
 
 
 def read_html(fh: IO[bytes], path: str, opts: Options) -> Iterator[Item]:
     """One file, one page. A page no profile matches is rejected with a hint."""
-    raw = fh.read(opts.max_line_bytes + 1)
+    try:
+        raw = fh.read(opts.max_line_bytes + 1)
+    except DAMAGED as exc:
+        yield ReadError(path, 1, damaged(path, None, exc))
+        return
     if len(raw) > opts.max_line_bytes:
         err = errors.InputError.at(errors.LINE_TOO_LONG, _("page is larger than %(n)s bytes")
                                    % {"n": f"{opts.max_line_bytes:,}"}, path=path,

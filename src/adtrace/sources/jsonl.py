@@ -14,7 +14,7 @@ import orjson
 from adtrace import errors
 from adtrace.documents import Document
 from adtrace.i18n import _
-from adtrace.sources.base import Item, Options, ReadError, bounded_lines
+from adtrace.sources.base import DAMAGED, Item, Options, ReadError, bounded_lines, damaged
 
 Line = tuple[int, bytes]  # (line number, the line's bytes without its newline)
 
@@ -26,15 +26,19 @@ def read_jsonl(fh: IO[bytes], path: str, opts: Options) -> Iterator[Item]:
 
 def lines(fh: IO[bytes], path: str, opts: Options) -> Iterator[Line | ReadError]:
     """The file's non-blank lines, unparsed, in the order `read_jsonl` yields their items."""
-    for line, raw in bounded_lines(fh, opts.max_line_bytes):
-        if raw is None:
-            err = errors.InputError.at(
-                errors.LINE_TOO_LONG, _("line is longer than %(n)s bytes") % {"n": f"{opts.max_line_bytes:,}"},
-                path=path, line=line, hint=_("Split the document or raise the limit with --max-line-bytes"))
-            yield ReadError(path, line, err)
-            continue
-        if raw.strip():
-            yield line, raw
+    line = 0
+    try:
+        for line, raw in bounded_lines(fh, opts.max_line_bytes):
+            if raw is None:
+                err = errors.InputError.at(
+                    errors.LINE_TOO_LONG, _("line is longer than %(n)s bytes") % {"n": f"{opts.max_line_bytes:,}"},
+                    path=path, line=line, hint=_("Split the document or raise the limit with --max-line-bytes"))
+                yield ReadError(path, line, err)
+                continue
+            if raw.strip():
+                yield line, raw
+    except DAMAGED as exc:  # a cut .gz: the lines before the damage stand, the file stops here
+        yield ReadError(path, line + 1, damaged(path, line + 1, exc))
 
 
 def parse_line(raw: bytes, path: str, line: int, opts: Options) -> Item:

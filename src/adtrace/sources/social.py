@@ -17,7 +17,7 @@ import orjson
 
 from adtrace import errors
 from adtrace.documents import Document
-from adtrace.sources.base import Item, Options, ReadError, bounded_lines
+from adtrace.sources.base import DAMAGED, Item, Options, ReadError, bounded_lines, damaged
 from adtrace.sources.jsonl import read_jsonl
 
 # Whole-file exports are read into memory; past this size, split the export first.
@@ -37,8 +37,15 @@ def _doc(obj: dict[str, Any], path: str, item: int) -> Item:
         return ReadError(path, item, err, orjson.dumps(obj).decode()[:200])
 
 
+def _read(fh: IO[bytes], path: str, size: int, *, line: bool = False) -> bytes:
+    try:
+        return fh.readline(size) if line else fh.read(size)
+    except DAMAGED as exc:  # a cut .json.gz
+        raise damaged(path, None, exc) from None
+
+
 def _whole(fh: IO[bytes], path: str) -> Any:
-    raw = fh.read(MAX_EXPORT_BYTES + 1)
+    raw = _read(fh, path, MAX_EXPORT_BYTES + 1)
     if len(raw) > MAX_EXPORT_BYTES:
         raise errors.InputError.at(errors.LINE_TOO_LONG, f"export larger than {MAX_EXPORT_BYTES:,} bytes",
                                    path=path, hint="Split the export into smaller files")
@@ -57,12 +64,17 @@ def _twitter(payload: Any, path: str, opts: Options) -> Iterator[Item]:
     if not isinstance(payload, dict) or not isinstance(payload.get("data"), list):
         raise errors.InputError.at(errors.BAD_FIELD, "not an X/Twitter API v2 response", path=path,
                                    field_name="data", hint="Expected {\"data\": [tweets], \"includes\": {...}}")
-    users = {u.get("id"): u for u in (payload.get("includes") or {}).get("users", []) if isinstance(u, dict)}
+    includes = payload.get("includes")
+    listed = includes.get("users") if isinstance(includes, dict) else None
+    # Ids are looked up, so only strings and numbers count: a list or object there is a damaged export.
+    users = {u["id"]: u for u in listed if isinstance(u, dict) and isinstance(u.get("id"), str | int)} \
+        if isinstance(listed, list) else {}
     for i, tweet in enumerate(payload["data"], start=1):
         if not isinstance(tweet, dict) or not tweet.get("id") or not isinstance(tweet.get("text"), str):
             yield _fail(path, i, "a tweet needs 'id' and 'text'", "text", "Export with the text field", tweet)
             continue
-        user = users.get(tweet.get("author_id"), {})
+        author = tweet.get("author_id")
+        user = users.get(author, {}) if isinstance(author, str | int) else {}
         handle = user.get("username")
         url = f"https://x.com/{handle}/status/{tweet['id']}" if handle else f"https://x.com/i/status/{tweet['id']}"
         yield _doc({"id": f"x:{tweet['id']}", "source": opts.source or "x", "kind": "post", "url": url,
@@ -103,42 +115,55 @@ def _telegram(payload: Any, path: str, opts: Options) -> Iterator[Item]:
 
 
 def read_reddit(fh: IO[bytes], path: str, opts: Options) -> Iterator[Item]:
-    for line, raw in bounded_lines(fh, opts.max_line_bytes):
-        if raw is None or not raw.strip():
+    line = 0
+    try:
+        for line, raw in bounded_lines(fh, opts.max_line_bytes):
             if raw is None:
                 yield _fail(path, line, "line too long", None, "Split the dump", None)
-            continue
+            elif raw.strip():
+                yield from _reddit_item(raw, path, line, opts)
+    except DAMAGED as exc:  # a cut .jsonl.gz: the lines before the damage stand, the file stops here
+        yield ReadError(path, line + 1, damaged(path, line + 1, exc))
+
+
+def _reddit_item(raw: bytes, path: str, line: int, opts: Options) -> Iterator[Item]:
+    try:
+        obj = orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        yield _fail(path, line, f"broken JSON ({exc})", None, "Each line must be one JSON object")
+        return
+    if not isinstance(obj, dict) or not obj.get("id"):
+        yield _fail(path, line, "a Reddit item needs 'id'", "id", "Use a submissions or comments dump", obj)
+        return
+    body = obj.get("selftext") if "selftext" in obj else obj.get("body")
+    text = body if isinstance(body, str) and body not in ("[removed]", "[deleted]") else ""
+    if not (text.strip() or obj.get("title")):
+        return  # removed or link-only posts hold nothing to read
+    created = obj.get("created_utc")
+    posted = None
+    if isinstance(created, int | float | str) and str(created).replace(".", "", 1).isdigit():
         try:
-            obj = orjson.loads(raw)
-        except orjson.JSONDecodeError as exc:
-            yield _fail(path, line, f"broken JSON ({exc})", None, "Each line must be one JSON object")
-            continue
-        if not isinstance(obj, dict) or not obj.get("id"):
-            yield _fail(path, line, "a Reddit item needs 'id'", "id", "Use a submissions or comments dump", obj)
-            continue
-        body = obj.get("selftext") if "selftext" in obj else obj.get("body")
-        text = body if isinstance(body, str) and body not in ("[removed]", "[deleted]") else ""
-        if not (text.strip() or obj.get("title")):
-            continue  # removed or link-only posts hold nothing to read
-        created = obj.get("created_utc")
-        posted = datetime.fromtimestamp(float(created), UTC).isoformat() if isinstance(created, int | float | str) \
-            and str(created).replace(".", "", 1).isdigit() else None
-        link = obj.get("permalink")
-        yield _doc({"id": f"reddit:{obj['id']}", "source": opts.source or f"reddit:{obj.get('subreddit', '')}",
-                    "kind": "post", "title": obj.get("title"), "text": text or " ",
-                    "url": f"https://www.reddit.com{link}" if isinstance(link, str) else None,
-                    "posted_at": posted, "author": obj.get("author")}, path, line)
+            posted = datetime.fromtimestamp(float(created), UTC).isoformat()
+        except (OverflowError, OSError, ValueError):  # past year 9999: no date a post can have
+            yield _fail(path, line, f"created_utc {str(created)[:24]} is not a time a post was made", "created_utc",
+                        "Use seconds since 1970 (Unix time)", obj)
+            return
+    link = obj.get("permalink")
+    yield _doc({"id": f"reddit:{obj['id']}", "source": opts.source or f"reddit:{obj.get('subreddit', '')}",
+                "kind": "post", "title": obj.get("title"), "text": text or " ",
+                "url": f"https://www.reddit.com{link}" if isinstance(link, str) else None,
+                "posted_at": posted, "author": obj.get("author")}, path, line)
 
 
 def read_json(fh: IO[bytes], path: str, opts: Options) -> Iterator[Item]:
     """A `.json` file: JSON Lines, or a whole X/Twitter or Telegram export, told apart by content."""
-    first = fh.readline(opts.max_line_bytes + 1)
+    first = _read(fh, path, opts.max_line_bytes + 1, line=True)
     try:
         orjson.loads(first)
         single_line = True
     except orjson.JSONDecodeError:
         single_line = False
-    rest = fh.read(MAX_EXPORT_BYTES + 1)
+    rest = _read(fh, path, MAX_EXPORT_BYTES + 1)
     if single_line and rest.strip():
         yield from read_jsonl(io.BytesIO(first + rest), path, opts)
         return
