@@ -145,6 +145,8 @@ METHOD_NOT_ALLOWED = define("AT113", "METHOD_NOT_ALLOWED", "an HTTP method the r
 BAD_REQUEST = define("AT114", "BAD_REQUEST", "an HTTP request the server refused for another reason",
                      http_status=400)
 DAMAGED_GZIP = define("AT115", "DAMAGED_GZIP", "a gzip file cut short or damaged: what came before the damage is read")
+BAD_ENGINE_OUTPUT = define("AT116", "BAD_ENGINE_OUTPUT", "an engine run's output folder with a file missing, cut "
+                           "short or damaged (adtrace load): nothing was loaded")
 # Hostile or oversized input (issue 20).
 TOO_LARGE = define("AT120", "TOO_LARGE", "a request body or document past its configured size", http_status=413)
 TOO_MANY_IDENTIFIERS = define("AT121", "TOO_MANY_IDENTIFIERS",

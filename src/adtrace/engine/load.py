@@ -10,12 +10,14 @@ PostgreSQL gets COPY (psycopg); SQLite gets executemany in large transactions.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import orjson
+import pyarrow as pa
 import pyarrow.parquet as pq
 import sqlalchemy as sa
 
@@ -60,13 +62,80 @@ def _parts(root: Path, name: str) -> list[Path]:
     return sorted((root / name).glob("*.parquet"))
 
 
+# What pyarrow and the file system raise on a missing, cut or damaged file (ArrowInvalid is a ValueError).
+_UNREADABLE = (OSError, ValueError, KeyError, pa.ArrowException, orjson.JSONDecodeError)
+
+
+def _damaged(path: Path, exc: Exception, loaded: int = 0) -> errors.InputError:
+    why = f"{type(exc).__name__}: {str(exc)[:160]}" if str(exc) else type(exc).__name__
+    done = (f"{loaded:,} documents of the partitions before it were loaded: load again into an empty database"
+            if loaded else "nothing was loaded")
+    return errors.InputError.at(errors.BAD_ENGINE_OUTPUT, f"cannot be read ({why}); {done}", path=str(path),
+                                hint="The engine run's output is incomplete or damaged: run `adtrace engine run` again")
+
+
+def _table(path: Path, columns: list[str] | None = None) -> pa.Table:
+    try:
+        return pq.read_table(path, columns=columns)
+    except _UNREADABLE as exc:
+        raise _damaged(path, exc) from None
+
+
+def _json(path: Path) -> Any:
+    try:
+        return orjson.loads(path.read_bytes())
+    except _UNREADABLE as exc:
+        raise _damaged(path, exc) from None
+
+
+def _check_parts(root: Path, manifest: dict[str, Any]) -> set[str]:
+    """Every documents partition has its records partition, both with readable footers, the columns `_rows`
+    reads and the same document ids: a file cut short (the usual damage of a copy) is found before anything
+    is written. Returns the ids."""
+    want = {"documents": set(_TABLES["documents"][:-2]), "records": {"doc_id", "record", "risk_score", "risk_level",
+                                                                      "entities", "indicators"}}
+    every: set[str] = set()
+    for folder, count in (("documents", "partitions"), ("link", "partitions"), ("keys", "buckets")):
+        if len(_parts(root, folder)) != manifest.get(count):  # a file missing: its share of the run is lost
+            raise _damaged(root / folder, ValueError(f"{len(_parts(root, folder))} files where run.json says "
+                                                     f"{manifest.get(count)} {count}"))
+    for part in _parts(root, "documents"):
+        rows = []
+        for name in ("documents", "records"):
+            path = root / name / part.name
+            try:
+                meta = pq.read_metadata(path)
+            except _UNREADABLE as exc:
+                raise _damaged(path, exc) from None
+            if missing := want[name] - set(meta.schema.to_arrow_schema().names):
+                raise _damaged(path, KeyError(f"no column {', '.join(sorted(missing))}"))
+            rows.append(meta.num_rows)
+        if rows[0] != rows[1]:
+            raise _damaged(root / "records" / part.name, ValueError(f"{rows[1]} rows for {rows[0]} documents"))
+        ids = _table(part, ["id"]).column("id").to_pylist()
+        if _table(root / "records" / part.name, ["doc_id"]).column("doc_id").to_pylist() != ids:
+            raise _damaged(root / "records" / part.name, ValueError("its documents are not the documents partition's"))
+        every.update(ids)
+    return every
+
+
+@contextmanager
+def _partition(part: Path, loaded: int) -> Iterator[None]:
+    """A partition whose footer was sound but whose rows are not (damage inside the file) stops the load
+    with the file named; its transaction is rolled back, the partitions before it stay."""
+    try:
+        yield
+    except (*_UNREADABLE, TypeError, IndexError) as exc:
+        raise _damaged(part, exc, loaded) from None
+
+
 def _rows(root: Path, part: Path, now: str) -> Iterator[dict[str, list[tuple[Any, ...]]]]:
     """A partition's rows for each table, SLICE documents at a time.
 
     Why slices: Arrow holds a partition compactly; as Python tuples of str it takes several times
     more (a 100,000-document partition peaked at 1.5 GB when converted whole)."""
-    docs_t = pq.read_table(part)
-    recs_t = pq.read_table(root / "records" / part.name)
+    docs_t = _table(part)
+    recs_t = _table(root / "records" / part.name)
     cols = _TABLES["documents"][:-2]
     for start in range(0, docs_t.num_rows, SLICE):
         docs = docs_t.slice(start, SLICE).to_pydict()
@@ -87,10 +156,18 @@ def load(out: str, db: str | None, log: Callable[[str], None] | None = None) -> 
     if not manifest_file.is_file():
         raise errors.InputError.at(errors.FILE_NOT_FOUND, "no run.json: not the output of `adtrace engine run`",
                                    path=out, hint="Point at the --output folder of a finished engine run")
-    manifest = orjson.loads(manifest_file.read_bytes())
-    if manifest.get("version") != OUTPUT_VERSION:
-        raise errors.InputError.at(errors.BAD_FIELD, f"output version {manifest.get('version')} is not "
+    manifest = _json(manifest_file)
+    if not isinstance(manifest, dict) or manifest.get("version") != OUTPUT_VERSION:
+        version = manifest.get("version") if isinstance(manifest, dict) else None
+        raise errors.InputError.at(errors.BAD_FIELD, f"output version {version} is not "
                                    f"{OUTPUT_VERSION}", path=str(manifest_file), hint="Re-run the engine with this adtrace")
+    # Everything but the partitions' rows is read before the first write: a damaged file stops the load
+    # with the database as it was, instead of documents without their clusters.
+    ids = _check_parts(root, manifest)
+    linker = _linker(root, manifest)
+    if set(linker.doc_ids) != ids:  # clusters would name documents that are not loaded, or miss some
+        raise _damaged(root / "link", ValueError("its documents are not the documents partitions'"))
+    engine_labels = _engine_clusters(root)
     init_db(db)
     engine = make_engine(resolve_url(db))
     report = LoadReport()
@@ -104,7 +181,7 @@ def load(out: str, db: str | None, log: Callable[[str], None] | None = None) -> 
         t0 = datetime.now(UTC)
         for part in _parts(root, "documents"):
             counts = [0, 0, 0]
-            with write(engine) as conn:  # one transaction per partition: all of it or none of it
+            with write(engine) as conn, _partition(part, report.documents):  # one transaction per partition
                 for rows in _rows(root, part, now):
                     for table, cols in _TABLES.items():
                         bulk_insert(conn, table, cols, rows[table], batch=BATCH)
@@ -125,7 +202,7 @@ def load(out: str, db: str | None, log: Callable[[str], None] | None = None) -> 
                 levels.relevel(conn, saved)
         t1 = datetime.now(UTC)
         report.seconds["tables"] = round((t1 - t0).total_seconds(), 3)
-        _link(engine, root, manifest, report)
+        _link(engine, root, linker, engine_labels, report)
         report.seconds["linking"] = round((datetime.now(UTC) - t1).total_seconds(), 3)
     finally:
         engine.dispose()
@@ -136,31 +213,42 @@ def _link_state(root: Path, manifest: dict[str, Any]) -> dict[str, Any]:
     """The state `Linker.to_state` would have saved after linking these documents in seq order."""
     witnesses: dict[str, list[str]] = {}
     for part in _parts(root, "keys"):
-        t = pq.read_table(part, columns=["key", "witnesses"]).to_pydict()
+        t = _table(part, ["key", "witnesses"]).to_pydict()
         witnesses.update(zip(t["key"], t["witnesses"], strict=True))
     key_id: dict[str, int] = {}
     doc_ids: list[str] = []
     doc_keys: list[list[int]] = []
     detail: list[list[int]] = []
     for part in _parts(root, "link"):
-        t = pq.read_table(part, columns=["doc_id", "keys", "detail"]).to_pydict()
+        t = _table(part, ["doc_id", "keys", "detail"]).to_pydict()
         for doc_id, names, values in zip(t["doc_id"], t["keys"], t["detail"], strict=True):
             d = len(doc_ids)
             doc_ids.append(doc_id)
             ks = [key_id.setdefault(n, len(key_id)) for n in names]
             doc_keys.append(ks)
             detail.extend([d, k, v] for k, v in zip(ks, values, strict=True) if v is not None)
-    indexes = orjson.loads((root / "link_indexes.json").read_bytes())
+    indexes = _json(root / "link_indexes.json")
+    if not isinstance(indexes, dict):
+        raise _damaged(root / "link_indexes.json", TypeError("not a JSON object"))
     return {"version": 1, "policy": manifest["policy"], "doc_ids": doc_ids, "doc_keys": doc_keys, "detail": detail,
             "key_names": list(key_id), "witnesses": [witnesses.get(k, []) for k in key_id], "overrides": {},
             **indexes}
 
 
-def _link(engine: sa.Engine, root: Path, manifest: dict[str, Any], report: LoadReport) -> None:
-    linker = Linker.from_state(_link_state(root, manifest))
-    assert linker.policy == HubPolicy(**manifest["policy"])
+def _linker(root: Path, manifest: dict[str, Any]) -> Linker:
+    """The linker rebuilt from the run's saved link state (the keys, link and link_indexes.json files)."""
+    try:
+        linker = Linker.from_state(_link_state(root, manifest))
+        same = linker.policy == HubPolicy(**manifest["policy"])
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError) as exc:  # fields of the wrong shape
+        raise _damaged(root, exc) from None
+    if not same:
+        raise _damaged(root / "run.json", ValueError("its policy is not the link state's"))
+    return linker
+
+
+def _link(engine: sa.Engine, root: Path, linker: Linker, engine_labels: dict[str, str], report: LoadReport) -> None:
     labels = linker.labels()
-    engine_labels = _engine_clusters(root)
     report.clusters_agree = labels == engine_labels
     groups: dict[str, list[str]] = {}
     for doc_id, cid in labels.items():
@@ -190,7 +278,7 @@ def _link(engine: sa.Engine, root: Path, manifest: dict[str, Any], report: LoadR
 
 def _singletons(root: Path, labels: dict[str, str], groups: dict[str, list[str]]) -> Iterator[tuple[str, dict[str, Any]]]:
     for part in _parts(root, "records"):
-        t = pq.read_table(part, columns=["doc_id", "record"]).to_pydict()
+        t = _table(part, ["doc_id", "record"]).to_pydict()
         for doc_id, raw in zip(t["doc_id"], t["record"], strict=True):
             if len(groups[labels[doc_id]]) == 1:
                 yield doc_id, orjson.loads(raw)
@@ -199,6 +287,6 @@ def _singletons(root: Path, labels: dict[str, str], groups: dict[str, list[str]]
 def _engine_clusters(root: Path) -> dict[str, str]:
     out: dict[str, str] = {}
     for part in _parts(root, "clusters"):
-        t = pq.read_table(part, columns=["doc_id", "cluster_id"]).to_pydict()
+        t = _table(part, ["doc_id", "cluster_id"]).to_pydict()
         out.update(zip(t["doc_id"], t["cluster_id"], strict=True))
     return out

@@ -1,0 +1,198 @@
+"""Exchange files survive corruption: bundles, public-key files, HMA banks, tip hand-offs, evidence manifests.
+
+As tests/sources/test_corrupt_files.py for ingest: each property starts from a valid file, damages it at
+random (bytes, or fields of the decoded JSON; a damaged bundle or hand-off is also re-signed by the
+trusted issuer, so the checks after the signature see it too) and runs it through the function the CLI
+command calls. The command succeeds or raises an `adtrace.errors` error with a catalogued code; the
+documents stored before are unchanged and `PRAGMA integrity_check` says ok.
+"""
+
+from __future__ import annotations
+
+import base64
+import shutil
+import sqlite3
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import orjson
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from adtrace import errors
+from adtrace.exchange import bundles as b
+from adtrace.exchange import keys as xk
+from adtrace.exchange import match as xm
+from adtrace.exchange import store as xs
+from adtrace.exchange.signals import consortium_key_id, keyed_hash, normalise
+from adtrace.pipeline import Pipeline
+from adtrace.storage import init_db, open_store
+from adtrace.storage.prepare import prepare
+from tests.exchange.conftest import CONSORTIUM, PDQ_A, docs
+from tests.sources.test_corrupt_files import byte_damage, json_damage
+
+FAST = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+CID = consortium_key_id(CONSORTIUM)
+
+
+@cache
+def _template() -> Path:
+    """A store with the conftest's ads, and a partner's keys it trusts; built once, copied per example."""
+    root = Path(tempfile.mkdtemp(prefix="adtrace-xcorrupt-"))
+    db = root / "x.db"
+    init_db(str(db))
+    pipe = Pipeline()
+    with open_store(str(db)) as store:
+        store.put_batch([prepare(d, pipe.process(d)) for d in docs()])
+        xk.generate("platform-b", root / "keys")
+        xk.set_consortium_key(CONSORTIUM, root / "keys")
+        xs.trust(store.engine, xk.load(root / "keys").public_info(), "test")  # type: ignore[attr-defined]
+    return root
+
+
+def _snapshot(db: Path) -> list[tuple[Any, ...]]:
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        return conn.execute("SELECT id, doc_hash, doc FROM documents ORDER BY id").fetchall()
+
+
+@contextmanager
+def _scratch() -> Iterator[Path]:
+    with tempfile.TemporaryDirectory(prefix="adtrace-xcorrupt-") as tmp:
+        root = Path(tmp)
+        shutil.copy(_template() / "x.db", root / "x.db")
+        yield root
+
+
+def check(data: bytes, name: str, run: Callable[[Any, Path], Any]) -> None:
+    """Write `data` as `name`, call `run(engine, path)`; only catalogued errors, nothing stored lost."""
+    with _scratch() as root:
+        db = root / "x.db"
+        before = _snapshot(db)
+        path = root / name
+        path.write_bytes(data)
+        with open_store(str(db)) as store:
+            try:
+                run(store.engine, path)  # type: ignore[attr-defined]
+            except errors.AdtraceError as exc:
+                assert exc.code in errors.CATALOGUE and exc.message, exc
+        assert _snapshot(db) == before
+
+
+def read_json(path: Path) -> Any:
+    from adtrace.cli.exchange import _read_json
+
+    return _read_json(str(path))
+
+
+def partner() -> xk.OrgKeys:
+    return xk.load(_template() / "keys")
+
+
+def bundle() -> dict[str, Any]:
+    phone = keyed_hash(CONSORTIUM, "phone", normalise("phone", "+12134730188"))
+    return b.make_signals([b.Signal("phone", phone, "indicators_present", 0.9, "2024-01-01", "2024-02-01",
+                                    "seen twice", "positive"),
+                           b.Signal("pdq", PDQ_A, "indicators_present", 0.5)], partner(), CID)
+
+
+def resign(body: Any) -> Any:
+    """`body` signed again by the trusted partner, when it still has the fields a signature needs."""
+    if isinstance(body, dict):
+        body.pop("signature", None)
+        body["signature"] = base64.b64encode(partner().private().sign(b.canonical(body))).decode()
+    return body
+
+
+def import_and_match(engine: Any, path: Path) -> None:
+    """What `adtrace exchange import` does."""
+    report = xs.import_bundle(engine, read_json(path), CID)
+    if not report.already_imported:
+        xm.match_store(engine, CONSORTIUM, full=True)
+
+
+@FAST
+@given(st.data())
+def test_bundle_bytes(data: st.DataObject) -> None:
+    raw = orjson.dumps(bundle(), option=orjson.OPT_INDENT_2)
+    check(data.draw(byte_damage(raw)), "bundle.json", import_and_match)
+
+
+@FAST
+@given(st.data())
+def test_bundle_fields_signed_by_a_trusted_issuer(data: st.DataObject) -> None:
+    body = resign(data.draw(json_damage(bundle())))
+    check(orjson.dumps(body), "bundle.json", import_and_match)
+
+
+@FAST
+@given(st.data())
+def test_public_key_file(data: st.DataObject) -> None:
+    info = partner().public_info()
+    raw = orjson.dumps(data.draw(json_damage(info))) if data.draw(st.booleans()) else \
+        data.draw(byte_damage(orjson.dumps(info)))
+    check(raw, "public.json", lambda engine, path: xs.trust(engine, read_json(path), "test"))
+
+
+def _bank() -> bytes:
+    return ("pdq " + PDQ_A + "\n" + "pdq " + "a5" * 32 + "\nraw_text new in town\nraw_text weekend only\n").encode()
+
+
+@FAST
+@given(st.data())
+def test_hma_bank(data: st.DataObject) -> None:
+    from adtrace.exchange import hma
+
+    check(data.draw(byte_damage(_bank())), "bank.txt",
+          lambda engine, path: hma.import_bank(engine, path, watchlist="w", owner="test"))
+
+
+def handoff() -> dict[str, Any]:
+    from adtrace.tips import handoff as th
+
+    body = {"format": th.FORMAT, "version": th.VERSION, "issuer": "platform-b", "key_id": partner().current,
+            "created_at": "2024-05-01T10:00:00+00:00", "to": "ngo-a",
+            "tip": {"ref": "T-1", "text": "a tip about 213-473-0188", "country": "US", "about": "ad", "lang": "en",
+                    "indicators": ["third_party_control"]},
+            "signals": bundle()}
+    return resign(body)
+
+
+@FAST
+@given(st.data())
+def test_tip_handoff(data: st.DataObject) -> None:
+    from adtrace.tips import handoff as th
+
+    body = data.draw(json_damage(handoff()))
+    if isinstance(body, dict) and isinstance(body.get("signals"), dict) and data.draw(st.booleans()):
+        resign(body["signals"])
+    raw = orjson.dumps(resign(body)) if data.draw(st.booleans()) else data.draw(byte_damage(orjson.dumps(handoff())))
+    check(raw, "handoff.json", lambda engine, path: th.receive(engine, read_json(path), "test", CONSORTIUM))
+
+
+@FAST
+@given(st.data())
+def test_evidence_manifest(data: st.DataObject) -> None:
+    from adtrace import evidence
+
+    with tempfile.TemporaryDirectory(prefix="adtrace-xcorrupt-") as tmp:
+        root = Path(tmp)
+        (root / "case.csv").write_bytes(b"id,text\n1,hello\n")
+        ring = partner()
+        manifest = evidence.write_for(root / "case.csv", [evidence.file_item(root / "case.csv")], ring,
+                                      created_by="test")
+        raw = manifest.read_bytes()
+        if data.draw(st.booleans()):
+            manifest.write_bytes(data.draw(byte_damage(raw)))
+        else:
+            manifest.write_bytes(orjson.dumps(data.draw(json_damage(orjson.loads(raw)))))
+        try:
+            verdict = evidence.verify(root / "case.csv", {ring.current: ring.public(ring.current).public_bytes_raw().hex()})
+        except errors.AdtraceError as exc:
+            assert exc.code in errors.CATALOGUE, exc
+        else:
+            assert verdict.ok == (not verdict.problems)
