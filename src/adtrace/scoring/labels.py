@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from adtrace import errors
 from adtrace.documents import Document, document_id
@@ -32,13 +34,11 @@ def read_labels(path: str, corpus: Iterable[Document] = ()) -> list[tuple[Docume
                                    hint="Give a CSV with columns id (or text) and label")
     by_id = {d.id: d for d in corpus}
     out: list[tuple[Document, int]] = []
-    with p.open(newline="", encoding="utf-8") as fh:
-        reader = csv.DictReader(fh)
-        cols = set(reader.fieldnames or [])
+    with _rows(p) as (cols, rows):
         if "label" not in cols or not cols & {"id", "text"}:
             raise errors.InputError.at(errors.MISSING_FIELD, f"columns are {sorted(cols)}", path=path, line=1,
                                        hint="The header needs 'label' and 'id' or 'text'")
-        for n, row in enumerate(reader, start=2):
+        for n, row in rows:
             label = parse_label(row.get("label") or "", path=path, line=n)
             text = read_cell(row.get("text") or "").strip()
             doc_id = read_cell((row.get("id") or "").strip())
@@ -62,8 +62,24 @@ def label_groups(path: str) -> list[str] | None:
     Rows in one group (near-duplicates, one poster's ads) stay in one cross-validation fold, so a copy
     of a training document never lands in the test fold. None when the file has no `group` column.
     """
-    with Path(path).open(newline="", encoding="utf-8") as fh:
-        reader = csv.DictReader(fh)
-        if "group" not in (reader.fieldnames or []):
+    with _rows(Path(path)) as (cols, rows):
+        if "group" not in cols:
             return None
-        return [(row.get("group") or "").strip() or f"row:{n}" for n, row in enumerate(reader, start=2)]
+        return [(row.get("group") or "").strip() or f"row:{n}" for n, row in rows]
+
+
+@contextmanager
+def _rows(p: Path) -> Iterator[tuple[set[str], Iterator[tuple[int, dict[str, Any]]]]]:
+    """The header's columns and the (line, row) pairs of a labels CSV; bytes that are not UTF-8 and
+    malformed CSV are located errors. A spreadsheet's byte-order mark is not part of the first column."""
+    with p.open(newline="", encoding="utf-8-sig") as fh:
+        reader = csv.DictReader(fh)
+        try:
+            cols = set(reader.fieldnames or [])
+            yield cols, ((reader.line_num, row) for row in reader)
+        except UnicodeDecodeError as exc:
+            raise errors.InputError.at(errors.BAD_UTF8, f"invalid UTF-8 ({exc.reason})", path=str(p),
+                                       line=reader.line_num + 1, hint="Save the labels as UTF-8 CSV") from None
+        except csv.Error as exc:
+            raise errors.InputError.at(errors.BAD_CSV, f"malformed CSV ({exc})", path=str(p), line=reader.line_num,
+                                       hint="Check quoting on this row") from None
