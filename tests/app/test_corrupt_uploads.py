@@ -1,0 +1,83 @@
+"""The import page survives damaged uploads (as tests/sources/test_corrupt_files.py does for ingest).
+
+The CSV mapping form previews the header of the uploaded file (`importjobs.csv_preview`); the job then
+runs the same `ingest` the property tests of tests/sources cover. Here: the preview returns or raises a
+catalogued `adtrace.errors` error, and a damaged upload's job ends "done" or "failed" with the
+readers' message, never "internal error".
+"""
+
+from __future__ import annotations
+
+import gzip
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from adtrace import errors
+from adtrace.app import importjobs
+from tests.app.conftest import csrf_of
+from tests.sources.test_corrupt_files import byte_damage, csv_bytes, gz, jsonl_bytes, jsonl_objects
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data(), st.booleans())
+def test_csv_preview(data: st.DataObject, compressed: bool) -> None:
+    raw = data.draw(byte_damage(gz(csv_bytes()) if compressed else csv_bytes()))
+    with tempfile.TemporaryDirectory(prefix="adtrace-upload-") as tmp:
+        name = "ads.csv.gz" if compressed else "ads.csv"
+        (Path(tmp) / name).write_bytes(raw)
+        try:
+            importjobs.csv_preview({"folder": tmp, "file": name})
+        except errors.AdtraceError as exc:
+            assert exc.code in errors.CATALOGUE and name in exc.message, exc
+
+
+def test_preview_of_a_cut_gzip_and_of_a_character_split_at_the_preview_size(tmp_path: Path) -> None:
+    """Was: EOFError out of the mapping form for a .csv.gz cut short, and BAD_CSV "cannot read the header"
+    for a valid UTF-8 file whose 256,000th byte falls inside a character."""
+    (tmp_path / "cut.csv.gz").write_bytes(gz(csv_bytes())[:40])
+    try:
+        importjobs.csv_preview({"folder": str(tmp_path), "file": "cut.csv.gz"})
+    except errors.InputError as exc:
+        assert exc.code == errors.BAD_CSV and "cut.csv.gz" in exc.message
+    else:
+        raise AssertionError("a cut .csv.gz previewed")
+    head = b"id,text\n"
+    row = "1,caf\u00e9 \u00e9t\u00e9\n".encode()
+    rows = row * ((256_000 - len(head)) // len(row) - 1)
+    filler = b"1," + b"a" * (256_000 - len(head) - len(rows) - 3)  # byte 255,999 is the first of "é"
+    body = head + rows + filler + "\u00e9".encode() + b"\n"
+    assert body[:256_000].decode("utf-8", "replace").endswith("\ufffd")  # the cut splits the character
+    (tmp_path / "big.csv").write_bytes(body)
+    header, sample = importjobs.csv_preview({"folder": str(tmp_path), "file": "big.csv"})
+    assert header == ["id", "text"] and sample[0] == ["1", "caf\u00e9 \u00e9t\u00e9"]
+
+
+def _wait(engine: Any, job_id: str) -> dict[str, Any]:
+    for _ in range(600):  # waiting for the background thread, not timing it
+        job = importjobs.get(engine, job_id)
+        if job["state"] in ("done", "failed"):
+            return job
+        time.sleep(0.05)
+    raise AssertionError("the import job did not end")
+
+
+def test_damaged_uploads_end_with_the_readers_message(app: Any, login: Callable[[str], TestClient]) -> None:
+    engine = app.state.adtrace.engine
+    client = login("analyst")
+    whole = jsonl_bytes(jsonl_objects())
+    for name, body in (("cut.jsonl.gz", gzip.compress(whole)[:70]), ("nul.jsonl", whole.replace(b":", b"\x00", 3)),
+                       ("bad.jsonl", b"\xff\xfe" + whole), ("x.json", b'{"data": [{"id": "1", "text": "hi", '
+                                                                       b'"author_id": [1]}], "includes": []}')):
+        r = client.post("/import", data={"csrf": csrf_of(client), "link": ""}, files={"file": (name, body)},
+                        follow_redirects=False)
+        assert r.status_code == 303, (name, r.text[:300])
+        job = _wait(engine, r.headers["location"].rsplit("/", 1)[1])
+        assert "internal error" not in job["message"], (name, job)
+        assert all(e["code"] in errors.CATALOGUE and e["message"].startswith(name) for e in job["errors"]), job
