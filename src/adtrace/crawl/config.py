@@ -72,16 +72,15 @@ class CrawlConfig:
 def _raw_profiles(profiles_dir: str | None) -> dict[str, tuple[str, dict[str, Any]]]:
     found: dict[str, tuple[str, dict[str, Any]]] = {}
     pkg = resources.files("adtrace.sources.profiles")
-    entries: list[tuple[str, str]] = [(e.name, e.read_text(encoding="utf-8")) for e in pkg.iterdir()
-                                      if e.name.endswith((".yaml", ".yml"))]
+    entries: list[tuple[str, Any]] = [(e.name, e) for e in pkg.iterdir() if e.name.endswith((".yaml", ".yml"))]
     if profiles_dir:
         d = Path(profiles_dir)
         files = sorted(p for p in d.iterdir() if p.suffix in (".yaml", ".yml")) if d.is_dir() else [d]
-        entries += [(str(p), p.read_text(encoding="utf-8")) for p in files]
-    for origin, body in entries:
+        entries += [(str(p), p) for p in files]
+    for origin, entry in entries:
         try:
-            obj = yaml.safe_load(body)
-        except yaml.YAMLError as exc:
+            obj = yaml.safe_load(entry.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
             raise errors.InputError.at(errors.BAD_FIELD, f"cannot read site profile ({exc})", path=origin,
                                        hint="Fix the YAML; see docs/monitoring.md") from None
         if isinstance(obj, dict) and obj.get("name"):

@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import yaml
+from selectolax.lexbor import LexborHTMLParser, SelectolaxError
 
 from adtrace import errors
 
@@ -37,6 +38,7 @@ class Profile:
 
 
 _PROFILES: dict[str, Profile] = {}
+_EMPTY = LexborHTMLParser("")  # selectors are parsed against it when a profile is read
 _loaded = False
 
 
@@ -45,18 +47,39 @@ def parse_profile(obj: Any, origin: str) -> Profile:
         return errors.InputError.at(errors.BAD_FIELD, what, path=origin,
                                     hint="See docs/storage.md for the site profile format")
 
+    def strings(key: str) -> tuple[str, ...]:
+        value = obj.get(key) or ()
+        if isinstance(value, str):  # one host or marker written without brackets
+            value = [value]
+        if not isinstance(value, list | tuple) or not all(isinstance(v, str | int | float) for v in value):
+            raise bad(f"'{key}' must be a list of strings")
+        return tuple(str(v) for v in value)
+
+    def css(selector: Any, where: str, attr: bool = True) -> str:
+        # Checked here: a selector lexbor cannot parse would fail on every page the profile reads.
+        if not isinstance(selector, str) or not (query := selector.partition("@")[0] if attr else selector).strip():
+            raise bad(f"{where} must be a CSS selector (text)" + (", optionally ending in @attribute" if attr else ""))
+        try:
+            _EMPTY.css_first(query)
+        except SelectolaxError:
+            raise bad(f"{where} {selector[:60]!r} is not a CSS selector lexbor can parse") from None
+        return selector
+
     if not isinstance(obj, dict) or not obj.get("name"):
         raise bad("a site profile must be a mapping with a 'name'")
     sel = obj.get("selectors") or {}
     if not isinstance(sel, dict) or "body" not in sel:
         raise bad("'selectors' must map fields to CSS selectors and include 'body'")
-    unknown = set(sel) - set(FIELDS)
+    unknown = set(map(str, sel)) - set(FIELDS)
     if unknown:
         raise bad(f"unknown selector fields {sorted(unknown)}; use {', '.join(FIELDS)}")
-    hosts = tuple(str(h).lower() for h in obj.get("hosts") or ())
-    markers = tuple(str(m) for m in obj.get("markers") or ())
+    sel = {str(k): css(v, f"selector '{k}'") for k, v in sel.items()}
+    hosts = tuple(h.lower() for h in strings("hosts"))
+    markers = tuple(css(m, "marker", attr=False) for m in strings("markers"))
     if not hosts and not markers:
         raise bad("a site profile needs 'hosts' or 'markers' to match pages")
+    if not isinstance(obj.get("patterns") or {}, dict):
+        raise bad("'patterns' must map fields to regular expressions")
     patterns = {str(k): str(v) for k, v in (obj.get("patterns") or {}).items()}
     for name, pattern in patterns.items():
         try:
@@ -65,7 +88,7 @@ def parse_profile(obj: Any, origin: str) -> Profile:
             raise bad(f"pattern for '{name}' is not a regular expression ({exc})") from None
     return Profile(name=str(obj["name"]), source=str(obj.get("source") or obj["name"]),
                    kind=str(obj.get("kind") or "ad"), hosts=hosts, markers=markers,
-                   selectors={str(k): str(v) for k, v in sel.items()}, patterns=patterns)
+                   selectors=sel, patterns=patterns)
 
 
 def register(profile: Profile) -> None:
@@ -93,7 +116,7 @@ def load_extra(path: Path) -> list[Profile]:
     for f in files:
         try:
             obj = yaml.safe_load(f.read_text(encoding="utf-8"))
-        except (OSError, yaml.YAMLError) as exc:
+        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
             raise errors.InputError.at(errors.BAD_FIELD, f"cannot read site profile ({exc})", path=str(f),
                                        hint="Fix the YAML; see docs/storage.md") from None
         profile = parse_profile(obj, str(f))
