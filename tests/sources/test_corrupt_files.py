@@ -393,3 +393,15 @@ def test_reddit_timestamp_past_year_9999(tmp_path: Path) -> None:
     bad, *good = _read_all(path, "reddit")
     assert (bad.line, bad.error.code, bad.error.detail.get("field")) == (1, errors.BAD_FIELD, "created_utc")
     assert [d.id for d in good] == ["reddit:a2", "reddit:a3"] and good[1].posted_at.startswith("2024-05-01")
+
+
+def test_a_byte_order_mark_opens_the_file(tmp_path: Path) -> None:
+    """Was: line 1 rejected as broken JSON ("BOM is not supported") in JSONL, Reddit dumps and whole
+    exports, while CSV already read past it. Windows editors write one; now it is not part of line 1."""
+    bom = b"\xef\xbb\xbf"
+    for name, fmt, data in (("a.jsonl", None, jsonl_bytes(jsonl_objects()[:2])),
+                            ("r.jsonl", "reddit", jsonl_bytes(reddit_objects()[:2])),
+                            ("x.json", None, orjson.dumps(twitter_payload(), option=orjson.OPT_INDENT_2))):
+        (tmp_path / name).write_bytes(bom + data)
+        items = _read_all(tmp_path / name, fmt)
+        assert items and all(hasattr(i, "text") for i in items), (name, items[:1])

@@ -62,6 +62,7 @@ class Format:
     endings: tuple[str, ...] = ()
 
 
+BOM = b"\xef\xbb\xbf"  # UTF-8's byte-order mark
 # What reading a cut or damaged gzip stream raises: a missing end (EOFError), a bad header or checksum
 # (BadGzipFile), corrupt deflate data (zlib.error). Each means nothing past that point can be read.
 DAMAGED = (EOFError, gzip.BadGzipFile, zlib.error)
@@ -104,7 +105,8 @@ def open_binary(path: str) -> IO[bytes]:
 def bounded_lines(fh: IO[bytes], limit: int) -> Iterator[tuple[int, bytes | None]]:
     """Yield (line number, bytes) with the newline stripped; None for a line longer than `limit`.
 
-    An over-long line is consumed in chunks so a 50 MB line never sits in memory.
+    An over-long line is consumed in chunks so a 50 MB line never sits in memory. A UTF-8 byte-order mark
+    opening the file (Windows editors write one) is not part of the first line.
     """
     number = 0
     while True:
@@ -112,6 +114,8 @@ def bounded_lines(fh: IO[bytes], limit: int) -> Iterator[tuple[int, bytes | None
         if not chunk:
             return
         number += 1
+        if number == 1:
+            chunk = chunk.removeprefix(BOM)
         if len(chunk) > limit and not chunk.endswith(b"\n"):
             while chunk and not chunk.endswith(b"\n"):
                 chunk = fh.readline(1 << 20)

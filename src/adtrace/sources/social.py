@@ -17,7 +17,7 @@ import orjson
 
 from adtrace import errors
 from adtrace.documents import Document
-from adtrace.sources.base import DAMAGED, Item, Options, ReadError, bounded_lines, damaged
+from adtrace.sources.base import BOM, DAMAGED, Item, Options, ReadError, bounded_lines, damaged
 from adtrace.sources.jsonl import read_jsonl
 
 # Whole-file exports are read into memory; past this size, split the export first.
@@ -45,7 +45,7 @@ def _read(fh: IO[bytes], path: str, size: int, *, line: bool = False) -> bytes:
 
 
 def _whole(fh: IO[bytes], path: str) -> Any:
-    raw = _read(fh, path, MAX_EXPORT_BYTES + 1)
+    raw = _read(fh, path, MAX_EXPORT_BYTES + 1).removeprefix(BOM)
     if len(raw) > MAX_EXPORT_BYTES:
         raise errors.InputError.at(errors.LINE_TOO_LONG, f"export larger than {MAX_EXPORT_BYTES:,} bytes",
                                    path=path, hint="Split the export into smaller files")
@@ -157,7 +157,7 @@ def _reddit_item(raw: bytes, path: str, line: int, opts: Options) -> Iterator[It
 
 def read_json(fh: IO[bytes], path: str, opts: Options) -> Iterator[Item]:
     """A `.json` file: JSON Lines, or a whole X/Twitter or Telegram export, told apart by content."""
-    first = _read(fh, path, opts.max_line_bytes + 1, line=True)
+    first = _read(fh, path, opts.max_line_bytes + 1, line=True).removeprefix(BOM)
     try:
         orjson.loads(first)
         single_line = True
