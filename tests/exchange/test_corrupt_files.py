@@ -196,3 +196,79 @@ def test_evidence_manifest(data: st.DataObject) -> None:
             assert exc.code in errors.CATALOGUE, exc
         else:
             assert verdict.ok == (not verdict.problems)
+
+
+# ---- private set intersection: the request, response, state and identifiers files ------------------
+
+PSI_IDS = ["phone:+1 213 473 0188", "email:bike.seller@example.org", "handle:instagram:sweet_jane"]
+
+
+def _psi_run(step: str, raw: bytes) -> None:
+    """`adtrace exchange psi start|respond|finish` with one of its files replaced by `raw`."""
+    from adtrace.exchange import psi
+
+    with tempfile.TemporaryDirectory(prefix="adtrace-psi-") as tmp:
+        path = Path(tmp) / "file"
+        path.write_bytes(raw)
+        request, state = psi.start(PSI_IDS)
+        try:
+            if step == "identifiers":
+                psi.start(psi.read_identifiers(str(path)), str(path))
+            elif step == "request":
+                psi.respond(read_json(path), PSI_IDS)
+            else:
+                response = psi.respond(request, PSI_IDS[1:])
+                psi.finish(read_json(path), response) if step == "state" else psi.finish(state, read_json(path))
+        except errors.AdtraceError as exc:
+            assert exc.code in errors.CATALOGUE, exc
+
+
+@FAST
+@given(st.data(), st.sampled_from(["identifiers", "request", "state", "response"]))
+def test_psi_files(data: st.DataObject, step: str) -> None:
+    from adtrace.exchange import psi
+
+    request, state = psi.start(PSI_IDS)
+    good = {"identifiers": "\n".join(PSI_IDS).encode(), "request": orjson.dumps(request),
+            "state": orjson.dumps(state), "response": orjson.dumps(psi.respond(request, PSI_IDS[1:]))}[step]
+    if step != "identifiers" and data.draw(st.booleans()):
+        _psi_run(step, orjson.dumps(data.draw(json_damage(orjson.loads(good)))))
+    else:
+        _psi_run(step, data.draw(byte_damage(good)))
+
+
+def test_psi_files_missing_their_lists_or_not_utf8(tmp_path: Path) -> None:
+    """Was: KeyError for a state without 'order' or 'secret', a response without 'double', a request
+    without 'items'; ValueError for a secret that is not hex; UnicodeDecodeError/FileNotFoundError for
+    the identifiers file. Now BAD_FIELD naming the field, and the identifiers file named."""
+    from adtrace.exchange import psi
+
+    request, state = psi.start(PSI_IDS)
+    response = psi.respond(request, PSI_IDS[1:])
+    for call in (lambda: psi.respond({k: v for k, v in request.items() if k != "items"}, PSI_IDS),
+                 lambda: psi.finish({k: v for k, v in state.items() if k != "order"}, response),
+                 lambda: psi.finish({k: v for k, v in state.items() if k != "secret"}, response),
+                 lambda: psi.finish({**state, "secret": "zz"}, response),
+                 lambda: psi.finish({**state, "order": [1, 2, 3]}, response),
+                 lambda: psi.finish(state, {k: v for k, v in response.items() if k != "double"})):
+        try:
+            call()
+        except errors.InputError as exc:
+            assert exc.code == errors.BAD_FIELD and exc.detail.get("field"), exc
+        else:
+            raise AssertionError("a damaged PSI file was used")
+    (tmp_path / "ids.txt").write_bytes(b"phone:+1 213 473 0188\nemail:caf\xe9@example.org\n")
+    for name, code in (("ids.txt", errors.BAD_UTF8), ("missing.txt", errors.FILE_NOT_FOUND)):
+        try:
+            psi.read_identifiers(str(tmp_path / name))
+        except errors.InputError as exc:
+            assert exc.code == code and str(tmp_path / name) in exc.message
+        else:
+            raise AssertionError(name)
+    (tmp_path / "ids.txt").write_text("phone:+1 213 473 0188\nphone:not a number\n")
+    try:
+        psi.start(psi.read_identifiers(str(tmp_path / "ids.txt")), str(tmp_path / "ids.txt"))
+    except errors.InputError as exc:
+        assert exc.detail["line"] == 2 and f"{tmp_path / 'ids.txt'}, line 2" in exc.message
+    else:
+        raise AssertionError("a bad identifier was used")

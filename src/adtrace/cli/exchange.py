@@ -270,7 +270,7 @@ def psi_start(identifiers: str = LINES, request: str = typer.Option(..., "--requ
     """Step 1 (initiator): blind our identifiers; send --request to the partner, keep --state."""
     from adtrace.exchange import psi
 
-    req, st = psi.start(Path(identifiers).read_text().splitlines())
+    req, st = psi.start(psi.read_identifiers(identifiers), identifiers)
     _write_json(request, req)
     _write_json(state, st, private=True)
     print_json({"sent_items": len(req["items"])})
@@ -282,7 +282,7 @@ def psi_respond(request: str = typer.Argument(..., help="The partner's request f
     """Step 2 (responder): re-blind their items and blind ours. We learn only how many they sent."""
     from adtrace.exchange import psi
 
-    resp = psi.respond(_read_json(request), Path(identifiers).read_text().splitlines())
+    resp = psi.respond(_read_json(request), psi.read_identifiers(identifiers), identifiers)
     _write_json(response, resp)
     print_json({"their_items": len(resp["double"]), "our_items": len(resp["items"])})
 

@@ -16,8 +16,10 @@ sizes and audit runs (docs/exchange.md).
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -78,29 +80,50 @@ def _shuffled(items: list[str]) -> list[str]:
     return out
 
 
-def _elements(lines: Iterable[str]) -> list[str]:
-    items = sorted({element(s) for s in lines if s.strip() and not s.lstrip().startswith("#")})
+def read_identifiers(path: str) -> list[str]:
+    """The lines of an identifiers file (`type:value` a line), or a located error."""
+    try:
+        return Path(path).read_bytes().decode("utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        code = errors.BAD_UTF8 if isinstance(exc, UnicodeDecodeError) else errors.FILE_NOT_FOUND
+        raise errors.InputError.at(code, f"cannot read the identifiers ({exc})", path=path,
+                                   hint="Give a UTF-8 text file with one type:value a line") from None
+
+
+def _elements(lines: Iterable[str], path: str | None = None) -> list[str]:
+    found = set()
+    for n, s in enumerate(lines, 1):
+        if not s.strip() or s.lstrip().startswith("#"):
+            continue
+        try:
+            found.add(element(s))
+        except errors.InputError as exc:  # said with the file and line, when there is a file
+            if path is None:
+                raise
+            raise errors.InputError(message=f"{path}, line {n}: {exc.message}", code=exc.code,
+                                    detail={**exc.detail, "path": path, "line": n}) from None
+    items = sorted(found)
     if len(items) > MAX_ITEMS:
         raise errors.InputError.at(errors.BAD_FIELD, f"{len(items):,} identifiers; at most {MAX_ITEMS:,}",
                                    field_name="identifiers")
     return items
 
 
-def start(lines: Iterable[str]) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Initiator, step 1: (request to send, private state to keep)."""
+def start(lines: Iterable[str], path: str | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Initiator, step 1: (request to send, private state to keep). `path`: the identifiers' file, for errors."""
     a = new_secret()
-    order = _shuffled(_elements(lines))
+    order = _shuffled(_elements(lines, path))
     request = {"format": FORMAT, "version": VERSION, "step": "request", "curve": "P-256",
                "items": [blind(a, hash_to_curve(e)).hex() for e in order]}
     state = {"format": FORMAT, "version": VERSION, "step": "state", "secret": f"{a:064x}", "order": order}
     return request, state
 
 
-def respond(request: dict[str, Any], lines: Iterable[str]) -> dict[str, Any]:
+def respond(request: dict[str, Any], lines: Iterable[str], path: str | None = None) -> dict[str, Any]:
     """Responder: re-blind the initiator's items (same order) and blind our own (shuffled)."""
     _check(request, "request")
     b = new_secret()
-    ours = _shuffled(_elements(lines))
+    ours = _shuffled(_elements(lines, path))
     return {"format": FORMAT, "version": VERSION, "step": "response", "curve": "P-256",
             "double": [blind(b, _hex32(x)).hex() for x in request["items"]],
             "items": [blind(b, hash_to_curve(e)).hex() for e in ours]}
@@ -129,6 +152,9 @@ def _hex32(value: Any) -> bytes:
     return raw
 
 
+_FIELDS = {"request": ("items",), "response": ("double", "items"), "state": ("order",)}
+
+
 def _check(msg: Any, step: str) -> None:
     if not isinstance(msg, dict) or msg.get("format") != FORMAT or msg.get("version") != VERSION:
         raise errors.InputError.at(errors.BAD_FIELD, f"not an adtrace PSI {step} file", field_name="format",
@@ -136,6 +162,10 @@ def _check(msg: Any, step: str) -> None:
     if msg.get("step") != step:
         raise errors.InputError.at(errors.BAD_FIELD, f"expected the {step} file, got a {msg.get('step')!r} file",
                                    field_name="step")
-    for name in ("items", "double", "order"):
-        if name in msg and (not isinstance(msg[name], list) or len(msg[name]) > MAX_ITEMS):
+    for name in _FIELDS[step]:  # each step's lists must be there: a damaged file is refused here, not midway
+        if not isinstance(msg.get(name), list) or len(msg[name]) > MAX_ITEMS:
             raise errors.InputError.at(errors.BAD_FIELD, "must be a list", field_name=name)
+    if step == "state" and (not all(isinstance(e, str) for e in msg["order"])
+                            or not re.fullmatch(r"[0-9a-f]{64}", str(msg.get("secret")))):
+        raise errors.InputError.at(errors.BAD_FIELD, "not a state file `adtrace exchange psi start` wrote",
+                                   field_name="secret", hint="Use the state file from the same `psi start`")
