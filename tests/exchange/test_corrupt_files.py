@@ -272,3 +272,40 @@ def test_psi_files_missing_their_lists_or_not_utf8(tmp_path: Path) -> None:
         assert exc.detail["line"] == 2 and f"{tmp_path / 'ids.txt'}, line 2" in exc.message
     else:
         raise AssertionError("a bad identifier was used")
+
+
+# ---- the key files an admin keeps (org.json, consortium.key) ----------------------------------------
+
+@FAST
+@given(st.data(), st.sampled_from(["org.json", "consortium.key"]))
+def test_key_files(data: st.DataObject, name: str) -> None:
+    with tempfile.TemporaryDirectory(prefix="adtrace-keys-") as tmp:
+        keys = Path(tmp) / "keys"
+        shutil.copytree(_template() / "keys", keys)
+        raw = (keys / name).read_bytes()
+        if name == "org.json" and data.draw(st.booleans()):
+            (keys / name).write_bytes(orjson.dumps(data.draw(json_damage(orjson.loads(raw)))))
+        else:
+            (keys / name).write_bytes(data.draw(byte_damage(raw)))
+        try:
+            ring = xk.load(keys)
+            b.make_signals([b.Signal("pdq", PDQ_A)], ring, consortium_key_id(xk.consortium_key(keys)))
+            ring.public_info()
+        except errors.AdtraceError as exc:
+            assert exc.code in errors.CATALOGUE, exc
+
+
+def test_damaged_key_files_are_named(tmp_path: Path) -> None:
+    """Was: json.JSONDecodeError, KeyError or ValueError (fromhex) as tracebacks from every exchange
+    command. Now a configuration error (exit 3) naming the file."""
+    for name, data in (("org.json", b'{"org": "x"'), ("org.json", b'{"org": "x", "current": "k", "keys": [1]}'),
+                       ("consortium.key", b"not hex\n"), ("consortium.key", b"\xff" * 64)):
+        keys = tmp_path / f"keys-{name}-{len(data)}"
+        shutil.copytree(_template() / "keys", keys)
+        (keys / name).write_bytes(data)
+        try:
+            xk.load(keys) if name == "org.json" else xk.consortium_key(keys)
+        except errors.ConfigError as exc:
+            assert exc.code == errors.CONFIG and str(keys / name) in exc.message
+        else:
+            raise AssertionError(f"{name} damaged, yet read")

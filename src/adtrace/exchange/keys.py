@@ -87,8 +87,31 @@ def load(directory: str | Path | None = None) -> OrgKeys:
     if not path.exists():
         raise errors.ConfigError(f"no organisation keys in {path.parent}. Make them with: adtrace exchange keys "
                                  "--org NAME", code=NO_KEYS)
-    raw = json.loads(path.read_text())
-    return OrgKeys(raw["org"], raw["current"], raw["keys"])
+    try:
+        raw = json.loads(path.read_bytes())
+    except (OSError, ValueError) as exc:  # ValueError: JSON or UTF-8 broken
+        raise _damaged(path, str(exc)) from None
+    keys = raw.get("keys") if isinstance(raw, dict) else None
+    if not isinstance(keys, list) or not all(_entry_ok(k) for k in keys) or not isinstance(raw.get("org"), str) \
+            or raw.get("current") not in [k["id"] for k in keys]:
+        raise _damaged(path, "not the org, current and keys an adtrace key file holds")
+    return OrgKeys(raw["org"], raw["current"], keys)
+
+
+def _entry_ok(entry: Any) -> bool:
+    """A key entry as `_new_entry` writes it: id, and public and private keys in hex."""
+    try:
+        return isinstance(entry, dict) and isinstance(entry.get("id"), str) \
+            and len(bytes.fromhex(entry["public"])) == 32 and len(bytes.fromhex(entry["private"])) == 32
+    except (KeyError, TypeError, ValueError):
+        return False
+
+
+def _damaged(path: Path, why: str) -> errors.ConfigError:
+    # The key files are the installation's, not the input's: a configuration error (exit 3), named.
+    return errors.ConfigError(f"{path}: the key file cannot be read ({why[:160]}). Restore it from your backup; "
+                              "never make new keys to replace lost ones without telling your partners",
+                              code=errors.CONFIG, detail={"path": str(path)})
 
 
 def save(keys: OrgKeys, directory: str | Path | None = None) -> Path:
@@ -130,7 +153,10 @@ def consortium_key(directory: str | Path | None = None) -> bytes:
         raise errors.ConfigError(f"no consortium key in {path.parent}. Make one (the first member) with: adtrace "
                                  "exchange keys --new-consortium-key, or install the one your consortium shares "
                                  "with: adtrace exchange keys --consortium-key FILE", code=NO_KEYS)
-    key = bytes.fromhex(path.read_text().strip())
+    try:
+        key = bytes.fromhex(path.read_bytes().decode("ascii").strip())
+    except (OSError, ValueError) as exc:  # UnicodeDecodeError is a ValueError
+        raise _damaged(path, str(exc)) from None
     if len(key) < 32:
         raise errors.ConfigError(f"{path}: the consortium key is shorter than 32 bytes", code=NO_KEYS)
     return key
