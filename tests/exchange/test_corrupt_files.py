@@ -309,3 +309,27 @@ def test_damaged_key_files_are_named(tmp_path: Path) -> None:
             assert exc.code == errors.CONFIG and str(keys / name) in exc.message
         else:
             raise AssertionError(f"{name} damaged, yet read")
+
+
+def test_the_cli_names_the_file_whose_content_is_wrong(tmp_path: Path) -> None:
+    """Was: "field 'signals[0]': hash must be 64 lower-case hex digits" with no file named (the checks see
+    only the decoded JSON). Now `adtrace exchange import|trust` and `tips import` name the file."""
+    from typer.testing import CliRunner
+
+    from adtrace.cli.main import _register, app
+
+    _register()
+    shutil.copy(_template() / "x.db", tmp_path / "x.db")
+    bad = bundle()
+    bad["signals"][0]["hash"] = "zz"
+    cases = (("bundle.json", bad, ["exchange", "import"]), ("public.json", {"org": "x", "keys": [{"public": "zz"}]},
+                                                           ["exchange", "trust"]),
+             ("handoff.json", {**handoff(), "tip": {"ref": 1}}, ["tips", "import"]))
+    for name, body, command in cases:
+        (tmp_path / name).write_bytes(orjson.dumps(body))
+        args = [*command, str(tmp_path / name), "--db", str(tmp_path / "x.db")]
+        if command[-1] != "trust":
+            args += ["--keys", str(_template() / "keys")]
+        result = CliRunner().invoke(app, args)
+        assert isinstance(result.exception, errors.InputError), (name, result.output, result.exception)
+        assert result.exception.message.startswith(f"{tmp_path / name}: "), result.exception

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +36,19 @@ def _read_json(path: str) -> Any:
         return orjson.loads(p.read_bytes())
     except orjson.JSONDecodeError as exc:
         raise errors.InputError.at(errors.BAD_JSON, f"not JSON ({exc})", path=path) from None
+
+
+@contextmanager
+def about(path: str) -> Iterator[None]:
+    """An input error found in the content of the file at `path` names that file (the checks below the
+    shell see only the decoded JSON)."""
+    try:
+        yield
+    except errors.InputError as exc:
+        if exc.detail.get("path"):
+            raise
+        raise errors.InputError(message=f"{path}: {exc.message}", code=exc.code, detail={**exc.detail, "path": path},
+                                http_status=exc.http_status) from None
 
 
 def _write_json(path: str, obj: Any, private: bool = False) -> None:
@@ -147,7 +162,8 @@ def trust_cmd(public_keys: str = typer.Argument(..., help="A partner's `adtrace 
     """Trust a partner's public keys, after checking them with the partner out of band."""
     from adtrace.exchange import store as xs
 
-    added = xs.trust(_engine(db), _read_json(public_keys), "cli", note)
+    with about(public_keys):
+        added = xs.trust(_engine(db), _read_json(public_keys), "cli", note)
     print_json({"trusted": [{"org": o, "key_id": k} for o, k in added]})
 
 
@@ -206,7 +222,8 @@ def import_cmd(bundle: str = typer.Argument(..., help="A bundle file from a trus
 
     engine = _engine(db)
     key = xk.consortium_key(keys)
-    report = xs.import_bundle(engine, _read_json(bundle), consortium_key_id(key))
+    with about(bundle):
+        report = xs.import_bundle(engine, _read_json(bundle), consortium_key_id(key))
     out = report.to_dict()
     if not report.already_imported:
         out["match"] = xm.match_store(engine, key, full=True).to_dict()
@@ -282,7 +299,9 @@ def psi_respond(request: str = typer.Argument(..., help="The partner's request f
     """Step 2 (responder): re-blind their items and blind ours. We learn only how many they sent."""
     from adtrace.exchange import psi
 
-    resp = psi.respond(_read_json(request), psi.read_identifiers(identifiers), identifiers)
+    lines = psi.read_identifiers(identifiers)
+    with about(request):
+        resp = psi.respond(_read_json(request), lines, identifiers)
     _write_json(response, resp)
     print_json({"their_items": len(resp["double"]), "our_items": len(resp["items"])})
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import typer
 
-from adtrace.cli.exchange import KEYS, _engine, _read_json, _write_json
+from adtrace.cli.exchange import KEYS, _engine, _read_json, _write_json, about
 from adtrace.cli.io import print_json
 from adtrace.cli.main import app
 
@@ -53,7 +53,8 @@ def import_cmd(file: str = typer.Argument(..., help="A hand-off file from a trus
     from adtrace.exchange import keys as xk
     from adtrace.tips import handoff
 
-    lead = handoff.receive(_engine(db), _read_json(file), actor or getpass.getuser(), xk.consortium_key(keys))
+    with about(file):
+        lead = handoff.receive(_engine(db), _read_json(file), actor or getpass.getuser(), xk.consortium_key(keys))
     print_json(lead)
 
 
