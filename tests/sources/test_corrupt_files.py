@@ -69,8 +69,10 @@ def _scratch() -> Iterator[Path]:
         yield root
 
 
-def check_ingest(data: bytes | None, name: str, on_error: str = "skip", fmt: str | None = None) -> None:
-    """Ingest `data` written as `name` (None: `name` is a folder) and check the property."""
+def check_ingest(data: bytes | None, name: str, on_error: str = "skip", fmt: str | None = None,
+                 lined: bool = False) -> None:
+    """Ingest `data` written as `name` (None: `name` is a folder) and check the property. `lined`: a
+    format of lines (JSONL, CSV, Reddit), whose every error also names the line."""
     with _scratch() as root:
         db = root / "kept.db"
         before = _snapshot(db)
@@ -91,9 +93,11 @@ def check_ingest(data: bytes | None, name: str, on_error: str = "skip", fmt: str
             failed = exc
         for r in rejected:
             assert r["code"] in errors.CATALOGUE and r["message"], r
+            assert not lined or (r["line"] or 0) >= 1 or r["code"] == errors.DB_WRITE_FAILED, r
         if failed is not None:
             assert failed.code in errors.CATALOGUE, failed
             assert str(path) in failed.message, failed  # the file is named
+            assert not lined or failed.detail.get("line"), failed
         after = _snapshot(db)
         assert after == before  # nothing stored before was lost or changed
         if failed is not None:
@@ -262,13 +266,13 @@ ON_ERROR = st.sampled_from(["skip", "fail"])
 @FAST
 @given(st.data(), ON_ERROR)
 def test_jsonl_bytes(data: st.DataObject, on_error: str) -> None:
-    check_ingest(data.draw(byte_damage(jsonl_bytes(jsonl_objects()))), "corpus.jsonl", on_error)
+    check_ingest(data.draw(byte_damage(jsonl_bytes(jsonl_objects()))), "corpus.jsonl", on_error, lined=True)
 
 
 @FAST
 @given(st.data(), ON_ERROR)
 def test_jsonl_fields(data: st.DataObject, on_error: str) -> None:
-    check_ingest(jsonl_bytes(data.draw(json_damage(jsonl_objects()))), "corpus.jsonl", on_error)
+    check_ingest(jsonl_bytes(data.draw(json_damage(jsonl_objects()))), "corpus.jsonl", on_error, lined=True)
 
 
 @FAST
@@ -279,13 +283,13 @@ def test_gzip_damaged(data: st.DataObject, on_error: str, csv: bool) -> None:
     cut = data.draw(st.integers(11, len(raw) - 1))
     damaged = data.draw(st.sampled_from([raw[:cut], raw[:cut] + b"\x00" * 8, raw[:cut] + bytes([raw[cut] ^ 0x55])
                                          + raw[cut + 1:]]))
-    check_ingest(damaged, "corpus.csv.gz" if csv else "corpus.jsonl.gz", on_error)
+    check_ingest(damaged, "corpus.csv.gz" if csv else "corpus.jsonl.gz", on_error, lined=True)
 
 
 @FAST
 @given(st.data(), ON_ERROR)
 def test_csv_bytes(data: st.DataObject, on_error: str) -> None:
-    check_ingest(data.draw(byte_damage(csv_bytes())), "corpus.csv", on_error)
+    check_ingest(data.draw(byte_damage(csv_bytes())), "corpus.csv", on_error, lined=True)
 
 
 @FAST
@@ -316,7 +320,7 @@ def test_reddit_dump(data: st.DataObject, on_error: str) -> None:
     raw = jsonl_bytes(data.draw(json_damage(reddit_objects())))
     if data.draw(st.booleans()):
         raw = data.draw(byte_damage(raw))
-    check_ingest(raw, "dump.jsonl", on_error, fmt="reddit")
+    check_ingest(raw, "dump.jsonl", on_error, fmt="reddit", lined=True)
 
 
 def test_empty_files_and_folders() -> None:

@@ -75,7 +75,7 @@ def read_partition(part: Partition, opts: Options) -> Iterator[Item]:
         try:
             yield from read_paths([part.path], opts)
         except errors.InputError as exc:  # an unreadable file is one rejection, as in ingest
-            yield ReadError(part.path, 0, exc)
+            yield ReadError(part.path, exc.detail.get("line") or 0, exc)
         return
     yield from read_jsonl(io.BytesIO(_range_bytes(part)), part.label, opts)
 

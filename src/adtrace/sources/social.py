@@ -24,9 +24,12 @@ from adtrace.sources.jsonl import read_jsonl
 MAX_EXPORT_BYTES = 512 * 1024 * 1024
 
 
-def _fail(path: str, item: int, what: str, field: str | None, hint: str, raw: Any = None) -> ReadError:
-    err = errors.InputError.at(errors.BAD_FIELD if field else errors.BAD_JSON, f"item {item}: {what}", path=path,
-                               field_name=field, hint=hint)
+def _fail(path: str, item: int, what: str, field: str | None, hint: str, raw: Any = None, *,
+          line: bool = False, code: str | None = None) -> ReadError:
+    """A rejected item: `item` is the line of a line-per-item dump (`line`), else the index in a whole export."""
+    where = {"line": item} if line else {}
+    err = errors.InputError.at(code or (errors.BAD_FIELD if field else errors.BAD_JSON),
+                               what if line else f"item {item}: {what}", path=path, field_name=field, hint=hint, **where)
     return ReadError(path, item, err, orjson.dumps(raw).decode()[:200] if raw is not None else "")
 
 
@@ -119,7 +122,9 @@ def read_reddit(fh: IO[bytes], path: str, opts: Options) -> Iterator[Item]:
     try:
         for line, raw in bounded_lines(fh, opts.max_line_bytes):
             if raw is None:
-                yield _fail(path, line, "line too long", None, "Split the dump", None)
+                yield _fail(path, line, f"line is longer than {opts.max_line_bytes:,} bytes", None,
+                            "Split the dump or raise the limit with --max-line-bytes", None, line=True,
+                            code=errors.LINE_TOO_LONG)
             elif raw.strip():
                 yield from _reddit_item(raw, path, line, opts)
     except DAMAGED as exc:  # a cut .jsonl.gz: the lines before the damage stand, the file stops here
@@ -130,10 +135,10 @@ def _reddit_item(raw: bytes, path: str, line: int, opts: Options) -> Iterator[It
     try:
         obj = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
-        yield _fail(path, line, f"broken JSON ({exc})", None, "Each line must be one JSON object")
+        yield _fail(path, line, f"broken JSON ({exc})", None, "Each line must be one JSON object", line=True)
         return
     if not isinstance(obj, dict) or not obj.get("id"):
-        yield _fail(path, line, "a Reddit item needs 'id'", "id", "Use a submissions or comments dump", obj)
+        yield _fail(path, line, "a Reddit item needs 'id'", "id", "Use a submissions or comments dump", obj, line=True)
         return
     body = obj.get("selftext") if "selftext" in obj else obj.get("body")
     text = body if isinstance(body, str) and body not in ("[removed]", "[deleted]") else ""
@@ -146,7 +151,7 @@ def _reddit_item(raw: bytes, path: str, line: int, opts: Options) -> Iterator[It
             posted = datetime.fromtimestamp(float(created), UTC).isoformat()
         except (OverflowError, OSError, ValueError):  # past year 9999: no date a post can have
             yield _fail(path, line, f"created_utc {str(created)[:24]} is not a time a post was made", "created_utc",
-                        "Use seconds since 1970 (Unix time)", obj)
+                        "Use seconds since 1970 (Unix time)", obj, line=True)
             return
     link = obj.get("permalink")
     yield _doc({"id": f"reddit:{obj['id']}", "source": opts.source or f"reddit:{obj.get('subreddit', '')}",

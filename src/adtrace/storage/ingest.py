@@ -327,7 +327,7 @@ def _lines(path: str, opts: IngestOptions) -> Iterator[Line | ReadError]:
     except errors.InputError as exc:
         if opts.on_error == "fail":
             raise
-        yield ReadError(path, 0, exc)
+        yield ReadError(path, exc.detail.get("line") or 0, exc)  # a whole-file error: 0, unless it says its line
         return
     try:
         yield from lines(fh, path, opts.source)
@@ -342,4 +342,4 @@ def _items(path: str, opts: IngestOptions) -> Iterator[Document | ReadError]:
     except errors.InputError as exc:  # the whole file is unreadable: one rejection, the run goes on
         if opts.on_error == "fail":
             raise
-        yield ReadError(path, 0, exc)
+        yield ReadError(path, exc.detail.get("line") or 0, exc)  # a whole-file error: 0, unless it says its line
