@@ -333,3 +333,28 @@ def test_the_cli_names_the_file_whose_content_is_wrong(tmp_path: Path) -> None:
         result = CliRunner().invoke(app, args)
         assert isinstance(result.exception, errors.InputError), (name, result.output, result.exception)
         assert result.exception.message.startswith(f"{tmp_path / name}: "), result.exception
+
+
+# ---- signed audit checkpoints (`adtrace audit verify --checkpoints FILE`) ---------------------------
+
+@FAST
+@given(st.data())
+def test_audit_checkpoints_file(data: st.DataObject) -> None:
+    from adtrace.app import checkpoints as cps
+
+    keys = _template() / "keys"
+
+    def run(engine: Any, path: Path) -> None:
+        cps.check(engine, cps.read_file(path), keys)
+
+    with _scratch() as root, open_store(str(root / "x.db")) as store:
+        good = root / "good.jsonl"
+        for _ in range(2):
+            cps.write(cps.make(store.engine, keys), good)  # type: ignore[attr-defined]
+        raw = good.read_bytes()
+    if data.draw(st.booleans()):
+        lines = [orjson.loads(line) for line in raw.splitlines()]
+        raw = b"\n".join(orjson.dumps(x) for x in data.draw(json_damage(lines)))
+    else:
+        raw = data.draw(byte_damage(raw))
+    check(raw, "checkpoints.jsonl", run)
