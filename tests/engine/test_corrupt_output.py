@@ -98,3 +98,28 @@ def test_cut_or_missing_files_are_named_before_anything_is_loaded() -> None:
                 else:
                     raise AssertionError(f"{name} damaged, yet loaded")
                 assert not (Path(tmp) / "l.db").exists()  # checked before the database was made
+
+
+def test_a_record_that_is_not_json_is_named_and_nothing_stays_loaded() -> None:
+    """Was: sqlite3.OperationalError "malformed JSON" from the facet rows, as a traceback (a byte flip
+    inside a Parquet page that still decodes). Now AT116 naming the partition, its transaction undone."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    with tempfile.TemporaryDirectory(prefix="adtrace-loadcorrupt-") as tmp:
+        out = Path(tmp) / "out"
+        shutil.copytree(_run(), out)
+        part = out / "records" / "part-00000.parquet"
+        table = pq.read_table(part)
+        records = table.column("record").to_pylist()
+        records[3] = records[3][:-7]  # cut short: not JSON any more
+        i = table.schema.get_field_index("record")
+        pq.write_table(table.set_column(i, table.schema.field(i), pa.array(records, table.schema.field(i).type)), part)
+        try:
+            load(str(out), str(Path(tmp) / "l.db"))
+        except errors.InputError as exc:
+            assert exc.code == errors.BAD_ENGINE_OUTPUT and str(out / "documents" / "part-00000.parquet") in exc.message
+        else:
+            raise AssertionError("a record that is not JSON was loaded")
+        with sqlite3.connect(Path(tmp) / "l.db") as conn:
+            assert conn.execute("SELECT count(*) FROM documents").fetchone() == (0,)

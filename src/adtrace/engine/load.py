@@ -140,6 +140,12 @@ def _rows(root: Path, part: Path, now: str) -> Iterator[dict[str, list[tuple[Any
     for start in range(0, docs_t.num_rows, SLICE):
         docs = docs_t.slice(start, SLICE).to_pydict()
         recs = recs_t.slice(start, SLICE).to_pydict()
+        # Parsed once here: damage inside a page that still decodes would otherwise store JSON that SQLite's
+        # facet rows, search and every page read of that document then fail on (~5.5 µs a document, see
+        # docs/scale.md). A JSONDecodeError stops the partition with AT116 (`_partition`).
+        for raw in (*docs["doc"], *recs["record"]):
+            if not isinstance(orjson.loads(raw), dict):
+                raise ValueError("a document or record that is not a JSON object")
         yield {
             "documents": [(*row, now, now) for row in zip(*(docs[c] for c in cols), strict=True)],
             "records": list(zip(recs["doc_id"], recs["record"], recs["risk_score"], recs["risk_level"], strict=True)),

@@ -99,9 +99,9 @@ def load(directory: str | Path | None = None) -> OrgKeys:
 
 
 def _entry_ok(entry: Any) -> bool:
-    """A key entry as `_new_entry` writes it: id, and public and private keys in hex."""
+    """A key entry as `_new_entry` writes it: id, when it was made, and public and private keys in hex."""
     try:
-        return isinstance(entry, dict) and isinstance(entry.get("id"), str) \
+        return isinstance(entry, dict) and isinstance(entry.get("id"), str) and isinstance(entry.get("created_at"), str) \
             and len(bytes.fromhex(entry["public"])) == 32 and len(bytes.fromhex(entry["private"])) == 32
     except (KeyError, TypeError, ValueError):
         return False
