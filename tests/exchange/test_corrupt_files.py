@@ -298,7 +298,11 @@ def test_key_files(data: st.DataObject, name: str) -> None:
 def test_damaged_key_files_are_named(tmp_path: Path) -> None:
     """Was: json.JSONDecodeError, KeyError or ValueError (fromhex) as tracebacks from every exchange
     command. Now a configuration error (exit 3) naming the file."""
+    ring = orjson.loads((_template() / "keys" / "org.json").read_bytes())
+    surrogate = orjson.dumps(ring).replace(b'"org":"', b'"org":"\xed\xa0\x80', 1)  # hypothesis found it: was
+    # TypeError (surrogates not allowed) when the first bundle was signed, json.loads let it through
     for name, data in (("org.json", b'{"org": "x"'), ("org.json", b'{"org": "x", "current": "k", "keys": [1]}'),
+                       ("org.json", surrogate),
                        ("consortium.key", b"not hex\n"), ("consortium.key", b"\xff" * 64)):
         keys = tmp_path / f"keys-{name}-{len(data)}"
         shutil.copytree(_template() / "keys", keys)

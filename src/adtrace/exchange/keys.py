@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import orjson
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from adtrace import errors
@@ -88,8 +89,8 @@ def load(directory: str | Path | None = None) -> OrgKeys:
         raise errors.ConfigError(f"no organisation keys in {path.parent}. Make them with: adtrace exchange keys "
                                  "--org NAME", code=NO_KEYS)
     try:
-        raw = json.loads(path.read_bytes())
-    except (OSError, ValueError) as exc:  # ValueError: JSON or UTF-8 broken
+        raw = orjson.loads(path.read_bytes())  # not json.loads: it lets lone surrogates through, orjson refuses them
+    except (OSError, orjson.JSONDecodeError) as exc:
         raise _damaged(path, str(exc)) from None
     keys = raw.get("keys") if isinstance(raw, dict) else None
     if not isinstance(keys, list) or not all(_entry_ok(k) for k in keys) or not isinstance(raw.get("org"), str) \
