@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import gzip
 import tempfile
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -22,6 +21,7 @@ from hypothesis import strategies as st
 from adtrace import errors
 from adtrace.app import importjobs
 from tests.app.conftest import csrf_of
+from tests.app.test_import_jobs import _wait
 from tests.sources.test_corrupt_files import byte_damage, csv_bytes, gz, jsonl_bytes, jsonl_objects
 
 
@@ -57,15 +57,6 @@ def test_preview_of_a_cut_gzip_and_of_a_character_split_at_the_preview_size(tmp_
     (tmp_path / "big.csv").write_bytes(body)
     header, sample = importjobs.csv_preview({"folder": str(tmp_path), "file": "big.csv"})
     assert header == ["id", "text"] and sample[0] == ["1", "caf\u00e9 \u00e9t\u00e9"]
-
-
-def _wait(engine: Any, job_id: str) -> dict[str, Any]:
-    for _ in range(600):  # waiting for the background thread, not timing it
-        job = importjobs.get(engine, job_id)
-        if job["state"] in ("done", "failed"):
-            return job
-        time.sleep(0.05)
-    raise AssertionError("the import job did not end")
 
 
 def test_damaged_uploads_end_with_the_readers_message(app: Any, login: Callable[[str], TestClient]) -> None:

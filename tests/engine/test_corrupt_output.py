@@ -44,15 +44,21 @@ def _files() -> list[str]:
     return sorted(str(p.relative_to(_run())) for p in _run().rglob("*") if p.is_file())
 
 
+def damaged_copy(tmp: str, name: str, data: bytes | None) -> Path:
+    """A copy of the run in `tmp` whose file `name` holds `data` (None: the file is missing)."""
+    out = Path(tmp) / "out"
+    shutil.copytree(_run(), out)
+    if data is None:
+        (out / name).unlink()
+    else:
+        (out / name).write_bytes(data)
+    return out
+
+
 def check_load(name: str, data: bytes | None) -> None:
     """Load a copy of the run whose file `name` holds `data` (None: the file is missing)."""
     with tempfile.TemporaryDirectory(prefix="adtrace-loadcorrupt-") as tmp:
-        out = Path(tmp) / "out"
-        shutil.copytree(_run(), out)
-        if data is None:
-            (out / name).unlink()
-        else:
-            (out / name).write_bytes(data)
+        out = damaged_copy(tmp, name, data)
         db = Path(tmp) / "l.db"
         try:
             load(str(out), str(db))
@@ -83,12 +89,7 @@ def test_cut_or_missing_files_are_named_before_anything_is_loaded() -> None:
                  "link/part-00000.parquet", "keys/bucket-00001.parquet"):
         for data in ((_run() / name).read_bytes()[:100], None, b"[1]"):
             with tempfile.TemporaryDirectory(prefix="adtrace-loadcorrupt-") as tmp:
-                out = Path(tmp) / "out"
-                shutil.copytree(_run(), out)
-                if data is None:
-                    (out / name).unlink()
-                else:
-                    (out / name).write_bytes(data)
+                out = damaged_copy(tmp, name, data)
                 try:
                     load(str(out), str(Path(tmp) / "l.db"))
                 except errors.InputError as exc:

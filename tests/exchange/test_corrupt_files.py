@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import base64
 import shutil
-import sqlite3
 import tempfile
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -33,7 +32,7 @@ from adtrace.pipeline import Pipeline
 from adtrace.storage import init_db, open_store
 from adtrace.storage.prepare import prepare
 from tests.exchange.conftest import CONSORTIUM, PDQ_A, docs
-from tests.sources.test_corrupt_files import byte_damage, json_damage
+from tests.sources.test_corrupt_files import byte_damage, json_damage, scratch, snapshot
 
 FAST = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 CID = consortium_key_id(CONSORTIUM)
@@ -55,17 +54,11 @@ def _template() -> Path:
 
 
 def _snapshot(db: Path) -> list[tuple[Any, ...]]:
-    with sqlite3.connect(db) as conn:
-        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
-        return conn.execute("SELECT id, doc_hash, doc FROM documents ORDER BY id").fetchall()
+    return snapshot(db, "")
 
 
-@contextmanager
-def _scratch() -> Iterator[Path]:
-    with tempfile.TemporaryDirectory(prefix="adtrace-xcorrupt-") as tmp:
-        root = Path(tmp)
-        shutil.copy(_template() / "x.db", root / "x.db")
-        yield root
+def _scratch() -> AbstractContextManager[Path]:
+    return scratch(_template() / "x.db")
 
 
 def check(data: bytes, name: str, run: Callable[[Any, Path], Any]) -> None:

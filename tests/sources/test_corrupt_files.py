@@ -55,17 +55,20 @@ def _template() -> Path:
     return db
 
 
-def _snapshot(db: Path) -> list[tuple[Any, ...]]:
+def snapshot(db: Path, prefix: str = "kept-") -> list[tuple[Any, ...]]:
+    """The stored documents whose id starts with `prefix`, after `PRAGMA integrity_check` said ok."""
     with sqlite3.connect(db) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
-        return conn.execute("SELECT id, doc_hash, doc FROM documents WHERE id LIKE 'kept-%' ORDER BY id").fetchall()
+        return conn.execute("SELECT id, doc_hash, doc FROM documents WHERE id LIKE ? ORDER BY id",
+                            (prefix + "%",)).fetchall()
 
 
 @contextmanager
-def _scratch() -> Iterator[Path]:
+def scratch(template: Path) -> Iterator[Path]:
+    """A temporary folder holding a copy of the database `template`, under the same name."""
     with tempfile.TemporaryDirectory(prefix="adtrace-corrupt-") as tmp:
         root = Path(tmp)
-        shutil.copy(_template(), root / "kept.db")
+        shutil.copy(template, root / template.name)
         yield root
 
 
@@ -73,9 +76,9 @@ def check_ingest(data: bytes | None, name: str, on_error: str = "skip", fmt: str
                  lined: bool = False) -> None:
     """Ingest `data` written as `name` (None: `name` is a folder) and check the property. `lined`: a
     format of lines (JSONL, CSV, Reddit), whose every error also names the line."""
-    with _scratch() as root:
+    with scratch(_template()) as root:
         db = root / "kept.db"
-        before = _snapshot(db)
+        before = snapshot(db)
         with sqlite3.connect(db) as conn:
             count = conn.execute("SELECT count(*) FROM documents").fetchone()[0]
         path = root / name
@@ -98,7 +101,7 @@ def check_ingest(data: bytes | None, name: str, on_error: str = "skip", fmt: str
             assert failed.code in errors.CATALOGUE, failed
             assert str(path) in failed.message, failed  # the file is named
             assert not lined or failed.detail.get("line"), failed
-        after = _snapshot(db)
+        after = snapshot(db)
         assert after == before  # nothing stored before was lost or changed
         if failed is not None:
             with sqlite3.connect(db) as conn:  # one batch: a failed run stored nothing
