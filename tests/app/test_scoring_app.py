@@ -130,6 +130,9 @@ def test_cluster_page_shows_network_score_apart_from_highest_ad(app: Any, login:
     assert 'id="network-score-value"' in block and 'id="highest-ad-score"' in block
     net = int(block.split('id="network-score-value">', 1)[1].split("<", 1)[0])
     assert 0 <= net <= 100
+    # The heading's badge is the cluster's own score too (it showed the highest ad score: a network
+    # scored high read as "low" at the top of its page).
+    assert page.split('id="cluster-heading-score">', 1)[1].split("<", 1)[0] == str(net)
 
 
 def test_cluster_list_orders_every_cluster_by_network_score_at_the_levels_in_force(
