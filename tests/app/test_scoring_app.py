@@ -165,6 +165,24 @@ def test_cluster_list_orders_every_cluster_by_network_score_at_the_levels_in_for
     assert by_risk == [s["cluster"] for s in sorted(every, key=lambda s: (
         -(s["risk_max"] or 0), -s["network_score"], -s["documents"], s["cluster"]))][:200]
 
+    # A summary linked before migration 0024 has no network score: shown as such, and the page says how to
+    # score it (the Import page's rebuild, never a shell command). The largest cluster heads `order=size`.
+    def store_summary(summary: dict[str, Any], score: float | None) -> None:
+        with _engine(app).begin() as conn:
+            conn.execute(sa.text("UPDATE link_summaries SET network_score = :s, summary = :j WHERE cluster_id = :c"),
+                         {"s": score, "j": orjson.dumps(summary).decode(), "c": summary["cluster"]})
+
+    store_summary({k: v for k, v in biggest.items() if k not in ("network_score", "median_member_evidence")}, None)
+    try:
+        old = analyst.get("/clusters?order=size").text
+        assert 'id="unscored-note"' in old and "adtrace link" not in old
+        first = old.split('<tr data-cluster="', 1)[1]
+        assert first.startswith(biggest["cluster"]) and '<span class="muted">—</span>' in first.split("</td>", 1)[0]
+        assert biggest["cluster"] not in [s["cluster"] for s in link_store.summaries(_engine(app), 2, limit=len(every) - 1,
+                                                                                     order="network")]
+    finally:
+        store_summary(biggest, biggest["network_score"])
+
     # Levels follow the saved thresholds: put `high` at the top cluster's network score.
     row = page.split(f'<tr data-cluster="{top["cluster"]}"', 1)[1].split("</tr>", 1)[0]
     before = row.split('class="score lvl-', 1)[1].split('"', 1)[0]
