@@ -576,11 +576,13 @@ def main() -> None:
                     help="the model in use trained on 40/60/80/100 %% of each training fold's groups (measurement only)")
     ap.add_argument("--list", choices=["all", "third", "fourth", "fifth"], default="all",
                     help="third / fourth / fifth: the model in use and that pre-declared list only")
+    ap.add_argument("--emscad", type=Path, default=REALDATA / "emscad-dev.jsonl",
+                    help="EMSCAD JSONL (default: the dev half; the kept-back half is measured the same way)")
     args = ap.parse_args()
     if args.fit_synthetic:
         print(json.dumps(fit_synthetic(args.fit_synthetic), indent=2))
         return
-    path = REALDATA / "emscad-dev.jsonl"
+    path = args.emscad
     rows = [orjson.loads(line) for line in path.read_bytes().splitlines() if line.strip()]
     docs = [Document.from_dict({"id": r["id"], "source": r.get("source") or "emscad", "kind": "job",
                                 "title": r.get("title"), "text": r.get("text") or ""}) for r in rows]
@@ -588,7 +590,7 @@ def main() -> None:
     y = np.array([int(r["fraudulent"]) for r in rows])
     groups = np.array([str(r["dup_group"]) for r in rows])
     if args.learning_curve:
-        print(json.dumps(learning_curve(texts, y, groups, args.seeds), indent=2))
+        print(json.dumps({"file": path.name, **learning_curve(texts, y, groups, args.seeds)}, indent=2))
         return
     import model_fifth  # bench/ is on sys.path when this script runs
 

@@ -130,6 +130,72 @@ def test_cluster_page_shows_network_score_apart_from_highest_ad(app: Any, login:
     assert 'id="network-score-value"' in block and 'id="highest-ad-score"' in block
     net = int(block.split('id="network-score-value">', 1)[1].split("<", 1)[0])
     assert 0 <= net <= 100
+    # The heading's badge is the cluster's own score too (it showed the highest ad score: a network
+    # scored high read as "low" at the top of its page).
+    assert page.split('id="cluster-heading-score">', 1)[1].split("<", 1)[0] == str(net)
+
+
+def test_cluster_list_orders_every_cluster_by_network_score_at_the_levels_in_force(
+        app: Any, login: Callable[[str], TestClient]) -> None:
+    from adtrace.linking import store as link_store
+    from adtrace.linking.run import link_store as link
+    from adtrace.scoring.network import network_score
+    from adtrace.storage import corpus
+
+    link(_engine(app))
+    every = list(link_store.summaries(_engine(app), 2))
+    # Linking stores the network score the cluster page computes from the same members.
+    biggest = max(every, key=lambda s: s["documents"])
+    with _engine(app).connect() as conn:
+        ids = [str(r[0]) for r in conn.execute(sa.text("SELECT doc_id FROM link_clusters WHERE cluster_id = :c"),
+                                                {"c": biggest["cluster"]})]
+        records = [orjson.loads(r["record"]) for r in corpus.listed(conn, ids)]
+    assert biggest["network_score"] == network_score(biggest["cluster_indicators"], records)["score"]
+
+    analyst = login("analyst")
+    page = analyst.get("/clusters").text
+    listed = [row.split('"', 1)[0] for row in page.split('<tr data-cluster="')[1:]]
+    best = sorted(every, key=lambda s: (-s["network_score"], -(s["risk_max"] or 0), -s["documents"], s["cluster"]))
+    assert listed == [s["cluster"] for s in best][:200]
+    # The store orders before it limits: the top cluster by network score is first even when it is not
+    # among the largest (the page used to take the 200 largest and sort those).
+    top = best[0]
+    assert next(link_store.summaries(_engine(app), 2, limit=1, order="network"))["cluster"] == top["cluster"]
+    by_risk = [row.split('"', 1)[0] for row in analyst.get("/clusters?order=risk").text.split('<tr data-cluster="')[1:]]
+    assert by_risk == [s["cluster"] for s in sorted(every, key=lambda s: (
+        -(s["risk_max"] or 0), -s["network_score"], -s["documents"], s["cluster"]))][:200]
+
+    # A summary linked before migration 0024 has no network score: shown as such, and the page says how to
+    # score it (the Import page's rebuild, never a shell command). The largest cluster heads `order=size`.
+    def store_summary(summary: dict[str, Any], score: float | None) -> None:
+        with _engine(app).begin() as conn:
+            conn.execute(sa.text("UPDATE link_summaries SET network_score = :s, summary = :j WHERE cluster_id = :c"),
+                         {"s": score, "j": orjson.dumps(summary).decode(), "c": summary["cluster"]})
+
+    store_summary({k: v for k, v in biggest.items() if k not in ("network_score", "median_member_evidence")}, None)
+    try:
+        old = analyst.get("/clusters?order=size").text
+        assert 'id="unscored-note"' in old and "adtrace link" not in old
+        first = old.split('<tr data-cluster="', 1)[1]
+        assert first.startswith(biggest["cluster"]) and '<span class="muted">—</span>' in first.split("</td>", 1)[0]
+        assert biggest["cluster"] not in [s["cluster"] for s in link_store.summaries(_engine(app), 2, limit=len(every) - 1,
+                                                                                     order="network")]
+    finally:
+        store_summary(biggest, biggest["network_score"])
+
+    # Levels follow the saved thresholds: put `high` at the top cluster's network score.
+    row = page.split(f'<tr data-cluster="{top["cluster"]}"', 1)[1].split("</tr>", 1)[0]
+    before = row.split('class="score lvl-', 1)[1].split('"', 1)[0]
+    save_thresholds(_engine(app), "admin", min(39, top["network_score"] - 1), top["network_score"])
+    try:
+        row = analyst.get("/clusters").text.split(f'<tr data-cluster="{top["cluster"]}"', 1)[1].split("</tr>", 1)[0]
+        assert row.split('class="score lvl-', 1)[1].split('"', 1)[0] == "high"
+        # The map's default "clusters with risk >=" is the high threshold in force, not a fixed 75.
+        m = _api(app, "analyst").get("/api/v1/map").json()
+        assert m["min_risk"] == top["network_score"]
+    finally:
+        save_thresholds(_engine(app), "admin", 40, 80)
+    assert before in ("low", "elevated", "high")
 
 
 @pytest.fixture

@@ -78,3 +78,19 @@ def test_a_site_field_naming_the_one_such_place_at_home_is_decided() -> None:
     # "San Diego" on a US site: Spain's, Colombia's and Costa Rica's are abroad, so the field names
     # California, and the state rule applies to the text.
     assert cities("Eastlake studio, discreet", "San Diego") == [("San Diego", "CA", "US", "field")]
+
+
+def test_a_state_nickname_follows_the_documents_country() -> None:
+    # "Cali" is California in a US ad and the city of Cali in a Colombian one (lexicon.STATE_NICKNAMES).
+    assert ("California", "CA", "US", "text") in cities("Back in Cali this week", "Sacramento, CA")
+    assert ("Cali", None, "CO", "text") in cities("New in town from Cali", "Bogotá, Colombia")
+    assert ("Cali", None, "CO", "text") in cities("Nueva en Cali, Colombia")
+    assert ("New Jersey", "NJ", "US", "text") in cities("Visiting Jersey for a few days", "Newark, NJ")
+    assert cities("wearing my jersey") == []
+
+
+def test_an_area_code_can_decide_a_state_reading() -> None:
+    # Nothing else in the ad says which: the phone's area code does (916 Sacramento, 404 Atlanta).
+    assert cities("Back in Cali this week, text 916-555-0101")[0] == ("California", "CA", "US", "text")
+    assert cities("Visiting Georgia, text 404-555-0101")[0] == ("Georgia", "GA", "US", "text")
+    assert cities("Estoy en Cali esta semana, llámame +57 312 555 0101")[0] == ("Cali", None, "CO", "text")

@@ -146,3 +146,25 @@ def test_uninitialised_and_reinit(db_url: str) -> None:
     assert init_db(db_url) == (head, head)
     with open_store(db_url) as s:
         assert s.counts()["documents"] == 0
+
+
+def test_cluster_lists_order_every_summary_and_put_unscored_ones_last(store: Store) -> None:
+    import orjson
+
+    from adtrace.storage import clusterstore
+    from adtrace.storage.db import read, write
+
+    # (cluster, documents, risk max, network score): a summary linked before migration 0024 has no network
+    # score (NULL) and must come last on both backends (PostgreSQL's DESC puts NULLs first unless told).
+    rows = [("big", 40, 60.0, 20.0), ("small", 2, 30.0, 90.0), ("old", 9, 95.0, None), ("mid", 5, 60.0, 70.0),
+            ("unrisked", 3, None, 10.0)]
+    with write(store.engine) as conn:
+        clusterstore.add_summaries(conn, [(c, n, r, s, orjson.dumps({"cluster": c}).decode()) for c, n, r, s in rows])
+    with read(store.engine) as conn:
+        def order(how: str, limit: int | None = None) -> list[str]:
+            return [s["cluster"] for s in clusterstore.summaries(conn, 2, limit, how)]
+
+        assert order("network") == ["small", "mid", "big", "unrisked", "old"]
+        assert order("risk") == ["old", "mid", "big", "small", "unrisked"]
+        assert order("size") == ["big", "old", "mid", "unrisked", "small"]
+        assert order("network", 1) == ["small"]  # ordered before the limit, not the largest re-sorted

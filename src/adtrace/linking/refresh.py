@@ -29,7 +29,8 @@ MAX_EDGES = 200
 KeysOf = Callable[[str], Sequence[tuple[str, int | None]]]
 # one cluster to summarise: (id, [(member, posted_at, Record JSON, its keys)], hub keys, photo/template founders)
 # (link_clusters rows, link_summaries rows)
-Summarised = tuple[list[tuple[str, str, float | None, str | None]], list[tuple[str, int, float | None, str]]]
+Summarised = tuple[list[tuple[str, str, float | None, str | None]],
+                   list[tuple[str, int, float | None, float | None, str]]]
 Payload = tuple[str, list[tuple[str, str | None, str, list[tuple[str, int | None]]]], list[str], dict[str, str]]
 
 
@@ -158,7 +159,7 @@ def fetch_and_summarize(work: tuple[str, list[Unfetched]]) -> Summarised:
 def summarize_batch(batch: list[Payload]) -> Summarised:
     """(link_clusters rows, link_summaries rows) of fetched clusters: pure, so it can run in a worker."""
     rows: list[tuple[str, str, float | None, str | None]] = []
-    out: list[tuple[str, int, float | None, str]] = []
+    out: list[tuple[str, int, float | None, float | None, str]] = []
     for cid, present, hubs, founders in batch:
         hub = set(hubs)
         records = {d: orjson.loads(raw) for d, _at, raw, _k in present}
@@ -178,5 +179,5 @@ def summarize_batch(batch: list[Payload]) -> Summarised:
                 risk = rec.get("risk") or {}
                 rows.append((d, cid, risk.get("score"), risk.get("level")))
         summ["edges"] = edge_list(by_key, [n for n in by_key if n in hub], founders)[:MAX_EDGES]
-        out.append((cid, len(present), summ.get("risk_max"), orjson.dumps(summ).decode()))
+        out.append((cid, len(present), summ.get("risk_max"), summ.get("network_score"), orjson.dumps(summ).decode()))
     return rows, out

@@ -91,7 +91,8 @@ def save(engine: sa.Engine, linker: Linker, last_seq: int, *, rebuild: bool,
         if not rebuild:
             clusterstore.delete_members(conn, [r[0] for r in rows_list])
         clusterstore.add_members(conn, rows_list)
-        summ = [(s["cluster"], s["documents"], s.get("risk_max"), orjson.dumps(s).decode()) for s in summaries]
+        summ = [(s["cluster"], s["documents"], s.get("risk_max"), s.get("network_score"), orjson.dumps(s).decode())
+                for s in summaries]
         if not rebuild:
             clusterstore.delete_summaries(conn, [s[0] for s in summ])
         clusterstore.add_summaries(conn, summ)
@@ -102,6 +103,8 @@ def summary(engine: sa.Engine, cluster_id: str) -> dict[str, Any] | None:
         return clusterstore.summary(conn, cluster_id)
 
 
-def summaries(engine: sa.Engine, min_docs: int = 2, limit: int | None = None) -> Iterator[dict[str, Any]]:
+def summaries(engine: sa.Engine, min_docs: int = 2, limit: int | None = None,
+              order: str = "size") -> Iterator[dict[str, Any]]:
+    """Cluster summaries (see `clusterstore.summaries` for `order`)."""
     with read(engine) as conn:
-        yield from clusterstore.summaries(conn, min_docs, limit)
+        yield from clusterstore.summaries(conn, min_docs, limit, order)

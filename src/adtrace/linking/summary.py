@@ -16,6 +16,7 @@ from adtrace.i18n import N_
 from adtrace.linking.keys import VIA_IMAGE, contact_keys, reason
 from adtrace.linking.signals import kind_of, of_key
 from adtrace.places import movement as mv
+from adtrace.scoring.network import network_value
 
 # id -> (weight, description); ids are versioned: behaviour never changes under an old id.
 # Descriptions are stored English with the summary and translated where shown (adtrace.i18n).
@@ -87,6 +88,9 @@ def summarize(cluster_id: str, members: Sequence[Member],
         "movement": move,
     }
     out["cluster_indicators"] = cluster_indicators(members, move, template_keys or {})
+    # The cluster's own score (adtrace.scoring.network), kept beside risk_max so the list can order by it.
+    out["network_score"], median = network_value(out["cluster_indicators"], [m.record for m in members])
+    out["median_member_evidence"] = round(median, 3)
     return out
 
 

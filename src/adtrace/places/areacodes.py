@@ -103,12 +103,14 @@ def _redecide(places: list[dict[str, Any]], ambiguous: dict[int, tuple[Place, ..
         current = places[index]
         if (current["country"], current["admin"]) == (area.country, area.admin):
             continue
-        for alt in alternatives:
-            if alt.kind != "admin" and (alt.country, alt.admin) == (area.country, area.admin):
-                old = current
-                places[index] = alt.to_record(old["via"], tuple(old["span"]) if old["span"] else None,
-                                              **({"field": old["field"]} if "field" in old else {}))
-                break
+        # A place in the area code's state first; else the state itself, when the name can mean it
+        # ("Cali" with a 916 number is California, lexicon.STATE_NICKNAMES).
+        alt = next((a for a in alternatives if a.kind != "admin" and (a.country, a.admin) == (area.country, area.admin)),
+                   None) or next((a for a in alternatives if a.kind == "admin" and (a.country, a.admin) ==
+                                  (area.country, area.admin)), None)
+        if alt is not None:
+            places[index] = alt.to_record(current["via"], tuple(current["span"]) if current["span"] else None,
+                                          **({"field": current["field"]} if "field" in current else {}))
 
 
 def _run(ctx: Context) -> None:

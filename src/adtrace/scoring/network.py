@@ -25,6 +25,23 @@ def _member_evidence(record: Mapping[str, Any]) -> float:
     return logit(record.get("indicators") or []) - float(config()["bias"])
 
 
+def _distinct(cluster_indicators: Iterable[Mapping[str, Any]]) -> dict[str, Mapping[str, Any]]:
+    distinct: dict[str, Mapping[str, Any]] = {}
+    for ind in cluster_indicators:
+        distinct.setdefault(str(ind["id"]), ind)
+    return distinct
+
+
+def network_value(cluster_indicators: Iterable[Mapping[str, Any]],
+                  members: Sequence[Mapping[str, Any]]) -> tuple[int, float]:
+    """(network score 0-100, median member evidence): the number alone, which linking stores with each
+    cluster's summary so the cluster list can order by it (`network_score` gives the reasons too)."""
+    cluster_part = sum(float(i["weight"]) for i in _distinct(cluster_indicators).values())
+    evidence = [_member_evidence(m) for m in members]
+    median = statistics.median(evidence) if evidence else 0.0
+    return to_score(float(config()["bias"]) + cluster_part + max(0.0, median)), median
+
+
 def network_score(cluster_indicators: Iterable[Mapping[str, Any]], members: Sequence[Mapping[str, Any]],
                   thresholds: Mapping[str, float] | None = None) -> dict[str, Any]:
     """`{score, level, reasons, members, median_member_evidence, highest_ad_score, highest_ad_level}`.
@@ -33,13 +50,8 @@ def network_score(cluster_indicators: Iterable[Mapping[str, Any]], members: Sequ
     `members`: the member Records (with `indicators`, and `risk` when scored). `thresholds` are the
     level minimums in force (the saved settings); the package defaults when None.
     """
-    distinct: dict[str, Mapping[str, Any]] = {}
-    for ind in cluster_indicators:
-        distinct.setdefault(str(ind["id"]), ind)
-    cluster_part = sum(float(i["weight"]) for i in distinct.values())
-    evidence = [_member_evidence(m) for m in members]
-    median = statistics.median(evidence) if evidence else 0.0
-    value = to_score(float(config()["bias"]) + cluster_part + max(0.0, median))
+    distinct = _distinct(cluster_indicators)
+    value, median = network_value(distinct.values(), members)
     ad_scores = [float(m["risk"]["score"]) for m in members
                  if isinstance(m.get("risk"), Mapping) and isinstance(m["risk"].get("score"), int | float)]
     # In the reader's language (adtrace.i18n): cluster descriptions are stored English and translated here.

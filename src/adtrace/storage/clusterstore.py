@@ -23,7 +23,7 @@ _OF_DOCS = text("SELECT doc_id, cluster_id FROM link_clusters WHERE doc_id IN :i
 _SIZES = text("SELECT cluster_id, documents FROM link_summaries WHERE cluster_id IN :ids").bindparams(
     bindparam("ids", expanding=True))
 MEMBER_COLS = ("doc_id", "cluster_id", "risk_score", "risk_level")
-SUMMARY_COLS = ("cluster_id", "documents", "risk_max", "summary")
+SUMMARY_COLS = ("cluster_id", "documents", "risk_max", "network_score", "summary")
 TABLES = ("link_clusters", "link_summaries")
 
 
@@ -48,7 +48,7 @@ def add_members(conn: sa.Connection, rows: Iterable[Sequence[Any]]) -> None:
 
 
 def add_summaries(conn: sa.Connection, rows: Iterable[Sequence[Any]]) -> None:
-    """(cluster id, documents, risk max, summary JSON) rows, in bulk."""
+    """(cluster id, documents, risk max, network score, summary JSON) rows, in bulk."""
     bulk_insert(conn, "link_summaries", SUMMARY_COLS, rows)
 
 
@@ -76,9 +76,20 @@ def summary(conn: sa.Connection, cluster_id: str) -> dict[str, Any] | None:
     return result
 
 
-def summaries(conn: sa.Connection, min_docs: int = 2, limit: int | None = None) -> Iterator[dict[str, Any]]:
-    """Summaries of clusters of at least `min_docs` documents, largest first."""
-    sql = "SELECT summary FROM link_summaries WHERE documents >= :m ORDER BY documents DESC, cluster_id"
+# How a list of clusters is ordered; each order has its index (migrations 0003 and 0024), so "the first 200"
+# reads 200 rows of the index, not every summary. A summary written before 0024 has no network score: last.
+ORDERS = {
+    "size": "documents DESC, cluster_id",
+    "network": "network_score DESC NULLS LAST, risk_max DESC NULLS LAST, documents DESC, cluster_id",
+    "risk": "risk_max DESC NULLS LAST, network_score DESC NULLS LAST, documents DESC, cluster_id",
+}
+
+
+def summaries(conn: sa.Connection, min_docs: int = 2, limit: int | None = None,
+              order: str = "size") -> Iterator[dict[str, Any]]:
+    """Summaries of clusters of at least `min_docs` documents, in `order` (a key of ORDERS): largest
+    first, highest network score first, or highest ad score first. The limit applies after ordering."""
+    sql = f"SELECT summary FROM link_summaries WHERE documents >= :m ORDER BY {ORDERS[order]}"
     if limit:
         sql += f" LIMIT {int(limit)}"
     for (raw,) in conn.execute(text(sql), {"m": min_docs}):

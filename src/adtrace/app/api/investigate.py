@@ -12,7 +12,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from adtrace import errors
-from adtrace.app.api.params import Day, Limit, RowId, Score, Since, iso
+from adtrace.app.api.params import Day, Limit, MaybeScore, RowId, Since, iso
 from adtrace.app.auth import Ctx, require
 from adtrace.app.data import cases as case_data
 from adtrace.app.data import network, settings, watch
@@ -85,7 +85,7 @@ def get_cluster(request: Request, cluster_id: str, ctx: Ctx = Depends(require("d
 
 
 @router.get("/map")
-def get_map(request: Request, date_from: Day = None, date_to: Day = None, min_risk: Score = 75.0,
+def get_map(request: Request, date_from: Day = None, date_to: Day = None, min_risk: MaybeScore = None,
             ctx: Ctx = Depends(require("documents"))) -> dict[str, Any]:
     return network.map_data(request, iso(date_from), iso(date_to), min_risk)
 

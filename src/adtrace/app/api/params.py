@@ -17,6 +17,8 @@ Since = Annotated[int, Query(ge=0, le=MAX_ROW_ID, description="Only rows with a 
 Before = Annotated[int | None, Query(ge=1, le=MAX_ROW_ID, description="Only rows with a smaller seq.")]
 Day = Annotated[date | None, Query(description="An ISO 8601 date, e.g. 2024-05-01.")]
 Score = Annotated[float, Query(ge=0, le=100, description="A risk score, 0-100.")]
+MaybeScore = Annotated[float | None, Query(ge=0, le=100, description="A risk score, 0-100; default: the "
+                                                                      "`high` threshold in force.")]
 
 
 def iso(day: date | None) -> str | None:

@@ -159,11 +159,15 @@ _map_cache: weakref.WeakKeyDictionary[Any, dict[tuple[Any, ...], tuple[float, tu
     weakref.WeakKeyDictionary()
 
 
-def map_data(request: Request, date_from: str | None, date_to: str | None, min_risk: float = 75.0) -> dict[str, Any]:
-    """Documents per city in the period, and routes of clusters whose risk reaches `min_risk`."""
+def map_data(request: Request, date_from: str | None, date_to: str | None,
+             min_risk: float | None = None) -> dict[str, Any]:
+    """Documents per city in the period, and routes of clusters whose risk reaches `min_risk` (default:
+    the `high` threshold in force, so "high-risk clusters" means what the admin's settings say)."""
     engine = request.app.state.adtrace.engine
     with read(engine) as conn:
         stamp = corpus.version(conn)
+        if min_risk is None:
+            min_risk = float(levels.in_force(conn)["high"])
     key = (date_from, date_to, min_risk)
     cached = _map_cache.setdefault(engine, {})
     hit = cached.get(key)

@@ -14,7 +14,8 @@ from adtrace.app.auth import Ctx, require
 from adtrace.app.data.network import cluster_data, entity_data, map_data, not_found
 from adtrace.cases.cases import ENTITY_KINDS
 from adtrace.linking import store as link_store
-from adtrace.storage import audit, clusterstore
+from adtrace.scoring.rules import level_of
+from adtrace.storage import audit, clusterstore, levels
 from adtrace.storage.db import read
 
 router = APIRouter()
@@ -37,12 +38,21 @@ def entity_page(request: Request, kind: str, value: str, searched: str = "",
 
 
 @router.get("/clusters")
-def clusters_page(request: Request, min_docs: int = 2, ctx: Ctx = Depends(require("documents"))) -> Response:
+def clusters_page(request: Request, min_docs: int = 2, order: str = "network",
+                  ctx: Ctx = Depends(require("documents"))) -> Response:
     from adtrace.app.pages.render import render
 
-    rows = list(link_store.summaries(request.app.state.adtrace.engine, max(2, min_docs), limit=200))
-    rows.sort(key=lambda s: (-(s.get("risk_max") or 0), -s["documents"]))
-    return render(request, "clusters.html", {"clusters": rows})
+    engine = request.app.state.adtrace.engine
+    order = order if order in clusterstore.ORDERS else "network"
+    # The store orders every cluster and keeps the first 200 (not the 200 largest, re-sorted).
+    rows = list(link_store.summaries(engine, max(2, min_docs), limit=200, order=order))
+    with read(engine) as conn:
+        minimums = levels.in_force(conn)
+    for r in rows:
+        r["network_level"] = level_of(r["network_score"], minimums) if r.get("network_score") is not None else None
+        r["ad_level"] = level_of(r["risk_max"], minimums) if r.get("risk_max") is not None else None
+    return render(request, "clusters.html", {"clusters": rows, "order": order, "min_docs": max(2, min_docs),
+                                             "unscored": sum(r.get("network_score") is None for r in rows)})
 
 
 @router.get("/clusters/{cluster_id}")
@@ -65,7 +75,8 @@ def cluster_page(request: Request, cluster_id: str, ctx: Ctx = Depends(require("
 
 
 @router.get("/map")
-def map_page(request: Request, date_from: str | None = None, date_to: str | None = None, min_risk: float = 75.0,
+def map_page(request: Request, date_from: str | None = None, date_to: str | None = None,
+             min_risk: float | None = None,
              ctx: Ctx = Depends(require("documents"))) -> Response:
     from adtrace.app.pages.render import render
 
