@@ -111,3 +111,48 @@ def test_crawl_profiles_not_utf8(tmp_path: Path) -> None:
     with pytest.raises(errors.InputError) as exc:
         config.load("examplelist", str(tmp_path))
     assert exc.value.code == errors.BAD_FIELD and str(tmp_path / "p.yaml") in exc.value.message
+
+
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                  HealthCheck.function_scoped_fixture])
+@given(st.data())
+def test_damaged_crawl_section(data: st.DataObject) -> None:
+    """`adtrace crawl --profile fuzzsite --profiles DIR`: the crawl section of a damaged profile gives a
+    CrawlConfig or a catalogued error naming the file, and the config's selectors parse."""
+    from selectolax.lexbor import LexborHTMLParser
+
+    from adtrace.crawl import config
+
+    obj = _profile()
+    obj["crawl"] = {**obj["crawl"], "start_urls": [f"https://{HOST}/"], "allowed_domains": [HOST]}
+    with tempfile.TemporaryDirectory(prefix="adtrace-profile-") as tmp:
+        path = Path(tmp) / "fuzz.yaml"
+        path.write_text(yaml.safe_dump(data.draw(json_damage(obj)), allow_unicode=True), encoding="utf-8")
+        try:
+            cfg = config.load("fuzzsite", tmp)
+        except errors.AdtraceError as exc:
+            assert exc.code in errors.CATALOGUE, exc
+            return
+        page = LexborHTMLParser(html_bytes())
+        for selector in (*cfg.ads, *cfg.follow):
+            page.css(selector.partition("@")[0])  # SelectolaxError here: a selector the crawl would fail on
+        assert cfg.start_urls and cfg.delay >= 0
+
+
+@pytest.mark.parametrize("change", [{"ads": ["ul.listing a["]}, {"delay": "soon"}, {"start_urls": 5},
+                                    {"follow": [["a"]]}])
+def test_crawl_section_mistakes(tmp_path: Path, change: dict[str, Any]) -> None:
+    """Was: SelectolaxError on the first listing page, ValueError from float('soon'), TypeError iterating
+    an int; a start URL written without brackets was crawled letter by letter. Now AT104 naming the file."""
+    from adtrace.crawl import config
+
+    obj = _profile()
+    obj["crawl"] = {**obj["crawl"], "start_urls": [f"https://{HOST}/"], "allowed_domains": [HOST], **change}
+    (tmp_path / "p.yaml").write_text(yaml.safe_dump(obj))
+    with pytest.raises(errors.InputError) as exc:
+        config.load("fuzzsite", str(tmp_path))
+    assert exc.value.code == errors.BAD_FIELD and str(tmp_path / "p.yaml") in exc.value.message
+    obj = _profile()
+    obj["crawl"] = {**obj["crawl"], "start_urls": f"https://{HOST}/", "allowed_domains": [HOST]}
+    (tmp_path / "p.yaml").write_text(yaml.safe_dump(obj))
+    assert config.load("fuzzsite", str(tmp_path)).start_urls == (f"https://{HOST}/",)

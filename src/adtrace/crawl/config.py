@@ -14,6 +14,7 @@ The `crawl:` section of a site profile (sources/profiles/*.yaml, or a file in --
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, field, replace
 from importlib import resources
 from pathlib import Path
@@ -23,6 +24,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from adtrace import errors
+from adtrace.sources.profiles import selector_problem, string_list
 
 DEFAULT_USER_AGENT = "adtrace-crawler/0.1 (authorised monitoring; see docs/monitoring.md)"
 
@@ -103,21 +105,34 @@ def load(profile: str, profiles_dir: str | None = None) -> CrawlConfig:
 
     if not isinstance(section, dict):
         raise bad(f"profile {profile!r} has no 'crawl:' section, so it cannot be crawled")
-    starts = tuple(str(u) for u in section.get("start_urls") or ())
-    ads = tuple(str(s) for s in section.get("ads") or ())
+    def strings(key: str, where: dict[str, Any] = section) -> tuple[str, ...]:
+        if (found := string_list(where.get(key))) is None:
+            raise bad(f"'{key}' must be a list of strings")
+        return found
+
+    def selectors(key: str) -> tuple[str, ...]:
+        for s in (found := strings(key)):
+            if why := selector_problem(s):
+                raise bad(f"'{key}': {why}")
+        return found
+
+    starts = strings("start_urls")
+    ads = selectors("ads")
     if not starts or not ads:
         raise bad("'crawl' needs 'start_urls' and 'ads' (CSS selectors of links to ad pages)")
-    domains = tuple(str(d).lower() for d in section.get("allowed_domains") or obj.get("hosts") or ())
+    domains = tuple(d.lower() for d in strings("allowed_domains") or strings("hosts", obj))
     if not domains:
         raise bad("'crawl' needs 'allowed_domains' (or the profile's 'hosts')")
     cookies = section.get("cookies") or {}
     if not isinstance(cookies, dict):
         raise bad("'cookies' must map cookie names to values")
-    cfg = CrawlConfig(profile=profile, start_urls=starts, allowed_domains=domains,
-                      follow=tuple(str(s) for s in section.get("follow") or ()), ads=ads,
+    delay = section.get("delay", 1.0)
+    if not isinstance(delay, int | float) or isinstance(delay, bool) or not 0 <= delay < math.inf:
+        raise bad("'delay' must be a number of seconds between requests, e.g. 1.0")
+    cfg = CrawlConfig(profile=profile, start_urls=starts, allowed_domains=domains, follow=selectors("follow"), ads=ads,
                       cookies={str(k): str(v) for k, v in cookies.items()},
                       user_agent=str(section.get("user_agent") or DEFAULT_USER_AGENT),
-                      delay=float(section.get("delay", 1.0)), profiles_dir=profiles_dir)
+                      delay=float(delay), profiles_dir=profiles_dir)
     outside = [u for u in cfg.start_urls if not cfg.allows(u)]
     if outside:
         raise bad(f"start URL {outside[0]} is outside allowed_domains {list(domains)}")

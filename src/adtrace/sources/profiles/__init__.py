@@ -42,28 +42,42 @@ _EMPTY = LexborHTMLParser("")  # selectors are parsed against it when a profile 
 _loaded = False
 
 
+def string_list(value: Any) -> tuple[str, ...] | None:
+    """A YAML list of strings (one string alone is a list of one; absent is empty), or None for anything else."""
+    value = value or ()
+    if isinstance(value, str):  # one host or marker written without brackets
+        value = [value]
+    if not isinstance(value, list | tuple) or not all(isinstance(v, str | int | float) for v in value):
+        return None
+    return tuple(str(v) for v in value)
+
+
+def selector_problem(selector: Any, *, attr: bool = True) -> str | None:
+    """Why `selector` is no CSS selector lexbor parses ("css" or, with `attr`, "css@attribute"), else None.
+    Checked when a profile is read: such a selector would fail on every page the profile reads."""
+    if not isinstance(selector, str) or not (query := selector.partition("@")[0] if attr else selector).strip():
+        return "must be a CSS selector (text)" + (", optionally ending in @attribute" if attr else "")
+    try:
+        _EMPTY.css_first(query)
+    except SelectolaxError:
+        return f"{selector[:60]!r} is not a CSS selector lexbor can parse"
+    return None
+
+
 def parse_profile(obj: Any, origin: str) -> Profile:
     def bad(what: str) -> errors.InputError:
         return errors.InputError.at(errors.BAD_FIELD, what, path=origin,
                                     hint="See docs/storage.md for the site profile format")
 
     def strings(key: str) -> tuple[str, ...]:
-        value = obj.get(key) or ()
-        if isinstance(value, str):  # one host or marker written without brackets
-            value = [value]
-        if not isinstance(value, list | tuple) or not all(isinstance(v, str | int | float) for v in value):
+        if (found := string_list(obj.get(key))) is None:
             raise bad(f"'{key}' must be a list of strings")
-        return tuple(str(v) for v in value)
+        return found
 
     def css(selector: Any, where: str, attr: bool = True) -> str:
-        # Checked here: a selector lexbor cannot parse would fail on every page the profile reads.
-        if not isinstance(selector, str) or not (query := selector.partition("@")[0] if attr else selector).strip():
-            raise bad(f"{where} must be a CSS selector (text)" + (", optionally ending in @attribute" if attr else ""))
-        try:
-            _EMPTY.css_first(query)
-        except SelectolaxError:
-            raise bad(f"{where} {selector[:60]!r} is not a CSS selector lexbor can parse") from None
-        return selector
+        if why := selector_problem(selector, attr=attr):
+            raise bad(f"{where} {why}")
+        return str(selector)
 
     if not isinstance(obj, dict) or not obj.get("name"):
         raise bad("a site profile must be a mapping with a 'name'")
