@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -72,3 +73,17 @@ def test_damaged_uploads_end_with_the_readers_message(app: Any, login: Callable[
         job = _wait(engine, r.headers["location"].rsplit("/", 1)[1])
         assert "internal error" not in job["message"], (name, job)
         assert all(e["code"] in errors.CATALOGUE and e["message"].startswith(name) for e in job["errors"]), job
+
+
+def test_a_damaged_truth_file_is_named(app: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """ADTRACE_TRUTH, the synthetic truth file an admin may point the Settings page at. Was: JSONDecodeError
+    (or AttributeError for a line that is not an object) out of the page. Now AT420 naming file and line."""
+    from adtrace.app.data.settings import false_positive_rates
+
+    truth = tmp_path / "truth.jsonl"
+    monkeypatch.setenv("ADTRACE_TRUTH", str(truth))
+    for body in (b'{"type": "document", "id": "a", "benign": true}\n{"type": "docu\n', b"[1]\n"):
+        truth.write_bytes(body)
+        with pytest.raises(errors.ConfigError) as exc:
+            false_positive_rates(app.state.adtrace.engine, {"elevated": 40.0, "high": 70.0})
+        assert exc.value.code == errors.BAD_SETTING and str(truth) in exc.value.message

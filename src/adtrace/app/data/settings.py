@@ -54,10 +54,15 @@ def _benign_scores(engine: sa.Engine) -> tuple[str, list[float]]:
         if truth and Path(truth).is_file():
             benign = set()
             with Path(truth).open("rb") as fh:
-                for line in fh:
-                    t = orjson.loads(line)
-                    if t.get("type") == "document" and t.get("benign"):
-                        benign.add(str(t["id"]))
+                for n, line in enumerate(fh, 1):
+                    try:
+                        t = orjson.loads(line)
+                        if t.get("type") == "document" and t.get("benign"):
+                            benign.add(str(t["id"]))
+                    except (orjson.JSONDecodeError, AttributeError, KeyError):  # not `adtrace synth --truth` output
+                        raise errors.ConfigError(f"ADTRACE_TRUTH={truth}, line {n}: not a truth record of `adtrace "
+                                                 "synth --truth`; fix the file or unset ADTRACE_TRUTH",
+                                                 code=errors.BAD_SETTING, detail={"path": truth, "line": n}) from None
             scores = [float(s or 0) for d, s in corpus.scores(conn) if d in benign]
             return f"synthetic truth file {Path(truth).name} (benign: true)", scores
     return "", []
