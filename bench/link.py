@@ -69,7 +69,7 @@ def _paint(docs: list[dict[str, Any]], truths: list[dict[str, Any]], seed: int) 
             if base is None:
                 base = bases[photo] = draw_base(photo, seed)
             rng = random.Random(zlib.crc32(f"{seed}/{doc['id']}-{k}".encode()))
-            out.append({"pdq": pdq_of_image(variant(base, rng))})
+            out.append({"pdq": pdq_of_image(variant(base, rng))[0]})
         doc["images"] = out
 
 

@@ -137,7 +137,7 @@ def quality(docs: list[Document], truth: dict[str, dict[int, Any]], root: Path) 
             t0 = time.process_time()
             # the stage's own reading: RapidOCR first, Tesseract where it read digits but no phone (a cache per photo:
             # the fallback reuses RapidOCR's reading; reposts are read again)
-            reading, found_rec = read(Path(img["path"]), doc, "eng", Cache(), pipe.extract, home)
+            reading, found_rec, phones = read(Path(img["path"]), doc, "eng", Cache(), pipe.extract, home)
             dt = time.process_time() - t0
             c["tesseract_text" if painted else "tesseract_no_text"] += reading.tesseract and not reading.skipped
             c["rapidocr_failed"] += bool(reading.neural_failed)
@@ -149,7 +149,7 @@ def quality(docs: list[Document], truth: dict[str, dict[int, Any]], root: Path) 
             c[f"images_{kind}"] += 1
             c[f"skipped_{kind}"] += reading.skipped
             record: dict[str, Any] = {}
-            merge(record, n, reading, found_rec, home)
+            merge(record, n, reading, found_rec, home, phones)
             found = {p["value"] for p in record.get("phones") or ()}
             c["tp"] += len(found & want)
             c["fp"] += len(found - want)

@@ -102,7 +102,7 @@ def test_every_painting_style_is_read_without_inventing_a_phone(tmp_path: Path) 
         lines = neural.read(Image.open(path))
         # every character keeps the recogniser's probability (the decoder was seen through)
         assert lines and all(len(line.probs) == len(line.text) for line in lines)
-        reading, got_found = read(path, Document(id="d", text=""), "eng", Cache(), pipe.extract)
+        reading, got_found, _ = read(path, Document(id="d", text=""), "eng", Cache(), pipe.extract)
         assert reading.neural[0] == "\n".join(line.text for line in lines)
         tesseract += reading.tesseract
         record: dict[str, Any] = {}
@@ -126,10 +126,10 @@ def test_tesseract_reads_only_where_rapidocr_gave_no_phone_and_the_cache_says_wh
     monkeypatch.setattr(engine, "symbols", lambda *a, **kw: calls.append("t") or real_symbols(*a, **kw))
     pipe, doc, cache = Pipeline(ocr=False), Document(id="d", text=""), Cache()
     Image.linear_gradient("L").resize((300, 200)).convert("RGB").save(tmp_path / "sky.png")
-    reading, _ = read(tmp_path / "sky.png", doc, "eng", cache, pipe.extract)
+    reading, _, _ = read(tmp_path / "sky.png", doc, "eng", cache, pipe.extract)
     assert reading.skipped and calls == []  # no text: neither engine
     (tmp_path / "a.jpg").write_bytes(_painted_styles()[1][0])
-    reading, found = read(tmp_path / "a.jpg", doc, "eng", cache, pipe.extract)
+    reading, found, _ = read(tmp_path / "a.jpg", doc, "eng", cache, pipe.extract)
     assert kept(reading, found) and not reading.tesseract and calls == ["n"]
     # a photo with a handle only: fewer than FALLBACK_DIGITS digits, no phone to have misread, no Tesseract
     from PIL import ImageDraw
@@ -141,22 +141,22 @@ def test_tesseract_reads_only_where_rapidocr_gave_no_phone_and_the_cache_says_wh
         return tmp_path / name
 
     calls.clear()
-    reading, found = read(painted("h.png", "snap: candyx22"), doc, "eng", cache, pipe.extract)
+    reading, found, _ = read(painted("h.png", "snap: candyx22"), doc, "eng", cache, pipe.extract)
     assert not reading.tesseract and calls == ["n"]
     assert any(h["value"] == "candyx22" for h in found.get("handles") or ())
     # a run of digits that is no phone: Tesseract reads it too, RapidOCR's reading reused
     calls.clear()
-    reading, found = read(painted("c.png", "code 4817 2093"), doc, "eng", cache, pipe.extract)
+    reading, found, _ = read(painted("c.png", "code 4817 2093"), doc, "eng", cache, pipe.extract)
     assert reading.tesseract and calls[0] == "n" and calls.count("n") == 1 and "t" in calls
     assert not kept(reading, found)
     calls.clear()
-    again, _ = read(tmp_path / "c.png", doc, "eng", cache, pipe.extract)
+    again, _, _ = read(tmp_path / "c.png", doc, "eng", cache, pipe.extract)
     assert calls == [] and again == reading  # both readings from the cache
     # read without RapidOCR, the photo is read again (not answered with a reading that had it)
     monkeypatch.setenv(neural.NEURAL_ENV, "off")
     neural.state.cache_clear()
     try:
-        alone, _ = read(tmp_path / "a.jpg", doc, "eng", cache, pipe.extract)
+        alone, _, _ = read(tmp_path / "a.jpg", doc, "eng", cache, pipe.extract)
         assert alone.neural == [] and alone.tesseract and "t" in calls
     finally:
         monkeypatch.delenv(neural.NEURAL_ENV)
@@ -180,7 +180,25 @@ def test_a_photo_past_max_side_is_shrunk_before_rapidocr_reads_it_and_its_phone_
     jpeg, phone = _painted_styles()[0]
     path = tmp_path / "big.jpg"
     Image.open(io.BytesIO(jpeg)).resize((3000, 2250), Image.Resampling.LANCZOS).save(path, quality=90)
-    reading, found = read(path, Document(id="d", text=""), "eng", Cache(), Pipeline(ocr=False).extract)
+    reading, found, _ = read(path, Document(id="d", text=""), "eng", Cache(), Pipeline(ocr=False).extract)
     # RapidOCR read it at MAX_SIDE on its long side (its sides rounded to 32 px), not at its own 2,000
     assert len(shrunk) == 1 and max(shrunk[0]) == neural.MAX_SIDE < 2000
     assert phone in kept(reading, found) and not reading.tesseract
+
+
+def test_the_stage_decides_a_photos_phones_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A photo whose RapidOCR reading holds 7+ digits: which phones are kept decides whether Tesseract
+    reads it too, and is what `merge` adds; it is worked out once, not again in `merge`."""
+    from adtrace.ocr import stage
+
+    text = "call 702 864 3321"
+    monkeypatch.setattr(stage, "read_file", lambda *a, **kw: Reading(text, 90.0, neural=[text, text], tesseract=False))
+    calls: list[int] = []
+    real = stage.candidates
+    monkeypatch.setattr(stage, "candidates", lambda *a: calls.append(1) or real(*a))
+    (tmp_path / "a.jpg").write_bytes(b"read_file is faked")
+    ocr = stage.OcrStage((tmp_path.resolve(),), cache=Cache())
+    record: dict[str, Any] = {}
+    ocr(Document(id="d", text="", images=[{"path": "a.jpg"}]), record, Pipeline(ocr=False).extract)
+    assert [p["value"] for p in record["phones"]] == [VALUE]  # kept from RapidOCR's reading, no fallback
+    assert len(calls) == 1

@@ -54,14 +54,14 @@ def test_a_photo_rapidocr_fails_on_is_read_by_tesseract_and_cached_as_its_readin
     good = _painted(tmp_path / "good.jpg", "CALL 702 864 3321")
     real = neural._engine
     monkeypatch.setattr(neural, "_engine", lambda: (_FailsOn(561, real()[0]), real()[1]))
-    reading, found = read(bad, doc, "eng", cache, pipe.extract)
+    reading, found, _ = read(bad, doc, "eng", cache, pipe.extract)
     assert reading.neural_failed.startswith("RuntimeError: [ONNXRuntimeError]")
     assert reading.tesseract and reading.neural == [] and VALUE in kept(reading, found)
     # cached as Tesseract's reading alone, never as RapidOCR's
     assert cache.get(_key(bad, "t")) is not None
     assert all(cache.get(_key(bad, k)) is None for k in ("n", "nt"))
     # the other photo of the same run: RapidOCR reads it
-    reading, found = read(good, doc, "eng", cache, pipe.extract)
+    reading, found, _ = read(good, doc, "eng", cache, pipe.extract)
     assert reading.neural and not reading.tesseract and not reading.neural_failed and VALUE in kept(reading, found)
     # the stage counts the photo read without RapidOCR, and finds its phone
     stage = OcrStage((tmp_path.resolve(),), cache=Cache())
@@ -71,7 +71,7 @@ def test_a_photo_rapidocr_fails_on_is_read_by_tesseract_and_cached_as_its_readin
     assert [p["value"] for p in record["phones"]] == [VALUE]
     # RapidOCR working again: it reads the photo (the fallback's reading does not answer for it)
     monkeypatch.setattr(neural, "_engine", real)
-    reading, _ = read(bad, doc, "eng", cache, pipe.extract)
+    reading, _, _ = read(bad, doc, "eng", cache, pipe.extract)
     assert reading.neural and not reading.neural_failed
 
 

@@ -151,7 +151,7 @@ def _pdq(img: Any) -> str | None:
     try:
         from adtrace.documents.images import pdq_of_image
 
-        return pdq_of_image(img)
+        return pdq_of_image(img)[0]
     except ImportError:  # pdqhash is the `images` extra
         return None
 

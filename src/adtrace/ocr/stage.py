@@ -30,6 +30,7 @@ FIELD = "image_text"
 ENTITY_FIELDS = ("phones", "emails", "handles", "urls", "ages", "prices", "places", "payments", "names")
 
 Extract = Callable[[Document], dict[str, Any]]
+Phones = dict[str, dict[str, Any]]  # the phones of an image's text that are kept (`kept`), by value
 
 
 @dataclass
@@ -50,11 +51,12 @@ class OcrStage:
         return cls(image_roots(), default_region=default_region)
 
     def readings(self, doc: Document, extract: Extract,
-                 home: frozenset[str] | None = None) -> list[tuple[int, Reading, dict[str, Any]]]:
-        """Each local image's reading that holds text, with what `extract` found in it (`read`)."""
+                 home: frozenset[str] | None = None) -> list[tuple[int, Reading, dict[str, Any], Phones]]:
+        """Each local image's reading that holds text, with what `extract` found in it and the phones kept
+        (`read`)."""
         from adtrace.documents.images import under_roots
 
-        out: list[tuple[int, Reading, dict[str, Any]]] = []
+        out: list[tuple[int, Reading, dict[str, Any], Phones]] = []
         hashed = self.hashed = []
         lang = engine.lang_for(doc.lang)
         for n, img in enumerate(doc.images or ()):
@@ -66,7 +68,7 @@ class OcrStage:
                 self.problems["outside the image folders or missing" if self.roots else "no image folder given"] += 1
                 continue
             try:
-                reading, found = read(real, doc, lang, self.cache, extract, home)
+                reading, found, phones = read(real, doc, lang, self.cache, extract, home)
             except errors.InputError:
                 self.problems["unreadable image"] += 1
                 continue
@@ -76,15 +78,15 @@ class OcrStage:
             if reading.pdq and isinstance(img, dict) and not img.get("pdq"):
                 hashed.append((n, reading.pdq))
             if reading.text:
-                out.append((n, reading, found))
+                out.append((n, reading, found, phones))
         return out
 
     def __call__(self, doc: Document, record: dict[str, Any], extract: Extract) -> None:
         entries: list[dict[str, Any]] = []
         home = home_countries(doc, record, self.default_region)
-        for n, reading, found in self.readings(doc, extract, home):
+        for n, reading, found, phones in self.readings(doc, extract, home):
             entries.append({"image": n, "text": reading.text, "confidence": reading.confidence})
-            merge(record, n, reading, found, home)
+            merge(record, n, reading, found, home, phones)
         record[FIELD] = entries
         # The photos were opened anyway: their PDQ hashes go into the Record's `images`, so photo
         # watchlists and screening match local photos too (they read `images[].pdq`).
@@ -103,19 +105,21 @@ FALLBACK_DIGITS = 7
 
 
 def read(path: Path, doc: Document, lang: str, cache: Cache | None, extract: Extract,
-         home: frozenset[str] | None = None) -> tuple[Reading, dict[str, Any]]:
-    """Image `path`'s reading and what `extract` finds in its text (the document's location and URL as
-    context): RapidOCR's reading (or Tesseract's, where RapidOCR is off here); where RapidOCR's read a
-    run of digits (FALLBACK_DIGITS) but gave no phone `merge` keeps, Tesseract's reader reads the photo
-    too. On the synthetic tuning photos that fallback kept 0-4 more phones a seed than RapidOCR alone,
-    no false one (docs/ocr.md, ninth round)."""
+         home: frozenset[str] | None = None) -> tuple[Reading, dict[str, Any], Phones]:
+    """Image `path`'s reading, what `extract` finds in its text (the document's location and URL as
+    context) and the phones of it that are kept (`kept`, for `merge`): RapidOCR's reading (or
+    Tesseract's, where RapidOCR is off here); where RapidOCR's read a run of digits (FALLBACK_DIGITS)
+    but gave no phone that is kept, Tesseract's reader reads the photo too. On the synthetic tuning
+    photos that fallback kept 0-4 more phones a seed than RapidOCR alone, no false one (docs/ocr.md,
+    ninth round)."""
     reading = read_file(path, lang, cache)
     found = _extract(doc, reading, extract)
-    if not reading.tesseract and not reading.skipped and _digits(reading.neural) >= FALLBACK_DIGITS \
-            and not kept(reading, found, home):
+    phones = kept(reading, found, home)  # decided once a reading: the fallback's test, then `merge`'s phones
+    if not reading.tesseract and not reading.skipped and _digits(reading.neural) >= FALLBACK_DIGITS and not phones:
         reading = read_file(path, lang, cache, tesseract=True)
         found = _extract(doc, reading, extract)
-    return reading, found
+        phones = kept(reading, found, home)
+    return reading, found, phones
 
 
 def _digits(views: list[str]) -> int:
@@ -335,10 +339,10 @@ def written_abroad(value: str, text: str, span: tuple[int, int], home: frozenset
     return digits.lstrip("0").startswith(value[1:]) or "+" in text[max(0, s - 2):s + 1]
 
 
-def kept(reading: Reading, found: dict[str, Any], home: frozenset[str] | None = None) -> dict[str, dict[str, Any]]:
+def kept(reading: Reading, found: dict[str, Any], home: frozenset[str] | None = None) -> Phones:
     """The phones `found` in an image's text that are kept (`accepted`, and of a home country or written
     with their country code), by value."""
-    phones: dict[str, dict[str, Any]] = {}
+    phones: Phones = {}
     for c in candidates(reading, found):
         s, e = c["phone"].get("span") or (0, 0)
         if accepted(c) and (home is None or written_abroad(str(c["value"]), reading.text, (s, e), home)):
@@ -347,10 +351,12 @@ def kept(reading: Reading, found: dict[str, Any], home: frozenset[str] | None = 
 
 
 def merge(record: dict[str, Any], n: int, reading: Reading, found: dict[str, Any],
-          home: frozenset[str] | None = None) -> None:
+          home: frozenset[str] | None = None, phones: Phones | None = None) -> None:
     """Add the entities `found` in image n's text to `record`, marked as coming from the image. With
-    `home` (the ad's own countries), a phone of another country needs its country code in the image."""
-    phones = kept(reading, found, home)
+    `home` (the ad's own countries), a phone of another country needs its country code in the image.
+    `phones`: the kept ones, when `read` decided them already (with the same `home`)."""
+    if phones is None:
+        phones = kept(reading, found, home)
     for name in ENTITY_FIELDS:
         items = list(phones.values()) if name == "phones" else found.get(name) or ()
         for item in items:

@@ -15,14 +15,13 @@ from __future__ import annotations
 import io
 from typing import Any
 
-import numpy as np
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import Response
 
 from adtrace import errors
 from adtrace.app.auth import Ctx, require
 from adtrace.app.pages.render import render
-from adtrace.documents.images import bits_to_hex
+from adtrace.documents.images import pdq_hex
 from adtrace.i18n import gettext
 from adtrace.linking import photos
 from adtrace.linking.images import MAX_DISTANCE
@@ -96,18 +95,13 @@ async def _query(photo: UploadFile | None, pdq: str) -> bytes:
 
 
 def _hash_bytes(raw: bytes) -> bytes:
+    """The upload's PDQ hash, made as linking makes the stored ones (adtrace.documents.images.pdq_hex)."""
     try:
-        import pdqhash
-        from PIL import Image
-    except ImportError as exc:  # pragma: no cover - depends on the install
+        hexed, _quality = pdq_hex(io.BytesIO(raw))
+    except errors.ConfigError as exc:  # pragma: no cover - depends on the install
         raise errors.InputError.at(errors.BAD_PHOTO_QUERY, "hashing an upload needs the 'images' extra "
                                    "(pip install 'adtrace[images]'); paste a PDQ hash instead", field_name="photo") from exc
-    try:
-        with Image.open(io.BytesIO(raw)) as img:
-            img.thumbnail((1024, 1024))  # PDQ reads 64x64 blocks: a large upload adds nothing but time
-            arr = np.asarray(img.convert("RGB"))
-    except Exception:  # PIL raises OSError, ValueError, SyntaxError, DecompressionBombError...
+    except errors.InputError:
         raise errors.InputError.at(errors.BAD_PHOTO_QUERY, gettext("the upload is not an image adtrace can read"),
                                    field_name="photo", hint=gettext("Upload a JPEG, PNG, GIF or WebP photo")) from None
-    bits, _quality = pdqhash.compute(arr)
-    return bytes.fromhex(bits_to_hex(bits))
+    return bytes.fromhex(hexed)
