@@ -55,6 +55,15 @@ def test_unknown_issuer_refused_until_trusted(engine: Any, partner: Path) -> Non
     assert xs.import_bundle(engine, bundle, CID).already_imported
 
 
+def test_a_public_key_file_without_an_organisation_or_a_key_is_refused(engine: Any, partner: Path) -> None:
+    info = xk.load(partner).public_info()
+    for bad, field in (({**info, "org": "  "}, "org"), ({**info, "keys": []}, "keys")):
+        with pytest.raises(errors.InputError) as exc:
+            xs.trust(engine, bad, "test")
+        assert exc.value.code == errors.BAD_FIELD and exc.value.detail["field"] == field
+    assert xs.issuers(engine) == []
+
+
 def test_other_consortium_key_refused(engine: Any, partner: Path) -> None:
     xs.trust(engine, xk.load(partner).public_info(), "test")
     bundle = b.make_signals([phone_signal()], xk.load(partner), consortium_key_id(bytes(32)))
