@@ -125,6 +125,13 @@ class InputError(AdtraceError):
         detail: dict[str, Any] = {k: v for k, v in (("path", path), ("line", line), ("field", field_name)) if v}
         return cls(message=msg, detail=detail, code=code)
 
+    def in_file(self, path: str, line: int | None = None) -> InputError:
+        """This error said of the file at `path` (and its line): for checks that saw only decoded content."""
+        where = f"{path}, line {line}" if line is not None else path
+        detail = {**self.detail, "path": path, **({"line": line} if line is not None else {})}
+        return InputError(message=f"{where}: {self.message}", code=self.code, detail=detail,
+                          http_status=self.http_status)
+
 
 # AT1xx: input that cannot be read or a request that cannot be served. Never reuse a number.
 INPUT = define("AT100", "INPUT", "input that cannot be used (generic)")

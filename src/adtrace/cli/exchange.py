@@ -47,8 +47,7 @@ def about(path: str) -> Iterator[None]:
     except errors.InputError as exc:
         if exc.detail.get("path"):
             raise
-        raise errors.InputError(message=f"{path}: {exc.message}", code=exc.code, detail={**exc.detail, "path": path},
-                                http_status=exc.http_status) from None
+        raise exc.in_file(path) from None
 
 
 def _write_json(path: str, obj: Any, private: bool = False) -> None:

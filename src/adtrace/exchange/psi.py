@@ -100,8 +100,7 @@ def _elements(lines: Iterable[str], path: str | None = None) -> list[str]:
         except errors.InputError as exc:  # said with the file and line, when there is a file
             if path is None:
                 raise
-            raise errors.InputError(message=f"{path}, line {n}: {exc.message}", code=exc.code,
-                                    detail={**exc.detail, "path": path, "line": n}) from None
+            raise exc.in_file(path, n) from None
     items = sorted(found)
     if len(items) > MAX_ITEMS:
         raise errors.InputError.at(errors.BAD_FIELD, f"{len(items):,} identifiers; at most {MAX_ITEMS:,}",

@@ -179,5 +179,5 @@ def summarize_batch(batch: list[Payload]) -> Summarised:
                 risk = rec.get("risk") or {}
                 rows.append((d, cid, risk.get("score"), risk.get("level")))
         summ["edges"] = edge_list(by_key, [n for n in by_key if n in hub], founders)[:MAX_EDGES]
-        out.append((cid, len(present), summ.get("risk_max"), summ.get("network_score"), orjson.dumps(summ).decode()))
+        out.append(clusterstore.summary_row(summ))
     return rows, out

@@ -91,8 +91,7 @@ def save(engine: sa.Engine, linker: Linker, last_seq: int, *, rebuild: bool,
         if not rebuild:
             clusterstore.delete_members(conn, [r[0] for r in rows_list])
         clusterstore.add_members(conn, rows_list)
-        summ = [(s["cluster"], s["documents"], s.get("risk_max"), s.get("network_score"), orjson.dumps(s).decode())
-                for s in summaries]
+        summ = [clusterstore.summary_row(s) for s in summaries]
         if not rebuild:
             clusterstore.delete_summaries(conn, [s[0] for s in summ])
         clusterstore.add_summaries(conn, summ)

@@ -105,9 +105,8 @@ def _redecide(places: list[dict[str, Any]], ambiguous: dict[int, tuple[Place, ..
             continue
         # A place in the area code's state first; else the state itself, when the name can mean it
         # ("Cali" with a 916 number is California, lexicon.STATE_NICKNAMES).
-        alt = next((a for a in alternatives if a.kind != "admin" and (a.country, a.admin) == (area.country, area.admin)),
-                   None) or next((a for a in alternatives if a.kind == "admin" and (a.country, a.admin) ==
-                                  (area.country, area.admin)), None)
+        there = [a for a in alternatives if (a.country, a.admin) == (area.country, area.admin)]
+        alt = next((a for a in there if a.kind != "admin"), there[0] if there else None)
         if alt is not None:
             places[index] = alt.to_record(current["via"], tuple(current["span"]) if current["span"] else None,
                                           **({"field": current["field"]} if "field" in current else {}))

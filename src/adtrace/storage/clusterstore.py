@@ -7,7 +7,7 @@ exports and graphs. The linker's own state (keys, postings, founders) is `adtrac
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import orjson
@@ -45,6 +45,12 @@ def delete_summaries(conn: sa.Connection, cluster_ids: Iterable[str]) -> None:
 def add_members(conn: sa.Connection, rows: Iterable[Sequence[Any]]) -> None:
     """(doc id, cluster id, risk score, risk level) rows, in bulk."""
     bulk_insert(conn, "link_clusters", MEMBER_COLS, rows)
+
+
+def summary_row(summary: Mapping[str, Any]) -> tuple[str, int, float | None, float | None, str]:
+    """The link_summaries row (SUMMARY_COLS) of a cluster summary: its JSON, and the columns lists order by."""
+    return (summary["cluster"], summary["documents"], summary.get("risk_max"), summary.get("network_score"),
+            orjson.dumps(summary).decode())
 
 
 def add_summaries(conn: sa.Connection, rows: Iterable[Sequence[Any]]) -> None:

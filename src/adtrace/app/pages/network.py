@@ -44,14 +44,15 @@ def clusters_page(request: Request, min_docs: int = 2, order: str = "network",
 
     engine = request.app.state.adtrace.engine
     order = order if order in clusterstore.ORDERS else "network"
+    min_docs = max(2, min_docs)
     # The store orders every cluster and keeps the first 200 (not the 200 largest, re-sorted).
-    rows = list(link_store.summaries(engine, max(2, min_docs), limit=200, order=order))
+    rows = list(link_store.summaries(engine, min_docs, limit=200, order=order))
     with read(engine) as conn:
         minimums = levels.in_force(conn)
     for r in rows:
         r["network_level"] = level_of(r["network_score"], minimums) if r.get("network_score") is not None else None
         r["ad_level"] = level_of(r["risk_max"], minimums) if r.get("risk_max") is not None else None
-    return render(request, "clusters.html", {"clusters": rows, "order": order, "min_docs": max(2, min_docs),
+    return render(request, "clusters.html", {"clusters": rows, "order": order, "min_docs": min_docs,
                                              "unscored": sum(r.get("network_score") is None for r in rows)})
 
 
