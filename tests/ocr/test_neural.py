@@ -202,3 +202,17 @@ def test_the_stage_decides_a_photos_phones_once(tmp_path: Path, monkeypatch: pyt
     ocr(Document(id="d", text="", images=[{"path": "a.jpg"}]), record, Pipeline(ocr=False).extract)
     assert [p["value"] for p in record["phones"]] == [VALUE]  # kept from RapidOCR's reading, no fallback
     assert len(calls) == 1
+
+
+def test_a_large_jpeg_is_decoded_at_the_scale_its_readers_need(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from adtrace.ocr import reader
+
+    sizes: list[tuple[int, int]] = []
+    monkeypatch.setattr(reader, "read_image", lambda img, *a, **kw: sizes.append(img.size) or Reading("", 0.0, skipped=True))
+    Image.new("RGB", (3000, 2250), (200, 120, 40)).save(tmp_path / "big.jpg")
+    Image.new("RGB", (1600, 1200), (200, 120, 40)).save(tmp_path / "mid.jpg")
+    reader.read_file(tmp_path / "big.jpg")
+    reader.read_file(tmp_path / "mid.jpg")
+    # 1/2 scale keeps RapidOCR's 960 px long side; at 1,600 px a half (800) would not
+    assert sizes == [(1500, 1125), (1600, 1200)]
+    assert reader.decoded_size((3000, 2250)) == (960, 720)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -146,6 +147,19 @@ def digits(view: str) -> str:
     return "".join(ch for ch in view if ch.isdigit() or ch == engine.UNSURE)
 
 
+def decoded_size(size: tuple[int, int]) -> tuple[int, int]:
+    """The least size, aspect kept, a photo of `size` must be decoded at for what reads it: RapidOCR
+    shrinks it to its max_side_len (adtrace.ocr.neural.MAX_SIDE) on the long side, Tesseract's
+    preparations and the no-text test to prepare.TARGET_SHORT_SIDE on the short side, and PDQ hashes a
+    copy with a short side of PDQ_SIDE or more (adtrace.documents.images.pdq_sized). A JPEG is then
+    decoded at the smallest of its scales 1/2, 1/4, 1/8 that keeps it at least this large: less to
+    decode and to shrink again (not merged: see the commit message)."""
+    w, h = size
+    long_side = int(neural.SETTINGS.get("max_side_len") or neural.MAX_SIDE)
+    f = min(1.0, max(long_side / max(w, h, 1), prepare.TARGET_SHORT_SIDE / max(min(w, h), 1)))
+    return max(1, math.ceil(w * f)), max(1, math.ceil(h * f))
+
+
 def _pdq(img: Any) -> str | None:
     """The PDQ hash of a photo already open for OCR: watchlists and screening match photos by it."""
     try:
@@ -193,6 +207,7 @@ def read_file(path: Path, lang: str = engine.DEFAULT_LANG, cache: Cache | None =
                 raise errors.InputError.at(errors.OCR_BAD_IMAGE, f"image {path.name} is {img.width}x{img.height} "
                                            "pixels, too large to be an ad photo", field_name="images",
                                            hint="It was skipped")
+            img.draft(None, decoded_size(img.size))  # a large JPEG decoded at 1/2, 1/4 or 1/8 scale (DCT scaling)
             img.load()
             read_as = key(on, with_tesseract)
             try:
