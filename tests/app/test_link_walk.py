@@ -203,8 +203,10 @@ def _audit_rows(engine: sa.Engine) -> tuple[int, str | None]:
     return (0, None) if row is None else (int(row[0]), str(row[1]))
 
 
-def walk(app: object, client: TestClient, role: str) -> tuple[list[str], Counter[str]]:
-    """Walk the app as one signed-in client; return the problems found and how many pages of each shape."""
+def walk(app: object, client: TestClient, role: str,
+         pages_seen: dict[str, str] | None = None) -> tuple[list[str], Counter[str]]:
+    """Walk the app as one signed-in client; return the problems found and how many pages of each shape.
+    `pages_seen` gets the first URL of each path shape that answered a whole HTML page (for the browser pass)."""
     engine = app.state.adtrace.engine  # type: ignore[attr-defined]
     problems: list[str] = []
     seen: set[str] = set()
@@ -254,6 +256,8 @@ def walk(app: object, client: TestClient, role: str) -> tuple[list[str], Counter
         audited = _audit_rows(engine)
         if _personal(path, urlsplit(url).query, r.text) and (audited[0] <= before[0] or audited[1] != role):
             problems.append(f"{where}: shows personal data without an audit row")
+        if ctype.startswith("text/html") and kind == "page" and pages_seen is not None:
+            pages_seen.setdefault(shape[0], url[len(BASE):])
         if ctype.startswith("text/html"):
             for k, link in _links(r.text, url):
                 if link.split("#", 1)[0] not in seen:
@@ -357,3 +361,18 @@ def test_walker_sees_a_broken_link(walked_app: object, login: Callable[[str], Te
     monkeypatch.setattr(dashboard, "render", broken)
     problems, _ = walk(walked_app, login("partner"), "partner")
     assert any("/acount" in p and "HTTP 404" in p for p in problems), problems
+
+
+def test_map_shows_the_ads_not_the_tips(walked_app: object, login: Callable[[str], TestClient]) -> None:
+    """Found by the walk's browser pass: the map's circles are "ads posted in each city in the period", and
+    its default period ends at the newest posting. A tip is dated when it arrives, so one tip received today
+    emptied the map of a corpus posted earlier, and tips' places were counted as ads."""
+    import orjson
+
+    client = login("analyst")
+    page = client.get("/map").text
+    data = orjson.loads(page.split('id="page-data"', 1)[1].split(">", 1)[1].split("</script>", 1)[0])
+    with walked_app.state.adtrace.engine.connect() as conn:  # type: ignore[attr-defined]
+        newest_ad = conn.execute(sa.text("SELECT max(posted_at) FROM documents WHERE kind <> 'tip'")).scalar_one()
+    assert data["date_to"] == newest_ad[:10]
+    assert data["cities"], "no city circles in the default period"

@@ -1,0 +1,69 @@
+"""The link walker's pages in a real headless Chromium (Debian's): every page shape an analyst reaches, opened
+once, with no console error, no uncaught script error and no Content-Security-Policy violation; the
+cluster's graph and the maps drawn with something on them (vendored cytoscape.js and Leaflet).
+
+The pages are the ones tests/app/test_link_walk.py's walk reaches as an analyst (one URL per path shape),
+so a new page joins this pass as soon as the app links to it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.app.conftest import PASSWORD
+from tests.app.test_app_browser import ARGS, CHROMIUM, server  # noqa: F401  (fixtures)
+from tests.app.test_link_walk import walk, walked_app  # noqa: F401  (fixture)
+
+sync_api = pytest.importorskip("playwright.sync_api")
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium: apt-get install chromium")
+
+# Recorded by the page before any of its own scripts run (init scripts are not subject to the page's CSP).
+CSP_SPY = """window.__csp = [];
+document.addEventListener("securitypolicyviolation",
+  (e) => window.__csp.push(e.violatedDirective + " " + (e.blockedURI || "inline")));"""
+# What must be drawn, per page shape: (selector that says the script finished, selector of a drawn thing).
+DRAWN = {"/clusters/{}": [("#graph.ready", "#graph canvas"), ("#map.ready", "#map path.leaflet-interactive")],
+         "/map": [("#map.ready", "#map path.leaflet-interactive")],
+         "/entities/phone/{}": [("#map.ready", "#map path")]}
+
+
+def test_every_page_draws_without_script_errors(walked_app: object, server: str,  # noqa: F811
+                                                login: Callable[[str], TestClient]) -> None:
+    pages: dict[str, str] = {}
+    problems, _ = walk(walked_app, login("analyst"), "analyst", pages)
+    assert not problems, "\n".join(problems)
+    assert {"/clusters/{}", "/map", "/documents/{}", "/queue", "/cases/{}"} <= pages.keys(), sorted(pages)
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
+        page = browser.new_page(viewport={"width": 1360, "height": 900})
+        page.add_init_script(CSP_SPY)
+        errors: list[str] = []
+        here = {"url": ""}
+        page.on("console", lambda m: errors.append(f"{here['url']}: console {m.text}") if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(f"{here['url']}: script error {e}"))
+        page.on("request", lambda r: errors.append(f"{here['url']}: off-site request {r.url}")
+                if not r.url.startswith((server, "data:")) else None)
+        page.goto(f"{server}/login")
+        page.fill("input[name=username]", "analyst")
+        page.fill("input[name=password]", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_selector("nav#mainnav")
+        drawn: dict[str, int] = {}
+        for shape, url in sorted(pages.items()):
+            here["url"] = url
+            page.goto(server + url, wait_until="load")
+            page.wait_for_load_state("networkidle")
+            for ready, thing in DRAWN.get(shape, []):
+                page.wait_for_selector(ready, timeout=30_000)
+                drawn[f"{shape} {thing}"] = page.locator(thing).count()
+            if shape == "/queue" and page.locator("li.item").count():
+                page.locator("li.item").first.click()  # the preview loads into the page (htmx)
+                page.wait_for_selector("#preview .doctext, #preview h2", timeout=30_000)
+            errors += [f"{url}: CSP blocked {v}" for v in page.evaluate("window.__csp")]
+        browser.close()
+    assert all(n >= 1 for n in drawn.values()), drawn
+    assert len(pages) >= 18, sorted(pages)  # measured: 19 page shapes on this store (an analyst)
+    assert not errors, "\n".join(errors)
