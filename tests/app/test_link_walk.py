@@ -386,3 +386,10 @@ def test_cluster_page_says_its_median_once(walked_app: object, login: Callable[[
     told = {c: set(re.findall(r"median evidence ([\d.]+)", client.get(f"/clusters/{c}").text)) for c in clusters}
     assert any(told.values())
     assert all(len(v) <= 1 for v in told.values()), {c: v for c, v in told.items() if len(v) > 1}
+
+
+def test_settings_counts_one_benign_document_in_the_singular(walked_app: object,
+                                                              login: Callable[[str], TestClient]) -> None:
+    """Read as an admin: with one ad dismissed, Settings said "(1 documents)"."""
+    page = LexborHTMLParser(login("admin").get("/settings").text).body.text()  # type: ignore[union-attr]
+    assert "(1 document)" in page and "(1 documents)" not in page
