@@ -166,24 +166,24 @@ def _posts(html: str, here: str) -> Iterator[str]:
 
 
 def _post_route(path: str) -> set[str] | None:
-    """The roles that may POST to a path (None: no route takes a POST there); a public route: every role."""
+    """The roles that may POST to a path (None: no route takes a POST there); a public route: everyone."""
     routes = [r for name in ROUTERS for r in import_module(f"adtrace.app.{name}").router.routes
               if isinstance(r, APIRoute)]
     for route in routes:
         match, _ = route.matches({"type": "http", "path": path, "method": "POST"})
         if match is Match.FULL:
             perms = [getattr(d.call, "perm", None) for d in route.dependant.dependencies]
-            return set(PERMS[next(p for p in perms if p)]) if any(perms) else set(ROLES)
+            return set(PERMS[next(p for p in perms if p)]) if any(perms) else {*ROLES, "public"}
     return None
 
 
-def _ours(url: str) -> bool:
+def _ours(url: str, signed_in: bool) -> bool:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or parts.netloc != "testserver":
         return False
     query = dict(parse_qsl(parts.query))
     # The language switch (?lang=) and the sign-out are not pages; the walk stays in the account's language.
-    return "lang" not in query and parts.path not in ("/logout", "/login")
+    return "lang" not in query and parts.path != "/logout" and not (signed_in and parts.path == "/login")
 
 
 def _personal(path: str, query: str, body: str) -> bool:
@@ -202,21 +202,23 @@ def _audit_rows(engine: sa.Engine) -> tuple[int, str | None]:
     return (0, None) if row is None else (int(row[0]), str(row[1]))
 
 
-def walk(app: object, client: TestClient, role: str,
-         pages_seen: dict[str, str] | None = None) -> tuple[list[str], Counter[str]]:
-    """Walk the app as one signed-in client; return the problems found and how many pages of each shape.
-    `pages_seen` gets the first URL of each path shape that answered a whole HTML page (for the browser pass)."""
+def walk(app: object, client: TestClient, role: str, pages_seen: dict[str, str] | None = None,
+         start: tuple[str, ...] = ("/",)) -> tuple[list[str], Counter[str]]:
+    """Walk the app as one client (role "public": nobody signed in); return the problems found and how many
+    pages of each shape. `pages_seen` gets the first URL of each path shape that answered a whole HTML page
+    (for the browser pass)."""
     engine = app.state.adtrace.engine  # type: ignore[attr-defined]
     problems: list[str] = []
     seen: set[str] = set()
     posts: set[str] = set()
     shapes: Counter[tuple[str, tuple[str, ...]]] = Counter()
-    todo: deque[tuple[str, str, str]] = deque([("page", BASE + "/", "(start)")])
+    todo: deque[tuple[str, str, str]] = deque(("page", BASE + u, "(start)") for u in start)
+    signed_in = role != "public"
     pages = 0
     while todo and pages < MAX_PAGES:
         kind, url, origin = todo.popleft()
         url = url.split("#", 1)[0]
-        if url in seen or not _ours(url):
+        if url in seen or not _ours(url, signed_in):
             continue
         seen.add(url)
         shape = _shape(url)
@@ -283,6 +285,14 @@ MUST_REACH = {
     "auditor": {"/audit", "/account"},
     "partner": {"/account"},
 }
+
+
+def test_public_pages_link_only_to_public_pages(walked_app: object) -> None:
+    """Signed out: the sign-in page and the public tip form, and whatever they link to, answer without
+    sending anyone to sign in (a public page never links into the app)."""
+    problems, shapes = walk(walked_app, TestClient(walked_app), "public", start=("/login", "/public/tip"))  # type: ignore[arg-type]
+    assert {"/login", "/public/tip"} <= set(shapes), shapes
+    assert not problems, "\n".join(problems)
 
 
 @pytest.mark.parametrize("role", ROLES)
