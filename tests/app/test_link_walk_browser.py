@@ -8,6 +8,7 @@ so a new page joins this pass as soon as the app links to it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pytest
@@ -67,3 +68,29 @@ def test_every_page_draws_without_script_errors(walked_app: object, server: str,
     assert all(n >= 1 for n in drawn.values()), drawn
     assert len(pages) >= 18, sorted(pages)  # measured: 19 page shapes on this store (an analyst)
     assert not errors, "\n".join(errors)
+
+
+def test_map_tooltips_in_the_readers_language(walked_app: object, server: str) -> None:  # noqa: F811
+    """The maps' hover labels are written by investigate.js: in Spanish they said "ads", "clusters" and
+    "high risk" in English."""
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
+        page = browser.new_page(viewport={"width": 1360, "height": 900}, locale="es-ES")
+        page.goto(f"{server}/login")
+        page.fill("input[name=username]", "analyst")
+        page.fill("input[name=password]", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_selector("nav#mainnav")
+        page.goto(f"{server}/map")
+        page.wait_for_selector("#map.ready")
+        # Each circle and line's label, opened as a mouse would (mouseover on the SVG path Leaflet listens to).
+        labels = []
+        shapes = page.locator("#map path.leaflet-interactive")
+        for i in range(min(shapes.count(), 12)):
+            shapes.nth(i).dispatch_event("mouseover")
+            labels.append(page.locator(".leaflet-tooltip").last.inner_text())
+            shapes.nth(i).dispatch_event("mouseout")
+        browser.close()
+    assert labels, "no labels on the map"
+    english = [s for s in labels if re.search(r"\b(ads?|clusters?|high risk)\b", s)]
+    assert not english, english
