@@ -31,6 +31,14 @@ DRAWN = {"/clusters/{}": [("#graph.ready", "#graph canvas"), ("#map.ready", "#ma
          "/entities/phone/{}": [("#map.ready", "#map path")]}
 
 
+def _sign_in(page: object, base: str) -> None:
+    page.goto(f"{base}/login")  # type: ignore[attr-defined]
+    for field, value in (("username", "analyst"), ("password", PASSWORD)):
+        page.fill(f"input[name={field}]", value)  # type: ignore[attr-defined]
+    page.click("button[type=submit]")  # type: ignore[attr-defined]
+    page.wait_for_selector("nav#mainnav")  # type: ignore[attr-defined]
+
+
 def test_every_page_draws_without_script_errors(walked_app: object, server: str,  # noqa: F811
                                                 login: Callable[[str], TestClient]) -> None:
     pages: dict[str, str] = {}
@@ -47,11 +55,7 @@ def test_every_page_draws_without_script_errors(walked_app: object, server: str,
         page.on("pageerror", lambda e: errors.append(f"{here['url']}: script error {e}"))
         page.on("request", lambda r: errors.append(f"{here['url']}: off-site request {r.url}")
                 if not r.url.startswith((server, "data:")) else None)
-        page.goto(f"{server}/login")
-        page.fill("input[name=username]", "analyst")
-        page.fill("input[name=password]", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_selector("nav#mainnav")
+        _sign_in(page, server)
         drawn: dict[str, int] = {}
         for shape, url in sorted(pages.items()):
             here["url"] = url
@@ -76,11 +80,7 @@ def test_map_tooltips_in_the_readers_language(walked_app: object, server: str) -
     with sync_api.sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
         page = browser.new_page(viewport={"width": 1360, "height": 900}, locale="es-ES")
-        page.goto(f"{server}/login")
-        page.fill("input[name=username]", "analyst")
-        page.fill("input[name=password]", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_selector("nav#mainnav")
+        _sign_in(page, server)
         page.goto(f"{server}/map")
         page.wait_for_selector("#map.ready")
         # Each circle and line's label, opened as a mouse would (mouseover on the SVG path Leaflet listens to).
