@@ -205,7 +205,8 @@ def _audit_rows(engine: sa.Engine) -> tuple[int, str | None]:
 def walk(app: object, client: TestClient, role: str, pages_seen: dict[str, str] | None = None,
          start: tuple[str, ...] = ("/",), language: str = "") -> tuple[list[str], Counter[str]]:
     """Walk the app as one client (role "public": nobody signed in); return the problems found and how many
-    pages of each shape. `pages_seen` gets the first URL of each path shape that answered a whole HTML page
+    pages of each shape. `pages_seen` gets the first URL of each shape ("/search?<facet>&q") that answered a
+    whole HTML page
     (for the browser pass)."""
     engine = app.state.adtrace.engine  # type: ignore[attr-defined]
     problems: list[str] = []
@@ -261,7 +262,7 @@ def walk(app: object, client: TestClient, role: str, pages_seen: dict[str, str] 
         if _personal(path, urlsplit(url).query, r.text) and (audited[0] <= before[0] or audited[1] != role):
             problems.append(f"{where}: shows personal data without an audit row")
         if ctype.startswith("text/html") and kind == "page" and pages_seen is not None:
-            pages_seen.setdefault(shape[0], url[len(BASE):])
+            pages_seen.setdefault(shape[0] + ("?" + "&".join(shape[1]) if shape[1] else ""), url[len(BASE):])
         if ctype.startswith("text/html"):
             for k, link in _links(r.text, url):
                 if link.split("#", 1)[0] not in seen:
@@ -310,10 +311,16 @@ def test_every_link_works_for_every_role(walked_app: object, login: Callable[[st
 def test_every_link_works_in_spanish_and_chinese(walked_app: object, login: Callable[[str], TestClient],
                                                  language: str) -> None:
     """The admin's walk again in each translated language: a translation whose placeholders do not match
-    its msgid, or a filter that breaks on a translated word, fails a page there and only there."""
-    problems, shapes = walk(walked_app, login("admin"), "admin", language=language)
+    its msgid, or a filter that breaks on a translated word, fails a page there and only there. Then every
+    page shape it reached: no text equal to an English msgid the catalogue translates."""
+    client, pages = login("admin"), {}
+    problems, shapes = walk(walked_app, client, "admin", pages, language=language)
     assert not MUST_REACH["admin"] - {s.split("?", 1)[0] for s in shapes}
     assert not problems, "\n".join(problems)
+    catalogue = _catalogue("es" if language.startswith("es") else "zh_Hans")
+    leaks = {url: sorted((_texts(client.get(url, headers={"Accept-Language": language}).text) & catalogue.keys())
+                         - set(ROLES)) for url in pages.values()}
+    assert not {url: words for url, words in leaks.items() if words}
 
 
 # --- Spanish and Chinese: no English text of a template where the catalogue has its translation. -----------
@@ -333,9 +340,10 @@ def _catalogue(lang: str) -> dict[str, str]:
 def _texts(html: str) -> set[str]:
     """Each text node and each shown attribute (title, placeholder, aria-label, value of buttons), stripped."""
     tree = LexborHTMLParser(html)
-    # Not the template's words: scripts, what users typed, the ads' snippets, and the audit log's action ids
-    # (the filter's values).
-    for junk in tree.css("script, style, textarea, pre, .snippet, table.audit td, select[name=action] option"):
+    # Not the template's words: scripts, what users typed, the ads' snippets, the audit log's action ids
+    # (the filter's values) and an uploaded CSV's own column names (import mapping).
+    for junk in tree.css("script, style, textarea, pre, .snippet, table.audit td, select[name=action] option, "
+                         "table.preview, form[action$='/start'] select option"):
         junk.decompose()
     body = tree.body
     out = {t.strip() for t in (body.text(deep=True, separator="\n") if body else "").split("\n") if t.strip()}
