@@ -406,6 +406,16 @@ def test_map_shows_the_ads_not_the_tips(walked_app: object, login: Callable[[str
         newest_ad = conn.execute(sa.text("SELECT max(posted_at) FROM documents WHERE kind <> 'tip'")).scalar_one()
     assert data["date_to"] == newest_ad[:10]
     assert data["cities"], "no city circles in the default period"
+    # A tip naming a place is not an ad posted there.
+    from adtrace.tips import intake
+
+    store = walked_app.state.adtrace.store  # type: ignore[attr-defined]
+    tip = intake.submit(store, intake.TipForm("She is kept in a house here and cannot leave", where="Boise, ID"),
+                        link=False)
+    day = str(store.get_document(tip.doc_id).posted_at)[:10]
+    page = client.get(f"/map?date_from={day}&date_to={day}").text
+    data = orjson.loads(page.split('id="page-data"', 1)[1].split(">", 1)[1].split("</script>", 1)[0])
+    assert data["cities"] == [], data["cities"]
 
 
 def test_cluster_page_says_its_median_once(walked_app: object, login: Callable[[str], TestClient]) -> None:
