@@ -44,7 +44,7 @@ CRASH = re.compile(r"Traceback \(most recent call last\)|File \"[^\"]+\.py\", li
 # Pages that show what the ads say or who is in them: each view must write an audit row
 # (docs/app.md, "Audit log": every view of a document, every search, export, entity, cluster and case).
 AUDITED = re.compile(r"^/(?:documents/[^/]+|queue/preview/[^/]+|entities/[^/]+/[^/]+|clusters/[^/]+|"
-                     r"search(?:\.csv)?|cases/\d+(?:/.+)?|clusters/[^/]+/.+|queue/labels\.csv|tips)$")
+                     r"search(?:\.csv)?|cases/\d+(?:/.+)?|clusters/[^/]+/.+|queue/labels\.csv|tips|alerts)$")
 NOT_AUDITED = re.compile(r"^/(?:clusters|documents/[^/]+/images/.*|documents/[^/]+/alike)$")
 # Downloads answer in their own type with Content-Disposition: attachment.
 DOWNLOAD_TYPES = ("text/csv", "text/plain", "application/", "image/")
@@ -187,12 +187,15 @@ def _ours(url: str, signed_in: bool) -> bool:
 
 
 def _personal(path: str, query: str, body: str) -> bool:
-    """Whether a page shows personal data: its kind, and for search and tips whether it lists anything
-    (an empty search form, or no tips in a status, shows nobody)."""
+    """Whether a page shows personal data: its kind, and for search, tips and alerts whether it lists
+    anything (an empty search form, or no tips or alerts in a tab, shows nobody). Alerts show the matched
+    phone or e-mail beside the ad, and quote the ad's evidence."""
     if not AUDITED.match(path) or NOT_AUDITED.match(path):
         return False
     if path == "/search":
         return any(v for k, v in parse_qsl(query) if k != "sort")
+    if path == "/alerts":
+        return '<li class="alert ' in body
     return path != "/tips" or 'class="card tip"' in body
 
 
@@ -434,3 +437,15 @@ def test_settings_counts_one_benign_document_in_the_singular(walked_app: object,
     """Read as an admin: with one ad dismissed, Settings said "(1 documents)"."""
     page = LexborHTMLParser(login("admin").get("/settings").text).body.text()  # type: ignore[union-attr]
     assert "(1 document)" in page and "(1 documents)" not in page
+
+
+def test_alerts_api_view_is_audited(walked_app: object, api: Callable[[str], dict[str, str]]) -> None:
+    """Like the Alerts page (which the walk checks): alerts name the matched identifier beside the ad."""
+    engine = walked_app.state.adtrace.engine  # type: ignore[attr-defined]
+    client = TestClient(walked_app)  # type: ignore[arg-type]
+    headers = api("analyst")
+    before = _audit_rows(engine)[0]
+    assert client.get("/api/v1/alerts", headers=headers).json()["alerts"]
+    with engine.connect() as conn:
+        action = conn.execute(sa.text("SELECT action FROM audit_log WHERE seq > :s"), {"s": before}).scalars().all()
+    assert action == ["view_alerts"]

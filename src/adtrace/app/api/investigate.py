@@ -111,6 +111,7 @@ def list_alerts(request: Request, open_only: bool = True, since_id: Since = 0, l
                 ctx: Ctx = Depends(require("triage"))) -> dict[str, Any]:
     rows = alerts.list_alerts(request.app.state.adtrace.store, open_only=open_only, since_id=since_id,
                               limit=max(1, min(limit, 500)), kind=kind or None, watchlist=watchlist or None)
+    watch.log_alerts_view(request, ctx, rows, kind or "all")
     return {"alerts": [a.to_dict() for a in rows]}
 
 

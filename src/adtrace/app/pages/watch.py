@@ -7,7 +7,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from adtrace import errors
 from adtrace.app.auth import Ctx, require
-from adtrace.app.data.watch import ack_alert, add_entry, remove_entry
+from adtrace.app.data.watch import ack_alert, add_entry, log_alerts_view, remove_entry
 from adtrace.app.pages.render import render
 from adtrace.cases import alerts, watchlists
 from adtrace.i18n import N_
@@ -64,6 +64,7 @@ def alerts_page(request: Request, show: str = "open", kind: str = "hits", watchl
     ids = sorted({a.doc_id for a in rows if a.doc_id})
     with read(request.app.state.adtrace.engine) as conn:
         docs = reviewlog.alert_documents(conn, ids)
+    log_alerts_view(request, ctx, rows, kind)
     counts = alerts.counts(store, open_only=open_only)
     tabs = [(t, label, sum(n for k, n in counts.items() if t == "all" or (t == "hits") == (k != "risk")))
             for t, label in ALERT_TABS]
