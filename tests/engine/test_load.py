@@ -170,17 +170,24 @@ def test_damage_in_a_later_partition_leaves_nothing_loaded(local_out: Path, tmp_
     pq.write_table(table.set_column(i, table.schema.field(i), pa.array(records, table.schema.field(i).type)), last)
     url = new_pg_database(request.getfixturevalue("pg_server")) if backend == "postgres" else str(tmp_path / "l.db")
     init_db(url)
+    def counts(conn: sa.Connection) -> dict[str, int]:
+        # Not compared: FTS5's shadow tables (segments of deleted rows stay until a merge) and facet_combos
+        # (the numbering of source/kind/level combinations: a vocabulary, not documents)
+        return {t: conn.execute(text(f"SELECT count(*) FROM {t}")).scalar_one()
+                for t in sa.inspect(conn).get_table_names() if "_fts_" not in t and t != "facet_combos"}
+
     with open_store(url) as store:
         add_user(engine_of(store), "admin1", "admin", "correct horse battery staple 9")
+        with engine_of(store).connect() as conn:
+            before = counts(conn)
+    assert before["users"] == 1
     with pytest.raises(errors.InputError) as exc:
         load(str(out), url)
     assert exc.value.code == errors.BAD_ENGINE_OUTPUT and last.name in exc.value.message
     store = open_store(url)
     try:
         with engine_of(store).connect() as conn:
-            for table_name in ("documents", "records", "entities", "indicator_hits", "link_clusters", "link_summaries"):
-                assert conn.execute(text(f"SELECT count(*) FROM {table_name}")).scalar() == 0, table_name
-            assert conn.execute(text("SELECT count(*) FROM users")).scalar() == 1
+            assert counts(conn) == before  # every table as the load found it
         assert store.search(Query(text="massage")).total == 0
     finally:
         store.close()
