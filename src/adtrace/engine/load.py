@@ -135,7 +135,7 @@ def _unload(engine: sa.Engine) -> None:
     with write(engine) as conn:
         linkstate.clear(conn)
         clusterstore.clear(conn)
-        conn.execute(sa.text("DELETE FROM documents"))
+        corpus.delete_all(conn)
 
 
 def _rows(root: Path, part: Path, now: str) -> Iterator[dict[str, list[tuple[Any, ...]]]]:
