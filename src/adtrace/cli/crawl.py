@@ -41,6 +41,9 @@ def crawl_cmd(
     start_url: list[str] | None = typer.Option(None, "--start-url", help="Replace the profile's start URLs "
                                                "(e.g. a mirror you are authorised to crawl)."),
     allow_domain: list[str] | None = typer.Option(None, "--allow-domain", help="Replace the allowed hosts."),
+    allow_private_addresses: bool = typer.Option(False, "--allow-private-addresses", help="Also fetch allowed "
+                                                 "hosts that resolve to loopback, private or link-local addresses "
+                                                 "(a mirror on your network; refused by default)."),
     timeout: float = typer.Option(30.0, "--timeout", help="Seconds before a request is given up."),
     profiles: str | None = typer.Option(None, "--profiles", help="Folder of extra site profiles (YAML)."),
 ) -> None:
@@ -51,7 +54,8 @@ def crawl_cmd(
     config = load_config(profile, profiles).with_(
         db=db, warc_dir=warc_dir or None, delay=delay, user_agent=user_agent, since=since, max_pages=max_pages,
         timeout=timeout, start_urls=tuple(start_url) if start_url else None,
-        allowed_domains=tuple(d.lower() for d in allow_domain) if allow_domain else None)
+        allowed_domains=tuple(d.lower() for d in allow_domain) if allow_domain else None,
+        allow_private_addresses=allow_private_addresses or None)
     open_store(config.db).close()  # a missing or outdated database is reported before any fetch
     if not every:
         _print(crawl(config).to_dict())
