@@ -9,7 +9,7 @@ from pathlib import Path
 import orjson
 import typer
 
-from adtrace.cli.io import err_console
+from adtrace.cli.io import audit_cli, err_console
 from adtrace.cli.main import app
 
 DB = typer.Option(None, "--db", help="Database (default: $ADTRACE_DB, else adtrace.db in your data folder).")
@@ -118,6 +118,8 @@ def watchlist_add(
     with open_store(db) as store:
         entry = watchlists.add(store, kind, value, name=name, owner=owner or getpass.getuser(), note=note,
                                distance=distance)
+        audit_cli(store.engine, "watchlist", f"{entry.kind}:{entry.value}",  # type: ignore[attr-defined]
+                  op="add", entry=entry.id, watchlist=entry.name)
     _print(entry.to_dict())
 
 
@@ -129,7 +131,9 @@ def watchlist_list(name: str | None = typer.Option(None, "--name"), all_: bool =
     from adtrace.storage import open_store
 
     with open_store(db) as store:
-        for entry in watchlists.entries(store, active_only=not all_, name=name):
+        found = watchlists.entries(store, active_only=not all_, name=name)
+        audit_cli(store.engine, "view_list", "watchlists", ids=[e.id for e in found])  # type: ignore[attr-defined]
+        for entry in found:
             _print(entry.to_dict())
 
 
@@ -140,7 +144,10 @@ def watchlist_remove(entry_id: int = typer.Argument(...), db: str | None = DB) -
     from adtrace.storage import open_store
 
     with open_store(db) as store:
-        _print(watchlists.remove(store, entry_id).to_dict())
+        entry = watchlists.remove(store, entry_id)
+        audit_cli(store.engine, "watchlist", f"{entry.kind}:{entry.value}",  # type: ignore[attr-defined]
+                  op="remove", entry=entry.id, watchlist=entry.name)
+        _print(entry.to_dict())
 
 
 @alerts_app.command("list")
@@ -155,7 +162,9 @@ def alerts_list(all_: bool = typer.Option(False, "--all", help="Include acknowle
 
     base = base_url or NotifyConfig.from_env().base_url
     with open_store(db) as store:
-        for alert in alerts.list_alerts(store, open_only=not all_, limit=limit):
+        found = alerts.list_alerts(store, open_only=not all_, limit=limit)
+        audit_cli(store.engine, "view_list", "alerts", ids=[a.id for a in found])  # type: ignore[attr-defined]
+        for alert in found:
             _print(alert.to_dict(base))
 
 
@@ -168,4 +177,6 @@ def alerts_ack(alert_id: int = typer.Argument(...), note: str = typer.Option("",
     from adtrace.storage import open_store
 
     with open_store(db) as store:
-        _print(alerts.ack(store, alert_id, actor or getpass.getuser(), note).to_dict())
+        alert = alerts.ack(store, alert_id, actor or getpass.getuser(), note)
+        audit_cli(store.engine, "alert_ack", str(alert_id), doc=alert.doc_id)  # type: ignore[attr-defined]
+        _print(alert.to_dict())
