@@ -84,8 +84,9 @@ def get_decisions(request: Request, doc_id: str | None = None, limit: Limit = 10
 
 
 @router.get("/decisions/labels.csv", response_class=Response)
-def labels_csv(request: Request, ctx: Ctx = Depends(require("export"))) -> Response:
-    return Response(queue_data.labels_csv(request, ctx, via="api"), media_type="text/csv")
+def labels_csv(request: Request, full: bool = False, ctx: Ctx = Depends(require("export"))) -> Response:
+    """Identifiers in the texts are masked unless an admin asks for `full=1` (audited either way)."""
+    return Response(queue_data.labels_csv(request, ctx, full, via="api"), media_type="text/csv")
 
 
 @router.get("/audit")

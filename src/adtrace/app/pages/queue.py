@@ -100,6 +100,6 @@ def change_decision(request: Request, doc_id: str, decision: str = Form(...), re
 
 
 @router.get("/queue/labels.csv")
-def labels(request: Request, ctx: Ctx = Depends(require("export"))) -> Response:
-    return Response(labels_csv(request, ctx), media_type="text/csv",
+def labels(request: Request, full: bool = False, ctx: Ctx = Depends(require("export"))) -> Response:
+    return Response(labels_csv(request, ctx, full), media_type="text/csv",
                     headers={"Content-Disposition": 'attachment; filename="adtrace-labels.csv"'})
