@@ -82,3 +82,53 @@ def test_incremental_template_slots_equal_rebuild(tmp_path: Path) -> None:
     result = runner.invoke(app, ["link", "--db", db, "--rebuild"])
     assert result.exit_code == 0, result.output
     assert _partition(db) == incremental
+
+
+def test_incremental_link_fills_network_scores_of_summaries_from_before_0024(tmp_path: Path) -> None:
+    """Summaries written before migration 0024 have no network score, so the clusters list showed them
+    last with "—" until a rebuild. The next incremental run gives each the score a rebuild gives."""
+    from adtrace.storage import open_store
+    from adtrace.storage.db import engine_of
+
+    _register()
+    runner = CliRunner()
+    docs = [d for d, _t in generate(300, seed=7)]
+    _write(tmp_path / "a.jsonl", docs[:280])
+    _write(tmp_path / "b.jsonl", docs[280:])
+    db = str(tmp_path / "t.db")
+    for args in (["init", "--db", db], ["ingest", str(tmp_path / "a.jsonl"), "--db", db], ["link", "--db", db]):
+        assert runner.invoke(app, args).exit_code == 0
+
+    def scores() -> dict[str, tuple[float | None, float | None, float | None]]:
+        store = open_store(db)
+        try:
+            with engine_of(store).connect() as conn:
+                rows = conn.execute(text("SELECT cluster_id, network_score, summary FROM link_summaries")).all()
+        finally:
+            store.close()
+        return {c: (s, orjson.loads(j).get("network_score"), orjson.loads(j).get("median_member_evidence"))
+                for c, s, j in rows}
+
+    linked = scores()
+    assert linked and all(s is not None for s, _j, _m in linked.values())
+    store = open_store(db)
+    try:  # as migration 0024 leaves a store linked before it: no column value, no key in the JSON
+        with engine_of(store).begin() as conn:
+            for c, raw in conn.execute(text("SELECT cluster_id, summary FROM link_summaries")).all():
+                summ = orjson.loads(raw)
+                del summ["network_score"], summ["median_member_evidence"]
+                conn.execute(text("UPDATE link_summaries SET network_score = NULL, summary = :j WHERE cluster_id = :c"),
+                             {"c": c, "j": orjson.dumps(summ).decode()})
+    finally:
+        store.close()
+    assert runner.invoke(app, ["ingest", str(tmp_path / "b.jsonl"), "--db", db]).exit_code == 0
+    result = runner.invoke(app, ["link", "--db", db])
+    assert result.exit_code == 0, result.output
+    report = orjson.loads(result.stdout)
+    assert 0 < report["network_scores_filled"] <= len(linked)
+    filled = scores()
+    assert all(s is not None and s == j for s, j, _m in filled.values())
+    assert runner.invoke(app, ["link", "--db", db, "--rebuild"]).exit_code == 0
+    assert filled == scores()  # the scores a rebuild gives
+    again = runner.invoke(app, ["link", "--db", db])
+    assert orjson.loads(again.stdout)["network_scores_filled"] == 0

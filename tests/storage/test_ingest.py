@@ -52,6 +52,41 @@ def test_summary_rerun_and_changes(db_url: str, tmp_path: Path) -> None:
         assert store.counts()["documents"] == 60
 
 
+@pytest.mark.parametrize("csv", [False, True])
+def test_a_cut_gzip_is_not_marked_read_whole(db_url: str, tmp_path: Path, csv: bool) -> None:
+    """Was: a .gz cut short was checkpointed complete, so running it again said "unchanged, skipped" as
+    if it had been read whole. Now the run resumes at the damage and reports it again; the whole file,
+    copied again, is read to its end."""
+    import gzip
+
+    init_db(db_url)
+    src = corpus(tmp_path / "c.jsonl", 80)
+    if csv:
+        import csv as csvmod
+
+        rows = [orjson.loads(line) for line in src.read_bytes().splitlines()]
+        with (tmp_path / "c.csv").open("w", newline="") as fh:
+            w = csvmod.writer(fh)
+            w.writerow(["id", "title", "text"])
+            w.writerows([r["id"], r.get("title", ""), r["text"]] for r in rows)
+        src = tmp_path / "c.csv"
+    whole = gzip.compress(src.read_bytes())
+    path = tmp_path / ("c.csv.gz" if csv else "c.jsonl.gz")
+    path.write_bytes(whole[: len(whole) // 2])
+    with open_store(db_url) as store:
+        [first] = ingest(store, [str(path)], IngestOptions(batch_size=7))
+        assert first.reasons.get("AT115") == 1 and 0 < first.new < 80
+        [again] = ingest(store, [str(path)], IngestOptions(batch_size=7))
+        assert not again.unchanged and again.reasons == {"AT115": 1}, again
+        assert again.new == 0 and again.resumed == first.new
+        assert store.counts()["documents"] == first.new
+        path.write_bytes(whole)
+        [fixed] = ingest(store, [str(path)], IngestOptions(batch_size=7))
+        assert not fixed.rejected and store.counts()["documents"] == 80
+        [last] = ingest(store, [str(path)], IngestOptions())
+        assert last.unchanged
+
+
 def test_resume_skips_committed_items(tmp_path: Path) -> None:
     db = str(tmp_path / "r.db")
     init_db(db)

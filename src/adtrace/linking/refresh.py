@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from adtrace.linking.parallel import ordered
 from adtrace.linking.signals import kind_of, of_key
 from adtrace.linking.summary import Member, edge_list, risk_of, summarize
+from adtrace.scoring.network import network_value
 from adtrace.storage import clusterstore, corpus
 from adtrace.storage.bulk import indexes_deferred
 
@@ -181,3 +182,26 @@ def summarize_batch(batch: list[Payload]) -> Summarised:
         summ["edges"] = edge_list(by_key, [n for n in by_key if n in hub], founders)[:MAX_EDGES]
         out.append(clusterstore.summary_row(summ))
     return rows, out
+
+
+def fill_network_scores(conn: sa.Connection) -> int:
+    """Give summaries written before migration 0024 their network score (the clusters list orders by it).
+
+    From what each summary already holds (its cluster indicators) and its members' Records, as `summarize`
+    computes it: an incremental run fills them once, so an upgraded store needs no rebuild for its list.
+    Returns the summaries filled."""
+    todo = clusterstore.unscored(conn)
+    filled = 0
+    for at in range(0, len(todo), FETCH // 4):
+        ids = todo[at:at + FETCH // 4]
+        members = clusterstore.members_of(conn, ids)
+        records = dict(corpus.record_json(conn, [d for ms in members.values() for d in ms]))
+        rows = []
+        for cid, summ in clusterstore.summaries_of(conn, ids).items():
+            recs = [orjson.loads(records[d]) for d in members.get(cid, ()) if d in records]
+            summ["network_score"], median = network_value(summ.get("cluster_indicators") or [], recs)
+            summ["median_member_evidence"] = round(median, 3)
+            rows.append((cid, summ["network_score"], summ))
+        clusterstore.set_network_scores(conn, rows)
+        filled += len(rows)
+    return filled

@@ -28,7 +28,7 @@ from adtrace.linking import templates as tp
 from adtrace.linking.increment import link_new
 from adtrace.linking.linker import Linker, LinkItem, prepare_many
 from adtrace.linking.parallel import ordered, pool
-from adtrace.linking.refresh import refresh
+from adtrace.linking.refresh import fill_network_scores, refresh
 from adtrace.storage import corpus, linkstate
 from adtrace.storage.db import read, write
 from adtrace.storage.sqlite import database_path
@@ -65,6 +65,7 @@ class RunReport:
     rebuild: bool = False
     images_skipped: int = 0  # images named by a path that could not be used: skipped, not fatal
     image_problems: dict[str, int] = field(default_factory=dict)  # reason -> count
+    network_scores_filled: int = 0  # summaries from before migration 0024 given their network score
 
     def skip_images(self, items: list[LinkItem]) -> None:
         for it in items:
@@ -301,6 +302,7 @@ def _linked(engine: sa.Engine, meta: tables.Meta, last_seq: int, items: list[Lin
         drop = [delta.doc_id[r] for r in delta.old_roots if r in delta.doc_id]
         report.clusters_refreshed = refresh(conn, clusters, keys_of, hubs.__contains__, delta.founders, drop=drop,
                                             pool=procs)
+        report.network_scores_filled = fill_network_scores(conn)
         tables.write_meta(conn, meta, last_seq)
         report.multi_doc_clusters = linkstate.count_multi_doc_clusters(conn)
         report.hub_keys = linkstate.count_hub_keys(conn)

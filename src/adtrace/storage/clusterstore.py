@@ -14,7 +14,7 @@ import orjson
 import sqlalchemy as sa
 from sqlalchemy import bindparam, text
 
-from adtrace.storage.bulk import chunks, execute_in
+from adtrace.storage.bulk import chunks, execute_in, select_in
 from adtrace.storage.db import now
 from adtrace.storage.sql import bulk_insert
 
@@ -56,6 +56,18 @@ def summary_row(summary: Mapping[str, Any]) -> tuple[str, int, float | None, flo
 def add_summaries(conn: sa.Connection, rows: Iterable[Sequence[Any]]) -> None:
     """(cluster id, documents, risk max, network score, summary JSON) rows, in bulk."""
     bulk_insert(conn, "link_summaries", SUMMARY_COLS, rows)
+
+
+def unscored(conn: sa.Connection) -> list[str]:
+    """Clusters whose summary has no network score: written before migration 0024."""
+    return [str(c) for (c,) in conn.execute(text("SELECT cluster_id FROM link_summaries WHERE network_score IS NULL"))]
+
+
+def set_network_scores(conn: sa.Connection, rows: Iterable[tuple[str, float, Mapping[str, Any]]]) -> None:
+    """(cluster id, network score, summary holding it) rows: the column the list orders by and the JSON."""
+    params = [{"c": c, "s": score, "j": orjson.dumps(summ).decode()} for c, score, summ in rows]
+    if params:
+        conn.execute(text("UPDATE link_summaries SET network_score = :s, summary = :j WHERE cluster_id = :c"), params)
 
 
 def overrides(conn: sa.Connection) -> dict[str, bool]:
@@ -119,6 +131,20 @@ def members(conn: sa.Connection, cluster_id: str, limit: int | None = None) -> l
                                                 {"c": cluster_id})]
     return [str(r[0]) for r in conn.execute(text("SELECT doc_id FROM link_clusters WHERE cluster_id = :c "
                                                  "ORDER BY doc_id LIMIT :n"), {"c": cluster_id, "n": limit})]
+
+
+def members_of(conn: sa.Connection, cluster_ids: Sequence[str]) -> dict[str, list[str]]:
+    """cluster id -> its documents' ids, for many clusters."""
+    out: dict[str, list[str]] = {}
+    for d, c in select_in(conn, "SELECT doc_id, cluster_id FROM link_clusters WHERE cluster_id IN :ids", cluster_ids):
+        out.setdefault(str(c), []).append(str(d))
+    return out
+
+
+def summaries_of(conn: sa.Connection, cluster_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+    """cluster id -> its summary, for those of `cluster_ids` with one."""
+    return {str(c): orjson.loads(raw) for c, raw in
+            select_in(conn, "SELECT cluster_id, summary FROM link_summaries WHERE cluster_id IN :ids", cluster_ids)}
 
 
 def cluster_of(conn: sa.Connection, doc_id: str) -> dict[str, Any] | None:

@@ -26,6 +26,12 @@ def count(conn: sa.Connection) -> int:
     return int(conn.execute(text("SELECT count(*) FROM documents")).scalar_one())
 
 
+def delete_all(conn: sa.Connection) -> None:
+    """Every document, with its record, entities, hits and search rows (ON DELETE CASCADE, search triggers):
+    what a failed bulk load, which found the store empty, takes out again."""
+    conn.execute(text("DELETE FROM documents"))
+
+
 def count_after(conn: sa.Connection, seq: int) -> int:
     """Documents ingested after `seq` (in ingest order)."""
     return int(conn.execute(text("SELECT count(*) FROM documents WHERE seq > :a"), {"a": seq}).scalar_one())

@@ -280,11 +280,13 @@ def _ingest_file(store: Store, path: str, opts: IngestOptions, pool: Executor, d
 
     chunk: list[Any] = []
     size = index = 0
+    cut = False  # the file's gzip stream broke: what it held past that point was never read
     for index, item in enumerate(_lines(path, opts) if source else _items(path, opts), start=1):
         if index <= skip:
             summary.resumed += 1
             continue
         if isinstance(item, ReadError):
+            cut = cut or item.error.code == errors.DAMAGED_GZIP
             if opts.on_error == "fail":
                 drain(0)
                 for line, raw in chunk if source else ():  # an unparsed line before it may be bad too: first wins
@@ -308,7 +310,9 @@ def _ingest_file(store: Store, path: str, opts: IngestOptions, pool: Executor, d
         submit(chunk, index)
     drain(0)
     if key and fp:
-        store.put_batch([], Checkpoint(key, fp, index, True))
+        # A cut file is not complete: run again unchanged, it resumes at the damage and reports it again
+        # (marked complete, it said "unchanged, skipped", as if it had been read whole).
+        store.put_batch([], Checkpoint(key, fp, index - 1 if cut else index, not cut))
     return summary
 
 
