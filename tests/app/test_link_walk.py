@@ -447,5 +447,5 @@ def test_alerts_api_view_is_audited(walked_app: object, api: Callable[[str], dic
     before = _audit_rows(engine)[0]
     assert client.get("/api/v1/alerts", headers=headers).json()["alerts"]
     with engine.connect() as conn:
-        action = conn.execute(sa.text("SELECT action FROM audit_log WHERE seq > :s"), {"s": before}).scalars().all()
-    assert action == ["view_alerts"]
+        rows = conn.execute(sa.text("SELECT action, target FROM audit_log WHERE seq > :s"), {"s": before}).all()
+    assert [tuple(r) for r in rows] == [("view_list", "alerts")]

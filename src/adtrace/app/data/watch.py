@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from fastapi import Request
 
 from adtrace.app.auth import Ctx
@@ -32,11 +30,3 @@ def ack_alert(request: Request, ctx: Ctx, alert_id: int, note: str) -> alerts.Al
     alert = alerts.ack(state.store, alert_id, ctx.user.username, note)
     audit.append(state.engine, ctx.user.username, "alert_ack", str(alert_id), {"doc": alert.doc_id})
     return alert
-
-
-def log_alerts_view(request: Request, ctx: Ctx, shown: Sequence[alerts.Alert], tab: str) -> None:
-    """A view of alerts that lists any: they name the matched phone, e-mail or handle beside the ad and quote
-    the ad's evidence, so each view is audited like a document's (`view_alerts`, with the alert ids)."""
-    if shown:
-        audit.append(request.app.state.adtrace.engine, ctx.user.username, "view_alerts", tab,
-                     {"alerts": [a.id for a in shown]})

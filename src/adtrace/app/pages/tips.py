@@ -12,6 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from adtrace import errors
 from adtrace.app.auth import Ctx, require
+from adtrace.app.data.lists import audit_list
 from adtrace.app.pages.render import render
 from adtrace.i18n import _
 from adtrace.places.hotlines import COUNTRY_NAMES, hotline_or_default
@@ -91,8 +92,9 @@ def rules_remove(request: Request, rule_id: int, ctx: Ctx = Depends(require("adm
 
 @router.get("/tips/leads")
 def leads_page(request: Request, ctx: Ctx = Depends(require("triage")), error: str = "") -> Response:
-    return render(request, "tip_leads.html", {"leads": handoff.leads(request.app.state.adtrace.engine),
-                                              "error": error})
+    leads = handoff.leads(request.app.state.adtrace.engine)
+    audit_list(request, ctx, "tip_leads", [lead["id"] for lead in leads])
+    return render(request, "tip_leads.html", {"leads": leads, "error": error})
 
 
 @router.post("/tips/leads/import")
