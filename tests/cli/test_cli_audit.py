@@ -51,13 +51,13 @@ EXEMPT: dict[str, str] = {
     "tips route": "audited per hand-off (tip_handoff, tests/tips/test_cli.py)",
     "tips import": "audited (tip_import)", "exchange import": "audited (exchange_import)",
     "exchange keys": "key files", "exchange trust": "a partner's public key", "exchange retract": "our own bundle",
-    "exchange hma import": "adds watchlist entries", "link override": "sets a hub override",
+    "exchange hma import": "adds watchlist entries",
 }
 # Changes, not reads. The three the app audits when made on a page are checked below; the others audit in
 # the library (holds, users, signals), which their own tests check.
 CHANGES = ("alerts ack", "watchlist add", "watchlist remove", "hold add", "hold remove", "user add", "user disable",
            "user enable", "user reset", "user role", "user token", "user revoke-token", "exchange signal disable",
-           "exchange signal enable", "exchange signal opinion", "exchange signal release")
+           "exchange signal enable", "exchange signal opinion", "exchange signal release", "link override")
 
 
 def _commands() -> set[str]:
@@ -117,7 +117,7 @@ def test_watchlist_changes_and_acknowledgements_are_audited_as_in_the_app(db_pat
         assert alert is not None
     runner = CliRunner()
     for args in (["watchlist", "add", "phone", "702-555-0142", "--name", "audit"], ["watchlist", "remove", "1"],
-                 ["alerts", "ack", str(alert.id)]):
+                 ["alerts", "ack", str(alert.id)], ["link", "override", "phone:+17025550142", "--hub", "yes"]):
         before = _rows(db_path)
         done = runner.invoke(main.app, [*args, "--db", str(db_path)])
         assert done.exit_code == 0, (args, done.output)
