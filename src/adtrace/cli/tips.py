@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import getpass
-import re
 from pathlib import Path
 
 import typer
@@ -37,8 +36,7 @@ def route_cmd(out: str = typer.Option(..., "--out", "-o", help="Directory for th
     written = []
     with open_store(db) as store:
         for tip, body in handoff.send(store, ring, key, actor or getpass.getuser(), partner):
-            safe = re.sub(r"[^A-Za-z0-9_.-]", "_", body["to"])
-            path = folder / f"tip-{tip['id']}-to-{safe}.json"
+            path = folder / handoff.file_name(tip, body)
             _write_json(str(path), body)
             written.append({"tip": tip["id"], "to": body["to"], "file": str(path),
                             "handoff": handoff.handoff_id(body)})
