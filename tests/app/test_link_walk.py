@@ -4,8 +4,9 @@ Signed in as each role, the walker follows every same-origin link the app render
 GET forms with the values they would send, and the pictures, scripts and style sheets a page loads)
 and checks each answer: no 5xx, no 404 or 422 for a link the app itself rendered, no 403 (a link the
 app shows to a role it then refuses is a dead end for that role: the link must not be rendered), no
-Python exception text, HTML (or a download) with the Content-Security-Policy header, and an audit row
-for every page that shows personal data. Then a few pages in Spanish and Chinese: no English text of
+Python exception text, HTML (or a download) with the Content-Security-Policy header, an audit row
+for every page that shows personal data, and the static accessibility checks of tests/app/a11y.py on every
+page and fragment (page language, title, named fields, buttons and links, alt, unique ids, one h1, th). Then a few pages in Spanish and Chinese: no English text of
 a template where the catalogue has its translation.
 
 URLs that differ only in ids or values are walked a few times per shape (PER_SHAPE), so the walk stays
@@ -32,6 +33,7 @@ from adtrace.app.accounts import ROLES
 from adtrace.app.auth import PERMS
 from adtrace.app.data.search import FILTERS
 from adtrace.app.server import ROUTERS
+from tests.app import a11y
 from tests.app.conftest import csrf_of
 
 PER_SHAPE = 4  # URLs walked per shape (path with ids replaced, query keys): enough to meet each variant
@@ -266,6 +268,8 @@ def walk(app: object, client: TestClient, role: str, pages_seen: dict[str, str] 
             problems.append(f"{where}: shows personal data without an audit row")
         if ctype.startswith("text/html") and kind == "page" and pages_seen is not None:
             pages_seen.setdefault(shape[0] + ("?" + "&".join(shape[1]) if shape[1] else ""), url[len(BASE):])
+        if ctype.startswith("text/html") and not download:
+            problems += [f"{where}: {p}" for p in a11y.problems(r.text, (language or "en")[:2], whole=kind == "page")]
         if ctype.startswith("text/html"):
             for k, link in _links(r.text, url):
                 if link.split("#", 1)[0] not in seen:

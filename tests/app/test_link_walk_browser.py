@@ -97,3 +97,39 @@ def test_map_tooltips_in_the_readers_language(walked_app: object, server: str) -
     assert labels, "no labels on the map"
     english = [s for s in labels if re.search(r"\b(ads?|clusters?|high risk)\b", s)]
     assert not english, english
+
+
+FOCUS = """() => { const e = document.activeElement;
+  return [e.closest('#mainnav') ? e.getAttribute('href') : null, getComputedStyle(e).outlineStyle,
+          e.tagName + ' ' + (e.id || e.className || e.textContent.trim().slice(0, 30))]; }"""
+
+
+def test_menu_and_queue_work_from_the_keyboard(app: object, server: str) -> None:  # noqa: F811
+    """From the keyboard alone (WCAG 2.1.1, 2.4.7): Tab from the top of the queue reaches every menu link, each
+    element Tab lands on shows a focus outline, and the queue is worked with its keys (j selects a row and
+    loads its preview, c confirms it)."""
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
+        page = browser.new_page(viewport={"width": 1360, "height": 900})
+        _sign_in(page, server)
+        page.goto(f"{server}/queue")
+        menu = page.eval_on_selector_all("#mainnav a", "as => as.map(a => a.getAttribute('href'))")
+        reached, unmarked = [], []
+        for _ in range(len(menu) + 20):  # the brand, the menu button and the links come first
+            page.keyboard.press("Tab")
+            href, outline, what = page.evaluate(FOCUS)
+            reached += [href] if href else []
+            unmarked += [what] if outline == "none" and not what.startswith("BODY") else []  # BODY: Tab left the page
+        page.evaluate("document.activeElement.blur()")
+        waiting = int(page.inner_text("#waiting-count").replace(",", ""))
+        page.keyboard.press("j")
+        page.wait_for_selector("li.item.sel")
+        page.wait_for_selector("#preview .doctext, #preview h2", timeout=30_000)
+        selected = page.eval_on_selector("li.item.sel", "e => getComputedStyle(e).outlineStyle")
+        page.keyboard.press("c")
+        page.wait_for_function("n => Number(document.getElementById('waiting-count').textContent.replace(/,/g, '')) < n",
+                               arg=waiting, timeout=30_000)
+        browser.close()
+    assert len(menu) >= 8 and not set(menu) - set(reached), (menu, reached)
+    assert not unmarked, unmarked
+    assert selected != "none"

@@ -83,7 +83,7 @@ def highlight(snippet: str, q: str) -> Markup:
 
 def facet_label(name: str, value: str) -> str:
     """What a facet value means in words, in the reader's language: an indicator's description
-    (shortened), not its id; a level or kind translated; other values (sources, places) as they are."""
+    (shortened), not its id; a level or kind translated; a place as the gazetteer names it; a source as it is."""
     return _facet_label(name, value, get_locale())
 
 
@@ -91,12 +91,27 @@ def facet_label(name: str, value: str) -> str:
 def _facet_label(name: str, value: str, locale: str) -> str:
     if name in ("risk_level", "kind"):
         return gettext(value)
+    if name in PLACE_KINDS:
+        return _place_name(value, PLACE_KINDS[name])
     if name != "indicator":
         return value
     from adtrace.indicators.wording import describe
 
     words = re.split(r"[(,.;:]", describe(value), maxsplit=1)[0].strip()
     return words if len(words) <= 60 else words[:57].rsplit(" ", 1)[0] + "…"
+
+
+# The place facets keep names lower-cased (the filter matches any case); shown, they read as the places are named.
+PLACE_KINDS: dict[str, str | None] = {"city": "city", "state": "admin", "phone_area": None}
+
+
+def _place_name(value: str, kind: str | None) -> str:
+    """"albuquerque" -> "Albuquerque": the gazetteer's name when it folds to the value (an alternate name
+    such as "nyc" stays as it is rather than becoming another name); else the value."""
+    from adtrace.places.gazetteer import fold, lookup
+
+    place = lookup(value, kind=kind)
+    return place.name if place is not None and fold(place.name) == fold(value) else value
 
 
 @router.get("/search")
