@@ -155,6 +155,8 @@ DAMAGED_GZIP = define("AT115", "DAMAGED_GZIP", "a gzip file cut short or damaged
 BAD_ENGINE_OUTPUT = define("AT116", "BAD_ENGINE_OUTPUT", "an engine run's output folder with a file missing, cut "
                            "short or damaged (adtrace load): nothing was loaded")
 # Hostile or oversized input (issue 20).
+DECOMPRESSION_BOMB = define("AT117", "DECOMPRESSION_BOMB", "a gzip file that expands past 100 times its "
+                            "compressed size (a decompression bomb): read up to there, then refused")
 TOO_LARGE = define("AT120", "TOO_LARGE", "a request body or document past its configured size", http_status=413)
 TOO_MANY_IDENTIFIERS = define("AT121", "TOO_MANY_IDENTIFIERS",
                               "a screened document naming more identifiers than one ad plausibly does")

@@ -101,8 +101,19 @@ def test_settings_fp_rate_from_review_decisions(app: object, login: Callable[[st
         admin.post("/api/v1/decisions", json={"doc_id": item["id"], "decision": "dismiss"}, headers=h)
     fp = admin.get("/api/v1/settings").json()["false_positives"]
     assert fp["benign_documents"] == len(queue) and fp["source"].startswith("review decisions")
-    # Queue items are flagged (elevated or high), so every dismissed one is a false positive at 'elevated'.
-    assert fp["at_thresholds"]["elevated"] == 1.0
+    # Was: "elevated": 1.0, i.e. "FP 100 %" from 3 documents. Below 50 benign documents there is no rate.
+    assert not fp["enough"] and fp["at_thresholds"]["elevated"] is None and fp["minimum"] == 50
+    assert f"{len(queue)} of 50" in fp["note"] and all(c["fp_rate"] is None for c in fp["candidates"])
+    page = login("admin").get("/settings").text
+    assert f"not enough benign documents yet ({len(queue)} of 50)" in page and "FP 100.0%" not in page
+    from adtrace.app.data.settings import false_positive_rates
+
+    # With enough of them (a minimum of 3 here): queue items are flagged, so every dismissed one is a
+    # false positive at 'elevated', with its 95 % Wilson interval.
+    small = false_positive_rates(app.state.adtrace.engine, {"elevated": 40.0, "high": 75.0}, minimum=3)  # type: ignore[attr-defined]
+    assert small["enough"] and small["at_thresholds"]["elevated"] == 1.0
+    low, high = small["intervals_95"]["elevated"]
+    assert 0.3 < low < 1.0 and high == 1.0
     r = admin.put("/api/v1/settings", json={"elevated": 50, "high": 40, "retention_days": 30}, headers=h)
     assert r.status_code == 422
     r = admin.put("/api/v1/settings", json={"elevated": 30, "high": 70, "retention_days": 30}, headers=h)

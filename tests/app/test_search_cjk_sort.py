@@ -59,7 +59,7 @@ def test_place_facets_are_labelled_apart(app: object, login: Callable[[str], Tes
     city = page.split('data-facet-group="city"', 1)[1].split("</div>", 1)[0]
     state = page.split('data-facet-group="state"', 1)[1].split("</div>", 1)[0]
     area = page.split('data-facet-group="phone_area"', 1)[1].split("</div>", 1)[0]
-    assert 'data-value="houston"' in city and "texas" not in city and "san francisco" not in city
+    assert 'data-value="houston"' in city and "texas" not in city.lower() and "san francisco" not in city.lower()
     assert 'data-value="texas"' in state and 'data-value="san francisco"' in area
     filtered = login("analyst").get("/search", params={"phone_area": "san francisco", "source": "place-site"}).text
-    assert "1 documents" in filtered and "place of phone area code: san francisco" in filtered
+    assert "1 documents" in filtered and "place of phone area code: San Francisco" in filtered  # named as the place

@@ -128,7 +128,7 @@ def crawl_config(site: Site, db: str, warc_dir: Path) -> CrawlConfig:
     return load_config("examplelist").with_(
         start_urls=(site.url,), allowed_domains=("127.0.0.1",), db=db, warc_dir=str(warc_dir), delay=0.0,
         autothrottle=False, timeout=2.5, retries=0, cookies={"over18": "1"}, concurrency=4,
-        user_agent="adtrace-test-crawler/1.0")
+        user_agent="adtrace-test-crawler/1.0", allow_private_addresses=True)  # the test site is on loopback
 
 
 @pytest.fixture(scope="module")

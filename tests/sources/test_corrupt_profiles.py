@@ -140,7 +140,7 @@ def test_damaged_crawl_section(data: st.DataObject) -> None:
 
 
 @pytest.mark.parametrize("change", [{"ads": ["ul.listing a["]}, {"delay": "soon"}, {"start_urls": 5},
-                                    {"follow": [["a"]]}])
+                                    {"follow": [["a"]]}, {"allow_private_addresses": "yes"}])
 def test_crawl_section_mistakes(tmp_path: Path, change: dict[str, Any]) -> None:
     """Was: SelectolaxError on the first listing page, ValueError from float('soon'), TypeError iterating
     an int; a start URL written without brackets was crawled letter by letter. Now AT104 naming the file."""

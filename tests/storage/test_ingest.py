@@ -53,14 +53,13 @@ def test_summary_rerun_and_changes(db_url: str, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("csv", [False, True])
-def test_a_cut_gzip_is_not_marked_read_whole(tmp_path: Path, csv: bool) -> None:
+def test_a_cut_gzip_is_not_marked_read_whole(db_url: str, tmp_path: Path, csv: bool) -> None:
     """Was: a .gz cut short was checkpointed complete, so running it again said "unchanged, skipped" as
     if it had been read whole. Now the run resumes at the damage and reports it again; the whole file,
     copied again, is read to its end."""
     import gzip
 
-    db = str(tmp_path / "g.db")
-    init_db(db)
+    init_db(db_url)
     src = corpus(tmp_path / "c.jsonl", 80)
     if csv:
         import csv as csvmod
@@ -74,7 +73,7 @@ def test_a_cut_gzip_is_not_marked_read_whole(tmp_path: Path, csv: bool) -> None:
     whole = gzip.compress(src.read_bytes())
     path = tmp_path / ("c.csv.gz" if csv else "c.jsonl.gz")
     path.write_bytes(whole[: len(whole) // 2])
-    with open_store(db) as store:
+    with open_store(db_url) as store:
         [first] = ingest(store, [str(path)], IngestOptions(batch_size=7))
         assert first.reasons.get("AT115") == 1 and 0 < first.new < 80
         [again] = ingest(store, [str(path)], IngestOptions(batch_size=7))

@@ -1,6 +1,6 @@
 """In a real headless Chromium (Debian's): a tip sent anonymously in Spanish, with a phone some ads carry,
-is triaged in the Tips queue, routed by a rule to a partner, handed off (what `adtrace tips route` does),
-and imported on the partner's own app, where it becomes a tip lead linked to the partner's ads carrying
+is triaged in the Tips queue, routed by a rule to a partner, handed off (signed and downloaded on the
+routed tab, as `adtrace tips route` signs), and imported on the partner's own app, where it becomes a tip lead linked to the partner's ads carrying
 that phone. Both sides' audit logs hold the hand-off. Screenshots go to $ADTRACE_SCREENS or the tmp dir.
 """
 
@@ -9,18 +9,17 @@ from __future__ import annotations
 import shutil
 import threading
 import time
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import orjson
 import pytest
 import sqlalchemy as sa
 
 from adtrace.app import create_app
 from adtrace.exchange import keys as xk
 from adtrace.exchange import store as xs
-from adtrace.tips import handoff
 from tests.app.conftest import PASSWORD
 from tests.app.test_app_browser import ARGS, CHROMIUM, _free_port, screens, server  # noqa: F401  (fixtures)
 from tests.tips.conftest import ad_phone
@@ -72,9 +71,8 @@ def _actions(engine: sa.Engine) -> list[tuple[str, str]]:
 
 def test_spanish_tip_triaged_routed_and_imported_as_a_linked_lead(app: Any, server: str, screens: Path,  # noqa: F811
                                                                   partner: tuple[Any, str, Path],
-                                                                  tmp_path: Path) -> None:
+                                                                  tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     partner_app, partner_url, _partner_keys = partner
-    store = app.state.adtrace.store
     ours = tmp_path / "keys-ngo-a"
     xk.generate("ngo-a", ours)
     xk.set_consortium_key(CONSORTIUM, ours)
@@ -142,17 +140,26 @@ def test_spanish_tip_triaged_routed_and_imported_as_a_linked_lead(app: Any, serv
         page.wait_for_load_state()
         page.goto(f"{server}/tips?status=routed")
         assert "ngo-b" in page.inner_text("#tips") and "hand-off pending" in page.inner_text("#tips")
+        # 4. Sign and download the hand-off on the routed tab (the server has the organisation's keys here).
+        monkeypatch.setenv("ADTRACE_EXCHANGE_KEYS", str(ours))  # same consortium key as the partner's
+        page.screenshot(path=str(screens / "tips-04b-routed.png"), full_page=True)
+        with page.expect_download() as download:
+            page.click("#handoffs button")
+        zipped = tmp_path / download.value.suggested_filename
+        download.value.save_as(zipped)
+        assert zipped.name == "tip-handoffs-to-ngo-b.zip"
+        with zipfile.ZipFile(zipped) as z:
+            [name] = z.namelist()
+            handoff_file = tmp_path / name
+            handoff_file.write_bytes(z.read(name))
+        assert phone not in handoff_file.read_text() and national not in handoff_file.read_text()
+        page.goto(f"{server}/tips?status=routed")
+        assert "hand-off pending" not in page.inner_text("#tips") and page.locator("#handoffs").count() == 0
         # The tip's document links to the ads with its phone (entity page from the document page).
         doc_href = page.locator("li.tip a").first.get_attribute("href")
         page.goto(f"{server}{doc_href}")
         page.screenshot(path=str(screens / "tips-05-tip-document.png"), full_page=True)
         ctx.close()
-
-        # 4. `adtrace tips route`: sign the hand-off (the private key stays off the web server).
-        [(_tip, body)] = handoff.send(store, xk.load(ours), CONSORTIUM, "analyst")
-        handoff_file = tmp_path / "handoff.json"
-        handoff_file.write_bytes(orjson.dumps(body))
-        assert phone not in handoff_file.read_text() and national not in handoff_file.read_text()
 
         # 5. The partner imports it on its own app: a tip lead linked to its ads carrying the phone.
         ctx = browser.new_context(viewport={"width": 1360, "height": 900})

@@ -10,6 +10,7 @@ changed decision is a newer row, so the history of who decided what stays whole.
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -116,12 +117,16 @@ def history(conn: sa.Connection, doc_id: str | None = None, limit: int = 1000) -
     return [Decision(*r) for r in reviewlog.history(conn, doc_id, limit)]
 
 
-def export_labels(conn: sa.Connection, with_text: bool = True) -> str:
-    """CSV for `adtrace train --labels`: id,label[,text]; the newest confirm/dismiss per document."""
+def export_labels(conn: sa.Connection, with_text: bool = True,
+                  mask: Callable[[str, str], str] | None = None) -> str:
+    """CSV for `adtrace train --labels`: id,label[,text]; the newest confirm/dismiss per document. `mask(doc_id,
+    text)` gives the text as it may leave (the app masks identifiers unless an admin asks otherwise)."""
     out = io.StringIO()
     writer = spreadsheet.writer(out, lineterminator="\n")
     writer.writerow(["id", "label", "text"] if with_text else ["id", "label"])
     for doc_id, decision, body in reviewlog.newest_with_text(conn):
         if decision in LABELS:
+            if with_text and mask is not None:
+                body = mask(doc_id, body)
             writer.writerow([doc_id, LABELS[decision], body] if with_text else [doc_id, LABELS[decision]])
     return out.getvalue()

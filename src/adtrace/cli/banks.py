@@ -8,7 +8,7 @@ import getpass
 import typer
 
 from adtrace.cli.exchange import DB, _engine, ex_app
-from adtrace.cli.io import err_console, print_json
+from adtrace.cli.io import audit_cli, err_console, print_json
 
 hma_app = typer.Typer(help="Banks in the ThreatExchange/HMA file format (python-threatexchange): a watchlist's PDQ "
                       "photo hashes and text phrases, one 'TYPE SIGNAL' a line. Phones, e-mails and handles "
@@ -22,7 +22,9 @@ def hma_export_cmd(watchlist: str = typer.Option(..., "--watchlist", help="The w
     """Write a watchlist's PDQ hashes (`pdq HEX`) and phrases (`raw_text TEXT`) as an HMA/ThreatExchange bank."""
     from adtrace.exchange import hma
 
-    report = hma.export_bank(_engine(db), watchlist, out)
+    engine = _engine(db)
+    report = hma.export_bank(engine, watchlist, out)
+    audit_cli(engine, "share", f"hma:{watchlist}", signals=report.written, out=out)  # watched photos' hashes, phrases
     err_console.print(f"{report.written:,} signals -> {out}" + (
         f" (left out, adtrace-to-adtrace only: {report.skipped})" if report.skipped else ""), highlight=False)
     print_json(report.to_dict())

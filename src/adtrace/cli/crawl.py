@@ -9,7 +9,7 @@ from pathlib import Path
 import orjson
 import typer
 
-from adtrace.cli.io import err_console
+from adtrace.cli.io import audit_cli, err_console
 from adtrace.cli.main import app
 
 DB = typer.Option(None, "--db", help="Database (default: $ADTRACE_DB, else adtrace.db in your data folder).")
@@ -41,6 +41,9 @@ def crawl_cmd(
     start_url: list[str] | None = typer.Option(None, "--start-url", help="Replace the profile's start URLs "
                                                "(e.g. a mirror you are authorised to crawl)."),
     allow_domain: list[str] | None = typer.Option(None, "--allow-domain", help="Replace the allowed hosts."),
+    allow_private_addresses: bool = typer.Option(False, "--allow-private-addresses", help="Also fetch allowed "
+                                                 "hosts that resolve to loopback, private or link-local addresses "
+                                                 "(a mirror on your network; refused by default)."),
     timeout: float = typer.Option(30.0, "--timeout", help="Seconds before a request is given up."),
     profiles: str | None = typer.Option(None, "--profiles", help="Folder of extra site profiles (YAML)."),
 ) -> None:
@@ -51,7 +54,8 @@ def crawl_cmd(
     config = load_config(profile, profiles).with_(
         db=db, warc_dir=warc_dir or None, delay=delay, user_agent=user_agent, since=since, max_pages=max_pages,
         timeout=timeout, start_urls=tuple(start_url) if start_url else None,
-        allowed_domains=tuple(d.lower() for d in allow_domain) if allow_domain else None)
+        allowed_domains=tuple(d.lower() for d in allow_domain) if allow_domain else None,
+        allow_private_addresses=allow_private_addresses or None)
     open_store(config.db).close()  # a missing or outdated database is reported before any fetch
     if not every:
         _print(crawl(config).to_dict())
@@ -114,6 +118,8 @@ def watchlist_add(
     with open_store(db) as store:
         entry = watchlists.add(store, kind, value, name=name, owner=owner or getpass.getuser(), note=note,
                                distance=distance)
+        audit_cli(store.engine, "watchlist", f"{entry.kind}:{entry.value}",  # type: ignore[attr-defined]
+                  op="add", entry=entry.id, watchlist=entry.name)
     _print(entry.to_dict())
 
 
@@ -125,7 +131,9 @@ def watchlist_list(name: str | None = typer.Option(None, "--name"), all_: bool =
     from adtrace.storage import open_store
 
     with open_store(db) as store:
-        for entry in watchlists.entries(store, active_only=not all_, name=name):
+        found = watchlists.entries(store, active_only=not all_, name=name)
+        audit_cli(store.engine, "view_list", "watchlists", ids=[e.id for e in found])  # type: ignore[attr-defined]
+        for entry in found:
             _print(entry.to_dict())
 
 
@@ -136,7 +144,10 @@ def watchlist_remove(entry_id: int = typer.Argument(...), db: str | None = DB) -
     from adtrace.storage import open_store
 
     with open_store(db) as store:
-        _print(watchlists.remove(store, entry_id).to_dict())
+        entry = watchlists.remove(store, entry_id)
+        audit_cli(store.engine, "watchlist", f"{entry.kind}:{entry.value}",  # type: ignore[attr-defined]
+                  op="remove", entry=entry.id, watchlist=entry.name)
+        _print(entry.to_dict())
 
 
 @alerts_app.command("list")
@@ -151,7 +162,9 @@ def alerts_list(all_: bool = typer.Option(False, "--all", help="Include acknowle
 
     base = base_url or NotifyConfig.from_env().base_url
     with open_store(db) as store:
-        for alert in alerts.list_alerts(store, open_only=not all_, limit=limit):
+        found = alerts.list_alerts(store, open_only=not all_, limit=limit)
+        audit_cli(store.engine, "view_list", "alerts", ids=[a.id for a in found])  # type: ignore[attr-defined]
+        for alert in found:
             _print(alert.to_dict(base))
 
 
@@ -164,4 +177,6 @@ def alerts_ack(alert_id: int = typer.Argument(...), note: str = typer.Option("",
     from adtrace.storage import open_store
 
     with open_store(db) as store:
-        _print(alerts.ack(store, alert_id, actor or getpass.getuser(), note).to_dict())
+        alert = alerts.ack(store, alert_id, actor or getpass.getuser(), note)
+        audit_cli(store.engine, "alert_ack", str(alert_id), doc=alert.doc_id)  # type: ignore[attr-defined]
+        _print(alert.to_dict())

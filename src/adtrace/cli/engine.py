@@ -74,7 +74,7 @@ def load_cmd(
     db: str = typer.Option(None, "--db", help="An empty database: a file path, sqlite:///PATH or "
                            "postgresql://USER@HOST/DB (created/initialised when needed)."),
 ) -> None:
-    """Bulk-load an engine run into an empty database (COPY on PostgreSQL), clusters included."""
+    """Bulk-load an engine run into an empty database (COPY on PostgreSQL), clusters included. All or nothing: a load that fails leaves the database as it found it."""
     from adtrace.engine.load import load
 
     report = load(folder, db, log=_say)

@@ -13,7 +13,7 @@ import typer
 
 from adtrace import errors
 from adtrace.cli.extract import INPUTS, source_options
-from adtrace.cli.io import ReadSummary, documents, err_console, output, print_json, write_jsonl
+from adtrace.cli.io import ReadSummary, audit_cli, documents, err_console, output, print_json, write_jsonl
 from adtrace.cli.main import app
 
 ex_app = typer.Typer(help="Share keyed-hash signals with partner organisations (signed bundles), match them, "
@@ -200,6 +200,7 @@ def export_cmd(
     bundle = bundles.make_signals(signals, xk.load(keys), consortium_key_id(key))
     _write_json(out, bundle)
     bid = xs.record_export(engine, bundle)
+    audit_cli(engine, "share", bid, signals=len(signals), issuer=bundle["issuer"], out=out)  # DESIGN §6: shares too
     if out != "-":  # evidence: a signed SHA-256 manifest next to the bundle (adtrace evidence verify)
         from adtrace import evidence
 
@@ -274,7 +275,10 @@ def leads_cmd(db: str = DB, status: str = typer.Option("open", help="open, disab
     """Documents that matched a partner signal, with provenance. For review, never automatic action."""
     from adtrace.exchange import store as xs
 
-    print_json({"leads": xs.leads(_engine(db), None if status == "all" else status, limit)})
+    engine = _engine(db)
+    leads = xs.leads(engine, None if status == "all" else status, limit)
+    audit_cli(engine, "view_list", "exchange_leads", leads=len(leads), status=status)
+    print_json({"leads": leads})
 
 
 LINES = typer.Argument(..., help="File with one identifier a line: type:value (phone, email, handle, payment).")

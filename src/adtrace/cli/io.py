@@ -20,6 +20,16 @@ from adtrace.sources import Options, ReadError, read_paths
 err_console = Console(stderr=True, soft_wrap=True)  # never wrap a message (paths stay greppable)
 
 
+def audit_cli(engine: Any, action: str, target: str, **detail: Any) -> None:
+    """An audit row for a command, as the app writes for the same read or change (DESIGN §6: views of
+    personal data, searches, exports and shares), the actor being the login name."""
+    import getpass
+
+    from adtrace.storage import audit
+
+    audit.append(engine, getpass.getuser(), action, target, {**detail, "via": "cli"})
+
+
 @dataclass
 class ReadSummary:
     read: int = 0

@@ -10,7 +10,7 @@ import orjson
 import typer
 
 from adtrace import errors
-from adtrace.cli.io import err_console, print_json, progress
+from adtrace.cli.io import audit_cli, err_console, print_json, progress
 from adtrace.cli.main import app
 
 link_app = typer.Typer(help="Link stored documents into clusters (shared phones, emails, handles, photos, "
@@ -65,11 +65,13 @@ def show_cmd(cluster: str = typer.Argument(..., help="A cluster id, or the id of
     """One cluster: members' identifiers, names, ages, cities, route and circuit, the edges that join it."""
     from adtrace.linking.store import summary
 
-    summ = summary(_engine(db), cluster)
+    engine = _engine(db)
+    summ = summary(engine, cluster)
     if summ is None:
         raise errors.InputError.at(errors.BAD_FIELD, f"no cluster with id or member {cluster!r}",
                                    field_name="CLUSTER", hint="Run `adtrace link` first, or list clusters with "
                                    "`adtrace link export`")
+    audit_cli(engine, "view_cluster", str(summ["cluster"]))
     print_json(_geo(summ) if geojson else summ)
 
 
@@ -95,7 +97,9 @@ def export_cmd(db: str = DB,
 
     if fmt not in ("json", "geojson"):
         raise typer.BadParameter("use json or geojson", param_hint="--format")
-    items = summaries(_engine(db), min_docs, limit or None)
+    engine = _engine(db)
+    items = summaries(engine, min_docs, limit or None)
+    audit_cli(engine, "export", "clusters", format=fmt, min_docs=min_docs, limit=limit)
     if fmt == "json":
         for s in items:
             sys.stdout.buffer.write(orjson.dumps(s, option=orjson.OPT_APPEND_NEWLINE))
@@ -113,7 +117,9 @@ def hubs_cmd(db: str = DB) -> None:
     engine = _engine(db)
     if not linked(engine):
         raise errors.InputError.at(errors.BAD_FIELD, "nothing linked yet", hint="Run `adtrace link` first")
-    print_json(hub_keys(engine))
+    hubs = hub_keys(engine)
+    audit_cli(engine, "view_list", "hubs", keys=len(hubs))
+    print_json(hubs)
 
 
 @link_app.command("override")

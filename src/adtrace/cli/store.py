@@ -9,7 +9,7 @@ import orjson
 import typer
 
 from adtrace import errors
-from adtrace.cli.io import err_console, progress
+from adtrace.cli.io import audit_cli, err_console, progress
 from adtrace.cli.main import app
 from adtrace.i18n import gettext
 from adtrace.sources import Options
@@ -168,6 +168,9 @@ def search_cmd(
                                    hint="Give words to find or a filter such as --phone")
     with open_store(db) as store:
         result = store.search(q)
+        audit_cli(store.engine, "search", "", q=query, total=result.total,  # type: ignore[attr-defined]
+                   **{k: v for k, v in (("phone", phone), ("email", email), ("handle", handle), ("payment", payment),
+                                        ("city", city), ("state", state), ("phone_area", phone_area)) if v})
     if as_json:
         typer.echo(orjson.dumps(result.to_dict()).decode())
         return

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import getpass
-import re
 from pathlib import Path
 
 import typer
 
 from adtrace.cli.exchange import KEYS, _engine, _read_json, _write_json, about
-from adtrace.cli.io import print_json
+from adtrace.cli.io import audit_cli, print_json
 from adtrace.cli.main import app
 
 tips_app = typer.Typer(help="Public tips (docs/tips.md): sign and write the hand-offs of tips an analyst routed to a "
@@ -37,8 +36,7 @@ def route_cmd(out: str = typer.Option(..., "--out", "-o", help="Directory for th
     written = []
     with open_store(db) as store:
         for tip, body in handoff.send(store, ring, key, actor or getpass.getuser(), partner):
-            safe = re.sub(r"[^A-Za-z0-9_.-]", "_", body["to"])
-            path = folder / f"tip-{tip['id']}-to-{safe}.json"
+            path = folder / handoff.file_name(tip, body)
             _write_json(str(path), body)
             written.append({"tip": tip["id"], "to": body["to"], "file": str(path),
                             "handoff": handoff.handoff_id(body)})
@@ -63,7 +61,10 @@ def leads_cmd(db: str = DB, limit: int = typer.Option(100, help="At most this ma
     """Tip leads partners handed to us, each with our ads that carry the tip's identifiers."""
     from adtrace.tips import handoff
 
-    print_json({"leads": handoff.leads(_engine(db), limit)})
+    engine = _engine(db)
+    leads = handoff.leads(engine, limit)
+    audit_cli(engine, "view_list", "tip_leads", ids=[lead["id"] for lead in leads])
+    print_json({"leads": leads})
 
 
 @tips_app.command("rules")

@@ -10,6 +10,7 @@ The `crawl:` section of a site profile (sources/profiles/*.yaml, or a file in --
       cookies: {over18: "1"}                         # e.g. an age-confirmation cookie
       delay: 1.0                                     # seconds between requests to one host
       user_agent: "adtrace-crawler (+contact)"
+      allow_private_addresses: false                 # true only for a mirror or test server on your network
 """
 
 from __future__ import annotations
@@ -50,6 +51,9 @@ class CrawlConfig:
     profiles_dir: str | None = None
     region: str = "US"
     log_level: str = "WARNING"
+    # Hosts resolving to loopback, private, link-local or other non-global addresses are refused unless this
+    # is set (a mirror on the organisation's network, a test server): see crawl/addresses.py.
+    allow_private_addresses: bool = False
 
     def with_(self, **changes: Any) -> CrawlConfig:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
@@ -129,10 +133,13 @@ def load(profile: str, profiles_dir: str | None = None) -> CrawlConfig:
     delay = section.get("delay", 1.0)
     if not isinstance(delay, int | float) or isinstance(delay, bool) or not 0 <= delay < math.inf:
         raise bad("'delay' must be a number of seconds between requests, e.g. 1.0")
+    private = section.get("allow_private_addresses", False)
+    if not isinstance(private, bool):
+        raise bad("'allow_private_addresses' must be true or false")
     cfg = CrawlConfig(profile=profile, start_urls=starts, allowed_domains=domains, follow=selectors("follow"), ads=ads,
                       cookies={str(k): str(v) for k, v in cookies.items()},
                       user_agent=str(section.get("user_agent") or DEFAULT_USER_AGENT),
-                      delay=float(delay), profiles_dir=profiles_dir)
+                      delay=float(delay), profiles_dir=profiles_dir, allow_private_addresses=private)
     outside = [u for u in cfg.start_urls if not cfg.allows(u)]
     if outside:
         raise bad(f"start URL {outside[0]} is outside allowed_domains {list(domains)}")
@@ -151,6 +158,7 @@ class CrawlSummary:
     no_document: int = 0  # ad pages without an ad body (malformed, removed)
     older: int = 0  # ads posted before --since
     robots_denied: int = 0
+    refused_address: int = 0  # requests to a host resolving to a non-global address (allow_private_addresses)
     failures: list[str] = field(default_factory=list)
     warc: str | None = None
     seconds: float = 0.0

@@ -5,7 +5,9 @@ starts each crawl in a fresh child process (`python -m adtrace.crawl.child`), wh
 `--every` schedules and tests reliable.
 
 Politeness is not optional: robots.txt is obeyed (Scrapy's RobotsTxtMiddleware, Protego parser), every
-request goes to an allowed host only, the per-host delay and AutoThrottle apply, and the user agent
+request goes to an allowed host only (links, redirects and meta refreshes alike: Scrapy's offsite filter
+sees each, and only http/https are followed) and, unless the crawl allows private addresses, only to a
+global IP address (crawl/addresses.py), the per-host delay and AutoThrottle apply, and the user agent
 says who is crawling.
 """
 
@@ -15,6 +17,7 @@ import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.crawler import CrawlerProcess
@@ -23,6 +26,7 @@ from selectolax.lexbor import LexborHTMLParser
 from twisted.python.failure import Failure
 
 from adtrace import errors
+from adtrace.crawl import addresses
 from adtrace.crawl.config import CrawlConfig, CrawlSummary
 from adtrace.crawl.feed import Feeder
 from adtrace.crawl.warcsink import WarcSink
@@ -131,6 +135,13 @@ class ProfileSpider(scrapy.Spider):
         if isinstance(failure.value, IgnoreRequest) and "robots" in str(failure.value).lower():
             self.summary.robots_denied += 1
             return
+        host = urlsplit(url).hostname or ""
+        if host in addresses.REFUSED:  # Scrapy reports it as a failed lookup (DNSLookupError or its own type)
+            self.summary.refused_address += 1
+            self.summary.failures.append(f"{url}: refused, {host} resolves to {addresses.REFUSED[host]}, which is not "
+                                         "a global address (allow_private_addresses: true in the crawl section, "
+                                         "or --allow-private-addresses, if it is yours)")
+            return
         self.summary.failed += 1
         self.summary.failures.append(f"{url}: {failure.type.__name__ if failure.type else 'error'}")
         if request is not None and request.callback == self.parse_ad:
@@ -170,6 +181,7 @@ def settings(config: CrawlConfig) -> dict[str, Any]:
         "TELNETCONSOLE_ENABLED": False,
         "LOG_LEVEL": config.log_level,
         "REDIRECT_ENABLED": True,
+        **({} if config.allow_private_addresses else addresses.resolver_setting()),
     }
 
 

@@ -18,6 +18,19 @@ import numpy as np
 from adtrace import errors
 
 ROOTS_ENV = "ADTRACE_IMAGES"  # os.pathsep-separated folders; `adtrace link --images` and `serve` set it
+# Past this many decoded pixels an "image" is a decompression bomb, not an ad photo. Pillow's own guard
+# (Image.MAX_IMAGE_PIXELS) only refuses past 179 M pixels: a 164 KB PNG of 13,000 x 13,000 px still decodes,
+# ~850 MB and ~1 s of CPU to hash (docs/security.md). Counted after `draft`, so a huge JPEG decoded at 1/8
+# scale is fine. OCR uses the same bound (adtrace.ocr.reader).
+MAX_PIXELS = 40_000_000
+
+
+def too_many_pixels(img: Any, name: object) -> errors.InputError | None:
+    """The error for an opened (not yet decoded) image past MAX_PIXELS, else None."""
+    if img.width * img.height <= MAX_PIXELS:
+        return None
+    return errors.InputError.at(errors.BAD_FIELD, f"image {name} is {img.width}x{img.height} pixels, too large to "
+                                "be an ad photo", field_name="images", hint="Use a smaller copy, or drop the image")
 
 
 def image_roots() -> tuple[Path, ...]:
@@ -69,9 +82,13 @@ def pdq_hex(source: str | Path | IO[bytes]) -> tuple[str, int]:
     try:
         with Image.open(source) as img:
             img.draft(None, (PDQ_SIDE, PDQ_SIDE))  # JPEG only: DCT scaling, each side still >= PDQ_SIDE
+            if bomb := too_many_pixels(img, source if isinstance(source, str | Path) else "upload"):
+                raise bomb
             return pdq_of_image(img)
     except ImportError as exc:  # pragma: no cover - depends on the install
         raise _missing() from exc
+    except errors.InputError:
+        raise
     except Exception as exc:  # PIL raises OSError, ValueError, SyntaxError, DecompressionBombError...
         name = source if isinstance(source, str | Path) else "upload"
         raise errors.InputError.at(errors.BAD_FIELD, f"cannot read image {name}: {type(exc).__name__}",

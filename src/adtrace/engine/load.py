@@ -27,7 +27,7 @@ from adtrace.linking import HubPolicy, Linker
 from adtrace.linking import store as ls
 from adtrace.linking.signals import kind_of
 from adtrace.linking.summary import Member, rescore, summarize
-from adtrace.storage import census, corpus, facets, init_db, levels
+from adtrace.storage import census, clusterstore, corpus, facets, init_db, levels, linkstate
 from adtrace.storage.connect import _safe, make_engine, resolve_url
 from adtrace.storage.db import now as stamp_now
 from adtrace.storage.db import read, write
@@ -66,10 +66,9 @@ def _parts(root: Path, name: str) -> list[Path]:
 _UNREADABLE = (OSError, ValueError, KeyError, pa.ArrowException, orjson.JSONDecodeError)
 
 
-def _damaged(path: Path, exc: Exception, loaded: int = 0) -> errors.InputError:
+def _damaged(path: Path, exc: Exception) -> errors.InputError:
     why = f"{type(exc).__name__}: {str(exc)[:160]}" if str(exc) else type(exc).__name__
-    done = (f"{loaded:,} documents of the partitions before it were loaded: load again into an empty database"
-            if loaded else "nothing was loaded")
+    done = "nothing was loaded (what the partitions before it had loaded was taken out again)"
     return errors.InputError.at(errors.BAD_ENGINE_OUTPUT, f"cannot be read ({why}); {done}", path=str(path),
                                 hint="The engine run's output is incomplete or damaged: run `adtrace engine run` again")
 
@@ -120,13 +119,23 @@ def _check_parts(root: Path, manifest: dict[str, Any]) -> set[str]:
 
 
 @contextmanager
-def _partition(part: Path, loaded: int) -> Iterator[None]:
+def _partition(part: Path) -> Iterator[None]:
     """A partition whose footer was sound but whose rows are not (damage inside the file) stops the load
-    with the file named; its transaction is rolled back, the partitions before it stay."""
+    with the file named; its transaction is rolled back (and `load` takes out the partitions before it)."""
     try:
         yield
     except (*_UNREADABLE, TypeError, IndexError) as exc:
-        raise _damaged(part, exc, loaded) from None
+        raise _damaged(part, exc) from None
+
+
+def _unload(engine: sa.Engine) -> None:
+    """Empty what a failed load wrote into the database it found empty of documents: documents (their
+    records, entities, hits and search rows go with them: ON DELETE CASCADE and the search triggers),
+    clusters and the linker's state. Users, settings and audit rows made before the load stay."""
+    with write(engine) as conn:
+        linkstate.clear(conn)
+        clusterstore.clear(conn)
+        corpus.delete_all(conn)
 
 
 def _rows(root: Path, part: Path, now: str) -> Iterator[dict[str, list[tuple[Any, ...]]]]:
@@ -185,34 +194,45 @@ def load(out: str, db: str | None, log: Callable[[str], None] | None = None) -> 
                                       "an empty database (use `adtrace ingest` to add to one)", code=errors.LOAD_NEEDS_EMPTY_DB)
         now = stamp_now()
         t0 = datetime.now(UTC)
-        for part in _parts(root, "documents"):
-            counts = [0, 0, 0]
-            with write(engine) as conn, _partition(part, report.documents):  # one transaction per partition
-                for rows in _rows(root, part, now):
-                    for table, cols in _TABLES.items():
-                        bulk_insert(conn, table, cols, rows[table], batch=BATCH)
-                    if engine.dialect.name != "postgresql":  # SQLite's facet rows come from the writer, not triggers
-                        facets.refresh(conn, [r[0] for r in rows["documents"]])
-                    counts[0] += len(rows["documents"])
-                    counts[1] += len(rows["entities"])
-                    counts[2] += len(rows["indicator_hits"])
-            report.documents += counts[0]
-            report.entities += counts[1]
-            report.indicator_hits += counts[2]
-            say(f"{report.documents:,} documents loaded")
-        # Thresholds an admin saved before the load decide its levels too. The write lock is taken first
-        # (storage.db.write): this transaction reads before it writes, and in SQLite's WAL mode another
-        # connection's commit in between would fail it at once with "database is locked".
-        with write(engine) as conn:
-            if (saved := levels.saved_thresholds(conn)) is not None:
-                levels.relevel(conn, saved)
-        t1 = datetime.now(UTC)
-        report.seconds["tables"] = round((t1 - t0).total_seconds(), 3)
-        _link(engine, root, linker, engine_labels, report)
-        report.seconds["linking"] = round((datetime.now(UTC) - t1).total_seconds(), 3)
+        try:
+            _fill(engine, root, linker, engine_labels, now, report, say)
+        except BaseException:  # a damaged partition, a full disk, Ctrl-C: no half-loaded database is left
+            # behind (the next `load` would refuse it as not empty, and search would show part of a run)
+            _unload(engine)
+            raise
+        report.seconds["linking"] = round((datetime.now(UTC) - t0).total_seconds() - report.seconds["tables"], 3)
     finally:
         engine.dispose()
     return report
+
+
+def _fill(engine: sa.Engine, root: Path, linker: Linker, engine_labels: dict[str, str], now: str,
+          report: LoadReport, say: Callable[[str], None]) -> None:
+    """Every partition's rows (one transaction each: memory and the WAL stay bounded), levels, clusters."""
+    t0 = datetime.now(UTC)
+    for part in _parts(root, "documents"):
+        counts = [0, 0, 0]
+        with write(engine) as conn, _partition(part):
+            for rows in _rows(root, part, now):
+                for table, cols in _TABLES.items():
+                    bulk_insert(conn, table, cols, rows[table], batch=BATCH)
+                if engine.dialect.name != "postgresql":  # SQLite's facet rows come from the writer, not triggers
+                    facets.refresh(conn, [r[0] for r in rows["documents"]])
+                counts[0] += len(rows["documents"])
+                counts[1] += len(rows["entities"])
+                counts[2] += len(rows["indicator_hits"])
+        report.documents += counts[0]
+        report.entities += counts[1]
+        report.indicator_hits += counts[2]
+        say(f"{report.documents:,} documents loaded")
+    # Thresholds an admin saved before the load decide its levels too. The write lock is taken first
+    # (storage.db.write): this transaction reads before it writes, and in SQLite's WAL mode another
+    # connection's commit in between would fail it at once with "database is locked".
+    with write(engine) as conn:
+        if (saved := levels.saved_thresholds(conn)) is not None:
+            levels.relevel(conn, saved)
+    report.seconds["tables"] = round((datetime.now(UTC) - t0).total_seconds(), 3)
+    _link(engine, root, linker, engine_labels, report)
 
 
 def _link_state(root: Path, manifest: dict[str, Any]) -> dict[str, Any]:

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from adtrace.linking import tables
 from adtrace.linking.linker import Linker
 from adtrace.linking.signals import kind_of
-from adtrace.storage import clusterstore, corpus, linkstate
+from adtrace.storage import audit, clusterstore, corpus, linkstate
 from adtrace.storage.db import read, write
 
 
@@ -36,9 +36,12 @@ def overrides(engine: sa.Engine) -> dict[str, bool]:
         return clusterstore.overrides(conn)
 
 
-def set_override(engine: sa.Engine, key: str, hub: bool | None, note: str = "") -> None:
+def set_override(engine: sa.Engine, key: str, hub: bool | None, note: str = "", actor: str = "cli") -> None:
+    """Set (None: clear) an analyst's hub override of `key`, audited in the same transaction: it decides
+    which ads the next run joins."""
     with write(engine) as conn:
         clusterstore.set_override(conn, key, hub, note)
+        audit.append(engine, actor, "link_override", key, {"hub": hub, "note": note}, conn=conn)
 
 
 def link_rows(engine: sa.Engine, after: int, batch: int = 5000) -> Iterator[list[tuple[Any, ...]]]:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from adtrace import errors
+from adtrace.documents.images import MAX_PIXELS  # past this an "image" is a decompression bomb
 from adtrace.ocr import engine, neural, prepare, recut
 from adtrace.ocr.cache import Cache
 
@@ -25,7 +26,6 @@ LINE_BREAK = "\n|\n"
 # left out of `Reading.second`, and the recut boxes' five-way clusters are read too).
 READER_VERSION = "v6"
 RECUT_NEW_ONLY = False  # cut again every phone-like line box, not only those no line cut covers (docs/ocr.md)
-MAX_PIXELS = 40_000_000  # past this an "image" is a decompression bomb, not an ad photo
 
 
 @dataclass

@@ -76,6 +76,66 @@ def damaged(path: str, line: int | None, exc: Exception) -> errors.InputError:
         hint=_("Copy or download the file again (gzip -t FILE checks it)"))
 
 
+# A gzip file may expand at most this many times its compressed size. Real ad files expand 2.9-3.1 times
+# (the two real dev files) and synthetic ones 4.6 (bench/gzip_ratio.py); gzip itself goes up to ~1,030, so a
+# 1 MB file of newlines is a billion empty lines (over 300 s of CPU before this bound). Checked once more
+# than MIN_BOMB_BYTES came out, so a small file is never refused.
+MAX_GZIP_RATIO = 100
+MIN_BOMB_BYTES = 1 << 20
+
+
+class _Counting:
+    """The compressed stream under a GzipFile, counting the bytes gzip took from it."""
+
+    def __init__(self, raw: IO[bytes]) -> None:
+        self.raw, self.taken = raw, 0
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.raw.read(size)
+        self.taken += len(data)
+        return data
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        return self.raw.seek(offset, whence)
+
+    def tell(self) -> int:
+        return self.raw.tell()
+
+    def close(self) -> None:
+        self.raw.close()
+
+
+class BoundedGzip(gzip.GzipFile):
+    """A GzipFile that refuses (AT117) to expand past MAX_GZIP_RATIO times what it has read."""
+
+    def __init__(self, raw: IO[bytes], path: str) -> None:
+        self._counting, self._path, self._out = _Counting(raw), path, 0
+        super().__init__(fileobj=self._counting)  # type: ignore[arg-type]
+
+    def _took(self, n: int) -> None:
+        self._out += n
+        if self._out > MIN_BOMB_BYTES and self._out > MAX_GZIP_RATIO * max(1, self._counting.taken):
+            raise errors.InputError.at(
+                errors.DECOMPRESSION_BOMB, _("the compressed file expands more than %(ratio)s times its size: a "
+                                             "decompression bomb, not ads; read up to here") % {"ratio": MAX_GZIP_RATIO},
+                path=self._path, hint=_("Check where the file came from; real ad files expand a few times"))
+
+    def read(self, size: int | None = -1) -> bytes:
+        data = super().read(size)
+        self._took(len(data))
+        return data
+
+    def read1(self, size: int = -1) -> bytes:
+        data = super().read1(size)
+        self._took(len(data))
+        return data
+
+    def readline(self, size: int | None = -1) -> bytes:
+        data = super().readline(size)
+        self._took(len(data))
+        return data
+
+
 @dataclass
 class Counts:
     read: int = 0
@@ -88,7 +148,7 @@ def open_binary(path: str) -> IO[bytes]:
     if path == "-":
         raw: IO[bytes] = sys.stdin.buffer
         peek = raw.peek(2)[:2] if isinstance(raw, io.BufferedReader) else b""
-        return gzip.GzipFile(fileobj=raw) if peek == b"\x1f\x8b" else raw  # type: ignore[return-value]
+        return BoundedGzip(raw, path) if peek == b"\x1f\x8b" else raw  # type: ignore[return-value]
     p = Path(path)
     if not p.exists():
         raise errors.InputError.at(errors.FILE_NOT_FOUND, _("no such file"), path=path,
@@ -98,7 +158,7 @@ def open_binary(path: str) -> IO[bytes]:
                                    hint=_("Name the files inside it, e.g. folder/*.jsonl"))
     fh = p.open("rb")
     if fh.peek(2)[:2] == b"\x1f\x8b":
-        return gzip.GzipFile(fileobj=fh)  # type: ignore[return-value]
+        return BoundedGzip(fh, path)  # type: ignore[return-value]
     return fh
 
 

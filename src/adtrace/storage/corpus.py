@@ -26,6 +26,12 @@ def count(conn: sa.Connection) -> int:
     return int(conn.execute(text("SELECT count(*) FROM documents")).scalar_one())
 
 
+def delete_all(conn: sa.Connection) -> None:
+    """Every document, with its record, entities, hits and search rows (ON DELETE CASCADE, search triggers):
+    what a failed bulk load, which found the store empty, takes out again."""
+    conn.execute(text("DELETE FROM documents"))
+
+
 def count_after(conn: sa.Connection, seq: int) -> int:
     """Documents ingested after `seq` (in ingest order)."""
     return int(conn.execute(text("SELECT count(*) FROM documents WHERE seq > :a"), {"a": seq}).scalar_one())
@@ -161,7 +167,9 @@ def scores(conn: sa.Connection) -> list[tuple[str, float | None]]:
 
 
 def latest_posted(conn: sa.Connection) -> str | None:
-    value = conn.execute(text("SELECT max(posted_at) FROM documents")).scalar()
+    """The newest posting date of an ad. Tips are left out: they are dated when they arrive, so one tip
+    received today would move a period that ends "at the newest ad" away from every ad."""
+    value = conn.execute(text("SELECT max(posted_at) FROM documents WHERE kind <> 'tip'")).scalar()
     return None if value is None else str(value)
 
 
@@ -172,12 +180,13 @@ def version(conn: sa.Connection) -> tuple[Any, ...]:
 
 
 def cities(conn: sa.Connection, date_from: str, date_to: str) -> list[tuple[str, int, int]]:
-    """(city, documents, high-risk documents) for city mentions in documents posted from `date_from`
-    to the end of `date_to` (dates as YYYY-MM-DD), most documents first."""
+    """(city, documents, high-risk documents) for city mentions in ads posted from `date_from` to the end
+    of `date_to` (dates as YYYY-MM-DD), most documents first. Tips are not ads: their place is the tipster's."""
     rows = conn.execute(text(
         "SELECT e.value AS city, count(*) AS n, sum(CASE WHEN r.risk_level = 'high' THEN 1 ELSE 0 END) AS high "
         "FROM entities e JOIN documents d ON d.id = e.doc_id JOIN records r ON r.doc_id = d.id "
-        "WHERE e.kind = 'city' AND d.posted_at >= :a AND d.posted_at < :b GROUP BY e.value ORDER BY n DESC"),
+        "WHERE e.kind = 'city' AND d.kind <> 'tip' AND d.posted_at >= :a AND d.posted_at < :b "
+        "GROUP BY e.value ORDER BY n DESC"),
         {"a": date_from, "b": date_to + "T99"}).all()
     return [(str(c), int(n), int(h or 0)) for c, n, h in rows]
 

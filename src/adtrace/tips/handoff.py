@@ -8,7 +8,10 @@ those signals. Both sides audit it (docs/tips.md, "Hand-off format").
 from __future__ import annotations
 
 import base64
+import io
 import logging
+import re
+import zipfile
 from typing import Any
 
 import orjson
@@ -92,6 +95,30 @@ def send(store: Any, keys: OrgKeys, consortium_key: bytes, actor: str, partner: 
                           "signals": len(body["signals"]["signals"])}, conn=conn)
         out.append((tip, body))
     return out
+
+
+def safe(org: str) -> str:
+    """A partner's name as it may appear in a file name."""
+    return re.sub(r"[^A-Za-z0-9_.-]", "_", org)
+
+
+def file_name(tip: dict[str, Any], body: dict[str, Any]) -> str:
+    """The hand-off's file name: `adtrace tips route` writes it, the Tips page's download holds it."""
+    return f"tip-{tip['id']}-to-{safe(body['to'])}.json"
+
+
+def encoded(body: dict[str, Any]) -> bytes:
+    """A hand-off file's bytes, as the command line writes JSON files (indented, final newline)."""
+    return orjson.dumps(body, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
+
+
+def zipped(sent: list[tuple[dict[str, Any], dict[str, Any]]]) -> bytes:
+    """The files `send` signed, in one zip for a browser download (the same names and bytes as the CLI's)."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for tip, body in sent:
+            z.writestr(file_name(tip, body), encoded(body))
+    return buf.getvalue()
 
 
 def _bad(what: str, field_name: str | None = None) -> errors.InputError:

@@ -97,6 +97,14 @@ def pending_handoffs(engine: sa.Engine, partner: str | None = None) -> list[dict
         return tipbook.routed_not_handed_off(conn, partner)
 
 
+def pending_by_partner(engine: sa.Engine) -> list[tuple[str, int]]:
+    """Each partner with tips routed to it and not yet handed off, and how many (the Tips page's downloads)."""
+    counts: dict[str, int] = {}
+    for tip in pending_handoffs(engine):
+        counts[str(tip["partner"])] = counts.get(str(tip["partner"]), 0) + 1
+    return sorted(counts.items())
+
+
 def handed_off(conn: sa.Connection, tip_id: int, handoff_id: str) -> None:
     tipbook.mark_handed_off(conn, tip_id, handoff_id, now())
 

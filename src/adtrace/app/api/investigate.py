@@ -16,6 +16,7 @@ from adtrace.app.api.params import Day, Limit, MaybeScore, RowId, Since, iso
 from adtrace.app.auth import Ctx, require
 from adtrace.app.data import cases as case_data
 from adtrace.app.data import network, settings, watch
+from adtrace.app.data.lists import audit_list
 from adtrace.cases import alerts, retention, watchlists
 from adtrace.cases import cases as cs
 from adtrace.cases.notify import Notifier
@@ -92,7 +93,9 @@ def get_map(request: Request, date_from: Day = None, date_to: Day = None, min_ri
 
 @router.get("/watchlists")
 def list_watch(request: Request, ctx: Ctx = Depends(require("documents"))) -> dict[str, Any]:
-    return {"entries": [e.to_dict() for e in watchlists.entries(request.app.state.adtrace.store)]}
+    entries = watchlists.entries(request.app.state.adtrace.store)
+    audit_list(request, ctx, "watchlists", [e.id for e in entries], via="api")
+    return {"entries": [e.to_dict() for e in entries]}
 
 
 @router.post("/watchlists", status_code=201)
@@ -111,6 +114,7 @@ def list_alerts(request: Request, open_only: bool = True, since_id: Since = 0, l
                 ctx: Ctx = Depends(require("triage"))) -> dict[str, Any]:
     rows = alerts.list_alerts(request.app.state.adtrace.store, open_only=open_only, since_id=since_id,
                               limit=max(1, min(limit, 500)), kind=kind or None, watchlist=watchlist or None)
+    audit_list(request, ctx, "alerts", [a.id for a in rows], via="api")
     return {"alerts": [a.to_dict() for a in rows]}
 
 

@@ -13,6 +13,7 @@ from adtrace.app.api.params import Before, Day, Limit, Offset, iso
 from adtrace.app.auth import Ctx, require
 from adtrace.app.data import queue as queue_data
 from adtrace.app.data.documents import load
+from adtrace.app.data.lists import audit_list
 from adtrace.app.data.search import run_search
 from adtrace.cases import decide, history, withdraw
 from adtrace.storage import audit
@@ -55,6 +56,7 @@ def get_queue(request: Request, limit: Limit = 50, offset: Offset = 0,
               ctx: Ctx = Depends(require("triage"))) -> dict[str, Any]:
     """Waiting documents in the queue page's order (the learned order once the model is trained)."""
     total, items, placed = queue_data.ranked_page(request, max(0, offset), max(0, min(limit, 500)))
+    audit_list(request, ctx, "queue", [i.id for i in items], via="api")
     return {"waiting": total, "items": [{"id": i.id, "title": i.title, "source": i.source, "posted_at": i.posted_at,
                        "risk_score": i.risk_score, "risk_level": i.risk_level,
                        **({"model_probability": round(p.probability, 4) if p.probability is not None else None,
@@ -82,8 +84,9 @@ def get_decisions(request: Request, doc_id: str | None = None, limit: Limit = 10
 
 
 @router.get("/decisions/labels.csv", response_class=Response)
-def labels_csv(request: Request, ctx: Ctx = Depends(require("export"))) -> Response:
-    return Response(queue_data.labels_csv(request, ctx, via="api"), media_type="text/csv")
+def labels_csv(request: Request, full: bool = False, ctx: Ctx = Depends(require("export"))) -> Response:
+    """Identifiers in the texts are masked unless an admin asks for `full=1` (audited either way)."""
+    return Response(queue_data.labels_csv(request, ctx, full, via="api"), media_type="text/csv")
 
 
 @router.get("/audit")

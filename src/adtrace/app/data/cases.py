@@ -18,6 +18,13 @@ from adtrace.storage import audit
 FORMATS = {"pdf": "application/pdf", "csv": "text/csv; charset=utf-8", "json": "application/json"}
 
 
+def check_unmasked(ctx: Ctx, full: bool) -> None:
+    """Identifiers leave unmasked only when an admin asks (`full=1`); every export says which in the audit log."""
+    if full and not can(ctx, "admin"):
+        raise errors.AuthError(message=gettext("only an admin may export identifiers unmasked"), code=errors.FORBIDDEN,
+                               http_status=403)
+
+
 def log(request: Request, ctx: Ctx, action: str, case_id: int, **detail: Any) -> None:
     audit.append(request.app.state.adtrace.engine, ctx.user.username, action, f"case:{case_id}", detail)
 
@@ -26,9 +33,7 @@ def export(request: Request, ctx: Ctx, case_id: int, fmt: str, full: bool) -> Re
     if fmt not in FORMATS:
         raise errors.InputError.at(errors.BAD_FIELD, f"unknown export format {fmt!r}", field_name="fmt",
                                    hint="Use pdf, csv or json")
-    if full and not can(ctx, "admin"):
-        raise errors.AuthError(message=gettext("only an admin may export identifiers unmasked"), code=errors.FORBIDDEN,
-                               http_status=403)
+    check_unmasked(ctx, full)
     store = request.app.state.adtrace.store
     case = cs.get(store, case_id)
     data = exports.bundle(store, case, actor=ctx.user.username, redact=not full)

@@ -5,8 +5,10 @@ from __future__ import annotations
 from fastapi import Request
 
 from adtrace.app.auth import Ctx
+from adtrace.app.data.cases import check_unmasked
 from adtrace.cases import QueueItem, export_labels, queue, waiting
 from adtrace.cases.decisions import queue_items, waiting_scores
+from adtrace.cases.redaction import Masker
 from adtrace.scoring.ranking import Ranked
 from adtrace.storage import audit
 from adtrace.storage.db import read
@@ -29,10 +31,23 @@ def ranked_page(request: Request, offset: int, limit: int = PAGE) -> tuple[int, 
         return len(scores), queue_items(conn, [r.id for r in ranked]), {r.id: r for r in ranked}
 
 
-def labels_csv(request: Request, ctx: Ctx, **detail: str) -> str:
-    """The labels CSV for `adtrace train --labels` (cases.export_labels), its export audited."""
-    engine = request.app.state.adtrace.engine
-    with read(engine) as conn:
-        body = export_labels(conn)
-    audit.append(engine, ctx.user.username, "export", "labels.csv", {"rows": body.count("\n") - 1, **detail})
+def labels_csv(request: Request, ctx: Ctx, full: bool = False, **detail: str) -> str:
+    """The labels CSV for `adtrace train --labels` (cases.export_labels), its export audited. The ads' texts
+    have their identifiers masked as in case exports (the model learns wording, not numbers) unless an
+    admin asks for them in full."""
+    check_unmasked(ctx, full)
+    state = request.app.state.adtrace
+    masker = Masker(not full)
+
+    def masked(doc_id: str, text: str) -> str:
+        doc, record = state.store.get_document(doc_id), state.store.get_record(doc_id) or {}
+        if doc is None or doc.text != text:
+            return masker.field(text)  # no record to cut by: known identifiers and given names only
+        masker.learn(record, doc.full_text)
+        return masker.record_fields(record, doc.title, doc.text)[1]
+
+    with read(state.engine) as conn:
+        body = export_labels(conn, mask=None if full else masked)
+    audit.append(state.engine, ctx.user.username, "export", "labels.csv",
+                 {"rows": body.count("\n") - 1, "redacted": not full, **detail})
     return body

@@ -13,7 +13,8 @@ from adtrace import errors
 from adtrace.app.data import dashboard
 from adtrace.cases import alerts
 from adtrace.cases.alerts import Alert
-from adtrace.i18n import N_
+from adtrace.i18n import N_, gettext
+from adtrace.scoring.reviewed import MIN_REVIEWED, wilson
 from adtrace.storage import audit, corpus, levels, reviewlog, settingstore
 from adtrace.storage.db import read, write
 
@@ -68,16 +69,26 @@ def _benign_scores(engine: sa.Engine) -> tuple[str, list[float]]:
     return "", []
 
 
-def false_positive_rates(engine: sa.Engine, thresholds: dict[str, float]) -> dict[str, Any]:
+def false_positive_rates(engine: sa.Engine, thresholds: dict[str, float], minimum: int = MIN_REVIEWED) -> dict[str, Any]:
+    """Share of benign documents at or above each threshold, with a 95 % Wilson interval; below `minimum`
+    benign documents no rate at all (one dismissed document read as "FP 100 %"), as the measured
+    precision per level does (`adtrace.scoring.reviewed`)."""
     source, scores = _benign_scores(engine)
     n = len(scores)
+    enough = n >= minimum and n > 0
 
     def rate(t: float) -> float | None:
-        return round(sum(1 for s in scores if s >= t) / n, 4) if n else None
+        return round(sum(1 for s in scores if s >= t) / n, 4) if enough else None
 
+    def interval(t: float) -> list[float] | None:
+        return [round(x, 4) for x in wilson(sum(1 for s in scores if s >= t), n)] if enough else None
+
+    note = "" if enough else gettext("not enough benign documents yet (%(n)s of %(min)s)") % {"n": n, "min": minimum}
     return {"source": source or N_("none: review some documents (dismiss benign ones) or set ADTRACE_TRUTH"),
-            "benign_documents": n, "at_thresholds": {k: rate(v) for k, v in thresholds.items()},
-            "candidates": [{"threshold": t, "fp_rate": rate(t)} for t in CANDIDATES]}
+            "benign_documents": n, "minimum": minimum, "enough": enough, "note": note,
+            "at_thresholds": {k: rate(v) for k, v in thresholds.items()},
+            "intervals_95": {k: interval(v) for k, v in thresholds.items()},
+            "candidates": [{"threshold": t, "fp_rate": rate(t), "interval_95": interval(t)} for t in CANDIDATES]}
 
 
 class Saved(NamedTuple):

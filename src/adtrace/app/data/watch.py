@@ -1,4 +1,4 @@
-"""Watchlist entries and alert acknowledgements, each audited."""
+"""Watchlist entries, alert views and alert acknowledgements, each audited."""
 
 from __future__ import annotations
 

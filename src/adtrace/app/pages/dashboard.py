@@ -16,6 +16,7 @@ from fastapi.responses import Response
 
 from adtrace.app.auth import Ctx, can, require
 from adtrace.app.data.dashboard import aggregates
+from adtrace.app.data.lists import audit_list
 from adtrace.app.pages.render import render
 from adtrace.storage import casebook, corpus
 from adtrace.storage.db import read
@@ -60,4 +61,6 @@ def dashboard(request: Request, ctx: Ctx = Depends(require("dashboard"))) -> Res
         if ids:
             with read(engine) as conn:
                 context["titles"] = corpus.titles(conn, ids)
+    audit_list(request, ctx, "dashboard", [r["id"] for r in context["newest"]],
+               alerts=[a.id for a in context.get("alerts") or []])
     return render(request, "dashboard.html", context)

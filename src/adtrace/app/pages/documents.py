@@ -22,6 +22,7 @@ from adtrace.app.pages import evidence
 from adtrace.app.pages.render import path_segment, render
 from adtrace.cases import history
 from adtrace.documents import Document
+from adtrace.documents.images import too_many_pixels
 from adtrace.i18n import N_, gettext
 from adtrace.indicators import wording
 from adtrace.storage import audit, clusterstore
@@ -29,6 +30,8 @@ from adtrace.storage.db import read
 
 router = APIRouter()
 REVEAL_SECONDS = 300
+# Stands in for a photo that cannot be blurred here: no Pillow (pip install 'adtrace[images]'), or too large.
+GREY_TILE = b'<svg xmlns="http://www.w3.org/2000/svg" width="256" height="256"><rect width="256" height="256" fill="#9aa"/></svg>'
 
 
 def view_model(doc: Document, record: dict[str, Any]) -> dict[str, Any]:
@@ -90,10 +93,12 @@ def blurred(request: Request, doc_id: str, n: int, ctx: Ctx = Depends(require("d
     doc, _ = load(request, doc_id)
     try:
         from PIL import Image, ImageFilter
-    except ImportError:  # no Pillow: a grey tile stands in (pip install 'adtrace[images]')
-        svg = b'<svg xmlns="http://www.w3.org/2000/svg" width="256" height="256"><rect width="256" height="256" fill="#9aa"/></svg>'
-        return Response(svg, media_type="image/svg+xml")
+    except ImportError:  # no Pillow: a grey tile stands in
+        return Response(GREY_TILE, media_type="image/svg+xml")
     with Image.open(image_path(request, doc, n)) as img:
+        img.draft("RGB", (256, 256))  # JPEG: decoded small
+        if too_many_pixels(img, n):  # a decompression bomb gets the grey tile, never decoded
+            return Response(GREY_TILE, media_type="image/svg+xml")
         small = img.convert("RGB").resize((32, 32)).filter(ImageFilter.GaussianBlur(3)).resize((256, 256))
     buf = io.BytesIO()
     small.save(buf, format="PNG")

@@ -17,11 +17,11 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from adtrace import errors, graphs
-from adtrace.app.auth import Ctx, can, require
+from adtrace.app.auth import Ctx, require
+from adtrace.app.data.cases import check_unmasked
 from adtrace.app.pages.render import path_segment, templates
 from adtrace.cases import drafts, holds
 from adtrace.exchange import stix
-from adtrace.i18n import gettext
 from adtrace.storage import audit
 
 router = APIRouter()
@@ -63,12 +63,6 @@ def release_hold(request: Request, hold_id: int, reason: str = Form(""),
     return RedirectResponse(_back(hold.kind, hold.ref), status_code=303)
 
 
-def _full_ok(ctx: Ctx, full: bool) -> None:
-    if full and not can(ctx, "admin"):
-        raise errors.AuthError(message=gettext("only an admin may export identifiers unmasked"), code=errors.FORBIDDEN,
-                               http_status=403)
-
-
 def _download(body: bytes, media: str, name: str) -> Response:
     return Response(body, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
@@ -77,7 +71,7 @@ def _graph(request: Request, ctx: Ctx, selection: graphs.Selection, fmt: str, fu
     if fmt not in GRAPH_TYPES:
         raise errors.InputError.at(errors.BAD_FIELD, f"unknown graph format {fmt!r}", field_name="fmt",
                                    hint=f"Use one of: {', '.join(GRAPH_TYPES)}")
-    _full_ok(ctx, full)
+    check_unmasked(ctx, full)
     state = request.app.state.adtrace
     graph = graphs.build(state.store, selection, redact=not full)
     with tempfile.TemporaryDirectory() as tmp:  # networkx writes files; the download is read back from one
@@ -106,7 +100,7 @@ def cluster_graph(request: Request, cluster_id: str, graph_format: str, full: bo
 
 
 def _stix(request: Request, ctx: Ctx, full: bool, stem: str, **which: Any) -> Response:
-    _full_ok(ctx, full)
+    check_unmasked(ctx, full)
     body, _what, _seq = stix.export(request.app.state.adtrace.store, redact=not full, actor=ctx.user.username,
                                     **which)
     return _download(body, "application/stix+json;version=2.1", f"{stem}{'-FULL' if full else ''}.stix.json")
@@ -129,7 +123,7 @@ def case_draft(request: Request, case_id: int, draft_kind: str, status: str | No
     """A report draft (never sent); `status=possible` is set by whoever downloads it, named in the draft."""
     import orjson
 
-    _full_ok(ctx, full)
+    check_unmasked(ctx, full)
     body, _seq = drafts.export(request.app.state.adtrace.store, case_id, draft_kind, actor=ctx.user.username,
                                redact=not full, status=status or None, set_by=ctx.user.username)
     return _download(orjson.dumps(body, option=orjson.OPT_INDENT_2), "application/json",

@@ -17,6 +17,7 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 
 from adtrace import errors
 from adtrace.app.auth import Ctx, require
@@ -88,7 +89,7 @@ async def _query(photo: UploadFile | None, pdq: str) -> bytes:
             raise errors.InputError.at(errors.BAD_PHOTO_QUERY, gettext("the photo is larger than 20 MB"),
                                        field_name="photo",
                                        hint=gettext("Upload a smaller copy; PDQ needs no more than a few hundred pixels"))
-        return _hash_bytes(raw)
+        return await run_in_threadpool(_hash_bytes, raw)  # decoding takes CPU: never on the event loop
     if pdq.strip():
         return photos.parse_pdq(pdq)
     raise errors.InputError.at(errors.BAD_PHOTO_QUERY, gettext("choose a photo or paste a PDQ hash"), field_name="photo")

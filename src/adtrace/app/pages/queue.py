@@ -14,6 +14,7 @@ from markupsafe import escape
 
 from adtrace.app.auth import Ctx, require
 from adtrace.app.data.documents import load
+from adtrace.app.data.lists import audit_list
 from adtrace.app.data.queue import PAGE, labels_csv, ranked_page
 from adtrace.app.pages import measured
 from adtrace.app.pages.cases import open_cases
@@ -39,6 +40,7 @@ def queue_page(request: Request, page: int = 1, ctx: Ctx = Depends(require("tria
     with read(request.app.state.adtrace.engine) as conn:
         n_escalated, _ = escalated(conn, limit=0)
         rates = measured.per_level(conn)
+    audit_list(request, ctx, "queue", [i.id for i in items])
     return render(request, "queue.html", {"items": items, "waiting": total, "escalated": n_escalated,
                                           "mode": "queue", "pages": _pages("/queue", page, total),
                                           "placed": placed, "learning": request.app.state.adtrace.learner.status(),
@@ -52,6 +54,7 @@ def escalated_page(request: Request, page: int = 1, ctx: Ctx = Depends(require("
     with read(request.app.state.adtrace.engine) as conn:
         total, items = escalated(conn, limit=PAGE, offset=(page - 1) * PAGE)
         n_waiting = waiting(conn)
+    audit_list(request, ctx, "escalated", [i.id for i in items])
     return render(request, "queue.html", {"items": items, "waiting": n_waiting, "escalated": total,
                                           "mode": "escalated", "pages": _pages("/queue/escalated", page, total)})
 
@@ -97,6 +100,6 @@ def change_decision(request: Request, doc_id: str, decision: str = Form(...), re
 
 
 @router.get("/queue/labels.csv")
-def labels(request: Request, ctx: Ctx = Depends(require("export"))) -> Response:
-    return Response(labels_csv(request, ctx), media_type="text/csv",
+def labels(request: Request, full: bool = False, ctx: Ctx = Depends(require("export"))) -> Response:
+    return Response(labels_csv(request, ctx, full), media_type="text/csv",
                     headers={"Content-Disposition": 'attachment; filename="adtrace-labels.csv"'})

@@ -18,6 +18,7 @@ from fastapi.responses import RedirectResponse, Response
 from markupsafe import Markup, escape
 
 from adtrace.app.auth import Ctx, require
+from adtrace.app.data.cases import check_unmasked
 from adtrace.app.data.search import FILTERS, PAGE, run_search
 from adtrace.app.pages.cases import open_cases
 from adtrace.app.pages.render import render
@@ -82,7 +83,7 @@ def highlight(snippet: str, q: str) -> Markup:
 
 def facet_label(name: str, value: str) -> str:
     """What a facet value means in words, in the reader's language: an indicator's description
-    (shortened), not its id; a level or kind translated; other values (sources, places) as they are."""
+    (shortened), not its id; a level or kind translated; a place as the gazetteer names it; a source as it is."""
     return _facet_label(name, value, get_locale())
 
 
@@ -90,12 +91,27 @@ def facet_label(name: str, value: str) -> str:
 def _facet_label(name: str, value: str, locale: str) -> str:
     if name in ("risk_level", "kind"):
         return gettext(value)
+    if name in PLACE_KINDS:
+        return _place_name(value, PLACE_KINDS[name])
     if name != "indicator":
         return value
     from adtrace.indicators.wording import describe
 
     words = re.split(r"[(,.;:]", describe(value), maxsplit=1)[0].strip()
     return words if len(words) <= 60 else words[:57].rsplit(" ", 1)[0] + "…"
+
+
+# The place facets keep names lower-cased (the filter matches any case); shown, they read as the places are named.
+PLACE_KINDS: dict[str, str | None] = {"city": "city", "state": "admin", "phone_area": None}
+
+
+def _place_name(value: str, kind: str | None) -> str:
+    """"albuquerque" -> "Albuquerque": the gazetteer's name when it folds to the value (an alternate name
+    such as "nyc" stays as it is rather than becoming another name); else the value."""
+    from adtrace.places.gazetteer import fold, lookup
+
+    place = lookup(value, kind=kind)
+    return place.name if place is not None and fold(place.name) == fold(value) else value
 
 
 @router.get("/search")
@@ -139,19 +155,32 @@ def search_page(request: Request, ctx: Ctx = Depends(require("documents"))) -> R
 
 
 @router.get("/search.csv")
-def search_csv(request: Request, ctx: Ctx = Depends(require("export"))) -> Response:
-    """The result set (first CSV_ROWS, as the page orders it) as CSV; audited as an export."""
+def search_csv(request: Request, full: bool = False, ctx: Ctx = Depends(require("export"))) -> Response:
+    """The result set (first CSV_ROWS, as the page orders it) as CSV; audited as an export. Titles have their
+    identifiers masked as in case exports unless an admin asks for `full=1`."""
+    from adtrace.cases.redaction import Masker
     from adtrace.documents import spreadsheet
 
-    params = {k: v for k, v in request.query_params.items() if v and k != "page"}
+    check_unmasked(ctx, full)
+    params = {k: v for k, v in request.query_params.items() if v and k not in ("page", "full")}
     q, result = run_search(request, ctx, params, facets=(), limit=CSV_ROWS)
+    store, masker = request.app.state.adtrace.store, Masker(not full)
+
+    def title(doc_id: str, raw: str) -> str:
+        doc, record = store.get_document(doc_id), store.get_record(doc_id) or {}
+        if not full and doc is not None and raw:
+            masker.learn(record, doc.full_text)
+            return masker.record_fields(record, doc.title, doc.text)[0]
+        return raw
+
     buf = io.StringIO()
     w = spreadsheet.writer(buf)  # every cell guarded against formulas (ad text is hostile)
     w.writerow(["doc_id", "posted_at", "source", "kind", "location", "risk_score", "risk_level", "title"])
     for h in result.hits:
         w.writerow([h.id, h.posted_at or "", h.source, h.kind, h.location or "",
-                    "" if h.risk_score is None else h.risk_score, h.risk_level or "", h.title or ""])
+                    "" if h.risk_score is None else h.risk_score, h.risk_level or "", title(h.id, h.title or "")])
     audit.append(request.app.state.adtrace.engine, ctx.user.username, "export", "search.csv",
-                 {"q": q.text, **{k: params[k] for k in FILTERS if params.get(k)}, "rows": len(result.hits)})
+                 {"q": q.text, **{k: params[k] for k in FILTERS if params.get(k)}, "rows": len(result.hits),
+                  "redacted": not full})
     return Response(buf.getvalue(), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": 'attachment; filename="adtrace-search.csv"'})

@@ -1,17 +1,21 @@
 """Analysts' side of public tips: the tips queue and its decisions, routing rules (admin), and the tip
 leads that partners' hand-offs create here. Thin: everything is adtrace.tips (docs/tips.md).
 
-Signing a hand-off needs the organisation's private key, which stays off the web server as for exchange
-exports: the queue marks a tip routed, `adtrace tips route` signs and writes the hand-offs.
+Routing marks a tip for a partner; the Routed tab signs and downloads each partner's hand-offs with the
+function `adtrace tips route` calls (`handoff.send`), so the web server needs the organisation's exchange keys
+for it (docs/tips.md, "Signing from the Tips page"). Without them the page says what an admin must do.
 """
 
 from __future__ import annotations
+
+import logging
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
 from adtrace import errors
 from adtrace.app.auth import Ctx, require
+from adtrace.app.data.lists import audit_list
 from adtrace.app.pages.render import render
 from adtrace.i18n import _
 from adtrace.places.hotlines import COUNTRY_NAMES, hotline_or_default
@@ -34,7 +38,9 @@ def _queue(request: Request, status: str, error: str = "", code: int = 200) -> R
         audit.append(engine, request.state.ctx.user.username, "view_tips", status, {"tips": [t["id"] for t in items]})
     return render(request, "tips.html", {"items": items, "status": status, "counts": ts.counts(engine),
                                          "statuses": ts.STATUSES, "error": error, "country_names": COUNTRY_NAMES,
-                                         "hotline": hotline_or_default(countries[:1])}, status=code)
+                                         "hotline": hotline_or_default(countries[:1]),
+                                         "pending": ts.pending_by_partner(engine) if status == "routed" else []},
+                  status=code)
 
 
 @router.get("/tips")
@@ -57,6 +63,45 @@ def tips_decide(request: Request, tip_id: int, decision: str = Form(...), reason
     audit.append(engine, ctx.user.username, "tip_decision", str(tip["doc_id"]),
                  {"tip": tip_id, "decision": decision, "partner": tip["partner"], "reason": reason[:200]})
     return RedirectResponse(f"/tips?status={status if status in ts.STATUSES else 'new'}", status_code=303)
+
+
+def _no_keys(exc: errors.ConfigError) -> str:
+    """What an analyst reads when the server cannot sign (the paths and commands go to the server's log)."""
+    logging.getLogger(__name__).warning("tip hand-offs cannot be signed: %s", exc.message)
+    if exc.code == errors.NO_KEYS:
+        return _("Hand-offs cannot be signed on this server: it does not have the organisation's exchange keys "
+                 "(the signing key and the consortium key). The tips stay routed, hand-off pending. Ask an "
+                 "administrator to install the keys for the web server, or to sign the pending hand-offs on the "
+                 "computer that holds them (docs/tips.md, \"Signing from the Tips page\").")
+    return _("Hand-offs cannot be signed on this server: its exchange key files cannot be read. The tips stay "
+             "routed, hand-off pending. Ask an administrator to restore the key files from their backup (the "
+             "server's log names the file).")
+
+
+@router.post("/tips/handoffs")
+def handoffs_download(request: Request, partner: str = Form(""), ctx: Ctx = Depends(require("triage"))) -> Response:
+    """Sign the hand-offs of every tip routed to `partner` and not yet handed off, as one zip: the same
+    function and files as `adtrace tips route --partner`; each tip audited (tip_handoff), the download too."""
+    from adtrace.exchange import keys as xk
+
+    state = request.app.state.adtrace
+    if not partner or partner not in dict(ts.pending_by_partner(state.engine)):  # never "" = every partner
+        return _queue(request, "routed", _("No hand-off is waiting for %(p)s: it may have been downloaded "
+                                           "already. The list below is up to date.") % {"p": partner[:60]}, 422)
+    try:
+        ring, key = xk.load(None), xk.consortium_key(None)  # where the CLI looks without --keys
+    except errors.ConfigError as exc:
+        return _queue(request, "routed", _no_keys(exc), 503)
+    sent = handoff.send(state.store, ring, key, ctx.user.username, partner)
+    if not sent:  # every one's document was purged by retention (logged by send)
+        return _queue(request, "routed", _("The tips routed to %(p)s were deleted by retention: there is nothing "
+                                           "left to hand off.") % {"p": partner[:60]}, 422)
+    audit.append(state.engine, ctx.user.username, "export", "tip-handoffs",
+                 {"format": "zip", "to": partner, "tips": [int(t["id"]) for t, _b in sent],
+                  "handoffs": [handoff.handoff_id(b) for _t, b in sent], "redacted": True})
+    name = f"tip-handoffs-to-{handoff.safe(partner)}.zip"
+    return Response(handoff.zipped(sent), media_type="application/zip",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
 @router.get("/tips/rules")
@@ -91,8 +136,9 @@ def rules_remove(request: Request, rule_id: int, ctx: Ctx = Depends(require("adm
 
 @router.get("/tips/leads")
 def leads_page(request: Request, ctx: Ctx = Depends(require("triage")), error: str = "") -> Response:
-    return render(request, "tip_leads.html", {"leads": handoff.leads(request.app.state.adtrace.engine),
-                                              "error": error})
+    leads = handoff.leads(request.app.state.adtrace.engine)
+    audit_list(request, ctx, "tip_leads", [lead["id"] for lead in leads])
+    return render(request, "tip_leads.html", {"leads": leads, "error": error})
 
 
 @router.post("/tips/leads/import")

@@ -7,6 +7,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from adtrace import errors
 from adtrace.app.auth import Ctx, require
+from adtrace.app.data.lists import audit_list
 from adtrace.app.data.watch import ack_alert, add_entry, remove_entry
 from adtrace.app.pages.render import render
 from adtrace.cases import alerts, watchlists
@@ -19,6 +20,7 @@ router = APIRouter()
 def _watchlists(request: Request, form: dict[str, str] | None = None, error: str = "", field: str = "",
                 status: int = 200) -> Response:
     rows = watchlists.entries(request.app.state.adtrace.store, active_only=True)
+    audit_list(request, request.state.ctx, "watchlists", [e.id for e in rows])  # identifiers people are watched by
     return render(request, "watchlists.html", {"entries": rows, "kinds": watchlists.KINDS, "form": form or {},
                                                "error": error, "error_field": field}, status=status)
 
@@ -65,6 +67,7 @@ def alerts_page(request: Request, show: str = "open", kind: str = "hits", watchl
     with read(request.app.state.adtrace.engine) as conn:
         docs = reviewlog.alert_documents(conn, ids)
     counts = alerts.counts(store, open_only=open_only)
+    audit_list(request, ctx, "alerts", [a.id for a in rows])
     tabs = [(t, label, sum(n for k, n in counts.items() if t == "all" or (t == "hits") == (k != "risk")))
             for t, label in ALERT_TABS]
     return render(request, "alerts.html", {"alerts": rows, "show": show, "kind": kind, "watchlist": watchlist,

@@ -5,6 +5,8 @@
   if (!el) return;
   const data = JSON.parse(el.textContent);
   const LEVEL = { high: "#b3261e", elevated: "#d98a00", low: "#4a7", none: "#889" };
+  const t = window.adtraceT;  // the page's language (app.js, adtrace.i18n.terms.JS_MESSAGES)
+  const ads = (n) => (n === 1 ? t("1 ad") : t("%(n)s ads", { n: n }));
 
   async function baseMap(box) {
     const map = L.map(box, { zoomControl: true, attributionControl: false, worldCopyJump: true });
@@ -34,7 +36,7 @@
       L.polyline(ll.slice(0, k), { color: "#b3261e", weight: 3, opacity: 0.8 }).addTo(layer);
       stops.slice(0, k).forEach((s, i) => {
         L.circleMarker([s.lat, s.lon], { radius: 5 + Math.min(10, s.documents), color: "#b3261e", fillOpacity: i === k - 1 ? 0.9 : 0.4 })
-          .bindTooltip((i + 1) + ". " + s.city + " · " + s.first_seen.slice(0, 10) + " – " + s.last_seen.slice(0, 10) + " · " + s.documents + " ads")
+          .bindTooltip((i + 1) + ". " + s.city + " · " + s.first_seen.slice(0, 10) + " – " + s.last_seen.slice(0, 10) + " · " + ads(s.documents))
           .addTo(layer);
       });
       if (out) out.textContent = String(k);
@@ -60,10 +62,11 @@
     const map = await baseMap(box);
     const peak = Math.max(1, ...m.cities.map((c) => c.documents));
     m.flows.forEach((f) => L.polyline([f.from_ll, f.to_ll], { color: "#b3261e", weight: 1 + Math.min(8, f.clusters * 2), opacity: 0.5 })
-      .bindTooltip(f.from + " → " + f.to + ": " + f.clusters + " clusters").addTo(map));
+      .bindTooltip(f.from + " → " + f.to + ": " + (f.clusters === 1 ? t("1 cluster") : t("%(n)s clusters", { n: f.clusters })))
+      .addTo(map));
     m.cities.forEach((c) => L.circleMarker([c.lat, c.lon], { radius: 4 + 18 * Math.sqrt(c.documents / peak),
       color: c.high ? "#b3261e" : "#1f5fa8", fillOpacity: 0.35 + 0.5 * (c.high / c.documents) })
-      .bindTooltip(c.city + ": " + c.documents + " ads, " + c.high + " high risk").addTo(map));
+      .bindTooltip(c.city + ": " + ads(c.documents) + ", " + t("%(n)s high risk", { n: c.high })).addTo(map));
     // Frame the high-risk flows when there are any (the question this page answers), else every city.
     fit(map, m.flows.length ? m.flows.flatMap((f) => [f.from_ll, f.to_ll]) : m.cities.map((c) => [c.lat, c.lon]));
     box.classList.add("ready");

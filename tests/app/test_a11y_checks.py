@@ -1,0 +1,57 @@
+"""The link walker's accessibility checks (tests/app/a11y.py) on small pages: each rule passes a page that
+keeps it and names the element of a page that breaks it. The walk runs them on every page it reaches."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.app import a11y
+
+GOOD = """<!doctype html><html lang="{lang}"><head><title>Queue · adtrace</title></head><body>
+<nav><a href="/">Dashboard</a> <a href="/account" aria-label="Your account"><img src="/u.png" alt=""></a></nav>
+<main><h1>Queue</h1>
+<form><label for="q">Search</label><input id="q" name="q"> <label>Level <select name="level"></select></label>
+<input name="note" aria-label="note"> <span id="t">Title</span><textarea name="text" aria-labelledby="t"></textarea>
+<input type="hidden" name="csrf" value="x"><input type="submit" value="Go"><button>Save</button>
+<button class="close" title="close">✕</button></form>
+<table><tr><th>id</th></tr><tr><td>1</td></tr></table><table class="layout"><tr><th></th></tr></table>
+<img src="/p.png" alt="photo 1 of the ad"></main></body></html>"""
+
+
+def test_a_page_that_keeps_every_rule_passes() -> None:
+    assert a11y.problems(GOOD.format(lang="en")) == []
+    assert a11y.problems(GOOD.format(lang="zh-Hans"), "zh") == []
+
+
+@pytest.mark.parametrize("old,new,expected", [
+    ('lang="en"', "", "<html> has no lang"),
+    ("<title>Queue · adtrace</title>", "<title> </title>", "no <title>"),
+    ('<label for="q">Search</label>', "Search", '<input id="q" name="q"> has no label'),
+    ("<label>Level <select", "Level <select", '<select name="level"> has no label'),
+    ('aria-label="note"', 'placeholder="note"', '<input name="note"> has no label'),
+    ('aria-labelledby="t"', 'aria-labelledby="gone"', "<textarea name=\"text\"> has no label"),
+    ('alt="photo 1 of the ad"', "", '<img src="/p.png"> has no alt'),
+    ("<button>Save</button>", "<button> </button>", "<button> has no text or accessible name"),
+    ('title="close">✕', ">", '<button class="close"> has no text'),
+    ('aria-label="Your account"><img src="/u.png" alt="">', '><img src="/u.png" alt="">',
+     '<a href="/account"> has no text or accessible name'),
+    ("<main>", '<main><p id="t">the title</p>', 'id "t" used 2 times'),
+    ("</main>", "<h1>Again</h1></main>", "2 <h1>: 'Queue', 'Again'"),
+    ("<tr><th>id</th></tr>", "", '<table> holds data but has no <th>'),
+])
+def test_each_rule_names_the_element_that_breaks_it(old: str, new: str, expected: str) -> None:
+    page = GOOD.format(lang="en")
+    assert old in page
+    found = a11y.problems(page.replace(old, new, 1))
+    assert len(found) == 1 and found[0].startswith(expected), found
+
+
+def test_the_page_language_must_be_the_readers() -> None:
+    assert a11y.problems(GOOD.format(lang="en"), "es") == ["<html lang=\"en\"> on a page in 'es'"]
+
+
+def test_a_fragment_is_checked_for_its_elements_only() -> None:
+    """What htmx swaps in has no <html>, <title> or heading of its own; its fields still need names."""
+    assert a11y.problems('<div><input name="q" aria-label="q"></div>', whole=False) == []
+    assert a11y.problems('<div><input name="q"></div>', whole=False) == [
+        '<input name="q"> has no label (label for, a wrapping label, aria-label or aria-labelledby)']
