@@ -153,7 +153,8 @@ def decoded_size(size: tuple[int, int]) -> tuple[int, int]:
     preparations and the no-text test to prepare.TARGET_SHORT_SIDE on the short side, and PDQ hashes a
     copy with a short side of PDQ_SIDE or more (adtrace.documents.images.pdq_sized). A JPEG is then
     decoded at the smallest of its scales 1/2, 1/4, 1/8 that keeps it at least this large: less to
-    decode and to shrink again (not merged: see the commit message)."""
+    decode and to shrink again (docs/ocr.md: 14-17 % less CPU per 3,000 px photo with text, phones the
+    same on held-out seed 23)."""
     w, h = size
     long_side = int(neural.SETTINGS.get("max_side_len") or neural.MAX_SIDE)
     f = min(1.0, max(long_side / max(w, h, 1), prepare.TARGET_SHORT_SIDE / max(min(w, h), 1)))
