@@ -157,3 +157,19 @@ def test_without_keys_the_page_says_what_an_admin_must_do(app: Any, login: Calla
     assert [t["id"] for t in ts.pending_handoffs(app.state.adtrace.engine)] == [tip]  # nothing marked
     assert _audit(app.state.adtrace.engine, "tip_handoff") == []
     assert [r for r in _audit(app.state.adtrace.engine, "export") if r[1] == "tip-handoffs"] == []
+
+
+def test_a_hand_off_from_an_untrusted_organisation_says_what_to_ask_for(
+        app: Any, login: Callable[[str], TestClient], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Was: the tip-leads page showed verify's message, which ends in the command an administrator runs
+    (`adtrace exchange trust PUBLIC_KEYS.json`); a web user is told what to ask for instead."""
+    monkeypatch.setenv(xk.ENV_VAR, str(_keys(tmp_path, "ngo-z")))  # an issuer nobody here trusts
+    _route(app, "ngo-b", "Les quitan el pasaporte en la finca.")
+    client = login("analyst")
+    res = _post(client, "ngo-b")
+    assert res.status_code == 200
+    name, data = next((n, zipfile.ZipFile(io.BytesIO(res.content)).read(n))
+                      for n in zipfile.ZipFile(io.BytesIO(res.content)).namelist())
+    up = client.post("/tips/leads/import", data={"csrf": csrf_of(client)}, files={"file": (name, data)})
+    assert up.status_code == 403, up.text[:300]
+    assert "does not trust yet" in up.text and "adtrace exchange" not in up.text

@@ -166,6 +166,11 @@ async def leads_import(request: Request, file: UploadFile = File(...), ctx: Ctx 
             key = None  # the lead is made; its ads are matched once the consortium key is installed
         await run_in_threadpool(handoff.receive, engine, body, ctx.user.username, key)
     except (errors.InputError, errors.AuthError) as exc:
-        return render(request, "tip_leads.html", {"leads": handoff.leads(engine), "error": exc.message},
+        message = exc.message
+        if exc.code == errors.UNKNOWN_ISSUER:  # its message ends in the command an administrator runs
+            message = _("The hand-off comes from an organisation this installation does not trust yet. Ask an "
+                        "administrator to check that organisation's public key with them (not through the file "
+                        "itself) and to add it to the trusted keys; then upload the file again.")
+        return render(request, "tip_leads.html", {"leads": handoff.leads(engine), "error": message},
                       status=exc.http_status)
     return RedirectResponse("/tips/leads", status_code=303)
