@@ -204,6 +204,12 @@ class Masker:
         out_title = self.field(title or "", t_spans, place_ranges(record, title or "", 0)) if title else ""
         return out_title, self.field(text, b_spans, place_ranges(record, text, cut))
 
+    def document(self, record: dict[str, Any], doc: Any) -> tuple[str, str]:
+        """A stored ad's title and text, masked: its identifiers learnt first, so they are masked wherever else
+        this export writes them too."""
+        self.learn(record, doc.full_text)
+        return self.record_fields(record, doc.title, doc.text)
+
     def evidence(self, record: dict[str, Any], full_text: str, span: list[int] | None, quoted: str) -> str:
         """A quoted piece of evidence, masked with the spans of the record it quotes."""
         if not self.enabled or not quoted:

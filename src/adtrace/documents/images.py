@@ -79,10 +79,11 @@ def pdq_hex(source: str | Path | IO[bytes]) -> tuple[str, int]:
         from PIL import Image
     except ImportError as exc:  # pragma: no cover - depends on the install
         raise _missing() from exc
+    name = source if isinstance(source, str | Path) else "upload"
     try:
         with Image.open(source) as img:
             img.draft(None, (PDQ_SIDE, PDQ_SIDE))  # JPEG only: DCT scaling, each side still >= PDQ_SIDE
-            if bomb := too_many_pixels(img, source if isinstance(source, str | Path) else "upload"):
+            if bomb := too_many_pixels(img, name):
                 raise bomb
             return pdq_of_image(img)
     except ImportError as exc:  # pragma: no cover - depends on the install
@@ -90,7 +91,6 @@ def pdq_hex(source: str | Path | IO[bytes]) -> tuple[str, int]:
     except errors.InputError:
         raise
     except Exception as exc:  # PIL raises OSError, ValueError, SyntaxError, DecompressionBombError...
-        name = source if isinstance(source, str | Path) else "upload"
         raise errors.InputError.at(errors.BAD_FIELD, f"cannot read image {name}: {type(exc).__name__}",
                                    field_name="images",
                                    hint="Check the image path or drop the image from the document") from None

@@ -192,15 +192,12 @@ def load(out: str, db: str | None, log: Callable[[str], None] | None = None) -> 
         if filled:
             raise errors.StorageError(message=f"{_safe(resolve_url(db))} already holds documents; `load` fills "
                                       "an empty database (use `adtrace ingest` to add to one)", code=errors.LOAD_NEEDS_EMPTY_DB)
-        now = stamp_now()
-        t0 = datetime.now(UTC)
         try:
-            _fill(engine, root, linker, engine_labels, now, report, say)
+            _fill(engine, root, linker, engine_labels, stamp_now(), report, say)
         except BaseException:  # a damaged partition, a full disk, Ctrl-C: no half-loaded database is left
             # behind (the next `load` would refuse it as not empty, and search would show part of a run)
             _unload(engine)
             raise
-        report.seconds["linking"] = round((datetime.now(UTC) - t0).total_seconds() - report.seconds["tables"], 3)
     finally:
         engine.dispose()
     return report
@@ -231,8 +228,10 @@ def _fill(engine: sa.Engine, root: Path, linker: Linker, engine_labels: dict[str
     with write(engine) as conn:
         if (saved := levels.saved_thresholds(conn)) is not None:
             levels.relevel(conn, saved)
-    report.seconds["tables"] = round((datetime.now(UTC) - t0).total_seconds(), 3)
+    t1 = datetime.now(UTC)
+    report.seconds["tables"] = round((t1 - t0).total_seconds(), 3)
     _link(engine, root, linker, engine_labels, report)
+    report.seconds["linking"] = round((datetime.now(UTC) - t1).total_seconds(), 3)
 
 
 def _link_state(root: Path, manifest: dict[str, Any]) -> dict[str, Any]:

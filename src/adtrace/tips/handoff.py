@@ -43,9 +43,7 @@ def redacted(store: Any, doc_id: str) -> dict[str, Any]:
     doc, record = store.get_document(doc_id), store.get_record(doc_id) or {}
     if doc is None:
         raise errors.not_found(_("the tip's document %(id)s is gone (purged?)") % {"id": doc_id}, doc_id=doc_id)
-    masker = Masker(True)
-    masker.learn(record, doc.full_text)
-    body = masker.record_fields(record, doc.title, doc.text)[1]
+    body = Masker(True).document(record, doc)[1]
     risk = record.get("risk") or {}
     return {"ref": doc.id, "text": body, "received_at": doc.posted_at, "lang": doc.lang or "",
             "indicators": sorted({str(i["id"]) for i in record.get("indicators") or [] if i.get("id")}),

@@ -43,8 +43,7 @@ def labels_csv(request: Request, ctx: Ctx, full: bool = False, **detail: str) ->
         doc, record = state.store.get_document(doc_id), state.store.get_record(doc_id) or {}
         if doc is None or doc.text != text:
             return masker.field(text)  # no record to cut by: known identifiers and given names only
-        masker.learn(record, doc.full_text)
-        return masker.record_fields(record, doc.title, doc.text)[1]
+        return masker.document(record, doc)[1]
 
     with read(state.engine) as conn:
         body = export_labels(conn, mask=None if full else masked)

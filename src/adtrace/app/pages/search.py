@@ -167,11 +167,10 @@ def search_csv(request: Request, full: bool = False, ctx: Ctx = Depends(require(
     store, masker = request.app.state.adtrace.store, Masker(not full)
 
     def title(doc_id: str, raw: str) -> str:
-        doc, record = store.get_document(doc_id), store.get_record(doc_id) or {}
-        if not full and doc is not None and raw:
-            masker.learn(record, doc.full_text)
-            return masker.record_fields(record, doc.title, doc.text)[0]
-        return raw
+        if full or not raw:  # nothing to mask: no reads
+            return raw
+        doc = store.get_document(doc_id)
+        return raw if doc is None else masker.document(store.get_record(doc_id) or {}, doc)[0]
 
     buf = io.StringIO()
     w = spreadsheet.writer(buf)  # every cell guarded against formulas (ad text is hostile)
