@@ -1,8 +1,24 @@
 """One place for every error adtrace raises on purpose, each with a stable code.
 
 Codes are grouped: AT1xx bad input, AT2xx storage, AT3xx auth, AT4xx configuration and environment,
-AT5xx internal contract violations. A message always says what to do next. The CLI maps the group to
-an exit code (DESIGN §3); the API maps it to an HTTP status.
+AT5xx internal contract violations. The CLI maps the group to an exit code (DESIGN §3); the API maps it
+to an HTTP status.
+
+What an error says, and who reads it. One error reaches up to four surfaces: the CLI (stderr), the web
+pages (analysts in a browser, who have no shell on the server), the REST API's JSON and an import job's
+status line. So an error carries three texts, and each surface shows the ones that make sense there:
+
+- `message` says what is wrong, and may add what to do in words every reader can act on ("Use one of:
+  a, b", "Upload a smaller copy": what `InputError.at(hint=...)` appends). It never names an `adtrace`
+  command, a command-line flag or a server file: every surface shows it.
+- `cli_hint` is what to do at the server's shell: a backticked `adtrace ...` command. Only the CLI prints
+  it (a second line, "hint: ...").
+- `web_hint` is what to do for someone using adtrace over HTTP: a page ("Settings → Users"), or "ask an
+  administrator" when only the shell can fix it. Pages show it under the message (`web_text`) and the
+  API answers it as `hint`; empty means no hint there, never the CLI's.
+
+An error raised for both surfaces gives both hints; one raised only by a CLI command needs only
+`cli_hint`. tests/test_error_hints.py fails when an error's message names an `adtrace` command.
 """
 
 from __future__ import annotations
@@ -59,8 +75,10 @@ def markdown() -> str:
     """docs/errors.md, generated from the catalogue so the page cannot drift (a test compares them)."""
     lines = ["# Error codes", "",
              "Generated from `src/adtrace/errors.py` by `python -m adtrace.errors > docs/errors.md`; a test fails",
-             "when the two differ. Every error names what went wrong and what to do; the CLI exits with the code's",
-             "exit code and the API answers `{\"error\": {\"code\", \"message\", \"detail\"}}` with its HTTP status",
+             "when the two differ. Every error names what went wrong; what to do is in words in the message, or in",
+             "a hint for its surface (the CLI prints a command to run, web pages and the API a page or \"ask an",
+             "administrator\": the rule is in the module's docstring). The CLI exits with the code's exit code and the",
+             "API answers `{\"error\": {\"code\", \"message\", \"hint\", \"detail\"}}` with its HTTP status",
              "(the usual one: a few call sites answer a more precise status, e.g. 409 for a name taken).", "",
              "| code | name | meaning | exit | HTTP |", "|---|---|---|---|---|"]
     lines += [f"| {c.code} | {c.name} | {c.meaning} | {c.exit_code} | {c.http_status} |"
@@ -76,19 +94,27 @@ def not_found(message: str, **detail: Any) -> InputError:
 
 @dataclass
 class AdtraceError(Exception):
-    """Base class: `code` is stable, `message` says what went wrong and what to do."""
+    """Base class: `code` is stable, `message` says what went wrong; `cli_hint` and `web_hint` say what to
+    do at the shell and in a browser (the module docstring has the rule)."""
 
     message: str
     detail: dict[str, Any] = field(default_factory=dict)
     code: str = "AT500"  # INTERNAL
     exit_code: int = EXIT_BAD_INPUT
     http_status: int = 500
+    cli_hint: str = ""
+    web_hint: str = ""
 
     def __str__(self) -> str:
         return f"{self.code}: {self.message}"
 
+    @property
+    def web_text(self) -> str:
+        """What a web page shows: the message, then the web's hint (never the CLI's)."""
+        return f"{self.message}. {self.web_hint}" if self.web_hint else self.message
+
     def to_json(self) -> dict[str, Any]:
-        return {"error": {"code": self.code, "message": self.message, "detail": self.detail}}
+        return {"error": {"code": self.code, "message": self.message, "hint": self.web_hint, "detail": self.detail}}
 
 
 @dataclass
@@ -109,7 +135,10 @@ class InputError(AdtraceError):
         line: int | None = None,
         field_name: str | None = None,
         hint: str = "",
+        cli_hint: str = "",
+        web_hint: str = "",
     ) -> InputError:
+        """`what` said of a place in the input; `hint` (words for every surface) ends the message."""
         where = ", ".join(
             p
             for p in (
@@ -123,14 +152,14 @@ class InputError(AdtraceError):
         if hint:
             msg = f"{msg}. {hint}"
         detail: dict[str, Any] = {k: v for k, v in (("path", path), ("line", line), ("field", field_name)) if v}
-        return cls(message=msg, detail=detail, code=code)
+        return cls(message=msg, detail=detail, code=code, cli_hint=cli_hint, web_hint=web_hint)
 
     def in_file(self, path: str, line: int | None = None) -> InputError:
         """This error said of the file at `path` (and its line): for checks that saw only decoded content."""
         where = f"{path}, line {line}" if line is not None else path
         detail = {**self.detail, "path": path, **({"line": line} if line is not None else {})}
         return InputError(message=f"{where}: {self.message}", code=self.code, detail=detail,
-                          http_status=self.http_status)
+                          http_status=self.http_status, cli_hint=self.cli_hint, web_hint=self.web_hint)
 
 
 # AT1xx: input that cannot be read or a request that cannot be served. Never reuse a number.
@@ -198,8 +227,8 @@ BAD_PHOTO_QUERY = define("AT192", "BAD_PHOTO_QUERY", "a photo search with neithe
 # AT2xx: the store.
 STORAGE = define("AT200", "STORAGE", "the store failed (generic)")
 DB_UNREACHABLE = define("AT201", "DB_UNREACHABLE", "the database cannot be opened or reached")
-DB_NOT_INITIALISED = define("AT202", "DB_NOT_INITIALISED", "the database has no adtrace schema: run adtrace init")
-DB_OUTDATED = define("AT203", "DB_OUTDATED", "the database schema is older than this adtrace: run adtrace init")
+DB_NOT_INITIALISED = define("AT202", "DB_NOT_INITIALISED", "the database has no adtrace schema")
+DB_OUTDATED = define("AT203", "DB_OUTDATED", "the database schema is older than this adtrace")
 BAD_QUERY = define("AT204", "BAD_QUERY", "the store refused a search or filter (HTTP 422 when a request gave it)")
 DB_WRITE_FAILED = define("AT205", "DB_WRITE_FAILED", "a document or batch could not be written")
 NEEDS_SQL_STORE = define("AT206", "NEEDS_SQL_STORE", "linking, cases or the app on a store without an SQL database (SQLite or PostgreSQL)")

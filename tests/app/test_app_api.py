@@ -27,7 +27,7 @@ def test_token_auth_and_error_shape(app: object) -> None:
     client = TestClient(app)  # type: ignore[arg-type]
     assert client.get("/api/v1/queue").json()["error"]["code"] == accounts.NOT_LOGGED_IN
     bad = client.get("/api/v1/queue", headers={"Authorization": "Bearer nope"})
-    assert bad.status_code == 401 and set(bad.json()["error"]) == {"code", "message", "detail"}
+    assert bad.status_code == 401 and set(bad.json()["error"]) == {"code", "message", "hint", "detail"}
     auth = {"Authorization": f"Bearer {token}"}
     assert client.get("/api/v1/me", headers=auth).json() == {"username": "analyst", "role": "analyst", "via": "token"}
     missing = client.get("/api/v1/documents/no-such-doc", headers=auth)
@@ -102,7 +102,7 @@ def test_search_api_with_facets(app: object, api: Callable[[str], dict[str, str]
     assert all(h["risk_level"] == "high" for h in body["hits"])
     assert sum(body["facets"]["source"].values()) == body["total"]
     bad = client.get("/api/v1/search", params={"q": "x", "facet": "nope"})
-    assert bad.status_code == 422 and set(bad.json()["error"]) == {"code", "message", "detail"}
+    assert bad.status_code == 422 and set(bad.json()["error"]) == {"code", "message", "hint", "detail"}
 
 
 def test_openapi_served(app: object) -> None:

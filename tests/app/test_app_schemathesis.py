@@ -1,6 +1,6 @@
 """Property-based API tests from the app's OpenAPI spec (schemathesis, in-process ASGI): no request the
 schema allows, or almost allows, gives a server error, and every error has the one JSON shape
-{"error": {"code", "message", "detail"}}. Bounded examples per operation keep it well under a minute.
+{"error": {"code", "message", "hint", "detail"}}. Bounded examples per operation keep it well under a minute.
 Screening and exchange routes are covered by tests/exchange/test_schemathesis.py."""
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ EXAMPLES = 10  # per operation, ~30 operations: the test body took 12 s at load 
 def _error_shape(ctx: Any, response: Any, case: Any) -> bool | None:
     if response.status_code >= 400:
         body = response.json()
-        assert set(body) == {"error"} and set(body["error"]) == {"code", "message", "detail"}, body
+        assert set(body) == {"error"} and set(body["error"]) == {"code", "message", "hint", "detail"}, body
     return None
 
 

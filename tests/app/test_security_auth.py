@@ -187,7 +187,7 @@ def test_revoke_one_token_by_cli_and_api(app: object, db_path: Path, api: Callab
     assert client.get("/api/v1/me", headers=keep).status_code == 401
     assert audit.entries(engine, action="token_revoke")[0].actor == "admin"
     missing = client.delete("/api/v1/tokens/0123456789ab", headers=admin)
-    assert missing.status_code == 404 and set(missing.json()["error"]) == {"code", "message", "detail"}
+    assert missing.status_code == 404 and set(missing.json()["error"]) == {"code", "message", "hint", "detail"}
 
 
 def test_revoke_a_token_from_the_settings_page(app: object, login: Callable[[str], TestClient],

@@ -73,7 +73,7 @@ def test_bad_input_is_422_in_the_error_shape(client_for: Callable[[str], TestCli
                  {"documents": [AD] * 1001}, {"document": AD, "mode": "keep"}):
         r = client.post("/api/v1/screen", json=body)
         assert r.status_code == 422, (body, r.text)
-        assert set(r.json()["error"]) == {"code", "message", "detail"}
+        assert set(r.json()["error"]) == {"code", "message", "hint", "detail"}
 
 
 def test_rate_limit_is_per_token_with_retry_after(app: Any, client_for: Callable[[str], TestClient]) -> None:

@@ -139,8 +139,9 @@ def test_uninitialised_and_reinit(db_url: str) -> None:
             open_store(db_url)
         assert exc.value.code == "AT202"
     else:
-        with pytest.raises(errors.StorageError, match="adtrace init"):
+        with pytest.raises(errors.StorageError) as exc:
             open_store(db_url)
+        assert exc.value.code == "AT202" and "adtrace init" in exc.value.cli_hint
     head = head_revision()  # later issues add migrations after 0001
     assert init_db(db_url) == (None, head)
     assert init_db(db_url) == (head, head)

@@ -43,8 +43,8 @@ NO_SUCH_TOKEN = errors.NO_SUCH_TOKEN
 _hasher = PasswordHasher()
 
 
-def auth_error(code: str, message: str, status: int = 401, **detail: object) -> errors.AuthError:
-    return errors.AuthError(message=message, detail=dict(detail), code=code, http_status=status)
+def auth_error(code: str, message: str, status: int = 401, *, web_hint: str = "", **detail: object) -> errors.AuthError:
+    return errors.AuthError(message=message, detail=dict(detail), code=code, http_status=status, web_hint=web_hint)
 
 
 def _sha(token: str) -> str:

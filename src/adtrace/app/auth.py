@@ -139,8 +139,8 @@ def _from_bearer(request: Request) -> Ctx | None:
     state = request.app.state.adtrace
     user, key = state.tokens.user(state.engine, header[7:].strip())
     if user is None:
-        raise auth_error(NOT_LOGGED_IN, "this API token is unknown or revoked; ask an admin for a new one (Users page, or "
-                         "adtrace user token NAME)")
+        raise auth_error(NOT_LOGGED_IN, "this API token is unknown or revoked",
+                         web_hint="Ask an admin for a new one (Users page)")
     return Ctx(user, "token", token_key=key)
 
 

@@ -56,7 +56,7 @@ def read_file(path: str | Path) -> list[dict[str, Any]]:
     p = Path(path)
     if not p.is_file():
         raise errors.InputError.at(errors.FILE_NOT_FOUND, "no such checkpoint file", path=str(p),
-                                   hint="Write checkpoints with: adtrace audit checkpoint --out FILE")
+                                   cli_hint="write checkpoints with `adtrace audit checkpoint --out FILE`")
     out = []
     for n, line in enumerate(p.read_bytes().splitlines(), 1):
         if not line.strip():
@@ -68,7 +68,7 @@ def read_file(path: str | Path) -> list[dict[str, Any]]:
             int(c["seq"]), str(c["hash"]), bytes.fromhex(c["sig"])
         except (ValueError, KeyError, TypeError, orjson.JSONDecodeError):
             raise errors.InputError.at(errors.BAD_CHECKPOINT, "not an audit checkpoint", path=str(p), line=n,
-                                       hint="Each line is one JSON object written by adtrace audit checkpoint") from None
+                                       cli_hint="each line is one JSON object written by `adtrace audit checkpoint`") from None
         out.append(c)
     return out
 

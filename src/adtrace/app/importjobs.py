@@ -245,7 +245,7 @@ def _run(engine: sa.Engine, store: Store, job: dict[str, Any]) -> None:
             job["link"] = _link(engine, job["user"])
         job["state"] = "done"
     except errors.AdtraceError as exc:
-        job.update(state="failed", message=_browser(exc.message, folder))
+        job.update(state="failed", message=_browser(exc.web_text, folder))
     except Exception as exc:  # a bug: the page says so in one line instead of polling for ever
         job.update(state="failed", message=f"internal error ({type(exc).__name__}); nothing after it was stored")
     finally:
@@ -276,7 +276,7 @@ def link_now(engine: sa.Engine, actor: str, rebuild: bool) -> dict[str, Any]:
             job["link"] = _link(engine, actor, rebuild)
             job["state"] = "done"
         except errors.AdtraceError as exc:
-            job.update(state="failed", message=exc.message)
+            job.update(state="failed", message=exc.web_text)
         except Exception as exc:  # a bug, or the database (locked by another writer): the page says so in one
             # line instead of polling a job that will never end (seen: "database is locked" in a test run)
             job.update(state="failed", message=f"linking stopped ({type(exc).__name__}: {exc}); run it again")

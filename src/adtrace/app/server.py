@@ -154,7 +154,7 @@ def _errors(app: FastAPI) -> None:
         if exc.code == accounts.NOT_LOGGED_IN:
             return RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
         if request.headers.get("hx-request"):
-            return Response(f'<p class="error">{_esc(exc.message)}</p>', status_code=exc.http_status,
+            return Response(f'<p class="error">{_esc(exc.web_text)}</p>', status_code=exc.http_status,
                             media_type="text/html")
         return render(request, "error.html", {"error": exc}, status=exc.http_status)
 

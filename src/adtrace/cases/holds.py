@@ -113,9 +113,9 @@ def get(store: Store | sa.Engine, hold_id: int) -> Hold:
     with read(store) as conn:
         row = casebook.hold_row(conn, hold_id)
     if row is None:
-        raise errors.InputError(message=_("no hold %(id)s; list them with adtrace hold list") % {"id": hold_id},
-                                code=errors.NOT_FOUND,
-                                http_status=404, detail={"field": "hold"})
+        raise errors.InputError(message=_("no hold %(id)s") % {"id": hold_id}, code=errors.NOT_FOUND,
+                                http_status=404, detail={"field": "hold"},
+                                cli_hint=_("list them with `adtrace hold list`"))
     return Hold(**row)
 
 

@@ -95,7 +95,8 @@ def normalise(kind: str, value: str, region: str = "US") -> str:
         hexed = value.lower()
         if not re.fullmatch(r"[0-9a-f]{64}", hexed):
             raise errors.InputError.at(errors.BAD_FIELD, _("a PDQ hash is 64 hex characters"), field_name="value",
-                                       hint=_("Compute one with: adtrace link (images) or the pdqhash package"))
+                                       cli_hint=_("compute one with `adtrace link` (images) or the pdqhash package"),
+                                       web_hint=_("Search by photo shows a photo's hash"))
         return hexed
     if kind == "regex":
         try:
@@ -123,7 +124,7 @@ def add(store: Store | sa.Engine, kind: str, value: str, *, name: str, owner: st
     name = name.strip()
     if not name:
         raise errors.InputError.at(errors.MISSING_FIELD, _("a watchlist entry needs a watchlist name"),
-                                   field_name="name", hint=_("e.g. --name 'Op Lantern'"))
+                                   field_name="name", hint=_("e.g. 'Op Lantern'"))
     if kind == "pdq":
         distance = DEFAULT_PDQ_DISTANCE if distance is None else distance
         if not 0 <= distance <= 128:
@@ -145,9 +146,10 @@ def remove(store: Store | sa.Engine, entry_id: int) -> Entry:
         watchbook.deactivate_entry(conn, entry_id, now())
         row = watchbook.entry(conn, entry_id)
     if row is None:
-        raise errors.InputError(message=_("no watchlist entry %(id)s. List them with: adtrace watchlist list")
-                                % {"id": entry_id},
-                                code=errors.BAD_FIELD, http_status=404, detail={"field": "id"})
+        raise errors.InputError(message=_("no watchlist entry %(id)s") % {"id": entry_id},
+                                code=errors.BAD_FIELD, http_status=404, detail={"field": "id"},
+                                cli_hint=_("list them with `adtrace watchlist list`"),
+                                web_hint=_("The Watchlists page lists the active entries"))
     return Entry(**row)
 
 

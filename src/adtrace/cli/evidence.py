@@ -55,8 +55,8 @@ def verify_cmd(
             info = orjson.loads(Path(public).read_bytes())
             trusted = {str(k["id"]): str(k["public"]) for k in info["keys"]}
         except (OSError, orjson.JSONDecodeError, KeyError, TypeError):
-            raise errors.InputError.at(errors.BAD_FIELD, "not an `adtrace exchange keys --public` file",
-                                       path=public) from None
+            raise errors.InputError.at(errors.BAD_FIELD, "not a public-key file", path=public,
+                                       cli_hint="pass the file `adtrace exchange keys --public` wrote") from None
     verdict = evidence.verify(file, trusted)
     sys.stdout.buffer.write(orjson.dumps(verdict.to_dict(), option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE))
     for problem in verdict.problems:

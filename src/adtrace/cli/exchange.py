@@ -98,7 +98,8 @@ def screen_cmd(
         try:
             key = xk.consortium_key(keys)
         except errors.ConfigError as exc:
-            err_console.print(f"[yellow]partner matching off[/] {exc.message}", highlight=False)
+            hint = f"; {exc.cli_hint}" if exc.cli_hint else ""
+            err_console.print(f"[yellow]partner matching off[/] {exc.message}{hint}", highlight=False)
     screener = Screener(engine, key, Pipeline(default_region=region.upper()))
     summary = ReadSummary()
     opts = source_options("text", "title", "id", "url", None, 8 * 1024 * 1024)

@@ -32,8 +32,8 @@ def main() -> int:
             feeder = Feeder(store, region=config.region, notifier=notifier, profile=config.profile)
             summary = run_here(config, feeder)
     except errors.AdtraceError as exc:
-        sys.stdout.write(orjson.dumps({"error": {"code": exc.code, "message": exc.message,
-                                                 "exit_code": exc.exit_code}}).decode() + "\n")
+        sys.stdout.write(orjson.dumps({"error": {"code": exc.code, "message": exc.message, "exit_code": exc.exit_code,
+                                                 "cli_hint": exc.cli_hint, "web_hint": exc.web_hint}}).decode() + "\n")
         return exc.exit_code
     sys.stdout.write(orjson.dumps(summary.to_dict()).decode() + "\n")
     return 0

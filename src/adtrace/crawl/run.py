@@ -58,7 +58,8 @@ def crawl(config: CrawlConfig, *, notify: NotifyConfig | None = None,
     result = orjson.loads(out[-1]) if out else {}
     if "error" in result:
         e = result["error"]
-        raise errors.AdtraceError(message=e["message"], code=e["code"], exit_code=e["exit_code"])
+        raise errors.AdtraceError(message=e["message"], code=e["code"], exit_code=e["exit_code"],
+                                  cli_hint=e.get("cli_hint", ""), web_hint=e.get("web_hint", ""))
     if not result:
         raise errors.AdtraceError(message=f"the crawl process ended with code {proc.returncode} and no summary; "
                                   "see the messages above", code=errors.INTERNAL)

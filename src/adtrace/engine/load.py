@@ -70,7 +70,8 @@ def _damaged(path: Path, exc: Exception) -> errors.InputError:
     why = f"{type(exc).__name__}: {str(exc)[:160]}" if str(exc) else type(exc).__name__
     done = "nothing was loaded (what the partitions before it had loaded was taken out again)"
     return errors.InputError.at(errors.BAD_ENGINE_OUTPUT, f"cannot be read ({why}); {done}", path=str(path),
-                                hint="The engine run's output is incomplete or damaged: run `adtrace engine run` again")
+                                hint="The engine run's output is incomplete or damaged",
+                                cli_hint="run `adtrace engine run` again")
 
 
 def _table(path: Path, columns: list[str] | None = None) -> pa.Table:
@@ -169,8 +170,8 @@ def load(out: str, db: str | None, log: Callable[[str], None] | None = None) -> 
     root = Path(out)
     manifest_file = root / "run.json"
     if not manifest_file.is_file():
-        raise errors.InputError.at(errors.FILE_NOT_FOUND, "no run.json: not the output of `adtrace engine run`",
-                                   path=out, hint="Point at the --output folder of a finished engine run")
+        raise errors.InputError.at(errors.FILE_NOT_FOUND, "no run.json: not the output of an engine run", path=out,
+                                   cli_hint="point at the --output folder of a finished `adtrace engine run`")
     manifest = _json(manifest_file)
     if not isinstance(manifest, dict) or manifest.get("version") != OUTPUT_VERSION:
         version = manifest.get("version") if isinstance(manifest, dict) else None
@@ -191,7 +192,8 @@ def load(out: str, db: str | None, log: Callable[[str], None] | None = None) -> 
             filled = corpus.count(conn) > 0
         if filled:
             raise errors.StorageError(message=f"{_safe(resolve_url(db))} already holds documents; `load` fills "
-                                      "an empty database (use `adtrace ingest` to add to one)", code=errors.LOAD_NEEDS_EMPTY_DB)
+                                      "an empty database", code=errors.LOAD_NEEDS_EMPTY_DB,
+                                      cli_hint="use `adtrace ingest` to add to one")
         try:
             _fill(engine, root, linker, engine_labels, stamp_now(), report, say)
         except BaseException:  # a damaged partition, a full disk, Ctrl-C: no half-loaded database is left

@@ -93,8 +93,8 @@ def make_retraction(items: Iterable[tuple[str, str]], keys: OrgKeys, consortium_
 
 
 def _fail(what: str, field_name: str | None = None, hint: str = "") -> errors.InputError:
-    return errors.InputError.at(errors.BAD_FIELD, what, field_name=field_name,
-                                hint=hint or "Ask the issuer for a fresh bundle made by `adtrace exchange export`")
+    return errors.InputError.at(errors.BAD_FIELD, what, field_name=field_name, hint=hint or "Ask the issuer for a fresh bundle",
+                                cli_hint="" if hint else "the issuer makes one with `adtrace exchange export`")
 
 
 def check_shape(bundle: Any) -> dict[str, Any]:
@@ -153,9 +153,11 @@ def verify(bundle: Any, lookup: KeyLookup) -> dict[str, Any]:
     key = lookup(body["issuer"], body["key_id"])
     if key is None:
         raise errors.AuthError(message=f"issuer {body['issuer'][:60]!r} with key {body['key_id'][:20]!r} is not "
-                               "trusted. Check its public key with the issuer out of band, then: adtrace exchange "
-                               "trust PUBLIC_KEYS.json", code=UNKNOWN_ISSUER, http_status=403,
-                               detail={"issuer": body["issuer"], "key_id": body["key_id"]})
+                               "trusted", code=UNKNOWN_ISSUER, http_status=403,
+                               detail={"issuer": body["issuer"], "key_id": body["key_id"]},
+                               cli_hint="check its public key with the issuer out of band, then run `adtrace exchange "
+                               "trust PUBLIC_KEYS.json`",
+                               web_hint="Ask an administrator to check the issuer's public key with them out of band and to trust it")
     try:
         key.verify(base64.b64decode(body["signature"], validate=True), canonical(body))
     except (InvalidSignature, ValueError):

@@ -55,8 +55,9 @@ def export_bank(store: Store | sa.Engine, watchlist: str, path: str | Path) -> B
     """Write the watchlist's active PDQ hashes and phrases as a bank file; other kinds are counted, not written."""
     entries = wl.entries(store, name=watchlist)
     if not entries:
-        raise errors.InputError(message=f"no active watchlist named {watchlist!r}; see adtrace watchlist list",
-                                code=errors.NOT_FOUND, http_status=404, detail={"field": "watchlist"})
+        raise errors.InputError(message=f"no active watchlist named {watchlist!r}", code=errors.NOT_FOUND,
+                                http_status=404, detail={"field": "watchlist"}, cli_hint="see `adtrace watchlist list`",
+                                web_hint="The Watchlists page lists them")
     report = BankReport()
     lines = []
     for e in entries:

@@ -86,8 +86,9 @@ def _write_private(path: Path, data: bytes) -> None:
 def load(directory: str | Path | None = None) -> OrgKeys:
     path = keys_dir(directory) / "org.json"
     if not path.exists():
-        raise errors.ConfigError(f"no organisation keys in {path.parent}. Make them with: adtrace exchange keys "
-                                 "--org NAME", code=NO_KEYS)
+        raise errors.ConfigError(f"no organisation keys in {path.parent}", code=NO_KEYS,
+                                 cli_hint="make them with `adtrace exchange keys --org NAME`",
+                                 web_hint="Ask an administrator to make the organisation's exchange keys")
     try:
         raw = orjson.loads(path.read_bytes())  # not json.loads: it lets lone surrogates through, orjson refuses them
     except (OSError, orjson.JSONDecodeError) as exc:
@@ -127,8 +128,8 @@ def generate(org: str, directory: str | Path | None = None) -> OrgKeys:
         raise errors.InputError.at(errors.BAD_FIELD, "empty organisation name", field_name="org",
                                    hint="Pass --org with your organisation's short name")
     if (keys_dir(directory) / "org.json").exists():
-        raise errors.ConfigError("organisation keys already exist; rotate them with: adtrace exchange keys "
-                                 "--rotate", code=errors.KEYS_EXIST)
+        raise errors.ConfigError("organisation keys already exist", code=errors.KEYS_EXIST,
+                                 cli_hint="rotate them with `adtrace exchange keys --rotate`")
     entry = _new_entry()
     keys = OrgKeys(org.strip(), entry["id"], [entry])
     save(keys, directory)
@@ -151,9 +152,11 @@ def rotate(directory: str | Path | None = None) -> OrgKeys:
 def consortium_key(directory: str | Path | None = None) -> bytes:
     path = keys_dir(directory) / "consortium.key"
     if not path.exists():
-        raise errors.ConfigError(f"no consortium key in {path.parent}. Make one (the first member) with: adtrace "
-                                 "exchange keys --new-consortium-key, or install the one your consortium shares "
-                                 "with: adtrace exchange keys --consortium-key FILE", code=NO_KEYS)
+        raise errors.ConfigError(f"no consortium key in {path.parent}", code=NO_KEYS,
+                                 cli_hint="make one (the first member) with `adtrace exchange keys --new-consortium-key`, "
+                                 "or install the one your consortium shares with `adtrace exchange keys "
+                                 "--consortium-key FILE`",
+                                 web_hint="Ask an administrator to install the consortium key")
     try:
         key = bytes.fromhex(path.read_bytes().decode("ascii").strip())
     except (OSError, ValueError) as exc:  # UnicodeDecodeError is a ValueError

@@ -74,8 +74,8 @@ def record(conn: sa.Connection, type_: str, hash_: str, org: str, opinion: str, 
 def _signal(conn: sa.Connection, signal_id: int) -> dict[str, Any]:
     row = bank.signal_row(conn, signal_id)
     if row is None:
-        raise errors.InputError(message=f"no partner signal {signal_id}; see adtrace exchange signal list",
-                                code=errors.NOT_FOUND, http_status=404, detail={"field": "signal"})
+        raise errors.InputError(message=f"no partner signal {signal_id}", code=errors.NOT_FOUND, http_status=404,
+                                detail={"field": "signal"}, cli_hint="see `adtrace exchange signal list`")
     return row
 
 

@@ -157,7 +157,7 @@ _FIELDS = {"request": ("items",), "response": ("double", "items"), "state": ("or
 def _check(msg: Any, step: str) -> None:
     if not isinstance(msg, dict) or msg.get("format") != FORMAT or msg.get("version") != VERSION:
         raise errors.InputError.at(errors.BAD_FIELD, f"not an adtrace PSI {step} file", field_name="format",
-                                   hint="Pass the files `adtrace exchange psi start|respond` wrote")
+                                   cli_hint="pass the files `adtrace exchange psi start|respond` wrote")
     if msg.get("step") != step:
         raise errors.InputError.at(errors.BAD_FIELD, f"expected the {step} file, got a {msg.get('step')!r} file",
                                    field_name="step")
@@ -166,5 +166,5 @@ def _check(msg: Any, step: str) -> None:
             raise errors.InputError.at(errors.BAD_FIELD, "must be a list", field_name=name)
     if step == "state" and (not all(isinstance(e, str) for e in msg["order"])
                             or not re.fullmatch(r"[0-9a-f]{64}", str(msg.get("secret")))):
-        raise errors.InputError.at(errors.BAD_FIELD, "not a state file `adtrace exchange psi start` wrote",
-                                   field_name="secret", hint="Use the state file from the same `psi start`")
+        raise errors.InputError.at(errors.BAD_FIELD, "not a PSI state file", field_name="secret",
+                                   cli_hint="use the state file `adtrace exchange psi start` wrote for this exchange")

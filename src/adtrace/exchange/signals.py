@@ -82,8 +82,9 @@ def keyed_hash(key: bytes, kind: str, normalised: str) -> str:
         raise errors.InputError.at(errors.BAD_FIELD, f"{kind} signals are not keyed-hashed", field_name="type",
                                    hint="PDQ image hashes are shared as PDQ (see docs/exchange.md)")
     if len(key) < 32:
-        raise errors.ConfigError("the consortium key must be at least 32 bytes; make one with: adtrace exchange "
-                                 "keys --new-consortium-key", code=errors.WEAK_CONSORTIUM_KEY)
+        raise errors.ConfigError("the consortium key must be at least 32 bytes", code=errors.WEAK_CONSORTIUM_KEY,
+                                 cli_hint="make one with `adtrace exchange keys --new-consortium-key`",
+                                 web_hint="Ask an administrator to install a new consortium key")
     msg = f"{SCHEME}\x00{kind}\x00{normalised}".encode()
     return hmac.new(key, msg, hashlib.sha256).hexdigest()
 

@@ -253,8 +253,9 @@ def watchlist_bundle(store: Store | sa.Engine, name: str, *, org: str, redact: b
     """A watchlist's active entries as indicators (identifiers only in a full export; PDQ always)."""
     entries = wl.entries(store, name=name)
     if not entries:
-        raise errors.InputError(message=f"no active watchlist named {name!r}; see adtrace watchlist list",
-                                code=errors.NOT_FOUND, http_status=404, detail={"field": "watchlist"})
+        raise errors.InputError(message=f"no active watchlist named {name!r}", code=errors.NOT_FOUND,
+                                http_status=404, detail={"field": "watchlist"}, cli_hint="see `adtrace watchlist list`",
+                                web_hint="The Watchlists page lists them")
     b = _Builder(org, redact)
     contacts, crefs, skipped = [], [], 0
     for e in entries:

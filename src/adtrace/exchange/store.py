@@ -27,16 +27,19 @@ def trust(engine: sa.Engine, public_info: Any, actor: str, note: str = "") -> li
     if not isinstance(public_info, dict) or not isinstance(public_info.get("org"), str) \
             or not isinstance(public_info.get("keys"), list):
         raise errors.InputError.at(errors.BAD_FIELD, "not a public-key file (needs 'org' and 'keys')",
-                                   hint="Ask the partner for the output of: adtrace exchange keys --public")
+                                   cli_hint="ask the partner for the output of `adtrace exchange keys --public`",
+                                   web_hint="Ask the partner for their public-key file")
     org = public_info["org"].strip()
     # A key under no name (bundles name their issuer, and a blank one would match it) or a file with no key
     # (trusting nothing, silently) is a damaged or hand-edited file.
     if not org:
         raise errors.InputError.at(errors.BAD_FIELD, "the public-key file names no organisation", field_name="org",
-                                   hint="Ask the partner for the output of: adtrace exchange keys --public")
+                                   cli_hint="ask the partner for the output of `adtrace exchange keys --public`",
+                                   web_hint="Ask the partner for their public-key file")
     if not public_info["keys"]:
         raise errors.InputError.at(errors.BAD_FIELD, "the public-key file holds no key", field_name="keys",
-                                   hint="Ask the partner for the output of: adtrace exchange keys --public")
+                                   cli_hint="ask the partner for the output of `adtrace exchange keys --public`",
+                                   web_hint="Ask the partner for their public-key file")
     added: list[tuple[str, str]] = []
     with write(engine) as conn:
         for k in public_info["keys"]:

@@ -39,8 +39,8 @@ _plans: dict[str, tuple[tuple[tuple[int, Indicator], ...], dict[str, tuple[int, 
 _loaded = False
 
 
-def _fail(message: str, **detail: Any) -> errors.RegistryError:
-    return errors.RegistryError(message=message, detail=detail)
+def _fail(message: str, *, cli_hint: str = "", **detail: Any) -> errors.RegistryError:
+    return errors.RegistryError(message=message, detail=detail, cli_hint=cli_hint)
 
 
 def register(indicator: Indicator) -> Indicator:
@@ -134,8 +134,8 @@ def get(indicator_id: str) -> Indicator:
     try:
         return INDICATORS[indicator_id]
     except KeyError:
-        raise _fail(f"no indicator '{indicator_id}'; run `adtrace score --help` or see docs/scoring.md",
-                    id=indicator_id) from None
+        raise _fail(f"no indicator '{indicator_id}'; docs/scoring.md lists them", id=indicator_id,
+                    cli_hint="see `adtrace score --help`") from None
 
 
 def matcher() -> Matcher:

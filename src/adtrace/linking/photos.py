@@ -35,8 +35,8 @@ def parse_pdq(value: str) -> bytes:
     v = "".join(value.split()).lower()
     if len(v) != 64 or any(c not in "0123456789abcdef" for c in v):
         raise errors.InputError.at(errors.BAD_PDQ, "a PDQ hash is 64 hexadecimal characters", field_name="pdq",
-                                   hint="Paste the hash as `adtrace link` or the pdqhash package prints it, or "
-                                        "upload the photo instead")
+                                   hint="Paste the hash as the pdqhash package prints it, or upload the photo instead",
+                                   cli_hint="`adtrace link` prints hashes in the same form")
     return bytes.fromhex(v)
 
 

@@ -105,16 +105,16 @@ def load(path: str | Path) -> Model:
     p = Path(path)
     if not p.is_file():
         raise errors.InputError.at(errors.FILE_NOT_FOUND, "no such model file", path=str(p),
-                                   hint="Train one with `adtrace train --labels labels.csv --corpus ...`")
+                                   cli_hint="train one with `adtrace train --labels labels.csv --corpus ...`")
     try:
         untrusted = sio.get_untrusted_types(file=str(p))
     except Exception as exc:
         raise errors.InputError.at(errors.BAD_FIELD, f"not a skops model file ({exc})", path=str(p),
-                                   hint="Use a file written by `adtrace train`") from None
+                                   cli_hint="use a file written by `adtrace train`") from None
     foreign = [t for t in untrusted if not t.startswith(_TRUSTED_PREFIXES)]
     if foreign:
         raise errors.InputError.at(errors.BAD_FIELD, f"the model file holds unexpected types {foreign}",
-                                   path=str(p), hint="Only load models written by `adtrace train`")
+                                   path=str(p), cli_hint="only load models written by `adtrace train`")
     data = sio.load(str(p), trusted=untrusted)
     if not isinstance(data, dict) or data.get("format") not in (1, FORMAT_VERSION):
         raise errors.InputError.at(errors.BAD_FIELD, "unknown model format", path=str(p),

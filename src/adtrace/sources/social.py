@@ -27,9 +27,9 @@ MAX_EXPORT_BYTES = 512 * 1024 * 1024
 def _fail(path: str, item: int, what: str, field: str | None, hint: str, raw: Any = None, *,
           line: bool = False, code: str | None = None) -> ReadError:
     """A rejected item: `item` is the line of a line-per-item dump (`line`), else the index in a whole export."""
-    where = {"line": item} if line else {}
     err = errors.InputError.at(code or (errors.BAD_FIELD if field else errors.BAD_JSON),
-                               what if line else f"item {item}: {what}", path=path, field_name=field, hint=hint, **where)
+                               what if line else f"item {item}: {what}", path=path, line=item if line else None,
+                               field_name=field, hint=hint)
     return ReadError(path, item, err, orjson.dumps(raw).decode()[:200] if raw is not None else "")
 
 

@@ -32,8 +32,8 @@ FACETS = ("source", "kind", "risk_level", "indicator", "city", "state", "phone_a
 SORTS = ("relevance", "newest", "score")
 
 
-def storage_error(code: str, message: str, **detail: Any) -> errors.StorageError:
-    return errors.StorageError(message=message, detail=detail, code=code)
+def storage_error(code: str, message: str, *, cli_hint: str = "", web_hint: str = "", **detail: Any) -> errors.StorageError:
+    return errors.StorageError(message=message, detail=detail, code=code, cli_hint=cli_hint, web_hint=web_hint)
 
 
 @dataclass(frozen=True)

@@ -133,18 +133,19 @@ def open_store(url: str | None = None) -> Store:
     resolved = resolve_url(url)
     shown = _safe(resolved)
     if resolved.startswith("sqlite:///") and not Path(resolved.removeprefix("sqlite:///")).exists():
-        raise storage_error(DB_NOT_INITIALISED, f"no database at {shown}. Create it with: adtrace init --db "
-                            f"{shown}", url=shown)
+        raise storage_error(DB_NOT_INITIALISED, f"no database at {shown}", url=shown,
+                            cli_hint=f"create it with `adtrace init --db {shown}`", web_hint="Ask an administrator to initialise or upgrade the database")
     engine = make_engine(resolved)
     rev = current_revision(engine)
     if rev is None:
         engine.dispose()
-        raise storage_error(DB_NOT_INITIALISED, f"the database at {shown} has no adtrace schema. Create it "
-                            f"with: adtrace init --db {shown}", url=shown)
+        raise storage_error(DB_NOT_INITIALISED, f"the database at {shown} has no adtrace schema", url=shown,
+                            cli_hint=f"create it with `adtrace init --db {shown}`", web_hint="Ask an administrator to initialise or upgrade the database")
     if rev != head_revision():
         engine.dispose()
         raise storage_error(DB_OUTDATED, f"the database at {shown} is at schema {rev}, this adtrace needs "
-                            f"{head_revision()}. Upgrade it with: adtrace init --db {shown}", url=shown)
+                            f"{head_revision()}", url=shown, cli_hint=f"upgrade it with `adtrace init --db {shown}`",
+                            web_hint="Ask an administrator to initialise or upgrade the database")
     return backend(resolved).store(engine, shown)
 
 

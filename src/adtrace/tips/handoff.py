@@ -120,8 +120,8 @@ def zipped(sent: list[tuple[dict[str, Any], dict[str, Any]]]) -> bytes:
 
 
 def _bad(what: str, field_name: str | None = None) -> errors.InputError:
-    return errors.InputError.at(errors.BAD_HANDOFF, what, field_name=field_name,
-                                hint=_("Ask the sender for a fresh hand-off made by `adtrace tips route`"))
+    return errors.InputError.at(errors.BAD_HANDOFF, what, field_name=field_name, hint=_("Ask the sender for a fresh hand-off"),
+                                cli_hint=_("the sender makes one with `adtrace tips route`"))
 
 
 def check_shape(body: Any) -> dict[str, Any]:
@@ -151,9 +151,12 @@ def verify(engine: sa.Engine, raw: Any) -> dict[str, Any]:
     body = check_shape(raw)
     key = xs.key_lookup(engine)(body["issuer"], body["key_id"])
     if key is None:
-        raise errors.AuthError(message=_("issuer %(i)r with key %(k)r is not trusted. Check its public key with the "
-                                         "issuer out of band, then: adtrace exchange trust PUBLIC_KEYS.json")
-                               % {"i": body["issuer"][:60], "k": body["key_id"][:20]}, code=errors.UNKNOWN_ISSUER, http_status=403)
+        raise errors.AuthError(message=_("issuer %(i)r with key %(k)r is not trusted")
+                               % {"i": body["issuer"][:60], "k": body["key_id"][:20]}, code=errors.UNKNOWN_ISSUER, http_status=403,
+                               cli_hint=_("check its public key with the issuer out of band, then run `adtrace exchange "
+                                          "trust PUBLIC_KEYS.json`"),
+                               web_hint=_("Ask an administrator to check the issuer's public key with them out of band "
+                                          "and to trust it"))
     try:
         key.verify(base64.b64decode(body["signature"], validate=True), b.canonical(body))
     except (InvalidSignature, ValueError):

@@ -70,7 +70,7 @@ def check_org(partner: str) -> str:
     if not _ORG.match(partner):
         raise errors.InputError.at(errors.BAD_ROUTE_RULE, _("%(p)r is not an organisation name") % {"p": partner[:40]},
                                    field_name="partner", hint=_("Use the partner's exchange name (letters, digits, "
-                                   "_ . -), as its `adtrace exchange keys --public` shows"))
+                                   "_ . -)"), cli_hint=_("its `adtrace exchange keys --public` shows it"))
     return partner
 
 

@@ -62,8 +62,9 @@ def _weeks(docs: list[dict[str, Any]]) -> list[tuple[str, int]]:
 
 
 def not_found(what: str) -> errors.InputError:
-    return errors.InputError(message=gettext("no %(what)s; it may have been purged, or run adtrace link first") % {"what": what},
-                             code=errors.NOT_FOUND, http_status=404)
+    return errors.InputError(message=gettext("no %(what)s; it may have been purged, or not be linked yet") % {"what": what},
+                             code=errors.NOT_FOUND, http_status=404,
+                             web_hint=gettext("To link new ads: Import page, Link now"))
 
 
 def entity_data(request: Request, kind: str, value: str) -> dict[str, Any]:

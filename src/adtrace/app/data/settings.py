@@ -61,9 +61,11 @@ def _benign_scores(engine: sa.Engine) -> tuple[str, list[float]]:
                         if t.get("type") == "document" and t.get("benign"):
                             benign.add(str(t["id"]))
                     except (orjson.JSONDecodeError, AttributeError, KeyError):  # not `adtrace synth --truth` output
-                        raise errors.ConfigError(f"ADTRACE_TRUTH={truth}, line {n}: not a truth record of `adtrace "
-                                                 "synth --truth`; fix the file or unset ADTRACE_TRUTH",
-                                                 code=errors.BAD_SETTING, detail={"path": truth, "line": n}) from None
+                        raise errors.ConfigError(f"ADTRACE_TRUTH={truth}, line {n}: not a truth record",
+                                                 code=errors.BAD_SETTING, detail={"path": truth, "line": n},
+                                                 cli_hint="point ADTRACE_TRUTH at the file `adtrace synth --truth` "
+                                                 "wrote, or unset it",
+                                                 web_hint="Ask an administrator to fix or unset ADTRACE_TRUTH") from None
             scores = [float(s or 0) for d, s in corpus.scores(conn) if d in benign]
             return f"synthetic truth file {Path(truth).name} (benign: true)", scores
     return "", []

@@ -43,7 +43,7 @@ def cases_create(request: Request, title: str = Form(""), assignee: str = Form("
     try:
         case = cs.create(store, title, ctx.user.username, assignee or None)
     except errors.InputError as exc:  # beside the title field, what was typed kept
-        return _cases(request, form={"title": title, "assignee": assignee}, errs={"title": exc.message}, code=422)
+        return _cases(request, form={"title": title, "assignee": assignee}, errs={"title": exc.web_text}, code=422)
     log(request, ctx, "case", case.id, op="create")
     if kind and ref:  # "new case with this cluster" from a cluster or entity page
         cs.add_item(store, case.id, kind, ref, ctx.user.username)
@@ -76,7 +76,7 @@ def add_to_case(request: Request, kind: str = Form(...), ref: str = Form(...), c
     except errors.InputError as exc:
         if not partial:
             raise
-        return Response(Markup('<span class="inline-error">{}</span>').format(exc.message), media_type="text/html")
+        return Response(Markup('<span class="inline-error">{}</span>').format(exc.web_text), media_type="text/html")
     log(request, ctx, "case", case.id, op="add", kind=kind, ref=ref)
     if not partial:
         return RedirectResponse(f"/cases/{case.id}", status_code=303)
@@ -139,7 +139,7 @@ def case_add_item(request: Request, case_id: int, kind: str = Form(...), ref: st
         if (exc.detail or {}).get("field") == "case_id":
             raise
         # A wrong id: say so beside the field, keep what was typed (422, the page stays whole).
-        return _case_page(request, case_id, {"kind": kind, "ref": ref, "note": note}, exc.message, status=422)
+        return _case_page(request, case_id, {"kind": kind, "ref": ref, "note": note}, exc.web_text, status=422)
     log(request, ctx, "case", case_id, op="add", kind=kind, ref=ref)
     return RedirectResponse(f"/cases/{case_id}", status_code=303)
 
@@ -159,7 +159,7 @@ def case_add_note(request: Request, case_id: int, text: str = Form(...), ctx: Ct
     except errors.InputError as exc:
         if (exc.detail or {}).get("field") != "text":
             raise
-        return _case_page(request, case_id, {"note_text": text}, status=422, errs={"note": exc.message})
+        return _case_page(request, case_id, {"note_text": text}, status=422, errs={"note": exc.web_text})
     log(request, ctx, "case", case_id, op="note")
     return RedirectResponse(f"/cases/{case_id}", status_code=303)
 

@@ -58,7 +58,7 @@ async def upload(request: Request, ctx: Ctx = Depends(require("import"))) -> Res
     try:
         fmt = importjobs.check_format(name)
     except errors.InputError as exc:
-        return _page(request, errs={"file": exc.message}, form=typed, status=422)
+        return _page(request, errs={"file": exc.web_text}, form=typed, status=422)
     assert isinstance(file, UploadFile)
     job, path = importjobs.new_upload(state.engine, ctx.user.username, name, fmt)
     size = 0
@@ -71,7 +71,7 @@ async def upload(request: Request, ctx: Ctx = Depends(require("import"))) -> Res
     if size > importjobs.max_bytes() or size == 0:
         importjobs.discard(state.engine, job)
         refused = _too_large(size) if size else errors.InputError(message=gettext("the file is empty"), code=errors.BAD_UPLOAD)
-        return _page(request, errs={"file": refused.message}, form=typed, status=refused.http_status)
+        return _page(request, errs={"file": refused.web_text}, form=typed, status=refused.http_status)
     importjobs.uploaded(state.engine, job, size)
     if fmt == "csv":
         return RedirectResponse(f"/import/{job['id']}?" + "&".join(f"{k}={v}" for k, v in typed.items() if v),
@@ -89,7 +89,7 @@ def _job_page(request: Request, job: dict[str, Any], *, errs: dict[str, str] | N
             header, sample = importjobs.csv_preview(job)
         except errors.InputError as exc:
             importjobs.discard(request.app.state.adtrace.engine, job)
-            return _page(request, errs={"file": exc.message}, status=422)
+            return _page(request, errs={"file": exc.web_text}, status=422)
         guess = importjobs.guess_mapping(header)
         ctx.update(header=header, sample=sample, mapping={f: (form or {}).get(f, guess[f]) for f in importjobs.FIELDS})
     return render(request, "import_job.html", ctx, status=status)
@@ -123,7 +123,7 @@ def start_csv(request: Request, job_id: str, source: str = Form(""), kind: str =
     try:
         importjobs.check_mapping(job, mapping)
     except errors.InputError as exc:
-        return _job_page(request, job, errs={str(exc.detail.get("field", "text")): exc.message}, form=typed,
+        return _job_page(request, job, errs={str(exc.detail.get("field", "text")): exc.web_text}, form=typed,
                          status=422)
     importjobs.start(state.engine, state.store, job, mapping=mapping, source=source.strip(), kind=kind.strip(),
                      region=(region.strip() or "US").upper(), link=bool(link))

@@ -59,7 +59,7 @@ def login(request: Request, username: str = Form(""), password: str = Form(""), 
     except errors.AuthError as exc:
         # A wrong or locked password is shown beside the password field; throttling is about the form.
         where = "password" if exc.code in (accounts.BAD_LOGIN, accounts.LOCKED) else ""
-        return _form(request, next, exc.http_status, error=exc.message, username=username, error_field=where)
+        return _form(request, next, exc.http_status, error=exc.web_text, username=username, error_field=where)
     token, _csrf = accounts.new_session(state.engine, user)
     response = RedirectResponse(_safe_next(next), status_code=303)
     response.set_cookie(COOKIE, state.signer.dumps(token), httponly=True, samesite="strict",

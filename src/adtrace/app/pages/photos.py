@@ -72,7 +72,7 @@ async def photo_search(request: Request, photo: UploadFile | None = File(None), 
             found = photos.near_photos(conn, [query], distance)
     except errors.InputError as exc:
         return render(request, "photos.html", {"results": None, "distance": distance, "pdq": pdq,
-                                               "error": exc.message}, status=422)
+                                               "error": exc.web_text}, status=422)
     hexed = query.hex()
     audit.append(state.engine, ctx.user.username, "search_photo", hexed,
                  {"distance": distance, "found": len(found), "uploaded": bool(photo and photo.filename)})

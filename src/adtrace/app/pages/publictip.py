@@ -132,7 +132,7 @@ async def tip_submit(request: Request) -> Response:
         return _throttled(request, "tip_form.html", t.retry_after, form={})
     except errors.AdtraceError as exc:
         safe = {k: v for k, v in fields.items() if k in ("text", "where", "country", "about")}
-        return _page(request, "tip_form.html", exc.http_status, error=exc.message, form=safe)
+        return _page(request, "tip_form.html", exc.http_status, error=exc.web_text, form=safe)
     audit.append(request.app.state.adtrace.engine, ACTOR, "tip", receipt.doc_id, {"tip": receipt.tip_id})
     return _page(request, "tip_thanks.html", receipt=receipt.code, form={"country": form.country})
 
@@ -151,7 +151,7 @@ def tip_more_form(request: Request, receipt: str) -> Response:
     except Throttled as t:
         return _throttled(request, "tip_more.html", t.retry_after, receipt=receipt, known=False)
     except errors.AdtraceError as exc:
-        return _page(request, "tip_more.html", exc.http_status, error=exc.message, receipt=receipt, known=False)
+        return _page(request, "tip_more.html", exc.http_status, error=exc.web_text, receipt=receipt, known=False)
     return _page(request, "tip_more.html", receipt=receipt, known=True)
 
 
@@ -168,6 +168,6 @@ async def tip_more(request: Request, receipt: str) -> Response:
         return _throttled(request, "tip_more.html", t.retry_after, receipt=receipt, known=True)
     except errors.AdtraceError as exc:
         known = exc.code != errors.NO_SUCH_RECEIPT
-        return _page(request, "tip_more.html", exc.http_status, error=exc.message, receipt=receipt, known=known)
+        return _page(request, "tip_more.html", exc.http_status, error=exc.web_text, receipt=receipt, known=known)
     audit.append(request.app.state.adtrace.engine, ACTOR, "tip", doc_id, {"tip": tip_id, "added": True})
     return _page(request, "tip_more.html", receipt=receipt, known=True, added=True)

@@ -64,7 +64,7 @@ def settings_save(request: Request, background: BackgroundTasks, elevated: float
     try:
         _confirmed(request, ctx, password)
     except errors.AuthError as exc:
-        return _page(request, status=exc.http_status, errs={"password": exc.message}, typed=typed)
+        return _page(request, status=exc.http_status, errs={"password": exc.web_text}, typed=typed)
     changed = raised = 0
     try:
         retention.cutoff_of(retention_days)  # validates before anything is saved
@@ -76,7 +76,7 @@ def settings_save(request: Request, background: BackgroundTasks, elevated: float
             background.add_task(alerts.announce, saved.alerts, Notifier(), engine)
     except errors.InputError as exc:
         field = {"days": "retention_days"}.get(str(exc.detail.get("field")), str(exc.detail.get("field") or "high"))
-        return _page(request, status=422, errs={field: exc.message}, typed=typed)
+        return _page(request, status=422, errs={field: exc.web_text}, typed=typed)
     put_setting(engine, ctx.user.username, "retention_days", retention_days)
     return RedirectResponse(f"/settings?relevelled={changed}&alerts={raised}", status_code=303)
 
@@ -98,7 +98,7 @@ def settings_purge(request: Request, confirm: str = Form(""), password: str = Fo
         _confirmed(request, ctx, password)
         report = retention.purge(engine, days, ctx.user.username, dry_run=False, confirm_count=int(words[1]))
     except (errors.AuthError, errors.InputError) as exc:
-        return _page(request, error=exc.message, status=exc.http_status)
+        return _page(request, error=exc.web_text, status=exc.http_status)
     return _page(request, report)
 
 
@@ -109,6 +109,6 @@ def revoke_token(request: Request, token_id: str, ctx: Ctx = Depends(require("ad
     try:
         accounts.revoke_token(state.engine, token_id, ctx.user.username)
     except errors.AuthError as exc:
-        return _page(request, error=exc.message, status=exc.http_status)
+        return _page(request, error=exc.web_text, status=exc.http_status)
     state.tokens.clear()
     return RedirectResponse("/settings#tokens", status_code=303)

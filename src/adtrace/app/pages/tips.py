@@ -59,7 +59,7 @@ def tips_decide(request: Request, tip_id: int, decision: str = Form(...), reason
     except errors.InputError as exc:
         if exc.code == errors.NOT_FOUND:
             raise
-        return _queue(request, status if status in ts.STATUSES else "new", exc.message, 422)
+        return _queue(request, status if status in ts.STATUSES else "new", exc.web_text, 422)
     audit.append(engine, ctx.user.username, "tip_decision", str(tip["doc_id"]),
                  {"tip": tip_id, "decision": decision, "partner": tip["partner"], "reason": reason[:200]})
     return RedirectResponse(f"/tips?status={status if status in ts.STATUSES else 'new'}", status_code=303)
@@ -120,7 +120,7 @@ def rules_add(request: Request, partner: str = Form(""), country: str = Form("")
     except errors.InputError as exc:
         return render(request, "tip_rules.html", {"rules": ts.rules(engine), "abouts": ts.RULE_ABOUT[1:],
                                                   "langs": intake.LANGS, "country_names": COUNTRY_NAMES,
-                                                  "error": exc.message}, status=422)
+                                                  "error": exc.web_text}, status=422)
     audit.append(engine, ctx.user.username, "tip_rule", str(rule_id),
                  {"added": {"partner": partner, "country": country, "about": about, "lang": lang}})
     return RedirectResponse("/tips/rules", status_code=303)
@@ -166,8 +166,8 @@ async def leads_import(request: Request, file: UploadFile = File(...), ctx: Ctx 
             key = None  # the lead is made; its ads are matched once the consortium key is installed
         await run_in_threadpool(handoff.receive, engine, body, ctx.user.username, key)
     except (errors.InputError, errors.AuthError) as exc:
-        message = exc.message
-        if exc.code == errors.UNKNOWN_ISSUER:  # its message ends in the command an administrator runs
+        message = exc.web_text
+        if exc.code == errors.UNKNOWN_ISSUER:  # more than the error's web hint: what to check, then try again
             message = _("The hand-off comes from an organisation this installation does not trust yet. Ask an "
                         "administrator to check that organisation's public key with them (not through the file "
                         "itself) and to add it to the trusted keys; then upload the file again.")

@@ -27,7 +27,7 @@ router = APIRouter()
 def field_of(exc: errors.AdtraceError, default: str, rename: dict[str, str] | None = None) -> dict[str, str]:
     """The error keyed by the form field it belongs to (templates show it beside that field)."""
     name = str(exc.detail.get("field") or default)
-    return {(rename or {}).get(name, name): exc.message}
+    return {(rename or {}).get(name, name): exc.web_text}
 
 
 def _confirm(request: Request, ctx: Ctx, password: str) -> None:
@@ -62,7 +62,7 @@ def add_user(request: Request, username: str = Form(""), role: str = Form("analy
     try:
         _confirm(request, ctx, password)
     except errors.AuthError as exc:
-        return _users_page(request, errs={"add.password": exc.message}, form=form, status=exc.http_status)
+        return _users_page(request, errs={"add.password": exc.web_text}, form=form, status=exc.http_status)
     try:
         accounts.add_user(engine, username.strip(), role, chosen, actor=ctx.user.username)
     except errors.AuthError as exc:
@@ -77,7 +77,7 @@ def _user_action(request: Request, ctx: Ctx, username: str, password: str, scope
     try:
         _confirm(request, ctx, password)
     except errors.AuthError as exc:
-        return _users_page(request, errs={f"{scope}.password": exc.message},
+        return _users_page(request, errs={f"{scope}.password": exc.web_text},
                            form={"scope": scope, "target": username, **(form or {})}, status=exc.http_status)
     return None
 
@@ -91,7 +91,7 @@ def change_role(request: Request, username: str, role: str = Form(""), password:
     try:
         accounts.set_role(request.app.state.adtrace.engine, username, role, actor=ctx.user.username)
     except errors.AuthError as exc:
-        return _users_page(request, errs={f"{scope}.role": exc.message}, form={"scope": scope, "role": role},
+        return _users_page(request, errs={f"{scope}.role": exc.web_text}, form={"scope": scope, "role": role},
                            status=exc.http_status)
     request.app.state.adtrace.tokens.clear()  # the role travels with cached tokens: forget them
     return RedirectResponse(f"/users#user-{username}", status_code=303)
@@ -106,7 +106,7 @@ def set_active(request: Request, username: str, active: str = Form(""), password
     try:
         accounts.set_active(request.app.state.adtrace.engine, username, active == "1", actor=ctx.user.username)
     except errors.AuthError as exc:
-        return _users_page(request, errs={f"{scope}.password": exc.message}, status=exc.http_status)
+        return _users_page(request, errs={f"{scope}.password": exc.web_text}, status=exc.http_status)
     request.app.state.adtrace.tokens.clear()
     return RedirectResponse(f"/users#user-{username}", status_code=303)
 
@@ -122,7 +122,7 @@ def reset(request: Request, username: str, password: str = Form(""),
     try:
         accounts.reset_password(request.app.state.adtrace.engine, username, chosen, actor=ctx.user.username)
     except errors.AuthError as exc:
-        return _users_page(request, errs={f"{scope}.password": exc.message}, status=exc.http_status)
+        return _users_page(request, errs={f"{scope}.password": exc.web_text}, status=exc.http_status)
     return _users_page(request, once={"what": gettext("new password of %(user)s") % {"user": username}, "value": chosen})
 
 
@@ -138,7 +138,7 @@ def add_token(request: Request, owner: str = Form(""), name: str = Form(""), pas
     try:
         token = accounts.add_token(request.app.state.adtrace.engine, owner, name.strip(), actor=ctx.user.username)
     except errors.AuthError as exc:
-        return _users_page(request, errs={"token.owner": exc.message}, form=form, status=exc.http_status)
+        return _users_page(request, errs={"token.owner": exc.web_text}, form=form, status=exc.http_status)
     return _users_page(request, once={"what": gettext("API token '%(name)s' of %(owner)s") % {"name": name.strip(), "owner": owner},
                                          "value": token})
 
@@ -149,7 +149,7 @@ def revoke_token(request: Request, token_id: str, ctx: Ctx = Depends(require("ad
     try:
         accounts.revoke_token(state.engine, token_id, ctx.user.username)
     except errors.AuthError as exc:
-        return _users_page(request, errs={"tokens": exc.message}, status=exc.http_status)
+        return _users_page(request, errs={"tokens": exc.web_text}, status=exc.http_status)
     state.tokens.clear()
     return RedirectResponse("/users#tokens", status_code=303)
 
@@ -184,7 +184,7 @@ def change_password(request: Request, current: str = Form(""), new_password: str
         accounts.change_password(state.engine, ctx.user, current, new_password, client_of(request), keep_session=keep)
     except errors.AuthError as exc:
         name = "current" if exc.code == accounts.BAD_LOGIN else "new_password"
-        return _account_page(request, ctx, errs={name: exc.message}, status=exc.http_status)
+        return _account_page(request, ctx, errs={name: exc.web_text}, status=exc.http_status)
     return _account_page(request, ctx, done=gettext("Your password is changed; your other sessions were signed out."))
 
 
@@ -200,7 +200,7 @@ def my_token(request: Request, name: str = Form(""), password: str = Form(""),
     try:
         _confirm(request, ctx, password)
     except errors.AuthError as exc:
-        return _account_page(request, ctx, errs={"password": exc.message}, form=form, status=exc.http_status)
+        return _account_page(request, ctx, errs={"password": exc.web_text}, form=form, status=exc.http_status)
     token = accounts.add_token(state.engine, ctx.user.username, name.strip(), actor=ctx.user.username)
     once = {"what": gettext("API token '%(name)s'") % {"name": name.strip()}, "value": token}
     return _account_page(request, ctx, once=once, status=201)
@@ -215,7 +215,7 @@ def my_language(request: Request, language: str = Form(""), next: str = Form("")
     try:  # a language not offered is refused (BAD_ACCOUNT), empty means "the browser's"
         accounts.set_language(state.engine, ctx.user, chosen if chosen or not language.strip() else language)
     except errors.AuthError as exc:
-        return _account_page(request, ctx, errs={"language": exc.message}, status=exc.http_status)
+        return _account_page(request, ctx, errs={"language": exc.web_text}, status=exc.http_status)
     # Back to the page the switch was on: a local path only (never an open redirect).
     back = next if next.startswith("/") and not next.startswith("//") and "\\" not in next else "/account"
     response = RedirectResponse(back, status_code=303)

@@ -36,7 +36,7 @@ def watchlists_add(request: Request, kind: str = Form(...), value: str = Form(..
     try:
         add_entry(request, ctx, kind, value, name, note)
     except errors.InputError as exc:  # beside the field, with what was typed kept
-        return _watchlists(request, {"kind": kind, "value": value, "name": name, "note": note}, exc.message,
+        return _watchlists(request, {"kind": kind, "value": value, "name": name, "note": note}, exc.web_text,
                            str(exc.detail.get("field", "")), status=422)
     return RedirectResponse("/watchlists", status_code=303)
 

@@ -1,0 +1,24 @@
+"""The CLI prints an error's `cli_hint` (the command to run) under the message; pages never show it
+(adtrace.errors, "What an error says"; the web side is tests/app/test_web_hints.py)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from adtrace.cli.main import main
+
+
+def test_a_missing_database_names_the_command_that_makes_it(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    db = tmp_path / "none.db"
+    monkeypatch.setattr(sys, "argv", ["adtrace", "search", "x", "--db", str(db)])
+    with pytest.raises(SystemExit) as exc:
+        main()
+    err = capsys.readouterr().err
+    assert exc.value.code == 3
+    message, hint = err.strip().splitlines()[:2]
+    assert "AT202: no database at" in message and "adtrace init" not in message
+    assert hint.strip() == f"hint: create it with `adtrace init --db sqlite:///{db}`"

@@ -1,0 +1,79 @@
+"""An error's message never tells its reader to run an `adtrace` command (adtrace.errors, "What an error says").
+
+Messages reach web pages and the API, whose readers have no shell on the server; a command belongs in the
+error's `cli_hint`, which only the CLI prints. This scans every call in src/adtrace that makes an error — an
+error class, `InputError.at`/`in_file`, `errors.define` (its meaning is shown on pages) or any function
+annotated to return one — and fails when a string in it, outside `cli_hint=`, names an `adtrace` command.
+"""
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+from adtrace import errors
+
+SRC = Path(__file__).resolve().parents[1] / "src" / "adtrace"
+# A backticked command, or plain advice to run one ("run adtrace init", "make them with: adtrace exchange keys",
+# "written by adtrace audit checkpoint"); "not an adtrace exchange bundle" names a file, not a command.
+COMMAND = re.compile(r"`adtrace\s+[a-z]|(?:\b(?:run|with|see|use|then|or|of|by)|:)\s+adtrace\s+[a-z]", re.IGNORECASE)
+ERROR_CLASSES = {c.__name__ for c in vars(errors).values()
+                 if isinstance(c, type) and issubclass(c, errors.AdtraceError)}
+# Only the CLI prints it; every other argument (message, hint, web_hint, detail) can reach a browser.
+CLI_ONLY = {"cli_hint"}
+
+
+def _name(node: ast.expr) -> str:
+    return node.attr if isinstance(node, ast.Attribute) else node.id if isinstance(node, ast.Name) else ""
+
+
+def _error_factories(trees: list[ast.Module]) -> set[str]:
+    """Names of functions annotated to return an error (`-> errors.InputError`), plus the ones errors.py gives."""
+    names = {"at", "in_file", "not_found", "define", *ERROR_CLASSES}
+    for tree in trees:
+        for node in ast.walk(tree):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.returns is not None \
+                    and _name(node.returns) in ERROR_CLASSES:
+                names.add(node.name)
+    return names
+
+
+def offenders(paths: list[Path]) -> list[str]:
+    """`path:line: text` for each string in an error-making call that names an `adtrace` command."""
+    trees = [ast.parse(p.read_text(encoding="utf-8"), filename=str(p)) for p in paths]
+    factories = _error_factories(trees)
+    found = []
+    for path, tree in zip(paths, trees, strict=True):
+        for call in ast.walk(tree):
+            if not isinstance(call, ast.Call) or _name(call.func) not in factories:
+                continue
+            shown = [*call.args, *(k.value for k in call.keywords if k.arg not in CLI_ONLY)]
+            for arg in shown:
+                for node in ast.walk(arg):
+                    if isinstance(node, ast.Constant) and isinstance(node.value, str) and COMMAND.search(node.value):
+                        found.append(f"{path}:{node.lineno}: {node.value[:80]!r}")
+    return found
+
+
+def test_the_scanner_sees_each_spelling(tmp_path: Path) -> None:
+    probe = tmp_path / "probe.py"
+    probe.write_text(
+        "from adtrace import errors\n"
+        "from adtrace.errors import InputError\n"
+        "def _bad(what: str) -> errors.InputError:\n"
+        "    return InputError(message=what)\n"
+        "a = errors.ConfigError('no keys; make them with: adtrace exchange keys --org NAME')\n"
+        "b = InputError.at(errors.BAD_FIELD, 'bad', hint='Run `adtrace link` first')\n"
+        "c = _bad(_('no hold; run adtrace hold list'))\n"
+        "d = errors.define('AT999', 'X', 'no schema: see adtrace init')\n"
+        "e = errors.StorageError('no schema', cli_hint='run `adtrace init`', web_hint='Ask an administrator')\n"
+        "f = print('run `adtrace link`')\n"
+        "g = errors.InputError(message='not an adtrace exchange bundle')\n"
+        "h = errors.AuthError(message='not trusted; check its key, then: adtrace exchange trust FILE')\n"
+        "i = errors.InputError(message='one JSON object written by adtrace audit checkpoint')\n", encoding="utf-8")
+    assert [o.split(":")[1] for o in offenders([probe])] == ["5", "6", "7", "8", "12", "13"]
+
+
+def test_no_error_message_names_an_adtrace_command() -> None:
+    found = offenders(sorted(SRC.rglob("*.py")))
+    assert not found, "move the command into cli_hint= (and give web_hint= a browser's way):\n" + "\n".join(found)
