@@ -260,3 +260,12 @@ def test_copy_on_the_command_line(app: Any, db_path: Path, tmp_path: Path) -> No
     assert [(a, orjson.loads(d)["tip"]) for a, d in rows] == [("root", tip_id)]
     refused = run(str(waiting), "-o", str(tmp_path / "out2"))
     assert refused.returncode == 1 and "AT112" in refused.stderr and "has not been handed off" in refused.stderr
+
+    # Which tips were handed off, to find the one to copy: ids, partner, dates, who decided; no tip text.
+    listed = subprocess.run([sys.executable, "-m", "adtrace", "tips", "handoffs", "--db", str(db_path)],
+                            capture_output=True, text=True, timeout=300, env=env)
+    assert listed.returncode == 0, listed.stderr
+    [row] = json.loads(listed.stdout)["handoffs"]
+    assert (row["id"], row["partner"], row["handoff_id"]) == (tip_id, "ngo-b", handoff.handoff_id(first))
+    assert [(h["decision"], h["actor"]) for h in row["history"]] == [("route", "analyst")]
+    assert "pasaporte" not in listed.stdout and "reason" not in listed.stdout

@@ -44,6 +44,16 @@ def route_cmd(out: str = typer.Option(..., "--out", "-o", help="Directory for th
     print_json({"handed_off": written})
 
 
+@tips_app.command("handoffs")
+def handoffs_cmd(partner: str = typer.Option(None, "--partner", help="Only tips handed off to this organisation."),
+                 db: str = DB, limit: int = typer.Option(100, help="At most this many, newest first.")) -> None:
+    """Tips handed off to partners, newest first: tip id, partner, when, hand-off id and who decided what
+    when (no tip text, no reasons). A handed-off tip takes no more decisions; `tips copy` re-signs one."""
+    from adtrace.tips import store as ts
+
+    print_json({"handoffs": ts.handoffs(_engine(db), partner, limit)})
+
+
 @tips_app.command("copy")
 def copy_cmd(tips: list[int] = typer.Argument(..., help="Ids of tips handed off before."),
              out: str = typer.Option(..., "--out", "-o", help="Directory for the copies (one file per tip)."),

@@ -101,6 +101,14 @@ def mark_handed_off(conn: sa.Connection, tip_id: int, partner: str, handoff_id: 
         "AND partner = :p AND handed_off_at IS NULL"), {"t": at, "h": handoff_id, "i": tip_id, "p": partner}).rowcount)
 
 
+def handed_off_tips(conn: sa.Connection, partner: str | None, limit: int) -> list[dict[str, Any]]:
+    """(id, doc_id, partner, handed_off_at, handoff_id) of tips handed off (to `partner`), newest first."""
+    where = " AND partner = :p" if partner else ""
+    return [dict(r._mapping) for r in conn.execute(text(
+        "SELECT id, doc_id, partner, handed_off_at, handoff_id FROM tips WHERE handed_off_at IS NOT NULL"
+        f"{where} ORDER BY handed_off_at DESC, id DESC LIMIT :n"), {"p": partner, "n": limit})]
+
+
 # --- routing rules -----------------------------------------------------------------------------
 
 

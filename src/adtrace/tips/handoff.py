@@ -82,7 +82,8 @@ def handoff_id(body: dict[str, Any]) -> str:
 
 def send(store: Any, keys: OrgKeys, consortium_key: bytes, actor: str, partner: str | None = None,
          region: str | None = None) -> list[tuple[dict[str, Any], dict[str, Any]]]:
-    """Sign every routed tip not yet handed off; each is marked handed off and audited (`tip_handoff`).
+    """Sign every routed tip not yet handed off; each is marked handed off and audited (`tip_handoff`),
+    unless it was routed elsewhere or taken back while it was being signed (then left out).
     Returns (tip, hand-off) pairs; the caller writes the files."""
     out = []
     for tip in ts.pending_handoffs(store.engine, partner):

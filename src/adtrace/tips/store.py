@@ -124,6 +124,16 @@ def handed_off(conn: sa.Connection, tip_id: int, partner: str, handoff_id: str) 
     return tipbook.mark_handed_off(conn, tip_id, partner, handoff_id, now())
 
 
+def handoffs(engine: sa.Engine, partner: str | None = None, limit: int = 100) -> list[dict[str, Any]]:
+    """Tips handed off (to `partner`), newest first, each with its decisions but not their reasons (free
+    text): what an admin needs to find the tip whose lost hand-off to copy, and no tip text."""
+    with read(engine) as conn:
+        rows = tipbook.handed_off_tips(conn, partner, limit)
+        found = tipbook.histories(conn, [int(r["id"]) for r in rows])
+    return [{**r, "history": [{k: h[k] for k in ("decision", "partner", "actor", "at")}
+                              for h in found.get(int(r["id"]), [])]} for r in rows]
+
+
 def histories(engine: sa.Engine, tip_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
     """The decisions of each of these tips, newest first (what the Tips page shows of a handed-off tip)."""
     with read(engine) as conn:
