@@ -26,24 +26,7 @@ from adtrace.storage import open_store
 from adtrace.tips import handoff, intake
 from adtrace.tips import store as ts
 from tests.app.conftest import csrf_of
-from tests.tips.conftest import ad_phone
-
-CONSORTIUM = bytes(range(32))
-
-
-def _keys(tmp_path: Path, org: str) -> Path:
-    d = tmp_path / f"keys-{org}"
-    if not d.exists():
-        xk.generate(org, d)
-        xk.set_consortium_key(CONSORTIUM, d)
-    return d
-
-
-def _audit(engine: sa.Engine, action: str) -> list[tuple[str, str, dict[str, Any]]]:
-    with engine.connect() as conn:
-        rows = conn.execute(sa.text("SELECT actor, target, detail FROM audit_log WHERE action = :a ORDER BY seq"),
-                            {"a": action}).all()
-    return [(str(a), str(t), orjson.loads(d)) for a, t, d in rows]
+from tests.tips.conftest import CONSORTIUM, ad_phone, audit_rows, org_keys
 
 
 def _routed(app: Any, partner: str = "ngo-b", text: str = "Les quitan el pasaporte en la finca.") -> intake.Receipt:
@@ -55,7 +38,7 @@ def _routed(app: Any, partner: str = "ngo-b", text: str = "Les quitan el pasapor
 
 def _handed_off(app: Any, tmp_path: Path, text: str = "Les quitan el pasaporte en la finca.") -> tuple[int, dict[str, Any]]:
     tip = _routed(app, text=text)
-    [(_tip, body)] = handoff.send(app.state.adtrace.store, xk.load(_keys(tmp_path, "ngo-a")), CONSORTIUM, "analyst")
+    [(_tip, body)] = handoff.send(app.state.adtrace.store, xk.load(org_keys(tmp_path, "ngo-a")), CONSORTIUM, "analyst")
     return tip.tip_id, body
 
 
@@ -104,10 +87,10 @@ def test_a_tip_routed_elsewhere_while_its_hand_off_was_being_signed_is_not_marke
     stale = ts.pending_handoffs(engine)
     ts.decide(engine, tip.tip_id, "route", "analyst", partner="ngo-c")
     monkeypatch.setattr(ts, "pending_handoffs", lambda *_a, **_k: stale)
-    assert handoff.send(store, xk.load(_keys(tmp_path, "ngo-a")), CONSORTIUM, "analyst") == []
+    assert handoff.send(store, xk.load(org_keys(tmp_path, "ngo-a")), CONSORTIUM, "analyst") == []
     now = ts.get(engine, tip.tip_id)
     assert (now["partner"], now["handed_off_at"], now["handoff_id"]) == ("ngo-c", None, None)
-    assert _audit(engine, "tip_handoff") == []
+    assert audit_rows(engine, "tip_handoff") == []
 
 
 # --- the page -----------------------------------------------------------------------------------------
@@ -129,11 +112,11 @@ def test_the_routed_tab_offers_re_routing_before_the_hand_off_and_only_what_happ
     assert str(handed["handoff_id"])[:12] in gone
 
     # A crafted POST is refused by the store: 409, the reason on the page, nothing written.
-    decisions = len(_audit(engine, "tip_decision"))
+    decisions = len(audit_rows(engine, "tip_decision"))
     res = client.post(f"/tips/{done}/decide", data={"decision": "dismiss", "reason": "x", "status": "routed",
                                                      "csrf": csrf_of(client)})
     assert res.status_code == 409 and "handed off to ngo-b" in res.text
-    assert ts.get(engine, done) == handed and len(_audit(engine, "tip_decision")) == decisions
+    assert ts.get(engine, done) == handed and len(audit_rows(engine, "tip_decision")) == decisions
 
 
 # --- a copy of a past hand-off --------------------------------------------------------------------------
@@ -146,12 +129,12 @@ def _copy(client: TestClient, tip_id: int) -> Any:
 @pytest.mark.parametrize("role", ["analyst", "reviewer", "auditor", "partner"])
 def test_only_an_admin_may_sign_a_copy(app: Any, login: Callable[[str], TestClient], tmp_path: Path,
                                        monkeypatch: pytest.MonkeyPatch, role: str) -> None:
-    monkeypatch.setenv(xk.ENV_VAR, str(_keys(tmp_path, "ngo-a")))
+    monkeypatch.setenv(xk.ENV_VAR, str(org_keys(tmp_path, "ngo-a")))
     tip_id, _body = _handed_off(app, tmp_path, "Llamen al 702 555 0199, pregunten por Amber.")
     client = login(role)
     res = _copy(client, tip_id)
     assert res.status_code == 403 and "pasaporte" not in res.text and "[phone" not in res.text
-    assert _audit(app.state.adtrace.engine, "tip_handoff_copy") == []
+    assert audit_rows(app.state.adtrace.engine, "tip_handoff_copy") == []
     if role != "analyst":
         return
     assert f"/tips/{tip_id}/handoff/copy" not in client.get("/tips?status=routed").text  # not offered either
@@ -161,7 +144,7 @@ def test_an_admin_signs_a_copy_the_partner_imports_once(app: Any, login: Callabl
                                                         template: tuple[Path, Path], tmp_path: Path,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     engine = app.state.adtrace.engine
-    ours = _keys(tmp_path, "ngo-a")
+    ours = org_keys(tmp_path, "ngo-a")
     monkeypatch.setenv(xk.ENV_VAR, str(ours))
     phone, ads = ad_phone(app)
     tip_id, first = _handed_off(app, tmp_path, f"Ofrecen trabajo, llamar al {phone[2:]}, pregunten por Amber.")
@@ -176,10 +159,10 @@ def test_an_admin_signs_a_copy_the_partner_imports_once(app: Any, login: Callabl
     assert phone[2:].encode() not in res.content and b"Amber" not in res.content  # redacted as the first
     tip = ts.get(engine, tip_id)
     assert tip["handoff_id"] == handoff.handoff_id(first) and [h["decision"] for h in tip["history"]] == ["route"]
-    [(actor, target, detail)] = _audit(engine, "tip_handoff_copy")
+    [(actor, target, detail)] = audit_rows(engine, "tip_handoff_copy")
     assert (actor, target, detail["tip"], detail["handoff"], detail["to"]) == (
         "admin", tip["doc_id"], tip_id, handoff.handoff_id(first), "ngo-b")
-    assert [d["handoffs"] for _a, t, d in _audit(engine, "export") if t == "tip-handoffs"] == [
+    assert [d["handoffs"] for _a, t, d in audit_rows(engine, "export") if t == "tip-handoffs"] == [
         [handoff.handoff_id(first)]]
 
     # The partner, whichever copy comes first, keeps one lead and one tip_import.
@@ -192,19 +175,19 @@ def test_an_admin_signs_a_copy_the_partner_imports_once(app: Any, login: Callabl
             assert sorted(a["doc_id"] for a in lead["ads"]) == ads
             second = handoff.receive(pstore.engine, copy.deepcopy(order[1]), "bo", CONSORTIUM)
             assert second["already_imported"] and second["id"] == lead["id"]
-            assert len(handoff.leads(pstore.engine)) == 1 and len(_audit(pstore.engine, "tip_import")) == 1
+            assert len(handoff.leads(pstore.engine)) == 1 and len(audit_rows(pstore.engine, "tip_import")) == 1
 
 
 def test_a_copy_needs_a_past_hand_off(app: Any, login: Callable[[str], TestClient], tmp_path: Path,
                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(xk.ENV_VAR, str(_keys(tmp_path, "ngo-a")))
+    monkeypatch.setenv(xk.ENV_VAR, str(org_keys(tmp_path, "ngo-a")))
     tip = _routed(app)  # routed, not handed off: its hand-off is signed on the Routed tab, not copied
     res = _copy(login("admin"), tip.tip_id)
     assert res.status_code == 404 and "has not been handed off" in res.text
     with pytest.raises(errors.InputError) as e:
-        handoff.copy_of(app.state.adtrace.store, tip.tip_id, xk.load(_keys(tmp_path, "ngo-a")), CONSORTIUM, "admin")
+        handoff.copy_of(app.state.adtrace.store, tip.tip_id, xk.load(org_keys(tmp_path, "ngo-a")), CONSORTIUM, "admin")
     assert e.value.code == errors.NOT_FOUND
-    assert _audit(app.state.adtrace.engine, "tip_handoff_copy") == []
+    assert audit_rows(app.state.adtrace.engine, "tip_handoff_copy") == []
 
 
 def test_a_copy_cannot_take_another_issuers_hand_off_id(app: Any, template: tuple[Path, Path],
@@ -212,14 +195,14 @@ def test_a_copy_cannot_take_another_issuers_hand_off_id(app: Any, template: tupl
     """A copy names its own id (signed); the receiver keeps one lead per id, so an id already imported from
     another organisation is refused rather than answered with that organisation's lead."""
     tip_id, first = _handed_off(app, tmp_path)
-    other = _keys(tmp_path, "ngo-x")
+    other = org_keys(tmp_path, "ngo-x")
     squat = handoff.make(app.state.adtrace.store, ts.get(app.state.adtrace.engine, tip_id), xk.load(other),
                          CONSORTIUM, again=handoff.handoff_id(first))
     partner = tmp_path / "partner.db"
     partner.write_bytes(template[0].read_bytes())
     with open_store(str(partner)) as pstore:
         for org in ("ngo-a", "ngo-x"):
-            xs.trust(pstore.engine, xk.load(_keys(tmp_path, org)).public_info(), "admin", "checked")
+            xs.trust(pstore.engine, xk.load(org_keys(tmp_path, org)).public_info(), "admin", "checked")
         lead = handoff.receive(pstore.engine, copy.deepcopy(first), "bo", CONSORTIUM)
         with pytest.raises(errors.InputError) as e:
             handoff.receive(pstore.engine, squat, "bo", CONSORTIUM)
@@ -239,7 +222,7 @@ def test_a_version_2_hand_off_names_a_well_formed_id(app: Any, tmp_path: Path, b
 
 
 def test_copy_on_the_command_line(app: Any, db_path: Path, tmp_path: Path) -> None:
-    ours = _keys(tmp_path, "ngo-a")
+    ours = org_keys(tmp_path, "ngo-a")
     tip_id, first = _handed_off(app, tmp_path)
     waiting = _routed(app, "ngo-c").tip_id
     app.state.adtrace.store.close()  # the CLI opens the database itself
