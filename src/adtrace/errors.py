@@ -87,9 +87,10 @@ def markdown() -> str:
     return "\n".join(lines)
 
 
-def not_found(message: str, **detail: Any) -> InputError:
+def not_found(message: str, *, cli_hint: str = "", web_hint: str = "", **detail: Any) -> InputError:
     """The one "no such thing" error (HTTP 404), with the field that named it in `detail`."""
-    return InputError(message=message, code=NOT_FOUND, http_status=404, detail=detail)
+    return InputError(message=message, code=NOT_FOUND, http_status=404, detail=detail, cli_hint=cli_hint,
+                      web_hint=web_hint)
 
 
 @dataclass
@@ -186,6 +187,8 @@ BAD_ENGINE_OUTPUT = define("AT116", "BAD_ENGINE_OUTPUT", "an engine run's output
 # Hostile or oversized input (issue 20).
 DECOMPRESSION_BOMB = define("AT117", "DECOMPRESSION_BOMB", "a gzip file that expands past 100 times its "
                             "compressed size (a decompression bomb): read up to there, then refused")
+TIP_HANDED_OFF = define("AT118", "TIP_HANDED_OFF", "a triage decision on a tip whose hand-off to a partner was signed: "
+                        "the tip is with the partner (HTTP 409)", http_status=409)
 TOO_LARGE = define("AT120", "TOO_LARGE", "a request body or document past its configured size", http_status=413)
 TOO_MANY_IDENTIFIERS = define("AT121", "TOO_MANY_IDENTIFIERS",
                               "a screened document naming more identifiers than one ad plausibly does")

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
+from adtrace.app import accounts
 from adtrace.cli.main import _register
 from adtrace.cli.main import app as cli_app
 from adtrace.storage import audit
@@ -96,6 +97,24 @@ def test_auditor_page_filters(app: object, login: Callable[[str], TestClient]) -
     page = client.get("/audit", params={"action": "search"}).text
     assert "query 2" in page and "user_add" not in page.split("<tbody>")[1]
     assert "Chain intact" in client.get("/audit/verify").text
+
+
+def test_reading_the_audit_log_is_audited(app: object, login: Callable[[str], TestClient]) -> None:
+    """Its rows carry searched identifiers (an analyst's "702-555-0142"), so reading it leaves a row too:
+    the range of entries shown and the filters, page and API alike; an empty result writes nothing."""
+    engine = _engine(app)
+    _fill(engine, 3)
+    client = login("auditor")
+    assert client.get("/audit", params={"action": "search"}).status_code == 200
+    token = accounts.add_token(engine, "auditor", "audit")
+    r = client.get("/api/v1/audit", params={"actor": "ana"}, headers={"Authorization": f"Bearer {token}"})
+    assert r.status_code == 200 and len(r.json()["entries"]) == 3
+    client.get("/audit", params={"actor": "nobody"})
+    seen = [e for e in audit.entries(engine, actor="auditor", action="view_list") if e.target == "audit"]
+    details = sorted((e.detail for e in seen), key=lambda d: "via" in d)
+    assert [d.get("action") or d.get("actor") for d in details] == ["search", "ana"], details
+    assert details[0]["rows"] == 3 and details[0]["seq_from"] < details[0]["seq_to"]
+    assert details[1]["via"] == "api"
 
 
 def test_cli_audit_verify_exit_codes(app: object, db_path: object) -> None:

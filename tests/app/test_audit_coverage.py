@@ -22,8 +22,6 @@ from tests.app.test_app_rbac import PUBLIC, _api_routes, _doc_with_image, _fill,
 EXEMPT: dict[str, str] = {
     "/account": "the signed-in user's own account",
     "/api/v1/me": "the signed-in user's own name and role",
-    "/audit": "the audit log itself, the auditor's oversight: ids and the targets of earlier actions",
-    "/api/v1/audit": "the audit log itself, as /audit",
     "/audit/verify": "whether the chain is intact: counts and hashes",
     "/api/v1/audit/verify": "as /audit/verify",
     "/cases": "case numbers, analysts' titles and counts; opening a case is audited (view_case)",

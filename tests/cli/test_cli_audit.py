@@ -49,6 +49,8 @@ EXEMPT: dict[str, str] = {
     "audit verify": "whether the chain is intact", "audit checkpoint": "signs the head (audited)",
     "draft": "audited by the draft itself (tests/cases/test_drafts.py): needs a case",
     "tips route": "audited per hand-off (tip_handoff, tests/tips/test_cli.py)",
+    "tips copy": "audited per copy (tip_handoff_copy, tests/tips/test_handed_off.py)",
+    "tips handoffs": "tip ids, partners, dates, hand-off ids and who decided: no tip text, no reasons",
     "tips import": "audited (tip_import)", "exchange import": "audited (exchange_import)",
     "exchange keys": "key files", "exchange trust": "a partner's public key", "exchange retract": "our own bundle",
     "exchange hma import": "adds watchlist entries",

@@ -17,7 +17,6 @@ from typing import Any
 
 import orjson
 import pytest
-import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
 from adtrace.exchange import keys as xk
@@ -26,17 +25,10 @@ from adtrace.storage import open_store
 from adtrace.tips import handoff, intake
 from adtrace.tips import store as ts
 from tests.app.conftest import csrf_of
-from tests.tips.conftest import ad_phone
+from tests.tips.conftest import ad_phone, audit_rows, org_keys
 
-CONSORTIUM = bytes(range(32))
 MASK = re.compile(r"\[(phone|email|handle|payment|name) [0-9a-f]+\]")  # fresh salt per hand-off
 
-
-def _keys(tmp_path: Path, org: str) -> Path:
-    d = tmp_path / f"keys-{org}"
-    xk.generate(org, d)
-    xk.set_consortium_key(CONSORTIUM, d)
-    return d
 
 
 def _route(app: Any, partner: str, text: str) -> int:
@@ -45,12 +37,6 @@ def _route(app: Any, partner: str, text: str) -> int:
     ts.decide(store.engine, tip.tip_id, "route", "analyst", partner=partner)
     return tip.tip_id
 
-
-def _audit(engine: sa.Engine, action: str) -> list[tuple[str, str, dict[str, Any]]]:
-    with engine.connect() as conn:
-        rows = conn.execute(sa.text("SELECT actor, target, detail FROM audit_log WHERE action = :a ORDER BY seq"),
-                            {"a": action}).all()
-    return [(str(a), str(t), orjson.loads(d)) for a, t, d in rows]
 
 
 def _post(client: TestClient, partner: str) -> Any:
@@ -84,7 +70,7 @@ def test_the_routed_tab_offers_the_download_to_those_who_may_route(app: Any, log
 def test_a_downloaded_hand_off_verifies_and_says_what_the_cli_writes(
         app: Any, login: Callable[[str], TestClient], template: tuple[Path, Path], db_path: Path, tmp_path: Path,
         monkeypatch: pytest.MonkeyPatch) -> None:
-    ours, theirs = _keys(tmp_path, "ngo-a"), _keys(tmp_path, "ngo-b")
+    ours, theirs = org_keys(tmp_path, "ngo-a"), org_keys(tmp_path, "ngo-b")
     monkeypatch.setenv(xk.ENV_VAR, str(ours))
     phone, _ads = ad_phone(app)
     tips = [_route(app, "ngo-b", f"Ofrecen trabajo, llamar al {phone[2:]}, pregunten por Amber."),
@@ -126,9 +112,9 @@ def test_a_downloaded_hand_off_verifies_and_says_what_the_cli_writes(
 
     # Audited: each tip's hand-off (as the CLI does) and the download as an export (who, which tips, whom).
     engine = app.state.adtrace.engine
-    assert [(a, d["tip"], d["to"]) for a, _t, d in _audit(engine, "tip_handoff")] == [
+    assert [(a, d["tip"], d["to"]) for a, _t, d in audit_rows(engine, "tip_handoff")] == [
         ("analyst", tips[0], "ngo-b"), ("analyst", tips[1], "ngo-b")]
-    [(actor, _target, detail)] = [r for r in _audit(engine, "export") if r[1] == "tip-handoffs"]
+    [(actor, _target, detail)] = [r for r in audit_rows(engine, "export") if r[1] == "tip-handoffs"]
     assert (actor, detail["to"], detail["tips"], detail["redacted"]) == ("analyst", "ngo-b", tips[:2], True)
     assert sorted(detail["handoffs"]) == sorted(handoff.handoff_id(b) for b in web.values())
 
@@ -143,7 +129,7 @@ def test_without_keys_the_page_says_what_an_admin_must_do(app: Any, login: Calla
     folder = tmp_path / "no-keys"
     folder.mkdir()
     if damaged:
-        _keys(tmp_path, "ngo-a")
+        org_keys(tmp_path, "ngo-a")
         folder = tmp_path / "keys-ngo-a"
         (folder / "org.json").write_text("{not json")
     monkeypatch.setenv(xk.ENV_VAR, str(folder))
@@ -155,15 +141,15 @@ def test_without_keys_the_page_says_what_an_admin_must_do(app: Any, login: Calla
     assert said in res.text and "Ask an administrator" in res.text
     assert "adtrace " + "exchange" not in res.text and "Traceback" not in res.text and str(folder) not in res.text
     assert [t["id"] for t in ts.pending_handoffs(app.state.adtrace.engine)] == [tip]  # nothing marked
-    assert _audit(app.state.adtrace.engine, "tip_handoff") == []
-    assert [r for r in _audit(app.state.adtrace.engine, "export") if r[1] == "tip-handoffs"] == []
+    assert audit_rows(app.state.adtrace.engine, "tip_handoff") == []
+    assert [r for r in audit_rows(app.state.adtrace.engine, "export") if r[1] == "tip-handoffs"] == []
 
 
 def test_a_hand_off_from_an_untrusted_organisation_says_what_to_ask_for(
         app: Any, login: Callable[[str], TestClient], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Was: the tip-leads page showed verify's message, which ends in the command an administrator runs
     (`adtrace exchange trust PUBLIC_KEYS.json`); a web user is told what to ask for instead."""
-    monkeypatch.setenv(xk.ENV_VAR, str(_keys(tmp_path, "ngo-z")))  # an issuer nobody here trusts
+    monkeypatch.setenv(xk.ENV_VAR, str(org_keys(tmp_path, "ngo-z")))  # an issuer nobody here trusts
     _route(app, "ngo-b", "Les quitan el pasaporte en la finca.")
     client = login("analyst")
     res = _post(client, "ngo-b")

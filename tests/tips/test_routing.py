@@ -18,23 +18,7 @@ from adtrace.exchange import store as xs
 from adtrace.storage import open_store
 from adtrace.tips import handoff, intake
 from adtrace.tips import store as ts
-from tests.tips.conftest import ad_phone
-
-CONSORTIUM = bytes(range(32))
-
-
-def _keys(tmp_path: Path, org: str) -> Path:
-    d = tmp_path / f"keys-{org}"
-    xk.generate(org, d)
-    xk.set_consortium_key(CONSORTIUM, d)
-    return d
-
-
-def _audit(engine: sa.Engine, action: str) -> list[tuple[str, str, dict[str, Any]]]:
-    with engine.connect() as conn:
-        rows = conn.execute(sa.text("SELECT actor, target, detail FROM audit_log WHERE action = :a ORDER BY seq"),
-                            {"a": action}).all()
-    return [(str(a), str(t), orjson.loads(d)) for a, t, d in rows]
+from tests.tips.conftest import CONSORTIUM, ad_phone, audit_rows, org_keys
 
 
 def test_rules_suggest_the_most_specific_partner(app: Any) -> None:
@@ -89,7 +73,7 @@ def partner_store(template: tuple[Path, Path], tmp_path: Path) -> Any:
 def test_a_routed_tip_is_handed_off_redacted_and_becomes_a_linked_lead_at_the_partner(
         app: Any, partner_store: Any, tmp_path: Path) -> None:
     store, engine = app.state.adtrace.store, app.state.adtrace.engine
-    ours, theirs = _keys(tmp_path, "ngo-a"), _keys(tmp_path, "ngo-b")
+    ours, theirs = org_keys(tmp_path, "ngo-a"), org_keys(tmp_path, "ngo-b")
     xs.trust(partner_store.engine, xk.load(ours).public_info(), "admin", "checked by phone")
     phone, ads = ad_phone(app)
     national = f"({phone[2:5]}) {phone[5:8]}-{phone[8:]}"
@@ -105,26 +89,26 @@ def test_a_routed_tip_is_handed_off_redacted_and_becomes_a_linked_lead_at_the_pa
     assert "[phone " in body["tip"]["text"] and "pasaporte" in body["tip"]["text"]
     assert body["to"] == "ngo-b" and body["tip"]["country"] == "MX" and body["tip"]["about"] == "labour"
     # Sender's audit: one tip_handoff naming the partner and the hand-off id.
-    [(actor, target, detail)] = _audit(engine, "tip_handoff")
+    [(actor, target, detail)] = audit_rows(engine, "tip_handoff")
     assert (actor, target, detail["to"], detail["handoff"]) == ("analyst", tip.doc_id, "ngo-b",
                                                                  handoff.handoff_id(body))
 
     lead = handoff.receive(partner_store.engine, copy.deepcopy(body), "partner-analyst", CONSORTIUM)
     assert lead["issuer"] == "ngo-a" and lead["country"] == "MX" and "pasaporte" in lead["text"]
     assert sorted(a["doc_id"] for a in lead["ads"]) == ads  # the partner's ads carrying the tip's phone
-    [(actor, target, detail)] = _audit(partner_store.engine, "tip_import")
+    [(actor, target, detail)] = audit_rows(partner_store.engine, "tip_import")
     assert actor == "partner-analyst" and target == f"tip-lead-{lead['id']}" and detail["issuer"] == "ngo-a"
     assert detail["handoff"] == handoff.handoff_id(body)
     # Importing the same hand-off again changes nothing.
     again = handoff.receive(partner_store.engine, copy.deepcopy(body), "partner-analyst", CONSORTIUM)
     assert again["already_imported"] and len(handoff.leads(partner_store.engine)) == 1
-    assert len(_audit(partner_store.engine, "tip_import")) == 1
+    assert len(audit_rows(partner_store.engine, "tip_import")) == 1
     _ = theirs
 
 
 def test_a_changed_or_untrusted_hand_off_is_refused(app: Any, partner_store: Any, tmp_path: Path) -> None:
     store, engine = app.state.adtrace.store, app.state.adtrace.engine
-    ours = _keys(tmp_path, "ngo-a")
+    ours = org_keys(tmp_path, "ngo-a")
     tip = intake.submit(store, intake.TipForm("Trabajo forzado en una granja."), link=False)
     ts.decide(engine, tip.tip_id, "route", "analyst", partner="ngo-b")
     [(_, body)] = handoff.send(store, xk.load(ours), CONSORTIUM, "analyst")
@@ -140,7 +124,7 @@ def test_a_changed_or_untrusted_hand_off_is_refused(app: Any, partner_store: Any
     with pytest.raises(errors.InputError) as e2:
         handoff.receive(partner_store.engine, {"format": "something else"}, "x", CONSORTIUM)
     assert e2.value.code == errors.BAD_HANDOFF
-    assert handoff.leads(partner_store.engine) == [] and _audit(partner_store.engine, "tip_import") == []
+    assert handoff.leads(partner_store.engine) == [] and audit_rows(partner_store.engine, "tip_import") == []
 
 
 @pytest.mark.parametrize(("text", "page", "lang"), [
@@ -159,7 +143,7 @@ def test_a_routed_tip_whose_document_was_purged_is_skipped(app: Any, tmp_path: P
     ts.decide(engine, tip.tip_id, "route", "analyst", partner="ngo-b")
     with engine.begin() as conn:  # as retention's purge deletes it
         conn.execute(sa.text("DELETE FROM documents WHERE id = :d"), {"d": tip.doc_id})
-    assert handoff.send(store, xk.load(_keys(tmp_path, "ngo-a")), CONSORTIUM, "analyst") == []
+    assert handoff.send(store, xk.load(org_keys(tmp_path, "ngo-a")), CONSORTIUM, "analyst") == []
     assert [t["id"] for t in ts.pending_handoffs(engine)] == [tip.tip_id]
     with pytest.raises(errors.InputError) as e:
         intake.add(store, tip.code, "más")

@@ -11,7 +11,7 @@ import typer
 from adtrace import errors
 from adtrace.cli.io import audit_cli, err_console, progress
 from adtrace.cli.main import app
-from adtrace.i18n import gettext
+from adtrace.i18n import gettext, ngettext
 from adtrace.sources import Options
 
 DB = typer.Option(None, "--db", help="Database: a file path, sqlite:///PATH or postgresql://USER@HOST/DB "
@@ -174,7 +174,8 @@ def search_cmd(
     if as_json:
         typer.echo(orjson.dumps(result.to_dict()).decode())
         return
-    err_console.print(gettext("%(n)s documents") % {"n": f"{result.total:,}"}, highlight=False)
+    err_console.print(ngettext("%(n)s document", "%(n)s documents", result.total) % {"n": f"{result.total:,}"},
+                      highlight=False)
     for h in result.hits:
         risk = f" [{h.risk_level} {h.risk_score:.0f}]" if h.risk_level and h.risk_score is not None else ""
         typer.echo(f"{h.id}  {h.source}  {h.posted_at or '-'}{risk}  {h.title or ''}\n    {h.snippet}")

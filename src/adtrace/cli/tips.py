@@ -1,4 +1,5 @@
-"""`adtrace tips route|import|leads|rules|hotline`: hand routed tips to partners, import partners' hand-offs."""
+"""`adtrace tips route|copy|import|leads|rules|hotline`: hand routed tips to partners (and copies of lost
+hand-offs), import partners' hand-offs."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from adtrace.cli.io import audit_cli, print_json
 from adtrace.cli.main import app
 
 tips_app = typer.Typer(help="Public tips (docs/tips.md): sign and write the hand-offs of tips an analyst routed to a "
-                       "partner, import a partner's hand-off as a tip lead, routing rules, the hotline table.",
+                       "partner (or a copy of a lost one), import a partner's hand-off as a tip lead, routing rules, the hotline table.",
                        no_args_is_help=True)
 app.add_typer(tips_app, name="tips")
 DB = typer.Option(None, "--db", help="Database URL or path (default: $ADTRACE_DB).")
@@ -41,6 +42,40 @@ def route_cmd(out: str = typer.Option(..., "--out", "-o", help="Directory for th
             written.append({"tip": tip["id"], "to": body["to"], "file": str(path),
                             "handoff": handoff.handoff_id(body)})
     print_json({"handed_off": written})
+
+
+@tips_app.command("handoffs")
+def handoffs_cmd(partner: str = typer.Option(None, "--partner", help="Only tips handed off to this organisation."),
+                 db: str = DB, limit: int = typer.Option(100, help="At most this many, newest first.")) -> None:
+    """Tips handed off to partners, newest first: tip id, partner, when, hand-off id and who decided what
+    when (no tip text, no reasons). A handed-off tip takes no more decisions; `tips copy` re-signs one."""
+    from adtrace.tips import store as ts
+
+    print_json({"handoffs": ts.handoffs(_engine(db), partner, limit)})
+
+
+@tips_app.command("copy")
+def copy_cmd(tips: list[int] = typer.Argument(..., help="Ids of tips handed off before."),
+             out: str = typer.Option(..., "--out", "-o", help="Directory for the copies (one file per tip)."),
+             db: str = DB, keys: str = KEYS, actor: str = ACTOR) -> None:
+    """Sign again the hand-off of a tip handed off before, when its file was lost (an administrator's task):
+    the same hand-off id, tip and file name, so the partner's import keeps one tip lead whichever copy it
+    gets. The tip does not change; each copy is audited (tip_handoff_copy)."""
+    from adtrace.exchange import keys as xk
+    from adtrace.storage import open_store
+    from adtrace.tips import handoff
+
+    ring, key = xk.load(keys), xk.consortium_key(keys)
+    folder = Path(out)
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    with open_store(db) as store:
+        for tip_id in tips:
+            tip, body = handoff.copy_of(store, tip_id, ring, key, actor or getpass.getuser())
+            path = folder / handoff.file_name(tip, body)
+            _write_json(str(path), body)
+            written.append({"tip": tip_id, "to": body["to"], "file": str(path), "handoff": body["id"]})
+    print_json({"copied": written})
 
 
 @tips_app.command("import")

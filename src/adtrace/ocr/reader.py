@@ -204,11 +204,13 @@ def read_file(path: Path, lang: str = engine.DEFAULT_LANG, cache: Cache | None =
         from PIL import Image
 
         with Image.open(path) as img:
+            img.draft(None, decoded_size(img.size))  # a large JPEG decoded at 1/2, 1/4 or 1/8 scale (DCT scaling)
+            # Counted after draft, as linking counts (documents.images.too_many_pixels): a 48 M pixel phone-camera
+            # JPEG decodes at 1/8 and is read; a PNG (no draft) that large is a bomb and is not decoded.
             if img.width * img.height > MAX_PIXELS:
                 raise errors.InputError.at(errors.OCR_BAD_IMAGE, f"image {path.name} is {img.width}x{img.height} "
                                            "pixels, too large to be an ad photo", field_name="images",
                                            hint="It was skipped")
-            img.draft(None, decoded_size(img.size))  # a large JPEG decoded at 1/2, 1/4 or 1/8 scale (DCT scaling)
             img.load()
             read_as = key(on, with_tesseract)
             try:

@@ -25,8 +25,8 @@ ACTIONS = ("login", "login_failed", "logout", "view_document", "view_entity", "v
            "export", "reveal_image", "decision", "user_add", "user_disable", "user_reset", "token_add",
            "setting", "view_case", "case", "watchlist", "alert_ack", "purge", "purge_dry_run", "token_revoke",
            "audit_checkpoint", "legal_hold", "screen_store", "screen_watchlist", "user_role", "password_change",
-           "import", "link", "tip", "view_tips", "tip_decision", "tip_rule", "tip_handoff", "tip_import", "view_list",
-           "exchange_import", "search_photo", "link_override")
+           "import", "link", "tip", "view_tips", "tip_decision", "tip_rule", "tip_handoff", "tip_handoff_copy",
+           "tip_import", "view_list", "exchange_import", "search_photo", "link_override")
 
 
 def row_hash(prev_hash: str, seq: int, at: str, actor: str, action: str, target: str, detail: str) -> str:

@@ -41,9 +41,7 @@ def tip_row(conn: sa.Connection, tip_id: int) -> dict[str, Any] | None:
 
 def tip_history(conn: sa.Connection, tip_id: int) -> list[dict[str, Any]]:
     """The tip's decisions (decision, reason, partner, actor, at), newest first."""
-    return [dict(h._mapping) for h in conn.execute(text(
-        "SELECT decision, reason, partner, actor, at FROM tip_decisions WHERE tip_id = :i ORDER BY id DESC"),
-        {"i": tip_id})]
+    return histories(conn, [tip_id]).get(tip_id, [])
 
 
 def tips_with_status(conn: sa.Connection, status: str, limit: int) -> list[dict[str, Any]]:
@@ -60,16 +58,32 @@ def status_counts(conn: sa.Connection) -> dict[str, int]:
 
 
 def insert_decision(conn: sa.Connection, tip_id: int, decision: str, status: str, reason: str,
-                    partner: str | None, actor: str, at: str) -> None:
-    """Record a decision and set the tip's status to its outcome."""
+                    partner: str | None, actor: str, at: str) -> bool:
+    """Record a decision and set the tip's status to its outcome. False, and nothing written, when there is
+    no such tip or its hand-off was signed: the guard is in the UPDATE so that a hand-off signed between
+    the caller's check and this write still wins."""
+    changed = conn.execute(text("UPDATE tips SET status = :s, partner = :p, updated_at = :t "
+                                "WHERE id = :i AND handed_off_at IS NULL"),
+                           {"s": status, "p": partner, "t": at, "i": tip_id}).rowcount
+    if not changed:
+        return False
     conn.execute(text("INSERT INTO tip_decisions (tip_id, decision, reason, partner, actor, at) "
                       "VALUES (:i, :d, :r, :p, :a, :t)"),
                  {"i": tip_id, "d": decision, "r": reason, "p": partner, "a": actor, "t": at})
-    # A new route clears an earlier hand-off mark: routing again means handing off again.
-    conn.execute(text("UPDATE tips SET status = :s, partner = :p, updated_at = :t, handed_off_at = "
-                      "CASE WHEN :route THEN NULL ELSE handed_off_at END, handoff_id = CASE WHEN :route "
-                      "THEN NULL ELSE handoff_id END WHERE id = :i"),
-                 {"s": status, "p": partner, "t": at, "i": tip_id, "route": decision == "route"})
+    return True
+
+
+def histories(conn: sa.Connection, tip_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    """Each tip's decisions (decision, reason, partner, actor, at), newest first; tips without one absent."""
+    if not tip_ids:
+        return {}
+    out: dict[int, list[dict[str, Any]]] = {}
+    for r in conn.execute(text("SELECT tip_id, decision, reason, partner, actor, at FROM tip_decisions "
+                               "WHERE tip_id IN :ids ORDER BY id DESC").bindparams(bindparam("ids", expanding=True)),
+                          {"ids": tip_ids}):
+        row = dict(r._mapping)
+        out.setdefault(int(row.pop("tip_id")), []).append(row)
+    return out
 
 
 def routed_not_handed_off(conn: sa.Connection, partner: str | None) -> list[dict[str, Any]]:
@@ -79,9 +93,20 @@ def routed_not_handed_off(conn: sa.Connection, partner: str | None) -> list[dict
         f"SELECT * FROM tips WHERE status = 'routed' AND handed_off_at IS NULL{where} ORDER BY id"), {"p": partner})]
 
 
-def mark_handed_off(conn: sa.Connection, tip_id: int, handoff_id: str, at: str) -> None:
-    conn.execute(text("UPDATE tips SET handed_off_at = :t, handoff_id = :h WHERE id = :i"),
-                 {"t": at, "h": handoff_id, "i": tip_id})
+def mark_handed_off(conn: sa.Connection, tip_id: int, partner: str, handoff_id: str, at: str) -> bool:
+    """Mark a tip handed off to `partner`; False when it is no longer routed there and pending (routed
+    elsewhere, taken back or signed by someone else since the signer read it)."""
+    return bool(conn.execute(text(
+        "UPDATE tips SET handed_off_at = :t, handoff_id = :h WHERE id = :i AND status = 'routed' "
+        "AND partner = :p AND handed_off_at IS NULL"), {"t": at, "h": handoff_id, "i": tip_id, "p": partner}).rowcount)
+
+
+def handed_off_tips(conn: sa.Connection, partner: str | None, limit: int) -> list[dict[str, Any]]:
+    """(id, doc_id, partner, handed_off_at, handoff_id) of tips handed off (to `partner`), newest first."""
+    where = " AND partner = :p" if partner else ""
+    return [dict(r._mapping) for r in conn.execute(text(
+        "SELECT id, doc_id, partner, handed_off_at, handoff_id FROM tips WHERE handed_off_at IS NOT NULL"
+        f"{where} ORDER BY handed_off_at DESC, id DESC LIMIT :n"), {"p": partner, "n": limit})]
 
 
 # --- routing rules -----------------------------------------------------------------------------

@@ -31,7 +31,10 @@ from adtrace.storage.db import now, read, write
 from adtrace.tips import store as ts
 
 FORMAT = "adtrace.tips.handoff"
-VERSION = 1
+VERSION = 1  # a first hand-off: its id is the hash of its signed body (every adtrace reads it)
+COPY_VERSION = 2  # a copy of a past hand-off: carries that hand-off's id in `id`; an adtrace that reads only
+# version 1 refuses it instead of importing the tip a second time under a new id
+_ID = re.compile(r"^[0-9a-f]{32}$")  # b.bundle_id's shape
 CATEGORY = "tip"  # the signals' category: the partner's leads say they came from a tip
 MAX_TEXT = 110_000  # a tip and its additions (intake.MAX_TEXT * 10) plus masks
 
@@ -51,8 +54,9 @@ def redacted(store: Any, doc_id: str) -> dict[str, Any]:
 
 
 def make(store: Any, tip: dict[str, Any], keys: OrgKeys, consortium_key: bytes,
-         region: str | None = None) -> dict[str, Any]:
-    """A signed hand-off of one routed tip to its partner (`region`: as intake read the tip's numbers)."""
+         region: str | None = None, again: str | None = None) -> dict[str, Any]:
+    """A signed hand-off of one routed tip to its partner (`region`: as intake read the tip's numbers);
+    `again`: the id of the past hand-off this one is a copy of."""
     region = region or org_country()
     doc_id = str(tip["doc_id"])
     record = store.get_record(doc_id) or {}
@@ -61,7 +65,8 @@ def make(store: Any, tip: dict[str, Any], keys: OrgKeys, consortium_key: bytes,
                    for i in identifiers(record, region)})
     inner = b.make_signals([b.Signal(t, h, CATEGORY, 0.5, when, when, opinion="investigation") for t, h in sigs],
                            keys, consortium_key_id(consortium_key))
-    body: dict[str, Any] = {"format": FORMAT, "version": VERSION, "issuer": keys.org, "key_id": keys.current,
+    body: dict[str, Any] = {"format": FORMAT, "version": VERSION if again is None else COPY_VERSION,
+                            **({} if again is None else {"id": again}), "issuer": keys.org, "key_id": keys.current,
                             "created_at": now(), "to": str(tip["partner"]),
                             "tip": {**redacted(store, doc_id), "country": str(tip["country"] or ""),
                                     "about": str(tip["about"] or "")},
@@ -71,12 +76,14 @@ def make(store: Any, tip: dict[str, Any], keys: OrgKeys, consortium_key: bytes,
 
 
 def handoff_id(body: dict[str, Any]) -> str:
-    return b.bundle_id(body)
+    """A first hand-off's id is the hash of its signed body; a copy names (and signs) the id of the first."""
+    return str(body["id"]) if body.get("version") == COPY_VERSION else b.bundle_id(body)
 
 
 def send(store: Any, keys: OrgKeys, consortium_key: bytes, actor: str, partner: str | None = None,
          region: str | None = None) -> list[tuple[dict[str, Any], dict[str, Any]]]:
-    """Sign every routed tip not yet handed off; each is marked handed off and audited (`tip_handoff`).
+    """Sign every routed tip not yet handed off; each is marked handed off and audited (`tip_handoff`),
+    unless it was routed elsewhere or taken back while it was being signed (then left out).
     Returns (tip, hand-off) pairs; the caller writes the files."""
     out = []
     for tip in ts.pending_handoffs(store.engine, partner):
@@ -85,14 +92,34 @@ def send(store: Any, keys: OrgKeys, consortium_key: bytes, actor: str, partner: 
             continue
         body = make(store, tip, keys, consortium_key, region)
         hid = handoff_id(body)
-        xs.record_export(store.engine, body["signals"])  # provenance of the embedded bundle, as exports do
         with write(store.engine) as conn:
-            ts.handed_off(conn, int(tip["id"]), hid)
+            if not ts.handed_off(conn, int(tip["id"]), body["to"], hid):  # routed elsewhere or taken back since
+                logging.getLogger(__name__).warning("tip %s: no longer routed to %s; not handed off", tip["id"],
+                                                    body["to"])
+                continue
             audit.append(store.engine, actor, "tip_handoff", str(tip["doc_id"]),
                          {"tip": int(tip["id"]), "to": body["to"], "handoff": hid,
                           "signals": len(body["signals"]["signals"])}, conn=conn)
+        xs.record_export(store.engine, body["signals"])  # provenance of the embedded bundle, as exports do
         out.append((tip, body))
     return out
+
+
+def copy_of(store: Any, tip_id: int, keys: OrgKeys, consortium_key: bytes, actor: str,
+            region: str | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Sign again the hand-off of a tip handed off before (its file was lost): the same hand-off id, tip and
+    partner, so the partner's import keeps one lead whichever copy it gets first. Made from the tip as it is
+    now (additions since are in it). Audited `tip_handoff_copy`; the tip itself does not change."""
+    tip = ts.get(store.engine, tip_id)
+    if tip["status"] != "routed" or not tip["handoff_id"]:
+        raise errors.not_found(_("tip %(id)s has not been handed off: there is no hand-off to copy") % {"id": tip_id},
+                               tip=tip_id, cli_hint=_("a routed tip's hand-off is signed by `adtrace tips route`"),
+                               web_hint=_("A routed tip's hand-off is signed on the Routed tab"))
+    body = make(store, tip, keys, consortium_key, region, again=str(tip["handoff_id"]))
+    audit.append(store.engine, actor, "tip_handoff_copy", str(tip["doc_id"]),
+                 {"tip": tip_id, "to": body["to"], "handoff": body["id"], "signals": len(body["signals"]["signals"])})
+    xs.record_export(store.engine, body["signals"])
+    return tip, body
 
 
 def safe(org: str) -> str:
@@ -127,9 +154,12 @@ def _bad(what: str, field_name: str | None = None) -> errors.InputError:
 def check_shape(body: Any) -> dict[str, Any]:
     if not isinstance(body, dict) or body.get("format") != FORMAT:
         raise _bad(_("not an adtrace tip hand-off"), "format")
-    if body.get("version") != VERSION:
+    if body.get("version") not in (VERSION, COPY_VERSION):
         raise _bad(_("hand-off version %(v)r is not supported (this adtrace reads %(ours)s)")
-                   % {"v": body.get("version"), "ours": VERSION}, "version")
+                   % {"v": body.get("version"), "ours": f"{VERSION}, {COPY_VERSION}"}, "version")
+    if body["version"] == COPY_VERSION and not (isinstance(body.get("id"), str) and _ID.match(body["id"])):
+        raise _bad(_("a copy of a hand-off must name the id of the first (32 lowercase hexadecimal characters)"),
+                   "id")
     for name in ("issuer", "key_id", "created_at", "to", "signature"):
         if not isinstance(body.get(name), str) or not body[name]:
             raise _bad(_("missing or not a string"), name)
@@ -168,13 +198,18 @@ def verify(engine: sa.Engine, raw: Any) -> dict[str, Any]:
 
 def receive(engine: sa.Engine, body: Any, actor: str, consortium_key: bytes | None) -> dict[str, Any]:
     """Import a hand-off: verify, import its signals (leads on our ads carrying the tip's identifiers),
-    create the tip lead, audit `tip_import`. Importing the same hand-off again changes nothing."""
+    create the tip lead, audit `tip_import`. Importing the same hand-off again, or a copy of it (the same id,
+    `copy_of`), changes nothing."""
     body = verify(engine, body)
     hid = handoff_id(body)
     with read(engine) as conn:
         old = tipbook.lead_id_of(conn, hid)
-    if old is not None:
-        return lead(engine, old) | {"already_imported": True}
+    if old is not None:  # this hand-off, or a copy of it, was imported before
+        known = lead(engine, old)
+        if known["issuer"] != body["issuer"]:  # a copy's id is the sender's word: never another issuer's lead
+            raise _bad(_("its id %(h)s is the id of a hand-off from another organisation")
+                       % {"h": hid}, "id")
+        return known | {"already_imported": True}
     cid = consortium_key_id(consortium_key) if consortium_key else None
     report = xs.import_bundle(engine, body["signals"], cid)
     if consortium_key is not None:

@@ -1,7 +1,9 @@
 """Tips, their triage decisions and the routing rules: what they mean and the checks before a write.
 
 The tables are `adtrace.storage.tipbook`'s. Decisions are rows, never updates in place, so a tip's
-history stays; the tip's own `status` is the latest decision's outcome.
+history stays; the tip's own `status` is the latest decision's outcome. A routed tip may be routed again,
+taken back (accepted) or dismissed until its hand-off is signed; from then on it is the partner's and every
+decision on it is refused (AT118), so the page's missing buttons are not the only guard.
 """
 
 from __future__ import annotations
@@ -85,10 +87,22 @@ def decide(engine: sa.Engine, tip_id: int, decision: str, actor: str, reason: st
         raise errors.InputError.at(errors.BAD_ROUTE_RULE, _("a dismissal needs a reason"), field_name="reason",
                                    hint=_("Say why, e.g. 'not about exploitation' or 'duplicate of tip 12'"))
     partner = check_org(partner or "") if decision == "route" else None
-    get(engine, tip_id)  # a missing tip is a 404 before anything is written
     with write(engine) as conn:
-        tipbook.insert_decision(conn, tip_id, decision, DECISIONS[decision], reason, partner, actor, now())
+        if not tipbook.insert_decision(conn, tip_id, decision, DECISIONS[decision], reason, partner, actor, now()):
+            raise _undecidable(tipbook.tip_row(conn, tip_id), tip_id)
     return get(engine, tip_id)
+
+
+def _undecidable(row: dict[str, Any] | None, tip_id: int) -> errors.InputError:
+    """Why a decision was not recorded: no such tip (404), or its hand-off was signed (409): the tip is with
+    the partner now, and taking it back or routing it elsewhere would leave two organisations on one tip."""
+    if row is None:
+        return errors.not_found(_("no tip %(id)s") % {"id": tip_id}, tip=tip_id)
+    return errors.InputError(
+        message=_("Tip %(id)s was handed off to %(p)s on %(at)s: it is with them now, and its decisions cannot "
+                  "change here. If it should go elsewhere, ask %(p)s.")
+        % {"id": tip_id, "p": row["partner"] or "?", "at": str(row["handed_off_at"])[:16].replace("T", " ")},
+        code=errors.TIP_HANDED_OFF, http_status=409, detail={"tip": tip_id, "handoff": row["handoff_id"]})
 
 
 def pending_handoffs(engine: sa.Engine, partner: str | None = None) -> list[dict[str, Any]]:
@@ -105,8 +119,25 @@ def pending_by_partner(engine: sa.Engine) -> list[tuple[str, int]]:
     return sorted(counts.items())
 
 
-def handed_off(conn: sa.Connection, tip_id: int, handoff_id: str) -> None:
-    tipbook.mark_handed_off(conn, tip_id, handoff_id, now())
+def handed_off(conn: sa.Connection, tip_id: int, partner: str, handoff_id: str) -> bool:
+    """Mark the tip handed off; False when it was routed elsewhere or taken back since it was read."""
+    return tipbook.mark_handed_off(conn, tip_id, partner, handoff_id, now())
+
+
+def handoffs(engine: sa.Engine, partner: str | None = None, limit: int = 100) -> list[dict[str, Any]]:
+    """Tips handed off (to `partner`), newest first, each with its decisions but not their reasons (free
+    text): what an admin needs to find the tip whose lost hand-off to copy, and no tip text."""
+    with read(engine) as conn:
+        rows = tipbook.handed_off_tips(conn, partner, limit)
+        found = tipbook.histories(conn, [int(r["id"]) for r in rows])
+    return [{**r, "history": [{k: h[k] for k in ("decision", "partner", "actor", "at")}
+                              for h in found.get(int(r["id"]), [])]} for r in rows]
+
+
+def histories(engine: sa.Engine, tip_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    """The decisions of each of these tips, newest first (what the Tips page shows of a handed-off tip)."""
+    with read(engine) as conn:
+        return tipbook.histories(conn, tip_ids)
 
 
 # Routing rules --------------------------------------------------------------------------------------

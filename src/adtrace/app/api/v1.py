@@ -13,7 +13,7 @@ from adtrace.app.api.params import Before, Day, Limit, Offset, iso
 from adtrace.app.auth import Ctx, require
 from adtrace.app.data import queue as queue_data
 from adtrace.app.data.documents import load
-from adtrace.app.data.lists import audit_list
+from adtrace.app.data.lists import audit_list, audit_view
 from adtrace.app.data.search import run_search
 from adtrace.cases import decide, history, withdraw
 from adtrace.storage import audit
@@ -95,6 +95,8 @@ def get_audit(request: Request, actor: str | None = None, action: str | None = N
               ctx: Ctx = Depends(require("audit"))) -> dict[str, Any]:
     rows = audit.entries(request.app.state.adtrace.engine, actor=actor, action=action, target=target,
                          date_from=iso(date_from), date_to=iso(date_to), limit=limit, before=before)
+    audit_view(request, ctx, rows, {"actor": actor, "action": action, "target": target, "date_from": iso(date_from),
+                                    "date_to": iso(date_to), "before": before}, via="api")
     return {"entries": [r.to_dict() for r in rows]}
 
 

@@ -22,3 +22,14 @@ def audit_list(request: Request, ctx: Ctx, page: str, ids: Iterable[Any], **deta
     shown = [str(i) for i in ids]
     if shown:
         audit.append(request.app.state.adtrace.engine, ctx.user.username, "view_list", page, {"ids": shown, **detail})
+
+
+def audit_view(request: Request, ctx: Ctx, rows: list[audit.Entry], filters: dict[str, Any], **detail: Any) -> None:
+    """Reading the audit log is a view of personal data too: its rows carry what analysts searched for (a
+    phone, an e-mail) and which ads they opened. One `view_list` row names the range of entries shown and
+    the filters, not every seq, so the auditors' own trail stays readable. Nothing shown, nothing written."""
+    if rows:
+        seqs = [r.seq for r in rows]
+        audit.append(request.app.state.adtrace.engine, ctx.user.username, "view_list", "audit",
+                     {"rows": len(rows), "seq_from": min(seqs), "seq_to": max(seqs),
+                      **{k: v for k, v in filters.items() if v}, **detail})

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from adtrace.app.auth import Ctx, require
+from adtrace.app.data.lists import audit_view
 from adtrace.app.pages.render import render
 from adtrace.storage import audit
 
@@ -19,6 +20,7 @@ def audit_page(request: Request, actor: str = "", action: str = "", target: str 
                          target=target or None, date_from=date_from or None, date_to=date_to or None,
                          limit=100, before=before or None)
     params = {"actor": actor, "action": action, "target": target, "date_from": date_from, "date_to": date_to}
+    audit_view(request, ctx, rows, params)
     return render(request, "audit.html", {"rows": rows, "params": params, "actions": audit.ACTIONS,
                                           "older": rows[-1].seq if len(rows) == 100 else None})
 

@@ -33,6 +33,9 @@ def _queue(request: Request, status: str, error: str = "", code: int = 200) -> R
     items = ts.queue(engine, status)
     for t in items:
         t["suggested"] = ts.suggest(rules, str(t["country"]), str(t["about"]), str(t["lang"]))
+    histories = ts.histories(engine, [int(t["id"]) for t in items])
+    for t in items:
+        t["history"] = histories.get(int(t["id"]), [])
     countries = [str(t["country"]) for t in items if t["country"]]
     if items:  # tips carry what people reported (names, numbers): each view is audited like a document's
         audit.append(engine, request.state.ctx.user.username, "view_tips", status, {"tips": [t["id"] for t in items]})
@@ -59,15 +62,20 @@ def tips_decide(request: Request, tip_id: int, decision: str = Form(...), reason
     except errors.InputError as exc:
         if exc.code == errors.NOT_FOUND:
             raise
-        return _queue(request, status if status in ts.STATUSES else "new", exc.web_text, 422)
+        # 409 for a tip already handed off (the page shows it no buttons: a stale page or a crafted post)
+        return _queue(request, status if status in ts.STATUSES else "new", exc.web_text, exc.http_status)
     audit.append(engine, ctx.user.username, "tip_decision", str(tip["doc_id"]),
                  {"tip": tip_id, "decision": decision, "partner": tip["partner"], "reason": reason[:200]})
     return RedirectResponse(f"/tips?status={status if status in ts.STATUSES else 'new'}", status_code=303)
 
 
+def _keys_missing(exc: errors.ConfigError) -> None:
+    logging.getLogger(__name__).warning("tip hand-offs cannot be signed: %s", exc.message)
+
+
 def _no_keys(exc: errors.ConfigError) -> str:
     """What an analyst reads when the server cannot sign (the paths and commands go to the server's log)."""
-    logging.getLogger(__name__).warning("tip hand-offs cannot be signed: %s", exc.message)
+    _keys_missing(exc)
     if exc.code == errors.NO_KEYS:
         return _("Hand-offs cannot be signed on this server: it does not have the organisation's exchange keys "
                  "(the signing key and the consortium key). The tips stay routed, hand-off pending. Ask an "
@@ -102,6 +110,32 @@ def handoffs_download(request: Request, partner: str = Form(""), ctx: Ctx = Depe
     name = f"tip-handoffs-to-{handoff.safe(partner)}.zip"
     return Response(handoff.zipped(sent), media_type="application/zip",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@router.post("/tips/{tip_id}/handoff/copy")
+def handoff_copy(request: Request, tip_id: int, ctx: Ctx = Depends(require("admin"))) -> Response:
+    """Sign again a tip's past hand-off (a lost download), admins only: the same id, tip and file name as the
+    first, so the partner's import keeps one lead. Audited `tip_handoff_copy` and as an export."""
+    from adtrace.exchange import keys as xk
+
+    state = request.app.state.adtrace
+    try:
+        ring, key = xk.load(None), xk.consortium_key(None)
+    except errors.ConfigError as exc:
+        _keys_missing(exc)
+        return _queue(request, "routed", _("A copy cannot be signed on this server: it does not have the "
+                                           "organisation's exchange keys, or cannot read them (the server's log "
+                                           "says which). Sign the copy on the computer that holds the keys: "
+                                           "adtrace tips copy %(id)s -o FOLDER") % {"id": tip_id}, 503)
+    try:
+        tip, body = handoff.copy_of(state.store, tip_id, ring, key, ctx.user.username)
+    except errors.InputError as exc:
+        return _queue(request, "routed", exc.web_text, exc.http_status)
+    audit.append(state.engine, ctx.user.username, "export", "tip-handoffs",
+                 {"format": "json", "to": body["to"], "tips": [tip_id], "handoffs": [body["id"]], "copy": True,
+                  "redacted": True})
+    return Response(handoff.encoded(body), media_type="application/json",
+                    headers={"Content-Disposition": f'attachment; filename="{handoff.file_name(tip, body)}"'})
 
 
 @router.get("/tips/rules")
