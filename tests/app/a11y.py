@@ -22,17 +22,31 @@ def _describe(node: LexborNode) -> str:
     return f"<{node.tag}{attrs}>"
 
 
+def _labelled_by_text(node: LexborNode, ids: set[str]) -> bool:
+    """aria-labelledby naming ids on the page: words shown there (the page's own text) name the field."""
+    labelledby = (node.attributes.get("aria-labelledby") or "").split()
+    return bool(labelledby) and all(i in ids for i in labelledby)
+
+
 def _named_by_aria(node: LexborNode, ids: set[str]) -> bool:
     a = node.attributes
     labelledby = (a.get("aria-labelledby") or "").split()
     return bool((a.get("aria-label") or "").strip()) or (bool(labelledby) and all(i in ids for i in labelledby))
 
 
+def _shows_words(label: LexborNode, field: LexborNode | None = None) -> bool:
+    """A label a sighted person can read: its own words (or a picture's alt), not the options of the field in it."""
+    words = label.text(deep=True)
+    if field is not None and field.tag in ("select", "textarea"):
+        words = words.replace(field.text(deep=True), "", 1)
+    return bool(words.strip()) or any((img.attributes.get("alt") or "").strip() for img in label.css("img"))
+
+
 def _inside_label(node: LexborNode) -> bool:
     parent = node.parent
     while parent is not None:
         if parent.tag == "label":
-            return True
+            return _shows_words(parent, node)
         parent = parent.parent
     return False
 
@@ -77,13 +91,16 @@ def _element_problems(tree: LexborHTMLParser) -> list[str]:
     ids = Counter(n.attributes.get("id") for n in tree.css("[id]"))
     out += [f'id "{i}" used {n} times' for i, n in sorted(ids.items(), key=lambda x: str(x[0])) if n > 1]
     known = {str(i) for i in ids}
-    labelled = {(n.attributes.get("for") or "") for n in tree.css("label[for]")}
+    labelled = {(n.attributes.get("for") or "") for n in tree.css("label[for]") if _shows_words(n)}
     for node in tree.css("input, select, textarea"):
         if node.tag == "input" and (node.attributes.get("type") or "text").lower() in NOT_FIELDS:
             continue
-        if (node.attributes.get("id") or "\0") in labelled or _inside_label(node) or _named_by_aria(node, known):
+        if (node.attributes.get("id") or "\0") in labelled or _inside_label(node) or _labelled_by_text(node, known):
             continue
-        out.append(f"{_describe(node)} has no label (label for, a wrapping label, aria-label or aria-labelledby)")
+        # An aria-label or a placeholder names a field for a screen reader only, and the placeholder goes
+        # once something is typed (WCAG 2.5.3, 3.3.2): every field needs words a sighted person sees too.
+        out.append(f"{_describe(node)} has no visible label (label for, a wrapping label or aria-labelledby; "
+                   "an aria-label or a placeholder is not seen)")
     out += [f"{_describe(n)} has no alt" for n in tree.css("img") if "alt" not in n.attributes]
     for node in tree.css("button, a[href]"):
         if not _has_text(node) and not _named_by_aria(node, known):

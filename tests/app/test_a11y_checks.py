@@ -11,7 +11,7 @@ GOOD = """<!doctype html><html lang="{lang}"><head><title>Queue · adtrace</titl
 <nav><a href="/">Dashboard</a> <a href="/account" aria-label="Your account"><img src="/u.png" alt=""></a></nav>
 <main><h1>Queue</h1>
 <form><label for="q">Search</label><input id="q" name="q"> <label>Level <select name="level"></select></label>
-<input name="note" aria-label="note"> <span id="t">Title</span><textarea name="text" aria-labelledby="t"></textarea>
+<label for="n">Note</label><input id="n" name="note" aria-label="a note on the ad"> <span id="t">Title</span><textarea name="text" aria-labelledby="t"></textarea>
 <input type="hidden" name="csrf" value="x"><input type="submit" value="Go"><button>Save</button>
 <button class="close" title="close">✕</button></form>
 <table><tr><th>id</th></tr><tr><td>1</td></tr></table><table class="layout"><tr><th></th></tr></table>
@@ -26,10 +26,14 @@ def test_a_page_that_keeps_every_rule_passes() -> None:
 @pytest.mark.parametrize("old,new,expected", [
     ('lang="en"', "", "<html> has no lang"),
     ("<title>Queue · adtrace</title>", "<title> </title>", "no <title>"),
-    ('<label for="q">Search</label>', "Search", '<input id="q" name="q"> has no label'),
-    ("<label>Level <select", "Level <select", '<select name="level"> has no label'),
-    ('aria-label="note"', 'placeholder="note"', '<input name="note"> has no label'),
-    ('aria-labelledby="t"', 'aria-labelledby="gone"', "<textarea name=\"text\"> has no label"),
+    ('<label for="q">Search</label>', "Search", '<input id="q" name="q"> has no visible label'),
+    ("<label>Level <select", "Level <select", '<select name="level"> has no visible label'),
+    ('<label for="n">Note</label>', "", '<input id="n" name="note"> has no visible label'),
+    ('<label for="n">Note</label><input id="n" name="note" aria-label="a note on the ad">',
+     '<input name="note" placeholder="note">', '<input name="note"> has no visible label'),
+    ('<label for="n">Note</label>', '<label for="n"> </label>', '<input id="n" name="note"> has no visible label'),
+    ("<label>Level <select", "<label><select", '<select name="level"> has no visible label'),
+    ('aria-labelledby="t"', 'aria-labelledby="gone"', "<textarea name=\"text\"> has no visible label"),
     ('alt="photo 1 of the ad"', "", '<img src="/p.png"> has no alt'),
     ("<button>Save</button>", "<button> </button>", "<button> has no text or accessible name"),
     ('title="close">✕', ">", '<button class="close"> has no text'),
@@ -51,7 +55,8 @@ def test_the_page_language_must_be_the_readers() -> None:
 
 
 def test_a_fragment_is_checked_for_its_elements_only() -> None:
-    """What htmx swaps in has no <html>, <title> or heading of its own; its fields still need names."""
-    assert a11y.problems('<div><input name="q" aria-label="q"></div>', whole=False) == []
-    assert a11y.problems('<div><input name="q"></div>', whole=False) == [
-        '<input name="q"> has no label (label for, a wrapping label, aria-label or aria-labelledby)']
+    """What htmx swaps in has no <html>, <title> or heading of its own; its fields still need labels."""
+    assert a11y.problems('<div><label>q <input name="q"></label></div>', whole=False) == []
+    assert a11y.problems('<div><input name="q" aria-label="q"></div>', whole=False) == [
+        '<input name="q"> has no visible label (label for, a wrapping label or aria-labelledby; '
+        'an aria-label or a placeholder is not seen)']
