@@ -5,6 +5,7 @@ polite/assertive, role status/alert/log), as a screen reader would be told it; C
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -30,7 +31,7 @@ new MutationObserver(function (changes) {
   const changed = new Set();
   changes.forEach(function (m) {
     const at = m.target.nodeType === 1 ? m.target : m.target.parentElement;
-    const region = at && at.closest(%r);
+    const region = at && at.closest(LIVE);
     if (region) changed.add(region);
     m.addedNodes.forEach(function (n) {
       if (n.nodeType !== 1) return;
@@ -42,7 +43,7 @@ new MutationObserver(function (changes) {
     const words = region.textContent.replace(/\\s+/g, " ").trim();
     if (words) window.__said.push([region.id, words]);
   });
-}).observe(document, { subtree: true, childList: true, characterData: true });""" % LIVE
+}).observe(document, { subtree: true, childList: true, characterData: true });""".replace("LIVE", json.dumps(LIVE))
 
 
 @pytest.fixture
