@@ -77,7 +77,7 @@ def _inherited(node: LexborNode, attr: str) -> str | None:
     return None
 
 
-def _swap_target(tree: LexborHTMLParser, node: LexborNode) -> LexborNode | None:
+def _swap_target(tree: LexborHTMLParser, node: LexborNode, order: dict[int, int]) -> LexborNode | None:
     spec = (_inherited(node, "hx-target") or "this").strip()
     if spec == "this":
         return node
@@ -91,7 +91,8 @@ def _swap_target(tree: LexborHTMLParser, node: LexborNode) -> LexborNode | None:
             up = up.parent
         return None
     if spec.startswith("next "):
-        order = {n.mem_id: i for i, n in enumerate(tree.root.traverse())} if tree.root is not None else {}
+        if not order and tree.root is not None:  # document order, counted once per page
+            order.update({n.mem_id: i for i, n in enumerate(tree.root.traverse())})
         after = [t for t in tree.css(spec[5:]) if order.get(t.mem_id, -1) > order.get(node.mem_id, 0)]
         return min(after, key=lambda t: order[t.mem_id]) if after else None
     return tree.css_first(spec)
@@ -104,10 +105,11 @@ def _swap_problems(tree: LexborHTMLParser) -> list[str]:
     target, so a live attribute on the target itself does not count: the region must outlive the swap."""
     out: list[str] = []
     regions = {n.attributes.get("id") for n in tree.css("[id]") if _is_live(n)}
+    order: dict[int, int] = {}
     for node in tree.css(", ".join(f"[{a}]" for a in SWAPS)):
         if (node.attributes.get("hx-trigger") or "").strip().startswith("load"):
             continue
-        target = _swap_target(tree, node)
+        target = _swap_target(tree, node, order)
         if target is None:
             out.append(f"{_describe(node)} swaps into {_inherited(node, 'hx-target')!r}, which is not on the page")
             continue

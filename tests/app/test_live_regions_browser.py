@@ -79,7 +79,7 @@ def test_search_results_are_announced(page: Any, server: str) -> None:  # noqa: 
     page.goto(f"{server}/search")
     page.fill("#q", "tonight")
     page.press("#q", "Enter")  # htmx swaps #results; the page stays
-    page.wait_for_function("document.getElementById('results-live').textContent.length > 0", timeout=30_000)
+    page.wait_for_function("() => document.getElementById('results-live').textContent.length > 0", timeout=30_000)
     count = page.inner_text("[data-live=results-live]").strip()
     assert count.endswith("documents"), count
     assert _said(page, "results-live") == [count]
