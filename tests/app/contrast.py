@@ -7,10 +7,10 @@ compound is a subset of the element's (`.score` applies to `.score.lvl-high`) an
 in order among the ancestors; the winner is the most specific, then the last. Colour, font size and weight
 inherit; background and opacity do not. So `header.top a` is read on the header's background and
 `.score.lvl-high` on its own. Text whose chain has no background of its own (`.muted`, `.error`, `a`) may sit
-anywhere: it is checked on every *surface* (a top-level rule that paints a background and lets its text
-inherit: the page, cards, the hotline box...; not an inline one, a mark or key cap holds only its own words) and inside every container that fades its
-content (opacity, e.g. a decided queue row: the text faded onto its background). A disabled control is exempt
-(1.4.3: inactive components). A `prefers-color-scheme: dark` block, if the sheets get one, is its own scheme.
+anywhere: it is checked on every *surface* (a top-level block that paints a background and lets its text
+inherit: the page, cards, the hotline box...; not an inline element: a mark or a key cap holds only its own
+words) and inside every container that fades its content (opacity, e.g. a decided queue row: the text faded
+onto its background). A disabled control is exempt (1.4.3: inactive components). A `prefers-color-scheme: dark` block, if the sheets get one, is its own scheme.
 """
 
 from __future__ import annotations
