@@ -76,7 +76,8 @@ def add_to_case(request: Request, kind: str = Form(...), ref: str = Form(...), c
     except errors.InputError as exc:
         if not partial:
             raise
-        return Response(Markup('<span class="inline-error">{}</span>').format(exc.web_text), media_type="text/html")
+        return Response(Markup('<span class="inline-error" role="alert">{}</span>').format(exc.web_text),
+                        media_type="text/html")
     log(request, ctx, "case", case.id, op="add", kind=kind, ref=ref)
     if not partial:
         return RedirectResponse(f"/cases/{case.id}", status_code=303)

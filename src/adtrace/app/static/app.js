@@ -52,6 +52,21 @@ window.adtraceT = (function () {
   }
   localise(document);
   document.body.addEventListener("htmx:afterSwap", function (e) { localise(e.target); });
+  // What htmx swaps in is announced (WCAG 4.1.3): an element marked data-live="ID" has its words copied to
+  // the page's live region #ID (role=status, in the page before any swap, which screen readers need to
+  // announce a change). Only a change is copied: an import's progress poll saying the same every second
+  // stays silent, and the words the page loaded with are not announced again.
+  function announce(quiet) {
+    document.querySelectorAll("[data-live]").forEach(function (el) {
+      const region = document.getElementById(el.dataset.live);
+      const words = el.textContent.replace(/\s+/g, " ").trim();
+      if (!region || region.dataset.said === words) return;
+      region.dataset.said = words;
+      if (!quiet) region.textContent = words;
+    });
+  }
+  announce(true);
+  document.body.addEventListener("htmx:afterSettle", function () { announce(false); });
   // Phones: the menu opens and closes behind its button (the CSS hides it below 700 px).
   const menu = document.getElementById("menu-toggle");
   if (menu) menu.addEventListener("click", function () {
@@ -81,6 +96,7 @@ window.adtraceT = (function () {
   const buttons = Array.from(bar.querySelectorAll("button[data-decision]"));
   const undoButton = document.getElementById("undo");
   const last = document.getElementById("lastdecision");
+  const failed = document.getElementById("decision-error");  // role=alert: a decision not saved is said at once
   const count = document.getElementById("waiting-count");
   const decided = [];  // rows decided on this page, newest last: what "undo" walks back
   let current = null;
@@ -125,7 +141,11 @@ window.adtraceT = (function () {
     const li = current;
     const res = await post("/queue/decide", { doc_id: li.dataset.id, decision: decision, reason: reason || "" });
     const status = li.querySelector(".status");
-    if (!res.ok) { status.textContent = t("not saved"); status.className = "status error"; return; }
+    if (!res.ok) {
+      status.textContent = t("not saved"); status.className = "status error"; failed.textContent = t("not saved") + ": " + title(li);
+      return;
+    }
+    failed.textContent = "";
     const changed = li.classList.contains("done");
     status.textContent = t(decision);
     status.className = "status dec-" + decision;
@@ -146,7 +166,8 @@ window.adtraceT = (function () {
     const li = decided.pop();
     if (!li) return;
     const res = await post("/queue/undo", { doc_id: li.dataset.id });
-    if (!res.ok) { last.textContent = t("undo not saved"); decided.push(li); return; }
+    if (!res.ok) { failed.textContent = t("undo not saved"); decided.push(li); return; }
+    failed.textContent = "";
     li.classList.remove("done");
     const status = li.querySelector(".status");
     status.textContent = "";

@@ -1,0 +1,82 @@
+"""Colour contrast of the app's own style sheets (WCAG 2.1 AA 1.4.3 and 1.4.11), read from the CSS by
+tests/app/contrast.py: every text colour on every background it may sit on, every text field's border and
+every state mark (selected, current, invalid) on its background, in each colour scheme the sheets have."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+from tests.app import contrast
+
+STATIC = Path(__file__).resolve().parents[2] / "src" / "adtrace" / "app" / "static"
+
+
+def _report(found: list[contrast.Pair]) -> str:
+    by_colours: dict[tuple[str, str, float, float], list[str]] = defaultdict(list)
+    for p in found:
+        by_colours[(p.fg, p.bg, round(p.ratio, 2), p.needed)].append(f"{p.what} on {p.on}")
+    return "\n".join(f"{fg} on {bg}: {r} < {n} ({len(w)}x, e.g. {'; '.join(w[:3])})"
+                     for (fg, bg, r, n), w in sorted(by_colours.items()))
+
+
+def test_the_app_style_sheets_meet_wcag_aa() -> None:
+    css = contrast.app_css(STATIC)
+    found = contrast.pairs(css)
+    what = {p.what for p in found}
+    # The reading covers the app: text on the page and on cards, the header, badges, buttons, fields.
+    assert {"a", ".muted", ".error", "header.top a", ".score.lvl-high", "button.primary",
+            "input (its border or outline)"} <= what, sorted(what)
+    assert len(found) > 1000, len(found)
+    bad = contrast.failures(css)
+    assert not bad, f"{len(bad)} pairs below WCAG 2.1 AA:\n" + _report(bad)
+
+
+PAGE = """:root { --ink: #1d2430; --muted: #5d6878; --bg: #f5f6f8; }
+body { color: var(--ink); background: var(--bg); }
+.card { background: #fff; }
+header.top { background: #17324a; color: #fff; } header.top a { color: #dbe7f3; }
+.muted { color: var(--muted); }
+input { border: 1px solid #83878d; }
+"""
+
+
+def test_a_sheet_that_keeps_every_minimum_passes() -> None:
+    assert contrast.failures(PAGE) == []
+    assert {(p.what, p.on) for p in contrast.pairs(PAGE)} >= {
+        (".muted", "the page"), (".muted", ".card"), ("header.top a", "its container"),
+        ("input (its border or outline)", ".card")}
+
+
+@pytest.mark.parametrize("added,expected", [
+    (".muted { color: #999; }", ".muted (#999999) on the page (#f5f6f8): 2.63 < 4.5"),  # the later rule wins
+    (".hint { color: #8a8a8a; }", ".hint (#8a8a8a) on .card (#ffffff): 3.45 < 4.5"),  # any surface it may sit on
+    ("header.top .who { color: #5d6878; }", "header.top .who (#5d6878) on its container (#17324a): 2.34 < 4.5"),
+    (".badge { color: #fff; background: #999; }", ".badge (#ffffff) on .badge (#999999): 2.85 < 4.5"),
+    (".done { opacity: .45; background: #fff; }", ".muted (#b6bbc2) on .done (#ffffff): 1.93 < 4.5"),
+    ("input { border-color: #dfe3ea; }", "input (its border or outline) (#dfe3ea) on .card (#ffffff): 1.29 < 3.0"),
+    ("li.sel { outline: 3px solid #dfe3ea; }", "li.sel (its border or outline) (#dfe3ea) on .card"),
+    ("@media (prefers-color-scheme: dark) { :root { --bg: #222; } }", "body (#1d2430) on body (#222222)"),
+])
+def test_each_pair_below_its_minimum_is_named(added: str, expected: str) -> None:
+    found = [str(p) for p in contrast.failures(PAGE + added)]
+    assert any(f.startswith(expected) for f in found), found
+
+
+def test_large_text_needs_3_and_a_disabled_control_nothing() -> None:
+    """WCAG's large text (24 px, or 18.66 px bold) needs 3:1; an inactive control is exempt (1.4.3)."""
+    grey = ".big { color: #8a8a8a; font-size: 1.6rem; } .bold { color: #8a8a8a; font-size: 19px; font-weight: 700; }"
+    assert contrast.failures(PAGE + grey) == []
+    assert [p.what for p in contrast.failures(PAGE + ".big { color: #aaa; font-size: 1.6rem; }")]
+    assert contrast.failures(PAGE + "button:disabled { color: #ccc; }") == []
+    assert contrast.failures(PAGE + "button { color: #ccc; }")
+
+
+def test_a_dark_scheme_is_read_with_its_own_colours() -> None:
+    dark = PAGE + "@media (prefers-color-scheme: dark) { :root { --ink: #eee; --bg: #222; } .card { background: #333; } }"
+    assert contrast.has_dark_scheme(dark) and not contrast.has_dark_scheme(PAGE)
+    assert {(p.what, p.bg) for p in contrast.pairs(dark, dark=True)} >= {("body", "#222222"), (".muted", "#333333")}
+    assert [str(p) for p in contrast.failures(dark)] and all("#333333" in str(p) or "#222222" in str(p)
+                                                           for p in contrast.failures(dark))
