@@ -18,6 +18,10 @@ window.adtraceT = (function () {
   htmx.config.selfRequestsOnly = true;
   htmx.config.allowScriptTags = false;
   htmx.config.allowEval = false;
+  // No "style": while it settles a swap, htmx carries these attributes between old and new elements of the
+  // same id, and setting a style attribute from script is refused by the CSP (no inline styles). Our
+  // templates carry no style attributes, so nothing is lost.
+  htmx.config.attributesToSettle = ["class", "width", "height"];
   const pageRoute = (url) => url.origin === window.location.origin && !url.pathname.startsWith("/api/");
   document.addEventListener("htmx:validateUrl", function (e) {
     if (!e.detail.sameHost || !pageRoute(e.detail.url)) e.preventDefault();
