@@ -61,7 +61,7 @@ def run_cmd(
     finally:
         eng.close()
     _say(f"{manifest['documents']:,} documents ({manifest['rejected']:,} rejected, {manifest['duplicates']:,} "
-         f"duplicates), {manifest['multi_doc_clusters']:,} multi-document clusters, "
+         f"duplicates, {manifest['updated']:,} updated by a later version), {manifest['multi_doc_clusters']:,} multi-document clusters, "
          f"{manifest['hub_keys']:,} hub keys; clustering: {manifest['cluster_method']}")
     for err in manifest["errors"][:20]:
         _say(f"[yellow]rejected[/] {err['path']}:{err['line']}: {err['message']}")

@@ -174,8 +174,10 @@ def load(out: str, db: str | None, log: Callable[[str], None] | None = None) -> 
     manifest = _json(manifest_file)
     if not isinstance(manifest, dict) or manifest.get("version") != OUTPUT_VERSION:
         version = manifest.get("version") if isinstance(manifest, dict) else None
-        raise errors.InputError.at(errors.BAD_FIELD, f"output version {version} is not "
-                                   f"{OUTPUT_VERSION}", path=str(manifest_file), hint="Re-run the engine with this adtrace")
+        why = (" (version 1 kept the first version of a document that came again changed; ingest, and this "
+               "adtrace, keep the last)") if version == 1 else ""
+        raise errors.InputError.at(errors.BAD_FIELD, f"output version {version} is not {OUTPUT_VERSION}{why}",
+                                   path=str(manifest_file), hint="Re-run the engine with this adtrace")
     # Everything but the partitions' rows is read before the first write: a damaged file stops the load
     # with the database as it was, instead of documents without their clusters.
     ids = _check_parts(root, manifest)

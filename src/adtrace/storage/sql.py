@@ -32,7 +32,7 @@ from adtrace.storage.base import (
     Store,
     storage_error,
 )
-from adtrace.storage.prepare import normalise_lookup
+from adtrace.storage.prepare import normalise_lookup, renamed_json
 
 _DOC_COLS = ("id", "source", "url", "kind", "title", "text", "location", "posted_at", "content_hash", "doc_hash",
              "doc", "ingested_at", "updated_at")
@@ -344,6 +344,4 @@ def _renamed(p: Prepared, doc_id: str) -> Prepared:
     """A new version of a stored document that arrived under another id (same source and url)."""
     from dataclasses import replace
 
-    doc, rec = orjson.loads(p.doc_json), orjson.loads(p.record_json)
-    doc["id"] = rec["id"] = doc_id
-    return replace(p, id=doc_id, doc_json=orjson.dumps(doc), record_json=orjson.dumps(rec))
+    return replace(p, id=doc_id, doc_json=renamed_json(p.doc_json, doc_id), record_json=renamed_json(p.record_json, doc_id))
