@@ -287,7 +287,10 @@ def _link(engine: sa.Engine, root: Path, linker: Linker, engine_labels: dict[str
         if len(ids) < 2:
             continue
         report.multi_doc_clusters += 1
-        found = ls.members(engine, ids)
+        # In link order, as `adtrace link` summarises (the query returns them in its own order): ties among
+        # a summary's counts keep first-seen order.
+        stored = {m[0]: m for m in ls.members(engine, ids)}
+        found = [stored[d] for d in ids if d in stored]
         tkeys = {d: [k for k in linker.key_names_of(d) if kind_of(k) == "template" and not linker.is_hub_name(k)]
                  for d in ids}
         summ = summarize(cid, [Member(d, p, r) for d, p, r in found], tkeys)
