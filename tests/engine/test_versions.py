@@ -12,10 +12,12 @@ import pytest
 
 from adtrace import errors
 from adtrace.engine.load import load
+from adtrace.linking.run import link_store
 from adtrace.storage import init_db, open_store
+from adtrace.storage.db import engine_of
 from adtrace.storage.ingest import IngestOptions, ingest
 from tests.engine.conftest import rescrape_corpus, run_on, write_jsonl
-from tests.engine.test_load import _dump, _ingest_and_link
+from tests.engine.test_load import _dump
 
 N_ADS = 240
 
@@ -31,11 +33,12 @@ def scrapes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[str]]:
             "shuffled": [write_jsonl(folder / "mixed.jsonl", mixed)]}
 
 
-def _tally(paths: list[str], tmp: Path) -> dict[str, int]:
-    url = str(tmp / "tally.db")
+def _ingest_and_link(url: str, paths: list[str]) -> dict[str, int]:
+    """`adtrace ingest` then `adtrace link` into a new database; ingest's counts."""
     init_db(url)
     with open_store(url) as store:
         files = ingest(store, paths, IngestOptions(workers=1))
+        link_store(engine_of(store))
     return {k: sum(getattr(f, k) for f in files) for k in ("new", "updated", "duplicate", "rejected")}
 
 
@@ -46,14 +49,13 @@ def test_engine_keeps_what_ingest_keeps(scrapes: dict[str, list[str]], order: st
     paths = scrapes[order]
     manifest = run_on("local", paths, tmp_path / "out", cluster="driver", partition_bytes=partition_bytes)
     assert manifest["partitions"] >= (6 if partition_bytes < 10**6 else len(paths))
-    tally = _tally(paths, tmp_path)
+    loaded, ingested = str(tmp_path / "loaded.db"), str(tmp_path / "ingested.db")
+    tally = _ingest_and_link(ingested, paths)
     # The corpus exercises what it must: updates (by id and by url), duplicates, refused url takeovers.
     assert tally["updated"] > 40 and tally["duplicate"] > 10 and tally["rejected"] > 0, tally
     assert (manifest["documents"], manifest["updated"], manifest["duplicates"], manifest["rejected"]) == \
         (tally["new"], tally["updated"], tally["duplicate"], tally["rejected"])
-    loaded, ingested = str(tmp_path / "loaded.db"), str(tmp_path / "ingested.db")
     assert load(str(tmp_path / "out"), loaded).clusters_agree
-    _ingest_and_link(ingested, paths)
     a, b = _dump(loaded), _dump(ingested)
     # Some stored documents hold a version that came under another id (renamed, as ingest renames it).
     pairs = {(ad["id"], ad["text"]) for ad in _ads(paths)}

@@ -41,7 +41,7 @@ def run_cmd(
     kind: str = typer.Option(None, help="Kind for documents that have none: ad, post, job, review, tip."),
     in_format: str = typer.Option(None, "--format", help="Force the reader (jsonl, csv, html, warc)."),
 ) -> None:
-    """Partition the input, run the pipeline on each document, group link keys, cluster, write Parquet."""
+    """Partition the input, run the pipeline on each document, keep each document's last version (as ingest does), group link keys, cluster, write Parquet."""
     from adtrace.engine import RunOptions, make_engine, run
     from adtrace.linking import signals as link_signals
     from adtrace.sources import Options
