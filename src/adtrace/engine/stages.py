@@ -180,16 +180,20 @@ def final_rows(out: str, index: int, columns: list[str] | None = None) -> pa.Tab
     table = table.append_column("seq", here.column("seq")).append_column("doc_id", here.column("doc_id"))
     moved = sorted((Path(out) / "_work" / "moved" / f"to-{index:05d}").glob("*.parquet"))
     cols = None if columns is None else [*columns, "seq", "doc_id"]
-    table = pa.concat_tables([table, *(pq.read_table(f, columns=cols) for f in moved)])
+    if moved:
+        table = pa.concat_tables([table, *(pq.read_table(f, columns=cols) for f in moved)])
+    seq = table.column("seq").to_numpy()
+    if (np.diff(seq) > 0).all():  # the usual case: no copy of the partition
+        return table
     # Not row order: a document updated later in its own partition keeps its first version's place.
     return table.take(pc.sort_indices(table.column("seq")))
 
 
 def renamed(table: pa.Table) -> pa.Table:
     """`id`, `doc` and `record` under the stored id where a version came under another id (ingest renames it)."""
-    ids, stored = table.column("id").to_pylist(), table.column("doc_id").to_pylist()
-    if ids == stored:
+    if pc.all(pc.equal(table.column("id"), table.column("doc_id"))).as_py() is not False:
         return table
+    ids, stored = table.column("id").to_pylist(), table.column("doc_id").to_pylist()
     values = {name: table.column(name).to_pylist() for name in ("doc", "record")}
     for i, (own, doc_id) in enumerate(zip(ids, stored, strict=True)):
         if own != doc_id:
@@ -218,7 +222,7 @@ def shuffle_partition(task: ShuffleTask) -> int:
     kept = renamed(final_rows(task.out, task.index))
     extra = pq.read_table(work_path(task.out, "extra", task.index))
     seq = kept.column("seq").combine_chunks()
-    if seq.to_pylist() != list(range(task.offset, task.offset + kept.num_rows)):
+    if not np.array_equal(seq.to_numpy(), np.arange(task.offset, task.offset + kept.num_rows)):
         raise RuntimeError(f"partition {task.index}: its documents' seqs are not {task.offset}..")
     out = Path(task.out)
     name = f"part-{task.index:05d}.parquet"
