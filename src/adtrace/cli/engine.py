@@ -64,7 +64,8 @@ def run_cmd(
          f"duplicates, {manifest['updated']:,} updated by a later version), {manifest['multi_doc_clusters']:,} multi-document clusters, "
          f"{manifest['hub_keys']:,} hub keys; clustering: {manifest['cluster_method']}")
     for err in manifest["errors"][:20]:
-        _say(f"[yellow]rejected[/] {err['path']}:{err['line']}: {err['message']}")
+        where = err["path"] if err["line"] is None else f"{err['path']}:{err['line']}"  # None: no line known
+        _say(f"[yellow]rejected[/] {where}: {err['message']}")
     typer.echo(orjson.dumps({k: v for k, v in manifest.items() if k != "errors"}).decode())
 
 
