@@ -52,7 +52,7 @@ def _engine_run(workers: int, inputs: list[str], out: Path, partition_mb: int) -
     finally:
         eng.close()
     n = manifest["documents"]
-    return {"workers": workers, "documents": n, "seconds": round(wall, 2),
+    return {"workers": workers, "documents": n, "updated": manifest["updated"], "seconds": round(wall, 2),
             "docs_per_s": round(n / wall, 1), "pipeline_docs_per_s": round(n / manifest["seconds"]["process"], 1),
             "stage_seconds": manifest["seconds"], "cluster_method": manifest["cluster_method"],
             "multi_doc_clusters": manifest["multi_doc_clusters"],

@@ -41,7 +41,7 @@ def run_cmd(
     kind: str = typer.Option(None, help="Kind for documents that have none: ad, post, job, review, tip."),
     in_format: str = typer.Option(None, "--format", help="Force the reader (jsonl, csv, html, warc)."),
 ) -> None:
-    """Partition the input, run the pipeline on each document, group link keys, cluster, write Parquet."""
+    """Partition the input, run the pipeline on each document, keep each document's last version (as ingest does), group link keys, cluster, write Parquet."""
     from adtrace.engine import RunOptions, make_engine, run
     from adtrace.linking import signals as link_signals
     from adtrace.sources import Options
@@ -61,10 +61,11 @@ def run_cmd(
     finally:
         eng.close()
     _say(f"{manifest['documents']:,} documents ({manifest['rejected']:,} rejected, {manifest['duplicates']:,} "
-         f"duplicates), {manifest['multi_doc_clusters']:,} multi-document clusters, "
+         f"duplicates, {manifest['updated']:,} updated by a later version), {manifest['multi_doc_clusters']:,} multi-document clusters, "
          f"{manifest['hub_keys']:,} hub keys; clustering: {manifest['cluster_method']}")
     for err in manifest["errors"][:20]:
-        _say(f"[yellow]rejected[/] {err['path']}:{err['line']}: {err['message']}")
+        where = err["path"] if err["line"] is None else f"{err['path']}:{err['line']}"  # None: no line known
+        _say(f"[yellow]rejected[/] {where}: {err['message']}")
     typer.echo(orjson.dumps({k: v for k, v in manifest.items() if k != "errors"}).decode())
 
 

@@ -175,8 +175,10 @@ def load(out: str, db: str | None, log: Callable[[str], None] | None = None) -> 
     manifest = _json(manifest_file)
     if not isinstance(manifest, dict) or manifest.get("version") != OUTPUT_VERSION:
         version = manifest.get("version") if isinstance(manifest, dict) else None
-        raise errors.InputError.at(errors.BAD_FIELD, f"output version {version} is not "
-                                   f"{OUTPUT_VERSION}", path=str(manifest_file), hint="Re-run the engine with this adtrace")
+        why = (" (version 1 kept the first version of a document that came again changed; ingest, and this "
+               "adtrace, keep the last)") if version == 1 else ""
+        raise errors.InputError.at(errors.BAD_FIELD, f"output version {version} is not {OUTPUT_VERSION}{why}",
+                                   path=str(manifest_file), hint="Re-run the engine with this adtrace")
     # Everything but the partitions' rows is read before the first write: a damaged file stops the load
     # with the database as it was, instead of documents without their clusters.
     ids = _check_parts(root, manifest)
@@ -287,7 +289,10 @@ def _link(engine: sa.Engine, root: Path, linker: Linker, engine_labels: dict[str
         if len(ids) < 2:
             continue
         report.multi_doc_clusters += 1
-        found = ls.members(engine, ids)
+        # In link order, as `adtrace link` summarises (the query returns them in its own order): ties among
+        # a summary's counts keep first-seen order.
+        stored = {m[0]: m for m in ls.members(engine, ids)}
+        found = [stored[d] for d in ids if d in stored]
         tkeys = {d: [k for k in linker.key_names_of(d) if kind_of(k) == "template" and not linker.is_hub_name(k)]
                  for d in ids}
         summ = summarize(cid, [Member(d, p, r) for d, p, r in found], tkeys)

@@ -1,10 +1,12 @@
 """`run`: input files -> Parquet (documents, records, link, edges, keys, clusters) + run.json.
 
     1. process_partition  (engine, per partition)   the pure pipeline; storage rows; link keys
-    2. Founders.feed      (driver, in input order)  duplicates; founder photos and templates
-    3. shuffle_partition  (engine, per partition)   final documents/records; key rows by bucket
-    4. group_bucket       (engine, per key bucket)  postings, hubs (linking's caps), edges
-    5. clusters           union-find on the driver, or label propagation on the engine
+    2. Versions.feed      (driver, in input order)  which version of each document ingest would keep, where
+    3. move_partition     (engine, per partition)   final versions to the partition of their first version
+    4. Founders.feed      (driver, in seq order)    founder photos and templates of the kept documents
+    5. shuffle_partition  (engine, per partition)   final documents/records; key rows by bucket
+    6. group_bucket       (engine, per key bucket)  postings, hubs (linking's caps), edges
+    7. clusters           union-find on the driver, or label propagation on the engine
 """
 
 from __future__ import annotations
@@ -28,17 +30,21 @@ from adtrace.engine.driver import Founders
 from adtrace.engine.partition import DEFAULT_PARTITION_BYTES, input_files, plan
 from adtrace.engine.stages import (
     GroupTask,
+    MoveTask,
     ProcessTask,
     ShuffleTask,
     group_bucket,
+    move_partition,
     process_partition,
     shuffle_partition,
 )
+from adtrace.engine.versions import Versions
 from adtrace.linking import HubPolicy
 from adtrace.linking import signals as link_signals
 from adtrace.sources import Options
 
-OUTPUT_VERSION = 1
+# 2: a changed version of a document replaces it, as ingest does (1 kept the first and counted "conflicts")
+OUTPUT_VERSION = 2
 CLUSTER_METHODS = ("auto", "driver", "distributed")
 
 
@@ -81,12 +87,20 @@ def run(engine: Engine, inputs: list[str], out: str, opts: RunOptions,
     results = engine.map(process_partition, [ProcessTask(p, out, opts.source, opts.region, opts.signals)
                                              for p in parts])
     lap("process")
+    versions = Versions()
+    for p in parts:
+        versions.feed(out, p.index, p.label)
+    moving = versions.write_plans(out, len(parts))
+    lap("versions")
+    engine.map(move_partition, [MoveTask(i, out) for i in moving])
+    lap("move")
     founders = Founders(opts.signals)
     for p in parts:
         founders.feed(out, p.index)
-    lap("dedup_founders")
-    n = founders.counts.kept
-    offsets = np.r_[0, np.cumsum(founders.counts.per_partition)].tolist()
+    lap("founders")
+    counts = versions.counts
+    n = counts.kept
+    offsets = np.r_[0, np.cumsum(counts.per_partition)].tolist()
     buckets = opts.buckets or max(1, 4 * engine.workers)
     engine.map(shuffle_partition, [ShuffleTask(p.index, out, int(offsets[p.index]), buckets) for p in parts])
     lap("shuffle")
@@ -109,12 +123,12 @@ def run(engine: Engine, inputs: list[str], out: str, opts: RunOptions,
     manifest = {
         "version": OUTPUT_VERSION, "engine": engine.name, "workers": engine.workers, "partitions": len(parts),
         "buckets": buckets, "documents": n, "read": sum(r.documents for r in results),
-        "rejected": sum(r.rejected for r in results), "duplicates": founders.counts.duplicates,
-        "conflicts": founders.counts.conflicts, "keys": sum(g.keys for g in groups),
+        "rejected": sum(r.rejected for r in results) + counts.url_taken, "duplicates": counts.duplicates,
+        "updated": counts.updated, "keys": sum(g.keys for g in groups),
         "hub_keys": sum(g.hubs for g in groups), "edges": edges, "clusters": clusters["clusters"],
         "multi_doc_clusters": clusters["multi"], "cluster_method": method, "rounds": rounds,
         "signals": list(opts.signals), "region": opts.region, "policy": opts.policy.__dict__,
-        "errors": [e for r in results for e in r.errors][:200], "seconds": timings,
+        "errors": [*(e for r in results for e in r.errors), *versions.errors][:200], "seconds": timings,
     }
     (root / "run.json").write_bytes(orjson.dumps(manifest, option=orjson.OPT_INDENT_2))
     return manifest

@@ -3,6 +3,7 @@ Dask and Spark adapters run exactly the same code. Work moves between stages as 
 the output folder (a shared file system on a cluster), never through the driver.
 
     process_partition  read -> the pure `Pipeline.process_many` -> storage rows + link keys   (per partition)
+    move_partition     final versions of documents placed in another partition, to it  (per partition)
     shuffle_partition  final documents/records, and (key, doc) rows by hash of the key   (per partition)
     group_bucket       postings per key, witness counts, hub decision, edges             (per key bucket)
 """
@@ -17,6 +18,7 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from adtrace.documents import Document
@@ -28,7 +30,7 @@ from adtrace.linking import prepare as link_prepare
 from adtrace.linking.signals import kind_of
 from adtrace.pipeline import batches
 from adtrace.sources import Options, ReadError
-from adtrace.storage.prepare import prepare
+from adtrace.storage.prepare import prepare, renamed_json
 
 MAX_ERRORS = 50  # rejections reported back per partition (all are counted)
 
@@ -138,12 +140,77 @@ def _append(rows: dict[str, list[Any]], local: int, doc: Document, p: Any, link:
         rows[name].append(value)
 
 
-# --- 2. per partition: final documents/records, and key rows into buckets ------------------------
+# --- 2. per partition: final versions to the partition of their document's place -----------------
+# The plan of each partition (engine.versions): its rows that are a document's final version, with the
+# document's seq, its home (the partition of its first version, which gives it its place) and stored id.
+def moved_path(out: str, home: int, index: int) -> Path:
+    return Path(out) / "_work" / "moved" / f"to-{home:05d}" / f"from-{index:05d}.parquet"
+
+
+@dataclass(frozen=True)
+class MoveTask:
+    index: int
+    out: str
+
+
+def move_partition(task: MoveTask) -> int:
+    """This partition's final versions of documents placed elsewhere, into their home's folder."""
+    plan = pq.read_table(work_path(task.out, "plan", task.index))
+    homes = plan.column("home").to_numpy()
+    away = np.nonzero(homes != task.index)[0]
+    if not len(away):
+        return 0
+    plan = plan.take(pa.array(away))
+    rows = pq.read_table(work_path(task.out, "docs", task.index)).take(plan.column("row"))
+    rows = rows.append_column("seq", plan.column("seq")).append_column("doc_id", plan.column("doc_id"))
+    homes = homes[away]
+    for home in np.unique(homes).tolist():
+        path = moved_path(task.out, home, task.index)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        pq.write_table(rows.filter(pa.array(homes == home)), path)
+    return len(away)
+
+
+def final_rows(out: str, index: int, columns: list[str] | None = None) -> pa.Table:
+    """The final versions of the documents placed in partition `index`, in seq order, with `seq` and
+    `doc_id`, the stored id (the row's `id` differs where a new id updated a document found by its url)."""
+    plan = pq.read_table(work_path(out, "plan", index))
+    here = plan.filter(pc.equal(plan.column("home"), index))
+    table = pq.read_table(work_path(out, "docs", index), columns=columns).take(here.column("row"))
+    table = table.append_column("seq", here.column("seq")).append_column("doc_id", here.column("doc_id"))
+    moved = sorted((Path(out) / "_work" / "moved" / f"to-{index:05d}").glob("*.parquet"))
+    cols = None if columns is None else [*columns, "seq", "doc_id"]
+    if moved:
+        table = pa.concat_tables([table, *(pq.read_table(f, columns=cols) for f in moved)])
+    seq = table.column("seq").to_numpy()
+    if (np.diff(seq) > 0).all():  # the usual case: no copy of the partition
+        return table
+    # Not row order: a document updated later in its own partition keeps its first version's place.
+    return table.take(pc.sort_indices(table.column("seq")))
+
+
+def renamed(table: pa.Table) -> pa.Table:
+    """`id`, `doc` and `record` under the stored id where a version came under another id (ingest renames it)."""
+    if pc.all(pc.equal(table.column("id"), table.column("doc_id"))).as_py() is not False:
+        return table
+    ids, stored = table.column("id").to_pylist(), table.column("doc_id").to_pylist()
+    values = {name: table.column(name).to_pylist() for name in ("doc", "record")}
+    for i, (own, doc_id) in enumerate(zip(ids, stored, strict=True)):
+        if own != doc_id:
+            for column in values.values():
+                column[i] = renamed_json(column[i].encode(), doc_id).decode()
+    for name, column in (("id", stored), *values.items()):
+        i = table.schema.get_field_index(name)
+        table = table.set_column(i, table.schema.field(i), pa.array(column, pa.string()))
+    return table
+
+
+# --- 3. per partition: final documents/records, and key rows into buckets ------------------------
 @dataclass(frozen=True)
 class ShuffleTask:
     index: int
     out: str
-    offset: int  # seq of this partition's first kept document
+    offset: int  # seq of this partition's first document
     buckets: int
 
 
@@ -152,11 +219,11 @@ def bucket_of(key: str, buckets: int) -> int:
 
 
 def shuffle_partition(task: ShuffleTask) -> int:
-    work = pq.read_table(work_path(task.out, "docs", task.index))
+    kept = renamed(final_rows(task.out, task.index))
     extra = pq.read_table(work_path(task.out, "extra", task.index))
-    keep = extra.column("keep").to_numpy(zero_copy_only=False)
-    kept = work.filter(pa.array(keep))
-    seq = pa.array(np.arange(task.offset, task.offset + kept.num_rows, dtype=np.int64))
+    seq = kept.column("seq").combine_chunks()
+    if not np.array_equal(seq.to_numpy(), np.arange(task.offset, task.offset + kept.num_rows)):
+        raise RuntimeError(f"partition {task.index}: its documents' seqs are not {task.offset}..")
     out = Path(task.out)
     name = f"part-{task.index:05d}.parquet"
     docs = pa.table([seq, *(kept.column(c) for c in DOC_COLS)], names=["seq", *DOC_COLS])
@@ -167,8 +234,8 @@ def shuffle_partition(task: ShuffleTask) -> int:
     ids = kept.column("id").to_pylist()
     contact = kept.column("keys").to_pylist()
     witnesses = kept.column("witnesses").to_pylist()
-    ekeys = extra.filter(pa.array(keep)).column("extra_keys").to_pylist()
-    edetail = extra.filter(pa.array(keep)).column("extra_detail").to_pylist()
+    ekeys = extra.column("extra_keys").to_pylist()
+    edetail = extra.column("extra_detail").to_pylist()
     # The linker's per-document key list: contact keys, then photo and template keys, deduplicated.
     link_keys, link_detail = [], []
     rows: list[list[tuple[str, int, str, list[str]]]] = [[] for _ in range(task.buckets)]
@@ -192,7 +259,7 @@ def shuffle_partition(task: ShuffleTask) -> int:
     return int(kept.num_rows)
 
 
-# --- 3. per key bucket: postings, hubs, edges ----------------------------------------------------
+# --- 4. per key bucket: postings, hubs, edges ----------------------------------------------------
 @dataclass(frozen=True)
 class GroupTask:
     bucket: int

@@ -32,6 +32,14 @@ def prepare(doc: Document, record: dict[str, Any]) -> Prepared:
     )
 
 
+def renamed_json(raw: bytes, doc_id: str) -> bytes:
+    """A document's or record's JSON under another id: a new version of a stored document that came under
+    its own id (same source and url) is stored under the stored one's (ingest, and engine runs alike)."""
+    obj = orjson.loads(raw)
+    obj["id"] = doc_id
+    return orjson.dumps(obj)
+
+
 def place_facets(record: dict[str, Any]) -> tuple[tuple[str, str], ...]:
     """The record's places as search facets, kept apart by what they are and how they were found:
     `city` (a town named in the ad or its location field), `state` (a state or province named there),

@@ -32,7 +32,7 @@ from adtrace.storage.base import (
     Store,
     storage_error,
 )
-from adtrace.storage.prepare import normalise_lookup
+from adtrace.storage.prepare import normalise_lookup, renamed_json
 
 _DOC_COLS = ("id", "source", "url", "kind", "title", "text", "location", "posted_at", "content_hash", "doc_hash",
              "doc", "ingested_at", "updated_at")
@@ -123,7 +123,8 @@ class SQLStore(Store):
         hashes: dict[str, str] = {}  # stored id -> doc_hash
         seqs: dict[str, int] = {}  # stored id -> seq
         by_url: dict[tuple[str, str], str] = {}
-        by_content: dict[str, str] = {}
+        by_content: dict[str, list[str]] = {}  # content hash -> stored ids holding it now
+        holds: dict[str, tuple[str, str | None, str]] = {}  # stored id -> its (source, url, content hash) now
         # Straight to the driver: compiling SQLAlchemy's expanding IN lists (3,000 binds a batch) cost ~25 µs
         # of writer CPU per document (cProfile of the writer, 20k realistic ads).
         mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
@@ -138,11 +139,10 @@ class SQLStore(Store):
         for source, keys in urls.items():
             rows += conn.exec_driver_sql(_BY_URL.format(mark=mark, keys=_marks(mark, keys)), (source, *keys))
         for row in rows:
+            if row.id not in holds:  # a row found by its id and by its url or content
+                self._hold(row.id, row.source, row.url, row.content_hash, holds, by_url, by_content)
             hashes[row.id] = row.doc_hash
             seqs[row.id] = row.seq
-            by_content.setdefault(row.content_hash, row.id)
-            if row.url:
-                by_url[(row.source, row.url)] = row.id
         outcomes: list[Outcome] = []
         inserts: list[Prepared] = []
         updates: list[Prepared] = []
@@ -156,15 +156,13 @@ class SQLStore(Store):
                 updates.append(p)
                 outcomes.append(Outcome(target, "updated", why))
             elif p.content_hash in by_content:
-                outcomes.append(Outcome(by_content[p.content_hash], "duplicate", "content"))
+                outcomes.append(Outcome(by_content[p.content_hash][0], "duplicate", "content"))
                 continue
             else:
                 inserts.append(p)
                 outcomes.append(Outcome(p.id, "new"))
             hashes[p.id] = p.doc_hash
-            by_content.setdefault(p.content_hash, p.id)
-            if p.url:
-                by_url[(p.source, p.url)] = p.id
+            self._hold(p.id, p.source, p.url, p.content_hash, holds, by_url, by_content)
         if inserts:
             seqs.update(self._insert_documents(conn, inserts, now))
             insert_many(conn, "records", ("doc_id", "record", "risk_score", "risk_level"),
@@ -177,15 +175,34 @@ class SQLStore(Store):
             last = {p.id: p for p in updates}  # the same document twice in a batch: the last one wins
             conn.execute(_UPDATE_DOC, [_doc_row(p, now) for p in last.values()])
             conn.execute(_UPDATE_REC, [_rec_row(p) for p in last.values()])
-            inserts = inserts + list(last.values())
             written.update(last)
+        # The final version's identifiers only: a document inserted and updated in one batch once kept the
+        # first version's phones and cities too (the delete above ran before they were written).
         insert_many(conn, "entities", ("kind", "value", "doc_id", "platform"),
-                    [(k, v, p.id, pl) for p in inserts for k, v, pl in p.entities])
-        insert_many(conn, "indicator_hits", ("indicator_id", "doc_id"), [(i, p.id) for p in inserts for i in p.indicators])
+                    [(k, v, p.id, pl) for p in written.values() for k, v, pl in p.entities])
+        insert_many(conn, "indicator_hits", ("indicator_id", "doc_id"),
+                    [(i, p.id) for p in written.values() for i in p.indicators])
         if written:
             self._index(conn, written, seqs, {p.id for p in updates})
             levels.relevel_written(conn, list(written))  # an admin's saved thresholds, not levels.yaml
         return outcomes
+
+    @staticmethod
+    def _hold(doc_id: str, source: str, url: str | None, content: str, holds: dict[str, tuple[str, str | None, str]],
+              by_url: dict[tuple[str, str], str], by_content: dict[str, list[str]]) -> None:
+        """`doc_id` now holds (source, url, content): what its earlier version held is free again, as in the
+        store after the update (a later document of the batch is decided as it would be in the next batch)."""
+        if (old := holds.get(doc_id)) is not None:
+            if old[1] and by_url.get((old[0], old[1])) == doc_id:
+                del by_url[(old[0], old[1])]
+            if (held := by_content.get(old[2])) is not None and doc_id in held:
+                held.remove(doc_id)
+                if not held:
+                    del by_content[old[2]]
+        holds[doc_id] = (source, url, content)
+        if url:
+            by_url[(source, url)] = doc_id
+        by_content.setdefault(content, []).append(doc_id)
 
     def _facets_sql(self, plan: s.Plan, names: Sequence[str], cap: int | None) -> str:
         """SELECT facet, value, n over the matches (or the `cap` newest of them)."""
@@ -344,6 +361,4 @@ def _renamed(p: Prepared, doc_id: str) -> Prepared:
     """A new version of a stored document that arrived under another id (same source and url)."""
     from dataclasses import replace
 
-    doc, rec = orjson.loads(p.doc_json), orjson.loads(p.record_json)
-    doc["id"] = rec["id"] = doc_id
-    return replace(p, id=doc_id, doc_json=orjson.dumps(doc), record_json=orjson.dumps(rec))
+    return replace(p, id=doc_id, doc_json=renamed_json(p.doc_json, doc_id), record_json=renamed_json(p.record_json, doc_id))
