@@ -101,3 +101,17 @@ def test_facet_labels_are_cached_per_language() -> None:
     assert facet_label("risk_level", "high") == "high"
     assert facet_label("indicator", "minor.stated_age.v1") == "The ad states an age under 18"
     assert facet_label("source", "examplelist") == "examplelist"  # data stays as it is
+
+
+def test_add_to_case_answer_is_in_the_readers_language_and_escapes_the_title(
+        login: Callable[[str], TestClient]) -> None:
+    client = login("analyst")
+    client.post("/account/language", data={"language": "es", "csrf": csrf_of(client)})
+    search = client.get("/search?q=girl").text
+    doc_id = search.split('href="/documents/', 1)[1].split('"', 1)[0]
+    r = client.post("/cases/add", headers={"HX-Request": "true"},
+                    data={"kind": "document", "ref": doc_id, "case_id": "new", "new_title": "Ruta <b>norte</b>",
+                          "csrf": csrf_of(client)})
+    assert r.status_code == 200
+    assert "Añadido a <a href=\"/cases/" in r.text and "Added to" not in r.text
+    assert "Ruta &lt;b&gt;norte&lt;/b&gt;</a>" in r.text  # the title is data: shown as typed, never as markup

@@ -11,13 +11,14 @@ from typing import Any
 import sqlalchemy as sa
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from adtrace import errors
 from adtrace.app.auth import Ctx, can, require
 from adtrace.app.data.cases import export, log
 from adtrace.app.pages.render import render
 from adtrace.cases import cases as cs
+from adtrace.i18n import gettext
 from adtrace.storage import clusterstore, corpus
 from adtrace.storage.db import read
 
@@ -81,8 +82,11 @@ def add_to_case(request: Request, kind: str = Form(...), ref: str = Form(...), c
     log(request, ctx, "case", case.id, op="add", kind=kind, ref=ref)
     if not partial:
         return RedirectResponse(f"/cases/{case.id}", status_code=303)
-    return Response(Markup('<span class="ok">Added to <a href="/cases/{}">#{} {}</a></span>').format(
-        case.id, case.id, case.title), media_type="text/html")
+    # The sentence is translated with the link as a placeholder; escape() makes the translation markup-safe
+    # text, so only the link is HTML and the case title in it is escaped as data.
+    link = Markup('<a href="/cases/{}">#{} {}</a>').format(case.id, case.id, case.title)
+    added = escape(gettext("Added to %(case)s")) % {"case": link}
+    return Response(Markup('<span class="ok">{}</span>').format(added), media_type="text/html")
 
 
 def open_cases(request: Request, ctx: Ctx) -> list[dict[str, Any]]:
