@@ -59,6 +59,18 @@ def test_batch_and_partner_match_then_store_mode_makes_a_lead(app: Any, client_f
     assert [(x["doc_id"], x["issuer"]) for x in leads] == [(r.json()["stored_id"], "platform-b")]
 
 
+def test_an_untrusted_issuer_is_answered_in_the_readers_language(client_for: Callable[[str], TestClient],
+                                                                 partner: Path) -> None:
+    # The web hint of an exchange error follows Accept-Language like the translated modules' hints; the code,
+    # the field names and the (English) message stay as they are for scripts.
+    bundle = b.make_signals([], xk.load(partner), consortium_key_id(CONSORTIUM))
+    r = client_for("analyst").post("/api/v1/exchange/bundles", json=bundle, headers={"Accept-Language": "es"})
+    assert r.status_code == 403
+    error = r.json()["error"]
+    assert error["code"] == b.UNKNOWN_ISSUER and "is not trusted" in error["message"]
+    assert error["hint"].startswith("Pida a un administrador que compruebe la clave pública del emisor")
+
+
 def test_roles_and_missing_token(app: Any, client_for: Callable[[str], TestClient]) -> None:
     assert TestClient(app).post("/api/v1/screen", json={"document": AD}).status_code == 401
     assert client_for("auditor").post("/api/v1/screen", json={"document": AD}).status_code == 403

@@ -20,6 +20,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from adtrace import errors
 from adtrace.exchange.keys import OrgKeys
 from adtrace.exchange.signals import SCHEME, TYPES
+from adtrace.i18n import _
 from adtrace.storage.db import now
 
 FORMAT = "adtrace.exchange.bundle"
@@ -157,7 +158,7 @@ def verify(bundle: Any, lookup: KeyLookup) -> dict[str, Any]:
                                detail={"issuer": body["issuer"], "key_id": body["key_id"]},
                                cli_hint="check its public key with the issuer out of band, then run `adtrace exchange "
                                "trust PUBLIC_KEYS.json`",
-                               web_hint="Ask an administrator to check the issuer's public key with them out of band and to trust it")
+                               web_hint=_("Ask an administrator to check the issuer's public key with them out of band and to trust it"))
     try:
         key.verify(base64.b64decode(body["signature"], validate=True), canonical(body))
     except (InvalidSignature, ValueError):

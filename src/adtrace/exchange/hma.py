@@ -27,6 +27,7 @@ from threatexchange.signal_type.signal_base import SignalType
 
 from adtrace import errors
 from adtrace.cases import watchlists as wl
+from adtrace.i18n import _
 from adtrace.storage import Store
 
 # adtrace watchlist kind <-> threatexchange signal type
@@ -57,7 +58,7 @@ def export_bank(store: Store | sa.Engine, watchlist: str, path: str | Path) -> B
     if not entries:
         raise errors.InputError(message=f"no active watchlist named {watchlist!r}", code=errors.NOT_FOUND,
                                 http_status=404, detail={"field": "watchlist"}, cli_hint="see `adtrace watchlist list`",
-                                web_hint="The Watchlists page lists them")
+                                web_hint=_("The Watchlists page lists them"))
     report = BankReport()
     lines = []
     for e in entries:

@@ -18,6 +18,7 @@ import orjson
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from adtrace import errors
+from adtrace.i18n import _
 from adtrace.storage.db import now
 
 ENV_VAR = "ADTRACE_EXCHANGE_KEYS"
@@ -88,7 +89,7 @@ def load(directory: str | Path | None = None) -> OrgKeys:
     if not path.exists():
         raise errors.ConfigError(f"no organisation keys in {path.parent}", code=NO_KEYS,
                                  cli_hint="make them with `adtrace exchange keys --org NAME`",
-                                 web_hint="Ask an administrator to make the organisation's exchange keys")
+                                 web_hint=_("Ask an administrator to make the organisation's exchange keys"))
     try:
         raw = orjson.loads(path.read_bytes())  # not json.loads: it lets lone surrogates through, orjson refuses them
     except (OSError, orjson.JSONDecodeError) as exc:
@@ -156,7 +157,7 @@ def consortium_key(directory: str | Path | None = None) -> bytes:
                                  cli_hint="make one (the first member) with `adtrace exchange keys --new-consortium-key`, "
                                  "or install the one your consortium shares with `adtrace exchange keys "
                                  "--consortium-key FILE`",
-                                 web_hint="Ask an administrator to install the consortium key")
+                                 web_hint=_("Ask an administrator to install the consortium key"))
     try:
         key = bytes.fromhex(path.read_bytes().decode("ascii").strip())
     except (OSError, ValueError) as exc:  # UnicodeDecodeError is a ValueError

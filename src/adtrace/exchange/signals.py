@@ -17,6 +17,7 @@ from typing import Any
 import phonenumbers
 
 from adtrace import errors
+from adtrace.i18n import _
 
 TYPES = ("phone", "email", "handle", "payment", "pdq")
 KEYED = ("phone", "email", "handle", "payment")
@@ -84,7 +85,7 @@ def keyed_hash(key: bytes, kind: str, normalised: str) -> str:
     if len(key) < 32:
         raise errors.ConfigError("the consortium key must be at least 32 bytes", code=errors.WEAK_CONSORTIUM_KEY,
                                  cli_hint="make one with `adtrace exchange keys --new-consortium-key`",
-                                 web_hint="Ask an administrator to install a new consortium key")
+                                 web_hint=_("Ask an administrator to install a new consortium key"))
     msg = f"{SCHEME}\x00{kind}\x00{normalised}".encode()
     return hmac.new(key, msg, hashlib.sha256).hexdigest()
 

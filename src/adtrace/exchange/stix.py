@@ -38,6 +38,7 @@ from adtrace import errors
 from adtrace.cases import cases as cs
 from adtrace.cases import watchlists as wl
 from adtrace.cases.redaction import Masker
+from adtrace.i18n import gettext
 from adtrace.storage import Store, audit, clusterstore, docsets
 from adtrace.storage.db import engine_of, read
 
@@ -255,7 +256,7 @@ def watchlist_bundle(store: Store | sa.Engine, name: str, *, org: str, redact: b
     if not entries:
         raise errors.InputError(message=f"no active watchlist named {name!r}", code=errors.NOT_FOUND,
                                 http_status=404, detail={"field": "watchlist"}, cli_hint="see `adtrace watchlist list`",
-                                web_hint="The Watchlists page lists them")
+                                web_hint=gettext("The Watchlists page lists them"))
     b = _Builder(org, redact)
     contacts, crefs, skipped = [], [], 0
     for e in entries:

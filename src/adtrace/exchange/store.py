@@ -15,6 +15,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from adtrace import errors
 from adtrace.exchange import bundles as b
 from adtrace.exchange.keys import key_id
+from adtrace.i18n import _
 from adtrace.storage import partnerbank as bank
 from adtrace.storage.db import now, read, write
 
@@ -28,18 +29,18 @@ def trust(engine: sa.Engine, public_info: Any, actor: str, note: str = "") -> li
             or not isinstance(public_info.get("keys"), list):
         raise errors.InputError.at(errors.BAD_FIELD, "not a public-key file (needs 'org' and 'keys')",
                                    cli_hint="ask the partner for the output of `adtrace exchange keys --public`",
-                                   web_hint="Ask the partner for their public-key file")
+                                   web_hint=_("Ask the partner for their public-key file"))
     org = public_info["org"].strip()
     # A key under no name (bundles name their issuer, and a blank one would match it) or a file with no key
     # (trusting nothing, silently) is a damaged or hand-edited file.
     if not org:
         raise errors.InputError.at(errors.BAD_FIELD, "the public-key file names no organisation", field_name="org",
                                    cli_hint="ask the partner for the output of `adtrace exchange keys --public`",
-                                   web_hint="Ask the partner for their public-key file")
+                                   web_hint=_("Ask the partner for their public-key file"))
     if not public_info["keys"]:
         raise errors.InputError.at(errors.BAD_FIELD, "the public-key file holds no key", field_name="keys",
                                    cli_hint="ask the partner for the output of `adtrace exchange keys --public`",
-                                   web_hint="Ask the partner for their public-key file")
+                                   web_hint=_("Ask the partner for their public-key file"))
     added: list[tuple[str, str]] = []
     with write(engine) as conn:
         for k in public_info["keys"]:

@@ -18,6 +18,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
+from adtrace.i18n import _
 from adtrace.registry import Registry
 from adtrace.storage.base import DB_NOT_INITIALISED, DB_OUTDATED, DB_UNREACHABLE, Store, storage_error
 
@@ -134,18 +135,18 @@ def open_store(url: str | None = None) -> Store:
     shown = _safe(resolved)
     if resolved.startswith("sqlite:///") and not Path(resolved.removeprefix("sqlite:///")).exists():
         raise storage_error(DB_NOT_INITIALISED, f"no database at {shown}", url=shown,
-                            cli_hint=f"create it with `adtrace init --db {shown}`", web_hint="Ask an administrator to initialise or upgrade the database")
+                            cli_hint=f"create it with `adtrace init --db {shown}`", web_hint=_("Ask an administrator to initialise or upgrade the database"))
     engine = make_engine(resolved)
     rev = current_revision(engine)
     if rev is None:
         engine.dispose()
         raise storage_error(DB_NOT_INITIALISED, f"the database at {shown} has no adtrace schema", url=shown,
-                            cli_hint=f"create it with `adtrace init --db {shown}`", web_hint="Ask an administrator to initialise or upgrade the database")
+                            cli_hint=f"create it with `adtrace init --db {shown}`", web_hint=_("Ask an administrator to initialise or upgrade the database"))
     if rev != head_revision():
         engine.dispose()
         raise storage_error(DB_OUTDATED, f"the database at {shown} is at schema {rev}, this adtrace needs "
                             f"{head_revision()}", url=shown, cli_hint=f"upgrade it with `adtrace init --db {shown}`",
-                            web_hint="Ask an administrator to initialise or upgrade the database")
+                            web_hint=_("Ask an administrator to initialise or upgrade the database"))
     return backend(resolved).store(engine, shown)
 
 
