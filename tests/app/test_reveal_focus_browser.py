@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from tests.app.conftest import PASSWORD
-from tests.app.test_app_browser import ARGS, CHROMIUM, server  # noqa: F401  (fixture)
+from tests.app.test_analyst_day_browser import signed_in
+from tests.app.test_app_browser import CHROMIUM, server  # noqa: F401  (fixture)
 
-sync_api = pytest.importorskip("playwright.sync_api")
+pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium: apt-get install chromium")
 
 
@@ -27,16 +27,7 @@ def _focused_name(page: Any) -> str:
 def test_enter_on_reveal_moves_focus_to_the_revealed_picture(app: object, server: str) -> None:  # noqa: F811
     store = app.state.adtrace.store  # type: ignore[attr-defined]
     doc_id = next(d for d in store.iter_ids() if (doc := store.get_document(d)) and doc.images)
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
-        page = browser.new_page(viewport={"width": 1360, "height": 900})
-        errors: list[str] = []
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        page.goto(f"{server}/login")
-        page.fill("input[name=username]", "analyst")
-        page.fill("input[name=password]", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_selector("nav#mainnav")
+    with signed_in(server) as (page, errors):
         page.goto(f"{server}/documents/{doc_id}")
         box = page.locator(".imgbox").first
         box_id = box.get_attribute("id")
@@ -51,5 +42,4 @@ def test_enter_on_reveal_moves_focus_to_the_revealed_picture(app: object, server
         # Reached by keyboard, so Chromium draws its focus ring (2.4.7): the page's CSS must not take it away.
         assert page.evaluate("() => { const a = document.activeElement;"
                              " return a.matches(':focus-visible') && getComputedStyle(a).outlineStyle !== 'none'; }")
-        browser.close()
     assert not errors, errors
