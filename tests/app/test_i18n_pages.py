@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
 from fastapi.testclient import TestClient
 
 from adtrace.app.locale import COOKIE
@@ -115,3 +116,23 @@ def test_add_to_case_answer_is_in_the_readers_language_and_escapes_the_title(
     assert r.status_code == 200
     assert "Añadido a <a href=\"/cases/" in r.text and "Added to" not in r.text
     assert "Ruta &lt;b&gt;norte&lt;/b&gt;</a>" in r.text  # the title is data: shown as typed, never as markup
+
+
+def test_case_item_labels_are_in_the_readers_language(app: object, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A case's items in words: "grupo de 3 anuncios", "teléfono +1...", not English beside Spanish."""
+    from adtrace.app.pages import cases as case_pages
+    from adtrace.i18n import use
+
+    class Items:
+        def refs(self, kind: str) -> list[str]:
+            return {"cluster": ["c1"], "entity": ["phone:+17025550142"]}.get(kind, [])
+
+    monkeypatch.setattr(case_pages.clusterstore, "sizes", lambda conn, ids: {"c1": 3})
+    engine = app.state.adtrace.engine  # type: ignore[attr-defined]
+    with use("es"):
+        labels = case_pages.item_labels(engine, Items())  # type: ignore[arg-type]
+    assert labels[("cluster", "c1")] == "grupo de 3 anuncios"
+    assert labels[("entity", "phone:+17025550142")] == "teléfono +17025550142"
+    with use("en"):
+        labels = case_pages.item_labels(engine, Items())  # type: ignore[arg-type]
+    assert labels[("cluster", "c1")] == "cluster of 3 ads"

@@ -18,7 +18,7 @@ from adtrace.app.auth import Ctx, can, require
 from adtrace.app.data.cases import export, log
 from adtrace.app.pages.render import render
 from adtrace.cases import cases as cs
-from adtrace.i18n import gettext
+from adtrace.i18n import gettext, ngettext, term
 from adtrace.storage import clusterstore, corpus
 from adtrace.storage.db import read
 
@@ -100,10 +100,11 @@ def item_labels(engine: sa.Engine, case: cs.Case) -> dict[tuple[str, str], str]:
     docs, clusters = case.refs("document"), case.refs("cluster")
     with read(engine) as conn:
         out |= {("document", i): str(t or i) for i, t in corpus.titles(conn, docs).items()}
-        out |= {("cluster", c): f"cluster of {n} ads" for c, n in clusterstore.sizes(conn, clusters).items()}
+        out |= {("cluster", c): ngettext("cluster of %(num)s ad", "cluster of %(num)s ads", n) % {"num": n}
+                for c, n in clusterstore.sizes(conn, clusters).items()}
     for ref in case.refs("entity"):
         kind, _, value = ref.partition(":")
-        out[("entity", ref)] = f"{kind} {value}"
+        out[("entity", ref)] = f"{term(kind)} {value}"
     return out
 
 
