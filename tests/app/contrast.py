@@ -106,14 +106,24 @@ def has_dark_scheme(css: str) -> bool:
     return bool(re.search(r"prefers-color-scheme\s*:\s*dark", css))
 
 
-def rules(css: str, dark: bool = False) -> list[Rule]:
-    """The sheet's rules for one colour scheme, custom properties (`var(--x)`) resolved."""
+def _raw(css: str, dark: bool) -> list[tuple[str, dict[str, str]]]:
     raw: list[tuple[str, dict[str, str]]] = []
     _walk(tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True), dark, raw)
+    return raw
+
+
+def _custom(raw: list[tuple[str, dict[str, str]]]) -> dict[str, str]:
     custom: dict[str, str] = {}
     for sel, decls in raw:
         if sel.strip() in (":root", "html"):
             custom.update({k: v for k, v in decls.items() if k.startswith("--")})
+    return custom
+
+
+def rules(css: str, dark: bool = False) -> list[Rule]:
+    """The sheet's rules for one colour scheme, custom properties (`var(--x)`) resolved."""
+    raw = _raw(css, dark)
+    custom = _custom(raw)
 
     def resolve(value: str) -> str:
         for _ in range(10):  # a var may name another var
@@ -286,10 +296,37 @@ def pairs(css: str, dark: bool = False) -> list[Pair]:
     return out
 
 
+# Scenes drawn by script (graph.js, investigate.js) from `:root` custom properties: each scene's marks (the
+# properties with its prefix) and the colours they sit beside. A graph mark is also a legend swatch: on the
+# page and on cards.
+SCENES = {"--graph-": ("--graph-bg", "--bg", "--card"), "--map-": ("--map-land", "--map-sea")}
+
+
+def graphic_pairs(css: str, dark: bool = False) -> list[Pair]:
+    """Every scripted mark on every colour beside it (WCAG 2.1 1.4.11: 3:1), faded by its `-opacity` partner."""
+    custom = _custom(_raw(css, dark))
+    page_bg = colour_in(custom.get("--bg")) or Color("white")
+    out: list[Pair] = []
+    for prefix, grounds in SCENES.items():
+        for name, value in custom.items():
+            mark = colour_in(value)
+            if not name.startswith(prefix) or name in grounds or mark is None:
+                continue
+            alpha = float(custom.get(name + "-opacity", "1"))
+            for ground in grounds:
+                bg = colour_in(custom.get(ground))
+                if bg is None:
+                    continue
+                bg = _on(bg, page_bg)
+                seen = _on(mark, bg, alpha)
+                out.append(Pair(name, ground, _hex(seen), _hex(bg), seen.contrast(bg, method="wcag21"), UI))
+    return out
+
+
 def failures(css: str) -> list[Pair]:
-    """The pairs below their minimum, in every colour scheme the sheets have."""
+    """The pairs below their minimum, text and scripted marks, in every colour scheme the sheets have."""
     schemes = [False, True] if has_dark_scheme(css) else [False]
-    return [p for dark in schemes for p in pairs(css, dark) if p.ratio < p.needed - 1e-9]
+    return [p for dark in schemes for p in pairs(css, dark) + graphic_pairs(css, dark) if p.ratio < p.needed - 1e-9]
 
 
 def app_css(static: Path) -> str:

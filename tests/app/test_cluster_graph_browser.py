@@ -21,6 +21,13 @@ NAMES = ["Ann", "Bea", "Cat", "Dee", "Eve"]
 WORDS = ["sweet", "fun", "classy", "petite", "friendly", "new", "discreet", "upscale", "relaxing", "playful"]
 
 
+def _rgb(hex_colour: str) -> str:
+    """A CSS hex colour as cytoscape reports a style colour (`rgb(r,g,b)`)."""
+    h = hex_colour.strip().lstrip("#")
+    h = "".join(c * 2 for c in h) if len(h) == 3 else h
+    return "rgb({},{},{})".format(*(int(h[i:i + 2], 16) for i in (0, 2, 4)))
+
+
 def _ads(n: int = 500) -> list[dict[str, object]]:
     out = []
     for i in range(n):
@@ -93,5 +100,12 @@ def test_500_ad_cluster_graph_collapses_filters_and_highlights(app: object, serv
                               " return [n.data('label'), document.getElementById('graph-tip').textContent,"
                               " document.getElementById('graph-tip').hidden]; }")
         assert label[0] == label[1] and " ads" in label[1] and label[2] is False
+        # The drawing's colours are the sheet's (--graph-*, checked 3:1 by test_colour_contrast.py).
+        drawn = page.evaluate("() => { const cy = document.getElementById('graph').cy; cy.elements().removeClass('lit faded');"
+                              " const css = getComputedStyle(document.documentElement);"
+                              " const key = cy.nodes('[kind = \"phone\"]')[0]; const e = cy.edges('[!hub]')[0];"
+                              " return [key.style('background-color'), css.getPropertyValue('--graph-phone'),"
+                              " e.style('line-color'), css.getPropertyValue('--graph-edge'), e.style('opacity')]; }")
+        assert drawn[0] == _rgb(drawn[1]) and drawn[2] == _rgb(drawn[3]) and float(drawn[4]) < 1, drawn
         page.screenshot(path=str(screens / "cluster-graph-highlight.png"), clip={"x": 0, "y": 0, "width": 1360, "height": 1000})
         browser.close()

@@ -1,6 +1,7 @@
 """Colour contrast of the app's own style sheets (WCAG 2.1 AA 1.4.3 and 1.4.11), read from the CSS by
 tests/app/contrast.py: every text colour on every background it may sit on, every text field's border and
-every state mark (selected, current, invalid) on its background, in each colour scheme the sheets have."""
+every state mark (selected, current, invalid) on its background, and every mark the graph and the map draw
+(`--graph-*`, `--map-*`) beside the colours around it, in each colour scheme the sheets have."""
 
 from __future__ import annotations
 
@@ -30,6 +31,9 @@ def test_the_app_style_sheets_meet_wcag_aa() -> None:
     assert {"a", ".muted", ".error", "header.top a", ".score.lvl-high", "button.primary",
             "input (its border or outline)"} <= what, sorted(what)
     assert len(found) > 1000, len(found)
+    # And the graph's and the map's marks (nodes, links, swatches; places, routes), drawn by script.
+    marks = {p.what for p in contrast.graphic_pairs(css)}
+    assert {"--graph-high", "--graph-hub", "--graph-edge", "--graph-hub-edge", "--map-line", "--map-place"} <= marks, marks
     bad = contrast.failures(css)
     assert not bad, f"{len(bad)} pairs below WCAG 2.1 AA:\n" + _report(bad)
 
@@ -80,3 +84,18 @@ def test_a_dark_scheme_is_read_with_its_own_colours() -> None:
     assert {(p.what, p.bg) for p in contrast.pairs(dark, dark=True)} >= {("body", "#222222"), (".muted", "#333333")}
     assert [str(p) for p in contrast.failures(dark)] and all("#333333" in str(p) or "#222222" in str(p)
                                                            for p in contrast.failures(dark))
+
+
+SCENE = """:root { --bg: #f5f6f8; --card: #fff; --graph-bg: #fff; --graph-phone: #1f5fa8; --graph-edge: #5a5a5a;
+  --graph-edge-opacity: .7; --map-land: #fafafa; --map-sea: #eef3f7; --map-line: #b3261e; --map-line-opacity: .8; }"""
+
+
+def test_graph_and_map_marks_stand_3_to_1_beside_their_colours() -> None:
+    """WCAG 2.1 1.4.11: a graph node, a link, a legend swatch, a map line at its opacity, 3:1 beside them."""
+    assert contrast.failures(SCENE) == []
+    assert {(p.what, p.on) for p in contrast.graphic_pairs(SCENE)} == {
+        (m, g) for m in ("--graph-phone", "--graph-edge") for g in ("--graph-bg", "--bg", "--card")} | {
+        ("--map-line", "--map-land"), ("--map-line", "--map-sea")}
+    faint = [str(p) for p in contrast.failures(SCENE + ":root { --graph-hub: #bbb; --map-line-opacity: .5; }")]
+    assert any(f.startswith("--graph-hub (#bbbbbb) on --graph-bg (#ffffff): 1.92 < 3.0") for f in faint), faint
+    assert any(f.startswith("--map-line (#d18c8b) on --map-sea (#eef3f7): 2.40 < 3.0") for f in faint), faint  # faded to half

@@ -5,9 +5,12 @@
 // edge per ad holding a key (adtrace.app.pages.network.graph).
 (function () {
   "use strict";
-  const LEVEL = { high: "#b3261e", elevated: "#d98a00", low: "#4a7", none: "#889" };
-  const KIND = { phone: "#1f5fa8", email: "#7b3fa0", handle: "#0f7f7a", payment: "#a05a1f", image: "#c2417a",
-    template: "#5a6b00", other: "#556" };
+  // Colours come from investigate.css (--graph-*), which the legend swatches share and the contrast test reads.
+  const sheet = getComputedStyle(document.documentElement);
+  const colour = (name) => sheet.getPropertyValue("--graph-" + name).trim();
+  const LEVEL = Object.fromEntries(["high", "elevated", "low", "none"].map((l) => [l, colour(l)]));
+  const KIND = Object.fromEntries(["phone", "email", "handle", "payment", "image", "template", "other"]
+    .map((k) => [k, colour(k)]));
   const KIND_NAME = { phone: "phone", email: "e-mail", handle: "handle", payment: "payment", image: "photo",
     template: "wording (template)", other: "other" };
   const t = window.adtraceT;  // the page's language (app.js, adtrace.i18n.terms.JS_MESSAGES)
@@ -71,7 +74,7 @@
       const k = ix.keys.get(kid);
       nodes.push({ data: { id: kid, type: "key", kind: k.kind, hub: k.hub, count: k.ads,
         label: k.label + " · " + t("%(n)s ads", { n: k.ads }) + (k.hub ? " " + t("(hub: joins nothing)") : ""),
-        size: Math.min(56, 14 + 5 * Math.sqrt(k.ads)), color: k.hub ? "#bbb" : KIND[k.kind] || KIND.other } });
+        size: Math.min(56, 14 + 5 * Math.sqrt(k.ads)), color: k.hub ? colour("hub") : KIND[k.kind] || KIND.other } });
     });
     return { nodes, edges, owner };
   }
@@ -83,8 +86,10 @@
       { selector: "node[type='doc'], node[type='group']", style: { "background-color": (e) => LEVEL[e.data("level")] || LEVEL.none } },
       { selector: "node[type='group']", style: { label: "data(label)", "border-width": 2, "border-color": "#fff", "font-weight": "bold" } },
       { selector: "node[type='key']", style: { shape: "round-rectangle", "background-color": "data(color)" } },
-      { selector: "edge", style: { width: "data(width)", "line-color": "#8aa4c8", "curve-style": "haystack", opacity: 0.7 } },
-      { selector: "edge[?hub]", style: { "line-color": "#ddd", "line-style": "dashed" } },
+      { selector: "edge", style: { width: "data(width)", "line-color": colour("edge"), "curve-style": "haystack",
+        opacity: Number(colour("edge-opacity")) } },
+      { selector: "edge[?hub]", style: { "line-color": colour("hub-edge"), "line-style": "dashed",
+        opacity: Number(colour("hub-edge-opacity")) } },
       { selector: ".faded", style: { opacity: 0.12 } },
       { selector: ".lit", style: { "border-width": 3, "border-color": "#111", opacity: 1, "z-index": 10 } },
       { selector: "edge.lit", style: { "line-color": "#111", opacity: 1 } },

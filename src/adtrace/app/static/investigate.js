@@ -4,7 +4,10 @@
   const el = document.getElementById("page-data");
   if (!el) return;
   const data = JSON.parse(el.textContent);
-  const LEVEL = { high: "#b3261e", elevated: "#d98a00", low: "#4a7", none: "#889" };
+  // Map colours come from investigate.css (--map-*), which the contrast test reads.
+  const sheet = getComputedStyle(document.documentElement);
+  const colour = (name) => sheet.getPropertyValue("--map-" + name).trim();
+  const LINE = { color: colour("line"), opacity: Number(colour("line-opacity")) };
   const t = window.adtraceT;  // the page's language (app.js, adtrace.i18n.terms.JS_MESSAGES)
   const ads = (n) => (n === 1 ? t("1 ad") : t("%(n)s ads", { n: n }));
 
@@ -13,7 +16,7 @@
     map.setView([39, -97], 4);  // a view before any layer: Leaflet projects vectors as they are added
     const [world, us] = await Promise.all([fetch("/static/geo/world-countries-110m.json").then((r) => r.json()),
       fetch("/static/geo/us-states-10m.json").then((r) => r.json())]);
-    const outline = { color: "#9aa5b1", weight: 0.7, fillColor: "#fafafa", fillOpacity: 1, interactive: false };
+    const outline = { color: "#9aa5b1", weight: 0.7, fillColor: colour("land"), fillOpacity: 1, interactive: false };
     L.geoJSON(topojson.feature(world, world.objects.countries), { style: outline }).addTo(map);
     L.geoJSON(topojson.feature(us, us.objects.states), { style: outline }).addTo(map);
     return map;
@@ -33,9 +36,9 @@
     const out = document.getElementById("time-out");
     function draw(k) {
       layer.clearLayers();
-      L.polyline(ll.slice(0, k), { color: "#b3261e", weight: 3, opacity: 0.8 }).addTo(layer);
+      L.polyline(ll.slice(0, k), { ...LINE, weight: 3 }).addTo(layer);
       stops.slice(0, k).forEach((s, i) => {
-        L.circleMarker([s.lat, s.lon], { radius: 5 + Math.min(10, s.documents), color: "#b3261e", fillOpacity: i === k - 1 ? 0.9 : 0.4 })
+        L.circleMarker([s.lat, s.lon], { radius: 5 + Math.min(10, s.documents), color: colour("risk"), fillOpacity: i === k - 1 ? 0.9 : 0.4 })
           .bindTooltip((i + 1) + ". " + s.city + " · " + s.first_seen.slice(0, 10) + " – " + s.last_seen.slice(0, 10) + " · " + ads(s.documents))
           .addTo(layer);
       });
@@ -51,8 +54,8 @@
   async function pointsMap(box, points, route) {
     const map = await baseMap(box);
     const ll = points.map((p) => [p.lat, p.lon]);
-    if (route && route.length > 1) L.polyline(route.map((s) => [s.lat, s.lon]), { color: "#b3261e", weight: 2, opacity: 0.6 }).addTo(map);
-    points.forEach((p) => L.circleMarker([p.lat, p.lon], { radius: 6, color: "#1f5fa8" })
+    if (route && route.length > 1) L.polyline(route.map((s) => [s.lat, s.lon]), { ...LINE, weight: 2 }).addTo(map);
+    points.forEach((p) => L.circleMarker([p.lat, p.lon], { radius: 6, color: colour("place") })
       .bindTooltip(p.city + " · " + (p.posted_at || "").slice(0, 10)).addTo(map));
     fit(map, ll);
     box.classList.add("ready");
@@ -61,11 +64,11 @@
   async function activityMap(box, m) {
     const map = await baseMap(box);
     const peak = Math.max(1, ...m.cities.map((c) => c.documents));
-    m.flows.forEach((f) => L.polyline([f.from_ll, f.to_ll], { color: "#b3261e", weight: 1 + Math.min(8, f.clusters * 2), opacity: 0.5 })
+    m.flows.forEach((f) => L.polyline([f.from_ll, f.to_ll], { ...LINE, weight: 1 + Math.min(8, f.clusters * 2) })
       .bindTooltip(f.from + " → " + f.to + ": " + (f.clusters === 1 ? t("1 cluster") : t("%(n)s clusters", { n: f.clusters })))
       .addTo(map));
     m.cities.forEach((c) => L.circleMarker([c.lat, c.lon], { radius: 4 + 18 * Math.sqrt(c.documents / peak),
-      color: c.high ? "#b3261e" : "#1f5fa8", fillOpacity: 0.35 + 0.5 * (c.high / c.documents) })
+      color: c.high ? colour("risk") : colour("place"), fillOpacity: 0.35 + 0.5 * (c.high / c.documents) })
       .bindTooltip(c.city + ": " + ads(c.documents) + ", " + t("%(n)s high risk", { n: c.high })).addTo(map));
     // Frame the high-risk flows when there are any (the question this page answers), else every city.
     fit(map, m.flows.length ? m.flows.flatMap((f) => [f.from_ll, f.to_ll]) : m.cities.map((c) => [c.lat, c.lon]));
