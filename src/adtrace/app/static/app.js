@@ -116,6 +116,14 @@ window.adtraceT = (function () {
     current = li;
     li.classList.add("sel");
     li.scrollIntoView({ block: "nearest" });
+    // Focus follows the selection (the row has tabindex=-1), so a screen reader reads the ad now shown, unless
+    // the reader is on a control that stays (the decision buttons): focus stays on the control that acted.
+    // The preview never takes focus (read at every step it would drown the list); its links are a Tab away,
+    // and focus inside it is moved to the row before the swap removes it (it would fall to the body).
+    const at = document.activeElement;
+    if (!at || at === document.body || list.contains(at) || document.getElementById("preview").contains(at)) {
+      li.focus({ preventScroll: true });
+    }
     htmx.ajax("GET", li.dataset.preview, { target: "#preview", swap: "innerHTML" });
     enable();
   }
