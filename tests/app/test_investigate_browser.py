@@ -69,6 +69,12 @@ def test_cluster_case_pdf_watchlist_alert(app: object, server: str, screens: Pat
         assert n_nodes >= 3
         assert page.locator("#map path.leaflet-interactive").count() >= 2  # the route line and stop circles
         assert page.locator("#map path").count() > 50  # state and country outlines (no tiles)
+        # The route is drawn in the sheet's colour and opacity (--map-line, checked 3:1 by test_colour_contrast.py).
+        line = page.evaluate("() => { const css = getComputedStyle(document.documentElement);"
+                             " const p = document.querySelector('#map path.leaflet-interactive[fill=none]');"
+                             " return [p.getAttribute('stroke'), css.getPropertyValue('--map-line').trim(),"
+                             " p.getAttribute('stroke-opacity'), css.getPropertyValue('--map-line-opacity').trim()]; }")
+        assert line[0] == line[1] and float(line[2]) == float(line[3]), line
         page.screenshot(path=str(screens / "p2-01-cluster.png"), full_page=True)
         stops = int(page.get_attribute("#time", "max") or 0)
         page.fill("#time", "1")
