@@ -106,7 +106,7 @@ def normalise(kind: str, value: str, region: str = "US") -> str:
             raise errors.InputError.at(errors.BAD_FIELD, _("not a regular expression RE2 can run (%(why)s)") % {"why": why},
                                        field_name="value", hint=_("Watchlist regexes use RE2 syntax (no "
                                        "back-references or look-arounds); or make it a text phrase to match the "
-                                       "words literally"), cli_hint="or use `--kind phrase`") from None
+                                       "words literally"), cli_hint="add it with `--kind phrase` to match the words literally") from None
     return value
 
 

@@ -100,7 +100,7 @@ def load(profile: str, profiles_dir: str | None = None) -> CrawlConfig:
     if profile not in raw:
         raise errors.InputError.at(errors.BAD_FIELD, f"no site profile named {profile!r}", field_name="profile",
                                    hint=f"Use one of: {', '.join(sorted(raw))}",
-                                   cli_hint="or add one with `--profiles DIR`",
+                                   cli_hint="add one with `--profiles DIR`",
                                    web_hint="Or ask an administrator to add a site profile")
     origin, obj = raw[profile]
     section = obj.get("crawl")

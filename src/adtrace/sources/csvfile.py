@@ -79,7 +79,7 @@ def read_csv(fh: IO[bytes], path: str, opts: Options) -> Iterator[Item]:
         raise errors.InputError.at(
             errors.MISSING_FIELD, _("no column named '%(col)s' (columns: %(columns)s)")
             % {"col": opts.text_col, "columns": ", ".join(header)},
-            path=path, line=1, field_name=opts.text_col, hint=_("Name the column that holds the text"), cli_hint="with `--text-col`")
+            path=path, line=1, field_name=opts.text_col, hint=_("Name the column that holds the text"), cli_hint="name it with `--text-col`")
     mapping = {
         opts.text_col: "text", opts.title_col: "title", opts.id_col: "id", opts.url_col: "url",
         opts.date_col: "posted_at", opts.location_col: "location",
