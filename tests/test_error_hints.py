@@ -1,9 +1,11 @@
-"""An error's message never tells its reader to run an `adtrace` command (adtrace.errors, "What an error says").
+"""An error's message never tells its reader to run an `adtrace` command or pass a flag (adtrace.errors, "What an
+error says").
 
-Messages reach web pages and the API, whose readers have no shell on the server; a command belongs in the
-error's `cli_hint`, which only the CLI prints. This scans every call in src/adtrace that makes an error — an
+Messages reach web pages and the API, whose readers have no shell on the server; a command or a flag belongs in
+the error's `cli_hint`, which only the CLI prints. This scans every call in src/adtrace that makes an error — an
 error class, `InputError.at`/`in_file`, `errors.define` (its meaning is shown on pages) or any function
-annotated to return one — and fails when a string in it, outside `cli_hint=`, names an `adtrace` command.
+annotated to return one — and fails when a string in it, outside `cli_hint=`, names an `adtrace` command, or
+names a flag (`--word`) outside src/adtrace/cli.
 """
 from __future__ import annotations
 
@@ -17,6 +19,12 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "adtrace"
 # A backticked command, or plain advice to run one ("run adtrace init", "make them with: adtrace exchange keys",
 # "written by adtrace audit checkpoint"); "not an adtrace exchange bundle" names a file, not a command.
 COMMAND = re.compile(r"`adtrace\s+[a-z]|(?:\b(?:run|with|see|use|then|or|of|by)|:)\s+adtrace\s+[a-z]", re.IGNORECASE)
+# A flag: `--` then a letter, not glued to a word or another dash, so an em-dash written "--" between words
+# ("ads -- all of them") or a "--" separator does not match; "--ocr", "--max-line-bytes" and "(--as NAME)" do.
+FLAG = re.compile(r"(?<![\w-])--[a-z][a-z0-9-]*", re.IGNORECASE)
+# The CLI's own modules: the import-linter layers put `cli` on top, so nothing the app or the API runs imports
+# them and their errors reach only a terminal, where a flag ("--on-error must be skip or fail") is the advice.
+CLI_PACKAGE = SRC / "cli"
 ERROR_CLASSES = {c.__name__ for c in vars(errors).values()
                  if isinstance(c, type) and issubclass(c, errors.AdtraceError)}
 # Only the CLI prints it; every other argument (message, hint, web_hint, detail) can reach a browser.
@@ -38,8 +46,12 @@ def _error_factories(trees: list[ast.Module]) -> set[str]:
     return names
 
 
-def offenders(paths: list[Path]) -> list[str]:
-    """`path:line: text` for each string in an error-making call that names an `adtrace` command."""
+def _shows_shell_advice(text: str, path: Path, cli: Path) -> bool:
+    return bool(COMMAND.search(text)) or (cli not in path.parents and bool(FLAG.search(text)))
+
+
+def offenders(paths: list[Path], cli: Path = CLI_PACKAGE) -> list[str]:
+    """`path:line: text` for each string in an error-making call that names an `adtrace` command or a flag."""
     trees = [ast.parse(p.read_text(encoding="utf-8"), filename=str(p)) for p in paths]
     factories = _error_factories(trees)
     found = []
@@ -50,7 +62,8 @@ def offenders(paths: list[Path]) -> list[str]:
             shown = [*call.args, *(k.value for k in call.keywords if k.arg not in CLI_ONLY)]
             for arg in shown:
                 for node in ast.walk(arg):
-                    if isinstance(node, ast.Constant) and isinstance(node.value, str) and COMMAND.search(node.value):
+                    if isinstance(node, ast.Constant) and isinstance(node.value, str) \
+                            and _shows_shell_advice(node.value, path, cli):
                         found.append(f"{path}:{node.lineno}: {node.value[:80]!r}")
     return found
 
@@ -70,10 +83,26 @@ def test_the_scanner_sees_each_spelling(tmp_path: Path) -> None:
         "f = print('run `adtrace link`')\n"
         "g = errors.InputError(message='not an adtrace exchange bundle')\n"
         "h = errors.AuthError(message='not trusted; check its key, then: adtrace exchange trust FILE')\n"
-        "i = errors.InputError(message='one JSON object written by adtrace audit checkpoint')\n", encoding="utf-8")
-    assert [o.split(":")[1] for o in offenders([probe])] == ["5", "6", "7", "8", "12", "13"]
+        "i = errors.InputError(message='one JSON object written by adtrace audit checkpoint')\n"
+        "j = InputError.at(errors.BAD_FIELD, 'no one set it', hint='Name who set it (--as NAME)')\n"
+        "k = errors.define('AT998', 'Y', 'a line past --max-line-bytes')\n"
+        "l = errors.InputError(message='x', web_hint='e.g. --case 3', cli_hint='e.g. --case 3')\n"
+        "m = errors.InputError(message='x', cli_hint='raise it with --max-line-bytes')\n"
+        "n = errors.InputError(message='ads -- all of them -- and a -- b, x--y, an em—dash')\n", encoding="utf-8")
+    assert [o.split(":")[1] for o in offenders([probe])] == ["5", "6", "7", "8", "12", "13", "14", "15", "16"]
+
+
+def test_flags_are_advice_only_outside_the_cli_package(tmp_path: Path) -> None:
+    cli = tmp_path / "cli"
+    cli.mkdir()
+    probe = cli / "io.py"
+    probe.write_text("from adtrace import errors\n"
+                     "a = errors.InputError(message='--on-error must be skip or fail')\n"
+                     "b = errors.InputError(message='run `adtrace init`')\n", encoding="utf-8")
+    assert [o.split(":")[1] for o in offenders([probe], cli=cli)] == ["3"]
+    assert [o.split(":")[1] for o in offenders([probe], cli=tmp_path / "elsewhere")] == ["2", "3"]
 
 
 def test_no_error_message_names_an_adtrace_command() -> None:
     found = offenders(sorted(SRC.rglob("*.py")))
-    assert not found, "move the command into cli_hint= (and give web_hint= a browser's way):\n" + "\n".join(found)
+    assert not found, "move the command or flag into cli_hint= (and give web_hint= a browser's way):\n" + "\n".join(found)

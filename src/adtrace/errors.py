@@ -18,7 +18,8 @@ status line. So an error carries three texts, and each surface shows the ones th
   API answers it as `hint`; empty means no hint there, never the CLI's.
 
 An error raised for both surfaces gives both hints; one raised only by a CLI command needs only
-`cli_hint`. tests/test_error_hints.py fails when an error's message names an `adtrace` command.
+`cli_hint`. tests/test_error_hints.py fails when an error's message names an `adtrace` command or, outside
+adtrace.cli, a flag.
 """
 
 from __future__ import annotations
@@ -169,11 +170,11 @@ BAD_JSON = define("AT101", "BAD_JSON", "a line or body that is not valid JSON")
 BAD_UTF8 = define("AT102", "BAD_UTF8", "bytes that are not UTF-8")
 MISSING_FIELD = define("AT103", "MISSING_FIELD", "a required field is absent")
 BAD_FIELD = define("AT104", "BAD_FIELD", "a field has the wrong type or an impossible value")
-LINE_TOO_LONG = define("AT105", "LINE_TOO_LONG", "a line or CSV record past --max-line-bytes")
+LINE_TOO_LONG = define("AT105", "LINE_TOO_LONG", "a line or CSV record longer than the line-length limit")
 UNKNOWN_FORMAT = define("AT106", "UNKNOWN_FORMAT", "a file format no source reads")
 FILE_NOT_FOUND = define("AT107", "FILE_NOT_FOUND", "an input file that does not exist")
 BAD_CSV = define("AT108", "BAD_CSV", "a CSV file that cannot be parsed")
-TOO_MANY_ERRORS = define("AT109", "TOO_MANY_ERRORS", "an input file stopped after --max-errors bad records")
+TOO_MANY_ERRORS = define("AT109", "TOO_MANY_ERRORS", "an input file stopped after too many bad records")
 BAD_ID = define("AT110", "BAD_ID", "a document id outside the documented characters (adtrace.documents.ID_CHARS)")
 BAD_CHECKPOINT = define("AT111", "BAD_CHECKPOINT", "a line of an audit checkpoint file that is not a checkpoint")
 NOT_FOUND = define("AT112", "NOT_FOUND", "no such document, case, cluster, hold, image or page", http_status=404)
@@ -220,8 +221,7 @@ NO_SUCH_JOB = define("AT163", "NO_SUCH_JOB", "an import job id this database doe
 LINK_SIGNAL_TAKEN = define("AT170", "LINK_SIGNAL_TAKEN", "two linking signals claim one name or key prefix, or an "
                            "adtrace.linking_signals entry point is no Signal: a plugin clash", exit_code=EXIT_ENVIRONMENT,
                            http_status=500)
-UNKNOWN_LINK_SIGNAL = define("AT171", "UNKNOWN_LINK_SIGNAL", "a linking signal name no installed signal has "
-                             "(--signals)")
+UNKNOWN_LINK_SIGNAL = define("AT171", "UNKNOWN_LINK_SIGNAL", "a linking signal name no installed signal has")
 DRAFT_STATUS = define("AT180", "DRAFT_STATUS", "a report draft's trafficking status beyond 'possible', or 'possible' set by nobody")
 OCR_BAD_IMAGE = define("AT190", "OCR_BAD_IMAGE", "an image that cannot be opened, or too large to be an ad photo (skipped, counted)")
 BAD_PDQ = define("AT191", "BAD_PDQ", "a PDQ hash that is not 64 hexadecimal characters (search by photo)")
@@ -267,7 +267,7 @@ KEYS_EXIST = define("AT411", "KEYS_EXIST", "organisation keys exist already: rot
 NO_JAVA = define("AT412", "NO_JAVA", "the Spark engine needs Java 17+")
 SCHEDULER_UNREACHABLE = define("AT414", "SCHEDULER_UNREACHABLE", "the Dask scheduler cannot be reached")
 BAD_SETTING = define("AT420", "BAD_SETTING", "an environment setting that cannot be used; the message names it")
-OCR_OFF = define("AT450", "OCR_OFF", "OCR asked for (--ocr, ADTRACE_OCR) where Tesseract or its language data is missing")
+OCR_OFF = define("AT450", "OCR_OFF", "OCR asked for where Tesseract or its language data is missing")
 
 # AT5xx: bugs and broken contracts.
 # Exit 1 like the base class it is raised with (the CLI exits with the class's code).

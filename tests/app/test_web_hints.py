@@ -1,14 +1,16 @@
-"""Errors whose fix is a shell command reach the browser and the API with a web hint, never the command
-(adtrace.errors, "What an error says"; the CLI side is tests/cli/test_cli_hints.py)."""
+"""Errors whose fix is a shell command or a command-line flag reach the browser and the API with a web hint,
+never the command or the flag (adtrace.errors, "What an error says"; the CLI side is tests/cli/test_cli_hints.py)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from fastapi.testclient import TestClient
 
-from tests.app.conftest import csrf_of
-from tests.test_error_hints import COMMAND
+from adtrace.app.server import create_app
+from tests.app.conftest import PASSWORD, csrf_of, post_login
+from tests.test_error_hints import COMMAND, FLAG
 
 
 def test_a_bad_pdq_hash_on_the_watchlists_form_gets_the_web_hint(login: Callable[[str], TestClient]) -> None:
@@ -37,3 +39,29 @@ def test_the_api_answers_the_web_hint(app: object) -> None:
     assert "adtrace user" not in r.text
     assert error["message"] == "this API token is unknown or revoked"
     assert error["hint"] == "Ask an admin for a new one (Users page)"
+
+
+def test_a_regex_re2_cannot_run_gets_words_not_the_kind_flag(login: Callable[[str], TestClient]) -> None:
+    client = login("analyst")
+    r = client.post("/watchlists", data={"kind": "regex", "value": r"(a)\1", "name": "Op Lantern",
+                                         "csrf": csrf_of(client)}, follow_redirects=False)
+    assert r.status_code == 422
+    assert "not a regular expression RE2 can run" in r.text
+    assert not FLAG.search(r.text) and "--kind" not in r.text
+    assert "or make it a text phrase to match the words literally" in r.text  # the form's name for the kind
+
+
+def test_an_image_without_a_folder_asks_an_administrator_not_for_the_images_flag(db_path: Path) -> None:
+    web = create_app(str(db_path), secure_cookies=False)  # no image folder given
+    try:
+        store = web.state.adtrace.store
+        doc = next(d for d in (store.get_document(i) for i in store.iter_ids()) if d and d.images)
+        client = TestClient(web)
+        assert post_login(client, "analyst", PASSWORD).status_code == 303
+        r = client.post(f"/documents/{doc.id}/images/0/reveal", data={"csrf": csrf_of(client)})
+        assert r.status_code == 404
+        assert "this image is not stored locally" in r.text
+        assert not FLAG.search(r.text) and "--images" not in r.text
+        assert 'id="error-hint">Ask an administrator to give the app the folder of stored images<' in r.text
+    finally:
+        store.close()

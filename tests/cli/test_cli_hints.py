@@ -22,3 +22,21 @@ def test_a_missing_database_names_the_command_that_makes_it(tmp_path: Path, caps
     message, hint = err.strip().splitlines()[:2]
     assert "AT202: no database at" in message and "adtrace init" not in message
     assert hint.strip() == f"hint: create it with `adtrace init --db sqlite:///{db}`"
+
+
+def test_a_rejected_line_prints_the_flag_that_fixes_it(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """The flag left the message (pages show it) for cli_hint: ingest still prints it under the rejection."""
+    ads = tmp_path / "ads.csv"
+    ads.write_text("a,b\n1,2\n", encoding="utf-8")
+    db = f"sqlite:///{tmp_path / 'x.db'}"
+    for argv in (["adtrace", "init", "--db", db], ["adtrace", "ingest", str(ads), "--db", db]):
+        monkeypatch.setattr(sys, "argv", argv)
+        try:
+            main()
+        except SystemExit as exc:
+            assert not exc.code
+    err = capsys.readouterr().err.splitlines()
+    rejected = next(n for n, line in enumerate(err) if "no column named 'text'" in line)
+    assert "--text-col" not in err[rejected]
+    assert err[rejected + 1].strip() == "hint: name it with `--text-col`"

@@ -56,7 +56,8 @@ def test_unknown_page_is_rejected_with_a_hint(tmp_path: Path) -> None:
     page.write_text("<html><body><p>Nothing we know</p></body></html>")
     [item] = list(read_paths([str(page)]))
     assert isinstance(item, ReadError) and item.error.code == errors.UNKNOWN_FORMAT
-    assert "--profiles" in item.error.message
+    assert "Add a profile for the site" in item.error.message and "--profiles" not in item.error.message
+    assert "--profiles" in item.error.cli_hint  # the flag only where the CLI prints it
 
 
 def test_extra_profile_and_bad_profiles(tmp_path: Path) -> None:

@@ -56,7 +56,8 @@ def test_csv_missing_text_column_is_a_clear_error(tmp_path: Path) -> None:
     p.write_text("a,b\n1,2\n", encoding="utf-8")
     with pytest.raises(errors.InputError) as info:
         _items(p)
-    assert "--text-col" in info.value.message and info.value.code == errors.MISSING_FIELD
+    assert "Name the column that holds the text" in info.value.message and info.value.code == errors.MISSING_FIELD
+    assert "--text-col" in info.value.cli_hint and "--text-col" not in info.value.message
 
 
 def test_unknown_extension_and_missing_file(tmp_path: Path) -> None:

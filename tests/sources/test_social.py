@@ -68,4 +68,5 @@ def test_unrecognised_json_is_a_clear_error(tmp_path: Path) -> None:
     p.write_text('{\n "rows": []\n}\n')
     with pytest.raises(errors.InputError) as info:
         _read(p)
-    assert info.value.code == errors.UNKNOWN_FORMAT and "--format" in info.value.message
+    assert info.value.code == errors.UNKNOWN_FORMAT and "Name the format" in info.value.message
+    assert "--format" in info.value.cli_hint and "--format" not in info.value.message

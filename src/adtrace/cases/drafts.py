@@ -44,7 +44,7 @@ def check_status(status: str | None, set_by: str | None) -> dict[str, Any]:
                                    "happened is for investigators and courts, not for ads")
     if value == "possible" and not (set_by or "").strip():
         raise errors.InputError.at(errors.DRAFT_STATUS, "'possible' must be set by a person", field_name="set_by",
-                                   hint="Name who set it (--as NAME)")
+                                   hint="Name the person who set it", cli_hint="pass `--as NAME`")
     return {"value": value, "set_by": set_by if value == "possible" else None,
             "set_at": db.now() if value == "possible" else None}
 

@@ -105,8 +105,8 @@ def normalise(kind: str, value: str, region: str = "US") -> str:
             why = exc.args[0].decode() if exc.args and isinstance(exc.args[0], bytes) else str(exc)
             raise errors.InputError.at(errors.BAD_FIELD, _("not a regular expression RE2 can run (%(why)s)") % {"why": why},
                                        field_name="value", hint=_("Watchlist regexes use RE2 syntax (no "
-                                       "back-references or look-arounds); or use --kind phrase for the words "
-                                       "literally")) from None
+                                       "back-references or look-arounds); or make it a text phrase to match the "
+                                       "words literally"), cli_hint="add it with `--kind phrase` to match the words literally") from None
     return value
 
 

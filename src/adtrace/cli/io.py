@@ -15,6 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from adtrace import errors
 from adtrace.documents import Document, spreadsheet
+from adtrace.i18n import gettext
 from adtrace.sources import Options, ReadError, read_paths
 
 err_console = Console(stderr=True, soft_wrap=True)  # never wrap a message (paths stay greppable)
@@ -66,6 +67,9 @@ def documents(paths: list[str], opts: Options, on_error: str, errors_file: str |
                     log.write(orjson.dumps(item.to_json()) + b"\n")
                 elif summary.rejected <= 20:
                     err_console.print(f"[yellow]skipped[/] {item.error.message}", highlight=False)
+                    if item.error.cli_hint:
+                        err_console.print(f"  {gettext('hint')}: {item.error.cli_hint}", highlight=False,
+                                          markup=False)
                 continue
             summary.read += 1
             yield item

@@ -78,11 +78,14 @@ def ingest_cmd(
 
     def reject(item: dict[str, Any]) -> None:
         nonlocal shown
+        hint = item.pop("cli_hint", "")  # advice for this shell, not a field of the errors file
         if log is not None:
             log.write(orjson.dumps(item) + b"\n")
         elif shown < 20:
             shown += 1
             err_console.print(f"[yellow]rejected[/] {item['message']}", highlight=False)
+            if hint:
+                err_console.print(f"  {gettext('hint')}: {hint}", highlight=False, markup=False)
 
     raised = 0
     try:

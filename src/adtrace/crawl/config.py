@@ -99,7 +99,9 @@ def load(profile: str, profiles_dir: str | None = None) -> CrawlConfig:
     raw = _raw_profiles(profiles_dir)
     if profile not in raw:
         raise errors.InputError.at(errors.BAD_FIELD, f"no site profile named {profile!r}", field_name="profile",
-                                   hint=f"Use one of: {', '.join(sorted(raw))}, or add one with --profiles DIR")
+                                   hint=f"Use one of: {', '.join(sorted(raw))}",
+                                   cli_hint="add one with `--profiles DIR`",
+                                   web_hint="Or ask an administrator to add a site profile")
     origin, obj = raw[profile]
     section = obj.get("crawl")
 

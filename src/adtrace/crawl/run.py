@@ -32,7 +32,7 @@ def parse_every(value: str) -> float:
     m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*", value or "")
     if not m or float(m.group(1)) <= 0:
         raise errors.InputError.at(errors.BAD_FIELD, f"cannot read the interval {value!r}", field_name="every",
-                                   hint="Use a number with s, m, h or d, e.g. --every 30m")
+                                   hint="Use a number with s, m, h or d, e.g. 30m")
     return float(m.group(1)) * _UNITS[m.group(2) or "s"]
 
 

@@ -82,7 +82,7 @@ class Document:
         text = obj.get("text")
         if text is None or (isinstance(text, str) and not text.strip() and not obj.get("title")):
             raise fail(errors.MISSING_FIELD, "no text", "text",
-                       "Give each document a non-empty 'text' (or map the right column with --text-col)")
+                       "Give each document a non-empty 'text' (or map the column that holds it to 'text')")
         if not isinstance(text, str):
             raise fail(errors.BAD_FIELD, f"must be a string, got {type(text).__name__}", "text",
                        "Store the ad body as a JSON string")

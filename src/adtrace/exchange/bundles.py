@@ -93,9 +93,9 @@ def make_retraction(items: Iterable[tuple[str, str]], keys: OrgKeys, consortium_
     return _sign(body, keys)
 
 
-def _fail(what: str, field_name: str | None = None, hint: str = "") -> errors.InputError:
+def _fail(what: str, field_name: str | None = None, hint: str = "", cli_hint: str = "") -> errors.InputError:
     return errors.InputError.at(errors.BAD_FIELD, what, field_name=field_name, hint=hint or "Ask the issuer for a fresh bundle",
-                                cli_hint="" if hint else "the issuer makes one with `adtrace exchange export`")
+                                cli_hint=cli_hint or ("" if hint else "the issuer makes one with `adtrace exchange export`"))
 
 
 def check_shape(bundle: Any) -> dict[str, Any]:
@@ -124,7 +124,8 @@ def _check_items(bundle: Mapping[str, Any]) -> None:
     if not isinstance(items, list):
         raise _fail("must be a list", name)
     if len(items) > MAX_ITEMS:
-        raise _fail(f"{len(items):,} items; at most {MAX_ITEMS:,} per bundle", name, "Split the export with --since")
+        raise _fail(f"{len(items):,} items; at most {MAX_ITEMS:,} per bundle", name, "Split the export by date",
+                    cli_hint="export what changed since a date with `--since`")
     for n, item in enumerate(items):
         where = f"{name}[{n}]"
         if not isinstance(item, dict) or item.get("type") not in TYPES:

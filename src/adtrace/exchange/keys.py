@@ -127,7 +127,7 @@ def generate(org: str, directory: str | Path | None = None) -> OrgKeys:
     """A first keypair for `org`; refuses to overwrite existing keys (rotate instead)."""
     if not org.strip():
         raise errors.InputError.at(errors.BAD_FIELD, "empty organisation name", field_name="org",
-                                   hint="Pass --org with your organisation's short name")
+                                   hint="Give your organisation's short name", cli_hint="pass `--org NAME`")
     if (keys_dir(directory) / "org.json").exists():
         raise errors.ConfigError("organisation keys already exist", code=errors.KEYS_EXIST,
                                  cli_hint="rotate them with `adtrace exchange keys --rotate`")

@@ -310,7 +310,7 @@ def export(store: Store, *, case: int | None = None, watchlist: str | None = Non
 
     if sum(x is not None for x in (case, watchlist, cluster)) != 1:
         raise errors.InputError.at(errors.MISSING_FIELD, "name exactly one of a case, a cluster or a watchlist",
-                                   hint="e.g. --case 3, --cluster ad17 or --watchlist 'Op Lantern'")
+                                   cli_hint="e.g. `--case 3`, `--cluster ad17` or `--watchlist 'Op Lantern'`")
     org = org_name(keys_dir)
     if case is not None:
         bundle, what = case_bundle(store, case, org=org, redact=redact), f"case:{case}"

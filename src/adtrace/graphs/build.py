@@ -36,7 +36,7 @@ def select(store: Store | sa.Engine, *, case: int | None = None, cluster: str | 
     """Exactly one of case id, cluster id (or any member's document id), or `kind:value` entity."""
     if sum(x is not None for x in (case, cluster, entity)) != 1:
         raise errors.InputError.at(errors.MISSING_FIELD, "name exactly one of a case, a cluster or an entity",
-                                   hint="e.g. --case 3, --cluster ad17 or --entity phone:+17025550123")
+                                   cli_hint="e.g. `--case 3`, `--cluster ad17` or `--entity phone:+17025550123`")
     engine = engine_of(store)
     if case is not None:
         return Selection(f"case:{case}", cases.document_ids(engine, cases.get(engine, case)))

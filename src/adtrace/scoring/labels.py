@@ -49,7 +49,8 @@ def read_labels(path: str, corpus: Iterable[Document] = ()) -> list[tuple[Docume
             else:
                 raise errors.InputError.at(errors.BAD_FIELD, f"document id {doc_id[:60]!r} is not in the corpus",
                                            path=path, line=n, field_name="id",
-                                           hint="Pass the documents with --corpus, or add a 'text' column")
+                                           hint="Give the documents' corpus too, or add a 'text' column",
+                                           cli_hint="pass the documents with `--corpus`")
     if not out:
         raise errors.InputError.at(errors.MISSING_FIELD, "no labelled rows", path=path,
                                    hint="Add rows of id (or text) and label")

@@ -57,7 +57,8 @@ def read_csv(fh: IO[bytes], path: str, opts: Options) -> Iterator[Item]:
         err = errors.InputError.at(
             errors.LINE_TOO_LONG, _("the record starting here is longer than %(n)s characters (an unclosed quote?); "
                                      "the rest of the file cannot be read reliably") % {"n": f"{opts.max_line_bytes:,}"},
-            path=path, line=line, hint=_("Close the quote, split the record, or raise the limit with --max-line-bytes"))
+            path=path, line=line, hint=_("Close the quote, split the record, or raise the line-length limit"),
+            cli_hint="raise it with `--max-line-bytes`")
         return ReadError(path, line, err)
 
     try:
@@ -78,7 +79,7 @@ def read_csv(fh: IO[bytes], path: str, opts: Options) -> Iterator[Item]:
         raise errors.InputError.at(
             errors.MISSING_FIELD, _("no column named '%(col)s' (columns: %(columns)s)")
             % {"col": opts.text_col, "columns": ", ".join(header)},
-            path=path, line=1, field_name=opts.text_col, hint=_("Name the text column with --text-col"))
+            path=path, line=1, field_name=opts.text_col, hint=_("Name the column that holds the text"), cli_hint="name it with `--text-col`")
     mapping = {
         opts.text_col: "text", opts.title_col: "title", opts.id_col: "id", opts.url_col: "url",
         opts.date_col: "posted_at", opts.location_col: "location",

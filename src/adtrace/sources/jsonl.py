@@ -32,7 +32,8 @@ def lines(fh: IO[bytes], path: str, opts: Options) -> Iterator[Line | ReadError]
             if raw is None:
                 err = errors.InputError.at(
                     errors.LINE_TOO_LONG, _("line is longer than %(n)s bytes") % {"n": f"{opts.max_line_bytes:,}"},
-                    path=path, line=line, hint=_("Split the document or raise the limit with --max-line-bytes"))
+                    path=path, line=line, hint=_("Split the document or raise the line-length limit"),
+                    cli_hint="raise it with `--max-line-bytes`")
                 yield ReadError(path, line, err)
                 continue
             if raw.strip():

@@ -59,7 +59,8 @@ def reader_for(path: str, forced: str | None = None) -> Reader:
         if name.endswith(ending):
             return READERS[fmt]
     raise errors.InputError.at(errors.UNKNOWN_FORMAT, _("cannot tell the format from the file name"), path=path,
-                               hint=_("Use a known ending (%(list)s) or --format") % {"list": ", ".join(known_endings())})
+                               hint=_("Use a known ending (%(list)s) or name the format") % {"list": ", ".join(known_endings())},
+                               cli_hint="name it with `--format`")
 
 
 def known_endings() -> list[str]:

@@ -25,11 +25,11 @@ MAX_EXPORT_BYTES = 512 * 1024 * 1024
 
 
 def _fail(path: str, item: int, what: str, field: str | None, hint: str, raw: Any = None, *,
-          line: bool = False, code: str | None = None) -> ReadError:
+          line: bool = False, code: str | None = None, cli_hint: str = "") -> ReadError:
     """A rejected item: `item` is the line of a line-per-item dump (`line`), else the index in a whole export."""
     err = errors.InputError.at(code or (errors.BAD_FIELD if field else errors.BAD_JSON),
                                what if line else f"item {item}: {what}", path=path, line=item if line else None,
-                               field_name=field, hint=hint)
+                               field_name=field, hint=hint, cli_hint=cli_hint)
     return ReadError(path, item, err, orjson.dumps(raw).decode()[:200] if raw is not None else "")
 
 
@@ -123,8 +123,8 @@ def read_reddit(fh: IO[bytes], path: str, opts: Options) -> Iterator[Item]:
         for line, raw in bounded_lines(fh, opts.max_line_bytes):
             if raw is None:
                 yield _fail(path, line, f"line is longer than {opts.max_line_bytes:,} bytes", None,
-                            "Split the dump or raise the limit with --max-line-bytes", None, line=True,
-                            code=errors.LINE_TOO_LONG)
+                            "Split the dump or raise the line-length limit", None, line=True,
+                            code=errors.LINE_TOO_LONG, cli_hint="raise it with `--max-line-bytes`")
             elif raw.strip():
                 yield from _reddit_item(raw, path, line, opts)
     except DAMAGED as exc:  # a cut .jsonl.gz: the lines before the damage stand, the file stops here
@@ -181,5 +181,5 @@ def read_json(fh: IO[bytes], path: str, opts: Options) -> Iterator[Item]:
         yield _doc(payload, path, 1)
     else:
         raise errors.InputError.at(errors.UNKNOWN_FORMAT, "not JSON Lines, an X/Twitter export or a Telegram export",
-                                   path=path, hint="Use --format to name the reader")
+                                   path=path, hint="Name the format", cli_hint="name it with `--format`")
 

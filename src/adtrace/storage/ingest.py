@@ -234,10 +234,11 @@ def _ingest_file(store: Store, path: str, opts: IngestOptions, pool: Executor, d
             return summary
         skip = cp.items_done
 
-    def rejected(code: str, message: str, line: int | None, raw: str = "") -> None:
+    def rejected(code: str, message: str, line: int | None, raw: str = "", cli_hint: str = "") -> None:
         summary.reject(code)
-        if reject:
-            reject({"path": path, "line": line, "code": code, "message": message, "raw": raw})
+        if reject:  # the CLI prints `cli_hint` (a flag to pass); the import page shows only the message
+            reject({"path": path, "line": line, "code": code, "message": message, "raw": raw,
+                    **({"cli_hint": cli_hint} if cli_hint else {})})
 
     # JSONL goes to the workers as raw lines (see _process_chunk); other formats as Documents.
     source = (path, opts.source) if _deferred(path, opts) else None
@@ -251,7 +252,7 @@ def _ingest_file(store: Store, path: str, opts: IngestOptions, pool: Executor, d
             answers = iter(results)
             for item in items:
                 if isinstance(item, ReadError):  # refused by the reader: reported in line order
-                    rejected(item.error.code, item.error.message, item.line, item.raw)
+                    rejected(item.error.code, item.error.message, item.line, item.raw, item.error.cli_hint)
                     continue
                 r = next(answers)
                 if r is None:  # a raw line that did not parse: the reader's located error, parsed again here
@@ -259,7 +260,7 @@ def _ingest_file(store: Store, path: str, opts: IngestOptions, pool: Executor, d
                     assert isinstance(bad, ReadError)
                     if opts.on_error == "fail":  # as if read here: nothing of this batch is stored
                         raise bad.error
-                    rejected(bad.error.code, bad.error.message, bad.line, bad.raw)
+                    rejected(bad.error.code, bad.error.message, bad.line, bad.raw, bad.error.cli_hint)
                     continue
                 if source is not None:
                     summary.read += 1
@@ -294,7 +295,7 @@ def _ingest_file(store: Store, path: str, opts: IngestOptions, pool: Executor, d
                         raise bad.error
                 raise item.error
             if source is None:
-                rejected(item.error.code, item.error.message, item.line, item.raw)
+                rejected(item.error.code, item.error.message, item.line, item.raw, item.error.cli_hint)
             else:  # reported with its batch, after the lines before it
                 chunk.append(item)
             continue

@@ -46,7 +46,7 @@ class Mixture:
                                            hint="Give rates as fractions, e.g. 0.15")
         if any(v < 0 for v in self.rates.values()) or sum(self.rates.values()) <= 0:
             raise errors.InputError.at(errors.BAD_FIELD, "rates must be non-negative and not all zero",
-                                       field_name="rates", hint="e.g. --rate network=0.2")
+                                       field_name="rates", hint="e.g. network=0.2")
         if self.docs_per_network < 1 or self.days < 1:
             raise errors.InputError.at(errors.BAD_FIELD, "docs_per_network and days must be at least 1")
 
@@ -70,6 +70,6 @@ def parse_rates(items: list[str]) -> dict[str, float]:
                 raise ValueError
             out[name.strip()] = float(value)
         except ValueError:
-            raise errors.InputError.at(errors.BAD_FIELD, f"bad rate {item!r}", field_name="--rate",
-                                       hint="Write --rate CATEGORY=SHARE, e.g. --rate network=0.2") from None
+            raise errors.InputError.at(errors.BAD_FIELD, f"bad rate {item!r}", field_name="rate",
+                                       hint="Write CATEGORY=SHARE, e.g. network=0.2") from None
     return out

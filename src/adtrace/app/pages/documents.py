@@ -76,8 +76,9 @@ def image_path(request: Request, doc: Document, n: int) -> Path:
     raw = images[n].get("path") if isinstance(images[n], dict) else None
     roots: tuple[Path, ...] = request.app.state.adtrace.image_roots
     if not raw or not roots:
-        raise errors.InputError(message=gettext("this image is not stored locally (start the app with --images DIR)"),
-                                code=errors.NOT_FOUND, http_status=404)
+        raise errors.InputError(message=gettext("this image is not stored locally"), code=errors.NOT_FOUND,
+                                http_status=404, cli_hint="start the app with `--images DIR`",
+                                web_hint=gettext("Ask an administrator to give the app the folder of stored images"))
     p = Path(str(raw))
     candidates = [p] if p.is_absolute() else [Path.cwd() / p, *(root / p for root in roots)]
     candidates += [root / p.name for root in roots]
