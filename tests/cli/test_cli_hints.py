@@ -40,3 +40,20 @@ def test_a_rejected_line_prints_the_flag_that_fixes_it(tmp_path: Path, capsys: p
     rejected = next(n for n, line in enumerate(err) if "no column named 'text'" in line)
     assert "--text-col" not in err[rejected]
     assert err[rejected + 1].strip() == "hint: name it with `--text-col`"
+
+
+def test_an_engine_run_prints_a_rejected_lines_hint_too(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """As ingest: the flag that fixes a rejected line travels in the run's error records and is printed under it."""
+    ads = tmp_path / "ads.csv"
+    ads.write_text("a,b\n1,2\n", encoding="utf-8")
+    monkeypatch.setattr(sys, "argv", ["adtrace", "engine", "run", "--engine", "local", "-i", str(ads),
+                                      "-o", str(tmp_path / "out")])
+    try:
+        main()
+    except SystemExit as exc:
+        assert not exc.code
+    err = capsys.readouterr().err.splitlines()
+    rejected = next(n for n, line in enumerate(err) if "no column named 'text'" in line)
+    assert err[rejected].startswith("rejected") and "--text-col" not in err[rejected]
+    assert err[rejected + 1].strip() == "hint: name it with `--text-col`"

@@ -112,8 +112,8 @@ def process_partition(task: ProcessTask) -> ProcessResult:
         for item in read_partition(task.part, task.options):
             if isinstance(item, ReadError):
                 rejected += 1
-                if len(errors) < MAX_ERRORS:
-                    errors.append(item.to_json())
+                if len(errors) < MAX_ERRORS:  # the CLI prints the hint under the line, as ingest does
+                    errors.append({**item.to_json(), **({"hint": item.error.cli_hint} if item.error.cli_hint else {})})
                 continue
             assert isinstance(item, Document)
             yield item
