@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import orjson
 import typer
-from rich.markup import escape
 
-from adtrace.cli.io import err_console
+from adtrace.cli.io import err_console, say_hint
 from adtrace.cli.main import app
 
 engine_app = typer.Typer(help="Run the pipeline and linking over big inputs on Dask (default) or Spark.",
@@ -67,8 +66,7 @@ def run_cmd(
     for err in manifest["errors"][:20]:
         where = err["path"] if err["line"] is None else f"{err['path']}:{err['line']}"  # None: no line known
         _say(f"[yellow]rejected[/] {where}: {err['message']}")
-        if err.get("hint"):
-            _say(f"  hint: {escape(err['hint'])}")  # a hint is text, never rich markup
+        say_hint(err.get("hint", ""))
     typer.echo(orjson.dumps({k: v for k, v in manifest.items() if k != "errors"}).decode())
 
 

@@ -21,6 +21,12 @@ from adtrace.sources import Options, ReadError, read_paths
 err_console = Console(stderr=True, soft_wrap=True)  # never wrap a message (paths stay greppable)
 
 
+def say_hint(hint: str) -> None:
+    """What to do at this shell, under an error or a rejected line: "  hint: ..." (text, never rich markup)."""
+    if hint:
+        err_console.print(f"  {gettext('hint')}: {hint}", highlight=False, markup=False)
+
+
 def audit_cli(engine: Any, action: str, target: str, **detail: Any) -> None:
     """An audit row for a command, as the app writes for the same read or change (DESIGN §6: views of
     personal data, searches, exports and shares), the actor being the login name."""
@@ -67,9 +73,7 @@ def documents(paths: list[str], opts: Options, on_error: str, errors_file: str |
                     log.write(orjson.dumps(item.to_json()) + b"\n")
                 elif summary.rejected <= 20:
                     err_console.print(f"[yellow]skipped[/] {item.error.message}", highlight=False)
-                    if item.error.cli_hint:
-                        err_console.print(f"  {gettext('hint')}: {item.error.cli_hint}", highlight=False,
-                                          markup=False)
+                    say_hint(item.error.cli_hint)
                 continue
             summary.read += 1
             yield item

@@ -9,7 +9,7 @@ import typer
 
 from adtrace import __version__, errors, i18n
 from adtrace.cli import helptext
-from adtrace.cli.io import err_console
+from adtrace.cli.io import err_console, say_hint
 
 app = typer.Typer(
     name="adtrace",
@@ -57,9 +57,7 @@ def main() -> None:
         err_console.print(f"[red]{label}[/] {exc}", highlight=False)
         if i18n.get_locale() != i18n.DEFAULT and exc.code in errors.CATALOGUE:  # what the code means, translated
             err_console.print(f"  {exc.code}: {i18n.gettext(errors.CATALOGUE[exc.code].meaning)}", highlight=False)
-        if exc.cli_hint:  # what to do at this shell: a command (web pages show exc.web_hint instead)
-            hint = i18n.gettext("hint")
-            err_console.print(f"  {hint}: {exc.cli_hint}", highlight=False, markup=False)
+        say_hint(exc.cli_hint)  # what to do at this shell: a command (web pages show exc.web_hint instead)
         sys.exit(exc.exit_code)
     except BrokenPipeError:
         sys.exit(0)

@@ -143,8 +143,9 @@ def _append(rows: dict[str, list[Any]], local: int, doc: Document, p: Any, link:
 # --- 2. per partition: final versions to the partition of their document's place -----------------
 # The plan of each partition (engine.versions): its rows that are a document's final version, with the
 # document's seq, its home (the partition of its first version, which gives it its place) and stored id.
-def moved_path(out: str, home: int, index: int) -> Path:
-    return Path(out) / "_work" / "moved" / f"to-{home:05d}" / f"from-{index:05d}.parquet"
+def moved_dir(out: str, home: int) -> Path:
+    """Where other partitions put the final versions of documents placed in partition `home`."""
+    return Path(out) / "_work" / "moved" / f"to-{home:05d}"
 
 
 @dataclass(frozen=True)
@@ -165,7 +166,7 @@ def move_partition(task: MoveTask) -> int:
     rows = rows.append_column("seq", plan.column("seq")).append_column("doc_id", plan.column("doc_id"))
     homes = homes[away]
     for home in np.unique(homes).tolist():
-        path = moved_path(task.out, home, task.index)
+        path = moved_dir(task.out, home) / f"from-{task.index:05d}.parquet"
         path.parent.mkdir(parents=True, exist_ok=True)
         pq.write_table(rows.filter(pa.array(homes == home)), path)
     return len(away)
@@ -178,7 +179,7 @@ def final_rows(out: str, index: int, columns: list[str] | None = None) -> pa.Tab
     here = plan.filter(pc.equal(plan.column("home"), index))
     table = pq.read_table(work_path(out, "docs", index), columns=columns).take(here.column("row"))
     table = table.append_column("seq", here.column("seq")).append_column("doc_id", here.column("doc_id"))
-    moved = sorted((Path(out) / "_work" / "moved" / f"to-{index:05d}").glob("*.parquet"))
+    moved = sorted(moved_dir(out, index).glob("*.parquet"))
     cols = None if columns is None else [*columns, "seq", "doc_id"]
     if moved:
         table = pa.concat_tables([table, *(pq.read_table(f, columns=cols) for f in moved)])
