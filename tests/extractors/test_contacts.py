@@ -20,6 +20,10 @@ from adtrace.extractors.urls import find_urls
         ("candyrose @ gmail", "candyrose@gmail.com"),
         ("write candyrose at gmail dot com. 200 roses", "candyrose@gmail.com"),
         ("candy.rose @ example . com", "candy.rose@example.com"),
+        # a dot spelled inside the local part too
+        ("candy dot rose at gmail dot com", "candy.rose@gmail.com"),
+        ("mail c [dot] j [dot] rose (at) yahoo (dot) com", "c.j.rose@yahoo.com"),
+        ("candy.r dot rose@example.com", "candy.r.rose@example.com"),
     ],
 )
 def test_emails(text: str, want: str) -> None:
@@ -30,6 +34,11 @@ def test_emails(text: str, want: str) -> None:
                                   "Instagram: instagram@example.com", "snapchat@gmail"])
 def test_not_emails(text: str) -> None:
     assert find_emails(text) == []
+
+
+def test_a_spelled_local_part_is_masked_whole() -> None:
+    # The span covers the labels before the spelled dot, so a masked export hides the whole address.
+    assert find_emails("hi, candy dot rose at gmail dot com") == [("candy.rose@gmail.com", (4, 35))]
 
 
 def test_urls_trim_punctuation() -> None:

@@ -20,6 +20,11 @@ _EMAIL = re.compile(
     rf"(?:{_DOT}(?P<tld>[a-z]{{2,12}}))?(?![\w@])",
     re.I,
 )
+# A dot spelled inside the local part ("jane dot doe at gmail dot com"): the labels before the matched local
+# part, read backwards from it. At most three (the local part of an address is short), only spelled dots:
+# a spaced "." there is more often a sentence's end than an address.
+_LOCAL_LABEL = re.compile(r"(?<![\w.+-])(?P<label>[a-z0-9][a-z0-9._%+-]{0,63})"
+                          r"(?:\s*[\[\(\{<]\s*dot\s*[\]\)\}>]\s*|\s+dot\s+)\Z", re.I)
 # Bare provider names written without a TLD ("@gmail", "at yahoo"), and their common misspellings.
 PROVIDERS = {
     "gmail": "gmail.com", "gmial": "gmail.com", "gml": "gmail.com", "gmai": "gmail.com", "gmal": "gmail.com",
@@ -82,7 +87,7 @@ def _spelled_hint(text: str, low: str) -> bool:
 def _scan(text: str) -> list[tuple[str, tuple[int, int]]]:
     out: list[tuple[str, tuple[int, int]]] = []
     for m in _EMAIL.finditer(text):
-        local = m.group("local").strip(".").lower()
+        local, start = _extended_local(text, m)
         domain_raw = re.sub(_DOT, ".", m.group("domain"), flags=re.I).lower()
         tld = (m.group("tld") or "").lower()
         spelled = "@" not in m.group(0)
@@ -105,8 +110,19 @@ def _scan(text: str) -> list[tuple[str, tuple[int, int]]]:
             continue  # "text me at home dot" is prose, not an address
         if local in _PLATFORM_LOCALS:
             continue
-        out.append((f"{local}@{domain}", (m.start(), m.end())))
+        out.append((f"{local}@{domain}", (start, m.end())))
     return out
+
+
+def _extended_local(text: str, m: re.Match[str]) -> tuple[str, int]:
+    """The local part with up to three labels joined to it by a spelled dot, and where it starts."""
+    local, start = m.group("local").strip(".").lower(), m.start()
+    for _ in range(3):
+        before = _LOCAL_LABEL.search(text, max(0, start - 80), start)
+        if before is None or len(before["label"]) + 1 + len(local) > 64:
+            break
+        local, start = f"{before['label'].lower()}.{local}", before.start()
+    return local, start
 
 
 def _run(ctx: Context) -> None:
