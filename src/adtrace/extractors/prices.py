@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from adtrace.extractors.base import Context, Extractor
 from adtrace.extractors.literals import present, register_gate
+from adtrace.extractors.prices_zh import find_zh_prices
 from adtrace.extractors.registry import register
 from adtrace.text.lowered import lowered
 from adtrace.text.numbers import DIGIT_WORDS, trie_pattern
@@ -226,8 +227,30 @@ def _may_follow_currency(text: str, start: int) -> bool:
     return j >= 0 and text[j] in _CURRENCY_LAST
 
 
-def find_prices(text: str) -> list[tuple[float, str | None, int | None, tuple[int, int]]]:
-    """(amount, currency, per_minutes, view span) for each price, in source order."""
+Price = tuple[float, str | None, int | None, tuple[int, int]]
+
+
+def find_prices(text: str) -> list[Price]:
+    """(amount, currency, per_minutes, view span) for each price, in source order: the notations above
+    and rates written in Chinese (adtrace.extractors.prices_zh)."""
+    found = _find_prices(text)
+    zh = find_zh_prices(text, max_amount=MAX_AMOUNT, overnight_minutes=OVERNIGHT_MINUTES)
+    return _merged(found, zh) if zh else found
+
+
+def _merged(found: list[Price], zh: list[Price]) -> list[Price]:
+    """Both readings; where they overlap, the Chinese one when it says more (a duration or a currency the
+    other lacks: "$60/小时" is read above as $60 with no duration)."""
+    out = list(found)
+    for price in zh:
+        (s, e), said = price[3], (price[1] is not None) + (price[2] is not None)
+        clash = [p for p in out if p[3][0] < e and s < p[3][1]]
+        if all(said > (p[1] is not None) + (p[2] is not None) for p in clash):
+            out = [p for p in out if p not in clash] + [price]
+    return sorted(out, key=lambda p: p[3])
+
+
+def _find_prices(text: str) -> list[Price]:
     written, text = text, _spelled_amounts(text)
     windows = _windows(text)
     if not windows:
