@@ -63,13 +63,22 @@ def test_urls_trim_punctuation() -> None:
         ("wechat id: candy8899", ("wechat", "candy8899")),
         ("微信: candy8899", ("wechat", "candy8899")),
         ("Snapchat qzvbrtx", ("snapchat", "qzvbrtx")),
+        # Chinese: a label after a Han character, 号, a full-width colon, no separator, spellings around filters
+        ("新到 加微信: candy8899", ("wechat", "candy8899")),
+        ("微信号：candy8899", ("wechat", "candy8899")),
+        ("请加微信candy8899欢迎预约", ("wechat", "candy8899")),
+        ("联系薇信 candy8899", ("wechat", "candy8899")),
+        ("加威信candy_88", ("wechat", "candy_88")),
+        ("v信：candy8899", ("wechat", "candy8899")),
+        ("vx：candy8899", ("wechat", "candy8899")),
     ],
 )
 def test_handles(text: str, want: tuple[str, str]) -> None:
     assert [(p, h) for p, h, _ in find_handles(text)] == [want]
 
 
-@pytest.mark.parametrize("text", ["looking for snapchat fun", "find me on Twitter also", "sc only", "ig is fine"])
+@pytest.mark.parametrize("text", ["looking for snapchat fun", "find me on Twitter also", "sc only", "ig is fine",
+                                  "maxsnap: no", "加vx candy8899"])
 def test_not_handles(text: str) -> None:
     assert find_handles(text) == []
 

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.skipif(not prescan.available(), reason="hyperscan has n
 
 _PIECES = [*handles._LABELS, "SNAP", "Kik", "IG", " ", "  ", "\t", "\n", "\xa0", "\u2003", ":", "=", "-", "@", "=>",
            "->", "➡️", "👉", " is ", " me ", " id", " name", " username", "candy", "x_1", "fun", "the", "_", "a",
-           "7", "é", "Ж", "🌹", "İ", "\u212a", "?", ".", "maxsnap", "sexy"]
+           "7", "é", "Ж", "加", "号", "：", "🌹", "İ", "\u212a", "?", ".", "maxsnap", "sexy"]
 
 
 def _reference(text: str) -> list[tuple[tuple[int, int], dict[str, str | None]]]:
@@ -25,8 +25,7 @@ def _reference(text: str) -> list[tuple[tuple[int, int], dict[str, str | None]]]
     if low is None:
         found = list(handles._LABELLED.finditer(text))
     else:
-        found = [m for m in handles._LABELLED_LOWER.finditer(low)
-                 if not (m.start() and (text[m.start() - 1].isalnum() or text[m.start() - 1] == "_"))]
+        found = [m for m in handles._LABELLED_LOWER.finditer(low) if not (m.start() and handles._glued(text[m.start() - 1]))]
     return [(m.span(), m.groupdict()) for m in found]
 
 

@@ -46,17 +46,23 @@ _LABELS: dict[str, str] = {
     "tiktok": "tiktok", "tik tok": "tiktok",
     "facebook": "facebook", "fb": "facebook",
     "wechat": "wechat", "we chat": "wechat", "weixin": "wechat", "微信": "wechat", "wx": "wechat",
+    # Chinese ads write WeChat around keyword filters: homophones of 微 and a "v" for it.
+    "薇信": "wechat", "威信": "wechat", "v信": "wechat", "vx": "wechat",
     "whatsapp": "whatsapp", "whats app": "whatsapp", "wa": "whatsapp", "watsapp": "whatsapp",
     "line": "line", "line id": "line",
 }
 # Short labels are too common as words; they need a ':' or '@' after them ("sc: name", "ig @name").
-_STRICT = frozenset({"sc", "scn", "ig", "tw", "x", "tg", "of", "fb", "wa", "wx", "line", "snap", "tweet", "kik"})
+_STRICT = frozenset({"sc", "scn", "ig", "tw", "x", "tg", "of", "fb", "wa", "wx", "vx", "line", "snap", "tweet", "kik"})
+# Chinese writes no space between words: a label may follow a Han character ("加微信"), and a handle may
+# follow a Han label or its 号 ("微信号") with no separator at all ("请加微信abc123").
+_HAN = "\u3400-\u9fff"
 _LABEL_ALT = trie_pattern(list(_LABELS))
 # The match consumes only the label (the rest is a lookahead), so "Twitter Snapchat: name" still
 # finds the second label after the first is refused.
 _LABELLED = re.compile(
-    rf"(?<![\w])(?P<label>{_LABEL_ALT})(?=(?P<rest>(?:\s*(?:id|name|user(?:name)?))?"
-    r"(?P<sep>(?:\s*(?:[:=\-]|is|me|@|➡️|👉|=>|->))+\s*@?|\s+@|\s+)(?P<h>[a-z0-9][a-z0-9._-]{1,29})(?![\w])))",
+    rf"(?<![^\W{_HAN}])(?P<label>{_LABEL_ALT})(?=(?P<rest>(?:\s*(?:id|name|user(?:name)?|号))?"
+    rf"(?P<sep>(?:\s*(?:[:：=\-]|is|me|@|➡️|👉|=>|->))+\s*@?|\s+@|\s+|(?<=[{_HAN}]))"
+    rf"(?P<h>[a-z0-9][a-z0-9._-]{{1,29}})(?![^\W{_HAN}])))",
     re.I,
 )
 # Speed: the same over lowered text (adtrace.text.lowered) without re.I, and without the leading
@@ -64,7 +70,7 @@ _LABELLED = re.compile(
 # before instead. Exact: a match refused that way covers no other match's start, since a start needs a
 # non-word character before it, and the word after the space of a two-word label ("snap chat",
 # "kik me") begins no label.
-_LABELLED_LOWER = re.compile(_LABELLED.pattern.replace(r"(?<![\w])", "", 1))
+_LABELLED_LOWER = re.compile(_LABELLED.pattern.replace(f"(?<![^\\W{_HAN}])", "", 1))
 # Handle-shaped: a digit, underscore or dot inside, or an inner capital (camelCase, "MaxSail").
 _HANDLE_SHAPE = re.compile(r"[0-9_.]|[a-z][A-Z]")
 # Zipf frequency (wordfreq) at or above which a word is ordinary English: "fun" 5.3, "jade" 3.8.
@@ -91,7 +97,7 @@ def find_handles(text: str) -> list[tuple[str, str, tuple[int, int]]]:
     for m in _labelled(text):
         label = m.group("label").lower()
         sep = m.group("sep")
-        if label in _STRICT and not re.search(r"[:=@\-]|➡️|👉|->|=>", sep):
+        if label in _STRICT and not re.search(r"[:：=@\-]|➡️|👉|->|=>", sep):
             continue
         h = text[m.start("h"):m.end("h")].rstrip("._-")  # as written: the match may be over lowered text
         if sep.strip() == "" and not _HANDLE_SHAPE.search(h) and zipf_frequency(h, "en") >= _COMMON_WORD:
@@ -122,7 +128,13 @@ def _labelled(text: str) -> list[re.Match[str]]:
         return list(_LABELLED.finditer(text))
     found = prescan.scan(text) if not any(lab in low for lab in _UNENCODED_LABELS) else None
     matches = _LABELLED_LOWER.finditer(low) if found is None else _label_matches(low, found.spans.get("handles.label", ()))
-    return [m for m in matches if not (m.start() and (text[m.start() - 1].isalnum() or text[m.start() - 1] == "_"))]
+    return [m for m in matches if not (m.start() and _glued(text[m.start() - 1]))]
+
+
+def _glued(before: str) -> bool:
+    """Whether a label starting after `before` is the end of a longer word (a Han character is a word of
+    its own: "加微信")."""
+    return (before.isalnum() or before == "_") and not "\u3400" <= before <= "\u9fff"
 
 
 # Where a label may start, for hyperscan's one pass (adtrace.text.prescan) over the lowered text: a
