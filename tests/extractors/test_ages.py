@@ -39,6 +39,10 @@ def values(text: str) -> list[int]:
         ("tengo 19 años", [19]),
         ("tengo veintidós años", [22]),
         ("今年22岁，学生", [22]),
+        ("年龄：19 身高160", [19]),
+        ("我的年龄是20，新来的", [20]),
+        ("芳龄19", [19]),
+        ("age：21", [21]),
         ("Sexy blonde new in town - 23\nCall me", [23]),
         ("Sexy blonde new in town - 23 Location: somewhere", [23]),
         ("When I was about 16 I left home", [16]),
@@ -74,6 +78,8 @@ def test_ages_found(text: str, want: list[int]) -> None:
         "Twenty minutes away",
         "5 años de experiencia",
         "Room - 12",
+        "必须18岁以上",       # "must be 18 or over"
+        "客户年龄40以上",      # a client's age
     ],
 )
 def test_not_the_posters_age(text: str) -> None:

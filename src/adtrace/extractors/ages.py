@@ -3,7 +3,7 @@
 Ages under 18 are kept: a minor in an ad is a victim and the strongest signal we have.
 
 How: a number (digits or a spelled cardinal) only counts with an age cue next to it — a suffix
-("yo", "years old", "años", "岁"), a prefix ("age", "edad", "I'm", "tengo"), or the classified-ad
+("yo", "years old", "años", "岁"), a prefix ("age", "edad", "I'm", "tengo", "年龄"), or the classified-ad
 title convention "... - 21" at the end of a line. What is never the poster's age: heights (5'4"),
 times (10pm), cup sizes and measurements (34C, 36-24-36), weights, prices, phone digits, "24/7",
 "18+" disclaimers ("must be 18 years or older"), dates, road and exit numbers ("off the 10 fwy"),
@@ -39,7 +39,9 @@ _SUFFIX = (r"(?:\s*-?\s*(?:y\s*/\s*o|y\.\s*o\.?|yo|yrs?\.?\s*old|years?[\s-]*(?:
            # (a bare "yrs" is also a duration: "15 yrs," of a career must not read as a minor)
            r"|[^\S\n]?(?P<bare>yrs?\.?)(?![^\W\d_])(?=[^\S\n]*(?:[,;!|/)•*~+]|-(?![^\S\n]*\d)|\n|$)))")
 # Before the number: "age: 19", "aged 19", "edad 22", "I'm 19", "im a 19", "tengo 19", "i am just 19".
-_PREFIX = (r"(?:(?<![^\W\d_])(?:age|aged|edad|my\s+age\s+is|tengo)(?![^\W\d_])\s*(?:is\s+)?[:=\-]?\s*"
+_PREFIX = (r"(?:(?<![^\W\d_])(?:age|aged|edad|my\s+age\s+is|tengo)(?![^\W\d_])\s*(?:is\s+)?[:：=\-]?\s*"
+           # Chinese "age (is)": 年龄, 芳龄 (a young woman's age), 年纪; Han text has no spaces, so no boundary
+           r"|(?:年龄|芳龄|年纪)\s*是?\s*[:：=]?\s*"
            r"|(?<![^\W\d_])(?:i\s*['’`]?\s*m|i\s+am|iam|i\s+was|i\s+turned|(?:i\s+)?just\s+turned)\s+"
            r"(?:(?:a|only|just|now|barely|about|around|almost|nearly|still)\s+)?)")
 
@@ -137,7 +139,8 @@ _RANGE_NEXT = re.compile(r"[^\S\n]*(?:[-–—~]|to|a|y|and|&)[^\S\n]*\d\d(?!\d)
 
 # After any age-like number: a range, a lower bound or "and up" make it a requirement, not an age.
 _RANGE_AFTER = re.compile(
-    r"\s*(?:\+|[-–—~]\s*\d|to\s+\d|(?:and|&|or)\s+(?:up|over|older|above|mayor)|y\s+m[aá]s)", re.I)
+    r"\s*(?:\+|[-–—~]\s*\d|to\s+\d|(?:and|&|or)\s+(?:up|over|older|above|mayor)|y\s+m[aá]s"
+    r"|以上|以下|[至到]\s*\d)", re.I)  # Chinese "and over", "and under", "to"
 # Right after a prefixed number, these make it a time, a size, a weight or money.
 _NOT_AGE_AFTER = re.compile(
     r"(?:[a-h]{1,3}s?\b|th\b|st\b|nd\b|rd\b|s\b|'s\b|\s*%|\s*[$£€]|\s*x\s*\d|\s*[a-h]?\s*cup\b|"
@@ -180,7 +183,7 @@ _SPELLED_STEMS = ("teen", "twenty", "thirty", "forty", "fourty", "fifty", "sixty
 register_gate("ages.spelled", _SPELLED_STEMS)
 # What every _PREFIX match holds, searched case-sensitively in lowered text (adtrace.text.lowered):
 # each branch starts with a letter, so the engine skips other characters in C (speed only).
-_PREFIX_GATE = re.compile(r"age|edad|tengo|i(?<![^\W\d_]i)(?:\s*['’`]?\s*m|\s+(?:am|was|turned|just)|am)|just\s+turned")
+_PREFIX_GATE = re.compile(r"age|edad|tengo|年龄|芳龄|年纪|i(?<![^\W\d_]i)(?:\s*['’`]?\s*m|\s+(?:am|was|turned|just)|am)|just\s+turned")
 _LINE_END = re.compile(r"[^\S\n]*(?:\n|$)")
 # What _NAMED_BEFORE and _TITLE_NAME_AGE both need right before the number (a line break too: their
 # "$" also matches before a final newline).
