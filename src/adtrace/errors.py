@@ -18,8 +18,10 @@ status line. So an error carries three texts, and each surface shows the ones th
   API answers it as `hint`; empty means no hint there, never the CLI's.
 
 An error raised for both surfaces gives both hints; one raised only by a CLI command needs only
-`cli_hint`. tests/test_error_hints.py fails when an error's message names an `adtrace` command or, outside
-adtrace.cli, a flag.
+`cli_hint`. No text of an error names a `docs/` page: the docs are not installed with the package. A
+`web_hint` goes through gettext (`_()`): it is read in the reader's language. tests/test_error_hints.py fails
+when an error's message names an `adtrace` command or, outside adtrace.cli, a flag; when any of its texts
+names a docs page; and on a bare-string `web_hint`.
 """
 
 from __future__ import annotations
@@ -272,6 +274,10 @@ OCR_OFF = define("AT450", "OCR_OFF", "OCR asked for where Tesseract or its langu
 # AT5xx: bugs and broken contracts.
 # Exit 1 like the base class it is raised with (the CLI exits with the class's code).
 INTERNAL = define("AT500", "INTERNAL", "a bug: the app still answers in the error shape", exit_code=EXIT_BAD_INPUT)
+# The CLI's hint under a document the pipeline failed on (AT500 in ingest's and an engine run's rejections):
+# the input is not at fault, so the hint says what to report instead of what to fix.
+BUG_HINT = ("a bug in adtrace, not in the input: the run went on without this document; report it with this "
+            "line and the output of `adtrace --version`")
 REGISTRY = define("AT501", "REGISTRY", "a plugin or built-in broke a registry rule (duplicate name, unmet requirement)")
 
 

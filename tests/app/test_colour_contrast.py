@@ -5,6 +5,7 @@ every state mark (selected, current, invalid) on its background, and every mark 
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from pathlib import Path
 
@@ -31,9 +32,10 @@ def test_the_app_style_sheets_meet_wcag_aa() -> None:
     assert {"a", ".muted", ".error", "header.top a", ".score.lvl-high", "button.primary",
             "input (its border or outline)"} <= what, sorted(what)
     assert len(found) > 1000, len(found)
-    # And the graph's and the map's marks (nodes, links, swatches; places, routes), drawn by script.
+    # And the graph's and the map's marks (nodes, links, swatches; places, routes, outlines), drawn by script.
     marks = {p.what for p in contrast.graphic_pairs(css)}
-    assert {"--graph-high", "--graph-hub", "--graph-edge", "--graph-hub-edge", "--map-line", "--map-place"} <= marks, marks
+    assert {"--graph-high", "--graph-hub", "--graph-edge", "--graph-hub-edge", "--map-line", "--map-place",
+            "--map-outline"} <= marks, marks
     bad = contrast.failures(css)
     assert not bad, f"{len(bad)} pairs below WCAG 2.1 AA:\n" + _report(bad)
 
@@ -99,3 +101,23 @@ def test_graph_and_map_marks_stand_3_to_1_beside_their_colours() -> None:
     faint = [str(p) for p in contrast.failures(SCENE + ":root { --graph-hub: #bbb; --map-line-opacity: .5; }")]
     assert any(f.startswith("--graph-hub (#bbbbbb) on --graph-bg (#ffffff): 1.92 < 3.0") for f in faint), faint
     assert any(f.startswith("--map-line (#d18c8b) on --map-sea (#eef3f7): 2.40 < 3.0") for f in faint), faint  # faded to half
+
+
+def test_the_pdf_route_map_draws_the_sheets_map_colours() -> None:
+    """A case PDF's route map (adtrace.places.mapsvg, no browser, no style sheet) draws land, sea, outlines and the
+    route in the colours the sheet gives the browser's maps, so the 3:1 checked above holds on paper too."""
+    from adtrace.places.mapsvg import route_svg
+
+    custom = contrast._custom(contrast._raw(contrast.app_css(STATIC), dark=False))
+    svg = route_svg([{"city": "A", "lat": 25.77, "lon": -80.19}, {"city": "B", "lat": 27.95, "lon": -82.46}])
+    drawn = {"sea": re.search(r'<rect [^>]*fill="([^"]+)"', svg),
+             "land": re.search(r'<g fill="([^"]+)" stroke=', svg),
+             "outline": re.search(r'<g fill="[^"]+" stroke="([^"]+)"', svg),
+             "line": re.search(r'<polyline [^>]*stroke="([^"]+)"', svg),
+             "line-opacity": re.search(r'<polyline [^>]*stroke-opacity="([^"]+)"', svg)}
+    seen = {k: m.group(1) if m else None for k, m in drawn.items()}
+    wanted = {k: custom[f"--map-{k}"] for k in drawn}
+    assert {k: float(v) for k, v in seen.items() if "opacity" in k and v} == {
+        k: float(v) for k, v in wanted.items() if "opacity" in k}
+    assert {k: v for k, v in seen.items() if "opacity" not in k} == {k: v for k, v in wanted.items()
+                                                                     if "opacity" not in k}

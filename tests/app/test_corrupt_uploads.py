@@ -19,7 +19,7 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from adtrace import errors
+from adtrace import errors, i18n
 from adtrace.app import importjobs
 from tests.app.conftest import csrf_of
 from tests.app.test_import_jobs import _wait
@@ -87,3 +87,6 @@ def test_a_damaged_truth_file_is_named(app: Any, monkeypatch: pytest.MonkeyPatch
         with pytest.raises(errors.ConfigError) as exc:
             false_positive_rates(app.state.adtrace.engine, {"elevated": 40.0, "high": 70.0})
         assert exc.value.code == errors.BAD_SETTING and str(truth) in exc.value.message
+    with i18n.use("es"), pytest.raises(errors.ConfigError) as exc:  # the web hint in the reader's language
+        false_positive_rates(app.state.adtrace.engine, {"elevated": 40.0, "high": 70.0})
+    assert exc.value.web_hint == "Pida a un administrador que corrija o elimine ADTRACE_TRUTH"

@@ -75,6 +75,11 @@ def test_cluster_case_pdf_watchlist_alert(app: object, server: str, screens: Pat
                              " return [p.getAttribute('stroke'), css.getPropertyValue('--map-line').trim(),"
                              " p.getAttribute('stroke-opacity'), css.getPropertyValue('--map-line-opacity').trim()]; }")
         assert line[0] == line[1] and float(line[2]) == float(line[3]), line
+        # And the country and state outlines in --map-outline (the base's paths: not interactive).
+        outlines = page.evaluate("() => [[...new Set([...document.querySelectorAll('#map path:not(.leaflet-interactive)')]"
+                                 ".map((p) => p.getAttribute('stroke')))],"
+                                 " getComputedStyle(document.documentElement).getPropertyValue('--map-outline').trim()]")
+        assert outlines[0] == [outlines[1]], outlines
         page.screenshot(path=str(screens / "p2-01-cluster.png"), full_page=True)
         stops = int(page.get_attribute("#time", "max") or 0)
         page.fill("#time", "1")

@@ -2,6 +2,7 @@
 
 - Add to case: focus stays on the button that acted (the form is not replaced, only its answer), and the
   answer is said by its polite live region; nothing else takes focus.
+- Add to case from a search hit: the same, on that hit's button (the answer goes beside it, the hits stay).
 - The review queue: j/k move focus to the row they select, so a screen reader reads the ad that is now
   shown, and the preview never takes focus by itself (it would be read at every step). A keyboard user who
   was in the preview (its Add to case button) is not dropped onto the page's body when j swaps the preview
@@ -51,4 +52,26 @@ def test_add_to_case_keeps_focus_on_its_button_and_j_k_focus_the_row(app: object
         page.wait_for_selector("#preview form.casepick", timeout=30_000)
         third = page.get_attribute("li.item.sel", "data-id")
         assert page.evaluate(FOCUSED) == ["LI", "item sel", third, False]
+    assert not errors, errors
+
+
+HIT_FOCUSED = ("() => { const a = document.activeElement, li = a.closest('ol.hits > li');"
+               " return [a.tagName, a.className, li ? [...li.parentNode.children].indexOf(li) : null]; }")
+
+
+def test_add_to_case_from_a_search_hit_keeps_focus_on_its_button(app: object, server: str) -> None:  # noqa: F811
+    with signed_in(server) as (page, errors):
+        page.goto(f"{server}/search?q=new")
+        assert page.locator("ol.hits > li button.addhit").count() >= 2
+        page.select_option("#hitcase-id", "new")
+        page.fill("#hitcase-title", "Hit focus case")
+        # The second hit, by keyboard: focus stays on its button, its polite line says the answer.
+        page.focus("ol.hits > li:nth-child(2) button.addhit")
+        page.keyboard.press("Enter")
+        page.wait_for_function("() => document.querySelector('ol.hits > li:nth-child(2)').textContent"
+                               ".includes('Hit focus case')", timeout=30_000)
+        added = "ol.hits > li:nth-child(2) .added"
+        assert page.evaluate(HIT_FOCUSED) == ["BUTTON", "addhit", 1]
+        assert page.get_attribute(added, "aria-live") == "polite"
+        assert page.inner_text("ol.hits > li:nth-child(1) .added") == ""
     assert not errors, errors

@@ -39,6 +39,11 @@ def test_the_api_answers_the_web_hint(app: object) -> None:
     assert "adtrace user" not in r.text
     assert error["message"] == "this API token is unknown or revoked"
     assert error["hint"] == "Ask an admin for a new one (Users page)"
+    # In the reader's language (the code and the message stay as they are for scripts).
+    r = TestClient(app).get("/api/v1/cases", headers={"Authorization": "Bearer not-a-token",  # type: ignore[arg-type]
+                                                      "Accept-Language": "es"})
+    assert r.json()["error"]["message"] == "this API token is unknown or revoked"
+    assert r.json()["error"]["hint"] == "Pida uno nuevo a un administrador (página Usuarios)"
 
 
 def test_a_regex_re2_cannot_run_gets_words_not_the_kind_flag(login: Callable[[str], TestClient]) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from adtrace import i18n
 from adtrace.cli.main import main
 
 
@@ -25,10 +26,12 @@ def test_a_missing_database_names_the_command_that_makes_it(tmp_path: Path, caps
 
 
 def _rejected_with_hint(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
-                       *commands: list[str]) -> tuple[str, str]:
-    """Run `commands` (each given the CSV with no text column as {ads}); the rejection line and the line under it."""
+                       *commands: list[str], csv: str = "a,b\n1,2\n",
+                       needle: str = "no column named 'text'") -> tuple[str, str]:
+    """Run `commands` (each given `csv`, by default one with no text column, as {ads}); the rejection line that
+    says `needle` and the line under it."""
     ads = tmp_path / "ads.csv"
-    ads.write_text("a,b\n1,2\n", encoding="utf-8")
+    ads.write_text(csv, encoding="utf-8")
     for argv in commands:
         monkeypatch.setattr(sys, "argv", ["adtrace", *(str(ads) if a == "{ads}" else a for a in argv)])
         try:
@@ -36,8 +39,8 @@ def _rejected_with_hint(tmp_path: Path, capsys: pytest.CaptureFixture[str], monk
         except SystemExit as exc:
             assert not exc.code
     err = capsys.readouterr().err.splitlines()
-    rejected = next(n for n, line in enumerate(err) if "no column named 'text'" in line)
-    return err[rejected], err[rejected + 1].strip()
+    rejected = next(n for n, line in enumerate(err) if needle in line)
+    return err[rejected], (err[rejected + 1:] or [""])[0].strip()
 
 
 def test_a_rejected_line_prints_the_flag_that_fixes_it(tmp_path: Path, capsys: pytest.CaptureFixture[str],
@@ -56,3 +59,41 @@ def test_an_engine_run_prints_a_rejected_lines_hint_too(tmp_path: Path, capsys: 
                                      ["engine", "run", "--engine", "local", "-i", "{ads}", "-o", str(tmp_path / "out")])
     assert line.startswith("rejected") and "--text-col" not in line
     assert hint == "hint: name it with `--text-col`"
+
+
+def _pipeline_fails(*args: object, **kwargs: object) -> None:
+    raise RuntimeError("a stage broke")
+
+
+@pytest.mark.parametrize("module,command", [
+    ("adtrace.engine.stages", ["engine", "run", "--engine", "local", "-i", "{ads}", "-o", "{out}"]),
+    ("adtrace.storage.ingest", ["ingest", "{ads}", "--db", "{db}"]),
+])
+def test_a_document_the_pipeline_failed_on_is_reported_as_a_bug(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                              monkeypatch: pytest.MonkeyPatch, module: str,
+                                                              command: list[str]) -> None:
+    """A pipeline failure (AT500) is no fault of the input: the hint says it is a bug in adtrace and what to
+    report, not how to fix the data."""
+    monkeypatch.setattr(f"{module}.prepare", _pipeline_fails)
+    db = f"sqlite:///{tmp_path / 'x.db'}"
+    named = {"{out}": str(tmp_path / "out"), "{db}": db}
+    line, hint = _rejected_with_hint(tmp_path, capsys, monkeypatch, ["init", "--db", db],
+                                     [named.get(a, a) for a in command], csv="id,text\nad-1,hello there\n",
+                                     needle="pipeline failed on document ad-1")
+    assert line.startswith("rejected") and "RuntimeError: a stage broke" in line
+    assert hint.startswith("hint: a bug in adtrace, not in the input") and "`adtrace --version`" in hint, hint
+
+
+def test_the_hint_label_is_in_the_readers_language(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """ADTRACE_LANG=es: the label before a CLI hint is Spanish (the command in it stays as typed). The label
+    is extracted for translation only when its gettext call stands outside an f-string."""
+    monkeypatch.setenv("ADTRACE_LANG", "es")
+    monkeypatch.setattr(sys, "argv", ["adtrace", "search", "x", "--db", str(tmp_path / "none.db")])
+    try:
+        with pytest.raises(SystemExit):
+            main()
+    finally:
+        i18n.set_locale(i18n.DEFAULT)  # main() set the process's language: the next tests read English
+    hint = [line.strip() for line in capsys.readouterr().err.splitlines() if "`adtrace init" in line]
+    assert hint and hint[0].startswith("sugerencia: "), hint

@@ -140,7 +140,7 @@ def _from_bearer(request: Request) -> Ctx | None:
     user, key = state.tokens.user(state.engine, header[7:].strip())
     if user is None:
         raise auth_error(NOT_LOGGED_IN, "this API token is unknown or revoked",
-                         web_hint="Ask an admin for a new one (Users page)")
+                         web_hint=gettext("Ask an admin for a new one (Users page)"))
     return Ctx(user, "token", token_key=key)
 
 

@@ -24,7 +24,8 @@ err_console = Console(stderr=True, soft_wrap=True)  # never wrap a message (path
 def say_hint(hint: str) -> None:
     """What to do at this shell, under an error or a rejected line: "  hint: ..." (text, never rich markup)."""
     if hint:
-        err_console.print(f"  {gettext('hint')}: {hint}", highlight=False, markup=False)
+        label = gettext("hint")  # outside the f-string: pybabel does not extract calls inside one
+        err_console.print(f"  {label}: {hint}", highlight=False, markup=False)
 
 
 def audit_cli(engine: Any, action: str, target: str, **detail: Any) -> None:

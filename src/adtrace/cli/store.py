@@ -9,7 +9,7 @@ import orjson
 import typer
 
 from adtrace import errors
-from adtrace.cli.io import audit_cli, err_console, progress
+from adtrace.cli.io import audit_cli, err_console, progress, say_hint
 from adtrace.cli.main import app
 from adtrace.i18n import gettext, ngettext
 from adtrace.sources import Options
@@ -84,8 +84,7 @@ def ingest_cmd(
         elif shown < 20:
             shown += 1
             err_console.print(f"[yellow]rejected[/] {item['message']}", highlight=False)
-            if hint:
-                err_console.print(f"  {gettext('hint')}: {hint}", highlight=False, markup=False)
+            say_hint(hint)
 
     raised = 0
     try:

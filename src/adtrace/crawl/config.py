@@ -25,6 +25,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from adtrace import errors
+from adtrace.i18n import _
 from adtrace.sources.profiles import selector_problem, string_list
 
 DEFAULT_USER_AGENT = "adtrace-crawler/0.1 (authorised monitoring; see docs/monitoring.md)"
@@ -88,7 +89,7 @@ def _raw_profiles(profiles_dir: str | None) -> dict[str, tuple[str, dict[str, An
             obj = yaml.safe_load(entry.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
             raise errors.InputError.at(errors.BAD_FIELD, f"cannot read site profile ({exc})", path=origin,
-                                       hint="Fix the YAML; see docs/monitoring.md") from None
+                                       hint="Fix the YAML where the reason says") from None
         if isinstance(obj, dict) and obj.get("name"):
             found[str(obj["name"])] = (origin, obj)
     return found
@@ -101,13 +102,15 @@ def load(profile: str, profiles_dir: str | None = None) -> CrawlConfig:
         raise errors.InputError.at(errors.BAD_FIELD, f"no site profile named {profile!r}", field_name="profile",
                                    hint=f"Use one of: {', '.join(sorted(raw))}",
                                    cli_hint="add one with `--profiles DIR`",
-                                   web_hint="Or ask an administrator to add a site profile")
+                                   web_hint=_("Or ask an administrator to add a site profile"))
     origin, obj = raw[profile]
     section = obj.get("crawl")
 
     def bad(what: str) -> errors.InputError:
         return errors.InputError.at(errors.BAD_FIELD, what, path=origin, field_name="crawl",
-                                    hint="See docs/monitoring.md for the crawl section of a site profile")
+                                    hint="A crawl section lists 'start_urls', 'ads' (CSS selectors of links to ad pages) "
+                                    "and 'allowed_domains' (else the profile's 'hosts'), and may add 'follow', "
+                                    "'cookies', 'delay', 'user_agent' and 'allow_private_addresses'")
 
     if not isinstance(section, dict):
         raise bad(f"profile {profile!r} has no 'crawl:' section, so it cannot be crawled")

@@ -24,7 +24,7 @@ import pyarrow.parquet as pq
 from adtrace.documents import Document
 from adtrace.engine.hubs import is_hub
 from adtrace.engine.partition import Partition, read_partition
-from adtrace.errors import INTERNAL
+from adtrace.errors import BUG_HINT, INTERNAL
 from adtrace.linking import HubPolicy
 from adtrace.linking import prepare as link_prepare
 from adtrace.linking.signals import kind_of
@@ -103,7 +103,8 @@ def process_partition(task: ProcessTask) -> ProcessResult:
                 rejected += 1
                 if len(errors) < MAX_ERRORS:
                     errors.append({"path": task.part.label, "line": None, "code": INTERNAL,
-                                   "message": f"pipeline failed on document {item.id}: {type(exc).__name__}: {exc}"})
+                                   "message": f"pipeline failed on document {item.id}: {type(exc).__name__}: {exc}",
+                                   "hint": BUG_HINT})
                 continue
             _append(rows, len(rows["local"]), item, prep, link)
 

@@ -81,7 +81,7 @@ def keyed_hash(key: bytes, kind: str, normalised: str) -> str:
     """HMAC-SHA256 of one normalised identifier; the type is bound in, so a phone never equals an email."""
     if kind not in KEYED:
         raise errors.InputError.at(errors.BAD_FIELD, f"{kind} signals are not keyed-hashed", field_name="type",
-                                   hint="PDQ image hashes are shared as PDQ (see docs/exchange.md)")
+                                   hint=f"only {', '.join(KEYED)} signals are; PDQ image hashes are shared as they are")
     if len(key) < 32:
         raise errors.ConfigError("the consortium key must be at least 32 bytes", code=errors.WEAK_CONSORTIUM_KEY,
                                  cli_hint="make one with `adtrace exchange keys --new-consortium-key`",

@@ -134,8 +134,8 @@ def get(indicator_id: str) -> Indicator:
     try:
         return INDICATORS[indicator_id]
     except KeyError:
-        raise _fail(f"no indicator '{indicator_id}'; docs/scoring.md lists them", id=indicator_id,
-                    cli_hint="see `adtrace score --help`") from None
+        raise _fail(f"no indicator '{indicator_id}' in this installation (adtrace and its plugins)",
+                    id=indicator_id) from None
 
 
 def matcher() -> Matcher:

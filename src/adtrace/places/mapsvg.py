@@ -19,6 +19,9 @@ from markupsafe import escape
 
 Ring = list[tuple[float, float]]
 OUTLINES = ("us-states-10m.json", "world-countries-110m.json")
+# The browser's map colours (the app's investigate.css, --map-*: each mark 3:1 beside land and sea, WCAG 1.4.11);
+# a PDF has no style sheet, so they are repeated here and a test keeps the two the same.
+COLOURS = {"sea": "#eef3f7", "land": "#fafafa", "outline": "#828d98", "line": "#b3261e", "line-opacity": ".7"}
 
 
 @cache
@@ -99,8 +102,10 @@ def route_svg(stops: Sequence[dict[str, Any]], width: int = 640, height: int = 4
         a, b = xy(lon, lat)
         dots.append(f'<circle cx="{a:.1f}" cy="{b:.1f}" r="4"/><text x="{a + 6:.1f}" y="{b - 4:.1f}">'
                     f'{", ".join(map(str, order))}. {escape(city)}</text>')
+    c = COLOURS
     return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
-            f'height="{height}" class="route-map"><rect width="{width}" height="{height}" fill="#eef3f7"/>'
-            f'<g fill="#fafafa" stroke="#9aa5b1" stroke-width="0.6">{"".join(paths)}</g>'
-            f'<polyline points="{line}" fill="none" stroke="#b3261e" stroke-width="2" stroke-opacity="0.8"/>'
-            f'<g fill="#b3261e" font-size="10" font-family="sans-serif">{"".join(dots)}</g></svg>')
+            f'height="{height}" class="route-map"><rect width="{width}" height="{height}" fill="{c["sea"]}"/>'
+            f'<g fill="{c["land"]}" stroke="{c["outline"]}" stroke-width="1">{"".join(paths)}</g>'
+            f'<polyline points="{line}" fill="none" stroke="{c["line"]}" stroke-width="2" '
+            f'stroke-opacity="{c["line-opacity"]}"/>'
+            f'<g fill="{c["line"]}" font-size="10" font-family="sans-serif">{"".join(dots)}</g></svg>')

@@ -53,7 +53,7 @@ def page_document(raw: bytes, url: str | None, opts: Options, *, path: str, stri
         if not strict:
             return None
         raise errors.InputError.at(errors.UNKNOWN_FORMAT, _("no site profile matches this page"), path=path,
-                                   hint=_("Add a profile for the site (see docs/storage.md)"), cli_hint="add one with `--profiles DIR`")
+                                   hint=_("Add a profile for the site: its hosts and the CSS selector of its ad text"), cli_hint="add one with `--profiles DIR`")
     fields = extract(tree, profile, url)
     if not fields.get("text"):
         if not strict or by_host is not None:

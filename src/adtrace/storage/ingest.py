@@ -266,8 +266,8 @@ def _ingest_file(store: Store, path: str, opts: IngestOptions, pool: Executor, d
                     summary.read += 1
                 if isinstance(r, Prepared):
                     good.append(r)
-                else:
-                    rejected(r[1], r[2], None)
+                else:  # the pipeline failed on it (AT500): a bug, and the CLI says so
+                    rejected(r[1], r[2], None, cli_hint=errors.BUG_HINT)
             cp = Checkpoint(key, fp, done, False) if key and fp else None
             changed = store_batch(store, good, cp, summary, lambda code, message: rejected(code, message, None))
             if stored and changed:

@@ -37,6 +37,7 @@ from adtrace.exchange.screening import (
     TokenBucket,
 )
 from adtrace.exchange.signals import consortium_key_id
+from adtrace.i18n import _
 from adtrace.storage import audit
 
 router = APIRouter(prefix="/api/v1", tags=["screening and exchange"])
@@ -294,7 +295,8 @@ def match(request: Request, ctx: Ctx = Depends(exchange_auth)) -> dict[str, Any]
     """Match partner signals against documents stored since the last run (ingest does not call us)."""
     cfg = _config(request)
     if cfg.screener.key is None:
-        raise errors.ConfigError("no consortium key installed on the server; see docs/exchange.md", code=errors.NO_KEYS)
+        raise errors.ConfigError("no consortium key installed on the server, so partner signals cannot be matched",
+                                 code=errors.NO_KEYS, web_hint=_("Ask an administrator to install the consortium key"))
     return xm.match_store(request.app.state.adtrace.engine, cfg.screener.key).to_dict()
 
 

@@ -65,7 +65,7 @@ def _benign_scores(engine: sa.Engine) -> tuple[str, list[float]]:
                                                  code=errors.BAD_SETTING, detail={"path": truth, "line": n},
                                                  cli_hint="point ADTRACE_TRUTH at the file `adtrace synth --truth` "
                                                  "wrote, or unset it",
-                                                 web_hint="Ask an administrator to fix or unset ADTRACE_TRUTH") from None
+                                                 web_hint=gettext("Ask an administrator to fix or unset ADTRACE_TRUTH")) from None
             scores = [float(s or 0) for d, s in corpus.scores(conn) if d in benign]
             return f"synthetic truth file {Path(truth).name} (benign: true)", scores
     return "", []

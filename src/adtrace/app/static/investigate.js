@@ -16,7 +16,8 @@
     map.setView([39, -97], 4);  // a view before any layer: Leaflet projects vectors as they are added
     const [world, us] = await Promise.all([fetch("/static/geo/world-countries-110m.json").then((r) => r.json()),
       fetch("/static/geo/us-states-10m.json").then((r) => r.json())]);
-    const outline = { color: "#9aa5b1", weight: 0.7, fillColor: colour("land"), fillOpacity: 1, interactive: false };
+    // Outlines are drawn 1px wide: thinner, the browser blends the line into the land and it shows fainter.
+    const outline = { color: colour("outline"), weight: 1, fillColor: colour("land"), fillOpacity: 1, interactive: false };
     L.geoJSON(topojson.feature(world, world.objects.countries), { style: outline }).addTo(map);
     L.geoJSON(topojson.feature(us, us.objects.states), { style: outline }).addTo(map);
     return map;

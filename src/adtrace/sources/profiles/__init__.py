@@ -67,7 +67,8 @@ def selector_problem(selector: Any, *, attr: bool = True) -> str | None:
 def parse_profile(obj: Any, origin: str) -> Profile:
     def bad(what: str) -> errors.InputError:
         return errors.InputError.at(errors.BAD_FIELD, what, path=origin,
-                                    hint="See docs/storage.md for the site profile format")
+                                    hint="A site profile is a mapping with a 'name', 'hosts' or 'markers', and 'selectors' "
+                                    "(CSS, optionally 'selector@attribute'; 'body' required)")
 
     def strings(key: str) -> tuple[str, ...]:
         if (found := string_list(obj.get(key))) is None:
@@ -132,7 +133,7 @@ def load_extra(path: Path) -> list[Profile]:
             obj = yaml.safe_load(f.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
             raise errors.InputError.at(errors.BAD_FIELD, f"cannot read site profile ({exc})", path=str(f),
-                                       hint="Fix the YAML; see docs/storage.md") from None
+                                       hint="Fix the YAML where the reason says") from None
         profile = parse_profile(obj, str(f))
         register(profile)
         out.append(profile)
