@@ -62,11 +62,13 @@ def add_to_case(request: Request, kind: str = Form(...), ref: str = Form(...), c
     """
     store = request.app.state.adtrace.store
     partial = bool(request.headers.get("hx-request"))
+    created = False
     try:
         if case_id == "new" or (not case_id and new_title.strip()):
             if not new_title.strip():
                 raise errors.InputError.at(errors.MISSING_FIELD, "give the new case a title", field_name="new_title")
             case = cs.create(store, new_title, ctx.user.username)
+            created = True
             log(request, ctx, "case", case.id, op="create")
         elif case_id.isdigit():
             case = cs.get(store, int(case_id))
@@ -86,7 +88,19 @@ def add_to_case(request: Request, kind: str = Form(...), ref: str = Form(...), c
     # text, so only the link is HTML and the case title in it is escaped as data.
     link = Markup('<a href="/cases/{}">#{} {}</a>').format(case.id, case.id, case.title)
     added = escape(gettext("Added to %(case)s")) % {"case": link}
-    return Response(Markup('<span class="ok">{}</span>').format(added), media_type="text/html")
+    answer = Markup('<span class="ok">{}</span>').format(added)
+    return Response(answer + _pickers_choosing(store, case.id) if created else answer, media_type="text/html")
+
+
+def _pickers_choosing(store: Any, chosen: int) -> Markup:
+    """After a new case: every case picker on the page (htmx out of band) lists it, chosen, so the next
+    "Add to case" goes to it instead of making another case of the same title."""
+    options = Markup("").join(
+        Markup('<option value="{}"{}>#{} {}</option>').format(
+            c["id"], Markup(" selected") if c["id"] == chosen else "", c["id"], c["title"])
+        for c in cs.list_cases(store, "open"))
+    options += Markup('<option value="new">{}</option>').format(gettext("New case…"))
+    return Markup('<select hx-swap-oob="innerHTML:select[name=case_id]">{}</select>').format(options)
 
 
 def open_cases(request: Request, ctx: Ctx) -> list[dict[str, Any]]:

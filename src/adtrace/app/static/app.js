@@ -36,6 +36,14 @@ window.adtraceT = (function () {
       e.detail.isError = true;
     }
   });
+  // A picker whose options an out-of-band swap replaced (a new case in every Add-to-case picker) keeps the
+  // user's earlier choice in Chromium, which treats a select the user changed as decided: show the option
+  // the server marked `selected` instead.
+  document.addEventListener("htmx:oobAfterSwap", function (e) {
+    const target = e.detail.target;
+    const chosen = target && target.tagName === "SELECT" ? target.querySelector("option[selected]") : null;
+    if (chosen) target.value = chosen.value;
+  });
 })();
 
 // Dates in the reader's locale: <time datetime="ISO"> shows date and time, <time data-date> the date only
