@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import orjson
 import typer
 
+from adtrace.cli.extract import ID_COL, MAX_LINE_BYTES, TEXT_COL, TITLE_COL, URL_COL, source_options
 from adtrace.cli.io import err_console, say_hint
 from adtrace.cli.main import app
 
@@ -40,11 +43,12 @@ def run_cmd(
     source: str = typer.Option(None, help="Source name for documents that have none."),
     kind: str = typer.Option(None, help="Kind for documents that have none: ad, post, job, review, tip."),
     in_format: str = typer.Option(None, "--format", help="Force the reader (jsonl, csv, html, warc)."),
+    text_col: str = TEXT_COL, title_col: str = TITLE_COL, id_col: str = ID_COL, url_col: str = URL_COL,
+    max_line_bytes: int = MAX_LINE_BYTES,
 ) -> None:
     """Partition the input, run the pipeline on each document, keep each document's last version (as ingest does), group link keys, cluster, write Parquet."""
     from adtrace.engine import RunOptions, make_engine, run
     from adtrace.linking import signals as link_signals
-    from adtrace.sources import Options
 
     known = link_signals.names()
     chosen = tuple(s.strip() for s in signals.split(",") if s.strip()) if signals else known
@@ -52,7 +56,9 @@ def run_cmd(
     if bad:
         raise typer.BadParameter(f"unknown signal(s) {', '.join(bad)}; use {', '.join(known)}",
                                  param_hint="--signals")
-    opts = RunOptions(source=Options(source=source, kind=kind, format=in_format), region=region.upper(),
+    read = replace(source_options(text_col, title_col, id_col, url_col, in_format, max_line_bytes), source=source,
+                   kind=kind)
+    opts = RunOptions(source=read, region=region.upper(),
                       signals=chosen, partition_bytes=partition_mb * 1024 * 1024, buckets=buckets,
                       cluster=cluster, max_driver_edges=max_driver_edges)
     eng = make_engine(engine, scheduler=scheduler, workers=workers)

@@ -34,6 +34,17 @@ REGION = typer.Option("US", help="Phone region when the text names no country (I
 ON_ERROR = typer.Option("skip", help="A bad input line: 'skip' (log and count it) or 'fail'.")
 ERRORS_FILE = typer.Option(None, help="Write skipped lines here as JSONL (file, line, reason).")
 MAX_LINE_BYTES = typer.Option(8 * 1024 * 1024, help="Refuse input lines longer than this.")
+PROFILES = typer.Option([], "--profiles", help="Folder or file of extra HTML site profiles.")
+
+
+def load_profiles(paths: list[Path]) -> None:
+    """Extra HTML site profiles, into this process's readers (an engine's workers are other processes, so
+    `engine run` has none)."""
+    if paths:
+        from adtrace.sources.profiles import load_extra
+
+        for path in paths:
+            load_extra(path)
 
 
 def write_records(inputs: list[str], out: str, fmt: str, opts: Options, on_error: str, errors_file: str | None,
@@ -64,7 +75,7 @@ def extract_cmd(
     inputs: list[str] = INPUTS, out: str = OUT, fmt: str = FMT, in_format: str = IN_FORMAT,
     text_col: str = TEXT_COL, title_col: str = TITLE_COL, id_col: str = ID_COL, url_col: str = URL_COL,
     region: str = REGION, on_error: str = ON_ERROR, errors_file: str = ERRORS_FILE,
-    max_line_bytes: int = MAX_LINE_BYTES,
+    max_line_bytes: int = MAX_LINE_BYTES, profiles: list[Path] = PROFILES,
     ocr: bool = typer.Option(False, "--ocr", help="Also read the text in the documents' local images "
                              "(RapidOCR and Tesseract; the 'ocr' extra): image_text, entities marked via image."),
     images: list[Path] = typer.Option([], "--images", help="Folder holding the documents' images (repeatable)."),
@@ -73,6 +84,7 @@ def extract_cmd(
     from adtrace.cli.io import use_ocr
 
     use_ocr(ocr, images)
+    load_profiles(profiles)
     opts = source_options(text_col, title_col, id_col, url_col, in_format, max_line_bytes)
     pipe = Pipeline(default_region=region.upper())
     write_records(inputs, out, fmt, opts, on_error, errors_file, "extracting", pipe.extract_many)

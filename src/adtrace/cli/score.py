@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import orjson
@@ -16,10 +17,12 @@ from adtrace.cli.extract import (
     MAX_LINE_BYTES,
     ON_ERROR,
     OUT,
+    PROFILES,
     REGION,
     TEXT_COL,
     TITLE_COL,
     URL_COL,
+    load_profiles,
     source_options,
     write_records,
 )
@@ -39,10 +42,11 @@ def score_cmd(
     inputs: list[str] = INPUTS, out: str = OUT, fmt: str = FMT, in_format: str = IN_FORMAT,
     text_col: str = TEXT_COL, title_col: str = TITLE_COL, id_col: str = ID_COL, url_col: str = URL_COL,
     region: str = REGION, on_error: str = ON_ERROR, errors_file: str = ERRORS_FILE,
-    max_line_bytes: int = MAX_LINE_BYTES,
+    max_line_bytes: int = MAX_LINE_BYTES, profiles: list[Path] = PROFILES,
     model_path: str = typer.Option(None, "--model", help="A model from `adtrace train`: adds risk.model."),
 ) -> None:
     """Extract entities, fire indicators and score risk. A level means 'indicators present', never a verdict."""
+    load_profiles(profiles)
     opts = source_options(text_col, title_col, id_col, url_col, in_format, max_line_bytes)
     pipe = Pipeline(default_region=region.upper())
     model = _load_model(model_path)

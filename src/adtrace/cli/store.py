@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import IO, Any
 
@@ -9,10 +10,19 @@ import orjson
 import typer
 
 from adtrace import errors
+from adtrace.cli.extract import (
+    ID_COL,
+    MAX_LINE_BYTES,
+    PROFILES,
+    TEXT_COL,
+    TITLE_COL,
+    URL_COL,
+    load_profiles,
+    source_options,
+)
 from adtrace.cli.io import audit_cli, err_console, progress, say_hint
 from adtrace.cli.main import app
 from adtrace.i18n import gettext, ngettext
-from adtrace.sources import Options
 
 DB = typer.Option(None, "--db", help="Database: a file path, sqlite:///PATH or postgresql://USER@HOST/DB "
                   "(default: $ADTRACE_DB, else adtrace.db in your data folder).")
@@ -43,8 +53,9 @@ def ingest_cmd(
     source: str = typer.Option(None, help="Source name for documents that have none."),
     kind: str = typer.Option(None, help="Kind for documents that have none: ad, post, job, review, tip."),
     in_format: str = typer.Option(None, "--format", help="Force the reader (jsonl, csv, html, warc)."),
-    text_col: str = typer.Option("text", help="CSV column holding the ad body."),
-    profiles: list[Path] = typer.Option([], "--profiles", help="Folder or file of extra HTML site profiles."),
+    text_col: str = TEXT_COL, title_col: str = TITLE_COL, id_col: str = ID_COL, url_col: str = URL_COL,
+    max_line_bytes: int = MAX_LINE_BYTES,
+    profiles: list[Path] = PROFILES,
     on_error: str = typer.Option("skip", help="A bad document: 'skip' (report and go on) or 'fail'."),
     errors_file: str = typer.Option(None, help="Write rejected documents here as JSONL (file, line, reason)."),
     force: bool = typer.Option(False, help="Re-read files already ingested completely."),
@@ -65,12 +76,9 @@ def ingest_cmd(
     if on_error not in ("skip", "fail"):
         raise typer.BadParameter("use skip or fail", param_hint="--on-error")
     use_ocr(ocr, images)
-    if profiles:
-        from adtrace.sources.profiles import load_extra
-
-        for p in profiles:
-            load_extra(p)
-    opts = IngestOptions(source=Options(text_col=text_col, source=source, kind=kind, format=in_format),
+    load_profiles(profiles)
+    opts = IngestOptions(source=replace(source_options(text_col, title_col, id_col, url_col, in_format, max_line_bytes),
+                                        source=source, kind=kind),
                          region=region.upper(), workers=workers, batch_size=max(1, batch_size), on_error=on_error,
                          force=force)
     log: IO[bytes] | None = Path(errors_file).open("wb") if errors_file else None  # noqa: SIM115
@@ -78,9 +86,9 @@ def ingest_cmd(
 
     def reject(item: dict[str, Any]) -> None:
         nonlocal shown
-        hint = item.pop("cli_hint", "")  # advice for this shell, not a field of the errors file
-        if log is not None:
-            log.write(orjson.dumps(item) + b"\n")
+        hint = item.pop("cli_hint", "")
+        if log is not None:  # the file keeps the advice as `hint`, as `extract`'s and `engine run`'s do
+            log.write(orjson.dumps({**item, "hint": hint} if hint else item) + b"\n")
         elif shown < 20:
             shown += 1
             err_console.print(f"[yellow]rejected[/] {item['message']}", highlight=False)

@@ -114,7 +114,7 @@ def process_partition(task: ProcessTask) -> ProcessResult:
             if isinstance(item, ReadError):
                 rejected += 1
                 if len(errors) < MAX_ERRORS:  # the CLI prints the hint under the line, as ingest does
-                    errors.append({**item.to_json(), **({"hint": item.error.cli_hint} if item.error.cli_hint else {})})
+                    errors.append(item.to_json())
                 continue
             assert isinstance(item, Document)
             yield item

@@ -45,8 +45,10 @@ class ReadError:
     raw: str = ""  # the first bytes of the line, for the errors file
 
     def to_json(self) -> dict[str, object]:
-        return {"path": self.path, "line": self.line, "code": self.error.code,
-                "message": self.error.message, "raw": self.raw}
+        """The record of an errors file (`--errors-file`, an engine run's errors): with the error's
+        command-line advice as `hint` when it has one (these files are read at the command line)."""
+        return {"path": self.path, "line": self.line, "code": self.error.code, "message": self.error.message,
+                "raw": self.raw, **({"hint": self.error.cli_hint} if self.error.cli_hint else {})}
 
 
 Item = Document | ReadError

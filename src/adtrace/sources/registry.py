@@ -60,7 +60,7 @@ def reader_for(path: str, forced: str | None = None) -> Reader:
             return READERS[fmt]
     raise errors.InputError.at(errors.UNKNOWN_FORMAT, _("cannot tell the format from the file name"), path=path,
                                hint=_("Use a known ending (%(list)s) or name the format") % {"list": ", ".join(known_endings())},
-                               cli_hint="name it with `--format`")
+                               cli_hint="name it with `--format` (`--input-format` for extract and score)")
 
 
 def known_endings() -> list[str]:

@@ -181,5 +181,5 @@ def read_json(fh: IO[bytes], path: str, opts: Options) -> Iterator[Item]:
         yield _doc(payload, path, 1)
     else:
         raise errors.InputError.at(errors.UNKNOWN_FORMAT, "not JSON Lines, an X/Twitter export or a Telegram export",
-                                   path=path, hint="Name the format", cli_hint="name it with `--format`")
+                                   path=path, hint="Name the format", cli_hint="name it with `--format` (`--input-format` for extract and score)")
 
