@@ -60,7 +60,7 @@ def main() -> None:
     from adtrace.app import accounts, create_app
     from adtrace.app.data import dashboard
 
-    app = create_app(str(db), secure_cookies=False)  # plain HTTP to "testserver"
+    app = create_app(str(db), secure_cookies=False, allowed_hosts=("testserver",))  # plain HTTP to "testserver"
     client = TestClient(app)
     login_csrf = client.get("/login").text.split('name="csrf" value="', 1)[1].split('"', 1)[0]
     assert client.post("/login", data={"username": "bench", "password": PASSWORD, "csrf": login_csrf},

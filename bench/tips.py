@@ -61,7 +61,7 @@ def main() -> None:
         with open_store(str(db)) as store:
             ingest(store, [str(corpus)], IngestOptions(workers=1))
             link_store(store.engine, workers=1)  # type: ignore[attr-defined]
-        app = create_app(str(db), secure_cookies=False)
+        app = create_app(str(db), secure_cookies=False, allowed_hosts=("testserver",))  # TestClient's host
         _tips(app, 2, link=False)  # warm-up: lexicons and gazetteer load once
         off = _tips(app, args.tips, link=False)
         on = _tips(app, args.tips, link=True)

@@ -196,6 +196,11 @@ TOO_LARGE = define("AT120", "TOO_LARGE", "a request body or document past its co
 TOO_MANY_IDENTIFIERS = define("AT121", "TOO_MANY_IDENTIFIERS",
                               "a screened document naming more identifiers than one ad plausibly does")
 PAGE_TOO_DEEP = define("AT122", "PAGE_TOO_DEEP", "an HTML page nested deeper (or with more elements) than any ad page")
+# Third security review (docs/security.md).
+UNKNOWN_HOST = define("AT125", "UNKNOWN_HOST", "a request whose Host header names a host the server was not told to "
+                      "answer to (DNS rebinding): refused before any page or API route runs", http_status=400)
+EXPOSED_WITHOUT_HOSTS = define("AT126", "EXPOSED_WITHOUT_HOSTS", "a server listening beyond this machine, or behind "
+                               "a proxy, without the host names it answers to", exit_code=EXIT_USAGE)
 # AT140-144: public tips, their triage and hand-off (adtrace.tips, docs/tips.md).
 BAD_TIP = define("AT140", "BAD_TIP", "a public tip form that cannot be accepted (empty, a field too long, not UTF-8, an expired form)")
 NO_SUCH_RECEIPT = define("AT141", "NO_SUCH_RECEIPT", "a tip receipt code this service does not know (HTTP 404)", http_status=404)

@@ -17,6 +17,8 @@ from adtrace.storage.ingest import IngestOptions, ingest
 from adtrace.synth import write_corpus
 
 PASSWORD = "correct-horse-battery"
+# The Host names a test app answers to (adtrace.app.hosts): TestClient sends "testserver", live servers 127.0.0.1.
+TEST_HOSTS = ("testserver", "localhost", "127.0.0.1", "::1")
 
 
 @pytest.fixture(scope="session")
@@ -47,7 +49,7 @@ def db_path(template: tuple[Path, Path], tmp_path: Path) -> Path:
 def app(db_path: Path, template: tuple[Path, Path]) -> Iterator[object]:
     # TestClient talks plain HTTP to "testserver": cookies without Secure (the automatic default is
     # checked in test_security_auth.py).
-    web = create_app(str(db_path), image_roots=(template[1],), secure_cookies=False)
+    web = create_app(str(db_path), image_roots=(template[1],), secure_cookies=False, allowed_hosts=TEST_HOSTS)
     yield web
     web.state.adtrace.store.close()
 

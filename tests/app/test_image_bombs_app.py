@@ -13,7 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from adtrace.app.server import create_app
-from tests.app.conftest import PASSWORD, csrf_of, post_login
+from tests.app.conftest import PASSWORD, TEST_HOSTS, csrf_of, post_login
 from tests.documents.test_image_bombs import bomb_png
 
 pytest.importorskip("pdqhash")
@@ -43,7 +43,7 @@ def test_a_bomb_uploaded_to_photo_search_is_refused_off_the_event_loop(
 
 
 def test_the_blurred_thumbnail_of_a_bomb_is_the_grey_tile(db_path: Path, tmp_path: Path) -> None:
-    web = create_app(str(db_path), image_roots=(tmp_path,), secure_cookies=False)
+    web = create_app(str(db_path), image_roots=(tmp_path,), secure_cookies=False, allowed_hosts=TEST_HOSTS)
     try:
         store = web.state.adtrace.store
         doc = next(d for d in (store.get_document(i) for i in store.iter_ids()) if d and d.images)

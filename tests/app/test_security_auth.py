@@ -119,7 +119,7 @@ def test_trusted_proxy_option_is_explicit() -> None:
 # --- cookies ----------------------------------------------------------------------------------------
 
 def test_cookies_are_secure_unless_plain_http_on_loopback(db_path: Path) -> None:
-    web = create_app(str(db_path))
+    web = create_app(str(db_path), allowed_hosts=("adtrace.example.org", "127.0.0.1"))
     try:
         public = post_login(TestClient(web, base_url="http://adtrace.example.org"), "admin", PASSWORD)
         assert "secure" in public.headers["set-cookie"].lower()

@@ -9,7 +9,7 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from adtrace.app.server import create_app
-from tests.app.conftest import PASSWORD, csrf_of, post_login
+from tests.app.conftest import PASSWORD, TEST_HOSTS, csrf_of, post_login
 from tests.test_error_hints import COMMAND, FLAG
 
 
@@ -57,7 +57,7 @@ def test_a_regex_re2_cannot_run_gets_words_not_the_kind_flag(login: Callable[[st
 
 
 def test_an_image_without_a_folder_asks_an_administrator_not_for_the_images_flag(db_path: Path) -> None:
-    web = create_app(str(db_path), secure_cookies=False)  # no image folder given
+    web = create_app(str(db_path), secure_cookies=False, allowed_hosts=TEST_HOSTS)  # no image folder given
     try:
         store = web.state.adtrace.store
         doc = next(d for d in (store.get_document(i) for i in store.iter_ids()) if d and d.images)

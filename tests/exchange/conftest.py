@@ -68,7 +68,7 @@ def partner(tmp_path: Path) -> Path:
 def app(db: str, ours: Path) -> Iterator[object]:
     from adtrace.app.api.exchange import configure
 
-    web = create_app(db)
+    web = create_app(db, allowed_hosts=("testserver",))  # the host TestClient sends
     configure(web, keys_dir=str(ours), rate=1000, burst=1000, refresh_seconds=0)
     yield web
     web.state.adtrace.store.close()

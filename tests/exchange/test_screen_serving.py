@@ -57,6 +57,7 @@ def test_app_from_env_builds_a_warm_app(db: str, ours: Path, monkeypatch: pytest
     monkeypatch.setenv("ADTRACE_DB", db)
     monkeypatch.setenv("ADTRACE_EXCHANGE_KEYS", str(ours))
     monkeypatch.setenv("ADTRACE_IMAGES", "")
+    monkeypatch.setenv("ADTRACE_ALLOWED_HOSTS", "testserver")  # the host TestClient sends
     web = app_from_env()
     try:
         assert isinstance(web.state.exchange, xapi.ExchangeConfig)  # configured and warmed before serving

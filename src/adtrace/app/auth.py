@@ -158,15 +158,17 @@ def require(perm: str) -> Callable[[Request], Awaitable[Ctx]]:
     roles = PERMS[perm]
 
     async def dependency(request: Request) -> Ctx:
-        ctx = _from_bearer(request)
-        if ctx is None and request.scope["path"].startswith(API_PREFIX):
-            # The JSON API takes tokens only: a page that a hostile fragment steers can never call it
-            # with the user's session cookie (docs/security.md, "Queue-driven takeover").
-            raise auth_error(NOT_LOGGED_IN, "the API takes an API token only (Authorization: Bearer atk_...), "
-                             "never the session cookie; an admin makes one on the Users page")
-        ctx = ctx or _from_cookie(request)
+        if request.scope["path"].startswith(API_PREFIX):
+            ctx = _from_bearer(request)
+            if ctx is None:
+                # The JSON API takes tokens only: a page that a hostile fragment steers can never call it
+                # with the user's session cookie (docs/security.md, "Queue-driven takeover").
+                raise auth_error(NOT_LOGGED_IN, "the API takes an API token only (Authorization: Bearer atk_...), "
+                                 "never the session cookie; an admin makes one on the Users page")
+        else:  # and pages the session only: a partner's or a script's token opens no page (nor /account)
+            ctx = _from_cookie(request)
         if ctx is None:
-            raise auth_error(NOT_LOGGED_IN, "sign in first (or send an API token: Authorization: Bearer ...)")
+            raise auth_error(NOT_LOGGED_IN, "sign in first")
         apply_account(request, ctx.user.language)  # the account's language from here on (adtrace.app.locale)
         if ctx.via == "session" and request.method in UNSAFE and not await _csrf_ok(request, ctx):
             raise auth_error(accounts.BAD_CSRF, gettext("the form's security token is missing or stale; reload the "
@@ -184,7 +186,7 @@ def require(perm: str) -> Callable[[Request], Awaitable[Ctx]]:
 def optional_ctx(request: Request) -> Ctx | None:
     """The signed-in user, if any (for the login page and error pages)."""
     try:
-        return _from_bearer(request) or _from_cookie(request)
+        return _from_bearer(request) if request.scope["path"].startswith(API_PREFIX) else _from_cookie(request)
     except Exception:  # an invalid token on a public page is just 'not signed in'
         return None
 

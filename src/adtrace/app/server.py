@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import gc
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import import_module, resources
 from pathlib import Path
 from urllib.parse import quote
 
+import orjson
 import sqlalchemy as sa
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -23,7 +25,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from adtrace import __version__, errors
-from adtrace.app import accounts
+from adtrace.app import accounts, hosts
 from adtrace.app.auth import LoginThrottle, TokenCache, signer
 from adtrace.app.learning import Learner
 from adtrace.app.locale import LocaleMiddleware
@@ -53,10 +55,13 @@ class AppState:
 
 
 def create_app(db: str | Store | None = None, *, image_roots: tuple[str | Path, ...] = (),
-               secure_cookies: bool | None = None) -> FastAPI:
+               secure_cookies: bool | None = None, allowed_hosts: Iterable[str] | None = None) -> FastAPI:
     """Build the app on a store (or a database URL). Images are served only from `image_roots`.
     `secure_cookies`: True/False forces the cookies' Secure flag; None (default) sets it unless the request
-    is plain HTTP to localhost/127.x/::1 (so HTTPS, and any proxy forwarding a public name, get Secure)."""
+    is plain HTTP to localhost/127.x/::1 (so HTTPS, and any proxy forwarding a public name, get Secure).
+    `allowed_hosts`: the names the Host header may carry (port ignored); None (default) means localhost,
+    127.0.0.1 and ::1, `"*"` any name (`adtrace.app.hosts`). Tests with Starlette's TestClient name
+    `testserver`, the host it sends."""
     store = db if isinstance(db, Store) else open_store(db)
     engine = engine_of(store)
     state = AppState(store, engine, signer(accounts.secret_key(engine)), LoginThrottle(),
@@ -79,7 +84,8 @@ def create_app(db: str | Store | None = None, *, image_roots: tuple[str | Path, 
     _errors(app)
 
     app.add_middleware(LocaleMiddleware)  # type: ignore[arg-type]  # each request's language (adtrace.app.locale)
-    app.add_middleware(SecurityHeaders)  # type: ignore[arg-type]  # Starlette's stubs want a class factory
+    # Outermost (added last): a request to a name the server does not answer to runs nothing else.
+    app.add_middleware(SecurityHeaders, allowed_hosts=hosts.allowed_names(allowed_hosts))  # type: ignore[arg-type]
     return app
 
 
@@ -91,16 +97,24 @@ _NO_STORE = (b"cache-control", b"no-store")
 
 
 class SecurityHeaders:
-    """Adds the security headers to every HTTP response unless the route set its own.
+    """Refuses a request whose Host the server does not answer to (DNS rebinding, `adtrace.app.hosts`), and
+    adds the security headers to every HTTP response unless the route set its own.
 
     Pure ASGI on purpose: Starlette's BaseHTTPMiddleware (`@app.middleware`) runs each request through an
     extra task and memory stream, which cost more CPU than the rest of a screening request's plumbing.
     """
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, allowed_hosts: frozenset[str] | None = frozenset(hosts.LOOPBACK_HOSTS)) -> None:
         self.app = app
+        self.allowed_hosts = allowed_hosts
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+        if self.allowed_hosts is not None and hosts.request_host(scope["headers"]) not in self.allowed_hosts:
+            await _wrong_host(scope, send)
+            return
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
@@ -117,13 +131,32 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
+async def _wrong_host(scope: Scope, send: Send) -> None:
+    """400 (AT125) before any route runs: JSON in the API's error shape under /api/, else plain text."""
+    if scope["type"] == "websocket":
+        await send({"type": "websocket.close", "code": 1008})
+        return
+    exc = errors.InputError(message=gettext("this server does not answer to that host name"),
+                            code=errors.UNKNOWN_HOST, http_status=400,
+                            web_hint=gettext("open the address the server's administrator gave you"),
+                            detail={"host": hosts.request_host(scope["headers"])[:100]})
+    api = scope["path"].startswith("/api/")
+    body = orjson.dumps(exc.to_json()) if api else f"{exc.code}: {exc.web_text}\n".encode()
+    kind = b"application/json" if api else b"text/plain; charset=utf-8"
+    await send({"type": "http.response.start", "status": 400,
+                "headers": [(b"content-type", kind), (b"content-length", str(len(body)).encode()), *_HEADERS, _NO_STORE]})
+    await send({"type": "http.response.body", "body": body})
+
+
 def app_from_env() -> FastAPI:
     """The app as each `adtrace serve --workers N` process builds it (uvicorn's factory): the options
-    travel in ADTRACE_DB, ADTRACE_IMAGES (os.pathsep-separated) and ADTRACE_SECURE_COOKIES (1 on, 0 off,
-    empty: automatic)."""
+    travel in ADTRACE_DB, ADTRACE_IMAGES (os.pathsep-separated), ADTRACE_SECURE_COOKIES (1 on, 0 off,
+    empty: automatic) and ADTRACE_ALLOWED_HOSTS (comma-separated; empty: loopback names)."""
     images = tuple(p for p in os.environ.get("ADTRACE_IMAGES", "").split(os.pathsep) if p)
     flag = os.environ.get("ADTRACE_SECURE_COOKIES", "")
-    app = create_app(None, image_roots=images, secure_cookies={"1": True, "0": False}.get(flag))
+    names = [n for n in os.environ.get("ADTRACE_ALLOWED_HOSTS", "").split(",") if n.strip()]
+    app = create_app(None, image_roots=images, secure_cookies={"1": True, "0": False}.get(flag),
+                     allowed_hosts=names or None)
     warm_up(app)
     return app
 

@@ -195,8 +195,6 @@ def to_csv(data: dict[str, Any]) -> str:
 def to_pdf(data: dict[str, Any]) -> bytes:
     """The report: summary, route map (inline SVG), timeline, evidence with indicator explanations."""
     import jinja2
-    from weasyprint import HTML
-    from weasyprint.text.fonts import FontConfiguration
 
     from adtrace.places.mapsvg import route_svg
 
@@ -204,8 +202,28 @@ def to_pdf(data: dict[str, Any]) -> bytes:
     i18n.install(env)  # the report reads in the current language (the request's; English elsewhere)
     template = env.from_string(resources.files("adtrace.cases").joinpath("report.html").read_text("utf-8"))
     stops = (data.get("route") or {}).get("stops") or []
-    html = template.render(d=data, map_svg=route_svg(stops) if stops else "", fonts=report_fonts())
-    pdf: bytes = HTML(string=html).write_pdf(font_config=FontConfiguration())
+    fonts = report_fonts()
+    html = template.render(d=data, map_svg=route_svg(stops) if stops else "", fonts=fonts)
+    return render_pdf(html, own=frozenset(v for v in fonts.values() if v.startswith("file:")))
+
+
+def render_pdf(html: str, own: frozenset[str] = frozenset()) -> bytes:
+    """HTML to PDF, fetching nothing but `data:` URIs and the `own` URLs (the shipped fonts).
+
+    WeasyPrint's default fetcher follows every URL the HTML or its CSS names (`img src`, `link href`,
+    `url()` in a style attribute; `file:`, `http:`): text an attacker wrote that ever reached markup would
+    read the analyst's files into the report or call addresses on their network. Anything else is refused
+    (WeasyPrint logs it and renders without it)."""
+    from weasyprint import HTML, default_url_fetcher
+    from weasyprint.text.fonts import FontConfiguration
+
+    def fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        if url.startswith("data:") or url in own:
+            result: dict[str, Any] = default_url_fetcher(url, *args, **kwargs)
+            return result
+        raise ValueError(f"the report fetches only its own fonts, not {url[:80]!r}")
+
+    pdf: bytes = HTML(string=html, url_fetcher=fetch).write_pdf(font_config=FontConfiguration())
     return pdf
 
 

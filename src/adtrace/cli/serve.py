@@ -47,6 +47,11 @@ def serve_cmd(
                                            "organisation key) to FILE at start and every --checkpoint-minutes; "
                                            "keep FILE off the database's disk. Check: adtrace audit verify "
                                            "--checkpoints FILE."),
+    allowed_host: list[str] = typer.Option([], "--allowed-host", metavar="NAME",
+                                           help="A host name the server answers to, as browsers and partners "
+                                           "address it (repeatable; '*' for any, only behind a proxy that checks "
+                                           "it). localhost, 127.0.0.1 and ::1 are always answered. Needed with a "
+                                           "--host other than loopback or a --trusted-proxy."),
     checkpoint_minutes: float = typer.Option(60.0, min=1.0, help="Minutes between audit checkpoints."),
     workers: int = typer.Option(1, min=1, help="Server processes. Screening (POST /api/v1/screen) is CPU-bound: "
                                 "use one per core for platforms; the per-token rate limit "
@@ -61,6 +66,7 @@ def serve_cmd(
     from adtrace.app import create_app
     from adtrace.app.server import warm_up
 
+    names = served_names(host, allowed_host, trusted_proxy)
     check_port(host, port)
     if audit_checkpoints:
         from adtrace.app.checkpoints import Periodic
@@ -71,7 +77,8 @@ def serve_cmd(
     _warn_if_readable(db)
     # Each worker process reads these (and its rate-limit share) when it builds its own app.
     os.environ["ADTRACE_WORKERS"] = str(workers)
-    web = create_app(db, image_roots=tuple(images), secure_cookies=secure_cookies)  # fails here, clearly, if db is bad
+    web = create_app(db, image_roots=tuple(images), secure_cookies=secure_cookies,
+                     allowed_hosts=names)  # fails here, clearly, if db is bad
     shown = f"[{host}]" if ":" in host else host
     err_console.print(ngettext("adtrace is running at %(url)s with %(num)s worker — press Ctrl+C to stop",
                                "adtrace is running at %(url)s with %(num)s workers — press Ctrl+C to stop", workers)
@@ -88,6 +95,7 @@ def serve_cmd(
     os.environ["ADTRACE_IMAGES"] = os.pathsep.join(str(p) for p in images)
     os.environ["ADTRACE_SECURE_COOKIES"] = {True: "1", False: "0"}.get(secure_cookies, "")
     os.environ["ADTRACE_TRUSTED_PROXIES"] = ",".join(trusted_proxy)
+    os.environ["ADTRACE_ALLOWED_HOSTS"] = ",".join(names)
     if hasattr(socket, "SO_REUSEPORT"):
         run_workers(host, port, workers)
     else:  # no SO_REUSEPORT (Windows): uvicorn's workers share one socket
@@ -95,6 +103,24 @@ def serve_cmd(
 
 
 FACTORY = "adtrace.app.server:app_from_env"
+
+
+def served_names(host: str, allowed: list[str], trusted_proxies: list[str]) -> list[str]:
+    """The Host names the app answers to (DNS rebinding, adtrace.app.hosts): the loopback names and the
+    --allowed-host ones. Listening beyond loopback or behind a proxy, browsers use a name only the operator
+    knows: refused until it is given, rather than answering any name."""
+    # Imported here: the app package imports FastAPI, which `adtrace --help` should not pay for.
+    from adtrace.app.hosts import LOOPBACK_HOSTS, is_loopback
+
+    given = [n.strip() for n in allowed if n.strip()]
+    if not given and (trusted_proxies or not is_loopback(host)):
+        why = "behind a proxy" if trusted_proxies else f"on {host}"
+        raise errors.ConfigError(f"the server would listen {why} without knowing the host names it answers to, "
+                                 "so a web page could re-point its own name at it (DNS rebinding)",
+                                 code=errors.EXPOSED_WITHOUT_HOSTS, exit_code=errors.EXIT_USAGE,
+                                 cli_hint="Name them: adtrace serve --allowed-host adtrace.example.org (repeatable; "
+                                 "'*' only behind a proxy that checks the host itself)")
+    return [*LOOPBACK_HOSTS, *given]
 
 
 def uvicorn_options(trusted_proxies: list[str] | None = None) -> dict[str, object]:

@@ -23,6 +23,7 @@ from starlette.concurrency import run_in_threadpool
 from adtrace import errors
 from adtrace.app.accounts import FORBIDDEN, auth_error
 from adtrace.app.auth import Ctx, require
+from adtrace.app.data.lists import audit_list
 from adtrace.documents import Document
 from adtrace.exchange import keys as xk
 from adtrace.exchange import match as xm
@@ -307,6 +308,8 @@ def get_leads(request: Request, status: Literal["open", "disabled", "quarantined
     signal's aggregate opinion (positive, investigation, disputed). Withdrawn signals' leads are deleted."""
     rows = xs.leads(request.app.state.adtrace.engine, None if status == "all" else status,
                     max(0, min(limit, 1000)), max(0, min(offset, 10**9)))
+    # Which ads a partner flagged is a view of personal data (DESIGN §6), as `adtrace exchange leads` records.
+    audit_list(request, ctx, "exchange_leads", [r["doc_id"] for r in rows], status=status)
     return {"leads": rows}
 
 

@@ -10,6 +10,7 @@ from fastapi.responses import Response
 
 from adtrace import errors
 from adtrace.app.auth import Ctx, can
+from adtrace.app.downloads import attachment
 from adtrace.cases import cases as cs
 from adtrace.cases import exports
 from adtrace.i18n import gettext
@@ -45,4 +46,4 @@ def export(request: Request, ctx: Ctx, case_id: int, fmt: str, full: bool) -> Re
         body = orjson.dumps(data, option=orjson.OPT_INDENT_2)
     log(request, ctx, "export", case_id, format=fmt, redacted=not full, documents=len(data["documents"]))
     name = f"case-{case_id}{'-FULL' if full else ''}.{fmt}"
-    return Response(body, media_type=FORMATS[fmt], headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return attachment(body, FORMATS[fmt], name)

@@ -31,6 +31,9 @@ from adtrace.storage.db import read
 router = APIRouter()
 REVEAL_SECONDS = 300
 # Stands in for a photo that cannot be blurred here: no Pillow (pip install 'adtrace[images]'), or too large.
+# A stored path may name any file in the image folders (a "photo" a scraper saved from a hostile site as
+# .svg or .html): opened on its own it runs sandboxed, with no script, never as a page of this site.
+IMAGE_CSP = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
 GREY_TILE = b'<svg xmlns="http://www.w3.org/2000/svg" width="256" height="256"><rect width="256" height="256" fill="#9aa"/></svg>'
 
 
@@ -128,4 +131,5 @@ def image(request: Request, doc_id: str, n: int, key: str = "", ctx: Ctx = Depen
         raise errors.AuthError(message=gettext("reveal the image first (the click is recorded in the audit log)"),
                                code=errors.FORBIDDEN, http_status=403)
     doc, _ = load(request, doc_id)
-    return FileResponse(image_path(request, doc, n), headers={"Cache-Control": "no-store"})
+    return FileResponse(image_path(request, doc, n), headers={"Cache-Control": "no-store",
+                                                              "Content-Security-Policy": IMAGE_CSP})

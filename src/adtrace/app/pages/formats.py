@@ -19,6 +19,7 @@ from fastapi.responses import RedirectResponse, Response
 from adtrace import errors, graphs
 from adtrace.app.auth import Ctx, require
 from adtrace.app.data.cases import check_unmasked
+from adtrace.app.downloads import attachment
 from adtrace.app.pages.render import path_segment, templates
 from adtrace.cases import drafts, holds
 from adtrace.exchange import stix
@@ -63,10 +64,6 @@ def release_hold(request: Request, hold_id: int, reason: str = Form(""),
     return RedirectResponse(_back(hold.kind, hold.ref), status_code=303)
 
 
-def _download(body: bytes, media: str, name: str) -> Response:
-    return Response(body, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'})
-
-
 def _graph(request: Request, ctx: Ctx, selection: graphs.Selection, fmt: str, full: bool, stem: str) -> Response:
     if fmt not in GRAPH_TYPES:
         raise errors.InputError.at(errors.BAD_FIELD, f"unknown graph format {fmt!r}", field_name="fmt",
@@ -82,7 +79,7 @@ def _graph(request: Request, ctx: Ctx, selection: graphs.Selection, fmt: str, fu
                  {"format": fmt, "redacted": not full, "nodes": graph.number_of_nodes(),
                   "edges": graph.number_of_edges(), "kind": "graph", "via": "web",
                   "sha256": hashlib.sha256(body).hexdigest()})
-    return _download(body, GRAPH_TYPES[fmt][0], f"{stem}{'-FULL' if full else ''}.{GRAPH_TYPES[fmt][1]}")
+    return attachment(body, GRAPH_TYPES[fmt][0], f"{stem}{'-FULL' if full else ''}.{GRAPH_TYPES[fmt][1]}")
 
 
 @router.get("/cases/{case_id}/graph.{graph_format}")
@@ -103,7 +100,7 @@ def _stix(request: Request, ctx: Ctx, full: bool, stem: str, **which: Any) -> Re
     check_unmasked(ctx, full)
     body, _what, _seq = stix.export(request.app.state.adtrace.store, redact=not full, actor=ctx.user.username,
                                     **which)
-    return _download(body, "application/stix+json;version=2.1", f"{stem}{'-FULL' if full else ''}.stix.json")
+    return attachment(body, "application/stix+json;version=2.1", f"{stem}{'-FULL' if full else ''}.stix.json")
 
 
 @router.get("/cases/{case_id}/stix.json")
@@ -126,5 +123,5 @@ def case_draft(request: Request, case_id: int, draft_kind: str, status: str | No
     check_unmasked(ctx, full)
     body, _seq = drafts.export(request.app.state.adtrace.store, case_id, draft_kind, actor=ctx.user.username,
                                redact=not full, status=status or None, set_by=ctx.user.username)
-    return _download(orjson.dumps(body, option=orjson.OPT_INDENT_2), "application/json",
+    return attachment(orjson.dumps(body, option=orjson.OPT_INDENT_2), "application/json",
                      f"case-{case_id}-draft-{draft_kind}{'-FULL' if full else ''}.json")

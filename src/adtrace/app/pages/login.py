@@ -16,7 +16,7 @@ from fastapi.responses import RedirectResponse, Response
 from adtrace import errors
 from adtrace.app import accounts
 from adtrace.app.auth import COOKIE, Ctx, client_of, optional_ctx, require, secure_cookie
-from adtrace.app.pages.render import render
+from adtrace.app.pages.render import local_path, render
 from adtrace.i18n import gettext
 from adtrace.storage import audit
 
@@ -24,14 +24,9 @@ router = APIRouter()
 LOGIN_CSRF = "adtrace_login_csrf"
 
 
-def _safe_next(target: str) -> str:
-    # Only paths on this site: never send a fresh session to another host.
-    return target if target.startswith("/") and not target.startswith("//") else "/"
-
-
 def _form(request: Request, next: str, status: int = 200, **extra: object) -> Response:
     token = request.cookies.get(LOGIN_CSRF) or secrets.token_urlsafe(24)
-    response = render(request, "login.html", {"next": _safe_next(next), "login_csrf": token, **extra}, status=status)
+    response = render(request, "login.html", {"next": local_path(next), "login_csrf": token, **extra}, status=status)
     response.set_cookie(LOGIN_CSRF, token, httponly=True, samesite="strict", secure=secure_cookie(request),
                         max_age=3600, path="/login")
     return response
@@ -40,7 +35,7 @@ def _form(request: Request, next: str, status: int = 200, **extra: object) -> Re
 @router.get("/login")
 def login_page(request: Request, next: str = "/") -> Response:
     if optional_ctx(request) is not None:
-        return RedirectResponse(_safe_next(next), status_code=303)
+        return RedirectResponse(local_path(next), status_code=303)
     return _form(request, next)
 
 
@@ -61,7 +56,7 @@ def login(request: Request, username: str = Form(""), password: str = Form(""), 
         where = "password" if exc.code in (accounts.BAD_LOGIN, accounts.LOCKED) else ""
         return _form(request, next, exc.http_status, error=exc.web_text, username=username, error_field=where)
     token, _csrf = accounts.new_session(state.engine, user)
-    response = RedirectResponse(_safe_next(next), status_code=303)
+    response = RedirectResponse(local_path(next), status_code=303)
     response.set_cookie(COOKIE, state.signer.dumps(token), httponly=True, samesite="strict",
                         secure=secure_cookie(request), max_age=int(accounts.SESSION_TTL.total_seconds()))
     response.delete_cookie(LOGIN_CSRF, path="/login")

@@ -16,6 +16,7 @@ from adtrace.app.auth import Ctx, require
 from adtrace.app.data.documents import load
 from adtrace.app.data.lists import audit_list
 from adtrace.app.data.queue import PAGE, labels_csv, ranked_page
+from adtrace.app.downloads import attachment
 from adtrace.app.pages import measured
 from adtrace.app.pages.cases import open_cases
 from adtrace.app.pages.documents import view_model
@@ -101,5 +102,4 @@ def change_decision(request: Request, doc_id: str, decision: str = Form(...), re
 
 @router.get("/queue/labels.csv")
 def labels(request: Request, full: bool = False, ctx: Ctx = Depends(require("export"))) -> Response:
-    return Response(labels_csv(request, ctx, full), media_type="text/csv",
-                    headers={"Content-Disposition": 'attachment; filename="adtrace-labels.csv"'})
+    return attachment(labels_csv(request, ctx, full), "text/csv", "adtrace-labels.csv")

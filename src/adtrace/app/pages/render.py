@@ -36,6 +36,15 @@ templates.env.filters["seg"] = path_segment
 i18n.install(templates.env)
 
 
+def local_path(target: str, fallback: str = "/") -> str:
+    """`target` if it is a path on this site, else `fallback`: for redirects to a `next` the request names.
+    Browsers read `//x`, `/\\x` and `/<TAB>/x` as another host (tabs and newlines are dropped, a backslash
+    is a slash), so any backslash or control character is refused, not only a leading `//`."""
+    if not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return fallback
+    return fallback if any(ord(c) < 32 or ord(c) == 127 for c in target) else target
+
+
 def error_meaning(code: str) -> str:
     """What an error code means, in the reader's language (the errors catalogue; '' for an unknown code).
     Error pages show it above the message, which stays as raised (often English, with its details)."""

@@ -20,6 +20,7 @@ from markupsafe import Markup, escape
 from adtrace.app.auth import Ctx, require
 from adtrace.app.data.cases import check_unmasked
 from adtrace.app.data.search import FILTERS, PAGE, run_search
+from adtrace.app.downloads import attachment
 from adtrace.app.pages.cases import open_cases
 from adtrace.app.pages.render import render
 from adtrace.i18n import N_, get_locale, gettext
@@ -181,5 +182,4 @@ def search_csv(request: Request, full: bool = False, ctx: Ctx = Depends(require(
     audit.append(request.app.state.adtrace.engine, ctx.user.username, "export", "search.csv",
                  {"q": q.text, **{k: params[k] for k in FILTERS if params.get(k)}, "rows": len(result.hits),
                   "redacted": not full})
-    return Response(buf.getvalue(), media_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": 'attachment; filename="adtrace-search.csv"'})
+    return attachment(buf.getvalue(), "text/csv; charset=utf-8", "adtrace-search.csv")

@@ -18,7 +18,7 @@ from adtrace import errors, i18n
 from adtrace.app import accounts
 from adtrace.app.auth import COOKIE, Ctx, client_of, require
 from adtrace.app.locale import COOKIE as LANG_COOKIE
-from adtrace.app.pages.render import render
+from adtrace.app.pages.render import local_path, render
 from adtrace.i18n import gettext
 
 router = APIRouter()
@@ -217,8 +217,7 @@ def my_language(request: Request, language: str = Form(""), next: str = Form("")
     except errors.AuthError as exc:
         return _account_page(request, ctx, errs={"language": exc.web_text}, status=exc.http_status)
     # Back to the page the switch was on: a local path only (never an open redirect).
-    back = next if next.startswith("/") and not next.startswith("//") and "\\" not in next else "/account"
-    response = RedirectResponse(back, status_code=303)
+    response = RedirectResponse(local_path(next, "/account"), status_code=303)
     response.delete_cookie(LANG_COOKIE, path="/")  # the account's setting is the one that counts now
     return response
 
