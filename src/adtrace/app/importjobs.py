@@ -10,6 +10,7 @@ located messages (file, line, field), with the temporary folder replaced by the 
 
 from __future__ import annotations
 
+import contextvars
 import os
 import re
 import secrets
@@ -17,6 +18,7 @@ import shutil
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -191,7 +193,14 @@ def start(engine: sa.Engine, store: Store, job: dict[str, Any], *, mapping: dict
     job.update(state="reading", total=_estimate(path, job["format"]), mapping=mapping or {}, source=source,
                kind=kind, region=region, do_link=link, started_at=now())
     _put(engine, job)
-    threading.Thread(target=_run, args=(engine, store, job), name=f"import-{job['id']}", daemon=True).start()
+    _in_background(f"import-{job['id']}", _run, engine, store, job)
+
+
+def _in_background(name: str, run: Callable[..., None], *args: Any) -> None:
+    """Run in a daemon thread that keeps the request's context: its language above all, so rejected lines
+    and failures are written in the words of whoever started the job (a thread starts with an empty one)."""
+    context = contextvars.copy_context()
+    threading.Thread(target=context.run, args=(run, *args), name=name, daemon=True).start()
 
 
 def _browser(message: str, folder: str) -> str:
@@ -284,5 +293,5 @@ def link_now(engine: sa.Engine, actor: str, rebuild: bool) -> dict[str, Any]:
             job["finished_at"] = now()
             _put(engine, job)
 
-    threading.Thread(target=run, name=f"link-{job['id']}", daemon=True).start()
+    _in_background(f"link-{job['id']}", run)
     return job
