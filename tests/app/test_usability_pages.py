@@ -84,3 +84,41 @@ def test_an_import_says_its_rejected_lines_in_the_readers_language(app: object,
     said = " ".join(e["message"] for e in job["errors"])
     assert len(job["errors"]) == 2
     assert "Cada línea debe ser un objeto JSON completo" in said and "Each line must be" not in said, said
+
+
+def _shown_as_text(page: str, code: str) -> bool:
+    """`code` is the words of an element (what a reader sees), not only an attribute (a tooltip, a data-)."""
+    return re.search(r">\s*" + re.escape(code) + r"\s*<", page) is not None
+
+
+def test_indicators_read_as_words_their_ids_only_a_tooltip(app: object, login: Callable[[str], TestClient]) -> None:
+    """Every indicator on the document page and the queue's preview ended in its id set in code type
+    ("labor.document_retention.v2"), the clusters list named cluster indicators by id fragments
+    ("many_ages_one_phone minor_indicator") and a cluster page listed its ads' indicators by id alone. The
+    words say what fired; the id stays the tooltip (as on the search facets)."""
+    import orjson
+
+    _link(app)
+    engine: sa.Engine = app.state.adtrace.engine  # type: ignore[attr-defined]
+    with engine.connect() as conn:
+        doc_id, raw = conn.execute(sa.text("SELECT doc_id, record FROM records WHERE risk_level = 'high' "
+                                           "ORDER BY doc_id LIMIT 1")).one()
+        summaries = [orjson.loads(s) for (s,) in conn.execute(sa.text(
+            "SELECT summary FROM link_summaries ORDER BY documents DESC"))]
+    fired = [i["id"] for i in orjson.loads(raw)["indicators"]]
+    client = login("analyst")
+    for url in (f"/documents/{doc_id}", f"/queue/preview/{doc_id}"):
+        page = client.get(url).text
+        for ind in fired:
+            assert not _shown_as_text(page, ind), (url, ind)
+            assert f'title="{ind}"' in page, (url, ind)
+    listed = client.get("/clusters").text
+    flagged = next(s for s in summaries if s["cluster_indicators"])
+    for ind in flagged["cluster_indicators"]:
+        assert not _shown_as_text(listed, ind["id"].split(".")[1]) and not _shown_as_text(listed, ind["id"])
+    page = client.get(f"/clusters/{flagged['cluster']}").text
+    for ind in flagged["cluster_indicators"]:
+        assert not _shown_as_text(page, ind["id"]), ind["id"]
+    for ind in flagged["indicators_seen"]:
+        assert not _shown_as_text(page, ind), ind
+        assert f'title="{ind}"' in page, ind
