@@ -122,3 +122,26 @@ def test_indicators_read_as_words_their_ids_only_a_tooltip(app: object, login: C
     for ind in flagged["indicators_seen"]:
         assert not _shown_as_text(page, ind), ind
         assert f'title="{ind}"' in page, ind
+
+
+def test_a_semicolon_csv_offers_its_columns(app: object, login: Callable[[str], TestClient]) -> None:
+    """A CSV saved by a spreadsheet in Spanish (columns separated by ';') showed one column named
+    "title;body;phone" on the mapping page: nothing to choose as the text, a dead end."""
+    from adtrace.app import importjobs
+    from tests.app.conftest import csrf_of
+    from tests.app.test_import_jobs import _wait
+
+    client = login("analyst")
+    body = "title;body;phone\nHola;nueva en la ciudad, llámame;702 555 0144\nOtra;segunda línea;702 555 0145\n"
+    r = client.post("/import", data={"csrf": csrf_of(client)}, files={"file": ("anuncios.csv", body.encode())},
+                    follow_redirects=False)
+    location = r.headers["location"]
+    page = client.get(location).text
+    assert '>body</option>' in page and "title;body;phone" not in page
+    job_id = location.split("/import/", 1)[1].split("?", 1)[0]
+    r = client.post(f"/import/{job_id}/start", data={"csrf": csrf_of(client), "text": "body", "title": "title"},
+                    follow_redirects=False)
+    assert r.status_code == 303, r.text
+    job = _wait(app.state.adtrace.engine, job_id)  # type: ignore[attr-defined]
+    assert job["state"] == "done" and job["counts"]["new"] == 2 and not job["errors"], job
+    assert importjobs.get(app.state.adtrace.engine, job_id)["rejected"] == 0  # type: ignore[attr-defined]

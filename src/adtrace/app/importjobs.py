@@ -128,6 +128,7 @@ def csv_preview(job: dict[str, Any], rows: int = 3) -> tuple[list[str], list[lis
     import io
 
     from adtrace.sources.base import DAMAGED
+    from adtrace.sources.csvfile import separator_of
 
     path = Path(job["folder"]) / job["file"]
     opener = gzip.open if path.name.lower().endswith(".gz") else open
@@ -136,7 +137,7 @@ def csv_preview(job: dict[str, Any], rows: int = 3) -> tuple[list[str], list[lis
             head = fh.read(256_000)
         # Not final: a character the 256,000-byte cut splits is left out, not called invalid UTF-8.
         text = codecs.getincrementaldecoder("utf-8-sig")(errors="strict").decode(head, final=False)
-        reader = csv.reader(io.StringIO(text, newline=""))
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator_of(text.partition("\n")[0]))
         header = [h.strip() for h in next(reader, [])]
         sample = [r for _, r in zip(range(rows), reader, strict=False)]
     except (UnicodeDecodeError, OSError, csv.Error, *DAMAGED) as exc:  # DAMAGED: a cut .csv.gz
