@@ -145,3 +145,19 @@ def test_a_semicolon_csv_offers_its_columns(app: object, login: Callable[[str], 
     job = _wait(app.state.adtrace.engine, job_id)  # type: ignore[attr-defined]
     assert job["state"] == "done" and job["counts"]["new"] == 2 and not job["errors"], job
     assert importjobs.get(app.state.adtrace.engine, job_id)["rejected"] == 0  # type: ignore[attr-defined]
+
+
+def test_a_csv_that_is_not_utf8_says_what_to_do_in_the_readers_words(app: object,
+                                                                      login: Callable[[str], TestClient]) -> None:
+    """A CSV saved in a spreadsheet's old encoding was refused with Python's words, in English on every page:
+    "cannot read the header ('utf-8' codec can't decode byte 0xff in position 11: invalid start byte)"."""
+    from tests.app.conftest import csrf_of
+
+    client = login("analyst")
+    body = "title,text\nCafé,niña nueva en la ciudad\n".encode("cp1252")
+    for lang, says, does in (("en", "not UTF-8 text", "CSV UTF-8"), ("es", "no es texto UTF-8", "CSV UTF-8")):
+        client.get(f"/?lang={lang}")
+        r = client.post("/import", data={"csrf": csrf_of(client)}, files={"file": ("viejo.csv", body)})
+        page = client.get(r.headers["location"]).text if r.status_code == 303 else r.text
+        assert "codec" not in page and "invalid start byte" not in page, lang
+        assert says in page and does in page and "viejo.csv" in page, lang

@@ -26,6 +26,7 @@ import orjson
 import sqlalchemy as sa
 
 from adtrace import errors
+from adtrace.i18n import _
 from adtrace.sources import Options
 from adtrace.sources.registry import reader_for
 from adtrace.storage import audit, settingstore
@@ -140,9 +141,15 @@ def csv_preview(job: dict[str, Any], rows: int = 3) -> tuple[list[str], list[lis
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator_of(text.partition("\n")[0]))
         header = [h.strip() for h in next(reader, [])]
         sample = [r for _, r in zip(range(rows), reader, strict=False)]
-    except (UnicodeDecodeError, OSError, csv.Error, *DAMAGED) as exc:  # DAMAGED: a cut .csv.gz
-        raise errors.InputError.at(errors.BAD_CSV, f"cannot read the header ({exc})", path=job["file"], line=1,
-                                   field_name="file", hint="Save the file as UTF-8 CSV") from None
+    except UnicodeDecodeError as exc:  # a spreadsheet's old encoding (Windows-1252...): say what to do, not the codec
+        raise errors.InputError.at(errors.BAD_CSV, _("not UTF-8 text (byte %(at)s cannot be read)") % {"at": exc.start + 1},
+                                   path=job["file"], line=1, field_name="file",
+                                   hint=_("Save it from your spreadsheet as “CSV UTF-8” (or re-encode it as UTF-8), "
+                                          "then upload it again")) from None
+    except (OSError, csv.Error, *DAMAGED) as exc:  # DAMAGED: a cut .csv.gz
+        raise errors.InputError.at(errors.BAD_CSV, _("cannot read the start of the file (%(why)s)") % {"why": exc},
+                                   path=job["file"], line=1, field_name="file",
+                                   hint=_("Check that the file is a whole CSV, then upload it again")) from None
     if not header:
         raise errors.InputError.at(errors.BAD_UPLOAD, "the file is empty", path=job["file"], field_name="file")
     return header, sample
