@@ -161,3 +161,35 @@ def test_a_csv_that_is_not_utf8_says_what_to_do_in_the_readers_words(app: object
         page = client.get(r.headers["location"]).text if r.status_code == 303 else r.text
         assert "codec" not in page and "invalid start byte" not in page, lang
         assert says in page and does in page and "viejo.csv" in page, lang
+
+
+def test_counts_and_dates_read_as_words(app: object, login: Callable[[str], TestClient], tmp_path: object) -> None:
+    """A case of one ad said "1 documents in all"; the cases list showed its "updated" time raw
+    (2026-12-08T00:35) where every other date is the reader's; a cluster of undated ads said "? to ?"."""
+    from pathlib import Path
+
+    import orjson
+
+    from adtrace.cases import cases as cs
+    from adtrace.storage.ingest import IngestOptions, ingest
+
+    engine: sa.Engine = app.state.adtrace.engine  # type: ignore[attr-defined]
+    with engine.connect() as conn:
+        doc_id = str(conn.execute(sa.text("SELECT doc_id FROM records ORDER BY doc_id LIMIT 1")).scalar_one())
+    case = cs.create(engine, "one ad", "analyst")
+    cs.add_item(engine, case.id, "document", doc_id, "analyst")
+    client = login("analyst")
+    page = client.get(f"/cases/{case.id}").text
+    assert "1 documents" not in page and "1 document in all" in page
+    listed = client.get("/cases").text
+    updated = cs.get(engine, case.id).updated_at
+    assert f"<td>{updated[:16]}</td>" not in listed and f'<time datetime="{updated}">' in listed
+    # Two undated ads joined by a shared phone.
+    path = Path(str(tmp_path)) / "undated.jsonl"
+    path.write_bytes(b"".join(orjson.dumps({"id": f"undated{i}", "source": "test",
+                                            "text": f"new in town, call 702 555 0177 ask for {n}"}) + b"\n"
+                              for i, n in enumerate(("Ann", "Bea"))))
+    ingest(app.state.adtrace.store, [str(path)], IngestOptions(workers=1))  # type: ignore[attr-defined]
+    _link(app)
+    page = client.get("/clusters/undated0").text
+    assert "? to ?" not in page and "2 ads sharing identifiers, photos or wording" in page
