@@ -299,7 +299,7 @@ def test_document_page_shows_the_research_behind_each_indicator(app: Any, login:
     for ind_id in fired:
         ev = get(ind_id).evidence
         assert ev is not None
-        block = page.split(f'<code class="small">{ind_id}</code>', 1)[0].rsplit("<li", 1)[1]
+        block = page.split(f'data-indicator="{ind_id}"', 1)[1].split("</li>", 1)[0]
         assert f'data-evidence-status="{ev.status}"' in block and f"Research: {ev.status}." in block, block
         assert sources()[ev.source].split(".")[0] in block
     spanish = client.get(f"/documents/{doc_id}?lang=es").text

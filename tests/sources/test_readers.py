@@ -51,6 +51,22 @@ def test_csv_with_column_mapping(tmp_path: Path) -> None:
     assert len(bad) == 1 and bad[0].line == 3 and bad[0].error.code == errors.MISSING_FIELD
 
 
+def test_csv_separated_by_semicolons_or_tabs(tmp_path: Path) -> None:
+    """A spreadsheet saved as CSV where the decimal mark is a comma (Spain, Latin America, most of Europe)
+    separates its columns with semicolons; a tab-separated export is common too. The header line says which:
+    the separator it holds most of (a comma if none), so commas inside the text stay text."""
+    for sep in (";", "\t"):
+        p = tmp_path / "ads.csv"
+        p.write_text(f'id{sep}body{sep}city\n1{sep}call 702 555 0199, ask for Sam, new in town{sep}Reno\n'
+                     f'2{sep}"quoted{sep} still text"{sep}Elko\n', encoding="utf-8")
+        docs = [i for i in _items(p, text_col="body") if isinstance(i, Document)]
+        assert [d.id for d in docs] == ["1", "2"], sep
+        assert docs[0].text == "call 702 555 0199, ask for Sam, new in town" and docs[0].meta == {"city": "Reno"}
+        assert docs[1].text == f"quoted{sep} still text"
+    p.write_text('id,body\n1,"semicolons; inside; the text"\n', encoding="utf-8")
+    assert [d.text for d in _items(p, text_col="body") if isinstance(d, Document)] == ["semicolons; inside; the text"]
+
+
 def test_csv_missing_text_column_is_a_clear_error(tmp_path: Path) -> None:
     p = tmp_path / "ads.csv"
     p.write_text("a,b\n1,2\n", encoding="utf-8")

@@ -10,6 +10,7 @@ located messages (file, line, field), with the temporary folder replaced by the 
 
 from __future__ import annotations
 
+import contextvars
 import os
 import re
 import secrets
@@ -17,6 +18,7 @@ import shutil
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +26,7 @@ import orjson
 import sqlalchemy as sa
 
 from adtrace import errors
+from adtrace.i18n import _
 from adtrace.sources import Options
 from adtrace.sources.registry import reader_for
 from adtrace.storage import audit, settingstore
@@ -126,6 +129,7 @@ def csv_preview(job: dict[str, Any], rows: int = 3) -> tuple[list[str], list[lis
     import io
 
     from adtrace.sources.base import DAMAGED
+    from adtrace.sources.csvfile import separator_of
 
     path = Path(job["folder"]) / job["file"]
     opener = gzip.open if path.name.lower().endswith(".gz") else open
@@ -134,12 +138,18 @@ def csv_preview(job: dict[str, Any], rows: int = 3) -> tuple[list[str], list[lis
             head = fh.read(256_000)
         # Not final: a character the 256,000-byte cut splits is left out, not called invalid UTF-8.
         text = codecs.getincrementaldecoder("utf-8-sig")(errors="strict").decode(head, final=False)
-        reader = csv.reader(io.StringIO(text, newline=""))
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator_of(text.partition("\n")[0]))
         header = [h.strip() for h in next(reader, [])]
         sample = [r for _, r in zip(range(rows), reader, strict=False)]
-    except (UnicodeDecodeError, OSError, csv.Error, *DAMAGED) as exc:  # DAMAGED: a cut .csv.gz
-        raise errors.InputError.at(errors.BAD_CSV, f"cannot read the header ({exc})", path=job["file"], line=1,
-                                   field_name="file", hint="Save the file as UTF-8 CSV") from None
+    except UnicodeDecodeError as exc:  # a spreadsheet's old encoding (Windows-1252...): say what to do, not the codec
+        raise errors.InputError.at(errors.BAD_CSV, _("not UTF-8 text (byte %(at)s cannot be read)") % {"at": exc.start + 1},
+                                   path=job["file"], line=1, field_name="file",
+                                   hint=_("Save it from your spreadsheet as “CSV UTF-8” (or re-encode it as UTF-8), "
+                                          "then upload it again")) from None
+    except (OSError, csv.Error, *DAMAGED) as exc:  # DAMAGED: a cut .csv.gz
+        raise errors.InputError.at(errors.BAD_CSV, _("cannot read the start of the file (%(why)s)") % {"why": exc},
+                                   path=job["file"], line=1, field_name="file",
+                                   hint=_("Check that the file is a whole CSV, then upload it again")) from None
     if not header:
         raise errors.InputError.at(errors.BAD_UPLOAD, "the file is empty", path=job["file"], field_name="file")
     return header, sample
@@ -191,7 +201,14 @@ def start(engine: sa.Engine, store: Store, job: dict[str, Any], *, mapping: dict
     job.update(state="reading", total=_estimate(path, job["format"]), mapping=mapping or {}, source=source,
                kind=kind, region=region, do_link=link, started_at=now())
     _put(engine, job)
-    threading.Thread(target=_run, args=(engine, store, job), name=f"import-{job['id']}", daemon=True).start()
+    _in_background(f"import-{job['id']}", _run, engine, store, job)
+
+
+def _in_background(name: str, run: Callable[..., None], *args: Any) -> None:
+    """Run in a daemon thread that keeps the request's context: its language above all, so rejected lines
+    and failures are written in the words of whoever started the job (a thread starts with an empty one)."""
+    context = contextvars.copy_context()
+    threading.Thread(target=context.run, args=(run, *args), name=name, daemon=True).start()
 
 
 def _browser(message: str, folder: str) -> str:
@@ -284,5 +301,5 @@ def link_now(engine: sa.Engine, actor: str, rebuild: bool) -> dict[str, Any]:
             job["finished_at"] = now()
             _put(engine, job)
 
-    threading.Thread(target=run, name=f"link-{job['id']}", daemon=True).start()
+    _in_background(f"link-{job['id']}", run)
     return job

@@ -25,18 +25,38 @@ class _RecordTooLong(Exception):
     pass
 
 
+# Column separators a CSV is saved with: a spreadsheet whose decimal mark is a comma (Spain, Latin America,
+# most of Europe) writes semicolons; tab- and pipe-separated exports are common too.
+SEPARATORS = (",", ";", "\t", "|")
+
+
+def separator_of(header: str) -> str:
+    """The separator the header line holds most of (a comma when it holds none): column names rarely hold
+    one, while the text below often does, so the header alone decides."""
+    return max(SEPARATORS, key=lambda sep: (header.count(sep), sep == ","))
+
+
 class _Bounded:
     """The file's lines for csv.reader, refusing to let one record grow past `limit` characters.
-    The reader calls `record_done()` after each record (csv.reader never reads ahead)."""
+    The reader calls `record_done()` after each record (csv.reader never reads ahead). `head()` reads the
+    first line ahead (to find the separator) and hands it to the reader first."""
 
     def __init__(self, text: IO[str], limit: int) -> None:
         self.text, self.limit, self.pending = text, limit, 0
+        self.ahead: str | None = None
 
     def __iter__(self) -> Iterator[str]:
         return self
 
+    def head(self) -> str:
+        self.ahead = self.text.readline(self.limit + 1)
+        return self.ahead
+
     def __next__(self) -> str:
-        line = self.text.readline(self.limit + 1 - self.pending)
+        if self.ahead is not None:
+            line, self.ahead = self.ahead, None
+        else:
+            line = self.text.readline(self.limit + 1 - self.pending)
         if not line:
             raise StopIteration
         self.pending += len(line)
@@ -51,7 +71,6 @@ class _Bounded:
 def read_csv(fh: IO[bytes], path: str, opts: Options) -> Iterator[Item]:
     text = io.TextIOWrapper(fh, encoding="utf-8", errors="strict", newline="")
     lines = _Bounded(text, opts.max_line_bytes)
-    rows = csv.reader(lines)
 
     def too_long(line: int) -> ReadError:
         err = errors.InputError.at(
@@ -62,6 +81,7 @@ def read_csv(fh: IO[bytes], path: str, opts: Options) -> Iterator[Item]:
         return ReadError(path, line, err)
 
     try:
+        rows = csv.reader(lines, delimiter=separator_of(lines.head()))
         header = next(rows)
     except StopIteration:
         return

@@ -74,15 +74,21 @@ def entity_data(request: Request, kind: str, value: str) -> dict[str, Any]:
     ids = state.store.lookup(kind, norm)
     with read(state.engine) as conn:
         docs = _rows(conn, ids)
-    total = len(docs)
-    docs = docs[-MAX_DOCS:]
+        total = len(docs)
+        docs = docs[-MAX_DOCS:]
+        # An ad that shares nothing with another is linked as a cluster of its own, which has no summary and
+        # no page: it is "not linked to other ads", never a link to a 404.
+        real = clusterstore.sizes(conn, sorted({d["cluster"] for d in docs if d["cluster"]}))
+    alone = sum(1 for d in docs if d["cluster"] and d["cluster"] not in real)
+    for d in docs:
+        d["cluster"] = d["cluster"] if d["cluster"] in real else None
     clusters = Counter(d["cluster"] for d in docs if d["cluster"])
     points = [{"id": d["id"], "city": d["city"], "lat": d["lat"], "lon": d["lon"], "posted_at": d["posted_at"]}
               for d in docs if d["lat"] is not None]
     sightings = [s for d in docs if (s := mv.sighting(d["id"], d["posted_at"], d["record"]))]
     return {"kind": kind, "value": norm, "ref": ref, "total": total, "shown": len(docs),
             "documents": [{k: v for k, v in d.items() if k != "record"} for d in reversed(docs)],
-            "weeks": _weeks(docs), "clusters": clusters.most_common(), "points": points,
+            "weeks": _weeks(docs), "clusters": clusters.most_common(), "alone": alone, "points": points,
             "route": mv.movement(sightings)["stops"]}
 
 

@@ -59,6 +59,17 @@ templates.env.globals["js_messages"] = js_messages  # the scripts' words in the 
 templates.env.filters["reason"] = localise_reason  # stored (English) reasons as the reader reads them
 
 
+def indicator_words(indicator_id: str) -> str:
+    """An ad indicator in a few words of the reader's language (the search facets' label), for lists where its
+    id would be jargon."""
+    from adtrace.app.pages.search import facet_label
+
+    return facet_label("indicator", indicator_id)
+
+
+templates.env.filters["indicator_words"] = indicator_words
+
+
 def render(request: Request, name: str, context: dict[str, Any] | None = None, status: int = 200) -> HTMLResponse:
     ctx = getattr(request.state, "ctx", None)
     if ctx is None and status >= 400:  # a 403 or 404 keeps the navigation of whoever is signed in

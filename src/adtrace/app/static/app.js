@@ -85,6 +85,14 @@ window.adtraceT = (function () {
     const open = menu.closest("header").classList.toggle("open");
     menu.setAttribute("aria-expanded", open ? "true" : "false");
   });
+  // A download built on request (a case's PDF: a minute for a large case) says at once that it is being
+  // prepared, in the status region its link names (data-status), instead of nothing until the file arrives.
+  document.querySelectorAll("a[data-busy][data-status]").forEach(function (a) {
+    a.addEventListener("click", function () {
+      const region = document.getElementById(a.dataset.status);
+      if (region) region.textContent = a.dataset.busy;
+    });
+  });
   // Alerts: one box ticks every alert shown, for "Acknowledge selected".
   const all = document.getElementById("ack-all-toggle");
   if (all) all.addEventListener("change", function () {
