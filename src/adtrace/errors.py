@@ -190,10 +190,16 @@ DECOMPRESSION_BOMB = define("AT117", "DECOMPRESSION_BOMB", "a gzip file that exp
                             "compressed size (a decompression bomb): read up to there, then refused")
 TIP_HANDED_OFF = define("AT118", "TIP_HANDED_OFF", "a triage decision on a tip whose hand-off to a partner was signed: "
                         "the tip is with the partner (HTTP 409)", http_status=409)
+UNKNOWN_HANDOFF = define("AT119", "UNKNOWN_HANDOFF", "a withdrawal or update of a tip hand-off this installation never "
+                         "imported (import the hand-off first)")
 TOO_LARGE = define("AT120", "TOO_LARGE", "a request body or document past its configured size", http_status=413)
 TOO_MANY_IDENTIFIERS = define("AT121", "TOO_MANY_IDENTIFIERS",
                               "a screened document naming more identifiers than one ad plausibly does")
 PAGE_TOO_DEEP = define("AT122", "PAGE_TOO_DEEP", "an HTML page nested deeper (or with more elements) than any ad page")
+FOLLOWUP_ISSUER = define("AT123", "FOLLOWUP_ISSUER", "a withdrawal or update of a tip hand-off signed by another "
+                         "organisation than the one that handed the tip off: refused, the lead unchanged", http_status=403)
+TIP_WITHDRAWN = define("AT124", "TIP_WITHDRAWN", "an update of a tip hand-off its sender withdrew: the partner was told "
+                       "not to act on the tip (HTTP 409)", http_status=409)
 # AT140-144: public tips, their triage and hand-off (adtrace.tips, docs/tips.md).
 BAD_TIP = define("AT140", "BAD_TIP", "a public tip form that cannot be accepted (empty, a field too long, not UTF-8, an expired form)")
 NO_SUCH_RECEIPT = define("AT141", "NO_SUCH_RECEIPT", "a tip receipt code this service does not know (HTTP 404)", http_status=404)
