@@ -37,11 +37,11 @@ KINDS = ("withdrawal", "update")
 MAX_REASON = 300  # characters: a reason, not a report
 
 
-def _handed_off(engine: sa.Engine, tip_id: int, what: str) -> dict[str, Any]:
+def _handed_off(engine: sa.Engine, tip_id: int, refused: str) -> dict[str, Any]:
+    """The tip, or not found (`refused`: the message, with `%(id)s`) when its hand-off was never signed."""
     tip = ts.get(engine, tip_id)
     if not tip["handoff_id"]:
-        raise errors.not_found(_("tip %(id)s has not been handed off: there is no hand-off to %(what)s")
-                               % {"id": tip_id, "what": what}, tip=tip_id)
+        raise errors.not_found(refused % {"id": tip_id}, tip=tip_id)
     return tip
 
 
@@ -55,7 +55,8 @@ def withdraw(engine: sa.Engine, tip_id: int, reason: str, keys: OrgKeys, actor: 
     """Withdraw a tip's hand-off: a `withdraw` decision in its history (once) and a signed withdrawal for the
     partner, audited `tip_withdrawal`. A tip withdrawn before is signed again with its first reason and time
     (a lost file), audited with `again`."""
-    tip = _handed_off(engine, tip_id, _("withdraw"))
+    tip = _handed_off(engine, tip_id, _("tip %(id)s has not been handed off: there is no hand-off to withdraw (a "
+                                        "routed tip not yet handed off may still be taken back)"))
     reason = " ".join(reason.split())[:MAX_REASON]
     again = tip["withdrawn_at"] is not None
     if again:
@@ -90,7 +91,8 @@ def update(store: Any, tip_id: int, keys: OrgKeys, consortium_key: bytes, actor:
     the tip's identifiers as they are now; audited `tip_update`. Refused once the hand-off is withdrawn
     (AT124) and when nothing was added since the hand-off (AT112)."""
     engine = store.engine
-    tip = _handed_off(engine, tip_id, _("update"))  # read before the document: its count is never ahead of the text
+    # The tip is read before its document: its count of additions is never ahead of the text.
+    tip = _handed_off(engine, tip_id, _("tip %(id)s has not been handed off: there is no hand-off to update"))
     if tip["withdrawn_at"]:
         raise errors.InputError(message=_("tip %(id)s's hand-off to %(p)s was withdrawn: nothing more goes to them")
                                 % {"id": tip_id, "p": tip["partner"]}, code=errors.TIP_WITHDRAWN, http_status=409,
@@ -158,16 +160,16 @@ def _lead_of(engine: sa.Engine, body: dict[str, Any]) -> dict[str, Any]:
         row = None if lead_id is None else tipbook.lead_row(conn, lead_id)
     if row is None:
         raise errors.InputError(
-            message=_("this %(kind)s is for hand-off %(h)s from %(i)s, which was never imported here")
-            % {"kind": body["kind"], "h": body["id"], "i": body["issuer"][:60]},
+            message=_("this file withdraws or updates hand-off %(h)s from %(i)s, which was never imported here")
+            % {"h": body["id"], "i": body["issuer"][:60]},
             code=errors.UNKNOWN_HANDOFF, http_status=422, detail={"handoff": body["id"]},
             cli_hint=_("import the hand-off first with `adtrace tips import`, then this file"),
             web_hint=_("Import the hand-off first, then this file; or ask the sender for a copy of the hand-off"))
     if row["issuer"] != body["issuer"]:  # signed by a trusted key, but not by the organisation that sent the tip
         raise errors.InputError(
-            message=_("this %(kind)s names hand-off %(h)s, which came from %(lead)s, but %(i)s signed it: only "
-                      "the sender of a hand-off may withdraw or update it")
-            % {"kind": body["kind"], "h": body["id"], "lead": row["issuer"], "i": body["issuer"][:60]},
+            message=_("this file withdraws or updates hand-off %(h)s, which came from %(lead)s, but %(i)s signed "
+                      "it: only the sender of a hand-off may withdraw or update it")
+            % {"h": body["id"], "lead": row["issuer"], "i": body["issuer"][:60]},
             code=errors.FOLLOWUP_ISSUER, http_status=403, detail={"handoff": body["id"], "lead": row["id"]})
     return row
 
