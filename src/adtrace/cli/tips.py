@@ -4,7 +4,9 @@ copies of lost hand-offs), withdraw or update a hand-off, import partners' hand-
 from __future__ import annotations
 
 import getpass
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -62,9 +64,19 @@ def copy_cmd(tips: list[int] = typer.Argument(..., help="Ids of tips handed off 
     """Sign again the hand-off of a tip handed off before, when its file was lost (an administrator's task):
     the same hand-off id, tip and file name, so the partner's import keeps one tip lead whichever copy it
     gets. The tip does not change; each copy is audited (tip_handoff_copy)."""
+    from adtrace.tips import handoff
+
+    print_json({"copied": [row for row, _body in _sign_each(tips, out, db, keys, actor, handoff.copy_of,
+                                                             handoff.file_name)]})
+
+
+def _sign_each(tips: list[int], out: str, db: str | None, keys: str | None, actor: str | None,
+               sign: Callable[..., tuple[dict[str, Any], dict[str, Any]]],
+               name: Callable[[dict[str, Any], dict[str, Any]], str]) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    """Sign one file per tip (`sign(store, tip_id, keys, consortium_key, actor)`), each written to `out` under
+    `name(tip, body)`; (what to print of it, the body) per tip."""
     from adtrace.exchange import keys as xk
     from adtrace.storage import open_store
-    from adtrace.tips import handoff
 
     ring, key = xk.load(keys), xk.consortium_key(keys)
     folder = Path(out)
@@ -72,11 +84,11 @@ def copy_cmd(tips: list[int] = typer.Argument(..., help="Ids of tips handed off 
     written = []
     with open_store(db) as store:
         for tip_id in tips:
-            tip, body = handoff.copy_of(store, tip_id, ring, key, actor or getpass.getuser())
-            path = folder / handoff.file_name(tip, body)
+            tip, body = sign(store, tip_id, ring, key, actor or getpass.getuser())
+            path = folder / name(tip, body)
             _write_json(str(path), body)
-            written.append({"tip": tip_id, "to": body["to"], "file": str(path), "handoff": body["id"]})
-    print_json({"copied": written})
+            written.append(({"tip": tip_id, "to": body["to"], "file": str(path), "handoff": body["id"]}, body))
+    return written
 
 
 @tips_app.command("withdraw")
@@ -108,22 +120,10 @@ def update_cmd(tips: list[int] = typer.Argument(..., help="Ids of tips handed of
     """Sign an update of a tip's hand-off carrying every addition the tipster made since it, masked as the
     hand-off's text, with the tip's identifiers as keyed hashes. The partner's import puts them on the same
     tip lead, once whatever the order the files come in. Audited (tip_update)."""
-    from adtrace.exchange import keys as xk
-    from adtrace.storage import open_store
     from adtrace.tips import followup
 
-    ring, key = xk.load(keys), xk.consortium_key(keys)
-    folder = Path(out)
-    folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    with open_store(db) as store:
-        for tip_id in tips:
-            tip, body = followup.update(store, tip_id, ring, key, actor or getpass.getuser())
-            path = folder / followup.file_name(tip, body)
-            _write_json(str(path), body)
-            written.append({"tip": tip_id, "to": body["to"], "file": str(path), "handoff": body["id"],
-                            "through": body["update"]["through"]})
-    print_json({"updated": written})
+    print_json({"updated": [row | {"through": body["update"]["through"]} for row, body in _sign_each(
+        tips, out, db, keys, actor, followup.update, followup.file_name)]})
 
 
 @tips_app.command("import")
