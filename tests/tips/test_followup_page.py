@@ -133,3 +133,15 @@ def test_an_admin_withdraws_and_the_partners_leads_page_says_so(
         theirs.state.adtrace.store.close()
     assert audit_rows(engine, "tip_withdrawal")[0][2]["reason"] == "sent to the wrong partner"
     assert followup.unsent(ts.get(engine, tip.tip_id)) == 0
+
+
+def test_without_keys_the_page_says_where_to_sign(app: Any, login: Callable[[str], TestClient], tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    tip = _handed_off(app, tmp_path)
+    monkeypatch.setenv(xk.ENV_VAR, str(tmp_path / "no-keys-here"))
+    client = login("admin")
+    for path, command in (("withdraw", "adtrace tips withdraw"), ("update", "adtrace tips update")):
+        res = _post(client, f"/tips/{tip.tip_id}/{path}", reason="a hoax")
+        assert res.status_code == 503 and f"{command} {tip.tip_id}" in res.text
+    assert ts.get(app.state.adtrace.engine, tip.tip_id)["withdrawn_at"] is None
+    assert audit_rows(app.state.adtrace.engine, "tip_withdrawal") == []

@@ -169,7 +169,7 @@ def handoff_withdraw(request: Request, tip_id: int, reason: str = Form(""),
                      ctx: Ctx = Depends(require("admin"))) -> Response:
     """Withdraw a tip's hand-off, admins only (the partner stops acting on the tip on our word): a signed
     withdrawal to send to the partner; the tip's history says withdrawn. Audited `tip_withdrawal`."""
-    keys = _signer(request, tip_id, "adtrace tips withdraw %(id)s --reason TEXT -o FOLDER", consortium=False)
+    keys = _signer(request, tip_id, "adtrace tips withdraw %(id)s", consortium=False)
     if isinstance(keys, Response):
         return keys
     try:
@@ -183,7 +183,7 @@ def handoff_withdraw(request: Request, tip_id: int, reason: str = Form(""),
 def handoff_update(request: Request, tip_id: int, ctx: Ctx = Depends(require("triage"))) -> Response:
     """Sign an update of a tip's hand-off carrying every addition since it (those who route sign hand-offs,
     so updates too). Audited `tip_update`."""
-    keys = _signer(request, tip_id, "adtrace tips update %(id)s -o FOLDER")
+    keys = _signer(request, tip_id, "adtrace tips update %(id)s")
     if isinstance(keys, Response):
         return keys
     try:
