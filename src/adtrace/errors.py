@@ -192,10 +192,16 @@ DECOMPRESSION_BOMB = define("AT117", "DECOMPRESSION_BOMB", "a gzip file that exp
                             "compressed size (a decompression bomb): read up to there, then refused")
 TIP_HANDED_OFF = define("AT118", "TIP_HANDED_OFF", "a triage decision on a tip whose hand-off to a partner was signed: "
                         "the tip is with the partner (HTTP 409)", http_status=409)
+UNKNOWN_HANDOFF = define("AT119", "UNKNOWN_HANDOFF", "a withdrawal or update of a tip hand-off this installation never "
+                         "imported (import the hand-off first)")
 TOO_LARGE = define("AT120", "TOO_LARGE", "a request body or document past its configured size", http_status=413)
 TOO_MANY_IDENTIFIERS = define("AT121", "TOO_MANY_IDENTIFIERS",
                               "a screened document naming more identifiers than one ad plausibly does")
 PAGE_TOO_DEEP = define("AT122", "PAGE_TOO_DEEP", "an HTML page nested deeper (or with more elements) than any ad page")
+FOLLOWUP_ISSUER = define("AT123", "FOLLOWUP_ISSUER", "a withdrawal or update of a tip hand-off signed by another "
+                         "organisation than the one that handed the tip off: refused, the lead unchanged", http_status=403)
+TIP_WITHDRAWN = define("AT124", "TIP_WITHDRAWN", "an update of a tip hand-off its sender withdrew: the partner was told "
+                       "not to act on the tip (HTTP 409)", http_status=409)
 # Third security review (docs/security.md).
 UNKNOWN_HOST = define("AT125", "UNKNOWN_HOST", "a request whose Host header names a host the server was not told to "
                       "answer to (DNS rebinding): refused before any page or API route runs", http_status=400)

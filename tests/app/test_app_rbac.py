@@ -125,6 +125,8 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("POST", "/tips/{tip_id}/decide"): READERS,
     ("POST", "/tips/handoffs"): READERS,  # those who route sign the hand-offs (tests/tips/test_handoff_page.py)
     ("POST", "/tips/{tip_id}/handoff/copy"): {"admin"},  # a lost hand-off signed again (tests/tips/test_handed_off.py)
+    ("POST", "/tips/{tip_id}/withdraw"): {"admin"},  # the partner stops on our word (tests/tips/test_followup_page.py)
+    ("POST", "/tips/{tip_id}/update"): READERS,  # those who route sign hand-offs, so updates too
     ("GET", "/tips/rules"): {"admin"},
     ("POST", "/tips/rules"): {"admin"},
     ("POST", "/tips/rules/{rule_id}/remove"): {"admin"},
@@ -339,9 +341,11 @@ def test_route_role_table(app: object, login: Callable[[str], TestClient], role:
         elif role in allowed:
             # An empty hand-off upload reaches the route and is refused there as a bad file; with no tip
             # routed to the partner, the hand-off download reaches its route and says nothing waits; the
-            # fixture's tip was never handed off, so a copy has nothing to copy (404), or no keys (503).
+            # fixture's tip was never handed off, so a copy, withdrawal or update has nothing to follow (404),
+            # or no keys (503).
             ok = ((200, 201, 303, 422) if path in ("/tips/leads/import", "/tips/handoffs")
-                  else (404, 503) if path == "/tips/{tip_id}/handoff/copy" else (200, 201, 303))
+                  else (404, 503) if path in ("/tips/{tip_id}/handoff/copy", "/tips/{tip_id}/withdraw",
+                                              "/tips/{tip_id}/update") else (200, 201, 303))
             if path in PAST_THE_ROLE_CHECK:
                 assert status not in (401, 403), (role, method, path, status)
             else:

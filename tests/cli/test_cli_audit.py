@@ -50,6 +50,8 @@ EXEMPT: dict[str, str] = {
     "draft": "audited by the draft itself (tests/cases/test_drafts.py): needs a case",
     "tips route": "audited per hand-off (tip_handoff, tests/tips/test_cli.py)",
     "tips copy": "audited per copy (tip_handoff_copy, tests/tips/test_handed_off.py)",
+    "tips withdraw": "audited (tip_withdrawal, tests/tips/test_followup_cli.py)",
+    "tips update": "audited per update (tip_update, tests/tips/test_followup_cli.py)",
     "tips handoffs": "tip ids, partners, dates, hand-off ids and who decided: no tip text, no reasons",
     "tips import": "audited (tip_import)", "exchange import": "audited (exchange_import)",
     "exchange keys": "key files", "exchange trust": "a partner's public key", "exchange retract": "our own bundle",

@@ -45,7 +45,8 @@ def test_a_tip_in_spanish_becomes_a_tip_document_linked_to_the_ads_with_its_phon
     with state.engine.connect() as conn:
         tip = conn.execute(sa.text("SELECT * FROM tips")).one()._mapping
         assert set(tip) == {"id", "doc_id", "receipt_hash", "status", "country", "about", "lang", "additions",
-                            "created_at", "updated_at", "partner", "handed_off_at", "handoff_id"}  # no address
+                            "created_at", "updated_at", "partner", "handed_off_at", "handoff_id",
+                            "handoff_chars", "sent_additions", "withdrawn_at"}  # no address
         assert receipt not in str(dict(tip)) and "testclient" not in str(dict(tip))
         actor, action = conn.execute(sa.text("SELECT actor, action FROM audit_log ORDER BY seq DESC")).first()
     assert (actor, action) == ("public", "tip")

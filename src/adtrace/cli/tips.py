@@ -1,10 +1,12 @@
-"""`adtrace tips route|copy|import|leads|rules|hotline`: hand routed tips to partners (and copies of lost
-hand-offs), import partners' hand-offs."""
+"""`adtrace tips route|copy|withdraw|update|import|leads|rules|hotline`: hand routed tips to partners (and
+copies of lost hand-offs), withdraw or update a hand-off, import partners' hand-offs and their follow-ups."""
 
 from __future__ import annotations
 
 import getpass
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -13,7 +15,8 @@ from adtrace.cli.io import audit_cli, print_json
 from adtrace.cli.main import app
 
 tips_app = typer.Typer(help="Public tips (docs/tips.md): sign and write the hand-offs of tips an analyst routed to a "
-                       "partner (or a copy of a lost one), import a partner's hand-off as a tip lead, routing rules, the hotline table.",
+                       "partner (or a copy of a lost one), withdraw or update a hand-off, import a partner's hand-off "
+                       "as a tip lead, routing rules, the hotline table.",
                        no_args_is_help=True)
 app.add_typer(tips_app, name="tips")
 DB = typer.Option(None, "--db", help="Database URL or path (default: $ADTRACE_DB).")
@@ -61,9 +64,19 @@ def copy_cmd(tips: list[int] = typer.Argument(..., help="Ids of tips handed off 
     """Sign again the hand-off of a tip handed off before, when its file was lost (an administrator's task):
     the same hand-off id, tip and file name, so the partner's import keeps one tip lead whichever copy it
     gets. The tip does not change; each copy is audited (tip_handoff_copy)."""
+    from adtrace.tips import handoff
+
+    print_json({"copied": [row for row, _body in _sign_each(tips, out, db, keys, actor, handoff.copy_of,
+                                                             handoff.file_name)]})
+
+
+def _sign_each(tips: list[int], out: str, db: str | None, keys: str | None, actor: str | None,
+               sign: Callable[..., tuple[dict[str, Any], dict[str, Any]]],
+               name: Callable[[dict[str, Any], dict[str, Any]], str]) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    """Sign one file per tip (`sign(store, tip_id, keys, consortium_key, actor)`), each written to `out` under
+    `name(tip, body)`; (what to print of it, the body) per tip."""
     from adtrace.exchange import keys as xk
     from adtrace.storage import open_store
-    from adtrace.tips import handoff
 
     ring, key = xk.load(keys), xk.consortium_key(keys)
     folder = Path(out)
@@ -71,18 +84,54 @@ def copy_cmd(tips: list[int] = typer.Argument(..., help="Ids of tips handed off 
     written = []
     with open_store(db) as store:
         for tip_id in tips:
-            tip, body = handoff.copy_of(store, tip_id, ring, key, actor or getpass.getuser())
-            path = folder / handoff.file_name(tip, body)
+            tip, body = sign(store, tip_id, ring, key, actor or getpass.getuser())
+            path = folder / name(tip, body)
             _write_json(str(path), body)
-            written.append({"tip": tip_id, "to": body["to"], "file": str(path), "handoff": body["id"]})
-    print_json({"copied": written})
+            written.append(({"tip": tip_id, "to": body["to"], "file": str(path), "handoff": body["id"]}, body))
+    return written
+
+
+@tips_app.command("withdraw")
+def withdraw_cmd(tip: int = typer.Argument(..., help="Id of a tip handed off before."),
+                 reason: str = typer.Option("", "--reason", help="Why, in a few words the partner will read "
+                                            "(at most 300 characters), e.g. 'a hoax' or 'sent to the wrong partner'."),
+                 out: str = typer.Option(..., "--out", "-o", help="Directory for the withdrawal file."),
+                 db: str = DB, keys: str = KEYS, actor: str = ACTOR) -> None:
+    """Withdraw a tip's hand-off (an administrator's task): a signed withdrawal telling the partner not to
+    act on the tip. Their import marks the tip lead withdrawn, never deletes it. The tip's history says
+    withdrawn, audited (tip_withdrawal). Run again on a withdrawn tip, it signs the same withdrawal again."""
+    from adtrace.exchange import keys as xk
+    from adtrace.tips import followup
+
+    ring = xk.load(keys)
+    done, body = followup.withdraw(_engine(db), tip, reason, ring, actor or getpass.getuser())
+    folder = Path(out)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / followup.file_name(done, body)
+    _write_json(str(path), body)
+    print_json({"withdrawn": {"tip": tip, "to": body["to"], "file": str(path), "handoff": body["id"],
+                              "reason": body["withdrawal"]["reason"], "at": body["withdrawal"]["at"]}})
+
+
+@tips_app.command("update")
+def update_cmd(tips: list[int] = typer.Argument(..., help="Ids of tips handed off before."),
+               out: str = typer.Option(..., "--out", "-o", help="Directory for the update files (one per tip)."),
+               db: str = DB, keys: str = KEYS, actor: str = ACTOR) -> None:
+    """Sign an update of a tip's hand-off carrying every addition the tipster made since it, masked as the
+    hand-off's text, with the tip's identifiers as keyed hashes. The partner's import puts them on the same
+    tip lead, once whatever the order the files come in. Audited (tip_update)."""
+    from adtrace.tips import followup
+
+    print_json({"updated": [row | {"through": body["update"]["through"]} for row, body in _sign_each(
+        tips, out, db, keys, actor, followup.update, followup.file_name)]})
 
 
 @tips_app.command("import")
 def import_cmd(file: str = typer.Argument(..., help="A hand-off file from a trusted partner."), db: str = DB,
                keys: str = KEYS, actor: str = ACTOR) -> None:
     """Verify a partner's hand-off, match its keyed hashes against our ads and create a tip lead (audited
-    tip_import). Re-importing the same file changes nothing."""
+    tip_import); or a withdrawal or update of a hand-off imported before, which marks its lead withdrawn or
+    adds the tipster's additions to it (audited). Re-importing the same file changes nothing."""
     from adtrace.exchange import keys as xk
     from adtrace.tips import handoff
 
@@ -93,7 +142,8 @@ def import_cmd(file: str = typer.Argument(..., help="A hand-off file from a trus
 
 @tips_app.command("leads")
 def leads_cmd(db: str = DB, limit: int = typer.Option(100, help="At most this many, newest first.")) -> None:
-    """Tip leads partners handed to us, each with our ads that carry the tip's identifiers."""
+    """Tip leads partners handed to us, each with our ads that carry the tip's identifiers, whether its
+    sender withdrew it (withdrawn_at, withdrawn_reason) and the tipster's additions since (added_text)."""
     from adtrace.tips import handoff
 
     engine = _engine(db)

@@ -1,4 +1,4 @@
-"""The tips tables (migration 0019): tips, their triage decisions, the routing rules and tip leads.
+"""The tips tables (migrations 0019, 0026): tips, their triage decisions, the routing rules and tip leads.
 
 Plain SQL for SQLite and PostgreSQL alike, on the caller's connection (so a write and its audit entry
 share a transaction). Decisions are rows, never updates in place, so a tip's history stays; what the
@@ -93,19 +93,42 @@ def routed_not_handed_off(conn: sa.Connection, partner: str | None) -> list[dict
         f"SELECT * FROM tips WHERE status = 'routed' AND handed_off_at IS NULL{where} ORDER BY id"), {"p": partner})]
 
 
-def mark_handed_off(conn: sa.Connection, tip_id: int, partner: str, handoff_id: str, at: str) -> bool:
-    """Mark a tip handed off to `partner`; False when it is no longer routed there and pending (routed
-    elsewhere, taken back or signed by someone else since the signer read it)."""
+def mark_handed_off(conn: sa.Connection, tip_id: int, partner: str, handoff_id: str, at: str, chars: int,
+                    additions: int) -> bool:
+    """Mark a tip handed off to `partner`, carrying its first `chars` characters and `additions` additions;
+    False when it is no longer routed there and pending (routed elsewhere, taken back or signed by someone
+    else since the signer read it)."""
     return bool(conn.execute(text(
-        "UPDATE tips SET handed_off_at = :t, handoff_id = :h WHERE id = :i AND status = 'routed' "
-        "AND partner = :p AND handed_off_at IS NULL"), {"t": at, "h": handoff_id, "i": tip_id, "p": partner}).rowcount)
+        "UPDATE tips SET handed_off_at = :t, handoff_id = :h, handoff_chars = :c, sent_additions = :n WHERE id = :i "
+        "AND status = 'routed' AND partner = :p AND handed_off_at IS NULL"),
+        {"t": at, "h": handoff_id, "c": chars, "n": additions, "i": tip_id, "p": partner}).rowcount)
+
+
+def mark_withdrawn(conn: sa.Connection, tip_id: int, reason: str, actor: str, at: str) -> bool:
+    """Withdraw a handed-off tip's hand-off: `withdrawn_at` and a `withdraw` decision (its history). False,
+    nothing written, when it is not handed off or was withdrawn already."""
+    changed = conn.execute(text("UPDATE tips SET withdrawn_at = :t, updated_at = :t WHERE id = :i "
+                                "AND handed_off_at IS NOT NULL AND withdrawn_at IS NULL"), {"t": at, "i": tip_id}).rowcount
+    if not changed:
+        return False
+    conn.execute(text("INSERT INTO tip_decisions (tip_id, decision, reason, partner, actor, at) "
+                      "SELECT id, 'withdraw', :r, partner, :a, :t FROM tips WHERE id = :i"),
+                 {"i": tip_id, "r": reason, "a": actor, "t": at})
+    return True
+
+
+def mark_sent_additions(conn: sa.Connection, tip_id: int, additions: int) -> None:
+    """The tip's additions up to `additions` went to the partner in a signed update (never lowered)."""
+    conn.execute(text("UPDATE tips SET sent_additions = :n WHERE id = :i AND sent_additions < :n"),
+                 {"n": additions, "i": tip_id})
 
 
 def handed_off_tips(conn: sa.Connection, partner: str | None, limit: int) -> list[dict[str, Any]]:
-    """(id, doc_id, partner, handed_off_at, handoff_id) of tips handed off (to `partner`), newest first."""
+    """(id, doc_id, partner, handed_off_at, handoff_id, withdrawn_at, additions, sent_additions) of tips handed off (to `partner`), newest first."""
     where = " AND partner = :p" if partner else ""
     return [dict(r._mapping) for r in conn.execute(text(
-        "SELECT id, doc_id, partner, handed_off_at, handoff_id FROM tips WHERE handed_off_at IS NOT NULL"
+        "SELECT id, doc_id, partner, handed_off_at, handoff_id, withdrawn_at, additions, sent_additions FROM tips "
+        "WHERE handed_off_at IS NOT NULL"
         f"{where} ORDER BY handed_off_at DESC, id DESC LIMIT :n"), {"p": partner, "n": limit})]
 
 
@@ -170,3 +193,20 @@ def lead_ads(conn: sa.Connection, issuer: str, hashes: list[str]) -> list[tuple[
 
 def newest_lead_ids(conn: sa.Connection, limit: int) -> list[int]:
     return [int(r[0]) for r in conn.execute(text("SELECT id FROM tip_leads ORDER BY id DESC LIMIT :n"), {"n": limit})]
+
+
+def withdraw_lead(conn: sa.Connection, lead_id: int, reason: str, withdrawn_at: str, imported_at: str) -> bool:
+    """Mark a lead withdrawn by its sender (kept, with everything on it); False when it was already."""
+    return bool(conn.execute(text(
+        "UPDATE tip_leads SET status = 'withdrawn', withdrawn_at = :w, withdrawn_reason = :r, "
+        "withdrawal_imported_at = :t WHERE id = :i AND withdrawn_at IS NULL"),
+        {"w": withdrawn_at, "r": reason, "t": imported_at, "i": lead_id}).rowcount)
+
+
+def update_lead(conn: sa.Connection, lead_id: int, added_text: str, through: int, sent_at: str, signals: str) -> bool:
+    """Put an update's additions (every one since the hand-off, through addition `through`) on a lead;
+    False, nothing written, when the lead already has an update as recent (a file imported twice, or late)."""
+    return bool(conn.execute(text(
+        "UPDATE tip_leads SET added_text = :x, added_through = :n, added_sent_at = :s, signals = :g WHERE id = :i "
+        "AND (added_through IS NULL OR added_through < :n)"),
+        {"x": added_text, "n": through, "s": sent_at, "g": signals, "i": lead_id}).rowcount)

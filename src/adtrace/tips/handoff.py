@@ -34,45 +34,71 @@ FORMAT = "adtrace.tips.handoff"
 VERSION = 1  # a first hand-off: its id is the hash of its signed body (every adtrace reads it)
 COPY_VERSION = 2  # a copy of a past hand-off: carries that hand-off's id in `id`; an adtrace that reads only
 # version 1 refuses it instead of importing the tip a second time under a new id
-_ID = re.compile(r"^[0-9a-f]{32}$")  # b.bundle_id's shape
+FOLLOWUP_VERSION = 3  # a withdrawal or an update of a past hand-off (`adtrace.tips.followup`); an adtrace that
+# reads only versions 1 and 2 refuses it ("version 3 is not supported") instead of reading it as a new tip
+ID = re.compile(r"^[0-9a-f]{32}$")  # b.bundle_id's shape
 CATEGORY = "tip"  # the signals' category: the partner's leads say they came from a tip
 MAX_TEXT = 110_000  # a tip and its additions (intake.MAX_TEXT * 10) plus masks
 
 
-def redacted(store: Any, doc_id: str) -> dict[str, Any]:
-    """The tip's text masked by the case-export rules, with what routing and triage need (no identifiers)."""
+def masked_text(store: Any, doc_id: str, start: int = 0, end: int | None = None) -> tuple[Any, dict[str, Any], str]:
+    """(document, record, its text from `start` to `end` masked by the case-export rules): the whole text as
+    a case export masks it; a part with the record's identifiers learnt from the whole, so a number written
+    before the part is masked in it too."""
     from adtrace.cases.redaction import Masker
 
     doc, record = store.get_document(doc_id), store.get_record(doc_id) or {}
     if doc is None:
         raise errors.not_found(_("the tip's document %(id)s is gone (purged?)") % {"id": doc_id}, doc_id=doc_id)
-    body = Masker(True).document(record, doc)[1]
+    end = len(doc.text) if end is None else min(end, len(doc.text))
+    masker = Masker(True)
+    if start == 0 and end == len(doc.text):
+        return doc, record, masker.document(record, doc)[1]
+    masker.learn(record, doc.full_text)
+    off = len(doc.full_text) - len(doc.text)  # the title and its newline, when the document has a title
+    return doc, record, masker.evidence(record, doc.full_text, [off + start, off + end], doc.text[start:end])
+
+
+def redacted(store: Any, doc_id: str, upto: int | None = None) -> dict[str, Any]:
+    """The tip's text (its first `upto` characters) masked by the case-export rules, with what routing and
+    triage need (no identifiers)."""
+    doc, record, body = masked_text(store, doc_id, 0, upto)
     risk = record.get("risk") or {}
     return {"ref": doc.id, "text": body, "received_at": doc.posted_at, "lang": doc.lang or "",
             "indicators": sorted({str(i["id"]) for i in record.get("indicators") or [] if i.get("id")}),
             "risk_level": risk.get("level")}
 
 
-def make(store: Any, tip: dict[str, Any], keys: OrgKeys, consortium_key: bytes,
-         region: str | None = None, again: str | None = None) -> dict[str, Any]:
-    """A signed hand-off of one routed tip to its partner (`region`: as intake read the tip's numbers);
-    `again`: the id of the past hand-off this one is a copy of."""
-    region = region or org_country()
-    doc_id = str(tip["doc_id"])
-    record = store.get_record(doc_id) or {}
+def signals_of(store: Any, tip: dict[str, Any], keys: OrgKeys, consortium_key: bytes,
+               region: str | None = None) -> dict[str, Any]:
+    """The tip's identifiers as a signed signals bundle of keyed hashes (`region`: as intake read its numbers)."""
+    record = store.get_record(str(tip["doc_id"])) or {}
     when = str(tip["created_at"])
     sigs = sorted({(i.type, i.value if i.type == "pdq" else keyed_hash(consortium_key, i.type, i.value))
-                   for i in identifiers(record, region)})
-    inner = b.make_signals([b.Signal(t, h, CATEGORY, 0.5, when, when, opinion="investigation") for t, h in sigs],
-                           keys, consortium_key_id(consortium_key))
+                   for i in identifiers(record, region or org_country())})
+    return b.make_signals([b.Signal(t, h, CATEGORY, 0.5, when, when, opinion="investigation") for t, h in sigs],
+                          keys, consortium_key_id(consortium_key))
+
+
+def signed(body: dict[str, Any], keys: OrgKeys) -> dict[str, Any]:
+    """`body` with its Ed25519 signature over everything else (as bundles are signed)."""
+    body["signature"] = base64.b64encode(keys.private().sign(b.canonical(body))).decode()
+    return body
+
+
+def make(store: Any, tip: dict[str, Any], keys: OrgKeys, consortium_key: bytes,
+         region: str | None = None, again: str | None = None, upto: int | None = None) -> dict[str, Any]:
+    """A signed hand-off of one routed tip to its partner (`region`: as intake read the tip's numbers);
+    `again`: the id of the past hand-off this one is a copy of; `upto`: how much of the tip's text it
+    carries (what was added after goes in updates, `adtrace.tips.followup`)."""
+    doc_id = str(tip["doc_id"])
     body: dict[str, Any] = {"format": FORMAT, "version": VERSION if again is None else COPY_VERSION,
                             **({} if again is None else {"id": again}), "issuer": keys.org, "key_id": keys.current,
                             "created_at": now(), "to": str(tip["partner"]),
-                            "tip": {**redacted(store, doc_id), "country": str(tip["country"] or ""),
+                            "tip": {**redacted(store, doc_id, upto), "country": str(tip["country"] or ""),
                                     "about": str(tip["about"] or "")},
-                            "signals": inner}
-    body["signature"] = base64.b64encode(keys.private().sign(b.canonical(body))).decode()
-    return body
+                            "signals": signals_of(store, tip, keys, consortium_key, region)}
+    return signed(body, keys)
 
 
 def handoff_id(body: dict[str, Any]) -> str:
@@ -87,13 +113,18 @@ def send(store: Any, keys: OrgKeys, consortium_key: bytes, actor: str, partner: 
     Returns (tip, hand-off) pairs; the caller writes the files."""
     out = []
     for tip in ts.pending_handoffs(store.engine, partner):
-        if store.get_document(str(tip["doc_id"])) is None:  # purged by retention: nothing left to hand off
+        doc = store.get_document(str(tip["doc_id"]))
+        if doc is None:  # purged by retention: nothing left to hand off
             logging.getLogger(__name__).warning("tip %s: its document was purged; not handed off", tip["id"])
             continue
-        body = make(store, tip, keys, consortium_key, region)
+        # The tip row (its count of additions) was read before the document: an addition in between is in
+        # neither, or in the text only (then an update sends it again: nothing is lost).
+        chars = len(doc.text)
+        body = make(store, tip, keys, consortium_key, region, upto=chars)
         hid = handoff_id(body)
         with write(store.engine) as conn:
-            if not ts.handed_off(conn, int(tip["id"]), body["to"], hid):  # routed elsewhere or taken back since
+            if not ts.handed_off(conn, int(tip["id"]), body["to"], hid, chars, int(tip["additions"])):
+                # routed elsewhere or taken back since it was read
                 logging.getLogger(__name__).warning("tip %s: no longer routed to %s; not handed off", tip["id"],
                                                     body["to"])
                 continue
@@ -108,14 +139,16 @@ def send(store: Any, keys: OrgKeys, consortium_key: bytes, actor: str, partner: 
 def copy_of(store: Any, tip_id: int, keys: OrgKeys, consortium_key: bytes, actor: str,
             region: str | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
     """Sign again the hand-off of a tip handed off before (its file was lost): the same hand-off id, tip and
-    partner, so the partner's import keeps one lead whichever copy it gets first. Made from the tip as it is
-    now (additions since are in it). Audited `tip_handoff_copy`; the tip itself does not change."""
+    partner, so the partner's import keeps one lead whichever copy it gets first. It carries the text the
+    first carried (what was added after goes in updates, so a copy and an update never repeat each other),
+    masked afresh. Audited `tip_handoff_copy`; the tip itself does not change."""
     tip = ts.get(store.engine, tip_id)
     if tip["status"] != "routed" or not tip["handoff_id"]:
         raise errors.not_found(_("tip %(id)s has not been handed off: there is no hand-off to copy") % {"id": tip_id},
                                tip=tip_id, cli_hint=_("a routed tip's hand-off is signed by `adtrace tips route`"),
                                web_hint=_("A routed tip's hand-off is signed on the Routed tab"))
-    body = make(store, tip, keys, consortium_key, region, again=str(tip["handoff_id"]))
+    upto = None if tip["handoff_chars"] is None else int(tip["handoff_chars"])
+    body = make(store, tip, keys, consortium_key, region, again=str(tip["handoff_id"]), upto=upto)
     audit.append(store.engine, actor, "tip_handoff_copy", str(tip["doc_id"]),
                  {"tip": tip_id, "to": body["to"], "handoff": body["id"], "signals": len(body["signals"]["signals"])})
     xs.record_export(store.engine, body["signals"])
@@ -146,33 +179,37 @@ def zipped(sent: list[tuple[dict[str, Any], dict[str, Any]]]) -> bytes:
     return buf.getvalue()
 
 
-def _bad(what: str, field_name: str | None = None) -> errors.InputError:
+def bad(what: str, field_name: str | None = None) -> errors.InputError:
     return errors.InputError.at(errors.BAD_HANDOFF, what, field_name=field_name, hint=_("Ask the sender for a fresh hand-off"),
                                 cli_hint=_("the sender makes one with `adtrace tips route`"))
 
 
 def check_shape(body: Any) -> dict[str, Any]:
     if not isinstance(body, dict) or body.get("format") != FORMAT:
-        raise _bad(_("not an adtrace tip hand-off"), "format")
-    if body.get("version") not in (VERSION, COPY_VERSION):
-        raise _bad(_("hand-off version %(v)r is not supported (this adtrace reads %(ours)s)")
-                   % {"v": body.get("version"), "ours": f"{VERSION}, {COPY_VERSION}"}, "version")
-    if body["version"] == COPY_VERSION and not (isinstance(body.get("id"), str) and _ID.match(body["id"])):
-        raise _bad(_("a copy of a hand-off must name the id of the first (32 lowercase hexadecimal characters)"),
+        raise bad(_("not an adtrace tip hand-off"), "format")
+    if body.get("version") not in (VERSION, COPY_VERSION, FOLLOWUP_VERSION):
+        raise bad(_("hand-off version %(v)r is not supported (this adtrace reads %(ours)s)")
+                   % {"v": body.get("version"), "ours": f"{VERSION}, {COPY_VERSION}, {FOLLOWUP_VERSION}"}, "version")
+    if body["version"] == FOLLOWUP_VERSION:
+        from adtrace.tips import followup
+
+        return followup.check_shape(body)
+    if body["version"] == COPY_VERSION and not (isinstance(body.get("id"), str) and ID.match(body["id"])):
+        raise bad(_("a copy of a hand-off must name the id of the first (32 lowercase hexadecimal characters)"),
                    "id")
     for name in ("issuer", "key_id", "created_at", "to", "signature"):
         if not isinstance(body.get(name), str) or not body[name]:
-            raise _bad(_("missing or not a string"), name)
+            raise bad(_("missing or not a string"), name)
     tip = body.get("tip")
     if not isinstance(tip, dict):
-        raise _bad(_("missing"), "tip")
+        raise bad(_("missing"), "tip")
     for name in ("ref", "text", "country", "about", "lang"):
         if not isinstance(tip.get(name), str):
-            raise _bad(_("missing or not a string"), f"tip.{name}")
+            raise bad(_("missing or not a string"), f"tip.{name}")
     if len(tip["text"]) > MAX_TEXT or not isinstance(tip.get("indicators", []), list):
-        raise _bad(_("text over %(n)s characters or indicators not a list") % {"n": f"{MAX_TEXT:,}"}, "tip")
+        raise bad(_("text over %(n)s characters or indicators not a list") % {"n": f"{MAX_TEXT:,}"}, "tip")
     if not isinstance(body.get("signals"), dict) or body["signals"].get("issuer") != body["issuer"]:
-        raise _bad(_("the embedded signals bundle is missing or from another issuer"), "signals")
+        raise bad(_("the embedded signals bundle is missing or from another issuer"), "signals")
     return body
 
 
@@ -201,13 +238,18 @@ def receive(engine: sa.Engine, body: Any, actor: str, consortium_key: bytes | No
     create the tip lead, audit `tip_import`. Importing the same hand-off again, or a copy of it (the same id,
     `copy_of`), changes nothing."""
     body = verify(engine, body)
+    if body["version"] == FOLLOWUP_VERSION:  # a withdrawal or an update of a hand-off imported before
+        from adtrace.tips import followup
+
+        lead_id, changed = followup.apply(engine, body, actor, consortium_key)
+        return lead(engine, lead_id) | ({} if changed else {"already_imported": True})
     hid = handoff_id(body)
     with read(engine) as conn:
         old = tipbook.lead_id_of(conn, hid)
     if old is not None:  # this hand-off, or a copy of it, was imported before
         known = lead(engine, old)
         if known["issuer"] != body["issuer"]:  # a copy's id is the sender's word: never another issuer's lead
-            raise _bad(_("its id %(h)s is the id of a hand-off from another organisation")
+            raise bad(_("its id %(h)s is the id of a hand-off from another organisation")
                        % {"h": hid}, "id")
         return known | {"already_imported": True}
     cid = consortium_key_id(consortium_key) if consortium_key else None

@@ -119,9 +119,10 @@ def pending_by_partner(engine: sa.Engine) -> list[tuple[str, int]]:
     return sorted(counts.items())
 
 
-def handed_off(conn: sa.Connection, tip_id: int, partner: str, handoff_id: str) -> bool:
-    """Mark the tip handed off; False when it was routed elsewhere or taken back since it was read."""
-    return tipbook.mark_handed_off(conn, tip_id, partner, handoff_id, now())
+def handed_off(conn: sa.Connection, tip_id: int, partner: str, handoff_id: str, chars: int, additions: int) -> bool:
+    """Mark the tip handed off with its first `chars` characters (`additions` additions); False when it was
+    routed elsewhere or taken back since it was read."""
+    return tipbook.mark_handed_off(conn, tip_id, partner, handoff_id, now(), chars, additions)
 
 
 def handoffs(engine: sa.Engine, partner: str | None = None, limit: int = 100) -> list[dict[str, Any]]:

@@ -9,6 +9,7 @@ for it (docs/tips.md, "Signing from the Tips page"). Without them the page says 
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
@@ -20,7 +21,7 @@ from adtrace.app.pages.render import render
 from adtrace.i18n import _
 from adtrace.places.hotlines import COUNTRY_NAMES, hotline_or_default
 from adtrace.storage import audit
-from adtrace.tips import handoff, intake
+from adtrace.tips import followup, handoff, intake
 from adtrace.tips import store as ts
 
 router = APIRouter()
@@ -36,6 +37,7 @@ def _queue(request: Request, status: str, error: str = "", code: int = 200) -> R
     histories = ts.histories(engine, [int(t["id"]) for t in items])
     for t in items:
         t["history"] = histories.get(int(t["id"]), [])
+        t["unsent"] = followup.unsent(t)
     countries = [str(t["country"]) for t in items if t["country"]]
     if items:  # tips carry what people reported (names, numbers): each view is audited like a document's
         audit.append(engine, request.state.ctx.user.username, "view_tips", status, {"tips": [t["id"] for t in items]})
@@ -136,6 +138,60 @@ def handoff_copy(request: Request, tip_id: int, ctx: Ctx = Depends(require("admi
                   "redacted": True})
     return Response(handoff.encoded(body), media_type="application/json",
                     headers={"Content-Disposition": f'attachment; filename="{handoff.file_name(tip, body)}"'})
+
+
+def _signer(request: Request, tip_id: int, what: str, consortium: bool = True) -> tuple[Any, bytes | None] | Response:
+    """The organisation's keys (its consortium key when `consortium`: a withdrawal carries no signals), or the
+    Routed tab saying the server cannot sign (`what`: the command that signs it where the keys are)."""
+    from adtrace.exchange import keys as xk
+
+    try:
+        return xk.load(None), xk.consortium_key(None) if consortium else None
+    except errors.ConfigError as exc:
+        _keys_missing(exc)
+        return _queue(request, "routed", _("This cannot be signed on this server: it does not have the "
+                                           "organisation's exchange keys, or cannot read them (the server's log "
+                                           "says which). Sign it on the computer that holds the keys: "
+                                           "%(command)s") % {"command": what % {"id": tip_id}}, 503)
+
+
+def _signed_file(request: Request, actor: str, tip: dict[str, Any], body: dict[str, Any]) -> Response:
+    """A withdrawal or an update as a download, audited as an export too."""
+    audit.append(request.app.state.adtrace.engine, actor, "export", "tip-handoffs",
+                 {"format": "json", "to": body["to"], "tips": [int(tip["id"])], "handoffs": [body["id"]],
+                  "kind": body["kind"], "redacted": True})
+    return Response(handoff.encoded(body), media_type="application/json",
+                    headers={"Content-Disposition": f'attachment; filename="{followup.file_name(tip, body)}"'})
+
+
+@router.post("/tips/{tip_id}/withdraw")
+def handoff_withdraw(request: Request, tip_id: int, reason: str = Form(""),
+                     ctx: Ctx = Depends(require("admin"))) -> Response:
+    """Withdraw a tip's hand-off, admins only (the partner stops acting on the tip on our word): a signed
+    withdrawal to send to the partner; the tip's history says withdrawn. Audited `tip_withdrawal`."""
+    keys = _signer(request, tip_id, "adtrace tips withdraw %(id)s", consortium=False)
+    if isinstance(keys, Response):
+        return keys
+    try:
+        tip, body = followup.withdraw(request.app.state.adtrace.engine, tip_id, reason, keys[0], ctx.user.username)
+    except errors.InputError as exc:
+        return _queue(request, "routed", exc.web_text, exc.http_status)
+    return _signed_file(request, ctx.user.username, tip, body)
+
+
+@router.post("/tips/{tip_id}/update")
+def handoff_update(request: Request, tip_id: int, ctx: Ctx = Depends(require("triage"))) -> Response:
+    """Sign an update of a tip's hand-off carrying every addition since it (those who route sign hand-offs,
+    so updates too). Audited `tip_update`."""
+    keys = _signer(request, tip_id, "adtrace tips update %(id)s")
+    if isinstance(keys, Response):
+        return keys
+    try:
+        tip, body = followup.update(request.app.state.adtrace.store, tip_id, keys[0], keys[1] or b"",
+                                    ctx.user.username)
+    except errors.InputError as exc:
+        return _queue(request, "routed", exc.web_text, exc.http_status)
+    return _signed_file(request, ctx.user.username, tip, body)
 
 
 @router.get("/tips/rules")
