@@ -106,8 +106,9 @@ def test_an_admin_withdraws_and_the_partners_leads_page_says_so(
                                                               "admin")[1], "bo", CONSORTIUM)
     app.state.adtrace.store.close()
     from adtrace.app import create_app
+    from tests.app.conftest import TEST_HOSTS
 
-    theirs = create_app(str(db), image_roots=(template[1],), secure_cookies=False)
+    theirs = create_app(str(db), image_roots=(template[1],), secure_cookies=False, allowed_hosts=TEST_HOSTS)
     try:
         from tests.app.conftest import PASSWORD, post_login
 
