@@ -65,3 +65,15 @@ def test_full_export_and_pdf_show_the_template(store: Store) -> None:
     data = exports.bundle(store, _case(store), actor="alice")
     body = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(exports.to_pdf(data))).pages)
     assert "Template tpl:" in body and "Phoenix" in body and "555" not in MASK.sub("", body)
+
+
+def test_the_reports_times_are_written_for_people(store: Store) -> None:
+    """Postings, the first and last posting and analysts' notes read as the locale writes dates, not as
+    stored ISO strings ("2026-01-01T10:00")."""
+    import re
+
+    case = cs.add_note(store, _case(store).id, "alice", "called the hotline")
+    data = exports.bundle(store, case, actor="alice")
+    body = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(exports.to_pdf(data))).pages)
+    assert "called the hotline" in body
+    assert not re.search(r"\d{4}-\d\d-\d\dT\d\d:\d\d", body)
