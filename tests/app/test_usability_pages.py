@@ -122,6 +122,10 @@ def test_indicators_read_as_words_their_ids_only_a_tooltip(app: object, login: C
     for ind in flagged["indicators_seen"]:
         assert not _shown_as_text(page, ind), ind
         assert f'title="{ind}"' in page, ind
+    # The network score's reasons ended in the cluster indicator's id in brackets; the id is their tooltip now.
+    reasons = page.split('id="network-reasons"', 1)[1].split("</ul>", 1)[0]
+    for ind in flagged["cluster_indicators"]:
+        assert f"[{ind['id']}]" not in reasons and f'title="{ind["id"]}"' in reasons, ind["id"]
 
 
 def test_a_semicolon_csv_offers_its_columns(app: object, login: Callable[[str], TestClient]) -> None:

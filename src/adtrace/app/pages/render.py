@@ -5,6 +5,7 @@ pass `hotline` for the country it points to."""
 
 from __future__ import annotations
 
+import re
 from importlib import resources
 from typing import Any
 from urllib.parse import quote
@@ -12,6 +13,7 @@ from urllib.parse import quote
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
 
 from adtrace import __version__, i18n
 from adtrace.app.auth import can
@@ -56,7 +58,22 @@ def error_meaning(code: str) -> str:
 
 templates.env.globals["error_meaning"] = error_meaning
 templates.env.globals["js_messages"] = js_messages  # the scripts' words in the page's language
-templates.env.filters["reason"] = localise_reason  # stored (English) reasons as the reader reads them
+
+
+_TRAILING_ID = re.compile(r"^(?P<words>.*) \[(?P<id>[\w.\-]+)\]$", re.S)
+
+
+def reason_words(text: str) -> Markup:
+    """A stored (English) reason as the reader reads it: localised, and its indicator's id, which is jargon
+    on a page, moved from the end of the sentence into a tooltip ("Several ages with one phone [cluster.x]")."""
+    said = localise_reason(text)
+    m = _TRAILING_ID.match(said)
+    if m is None:
+        return Markup("{}").format(said)
+    return Markup('<span title="{}" data-indicator="{}">{}</span>').format(m["id"], m["id"], m["words"])
+
+
+templates.env.filters["reason"] = reason_words
 
 
 def indicator_words(indicator_id: str) -> str:
