@@ -39,7 +39,7 @@ def run_cmd(
     region: str = typer.Option("US", help="Phone region when the text names no country (ISO code)."),
     source: str = typer.Option(None, help="Source name for documents that have none."),
     kind: str = typer.Option(None, help="Kind for documents that have none: ad, post, job, review, tip."),
-    in_format: str = typer.Option(None, "--format", help="Force the reader (jsonl, csv, html, warc)."),
+    in_format: str = typer.Option(None, "--format", help="Force the reader (jsonl, json, csv, html, warc, twitter, telegram, reddit)."),
 ) -> None:
     """Partition the input, run the pipeline on each document, keep each document's last version (as ingest does), group link keys, cluster, write Parquet."""
     from adtrace.engine import RunOptions, make_engine, run

@@ -42,7 +42,7 @@ def ingest_cmd(
     region: str = typer.Option("US", help="Phone region when the text names no country (ISO code)."),
     source: str = typer.Option(None, help="Source name for documents that have none."),
     kind: str = typer.Option(None, help="Kind for documents that have none: ad, post, job, review, tip."),
-    in_format: str = typer.Option(None, "--format", help="Force the reader (jsonl, csv, html, warc)."),
+    in_format: str = typer.Option(None, "--format", help="Force the reader (jsonl, json, csv, html, warc, twitter, telegram, reddit)."),
     text_col: str = typer.Option("text", help="CSV column holding the ad body."),
     profiles: list[Path] = typer.Option([], "--profiles", help="Folder or file of extra HTML site profiles."),
     on_error: str = typer.Option("skip", help="A bad document: 'skip' (report and go on) or 'fail'."),
