@@ -1,7 +1,7 @@
 """The README and docs/ stay true to the tool: every `adtrace ...` command they show names commands
-and flags that exist, every `bench/X.py --flag` names a script
-and a flag it parses, and every repository path they link to exists. Analysts and operators follow
-these pages literally (developers' guide: keep the README, docs/ and --help true).
+and flags that exist, every `bench/X.py --flag` names a script and a flag it parses, every repository
+path they link to exists, and every ADTRACE_* variable they name is mentioned in src/adtrace. Analysts
+and operators follow these pages literally (developers' guide: keep the README, docs/ and --help true).
 
 What is read: shell lines in code blocks and inline `adtrace ...` / `bench/...` spans of README.md
 and docs/*.md (docs/errors.md is generated from adtrace.errors and checked by test_error_catalogue).
@@ -188,6 +188,15 @@ def check_paths(page: Path) -> list[str]:
     return problems
 
 
+_ENV = re.compile(r"\bADTRACE_[A-Z0-9_]*[A-Z0-9]\b")
+
+
+def unknown_variables(page: Path, source: str) -> list[str]:
+    """ADTRACE_* environment variables a page names that no source file reads or mentions."""
+    names = sorted(set(_ENV.findall(page.read_text(encoding="utf-8"))))
+    return [f"{page.name}: names {name}, which src/adtrace never mentions" for name in names if name not in source]
+
+
 @pytest.fixture(scope="module")
 def tree() -> Any:
     main._register()
@@ -213,6 +222,12 @@ def test_every_linked_or_named_path_exists() -> None:
     assert not problems, "\n".join(problems)
 
 
+def test_every_named_environment_variable_exists() -> None:
+    source = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "src" / "adtrace").rglob("*.py"))
+    problems = [p for page in pages() for p in unknown_variables(page, source)]
+    assert not problems, "\n".join(problems)
+
+
 def test_the_checks_find_a_planted_mistake(tree: Any) -> None:
     """The checks above cannot pass vacuously: a wrong flag, command or script is found."""
     planted = [Shown("x.md", 1, "adtrace ingest --db a.db --no-such-flag x.jsonl"),
@@ -223,3 +238,11 @@ def test_the_checks_find_a_planted_mistake(tree: Any) -> None:
     assert check_bench(Shown("x.md", 5, "bench/no_such_bench.py"))
     assert not check_adtrace(Shown("x.md", 6, "adtrace exchange keys | trust | export"), tree)
     assert check_adtrace(Shown("x.md", 7, "adtrace exchange keys | trust | nosuch"), tree)
+    page = ROOT / "tests" / "x-planted.md"
+    try:
+        page.write_text("Set `ADTRACE_DB` or `ADTRACE_NO_SUCH_SETTING`; links [here](no-such.md).\n", encoding="utf-8")
+        assert unknown_variables(page, "ADTRACE_DB") == [
+            "x-planted.md: names ADTRACE_NO_SUCH_SETTING, which src/adtrace never mentions"]
+        assert check_paths(page) == ["x-planted.md:1: link to no-such.md, which does not exist"]
+    finally:
+        page.unlink()
