@@ -197,6 +197,51 @@ def unknown_variables(page: Path, source: str) -> list[str]:
     return [f"{page.name}: names {name}, which src/adtrace never mentions" for name in names if name not in source]
 
 
+_API = re.compile(r"/api/v1(/[A-Za-z0-9_{}.,/-]*)")
+_RELATIVE = re.compile(r"(?:^|[\s`])(/[a-z][A-Za-z0-9_{}.,/-]*)")
+
+
+def documented_api_paths(page: Path) -> list[tuple[int, str]]:
+    """(line, path under /api/v1) the page names: every /api/v1/... anywhere, and in a "## REST API"
+    section the paths of its code spans, which are relative to /api/v1. `{a,b}` lists alternatives."""
+    found: list[tuple[int, str]] = []
+    in_api = False
+    for number, line in enumerate(page.read_text(encoding="utf-8").splitlines(), 1):
+        if line.startswith("## "):
+            in_api = line.startswith("## REST API")
+        paths = _API.findall(line)
+        if in_api:
+            paths += [p for span in _INLINE.findall(line) if not span.startswith("/api/")
+                      for p in _RELATIVE.findall(span)]
+        for path in paths:
+            path = path.rstrip("/.,") or "/"
+            alternatives = re.fullmatch(r"(.*)\{(\w+(?:,\w+)+)\}(.*)", path)
+            options = [alternatives[1] + a + alternatives[3] for a in alternatives[2].split(",")] if alternatives else [path]
+            found += [(number, option) for option in options]
+    return found
+
+
+def unknown_api_paths(page: Path, spec_paths: list[str]) -> list[str]:
+    patterns = [re.compile(re.sub(r"\\\{\w+\\\}", "[^/]+", re.escape(p.removeprefix("/api/v1"))) + "$")
+                for p in spec_paths]
+    problems = []
+    for number, path in documented_api_paths(page):
+        probe = re.sub(r"\{\w+\}", "X", path)
+        if path != "/openapi.json" and not any(pat.match(probe) for pat in patterns):
+            problems.append(f"{page.name}:{number}: /api/v1{path} is not in the OpenAPI spec")
+    return problems
+
+
+@pytest.fixture(scope="module")
+def spec_paths(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
+    from adtrace.app import create_app
+    from adtrace.storage import init_db
+
+    url = str(tmp_path_factory.mktemp("api") / "api.db")
+    init_db(url)
+    return sorted(create_app(url).openapi()["paths"])
+
+
 @pytest.fixture(scope="module")
 def tree() -> Any:
     main._register()
@@ -222,6 +267,13 @@ def test_every_linked_or_named_path_exists() -> None:
     assert not problems, "\n".join(problems)
 
 
+def test_every_documented_api_path_is_served(spec_paths: list[str]) -> None:
+    shown = [p for page in pages() for p in documented_api_paths(page)]
+    assert len(shown) > 40  # the REST sections and the /api/v1 mentions really were read
+    problems = [p for page in pages() for p in unknown_api_paths(page, spec_paths)]
+    assert not problems, "\n".join(problems)
+
+
 def test_every_named_environment_variable_exists() -> None:
     source = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "src" / "adtrace").rglob("*.py"))
     problems = [p for page in pages() for p in unknown_variables(page, source)]
@@ -240,9 +292,14 @@ def test_the_checks_find_a_planted_mistake(tree: Any) -> None:
     assert check_adtrace(Shown("x.md", 7, "adtrace exchange keys | trust | nosuch"), tree)
     page = ROOT / "tests" / "x-planted.md"
     try:
-        page.write_text("Set `ADTRACE_DB` or `ADTRACE_NO_SUCH_SETTING`; links [here](no-such.md).\n", encoding="utf-8")
+        page.write_text("Set `ADTRACE_DB` or `ADTRACE_NO_SUCH_SETTING`; links [here](no-such.md).\n"
+                        "`GET /api/v1/cases/{id}/export.{pdf,docx}`\n", encoding="utf-8")
         assert unknown_variables(page, "ADTRACE_DB") == [
             "x-planted.md: names ADTRACE_NO_SUCH_SETTING, which src/adtrace never mentions"]
         assert check_paths(page) == ["x-planted.md:1: link to no-such.md, which does not exist"]
+        assert unknown_api_paths(page, ["/api/v1/cases/{case_id}/export.{fmt}", "/api/v1/me"]) == []  # fmt: any
+        assert unknown_api_paths(page, ["/api/v1/cases/{case_id}", "/api/v1/me"]) == [
+            "x-planted.md:2: /api/v1/cases/{id}/export.pdf is not in the OpenAPI spec",
+            "x-planted.md:2: /api/v1/cases/{id}/export.docx is not in the OpenAPI spec"]
     finally:
         page.unlink()
