@@ -132,9 +132,10 @@ def holdout(path: Path) -> dict[str, Any]:
 
 def synthetic_places(n: int, seed: int) -> dict[str, Any]:
     """Places against the generator's truth (the city each ad was planted in). A text place in
-    another country than the planted one is almost always a misreading (a worker's name, a brand,
-    a word): synthetic ads never name a foreign city. Also the planted e-mails and payment handles
-    (synthetic forms only: they show the extractors work end to end, not how they fare on real ads)."""
+    another country than the planted one is a misreading (a worker's name, a brand, a word) or, for
+    most of those left, a real mention: synthetic job ads recruit abroad (Doha, Warsaw). Also the
+    planted e-mails and payment handles (synthetic forms only: they show the extractors work end to
+    end, not how they fare on real ads)."""
     from adtrace.places.gazetteer import fold
     from adtrace.synth import generate
 

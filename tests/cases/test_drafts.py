@@ -97,3 +97,19 @@ def test_cli_draft_is_audited(db: str, tmp_path: Path) -> None:
         entry = audit.entries(store.engine, action="export")[0]  # type: ignore[attr-defined]
     assert entry.actor == "carol" and entry.target == "case:1"
     assert entry.detail["format"] == "draft-ncmec" and entry.detail["status"] == "possible"
+
+
+def test_ncmec_incident_dates_are_the_first_and_last_in_time(tmp_path: Path) -> None:
+    """Pages write dates with and without a zone; as text '2024-03-02 12:30' sorts before
+    '2024-03-02T11:49:00Z', which is earlier. The draft's incident date is the earliest ad in time."""
+    url = str(tmp_path / "z.db")
+    init_db(url)
+    ads = [dict(ADS[0], posted_at="2024-03-02 12:30"), dict(ADS[1], posted_at="2024-03-02T11:49:00Z")]
+    with open_store(url) as store:
+        store.put_batch([prepare(d, Pipeline().process(d)) for d in (Document.from_dict(a) for a in ads)])
+        case = cs.create(store, "Candy ring", "alice")
+        for d in ("d1", "d2"):
+            cs.add_item(store, case.id, "document", d, "alice")
+        summary = drafts.draft(store, cs.get(store, case.id), "ncmec", actor="alice")["report"]["incidentSummary"]
+    assert summary["incidentDateTime"] == "2024-03-02T11:49:00Z"
+    assert summary["incidentDateTimeDescription"] == "ads posted 2024-03-02T11:49:00Z to 2024-03-02 12:30"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from pathlib import Path
 
 import orjson
 from pypdf import PdfReader
@@ -110,3 +111,29 @@ def test_every_exported_ad_quotes_its_title_and_text_faithfully(linked: Store) -
             pieces = mask.split(masked)  # the text between masks must be the original's, in order
             pattern = "(.+?)".join(re.escape(p) for p in pieces)
             assert re.fullmatch(pattern, original, re.S), (original, masked)
+
+
+def test_timeline_orders_dates_with_and_without_a_zone_in_utc(tmp_path: Path) -> None:
+    """Pages write dates with a zone ("...Z", "+02:00") or without ("2024-03-20 12:30"); one case can hold
+    both. The timeline and the ads follow time in UTC (they were sorted as text: ' ' before 'T'), and the
+    route is built (the export failed with a 500: naive and aware datetimes do not compare)."""
+    from adtrace.documents import Document
+    from adtrace.pipeline import Pipeline
+    from adtrace.storage import init_db, open_store
+    from adtrace.storage.prepare import prepare
+
+    url = str(tmp_path / "t.db")
+    init_db(url)
+    dated = {"b": "2024-03-20 12:30", "a": "2024-03-20T11:49:00Z", "c": "2024-03-20T14:00:00+02:00"}
+    pipe = Pipeline()
+    with open_store(url) as store:
+        docs = [Document(id=i, source="t", text=f"In Phoenix, call 602-555-01{n}0", location="Phoenix, AZ", posted_at=when)
+                for n, (i, when) in enumerate(dated.items())]
+        store.put_batch([prepare(d, pipe.process(d)) for d in docs])
+        case = cs.create(store, "Dates", "alice")
+        for i in dated:
+            case = cs.add_item(store, case.id, "document", i, "alice")
+        data = exports.bundle(store, case, actor="alice")
+    assert [t["doc_id"] for t in data["timeline"]] == ["a", "c", "b"]  # 11:49, 12:00 and 12:30 UTC
+    assert [d["id"] for d in data["documents"]] == ["a", "c", "b"]
+    assert data["route"]["stops"][0]["documents"] == 3

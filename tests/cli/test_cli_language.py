@@ -39,3 +39,22 @@ def test_error_and_messages_in_spanish_and_chinese(tmp_path: Path) -> None:
     assert "está al día" not in run(["init", "--db", db], "es").stderr.decode()  # first run: created
     assert "está al día" in run(["init", "--db", db], "es").stderr.decode()
     assert "已是最新" in run(["init", "--db", db], "zh_Hans").stderr.decode()
+
+
+def test_read_summary_in_spanish_and_chinese_with_plurals() -> None:
+    """extract/score/screen end with how many documents they read: translated, in the right plural."""
+    one = b'{"id": "a1", "text": "call 702-555-0147"}\n'
+    two = one + b'{"id": "a2", "text": "hello"}\n'
+
+    def summary(stdin: bytes, lang: str | None) -> str:
+        env = {k: v for k, v in os.environ.items() if k != "ADTRACE_LANG"} | ({"ADTRACE_LANG": lang} if lang else {})
+        done = subprocess.run([sys.executable, "-m", "adtrace", "extract"], input=stdin, capture_output=True, env=env,
+                              timeout=300)
+        assert done.returncode == 0, done.stderr.decode()
+        return done.stderr.decode()
+
+    assert "1 document read, 0 rejected" in summary(one, None)
+    assert "2 documents read, 0 rejected" in summary(two, None)
+    assert "1 documento leído (rechazados: 0)" in summary(one, "es")
+    assert "2 documentos leídos (rechazados: 0)" in summary(two, "es")
+    assert "读取 2 个文档，拒绝 0 个" in summary(two, "zh_Hans")

@@ -16,7 +16,7 @@ def test_extract_stdin_to_stdout() -> None:
     assert rec["id"] == "a1"
     assert rec["phones"][0]["value"] == "+17025550147"
     assert rec["emails"][0]["value"] == "candy@gmail.com"
-    assert b"1 documents read, 0 rejected" in res.stderr
+    assert b"1 document read, 0 rejected" in res.stderr  # singular (it said "1 documents read")
 
 
 def test_skip_counts_and_logs_bad_lines(tmp_path: Path) -> None:

@@ -94,3 +94,42 @@ def test_each_worker_listens_on_its_own_socket_of_one_port() -> None:
     finally:
         first.close()
         second.close()
+
+
+def test_ctrl_c_stops_every_worker_without_a_traceback(tmp_path: Path) -> None:
+    """Ctrl-C in a terminal signals the whole foreground group: the parent and each worker. The start line
+    says "press Ctrl+C to stop"; each worker printed two tracebacks (KeyboardInterrupt) on the way out."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    from adtrace.storage import init_db
+
+    db = str(tmp_path / "w.db")
+    init_db(db)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-m", "adtrace", "serve", "--db", db, "--workers", "2", "--port", str(port)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 180
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=2).close()
+                break
+            except OSError:
+                assert proc.poll() is None and time.monotonic() < deadline, proc.stderr.read().decode()  # type: ignore[union-attr]
+                time.sleep(0.5)
+        time.sleep(2)  # the second worker too
+        os.killpg(proc.pid, signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    assert "Traceback" not in err.decode() and "KeyboardInterrupt" not in err.decode(), err.decode()[-2000:]
+    assert proc.returncode == 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from adtrace.linking.summary import Member, summarize
-from adtrace.places.movement import Sighting, circuit, geojson, legs, movement, route
+from adtrace.places.movement import Sighting, circuit, geojson, legs, movement, route, sighting
 
 CITIES = {"Las Vegas": (36.17, -115.14), "Phoenix": (33.45, -112.07), "San Diego": (32.72, -117.16),
           "Denver": (39.74, -104.99)}
@@ -96,3 +96,15 @@ def test_risk_of_is_rescore_without_its_reasons() -> None:
         for m in members:
             risk = rescore(m.record, context)
             assert risk_of(m.record, context) == (risk["score"], risk["level"])
+
+
+def test_sightings_with_and_without_a_zone_route_together_in_utc() -> None:
+    """A site's pages may write dates with a zone ("...Z", "+02:00") or without one ("2024-11-05 06:31");
+    one case or cluster can hold both. They order as UTC, as the store's posted_at column does (a case
+    export of such a case failed: naive and aware datetimes do not compare)."""
+    record = {"places": [{"name": "Phoenix", "lat": 33.45, "lon": -112.07, "via": "field", "kind": "city"}]}
+    dated = [("a", "2024-03-20T11:49:00Z"), ("b", "2024-03-20 12:30"), ("c", "2024-03-20T14:00:00+02:00")]
+    sightings = [x for d, when in dated if (x := sighting(d, when, record))]
+    (stop,) = route(sightings)
+    assert stop.docs == ["a", "c", "b"]  # 11:49, 12:00 and 12:30 UTC
+    assert movement(sightings)["stops"][0]["first_seen"] == "2024-03-20T11:49:00"

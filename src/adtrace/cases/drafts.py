@@ -78,7 +78,7 @@ def _summary(bundle: dict[str, Any], facts: dict[str, Any]) -> str:
 def ncmec(bundle: dict[str, Any], facts: dict[str, Any], status: dict[str, Any]) -> dict[str, Any]:
     """The CyberTipline report's fields, for possible child sex trafficking."""
     docs = bundle["documents"]
-    dates = sorted(d["posted_at"] for d in docs if d["posted_at"])
+    dates = [d["posted_at"] for d in docs if d["posted_at"]]  # the bundle's order: in time (UTC), as written
     minors = sorted({(age, doc) for age, doc in facts["ages"] if age < 18})
     c = facts["contacts"]
     return {

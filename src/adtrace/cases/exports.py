@@ -30,6 +30,7 @@ from adtrace.places import movement as mv
 from adtrace.places.hotlines import hotline_for_records
 from adtrace.storage import Store, casebook, db
 from adtrace.storage.db import engine_of
+from adtrace.storage.prepare import normalise_date
 
 BUNDLE_FORMAT = "adtrace.case-bundle"
 BUNDLE_VERSION = 1
@@ -151,7 +152,8 @@ def bundle(store: Store, case: Case, *, actor: str, redact: bool = True) -> dict
     with db.read(engine) as conn:
         cluster_of = casebook.case_cluster_members(conn, case.id)
     docs = [e for e in (_doc_entry(store, d, cluster_of, masker) for d in ids) if e is not None]
-    docs.sort(key=lambda e: (e["posted_at"] or "", e["id"]))
+    # In time (UTC), as the store's posted_at column sorts: pages write dates with and without a zone.
+    docs.sort(key=lambda e: (normalise_date(e["posted_at"]) or "", e["id"]))
     posted = {e["id"]: e["posted_at"] for e in docs}
     sightings = [s for d, r in zip(ids, records, strict=True) if (s := mv.sighting(d, posted.get(d), r))]
     route = mv.movement(sightings)

@@ -42,7 +42,7 @@ def run_cmd(
     region: str = typer.Option("US", help="Phone region when the text names no country (ISO code)."),
     source: str = typer.Option(None, help="Source name for documents that have none."),
     kind: str = typer.Option(None, help="Kind for documents that have none: ad, post, job, review, tip."),
-    in_format: str = typer.Option(None, "--format", help="Force the reader (jsonl, csv, html, warc)."),
+    in_format: str = typer.Option(None, "--format", help="Force the reader (jsonl, json, csv, html, warc, twitter, telegram, reddit)."),
     text_col: str = TEXT_COL, title_col: str = TITLE_COL, id_col: str = ID_COL, url_col: str = URL_COL,
     max_line_bytes: int = MAX_LINE_BYTES,
 ) -> None:

@@ -12,6 +12,7 @@ import typer
 from adtrace import errors
 from adtrace.cli.io import err_console
 from adtrace.cli.main import app
+from adtrace.i18n import gettext, ngettext
 
 evidence_app = typer.Typer(help="Evidence manifests: SHA-256 of each exported file or captured WARC record, "
                            "with time and source URL, signed with the organisation's Ed25519 key.",
@@ -37,7 +38,9 @@ def manifest_cmd(
         warc = name.endswith((".warc", ".warc.gz"))
         items = evidence.warc_items(name) if warc else [evidence.file_item(name, source_url=source_url)]
         out = evidence.write_for(name, items, ring, created_by=actor or getpass.getuser(), purpose=purpose)
-        err_console.print(f"{len(items):,} items signed by {ring.org} ({ring.current}) -> {out}", highlight=False)
+        err_console.print(ngettext("%(num)s item signed by %(org)s (%(key)s) -> %(out)s",
+                                   "%(num)s items signed by %(org)s (%(key)s) -> %(out)s", len(items))
+                          % {"num": f"{len(items):,}", "org": ring.org, "key": ring.current, "out": out}, highlight=False)
 
 
 @evidence_app.command("verify")
@@ -63,6 +66,9 @@ def verify_cmd(
         err_console.print(f"[red]FAILED[/] {problem}", highlight=False)
     if not verdict.ok:
         raise typer.Exit(1)
-    note = "" if trusted is not None else " (embedded key: check the key id with the issuer)"
-    err_console.print(f"verified: {verdict.items} items, signed by {verdict.issuer} key {verdict.key_id}{note}",
-                      highlight=False)
+    line = ngettext("verified: %(num)s item, signed by %(org)s key %(key)s",
+                    "verified: %(num)s items, signed by %(org)s key %(key)s", verdict.items) % {
+        "num": f"{verdict.items:,}", "org": verdict.issuer, "key": verdict.key_id}
+    if trusted is None:
+        line += " " + gettext("(embedded key: check the key id with the issuer)")
+    err_console.print(line, highlight=False)

@@ -15,7 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from adtrace import errors
 from adtrace.documents import Document, spreadsheet
-from adtrace.i18n import gettext
+from adtrace.i18n import gettext, ngettext
 from adtrace.sources import Options, ReadError, read_paths
 
 err_console = Console(stderr=True, soft_wrap=True)  # never wrap a message (paths stay greppable)
@@ -46,10 +46,12 @@ class ReadSummary:
     errors_path: str | None = None
 
     def line(self) -> str:
-        text = f"{self.read:,} documents read, {self.rejected:,} rejected"
+        text = ngettext("%(num)s document read, %(rejected)s rejected", "%(num)s documents read, %(rejected)s rejected",
+                        self.read) % {"num": f"{self.read:,}", "rejected": f"{self.rejected:,}"}
         if self.rejected:
             codes = ", ".join(f"{c}×{n}" for c, n in sorted(self.by_code.items()))
-            text += f" ({codes}); see {self.errors_path or 'the messages above'}"
+            where = self.errors_path or gettext("the messages above")
+            text += " " + gettext("(%(codes)s); see %(where)s") % {"codes": codes, "where": where}
         return text
 
 

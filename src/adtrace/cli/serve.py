@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import socket
@@ -160,7 +161,10 @@ def _worker(host: str, port: int) -> None:
     trusted = os.environ.get("ADTRACE_TRUSTED_PROXIES", "").split(",")
     config = uvicorn.Config(FACTORY, factory=True, **uvicorn_options(trusted))  # type: ignore[arg-type]
     config.load()  # build and warm the app first: a socket in the group gets its share of connections at once
-    uvicorn.Server(config).run(sockets=[_listen(host, port)])
+    # Ctrl-C reaches every worker of the terminal's group: uvicorn shuts down cleanly, then raises the
+    # signal again, which printed a traceback per worker.
+    with contextlib.suppress(KeyboardInterrupt):
+        uvicorn.Server(config).run(sockets=[_listen(host, port)])
 
 
 def run_workers(host: str, port: int, workers: int, poll: float = 0.5) -> None:

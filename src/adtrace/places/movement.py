@@ -12,7 +12,7 @@ import math
 import statistics
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 EARTH_KM = 6371.0088
@@ -48,12 +48,17 @@ class Stop:
 
 
 def parse_time(value: str | None) -> datetime | None:
+    """A posting time as naive UTC, as the store's posted_at column keeps it: pages write dates with a
+    zone or without, and one cluster or case can hold both (aware and naive datetimes do not compare)."""
     if not value:
         return None
     try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         return None
+    if parsed.tzinfo is not None:
+        parsed = parsed.astimezone(UTC).replace(tzinfo=None)
+    return parsed
 
 
 def place_of(record: Mapping[str, Any]) -> Mapping[str, Any] | None:
