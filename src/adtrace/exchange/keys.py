@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -123,11 +124,20 @@ def save(keys: OrgKeys, directory: str | Path | None = None) -> Path:
     return path
 
 
+# An organisation's exchange name. Partners route tips to it, hand-offs and trust lists carry it
+# (adtrace.tips checks a route with it), so a name that cannot be routed to is refused when the keys are made.
+ORG_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+
+
 def generate(org: str, directory: str | Path | None = None) -> OrgKeys:
     """A first keypair for `org`; refuses to overwrite existing keys (rotate instead)."""
     if not org.strip():
         raise errors.InputError.at(errors.BAD_FIELD, "empty organisation name", field_name="org",
                                    hint="Give your organisation's short name", cli_hint="pass `--org NAME`")
+    if not ORG_NAME.match(org.strip()):
+        raise errors.InputError.at(errors.BAD_FIELD, f"organisation name {org.strip()[:40]!r} has other characters "
+                                   "than letters, digits, '_', '.' and '-' (or is over 64)", field_name="org",
+                                   hint="Give a short name partners can route tips to, such as ngo-b")
     if (keys_dir(directory) / "org.json").exists():
         raise errors.ConfigError("organisation keys already exist", code=errors.KEYS_EXIST,
                                  cli_hint="rotate them with `adtrace exchange keys --rotate`")

@@ -15,6 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from adtrace import errors
+from adtrace.exchange.keys import ORG_NAME
 from adtrace.i18n import _
 from adtrace.storage import tipbook
 from adtrace.storage.db import now, read, write
@@ -22,7 +23,6 @@ from adtrace.storage.db import now, read, write
 STATUSES = ("new", "accepted", "routed", "dismissed")
 DECISIONS = {"accept": "accepted", "route": "routed", "dismiss": "dismissed"}
 RULE_ABOUT = ("", "sex", "labour", "minor", "unsure")
-_ORG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")  # as `adtrace exchange keys --org` names
 _LANG = re.compile(r"^([a-z]{2})?$")
 _COUNTRY = re.compile(r"^([A-Z]{2})?$")
 
@@ -69,7 +69,7 @@ def counts(engine: sa.Engine) -> dict[str, int]:
 
 def check_org(partner: str) -> str:
     partner = partner.strip()
-    if not _ORG.match(partner):
+    if not ORG_NAME.match(partner):
         raise errors.InputError.at(errors.BAD_ROUTE_RULE, _("%(p)r is not an organisation name") % {"p": partner[:40]},
                                    field_name="partner", hint=_("Use the partner's exchange name (letters, digits, "
                                    "_ . -)"), cli_hint=_("its `adtrace exchange keys --public` shows it"))
