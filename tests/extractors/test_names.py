@@ -69,6 +69,9 @@ def test_names_found(text: str, want: list[str]) -> None:
         "IMAGINE THAT",
         "Call 555-010-2233",
         "I'm Located downtown",
+        "Llámame 555-010-2233",    # Spanish labels of a number, not signatures
+        "Escríbeme 555-010-2233",
+        "Celular: 555-010-2233",
     ],
 )
 def test_not_names(text: str) -> None:

@@ -95,9 +95,13 @@ caliente discreta independiente chica chico mujer latina colombiana mexicana ven
 dominicana puertorriquena puertorriqueña peruana argentina chilena española espanola
 """
 STOP_WORDS = frozenset(_STOP_TEXT.split())
-# Words that label a number rather than sign it.
+# Words that label a number rather than sign it, in English and Spanish ("Llámame 555...", "call me").
 _NOT_SIGNATURE = frozenset(
-    ["call", "text", "txt", "phone", "cell", "tel", "mobile", "contact", "number", "hotline", "whatsapp", "wa", "fax", "office", "line", "appt"])
+    ["call", "text", "txt", "phone", "cell", "tel", "mobile", "contact", "number", "hotline", "whatsapp", "wa", "fax",
+     "office", "line", "appt",
+     "llámame", "llamame", "llama", "llámanos", "llamanos", "márcame", "marcame", "marca", "escríbeme", "escribeme",
+     "escribe", "escríbenos", "escribenos", "mensaje", "teléfono", "telefono", "celular", "cel", "móvil", "movil",
+     "contacto", "informes", "citas", "whats"])
 _HAS_DIGIT = re.compile(r"\d")
 
 
