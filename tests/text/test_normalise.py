@@ -32,6 +32,36 @@ def test_invisibles_dropped_with_offsets() -> None:
     assert v.span(0, 3) == (0, 4)
 
 
+def test_named_html_entities_read_as_their_characters() -> None:
+    """Job boards' exports keep "&amp;", "&nbsp;", "&rsquo;" in the text: read as the characters, each
+    mapped to its whole entity; a name HTML does not define stays as written."""
+    src = "R&amp;D team, don&rsquo;t pay&nbsp;fees &foo; here"
+    v = normalise(src)
+    assert v.text == "R&D team, don’t pay fees &foo; here"
+    amp = v.text.index("&D")
+    assert src[slice(*v.span(amp, amp + 1))] == "&amp;"
+    tail = v.text.index("&foo;")
+    assert src[slice(*v.span(tail, tail + 5))] == "&foo;"
+
+
+def test_a_phone_written_with_no_break_space_entities() -> None:
+    from adtrace.extractors.phones import find_phones
+
+    src = "call 702&nbsp;555&nbsp;0147 now"
+    [phone] = find_phones(normalise(src), ("US",))
+    assert phone[0] == "+17025550147"
+    assert src[slice(*phone[1])] == "702&nbsp;555&nbsp;0147"
+
+
+@given(st.lists(st.sampled_from(["&", "amp;", "nbsp;", "rsquo;", "fjlig;", "foo;", "#48;", "a", "7", " ", "é",
+                                  "\\u0037"]), max_size=20).map("".join))
+def test_entity_soup_keeps_offsets(text: str) -> None:
+    v = normalise(text)
+    for i in range(len(v.text)):
+        a, b = v.span(i, i + 1)
+        assert 0 <= a < b <= len(text)
+
+
 @given(st.text())
 def test_offsets_round_trip(text: str) -> None:
     v = normalise(text)
