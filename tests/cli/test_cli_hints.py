@@ -154,3 +154,17 @@ def test_every_flag_a_readers_hint_names_exists_on_every_reading_command() -> No
 # Known and documented (docs/scale.md): site profiles load into this process's registry, and an engine's
 # workers are other processes, so `engine run` reads HTML with the built-in profiles only.
 _NOT_THERE = {("engine run", "--profiles")}
+
+
+def test_on_off_flags_show_no_value_type_in_help(capsys: pytest.CaptureFixture[str],
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """typer printed `--force  --no-force  <bool>`, which reads as `--force true` (then taken as a path):
+    a flag's type column is empty; options that take a value keep theirs."""
+    monkeypatch.setattr(sys, "argv", ["adtrace", "ingest", "--help"])
+    monkeypatch.setenv("COLUMNS", "200")
+    with pytest.raises(SystemExit):
+        main()
+    lines = capsys.readouterr().out.splitlines()
+    flags = [line for line in lines if "--force" in line or "--ocr" in line or "--json" in line]
+    assert len(flags) == 3 and not any("<bool>" in line for line in flags), flags
+    assert any("--region" in line and "<str>" in line for line in lines)

@@ -21,6 +21,16 @@ _PANELS = {"ARGUMENTS_PANEL_TITLE": N_("Arguments"), "OPTIONS_PANEL_TITLE": N_("
 _HELP_OPTION = N_("Show this message and exit.")
 
 
+def plain_flags(command: Any) -> None:
+    """No type after an on/off flag in `--help`: typer shows `--force  --no-force  <bool>`, which reads as
+    "--force true" (then taken as a path). A flag takes no value, so its type column stays empty."""
+    for param in getattr(command, "params", ()):
+        if getattr(param, "is_flag", False) and getattr(param, "metavar", None) is None:
+            param.metavar = ""
+    for sub in (getattr(command, "commands", None) or {}).values():
+        plain_flags(sub)
+
+
 def translate(command: Any) -> None:
     """Put the current language's help on `command` (typer.main.get_command's), its parameters and its
     subcommands (English: no-op). Duck-typed: typer builds on its own copy of click (typer._click)."""

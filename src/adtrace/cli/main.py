@@ -48,6 +48,7 @@ def main() -> None:
     i18n.set_locale(i18n.from_environment())  # ADTRACE_LANG=es|zh_Hans: messages in that language (docs/i18n.md)
     _register()
     command = typer.main.get_command(app)
+    helptext.plain_flags(command)
     helptext.translate(command)  # --help too: typer fixed its texts in English when the commands were defined
     try:
         # Standalone mode: typer/click print usage errors themselves and exit 2.
