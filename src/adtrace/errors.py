@@ -207,6 +207,8 @@ UNKNOWN_HOST = define("AT125", "UNKNOWN_HOST", "a request whose Host header name
                       "answer to (DNS rebinding): refused before any page or API route runs", http_status=400)
 EXPOSED_WITHOUT_HOSTS = define("AT126", "EXPOSED_WITHOUT_HOSTS", "a server listening beyond this machine, or behind "
                                "a proxy, without the host names it answers to", exit_code=EXIT_USAGE)
+NOT_FOR_US = define("AT127", "NOT_FOR_US", "a tip hand-off, copy, withdrawal or update whose `to` names another "
+                    "partner than this installation's organisation: refused, nothing made (HTTP 422)", http_status=422)
 # AT140-144: public tips, their triage and hand-off (adtrace.tips, docs/tips.md).
 BAD_TIP = define("AT140", "BAD_TIP", "a public tip form that cannot be accepted (empty, a field too long, not UTF-8, an expired form)")
 NO_SUCH_RECEIPT = define("AT141", "NO_SUCH_RECEIPT", "a tip receipt code this service does not know (HTTP 404)", http_status=404)

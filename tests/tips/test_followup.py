@@ -258,3 +258,21 @@ def test_an_update_is_refused_unless_it_is_the_senders_of_a_lead_here(app: Any, 
     with pytest.raises(errors.AuthError):
         _receive(partner, {**one, "update": {**one["update"], "text": "Nada que ver."}})
     assert handoff.lead(partner.engine, lead["id"]) == lead
+
+
+# --- addressee ----------------------------------------------------------------------------------------
+
+
+def test_a_file_for_another_partner_is_refused(app: Any, partner: Any, tmp_path: Path) -> None:
+    """Hand-offs and their withdrawals name the partner in `to` (inside the signature): an installation
+    that is not that partner refuses them (AT127) and makes nothing; the named partner imports them."""
+    engine = app.state.adtrace.engine
+    tip, first = _hand_off(app, tmp_path)
+    _tip, withdrawal = followup.withdraw(engine, tip.tip_id, "wrong partner", _keys(tmp_path), "admin")
+    for body in (first, withdrawal):
+        with pytest.raises(errors.InputError) as e:
+            handoff.receive(partner.engine, copy.deepcopy(body), "bo", CONSORTIUM, me="ngo-c")
+        assert e.value.code == errors.NOT_FOR_US and "ngo-b" in e.value.message and "ngo-c" in e.value.message
+    assert handoff.leads(partner.engine) == []
+    assert handoff.receive(partner.engine, copy.deepcopy(first), "bo", CONSORTIUM, me="ngo-b")["issuer"] == "ngo-a"
+    assert handoff.receive(partner.engine, copy.deepcopy(withdrawal), "bo", CONSORTIUM, me="ngo-b")["withdrawn_reason"]

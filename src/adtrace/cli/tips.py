@@ -10,6 +10,7 @@ from typing import Any
 
 import typer
 
+from adtrace import errors
 from adtrace.cli.exchange import KEYS, _engine, _read_json, _write_json, about
 from adtrace.cli.io import audit_cli, print_json
 from adtrace.cli.main import app
@@ -126,6 +127,17 @@ def update_cmd(tips: list[int] = typer.Argument(..., help="Ids of tips handed of
         tips, out, db, keys, actor, followup.update, followup.file_name)]})
 
 
+def _own_org(keys: str | None) -> str | None:
+    """Our exchange organisation name, which a hand-off's `to` must name; None without organisation keys
+    (a receiving-only installation with only the consortium key cannot check it)."""
+    from adtrace.exchange import keys as xk
+
+    try:
+        return xk.load(keys).org
+    except errors.ConfigError:
+        return None
+
+
 @tips_app.command("import")
 def import_cmd(file: str = typer.Argument(..., help="A hand-off file from a trusted partner."), db: str = DB,
                keys: str = KEYS, actor: str = ACTOR) -> None:
@@ -136,7 +148,8 @@ def import_cmd(file: str = typer.Argument(..., help="A hand-off file from a trus
     from adtrace.tips import handoff
 
     with about(file):
-        lead = handoff.receive(_engine(db), _read_json(file), actor or getpass.getuser(), xk.consortium_key(keys))
+        lead = handoff.receive(_engine(db), _read_json(file), actor or getpass.getuser(), xk.consortium_key(keys),
+                               _own_org(keys))
     print_json(lead)
 
 

@@ -233,11 +233,15 @@ def verify(engine: sa.Engine, raw: Any) -> dict[str, Any]:
     return body
 
 
-def receive(engine: sa.Engine, body: Any, actor: str, consortium_key: bytes | None) -> dict[str, Any]:
+def receive(engine: sa.Engine, body: Any, actor: str, consortium_key: bytes | None,
+            me: str | None = None) -> dict[str, Any]:
     """Import a hand-off: verify, import its signals (leads on our ads carrying the tip's identifiers),
     create the tip lead, audit `tip_import`. Importing the same hand-off again, or a copy of it (the same id,
-    `copy_of`), changes nothing."""
+    `copy_of`), changes nothing. `me` is our exchange organisation name: a file whose `to` names another
+    partner is refused (AT127); None (no organisation keys here) cannot check it."""
     body = verify(engine, body)
+    if me is not None and body["to"] != me:
+        raise not_for_us(body, me)
     if body["version"] == FOLLOWUP_VERSION:  # a withdrawal or an update of a hand-off imported before
         from adtrace.tips import followup
 
@@ -268,6 +272,18 @@ def receive(engine: sa.Engine, body: Any, actor: str, consortium_key: bytes | No
                      {"handoff": hid, "issuer": body["issuer"], "sender_ref": tip["ref"],
                       "signals": len(body["signals"].get("signals", []))}, conn=conn)
     return lead(engine, lead_id)
+
+
+def not_for_us(body: dict[str, Any], me: str) -> errors.InputError:
+    # `to` is inside the signature: a file meant for another partner must not make a lead here.
+    return errors.InputError(
+        message=_("this file is addressed to %(to)s, not to this organisation (%(me)s): it was meant for another "
+                  "partner") % {"to": body["to"][:60], "me": me},
+        code=errors.NOT_FOR_US, http_status=422, detail={"handoff": body.get("id"), "to": body["to"][:60]},
+        cli_hint=_("check that the keys used are this organisation's own, or ask the sender for a file addressed "
+                   "to it"),
+        web_hint=_("Ask the sender for a hand-off addressed to this organisation; tell them this one went to the "
+                   "wrong partner"))
 
 
 def lead(engine: sa.Engine, lead_id: int) -> dict[str, Any]:

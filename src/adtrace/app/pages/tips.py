@@ -254,7 +254,11 @@ async def leads_import(request: Request, file: UploadFile = File(...), ctx: Ctx 
             key: bytes | None = xk.consortium_key(None)
         except errors.ConfigError:
             key = None  # the lead is made; its ads are matched once the consortium key is installed
-        await run_in_threadpool(handoff.receive, engine, body, ctx.user.username, key)
+        try:
+            me: str | None = xk.load(None).org
+        except errors.ConfigError:
+            me = None  # no organisation keys here: the file's `to` cannot be checked
+        await run_in_threadpool(handoff.receive, engine, body, ctx.user.username, key, me)
     except (errors.InputError, errors.AuthError) as exc:
         message = exc.web_text
         if exc.code == errors.UNKNOWN_ISSUER:  # more than the error's web hint: what to check, then try again
