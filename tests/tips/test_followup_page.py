@@ -108,6 +108,8 @@ def test_an_admin_withdraws_and_the_partners_leads_page_says_so(
     from adtrace.app import create_app
     from tests.app.conftest import TEST_HOSTS
 
+    # The partner's installation has its own keys: the hand-off's `to` names it (else AT127).
+    monkeypatch.setenv(xk.ENV_VAR, str(org_keys(tmp_path, "ngo-b")))
     theirs = create_app(str(db), image_roots=(template[1],), secure_cookies=False, allowed_hosts=TEST_HOSTS)
     try:
         from tests.app.conftest import PASSWORD, post_login

@@ -161,7 +161,9 @@ def test_spanish_tip_triaged_routed_and_imported_as_a_linked_lead(app: Any, serv
         page.screenshot(path=str(screens / "tips-05-tip-document.png"), full_page=True)
         ctx.close()
 
-        # 5. The partner imports it on its own app: a tip lead linked to its ads carrying the phone.
+        # 5. The partner imports it on its own app: a tip lead linked to its ads carrying the phone. One process
+        # plays both installations: the partner's keys again, whose name the hand-off's `to` must be (AT127).
+        monkeypatch.setenv("ADTRACE_EXCHANGE_KEYS", str(tmp_path / "keys-ngo-b"))
         ctx = browser.new_context(viewport={"width": 1360, "height": 900})
         page = ctx.new_page()
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
