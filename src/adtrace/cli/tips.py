@@ -143,7 +143,8 @@ def import_cmd(file: str = typer.Argument(..., help="A hand-off file from a trus
                keys: str = KEYS, actor: str = ACTOR) -> None:
     """Verify a partner's hand-off, match its keyed hashes against our ads and create a tip lead (audited
     tip_import); or a withdrawal or update of a hand-off imported before, which marks its lead withdrawn or
-    adds the tipster's additions to it (audited). Re-importing the same file changes nothing."""
+    adds the tipster's additions to it (audited). Re-importing the same file changes nothing. A file addressed
+    to another partner than the organisation of --keys is refused (AT127)."""
     from adtrace.exchange import keys as xk
     from adtrace.tips import handoff
 
