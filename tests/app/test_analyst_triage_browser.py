@@ -59,7 +59,7 @@ def test_decisions_by_button_with_undo_change_inbox_and_paging(app: object, serv
         page.fill("#reasontext", "age wording unclear")
         page.keyboard.press("Enter")
         page.wait_for_function(f"() => document.querySelector(\"li.item[data-id='{first[0]}'] .status\")"
-                               ".textContent === 'escalate'")
+                               ".textContent === 'escalated'")
         assert _newest(engine, first[0]) == "escalate" and _waiting(page) == 119
         page.reload()
         assert _waiting(page) == 119 and first[0] not in page.eval_on_selector_all(

@@ -197,3 +197,73 @@ def test_counts_and_dates_read_as_words(app: object, login: Callable[[str], Test
     _link(app)
     page = client.get("/clusters/undated0").text
     assert "? to ?" not in page and "2 ads sharing identifiers, photos or wording" in page
+
+
+def test_queue_score_badge_says_its_scale(app: object, login: Callable[[str], TestClient]) -> None:
+    """A bare "87" on the review queue meant nothing to a newcomer or a screen reader: each badge is named
+    "risk score N of 100" with the number it shows."""
+    page = login("analyst").get("/queue").text
+    badges = re.findall(r'<span class="score lvl-[a-z]+"([^>]*)>(\d+)</span>', page)
+    assert badges
+    for attrs, shown in badges:
+        assert f'aria-label="risk score {shown} of 100"' in attrs, attrs
+
+
+def test_a_decided_queue_row_says_its_state_in_every_language(app: object) -> None:
+    """Decided rows said the button's verb ("escalate"); they say the state ("escalated"), and the page
+    scripts carry its translation."""
+    from pathlib import Path
+
+    import adtrace.app
+    from adtrace.i18n import terms
+
+    script = (Path(adtrace.app.__file__).parent / "static" / "app.js").read_text(encoding="utf-8")
+    assert 'confirm: "confirmed", dismiss: "dismissed", escalate: "escalated"' in script
+    assert {"confirmed", "dismissed", "escalated"} <= set(terms.JS_MESSAGES)
+
+
+def test_watching_from_an_entity_page_says_what_was_added(app: object, login: Callable[[str], TestClient]) -> None:
+    """"Watch" on a phone's entity page landed on Watchlists without a word about what was added."""
+    client = login("analyst")
+    entity = client.get("/entities/phone/7025550199")
+    csrf = re.search(r'name="csrf" value="([^"]+)"', entity.text)
+    assert csrf
+    page = client.post("/watchlists", data={"csrf": csrf.group(1), "kind": "phone", "value": "7025550199",
+                                            "name": "night shift"})
+    assert page.status_code == 200
+    notice = re.search(r'<p class="ok card" role="status" id="added">(.*?)</p>', page.text)
+    assert notice and "7025550199" in notice.group(1) and "night shift" in notice.group(1), page.text[:2000]
+    # The notice names only an entry that exists: the address cannot put words on the page.
+    assert 'id="added"' not in client.get("/watchlists?added=999999").text
+    assert 'id="added"' not in client.get("/watchlists?added=x").text
+
+
+def test_ad_text_shows_the_characters_its_entities_stand_for(app: object, login: Callable[[str], TestClient],
+                                                             tmp_path: object) -> None:
+    """Scraped ads keep HTML entities; the document page, queue preview and search snippets showed them raw
+    ("don&#39;t", "&amp;", "&nbsp;"). Decoded then escaped: a decoded `<script>` is text, and the
+    evidence marks (which index the stored text) still fall on the phone."""
+    from pathlib import Path
+
+    import orjson
+
+    from adtrace.storage.ingest import IngestOptions, ingest
+
+    text = ("Hiring now &amp; paid daily,&nbsp;don&#39;t wait, call 702 555 0166 "
+            "&lt;script&gt;alert(1)&lt;/script&gt; new in town")
+    path = Path(str(tmp_path)) / "entities.jsonl"
+    path.write_bytes(orjson.dumps({"id": "entity1", "source": "test", "text": text}) + b"\n")
+    ingest(app.state.adtrace.store, [str(path)], IngestOptions(workers=1))  # type: ignore[attr-defined]
+    client = login("analyst")
+    for url in ("/documents/entity1", "/queue/preview/entity1"):
+        page = client.get(url).text
+        shown = re.search(r'<div class="doctext">(.*?)</div>', page, re.S)
+        assert shown, url
+        body = shown.group(1)
+        for raw in ("&amp;amp;", "&amp;nbsp;", "&amp;#39;", "&amp;lt;script"):
+            assert raw not in body, (url, raw, body)
+        assert "</mark> &amp; paid daily,\xa0don&#39;t wait" in body, body  # one escape: reads "&", "'"
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body and "<script>" not in body
+        assert re.search(r"<mark [^>]*>[^<]*702 555 0166[^<]*</mark>", body), body
+    results = client.get("/search", params={"q": "hiring"}).text
+    assert "&amp;amp;" not in results and "&amp;#39;" not in results and "<script>alert" not in results

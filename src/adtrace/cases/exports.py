@@ -14,6 +14,7 @@ import io
 import os
 import tempfile
 from functools import cache
+from html import unescape
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -202,6 +203,7 @@ def to_pdf(data: dict[str, Any]) -> bytes:
 
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
     i18n.install(env)  # the report reads in the current language (the request's; English elsewhere)
+    env.filters["chars"] = unescape  # scraped `&amp;` reads as "&"; a plain str, so autoescape still applies
     template = env.from_string(resources.files("adtrace.cases").joinpath("report.html").read_text("utf-8"))
     stops = (data.get("route") or {}).get("stops") or []
     fonts = report_fonts()

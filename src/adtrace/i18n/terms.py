@@ -35,6 +35,7 @@ JS_MESSAGES = (
     N_("other"), N_("photo"), N_("phone"), N_("handle"), N_("payment"),
     N_("not saved"), N_("Changed to"), N_("Page done."), N_("undo not saved"),
     N_("Undone: %(title)s is back in the queue"), N_("confirm"), N_("dismiss"), N_("escalate"),
+    N_("confirmed"), N_("dismissed"), N_("escalated"),  # a decided queue row's state
     N_("1 ad"), N_("1 cluster"), N_("%(n)s clusters"), N_("%(n)s high risk"),  # map labels (investigate.js)
 )
 

@@ -5,6 +5,7 @@ pass `hotline` for the country it points to."""
 
 from __future__ import annotations
 
+import html
 import re
 from importlib import resources
 from typing import Any
@@ -33,6 +34,10 @@ def path_segment(value: object) -> str:
 
 # Every id, key or value that enters a URL path in a template goes through `|seg` (tests/app/test_security_ids.py).
 templates.env.filters["seg"] = path_segment
+# Scraped ad text keeps HTML entities (`&amp;`, `&nbsp;`); `|chars` shows the characters they stand for.
+# It returns a plain str, so autoescape still escapes a decoded `<`: text, never markup. Spans index the
+# stored text, so templates decode each highlighted piece, never the whole text before cutting it.
+templates.env.filters["chars"] = html.unescape
 # Templates mark what users read with `{{ _("...") }}` / `{% trans %}`; the installed callables read
 # the request's language (a context variable), so this one shared environment serves every language.
 i18n.install(templates.env)

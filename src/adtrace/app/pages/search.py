@@ -8,6 +8,7 @@ tags, which have none, become a visible filter). Words that hold no identifier s
 
 from __future__ import annotations
 
+import html
 import io
 import re
 from functools import cache
@@ -68,7 +69,8 @@ CSV_ROWS = 5000  # a result set exported as CSV: the first this many, newest fir
 
 
 def highlight(snippet: str, q: str) -> Markup:
-    """The snippet, escaped, with the query's words and phrases marked."""
+    """The snippet, entities decoded then escaped, with the query's words and phrases marked."""
+    snippet = html.unescape(snippet)  # scraped text keeps `&amp;`; a decoded `<` is escaped below, never markup
     words = [w.strip('"*').lower() for w in re.findall(r'"[^"]+"|\S+', q)]
     words = [w for w in words if len(w) >= 2 and w.upper() not in ("AND", "OR", "NOT")]
     if not words:

@@ -18,27 +18,30 @@ router = APIRouter()
 
 
 def _watchlists(request: Request, form: dict[str, str] | None = None, error: str = "", field: str = "",
-                status: int = 200) -> Response:
+                status: int = 200, added: int = 0) -> Response:
     rows = watchlists.entries(request.app.state.adtrace.store, active_only=True)
     audit_list(request, request.state.ctx, "watchlists", [e.id for e in rows])  # identifiers people are watched by
+    # Arriving from "Watch" (here or on an entity page) says what was added; the entry is looked up by id,
+    # so the notice never repeats text from the address.
+    just = next((e for e in rows if e.id == added), None)
     return render(request, "watchlists.html", {"entries": rows, "kinds": watchlists.KINDS, "form": form or {},
-                                               "error": error, "error_field": field}, status=status)
+                                               "error": error, "error_field": field, "added": just}, status=status)
 
 
 @router.get("/watchlists")
-def watchlists_page(request: Request, ctx: Ctx = Depends(require("documents"))) -> Response:
-    return _watchlists(request)
+def watchlists_page(request: Request, added: str = "", ctx: Ctx = Depends(require("documents"))) -> Response:
+    return _watchlists(request, added=int(added) if added.isdigit() else 0)
 
 
 @router.post("/watchlists")
 def watchlists_add(request: Request, kind: str = Form(...), value: str = Form(...), name: str = Form(...),
                    note: str = Form(""), ctx: Ctx = Depends(require("cases"))) -> Response:
     try:
-        add_entry(request, ctx, kind, value, name, note)
+        entry = add_entry(request, ctx, kind, value, name, note)
     except errors.InputError as exc:  # beside the field, with what was typed kept
         return _watchlists(request, {"kind": kind, "value": value, "name": name, "note": note}, exc.web_text,
                            str(exc.detail.get("field", "")), status=422)
-    return RedirectResponse("/watchlists", status_code=303)
+    return RedirectResponse(f"/watchlists?added={entry.id}", status_code=303)
 
 
 @router.post("/watchlists/{entry_id}/remove")

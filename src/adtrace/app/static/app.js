@@ -164,6 +164,9 @@ window.adtraceT = (function () {
 
   function title(li) { return li.querySelector(".t").textContent.trim().slice(0, 50); }
 
+  // A decided row says the state it is in, not the button's verb.
+  const DONE = { confirm: "confirmed", dismiss: "dismissed", escalate: "escalated" };
+
   async function decide(decision, reason) {
     if (!current) return;
     const li = current;
@@ -175,7 +178,7 @@ window.adtraceT = (function () {
     }
     failed.textContent = "";
     const changed = li.classList.contains("done");
-    status.textContent = t(decision);
+    status.textContent = t(DONE[decision] || decision);
     status.className = "status dec-" + decision;
     const next = items()[items().indexOf(li) + 1];
     li.classList.add("done");
@@ -184,7 +187,7 @@ window.adtraceT = (function () {
     const at = decided.indexOf(li);
     if (at >= 0) decided.splice(at, 1);
     decided.push(li);
-    last.textContent = (changed ? t("Changed to") + " " : "") + t(decision) + ": " + title(li);
+    last.textContent = (changed ? t("Changed to") + " " : "") + t(DONE[decision] || decision) + ": " + title(li);
     current = null;
     if (next) select(next); else document.getElementById("preview").innerHTML = "<p class='muted'>" + t("Page done.") + "</p>";
     enable();
