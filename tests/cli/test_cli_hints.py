@@ -147,13 +147,8 @@ def test_every_flag_a_readers_hint_names_exists_on_every_reading_command() -> No
         options = {o for p in cmd.params for o in p.opts}
         # "--format" is the input's format except on extract and score, whose hints name --input-format too
         wanted = flags - {"--format", "--input-format"} | ({"--input-format"} if "--input-format" in options else {"--format"})
-        missing = wanted - options - {flag for (command, flag) in _NOT_THERE if command == " ".join(path)}
+        missing = wanted - options
         assert not missing, (path, missing)
-
-
-# Known and documented (docs/scale.md): site profiles load into this process's registry, and an engine's
-# workers are other processes, so `engine run` reads HTML with the built-in profiles only.
-_NOT_THERE = {("engine run", "--profiles")}
 
 
 def test_on_off_flags_show_no_value_type_in_help(capsys: pytest.CaptureFixture[str],

@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 import orjson
 import typer
 
-from adtrace.cli.extract import ID_COL, MAX_LINE_BYTES, TEXT_COL, TITLE_COL, URL_COL, source_options
+from adtrace.cli.extract import (
+    ID_COL,
+    MAX_LINE_BYTES,
+    PROFILES,
+    TEXT_COL,
+    TITLE_COL,
+    URL_COL,
+    load_profiles,
+    source_options,
+)
 from adtrace.cli.io import err_console, say_hint
 from adtrace.cli.main import app
 
@@ -44,7 +54,7 @@ def run_cmd(
     kind: str = typer.Option(None, help="Kind for documents that have none: ad, post, job, review, tip."),
     in_format: str = typer.Option(None, "--format", help="Force the reader (jsonl, json, csv, html, warc, twitter, telegram, reddit)."),
     text_col: str = TEXT_COL, title_col: str = TITLE_COL, id_col: str = ID_COL, url_col: str = URL_COL,
-    max_line_bytes: int = MAX_LINE_BYTES,
+    max_line_bytes: int = MAX_LINE_BYTES, profiles: list[Path] = PROFILES,
 ) -> None:
     """Partition the input, run the pipeline on each document, keep each document's last version (as ingest does), group link keys, cluster, write Parquet."""
     from adtrace.engine import RunOptions, make_engine, run
@@ -56,8 +66,9 @@ def run_cmd(
     if bad:
         raise typer.BadParameter(f"unknown signal(s) {', '.join(bad)}; use {', '.join(known)}",
                                  param_hint="--signals")
+    extra = load_profiles(profiles)  # checked here, before any worker starts
     read = replace(source_options(text_col, title_col, id_col, url_col, in_format, max_line_bytes), source=source,
-                   kind=kind)
+                   kind=kind, profiles=extra)
     opts = RunOptions(source=read, region=region.upper(),
                       signals=chosen, partition_bytes=partition_mb * 1024 * 1024, buckets=buckets,
                       cluster=cluster, max_driver_edges=max_driver_edges)

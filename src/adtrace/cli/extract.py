@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -12,6 +13,9 @@ from adtrace.cli.main import app
 from adtrace.documents import Document
 from adtrace.pipeline import Outcome, Pipeline, batches
 from adtrace.sources import Options
+
+if TYPE_CHECKING:
+    from adtrace.sources.profiles import Profile
 
 INPUTS = typer.Argument(None, help="Files to read (.jsonl, .csv, optionally .gz); '-' or nothing for stdin.")
 
@@ -37,14 +41,14 @@ MAX_LINE_BYTES = typer.Option(8 * 1024 * 1024, help="Refuse input lines longer t
 PROFILES = typer.Option([], "--profiles", help="Folder or file of extra HTML site profiles.")
 
 
-def load_profiles(paths: list[Path]) -> None:
-    """Extra HTML site profiles, into this process's readers (an engine's workers are other processes, so
-    `engine run` has none)."""
-    if paths:
-        from adtrace.sources.profiles import load_extra
+def load_profiles(paths: list[Path]) -> tuple[Profile, ...]:
+    """Extra HTML site profiles, into this process's readers; returned, for `engine run` to hand them to its
+    workers (other processes) in the read options."""
+    if not paths:
+        return ()
+    from adtrace.sources.profiles import load_extra
 
-        for path in paths:
-            load_extra(path)
+    return tuple(p for path in paths for p in load_extra(path))
 
 
 def write_records(inputs: list[str], out: str, fmt: str, opts: Options, on_error: str, errors_file: str | None,

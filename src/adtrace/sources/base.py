@@ -9,7 +9,7 @@ import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from adtrace import errors
 from adtrace.documents import Document
@@ -33,6 +33,9 @@ class Options:
     kind: str | None = None
     max_line_bytes: int = DEFAULT_MAX_LINE_BYTES
     format: str | None = None  # force a reader instead of choosing by extension
+    # Extra site profiles (sources.profiles.Profile) loaded by the caller: carried with the options so that
+    # readers in other processes (an engine's workers) know them too.
+    profiles: tuple[Any, ...] = ()
 
 
 @dataclass(frozen=True)

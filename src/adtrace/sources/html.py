@@ -15,7 +15,7 @@ from adtrace.documents import Document
 from adtrace.i18n import _
 from adtrace.sources.base import DAMAGED, Item, Options, ReadError, damaged
 from adtrace.sources.pageshape import check_page
-from adtrace.sources.profiles import Profile, for_host, profiles, url_from_path
+from adtrace.sources.profiles import Profile, ensure, for_host, profiles, url_from_path
 
 
 def read_html(fh: IO[bytes], path: str, opts: Options) -> Iterator[Item]:
@@ -44,6 +44,7 @@ def page_document(raw: bytes, url: str | None, opts: Options, *, path: str, stri
     """The Document in one page, or None when `strict` is off and no profile (or no body) fits.
     A page nested too deeply for the parser to finish in bounded time raises AT122 (sources.pageshape)."""
     check_page(raw, path)
+    ensure(opts.profiles)
     tree = HTMLParser(raw)
     url = (url or _attr(tree, 'link[rel="canonical"]', "href") or _attr(tree, 'meta[property="og:url"]', "content")
            or url_from_path(path))

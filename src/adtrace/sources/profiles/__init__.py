@@ -40,6 +40,7 @@ class Profile:
 _PROFILES: dict[str, Profile] = {}
 _EMPTY = LexborHTMLParser("")  # selectors are parsed against it when a profile is read
 _loaded = False
+_BUILTIN: set[str] = set()  # names of the profiles shipped in this folder
 
 
 def string_list(value: Any) -> tuple[str, ...] | None:
@@ -113,6 +114,18 @@ def register(profile: Profile) -> None:
     _PROFILES[profile.name] = profile
 
 
+def ensure(extra: tuple[Profile, ...]) -> None:
+    """Register the profiles another process loaded and this one lacks (an engine's worker reading with the
+    driver's options). The driver's copy wins over an older one of the same name left by an earlier run on a
+    long-lived worker (a profile edited between runs); a built-in profile's name stays refused, as on the driver."""
+    _load_builtins()
+    for profile in extra:
+        if _PROFILES.get(profile.name) != profile:
+            if profile.name in _PROFILES and profile.name not in _BUILTIN:
+                del _PROFILES[profile.name]
+            register(profile)
+
+
 def _load_builtins() -> None:
     global _loaded
     if _loaded:
@@ -120,7 +133,9 @@ def _load_builtins() -> None:
     _loaded = True
     for entry in sorted(resources.files(__name__).iterdir(), key=lambda e: e.name):
         if entry.name.endswith((".yaml", ".yml")):
-            register(parse_profile(yaml.safe_load(entry.read_text(encoding="utf-8")), entry.name))
+            profile = parse_profile(yaml.safe_load(entry.read_text(encoding="utf-8")), entry.name)
+            register(profile)
+            _BUILTIN.add(profile.name)
 
 
 def load_extra(path: Path) -> list[Profile]:
