@@ -174,3 +174,23 @@ def test_no_template_tells_a_web_user_to_run_a_command() -> None:
     found = [(t.name, m.group(0)) for t in folder.iterdir() if t.name.endswith(".html")
              for m in command.finditer(t.read_text("utf-8"))]
     assert not found, found
+
+
+def test_a_utf16_spreadsheet_export_is_previewed_and_imported(app: Any, login: Callable[[str], TestClient]) -> None:
+    """Excel's "Unicode text" (UTF-16 with a byte-order mark, tabs) as a .tsv: the page said "not UTF-8 text";
+    now its columns are offered and the import reads it as `adtrace ingest` does. A UTF-16 file without the
+    mark says what it looks like."""
+    engine = app.state.adtrace.engine
+    client = login("analyst")
+    r = _upload(client, "ads.tsv", "body\thead\nCafé staff wanted, call 702 555 0100\thi\n".encode("utf-16"))
+    assert r.status_code == 303
+    job_id = r.headers["location"].split("/import/", 1)[1].split("?", 1)[0]
+    assert importjobs.csv_preview(importjobs.get(engine, job_id))[0] == ["body", "head"]
+    client.post(f"/import/{job_id}/start", data={"csrf": csrf_of(client), "text": "body", "title": "head"})
+    job = _wait(engine, job_id)
+    assert (job["state"], job["counts"]["new"], job["rejected"]) == ("done", 1, 0), job
+    r = _upload(client, "plain.csv", "body,head\nhello,hi\n".encode("utf-16-le"))
+    job_id = r.headers["location"].split("/import/", 1)[1].split("?", 1)[0]
+    with pytest.raises(errors.InputError) as exc:
+        importjobs.csv_preview(importjobs.get(engine, job_id))
+    assert "UTF-16" in exc.value.message and "CSV UTF-8" in exc.value.web_hint + exc.value.message

@@ -28,7 +28,7 @@ import sqlalchemy as sa
 from adtrace import errors
 from adtrace.i18n import _
 from adtrace.sources import Options
-from adtrace.sources.registry import reader_for
+from adtrace.sources.registry import known_endings, reader_for
 from adtrace.storage import audit, settingstore
 from adtrace.storage.base import Store
 from adtrace.storage.db import now, read, write
@@ -65,8 +65,8 @@ def check_format(name: str) -> str:
     try:
         reader = reader_for(name)
     except errors.InputError:
-        raise errors.InputError.at(errors.BAD_UPLOAD, "adtrace reads .jsonl, .ndjson, .json, .csv, .html and "
-                                   ".warc files (optionally .gz)", path=name, field_name="file",
+        raise errors.InputError.at(errors.BAD_UPLOAD, f"adtrace reads {', '.join(known_endings())} files "
+                                   "(optionally .gz)", path=name, field_name="file",
                                    hint="Rename the file with the ending of its format") from None
     return reader.__name__.removeprefix("read_")
 
@@ -129,7 +129,7 @@ def csv_preview(job: dict[str, Any], rows: int = 3) -> tuple[list[str], list[lis
     import io
 
     from adtrace.sources.base import DAMAGED
-    from adtrace.sources.csvfile import separator_of
+    from adtrace.sources.csvfile import encoding_of, separator_of
 
     path = Path(job["folder"]) / job["file"]
     opener = gzip.open if path.name.lower().endswith(".gz") else open
@@ -137,9 +137,10 @@ def csv_preview(job: dict[str, Any], rows: int = 3) -> tuple[list[str], list[lis
         with opener(path, "rb") as fh:  # type: ignore[operator]
             head = fh.read(256_000)
         # Not final: a character the 256,000-byte cut splits is left out, not called invalid UTF-8.
-        text = codecs.getincrementaldecoder("utf-8-sig")(errors="strict").decode(head, final=False)
+        utf16 = encoding_of(head) == "utf-16"  # Excel's "Unicode text", as the CSV reader takes it
+        text = codecs.getincrementaldecoder("utf-16" if utf16 else "utf-8-sig")(errors="strict").decode(head, final=False)
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator_of(text.partition("\n")[0]))
-        header = [h.strip() for h in next(reader, [])]
+        header = [h.strip().lstrip("\ufeff") for h in next(reader, [])]
         sample = [r for _, r in zip(range(rows), reader, strict=False)]
     except UnicodeDecodeError as exc:  # a spreadsheet's old encoding (Windows-1252...): say what to do, not the codec
         raise errors.InputError.at(errors.BAD_CSV, _("not UTF-8 text (byte %(at)s cannot be read)") % {"at": exc.start + 1},
@@ -152,6 +153,11 @@ def csv_preview(job: dict[str, Any], rows: int = 3) -> tuple[list[str], list[lis
                                    hint=_("Check that the file is a whole CSV, then upload it again")) from None
     if not header:
         raise errors.InputError.at(errors.BAD_UPLOAD, "the file is empty", path=job["file"], field_name="file")
+    if any("\0" in h for h in header):  # UTF-16 saved without its byte-order mark
+        raise errors.InputError.at(errors.BAD_CSV, _("the header holds NUL characters: the file looks like UTF-16 "
+                                                     "without a byte-order mark, not UTF-8"), path=job["file"], line=1,
+                                   field_name="file", hint=_("Save it from your spreadsheet as “CSV UTF-8” (or re-encode "
+                                                             "it as UTF-8), then upload it again"))
     return header, sample
 
 

@@ -68,8 +68,30 @@ class _Bounded:
         self.pending = 0
 
 
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
+def encoding_of(head: bytes) -> str:
+    """UTF-16 when the file opens with its byte-order mark (Excel's "Unicode text" export), else UTF-8."""
+    return "utf-16" if head[:2] in UTF16_BOMS else "utf-8"
+
+
+def _head(fh: IO[bytes]) -> bytes:
+    """The first bytes, left in the stream (files, gzip and stdin peek; other streams seek back)."""
+    try:
+        peek = getattr(fh, "peek", None)
+        if peek is not None:
+            return bytes(peek(2)[:2])
+        start = fh.tell()
+        head = fh.read(2)
+        fh.seek(start)
+        return head
+    except DAMAGED:  # a cut .csv.gz: the read below meets the damage again and says where
+        return b""
+
+
 def read_csv(fh: IO[bytes], path: str, opts: Options) -> Iterator[Item]:
-    text = io.TextIOWrapper(fh, encoding="utf-8", errors="strict", newline="")
+    text = io.TextIOWrapper(fh, encoding=encoding_of(_head(fh)), errors="strict", newline="")
     lines = _Bounded(text, opts.max_line_bytes)
 
     def too_long(line: int) -> ReadError:
@@ -95,6 +117,10 @@ def read_csv(fh: IO[bytes], path: str, opts: Options) -> Iterator[Item]:
         raise errors.InputError.at(errors.BAD_UTF8, _("invalid UTF-8 in the header (%(why)s)") % {"why": exc.reason},
                                    path=path, line=1, hint=_("Re-encode the file as UTF-8")) from None
     header = [h.strip().lstrip("\ufeff") for h in header]
+    if any("\0" in h for h in header):  # UTF-16 saved without its byte-order mark reads as NULs between letters
+        raise errors.InputError.at(errors.BAD_UTF8, _("the header holds NUL characters: the file looks like UTF-16 "
+                                                      "without a byte-order mark, not UTF-8"), path=path, line=1,
+                                   hint=_("Save it from your spreadsheet as “CSV UTF-8” (or re-encode it as UTF-8)"))
     if opts.text_col not in header:
         raise errors.InputError.at(
             errors.MISSING_FIELD, _("no column named '%(col)s' (columns: %(columns)s)")

@@ -96,6 +96,6 @@ register("json", read_json, (".json",))
 register("twitter", read_twitter)
 register("telegram", read_telegram)
 register("reddit", read_reddit)
-register("csv", read_csv, (".csv",))
+register("csv", read_csv, (".csv", ".tsv", ".tab"))  # the separator is read from the header
 register("html", read_html, (".html", ".htm"))
 register("warc", read_warc, (".warc", ".arc"))

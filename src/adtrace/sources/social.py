@@ -17,6 +17,7 @@ import orjson
 
 from adtrace import errors
 from adtrace.documents import Document
+from adtrace.i18n import _
 from adtrace.sources.base import BOM, DAMAGED, Item, Options, ReadError, bounded_lines, damaged
 from adtrace.sources.jsonl import read_jsonl
 
@@ -33,11 +34,23 @@ def _fail(path: str, item: int, what: str, field: str | None, hint: str, raw: An
     return ReadError(path, item, err, orjson.dumps(raw).decode()[:200] if raw is not None else "")
 
 
-def _doc(obj: dict[str, Any], path: str, item: int) -> Item:
+def _doc(obj: dict[str, Any], path: str, item: int, *, line: bool = False) -> Item:
+    """A Document, or its rejection located by `item`: a line of a line-per-item dump (`line`), else the
+    index in a whole export (a pretty-printed export has no line per item)."""
     try:
-        return Document.from_dict(obj, path=path, line=item)
+        if line:
+            return Document.from_dict(obj, path=path, line=item)
+        return Document.from_dict(obj, path=f"{path}, item {item}")
     except errors.InputError as err:
+        if not line:
+            err.detail.update(path=path, item=item)
         return ReadError(path, item, err, orjson.dumps(obj).decode()[:200])
+
+
+def _defaults(obj: dict[str, Any], opts: Options) -> dict[str, Any]:
+    """The read options' source and kind for a document that names none (as the JSONL and CSV readers do)."""
+    extra = {k: v for k, v in (("source", opts.source), ("kind", opts.kind)) if v and k not in obj}
+    return {**obj, **extra} if extra else obj
 
 
 def _read(fh: IO[bytes], path: str, size: int, *, line: bool = False) -> bytes:
@@ -157,7 +170,7 @@ def _reddit_item(raw: bytes, path: str, line: int, opts: Options) -> Iterator[It
     yield _doc({"id": f"reddit:{obj['id']}", "source": opts.source or f"reddit:{obj.get('subreddit', '')}",
                 "kind": "post", "title": obj.get("title"), "text": text or " ",
                 "url": f"https://www.reddit.com{link}" if isinstance(link, str) else None,
-                "posted_at": posted, "author": obj.get("author")}, path, line)
+                "posted_at": posted, "author": obj.get("author")}, path, line, line=True)
 
 
 def read_json(fh: IO[bytes], path: str, opts: Options) -> Iterator[Item]:
@@ -178,8 +191,15 @@ def read_json(fh: IO[bytes], path: str, opts: Options) -> Iterator[Item]:
     elif isinstance(payload, dict) and isinstance(payload.get("data"), list):
         yield from _twitter(payload, path, opts)
     elif isinstance(payload, dict) and ("text" in payload or "title" in payload):
-        yield _doc(payload, path, 1)
+        yield _doc(_defaults(payload, opts), path, 1)
+    elif isinstance(payload, list):  # a JSON array of documents (what json.dump of a list of ads writes)
+        for i, obj in enumerate(payload, start=1):
+            if isinstance(obj, dict):
+                yield _doc(_defaults(obj, opts), path, i)
+            else:
+                yield _fail(path, i, _("a document must be a JSON object, not %(kind)s") % {"kind": type(obj).__name__},
+                            None, _("Give each document as an object with at least 'text'"), obj)
     else:
-        raise errors.InputError.at(errors.UNKNOWN_FORMAT, "not JSON Lines, an X/Twitter export or a Telegram export",
+        raise errors.InputError.at(errors.UNKNOWN_FORMAT, "not JSON Lines, a JSON array of documents, an X/Twitter export or a Telegram export",
                                    path=path, hint="Name the format", cli_hint="name it with `--format` (`--input-format` for extract and score)")
 
