@@ -225,10 +225,25 @@ def rules_remove(request: Request, rule_id: int, ctx: Ctx = Depends(require("adm
 
 
 @router.get("/tips/leads")
-def leads_page(request: Request, ctx: Ctx = Depends(require("triage")), error: str = "") -> Response:
+def leads_page(request: Request, ctx: Ctx = Depends(require("triage")), error: str = "", lead: int = 0,
+               stopped: int = -1, kept: int = 0, late: bool = False) -> Response:
+    """The tip leads; after an upload (`lead`, and what the import said) a line on what it did."""
     leads = handoff.leads(request.app.state.adtrace.engine)
     audit_list(request, ctx, "tip_leads", [lead["id"] for lead in leads])
-    return render(request, "tip_leads.html", {"leads": leads, "error": error})
+    return render(request, "tip_leads.html", {"leads": leads, "error": error, "done": _said(lead, stopped, kept, late)})
+
+
+def _said(lead: int, stopped: int, kept: int, late: bool) -> str:
+    if lead <= 0:
+        return ""
+    if late:
+        return _("Lead %(id)s: this update arrived after the sender withdrew the tip. Its text is on the lead; its "
+                 "identifiers were not imported, so it links no ad.") % {"id": lead}
+    if stopped >= 0:
+        return _("Lead %(id)s is withdrawn by its sender. Identifiers that came only with this tip no longer match "
+                 "our ads: %(stopped)s; shared by the sender in other bundles, still matching: %(kept)s.") % {
+            "id": lead, "stopped": stopped, "kept": kept}
+    return ""
 
 
 @router.post("/tips/leads/import")
@@ -258,7 +273,7 @@ async def leads_import(request: Request, file: UploadFile = File(...), ctx: Ctx 
             me: str | None = xk.load(None).org
         except errors.ConfigError:
             me = None  # no organisation keys here: the file's `to` cannot be checked
-        await run_in_threadpool(handoff.receive, engine, body, ctx.user.username, key, me)
+        got = await run_in_threadpool(handoff.receive, engine, body, ctx.user.username, key, me)
     except (errors.InputError, errors.AuthError) as exc:
         message = exc.web_text
         if exc.code == errors.UNKNOWN_ISSUER:  # more than the error's web hint: what to check, then try again
@@ -267,4 +282,9 @@ async def leads_import(request: Request, file: UploadFile = File(...), ctx: Ctx 
                         "itself) and to add it to the trusted keys; then upload the file again.")
         return render(request, "tip_leads.html", {"leads": handoff.leads(engine), "error": message},
                       status=exc.http_status)
+    if got.get("after_withdrawal"):
+        return RedirectResponse(f"/tips/leads?lead={int(got['id'])}&late=1", status_code=303)
+    if "signals_stopped" in got:
+        return RedirectResponse(f"/tips/leads?lead={int(got['id'])}&stopped={int(got['signals_stopped'])}"
+                                f"&kept={int(got['signals_kept'])}", status_code=303)
     return RedirectResponse("/tips/leads", status_code=303)
