@@ -123,6 +123,14 @@ def mark_sent_additions(conn: sa.Connection, tip_id: int, additions: int) -> Non
                  {"n": additions, "i": tip_id})
 
 
+def unsent_additions(conn: sa.Connection, partner: str | None) -> list[dict[str, Any]]:
+    """Tips handed off (to `partner`, or to anyone), not withdrawn, with additions no signed file carried, by id."""
+    where = " AND partner = :p" if partner else ""
+    return [dict(r._mapping) for r in conn.execute(text(
+        "SELECT * FROM tips WHERE handed_off_at IS NOT NULL AND withdrawn_at IS NULL AND additions > sent_additions"
+        f"{where} ORDER BY id"), {"p": partner})]
+
+
 def handed_off_tips(conn: sa.Connection, partner: str | None, limit: int) -> list[dict[str, Any]]:
     """(id, doc_id, partner, handed_off_at, handoff_id, withdrawn_at, additions, sent_additions) of tips handed off (to `partner`), newest first."""
     where = " AND partner = :p" if partner else ""

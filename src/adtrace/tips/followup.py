@@ -17,6 +17,7 @@ that issuer. An adtrace that reads only versions 1 and 2 refuses them ("version 
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import orjson
@@ -113,6 +114,35 @@ def update(store: Any, tip_id: int, keys: OrgKeys, consortium_key: bytes, actor:
                       "chars": len(doc.text) - start, "signals": len(signals["signals"])}, conn=conn)
     xs.record_export(engine, signals)
     return ts.get(engine, tip_id), body
+
+
+def pending_updates(engine: sa.Engine, partner: str | None = None) -> list[dict[str, Any]]:
+    """Handed-off tips (to `partner`) with additions by the tipster no signed file carried, withdrawn ones
+    left out: what `send_updates` signs."""
+    with read(engine) as conn:
+        return tipbook.unsent_additions(conn, partner)
+
+
+def updates_by_partner(engine: sa.Engine) -> list[tuple[str, int]]:
+    """Each partner with tips whose additions wait for an update, and how many (the Tips page's downloads)."""
+    counts: dict[str, int] = {}
+    for tip in pending_updates(engine):
+        counts[str(tip["partner"])] = counts.get(str(tip["partner"]), 0) + 1
+    return sorted(counts.items())
+
+
+def send_updates(store: Any, keys: OrgKeys, consortium_key: bytes, actor: str, partner: str | None = None,
+                 region: str | None = None) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    """Sign an update for every tip `pending_updates` lists (each audited `tip_update`, as `update` does);
+    a tip withdrawn, or whose document retention purged, since the list was read is left out (logged).
+    Returns (tip, update) pairs; the caller writes the files."""
+    out = []
+    for tip in pending_updates(store.engine, partner):
+        try:
+            out.append(update(store, int(tip["id"]), keys, consortium_key, actor, region))
+        except errors.InputError as exc:
+            logging.getLogger(__name__).warning("tip %s: no update signed: %s", tip["id"], exc.message)
+    return out
 
 
 def file_name(tip: dict[str, Any], body: dict[str, Any]) -> str:

@@ -12,6 +12,7 @@ import io
 import logging
 import re
 import zipfile
+from collections.abc import Callable
 from typing import Any
 
 import orjson
@@ -170,12 +171,14 @@ def encoded(body: dict[str, Any]) -> bytes:
     return orjson.dumps(body, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
 
 
-def zipped(sent: list[tuple[dict[str, Any], dict[str, Any]]]) -> bytes:
-    """The files `send` signed, in one zip for a browser download (the same names and bytes as the CLI's)."""
+def zipped(sent: list[tuple[dict[str, Any], dict[str, Any]]],
+           name: Callable[[dict[str, Any], dict[str, Any]], str] | None = None) -> bytes:
+    """The files `send` (or `followup.send_updates`, with its `name`) signed, in one zip for a browser
+    download (the same names and bytes as the CLI's)."""
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
         for tip, body in sent:
-            z.writestr(file_name(tip, body), encoded(body))
+            z.writestr((name or file_name)(tip, body), encoded(body))
     return buf.getvalue()
 
 

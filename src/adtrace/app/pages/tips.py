@@ -44,7 +44,8 @@ def _queue(request: Request, status: str, error: str = "", code: int = 200) -> R
     return render(request, "tips.html", {"items": items, "status": status, "counts": ts.counts(engine),
                                          "statuses": ts.STATUSES, "error": error, "country_names": COUNTRY_NAMES,
                                          "hotline": hotline_or_default(countries[:1]),
-                                         "pending": ts.pending_by_partner(engine) if status == "routed" else []},
+                                         "pending": ts.pending_by_partner(engine) if status == "routed" else [],
+                                         "updates": followup.updates_by_partner(engine) if status == "routed" else []},
                   status=code)
 
 
@@ -111,6 +112,36 @@ def handoffs_download(request: Request, partner: str = Form(""), ctx: Ctx = Depe
                   "handoffs": [handoff.handoff_id(b) for _t, b in sent], "redacted": True})
     name = f"tip-handoffs-to-{handoff.safe(partner)}.zip"
     return Response(handoff.zipped(sent), media_type="application/zip",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@router.post("/tips/updates")
+def updates_download(request: Request, partner: str = Form(""), ctx: Ctx = Depends(require("triage"))) -> Response:
+    """Sign an update for every tip handed off to `partner` with additions not yet sent, as one zip: the same
+    function and files as `adtrace tips update --partner`; each tip audited (tip_update), the download too."""
+    from adtrace.exchange import keys as xk
+
+    state = request.app.state.adtrace
+    if not partner or partner not in dict(followup.updates_by_partner(state.engine)):  # never "" = every partner
+        return _queue(request, "routed", _("No update is waiting for %(p)s: it may have been downloaded "
+                                           "already. The list below is up to date.") % {"p": partner[:60]}, 422)
+    try:
+        ring, key = xk.load(None), xk.consortium_key(None)
+    except errors.ConfigError as exc:
+        _keys_missing(exc)
+        return _queue(request, "routed", _("Updates cannot be signed on this server: it does not have the "
+                                           "organisation's exchange keys, or cannot read them (the server's log "
+                                           "says which). Sign them on the computer that holds the keys: "
+                                           "adtrace tips update --partner %(p)s -o FOLDER") % {"p": partner[:60]}, 503)
+    sent = followup.send_updates(state.store, ring, key, ctx.user.username, partner)
+    if not sent:  # each was withdrawn or purged since the page was read (logged by send_updates)
+        return _queue(request, "routed", _("No update is waiting for %(p)s: it may have been downloaded "
+                                           "already. The list below is up to date.") % {"p": partner[:60]}, 422)
+    audit.append(state.engine, ctx.user.username, "export", "tip-handoffs",
+                 {"format": "zip", "to": partner, "tips": [int(t["id"]) for t, _b in sent],
+                  "handoffs": [str(b["id"]) for _t, b in sent], "kind": "update", "redacted": True})
+    name = f"tip-updates-to-{handoff.safe(partner)}.zip"
+    return Response(handoff.zipped(sent, followup.file_name), media_type="application/zip",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
