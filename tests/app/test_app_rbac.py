@@ -127,6 +127,7 @@ EXPECTED: dict[tuple[str, str], set[str]] = {
     ("POST", "/tips/{tip_id}/handoff/copy"): {"admin"},  # a lost hand-off signed again (tests/tips/test_handed_off.py)
     ("POST", "/tips/{tip_id}/withdraw"): {"admin"},  # the partner stops on our word (tests/tips/test_followup_page.py)
     ("POST", "/tips/{tip_id}/update"): READERS,  # those who route sign hand-offs, so updates too
+    ("POST", "/tips/updates"): READERS,  # every update waiting for a partner (tests/tips/test_pending_updates.py)
     ("GET", "/tips/rules"): {"admin"},
     ("POST", "/tips/rules"): {"admin"},
     ("POST", "/tips/rules/{rule_id}/remove"): {"admin"},
@@ -173,6 +174,7 @@ FORMS: dict[str, dict[str, str]] = {
     "/settings": {"elevated": "40", "high": "80", "retention_days": "3650", "password": PASSWORD},
     "/tips/{tip_id}/decide": {"decision": "accept"},
     "/tips/handoffs": {"partner": "ngo-b"},
+    "/tips/updates": {"partner": "ngo-b"},
     "/tips/rules": {"partner": "ngo-b", "country": "MX"},
 }
 JSON: dict[str, dict[str, object]] = {
@@ -340,10 +342,10 @@ def test_route_role_table(app: object, login: Callable[[str], TestClient], role:
             assert status == 403, (role, path, status)
         elif role in allowed:
             # An empty hand-off upload reaches the route and is refused there as a bad file; with no tip
-            # routed to the partner, the hand-off download reaches its route and says nothing waits; the
+            # routed to the partner, the hand-off (and update) download reaches its route and says nothing waits; the
             # fixture's tip was never handed off, so a copy, withdrawal or update has nothing to follow (404),
             # or no keys (503).
-            ok = ((200, 201, 303, 422) if path in ("/tips/leads/import", "/tips/handoffs")
+            ok = ((200, 201, 303, 422) if path in ("/tips/leads/import", "/tips/handoffs", "/tips/updates")
                   else (404, 503) if path in ("/tips/{tip_id}/handoff/copy", "/tips/{tip_id}/withdraw",
                                               "/tips/{tip_id}/update") else (200, 201, 303))
             if path in PAST_THE_ROLE_CHECK:

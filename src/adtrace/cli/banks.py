@@ -52,7 +52,7 @@ SIGNAL = typer.Argument(..., help="The signal's id (adtrace exchange signal list
 
 
 @signal_app.command("list")
-def signal_list_cmd(state: str = typer.Option(None, "--state", help="active, disabled or quarantined."),
+def signal_list_cmd(state: str = typer.Option(None, "--state", help="active, disabled, quarantined or withdrawn."),
                     issuer: str = typer.Option(None, "--issuer", help="Only this partner's signals."),
                     db: str = DB) -> None:
     """Signals with issuer, aggregate opinion (positive, negative, investigation, disputed), state, leads; a

@@ -271,7 +271,7 @@ def match_cmd(db: str = DB, keys: str = KEYS,
 
 
 @ex_app.command("leads")
-def leads_cmd(db: str = DB, status: str = typer.Option("open", help="open, disabled, quarantined or all."),
+def leads_cmd(db: str = DB, status: str = typer.Option("open", help="open, disabled, quarantined, withdrawn or all."),
               limit: int = typer.Option(100)) -> None:
     """Documents that matched a partner signal, with provenance. For review, never automatic action."""
     from adtrace.exchange import store as xs

@@ -115,14 +115,36 @@ def withdraw_cmd(tip: int = typer.Argument(..., help="Id of a tip handed off bef
 
 
 @tips_app.command("update")
-def update_cmd(tips: list[int] = typer.Argument(..., help="Ids of tips handed off before."),
+def update_cmd(tips: list[int] = typer.Argument(None, help="Ids of tips handed off before; none: every tip with "
+                                                         "additions not yet sent (to --partner)."),
                out: str = typer.Option(..., "--out", "-o", help="Directory for the update files (one per tip)."),
+               partner: str = typer.Option(None, "--partner", help="Without ids: only tips handed off to this "
+                                           "organisation."),
                db: str = DB, keys: str = KEYS, actor: str = ACTOR) -> None:
     """Sign an update of a tip's hand-off carrying every addition the tipster made since it, masked as the
     hand-off's text, with the tip's identifiers as keyed hashes. The partner's import puts them on the same
-    tip lead, once whatever the order the files come in. Audited (tip_update)."""
+    tip lead, once whatever the order the files come in. Audited (tip_update). Without ids, one update for
+    every handed-off tip (to --partner) whose additions were not all sent, withdrawn tips left out."""
     from adtrace.tips import followup
 
+    if tips and partner:
+        raise typer.BadParameter("give tip ids or --partner, not both", param_hint="--partner")
+    if not tips:
+        from adtrace.exchange import keys as xk
+        from adtrace.storage import open_store
+
+        ring, key = xk.load(keys), xk.consortium_key(keys)
+        folder = Path(out)
+        folder.mkdir(parents=True, exist_ok=True)
+        written = []
+        with open_store(db) as store:
+            for tip, body in followup.send_updates(store, ring, key, actor or getpass.getuser(), partner):
+                path = folder / followup.file_name(tip, body)
+                _write_json(str(path), body)
+                written.append({"tip": tip["id"], "to": body["to"], "file": str(path), "handoff": body["id"],
+                                "through": body["update"]["through"]})
+        print_json({"updated": written})
+        return
     print_json({"updated": [row | {"through": body["update"]["through"]} for row, body in _sign_each(
         tips, out, db, keys, actor, followup.update, followup.file_name)]})
 
@@ -142,9 +164,11 @@ def _own_org(keys: str | None) -> str | None:
 def import_cmd(file: str = typer.Argument(..., help="A hand-off file from a trusted partner."), db: str = DB,
                keys: str = KEYS, actor: str = ACTOR) -> None:
     """Verify a partner's hand-off, match its keyed hashes against our ads and create a tip lead (audited
-    tip_import); or a withdrawal or update of a hand-off imported before, which marks its lead withdrawn or
-    adds the tipster's additions to it (audited). Re-importing the same file changes nothing. A file addressed
-    to another partner than the organisation of --keys is refused (AT127)."""
+    tip_import); or a withdrawal or update of a hand-off imported before, which marks its lead withdrawn (the
+    identifiers that came only with that tip stop matching; the answer says how many) or adds the tipster's
+    additions to it (audited; an update that arrives after the withdrawal imports no identifier).
+    Re-importing the same file changes nothing. A file addressed to another partner than the organisation
+    of --keys is refused (AT127)."""
     from adtrace.exchange import keys as xk
     from adtrace.tips import handoff
 

@@ -166,9 +166,11 @@ def _view(row: dict[str, Any], opinions: dict[tuple[str, str], str], leads: dict
     out = {k: row.get(k) for k in ("id", "issuer", "type", "hash", "category", "confidence", "bundle_id",
                                    "first_seen", "last_seen", "imported_at", "disabled_at", "disabled_by",
                                    "disabled_reason", "quarantined_at", "quarantine_reason",
-                                   "quarantine_released_at", "quarantine_released_by")}
+                                   "quarantine_released_at", "quarantine_released_by", "withdrawn_at",
+                                   "withdrawn_reason")}
     out["opinion"] = opinions.get((str(row["type"]), str(row["hash"])), "positive")
-    out["state"] = ("quarantined" if row.get("quarantined_at") else "disabled" if row.get("disabled_at")
+    out["state"] = ("withdrawn" if row.get("withdrawn_at") else "quarantined" if row.get("quarantined_at")
+                    else "disabled" if row.get("disabled_at")
                     else "negative: no leads" if out["opinion"] == "negative"
                     or (str(row["issuer"]), str(row["type"]), str(row["hash"])) in negative else "active")
     out["leads"] = leads.get(int(row["id"]), 0)
@@ -176,7 +178,7 @@ def _view(row: dict[str, Any], opinions: dict[tuple[str, str], str], leads: dict
 
 
 def signals(engine: sa.Engine, *, issuer: str | None = None, state: str | None = None) -> list[dict[str, Any]]:
-    """Partner signals with their aggregate opinion, state (active, disabled, quarantined with the reason) and
+    """Partner signals with their aggregate opinion, state (active, disabled, quarantined, withdrawn with the reason) and
     lead count; `state` narrows to one state."""
     with read(engine) as conn:
         rows = bank.signal_rows(conn, issuer)

@@ -126,12 +126,18 @@ def _upsert_signals(conn: sa.Connection, body: dict[str, Any], bid: str, report:
         row = {**params, "c": s.category, "conf": s.confidence, "f": s.first_seen, "l": s.last_seen,
                "n": s.note, "b": bid, "at": stamp}
         old = bank.signal_id(conn, issuer, s.type, s.hash)
+        was = None if old is None else bank.signal_row(conn, old)
         opinions.record(conn, s.type, s.hash, issuer, s.opinion or "positive", issuer)
         bank.put_signal(conn, old, row)
+        bank.carried_by(conn, issuer, s.type, s.hash, bid)
         if old is None:
             report.added += 1
         else:
             report.updated += 1
+            if was is not None and was["withdrawn_at"] is not None:
+                # Shared again in a bundle of its own (not a withdrawn tip's): it matches again.
+                bank.set_withdrawn(conn, old, None, None)
+                bank.set_lead_status(conn, old, "withdrawn", "open")
 
 
 def _retract(conn: sa.Connection, body: dict[str, Any], bid: str, report: ImportReport) -> None:

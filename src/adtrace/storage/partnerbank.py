@@ -1,5 +1,5 @@
-"""The partner bank's tables (migrations 0004 and 0016): trusted issuers, bundles, signals, retractions,
-opinions, leads and the exchange's own state.
+"""The partner bank's tables (migrations 0004, 0016 and 0027): trusted issuers, bundles, signals (and the
+bundles that carried each), retractions, opinions, leads and the exchange's own state.
 
 The exchange decides (verification, retraction order, opinions, quarantine); these functions only read
 and write rows, on the caller's connection so one import or one decision stays one transaction. Plain
@@ -78,9 +78,24 @@ def put_signal(conn: sa.Connection, old: int | None, fields: dict[str, Any]) -> 
                           "imported_at = :at, retracted = :r WHERE id = :id"), {**fields, "r": False, "id": old})
 
 
+def carried_by(conn: sa.Connection, issuer: str, type_: str, hash_: str, bundle_id: str) -> None:
+    """Bundle `bundle_id` carried the issuer's signal (kept for every bundle, not only the latest)."""
+    conn.execute(text("INSERT INTO exchange_signal_bundles (issuer, type, hash, bundle_id) VALUES (:i, :t, :h, :b) "
+                      "ON CONFLICT DO NOTHING"), {"i": issuer, "t": type_, "h": hash_, "b": bundle_id})
+
+
+def set_withdrawn(conn: sa.Connection, sid: int, at: str | None, reason: str | None) -> None:
+    """Signal `sid` stops matching because its issuer withdrew every bundle that carried it (`at` None: it is
+    shared again); its leads follow (see set_lead_status)."""
+    conn.execute(text("UPDATE exchange_signals SET withdrawn_at = :at, withdrawn_reason = :r WHERE id = :id"),
+                 {"at": at, "r": reason, "id": sid})
+
+
 def put_retraction(conn: sa.Connection, issuer: str, type_: str, hash_: str, bundle_id: str, at: str) -> None:
     params = {"i": issuer, "t": type_, "h": hash_}
     conn.execute(text(f"DELETE FROM exchange_retractions WHERE {_WHERE_SIGNAL}"), params)
+    # The bundles that carried it no longer share it: only a bundle after the retraction may bring it back.
+    conn.execute(text(f"DELETE FROM exchange_signal_bundles WHERE {_WHERE_SIGNAL}"), params)
     conn.execute(text("INSERT INTO exchange_retractions (issuer, type, hash, bundle_id, retracted_at) "
                       "VALUES (:i, :t, :h, :b, :at)"), {**params, "b": bundle_id, "at": at})
 
@@ -124,10 +139,10 @@ def signal_rows(conn: sa.Connection, issuer: str | None = None) -> list[dict[str
 
 
 def matching_signal_rows(conn: sa.Connection) -> list[dict[str, Any]]:
-    """Signals not retracted, disabled or quarantined (opinions are the caller's to weigh)."""
+    """Signals not retracted, disabled, quarantined or withdrawn (opinions are the caller's to weigh)."""
     rows = conn.execute(text("SELECT id, issuer, type, hash, category, confidence, bundle_id, first_seen, "
                              "last_seen FROM exchange_signals WHERE retracted = :f AND disabled_at IS NULL "
-                             "AND quarantined_at IS NULL"), {"f": False}).all()
+                             "AND quarantined_at IS NULL AND withdrawn_at IS NULL"), {"f": False}).all()
     return [dict(r._mapping) for r in rows]
 
 
@@ -138,7 +153,9 @@ def released_signal_ids(conn: sa.Connection) -> set[int]:
 
 
 def signals_version(conn: sa.Connection) -> tuple[int, int, int]:
-    row = conn.execute(text("SELECT count(*), COALESCE(max(id), 0) FROM exchange_signals WHERE retracted = :f"),
+    # Counts the signals that match, so that one withdrawn (or disabled, quarantined) changes it too.
+    row = conn.execute(text("SELECT count(*), COALESCE(max(id), 0) FROM exchange_signals WHERE retracted = :f "
+                            "AND disabled_at IS NULL AND quarantined_at IS NULL AND withdrawn_at IS NULL"),
                        {"f": False}).one()
     n_bundles = conn.execute(text("SELECT count(*) FROM exchange_bundles")).scalar_one()
     return int(row[0]), int(row[1]), int(n_bundles)
@@ -209,7 +226,7 @@ def add_lead(conn: sa.Connection, doc_id: str, signal: int, issuer: str, type_: 
 
 
 def set_lead_status(conn: sa.Connection, sid: int, old: str, new: str) -> None:
-    """Move signal `sid`'s leads in status `old` to `new` (open, disabled, quarantined)."""
+    """Move signal `sid`'s leads in status `old` to `new` (open, disabled, quarantined, withdrawn)."""
     conn.execute(text("UPDATE exchange_leads SET status = :new WHERE signal_id = :id AND status = :old"),
                  {"id": sid, "old": old, "new": new})
 
@@ -230,6 +247,7 @@ def lead_rows(conn: sa.Connection, status: str | None, limit: int, offset: int) 
     where = "WHERE l.status = :s" if status else ""
     rows = conn.execute(text("SELECT l.id, l.doc_id, l.issuer, l.type, l.category, l.confidence, l.bundle_id, "
                              "l.distance, l.status, l.created_at, l.signal_id, s.hash, s.first_seen, s.last_seen, "
+                             "s.withdrawn_at, s.withdrawn_reason, "
                              "b.key_id, b.created_at AS bundle_created_at FROM exchange_leads l "
                              "JOIN exchange_signals s ON s.id = l.signal_id "
                              "LEFT JOIN exchange_bundles b ON b.bundle_id = l.bundle_id "

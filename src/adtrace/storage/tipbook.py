@@ -1,4 +1,4 @@
-"""The tips tables (migrations 0019, 0026): tips, their triage decisions, the routing rules and tip leads.
+"""The tips tables (migrations 0019, 0026, 0027): tips, their triage decisions, the routing rules and tip leads.
 
 Plain SQL for SQLite and PostgreSQL alike, on the caller's connection (so a write and its audit entry
 share a transaction). Decisions are rows, never updates in place, so a tip's history stays; what the
@@ -123,6 +123,14 @@ def mark_sent_additions(conn: sa.Connection, tip_id: int, additions: int) -> Non
                  {"n": additions, "i": tip_id})
 
 
+def unsent_additions(conn: sa.Connection, partner: str | None) -> list[dict[str, Any]]:
+    """Tips handed off (to `partner`, or to anyone), not withdrawn, with additions no signed file carried, by id."""
+    where = " AND partner = :p" if partner else ""
+    return [dict(r._mapping) for r in conn.execute(text(
+        "SELECT * FROM tips WHERE handed_off_at IS NOT NULL AND withdrawn_at IS NULL AND additions > sent_additions"
+        f"{where} ORDER BY id"), {"p": partner})]
+
+
 def handed_off_tips(conn: sa.Connection, partner: str | None, limit: int) -> list[dict[str, Any]]:
     """(id, doc_id, partner, handed_off_at, handoff_id, withdrawn_at, additions, sent_additions) of tips handed off (to `partner`), newest first."""
     where = " AND partner = :p" if partner else ""
@@ -178,17 +186,34 @@ def lead_row(conn: sa.Connection, lead_id: int) -> dict[str, Any] | None:
     return dict(row._mapping) if row else None
 
 
-def lead_ads(conn: sa.Connection, issuer: str, hashes: list[str]) -> list[tuple[str, str, str | None]]:
-    """(doc_id, type, title) of our documents with an exchange lead on one of the issuer's signal hashes.
+def lead_ads(conn: sa.Connection, issuer: str, hashes: list[str]) -> list[tuple[str, str, str | None, str]]:
+    """(doc_id, type, title, lead status) of our documents with an exchange lead on one of the issuer's signal
+    hashes, by document.
 
     Through the issuer's signals, not the bundle id: a later bundle with the same phone re-dates the
     signal, and the ads it matched before must still show."""
     if not hashes:
         return []
-    return [(str(a.doc_id), str(a.type), a.title) for a in conn.execute(text(
-        "SELECT DISTINCT l.doc_id, l.type, d.title FROM exchange_leads l JOIN exchange_signals s "
+    return [(str(a.doc_id), str(a.type), a.title, str(a.status)) for a in conn.execute(text(
+        "SELECT DISTINCT l.doc_id, l.type, d.title, l.status FROM exchange_leads l JOIN exchange_signals s "
         "ON s.id = l.signal_id LEFT JOIN documents d ON d.id = l.doc_id WHERE s.issuer = :i AND s.hash IN :h "
-        "ORDER BY l.doc_id").bindparams(bindparam("h", expanding=True)), {"i": issuer, "h": hashes})]
+        "ORDER BY l.doc_id, l.type, l.status").bindparams(bindparam("h", expanding=True)), {"i": issuer, "h": hashes})]
+
+
+def link_bundle(conn: sa.Connection, lead_id: int, bundle_id: str) -> None:
+    """The signals bundle came with tip lead `lead_id` (its hand-off or an update of it)."""
+    conn.execute(text("INSERT INTO tip_lead_bundles (lead_id, bundle_id) VALUES (:l, :b) ON CONFLICT DO NOTHING"),
+                 {"l": lead_id, "b": bundle_id})
+
+
+def carried_by_active(conn: sa.Connection, issuer: str, type_: str, hash_: str) -> bool:
+    """Whether a bundle not withdrawn carried the issuer's signal: a bundle that came with no tip lead (the
+    issuer's routine sharing; also migration 0027's `before-0027` stand-in), or with a tip lead not withdrawn."""
+    return conn.execute(text(
+        "SELECT 1 FROM exchange_signal_bundles m WHERE m.issuer = :i AND m.type = :t AND m.hash = :h AND ("
+        "NOT EXISTS (SELECT 1 FROM tip_lead_bundles k WHERE k.bundle_id = m.bundle_id) OR EXISTS (SELECT 1 "
+        "FROM tip_lead_bundles k JOIN tip_leads l ON l.id = k.lead_id WHERE k.bundle_id = m.bundle_id "
+        "AND l.withdrawn_at IS NULL))"), {"i": issuer, "t": type_, "h": hash_}).first() is not None
 
 
 def newest_lead_ids(conn: sa.Connection, limit: int) -> list[int]:
@@ -203,10 +228,12 @@ def withdraw_lead(conn: sa.Connection, lead_id: int, reason: str, withdrawn_at: 
         {"w": withdrawn_at, "r": reason, "t": imported_at, "i": lead_id}).rowcount)
 
 
-def update_lead(conn: sa.Connection, lead_id: int, added_text: str, through: int, sent_at: str, signals: str) -> bool:
+def update_lead(conn: sa.Connection, lead_id: int, added_text: str, through: int, sent_at: str, signals: str,
+                after_withdrawal: bool = False) -> bool:
     """Put an update's additions (every one since the hand-off, through addition `through`) on a lead;
-    False, nothing written, when the lead already has an update as recent (a file imported twice, or late)."""
+    `after_withdrawal`: it was imported after the lead's withdrawal (its identifiers were not). False,
+    nothing written, when the lead already has an update as recent (a file imported twice, or late)."""
     return bool(conn.execute(text(
-        "UPDATE tip_leads SET added_text = :x, added_through = :n, added_sent_at = :s, signals = :g WHERE id = :i "
-        "AND (added_through IS NULL OR added_through < :n)"),
-        {"x": added_text, "n": through, "s": sent_at, "g": signals, "i": lead_id}).rowcount)
+        "UPDATE tip_leads SET added_text = :x, added_through = :n, added_sent_at = :s, signals = :g, "
+        "added_after_withdrawal = :w WHERE id = :i AND (added_through IS NULL OR added_through < :n)"),
+        {"x": added_text, "n": through, "s": sent_at, "g": signals, "w": after_withdrawal, "i": lead_id}).rowcount)

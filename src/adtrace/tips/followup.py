@@ -17,6 +17,7 @@ that issuer. An adtrace that reads only versions 1 and 2 refuses them ("version 
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import orjson
@@ -29,6 +30,7 @@ from adtrace.exchange.keys import OrgKeys
 from adtrace.exchange.signals import consortium_key_id
 from adtrace.i18n import _
 from adtrace.storage import audit, tipbook
+from adtrace.storage import partnerbank as bank
 from adtrace.storage.db import now, read, write
 from adtrace.tips import handoff
 from adtrace.tips import store as ts
@@ -114,6 +116,35 @@ def update(store: Any, tip_id: int, keys: OrgKeys, consortium_key: bytes, actor:
     return ts.get(engine, tip_id), body
 
 
+def pending_updates(engine: sa.Engine, partner: str | None = None) -> list[dict[str, Any]]:
+    """Handed-off tips (to `partner`) with additions by the tipster no signed file carried, withdrawn ones
+    left out: what `send_updates` signs."""
+    with read(engine) as conn:
+        return tipbook.unsent_additions(conn, partner)
+
+
+def updates_by_partner(engine: sa.Engine) -> list[tuple[str, int]]:
+    """Each partner with tips whose additions wait for an update, and how many (the Tips page's downloads)."""
+    counts: dict[str, int] = {}
+    for tip in pending_updates(engine):
+        counts[str(tip["partner"])] = counts.get(str(tip["partner"]), 0) + 1
+    return sorted(counts.items())
+
+
+def send_updates(store: Any, keys: OrgKeys, consortium_key: bytes, actor: str, partner: str | None = None,
+                 region: str | None = None) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    """Sign an update for every tip `pending_updates` lists (each audited `tip_update`, as `update` does);
+    a tip withdrawn, or whose document retention purged, since the list was read is left out (logged).
+    Returns (tip, update) pairs; the caller writes the files."""
+    out = []
+    for tip in pending_updates(store.engine, partner):
+        try:
+            out.append(update(store, int(tip["id"]), keys, consortium_key, actor, region))
+        except errors.InputError as exc:
+            logging.getLogger(__name__).warning("tip %s: no update signed: %s", tip["id"], exc.message)
+    return out
+
+
 def file_name(tip: dict[str, Any], body: dict[str, Any]) -> str:
     """tip-7-to-ngo-b-withdrawal.json, tip-7-to-ngo-b-update-3.json (through its third addition)."""
     kind = str(body["kind"])
@@ -174,32 +205,91 @@ def _lead_of(engine: sa.Engine, body: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
-def apply(engine: sa.Engine, body: dict[str, Any], actor: str, consortium_key: bytes | None) -> tuple[int, bool]:
-    """Apply a verified withdrawal or update to its lead; (lead id, whether it changed anything). Audited
-    `tip_withdrawal_import` / `tip_update_import` when it did; a file imported again changes nothing."""
+def apply(engine: sa.Engine, body: dict[str, Any], actor: str,
+          consortium_key: bytes | None) -> tuple[int, bool, dict[str, Any]]:
+    """Apply a verified withdrawal or update to its lead; (lead id, whether it changed anything, what the
+    import answer adds). Audited `tip_withdrawal_import` / `tip_update_import` when it did; a file imported
+    again changes nothing."""
     row = _lead_of(engine, body)
-    lead_id, part = int(row["id"]), body[body["kind"]]
     if body["kind"] == "withdrawal":
-        with write(engine) as conn:
-            changed = tipbook.withdraw_lead(conn, lead_id, part["reason"].strip(), part["at"], now())
-            if changed:
-                audit.append(engine, actor, "tip_withdrawal_import", f"tip-lead-{lead_id}",
-                             {"handoff": body["id"], "issuer": body["issuer"], "reason": part["reason"][:MAX_REASON],
-                              "withdrawn_at": part["at"]}, conn=conn)
-        return lead_id, changed
+        return _withdraw(engine, body, row, actor)
+    return _update(engine, body, row, actor, consortium_key)
+
+
+def _withdraw(engine: sa.Engine, body: dict[str, Any], row: dict[str, Any],
+              actor: str) -> tuple[int, bool, dict[str, Any]]:
+    """Mark the lead withdrawn and stop the identifiers that came only with this tip (its hand-off and
+    updates): their signals make no more leads, their leads say `withdrawn`. An identifier the issuer also
+    shares in a bundle not withdrawn (its routine sharing, another tip) keeps matching: withdrawing one tip
+    is not a retraction of the issuer's signal (`adtrace exchange retract` is)."""
+    lead_id, part = int(row["id"]), body["withdrawal"]
+    reason = part["reason"].strip()
+    with write(engine) as conn:
+        changed = tipbook.withdraw_lead(conn, lead_id, reason, part["at"], now())
+        # Also when the lead was withdrawn already: a withdrawal imported before migration 0027 stopped
+        # nothing, and importing its file again stops its identifiers now.
+        stopped, kept = settle(conn, str(row["issuer"]), orjson.loads(row["signals"] or "[]"), (part["at"], reason))
+        if changed or stopped:
+            audit.append(engine, actor, "tip_withdrawal_import", f"tip-lead-{lead_id}",
+                         {"handoff": body["id"], "issuer": body["issuer"], "reason": reason[:MAX_REASON],
+                          "withdrawn_at": part["at"], "signals_stopped": stopped, "signals_kept": kept,
+                          "again": not changed}, conn=conn)
+    return lead_id, bool(changed or stopped), {"signals_stopped": stopped, "signals_kept": kept}
+
+
+def settle(conn: sa.Connection, issuer: str, hashes: list[list[str]],
+           withdrawal: tuple[str, str] | None = None) -> tuple[int, int]:
+    """Bring the issuer's signals of `hashes` (type, hash) in line with the bundles that carried them: one
+    carried by a bundle not withdrawn matches (again: its `withdrawn` leads reopen); with `withdrawal` (when,
+    the reason), one carried only by withdrawn tips' bundles stops (its open leads `withdrawn`). Returns
+    (stopped, kept: carried by a bundle not withdrawn)."""
+    stopped = kept = 0
+    for type_, hash_ in hashes:
+        sid = bank.signal_id(conn, issuer, str(type_), str(hash_))
+        signal = None if sid is None else bank.signal_row(conn, sid)
+        if sid is None or signal is None:
+            continue
+        if tipbook.carried_by_active(conn, issuer, str(type_), str(hash_)):
+            kept += 1
+            if signal["withdrawn_at"] is not None:
+                bank.set_withdrawn(conn, sid, None, None)
+                bank.set_lead_status(conn, sid, "withdrawn", "open")
+        elif withdrawal is not None and signal["withdrawn_at"] is None:
+            bank.set_withdrawn(conn, sid, *withdrawal)
+            bank.set_lead_status(conn, sid, "open", "withdrawn")
+            stopped += 1
+    return stopped, kept
+
+
+def _update(engine: sa.Engine, body: dict[str, Any], row: dict[str, Any], actor: str,
+            consortium_key: bytes | None) -> tuple[int, bool, dict[str, Any]]:
+    lead_id, part = int(row["id"]), body["update"]
     if row["added_through"] is not None and int(row["added_through"]) >= part["through"]:
-        return lead_id, False  # this update or a later one is here already: its signals too
-    cid = consortium_key_id(consortium_key) if consortium_key else None
-    report = xs.import_bundle(engine, part["signals"], cid)
-    if consortium_key is not None:
-        xm.match_store(engine, consortium_key, full=True)
+        return lead_id, False, {}  # this update or a later one is here already: its signals too
     known = {tuple(h) for h in orjson.loads(row["signals"] or "[]")}
-    hashes = sorted(known | {(s["type"], s["hash"]) for s in part["signals"].get("signals", [])})
+    late = row["withdrawn_at"] is not None
+    bundle = None
+    if not late:
+        cid = consortium_key_id(consortium_key) if consortium_key else None
+        report = xs.import_bundle(engine, part["signals"], cid)
+        bundle = report.bundle_id
+        if consortium_key is not None:
+            xm.match_store(engine, consortium_key, full=True)
+        known |= {(s["type"], s["hash"]) for s in part["signals"].get("signals", [])}
+    # After the withdrawal (signed before it, arrived after): the tipster's text is information and stays
+    # with the lead, but its identifiers are not imported, so nothing new matches on a tip not to act on.
+    hashes = sorted(known)
     with write(engine) as conn:
         changed = tipbook.update_lead(conn, lead_id, part["text"], part["through"], body["created_at"],
-                                      orjson.dumps([list(h) for h in hashes]).decode())
+                                      orjson.dumps([list(h) for h in hashes]).decode(), late)
+        if bundle is not None:  # it came with this tip, whichever update the lead keeps
+            tipbook.link_bundle(conn, lead_id, bundle)
         if changed:
             audit.append(engine, actor, "tip_update_import", f"tip-lead-{lead_id}",
                          {"handoff": body["id"], "issuer": body["issuer"], "through": part["through"],
-                          "signals_bundle": report.bundle_id, "signals": len(hashes)}, conn=conn)
-    return lead_id, changed
+                          "signals_bundle": bundle, "signals": len(hashes), "after_withdrawal": late}, conn=conn)
+    if not late:
+        return lead_id, changed, {}
+    return lead_id, changed, {"after_withdrawal": True, "note": _(
+        "this update arrived after the sender withdrew the tip: the tipster's text is on the lead, its "
+        "identifiers were not imported (nothing new matches on a withdrawn tip)")}

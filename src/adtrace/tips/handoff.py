@@ -12,6 +12,7 @@ import io
 import logging
 import re
 import zipfile
+from collections.abc import Callable
 from typing import Any
 
 import orjson
@@ -170,12 +171,14 @@ def encoded(body: dict[str, Any]) -> bytes:
     return orjson.dumps(body, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
 
 
-def zipped(sent: list[tuple[dict[str, Any], dict[str, Any]]]) -> bytes:
-    """The files `send` signed, in one zip for a browser download (the same names and bytes as the CLI's)."""
+def zipped(sent: list[tuple[dict[str, Any], dict[str, Any]]],
+           name: Callable[[dict[str, Any], dict[str, Any]], str] | None = None) -> bytes:
+    """The files `send` (or `followup.send_updates`, with its `name`) signed, in one zip for a browser
+    download (the same names and bytes as the CLI's)."""
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
         for tip, body in sent:
-            z.writestr(file_name(tip, body), encoded(body))
+            z.writestr((name or file_name)(tip, body), encoded(body))
     return buf.getvalue()
 
 
@@ -245,8 +248,8 @@ def receive(engine: sa.Engine, body: Any, actor: str, consortium_key: bytes | No
     if body["version"] == FOLLOWUP_VERSION:  # a withdrawal or an update of a hand-off imported before
         from adtrace.tips import followup
 
-        lead_id, changed = followup.apply(engine, body, actor, consortium_key)
-        return lead(engine, lead_id) | ({} if changed else {"already_imported": True})
+        lead_id, changed, said = followup.apply(engine, body, actor, consortium_key)
+        return lead(engine, lead_id) | said | ({} if changed else {"already_imported": True})
     hid = handoff_id(body)
     with read(engine) as conn:
         old = tipbook.lead_id_of(conn, hid)
@@ -258,9 +261,9 @@ def receive(engine: sa.Engine, body: Any, actor: str, consortium_key: bytes | No
         return known | {"already_imported": True}
     cid = consortium_key_id(consortium_key) if consortium_key else None
     report = xs.import_bundle(engine, body["signals"], cid)
-    if consortium_key is not None:
-        xm.match_store(engine, consortium_key, full=True)
     tip = body["tip"]
+    from adtrace.tips import followup
+
     with write(engine) as conn:
         hashes = sorted([s["type"], s["hash"]] for s in body["signals"].get("signals", []))
         lead_id = tipbook.insert_lead(conn, {
@@ -268,9 +271,15 @@ def receive(engine: sa.Engine, body: Any, actor: str, consortium_key: bytes | No
             "signals": orjson.dumps(hashes).decode(), "text": tip["text"], "country": tip["country"],
             "about": tip["about"], "lang": tip["lang"], "indicators": orjson.dumps(tip.get("indicators", [])).decode(),
             "sent_at": body["created_at"], "imported_at": now(), "imported_by": actor})
+        # What a withdrawal of this tip stops (0027); and a signal a withdrawn tip's bundle stopped matches
+        # again when this tip carries it (the same bundle, when both were signed in the same second).
+        tipbook.link_bundle(conn, lead_id, report.bundle_id)
+        followup.settle(conn, body["issuer"], hashes)
         audit.append(engine, actor, "tip_import", f"tip-lead-{lead_id}",
                      {"handoff": hid, "issuer": body["issuer"], "sender_ref": tip["ref"],
                       "signals": len(body["signals"].get("signals", []))}, conn=conn)
+    if consortium_key is not None:  # after the lead, so that a signal `settle` let match again meets every ad
+        xm.match_store(engine, consortium_key, full=True)
     return lead(engine, lead_id)
 
 
@@ -297,7 +306,13 @@ def lead(engine: sa.Engine, lead_id: int) -> dict[str, Any]:
     out = dict(row)
     out["signals"] = len(hashes)
     out["indicators"] = orjson.loads(out["indicators"] or "[]")
-    out["ads"] = [{"doc_id": doc_id, "type": kind, "title": title} for doc_id, kind, title in ads]
+    out["added_after_withdrawal"] = bool(out.get("added_after_withdrawal"))
+    # One row per ad; `withdrawn` when every lead on it came from signals a withdrawal stopped.
+    by_ad: dict[tuple[str, str], dict[str, Any]] = {}
+    for doc_id, kind, title, status in ads:
+        ad = by_ad.setdefault((doc_id, kind), {"doc_id": doc_id, "type": kind, "title": title, "withdrawn": True})
+        ad["withdrawn"] = ad["withdrawn"] and status == "withdrawn"
+    out["ads"] = list(by_ad.values())
     return out
 
 

@@ -302,7 +302,7 @@ def match(request: Request, ctx: Ctx = Depends(exchange_auth)) -> dict[str, Any]
 
 
 @router.get("/exchange/leads")
-def get_leads(request: Request, status: Literal["open", "disabled", "quarantined", "all"] = "open", limit: int = 100,
+def get_leads(request: Request, status: Literal["open", "disabled", "quarantined", "withdrawn", "all"] = "open", limit: int = 100,
               offset: int = 0, ctx: Ctx = Depends(leads_auth)) -> dict[str, Any]:
     """Leads: documents that matched a partner's signal, with provenance (issuer, bundle, key) and the
     signal's aggregate opinion (positive, investigation, disputed). Withdrawn signals' leads are deleted."""
@@ -314,7 +314,7 @@ def get_leads(request: Request, status: Literal["open", "disabled", "quarantined
 
 
 @router.get("/exchange/signals")
-def get_signals(request: Request, state: Literal["active", "disabled", "quarantined"] | None = None,
+def get_signals(request: Request, state: Literal["active", "disabled", "quarantined", "withdrawn"] | None = None,
                 ctx: Ctx = Depends(exchange_auth)) -> dict[str, Any]:
     """Partner signals with their aggregate opinion and state; a quarantined one carries its reason."""
     from adtrace.exchange import opinions

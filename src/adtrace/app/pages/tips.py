@@ -44,7 +44,8 @@ def _queue(request: Request, status: str, error: str = "", code: int = 200) -> R
     return render(request, "tips.html", {"items": items, "status": status, "counts": ts.counts(engine),
                                          "statuses": ts.STATUSES, "error": error, "country_names": COUNTRY_NAMES,
                                          "hotline": hotline_or_default(countries[:1]),
-                                         "pending": ts.pending_by_partner(engine) if status == "routed" else []},
+                                         "pending": ts.pending_by_partner(engine) if status == "routed" else [],
+                                         "updates": followup.updates_by_partner(engine) if status == "routed" else []},
                   status=code)
 
 
@@ -111,6 +112,36 @@ def handoffs_download(request: Request, partner: str = Form(""), ctx: Ctx = Depe
                   "handoffs": [handoff.handoff_id(b) for _t, b in sent], "redacted": True})
     name = f"tip-handoffs-to-{handoff.safe(partner)}.zip"
     return Response(handoff.zipped(sent), media_type="application/zip",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@router.post("/tips/updates")
+def updates_download(request: Request, partner: str = Form(""), ctx: Ctx = Depends(require("triage"))) -> Response:
+    """Sign an update for every tip handed off to `partner` with additions not yet sent, as one zip: the same
+    function and files as `adtrace tips update --partner`; each tip audited (tip_update), the download too."""
+    from adtrace.exchange import keys as xk
+
+    state = request.app.state.adtrace
+    if not partner or partner not in dict(followup.updates_by_partner(state.engine)):  # never "" = every partner
+        return _queue(request, "routed", _("No update is waiting for %(p)s: it may have been downloaded "
+                                           "already. The list below is up to date.") % {"p": partner[:60]}, 422)
+    try:
+        ring, key = xk.load(None), xk.consortium_key(None)
+    except errors.ConfigError as exc:
+        _keys_missing(exc)
+        return _queue(request, "routed", _("Updates cannot be signed on this server: it does not have the "
+                                           "organisation's exchange keys, or cannot read them (the server's log "
+                                           "says which). Sign them on the computer that holds the keys: "
+                                           "adtrace tips update --partner %(p)s -o FOLDER") % {"p": partner[:60]}, 503)
+    sent = followup.send_updates(state.store, ring, key, ctx.user.username, partner)
+    if not sent:  # each was withdrawn or purged since the page was read (logged by send_updates)
+        return _queue(request, "routed", _("No update is waiting for %(p)s: it may have been downloaded "
+                                           "already. The list below is up to date.") % {"p": partner[:60]}, 422)
+    audit.append(state.engine, ctx.user.username, "export", "tip-handoffs",
+                 {"format": "zip", "to": partner, "tips": [int(t["id"]) for t, _b in sent],
+                  "handoffs": [str(b["id"]) for _t, b in sent], "kind": "update", "redacted": True})
+    name = f"tip-updates-to-{handoff.safe(partner)}.zip"
+    return Response(handoff.zipped(sent, followup.file_name), media_type="application/zip",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
@@ -225,10 +256,25 @@ def rules_remove(request: Request, rule_id: int, ctx: Ctx = Depends(require("adm
 
 
 @router.get("/tips/leads")
-def leads_page(request: Request, ctx: Ctx = Depends(require("triage")), error: str = "") -> Response:
+def leads_page(request: Request, ctx: Ctx = Depends(require("triage")), error: str = "", lead: int = 0,
+               stopped: int = -1, kept: int = 0, late: bool = False) -> Response:
+    """The tip leads; after an upload (`lead`, and what the import said) a line on what it did."""
     leads = handoff.leads(request.app.state.adtrace.engine)
     audit_list(request, ctx, "tip_leads", [lead["id"] for lead in leads])
-    return render(request, "tip_leads.html", {"leads": leads, "error": error})
+    return render(request, "tip_leads.html", {"leads": leads, "error": error, "done": _said(lead, stopped, kept, late)})
+
+
+def _said(lead: int, stopped: int, kept: int, late: bool) -> str:
+    if lead <= 0:
+        return ""
+    if late:
+        return _("Lead %(id)s: this update arrived after the sender withdrew the tip. Its text is on the lead; its "
+                 "identifiers were not imported, so it links no ad.") % {"id": lead}
+    if stopped >= 0:
+        return _("Lead %(id)s is withdrawn by its sender. Identifiers that came only with this tip no longer match "
+                 "our ads: %(stopped)s; shared by the sender in other bundles, still matching: %(kept)s.") % {
+            "id": lead, "stopped": stopped, "kept": kept}
+    return ""
 
 
 @router.post("/tips/leads/import")
@@ -258,7 +304,7 @@ async def leads_import(request: Request, file: UploadFile = File(...), ctx: Ctx 
             me: str | None = xk.load(None).org
         except errors.ConfigError:
             me = None  # no organisation keys here: the file's `to` cannot be checked
-        await run_in_threadpool(handoff.receive, engine, body, ctx.user.username, key, me)
+        got = await run_in_threadpool(handoff.receive, engine, body, ctx.user.username, key, me)
     except (errors.InputError, errors.AuthError) as exc:
         message = exc.web_text
         if exc.code == errors.UNKNOWN_ISSUER:  # more than the error's web hint: what to check, then try again
@@ -267,4 +313,9 @@ async def leads_import(request: Request, file: UploadFile = File(...), ctx: Ctx 
                         "itself) and to add it to the trusted keys; then upload the file again.")
         return render(request, "tip_leads.html", {"leads": handoff.leads(engine), "error": message},
                       status=exc.http_status)
+    if got.get("after_withdrawal"):
+        return RedirectResponse(f"/tips/leads?lead={int(got['id'])}&late=1", status_code=303)
+    if "signals_stopped" in got:
+        return RedirectResponse(f"/tips/leads?lead={int(got['id'])}&stopped={int(got['signals_stopped'])}"
+                                f"&kept={int(got['signals_kept'])}", status_code=303)
     return RedirectResponse("/tips/leads", status_code=303)
