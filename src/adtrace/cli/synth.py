@@ -10,6 +10,7 @@ import typer
 
 from adtrace.cli.io import err_console, output
 from adtrace.cli.main import app
+from adtrace.i18n import gettext
 
 
 @app.command("synth")
@@ -57,6 +58,10 @@ def synth_cmd(
         tfh = stack.enter_context(Path(truth).open("wb")) if truth else None
         summary = write_corpus(docs, seed, fh, truth=tfh, mixture=mix, images_dir=images, html_dir=html,
                                profile=profile, image_text=image_text)
-    extra = f", {summary.images:,} images" if images else ""
-    extra += f", {summary.pages:,} HTML pages" if html else ""
-    err_console.print(f"{summary.documents:,} documents, {summary.networks:,} networks{extra}", highlight=False)
+    line = gettext("%(docs)s documents, %(networks)s networks") % {"docs": f"{summary.documents:,}",
+                                                                    "networks": f"{summary.networks:,}"}
+    if images:
+        line += gettext(", %(n)s images") % {"n": f"{summary.images:,}"}
+    if html:
+        line += gettext(", %(n)s HTML pages") % {"n": f"{summary.pages:,}"}
+    err_console.print(line, highlight=False)

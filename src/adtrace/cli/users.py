@@ -184,4 +184,5 @@ def checkpoint(out: str = typer.Option(..., "--out", metavar="FILE",
 
     c = cps.make(_engine(db), keys)
     cps.write(c, out)
-    typer.echo(f"checkpoint: row {c['seq']} {c['hash']} signed by {c['org']} key {c['key']} -> {out}")
+    typer.echo(gettext("checkpoint: row %(seq)s %(hash)s signed by %(org)s key %(key)s -> %(out)s")
+               % {"seq": c["seq"], "hash": c["hash"], "org": c["org"], "key": c["key"], "out": out})
