@@ -146,7 +146,7 @@ def keys_cmd(
         try:
             raw = bytes.fromhex(Path(consortium_file).read_text().strip())
         except (OSError, ValueError):
-            raise errors.InputError.at(errors.BAD_FIELD, "not a hex key file", path=consortium_file) from None
+            raise errors.InputError.at(errors.BAD_FIELD, gettext("not a hex key file"), path=consortium_file) from None
         xk.set_consortium_key(raw, keys)
     ring = xk.load(keys)
     info = ring.public_info()

@@ -70,7 +70,7 @@ def show_cmd(cluster: str = typer.Argument(..., help="A cluster id, or the id of
     engine = _engine(db)
     summ = summary(engine, cluster)
     if summ is None:
-        raise errors.InputError.at(errors.BAD_FIELD, f"no cluster with id or member {cluster!r}",
+        raise errors.InputError.at(errors.BAD_FIELD, gettext("no cluster with id or member %(cluster)r") % {"cluster": cluster},
                                    field_name="CLUSTER", cli_hint="run `adtrace link` first, or list clusters with "
                                    "`adtrace link export`")
     audit_cli(engine, "view_cluster", str(summ["cluster"]))
@@ -118,7 +118,7 @@ def hubs_cmd(db: str = DB) -> None:
 
     engine = _engine(db)
     if not linked(engine):
-        raise errors.InputError.at(errors.BAD_FIELD, "nothing linked yet", cli_hint="run `adtrace link` first")
+        raise errors.InputError.at(errors.BAD_FIELD, gettext("nothing linked yet"), cli_hint="run `adtrace link` first")
     hubs = hub_keys(engine)
     audit_cli(engine, "view_list", "hubs", keys=len(hubs))
     print_json(hubs)

@@ -176,8 +176,8 @@ def search_cmd(
               date_to=until, facets=tuple(facet), sort=sort, limit=limit, offset=offset)
     if not any((query.strip(), phone, email, handle, payment, city, state, phone_area, source, kind, level, indicator,
                 since, until)):
-        raise errors.InputError.at(errors.MISSING_FIELD, "nothing to search for",
-                                   hint="Give words to find or a filter such as --phone")
+        raise errors.InputError.at(errors.MISSING_FIELD, gettext("nothing to search for"),
+                                   hint=gettext("Give words to find or a filter such as --phone"))
     with open_store(db) as store:
         result = store.search(q)
         audit_cli(store.engine, "search", "", q=query, total=result.total,  # type: ignore[attr-defined]

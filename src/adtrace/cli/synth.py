@@ -46,7 +46,8 @@ def synth_cmd(
     try:
         first = date.fromisoformat(start)
     except ValueError:
-        raise errors.InputError.at(errors.BAD_FIELD, f"--start must be a date like 2024-01-01, got {start!r}",
+        raise errors.InputError.at(errors.BAD_FIELD, gettext("--start must be a date like 2024-01-01, got %(value)r")
+                                   % {"value": start},
                                    field_name="start") from None
     mix = Mixture(minor_networks=minor_networks, obfuscation=obfuscation,
                   network_obfuscation=network_obfuscation, lang_es=lang_es, lang_zh=lang_zh, foreign=foreign,

@@ -34,8 +34,8 @@ def _password(random: bool) -> tuple[str, bool]:
         return random_password(), True
     first = getpass.getpass("New password: ")
     if first != getpass.getpass("Repeat it: "):
-        raise errors.InputError.at(errors.BAD_FIELD, "the two passwords differ", field_name="password",
-                                   hint="Run the command again")
+        raise errors.InputError.at(errors.BAD_FIELD, gettext("the two passwords differ"), field_name="password",
+                                   hint=gettext("Run the command again"))
     return first, False
 
 
