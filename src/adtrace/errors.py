@@ -29,6 +29,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from adtrace.i18n import gettext as _
+
 EXIT_OK = 0
 EXIT_BAD_INPUT = 1
 EXIT_USAGE = 2
@@ -142,28 +144,32 @@ class InputError(AdtraceError):
         cli_hint: str = "",
         web_hint: str = "",
     ) -> InputError:
-        """`what` said of a place in the input; `hint` (words for every surface) ends the message."""
-        where = ", ".join(
-            p
-            for p in (
-                path,
-                f"line {line}" if line is not None else None,
-                f"field '{field_name}'" if field_name else None,
-            )
-            if p
-        )
-        msg = f"{where}: {what}" if where else what
+        """`what` said of a place in the input; `hint` (words for every surface) ends the message. The place's
+        words and punctuation ("line 3", "field 'text'") are in the reader's language; the path and the
+        field's name (a key of the file) are shown as they are."""
+        where = _place(path, line, _("field '%(field)s'") % {"field": field_name} if field_name else None)
+        msg = _("%(where)s: %(what)s") % {"where": where, "what": what} if where else what
         if hint:
-            msg = f"{msg}. {hint}"
+            msg = _("%(message)s. %(hint)s") % {"message": msg, "hint": hint}
         detail: dict[str, Any] = {k: v for k, v in (("path", path), ("line", line), ("field", field_name)) if v}
         return cls(message=msg, detail=detail, code=code, cli_hint=cli_hint, web_hint=web_hint)
 
     def in_file(self, path: str, line: int | None = None) -> InputError:
         """This error said of the file at `path` (and its line): for checks that saw only decoded content."""
-        where = f"{path}, line {line}" if line is not None else path
         detail = {**self.detail, "path": path, **({"line": line} if line is not None else {})}
-        return InputError(message=f"{where}: {self.message}", code=self.code, detail=detail,
-                          http_status=self.http_status, cli_hint=self.cli_hint, web_hint=self.web_hint)
+        return InputError(message=_("%(where)s: %(what)s") % {"where": _place(path, line), "what": self.message},
+                          code=self.code, detail=detail, http_status=self.http_status, cli_hint=self.cli_hint,
+                          web_hint=self.web_hint)
+
+
+def _place(path: str | None, line: int | None, field_words: str | None = None) -> str:
+    """"path, line 3, field 'text'" in the current language (any part may be missing). Translated when the
+    error is made, which is where its reader's language is current (a CLI run, a request, an import job)."""
+    parts = [p for p in (path, _("line %(line)s") % {"line": line} if line is not None else None, field_words) if p]
+    where = parts[0] if parts else ""
+    for part in parts[1:]:
+        where = _("%(place)s, %(more)s") % {"place": where, "more": part}
+    return where
 
 
 # AT1xx: input that cannot be read or a request that cannot be served. Never reuse a number.

@@ -194,3 +194,23 @@ def test_a_utf16_spreadsheet_export_is_previewed_and_imported(app: Any, login: C
     with pytest.raises(errors.InputError) as exc:
         importjobs.csv_preview(importjobs.get(engine, job_id))
     assert "UTF-16" in exc.value.message and "CSV UTF-8" in exc.value.web_hint + exc.value.message
+
+
+def test_rejected_lines_of_an_upload_are_located_in_the_readers_language(
+        app: Any, login: Callable[[str], TestClient]) -> None:
+    """Was: with a Chinese browser the job's errors read "feed.jsonl, line 2, field 'text': no text. Give
+    each document..." and "line 3: broken JSON (unexpected character...: line 1 column 2 (char 1))"."""
+    engine = app.state.adtrace.engine
+    client = login("analyst")
+    client.headers["Accept-Language"] = "zh-CN,zh;q=0.9"
+    body = b'{"id": "zh-1", "text": "call 702 555 0101"}\n{"id": "zh-2", "text": ""}\n{oops\n'
+    r = _upload(client, "feed.jsonl", body)
+    assert r.status_code == 303
+    job = _wait(engine, r.headers["location"].rsplit("/", 1)[1])
+    assert job["state"] == "done" and job["rejected"] == 2, job
+    missing, broken = job["errors"]
+    assert missing["message"].startswith("feed.jsonl，第 2 行，字段 'text'：没有文本。"), missing
+    assert "Give each document" not in missing["message"] and "line" not in missing["message"]
+    assert broken["message"].startswith("feed.jsonl，第 3 行：JSON 损坏，位于第 2 列（"), broken
+    page = client.get(f"/import/{r.headers['location'].rsplit('/', 1)[1]}").text
+    assert "第 2 行，字段 &#39;text&#39;：没有文本" in page or "第 2 行，字段 'text'：没有文本" in page

@@ -58,3 +58,24 @@ def test_read_summary_in_spanish_and_chinese_with_plurals() -> None:
     assert "1 documento leído (rechazados: 0)" in summary(one, "es")
     assert "2 documentos leídos (rechazados: 0)" in summary(two, "es")
     assert "读取 2 个文档，拒绝 0 个" in summary(two, "zh_Hans")
+
+
+def test_rejected_lines_say_where_and_why_in_the_readers_language(tmp_path: Path) -> None:
+    """Was: under ADTRACE_LANG=es a rejected line read "line 2, field 'text': no text. Give each document..."
+    (the located place and Document's messages were not marked) and a broken line ended in orjson's English
+    words alone. English stays as it was, word for word."""
+    src = tmp_path / "ads.jsonl"
+    src.write_bytes(b'{"id": "a1", "text": "call 702-555-0147"}\n{"id": "a2", "text": " "}\n{oops\n')
+    db = str(tmp_path / "t.db")
+    assert run(["init", "--db", db], None).returncode == 0
+    english = run(["ingest", str(src), "--db", db, "--no-alerts", "--force"], None).stderr.decode()
+    assert (f"rejected {src}, line 2, field 'text': no text. Give each document a non-empty 'text' (or map the "
+            "column that holds it to 'text')") in english
+    assert f"rejected {src}, line 3: broken JSON at column 2 (" in english
+    spanish = run(["ingest", str(src), "--db", db, "--no-alerts", "--force"], "es").stderr.decode()
+    assert f"rechazado {src}, línea 2, campo 'text': sin texto. Dé a cada documento un 'text' no vacío" in spanish
+    assert f"{src}, línea 3: JSON roto en la columna 2 (" in spanish
+    assert "line 2" not in spanish and "no text" not in spanish and "field 'text'" not in spanish
+    chinese = run(["ingest", str(src), "--db", db, "--no-alerts", "--force"], "zh_Hans").stderr.decode()
+    assert f"已拒绝 {src}，第 2 行，字段 'text'：没有文本。" in chinese
+    assert f"{src}，第 3 行：JSON 损坏，位于第 2 列（" in chinese

@@ -9,6 +9,7 @@ import typer
 
 from adtrace.cli.exchange import DB, _engine, ex_app
 from adtrace.cli.io import audit_cli, err_console, print_json
+from adtrace.i18n import gettext
 
 hma_app = typer.Typer(help="Banks in the ThreatExchange/HMA file format (python-threatexchange): a watchlist's PDQ "
                       "photo hashes and text phrases, one 'TYPE SIGNAL' a line. Phones, e-mails and handles "
@@ -25,8 +26,10 @@ def hma_export_cmd(watchlist: str = typer.Option(..., "--watchlist", help="The w
     engine = _engine(db)
     report = hma.export_bank(engine, watchlist, out)
     audit_cli(engine, "share", f"hma:{watchlist}", signals=report.written, out=out)  # watched photos' hashes, phrases
-    err_console.print(f"{report.written:,} signals -> {out}" + (
-        f" (left out, adtrace-to-adtrace only: {report.skipped})" if report.skipped else ""), highlight=False)
+    line = gettext("%(n)s signals -> %(out)s") % {"n": f"{report.written:,}", "out": out}
+    if report.skipped:
+        line += gettext(" (left out, adtrace-to-adtrace only: %(skipped)s)") % {"skipped": report.skipped}
+    err_console.print(line, highlight=False)
     print_json(report.to_dict())
 
 

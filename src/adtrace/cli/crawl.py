@@ -11,6 +11,7 @@ import typer
 
 from adtrace.cli.io import audit_cli, err_console
 from adtrace.cli.main import app
+from adtrace.i18n import gettext
 
 DB = typer.Option(None, "--db", help="Database (default: $ADTRACE_DB, else adtrace.db in your data folder).")
 
@@ -64,8 +65,9 @@ def crawl_cmd(
     stop = threading.Event()
     stop_on_signals(stop)
     runs = schedule(config, interval, stop, on_run=lambda s: _print(s.to_dict()),
-                    on_wait=lambda w: err_console.print(f"next crawl of {profile} in {w:.0f} s", highlight=False))
-    err_console.print(f"stopped after {runs} run(s)", highlight=False)
+                    on_wait=lambda w: err_console.print(gettext("next crawl of %(profile)s in %(s)s s")
+                                                        % {"profile": profile, "s": f"{w:.0f}"}, highlight=False))
+    err_console.print(gettext("stopped after %(n)s run(s)") % {"n": runs}, highlight=False)
 
 
 @app.command("watch")
@@ -97,7 +99,7 @@ def watch_cmd(
             return
         stop = threading.Event()
         stop_on_signals(stop)
-        err_console.print(f"watching {folder} (Ctrl-C to stop)", highlight=False)
+        err_console.print(gettext("watching %(folder)s (Ctrl-C to stop)") % {"folder": folder}, highlight=False)
         watcher.run(stop, poll=poll, on_event=report)
 
 

@@ -18,6 +18,7 @@ from rich.table import Table
 from adtrace.cli.io import progress
 from adtrace.cli.main import app
 from adtrace.documents import Document
+from adtrace.i18n import gettext
 from adtrace.pipeline import Pipeline
 
 
@@ -35,7 +36,7 @@ def run_demo(out_dir: Path, docs: int, seed: int) -> dict[str, Any]:
     planted = recovered = obfuscated = 0
     top: list[tuple[float, str, str, list[str]]] = []
     with (out_dir / "corpus.jsonl").open("wb") as corpus, (out_dir / "truth.jsonl").open("wb") as truth_fh, \
-            (out_dir / "records.jsonl").open("wb") as records, progress("processing", docs) as bar:
+            (out_dir / "records.jsonl").open("wb") as records, progress(gettext("processing"), docs) as bar:
         for raw, truth in generate(docs, seed=seed):
             corpus.write(orjson.dumps(raw) + b"\n")
             truth_fh.write(orjson.dumps(truth) + b"\n")
@@ -74,33 +75,37 @@ def run_demo(out_dir: Path, docs: int, seed: int) -> dict[str, Any]:
 
 def _print(summary: dict[str, Any]) -> None:
     con = Console()
-    con.rule("[bold]adtrace demo — synthetic data only")
-    con.print(f"{summary['documents']:,} documents processed "
-              f"({', '.join(f'{n:,} {k}' for k, n in sorted(summary['kinds'].items()))}); "
-              f"files in [bold]{summary['dir']}[/]: corpus.jsonl, truth.jsonl, records.jsonl")
-    ents = Table(title="Entities extracted", show_header=True)
+    con.rule("[bold]" + gettext("adtrace demo — synthetic data only"))
+    kinds = ", ".join(f"{n:,} {k}" for k, n in sorted(summary["kinds"].items()))
+    con.print(gettext("%(n)s documents processed (%(kinds)s); files in %(dir)s: corpus.jsonl, truth.jsonl, "
+                      "records.jsonl") % {"n": f"{summary['documents']:,}", "kinds": kinds,
+                                          "dir": f"[bold]{summary['dir']}[/]"})
+    ents = Table(title=gettext("Entities extracted"), show_header=True)
     for name in summary["entities"]:
         ents.add_column(name, justify="right")
     ents.add_row(*(f"{v:,}" for v in summary["entities"].values()))
     con.print(ents)
     if summary["phones_planted"]:
         share = summary["phones_recovered"] / summary["phones_planted"]
-        con.print(f"Planted phone numbers recovered: {summary['phones_recovered']:,} of "
-                  f"{summary['phones_planted']:,} ({share:.1%}); {summary['phones_obfuscated']:,} found "
-                  "were written to dodge filters.")
+        con.print(gettext("Planted phone numbers recovered: %(found)s of %(planted)s (%(share)s); %(dodging)s found "
+                          "were written to dodge filters.")
+                  % {"found": f"{summary['phones_recovered']:,}", "planted": f"{summary['phones_planted']:,}",
+                     "share": f"{share:.1%}", "dodging": f"{summary['phones_obfuscated']:,}"})
     if summary["places"]:
-        con.print("Most frequent places: " + "; ".join(f"{k} ({v})" for k, v in summary["places"].items()))
+        con.print(gettext("Most frequent places: %(places)s")
+                  % {"places": "; ".join(f"{k} ({v})" for k, v in summary["places"].items())})
     if summary["levels"]:
-        con.print("Risk levels: " + ", ".join(f"{k}: {v:,}" for k, v in sorted(summary["levels"].items())))
-        table = Table(title="Review first (indicators present — not a verdict on anyone)")
-        table.add_column("score", justify="right")
-        table.add_column("document")
-        table.add_column("why")
+        con.print(gettext("Risk levels: %(levels)s")
+                  % {"levels": ", ".join(f"{k}: {v:,}" for k, v in sorted(summary["levels"].items()))})
+        table = Table(title=gettext("Review first (indicators present — not a verdict on anyone)"))
+        table.add_column(gettext("score"), justify="right")
+        table.add_column(gettext("document"))
+        table.add_column(gettext("why"))
         for score, doc_id, title, reasons in summary["top"]:
             why = "; ".join(r if isinstance(r, str) else str(r.get("text") or r) for r in reasons)
             table.add_row(f"{score:.0f}", f"{doc_id}\n{title}", why)
         con.print(table)
-    con.print("US National Human Trafficking Hotline: 1-888-373-7888 (text 233733).")
+    con.print(gettext("US National Human Trafficking Hotline: 1-888-373-7888 (text 233733)."))
 
 
 @app.command("demo")

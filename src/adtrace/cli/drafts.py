@@ -10,6 +10,7 @@ import typer
 
 from adtrace.cli.io import err_console
 from adtrace.cli.main import app
+from adtrace.i18n import gettext
 
 
 @app.command("draft")
@@ -43,6 +44,8 @@ def draft_cmd(
             fh.write(data)
         item = evidence.file_item(out, what=f"draft {kind} case:{case}{'' if full else ' masked'}")
         if evidence.sign_if_keys(out, [item], created_by=who, purpose="report draft", keys_dir=keys):
-            err_console.print(f"signed manifest -> {evidence.manifest_path(out)}", highlight=False)
-    err_console.print(f"DRAFT ({kind}, {'masked' if not full else 'FULL'}; audit #{seq}; not sent) -> {out}",
-                      highlight=False)
+            err_console.print(gettext("signed manifest -> %(path)s") % {"path": evidence.manifest_path(out)},
+                              highlight=False)
+    done = (gettext("DRAFT (%(kind)s, masked; audit #%(seq)s; not sent) -> %(out)s") if not full else
+            gettext("DRAFT (%(kind)s, FULL; audit #%(seq)s; not sent) -> %(out)s"))
+    err_console.print(done % {"kind": kind, "seq": seq, "out": out}, highlight=False)

@@ -20,6 +20,7 @@ from adtrace.cli.extract import (
 )
 from adtrace.cli.io import err_console, say_hint
 from adtrace.cli.main import app
+from adtrace.i18n import gettext, pgettext
 
 engine_app = typer.Typer(help="Run the pipeline and linking over big inputs on Dask (default) or Spark.",
                          no_args_is_help=True)
@@ -77,12 +78,16 @@ def run_cmd(
         manifest = run(eng, inputs, output, opts, log=_say)
     finally:
         eng.close()
-    _say(f"{manifest['documents']:,} documents ({manifest['rejected']:,} rejected, {manifest['duplicates']:,} "
-         f"duplicates, {manifest['updated']:,} updated by a later version), {manifest['multi_doc_clusters']:,} multi-document clusters, "
-         f"{manifest['hub_keys']:,} hub keys; clustering: {manifest['cluster_method']}")
+    _say(gettext("%(docs)s documents (%(rejected)s rejected, %(duplicates)s duplicates, %(updated)s updated by a "
+                 "later version), %(clusters)s multi-document clusters, %(hubs)s hub keys; clustering: %(method)s")
+         % {"docs": f"{manifest['documents']:,}", "rejected": f"{manifest['rejected']:,}",
+            "duplicates": f"{manifest['duplicates']:,}", "updated": f"{manifest['updated']:,}",
+            "clusters": f"{manifest['multi_doc_clusters']:,}", "hubs": f"{manifest['hub_keys']:,}",
+            "method": manifest["cluster_method"]})
+    label = pgettext("a rejected line", "rejected")  # not inside the f-string: pybabel misses calls there
     for err in manifest["errors"][:20]:
         where = err["path"] if err["line"] is None else f"{err['path']}:{err['line']}"  # None: no line known
-        _say(f"[yellow]rejected[/] {where}: {err['message']}")
+        _say(f"[yellow]{label}[/] {where}: {err['message']}")
         say_hint(err.get("hint", ""))
     typer.echo(orjson.dumps({k: v for k, v in manifest.items() if k != "errors"}).decode())
 
@@ -98,6 +103,7 @@ def load_cmd(
 
     report = load(folder, db, log=_say)
     if not report.clusters_agree:
-        _say("[yellow]warning[/] the linker rebuilt from the saved state disagrees with the engine's clusters; "
-             "the database holds the linker's")
+        warning, why = gettext("warning"), gettext("the linker rebuilt from the saved state disagrees with the "
+                                                   "engine's clusters; the database holds the linker's")
+        _say(f"[yellow]{warning}[/] {why}")
     typer.echo(orjson.dumps(report.to_dict()).decode())

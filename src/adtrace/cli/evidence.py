@@ -58,12 +58,13 @@ def verify_cmd(
             info = orjson.loads(Path(public).read_bytes())
             trusted = {str(k["id"]): str(k["public"]) for k in info["keys"]}
         except (OSError, orjson.JSONDecodeError, KeyError, TypeError):
-            raise errors.InputError.at(errors.BAD_FIELD, "not a public-key file", path=public,
+            raise errors.InputError.at(errors.BAD_FIELD, gettext("not a public-key file"), path=public,
                                        cli_hint="pass the file `adtrace exchange keys --public` wrote") from None
     verdict = evidence.verify(file, trusted)
     sys.stdout.buffer.write(orjson.dumps(verdict.to_dict(), option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE))
+    failed = gettext("FAILED")  # outside the f-string: pybabel does not extract calls inside one
     for problem in verdict.problems:
-        err_console.print(f"[red]FAILED[/] {problem}", highlight=False)
+        err_console.print(f"[red]{failed}[/] {problem}", highlight=False)
     if not verdict.ok:
         raise typer.Exit(1)
     line = ngettext("verified: %(num)s item, signed by %(org)s key %(key)s",

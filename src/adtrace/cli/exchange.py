@@ -15,6 +15,7 @@ from adtrace import errors
 from adtrace.cli.extract import INPUTS, source_options
 from adtrace.cli.io import ReadSummary, audit_cli, documents, err_console, output, print_json, write_jsonl
 from adtrace.cli.main import app
+from adtrace.i18n import gettext
 
 ex_app = typer.Typer(help="Share keyed-hash signals with partner organisations (signed bundles), match them, "
                      "and find shared identifiers privately (PSI). Raw identifiers never leave.",
@@ -31,11 +32,14 @@ KEYS = typer.Option(None, "--keys", help="Keys directory (default: $ADTRACE_EXCH
 def _read_json(path: str) -> Any:
     p = Path(path)
     if not p.is_file():
-        raise errors.InputError.at(errors.FILE_NOT_FOUND, "no such file", path=path, hint="Check the path")
+        raise errors.InputError.at(errors.FILE_NOT_FOUND, gettext("no such file"), path=path,
+                                   hint=gettext("Check the path"))
     try:
         return orjson.loads(p.read_bytes())
     except orjson.JSONDecodeError as exc:
-        raise errors.InputError.at(errors.BAD_JSON, f"not JSON ({exc})", path=path) from None
+        # The place in the reader's words; orjson's own (English) words only as the detail in brackets.
+        raise errors.InputError.at(errors.BAD_JSON, gettext("broken JSON at column %(col)s (%(why)s)")
+                                   % {"col": exc.colno, "why": exc.msg}, path=path, line=exc.lineno) from None
 
 
 @contextmanager
@@ -99,7 +103,8 @@ def screen_cmd(
             key = xk.consortium_key(keys)
         except errors.ConfigError as exc:
             hint = f"; {exc.cli_hint}" if exc.cli_hint else ""
-            err_console.print(f"[yellow]partner matching off[/] {exc.message}{hint}", highlight=False)
+            off = gettext("partner matching off")
+            err_console.print(f"[yellow]{off}[/] {exc.message}{hint}", highlight=False)
     screener = Screener(engine, key, Pipeline(default_region=region.upper()))
     summary = ReadSummary()
     opts = source_options("text", "title", "id", "url", None, 8 * 1024 * 1024)
@@ -141,7 +146,7 @@ def keys_cmd(
         try:
             raw = bytes.fromhex(Path(consortium_file).read_text().strip())
         except (OSError, ValueError):
-            raise errors.InputError.at(errors.BAD_FIELD, "not a hex key file", path=consortium_file) from None
+            raise errors.InputError.at(errors.BAD_FIELD, gettext("not a hex key file"), path=consortium_file) from None
         xk.set_consortium_key(raw, keys)
     ring = xk.load(keys)
     info = ring.public_info()
@@ -207,7 +212,8 @@ def export_cmd(
 
         evidence.sign_if_keys(out, [evidence.file_item(out, what=f"exchange bundle {bid}")], created_by="cli",
                               purpose="exchange export", keys_dir=keys)
-    err_console.print(f"{len(signals):,} signals signed by {bundle['issuer']} ({bundle['key_id']}) -> {out}",
+    err_console.print(gettext("%(n)s signals signed by %(issuer)s (%(key)s) -> %(out)s")
+                      % {"n": f"{len(signals):,}", "issuer": bundle["issuer"], "key": bundle["key_id"], "out": out},
                       highlight=False)
     print_json({"bundle_id": bid, "signals": len(signals), "key_id": bundle["key_id"]})
 

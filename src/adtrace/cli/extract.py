@@ -11,6 +11,7 @@ import typer
 from adtrace.cli.io import CsvWriter, ReadSummary, documents, err_console, output, progress, write_jsonl
 from adtrace.cli.main import app
 from adtrace.documents import Document
+from adtrace.i18n import gettext
 from adtrace.pipeline import Outcome, Pipeline, batches
 from adtrace.sources import Options
 
@@ -91,7 +92,7 @@ def extract_cmd(
     load_profiles(profiles)
     opts = source_options(text_col, title_col, id_col, url_col, in_format, max_line_bytes)
     pipe = Pipeline(default_region=region.upper())
-    write_records(inputs, out, fmt, opts, on_error, errors_file, "extracting", pipe.extract_many)
+    write_records(inputs, out, fmt, opts, on_error, errors_file, gettext("extracting"), pipe.extract_many)
 
 
 def _count_lines(inputs: list[str] | None) -> int | None:

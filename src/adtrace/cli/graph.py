@@ -8,6 +8,7 @@ import typer
 
 from adtrace.cli.io import err_console, report_manifest
 from adtrace.cli.main import app
+from adtrace.i18n import gettext
 
 graph_app = typer.Typer(help="Graphs of documents and identifiers for Gephi (GraphML, GEXF), i2 Analyst's "
                         "Notebook and Maltego (CSV link table). Identifiers are masked unless --full.",
@@ -44,6 +45,8 @@ def export_cmd(
         seq = audit.append(engine, who, "export", selection.what,
                            {"format": fmt, "redacted": not full, "nodes": graph.number_of_nodes(),
                             "edges": graph.number_of_edges(), "kind": "graph", "sha256": item["sha256"]})
-    err_console.print(f"{graph.number_of_nodes():,} nodes, {graph.number_of_edges():,} edges "
-                      f"({'masked' if not full else 'FULL, audited'}; audit #{seq}) -> {out}", highlight=False)
+    done = (gettext("%(nodes)s nodes, %(edges)s edges (masked; audit #%(seq)s) -> %(out)s") if not full else
+            gettext("%(nodes)s nodes, %(edges)s edges (FULL, audited; audit #%(seq)s) -> %(out)s"))
+    err_console.print(done % {"nodes": f"{graph.number_of_nodes():,}", "edges": f"{graph.number_of_edges():,}",
+                              "seq": seq, "out": out}, highlight=False)
     report_manifest(manifest)

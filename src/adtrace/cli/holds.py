@@ -8,6 +8,7 @@ import typer
 
 from adtrace.cli.io import print_json
 from adtrace.cli.main import app
+from adtrace.i18n import gettext
 
 hold_app = typer.Typer(help="Legal holds: a case, cluster or document under hold is never purged by retention. "
                        "Who placed or released a hold, when and why is kept and audited.", no_args_is_help=True)
@@ -31,7 +32,7 @@ def add_cmd(
 
     chosen = [(k, str(v)) for k, v in (("case", case), ("cluster", cluster), ("document", document)) if v is not None]
     if len(chosen) != 1:
-        raise errors.InputError.at(errors.MISSING_FIELD, "name exactly one of --case, --cluster, --document")
+        raise errors.InputError.at(errors.MISSING_FIELD, gettext("name exactly one of --case, --cluster, --document"))
     with open_store(db) as store:
         print_json(holds.place(store, chosen[0][0], chosen[0][1], actor or getpass.getuser(), reason).to_dict())
 

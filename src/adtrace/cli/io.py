@@ -59,7 +59,8 @@ def documents(paths: list[str], opts: Options, on_error: str, errors_file: str |
               summary: ReadSummary) -> Iterator[Document]:
     """Documents from paths; a bad line stops the run (`fail`) or is logged and counted (`skip`)."""
     if on_error not in ("skip", "fail"):
-        raise errors.InputError.at(errors.BAD_FIELD, f"--on-error must be skip or fail, not {on_error!r}")
+        raise errors.InputError.at(errors.BAD_FIELD, gettext("--on-error must be skip or fail, not %(value)r")
+                                   % {"value": on_error})
     log: IO[bytes] | None = None
     if errors_file:
         summary.errors_path = errors_file
@@ -75,7 +76,8 @@ def documents(paths: list[str], opts: Options, on_error: str, errors_file: str |
                         log = Path(errors_file).open("wb")  # noqa: SIM115  (closed in finally)
                     log.write(orjson.dumps(item.to_json()) + b"\n")
                 elif summary.rejected <= 20:
-                    err_console.print(f"[yellow]skipped[/] {item.error.message}", highlight=False)
+                    label = gettext("skipped")  # outside the f-string: pybabel does not extract calls inside one
+                    err_console.print(f"[yellow]{label}[/] {item.error.message}", highlight=False)
                     say_hint(item.error.cli_hint)
                 continue
             summary.read += 1
@@ -184,13 +186,15 @@ def use_ocr(on: bool, images: list[Path]) -> None:
     os.environ[OCR_ENV] = "on"
     state = status()
     err_console.print(state.message + ("" if images or os.environ.get("ADTRACE_IMAGES") else
-                                       "; no --images folder given, so no local image can be read"), highlight=False)
+                                       gettext("; no --images folder given, so no local image can be read")),
+                      highlight=False)
 
 
 def report_manifest(manifest: Path | None) -> None:
     """Say where an export's signed evidence manifest went, or why there is none."""
     if manifest is None:
-        err_console.print("[yellow]no evidence manifest[/]: no organisation keys (make them with "
-                          "adtrace exchange keys --org NAME)", highlight=False)
+        none, why = gettext("no evidence manifest"), gettext("no organisation keys (make them with adtrace exchange "
+                                                              "keys --org NAME)")
+        err_console.print(f"[yellow]{none}[/]: {why}", highlight=False)
     else:
-        err_console.print(f"signed manifest -> {manifest}", highlight=False)
+        err_console.print(gettext("signed manifest -> %(path)s") % {"path": manifest}, highlight=False)

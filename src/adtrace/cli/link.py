@@ -12,6 +12,7 @@ import typer
 from adtrace import errors
 from adtrace.cli.io import audit_cli, err_console, print_json, progress
 from adtrace.cli.main import app
+from adtrace.i18n import gettext
 
 link_app = typer.Typer(help="Link stored documents into clusters (shared phones, emails, handles, photos, "
                        "templates) and show them. Run with no subcommand to link new documents.",
@@ -50,11 +51,12 @@ def link_cmd(ctx: typer.Context, db: str = DB,
     engine = _engine(db)
     with read(engine) as conn:
         total = corpus.count(conn)
-    with progress("linking", total) as bar:
+    with progress(gettext("linking"), total) as bar:
         report = link_store(engine, rebuild=rebuild, on_progress=bar.advance)
     if report.images_skipped:
         reasons = ", ".join(f"{n} {why}" for why, n in sorted(report.image_problems.items()))
-        err_console.print(f"{report.images_skipped} images skipped ({reasons}); the rest linked", highlight=False)
+        err_console.print(gettext("%(n)s images skipped (%(reasons)s); the rest linked")
+                          % {"n": report.images_skipped, "reasons": reasons}, highlight=False)
     print_json(report.to_dict())
 
 
@@ -68,7 +70,7 @@ def show_cmd(cluster: str = typer.Argument(..., help="A cluster id, or the id of
     engine = _engine(db)
     summ = summary(engine, cluster)
     if summ is None:
-        raise errors.InputError.at(errors.BAD_FIELD, f"no cluster with id or member {cluster!r}",
+        raise errors.InputError.at(errors.BAD_FIELD, gettext("no cluster with id or member %(cluster)r") % {"cluster": cluster},
                                    field_name="CLUSTER", cli_hint="run `adtrace link` first, or list clusters with "
                                    "`adtrace link export`")
     audit_cli(engine, "view_cluster", str(summ["cluster"]))
@@ -116,7 +118,7 @@ def hubs_cmd(db: str = DB) -> None:
 
     engine = _engine(db)
     if not linked(engine):
-        raise errors.InputError.at(errors.BAD_FIELD, "nothing linked yet", cli_hint="run `adtrace link` first")
+        raise errors.InputError.at(errors.BAD_FIELD, gettext("nothing linked yet"), cli_hint="run `adtrace link` first")
     hubs = hub_keys(engine)
     audit_cli(engine, "view_list", "hubs", keys=len(hubs))
     print_json(hubs)
@@ -135,4 +137,5 @@ def override_cmd(key: str = typer.Argument(..., help="A key as shown by `adtrace
     if hub not in choice:
         raise typer.BadParameter("use yes, no or clear", param_hint="--hub")
     set_override(_engine(db), key, choice[hub], note)
-    err_console.print(f"{key}: hub override {hub}. Run `adtrace link` to apply it.", highlight=False)
+    err_console.print(gettext("%(key)s: hub override %(hub)s. Run `adtrace link` to apply it.")
+                      % {"key": key, "hub": hub}, highlight=False)

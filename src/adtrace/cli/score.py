@@ -29,6 +29,7 @@ from adtrace.cli.extract import (
 from adtrace.cli.io import ReadSummary, documents, err_console, progress
 from adtrace.cli.main import app
 from adtrace.documents import Document
+from adtrace.i18n import gettext
 from adtrace.pipeline import Outcome, Pipeline
 from adtrace.sources import Options
 
@@ -59,7 +60,7 @@ def score_cmd(
                     _add_model(model, doc, record)
         return records
 
-    write_records(inputs, out, fmt, opts, on_error, errors_file, "scoring", make)
+    write_records(inputs, out, fmt, opts, on_error, errors_file, gettext("scoring"), make)
 
 
 def _load_model(path: str | None) -> Any:
@@ -89,7 +90,7 @@ def _labelled(labels: str, corpus: list[str] | None, region: str) -> tuple[list[
     pairs = read_labels(labels, docs)
     pipe = Pipeline(default_region=region.upper())
     texts, logits, levels, ys = [], [], [], []
-    with progress("scoring labelled documents", len(pairs)) as bar:
+    with progress(gettext("scoring labelled documents"), len(pairs)) as bar:
         for doc, y in pairs:
             record = pipe.process(doc)
             texts.append(doc.full_text)
@@ -113,7 +114,8 @@ def train_cmd(
     texts, logits, _, ys = _labelled(labels, corpus, region)
     m = learned.fit(texts, logits, ys)
     learned.save(m, out)
-    err_console.print(f"trained on {len(ys):,} documents ({sum(ys):,} positive); saved {out}", highlight=False)
+    err_console.print(gettext("trained on %(n)s documents (%(positive)s positive); saved %(out)s")
+                      % {"n": f"{len(ys):,}", "positive": f"{sum(ys):,}", "out": out}, highlight=False)
 
 
 @app.command("evaluate")

@@ -14,7 +14,7 @@ from adtrace import errors
 from adtrace.cli.io import err_console
 from adtrace.cli.main import app
 from adtrace.cli.store import DB
-from adtrace.i18n import ngettext
+from adtrace.i18n import gettext, ngettext
 
 PORT_IN_USE = errors.PORT_IN_USE
 
@@ -141,8 +141,10 @@ def _warn_if_readable(db: str | None) -> None:
     if not url.startswith("sqlite"):
         return
     for path, mode in exposed_files(url):
-        err_console.print(f"[yellow]warning:[/] {path} is readable by other users (mode {mode:04o}); it holds "
-                          f"password hashes, the cookie secret and ad text. Run: chmod 600 {path}", highlight=False)
+        warning = gettext("warning")  # not inside the f-string: pybabel misses calls there
+        why = gettext("%(path)s is readable by other users (mode %(mode)s); it holds password hashes, the cookie "
+                      "secret and ad text. Run: chmod 600 %(path)s") % {"path": path, "mode": f"{mode:04o}"}
+        err_console.print(f"[yellow]{warning}:[/] {why}", highlight=False)
 
 
 def _listen(host: str, port: int) -> socket.socket:
@@ -196,7 +198,8 @@ def run_workers(host: str, port: int, workers: int, poll: float = 0.5) -> None:
         while not stopping:
             for i, proc in enumerate(procs):
                 if not proc.is_alive():
-                    err_console.print(f"worker {proc.pid} exited ({proc.exitcode}); starting another", highlight=False)
+                    err_console.print(gettext("worker %(pid)s exited (%(code)s); starting another")
+                                      % {"pid": proc.pid, "code": proc.exitcode}, highlight=False)
                     procs[i] = start()
             time.sleep(poll)
     finally:

@@ -9,6 +9,7 @@ import typer
 
 from adtrace.cli.io import err_console, report_manifest
 from adtrace.cli.main import app
+from adtrace.i18n import gettext
 
 stix_app = typer.Typer(help="STIX 2.1 bundles (OASIS, built with the stix2 library) of a case, a cluster or a watchlist. "
                        "Identifiers are masked unless --full.", no_args_is_help=True)
@@ -40,6 +41,7 @@ def export_cmd(
     Path(out).write_bytes(data)
     item = evidence.file_item(out, what=f"stix {what}{'' if full else ' masked'}")
     manifest = evidence.sign_if_keys(out, [item], created_by=who, purpose="stix export", keys_dir=keys)
-    err_console.print(f"STIX 2.1 bundle of {what} ({'masked' if not full else 'FULL, audited'}; audit #{seq}) "
-                      f"-> {out}", highlight=False)
+    done = (gettext("STIX 2.1 bundle of %(what)s (masked; audit #%(seq)s) -> %(out)s") if not full else
+            gettext("STIX 2.1 bundle of %(what)s (FULL, audited; audit #%(seq)s) -> %(out)s"))
+    err_console.print(done % {"what": what, "seq": seq, "out": out}, highlight=False)
     report_manifest(manifest)

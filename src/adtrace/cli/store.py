@@ -22,7 +22,7 @@ from adtrace.cli.extract import (
 )
 from adtrace.cli.io import audit_cli, err_console, progress, say_hint
 from adtrace.cli.main import app
-from adtrace.i18n import gettext, ngettext
+from adtrace.i18n import gettext, ngettext, pgettext
 
 DB = typer.Option(None, "--db", help="Database: a file path, sqlite:///PATH or postgresql://USER@HOST/DB "
                   "(default: $ADTRACE_DB, else adtrace.db in your data folder).")
@@ -91,12 +91,13 @@ def ingest_cmd(
             log.write(orjson.dumps({**item, "hint": hint} if hint else item) + b"\n")
         elif shown < 20:
             shown += 1
-            err_console.print(f"[yellow]rejected[/] {item['message']}", highlight=False)
+            label = pgettext("a rejected line", "rejected")  # not inside the f-string: pybabel misses calls there
+            err_console.print(f"[yellow]{label}[/] {item['message']}", highlight=False)
             say_hint(hint)
 
     raised = 0
     try:
-        with open_store(db) as store, progress("ingesting") as bar:
+        with open_store(db) as store, progress(gettext("ingesting")) as bar:
             on_stored = None
             if raise_alerts:
                 from adtrace.cases import alerts
@@ -116,8 +117,9 @@ def ingest_cmd(
     if many:
         total = {k: sum(getattr(s, k) for s in summaries) for k in ("read", "new", "updated", "duplicate",
                                                                      "rejected")}
-        err_console.print(f"{len(summaries):,} files: " + ", ".join(f"{v:,} {k}" for k, v in total.items()),
-                          highlight=False)
+        err_console.print(gettext("%(files)s files: %(read)s read, %(new)s new, %(updated)s updated, %(duplicate)s "
+                                  "duplicate, %(rejected)s rejected")
+                          % {"files": f"{len(summaries):,}", **{k: f"{v:,}" for k, v in total.items()}}, highlight=False)
     for s in summaries:
         if many and not s.rejected:
             continue
@@ -174,8 +176,8 @@ def search_cmd(
               date_to=until, facets=tuple(facet), sort=sort, limit=limit, offset=offset)
     if not any((query.strip(), phone, email, handle, payment, city, state, phone_area, source, kind, level, indicator,
                 since, until)):
-        raise errors.InputError.at(errors.MISSING_FIELD, "nothing to search for",
-                                   hint="Give words to find or a filter such as --phone")
+        raise errors.InputError.at(errors.MISSING_FIELD, gettext("nothing to search for"),
+                                   hint=gettext("Give words to find or a filter such as --phone"))
     with open_store(db) as store:
         result = store.search(q)
         audit_cli(store.engine, "search", "", q=query, total=result.total,  # type: ignore[attr-defined]

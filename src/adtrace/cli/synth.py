@@ -10,6 +10,7 @@ import typer
 
 from adtrace.cli.io import err_console, output
 from adtrace.cli.main import app
+from adtrace.i18n import gettext
 
 
 @app.command("synth")
@@ -45,7 +46,8 @@ def synth_cmd(
     try:
         first = date.fromisoformat(start)
     except ValueError:
-        raise errors.InputError.at(errors.BAD_FIELD, f"--start must be a date like 2024-01-01, got {start!r}",
+        raise errors.InputError.at(errors.BAD_FIELD, gettext("--start must be a date like 2024-01-01, got %(value)r")
+                                   % {"value": start},
                                    field_name="start") from None
     mix = Mixture(minor_networks=minor_networks, obfuscation=obfuscation,
                   network_obfuscation=network_obfuscation, lang_es=lang_es, lang_zh=lang_zh, foreign=foreign,
@@ -57,6 +59,10 @@ def synth_cmd(
         tfh = stack.enter_context(Path(truth).open("wb")) if truth else None
         summary = write_corpus(docs, seed, fh, truth=tfh, mixture=mix, images_dir=images, html_dir=html,
                                profile=profile, image_text=image_text)
-    extra = f", {summary.images:,} images" if images else ""
-    extra += f", {summary.pages:,} HTML pages" if html else ""
-    err_console.print(f"{summary.documents:,} documents, {summary.networks:,} networks{extra}", highlight=False)
+    line = gettext("%(docs)s documents, %(networks)s networks") % {"docs": f"{summary.documents:,}",
+                                                                    "networks": f"{summary.networks:,}"}
+    if images:
+        line += gettext(", %(n)s images") % {"n": f"{summary.images:,}"}
+    if html:
+        line += gettext(", %(n)s HTML pages") % {"n": f"{summary.pages:,}"}
+    err_console.print(line, highlight=False)

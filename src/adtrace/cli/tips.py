@@ -14,6 +14,7 @@ from adtrace import errors
 from adtrace.cli.exchange import KEYS, _engine, _read_json, _write_json, about
 from adtrace.cli.io import audit_cli, print_json
 from adtrace.cli.main import app
+from adtrace.i18n import gettext
 
 tips_app = typer.Typer(help="Public tips (docs/tips.md): sign and write the hand-offs of tips an analyst routed to a "
                        "partner (or a copy of a lost one), withdraw or update a hand-off, import a partner's hand-off "
@@ -225,6 +226,7 @@ def hotline_cmd(country: str = typer.Argument(None, help="Country code or name; 
         return
     found = hotline_for(country)
     if found is None:
-        raise errors.not_found(f"no hotline row for {country!r}; the table has {', '.join(sorted(table()))}",
+        raise errors.not_found(gettext("no hotline row for %(country)r; the table has %(countries)s")
+                               % {"country": country, "countries": ", ".join(sorted(table()))},
                                country=country)
     print_json(found.to_dict())

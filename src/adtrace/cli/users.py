@@ -34,8 +34,8 @@ def _password(random: bool) -> tuple[str, bool]:
         return random_password(), True
     first = getpass.getpass("New password: ")
     if first != getpass.getpass("Repeat it: "):
-        raise errors.InputError.at(errors.BAD_FIELD, "the two passwords differ", field_name="password",
-                                   hint="Run the command again")
+        raise errors.InputError.at(errors.BAD_FIELD, gettext("the two passwords differ"), field_name="password",
+                                   hint=gettext("Run the command again"))
     return first, False
 
 
@@ -184,4 +184,5 @@ def checkpoint(out: str = typer.Option(..., "--out", metavar="FILE",
 
     c = cps.make(_engine(db), keys)
     cps.write(c, out)
-    typer.echo(f"checkpoint: row {c['seq']} {c['hash']} signed by {c['org']} key {c['key']} -> {out}")
+    typer.echo(gettext("checkpoint: row %(seq)s %(hash)s signed by %(org)s key %(key)s -> %(out)s")
+               % {"seq": c["seq"], "hash": c["hash"], "org": c["org"], "key": c["key"], "out": out})

@@ -16,6 +16,7 @@ from typing import IO, Any
 import numpy as np
 
 from adtrace import errors
+from adtrace.i18n import _
 
 ROOTS_ENV = "ADTRACE_IMAGES"  # os.pathsep-separated folders; `adtrace link --images` and `serve` set it
 # Past this many decoded pixels an "image" is a decompression bomb, not an ad photo. Pillow's own guard
@@ -29,8 +30,9 @@ def too_many_pixels(img: Any, name: object) -> errors.InputError | None:
     """The error for an opened (not yet decoded) image past MAX_PIXELS, else None."""
     if img.width * img.height <= MAX_PIXELS:
         return None
-    return errors.InputError.at(errors.BAD_FIELD, f"image {name} is {img.width}x{img.height} pixels, too large to "
-                                "be an ad photo", field_name="images", hint="Use a smaller copy, or drop the image")
+    return errors.InputError.at(errors.BAD_FIELD, _("image %(name)s is %(width)sx%(height)s pixels, too large to be an "
+                                                    "ad photo") % {"name": name, "width": img.width, "height": img.height},
+                                field_name="images", hint=_("Use a smaller copy, or drop the image"))
 
 
 def image_roots() -> tuple[Path, ...]:
@@ -91,9 +93,9 @@ def pdq_hex(source: str | Path | IO[bytes]) -> tuple[str, int]:
     except errors.InputError:
         raise
     except Exception as exc:  # PIL raises OSError, ValueError, SyntaxError, DecompressionBombError...
-        raise errors.InputError.at(errors.BAD_FIELD, f"cannot read image {name}: {type(exc).__name__}",
-                                   field_name="images",
-                                   hint="Check the image path or drop the image from the document") from None
+        raise errors.InputError.at(errors.BAD_FIELD, _("cannot read image %(name)s: %(why)s")
+                                   % {"name": name, "why": type(exc).__name__}, field_name="images",
+                                   hint=_("Check the image path or drop the image from the document")) from None
 
 
 def pdq_of_image(img: Any) -> tuple[str, int]:

@@ -12,6 +12,7 @@ from importlib import resources
 from typing import Any
 
 from adtrace import errors
+from adtrace.i18n import _
 
 SCHEMA_VERSION = "1"
 KINDS = ("ad", "post", "job", "review", "tip")  # tip: a public tip (adtrace.tips)
@@ -77,39 +78,40 @@ class Document:
             return errors.InputError.at(code, what, path=path, line=line, field_name=fname, hint=hint)
 
         if not isinstance(obj, dict):
-            raise fail(errors.BAD_FIELD, f"expected a JSON object, got {type(obj).__name__}", None,
-                       "Each line must be one JSON object with at least a 'text' field")
+            raise fail(errors.BAD_FIELD, _("expected a JSON object, got %(type)s") % {"type": type(obj).__name__}, None,
+                       _("Each line must be one JSON object with at least a 'text' field"))
         text = obj.get("text")
         if text is None or (isinstance(text, str) and not text.strip() and not obj.get("title")):
-            raise fail(errors.MISSING_FIELD, "no text", "text",
-                       "Give each document a non-empty 'text' (or map the column that holds it to 'text')")
+            raise fail(errors.MISSING_FIELD, _("no text"), "text",
+                       _("Give each document a non-empty 'text' (or map the column that holds it to 'text')"))
         if not isinstance(text, str):
-            raise fail(errors.BAD_FIELD, f"must be a string, got {type(text).__name__}", "text",
-                       "Store the ad body as a JSON string")
+            raise fail(errors.BAD_FIELD, _("must be a string, got %(type)s") % {"type": type(text).__name__}, "text",
+                       _("Store the ad body as a JSON string"))
         for name in _STR_FIELDS:
             value = obj.get(name)
             if value is not None and not isinstance(value, str | int):
-                raise fail(errors.BAD_FIELD, f"must be a string, got {type(value).__name__}", name,
-                           "Use a plain string value")
+                raise fail(errors.BAD_FIELD, _("must be a string, got %(type)s") % {"type": type(value).__name__}, name,
+                           _("Use a plain string value"))
         kind = obj.get("kind") or "ad"
         if kind not in KINDS:
-            raise fail(errors.BAD_FIELD, f"unknown kind {kind!r}", "kind", f"Use one of: {', '.join(KINDS)}")
+            raise fail(errors.BAD_FIELD, _("unknown kind %(kind)r") % {"kind": kind}, "kind",
+                       _("Use one of: %(list)s") % {"list": ", ".join(KINDS)})
         posted_at = obj.get("posted_at")
         if posted_at is not None:
             posted_at = str(posted_at)
             try:
                 datetime.fromisoformat(posted_at.replace("Z", "+00:00"))
             except ValueError:
-                raise fail(errors.BAD_FIELD, f"not an ISO 8601 date: {posted_at[:40]!r}", "posted_at",
-                           "Write dates like 2024-05-01 or 2024-05-01T13:45:00Z") from None
+                raise fail(errors.BAD_FIELD, _("not an ISO 8601 date: %(value)r") % {"value": posted_at[:40]}, "posted_at",
+                           _("Write dates like 2024-05-01 or 2024-05-01T13:45:00Z")) from None
         images = obj.get("images") or []
         if not isinstance(images, list) or not all(isinstance(i, dict | str) for i in images):
-            raise fail(errors.BAD_FIELD, "must be a list of objects with 'url' or 'path'", "images",
-                       "Write images as [{\"url\": ...}] or a list of URL strings")
+            raise fail(errors.BAD_FIELD, _("must be a list of objects with 'url' or 'path'"), "images",
+                       _("Write images as [{\"url\": ...}] or a list of URL strings"))
         images = [i if isinstance(i, dict) else {"url": i} for i in images]
         meta = obj.get("meta") or {}
         if not isinstance(meta, dict):
-            raise fail(errors.BAD_FIELD, "must be an object", "meta", "Put extra fields in a JSON object")
+            raise fail(errors.BAD_FIELD, _("must be an object"), "meta", _("Put extra fields in a JSON object"))
         # Unknown fields are kept, never dropped (DESIGN §3).
         extra = {k: v for k, v in obj.items() if k not in _KNOWN}
         if extra:
@@ -119,9 +121,10 @@ class Document:
         title = _opt_str(obj.get("title"))
         given = _opt_str(obj.get("id"))
         if given is not None and check_id and not valid_id(given):
-            raise fail(errors.BAD_ID, f"not a valid document id: {given[:40]!r}", "id",
-                       f"An id is 1-{MAX_ID} characters from {ID_CHARS}, starting with a letter or digit; "
-                       "fix it, or leave 'id' out and adtrace derives one from source+url or the content")
+            raise fail(errors.BAD_ID, _("not a valid document id: %(id)r") % {"id": given[:40]}, "id",
+                       _("An id is 1-%(max)s characters from %(chars)s, starting with a letter or digit; fix it, "
+                         "or leave 'id' out and adtrace derives one from source+url or the content")
+                       % {"max": MAX_ID, "chars": ID_CHARS})
         doc_id = given or document_id(source, url, title, text)
         return cls(
             id=doc_id, text=text, source=source, kind=kind, url=url, title=title, posted_at=posted_at,

@@ -25,6 +25,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from adtrace import __version__, errors
 from adtrace.exchange.bundles import canonical
 from adtrace.exchange.keys import OrgKeys, key_id
+from adtrace.i18n import _
 from adtrace.storage.db import now
 
 FORMAT = "adtrace.evidence-manifest"
@@ -142,14 +143,16 @@ class Verdict:
 
 def _load(path: Path) -> dict[str, Any]:
     if not path.is_file():
-        raise errors.InputError.at(errors.FILE_NOT_FOUND, "no such file", path=str(path),
-                                   hint=f"Give the manifest or the file it describes (its manifest ends {SUFFIX})")
+        raise errors.InputError.at(errors.FILE_NOT_FOUND, _("no such file"), path=str(path),
+                                   hint=_("Give the manifest or the file it describes (its manifest ends %(suffix)s)")
+                                   % {"suffix": SUFFIX})
     try:
         body = orjson.loads(path.read_bytes())
     except orjson.JSONDecodeError as exc:
-        raise errors.InputError.at(errors.BAD_JSON, f"not JSON ({exc})", path=str(path)) from None
+        raise errors.InputError.at(errors.BAD_JSON, _("broken JSON at column %(col)s (%(why)s)")
+                                   % {"col": exc.colno, "why": exc.msg}, path=str(path), line=exc.lineno) from None
     if not isinstance(body, dict) or body.get("format") != FORMAT:
-        raise errors.InputError.at(errors.BAD_FIELD, "not an adtrace evidence manifest", path=str(path),
+        raise errors.InputError.at(errors.BAD_FIELD, _("not an adtrace evidence manifest"), path=str(path),
                                    field_name="format")
     for name in ("issuer", "key_id", "public_key", "signature"):
         if not isinstance(body.get(name), str):

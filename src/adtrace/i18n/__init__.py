@@ -82,6 +82,15 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return translations(locale).ngettext(singular, plural, n)
 
 
+def pgettext(context: str, message: str) -> str:
+    """`message` in the current language as meant in `context`: for a short English word that two places use
+    differently ("rejected" labelling one CLI line, "rejected" as a count's heading)."""
+    locale = _current.get()
+    if locale == DEFAULT:
+        return message
+    return str(translations(locale).pgettext(context, message))
+
+
 def lazy_gettext(message: str) -> LazyProxy:
     """A string that translates each time it is used, into the language current at that moment."""
     return LazyProxy(gettext, message, enable_cache=False)

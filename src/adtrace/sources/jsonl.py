@@ -54,8 +54,10 @@ def parse_line(raw: bytes, path: str, line: int, opts: Options) -> Item:
     try:
         obj = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
-        err = errors.InputError.at(errors.BAD_JSON, _("broken JSON (%(why)s)") % {"why": exc}, path=path,
-                                   line=line, hint=_("Each line must be one complete JSON object"))
+        # The column in the reader's words; orjson's own (English) words only as the detail in brackets.
+        err = errors.InputError.at(errors.BAD_JSON, _("broken JSON at column %(col)s (%(why)s)")
+                                   % {"col": exc.colno, "why": exc.msg}, path=path, line=line,
+                                   hint=_("Each line must be one complete JSON object"))
         return ReadError(path, line, err, raw[:200].decode("utf-8", "replace"))
     if isinstance(obj, dict):
         if opts.source and not obj.get("source"):

@@ -29,7 +29,7 @@ def _fail(path: str, item: int, what: str, field: str | None, hint: str, raw: An
           line: bool = False, code: str | None = None, cli_hint: str = "") -> ReadError:
     """A rejected item: `item` is the line of a line-per-item dump (`line`), else the index in a whole export."""
     err = errors.InputError.at(code or (errors.BAD_FIELD if field else errors.BAD_JSON),
-                               what if line else f"item {item}: {what}", path=path, line=item if line else None,
+                               what if line else _("item %(n)s: %(what)s") % {"n": item, "what": what}, path=path, line=item if line else None,
                                field_name=field, hint=hint, cli_hint=cli_hint)
     return ReadError(path, item, err, orjson.dumps(raw).decode()[:200] if raw is not None else "")
 
@@ -40,7 +40,8 @@ def _doc(obj: dict[str, Any], path: str, item: int, *, line: bool = False) -> It
     try:
         if line:
             return Document.from_dict(obj, path=path, line=item)
-        return Document.from_dict(obj, path=f"{path}, item {item}")
+        return Document.from_dict(obj, path=_("%(place)s, %(more)s") % {"place": path,
+                                                                          "more": _("item %(n)s") % {"n": item}})
     except errors.InputError as err:
         if not line:
             err.detail.update(path=path, item=item)
@@ -63,13 +64,15 @@ def _read(fh: IO[bytes], path: str, size: int, *, line: bool = False) -> bytes:
 def _whole(fh: IO[bytes], path: str) -> Any:
     raw = _read(fh, path, MAX_EXPORT_BYTES + 1).removeprefix(BOM)
     if len(raw) > MAX_EXPORT_BYTES:
-        raise errors.InputError.at(errors.LINE_TOO_LONG, f"export larger than {MAX_EXPORT_BYTES:,} bytes",
-                                   path=path, hint="Split the export into smaller files")
+        raise errors.InputError.at(errors.LINE_TOO_LONG, _("export larger than %(n)s bytes")
+                                   % {"n": f"{MAX_EXPORT_BYTES:,}"}, path=path,
+                                   hint=_("Split the export into smaller files"))
     try:
         return orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
-        raise errors.InputError.at(errors.BAD_JSON, f"broken JSON ({exc})", path=path,
-                                   hint="Check the file is a complete export") from None
+        raise errors.InputError.at(errors.BAD_JSON, _("broken JSON at column %(col)s (%(why)s)")
+                                   % {"col": exc.colno, "why": exc.msg}, path=path, line=exc.lineno,
+                                   hint=_("Check the file is a complete export")) from None
 
 
 def read_twitter(fh: IO[bytes], path: str, opts: Options) -> Iterator[Item]:
@@ -78,8 +81,8 @@ def read_twitter(fh: IO[bytes], path: str, opts: Options) -> Iterator[Item]:
 
 def _twitter(payload: Any, path: str, opts: Options) -> Iterator[Item]:
     if not isinstance(payload, dict) or not isinstance(payload.get("data"), list):
-        raise errors.InputError.at(errors.BAD_FIELD, "not an X/Twitter API v2 response", path=path,
-                                   field_name="data", hint="Expected {\"data\": [tweets], \"includes\": {...}}")
+        raise errors.InputError.at(errors.BAD_FIELD, _("not an X/Twitter API v2 response"), path=path,
+                                   field_name="data", hint=_("Expected {\"data\": [tweets], \"includes\": {...}}"))
     includes = payload.get("includes")
     listed = includes.get("users") if isinstance(includes, dict) else None
     # Ids are looked up, so only strings and numbers count: a list or object there is a damaged export.
@@ -87,7 +90,7 @@ def _twitter(payload: Any, path: str, opts: Options) -> Iterator[Item]:
         if isinstance(listed, list) else {}
     for i, tweet in enumerate(payload["data"], start=1):
         if not isinstance(tweet, dict) or not tweet.get("id") or not isinstance(tweet.get("text"), str):
-            yield _fail(path, i, "a tweet needs 'id' and 'text'", "text", "Export with the text field", tweet)
+            yield _fail(path, i, _("a tweet needs 'id' and 'text'"), "text", _("Export with the text field"), tweet)
             continue
         author = tweet.get("author_id")
         user = users.get(author, {}) if isinstance(author, str | int) else {}
@@ -114,8 +117,8 @@ def _telegram_text(text: Any) -> str:
 
 def _telegram(payload: Any, path: str, opts: Options) -> Iterator[Item]:
     if not isinstance(payload, dict) or not isinstance(payload.get("messages"), list):
-        raise errors.InputError.at(errors.BAD_FIELD, "not a Telegram channel export", path=path,
-                                   field_name="messages", hint="Export the chat as JSON (result.json)")
+        raise errors.InputError.at(errors.BAD_FIELD, _("not a Telegram channel export"), path=path,
+                                   field_name="messages", hint=_("Export the chat as JSON (result.json)"))
     channel = str(payload.get("name") or payload.get("id") or "telegram")
     chan_id = payload.get("id", channel)
     for i, msg in enumerate(payload["messages"], start=1):
@@ -135,8 +138,8 @@ def read_reddit(fh: IO[bytes], path: str, opts: Options) -> Iterator[Item]:
     try:
         for line, raw in bounded_lines(fh, opts.max_line_bytes):
             if raw is None:
-                yield _fail(path, line, f"line is longer than {opts.max_line_bytes:,} bytes", None,
-                            "Split the dump or raise the line-length limit", None, line=True,
+                yield _fail(path, line, _("line is longer than %(n)s bytes") % {"n": f"{opts.max_line_bytes:,}"},
+                            None, _("Split the dump or raise the line-length limit"), None, line=True,
                             code=errors.LINE_TOO_LONG, cli_hint="raise it with `--max-line-bytes`")
             elif raw.strip():
                 yield from _reddit_item(raw, path, line, opts)
@@ -148,10 +151,12 @@ def _reddit_item(raw: bytes, path: str, line: int, opts: Options) -> Iterator[It
     try:
         obj = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
-        yield _fail(path, line, f"broken JSON ({exc})", None, "Each line must be one JSON object", line=True)
+        yield _fail(path, line, _("broken JSON at column %(col)s (%(why)s)") % {"col": exc.colno, "why": exc.msg},
+                    None, _("Each line must be one JSON object"), line=True)
         return
     if not isinstance(obj, dict) or not obj.get("id"):
-        yield _fail(path, line, "a Reddit item needs 'id'", "id", "Use a submissions or comments dump", obj, line=True)
+        yield _fail(path, line, _("a Reddit item needs 'id'"), "id", _("Use a submissions or comments dump"), obj,
+                    line=True)
         return
     body = obj.get("selftext") if "selftext" in obj else obj.get("body")
     text = body if isinstance(body, str) and body not in ("[removed]", "[deleted]") else ""
@@ -163,8 +168,8 @@ def _reddit_item(raw: bytes, path: str, line: int, opts: Options) -> Iterator[It
         try:
             posted = datetime.fromtimestamp(float(created), UTC).isoformat()
         except (OverflowError, OSError, ValueError):  # past year 9999: no date a post can have
-            yield _fail(path, line, f"created_utc {str(created)[:24]} is not a time a post was made", "created_utc",
-                        "Use seconds since 1970 (Unix time)", obj, line=True)
+            yield _fail(path, line, _("created_utc %(value)s is not a time a post was made") % {"value": str(created)[:24]},
+                        "created_utc", _("Use seconds since 1970 (Unix time)"), obj, line=True)
             return
     link = obj.get("permalink")
     yield _doc({"id": f"reddit:{obj['id']}", "source": opts.source or f"reddit:{obj.get('subreddit', '')}",
@@ -200,6 +205,7 @@ def read_json(fh: IO[bytes], path: str, opts: Options) -> Iterator[Item]:
                 yield _fail(path, i, _("a document must be a JSON object, not %(kind)s") % {"kind": type(obj).__name__},
                             None, _("Give each document as an object with at least 'text'"), obj)
     else:
-        raise errors.InputError.at(errors.UNKNOWN_FORMAT, "not JSON Lines, a JSON array of documents, an X/Twitter export or a Telegram export",
-                                   path=path, hint="Name the format", cli_hint="name it with `--format` (`--input-format` for extract and score)")
+        raise errors.InputError.at(errors.UNKNOWN_FORMAT, _("not JSON Lines, a JSON array of documents, an X/Twitter "
+                                                             "export or a Telegram export"),
+                                   path=path, hint=_("Name the format"), cli_hint="name it with `--format` (`--input-format` for extract and score)")
 

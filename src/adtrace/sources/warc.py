@@ -14,6 +14,7 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
 from adtrace import errors
+from adtrace.i18n import _
 from adtrace.sources.base import Item, Options, ReadError
 from adtrace.sources.html import page_document
 
@@ -30,10 +31,10 @@ def read_warc(fh: IO[bytes], path: str, opts: Options) -> Iterator[Item]:
                 continue
             url = record.rec_headers.get_header("WARC-Target-URI")
             raw = record.content_stream().read(opts.max_line_bytes + 1)
-            where = f"{path} record {number}"
+            where = _("%(path)s record %(n)s") % {"path": path, "n": number}
             if len(raw) > opts.max_line_bytes:
-                err = errors.InputError.at(errors.LINE_TOO_LONG, f"page {url} is larger than "
-                                           f"{opts.max_line_bytes:,} bytes", path=where)
+                err = errors.InputError.at(errors.LINE_TOO_LONG, _("page %(url)s is larger than %(n)s bytes")
+                                           % {"url": url, "n": f"{opts.max_line_bytes:,}"}, path=where)
                 yield ReadError(path, number, err)
                 continue
             try:
@@ -45,6 +46,6 @@ def read_warc(fh: IO[bytes], path: str, opts: Options) -> Iterator[Item]:
                 yield doc
     # warcio raises several kinds on a damaged or truncated file; all mean the rest is unreadable.
     except (ArchiveLoadFailed, ValueError, AttributeError, EOFError, OSError, zlib.error) as exc:
-        err = errors.InputError.at(errors.UNKNOWN_FORMAT, f"not a readable WARC ({exc})", path=path,
-                                   line=number + 1, hint="Check the file is a complete WARC or WARC.gz")
+        err = errors.InputError.at(errors.UNKNOWN_FORMAT, _("not a readable WARC (%(why)s)") % {"why": exc},
+                                   path=path, line=number + 1, hint=_("Check the file is a complete WARC or WARC.gz"))
         yield ReadError(path, number + 1, err)

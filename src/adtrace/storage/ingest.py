@@ -20,6 +20,7 @@ from typing import Any, cast
 
 from adtrace import errors
 from adtrace.documents import Document
+from adtrace.i18n import _
 from adtrace.sources import Options, ReadError, read_paths
 from adtrace.sources.base import open_binary
 from adtrace.sources.jsonl import Line, lines, parse_line, read_jsonl
@@ -157,14 +158,14 @@ def expand(paths: list[str]) -> list[str]:
     for p in paths:
         path = Path(p)
         if p != "-" and not path.exists():
-            raise errors.InputError.at(errors.FILE_NOT_FOUND, "no such file or folder", path=p,
-                                       hint="Check the path; nothing was ingested")
+            raise errors.InputError.at(errors.FILE_NOT_FOUND, _("no such file or folder"), path=p,
+                                       hint=_("Check the path; nothing was ingested"))
         if p != "-" and path.is_dir():
             found = [str(c) for c in sorted(path.rglob("*")) if c.is_file() and _known(str(c))]
             if not found:  # silently ingesting nothing reads as success
-                raise errors.InputError.at(errors.FILE_NOT_FOUND, "no file with a known ending in this folder", path=p,
-                                           hint=f"Add files ending in {', '.join(known_endings())} (or those + .gz); "
-                                                "nothing was ingested")
+                raise errors.InputError.at(errors.FILE_NOT_FOUND, _("no file with a known ending in this folder"), path=p,
+                                           hint=_("Add files ending in %(endings)s (or those + .gz); nothing was "
+                                                  "ingested") % {"endings": ", ".join(known_endings())})
             out.extend(found)
         else:
             out.append(p)

@@ -18,6 +18,7 @@ import yaml
 from selectolax.lexbor import LexborHTMLParser, SelectolaxError
 
 from adtrace import errors
+from adtrace.i18n import _
 
 FIELDS = ("url", "id", "title", "body", "date", "location", "images", "author")
 
@@ -57,51 +58,54 @@ def selector_problem(selector: Any, *, attr: bool = True) -> str | None:
     """Why `selector` is no CSS selector lexbor parses ("css" or, with `attr`, "css@attribute"), else None.
     Checked when a profile is read: such a selector would fail on every page the profile reads."""
     if not isinstance(selector, str) or not (query := selector.partition("@")[0] if attr else selector).strip():
-        return "must be a CSS selector (text)" + (", optionally ending in @attribute" if attr else "")
+        return _("must be a CSS selector (text), optionally ending in @attribute") if attr else \
+            _("must be a CSS selector (text)")
     try:
         _EMPTY.css_first(query)
     except SelectolaxError:
-        return f"{selector[:60]!r} is not a CSS selector lexbor can parse"
+        return _("%(selector)r is not a CSS selector lexbor can parse") % {"selector": selector[:60]}
     return None
 
 
 def parse_profile(obj: Any, origin: str) -> Profile:
     def bad(what: str) -> errors.InputError:
         return errors.InputError.at(errors.BAD_FIELD, what, path=origin,
-                                    hint="A site profile is a mapping with a 'name', 'hosts' or 'markers', and 'selectors' "
-                                    "(CSS, optionally 'selector@attribute'; 'body' required)")
+                                    hint=_("A site profile is a mapping with a 'name', 'hosts' or 'markers', and "
+                                           "'selectors' (CSS, optionally 'selector@attribute'; 'body' required)"))
 
     def strings(key: str) -> tuple[str, ...]:
         if (found := string_list(obj.get(key))) is None:
-            raise bad(f"'{key}' must be a list of strings")
+            raise bad(_("'%(key)s' must be a list of strings") % {"key": key})
         return found
 
     def css(selector: Any, where: str, attr: bool = True) -> str:
         if why := selector_problem(selector, attr=attr):
-            raise bad(f"{where} {why}")
+            raise bad(_("%(where)s %(why)s") % {"where": where, "why": why})
         return str(selector)
 
     if not isinstance(obj, dict) or not obj.get("name"):
-        raise bad("a site profile must be a mapping with a 'name'")
+        raise bad(_("a site profile must be a mapping with a 'name'"))
     sel = obj.get("selectors") or {}
     if not isinstance(sel, dict) or "body" not in sel:
-        raise bad("'selectors' must map fields to CSS selectors and include 'body'")
+        raise bad(_("'selectors' must map fields to CSS selectors and include 'body'"))
     unknown = set(map(str, sel)) - set(FIELDS)
     if unknown:
-        raise bad(f"unknown selector fields {sorted(unknown)}; use {', '.join(FIELDS)}")
-    sel = {str(k): css(v, f"selector '{k}'") for k, v in sel.items()}
+        raise bad(_("unknown selector fields %(fields)s; use %(known)s")
+                  % {"fields": sorted(unknown), "known": ", ".join(FIELDS)})
+    sel = {str(k): css(v, _("selector '%(name)s'") % {"name": k}) for k, v in sel.items()}
     hosts = tuple(h.lower() for h in strings("hosts"))
-    markers = tuple(css(m, "marker", attr=False) for m in strings("markers"))
+    markers = tuple(css(m, _("marker"), attr=False) for m in strings("markers"))
     if not hosts and not markers:
-        raise bad("a site profile needs 'hosts' or 'markers' to match pages")
+        raise bad(_("a site profile needs 'hosts' or 'markers' to match pages"))
     if not isinstance(obj.get("patterns") or {}, dict):
-        raise bad("'patterns' must map fields to regular expressions")
+        raise bad(_("'patterns' must map fields to regular expressions"))
     patterns = {str(k): str(v) for k, v in (obj.get("patterns") or {}).items()}
     for name, pattern in patterns.items():
         try:
             re.compile(pattern)
         except re.error as exc:
-            raise bad(f"pattern for '{name}' is not a regular expression ({exc})") from None
+            raise bad(_("pattern for '%(name)s' is not a regular expression (%(why)s)") % {"name": name, "why": exc}) \
+                from None
     return Profile(name=str(obj["name"]), source=str(obj.get("source") or obj["name"]),
                    kind=str(obj.get("kind") or "ad"), hosts=hosts, markers=markers,
                    selectors=sel, patterns=patterns)
@@ -147,8 +151,8 @@ def load_extra(path: Path) -> list[Profile]:
         try:
             obj = yaml.safe_load(f.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-            raise errors.InputError.at(errors.BAD_FIELD, f"cannot read site profile ({exc})", path=str(f),
-                                       hint="Fix the YAML where the reason says") from None
+            raise errors.InputError.at(errors.BAD_FIELD, _("cannot read site profile (%(why)s)") % {"why": exc},
+                                       path=str(f), hint=_("Fix the YAML where the reason says")) from None
         profile = parse_profile(obj, str(f))
         register(profile)
         out.append(profile)
