@@ -90,3 +90,22 @@ def test_a_cluster_template_shows_the_characters_of_html_entities(app: object, t
     assert "Posted:" in template and "Sweet & discreet" in template and "don't" in template, template
     for raw in ("nbsp", "amp", "#"):
         assert raw not in template, (raw, template)
+
+
+def test_confirmed_reads_singular_on_a_queue_row_and_plural_over_counts(app: object,
+                                                                        login: Callable[[str], TestClient]) -> None:
+    """Spanish read "confirmados" on a decided queue row: one msgid served the row's state and the column of
+    counts in "Measured from review decisions". A context apiece; the row says "confirmado"."""
+    from adtrace.i18n import pgettext, use
+    from adtrace.i18n.terms import js_messages
+
+    with use("es"):
+        assert pgettext("queue row state", "confirmed") == "confirmado"
+        assert pgettext("column of counts", "confirmed") == "confirmados"
+        assert js_messages()["queue row state\x04confirmed"] == "confirmado"
+    page = login("analyst").get("/queue?lang=es").text
+    table = orjson.loads(page.split('id="i18n-messages">', 1)[1].split("</script>", 1)[0])
+    assert table["queue row state\x04confirmed"] == "confirmado"
+    assert "<th>confirmados</th>" in page
+    with use("zh_Hans"):
+        assert js_messages()["queue row state\x04escalated"] == "已上报"
