@@ -61,19 +61,23 @@ def test_the_api_gives_network_reasons_as_words_and_their_ids_apart(app: object,
     assert ids == {i for i in net["reason_ids"] if i}
 
 
-# The browser test's one wording (test_usability_browser.BODY), as a site that writes entities serves it.
+# The browser test's one wording (test_usability_browser.BODY and ADS), as a site that writes entities serves it.
 ENTITY_BODY = ("Hi gentlemen, my name is {n}.&nbsp;Posted:&nbsp;{day} {month} {date} 2026 at {hour}:{minute} in "
                "{city}. Sweet &amp; discreet, visiting this week only, don&#39;t miss it. Donations {d1} min, {d2} half "
                "hour, {d3} hour, {d4} overnight. Upscale incall, no rush, private and clean place, ask for an "
                "appointment today. Age {age}. More at https://board.test/{city}/escorts/ann-sweet-discreet-{ref}/")
+ADS = [dict(day="Monday", month="June", date=29, hour=11, minute=36, city="Phoenix", d1=80, d2=120, d3=180, d4=600,
+            age=24, ref=35560570),
+       dict(day="Friday", month="August", date=7, hour=2, minute=42, city="Reno", d1=90, d2=140, d3=200, d4=700,
+            age=25, ref=45059815),
+       dict(day="Sunday", month="March", date=15, hour=9, minute=5, city="Austin", d1=70, d2=110, d3=160, d4=550,
+            age=23, ref=77102934)]
 
 
 def test_a_cluster_template_shows_the_characters_of_html_entities(app: object, tmp_path: Path,
                                                                   login: Callable[[str], TestClient]) -> None:
     """The cluster page's template read "Posted:& nbsp;" (the tokeniser split the entity)."""
     from adtrace.storage.ingest import IngestOptions, ingest
-
-    from tests.app.test_usability_browser import ADS
 
     path = tmp_path / "ent.jsonl"
     path.write_bytes(b"".join(orjson.dumps({"id": f"htmlent{i}", "source": "test",

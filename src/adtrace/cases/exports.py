@@ -25,7 +25,8 @@ from adtrace.cases.cases import Case, document_ids
 from adtrace.cases.redaction import MASKED_FIELDS, Masker
 from adtrace.documents import Document, spreadsheet
 from adtrace.i18n import N_
-from adtrace.indicators.wording import explain, name  # the words analysts see on document pages
+from adtrace.indicators.wording import explain  # the words analysts see on document pages
+from adtrace.indicators.wording import name as indicator_name
 from adtrace.linking import store as link_store
 from adtrace.places import movement as mv
 from adtrace.places.hotlines import hotline_for_records
@@ -55,7 +56,7 @@ def _explain(record: dict[str, Any], full_text: str, masker: Masker) -> list[dic
     for e, ind in zip(explain(record), record.get("indicators") or [], strict=True):
         quoted = [masker.evidence(record, full_text, ev.get("span"), str(ev.get("text", "")))
                   for ev in ind.get("evidence") or []]
-        out.append({"id": e.id, "name": name(e.id), "category": e.category, "weight": e.weight, "meaning": e.meaning,
+        out.append({"id": e.id, "name": indicator_name(e.id), "category": e.category, "weight": e.weight, "meaning": e.meaning,
                     "category_words": e.category_words, "evidence": quoted,
                     "research": {"status": e.status, "finding": e.finding, "citation": e.citation}})
     return out

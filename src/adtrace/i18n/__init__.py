@@ -89,7 +89,7 @@ def pgettext(context: str, message: str) -> str:
     locale = _current.get()
     if locale == DEFAULT or not message:
         return message
-    return translations(locale).pgettext(context, message)
+    return str(translations(locale).pgettext(context, message))
 
 
 def npgettext(context: str, singular: str, plural: str, n: int) -> str:
@@ -97,7 +97,7 @@ def npgettext(context: str, singular: str, plural: str, n: int) -> str:
     locale = _current.get()
     if locale == DEFAULT:
         return singular if n == 1 else plural
-    return translations(locale).npgettext(context, singular, plural, n)
+    return str(translations(locale).npgettext(context, singular, plural, n))
 
 
 CONTEXT_SEP = "\x04"  # how gettext joins a context and its message in one key (also the page scripts' key)

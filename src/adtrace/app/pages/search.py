@@ -98,9 +98,9 @@ def _facet_label(name: str, value: str, locale: str) -> str:
         return _place_name(value, PLACE_KINDS[name])
     if name != "indicator":
         return value
-    from adtrace.indicators.wording import name
+    from adtrace.indicators.wording import name as indicator_name
 
-    return name(value)
+    return indicator_name(value)
 
 
 # The place facets keep names lower-cased (the filter matches any case); shown, they read as the places are named.
