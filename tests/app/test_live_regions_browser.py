@@ -123,7 +123,7 @@ def test_queue_decisions_and_counts_are_announced(page: Any, server: str) -> Non
     page.keyboard.press("c")
     page.wait_for_function("() => document.getElementById('decision-error').textContent.length > 0", timeout=30_000)
     assert _said(page, "waiting") == [f"{waiting - 1:,} waiting"]
-    assert _said(page, "lastdecision") == [f"confirm: {title}"]
+    assert _said(page, "lastdecision") == [f"confirmed: {title}"]  # the state, not the button's verb
     assert _said(page, "decision-error") == [f"not saved: {page.inner_text('li.item.sel .t').strip()[:50]}"]
     assert [_live_in_chromium(page, r) for r in ("waiting", "lastdecision", "decision-error")] == [
         "polite", "polite", "assertive"]

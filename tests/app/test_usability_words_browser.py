@@ -1,5 +1,6 @@
-"""The Map as an analyst opens it (docs/app.md, "Read as an analyst"), in Debian's headless Chromium: every
-plotted place on screen, the busiest named without a hover, no two names on top of each other."""
+"""What the third usability round found that only a browser shows (docs/app.md, "Read as an analyst"), in
+Debian's headless Chromium: the Map with every plotted place on screen, the busiest named without a hover and no
+two names on top of each other; a decided queue row's state in Spanish."""
 
 from __future__ import annotations
 
@@ -78,4 +79,18 @@ def test_the_map_opens_on_every_place_and_names_the_busiest(app: object, server:
                             and b["top"] < a["bottom"]), (a, b)
         # The threshold names its score: the highest single ad score of a cluster, not the network score.
         assert "highest ad score" in page.locator("form.row").inner_text()
+    assert not errors, errors
+
+
+def test_a_decided_queue_row_reads_singular_in_spanish(server: str) -> None:  # noqa: F811
+    """Spanish read "confirmados" on a decided queue row (the msgid of a column of counts). The page script
+    looks the state up in its context and says "confirmado", on the row and in the announcement."""
+    with signed_in(server, "analyst", locale="es-ES") as (page, errors):
+        page.goto(f"{server}/queue")
+        page.keyboard.press("j")
+        page.wait_for_selector("#preview .doctext, #preview h2", timeout=30_000)
+        page.keyboard.press("c")
+        page.wait_for_selector("li.item.done .status.dec-confirm")
+        assert page.inner_text("li.item.done .status.dec-confirm").strip() == "confirmado"
+        assert page.inner_text("#lastdecision").startswith("confirmado: ")
     assert not errors, errors
