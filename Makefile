@@ -63,7 +63,7 @@ I18N := src/adtrace/i18n/locales
 .PHONY: i18n-extract i18n-update i18n-compile
 
 i18n-extract: $(STAMP)
-	$(BIN)/pybabel -q extract -F babel.cfg -k lazy_gettext -k define:3 -k N_ --no-location --sort-output \
+	$(BIN)/pybabel -q extract -F babel.cfg -k lazy_gettext -k define:3 -k N_ -k NP_:1c,2 --no-location --sort-output \
 	  --project adtrace --copyright-holder "adtrace contributors" --msgid-bugs-address "" \
 	  --width 110 -o $(I18N)/adtrace.pot src
 

@@ -218,8 +218,9 @@ def test_a_decided_queue_row_says_its_state_in_every_language(app: object) -> No
     from adtrace.i18n import terms
 
     script = (Path(adtrace.app.__file__).parent / "static" / "app.js").read_text(encoding="utf-8")
-    assert 'confirm: "confirmed", dismiss: "dismissed", escalate: "escalated"' in script
-    assert {"confirmed", "dismissed", "escalated"} <= set(terms.JS_MESSAGES)
+    assert ('confirm: "queue row state\\u0004confirmed", dismiss: "queue row state\\u0004dismissed",\n'
+            '    escalate: "queue row state\\u0004escalated"') in script
+    assert {f"queue row state\x04{s}" for s in ("confirmed", "dismissed", "escalated")} <= set(terms.JS_MESSAGES)
 
 
 def test_watching_from_an_entity_page_says_what_was_added(app: object, login: Callable[[str], TestClient]) -> None:

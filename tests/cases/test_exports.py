@@ -63,6 +63,30 @@ def test_csv_has_one_row_per_document(linked: Store) -> None:  # noqa: F811
     assert phones[0] not in text
 
 
+def test_csv_names_indicators_and_keeps_their_ids_apart(linked: Store) -> None:  # noqa: F811
+    """The CSV's `indicators` column held ids ("minor.stated_age.v1 control.third_person.v1"): jargon to the
+    analyst who opens it in a spreadsheet. It names them (in the export's language); `indicator_ids` keeps the
+    ids, so a script that read them can switch columns."""
+    from adtrace.i18n import use
+    from adtrace.indicators.wording import name
+
+    case, _members, _phones = _case(linked)
+    data = exports.bundle(linked, case, actor="alice")
+    rows = list(csv.DictReader(io.StringIO(exports.to_csv(data))))
+    flagged = [r for r in rows if r["indicator_ids"]]
+    assert flagged
+    for r in flagged:
+        ids = r["indicator_ids"].split(" ")
+        assert r["indicators"].split("; ") == [name(i) for i in ids]
+        assert not any(i in r["indicators"] for i in ids), r["indicators"]
+    with use("es"):
+        spanish = list(csv.DictReader(io.StringIO(exports.to_csv(exports.bundle(linked, case, actor="alice")))))
+        named = {i: name(i) for r in spanish for i in r["indicator_ids"].split(" ") if i}
+    assert any(named[i] != name(i) for i in named), "no indicator name is translated"
+    assert {r["indicators"] for r in spanish} >= {"; ".join(named[i] for i in r["indicator_ids"].split(" "))
+                                                  for r in spanish if r["indicator_ids"]}
+
+
 def test_pdf_opens_and_holds_the_evidence(linked: Store) -> None:  # noqa: F811
     case, members, phones = _case(linked)
     data = exports.bundle(linked, case, actor="alice")

@@ -22,7 +22,7 @@ from adtrace import i18n
 
 ROOT = Path(__file__).resolve().parents[2]
 # The same options as `make i18n-extract` (checked against the Makefile below, so the two cannot drift).
-KEYWORDS = ("lazy_gettext", "define:3", "N_")
+KEYWORDS = ("lazy_gettext", "define:3", "N_", "NP_:1c,2")
 LANGS = [lang for lang in i18n.LOCALES if lang != i18n.DEFAULT]
 
 

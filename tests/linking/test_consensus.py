@@ -40,3 +40,19 @@ def test_one_ad_is_its_own_template() -> None:
     out = cluster_template([_ad("Ann", "Phoenix")])
     assert out["aligned"] == 1 and out["ads"][0]["explained"]
     assert cluster_template([])["parts"] == []
+
+
+def test_html_entities_read_as_their_characters() -> None:
+    """Scraped ads keep HTML entities; the tokeniser split them ("&", "nbsp", ";") and the cluster page's
+    template read "Posted:& nbsp;" and "tomorrow&# ;s". Decoded first, the template holds the characters."""
+    body = "Posted:&nbsp;{d} by {n} &amp; friends, see you tomorrow&#39;s night in {c}"
+    ads = []
+    for n, c, d in (("Ann", "Phoenix", "Monday"), ("Bea", "Reno", "Friday"), ("Cat", "Austin", "Sunday")):
+        t = body.format(n=n, c=c, d=d)
+        ads.append((t, {"names": [{"value": n, "span": [t.index(n), t.index(n) + len(n)]}],
+                        "places": [{"name": c, "span": [t.index(c), t.index(c) + len(c)], "via": "text"}]}))
+    out = cluster_template(ads)
+    text = " ".join(p["text"] for p in out["parts"] if "text" in p)
+    assert "nbsp" not in text and "#" not in text and "amp" not in text, text
+    assert "Posted:" in text and "& friends" in text and "tomorrow's" in text, text
+    assert out["ads"][0]["values"]["1"] == "Ann", out["ads"][0]["values"]

@@ -32,8 +32,19 @@ def test_cluster_indicators_and_typical_members_raise_the_network_level() -> Non
     # bias -3.0 + 1.5 + 1.0 + median 1.8 = 1.3 -> 79 (elevated); the highest ad alone is 23 (low).
     assert linked["score"] == 79 and linked["level"] == "elevated"
     assert linked["highest_ad_level"] == "low" and alone["score"] < linked["score"]
-    assert linked["reasons"][0].endswith("[cluster.many_names_one_phone.v1]")
+    assert linked["reasons"][0] == "One phone, many names"
     assert any("typical member" in r for r in linked["reasons"])
+
+
+def test_reasons_read_as_words_and_name_their_indicator_apart() -> None:
+    """The reasons (shown by the app, returned by the API) ended in the indicator's id in brackets
+    ("... [cluster.minor_indicator.v1]"): jargon in the words people read. The ids are a field of their own,
+    one per reason (None for the typical-member sentence), for machines and tooltips."""
+    members = [_ad(1.0, 0.8) for _ in range(6)]
+    net = network_score(CLUSTER, members)
+    assert not any("[" in r or "cluster." in r for r in net["reasons"]), net["reasons"]
+    assert net["reason_ids"] == ["cluster.many_names_one_phone.v1", "cluster.template_many_cities.v1", None]
+    assert len(net["reason_ids"]) == len(net["reasons"])
 
 
 def test_a_cluster_indicator_counts_once_and_thresholds_can_be_overridden() -> None:

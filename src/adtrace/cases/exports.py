@@ -26,6 +26,7 @@ from adtrace.cases.redaction import MASKED_FIELDS, Masker
 from adtrace.documents import Document, spreadsheet
 from adtrace.i18n import N_
 from adtrace.indicators.wording import explain  # the words analysts see on document pages
+from adtrace.indicators.wording import name as indicator_name
 from adtrace.linking import store as link_store
 from adtrace.places import movement as mv
 from adtrace.places.hotlines import hotline_for_records
@@ -55,7 +56,7 @@ def _explain(record: dict[str, Any], full_text: str, masker: Masker) -> list[dic
     for e, ind in zip(explain(record), record.get("indicators") or [], strict=True):
         quoted = [masker.evidence(record, full_text, ev.get("span"), str(ev.get("text", "")))
                   for ev in ind.get("evidence") or []]
-        out.append({"id": e.id, "category": e.category, "weight": e.weight, "meaning": e.meaning,
+        out.append({"id": e.id, "name": indicator_name(e.id), "category": e.category, "weight": e.weight, "meaning": e.meaning,
                     "category_words": e.category_words, "evidence": quoted,
                     "research": {"status": e.status, "finding": e.finding, "citation": e.citation}})
     return out
@@ -179,7 +180,7 @@ def bundle(store: Store, case: Case, *, actor: str, redact: bool = True) -> dict
 
 
 CSV_FIELDS = ("doc_id", "posted_at", "source", "city", "location", "cluster", "risk_score", "risk_level",
-              "indicators", "phones", "emails", "handles", "names", "title")
+              "indicators", "indicator_ids", "phones", "emails", "handles", "names", "title")
 
 
 def to_csv(data: dict[str, Any]) -> str:
@@ -189,7 +190,9 @@ def to_csv(data: dict[str, Any]) -> str:
     for d in data["documents"]:
         w.writerow([d["id"], d["posted_at"] or "", d["source"], d["city"] or "", d["location"] or "",
                     d["cluster"] or "", d["risk"]["score"] if d["risk"]["score"] is not None else "",
-                    d["risk"]["level"] or "", " ".join(i["id"] for i in d["indicators"]),
+                    # Names for people (in the export's language), ids for scripts (the column held ids before).
+                    d["risk"]["level"] or "", "; ".join(i.get("name") or i["id"] for i in d["indicators"]),
+                    " ".join(i["id"] for i in d["indicators"]),
                     *(" ".join(d["identifiers"][k]) for k in ("phones", "emails", "handles", "names")),
                     d["title"]])
     return buf.getvalue()

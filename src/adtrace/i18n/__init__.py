@@ -83,12 +83,36 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 
 
 def pgettext(context: str, message: str) -> str:
-    """`message` in the current language as meant in `context`: for a short English word that two places use
-    differently ("rejected" labelling one CLI line, "rejected" as a count's heading)."""
+    """The message as used in `context`: one English word that reads differently in two places ("confirmed"
+    as a queue row's state, Spanish "confirmado"; as a column of counts, "confirmados") gets a catalogue
+    entry per context (`msgctxt`). Without a translation in that context, the English message."""
     locale = _current.get()
-    if locale == DEFAULT:
+    if locale == DEFAULT or not message:
         return message
     return str(translations(locale).pgettext(context, message))
+
+
+def npgettext(context: str, singular: str, plural: str, n: int) -> str:
+    """`ngettext` in a context (see `pgettext`)."""
+    locale = _current.get()
+    if locale == DEFAULT:
+        return singular if n == 1 else plural
+    return str(translations(locale).npgettext(context, singular, plural, n))
+
+
+CONTEXT_SEP = "\x04"  # how gettext joins a context and its message in one key (also the page scripts' key)
+
+
+def NP_(context: str, message: str) -> str:
+    """Marks a message in a context for extraction (`pgettext`'s `N_`); returns the key "context<EOT>message",
+    which `pgettext_key` translates where it is shown."""
+    return f"{context}{CONTEXT_SEP}{message}"
+
+
+def pgettext_key(key: str) -> str:
+    """A message marked by `N_` (a plain key) or `NP_` (context<EOT>message), in the current language."""
+    context, sep, message = key.partition(CONTEXT_SEP)
+    return pgettext(context, message) if sep else gettext(key)
 
 
 def lazy_gettext(message: str) -> LazyProxy:
@@ -247,12 +271,12 @@ def _per_render(f: Any) -> Any:
 
 
 def install(env: Any) -> None:
-    """Give a Jinja environment `_`/`gettext`/`ngettext` (newstyle: `_("%(n)s ads", n=n)`, autoescaped)
+    """Give a Jinja environment `_`/`gettext`/`ngettext`/`pgettext` (newstyle: `_("%(n)s ads", n=n)`, autoescaped)
     that follow the current locale, and the formatting filters. The callables read the context variable
     on each call, so one shared environment serves each request in its own language."""
     if "jinja2.ext.InternationalizationExtension" not in env.extensions:
         env.add_extension("jinja2.ext.i18n")
-    env.install_gettext_callables(gettext, ngettext, newstyle=True)
+    env.install_gettext_callables(gettext, ngettext, newstyle=True, pgettext=pgettext, npgettext=npgettext)
     env.filters.update({name: _per_render(f) for name, f in template_filters().items()})
     env.globals.update(locales=LOCALES, locale_names=NAMES, get_locale=get_locale,
                        html_lang=lambda: HTML_LANG.get(get_locale(), "en"))

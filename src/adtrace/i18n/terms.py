@@ -5,7 +5,7 @@ and exports; only their display is translated.
 
 from __future__ import annotations
 
-from adtrace.i18n import N_
+from adtrace.i18n import N_, NP_
 
 LEVELS = (N_("high"), N_("elevated"), N_("low"), N_("not scored"), N_("info"))
 DECISIONS = (N_("confirm"), N_("dismiss"), N_("escalate"), N_("withdrawn"), N_("withdraw"))
@@ -35,13 +35,16 @@ JS_MESSAGES = (
     N_("other"), N_("photo"), N_("phone"), N_("handle"), N_("payment"),
     N_("not saved"), N_("Changed to"), N_("Page done."), N_("undo not saved"),
     N_("Undone: %(title)s is back in the queue"), N_("confirm"), N_("dismiss"), N_("escalate"),
-    N_("confirmed"), N_("dismissed"), N_("escalated"),  # a decided queue row's state
+    # A decided queue row's state (static/app.js): "confirmed" is also a column of counts (Measured from
+    # review decisions), which Spanish writes in the plural; the context keeps them apart.
+    NP_("queue row state", "confirmed"), NP_("queue row state", "dismissed"), NP_("queue row state", "escalated"),
     N_("1 ad"), N_("1 cluster"), N_("%(n)s clusters"), N_("%(n)s high risk"),  # map labels (investigate.js)
 )
 
 
 def js_messages() -> dict[str, str]:
-    """{English: translation} of JS_MESSAGES in the current language (only those that differ)."""
-    from adtrace.i18n import gettext
+    """{key: translation} of JS_MESSAGES in the current language (only those that differ from the English
+    message). A key is the English message, or "context<EOT>message" for one marked in a context."""
+    from adtrace.i18n import CONTEXT_SEP, pgettext_key
 
-    return {m: t for m in JS_MESSAGES if (t := gettext(m)) != m}
+    return {m: t for m in JS_MESSAGES if (t := pgettext_key(m)) != m.rpartition(CONTEXT_SEP)[2]}

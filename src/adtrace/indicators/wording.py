@@ -6,7 +6,9 @@ an indicator looked for, by category and by its own description.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from adtrace import errors
@@ -46,6 +48,42 @@ def describe(indicator_id: str) -> str:
         return gettext(get(indicator_id).description)
     except errors.AdtraceError:
         return gettext("An indicator from another version of adtrace; its id names what it looked for.")
+
+
+def name(indicator_id: str) -> str:
+    """An indicator in a few words of the reader's language (its description up to the first clause), for
+    lists, facets and exports where its id would be jargon. The id stays for machines (tooltips, API
+    fields, an `indicator_ids` column)."""
+    from adtrace.i18n import get_locale
+
+    return _name(indicator_id, get_locale())
+
+
+@cache  # per language: the same id reads differently in each
+def _name(indicator_id: str, _locale: str) -> str:
+    words = re.split(r"[(,.;:，。；：（]", describe(indicator_id), maxsplit=1)[0].strip()
+    return words if len(words) <= 60 else words[:57].rsplit(" ", 1)[0] + "…"
+
+
+# An ad indicator's id inside free text (a cluster indicator's evidence: "syn1-0000330: minor.stated_age.v1").
+_ID = re.compile(r"(?<![\w.])[a-z]+\.[a-z0-9_]+\.v\d+(?![\w.])")
+
+
+def name_ids(text: str) -> list[tuple[str, str | None]]:
+    """`text` cut into (words, None) and (name, id) pieces: each registered indicator's id in it replaced by its
+    name, so a page can show the name with the id as its tooltip. Ids this version does not know stay as they are."""
+    out: list[tuple[str, str | None]] = []
+    pos = 0
+    for m in _ID.finditer(text):
+        try:
+            get(m.group())
+        except errors.AdtraceError:
+            continue
+        out.append((text[pos:m.start()], None))
+        out.append((name(m.group()), m.group()))
+        pos = m.end()
+    out.append((text[pos:], None))
+    return [p for p in out if p[0] or p[1]]
 
 
 def support(indicator_id: str) -> tuple[str, str, str]:

@@ -14,6 +14,7 @@ Pure: text and Records in, JSON-ready dict out (for the cluster page and case re
 
 from __future__ import annotations
 
+import html
 import math
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -56,11 +57,13 @@ def ad_tokens(text: str, record: Mapping[str, Any] | None = None) -> list[_Tok]:
     for start, end, kind in [*spans, (len(text), len(text), "")]:
         if start < pos or end > len(text):
             continue  # overlapping or stale span
-        for m in _TOKEN.finditer(text, pos, start):
+        # Scraped text keeps HTML entities; tokenised raw, `&nbsp;` became "&", "nbsp", ";" and the template
+        # read "Posted:& nbsp;". Each piece between entity spans is decoded first (spans index the stored text).
+        for m in _TOKEN.finditer(html.unescape(text[pos:start])):
             word = m.group()
             out.append(_Tok("<number>" if _DIGITS.search(word) else word.lower(), word))
         if kind:
-            out.append(_Tok(f"<{kind}>", text[start:end]))
+            out.append(_Tok(f"<{kind}>", html.unescape(text[start:end])))
         pos = end
     return out
 
@@ -111,6 +114,16 @@ def _bits(template_keys: list[str], toks: list[_Tok]) -> tuple[float, float, dic
     return max(BITS_PER_WORD, _cost(toks)), given, values, matched
 
 
+_CLOSING = frozenset(".,;:!?)]}%…»。，；：！？）")  # marks written against the word before them
+_APOSTROPHES = frozenset("'’")  # inside a word: "don't"
+
+
+def _glued(before: str, word: str) -> bool:
+    """Whether `word` is written without a space after `before` (a mark that closes, or either side of an
+    apostrophe); "&", "+" and the like stand apart, as in "Sweet & discreet"."""
+    return word in _CLOSING or word in _APOSTROPHES or (before[-1:] in _APOSTROPHES and word[:1].isalnum())
+
+
 def cluster_template(ads: Sequence[tuple[str, Mapping[str, Any] | None]], min_share: float = 0.5) -> dict[str, Any]:
     """The template of a cluster's ads (text, Record), earliest first.
 
@@ -151,7 +164,7 @@ def cluster_template(ads: Sequence[tuple[str, Mapping[str, Any] | None]], min_sh
         elif i < len(template):
             word = template[i][1]
             if parts and "text" in parts[-1]:
-                parts[-1]["text"] += word if _TOKEN.fullmatch(word) and not word[0].isalnum() else " " + word
+                parts[-1]["text"] += word if _glued(parts[-1]["text"], word) else " " + word
             else:
                 parts.append({"text": word})
     return {

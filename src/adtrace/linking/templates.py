@@ -9,6 +9,7 @@ estimates Jaccard; LSH bands over the signature give candidates without all-pair
 from __future__ import annotations
 
 import hashlib
+import html
 import re
 import zlib
 from collections.abc import Iterable, Mapping
@@ -42,8 +43,11 @@ _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
 _DIGITS = re.compile(r"\d+")
 
 
-def mask(text: str, record: Mapping[str, Any]) -> str:
-    """The text with entity spans replaced by a slot token and digits dropped."""
+def mask(text: str, record: Mapping[str, Any], *, decode: bool = False) -> str:
+    """The text with entity spans replaced by a slot token and digits dropped. `decode`: HTML entities in
+    the text between slots (`&nbsp;`, `&#39;`) become the characters they stand for, before digits go (so
+    `&#39;` reads as an apostrophe): for showing the skeleton to a reader; shingling keeps the stored text."""
+    piece = html.unescape if decode else str
     spans: list[tuple[int, int, str]] = []
     for name in MASKED_FIELDS:
         for item in record.get(name) or ():
@@ -56,10 +60,10 @@ def mask(text: str, record: Mapping[str, Any]) -> str:
     for start, end, name in spans:
         if start < pos or end > len(text):
             continue  # overlapping or stale span: the first one wins
-        out.append(text[pos:start])
+        out.append(piece(text[pos:start]))
         out.append(f" <{name}> ")
         pos = end
-    out.append(text[pos:])
+    out.append(piece(text[pos:]))
     return _DIGITS.sub(" ", "".join(out))
 
 

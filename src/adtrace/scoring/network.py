@@ -44,7 +44,7 @@ def network_value(cluster_indicators: Iterable[Mapping[str, Any]],
 
 def network_score(cluster_indicators: Iterable[Mapping[str, Any]], members: Sequence[Mapping[str, Any]],
                   thresholds: Mapping[str, float] | None = None) -> dict[str, Any]:
-    """`{score, level, reasons, members, median_member_evidence, highest_ad_score, highest_ad_level}`.
+    """`{score, level, reasons, reason_ids, members, median_member_evidence, highest_ad_score, highest_ad_level}`.
 
     `cluster_indicators`: `[{id, weight, description?, evidence?}]` as linking produces them;
     `members`: the member Records (with `indicators`, and `risk` when scored). `thresholds` are the
@@ -55,12 +55,17 @@ def network_score(cluster_indicators: Iterable[Mapping[str, Any]], members: Sequ
     ad_scores = [float(m["risk"]["score"]) for m in members
                  if isinstance(m.get("risk"), Mapping) and isinstance(m["risk"].get("score"), int | float)]
     # In the reader's language (adtrace.i18n): cluster descriptions are stored English and translated here.
-    reasons = [f"{gettext(str(i.get('description') or '')) or i['id']} [{i['id']}]"
-               for i in sorted(distinct.values(), key=lambda i: -float(i["weight"]))]
+    # Reasons are words to read; `reason_ids` names, for machines and tooltips, the indicator behind each
+    # (None for the typical-member sentence).
+    ordered = sorted(distinct.values(), key=lambda i: -float(i["weight"]))
+    reasons = [gettext(str(i.get("description") or "")) or str(i["id"]) for i in ordered]
+    reason_ids: list[str | None] = [str(i["id"]) for i in ordered]
     if median > 0:
         reasons.append(gettext("The typical member ad shows indicators (median evidence %(median)s across "
                                "%(n)s ads)") % {"median": f"{median:.1f}", "n": len(members)})
+        reason_ids.append(None)
     highest = max(ad_scores) if ad_scores else None
-    return {"score": value, "level": level_of(value, thresholds), "reasons": reasons, "members": len(members),
+    return {"score": value, "level": level_of(value, thresholds), "reasons": reasons, "reason_ids": reason_ids,
+            "members": len(members),
             "median_member_evidence": round(median, 3), "highest_ad_score": highest,
             "highest_ad_level": level_of(highest, thresholds) if highest is not None else None}

@@ -129,7 +129,7 @@ def template_view(members: list[dict[str, Any]], summary: dict[str, Any], store:
     got = fetch(doc_id) if doc_id else None
     if got is None:
         return None
-    masked = mask(*got)
+    masked = mask(*got, decode=True)  # scraped `&nbsp;` reads as a space, as on the ad's own page
     html = Markup("").join(Markup('<mark class="slot">{}</mark>').format(p) if _SLOT.fullmatch(p) else escape(p)
                            for p in re.split(r"(<[a-z]+>)", masked))
     out: dict[str, Any] = {"doc_id": doc_id, "template": tpl["key"] if tpl else None, "html": html}

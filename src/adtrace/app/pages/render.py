@@ -92,6 +92,18 @@ def indicator_words(indicator_id: str) -> str:
 templates.env.filters["indicator_words"] = indicator_words
 
 
+def evidence_words(text: str) -> Markup:
+    """A cluster indicator's evidence ("syn1-0000330: minor.stated_age.v1", stored by linking) with each ad
+    indicator's id read as its name in the reader's language, the id its tooltip."""
+    from adtrace.indicators.wording import name_ids
+
+    return Markup("").join(Markup('<span title="{}" data-indicator="{}">{}</span>').format(i, i, words) if i
+                           else Markup("{}").format(words) for words, i in name_ids(str(text)))
+
+
+templates.env.filters["evidence_words"] = evidence_words
+
+
 def render(request: Request, name: str, context: dict[str, Any] | None = None, status: int = 200) -> HTMLResponse:
     ctx = getattr(request.state, "ctx", None)
     if ctx is None and status >= 400:  # a 403 or 404 keeps the navigation of whoever is signed in

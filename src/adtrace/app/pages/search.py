@@ -98,10 +98,9 @@ def _facet_label(name: str, value: str, locale: str) -> str:
         return _place_name(value, PLACE_KINDS[name])
     if name != "indicator":
         return value
-    from adtrace.indicators.wording import describe
+    from adtrace.indicators.wording import name as indicator_name
 
-    words = re.split(r"[(,.;:]", describe(value), maxsplit=1)[0].strip()
-    return words if len(words) <= 60 else words[:57].rsplit(" ", 1)[0] + "…"
+    return indicator_name(value)
 
 
 # The place facets keep names lower-cased (the filter matches any case); shown, they read as the places are named.

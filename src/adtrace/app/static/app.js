@@ -4,7 +4,8 @@ window.adtraceT = (function () {
   const el = document.getElementById("i18n-messages");
   const table = el ? JSON.parse(el.textContent) : {};
   return function (s, vars) {
-    let out = table[s] || s;
+    // "context\u0004message" (adtrace.i18n.NP_): a word that reads differently in another place; English: the message.
+    let out = table[s] || s.slice(s.indexOf("\u0004") + 1);
     Object.entries(vars || {}).forEach(([k, v]) => { out = out.split("%(" + k + ")s").join(String(v)); });
     return out;
   };
@@ -165,7 +166,9 @@ window.adtraceT = (function () {
   function title(li) { return li.querySelector(".t").textContent.trim().slice(0, 50); }
 
   // A decided row says the state it is in, not the button's verb.
-  const DONE = { confirm: "confirmed", dismiss: "dismissed", escalate: "escalated" };
+  // (In a context: "confirmed" is also a column of counts, which Spanish writes in the plural.)
+  const DONE = { confirm: "queue row state\u0004confirmed", dismiss: "queue row state\u0004dismissed",
+    escalate: "queue row state\u0004escalated" };
 
   async function decide(decision, reason) {
     if (!current) return;

@@ -23,9 +23,11 @@
     return map;
   }
 
+  // Without animation: the view is final when the caller marks the map ready (a zoom still animating had
+  // drawn only the first view's outlines and circles, and labels measured there would overlap after it).
   function fit(map, latlngs) {
-    if (latlngs.length) map.fitBounds(L.latLngBounds(latlngs).pad(0.3), { maxZoom: 8 });
-    else map.setView([39, -97], 4);
+    if (latlngs.length) map.fitBounds(L.latLngBounds(latlngs).pad(0.3), { maxZoom: 8, animate: false });
+    else map.setView([39, -97], 4, { animate: false });
   }
 
   async function routeMap(box, stops) {
@@ -71,9 +73,36 @@
     m.cities.forEach((c) => L.circleMarker([c.lat, c.lon], { radius: 4 + 18 * Math.sqrt(c.documents / peak),
       color: c.high ? colour("risk") : colour("place"), fillOpacity: 0.35 + 0.5 * (c.high / c.documents) })
       .bindTooltip(c.city + ": " + ads(c.documents) + ", " + t("%(n)s high risk", { n: c.high })).addTo(map));
-    // Frame the high-risk flows when there are any (the question this page answers), else every city.
-    fit(map, m.flows.length ? m.flows.flatMap((f) => [f.from_ll, f.to_ll]) : m.cities.map((c) => [c.lat, c.lon]));
+    // Frame every plotted place: framing the flows alone left cities with ads off screen (Sydney, Montréal).
+    fit(map, m.cities.map((c) => [c.lat, c.lon]).concat(m.flows.flatMap((f) => [f.from_ll, f.to_ll])));
+    labelBusiest(map, m.cities.slice(0, LABELS));  // cities come busiest first (adtrace.app.data.network)
     box.classList.add("ready");
+  }
+
+  // The busiest places carry their names without a hover; a label that would overlap a busier one's stays
+  // hidden at this zoom (its circle keeps the hover tooltip), so the names never pile up.
+  const LABELS = 8;
+  function labelBusiest(map, cities) {
+    const labels = cities.map((c) => {
+      const name = document.createElement("span");
+      name.textContent = c.city.split(",")[0];  // "Las Vegas, NV" -> "Las Vegas": the hover gives the rest
+      return L.tooltip({ permanent: true, direction: "right", offset: [6, 0], className: "map-label", interactive: false })
+        .setLatLng([c.lat, c.lon]).setContent(name).addTo(map);
+    });
+    function declutter() {
+      const shown = [];
+      labels.forEach((label) => {
+        const el = label.getElement();
+        if (!el) return;
+        el.classList.remove("map-label-hidden");
+        const r = el.getBoundingClientRect();
+        const clash = shown.some((s) => r.left < s.right && s.left < r.right && r.top < s.bottom && s.top < r.bottom);
+        if (clash) el.classList.add("map-label-hidden");
+        else shown.push(r);
+      });
+    }
+    declutter();
+    map.on("zoomend", declutter);
   }
 
   const graphBox = document.getElementById("graph");
