@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 from tests.storage.conftest import new_pg_database
@@ -156,3 +157,38 @@ def test_snippet_is_cut_from_the_decoded_text(tmp_path: Path) -> None:
         put(store, ad("long", "&amp; " * 60 + "caf&eacute; " + "&nbsp;" * 80))
         snippet = store.search(Query(text="café")).hits[0].snippet
     assert "café" in snippet and "&" + "nbsp" not in snippet and "amp;" not in snippet
+
+
+def _index_state(url: str) -> list[Any]:
+    """Every full-text and CJK entry, by document: what search reads."""
+    from adtrace.storage.connect import make_engine
+
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        if engine.dialect.name == "sqlite":
+            conn.exec_driver_sql("CREATE VIRTUAL TABLE temp.v USING fts5vocab(main, documents_fts, instance)")
+            rows = [conn.exec_driver_sql("SELECT term, doc, col, offset FROM temp.v ORDER BY 1, 2, 3, 4").all(),
+                    conn.exec_driver_sql("SELECT seq, grams FROM documents_cjk ORDER BY seq").all()]
+        else:
+            rows = [conn.exec_driver_sql(f"SELECT seq, {col}::text FROM {table} ORDER BY seq").all()
+                    for table, col in (("search_positions", "tsv"), ("search_docs", "words"), ("documents_cjk", "tsv"))]
+    engine.dispose()
+    return rows
+
+
+def test_the_downgrade_restores_the_raw_index(db_url: str) -> None:
+    from alembic import command
+
+    from adtrace.storage.connect import _alembic_config, make_engine
+
+    _old_store(db_url)
+    raw = _index_state(db_url)
+    init_db(db_url)
+    assert _index_state(db_url) != raw
+    engine = make_engine(db_url)
+    cfg = _alembic_config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0026")
+    engine.dispose()
+    assert _index_state(db_url) == raw

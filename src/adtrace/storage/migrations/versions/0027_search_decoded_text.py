@@ -67,40 +67,44 @@ def _decoded(value: str | None) -> str | None:
     return html.unescape(value) if value and "&" in value else value
 
 
+_COLS = ("title", "text", "location")
+_CHUNK = 1000
+
+
 def _sqlite(decode: bool) -> None:
     conn = op.get_bind()
     # The connection adtrace opened registers it already (adtrace/storage/sqlite.py); any other needs it here.
     conn.connection.driver_connection.create_function(_FN, 1, _decoded, deterministic=True)  # type: ignore[union-attr]
-    # The documents whose index text changes: those holding a reference that decodes to something else.
-    rows = conn.execute(text("SELECT seq, title, text, location FROM documents WHERE instr(text, '&') "
-                             "OR instr(title, '&') OR instr(location, '&')")).all()
-    changed = [r.seq for r in rows if (_decoded(r.title), _decoded(r.text), _decoded(r.location)) != tuple(r[1:])]
+    # The documents whose index text changes (a reference that decodes to something else), found in SQL so
+    # that no text is held in Python: a big store's upgrade stays within the writer's memory.
+    differs = " OR ".join(f"(instr({c}, '&') AND {_FN}({c}) IS NOT {c})" for c in _COLS)
     conn.exec_driver_sql("CREATE TEMP TABLE adtrace_0027 (seq INTEGER PRIMARY KEY)")
-    if changed:
-        conn.exec_driver_sql("INSERT INTO temp.adtrace_0027 (seq) VALUES (?)", [(s,) for s in changed])
+    conn.exec_driver_sql(f"INSERT INTO temp.adtrace_0027 (seq) SELECT seq FROM documents WHERE {differs}")
     # Each entry is deleted with exactly the values it was indexed from, then added from the new ones: one
     # statement each (FTS5 merges its pending entries once per statement).
     conn.exec_driver_sql("INSERT INTO documents_fts(documents_fts, rowid, title, text, location) SELECT 'delete', "
                          f"d.seq, {_fts_row('d', not decode)} FROM documents d JOIN temp.adtrace_0027 c ON c.seq = d.seq")
     conn.exec_driver_sql("INSERT INTO documents_fts(rowid, title, text, location) SELECT "
                          f"d.seq, {_fts_row('d', decode)} FROM documents d JOIN temp.adtrace_0027 c ON c.seq = d.seq")
-    conn.exec_driver_sql("DROP TABLE temp.adtrace_0027")
     for sql in _sqlite_triggers(decode):
         conn.exec_driver_sql(sql)
-    # CJK: only numeric references can stand for a CJK character.
+    # CJK rows: only a numeric reference can stand for a CJK character; recomputed a chunk at a time.
     pick = _decoded if decode else (lambda v: v)
-    redo = {r.seq: grams(pick(r.title), pick(r.text), pick(r.location))
-            for r in rows if "&#" in f"{r.title} {r.text} {r.location}"}
-    held = {int(r.seq): r.grams for r in conn.execute(text("SELECT seq, grams FROM documents_cjk WHERE seq IN "
-                                                          f"({', '.join(str(int(s)) for s in redo) or 'NULL'})"))}
-    stale = [s for s, g in redo.items() if held.get(s, "") != g]
-    for seq in stale:  # its trigger (0013) deletes the FTS5 entry
-        conn.execute(text("DELETE FROM documents_cjk WHERE seq = :s"), {"s": seq})
-    fresh = [(s, redo[s]) for s in stale if redo[s]]
-    if fresh:
-        conn.exec_driver_sql("INSERT INTO documents_cjk (seq, grams) VALUES (?, ?)", fresh)
-        conn.exec_driver_sql("INSERT INTO documents_cjk_fts (rowid, grams) SELECT c.seq, c.grams FROM documents_cjk c "
-                             f"WHERE c.seq IN ({', '.join(str(int(s)) for s, _ in fresh)})")
+    numeric = " OR ".join(f"instr({c}, '&#')" for c in _COLS)
+    seqs = [int(r[0]) for r in conn.exec_driver_sql(f"SELECT seq FROM documents WHERE {numeric} ORDER BY seq")]
+    for at in range(0, len(seqs), _CHUNK):
+        marks = ", ".join(str(seq) for seq in seqs[at:at + _CHUNK])  # integers from the table, not user text
+        found = conn.exec_driver_sql("SELECT d.seq, d.title, d.text, d.location, c.grams FROM documents d "
+                                     f"LEFT JOIN documents_cjk c ON c.seq = d.seq WHERE d.seq IN ({marks})").all()
+        stale = [(r[0], g) for r in found if (g := grams(pick(r[1]), pick(r[2]), pick(r[3]))) != (r[4] or "")]
+        if stale:  # the delete trigger (0013) removes their FTS5 entries; the new ones are added here
+            conn.exec_driver_sql("DELETE FROM documents_cjk WHERE seq = ?", [(seq,) for seq, _ in stale])
+        fresh = [(seq, g) for seq, g in stale if g]
+        if fresh:
+            conn.exec_driver_sql("INSERT INTO documents_cjk (seq, grams) VALUES (?, ?)", fresh)
+            conn.exec_driver_sql("INSERT INTO documents_cjk_fts (rowid, grams) SELECT seq, grams FROM documents_cjk "
+                                 f"WHERE seq IN ({', '.join(str(seq) for seq, _ in fresh)})")
+    conn.exec_driver_sql("DROP TABLE temp.adtrace_0027")
 
 
 # html.unescape's pattern (CPython Lib/html/__init__.py), as a PostgreSQL regular expression.
