@@ -30,7 +30,6 @@ from html.entities import html5
 from typing import Any
 
 from alembic import op
-from sqlalchemy import text
 
 from adtrace.storage.cjk import grams
 
