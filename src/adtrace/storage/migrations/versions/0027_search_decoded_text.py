@@ -39,6 +39,7 @@ branch_labels = None
 depends_on = None
 
 _FN = "adtrace_unescape"
+_COLS = ("title", "text", "location")
 
 
 def _dec(col: str) -> str:
@@ -46,7 +47,7 @@ def _dec(col: str) -> str:
 
 
 def _fts_row(row: str, decode: bool) -> str:
-    cols = [f"{row}.{c}" for c in ("title", "text", "location")]
+    cols = [f"{row}.{c}" for c in _COLS]
     return ", ".join(_dec(c) if decode else c for c in cols)
 
 
@@ -66,7 +67,6 @@ def _decoded(value: str | None) -> str | None:
     return html.unescape(value) if value and "&" in value else value
 
 
-_COLS = ("title", "text", "location")
 _CHUNK = 1000
 
 
