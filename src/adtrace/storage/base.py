@@ -107,7 +107,7 @@ class Hit:
     location: str | None
     risk_score: float | None
     risk_level: str | None
-    snippet: str
+    snippet: str  # from the text with its HTML entities decoded (as indexed, adtrace/storage/charrefs.py)
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)

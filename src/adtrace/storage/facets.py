@@ -15,7 +15,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from sqlalchemy import bindparam, text
 
-from adtrace.storage import cjk
+from adtrace.storage import charrefs, cjk
 from adtrace.storage.base import Prepared
 
 FacetRow = tuple[int, str, str]
@@ -37,9 +37,13 @@ SET_LEVEL = (
     "WHERE seq = ?2",
 )
 _DELETE_SEQS = text("DELETE FROM facet_values WHERE seq IN :seqs").bindparams(bindparam("seqs", expanding=True))
+# The text as the index reads it: character references decoded (adtrace/storage/charrefs.py, migration 0028).
+# The FTS5 triggers that delete entries give the same decoded values: an external-content entry is removed
+# with exactly what it was indexed from.
+INDEXED = ", ".join(charrefs.sqlite_decoded(c) for c in ("title", "text", "location"))
 # Documents at or past `first` are new in this transaction, so none has a full-text entry yet.
-_INDEX_TEXT = text("INSERT INTO documents_fts (rowid, title, text, location) "
-                   "SELECT seq, title, text, location FROM documents WHERE seq >= :first")
+_INDEX_TEXT = text(f"INSERT INTO documents_fts (rowid, title, text, location) "
+                   f"SELECT seq, {INDEXED} FROM documents WHERE seq >= :first")
 _DELETE_CJK = text("DELETE FROM documents_cjk WHERE seq IN :seqs").bindparams(bindparam("seqs", expanding=True))
 _INSERT_CJK = "INSERT INTO documents_cjk (seq, grams) VALUES (?, ?)"
 # Their FTS5 entries in one statement (migration 0022 dropped 0013's per-row trigger): inside the batch's
@@ -84,8 +88,11 @@ def combo_numbers(conn: sa.Connection, wanted: set[Combo]) -> dict[Combo, int]:
 
 
 def write_cjk(conn: sa.Connection, docs: Sequence[tuple[int, str | None, str, str | None]]) -> None:
-    """CJK side-index rows (adtrace/storage/cjk.py) of (seq, title, text, location) just written."""
-    values = [(seq, g) for seq, title, body, location in docs if (g := cjk.grams(title, body, location))]
+    """CJK side-index rows (adtrace/storage/cjk.py) of (seq, title, text, location) just written, from the
+    decoded text ("&#21271;&#20140;" is "北京")."""
+    dec = charrefs.decoded
+    values = [(seq, g) for seq, title, body, location in docs
+              if (g := cjk.grams(dec(title), dec(body), dec(location)))]
     if values:
         conn.exec_driver_sql(_INSERT_CJK, values)
         for start in range(0, len(values), CHUNK):
@@ -128,7 +135,7 @@ _DOC_FACETS_IDS = text("INSERT OR REPLACE INTO doc_facets (seq, combo) SELECT d.
                        "LEFT JOIN records r ON r.doc_id = d.id JOIN facet_combos c ON c.source = d.source "
                        "AND c.kind = d.kind AND ifnull(c.risk_level, '') = ifnull(r.risk_level, '') "
                        "WHERE d.id IN :ids").bindparams(bindparam("ids", expanding=True))
-_INDEX_IDS = text("INSERT INTO documents_fts (rowid, title, text, location) SELECT seq, title, text, location "
+_INDEX_IDS = text(f"INSERT INTO documents_fts (rowid, title, text, location) SELECT seq, {INDEXED} "
                   "FROM documents WHERE id IN :ids").bindparams(bindparam("ids", expanding=True))
 
 _TEXT_IDS = text("SELECT seq, title, text, location FROM documents WHERE id IN :ids").bindparams(

@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy import bindparam, text
 
 from adtrace.documents import Document
-from adtrace.storage import db, levels
+from adtrace.storage import charrefs, db, levels
 from adtrace.storage import search as s
 from adtrace.storage.base import (
     DB_WRITE_FAILED,
@@ -272,7 +272,7 @@ class SQLStore(Store):
         total = query.count_cap if lower and query.count_cap is not None else seen
         over = query.facet_cap if capped else (None if lower else seen)
         hits = [Hit(r.id, r.source, r.kind, r.url, r.title, r.posted_at, r.location, r.risk_score, r.risk_level,
-                    s.snippet(r.text, terms)) for r in rows]
+                    s.snippet(charrefs.decoded(r.text) or "", terms)) for r in rows]
         return SearchResult(total, hits, facets, total_is_lower_bound=lower, facets_capped=capped, facets_over=over)
 
     def _parallel_search(self) -> bool:

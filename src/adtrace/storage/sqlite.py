@@ -11,7 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import event, text
 
-from adtrace.storage import cjk, facets
+from adtrace.storage import charrefs, cjk, facets
 from adtrace.storage import search as s
 from adtrace.storage.base import FACETS, Prepared, Query
 from adtrace.storage.sql import _DOC_COLS, SQLStore, doc_tuple, insert_many
@@ -82,6 +82,8 @@ def sqlite_engine(url: str) -> sa.Engine:
         cur.execute("PRAGMA mmap_size=268435456")
         cur.execute("PRAGMA temp_store=MEMORY")
         cur.close()
+        # The full-text writer and triggers index decoded text (migration 0028): every connection needs it.
+        charrefs.register(dbapi_conn)
 
     @event.listens_for(engine, "begin")
     def _begin(conn: sa.Connection) -> None:

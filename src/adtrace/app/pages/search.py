@@ -8,7 +8,6 @@ tags, which have none, become a visible filter). Words that hold no identifier s
 
 from __future__ import annotations
 
-import html
 import io
 import re
 from functools import cache
@@ -69,8 +68,8 @@ CSV_ROWS = 5000  # a result set exported as CSV: the first this many, newest fir
 
 
 def highlight(snippet: str, q: str) -> Markup:
-    """The snippet, entities decoded then escaped, with the query's words and phrases marked."""
-    snippet = html.unescape(snippet)  # scraped text keeps `&amp;`; a decoded `<` is escaped below, never markup
+    """The snippet (cut from the decoded text: entities read as characters) escaped, the query's words and
+    phrases marked. Decoded once, by the store: decoding again would read "&amp;lt;" as "<"."""
     words = [w.strip('"*').lower() for w in re.findall(r'"[^"]+"|\S+', q)]
     words = [w for w in words if len(w) >= 2 and w.upper() not in ("AND", "OR", "NOT")]
     if not words:

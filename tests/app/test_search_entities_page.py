@@ -1,0 +1,34 @@
+"""The Search page over ads whose stored text keeps HTML entities (migration 0028): found by the
+characters they stand for, snippets decoded once and escaped, the query's words marked, titles decoded.
+The ads are synthetic, written for this test."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from fastapi.testclient import TestClient
+
+from adtrace.documents import Document
+from adtrace.pipeline import process
+from adtrace.storage.prepare import prepare
+
+ADS = [
+    {"id": "ent-a", "title": "R&amp;B night", "posted_at": "2030-01-02",
+     "text": "Live R&amp;B at the caf&eacute; &amp;lt;b&amp;gt; &lt;script&gt;alert(1)&lt;/script&gt; tonight"},
+    {"id": "ent-b", "title": "Plain", "posted_at": "2030-01-01", "text": "nothing&nbsp;here but amp talk"},
+]
+
+
+def test_search_page_finds_and_marks_decoded_text(app: object, login: Callable[[str], TestClient]) -> None:
+    store = app.state.adtrace.store  # type: ignore[attr-defined]
+    store.put_batch([prepare(d, process(d)) for d in (Document.from_dict({"source": "ent-site", **a}) for a in ADS)])
+    client = login("analyst")
+    page = client.get("/search", params={"q": "café", "source": "ent-site"}).text
+    assert "1 document" in page and '<mark class="q">café</mark>' in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>alert" not in page  # decoded, then text
+    assert "&amp;lt;b&amp;gt;" in page  # "&amp;lt;b&amp;gt;" stored reads "&lt;b&gt;": decoded once, not twice
+    assert ">R&amp;B night</a>" in page and "R&amp;amp;B" not in page  # the title reads "R&B night"
+    page = client.get("/search", params={"q": "R&B", "source": "ent-site"}).text
+    assert "1 document" in page and '<mark class="q">R&amp;B</mark>' in page
+    page = client.get("/search", params={"q": "nbsp", "source": "ent-site"}).text
+    assert "ent-b" not in page and "ent-a" not in page
