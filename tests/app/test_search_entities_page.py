@@ -32,3 +32,23 @@ def test_search_page_finds_and_marks_decoded_text(app: object, login: Callable[[
     assert "1 document" in page and '<mark class="q">R&amp;B</mark>' in page
     page = client.get("/search", params={"q": "nbsp", "source": "ent-site"}).text
     assert "ent-b" not in page and "ent-a" not in page
+
+
+def test_highlight_folds_accents_as_the_index_does(app: object, login: Callable[[str], TestClient]) -> None:
+    """`cafe` finds "caf&eacute;" (the index folds accents); its snippet marks "café", still escaped around it."""
+    store = app.state.adtrace.store  # type: ignore[attr-defined]
+    store.put_batch([prepare(d, process(d)) for d in (Document.from_dict({"source": "ent-site", **a}) for a in ADS)])
+    client = login("analyst")
+    for q, marked in (("cafe", "café"), ("CAFE", "café"), ('"the cafe"', "the café")):
+        page = client.get("/search", params={"q": q, "source": "ent-site"}).text
+        assert "1 document" in page and f'<mark class="q">{marked}</mark>' in page, q
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>alert" not in page
+
+
+def test_highlight_marks_folded_words_and_escapes_the_rest() -> None:
+    from adtrace.app.pages.search import highlight
+
+    marked = str(highlight("Crème <b>brûlée</b> at the CAFÉ; İstanbul café", "creme brulee cafe istanbul"))
+    assert marked == ('<mark class="q">Crème</mark> &lt;b&gt;<mark class="q">brûlée</mark>&lt;/b&gt; at the '
+                      '<mark class="q">CAFÉ</mark>; <mark class="q">İstanbul</mark> <mark class="q">café</mark>')
+    assert str(highlight("a café", "café")) == 'a <mark class="q">café</mark>'

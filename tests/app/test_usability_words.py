@@ -49,6 +49,35 @@ def test_cluster_indicator_evidence_names_ad_indicators(app: object, login: Call
         assert any(f">{name(ind)}</span>" in spanish for ind in ids)
 
 
+
+def test_cluster_evidence_phrases_read_in_the_readers_language(app: object,
+                                                               login: Callable[[str], TestClient]) -> None:
+    """Linking stores its evidence phrases in English ("ad-1: stated age under 18", "3 moves, median stay 4.0
+    days: ..."); a Spanish page showed them so. They read in Spanish; the stored summary is unchanged."""
+    from adtrace.linking.summary import Member, cluster_indicators
+
+    _link(app)
+    first = _summaries(app)[0]
+    rec = {"phones": [{"value": "+17025550100"}], "ages": [{"value": 16}], "indicators": []}
+    move = {"legs": [{}, {}, {}], "median_stay_days": 2.5, "stops": [{"city": "Reno, NV"}, {"city": "Boise, ID"}],
+            "circuit": {"cities": ["Reno, NV", "Boise, ID", "Reno, NV"], "days_per_loop": 7.5}}
+    first["cluster_indicators"] = cluster_indicators(
+        [Member("ad-1", None, rec), Member("ad-3", None, {**rec, "ages": [{"value": 24}]})], move, {})
+    engine: sa.Engine = app.state.adtrace.engine  # type: ignore[attr-defined]
+    with engine.begin() as conn:
+        conn.execute(sa.text("UPDATE link_summaries SET summary = :s WHERE cluster_id = :c"),
+                     {"s": orjson.dumps(first).decode(), "c": first["cluster"]})
+    client = login("analyst")
+    page = html.unescape(client.get(f"/clusters/{first['cluster']}?lang=es").text)
+    side = page.split("Indicadores del grupo", 1)[-1].split("</section>", 1)[0]
+    for words in ("ad-1: edad declarada menor de 18", "edades 16-24",
+                  "3 desplazamientos, estancia mediana de 2,5 días: Reno, NV → Boise, ID",
+                  "Reno, NV → Boise, ID → Reno, NV cada ~7,5 días"):
+        assert words in side, (words, side[:2000])
+    assert "stated age" not in side and "median stay" not in side and "every ~" not in side
+    english = html.unescape(client.get(f"/clusters/{first['cluster']}?lang=en").text)
+    assert "ad-1: stated age under 18" in english and "median stay 2.5 days" in english
+
 def test_the_api_gives_network_reasons_as_words_and_their_ids_apart(app: object,
                                                                      api: Callable[[str], dict[str, str]]) -> None:
     """The network score's reasons the API returns ended in the cluster indicator's id in brackets."""

@@ -161,3 +161,35 @@ def test_timeline_orders_dates_with_and_without_a_zone_in_utc(tmp_path: Path) ->
     assert [t["doc_id"] for t in data["timeline"]] == ["a", "c", "b"]  # 11:49, 12:00 and 12:30 UTC
     assert [d["id"] for d in data["documents"]] == ["a", "c", "b"]
     assert data["route"]["stops"][0]["documents"] == 3
+
+
+def test_pdf_reads_cluster_evidence_in_the_report_language(linked: Store) -> None:  # noqa: F811
+    """The report printed a cluster indicator's evidence as linking stores it ("ad-2: minor.youth_terms.v1",
+    "stated age under 18", "3 moves, median stay 4.0 days"): ids and English in a Spanish prosecutor's report.
+    It reads in the report's language, each ad indicator by name; ids only in small print, to cross-reference."""
+    from adtrace.i18n import use
+    from adtrace.indicators.wording import name
+    from adtrace.linking.summary import Member, cluster_indicators
+
+    case, _members, _phones = _case(linked)
+    with use("es"):  # as the app does: the bundle's words and the report in the request's language
+        data = exports.bundle(linked, case, actor="alice")
+    rec = {"phones": [{"value": "+17025550100"}], "ages": [{"value": 16}], "indicators": []}
+    youth = {**rec, "ages": [{"value": 21}], "indicators": [{"id": "minor.youth_terms.v1"}]}
+    move = {"legs": [{}, {}, {}], "median_stay_days": 4.0, "stops": [{"city": "Reno, NV"}, {"city": "Boise, ID"}]}
+    data["clusters"][0]["cluster_indicators"] = cluster_indicators(
+        [Member("ad-1", None, rec), Member("ad-2", None, youth), Member("ad-3", None, {**rec, "ages": [{"value": 24}]})],
+        move, {})
+    with use("es"):
+        pdf = exports.to_pdf(data)
+        youth_name = name("minor.youth_terms.v1")
+    body = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).split())
+    assert "ad-1: edad declarada menor de 18" in body and "stated age under 18" not in body
+    assert f"ad-2: {youth_name}" in body
+    assert "3 desplazamientos, estancia mediana de 4 días: Reno, NV → Boise, ID" in body, body
+    assert "edades 16-24" in body and "median stay" not in body
+    # Every indicator id left in the report is small print beside words, never the text to read.
+    with use("es"):
+        html = exports.report_html(data)
+    small = re.compile(r'<span class="id">\([a-z]+\.[a-z0-9_]+\.v\d+\)</span>')
+    assert not re.search(r"[a-z]+\.[a-z0-9_]+\.v\d+", small.sub("", html))

@@ -200,18 +200,26 @@ def to_csv(data: dict[str, Any]) -> str:
 
 def to_pdf(data: dict[str, Any]) -> bytes:
     """The report: summary, route map (inline SVG), timeline, evidence with indicator explanations."""
+    fonts = report_fonts()
+    return render_pdf(report_html(data, fonts), own=frozenset(v for v in fonts.values() if v.startswith("file:")))
+
+
+def report_html(data: dict[str, Any], fonts: dict[str, str] | None = None) -> str:
+    """The report's HTML, in the current language (the request's; English elsewhere)."""
     import jinja2
 
+    from adtrace.linking.wording import evidence_pieces
     from adtrace.places.mapsvg import route_svg
 
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
-    i18n.install(env)  # the report reads in the current language (the request's; English elsewhere)
+    i18n.install(env)
     env.filters["chars"] = unescape  # scraped `&amp;` reads as "&"; a plain str, so autoescape still applies
+    # A cluster indicator's evidence, stored in English with ad indicator ids: words in the report's language,
+    # each id in small print after its name (a printed page has no tooltip; a reader may cross-reference it).
+    env.filters["evidence"] = lambda text: evidence_pieces(str(text))
     template = env.from_string(resources.files("adtrace.cases").joinpath("report.html").read_text("utf-8"))
     stops = (data.get("route") or {}).get("stops") or []
-    fonts = report_fonts()
-    html = template.render(d=data, map_svg=route_svg(stops) if stops else "", fonts=fonts)
-    return render_pdf(html, own=frozenset(v for v in fonts.values() if v.startswith("file:")))
+    return template.render(d=data, map_svg=route_svg(stops) if stops else "", fonts=fonts or report_fonts())
 
 
 def render_pdf(html: str, own: frozenset[str] = frozenset()) -> bytes:

@@ -169,7 +169,7 @@ def search_cmd(
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
 ) -> None:
     """Full-text search with filters and facet counts; entity lookups are served by an index."""
-    from adtrace.storage import Query, open_store
+    from adtrace.storage import Query, charrefs, open_store
 
     q = Query(text=query, phone=phone, email=email, handle=handle, payment=payment, city=city, state=state,
               phone_area=phone_area, source=source, kind=kind, risk_level=level, indicator=indicator, date_from=since,
@@ -190,6 +190,7 @@ def search_cmd(
                       highlight=False)
     for h in result.hits:
         risk = f" [{h.risk_level} {h.risk_score:.0f}]" if h.risk_level and h.risk_score is not None else ""
-        typer.echo(f"{h.id}  {h.source}  {h.posted_at or '-'}{risk}  {h.title or ''}\n    {h.snippet}")
+        # The title as the pages show it (entities decoded, for display only); the snippet is decoded by the store.
+        typer.echo(f"{h.id}  {h.source}  {h.posted_at or '-'}{risk}  {charrefs.decoded(h.title) or ''}\n    {h.snippet}")
     for name, counts in result.facets.items():
         typer.echo(f"{name}: " + ", ".join(f"{v} {n:,}" for v, n in counts.items()))

@@ -42,6 +42,15 @@ def _accents() -> tuple[str, str]:
 
 ACCENTS_FROM, ACCENTS_TO = _accents()
 _FOLD = str.maketrans(ACCENTS_FROM + string.punctuation, ACCENTS_TO + " " * len(string.punctuation))
+_ACCENT_FOLD = str.maketrans(ACCENTS_FROM, ACCENTS_TO)
+
+
+def fold(text: str) -> str:
+    """`text` lowercased with its accents folded as the index folds them ("Café" -> "cafe"), one character for
+    one, so a match found in the folded text has the same offsets in the text: snippets are cut and highlights
+    marked where the index matched, not only where the characters are the same. A character whose lowercase is
+    longer ("İ" alone, after folding) stays as it is."""
+    return "".join(low if len(low := ch.lower()) == 1 else ch for ch in text.translate(_ACCENT_FOLD))
 
 
 @dataclass(frozen=True)
@@ -238,11 +247,11 @@ def top_values(rows: Iterable[tuple[str, str, int]], facets: Sequence[str]) -> d
 
 
 def snippet(text: str, terms: list[Term], width: int = 160) -> str:
-    """A piece of the text around the first query word, or its start."""
-    lower = text.lower()
+    """A piece of the text around the first query word (accents folded, as the index matched it), or its start."""
+    lower = fold(text)
     pos = -1
     for t in terms:
-        pos = lower.find(t.words[0])
+        pos = lower.find(fold(t.words[0]))
         if pos >= 0:
             break
     start = max(0, pos - width // 3) if pos >= 0 else 0

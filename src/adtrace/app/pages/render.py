@@ -93,12 +93,13 @@ templates.env.filters["indicator_words"] = indicator_words
 
 
 def evidence_words(text: str) -> Markup:
-    """A cluster indicator's evidence ("syn1-0000330: minor.stated_age.v1", stored by linking) with each ad
-    indicator's id read as its name in the reader's language, the id its tooltip."""
-    from adtrace.indicators.wording import name_ids
+    """A cluster indicator's evidence ("syn1-0000330: minor.stated_age.v1", "3 moves, median stay 4.0 days: ...",
+    stored by linking in English) in the reader's language, each ad indicator's id read as its name, the id its
+    tooltip."""
+    from adtrace.linking.wording import evidence_pieces
 
     return Markup("").join(Markup('<span title="{}" data-indicator="{}">{}</span>').format(i, i, words) if i
-                           else Markup("{}").format(words) for words, i in name_ids(str(text)))
+                           else Markup("{}").format(words) for words, i in evidence_pieces(str(text)))
 
 
 templates.env.filters["evidence_words"] = evidence_words

@@ -25,6 +25,7 @@ from adtrace.app.pages.cases import open_cases
 from adtrace.app.pages.render import render
 from adtrace.i18n import N_, get_locale, gettext
 from adtrace.storage import audit
+from adtrace.storage.search import fold
 
 router = APIRouter()
 # Facet headings: places say where they came from (a phone's area code is weaker evidence than a name).
@@ -69,15 +70,17 @@ CSV_ROWS = 5000  # a result set exported as CSV: the first this many, newest fir
 
 def highlight(snippet: str, q: str) -> Markup:
     """The snippet (cut from the decoded text: entities read as characters) escaped, the query's words and
-    phrases marked. Decoded once, by the store: decoding again would read "&amp;lt;" as "<"."""
-    words = [w.strip('"*').lower() for w in re.findall(r'"[^"]+"|\S+', q)]
+    phrases marked. Decoded once, by the store: decoding again would read "&amp;lt;" as "<". Words match with
+    accents folded as the index folds them (`cafe` found "café", so it marks "café"): the pattern runs over the
+    folded snippet, which keeps every offset, and each mark cuts the snippet as written."""
+    words = [fold(w.strip('"*')) for w in re.findall(r'"[^"]+"|\S+', q)]
     words = [w for w in words if len(w) >= 2 and w.upper() not in ("AND", "OR", "NOT")]
     if not words:
         return Markup(escape(snippet))
-    pattern = re.compile("|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True)), re.I)
+    pattern = re.compile("|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True)))
     out, pos = [], 0
-    for m in pattern.finditer(snippet):
-        out += [escape(snippet[pos:m.start()]), Markup('<mark class="q">{}</mark>').format(m.group(0))]
+    for m in pattern.finditer(fold(snippet)):
+        out += [escape(snippet[pos:m.start()]), Markup('<mark class="q">{}</mark>').format(snippet[m.start():m.end()])]
         pos = m.end()
     out.append(escape(snippet[pos:]))
     return Markup("").join(out)
