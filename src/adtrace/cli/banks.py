@@ -95,7 +95,7 @@ def signal_disable_cmd(signal_id: int = SIGNAL, reason: str = typer.Option(..., 
 
 @signal_app.command("enable")
 def signal_enable_cmd(signal_id: int = SIGNAL, actor: str = ACTOR, db: str = DB) -> None:
-    """Undo disable."""
+    """Undo disable: its leads return to the queue (not while withdrawn or quarantined)."""
     from adtrace.exchange import opinions
 
     print_json(opinions.enable(_engine(db), signal_id, actor or getpass.getuser()))
@@ -103,7 +103,7 @@ def signal_enable_cmd(signal_id: int = SIGNAL, actor: str = ACTOR, db: str = DB)
 
 @signal_app.command("release")
 def signal_release_cmd(signal_id: int = SIGNAL, actor: str = ACTOR, db: str = DB) -> None:
-    """End a quarantine: its leads return to the queue and it is not quarantined again."""
+    """End a quarantine: its leads return to the queue (not while withdrawn or disabled); no second quarantine."""
     from adtrace.exchange import opinions
 
     print_json(opinions.release(_engine(db), signal_id, actor or getpass.getuser()))

@@ -8,7 +8,8 @@ far too much: what HMA and ThreatExchange do with a bank's signals, on adtrace's
   A signal its own issuer calls negative, or whose every opinion is negative, makes no leads; the others
   do, and their leads carry the aggregate (e.g. disputed).
 * **Disable**: one signal stops matching (who, when, why kept; audited), the rest of its issuer's
-  bank goes on; its open leads leave the queue (status `disabled`) and come back on enable.
+  bank goes on; its open leads leave the queue (status `disabled`) and come back on enable, unless
+  another hold still stops it (withdrawn by its issuer's tips, quarantined): they wait in that one's status.
 * **Quarantine**: a signal that matches more documents than `quarantine_limit` (a shared agency,
   hotel or booking number, not one person's) stops matching, its leads become `quarantined`, and the
   reason is stored and shown. An analyst who knows better releases it; it is not quarantined again.
@@ -24,6 +25,7 @@ import sqlalchemy as sa
 from threatexchange.exchanges.fetch_state import AggregateSignalOpinionCategory, SignalOpinionCategory
 
 from adtrace import errors
+from adtrace.i18n import N_, _
 from adtrace.storage import audit, corpus
 from adtrace.storage import partnerbank as bank
 from adtrace.storage.db import read, write
@@ -41,6 +43,14 @@ AUDIT_ACTION = "partner_signal"
 QUARANTINE_MIN_DOCS = 30
 QUARANTINE_SHARE = 0.0005
 QUARANTINE_SETTING = "ADTRACE_SIGNAL_QUARANTINE_DOCS"
+# Why a signal's leads did not reopen when one hold ended (enable, release): another still stands. Marked here,
+# translated when the answer is made (the reader's language).
+HELD_NOTES = {
+    "withdrawn": N_("Its issuer withdrew the tips it came with: its leads stay withdrawn until the issuer shares it "
+                    "again."),
+    "quarantined": N_("It is quarantined: its leads stay quarantined until it is released."),
+    "disabled": N_("It is disabled: its leads stay disabled until it is enabled."),
+}
 
 
 def check_opinion(value: str, field_name: str = "opinion") -> str:
@@ -107,13 +117,15 @@ def disable(engine: sa.Engine, signal_id: int, actor: str, reason: str) -> dict[
 
 
 def enable(engine: sa.Engine, signal_id: int, actor: str) -> dict[str, Any]:
+    """Undo disable (audited). Its disabled leads reopen unless another hold still stops the signal (withdrawn
+    by its issuer's tips, quarantined): then they wait in that one's status, and the answer says so."""
     with write(engine) as conn:
         sig = _signal(conn, signal_id)
         bank.set_disabled(conn, signal_id, None, None)
-        if not sig.get("quarantined_at"):
-            bank.set_lead_status(conn, signal_id, "disabled", "open")
-        _audit(engine, conn, actor, sig, {"op": "enable"})
-    return get(engine, signal_id)
+        status = bank.held_status({**sig, "disabled_at": None})
+        bank.set_lead_status(conn, signal_id, "disabled", status)
+        _audit(engine, conn, actor, sig, {"op": "enable", "leads_status": status})
+    return _answer(engine, signal_id, status)
 
 
 def quarantine_limit(engine: sa.Engine) -> int:
@@ -150,10 +162,20 @@ def release(engine: sa.Engine, signal_id: int, actor: str) -> dict[str, Any]:
         if not sig.get("quarantined_at"):
             raise errors.InputError.at(errors.BAD_FIELD, f"signal {signal_id} is not quarantined", field_name="signal")
         bank.set_released(conn, signal_id, actor)
-        if not sig.get("disabled_at"):
-            bank.set_lead_status(conn, signal_id, "quarantined", "open")
-        _audit(engine, conn, actor, sig, {"op": "release_quarantine", "reason": sig.get("quarantine_reason")})
-    return get(engine, signal_id)
+        status = bank.held_status({**sig, "quarantined_at": None})
+        bank.set_lead_status(conn, signal_id, "quarantined", status)
+        _audit(engine, conn, actor, sig, {"op": "release_quarantine", "reason": sig.get("quarantine_reason"),
+                                          "leads_status": status})
+    return _answer(engine, signal_id, status)
+
+
+def _answer(engine: sa.Engine, signal_id: int, status: str) -> dict[str, Any]:
+    """The signal after enable or release, with the status its leads are in and, when they stay held, why."""
+    out = get(engine, signal_id)
+    out["leads_status"] = status
+    if status != "open":
+        out["note"] = _(HELD_NOTES[status])
+    return out
 
 
 def own_negative(conn: sa.Connection) -> set[tuple[str, str, str]]:

@@ -137,7 +137,7 @@ def _upsert_signals(conn: sa.Connection, body: dict[str, Any], bid: str, report:
             if was is not None and was["withdrawn_at"] is not None:
                 # Shared again in a bundle of its own (not a withdrawn tip's): it matches again.
                 bank.set_withdrawn(conn, old, None, None)
-                bank.set_lead_status(conn, old, "withdrawn", "open")
+                bank.set_lead_status(conn, old, "withdrawn", bank.held_status({**was, "withdrawn_at": None}))
 
 
 def _retract(conn: sa.Connection, body: dict[str, Any], bid: str, report: ImportReport) -> None:

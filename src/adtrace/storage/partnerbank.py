@@ -8,7 +8,7 @@ SQL that runs on SQLite and PostgreSQL alike.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import orjson
@@ -223,6 +223,17 @@ def add_lead(conn: sa.Connection, doc_id: str, signal: int, issuer: str, type_: 
                        {"d": doc_id, "s": signal, "i": issuer, "t": type_, "c": category,
                         "conf": confidence, "b": bundle_id, "dist": distance, "at": now()})
     return res.rowcount or 0
+
+
+def held_status(signal: Mapping[str, Any]) -> str:
+    """The status a signal's leads wait in, from its row: `withdrawn`, `quarantined`, `disabled`, else `open`.
+    Why one order for every path: ending one hold (enable, release, shared again) must not reopen the leads of
+    a signal another hold still stops (a disabled and withdrawn signal enabled reopened them)."""
+    if signal.get("withdrawn_at"):
+        return "withdrawn"
+    if signal.get("quarantined_at"):
+        return "quarantined"
+    return "disabled" if signal.get("disabled_at") else "open"
 
 
 def set_lead_status(conn: sa.Connection, sid: int, old: str, new: str) -> None:

@@ -253,7 +253,8 @@ def settle(conn: sa.Connection, issuer: str, hashes: list[list[str]],
             kept += 1
             if signal["withdrawn_at"] is not None:
                 bank.set_withdrawn(conn, sid, None, None)
-                bank.set_lead_status(conn, sid, "withdrawn", "open")
+                # Open again, unless an analyst's hold stands (disabled, quarantined): then they wait in it.
+                bank.set_lead_status(conn, sid, "withdrawn", bank.held_status({**signal, "withdrawn_at": None}))
         elif withdrawal is not None and signal["withdrawn_at"] is None:
             bank.set_withdrawn(conn, sid, *withdrawal)
             bank.set_lead_status(conn, sid, "open", "withdrawn")

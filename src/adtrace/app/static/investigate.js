@@ -10,6 +10,8 @@
   const LINE = { color: colour("line"), opacity: Number(colour("line-opacity")) };
   const t = window.adtraceT;  // the page's language (app.js, adtrace.i18n.terms.JS_MESSAGES)
   const ads = (n) => (n === 1 ? t("1 ad") : t("%(n)s ads", { n: n }));
+  // Lines between places take the short way round, cut at ±180 (Tokyo to Honolulu over the Pacific).
+  const { cutFeatures: cut, shortWay } = window.adtraceAntimeridian;
 
   async function baseMap(box) {
     const map = L.map(box, { zoomControl: true, attributionControl: false, worldCopyJump: true });
@@ -18,8 +20,9 @@
       fetch("/static/geo/us-states-10m.json").then((r) => r.json())]);
     // Outlines are drawn 1px wide: thinner, the browser blends the line into the land and it shows fainter.
     const outline = { color: colour("outline"), weight: 1, fillColor: colour("land"), fillOpacity: 1, interactive: false };
-    L.geoJSON(topojson.feature(world, world.objects.countries), { style: outline }).addTo(map);
-    L.geoJSON(topojson.feature(us, us.objects.states), { style: outline }).addTo(map);
+    // Cut at the antimeridian (antimeridian.js): Russia, Fiji and Antarctica drew lines across the world.
+    L.geoJSON(cut(topojson.feature(world, world.objects.countries)), { style: outline }).addTo(map);
+    L.geoJSON(cut(topojson.feature(us, us.objects.states)), { style: outline }).addTo(map);
     return map;
   }
 
@@ -39,7 +42,7 @@
     const out = document.getElementById("time-out");
     function draw(k) {
       layer.clearLayers();
-      L.polyline(ll.slice(0, k), { ...LINE, weight: 3 }).addTo(layer);
+      L.polyline(shortWay(ll.slice(0, k)), { ...LINE, weight: 3 }).addTo(layer);
       stops.slice(0, k).forEach((s, i) => {
         L.circleMarker([s.lat, s.lon], { radius: 5 + Math.min(10, s.documents), color: colour("risk"), fillOpacity: i === k - 1 ? 0.9 : 0.4 })
           .bindTooltip((i + 1) + ". " + s.city + " · " + s.first_seen.slice(0, 10) + " – " + s.last_seen.slice(0, 10) + " · " + ads(s.documents))
@@ -57,7 +60,7 @@
   async function pointsMap(box, points, route) {
     const map = await baseMap(box);
     const ll = points.map((p) => [p.lat, p.lon]);
-    if (route && route.length > 1) L.polyline(route.map((s) => [s.lat, s.lon]), { ...LINE, weight: 2 }).addTo(map);
+    if (route && route.length > 1) L.polyline(shortWay(route.map((s) => [s.lat, s.lon])), { ...LINE, weight: 2 }).addTo(map);
     points.forEach((p) => L.circleMarker([p.lat, p.lon], { radius: 6, color: colour("place") })
       .bindTooltip(p.city + " · " + (p.posted_at || "").slice(0, 10)).addTo(map));
     fit(map, ll);
@@ -67,7 +70,7 @@
   async function activityMap(box, m) {
     const map = await baseMap(box);
     const peak = Math.max(1, ...m.cities.map((c) => c.documents));
-    m.flows.forEach((f) => L.polyline([f.from_ll, f.to_ll], { ...LINE, weight: 1 + Math.min(8, f.clusters * 2) })
+    m.flows.forEach((f) => L.polyline(shortWay([f.from_ll, f.to_ll]), { ...LINE, weight: 1 + Math.min(8, f.clusters * 2) })
       .bindTooltip(f.from + " → " + f.to + ": " + (f.clusters === 1 ? t("1 cluster") : t("%(n)s clusters", { n: f.clusters })))
       .addTo(map));
     m.cities.forEach((c) => L.circleMarker([c.lat, c.lon], { radius: 4 + 18 * Math.sqrt(c.documents / peak),
