@@ -103,3 +103,25 @@ def test_an_acknowledged_alert_is_not_called_confirmed(app: object, login: Calla
             assert confirmed.rstrip("o") not in _text(tabs), (lang, tabs)
             for msgid in ("acknowledged by %(who)s", "Include acknowledged alerts."):
                 assert confirmed.rstrip("o") not in gettext(msgid), (lang, msgid, gettext(msgid))
+
+
+def test_an_import_of_one_document_counts_it_in_the_singular(app: object, login: Callable[[str], TestClient]) -> None:
+    """A Spanish import of one good line read "1 leídos · 1 nuevos" and "Vinculados: 1 documentos" (English
+    too: "Linked: 1 documents")."""
+    from tests.app.test_import_jobs import _upload, _wait
+
+    engine = app.state.adtrace.engine  # type: ignore[attr-defined]
+    _linked_summaries(app)  # so that the import links only its own document
+    client = login("analyst")
+    r = _upload(client, "one.jsonl", b'{"id": "w4-one", "text": "new in town, call 702 555 0101"}\n', link="1")
+    assert r.status_code == 303, r.text
+    job_id = r.headers["location"].rsplit("/", 1)[1]
+    job = _wait(engine, job_id)
+    assert job["state"] == "done" and job["counts"]["new"] == 1, job
+    english = _text(client.get(f"/import/{job_id}").text)
+    assert not re.search(r"(?<!\d)1 documents", english), english
+    assert "Linked: 1 document;" in english, english
+    spanish = _text(client.get(f"/import/{job_id}?lang=es").text)
+    for plural in ("1 leídos", "1 nuevos", "1 documentos", "0 actualizado ", "0 rechazado "):
+        assert not re.search("(?<!\\d)" + plural, spanish), (plural, spanish)
+    assert "1 leído" in spanish and "1 nuevo" in spanish, spanish
