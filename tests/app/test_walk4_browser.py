@@ -26,3 +26,20 @@ def test_a_long_option_does_not_widen_the_page_on_a_phone(app: object, server: s
             width = page.evaluate("document.documentElement.scrollWidth")
             assert width <= 390, (path, width)
         assert not errors, errors
+
+
+def test_a_case_note_has_room_to_write(app: object, server: str, screens: Path) -> None:  # noqa: F811
+    """A case's note box was a few words wide in a typewriter font, its placeholder ("Lo que vio, lo que hizo,
+    con quién se puso en contacto") cut: the box an analyst writes what they did in."""
+    with signed_in(server, "analyst") as (page, errors):
+        page.goto(f"{server}/cases?lang=es")
+        page.fill("#new-case input[name=title]", "Walk four")
+        page.click("#new-case button")
+        page.wait_for_selector("#note-text")
+        page.screenshot(path=str(screens / "walk4-case-note.png"), full_page=True)
+        box = page.evaluate("() => { const t = document.getElementById('note-text'); const f = t.form;"
+                            " return {note: t.getBoundingClientRect().width, form: f.getBoundingClientRect().width,"
+                            " font: getComputedStyle(t).fontFamily, body: getComputedStyle(document.body).fontFamily}; }")
+        assert box["note"] >= 0.9 * box["form"], box
+        assert box["font"] == box["body"], box
+        assert not errors, errors
