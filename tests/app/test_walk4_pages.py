@@ -125,3 +125,34 @@ def test_an_import_of_one_document_counts_it_in_the_singular(app: object, login:
     for plural in ("1 leídos", "1 nuevos", "1 documentos", "0 actualizado ", "0 rechazado "):
         assert not re.search("(?<!\\d)" + plural, spanish), (plural, spanish)
     assert "1 leído" in spanish and "1 nuevo" in spanish, spanish
+
+
+def test_a_typed_title_is_not_dropped_when_a_case_is_picked(app: object, login: Callable[[str], TestClient]) -> None:
+    """"Add to a case" on an ad offers the open cases first: an analyst who typed a new case's title without
+    choosing "New case…" had the ad added to the case shown in the picker and the title silently dropped. It
+    now says so and adds nothing; the picker's messages are in the reader's language."""
+    from tests.app.conftest import csrf_of
+
+    engine: sa.Engine = app.state.adtrace.engine  # type: ignore[attr-defined]
+    client = login("analyst")
+    csrf = csrf_of(client)
+    with engine.connect() as conn:
+        doc = conn.execute(sa.text("SELECT id FROM documents ORDER BY id LIMIT 1")).scalar()
+    r = client.post("/cases", data={"csrf": csrf, "title": "Open one"}, follow_redirects=False)
+    assert r.status_code == 303, r.text
+    with engine.connect() as conn:
+        (case_id,) = conn.execute(sa.text("SELECT id FROM cases")).one()
+    hx = {"HX-Request": "true"}
+    r = client.post("/cases/add?lang=es", data={"csrf": csrf, "kind": "document", "ref": doc, "case_id": str(case_id),
+                                                "new_title": "Caso nuevo"}, headers=hx)
+    assert r.status_code == 200 and 'role="alert"' in r.text, r.text
+    assert "Caso nuevo…" in r.text or "Caso nuevo&hellip;" in r.text or "Caso nuevo" in r.text, r.text
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM cases")).scalar() == 1
+        assert conn.execute(sa.text("SELECT count(*) FROM case_items")).scalar() == 0
+    r = client.post("/cases/add?lang=es", data={"csrf": csrf, "kind": "document", "ref": doc, "case_id": "new",
+                                                "new_title": ""}, headers=hx)
+    assert 'role="alert"' in r.text and "give the new case" not in r.text, r.text
+    r = client.post("/cases/add?lang=es", data={"csrf": csrf, "kind": "document", "ref": doc, "case_id": str(case_id),
+                                                "new_title": ""}, headers=hx)
+    assert 'class="ok"' in r.text, r.text
