@@ -156,3 +156,23 @@ def test_a_typed_title_is_not_dropped_when_a_case_is_picked(app: object, login: 
     r = client.post("/cases/add?lang=es", data={"csrf": csrf, "kind": "document", "ref": doc, "case_id": str(case_id),
                                                 "new_title": ""}, headers=hx)
     assert 'class="ok"' in r.text, r.text
+
+
+def test_an_ads_actions_come_before_its_similar_ads(app: object, login: Callable[[str], TestClient]) -> None:
+    """On the demo's ad page, "Add to a case" and "Review decision" sat below "Ads like this one", whose list of
+    near photos (up to 20 ads, three lines each) pushed them about 3,000 px down; and the decision's time read
+    as stored ("2026-12-08T06:34")."""
+    from tests.app.conftest import csrf_of
+
+    engine: sa.Engine = app.state.adtrace.engine  # type: ignore[attr-defined]
+    with engine.connect() as conn:
+        doc = conn.execute(sa.text("SELECT id FROM documents ORDER BY id LIMIT 1")).scalar()
+    client = login("analyst")
+    r = client.post(f"/documents/{doc}/decision", data={"csrf": csrf_of(client), "decision": "confirm"},
+                    follow_redirects=False)
+    assert r.status_code in (200, 303), r.text
+    page = client.get(f"/documents/{doc}?lang=es").text
+    assert page.index('id="addcase"') < page.index('id="alike"'), "Add to a case below the similar ads"
+    assert page.index('id="decision"') < page.index('id="alike"'), "the decision below the similar ads"
+    decision = page.split('id="decision"', 1)[1].split("</section>", 1)[0]
+    assert not re.search(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}", _text(decision)), decision
