@@ -15,7 +15,7 @@ pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's ch
 
 
 def test_a_long_option_does_not_widen_the_page_on_a_phone(app: object, server: str,  # noqa: F811
-                                                          screens: Path) -> None:
+                                                          screens: Path) -> None:  # noqa: F811
     """On a 390 px screen the Spanish Alerts page was 517 px wide: a select is as wide as its longest option
     ("coincidencias con listas de vigilancia y organizaciones asociadas"), so the page scrolled sideways."""
     with signed_in(server, "analyst") as (page, errors):
