@@ -17,7 +17,7 @@ import statistics
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from adtrace.i18n import gettext
+from adtrace.i18n import format_number, gettext
 from adtrace.scoring.rules import config, level_of, logit, to_score
 
 
@@ -62,7 +62,7 @@ def network_score(cluster_indicators: Iterable[Mapping[str, Any]], members: Sequ
     reason_ids: list[str | None] = [str(i["id"]) for i in ordered]
     if median > 0:
         reasons.append(gettext("The typical member ad shows indicators (median evidence %(median)s across "
-                               "%(n)s ads)") % {"median": f"{median:.1f}", "n": len(members)})
+                               "%(n)s ads)") % {"median": format_number(round(median, 1)), "n": len(members)})
         reason_ids.append(None)
     highest = max(ad_scores) if ad_scores else None
     return {"score": value, "level": level_of(value, thresholds), "reasons": reasons, "reason_ids": reason_ids,

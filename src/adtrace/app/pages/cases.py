@@ -66,14 +66,23 @@ def add_to_case(request: Request, kind: str = Form(...), ref: str = Form(...), c
     try:
         if case_id == "new" or (not case_id and new_title.strip()):
             if not new_title.strip():
-                raise errors.InputError.at(errors.MISSING_FIELD, "give the new case a title", field_name="new_title")
+                raise errors.InputError.at(errors.MISSING_FIELD, gettext("give the new case a title"),
+                                           field_name="new_title")
             case = cs.create(store, new_title, ctx.user.username)
             created = True
             log(request, ctx, "case", case.id, op="create")
         elif case_id.isdigit():
             case = cs.get(store, int(case_id))
+            # The picker shows the open cases first: a title typed without choosing "New case…" was dropped
+            # and the item went to the case shown. Say so rather than guess which one was meant. The title of
+            # the chosen case itself is no conflict: after "New case…" the picker chooses the case it made and
+            # the title stays typed, so a second press adds to that case.
+            if new_title.strip() and new_title.strip() != case.title:
+                raise errors.InputError(code=errors.BAD_FIELD, message=gettext(
+                    "You typed a new case's title but case #%(id)s is chosen: choose “New case…” to open a new "
+                    "case, or clear the title to add to #%(id)s.") % {"id": case.id}, detail={"field": "new_title"})
         else:
-            raise errors.InputError.at(errors.MISSING_FIELD, "pick a case, or choose New case and give a title",
+            raise errors.InputError.at(errors.MISSING_FIELD, gettext("pick a case, or choose New case and give a title"),
                                        field_name="case_id")
         case = cs.add_item(store, case.id, kind, ref, ctx.user.username)
     except errors.InputError as exc:
