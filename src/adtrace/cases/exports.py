@@ -14,7 +14,6 @@ import io
 import os
 import tempfile
 from functools import cache
-from html import unescape
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -33,6 +32,7 @@ from adtrace.places.hotlines import hotline_for_records
 from adtrace.storage import Store, casebook, db
 from adtrace.storage.db import engine_of
 from adtrace.storage.prepare import normalise_date
+from adtrace.text.normalise import as_shown
 
 BUNDLE_FORMAT = "adtrace.case-bundle"
 BUNDLE_VERSION = 1
@@ -213,7 +213,7 @@ def report_html(data: dict[str, Any], fonts: dict[str, str] | None = None) -> st
 
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
     i18n.install(env)
-    env.filters["chars"] = unescape  # scraped `&amp;` reads as "&"; a plain str, so autoescape still applies
+    env.filters["chars"] = as_shown  # `&amp;`, `\u2764` read as their characters; a plain str: autoescaped
     # A cluster indicator's evidence, stored in English with ad indicator ids: words in the report's language,
     # each id in small print after its name (a printed page has no tooltip; a reader may cross-reference it).
     env.filters["evidence"] = lambda text: evidence_pieces(str(text))

@@ -6,6 +6,7 @@ span of the view back to the original. ASCII text is its own view and costs noth
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from bisect import bisect_right
@@ -146,6 +147,27 @@ _ESCAPE = re.compile(r"\\u([dD][89abAB][0-9a-fA-F]{2})\\u([dD][c-fC-F][0-9a-fA-F
 # Speed: a named entity's gate, led by its literal "&" (the engine skips to it in C); most texts with an
 # "&" hold no entity ("Asian & Latina").
 _NAMED = re.compile(r"&[A-Za-z][A-Za-z0-9]{1,31};")
+
+
+# JSON escapes a double-encoding scraper wrote out, as `as_shown` decodes them for a reader.
+_WRITTEN = re.compile(r"\\u([dD][89abAB][0-9a-fA-F]{2})\\u([dD][c-fC-F][0-9a-fA-F]{2})|\\u([0-9a-fA-F]{4})"
+                      r"|\\U([0-9a-fA-F]{8})")
+
+
+def _written_char(m: re.Match[str]) -> str:
+    high, low, u4, u8 = m.groups()
+    code = 0x10000 + ((int(high, 16) - 0xD800) << 10) + (int(low, 16) - 0xDC00) if high else int(u4 or u8, 16)
+    return " " if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF or code < 0x20 else chr(code)
+
+
+def as_shown(text: str) -> str:
+    """The characters a stored text stands for, for a reader: JSON escapes written out by a double-encoding
+    scraper (`\\ud83e\\udd8b`, `\\u2764`) and HTML character references (`&amp;`) decoded; a control
+    character or a lone surrogate reads as a space. Display only: spans index the stored text, so a caller
+    decodes each piece between spans, never the whole text before cutting it."""
+    if "\\" in text:
+        text = _WRITTEN.sub(_written_char, text)
+    return html.unescape(text) if "&" in text else text
 
 
 def normalise(text: str) -> View:
