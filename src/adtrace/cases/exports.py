@@ -14,7 +14,6 @@ import io
 import os
 import tempfile
 from functools import cache
-from html import unescape
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -33,6 +32,7 @@ from adtrace.places.hotlines import hotline_for_records
 from adtrace.storage import Store, casebook, db
 from adtrace.storage.db import engine_of
 from adtrace.storage.prepare import normalise_date
+from adtrace.text.charrefs import unescape
 
 BUNDLE_FORMAT = "adtrace.case-bundle"
 BUNDLE_VERSION = 1
@@ -206,7 +206,7 @@ def to_pdf(data: dict[str, Any]) -> bytes:
 
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
     i18n.install(env)  # the report reads in the current language (the request's; English elsewhere)
-    env.filters["chars"] = unescape  # scraped `&amp;` reads as "&"; a plain str, so autoescape still applies
+    env.filters["chars"] = unescape  # (adtrace.text.charrefs: never raises) scraped `&amp;` reads as "&"; a plain str, so autoescape still applies
     template = env.from_string(resources.files("adtrace.cases").joinpath("report.html").read_text("utf-8"))
     stops = (data.get("route") or {}).get("stops") or []
     fonts = report_fonts()

@@ -5,7 +5,6 @@ pass `hotline` for the country it points to."""
 
 from __future__ import annotations
 
-import html
 import re
 from importlib import resources
 from typing import Any
@@ -22,6 +21,7 @@ from adtrace.app.locale import apply_account
 from adtrace.i18n.terms import js_messages
 from adtrace.places.hotlines import hotline_or_default
 from adtrace.scoring.rules import localise_reason
+from adtrace.text.charrefs import unescape
 
 templates = Jinja2Templates(directory=str(resources.files("adtrace.app.pages") / "templates"))
 
@@ -37,7 +37,7 @@ templates.env.filters["seg"] = path_segment
 # Scraped ad text keeps HTML entities (`&amp;`, `&nbsp;`); `|chars` shows the characters they stand for.
 # It returns a plain str, so autoescape still escapes a decoded `<`: text, never markup. Spans index the
 # stored text, so templates decode each highlighted piece, never the whole text before cutting it.
-templates.env.filters["chars"] = html.unescape
+templates.env.filters["chars"] = unescape  # not html.unescape, which raises on "&#" and 5,000 digits
 # Templates mark what users read with `{{ _("...") }}` / `{% trans %}`; the installed callables read
 # the request's language (a context variable), so this one shared environment serves every language.
 i18n.install(templates.env)
