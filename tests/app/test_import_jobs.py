@@ -214,3 +214,21 @@ def test_rejected_lines_of_an_upload_are_located_in_the_readers_language(
     assert broken["message"].startswith("feed.jsonl，第 3 行：JSON 损坏，位于第 2 列（"), broken
     page = client.get(f"/import/{r.headers['location'].rsplit('/', 1)[1]}").text
     assert "第 2 行，字段 &#39;text&#39;：没有文本" in page or "第 2 行，字段 'text'：没有文本" in page
+
+
+def test_percent_signs_in_an_upload_are_shown_as_written(app: Any, login: Callable[[str], TestClient]) -> None:
+    """The place of a rejected line is built through translated patterns ("%(where)s: %(what)s"): what the
+    file holds (here an id "%(x)s%d") goes in as a value only and is shown as written, in every language.
+    The upload's own name never carries "%": the server keeps a safe copy of it ("feed_where_s_...")."""
+    engine = app.state.adtrace.engine
+    client = login("analyst")
+    for language, line in (("en", "line 2"), ("es", "línea 2"), ("zh-CN", "第 2 行")):
+        client.headers["Accept-Language"] = language
+        r = _upload(client, "feed %(where)s %d 100%.jsonl", b'{"id": "pc-1", "text": "hi"}\n{"id": "%(x)s%d", "text": "x"}\n')
+        assert r.status_code == 303, r.text
+        job_id = r.headers["location"].split("/import/", 1)[1].split("?", 1)[0]
+        job = _wait(engine, job_id)
+        assert job["state"] == "done" and job["rejected"] == 1, job
+        message = job["errors"][0]["message"]
+        assert line in message and "'%(x)s%d'" in message and "%(where)s" not in message, message
+        assert client.get(f"/import/{job_id}").status_code == 200

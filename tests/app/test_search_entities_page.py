@@ -52,3 +52,17 @@ def test_highlight_marks_folded_words_and_escapes_the_rest() -> None:
     assert marked == ('<mark class="q">Crème</mark> &lt;b&gt;<mark class="q">brûlée</mark>&lt;/b&gt; at the '
                       '<mark class="q">CAFÉ</mark>; <mark class="q">İstanbul</mark> <mark class="q">café</mark>')
     assert str(highlight("a café", "café")) == 'a <mark class="q">café</mark>'
+
+
+def test_pages_show_an_ad_holding_a_huge_numeric_reference(app: object, login: Callable[[str], TestClient]) -> None:
+    """html.unescape raises on a decimal reference of over 4,300 digits: the document page, search and the
+    queue answered 500 for such an ad. It reads as U+FFFD, as any number past U+10FFFF does."""
+    store = app.state.adtrace.store  # type: ignore[attr-defined]
+    doc = Document.from_dict({"id": "ent-huge", "source": "ent-site", "title": "Sweet &#" + "9" * 5000 + ";",
+                              "text": "call now &#" + "9" * 5000 + "; sweet girl", "posted_at": "2030-01-03"})
+    store.put_batch([prepare(doc, process(doc))])
+    client = login("analyst")
+    page = client.get("/documents/ent-huge")
+    assert page.status_code == 200 and "call now \ufffd sweet girl" in page.text
+    page = client.get("/search", params={"q": "sweet", "source": "ent-site"})
+    assert page.status_code == 200 and "Sweet \ufffd" in page.text

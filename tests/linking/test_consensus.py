@@ -56,3 +56,20 @@ def test_html_entities_read_as_their_characters() -> None:
     assert "nbsp" not in text and "#" not in text and "amp" not in text, text
     assert "Posted:" in text and "& friends" in text and "tomorrow's" in text, text
     assert out["ads"][0]["values"]["1"] == "Ann", out["ads"][0]["values"]
+
+
+def test_a_huge_numeric_reference_reads_as_the_replacement_character() -> None:
+    """html.unescape raises on a decimal reference of over 4,300 digits: one such ad stopped the cluster's
+    template (and linking with it). Synthetic ads."""
+    huge = "&#" + "9" * 5000 + ";"
+    ads = [_ad("Ann", "Phoenix", f"{huge} "), _ad("Bea", "Reno", f"{huge} "), _ad("Cat", "Austin")]
+    out = cluster_template(ads)
+    assert "9999" not in " ".join(p.get("text", "") for p in out["parts"])
+    assert out["ads"][0]["values"]["0"] == "Ann"
+
+
+def test_the_shown_skeleton_decodes_a_huge_reference_too() -> None:
+    from adtrace.linking.templates import mask
+
+    text = "Posted:&nbsp;now &#" + "9" * 5000 + "; call"
+    assert mask(text, {}, decode=True) == "Posted:\u00a0now \ufffd call"

@@ -108,8 +108,8 @@ def test_postgres_decodes_as_python_does(pg_server: str) -> None:
     assert not wrong, wrong[:10]
 
 
-def _old_store(url: str) -> None:
-    """A store at revision 0027 holding ADS as the writers of then indexed them (raw text)."""
+def _old_store(url: str, ads: list[Document] = ADS) -> None:
+    """A store at revision 0027 holding `ads` as the writers of then indexed them (raw text)."""
     from alembic import command
 
     from adtrace.storage.connect import _alembic_config, make_engine
@@ -121,7 +121,7 @@ def _old_store(url: str) -> None:
         command.upgrade(cfg, "0027")
     sqlite = engine.dialect.name == "sqlite"
     with engine.begin() as conn:
-        for seq, d in enumerate(ADS, 1):
+        for seq, d in enumerate(ads, 1):
             conn.execute(sa.text("INSERT INTO documents (seq, id, source, kind, title, text, content_hash, doc_hash, "
                                  "doc, ingested_at, updated_at) VALUES (:seq, :id, 'site', 'ad', :title, :text, "
                                  ":id, :id, '{}', 'x', 'x')"), {"seq": seq, "id": d.id, "title": d.title, "text": d.text})
@@ -130,7 +130,7 @@ def _old_store(url: str) -> None:
 
             conn.exec_driver_sql("INSERT INTO documents_fts (rowid, title, text, location) "
                                  "SELECT seq, title, text, location FROM documents")
-            for seq, d in enumerate(ADS, 1):
+            for seq, d in enumerate(ads, 1):
                 if g := grams(d.title, d.text):
                     conn.execute(sa.text("INSERT INTO documents_cjk (seq, grams) VALUES (:s, :g)"), {"s": seq, "g": g})
             conn.exec_driver_sql("INSERT INTO documents_cjk_fts (rowid, grams) SELECT seq, grams FROM documents_cjk")
@@ -148,6 +148,36 @@ def test_a_store_from_before_0028_answers_the_same_after_init(db_url: str) -> No
     init_db(url)  # again: nothing to do, same answers
     with open_store(url) as store:
         assert ids(store, "café") == {"cafe"} and ids(store, "amp") == set()
+
+
+# A decimal reference longer than Python's int conversion limit (4,300 digits): html.unescape raises on it.
+HUGE = "&#" + "9" * 5000 + ";"
+
+
+def test_a_huge_numeric_reference_neither_stops_a_batch_nor_breaks_the_index(store: Store) -> None:
+    """Before: SQLite's decoder raised inside the writer's statement, so no document of the batch was stored
+    (AT205, and re-running met the same ad); PostgreSQL read it as U+FFFD. Both now index it so."""
+    put(store, ad("huge", f"call now {HUGE} sweet &#x{'f' * 5000}; caf&eacute;"), *ADS)
+    assert ids(store, "sweet") == {"quote", "huge"} and ids(store, "café") == {"cafe", "huge"}
+    hit = store.search(Query(text="now sweet")).hits
+    assert [h.id for h in hit if h.id == "huge"] and "\ufffd sweet" in next(h for h in hit if h.id == "huge").snippet
+    put(store, ad("huge", f"moved uptown {HUGE}"))  # the update trigger deletes what the insert indexed
+    assert ids(store, "sweet") == {"quote"} and ids(store, "uptown") == {"huge"}
+    with store.engine.begin() as conn:  # type: ignore[attr-defined]
+        for table in ("indicator_hits", "entities", "records"):
+            conn.exec_driver_sql(f"DELETE FROM {table} WHERE doc_id = 'huge'")
+        conn.exec_driver_sql("DELETE FROM documents WHERE id = 'huge'")
+    assert store.search(Query(text="uptown")).total == 0
+
+
+def test_a_store_holding_a_huge_reference_upgrades_to_0028(db_url: str) -> None:
+    """A store at 0027 may hold such an ad (it was stored raw); the upgrade decodes every ad holding "&"."""
+    _old_store(db_url, [*ADS, ad("huge", f"call now {HUGE} sweet caf&eacute;")])
+    init_db(db_url)
+    with open_store(db_url) as store:
+        assert ids(store, "café") == {"cafe", "huge"} and ids(store, "amp") == set()
+        put(store, ad("huge", "moved uptown"))
+        assert ids(store, "uptown") == {"huge"} and store.search(Query(text="sweet")).total == 1
 
 
 def test_snippet_is_cut_from_the_decoded_text(tmp_path: Path) -> None:

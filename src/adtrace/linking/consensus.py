@@ -14,7 +14,6 @@ Pure: text and Records in, JSON-ready dict out (for the cluster page and case re
 
 from __future__ import annotations
 
-import html
 import math
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -23,6 +22,7 @@ from difflib import SequenceMatcher
 from typing import Any
 
 from adtrace.linking.templates import MASKED_FIELDS
+from adtrace.text.charrefs import unescape
 
 MAX_ADS = 50  # ads aligned per cluster: enough to show the template, bounded cost on a big cluster
 MAX_TOKENS = 600  # per ad (alignment is quadratic at worst); real dev ads: median 113, 1 of 3,051 over
@@ -59,11 +59,11 @@ def ad_tokens(text: str, record: Mapping[str, Any] | None = None) -> list[_Tok]:
             continue  # overlapping or stale span
         # Scraped text keeps HTML entities; tokenised raw, `&nbsp;` became "&", "nbsp", ";" and the template
         # read "Posted:& nbsp;". Each piece between entity spans is decoded first (spans index the stored text).
-        for m in _TOKEN.finditer(html.unescape(text[pos:start])):
+        for m in _TOKEN.finditer(unescape(text[pos:start])):
             word = m.group()
             out.append(_Tok("<number>" if _DIGITS.search(word) else word.lower(), word))
         if kind:
-            out.append(_Tok(f"<{kind}>", html.unescape(text[start:end])))
+            out.append(_Tok(f"<{kind}>", unescape(text[start:end])))
         pos = end
     return out
 

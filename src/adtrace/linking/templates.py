@@ -9,7 +9,6 @@ estimates Jaccard; LSH bands over the signature give candidates without all-pair
 from __future__ import annotations
 
 import hashlib
-import html
 import re
 import zlib
 from collections.abc import Iterable, Mapping
@@ -19,6 +18,7 @@ import numpy as np
 from datasketch import MinHash
 
 from adtrace.linking import signals
+from adtrace.text.charrefs import unescape
 
 # Record fields whose spans are slots an operator fills per posting.
 MASKED_FIELDS = ("phones", "emails", "handles", "urls", "ages", "prices", "payments", "names", "places")
@@ -47,7 +47,7 @@ def mask(text: str, record: Mapping[str, Any], *, decode: bool = False) -> str:
     """The text with entity spans replaced by a slot token and digits dropped. `decode`: HTML entities in
     the text between slots (`&nbsp;`, `&#39;`) become the characters they stand for, before digits go (so
     `&#39;` reads as an apostrophe): for showing the skeleton to a reader; shingling keeps the stored text."""
-    piece = html.unescape if decode else str
+    piece = unescape if decode else str
     spans: list[tuple[int, int, str]] = []
     for name in MASKED_FIELDS:
         for item in record.get(name) or ():

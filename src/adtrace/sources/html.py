@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import re
+import functools
 from collections.abc import Iterator
 from typing import IO, Any
 from urllib.parse import urljoin
@@ -16,6 +16,7 @@ from adtrace.i18n import _
 from adtrace.sources.base import DAMAGED, Item, Options, ReadError, damaged
 from adtrace.sources.pageshape import check_page
 from adtrace.sources.profiles import Profile, ensure, for_host, profiles, url_from_path
+from adtrace.sources.profiles.linear import compile_pattern
 
 
 def read_html(fh: IO[bytes], path: str, opts: Options) -> Iterator[Item]:
@@ -77,7 +78,7 @@ def extract(tree: HTMLParser, profile: Profile, url: str | None) -> dict[str, An
                         ("author", "author")):
         if field in sel and (value := _select(tree, sel[field], multiline=field == "body")):
             if field in profile.patterns:
-                m = re.search(profile.patterns[field], value)
+                m = _pattern(profile.patterns[field]).search(value)  # RE2: linear in the page
                 value = (m.group(1) if m.groups() else m.group(0)) if m else None
             if value:
                 out[name] = value
@@ -89,6 +90,12 @@ def extract(tree: HTMLParser, profile: Profile, url: str | None) -> dict[str, An
         out["images"] = [{"url": urljoin(url or "", i)} for i in imgs if i]
     out["meta"] = {"profile": profile.name}
     return out
+
+
+@functools.lru_cache(maxsize=256)
+def _pattern(pattern: str) -> Any:
+    """A profile's pattern on RE2 (checked when the profile was read), compiled once per process."""
+    return compile_pattern(pattern)
 
 
 def _select(tree: HTMLParser, selector: str, multiline: bool = False) -> str | None:

@@ -18,6 +18,7 @@ import orjson
 from adtrace import errors
 from adtrace.documents import Document
 from adtrace.i18n import _
+from adtrace.sources import jsonarray
 from adtrace.sources.base import BOM, DAMAGED, Item, Options, ReadError, bounded_lines, damaged
 from adtrace.sources.jsonl import read_jsonl
 
@@ -178,32 +179,63 @@ def _reddit_item(raw: bytes, path: str, line: int, opts: Options) -> Iterator[It
                 "posted_at": posted, "author": obj.get("author")}, path, line, line=True)
 
 
+def _array(head: bytes, fh: IO[bytes], path: str, opts: Options) -> Iterator[Item]:
+    """A JSON array of documents (what json.dump of a list of ads writes), one element in memory at a time."""
+    i = 0
+    try:
+        for i, raw in enumerate(jsonarray.elements(head, lambda n: _read(fh, path, n), opts.max_line_bytes), 1):
+            try:
+                obj = orjson.loads(raw)
+            except orjson.JSONDecodeError as exc:
+                yield _fail(path, i, _("broken JSON at column %(col)s (%(why)s)") % {"col": exc.colno, "why": exc.msg},
+                            None, _("Give each document as an object with at least 'text'"), None)
+                continue
+            if isinstance(obj, dict):
+                yield _doc(_defaults(obj, opts), path, i)
+            else:
+                yield _fail(path, i, _("a document must be a JSON object, not %(kind)s") % {"kind": type(obj).__name__},
+                            None, _("Give each document as an object with at least 'text'"), obj)
+    except jsonarray.TooLong as exc:
+        yield _fail(path, exc.item, _("longer than %(n)s bytes; the rest of the file cannot be read reliably")
+                    % {"n": f"{opts.max_line_bytes:,}"}, None, _("Split the item or raise the line-length limit"),
+                    code=errors.LINE_TOO_LONG, cli_hint="raise it with `--max-line-bytes`")
+    except jsonarray.Broken as exc:
+        yield _fail(path, exc.item, _("broken JSON array (%(why)s); the rest of the file cannot be read reliably")
+                    % {"why": exc.what}, None, _("Check the file is a complete export"))
+
+
 def read_json(fh: IO[bytes], path: str, opts: Options) -> Iterator[Item]:
-    """A `.json` file: JSON Lines, or a whole X/Twitter or Telegram export, told apart by content."""
+    """A `.json` file: JSON Lines, a JSON array of documents (read one element at a time), or a whole
+    X/Twitter or Telegram export, told apart by content."""
     first = _read(fh, path, opts.max_line_bytes + 1, line=True).removeprefix(BOM)
+    if first.lstrip()[:1] == b"[":  # never parsed whole, not even to see whether the first line is complete
+        yield from _array(first, fh, path, opts)
+        return
     try:
         orjson.loads(first)
         single_line = True
     except orjson.JSONDecodeError:
         single_line = False
-    rest = _read(fh, path, MAX_EXPORT_BYTES + 1)
-    if single_line and rest.strip():
-        yield from read_jsonl(io.BytesIO(first + rest), path, opts)
+    probe = _read(fh, path, jsonarray.CHUNK)
+    while probe and not probe.strip() and len(probe) <= opts.max_line_bytes:  # blank lines: the next content
+        more = _read(fh, path, jsonarray.CHUNK)                                # decides (kept: line numbers)
+        if not more:
+            break
+        probe += more
+    # Read on from the file, never held whole: a JSON Lines file of any size and a big array stream.
+    if single_line and probe.strip():
+        yield from read_jsonl(io.BufferedReader(jsonarray.Joined(first + probe, fh)), path, opts)
         return
-    payload = _whole(io.BytesIO(first + rest), path)
+    if not first.strip() and (first + probe).lstrip()[:1] == b"[":  # blank lines, then the array
+        yield from _array(first + probe, fh, path, opts)
+        return
+    payload = _whole(io.BufferedReader(jsonarray.Joined(first + probe, fh)), path)
     if isinstance(payload, dict) and isinstance(payload.get("messages"), list):
         yield from _telegram(payload, path, opts)
     elif isinstance(payload, dict) and isinstance(payload.get("data"), list):
         yield from _twitter(payload, path, opts)
     elif isinstance(payload, dict) and ("text" in payload or "title" in payload):
         yield _doc(_defaults(payload, opts), path, 1)
-    elif isinstance(payload, list):  # a JSON array of documents (what json.dump of a list of ads writes)
-        for i, obj in enumerate(payload, start=1):
-            if isinstance(obj, dict):
-                yield _doc(_defaults(obj, opts), path, i)
-            else:
-                yield _fail(path, i, _("a document must be a JSON object, not %(kind)s") % {"kind": type(obj).__name__},
-                            None, _("Give each document as an object with at least 'text'"), obj)
     else:
         raise errors.InputError.at(errors.UNKNOWN_FORMAT, _("not JSON Lines, a JSON array of documents, an X/Twitter "
                                                              "export or a Telegram export"),

@@ -13,15 +13,17 @@ both agree on every entity name and on the numeric edge cases.
 
 from __future__ import annotations
 
-import html
 import sqlite3
+
+from adtrace.text.charrefs import unescape
 
 FUNCTION = "adtrace_unescape"
 
 
 def decoded(text: str | None) -> str | None:
-    """The text with its character references decoded, as `html.unescape` (and the pages) read them."""
-    return html.unescape(text) if text and "&" in text else text
+    """The text with its character references decoded, as `html.unescape` (and the pages) read them; never
+    raises (a raise here would fail the writer's statement and every trigger: adtrace.text.charrefs)."""
+    return unescape(text) if text and "&" in text else text
 
 
 def sqlite_decoded(column: str) -> str:

@@ -6,7 +6,6 @@ span of the view back to the original. ASCII text is its own view and costs noth
 
 from __future__ import annotations
 
-import html
 import re
 import unicodedata
 from bisect import bisect_right
@@ -15,6 +14,7 @@ from functools import lru_cache
 from html.entities import html5
 from operator import itemgetter
 
+from adtrace.text.charrefs import unescape
 from adtrace.text.confusables import DIGIT_FORMS, HOMOGLYPHS, INVISIBLE
 
 
@@ -167,7 +167,7 @@ def as_shown(text: str) -> str:
     decodes each piece between spans, never the whole text before cutting it."""
     if "\\" in text:
         text = _WRITTEN.sub(_written_char, text)
-    return html.unescape(text) if "&" in text else text
+    return unescape(text) if "&" in text else text  # charrefs.unescape: html.unescape's reading, never raising
 
 
 def normalise(text: str) -> View:

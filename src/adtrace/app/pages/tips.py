@@ -261,11 +261,16 @@ def leads_page(request: Request, ctx: Ctx = Depends(require("triage")), error: s
     """The tip leads; after an upload (`lead`, and what the import said) a line on what it did."""
     leads = handoff.leads(request.app.state.adtrace.engine)
     audit_list(request, ctx, "tip_leads", [lead["id"] for lead in leads])
-    return render(request, "tip_leads.html", {"leads": leads, "error": error, "done": _said(lead, stopped, kept, late)})
+    shown = next((row for row in leads if int(row["id"]) == lead), None)
+    return render(request, "tip_leads.html", {"leads": leads, "error": error,
+                                              "done": _said(shown, lead, stopped, kept, late)})
 
 
-def _said(lead: int, stopped: int, kept: int, late: bool) -> str:
-    if lead <= 0:
+def _said(shown: dict[str, Any] | None, lead: int, stopped: int, kept: int, late: bool) -> str:
+    # The query string is anyone's link: the line is said only of a lead that is in that state.
+    if shown is None or not shown.get("withdrawn_at"):
+        return ""
+    if late and not shown.get("added_after_withdrawal"):
         return ""
     if late:
         return _("Lead %(id)s: this update arrived after the sender withdrew the tip. Its text is on the lead; its "

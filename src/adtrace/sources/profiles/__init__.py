@@ -19,6 +19,7 @@ from selectolax.lexbor import LexborHTMLParser, SelectolaxError
 
 from adtrace import errors
 from adtrace.i18n import _
+from adtrace.sources.profiles import linear
 
 FIELDS = ("url", "id", "title", "body", "date", "location", "images", "author")
 
@@ -106,6 +107,12 @@ def parse_profile(obj: Any, origin: str) -> Profile:
         except re.error as exc:
             raise bad(_("pattern for '%(name)s' is not a regular expression (%(why)s)") % {"name": name, "why": exc}) \
                 from None
+        try:  # it runs on RE2, in time linear in the page (profiles/linear.py)
+            linear.compile_pattern(pattern)
+        except linear.Refused as exc:
+            raise bad(_("pattern for '%(name)s' cannot run in time linear in the page (%(why)s): patterns run on "
+                        "RE2, which has no back-references, look-arounds or \\b; write \\W, \\D or \\S outside "
+                        "[...] (or list the characters)") % {"name": name, "why": exc}) from None
     return Profile(name=str(obj["name"]), source=str(obj.get("source") or obj["name"]),
                    kind=str(obj.get("kind") or "ad"), hosts=hosts, markers=markers,
                    selectors=sel, patterns=patterns)

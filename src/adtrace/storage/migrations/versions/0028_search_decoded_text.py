@@ -32,6 +32,7 @@ from typing import Any
 from alembic import op
 
 from adtrace.storage.cjk import grams
+from adtrace.text.charrefs import unescape
 
 revision = "0028"
 down_revision = "0027"
@@ -64,7 +65,8 @@ def _sqlite_triggers(decode: bool) -> list[str]:
 
 
 def _decoded(value: str | None) -> str | None:
-    return html.unescape(value) if value and "&" in value else value
+    # Not html.unescape itself: it raises on a number of over 4,300 digits, which an ad stored raw may hold.
+    return unescape(value) if value and "&" in value else value
 
 
 _CHUNK = 1000
