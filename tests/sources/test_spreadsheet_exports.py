@@ -66,3 +66,12 @@ def test_utf16_without_a_byte_order_mark_still_says_what_to_do(tmp_path: Path) -
     with pytest.raises(errors.InputError) as exc:
         _read(path)
     assert exc.value.code == errors.BAD_UTF8 and "UTF-8" in exc.value.message
+
+
+def test_a_damaged_utf16_csv_says_utf16(tmp_path: Path) -> None:
+    """A UTF-16 file cut in the middle of a character said "invalid UTF-8", the wrong advice for it."""
+    path = tmp_path / "ads.csv"
+    path.write_bytes("id\ttext\ns1\thello\n".encode("utf-16")[:-1])
+    bad = [i for i in _read(path) if isinstance(i, ReadError)]
+    assert len(bad) == 1 and "invalid UTF-16" in bad[0].error.message, bad
+    assert "invalid UTF-8" not in bad[0].error.message and "Re-encode the file as UTF-8" not in bad[0].error.message

@@ -91,8 +91,11 @@ def _head(fh: IO[bytes]) -> bytes:
 
 
 def read_csv(fh: IO[bytes], path: str, opts: Options) -> Iterator[Item]:
-    text = io.TextIOWrapper(fh, encoding=encoding_of(_head(fh)), errors="strict", newline="")
+    encoding = encoding_of(_head(fh))
+    text = io.TextIOWrapper(fh, encoding=encoding, errors="strict", newline="")
     lines = _Bounded(text, opts.max_line_bytes)
+    # A damaged file is said in its own encoding: "invalid UTF-8" is the wrong advice for a cut UTF-16 file.
+    utf16 = encoding == "utf-16"
 
     def too_long(line: int) -> ReadError:
         err = errors.InputError.at(
@@ -114,8 +117,9 @@ def read_csv(fh: IO[bytes], path: str, opts: Options) -> Iterator[Item]:
         yield ReadError(path, 1, damaged(path, 1, exc))
         return
     except UnicodeDecodeError as exc:
-        raise errors.InputError.at(errors.BAD_UTF8, _("invalid UTF-8 in the header (%(why)s)") % {"why": exc.reason},
-                                   path=path, line=1, hint=_("Re-encode the file as UTF-8")) from None
+        what = (_("invalid UTF-16 in the header (%(why)s)") if utf16 else _("invalid UTF-8 in the header (%(why)s)"))
+        raise errors.InputError.at(errors.BAD_UTF8, what % {"why": exc.reason}, path=path, line=1,
+                                   hint=_("Re-encode the file as UTF-8")) from None
     header = [h.strip().lstrip("\ufeff") for h in header]
     if any("\0" in h for h in header):  # UTF-16 saved without its byte-order mark reads as NULs between letters
         raise errors.InputError.at(errors.BAD_UTF8, _("the header holds NUL characters: the file looks like UTF-16 "
@@ -146,9 +150,11 @@ def read_csv(fh: IO[bytes], path: str, opts: Options) -> Iterator[Item]:
             return
         except UnicodeDecodeError as exc:
             line = rows.line_num + 1
-            err = errors.InputError.at(errors.BAD_UTF8, _("invalid UTF-8 (%(why)s); the rest of the file cannot be read "
-                                                                 "reliably") % {"why": exc.reason},
-                                       path=path, line=line, hint=_("Re-encode the file as UTF-8"))
+            what = (_("invalid UTF-16 (%(why)s); the rest of the file cannot be read reliably") if utf16
+                    else _("invalid UTF-8 (%(why)s); the rest of the file cannot be read reliably"))
+            err = errors.InputError.at(errors.BAD_UTF8, what % {"why": exc.reason}, path=path, line=line,
+                                       hint=_("Save it again from the spreadsheet (a copy cut short?), or as “CSV "
+                                              "UTF-8”") if utf16 else _("Re-encode the file as UTF-8"))
             yield ReadError(path, line, err)
             return
         except csv.Error as exc:
