@@ -293,3 +293,17 @@ def test_ad_text_shows_the_characters_its_literal_escapes_stand_for(app: object,
         assert "Sweet girl \U0001f98b <mark" in body and "</mark> \u2764 call" in body, body
         assert "&lt;script&gt;x" in body and "<script>" not in body
         assert re.search(r"<mark [^>]*>[^<]*702 555 0177[^<]*</mark>", body), body
+
+
+def test_the_browser_tab_names_an_ad_by_the_characters_of_its_title(app: object,
+                                                                    login: Callable[[str], TestClient]) -> None:
+    """The document page's <title> showed a stored title's entities ("Caf&amp;eacute; job" in the tab)."""
+    from adtrace.documents import Document
+    from adtrace.pipeline import process
+    from adtrace.storage.prepare import prepare
+
+    doc = Document.from_dict({"id": "tab1", "source": "test", "title": "Caf&eacute; &amp; bar job", "text": "hiring"})
+    app.state.adtrace.store.put_batch([prepare(doc, process(doc))])  # type: ignore[attr-defined]
+    page = login("analyst").get("/documents/tab1").text
+    title = re.search(r"<title>(.*?)</title>", page, re.S).group(1)  # type: ignore[union-attr]
+    assert "Café &amp; bar job" in title and "eacute" not in title, title
