@@ -4,7 +4,7 @@ copies of lost hand-offs), withdraw or update a hand-off, import partners' hand-
 from __future__ import annotations
 
 import getpass
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -77,6 +77,15 @@ def _sign_each(tips: list[int], out: str, db: str | None, keys: str | None, acto
                name: Callable[[dict[str, Any], dict[str, Any]], str]) -> list[tuple[dict[str, Any], dict[str, Any]]]:
     """Sign one file per tip (`sign(store, tip_id, keys, consortium_key, actor)`), each written to `out` under
     `name(tip, body)`; (what to print of it, the body) per tip."""
+    return _write_signed(out, db, keys, actor, lambda store, ring, key, who: (
+        sign(store, tip_id, ring, key, who) for tip_id in tips), name)
+
+
+def _write_signed(out: str, db: str | None, keys: str | None, actor: str | None,
+                  signed: Callable[..., Iterable[tuple[dict[str, Any], dict[str, Any]]]],
+                  name: Callable[[dict[str, Any], dict[str, Any]], str]) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    """The files `signed(store, keys, consortium_key, actor)` yields, each written to `out` under
+    `name(tip, body)`; (what to print of it, the body) per file."""
     from adtrace.exchange import keys as xk
     from adtrace.storage import open_store
 
@@ -85,11 +94,10 @@ def _sign_each(tips: list[int], out: str, db: str | None, keys: str | None, acto
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     with open_store(db) as store:
-        for tip_id in tips:
-            tip, body = sign(store, tip_id, ring, key, actor or getpass.getuser())
+        for tip, body in signed(store, ring, key, actor or getpass.getuser()):
             path = folder / name(tip, body)
             _write_json(str(path), body)
-            written.append(({"tip": tip_id, "to": body["to"], "file": str(path), "handoff": body["id"]}, body))
+            written.append(({"tip": tip["id"], "to": body["to"], "file": str(path), "handoff": body["id"]}, body))
     return written
 
 
@@ -130,24 +138,12 @@ def update_cmd(tips: list[int] = typer.Argument(None, help="Ids of tips handed o
 
     if tips and partner:
         raise typer.BadParameter("give tip ids or --partner, not both", param_hint="--partner")
-    if not tips:
-        from adtrace.exchange import keys as xk
-        from adtrace.storage import open_store
-
-        ring, key = xk.load(keys), xk.consortium_key(keys)
-        folder = Path(out)
-        folder.mkdir(parents=True, exist_ok=True)
-        written = []
-        with open_store(db) as store:
-            for tip, body in followup.send_updates(store, ring, key, actor or getpass.getuser(), partner):
-                path = folder / followup.file_name(tip, body)
-                _write_json(str(path), body)
-                written.append({"tip": tip["id"], "to": body["to"], "file": str(path), "handoff": body["id"],
-                                "through": body["update"]["through"]})
-        print_json({"updated": written})
-        return
-    print_json({"updated": [row | {"through": body["update"]["through"]} for row, body in _sign_each(
-        tips, out, db, keys, actor, followup.update, followup.file_name)]})
+    if tips:
+        signed = _sign_each(tips, out, db, keys, actor, followup.update, followup.file_name)
+    else:
+        signed = _write_signed(out, db, keys, actor, lambda store, ring, key, who: followup.send_updates(
+            store, ring, key, who, partner), followup.file_name)
+    print_json({"updated": [row | {"through": body["update"]["through"]} for row, body in signed]})
 
 
 def _own_org(keys: str | None) -> str | None:

@@ -156,8 +156,7 @@ _WRITTEN = re.compile(r"\\u([dD][89abAB][0-9a-fA-F]{2})\\u([dD][c-fC-F][0-9a-fA-
 
 def _written_char(m: re.Match[str]) -> str:
     high, low, u4, u8 = m.groups()
-    code = 0x10000 + ((int(high, 16) - 0xD800) << 10) + (int(low, 16) - 0xDC00) if high else int(u4 or u8, 16)
-    return " " if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF or code < 0x20 else chr(code)
+    return _code_char(_pair(high, low) if high else int(u4 or u8, 16))
 
 
 def as_shown(text: str) -> str:
@@ -220,12 +219,18 @@ def _escaped_char(m: re.Match[str]) -> str | None:
         # A no-break space reads as a space (what folding would make of it, without the fold's cost).
         return None if entity is None else " " if entity == "\xa0" or len(entity) != 1 else entity
     if high:
-        code = 0x10000 + ((int(high, 16) - 0xD800) << 10) + (int(low, 16) - 0xDC00)
-    else:
-        code = int(u4 or u8 or x2 or hex_ or "0", 16) if not dec else int(dec)
-    if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF or code < 0x20:
-        return " "  # a lone surrogate, a control character or no character: a separator
-    return chr(code)
+        return _code_char(_pair(high, low))
+    return _code_char(int(u4 or u8 or x2 or hex_ or "0", 16) if not dec else int(dec))
+
+
+def _pair(high: str, low: str) -> int:
+    """The code point a UTF-16 surrogate pair written as two escapes stands for."""
+    return 0x10000 + ((int(high, 16) - 0xD800) << 10) + (int(low, 16) - 0xDC00)
+
+
+def _code_char(code: int) -> str:
+    """The character of an escape; a lone surrogate, a control character or no character: a separator."""
+    return " " if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF or code < 0x20 else chr(code)
 
 
 def _folded(text: str) -> View:

@@ -9,6 +9,7 @@ for it (docs/tips.md, "Signing from the Tips page"). Without them the page says 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
@@ -107,12 +108,19 @@ def handoffs_download(request: Request, partner: str = Form(""), ctx: Ctx = Depe
     if not sent:  # every one's document was purged by retention (logged by send)
         return _queue(request, "routed", _("The tips routed to %(p)s were deleted by retention: there is nothing "
                                            "left to hand off.") % {"p": partner[:60]}, 422)
-    audit.append(state.engine, ctx.user.username, "export", "tip-handoffs",
-                 {"format": "zip", "to": partner, "tips": [int(t["id"]) for t, _b in sent],
-                  "handoffs": [handoff.handoff_id(b) for _t, b in sent], "redacted": True})
-    name = f"tip-handoffs-to-{handoff.safe(partner)}.zip"
-    return Response(handoff.zipped(sent), media_type="application/zip",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return _zip_reply(state, ctx.user.username, partner, sent, "tip-handoffs",
+                      [handoff.handoff_id(b) for _t, b in sent])
+
+
+def _zip_reply(state: Any, actor: str, partner: str, sent: list[tuple[dict[str, Any], dict[str, Any]]], stem: str,
+               handoffs: list[str], name: Callable[[dict[str, Any], dict[str, Any]], str] | None = None,
+               **extra: str) -> Response:
+    """The signed files as one zip download (`stem`-to-partner.zip), the download audited once as an export."""
+    audit.append(state.engine, actor, "export", "tip-handoffs",
+                 {"format": "zip", "to": partner, "tips": [int(t["id"]) for t, _b in sent], "handoffs": handoffs,
+                  **extra, "redacted": True})
+    return Response(handoff.zipped(sent, name), media_type="application/zip",
+                    headers={"Content-Disposition": f'attachment; filename="{stem}-to-{handoff.safe(partner)}.zip"'})
 
 
 @router.post("/tips/updates")
@@ -122,9 +130,10 @@ def updates_download(request: Request, partner: str = Form(""), ctx: Ctx = Depen
     from adtrace.exchange import keys as xk
 
     state = request.app.state.adtrace
+    nothing = _("No update is waiting for %(p)s: it may have been downloaded already. The list below is up to "
+                "date.") % {"p": partner[:60]}
     if not partner or partner not in dict(followup.updates_by_partner(state.engine)):  # never "" = every partner
-        return _queue(request, "routed", _("No update is waiting for %(p)s: it may have been downloaded "
-                                           "already. The list below is up to date.") % {"p": partner[:60]}, 422)
+        return _queue(request, "routed", nothing, 422)
     try:
         ring, key = xk.load(None), xk.consortium_key(None)
     except errors.ConfigError as exc:
@@ -135,14 +144,9 @@ def updates_download(request: Request, partner: str = Form(""), ctx: Ctx = Depen
                                            "adtrace tips update --partner %(p)s -o FOLDER") % {"p": partner[:60]}, 503)
     sent = followup.send_updates(state.store, ring, key, ctx.user.username, partner)
     if not sent:  # each was withdrawn or purged since the page was read (logged by send_updates)
-        return _queue(request, "routed", _("No update is waiting for %(p)s: it may have been downloaded "
-                                           "already. The list below is up to date.") % {"p": partner[:60]}, 422)
-    audit.append(state.engine, ctx.user.username, "export", "tip-handoffs",
-                 {"format": "zip", "to": partner, "tips": [int(t["id"]) for t, _b in sent],
-                  "handoffs": [str(b["id"]) for _t, b in sent], "kind": "update", "redacted": True})
-    name = f"tip-updates-to-{handoff.safe(partner)}.zip"
-    return Response(handoff.zipped(sent, followup.file_name), media_type="application/zip",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+        return _queue(request, "routed", nothing, 422)
+    return _zip_reply(state, ctx.user.username, partner, sent, "tip-updates", [str(b["id"]) for _t, b in sent],
+                      followup.file_name, kind="update")
 
 
 @router.post("/tips/{tip_id}/handoff/copy")
